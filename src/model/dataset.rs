@@ -1,0 +1,617 @@
+//! The gold dataset format (`shared/dataset-format.md`, version 1): its
+//! records, their validation, and conversion to and from [`Document`]s.
+//!
+//! Owns: the contract with other tools. Exports are deterministic: documents
+//! by id, entities by `(start, end, label)` numbered `T1…`, relations by
+//! (head's position, tail's position, label) numbered `R1…`. Fields this
+//! module does not interpret are carried through unchanged (`extra`).
+//! Must not touch: files (the store reads and writes them).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::document::{sha256_hex, DocId, Document, Status};
+use super::schema::Schema;
+use super::span::{Extra, Origin, Relation, RelationId, Span, SpanId, Suggestion, SuggestionState};
+use super::text::{CharIdx, Text};
+
+/// The `format` field's value.
+pub const FORMAT: &str = "spanlab-dataset";
+/// The version this module reads and writes.
+pub const VERSION: u32 = 1;
+
+/// An entity's extra field that records suggestion provenance.
+const SUGGESTION_FIELD: &str = "suggestion";
+/// A document's extra field that holds its free comment.
+const COMMENT_FIELD: &str = "comment";
+
+/// A whole dataset file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub format: String,
+    pub version: u32,
+    pub schema: DatasetSchema,
+    pub documents: Vec<DocRecord>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The schema block: label names only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DatasetSchema {
+    pub name: String,
+    pub entity_labels: Vec<String>,
+    #[serde(default)]
+    pub relation_labels: Vec<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// One document of a dataset.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DocRecord {
+    pub id: String,
+    #[serde(default)]
+    pub source: String,
+    pub text: String,
+    #[serde(default)]
+    pub sha256: String,
+    #[serde(default = "new_status")]
+    pub status: String,
+    #[serde(default)]
+    pub entities: Vec<EntityRecord>,
+    #[serde(default)]
+    pub relations: Vec<RelationRecord>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+fn new_status() -> String {
+    "new".to_owned()
+}
+
+/// One entity of a dataset document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntityRecord {
+    pub id: String,
+    pub start: i64,
+    pub end: i64,
+    pub label: String,
+    pub text: String,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// One relation of a dataset document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelationRecord {
+    pub id: String,
+    pub head: String,
+    pub tail: String,
+    pub label: String,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A problem found in a dataset or a document, naming where it is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Problem {
+    /// The document's id (or `documents[i]` when it has none).
+    pub document: Option<String>,
+    /// `entity T3`, `relation R2`, …
+    pub item: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    fn new(document: Option<&str>, item: Option<String>, message: impl Into<String>) -> Self {
+        Self { document: document.map(str::to_owned), item, message: message.into() }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(d) = &self.document {
+            write!(f, "document {d}: ")?;
+        }
+        if let Some(i) = &self.item {
+            write!(f, "{i}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl Dataset {
+    /// An empty dataset for a schema.
+    pub fn empty(schema: &Schema) -> Self {
+        Self {
+            format: FORMAT.to_owned(),
+            version: VERSION,
+            schema: DatasetSchema {
+                name: schema.name.clone(),
+                entity_labels: schema.entity_names(),
+                relation_labels: schema.relation_names(),
+                extra: Extra::new(),
+            },
+            documents: Vec::new(),
+            extra: Extra::new(),
+        }
+    }
+
+    /// The schema a dataset implies: the news schema's colours and
+    /// constraints for the labels it knows.
+    pub fn implied_schema(&self) -> Schema {
+        let ents: Vec<&str> = self.schema.entity_labels.iter().map(String::as_str).collect();
+        let rels: Vec<&str> = self.schema.relation_labels.iter().map(String::as_str).collect();
+        let news = Schema::news();
+        if self.schema.name == news.name && ents == news.entity_names() && rels == news.relation_names() {
+            return news;
+        }
+        Schema::from_label_names(&self.schema.name, &ents, &rels)
+    }
+
+    /// Parses a dataset's JSON text. Errors carry serde's line and column.
+    pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    /// The dataset as JSON: one-space indent, keys in contract order, a final
+    /// newline. The same dataset always gives the same bytes.
+    pub fn to_json(&self) -> String {
+        let mut out = Vec::new();
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+        if self.serialize(&mut ser).is_err() {
+            return String::new();
+        }
+        let mut s = String::from_utf8(out).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Every problem that makes this dataset invalid under `schema` (or, when
+    /// `None`, the schema it implies), in file order.
+    pub fn validate(&self, schema: Option<&Schema>) -> Vec<Problem> {
+        let implied;
+        let schema = match schema {
+            Some(s) => s,
+            None => {
+                implied = self.implied_schema();
+                &implied
+            }
+        };
+        let mut problems = Vec::new();
+        if self.format != FORMAT {
+            problems.push(Problem::new(None, None, format!("format is {:?}, expected {FORMAT:?}", self.format)));
+        }
+        if self.version != VERSION {
+            problems.push(Problem::new(None, None, format!("version {} is not supported (this reads version {VERSION})", self.version)));
+        }
+        let mut seen = BTreeMap::new();
+        for (i, d) in self.documents.iter().enumerate() {
+            let name = if d.id.is_empty() { format!("documents[{i}]") } else { d.id.clone() };
+            if d.id.is_empty() {
+                problems.push(Problem::new(Some(&name), None, "id is empty"));
+            } else if let Some(first) = seen.insert(d.id.clone(), i) {
+                problems.push(Problem::new(Some(&name), None, format!("duplicate document id (also documents[{first}])")));
+            }
+            problems.extend(validate_record(d, &name, schema));
+        }
+        problems
+    }
+}
+
+/// Problems of one document record under a schema.
+pub fn validate_record(d: &DocRecord, name: &str, schema: &Schema) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let doc = Some(name);
+    let text = Text::new(d.text.clone());
+    let len = text.len_chars();
+    if !d.sha256.is_empty() && !d.sha256.eq_ignore_ascii_case(&sha256_hex(&d.text)) {
+        out.push(Problem::new(doc, None, "sha256 does not match the SHA-256 of the text"));
+    }
+    if Status::parse(&d.status).is_none() {
+        out.push(Problem::new(doc, None, format!("status {:?} is not one of new, in_progress, done, skipped", d.status)));
+    }
+    let mut ids = BTreeMap::new();
+    let mut placed: Vec<(i64, i64, &str, &str)> = Vec::new();
+    for (i, e) in d.entities.iter().enumerate() {
+        let item = Some(if e.id.is_empty() { format!("entities[{i}]") } else { format!("entity {}", e.id) });
+        if e.id.is_empty() {
+            out.push(Problem::new(doc, item.clone(), "id is empty"));
+        } else if ids.insert(e.id.as_str(), (e.label.as_str(), i)).is_some() {
+            out.push(Problem::new(doc, item.clone(), "duplicate entity id in this document"));
+        }
+        if !(0 <= e.start && e.start < e.end && e.end as u64 <= len as u64) {
+            out.push(Problem::new(
+                doc,
+                item.clone(),
+                format!("offsets [{}, {}) out of range for a text of {len} code points (need 0 <= start < end <= length)", e.start, e.end),
+            ));
+        } else {
+            let actual = text.slice(CharIdx(e.start as usize), CharIdx(e.end as usize)).unwrap_or("");
+            if actual != e.text {
+                out.push(Problem::new(
+                    doc,
+                    item.clone(),
+                    format!("text[{}:{}] is {:?} but the entity's text is {:?} (offsets are code points)", e.start, e.end, actual, e.text),
+                ));
+            }
+            placed.push((e.start, e.end, e.id.as_str(), e.label.as_str()));
+        }
+        if schema.entity(&e.label).is_none() {
+            out.push(Problem::new(doc, item, format!("unknown label {:?} (schema {} has {})", e.label, schema.name, schema.entity_names().join(", "))));
+        }
+    }
+    if !schema.allow_overlap {
+        placed.sort();
+        let mut reach: Option<(i64, &str, &str)> = None;
+        for &(s, e, id, label) in &placed {
+            if let Some((end, other, other_label)) = reach
+                && s < end
+            {
+                out.push(Problem::new(
+                    doc,
+                    Some(format!("entity {id}")),
+                    format!("{label} [{s}, {e}) overlaps entity {other} ({other_label}); the schema forbids overlapping spans"),
+                ));
+            }
+            if reach.is_none_or(|(end, _, _)| e > end) {
+                reach = Some((e, id, label));
+            }
+        }
+    }
+    let mut rel_ids = BTreeSet::new();
+    for (i, r) in d.relations.iter().enumerate() {
+        let item = Some(if r.id.is_empty() { format!("relations[{i}]") } else { format!("relation {}", r.id) });
+        if r.id.is_empty() {
+            out.push(Problem::new(doc, item.clone(), "id is empty"));
+        } else if !rel_ids.insert(r.id.as_str()) {
+            out.push(Problem::new(doc, item.clone(), "duplicate relation id in this document"));
+        }
+        let head = ids.get(r.head.as_str());
+        let tail = ids.get(r.tail.as_str());
+        for (end, name, found) in [("head", &r.head, head), ("tail", &r.tail, tail)] {
+            if found.is_none() {
+                out.push(Problem::new(doc, item.clone(), format!("{end} {name:?} names no entity of this document (dangling relation)")));
+            }
+        }
+        match schema.relation(&r.label) {
+            None => out.push(Problem::new(doc, item, format!("unknown relation label {:?}", r.label))),
+            Some(rl) => {
+                if let (Some((h, _)), Some((t, _))) = (head, tail)
+                    && !rl.allows(h, t)
+                {
+                    out.push(Problem::new(
+                        doc,
+                        item,
+                        format!("{} is not allowed from {h} to {t} (allowed: {} → {})", r.label, or_any(&rl.head), or_any(&rl.tail)),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn or_any(labels: &[String]) -> String {
+    if labels.is_empty() { "any".to_owned() } else { labels.join("|") }
+}
+
+/// Options of an export.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Only documents whose status is `done`.
+    pub done_only: bool,
+    /// Add pending suggestions as entities (marked `"suggestion"`).
+    pub include_suggestions: bool,
+}
+
+/// What an export left out, for the report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExportNotes {
+    pub documents: usize,
+    pub entities: usize,
+    pub relations: usize,
+    pub documents_left_out: usize,
+    /// Pending suggestions not exported because they overlap a gold span or
+    /// a better suggestion.
+    pub suggestions_clashing: usize,
+    /// Spans waiting for review after the text changed (not exported).
+    pub orphans: usize,
+}
+
+/// The record of one document, renumbered as the contract says.
+pub fn document_record(doc: &Document, include_suggestions: bool, notes: &mut ExportNotes) -> DocRecord {
+    struct Item<'a> {
+        start: CharIdx,
+        end: CharIdx,
+        label: &'a str,
+        span: Option<SpanId>,
+        extra: Extra,
+    }
+    let mut items: Vec<Item> = doc
+        .spans()
+        .iter()
+        .map(|s| {
+            let mut extra = s.extra.clone();
+            if let Origin::Suggested { recognizer, score, edited } = &s.origin {
+                extra.insert(
+                    SUGGESTION_FIELD.to_owned(),
+                    serde_json::json!({"recognizer": recognizer, "score": round4(*score), "state": if *edited { "edited" } else { "accepted" }}),
+                );
+            }
+            Item { start: s.start, end: s.end, label: &s.label, span: Some(s.id), extra }
+        })
+        .collect();
+    if include_suggestions {
+        let mut pending = doc.pending_suggestions();
+        pending.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
+        let mut taken: Vec<(CharIdx, CharIdx)> = Vec::new();
+        for s in pending {
+            let clash = doc.spans().overlapping(s.start, s.end).next().is_some()
+                || taken.iter().any(|&(a, b)| a < s.end && s.start < b);
+            if clash {
+                notes.suggestions_clashing += 1;
+                continue;
+            }
+            taken.push((s.start, s.end));
+            let mut extra = Extra::new();
+            extra.insert(
+                SUGGESTION_FIELD.to_owned(),
+                serde_json::json!({"recognizer": s.recognizer, "score": round4(s.score), "state": "pending"}),
+            );
+            items.push(Item { start: s.start, end: s.end, label: &s.label, span: None, extra });
+        }
+    }
+    items.sort_by(|a, b| (a.start, a.end, a.label).cmp(&(b.start, b.end, b.label)));
+    let mut number: BTreeMap<SpanId, usize> = BTreeMap::new();
+    let entities: Vec<EntityRecord> = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, it)| {
+            if let Some(id) = it.span {
+                number.insert(id, i);
+            }
+            EntityRecord {
+                id: format!("T{}", i + 1),
+                start: it.start.0 as i64,
+                end: it.end.0 as i64,
+                label: it.label.to_owned(),
+                text: doc.text().slice(it.start, it.end).unwrap_or("").to_owned(),
+                extra: it.extra,
+            }
+        })
+        .collect();
+    let mut rels: Vec<(usize, usize, &Relation)> = doc
+        .relations()
+        .filter_map(|r| Some((*number.get(&r.head)?, *number.get(&r.tail)?, r)))
+        .collect();
+    rels.sort_by(|a, b| (a.0, a.1, &a.2.label).cmp(&(b.0, b.1, &b.2.label)));
+    let relations = rels
+        .into_iter()
+        .enumerate()
+        .map(|(i, (h, t, r))| RelationRecord {
+            id: format!("R{}", i + 1),
+            head: format!("T{}", h + 1),
+            tail: format!("T{}", t + 1),
+            label: r.label.clone(),
+            extra: r.extra.clone(),
+        })
+        .collect::<Vec<_>>();
+    let mut extra = doc.extra.clone();
+    if !doc.comment().is_empty() {
+        extra.insert(COMMENT_FIELD.to_owned(), serde_json::Value::String(doc.comment().to_owned()));
+    }
+    notes.entities += entities.len();
+    notes.relations += relations.len();
+    notes.orphans += doc.orphans.len();
+    DocRecord {
+        id: doc.id.0.clone(),
+        source: doc.source.clone(),
+        text: doc.text().as_str().to_owned(),
+        sha256: doc.sha256().to_owned(),
+        status: doc.status().as_str().to_owned(),
+        entities,
+        relations,
+        extra,
+    }
+}
+
+/// Scores are written with four decimals so files stay stable and readable.
+fn round4(x: f32) -> f64 {
+    (f64::from(x) * 10_000.0).round() / 10_000.0
+}
+
+/// Builds a dataset from documents (any order) and validates it; on problems
+/// nothing is returned but the problems.
+pub fn export<'a>(
+    docs: impl IntoIterator<Item = &'a Document>,
+    schema: &Schema,
+    extra: &Extra,
+    options: ExportOptions,
+) -> Result<(Dataset, ExportNotes), Vec<Problem>> {
+    let mut notes = ExportNotes::default();
+    let mut dataset = Dataset::empty(schema);
+    dataset.extra = extra.clone();
+    for doc in docs {
+        if options.done_only && doc.status() != Status::Done {
+            notes.documents_left_out += 1;
+            continue;
+        }
+        dataset.documents.push(document_record(doc, options.include_suggestions, &mut notes));
+    }
+    dataset.documents.sort_by(|a, b| a.id.cmp(&b.id));
+    notes.documents = dataset.documents.len();
+    let problems = dataset.validate(Some(schema));
+    if problems.is_empty() { Ok((dataset, notes)) } else { Err(problems) }
+}
+
+/// Turns a valid record into a document. Entities marked as pending
+/// suggestions become suggestions; accepted ones keep their provenance.
+pub fn record_to_document(d: &DocRecord) -> Result<Document, Problem> {
+    let doc_name = Some(d.id.as_str());
+    let mut doc = Document::new(DocId(d.id.clone()), d.source.clone(), d.text.clone());
+    let status = Status::parse(&d.status)
+        .ok_or_else(|| Problem::new(doc_name, None, format!("status {:?} is unknown", d.status)))?;
+    doc.set_status_unrecorded(status);
+    let mut extra = d.extra.clone();
+    if let Some(serde_json::Value::String(c)) = extra.remove(COMMENT_FIELD) {
+        doc.set_comment_unrecorded(c);
+    }
+    doc.extra = extra;
+    let mut ids: BTreeMap<&str, SpanId> = BTreeMap::new();
+    let mut spans = Vec::new();
+    let mut suggestions = Vec::new();
+    for e in &d.entities {
+        let (start, end) = (CharIdx(e.start.max(0) as usize), CharIdx(e.end.max(0) as usize));
+        let mut extra = e.extra.clone();
+        let suggestion = extra.remove(SUGGESTION_FIELD);
+        let provenance = suggestion.as_ref().map(|v| {
+            let recognizer = v.get("recognizer").and_then(|r| r.as_str()).unwrap_or("unknown").to_owned();
+            let score = v.get("score").and_then(serde_json::Value::as_f64).unwrap_or(0.0) as f32;
+            let state = v.get("state").and_then(|s| s.as_str()).unwrap_or("pending").to_owned();
+            (recognizer, score, state)
+        });
+        match provenance {
+            Some((recognizer, score, state)) if state == "pending" => {
+                let id = doc.fresh_suggestion_id();
+                suggestions.push(Suggestion { id, start, end, label: e.label.clone(), recognizer, score, state: SuggestionState::Pending });
+            }
+            other => {
+                let id = doc.fresh_span_id();
+                ids.insert(e.id.as_str(), id);
+                let origin = match other {
+                    Some((recognizer, score, state)) => Origin::Suggested { recognizer, score, edited: state == "edited" },
+                    None => Origin::Imported,
+                };
+                spans.push(Span { id, start, end, label: e.label.clone(), origin, extra });
+            }
+        }
+    }
+    let mut relations = Vec::new();
+    for r in &d.relations {
+        let (Some(&head), Some(&tail)) = (ids.get(r.head.as_str()), ids.get(r.tail.as_str())) else {
+            return Err(Problem::new(doc_name, Some(format!("relation {}", r.id)), "names an entity that is not a gold span"));
+        };
+        let id = RelationId(doc.fresh_relation_id().0);
+        relations.push(Relation { id, head, tail, label: r.label.clone(), extra: r.extra.clone() });
+    }
+    Document::from_parts(doc, spans, relations, suggestions).map_err(|e| Problem::new(doc_name, None, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::markup::parse_markup;
+
+    fn doc_from_markup(id: &str, markup: &str) -> Document {
+        let (text, spans) = parse_markup(markup);
+        let mut doc = Document::new(DocId(id.into()), format!("{id}.txt"), text);
+        let schema = Schema::news();
+        for (s, e, l) in spans {
+            let edit = doc.add_span_edit(s, e, &l);
+            doc.apply(edit, &schema).expect("markup spans are valid");
+        }
+        doc
+    }
+
+    #[test]
+    fn export_sorts_and_renumbers() {
+        let schema = Schema::news();
+        let mut doc = doc_from_markup("b", "[Wang Yi]{PER} a vu [Lavrov]{PER} à [Pékin]{GPE} 😀 [Pékin]{GPE}");
+        let ids: Vec<SpanId> = doc.spans().iter().map(|s| s.id).collect();
+        let edit = doc.add_relation_edit(ids[1], ids[2], "VISITS");
+        doc.apply(edit, &schema).expect("allowed");
+        let edit = doc.add_relation_edit(ids[0], ids[1], "MEETS");
+        doc.apply(edit, &schema).expect("allowed");
+        let other = doc_from_markup("a", "[ONU]{ORG}");
+        let (ds, notes) = export([&doc, &other], &schema, &Extra::new(), ExportOptions::default()).expect("valid");
+        assert_eq!(ds.documents[0].id, "a");
+        let b = &ds.documents[1];
+        let got: Vec<_> = b.entities.iter().map(|e| (e.id.as_str(), e.start, e.text.as_str())).collect();
+        assert_eq!(got, [("T1", 0, "Wang Yi"), ("T2", 13, "Lavrov"), ("T3", 22, "Pékin"), ("T4", 30, "Pékin")]);
+        let rels: Vec<_> = b.relations.iter().map(|r| (r.id.as_str(), r.head.as_str(), r.tail.as_str(), r.label.as_str())).collect();
+        assert_eq!(rels, [("R1", "T1", "T2", "MEETS"), ("R2", "T2", "T3", "VISITS")]);
+        assert_eq!(notes.entities, 5);
+        let json = ds.to_json();
+        let again = export([&other, &doc], &schema, &Extra::new(), ExportOptions::default()).expect("valid").0.to_json();
+        assert_eq!(json, again, "byte-identical whatever the input order");
+    }
+
+    #[test]
+    fn round_trip_through_records_is_lossless() {
+        let schema = Schema::news();
+        let mut doc = doc_from_markup("d", "[Kim Jong Un]{PER} reçoit [Choigu]{PER}\r\n à [Pyongyang]{GPE}.");
+        doc.set_comment_unrecorded("vérifier la date".into());
+        doc.set_status_unrecorded(Status::Done);
+        let ids: Vec<SpanId> = doc.spans().iter().map(|s| s.id).collect();
+        let edit = doc.add_relation_edit(ids[1], ids[2], "VISITS");
+        doc.apply(edit, &schema).expect("allowed");
+        let (ds, _) = export([&doc], &schema, &Extra::new(), ExportOptions::default()).expect("valid");
+        let back: Vec<Document> = ds.documents.iter().map(|r| record_to_document(r).expect("valid")).collect();
+        let (ds2, _) = export(&back, &schema, &Extra::new(), ExportOptions::default()).expect("valid");
+        assert_eq!(ds.to_json(), ds2.to_json());
+        assert_eq!(back[0].comment(), "vérifier la date");
+    }
+
+    #[test]
+    fn validation_names_each_problem() {
+        let text = "Lavrov à Pékin";
+        let mut rec = DocRecord {
+            id: "x".into(),
+            source: String::new(),
+            text: text.into(),
+            sha256: sha256_hex(text),
+            status: "done".into(),
+            entities: vec![
+                EntityRecord { id: "T1".into(), start: 0, end: 6, label: "PER".into(), text: "Lavrov".into(), extra: Extra::new() },
+                EntityRecord { id: "T2".into(), start: 9, end: 40, label: "GPE".into(), text: "Pékin".into(), extra: Extra::new() },
+                EntityRecord { id: "T3".into(), start: 9, end: 14, label: "CITY".into(), text: "Pékim".into(), extra: Extra::new() },
+                EntityRecord { id: "T4".into(), start: 2, end: 4, label: "ORG".into(), text: "vr".into(), extra: Extra::new() },
+            ],
+            relations: vec![
+                RelationRecord { id: "R1".into(), head: "T1".into(), tail: "T9".into(), label: "MEETS".into(), extra: Extra::new() },
+                RelationRecord { id: "R2".into(), head: "T1".into(), tail: "T4".into(), label: "VISITS".into(), extra: Extra::new() },
+            ],
+            extra: Extra::new(),
+        };
+        let problems: Vec<String> = validate_record(&rec, "x", &Schema::news()).iter().map(|p| p.to_string()).collect();
+        let expect = [
+            "entity T2: offsets [9, 40) out of range",
+            "entity T3: text[9:14] is \"Pékin\" but the entity's text is \"Pékim\"",
+            "entity T3: unknown label \"CITY\"",
+            "entity T4: ORG [2, 4) overlaps entity T1 (PER)",
+            "relation R1: tail \"T9\" names no entity of this document",
+            "relation R2: VISITS is not allowed from PER to ORG",
+        ];
+        for e in expect {
+            assert!(problems.iter().any(|p| p.contains(e)), "missing {e:?} in {problems:#?}");
+        }
+        assert_eq!(problems.len(), expect.len(), "{problems:#?}");
+        rec.entities.truncate(1);
+        rec.relations.clear();
+        assert!(validate_record(&rec, "x", &Schema::news()).is_empty());
+    }
+
+    #[test]
+    fn pending_suggestions_export_only_on_request() {
+        let schema = Schema::news();
+        let mut doc = doc_from_markup("s", "[Lavrov]{PER} à Pékin et Moscou");
+        let a = doc.fresh_suggestion_id();
+        let b = doc.fresh_suggestion_id();
+        let mk = |id, s, e, label: &str| Suggestion { id, start: CharIdx(s), end: CharIdx(e), label: label.into(), recognizer: "test".into(), score: 0.5, state: SuggestionState::Pending };
+        let edit = crate::model::edit::Edit::AddSuggestions { suggestions: vec![mk(a, 9, 14, "GPE"), mk(b, 0, 3, "ORG")] };
+        doc.apply(edit, &schema).expect("in text");
+        let (plain, _) = export([&doc], &schema, &Extra::new(), ExportOptions::default()).expect("valid");
+        assert_eq!(plain.documents[0].entities.len(), 1);
+        let (with, notes) = export([&doc], &schema, &Extra::new(), ExportOptions { include_suggestions: true, ..Default::default() }).expect("valid");
+        assert_eq!(with.documents[0].entities.len(), 2);
+        assert_eq!(notes.suggestions_clashing, 1, "the ORG overlapping Lavrov is left out");
+        let back = record_to_document(&with.documents[0]).expect("valid");
+        assert_eq!(back.spans().len(), 1);
+        assert_eq!(back.pending_suggestions().len(), 1, "pending suggestions stay suggestions");
+    }
+}

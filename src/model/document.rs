@@ -1,0 +1,376 @@
+//! One annotated document: its text, status, comment, gold spans, relations
+//! and suggestions.
+//!
+//! Owns: [`Document`] and its invariants (spans inside the text and sorted,
+//! relations naming existing spans, ids never reused). Every change goes
+//! through [`Document::apply`] (see `edit.rs`). Must not touch: files.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::span::{
+    Extra, Relation, RelationId, Span, SpanId, SpanSet, Suggestion, SuggestionId, SuggestionState,
+};
+use super::text::{CharIdx, Text};
+
+/// A document's id: unique in a project, stable across sessions.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DocId(pub String);
+
+impl fmt::Display for DocId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where the annotator stands with a document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Nothing confirmed.
+    #[default]
+    New,
+    InProgress,
+    /// Every span and relation checked.
+    Done,
+    /// Not usable.
+    Skipped,
+}
+
+impl Status {
+    /// Every status, in workflow order.
+    pub const ALL: [Status; 4] = [Status::New, Status::InProgress, Status::Done, Status::Skipped];
+
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::InProgress => "in_progress",
+            Status::Done => "done",
+            Status::Skipped => "skipped",
+        }
+    }
+
+    /// Parses the name used in files.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A span (with the relations that named it) that could not be placed on a
+/// changed text: kept for the annotator to review, never dropped.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Orphan {
+    pub span: Span,
+    /// The span's text as recorded.
+    pub text: String,
+    pub relations: Vec<Relation>,
+    pub reason: String,
+}
+
+/// The hex SHA-256 of a text's UTF-8 bytes.
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// One document with its annotations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    pub id: DocId,
+    /// The article's path relative to the project, or the source an imported
+    /// dataset named.
+    pub source: String,
+    text: Text,
+    sha256: String,
+    pub(super) status: Status,
+    pub(super) comment: String,
+    pub(super) spans: SpanSet,
+    pub(super) relations: BTreeMap<RelationId, Relation>,
+    pub(super) suggestions: BTreeMap<SuggestionId, Suggestion>,
+    /// Spans that could not be re-anchored after the text changed.
+    pub orphans: Vec<Orphan>,
+    /// Document fields from an imported dataset that spanlab does not interpret.
+    pub extra: Extra,
+    pub(super) next_id: u64,
+    /// Increases with every applied edit (keys layout caches).
+    pub(super) revision: u64,
+}
+
+impl Document {
+    /// A fresh document with no annotations.
+    pub fn new(id: DocId, source: String, text: String) -> Self {
+        let sha256 = sha256_hex(&text);
+        Self {
+            id,
+            source,
+            text: Text::new(text),
+            sha256,
+            status: Status::New,
+            comment: String::new(),
+            spans: SpanSet::default(),
+            relations: BTreeMap::new(),
+            suggestions: BTreeMap::new(),
+            orphans: Vec::new(),
+            extra: Extra::new(),
+            next_id: 1,
+            revision: 0,
+        }
+    }
+
+    /// Assembles a document from stored parts, checking the invariants that
+    /// the rest of the program trusts: every span inside the text with
+    /// `start < end`, unique ids, every relation naming existing spans.
+    /// Labels are not checked here (see `validate`).
+    pub fn from_parts(
+        mut base: Document,
+        spans: Vec<Span>,
+        relations: Vec<Relation>,
+        suggestions: Vec<Suggestion>,
+    ) -> Result<Self, PartsError> {
+        let len = base.text.len_chars();
+        let mut ids = std::collections::BTreeSet::new();
+        for s in &spans {
+            if !(s.start < s.end && s.end.0 <= len) {
+                return Err(PartsError::SpanOutOfText {
+                    id: s.id,
+                    start: s.start.0,
+                    end: s.end.0,
+                    len,
+                });
+            }
+            if !ids.insert(s.id) {
+                return Err(PartsError::DuplicateSpan(s.id));
+            }
+        }
+        let mut rel_map = BTreeMap::new();
+        for r in relations {
+            for end in [r.head, r.tail] {
+                if !ids.contains(&end) {
+                    return Err(PartsError::DanglingRelation { id: r.id, span: end });
+                }
+            }
+            if rel_map.insert(r.id, r.clone()).is_some() {
+                return Err(PartsError::DuplicateRelation(r.id));
+            }
+        }
+        let mut sug_map = BTreeMap::new();
+        for s in suggestions {
+            if !(s.start < s.end && s.end.0 <= len) {
+                return Err(PartsError::SuggestionOutOfText {
+                    start: s.start.0,
+                    end: s.end.0,
+                    len,
+                });
+            }
+            sug_map.insert(s.id, s);
+        }
+        let max_id = ids
+            .iter()
+            .map(|i| i.0)
+            .chain(rel_map.keys().map(|i| i.0))
+            .chain(sug_map.keys().map(|i| i.0))
+            .chain(base.orphans.iter().map(|o| o.span.id.0))
+            .max()
+            .unwrap_or(0);
+        base.next_id = base.next_id.max(max_id + 1);
+        base.spans = SpanSet::from_unsorted(spans);
+        base.relations = rel_map;
+        base.suggestions = sug_map;
+        Ok(base)
+    }
+
+    /// The text.
+    pub fn text(&self) -> &Text {
+        &self.text
+    }
+
+    /// The hex SHA-256 of the text's UTF-8 bytes.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    pub fn comment(&self) -> &str {
+        &self.comment
+    }
+
+    /// Sets the status without history (loading, imports).
+    pub fn set_status_unrecorded(&mut self, status: Status) {
+        self.status = status;
+    }
+
+    /// Sets the comment without history (loading, imports).
+    pub fn set_comment_unrecorded(&mut self, comment: String) {
+        self.comment = comment;
+    }
+
+    /// The gold spans in position order.
+    pub fn spans(&self) -> &SpanSet {
+        &self.spans
+    }
+
+    /// The relations by id.
+    pub fn relations(&self) -> impl Iterator<Item = &Relation> {
+        self.relations.values()
+    }
+
+    /// Number of relations.
+    pub fn relation_count(&self) -> usize {
+        self.relations.len()
+    }
+
+    pub fn relation(&self, id: RelationId) -> Option<&Relation> {
+        self.relations.get(&id)
+    }
+
+    /// Relations whose head or tail is this span.
+    pub fn relations_of(&self, span: SpanId) -> Vec<&Relation> {
+        self.relations
+            .values()
+            .filter(|r| r.head == span || r.tail == span)
+            .collect()
+    }
+
+    /// Every suggestion ever made for this document, with its state.
+    pub fn suggestions(&self) -> impl Iterator<Item = &Suggestion> {
+        self.suggestions.values()
+    }
+
+    pub fn suggestion(&self, id: SuggestionId) -> Option<&Suggestion> {
+        self.suggestions.get(&id)
+    }
+
+    /// Pending suggestions in position order.
+    pub fn pending_suggestions(&self) -> Vec<&Suggestion> {
+        let mut v: Vec<_> = self.suggestions.values().filter(|s| s.is_pending()).collect();
+        v.sort_by_key(|s| (s.start, s.end, s.id));
+        v
+    }
+
+    /// How many suggestions were accepted unchanged, accepted then edited,
+    /// and rejected.
+    pub fn suggestion_outcomes(&self) -> SuggestionOutcomes {
+        let mut out = SuggestionOutcomes::default();
+        for s in self.suggestions.values() {
+            match s.state {
+                SuggestionState::Pending => out.pending += 1,
+                SuggestionState::Rejected => out.rejected += 1,
+                SuggestionState::Accepted { span } => match self.spans.get(span).map(|sp| &sp.origin) {
+                    Some(super::span::Origin::Suggested { edited: true, .. }) => out.edited += 1,
+                    Some(_) => out.accepted += 1,
+                    // Accepted, then the span was deleted: the suggestion was wrong after all.
+                    None => out.deleted_after_accept += 1,
+                },
+            }
+        }
+        out
+    }
+
+    /// The text of a span.
+    pub fn span_text(&self, span: &Span) -> &str {
+        self.text.slice(span.start, span.end).unwrap_or("")
+    }
+
+    /// Increases with every applied edit.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// A fresh id for a span, relation or suggestion.
+    pub fn fresh_span_id(&mut self) -> SpanId {
+        SpanId(self.take_id())
+    }
+
+    pub fn fresh_relation_id(&mut self) -> RelationId {
+        RelationId(self.take_id())
+    }
+
+    pub fn fresh_suggestion_id(&mut self) -> SuggestionId {
+        SuggestionId(self.take_id())
+    }
+
+    fn take_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// The next id that would be handed out (persisted so ids are never reused).
+    pub fn next_id(&self) -> u64 {
+        self.next_id
+    }
+
+    /// Restores the id counter read from a file.
+    pub fn set_next_id(&mut self, next: u64) {
+        self.next_id = self.next_id.max(next);
+    }
+
+    /// The spans whose text is `needle`'s text elsewhere: used to find other
+    /// mentions of the same name.
+    pub fn occurrences(&self, needle: &str) -> Vec<(CharIdx, CharIdx)> {
+        let len = needle.chars().count();
+        self.text
+            .find_all(needle)
+            .into_iter()
+            .map(|s| (s, CharIdx(s.0 + len)))
+            .collect()
+    }
+}
+
+/// Suggestion fates, for statistics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SuggestionOutcomes {
+    pub pending: usize,
+    pub accepted: usize,
+    pub edited: usize,
+    pub rejected: usize,
+    pub deleted_after_accept: usize,
+}
+
+impl std::ops::AddAssign for SuggestionOutcomes {
+    fn add_assign(&mut self, o: Self) {
+        self.pending += o.pending;
+        self.accepted += o.accepted;
+        self.edited += o.edited;
+        self.rejected += o.rejected;
+        self.deleted_after_accept += o.deleted_after_accept;
+    }
+}
+
+/// Stored parts that break the document's invariants.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PartsError {
+    #[error("{id} [{start}, {end}) is outside a text of {len} code points or empty")]
+    SpanOutOfText {
+        id: SpanId,
+        start: usize,
+        end: usize,
+        len: usize,
+    },
+    #[error("suggestion [{start}, {end}) is outside a text of {len} code points or empty")]
+    SuggestionOutOfText { start: usize, end: usize, len: usize },
+    #[error("{0} appears twice")]
+    DuplicateSpan(SpanId),
+    #[error("{0} appears twice")]
+    DuplicateRelation(RelationId),
+    #[error("{id} names {span}, which does not exist")]
+    DanglingRelation { id: RelationId, span: SpanId },
+}

@@ -1,0 +1,54 @@
+//! A one-line markup for spans, used by tests and examples:
+//! `"[Sergueï Lavrov]{PER} a rencontré [Wang Yi]{PER}"`.
+//!
+//! Owns: parsing that markup into a text and `(start, end, label)` triples in
+//! code points. Brackets that are not followed by `{LABEL}` stay text.
+
+use super::text::CharIdx;
+
+/// Parses markup into the plain text and its spans, in order.
+///
+/// `"a [b]{X} c"` gives `("a b c", [(2, 3, "X")])`.
+pub fn parse_markup(markup: &str) -> (String, Vec<(CharIdx, CharIdx, String)>) {
+    let chars: Vec<char> = markup.chars().collect();
+    let mut text = String::new();
+    let mut len = 0usize;
+    let mut spans = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '[' {
+            open.push(len);
+            i += 1;
+            continue;
+        }
+        if c == ']'
+            && chars.get(i + 1) == Some(&'{')
+            && let Some(close) = chars[i + 2..].iter().position(|&c| c == '}')
+            && let Some(start) = open.pop()
+        {
+            let label: String = chars[i + 2..i + 2 + close].iter().collect();
+            spans.push((CharIdx(start), CharIdx(len), label));
+            i += close + 3;
+            continue;
+        }
+        text.push(c);
+        len += 1;
+        i += 1;
+    }
+    spans.sort();
+    (text, spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_spans_in_code_points() {
+        let (t, s) = parse_markup("[Sergueï Lavrov]{PER} a vu 😀 [Wang Yi]{PER}.");
+        assert_eq!(t, "Sergueï Lavrov a vu 😀 Wang Yi.");
+        assert_eq!(s, vec![(CharIdx(0), CharIdx(14), "PER".into()), (CharIdx(22), CharIdx(29), "PER".into())]);
+    }
+}

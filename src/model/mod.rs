@@ -1,0 +1,21 @@
+//! The annotation model: text and offsets, schema, spans, relations,
+//! suggestions, documents, edits and history, and the gold dataset format.
+//!
+//! Pure: no egui, no file system, no threads. Everything else trusts it.
+
+pub mod dataset;
+pub mod document;
+pub mod edit;
+pub mod markup;
+pub mod reanchor;
+pub mod schema;
+pub mod score;
+pub mod span;
+pub mod text;
+
+pub use dataset::{Dataset, ExportOptions, Problem};
+pub use document::{DocId, Document, Status};
+pub use edit::{Edit, EditError, History};
+pub use schema::Schema;
+pub use span::{Origin, Relation, RelationId, Span, SpanId, Suggestion, SuggestionId, SuggestionState};
+pub use text::{ByteIdx, CharIdx, Text, Utf16Idx};

@@ -1,0 +1,503 @@
+//! Scoring predicted entities (and relations) against gold, with exactly the
+//! definitions of `shared/tools/score.py`: exact `(start, end, label)`
+//! matches after a label map, boundary-lenient one-to-one overlap matching,
+//! and correction effort (the actions an annotator needs to turn the
+//! predictions into the gold).
+//!
+//! It lives in the model because it is pure arithmetic over datasets, shared
+//! by `spanlab eval`, the benchmarks and (later) the dashboard.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::dataset::{Dataset, DocRecord};
+use super::document::sha256_hex;
+
+/// What to score.
+#[derive(Clone, Debug, Default)]
+pub struct ScoreOptions {
+    /// FROM → TO, applied to gold and predictions.
+    pub label_map: BTreeMap<String, String>,
+    /// Labels to score (after mapping); `None`: the gold schema's and gold's.
+    pub labels: Option<Vec<String>>,
+    pub relations: bool,
+    pub include_skipped: bool,
+    pub matched_only: bool,
+}
+
+/// Counts and ratios for one label or a total.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Counts {
+    pub tp: usize,
+    pub fp: usize,
+    #[serde(rename = "fn")]
+    pub fn_: usize,
+    pub gold: usize,
+    pub pred: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub empty: bool,
+}
+
+impl Counts {
+    fn new(tp: usize, fp: usize, fn_: usize) -> Self {
+        let p = if tp + fp > 0 { tp as f64 / (tp + fp) as f64 } else { 0.0 };
+        let r = if tp + fn_ > 0 { tp as f64 / (tp + fn_) as f64 } else { 0.0 };
+        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        Self { tp, fp, fn_, gold: tp + fn_, pred: tp + fp, precision: round4(p), recall: round4(r), f1: round4(f), empty: tp + fp + fn_ == 0 }
+    }
+}
+
+/// Per-label exact and lenient counts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LabelScore {
+    #[serde(flatten)]
+    pub exact: Counts,
+    pub lenient: Counts,
+}
+
+/// The correction-effort estimate.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Effort {
+    pub gold: usize,
+    pub actions: usize,
+    /// actions / (2 × gold): 1.0 saves nothing, 0.0 is perfect.
+    pub ratio: f64,
+    pub saved: f64,
+    pub by_kind: BTreeMap<&'static str, usize>,
+}
+
+/// The whole report.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Report {
+    pub labels: Vec<String>,
+    pub documents_scored: usize,
+    pub matched_by_id: usize,
+    pub matched_by_sha256: usize,
+    pub unmatched_gold: Vec<String>,
+    pub unmatched_pred: usize,
+    pub skipped_gold: usize,
+    pub per_label: BTreeMap<String, LabelScore>,
+    pub micro: Counts,
+    pub lenient_micro: Counts,
+    pub macro_f1: f64,
+    pub macro_precision: f64,
+    pub macro_recall: f64,
+    pub effort: Effort,
+    pub ignored_pred_labels: BTreeMap<String, usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relations: Option<RelationReport>,
+}
+
+/// Relation scores.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RelationReport {
+    pub labels: Vec<String>,
+    pub per_label: BTreeMap<String, Counts>,
+    pub micro: Counts,
+    pub strict_micro: Counts,
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// A document pairing failure (same id, other text, and no text match).
+#[derive(Debug, thiserror::Error)]
+#[error("gold document {0:?}: the predictions have a document with that id but a different text, and none with the gold text: offsets cannot be compared")]
+pub struct MismatchedText(pub String);
+
+type Ent = (usize, usize, String);
+
+fn entities(d: &DocRecord) -> Vec<Ent> {
+    d.entities.iter().map(|e| (e.start.max(0) as usize, e.end.max(0) as usize, e.label.clone())).collect()
+}
+
+/// Scores `pred` against `gold`.
+pub fn score(gold: &Dataset, pred: &Dataset, opts: &ScoreOptions) -> Result<Report, MismatchedText> {
+    let map = |l: &str| opts.label_map.get(l).cloned().unwrap_or_else(|| l.to_owned());
+    let mut report = Report::default();
+    let gold_docs: Vec<&DocRecord> = gold
+        .documents
+        .iter()
+        .filter(|d| opts.include_skipped || d.status != "skipped")
+        .collect();
+    report.skipped_gold = gold.documents.len() - gold_docs.len();
+
+    // Pair documents: by id with the same text, then by text.
+    let sha = |d: &DocRecord| sha256_hex(&d.text);
+    let pred_sha: Vec<String> = pred.documents.iter().map(sha).collect();
+    let by_id: HashMap<&str, usize> = pred.documents.iter().enumerate().rev().map(|(i, d)| (d.id.as_str(), i)).collect();
+    let mut used = BTreeSet::new();
+    let mut pairs: Vec<(&DocRecord, Option<&DocRecord>)> = Vec::new();
+    let mut pending = Vec::new();
+    for g in &gold_docs {
+        let gs = sha(g);
+        match by_id.get(g.id.as_str()) {
+            Some(&i) if pred_sha[i] == gs && !used.contains(&i) => {
+                used.insert(i);
+                report.matched_by_id += 1;
+                pairs.push((g, Some(&pred.documents[i])));
+            }
+            other => pending.push((*g, gs, other.copied())),
+        }
+    }
+    for (g, gs, same_id) in pending {
+        match (0..pred.documents.len()).find(|i| !used.contains(i) && pred_sha[*i] == gs) {
+            Some(i) => {
+                used.insert(i);
+                report.matched_by_sha256 += 1;
+                pairs.push((g, Some(&pred.documents[i])));
+            }
+            None => {
+                if same_id.is_some() {
+                    return Err(MismatchedText(g.id.clone()));
+                }
+                report.unmatched_gold.push(g.id.clone());
+                if !opts.matched_only {
+                    pairs.push((g, None));
+                }
+            }
+        }
+    }
+    report.unmatched_pred = pred.documents.len() - used.len();
+    report.documents_scored = pairs.len();
+
+    let labels = match &opts.labels {
+        Some(l) => l.clone(),
+        None => {
+            let mut out: Vec<String> = Vec::new();
+            let mut used_labels: BTreeSet<String> = gold.schema.entity_labels.iter().map(|l| map(l)).collect();
+            for g in &gold_docs {
+                for e in &g.entities {
+                    used_labels.insert(map(&e.label));
+                }
+            }
+            let order: Vec<String> = gold.schema.entity_labels.iter().map(|l| map(l)).chain(used_labels.iter().cloned()).collect();
+            for l in order {
+                if used_labels.contains(&l) && !out.contains(&l) {
+                    out.push(l);
+                }
+            }
+            out
+        }
+    };
+    let label_set: BTreeSet<&str> = labels.iter().map(String::as_str).collect();
+    let mut per: BTreeMap<&str, [usize; 6]> = labels.iter().map(|l| (l.as_str(), [0; 6])).collect();
+    let mut acts: BTreeMap<&'static str, usize> = ["exact", "relabel", "resize", "resize_relabel", "create", "reject"].into_iter().map(|k| (k, 0)).collect();
+    let mut n_gold = 0;
+    for (g, p) in &pairs {
+        let gold_e: Vec<Ent> = entities(g).into_iter().map(|(s, e, l)| (s, e, map(&l))).filter(|x| label_set.contains(x.2.as_str())).collect();
+        let mut pred_e: Vec<Ent> = Vec::new();
+        for (s, e, l) in p.map(entities).unwrap_or_default() {
+            let l = map(&l);
+            if label_set.contains(l.as_str()) {
+                pred_e.push((s, e, l));
+            } else {
+                *report.ignored_pred_labels.entry(l).or_default() += 1;
+            }
+        }
+        for lab in &labels {
+            let gs: Vec<(usize, usize)> = gold_e.iter().filter(|x| &x.2 == lab).map(|x| (x.0, x.1)).collect();
+            let ps: Vec<(usize, usize)> = pred_e.iter().filter(|x| &x.2 == lab).map(|x| (x.0, x.1)).collect();
+            let tp = multiset_intersection(&gs, &ps);
+            let ltp = max_overlap_matching(&gs, &ps);
+            if let Some(c) = per.get_mut(lab.as_str()) {
+                c[0] += tp;
+                c[1] += ps.len() - tp;
+                c[2] += gs.len() - tp;
+                c[3] += ltp;
+                c[4] += ps.len() - ltp;
+                c[5] += gs.len() - ltp;
+            }
+        }
+        n_gold += gold_e.len();
+        effort_of(&gold_e, &pred_e, &mut acts);
+    }
+    let mut tot = [0usize; 6];
+    let mut non_empty = Vec::new();
+    for lab in &labels {
+        let c = per.get(lab.as_str()).copied().unwrap_or_default();
+        for k in 0..6 {
+            tot[k] += c[k];
+        }
+        let s = LabelScore { exact: Counts::new(c[0], c[1], c[2]), lenient: Counts::new(c[3], c[4], c[5]) };
+        if !s.exact.empty {
+            non_empty.push(s.exact.clone());
+        }
+        report.per_label.insert(lab.clone(), s);
+    }
+    report.micro = Counts::new(tot[0], tot[1], tot[2]);
+    report.lenient_micro = Counts::new(tot[3], tot[4], tot[5]);
+    if !non_empty.is_empty() {
+        let n = non_empty.len() as f64;
+        report.macro_precision = round4(non_empty.iter().map(|c| c.precision).sum::<f64>() / n);
+        report.macro_recall = round4(non_empty.iter().map(|c| c.recall).sum::<f64>() / n);
+        report.macro_f1 = round4(non_empty.iter().map(|c| c.f1).sum::<f64>() / n);
+    }
+    let actions = acts["relabel"] + acts["resize"] + 2 * acts["resize_relabel"] + 2 * acts["create"] + acts["reject"];
+    let ratio = if n_gold > 0 { actions as f64 / (2 * n_gold) as f64 } else { 0.0 };
+    report.effort = Effort { gold: n_gold, actions, ratio: round4(ratio), saved: round4(1.0 - ratio), by_kind: acts };
+    report.labels = labels;
+    if opts.relations {
+        report.relations = Some(score_relations(gold, &pairs, &map));
+    }
+    Ok(report)
+}
+
+fn multiset_intersection(a: &[(usize, usize)], b: &[(usize, usize)]) -> usize {
+    let mut count: HashMap<(usize, usize), usize> = HashMap::new();
+    for x in a {
+        *count.entry(*x).or_default() += 1;
+    }
+    let mut tp = 0;
+    for x in b {
+        if let Some(c) = count.get_mut(x)
+            && *c > 0
+        {
+            *c -= 1;
+            tp += 1;
+        }
+    }
+    tp
+}
+
+/// Maximum one-to-one matching of overlapping spans (Kuhn's algorithm, the
+/// same candidate order as score.py).
+fn max_overlap_matching(golds: &[(usize, usize)], preds: &[(usize, usize)]) -> usize {
+    let adj: Vec<Vec<usize>> = golds
+        .iter()
+        .map(|&(gs, ge)| {
+            let mut cand: Vec<(bool, i64, usize)> = preds
+                .iter()
+                .enumerate()
+                .filter_map(|(j, &(ps, pe))| {
+                    let ov = ge.min(pe) as i64 - gs.max(ps) as i64;
+                    (ov > 0).then_some(((gs, ge) != (ps, pe), -ov, j))
+                })
+                .collect();
+            cand.sort();
+            cand.into_iter().map(|c| c.2).collect()
+        })
+        .collect();
+    let mut match_pred = vec![usize::MAX; preds.len()];
+    fn augment(i: usize, adj: &[Vec<usize>], seen: &mut [bool], match_pred: &mut [usize]) -> bool {
+        for &j in &adj[i] {
+            if seen[j] {
+                continue;
+            }
+            seen[j] = true;
+            if match_pred[j] == usize::MAX || augment(match_pred[j], adj, seen, match_pred) {
+                match_pred[j] = i;
+                return true;
+            }
+        }
+        false
+    }
+    let mut matched = 0;
+    for i in 0..golds.len() {
+        let mut seen = vec![false; preds.len()];
+        if !adj[i].is_empty() && augment(i, &adj, &mut seen, &mut match_pred) {
+            matched += 1;
+        }
+    }
+    matched
+}
+
+fn effort_of(gold: &[Ent], pred: &[Ent], acts: &mut BTreeMap<&'static str, usize>) {
+    let mut bump = |k: &'static str, n: usize| *acts.entry(k).or_default() += n;
+    let mut pc: BTreeMap<&Ent, usize> = BTreeMap::new();
+    for p in pred {
+        *pc.entry(p).or_default() += 1;
+    }
+    let mut rest_g = Vec::new();
+    for x in gold {
+        match pc.get_mut(x) {
+            Some(c) if *c > 0 => {
+                *c -= 1;
+                bump("exact", 1);
+            }
+            _ => rest_g.push(x),
+        }
+    }
+    // The remaining predictions, in the order Python's Counter.elements() gives
+    // (first appearance), each repeated by its remaining count.
+    let mut rest_p: Vec<&Ent> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for p in pred {
+        if seen.insert(p) {
+            for _ in 0..pc.get(p).copied().unwrap_or(0) {
+                rest_p.push(p);
+            }
+        }
+    }
+    let mut by_span: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for (i, x) in rest_p.iter().enumerate() {
+        by_span.entry((x.0, x.1)).or_default().push(i);
+    }
+    let mut used = BTreeSet::new();
+    let mut rest_g2 = Vec::new();
+    for x in rest_g {
+        let cand = by_span.get(&(x.0, x.1)).and_then(|v| v.iter().find(|i| !used.contains(*i)).copied());
+        match cand {
+            Some(i) => {
+                used.insert(i);
+                bump("relabel", 1);
+            }
+            None => rest_g2.push(x),
+        }
+    }
+    let mut cands = Vec::new();
+    for (gi, x) in rest_g2.iter().enumerate() {
+        for (pi, y) in rest_p.iter().enumerate() {
+            if used.contains(&pi) {
+                continue;
+            }
+            let ov = x.1.min(y.1) as i64 - x.0.max(y.0) as i64;
+            if ov > 0 {
+                cands.push((-ov, gi, pi));
+            }
+        }
+    }
+    cands.sort();
+    let mut done_g = BTreeSet::new();
+    for (_, gi, pi) in cands {
+        if done_g.contains(&gi) || used.contains(&pi) {
+            continue;
+        }
+        done_g.insert(gi);
+        used.insert(pi);
+        if rest_g2[gi].2 == rest_p[pi].2 {
+            bump("resize", 1);
+        } else {
+            bump("resize_relabel", 1);
+        }
+    }
+    bump("create", rest_g2.len() - done_g.len());
+    bump("reject", rest_p.len() - used.len());
+}
+
+fn score_relations(gold: &Dataset, pairs: &[(&DocRecord, Option<&DocRecord>)], map: &dyn Fn(&str) -> String) -> RelationReport {
+    let mut labels: Vec<String> = gold.schema.relation_labels.clone();
+    for (g, _) in pairs {
+        for r in &g.relations {
+            if !labels.contains(&r.label) {
+                labels.push(r.label.clone());
+            }
+        }
+    }
+    type Key = (usize, usize, String, usize, usize, String);
+    let keys = |d: Option<&DocRecord>| -> BTreeMap<String, (Vec<Key>, Vec<Key>)> {
+        let mut out: BTreeMap<String, (Vec<Key>, Vec<Key>)> = BTreeMap::new();
+        let Some(d) = d else { return out };
+        let ents: HashMap<&str, &super::dataset::EntityRecord> = d.entities.iter().map(|e| (e.id.as_str(), e)).collect();
+        for r in &d.relations {
+            let (Some(h), Some(t)) = (ents.get(r.head.as_str()), ents.get(r.tail.as_str())) else { continue };
+            let (hs, he, ts, te) = (h.start as usize, h.end as usize, t.start as usize, t.end as usize);
+            let entry = out.entry(r.label.clone()).or_default();
+            entry.0.push((hs, he, String::new(), ts, te, String::new()));
+            entry.1.push((hs, he, map(&h.label), ts, te, map(&t.label)));
+        }
+        out
+    };
+    let mut per: BTreeMap<String, [usize; 6]> = BTreeMap::new();
+    for (g, p) in pairs {
+        let gk = keys(Some(g));
+        let pk = keys(*p);
+        for lab in &labels {
+            let empty = (Vec::new(), Vec::new());
+            let (gl, gs) = gk.get(lab).unwrap_or(&empty);
+            let (pl, ps) = pk.get(lab).unwrap_or(&empty);
+            let tp = multiset_keys(gl, pl);
+            let stp = multiset_keys(gs, ps);
+            let c = per.entry(lab.clone()).or_default();
+            c[0] += tp;
+            c[1] += pl.len() - tp;
+            c[2] += gl.len() - tp;
+            c[3] += stp;
+            c[4] += ps.len() - stp;
+            c[5] += gs.len() - stp;
+        }
+    }
+    let mut tot = [0usize; 6];
+    let mut per_label = BTreeMap::new();
+    for (lab, c) in &per {
+        for k in 0..6 {
+            tot[k] += c[k];
+        }
+        per_label.insert(lab.clone(), Counts::new(c[0], c[1], c[2]));
+    }
+    RelationReport { labels, per_label, micro: Counts::new(tot[0], tot[1], tot[2]), strict_micro: Counts::new(tot[3], tot[4], tot[5]) }
+}
+
+fn multiset_keys<K: Ord>(a: &[K], b: &[K]) -> usize {
+    let mut count: BTreeMap<&K, usize> = BTreeMap::new();
+    for x in a {
+        *count.entry(x).or_default() += 1;
+    }
+    b.iter()
+        .filter(|x| match count.get_mut(x) {
+            Some(c) if *c > 0 => {
+                *c -= 1;
+                true
+            }
+            _ => false,
+        })
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::dataset::{DatasetSchema, EntityRecord};
+
+    fn ds(ents: &[(i64, i64, &str)]) -> Dataset {
+        let text = "x".repeat(100);
+        Dataset {
+            format: "spanlab-dataset".into(),
+            version: 1,
+            schema: DatasetSchema { name: "news".into(), entity_labels: vec!["PER".into(), "ORG".into(), "LOC".into()], relation_labels: vec![], extra: Default::default() },
+            documents: vec![DocRecord {
+                id: "d".into(),
+                source: String::new(),
+                sha256: String::new(),
+                status: "done".into(),
+                entities: ents
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(s, e, l))| EntityRecord { id: format!("T{}", i + 1), start: s, end: e, label: l.into(), text: text[s as usize..e as usize].into(), extra: Default::default() })
+                    .collect(),
+                text,
+                relations: vec![],
+                extra: Default::default(),
+            }],
+            extra: Default::default(),
+        }
+    }
+
+    #[test]
+    fn counts_and_effort_by_hand() {
+        // gold: PER 0-5, ORG 10-15, LOC 20-25, PER 30-35
+        // pred: PER 0-5 (exact), PER 10-15 (relabel), LOC 21-25 (resize), ORG 50-55 (reject)
+        let gold = ds(&[(0, 5, "PER"), (10, 15, "ORG"), (20, 25, "LOC"), (30, 35, "PER")]);
+        let pred = ds(&[(0, 5, "PER"), (10, 15, "PER"), (21, 25, "LOC"), (50, 55, "ORG")]);
+        let r = score(&gold, &pred, &ScoreOptions::default()).expect("pairs");
+        assert_eq!((r.micro.tp, r.micro.fp, r.micro.fn_), (1, 3, 3));
+        assert_eq!(r.lenient_micro.tp, 2, "LOC overlaps");
+        // relabel 1 + resize 1 + create 2 (PER 30-35) + reject 1 = 5 of 8.
+        assert_eq!(r.effort.actions, 5);
+        assert_eq!(r.effort.ratio, 0.625);
+        assert_eq!(r.per_label["PER"].exact.recall, 0.5);
+    }
+
+    #[test]
+    fn label_map_applies_to_both_sides() {
+        let gold = ds(&[(0, 5, "GPE")]);
+        let pred = ds(&[(0, 5, "LOC")]);
+        let opts = ScoreOptions { label_map: [("GPE".to_string(), "LOC".to_string())].into(), labels: Some(vec!["LOC".into()]), ..Default::default() };
+        let r = score(&gold, &pred, &opts).expect("pairs");
+        assert_eq!(r.micro.f1, 1.0);
+    }
+}

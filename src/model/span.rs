@@ -1,0 +1,245 @@
+//! Entity spans, relations and suggestions, and the sorted set that holds the
+//! spans of one document.
+//!
+//! Owns: [`Span`], [`Origin`], [`Relation`], [`Suggestion`], [`SpanSet`].
+//! Must not touch: the text (the document checks spans against it).
+//!
+//! A span is `[start, end)` in code points: in `"M. [Lavrov] parle"` the span
+//! `(3, 9)` covers `Lavrov`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::text::CharIdx;
+
+/// Extra fields carried through from imported data (kept, never interpreted).
+pub type Extra = BTreeMap<String, serde_json::Value>;
+
+/// A span's identity within its document; never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SpanId(pub u64);
+
+/// A relation's identity within its document; never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RelationId(pub u64);
+
+/// A suggestion's identity within its document; never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SuggestionId(pub u64);
+
+impl fmt::Display for SpanId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "span {}", self.0)
+    }
+}
+
+impl fmt::Display for RelationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "relation {}", self.0)
+    }
+}
+
+/// Where a gold span came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// Drawn by the annotator.
+    Manual,
+    /// Read from an imported dataset.
+    Imported,
+    /// A suggestion the annotator accepted; `edited` once its boundaries or
+    /// label were changed afterwards.
+    Suggested {
+        recognizer: String,
+        score: f32,
+        edited: bool,
+    },
+}
+
+/// A gold entity span.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    pub id: SpanId,
+    pub start: CharIdx,
+    pub end: CharIdx,
+    pub label: String,
+    pub origin: Origin,
+    /// Fields from an imported dataset that spanlab does not interpret.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: Extra,
+}
+
+impl Span {
+    /// A hand-made span.
+    pub fn manual(id: SpanId, start: CharIdx, end: CharIdx, label: &str) -> Self {
+        Self {
+            id,
+            start,
+            end,
+            label: label.to_owned(),
+            origin: Origin::Manual,
+            extra: Extra::new(),
+        }
+    }
+
+    /// Whether two spans share at least one code point.
+    pub fn overlaps(&self, start: CharIdx, end: CharIdx) -> bool {
+        self.start < end && start < self.end
+    }
+
+    fn sort_key(&self) -> (CharIdx, CharIdx, &str, SpanId) {
+        (self.start, self.end, self.label.as_str(), self.id)
+    }
+}
+
+/// A directed, typed relation between two spans of one document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Relation {
+    pub id: RelationId,
+    pub head: SpanId,
+    pub tail: SpanId,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: Extra,
+}
+
+/// What became of a suggestion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SuggestionState {
+    /// Shown, not yet decided.
+    Pending,
+    /// Accepted as this gold span.
+    Accepted { span: SpanId },
+    /// Rejected by the annotator.
+    Rejected,
+}
+
+/// A span proposed by a recognizer; it stays apart from the gold spans until
+/// accepted, and the record of its fate is kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub id: SuggestionId,
+    pub start: CharIdx,
+    pub end: CharIdx,
+    pub label: String,
+    pub recognizer: String,
+    pub score: f32,
+    pub state: SuggestionState,
+}
+
+impl Suggestion {
+    /// Whether the suggestion still waits for a decision.
+    pub fn is_pending(&self) -> bool {
+        self.state == SuggestionState::Pending
+    }
+}
+
+/// The gold spans of a document, sorted by `(start, end, label, id)`, with
+/// lookup by id and by position.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpanSet {
+    /// Sorted by [`Span::sort_key`].
+    spans: Vec<Span>,
+    /// The longest span ever inserted bounds position searches.
+    max_len: usize,
+}
+
+impl SpanSet {
+    /// Builds a set from spans in any order.
+    pub fn from_unsorted(mut spans: Vec<Span>) -> Self {
+        spans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let max_len = spans.iter().map(|s| s.end.0 - s.start.0).max().unwrap_or(0);
+        Self { spans, max_len }
+    }
+
+    /// Number of spans.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// True when there are no spans.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// All spans in position order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Span> {
+        self.spans.iter()
+    }
+
+    /// The span with this id.
+    pub fn get(&self, id: SpanId) -> Option<&Span> {
+        self.spans.iter().find(|s| s.id == id)
+    }
+
+    /// The position (in sorted order) of the span with this id.
+    pub fn index_of(&self, id: SpanId) -> Option<usize> {
+        self.spans.iter().position(|s| s.id == id)
+    }
+
+    /// Adds a span, keeping the order.
+    pub fn insert(&mut self, span: Span) {
+        self.max_len = self.max_len.max(span.end.0.saturating_sub(span.start.0));
+        let at = self
+            .spans
+            .partition_point(|s| s.sort_key() < span.sort_key());
+        self.spans.insert(at, span);
+    }
+
+    /// Removes and returns the span with this id.
+    pub fn remove(&mut self, id: SpanId) -> Option<Span> {
+        let at = self.index_of(id)?;
+        Some(self.spans.remove(at))
+    }
+
+    /// Spans that share a code point with `[start, end)`, in position order.
+    pub fn overlapping(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = &Span> {
+        let from = start.0.saturating_sub(self.max_len);
+        let first = self.spans.partition_point(|s| s.start.0 < from);
+        self.spans[first..]
+            .iter()
+            .take_while(move |s| s.start < end)
+            .filter(move |s| s.overlaps(start, end))
+    }
+
+    /// Spans that contain the code point at `at`, innermost last.
+    pub fn at(&self, at: CharIdx) -> impl Iterator<Item = &Span> {
+        self.overlapping(at, CharIdx(at.0 + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(id: u64, s: usize, e: usize) -> Span {
+        Span::manual(SpanId(id), CharIdx(s), CharIdx(e), "PER")
+    }
+
+    #[test]
+    fn stays_sorted_and_finds_by_position() {
+        let mut set = SpanSet::from_unsorted(vec![span(1, 10, 20), span(2, 0, 4)]);
+        set.insert(span(3, 5, 8));
+        let starts: Vec<_> = set.iter().map(|s| s.start.0).collect();
+        assert_eq!(starts, [0, 5, 10]);
+        let hit: Vec<_> = set.overlapping(CharIdx(3), CharIdx(11)).map(|s| s.id.0).collect();
+        assert_eq!(hit, [2, 3, 1]);
+        assert_eq!(set.at(CharIdx(19)).count(), 1);
+        assert_eq!(set.at(CharIdx(20)).count(), 0, "end is exclusive");
+        assert_eq!(set.remove(SpanId(3)).map(|s| s.start.0), Some(5));
+        assert!(set.get(SpanId(3)).is_none());
+    }
+
+    #[test]
+    fn a_long_span_before_the_window_is_found() {
+        let set = SpanSet::from_unsorted(vec![span(1, 0, 100), span(2, 50, 52)]);
+        let hit: Vec<_> = set.at(CharIdx(90)).map(|s| s.id.0).collect();
+        assert_eq!(hit, [1]);
+    }
+}

@@ -1,0 +1,356 @@
+//! The document text and the three offset units that meet it.
+//!
+//! Owns: [`Text`] (immutable UTF-8 text with a code-point index) and the typed
+//! offsets [`CharIdx`] (Unicode scalar values: what users and the dataset
+//! format see), [`ByteIdx`] (UTF-8 bytes: what Rust slices) and [`Utf16Idx`]
+//! (UTF-16 code units: what JavaScript tools count).
+//! Must not touch: anything but `std` (and serde, to store offsets).
+//!
+//! A worked example: in `"é😀x"` (`é` precomposed) the `x` is at
+//! `CharIdx(2)`, `ByteIdx(6)` (2 + 4 bytes before it) and `Utf16Idx(3)`
+//! (1 + 2 units before it).
+
+use std::fmt;
+
+macro_rules! offset_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub usize);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+offset_type!(
+    /// An offset in Unicode scalar values (code points): the unit of the
+    /// dataset format, Python slicing and spaCy.
+    CharIdx
+);
+offset_type!(
+    /// An offset in UTF-8 bytes: the unit of Rust string slicing.
+    ByteIdx
+);
+offset_type!(
+    /// An offset in UTF-16 code units: the unit of JavaScript and Java tools.
+    Utf16Idx
+);
+
+/// How many code points lie between two checkpoints of the index.
+const STRIDE: usize = 64;
+
+/// An immutable document text with O(1)-ish conversions between offset units.
+///
+/// The index keeps the byte and UTF-16 offset of every 64th code point, so a
+/// conversion costs one array lookup and a scan of at most 64 characters; an
+/// ASCII-only text needs no index at all.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Text {
+    string: String,
+    len_chars: usize,
+    len_utf16: usize,
+    /// Byte offset of code point `k * STRIDE`; empty when the text is ASCII.
+    byte_checkpoints: Vec<usize>,
+    /// UTF-16 offset of code point `k * STRIDE`; empty when the text is ASCII.
+    utf16_checkpoints: Vec<usize>,
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Text").field(&self.string).finish()
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Self::new(String::new())
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Self::new(s.to_owned())
+    }
+}
+
+impl Text {
+    /// Wraps a string, building its offset index.
+    pub fn new(string: String) -> Self {
+        if string.is_ascii() {
+            let len = string.len();
+            return Self {
+                string,
+                len_chars: len,
+                len_utf16: len,
+                byte_checkpoints: Vec::new(),
+                utf16_checkpoints: Vec::new(),
+            };
+        }
+        let mut byte_checkpoints = Vec::with_capacity(string.len() / STRIDE + 1);
+        let mut utf16_checkpoints = Vec::with_capacity(string.len() / STRIDE + 1);
+        let mut utf16 = 0;
+        let mut chars = 0;
+        for (byte, c) in string.char_indices() {
+            if chars % STRIDE == 0 {
+                byte_checkpoints.push(byte);
+                utf16_checkpoints.push(utf16);
+            }
+            chars += 1;
+            utf16 += c.len_utf16();
+        }
+        Self {
+            string,
+            len_chars: chars,
+            len_utf16: utf16,
+            byte_checkpoints,
+            utf16_checkpoints,
+        }
+    }
+
+    /// The text as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.string
+    }
+
+    /// Length in code points.
+    pub fn len_chars(&self) -> usize {
+        self.len_chars
+    }
+
+    /// Length in UTF-8 bytes.
+    pub fn len_bytes(&self) -> usize {
+        self.string.len()
+    }
+
+    /// Length in UTF-16 code units.
+    pub fn len_utf16(&self) -> usize {
+        self.len_utf16
+    }
+
+    /// True for the empty text.
+    pub fn is_empty(&self) -> bool {
+        self.string.is_empty()
+    }
+
+    /// True when every code point is one byte (conversions are identities).
+    pub fn is_ascii(&self) -> bool {
+        self.byte_checkpoints.is_empty()
+    }
+
+    /// The byte offset of a code-point offset, or `None` past the end.
+    ///
+    /// `"é😀x"`: `CharIdx(2)` → `ByteIdx(6)`; `CharIdx(3)` → `ByteIdx(7)`.
+    pub fn char_to_byte(&self, at: CharIdx) -> Option<ByteIdx> {
+        if at.0 > self.len_chars {
+            return None;
+        }
+        if at.0 == self.len_chars {
+            return Some(ByteIdx(self.string.len()));
+        }
+        if self.is_ascii() {
+            return Some(ByteIdx(at.0));
+        }
+        let k = at.0 / STRIDE;
+        let base = *self.byte_checkpoints.get(k)?;
+        let skip = at.0 - k * STRIDE;
+        let rest = self.string.get(base..)?;
+        let offset = rest
+            .char_indices()
+            .nth(skip)
+            .map_or(rest.len(), |(i, _)| i);
+        Some(ByteIdx(base + offset))
+    }
+
+    /// The code-point offset of a byte offset, or `None` when the byte offset
+    /// is past the end or inside a multi-byte character.
+    pub fn byte_to_char(&self, at: ByteIdx) -> Option<CharIdx> {
+        if at.0 > self.string.len() || !self.string.is_char_boundary(at.0) {
+            return None;
+        }
+        if self.is_ascii() {
+            return Some(CharIdx(at.0));
+        }
+        let k = self.byte_checkpoints.partition_point(|&b| b <= at.0);
+        let k = k.saturating_sub(1);
+        let base = self.byte_checkpoints.get(k).copied().unwrap_or(0);
+        let between = self.string.get(base..at.0)?.chars().count();
+        Some(CharIdx(k * STRIDE + between))
+    }
+
+    /// The UTF-16 offset of a code-point offset, or `None` past the end.
+    ///
+    /// `"é😀x"`: `CharIdx(2)` → `Utf16Idx(3)`.
+    pub fn char_to_utf16(&self, at: CharIdx) -> Option<Utf16Idx> {
+        if at.0 > self.len_chars {
+            return None;
+        }
+        if self.is_ascii() {
+            return Some(Utf16Idx(at.0));
+        }
+        let k = at.0 / STRIDE;
+        let (Some(&base_byte), Some(&base_utf16)) =
+            (self.byte_checkpoints.get(k), self.utf16_checkpoints.get(k))
+        else {
+            // `at` is the end of a text whose length is a multiple of STRIDE.
+            return Some(Utf16Idx(self.len_utf16));
+        };
+        let skip = at.0 - k * STRIDE;
+        let units: usize = self
+            .string
+            .get(base_byte..)?
+            .chars()
+            .take(skip)
+            .map(char::len_utf16)
+            .sum();
+        Some(Utf16Idx(base_utf16 + units))
+    }
+
+    /// The code-point offset of a UTF-16 offset, or `None` when it is past the
+    /// end or between the two halves of a surrogate pair.
+    pub fn utf16_to_char(&self, at: Utf16Idx) -> Option<CharIdx> {
+        if at.0 > self.len_utf16 {
+            return None;
+        }
+        if self.is_ascii() {
+            return Some(CharIdx(at.0));
+        }
+        let k = self
+            .utf16_checkpoints
+            .partition_point(|&u| u <= at.0)
+            .saturating_sub(1);
+        let base_byte = self.byte_checkpoints.get(k).copied().unwrap_or(0);
+        let mut units = self.utf16_checkpoints.get(k).copied().unwrap_or(0);
+        let mut chars = k * STRIDE;
+        for c in self.string.get(base_byte..)?.chars() {
+            if units == at.0 {
+                return Some(CharIdx(chars));
+            }
+            if units > at.0 {
+                return None;
+            }
+            units += c.len_utf16();
+            chars += 1;
+        }
+        (units == at.0).then_some(CharIdx(chars))
+    }
+
+    /// The text between two code-point offsets, or `None` when the range is
+    /// reversed or past the end.
+    ///
+    /// `"Le [Sénat] vote"`: `slice(CharIdx(3), CharIdx(8))` is `"Sénat"`.
+    pub fn slice(&self, start: CharIdx, end: CharIdx) -> Option<&str> {
+        if start > end {
+            return None;
+        }
+        let s = self.char_to_byte(start)?;
+        let e = self.char_to_byte(end)?;
+        self.string.get(s.0..e.0)
+    }
+
+    /// The code point at an offset.
+    pub fn char_at(&self, at: CharIdx) -> Option<char> {
+        let b = self.char_to_byte(at)?;
+        self.string.get(b.0..)?.chars().next()
+    }
+
+    /// Every code-point offset at which `needle` starts, in order.
+    pub fn find_all(&self, needle: &str) -> Vec<CharIdx> {
+        if needle.is_empty() {
+            return Vec::new();
+        }
+        self.string
+            .match_indices(needle)
+            .filter_map(|(b, _)| self.byte_to_char(ByteIdx(b)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Reference conversions by brute force.
+    fn reference(s: &str) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut utf16 = 0;
+        for (c, (b, ch)) in s.char_indices().enumerate() {
+            out.push((c, b, utf16));
+            utf16 += ch.len_utf16();
+        }
+        out.push((s.chars().count(), s.len(), utf16));
+        out
+    }
+
+    fn check_all(s: &str) {
+        let t = Text::from(s);
+        for (c, b, u) in reference(s) {
+            assert_eq!(t.char_to_byte(CharIdx(c)), Some(ByteIdx(b)), "{s:?} char {c}");
+            assert_eq!(t.byte_to_char(ByteIdx(b)), Some(CharIdx(c)), "{s:?} byte {b}");
+            assert_eq!(t.char_to_utf16(CharIdx(c)), Some(Utf16Idx(u)), "{s:?} char {c}");
+            assert_eq!(t.utf16_to_char(Utf16Idx(u)), Some(CharIdx(c)), "{s:?} utf16 {u}");
+        }
+        assert_eq!(t.char_to_byte(CharIdx(t.len_chars() + 1)), None);
+        assert_eq!(t.utf16_to_char(Utf16Idx(t.len_utf16() + 1)), None);
+    }
+
+    #[test]
+    fn worked_example_from_the_module_docs() {
+        let t = Text::from("é😀x");
+        assert_eq!(t.char_to_byte(CharIdx(2)), Some(ByteIdx(6)));
+        assert_eq!(t.char_to_utf16(CharIdx(2)), Some(Utf16Idx(3)));
+        assert_eq!(t.slice(CharIdx(2), CharIdx(3)), Some("x"));
+    }
+
+    #[test]
+    fn emoji_combining_marks_crlf_rtl_nbsp() {
+        check_all("Le président 🇫🇷 a dit\r\n« bonjour » à Zoë\u{301}");
+        check_all("مرحبا بالعالم — שלום 👍🏽 and 東京");
+        check_all("e\u{301}\u{301}\u{301}\r\n\r\n\u{a0}!\u{a0}?");
+        check_all("");
+        check_all("plain ascii\r\nline two");
+    }
+
+    #[test]
+    fn offsets_inside_characters_are_rejected() {
+        let t = Text::from("a😀b");
+        assert_eq!(t.byte_to_char(ByteIdx(2)), None, "inside the emoji's bytes");
+        assert_eq!(t.utf16_to_char(Utf16Idx(2)), None, "between surrogates");
+        assert_eq!(t.slice(CharIdx(2), CharIdx(1)), None, "reversed");
+    }
+
+    #[test]
+    fn long_texts_cross_checkpoints() {
+        let s = "Ça 😀 va\r\n".repeat(100);
+        check_all(&s);
+        let exact = "é".repeat(STRIDE * 3);
+        check_all(&exact);
+    }
+
+    #[test]
+    fn find_all_reports_code_points() {
+        let t = Text::from("😀 Paris et Paris");
+        assert_eq!(t.find_all("Paris"), vec![CharIdx(2), CharIdx(11)]);
+    }
+
+    proptest! {
+        #[test]
+        fn conversions_match_brute_force(s in "[a-zé😀\u{301}\r\n\u{a0}\u{627}東]{0,300}") {
+            check_all(&s);
+        }
+
+        #[test]
+        fn slices_agree_with_chars(s in "\\PC{0,80}", a in 0usize..90, b in 0usize..90) {
+            let t = Text::from(s.as_str());
+            let (a, b) = (a.min(b), a.max(b));
+            let expected: Option<String> = (b <= t.len_chars())
+                .then(|| s.chars().skip(a).take(b - a).collect());
+            prop_assert_eq!(t.slice(CharIdx(a), CharIdx(b)).map(str::to_owned), expected);
+        }
+    }
+}

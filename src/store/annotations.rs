@@ -1,0 +1,262 @@
+//! The per-document annotation file: everything spanlab knows about one
+//! document except its text (which stays in the article, never modified).
+//!
+//! Owns: the file's shape (`spanlab-annotations`, version 1), its
+//! deterministic rendering, safe file names for document ids, and loading
+//! onto a text that may have changed (re-anchoring).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::document::Orphan;
+use crate::model::reanchor::reanchor;
+use crate::model::span::{Extra, Origin, Relation, Span, SpanId, Suggestion};
+use crate::model::{CharIdx, DocId, Document, Status};
+
+/// The `format` field of an annotation file.
+pub const FORMAT: &str = "spanlab-annotations";
+
+/// One annotation file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnnotationFile {
+    pub format: String,
+    pub version: u32,
+    pub id: String,
+    pub source: String,
+    /// The article's path in the project when it differs from `source`
+    /// (an imported dataset's document written to a file of another name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+    /// SHA-256 of the text these offsets refer to.
+    pub sha256: String,
+    pub status: Status,
+    #[serde(default)]
+    pub comment: String,
+    /// The next id to hand out, so ids are never reused.
+    pub next_id: u64,
+    #[serde(default)]
+    pub spans: Vec<SpanRecord>,
+    #[serde(default)]
+    pub relations: Vec<Relation>,
+    #[serde(default)]
+    pub suggestions: Vec<SuggestionRecord>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orphans: Vec<Orphan>,
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
+}
+
+/// A span with its text, so it can be found again if the article changes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpanRecord {
+    pub id: SpanId,
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+    pub text: String,
+    pub origin: Origin,
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub extra: Extra,
+}
+
+/// A suggestion with its text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SuggestionRecord {
+    #[serde(flatten)]
+    pub suggestion: Suggestion,
+    pub text: String,
+}
+
+/// What happened while loading annotations onto their text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    /// The text's hash differed from the one recorded.
+    pub text_changed: bool,
+    pub moved: usize,
+    pub orphaned: usize,
+    pub suggestions_lost: usize,
+}
+
+impl AnnotationFile {
+    /// Records a document's annotations.
+    pub fn from_document(doc: &Document) -> Self {
+        let text = doc.text();
+        let spans = doc
+            .spans()
+            .iter()
+            .map(|s| SpanRecord {
+                id: s.id,
+                start: s.start.0,
+                end: s.end.0,
+                label: s.label.clone(),
+                text: text.slice(s.start, s.end).unwrap_or("").to_owned(),
+                origin: s.origin.clone(),
+                extra: s.extra.clone(),
+            })
+            .collect();
+        let suggestions = doc
+            .suggestions()
+            .map(|s| SuggestionRecord { suggestion: s.clone(), text: text.slice(s.start, s.end).unwrap_or("").to_owned() })
+            .collect();
+        Self {
+            format: FORMAT.to_owned(),
+            version: 1,
+            id: doc.id.0.clone(),
+            source: doc.source.clone(),
+            article: None,
+            sha256: doc.sha256().to_owned(),
+            status: doc.status(),
+            comment: doc.comment().to_owned(),
+            next_id: doc.next_id(),
+            spans,
+            relations: doc.relations().cloned().collect(),
+            suggestions,
+            orphans: doc.orphans.clone(),
+            extra: doc.extra.clone(),
+        }
+    }
+
+    /// Deterministic JSON (one-space indent, final newline).
+    pub fn to_json(&self) -> String {
+        let mut out = Vec::new();
+        let fmt = serde_json::ser::PrettyFormatter::with_indent(b" ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+        if self.serialize(&mut ser).is_err() {
+            return String::new();
+        }
+        let mut s = String::from_utf8(out).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Places these annotations on `text` (re-anchoring when it changed).
+    pub fn into_document(self, text: String) -> Result<(Document, LoadReport), String> {
+        if self.format != FORMAT {
+            return Err(format!("format is {:?}, expected {FORMAT:?}", self.format));
+        }
+        if self.version != 1 {
+            return Err(format!("version {} is not supported", self.version));
+        }
+        let mut doc = Document::new(DocId(self.id.clone()), self.source.clone(), text);
+        doc.set_status_unrecorded(self.status);
+        doc.set_comment_unrecorded(self.comment.clone());
+        doc.set_next_id(self.next_id);
+        doc.extra = self.extra;
+        doc.orphans = self.orphans;
+        let mut report = LoadReport::default();
+        let to_span = |r: SpanRecord| {
+            (
+                Span { id: r.id, start: CharIdx(r.start), end: CharIdx(r.end), label: r.label, origin: r.origin, extra: r.extra },
+                r.text,
+            )
+        };
+        let (spans, relations, suggestions) = if self.sha256 == doc.sha256() {
+            let mut spans = Vec::new();
+            for r in self.spans {
+                let (span, recorded) = to_span(r);
+                let actual = doc.text().slice(span.start, span.end);
+                if actual != Some(recorded.as_str()) {
+                    return Err(format!(
+                        "span {} [{}, {}) records {:?} but the text there is {:?}",
+                        span.id.0,
+                        span.start.0,
+                        span.end.0,
+                        recorded,
+                        actual.unwrap_or("(outside the text)")
+                    ));
+                }
+                spans.push(span);
+            }
+            (spans, self.relations, self.suggestions.into_iter().map(|s| s.suggestion).collect())
+        } else {
+            report.text_changed = true;
+            let r = reanchor(
+                doc.text(),
+                self.spans.into_iter().map(to_span).collect(),
+                self.relations,
+                self.suggestions.into_iter().map(|s| (s.suggestion, s.text)).collect(),
+            );
+            report.moved = r.moved;
+            report.orphaned = r.orphans.len();
+            report.suggestions_lost = r.suggestions_lost;
+            doc.orphans.extend(r.orphans);
+            (r.spans, r.relations, r.suggestions)
+        };
+        let doc = Document::from_parts(doc, spans, relations, suggestions).map_err(|e| e.to_string())?;
+        Ok((doc, report))
+    }
+}
+
+/// A file name for a document id that cannot leave its folder: every byte
+/// outside `[A-Za-z0-9_.-]` is written `%XX`, and so is a leading dot.
+///
+/// `"2016/01/a b"` → `"2016%2F01%2Fa%20b"`; `".."` → `"%2E."`.
+pub fn file_stem_for_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for (i, b) in id.bytes().enumerate() {
+        let plain = b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || (b == b'.' && i > 0);
+        if plain {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("%00");
+    }
+    out
+}
+
+/// Where a document's annotation file lives inside an annotations folder.
+pub fn annotation_path(annotations: &Path, id: &DocId) -> PathBuf {
+    annotations.join("documents").join(format!("{}.json", file_stem_for_id(&id.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::markup::parse_markup;
+    use crate::model::{Edit, Schema};
+
+    #[test]
+    fn ids_never_escape_the_folder() {
+        for id in ["..", "../x", "a/b", "a\\b", ".hidden", "", "é", "/etc/passwd"] {
+            let stem = file_stem_for_id(id);
+            assert!(!stem.contains('/') && !stem.contains('\\') && !stem.starts_with('.') && !stem.is_empty(), "{id:?} → {stem:?}");
+        }
+        assert_eq!(file_stem_for_id("2016/01/a b"), "2016%2F01%2Fa%20b");
+        assert_ne!(file_stem_for_id("a/b"), file_stem_for_id("a%2Fb"), "distinct ids, distinct files");
+    }
+
+    #[test]
+    fn round_trip_and_reanchoring_after_an_edit_of_the_article() {
+        let schema = Schema::news();
+        let (text, spans) = parse_markup("[Lavrov]{PER} arrive à [Pyongyang]{GPE}.");
+        let mut doc = Document::new(DocId("a".into()), "a.txt".into(), text);
+        for (s, e, l) in spans {
+            let edit = doc.add_span_edit(s, e, &l);
+            doc.apply(edit, &schema).expect("valid");
+        }
+        let ids: Vec<_> = doc.spans().iter().map(|s| s.id).collect();
+        let edit = doc.add_relation_edit(ids[0], ids[1], "VISITS");
+        doc.apply(edit, &schema).expect("valid");
+        doc.apply(Edit::SetStatus { status: Status::InProgress }, &schema).expect("valid");
+        let file = AnnotationFile::from_document(&doc);
+        let json = file.to_json();
+        let back: AnnotationFile = serde_json::from_str(&json).expect("parses");
+        let (same, report) = back.clone().into_document(doc.text().as_str().to_owned()).expect("loads");
+        assert_eq!(same.spans(), doc.spans());
+        assert_eq!(same.relations().collect::<Vec<_>>(), doc.relations().collect::<Vec<_>>());
+        assert_eq!(same.status(), Status::InProgress);
+        assert!(!report.text_changed);
+        assert_eq!(AnnotationFile::from_document(&same).to_json(), json, "deterministic");
+
+        let (moved, report) = back.into_document("Hier, 😀 Lavrov arrive à Pyongyang.".into()).expect("loads");
+        assert!(report.text_changed);
+        assert_eq!(report.moved, 2);
+        let texts: Vec<_> = moved.spans().iter().map(|s| moved.span_text(s).to_owned()).collect();
+        assert_eq!(texts, ["Lavrov", "Pyongyang"]);
+        assert_eq!(moved.relation_count(), 1);
+    }
+}

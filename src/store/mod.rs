@@ -1,0 +1,47 @@
+//! Everything on disk: project folders, article decoding, per-document
+//! annotation files, atomic writes, and dataset files.
+//!
+//! Uses `model` only. Every error names the file (and the place in it).
+
+pub mod annotations;
+pub mod atomic;
+pub mod decode;
+pub mod html;
+pub mod inputs;
+pub mod project;
+
+use std::path::PathBuf;
+
+pub use annotations::LoadReport;
+pub use project::{Entry, Loaded, Location, Project, Summary};
+
+/// A failure of the store, naming the file concerned.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{}: not a folder", .0.display())]
+    NotAFolder(PathBuf),
+    #[error("{}: cannot decode: {message}", path.display())]
+    Decode { path: PathBuf, message: String },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Json { path: PathBuf, line: usize, column: usize, message: String },
+    #[error("{}: {message}", path.display())]
+    Schema { path: PathBuf, message: String },
+    #[error("{}: {message}", path.display())]
+    Annotation { path: PathBuf, message: String },
+    #[error("{}: not a spanlab dataset (no \"format\": \"spanlab-dataset\")", .0.display())]
+    NotADataset(PathBuf),
+    #[error("{}: {} problem(s):\n  {}", path.display(), problems.len(), problems.join("\n  "))]
+    Invalid { path: PathBuf, problems: Vec<String> },
+    #[error("{}: changed on disk since the project was opened; reopen it", .0.display())]
+    Changed(PathBuf),
+    #[error("no document number {0}")]
+    NoDocument(usize),
+    #[error("document {id}: its article {article:?} is missing")]
+    MissingArticle { id: String, article: String },
+    #[error("{}: holds another text than document {id}; nothing was imported", path.display())]
+    WouldOverwrite { path: PathBuf, id: String },
+    #[error("{}: document {id} already has annotations here; nothing was imported", path.display())]
+    AlreadyAnnotated { path: PathBuf, id: String },
+}

@@ -1,0 +1,563 @@
+//! A project: a folder of articles and the annotations folder beside them.
+//!
+//! Owns: finding articles (`.txt`, `.md`, `.html`, `.jsonl`, dataset `.json`),
+//! giving each a stable document id, reading texts, loading and saving
+//! per-document annotation files, the project's schema file, importing a
+//! dataset into a folder and exporting the project. Article files are never
+//! written, except by an import creating them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::annotations::{annotation_path, AnnotationFile, LoadReport};
+use super::atomic::write_atomic;
+use super::decode::{decode, encode_for_file};
+use super::html::visible_text;
+use super::StoreError;
+use crate::model::dataset::{export, record_to_document, Dataset, ExportNotes, ExportOptions};
+use crate::model::span::Extra;
+use crate::model::{DocId, Document, Schema, Status};
+
+/// The schema file inside an annotations folder.
+pub const SCHEMA_FILE: &str = "schema.json";
+/// Project settings inside an annotations folder.
+pub const PROJECT_FILE: &str = "project.json";
+
+/// Where a document's text comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// A plain-text or Markdown file, read as it is.
+    Text(PathBuf),
+    /// An HTML file, read as its visible text.
+    Html(PathBuf),
+    /// Line `line` (1-based) of a JSONL file.
+    JsonlLine { path: PathBuf, line: usize },
+    /// Document `index` of a dataset JSON file in the folder.
+    DatasetDoc { path: PathBuf, index: usize },
+    /// An annotation file whose article is gone.
+    Missing,
+}
+
+/// What the corpus list shows of a document without loading it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub status: Status,
+    pub spans: usize,
+    pub relations: usize,
+    pub pending: usize,
+    pub orphans: usize,
+    /// An annotation file exists.
+    pub annotated: bool,
+    /// The annotation file could not be read: the document is read-only until fixed.
+    pub broken: Option<String>,
+}
+
+impl Summary {
+    /// The summary of a loaded document.
+    pub fn of(doc: &Document) -> Self {
+        Self {
+            status: doc.status(),
+            spans: doc.spans().len(),
+            relations: doc.relation_count(),
+            pending: doc.pending_suggestions().len(),
+            orphans: doc.orphans.len(),
+            annotated: true,
+            broken: None,
+        }
+    }
+}
+
+/// One document of the project.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub id: DocId,
+    /// The article's path relative to the project root (or the imported source).
+    pub source: String,
+    pub location: Location,
+    pub summary: Summary,
+}
+
+/// Settings kept with the annotations.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProjectFile {
+    /// Top-level fields of an imported dataset, written back on export.
+    #[serde(default, skip_serializing_if = "Extra::is_empty")]
+    pub dataset_extra: Extra,
+}
+
+/// An open project.
+#[derive(Clone, Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub annotations: PathBuf,
+    pub schema: Schema,
+    /// Sorted by id.
+    pub entries: Vec<Entry>,
+    /// Files passed over and other things the user should know, each naming its file.
+    pub warnings: Vec<String>,
+    pub settings: ProjectFile,
+}
+
+/// A loaded document and what happened while loading it.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub doc: Document,
+    pub report: LoadReport,
+    /// The encoding the article was read as (for text files).
+    pub encoding: Option<String>,
+    /// Whether annotations existed (false: a fresh document, worth suggesting on).
+    pub had_annotations: bool,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io { path: path.to_path_buf(), source }
+}
+
+/// The default annotations folder of a project root.
+pub fn default_annotations(root: &Path) -> PathBuf {
+    root.join("annotations")
+}
+
+impl Project {
+    /// Opens a folder. `annotations` defaults to `ROOT/annotations`.
+    pub fn open(root: &Path, annotations: Option<&Path>) -> Result<Self, StoreError> {
+        let meta = fs::metadata(root).map_err(io_err(root))?;
+        if !meta.is_dir() {
+            return Err(StoreError::NotAFolder(root.to_path_buf()));
+        }
+        let annotations = annotations.map_or_else(|| default_annotations(root), Path::to_path_buf);
+        let schema = read_schema(&annotations)?;
+        let settings = read_settings(&annotations)?;
+        let mut warnings = Vec::new();
+
+        // 1. Annotation files: they fix the ids of the articles they name.
+        let mut by_article: BTreeMap<String, (DocId, Summary)> = BTreeMap::new();
+        let mut annotated: BTreeMap<DocId, (String, Summary)> = BTreeMap::new();
+        let docs_dir = annotations.join("documents");
+        if let Ok(list) = fs::read_dir(&docs_dir) {
+            let mut paths: Vec<PathBuf> = list.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            for path in paths {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                if name.starts_with('.') || !name.ends_with(".json") {
+                    continue;
+                }
+                match read_annotation_file(&path) {
+                    Ok(file) => {
+                        let summary = Summary {
+                            status: file.status,
+                            spans: file.spans.len(),
+                            relations: file.relations.len(),
+                            pending: file.suggestions.iter().filter(|s| s.suggestion.is_pending()).count(),
+                            orphans: file.orphans.len(),
+                            annotated: true,
+                            broken: None,
+                        };
+                        let article = file.article.clone().unwrap_or_else(|| file.source.clone());
+                        by_article.insert(article, (DocId(file.id.clone()), summary.clone()));
+                        annotated.insert(DocId(file.id), (file.source, summary));
+                    }
+                    Err(e) => warnings.push(e.to_string()),
+                }
+            }
+        }
+
+        // 2. Articles.
+        let mut found: Vec<(DocId, String, Location, Option<Summary>)> = Vec::new();
+        let mut files = Vec::new();
+        walk(root, root, &annotations, &mut files, &mut warnings);
+        files.sort();
+        for rel in files {
+            let path = root.join(&rel);
+            let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+            let stem = rel.rsplit_once('.').map_or(rel.as_str(), |(s, _)| s).to_owned();
+            match ext.as_str() {
+                "txt" | "md" | "markdown" | "html" | "htm" => {
+                    let location = if ext.starts_with("htm") { Location::Html(path) } else { Location::Text(path) };
+                    let (id, summary) = match by_article.get(&rel) {
+                        Some((id, s)) => (id.clone(), Some(s.clone())),
+                        None => (DocId(stem), None),
+                    };
+                    found.push((id, rel, location, summary));
+                }
+                "jsonl" => match read_jsonl(&path) {
+                    Ok(lines) => {
+                        for (line, id, _text, _) in lines {
+                            let source = format!("{rel}#{line}");
+                            let id = id.unwrap_or_else(|| format!("{stem}-{line}"));
+                            let summary = by_article.get(&source).map(|(_, s)| s.clone());
+                            found.push((DocId(id), source, Location::JsonlLine { path: path.clone(), line }, summary));
+                        }
+                    }
+                    Err(e) => warnings.push(e.to_string()),
+                },
+                "json" => match read_dataset_if_any(&path) {
+                    Ok(Some(ds)) => {
+                        for (index, d) in ds.documents.iter().enumerate() {
+                            let summary = annotated.get(&DocId(d.id.clone())).map(|(_, s)| s.clone()).unwrap_or(Summary {
+                                status: Status::parse(&d.status).unwrap_or_default(),
+                                spans: d.entities.len(),
+                                relations: d.relations.len(),
+                                ..Summary::default()
+                            });
+                            found.push((DocId(d.id.clone()), d.source.clone(), Location::DatasetDoc { path: path.clone(), index }, Some(summary)));
+                        }
+                    }
+                    Ok(None) => warnings.push(format!("{}: not a spanlab dataset; passed over", path.display())),
+                    Err(e) => warnings.push(e.to_string()),
+                },
+                _ => {}
+            }
+        }
+
+        // 3. Unique ids; annotation files whose article is gone stay listed.
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (id, source, location, summary) in found {
+            let mut id = id;
+            if seen.contains(&id) {
+                let mut n = 2;
+                while seen.contains(&DocId(format!("{}~{n}", id.0))) {
+                    n += 1;
+                }
+                let new = DocId(format!("{}~{n}", id.0));
+                warnings.push(format!("{source}: document id {} is already used; this one is {}", id.0, new.0));
+                id = new;
+            }
+            seen.insert(id.clone());
+            let summary = summary.or_else(|| annotated.get(&id).map(|(_, s)| s.clone())).unwrap_or_default();
+            entries.push(Entry { id, source, location, summary });
+        }
+        for (id, (source, summary)) in annotated {
+            if !seen.contains(&id) {
+                warnings.push(format!("{}: the article {source:?} of document {} is missing; its annotations are kept", annotation_path(&annotations, &id).display(), id.0));
+                entries.push(Entry { id, source, location: Location::Missing, summary });
+            }
+        }
+        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(Self { root: root.to_path_buf(), annotations, schema, entries, warnings, settings })
+    }
+
+    /// The index of a document by id.
+    pub fn position(&self, id: &DocId) -> Option<usize> {
+        self.entries.binary_search_by(|e| e.id.cmp(id)).ok()
+    }
+
+    /// Reads a document's text and annotations.
+    pub fn load(&self, index: usize) -> Result<Loaded, StoreError> {
+        let entry = self.entries.get(index).ok_or(StoreError::NoDocument(index))?;
+        let (text, encoding, record) = match &entry.location {
+            Location::Text(path) => {
+                let d = read_text_file(path)?;
+                (d.0, Some(d.1), None)
+            }
+            Location::Html(path) => {
+                let d = read_text_file(path)?;
+                (visible_text(&d.0), Some(d.1), None)
+            }
+            Location::JsonlLine { path, line } => {
+                let lines = read_jsonl(path)?;
+                let Some((_, _, text, _)) = lines.into_iter().find(|l| l.0 == *line) else {
+                    return Err(StoreError::Changed(path.clone()));
+                };
+                (text, None, None)
+            }
+            Location::DatasetDoc { path, index } => {
+                let ds = read_dataset_if_any(path)?.ok_or_else(|| StoreError::Changed(path.clone()))?;
+                let rec = ds.documents.into_iter().nth(*index).ok_or_else(|| StoreError::Changed(path.clone()))?;
+                (rec.text.clone(), None, Some(rec))
+            }
+            Location::Missing => return Err(StoreError::MissingArticle { id: entry.id.0.clone(), article: entry.source.clone() }),
+        };
+        let ann = annotation_path(&self.annotations, &entry.id);
+        if ann.exists() {
+            let file = read_annotation_file(&ann)?;
+            let (mut doc, report) = file
+                .into_document(text)
+                .map_err(|message| StoreError::Annotation { path: ann.clone(), message })?;
+            doc.id = entry.id.clone();
+            return Ok(Loaded { doc, report, encoding, had_annotations: true });
+        }
+        let had = record.as_ref().is_some_and(|r| !r.entities.is_empty());
+        let doc = match record {
+            Some(rec) => record_to_document(&rec).map_err(|p| StoreError::Annotation { path: entry_path(entry), message: p.to_string() })?,
+            None => Document::new(entry.id.clone(), entry.source.clone(), text),
+        };
+        Ok(Loaded { doc, report: LoadReport::default(), encoding, had_annotations: had })
+    }
+
+    /// Saves a document's annotations (atomically) and refreshes its summary.
+    pub fn save(&mut self, doc: &Document) -> Result<(), StoreError> {
+        let path = annotation_path(&self.annotations, &doc.id);
+        let mut file = AnnotationFile::from_document(doc);
+        if let Some(entry) = self.position(&doc.id).and_then(|i| self.entries.get(i))
+            && entry.source != doc.source
+            && !matches!(entry.location, Location::Missing)
+        {
+            file.article = Some(entry.source.clone());
+        }
+        // Keep the article link of an imported document.
+        if file.article.is_none()
+            && let Ok(old) = read_annotation_file(&path)
+        {
+            file.article = old.article;
+        }
+        write_atomic(&path, file.to_json().as_bytes()).map_err(io_err(&path))?;
+        if let Some(i) = self.position(&doc.id) {
+            self.entries[i].summary = Summary::of(doc);
+        }
+        Ok(())
+    }
+
+    /// Loads every document (in id order) and builds the gold dataset; the
+    /// dataset is validated and refused with its problems if invalid.
+    pub fn export(&self, options: ExportOptions, mut progress: impl FnMut(usize)) -> Result<(Dataset, ExportNotes), StoreError> {
+        let mut docs = Vec::with_capacity(self.entries.len());
+        for (i, e) in self.entries.iter().enumerate() {
+            if options.done_only && e.summary.status != Status::Done {
+                continue;
+            }
+            docs.push(self.load(i)?.doc);
+            progress(i + 1);
+        }
+        let (dataset, mut notes) = export(&docs, &self.schema, &self.settings.dataset_extra, options)
+            .map_err(|problems| StoreError::Invalid { path: self.annotations.clone(), problems: problems.iter().map(ToString::to_string).collect() })?;
+        notes.documents_left_out = self.entries.len() - dataset.documents.len();
+        Ok((dataset, notes))
+    }
+
+    /// Saves a schema as this project's own.
+    pub fn save_schema(&mut self, schema: Schema) -> Result<(), StoreError> {
+        let path = self.annotations.join(SCHEMA_FILE);
+        write_atomic(&path, schema.to_json().as_bytes()).map_err(io_err(&path))?;
+        self.schema = schema;
+        Ok(())
+    }
+}
+
+fn entry_path(e: &Entry) -> PathBuf {
+    match &e.location {
+        Location::Text(p) | Location::Html(p) => p.clone(),
+        Location::JsonlLine { path, .. } | Location::DatasetDoc { path, .. } => path.clone(),
+        Location::Missing => PathBuf::from(&e.source),
+    }
+}
+
+fn read_schema(annotations: &Path) -> Result<Schema, StoreError> {
+    let path = annotations.join(SCHEMA_FILE);
+    match fs::read_to_string(&path) {
+        Ok(json) => Schema::from_json(&json).map_err(|e| StoreError::Schema { path, message: e.to_string() }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Schema::news()),
+        Err(source) => Err(StoreError::Io { path, source }),
+    }
+}
+
+fn read_settings(annotations: &Path) -> Result<ProjectFile, StoreError> {
+    let path = annotations.join(PROJECT_FILE);
+    match fs::read_to_string(&path) {
+        Ok(json) => serde_json::from_str(&json).map_err(|e| json_err(&path, &e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ProjectFile::default()),
+        Err(source) => Err(StoreError::Io { path, source }),
+    }
+}
+
+pub(crate) fn json_err(path: &Path, e: &serde_json::Error) -> StoreError {
+    StoreError::Json { path: path.to_path_buf(), line: e.line(), column: e.column(), message: e.to_string() }
+}
+
+fn read_annotation_file(path: &Path) -> Result<AnnotationFile, StoreError> {
+    let bytes = fs::read(path).map_err(io_err(path))?;
+    serde_json::from_slice(&bytes).map_err(|e| json_err(path, &e))
+}
+
+/// Reads and decodes a text file; returns the text and the encoding's name.
+pub fn read_text_file(path: &Path) -> Result<(String, String), StoreError> {
+    let bytes = fs::read(path).map_err(io_err(path))?;
+    let d = decode(&bytes).map_err(|e| StoreError::Decode { path: path.to_path_buf(), message: e.to_string() })?;
+    Ok((d.text, d.encoding))
+}
+
+/// The documents of a JSONL file: (line number, id, text, metadata).
+pub fn read_jsonl(path: &Path) -> Result<Vec<(usize, Option<String>, String, Extra)>, StoreError> {
+    let (content, _) = read_text_file(path)?;
+    let mut out = Vec::new();
+    for (i, line) in content.lines().enumerate() {
+        let n = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_str(line).map_err(|e| StoreError::Json {
+            path: path.to_path_buf(),
+            line: n,
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        let serde_json::Value::Object(mut map) = value else {
+            return Err(StoreError::Json { path: path.to_path_buf(), line: n, column: 1, message: "a line must be a JSON object".into() });
+        };
+        let Some(serde_json::Value::String(text)) = map.remove("text") else {
+            return Err(StoreError::Json { path: path.to_path_buf(), line: n, column: 1, message: "missing string field \"text\"".into() });
+        };
+        let id = match map.remove("id") {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        out.push((n, id, text, map.into_iter().collect()));
+    }
+    Ok(out)
+}
+
+/// Reads a `.json` file that is a spanlab dataset; `None` when it is some other JSON.
+pub fn read_dataset_if_any(path: &Path) -> Result<Option<Dataset>, StoreError> {
+    let (json, _) = read_text_file(path)?;
+    let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| json_err(path, &e))?;
+    if value.get("format").and_then(|f| f.as_str()) != Some(crate::model::dataset::FORMAT) {
+        return Ok(None);
+    }
+    Dataset::from_json(&json).map(Some).map_err(|e| json_err(path, &e))
+}
+
+/// Reads a dataset file, failing on anything else.
+pub fn read_dataset(path: &Path) -> Result<Dataset, StoreError> {
+    read_dataset_if_any(path)?.ok_or_else(|| StoreError::NotADataset(path.to_path_buf()))
+}
+
+fn walk(root: &Path, dir: &Path, annotations: &Path, out: &mut Vec<String>, warnings: &mut Vec<String>) {
+    let list = match fs::read_dir(dir) {
+        Ok(l) => l,
+        Err(e) => {
+            warnings.push(format!("{}: cannot list: {e}", dir.display()));
+            return;
+        }
+    };
+    for entry in list.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || path == annotations {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            if name != "target" && name != "node_modules" && name != "annotations" {
+                walk(root, &path, annotations, out, warnings);
+            }
+            continue;
+        }
+        if kind.is_symlink() && path.is_dir() {
+            warnings.push(format!("{}: symbolic link to a folder; passed over", path.display()));
+            continue;
+        }
+        if name.to_ascii_lowercase().starts_with("readme.") {
+            continue;
+        }
+        if let Ok(rel) = path.strip_prefix(root) {
+            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            out.push(rel.join("/"));
+        }
+    }
+}
+
+/// What an import wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub documents: usize,
+    pub entities: usize,
+    pub relations: usize,
+    pub articles_written: usize,
+    pub articles_existing: usize,
+}
+
+/// A relative path that stays inside its folder, or `None`.
+fn safe_relative(source: &str) -> Option<PathBuf> {
+    let p = Path::new(source);
+    if source.is_empty() || source.contains('\\') || source.contains(':') {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(s) if !s.to_string_lossy().starts_with('.') => out.push(s),
+            _ => return None,
+        }
+    }
+    (!out.as_os_str().is_empty()).then_some(out)
+}
+
+/// Imports a dataset into a project folder: each text becomes an article
+/// file, each document's annotations an annotation file. Refuses, writing
+/// nothing, if the dataset is invalid, an article of that name holds another
+/// text, or a document already has annotations there.
+pub fn import_dataset(dataset: &Dataset, dataset_path: &Path, into: &Path) -> Result<ImportReport, StoreError> {
+    let annotations = default_annotations(into);
+    let existing_schema = annotations.join(SCHEMA_FILE).exists();
+    let schema = if existing_schema { read_schema(&annotations)? } else { dataset.implied_schema() };
+    let problems = dataset.validate(Some(&schema));
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid { path: dataset_path.to_path_buf(), problems: problems.iter().map(ToString::to_string).collect() });
+    }
+    // Plan every write first.
+    let mut plan = Vec::new();
+    let mut used = BTreeSet::new();
+    let mut report = ImportReport::default();
+    for rec in &dataset.documents {
+        let mut rel = safe_relative(&rec.source)
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("txt")))
+            .unwrap_or_else(|| PathBuf::from(format!("{}.txt", super::annotations::file_stem_for_id(&rec.id))));
+        if !used.insert(rel.clone()) {
+            rel = PathBuf::from(format!("{}.txt", super::annotations::file_stem_for_id(&rec.id)));
+            used.insert(rel.clone());
+        }
+        let path = into.join(&rel);
+        let exists = match fs::read(&path) {
+            Ok(bytes) => {
+                let same = decode(&bytes).map(|d| d.text == rec.text).unwrap_or(false);
+                if !same {
+                    return Err(StoreError::WouldOverwrite { path, id: rec.id.clone() });
+                }
+                true
+            }
+            Err(_) => false,
+        };
+        let id = DocId(rec.id.clone());
+        let ann = annotation_path(&annotations, &id);
+        if ann.exists() {
+            return Err(StoreError::AlreadyAnnotated { path: ann, id: rec.id.clone() });
+        }
+        let doc = record_to_document(rec).map_err(|p| StoreError::Invalid { path: dataset_path.to_path_buf(), problems: vec![p.to_string()] })?;
+        let rel_str = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+        plan.push((path, exists, doc, rel_str));
+    }
+    fs::create_dir_all(into).map_err(io_err(into))?;
+    if !existing_schema && schema != Schema::news() {
+        let path = annotations.join(SCHEMA_FILE);
+        write_atomic(&path, schema.to_json().as_bytes()).map_err(io_err(&path))?;
+    }
+    if !dataset.extra.is_empty() {
+        let path = annotations.join(PROJECT_FILE);
+        let settings = ProjectFile { dataset_extra: dataset.extra.clone() };
+        let json = serde_json::to_string_pretty(&settings).unwrap_or_default();
+        write_atomic(&path, json.as_bytes()).map_err(io_err(&path))?;
+    }
+    for (path, exists, doc, rel) in plan {
+        if exists {
+            report.articles_existing += 1;
+        } else {
+            write_atomic(&path, &encode_for_file(doc.text().as_str())).map_err(io_err(&path))?;
+            report.articles_written += 1;
+        }
+        let mut file = AnnotationFile::from_document(&doc);
+        if file.source != rel {
+            file.article = Some(rel);
+        }
+        let ann = annotation_path(&annotations, &doc.id);
+        write_atomic(&ann, file.to_json().as_bytes()).map_err(io_err(&ann))?;
+        report.documents += 1;
+        report.entities += doc.spans().len() + doc.pending_suggestions().len();
+        report.relations += doc.relation_count();
+    }
+    Ok(report)
+}

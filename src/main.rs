@@ -1,1 +1,3 @@
+//! The `spanlab` binary (the command line comes with the next commit).
+
 fn main() {}

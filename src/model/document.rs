@@ -28,7 +28,9 @@ impl fmt::Display for DocId {
 }
 
 /// Where the annotator stands with a document.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Nothing confirmed.
@@ -43,7 +45,12 @@ pub enum Status {
 
 impl Status {
     /// Every status, in workflow order.
-    pub const ALL: [Status; 4] = [Status::New, Status::InProgress, Status::Done, Status::Skipped];
+    pub const ALL: [Status; 4] = [
+        Status::New,
+        Status::InProgress,
+        Status::Done,
+        Status::Skipped,
+    ];
 
     /// The name used in files.
     pub fn as_str(self) -> &'static str {
@@ -161,7 +168,10 @@ impl Document {
         for r in relations {
             for end in [r.head, r.tail] {
                 if !ids.contains(&end) {
-                    return Err(PartsError::DanglingRelation { id: r.id, span: end });
+                    return Err(PartsError::DanglingRelation {
+                        id: r.id,
+                        span: end,
+                    });
                 }
             }
             if rel_map.insert(r.id, r.clone()).is_some() {
@@ -260,7 +270,11 @@ impl Document {
 
     /// Pending suggestions in position order.
     pub fn pending_suggestions(&self) -> Vec<&Suggestion> {
-        let mut v: Vec<_> = self.suggestions.values().filter(|s| s.is_pending()).collect();
+        let mut v: Vec<_> = self
+            .suggestions
+            .values()
+            .filter(|s| s.is_pending())
+            .collect();
         v.sort_by_key(|s| (s.start, s.end, s.id));
         v
     }
@@ -273,12 +287,16 @@ impl Document {
             match s.state {
                 SuggestionState::Pending => out.pending += 1,
                 SuggestionState::Rejected => out.rejected += 1,
-                SuggestionState::Accepted { span } => match self.spans.get(span).map(|sp| &sp.origin) {
-                    Some(super::span::Origin::Suggested { edited: true, .. }) => out.edited += 1,
-                    Some(_) => out.accepted += 1,
-                    // Accepted, then the span was deleted: the suggestion was wrong after all.
-                    None => out.deleted_after_accept += 1,
-                },
+                SuggestionState::Accepted { span } => {
+                    match self.spans.get(span).map(|sp| &sp.origin) {
+                        Some(super::span::Origin::Suggested { edited: true, .. }) => {
+                            out.edited += 1
+                        }
+                        Some(_) => out.accepted += 1,
+                        // Accepted, then the span was deleted: the suggestion was wrong after all.
+                        None => out.deleted_after_accept += 1,
+                    }
+                }
             }
         }
         out
@@ -366,7 +384,11 @@ pub enum PartsError {
         len: usize,
     },
     #[error("suggestion [{start}, {end}) is outside a text of {len} code points or empty")]
-    SuggestionOutOfText { start: usize, end: usize, len: usize },
+    SuggestionOutOfText {
+        start: usize,
+        end: usize,
+        len: usize,
+    },
     #[error("{0} appears twice")]
     DuplicateSpan(SpanId),
     #[error("{0} appears twice")]

@@ -9,40 +9,73 @@ use serde::{Deserialize, Serialize};
 
 use super::document::{Document, Status};
 use super::schema::Schema;
-use super::span::{Origin, Relation, RelationId, Span, SpanId, Suggestion, SuggestionId, SuggestionState};
+use super::span::{
+    Origin, Relation, RelationId, Span, SpanId, Suggestion, SuggestionId, SuggestionState,
+};
 use super::text::CharIdx;
 
 /// One change to a document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Edit {
-    AddSpan { span: Span },
+    AddSpan {
+        span: Span,
+    },
     /// Removes a span and every relation that names it.
-    RemoveSpan { id: SpanId },
+    RemoveSpan {
+        id: SpanId,
+    },
     /// Replaces the span with this id (boundaries, label, origin).
-    SetSpan { span: Span },
-    AddRelation { relation: Relation },
-    RemoveRelation { id: RelationId },
-    SetRelation { relation: Relation },
-    AddSuggestions { suggestions: Vec<Suggestion> },
-    RemoveSuggestions { ids: Vec<SuggestionId> },
-    SetSuggestionState { id: SuggestionId, state: SuggestionState },
-    SetStatus { status: Status },
-    SetComment { comment: String },
+    SetSpan {
+        span: Span,
+    },
+    AddRelation {
+        relation: Relation,
+    },
+    RemoveRelation {
+        id: RelationId,
+    },
+    SetRelation {
+        relation: Relation,
+    },
+    AddSuggestions {
+        suggestions: Vec<Suggestion>,
+    },
+    RemoveSuggestions {
+        ids: Vec<SuggestionId>,
+    },
+    SetSuggestionState {
+        id: SuggestionId,
+        state: SuggestionState,
+    },
+    SetStatus {
+        status: Status,
+    },
+    SetComment {
+        comment: String,
+    },
     /// Several edits applied as one (undone as one).
-    Batch { edits: Vec<Edit> },
+    Batch {
+        edits: Vec<Edit>,
+    },
 }
 
 /// An edit the model refuses; the document is unchanged.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum EditError {
     #[error("span [{start}, {end}) is empty or outside the text ({len} code points)")]
-    OutOfText { start: usize, end: usize, len: usize },
+    OutOfText {
+        start: usize,
+        end: usize,
+        len: usize,
+    },
     #[error("label {0:?} is not in the schema")]
     UnknownLabel(String),
     #[error("relation label {0:?} is not in the schema")]
     UnknownRelationLabel(String),
-    #[error("{label} [{start}, {end}) would overlap {other_label} [{other_start}, {other_end}); the schema forbids overlaps")]
+    #[error(
+        "{label} [{start}, {end}) would overlap {other_label} [{other_start}, {other_end}); the schema forbids overlaps"
+    )]
     Overlap {
         label: String,
         start: usize,
@@ -60,7 +93,11 @@ pub enum EditError {
     #[error("id {0} is already used")]
     IdInUse(u64),
     #[error("{label} cannot go from {head} to {tail}")]
-    RelationNotAllowed { label: String, head: String, tail: String },
+    RelationNotAllowed {
+        label: String,
+        head: String,
+        tail: String,
+    },
     #[error("a relation cannot join a span to itself")]
     SelfRelation,
     #[error("this relation already exists")]
@@ -100,7 +137,10 @@ impl Document {
                     self.relations.remove(&r.id);
                 }
                 let mut restore = vec![Edit::AddSpan { span }];
-                restore.extend(gone.into_iter().map(|relation| Edit::AddRelation { relation }));
+                restore.extend(
+                    gone.into_iter()
+                        .map(|relation| Edit::AddRelation { relation }),
+                );
                 Ok(if restore.len() == 1 {
                     restore.remove(0)
                 } else {
@@ -108,7 +148,11 @@ impl Document {
                 })
             }
             Edit::SetSpan { span } => {
-                let old = self.spans.get(span.id).cloned().ok_or(EditError::NoSpan(span.id))?;
+                let old = self
+                    .spans
+                    .get(span.id)
+                    .cloned()
+                    .ok_or(EditError::NoSpan(span.id))?;
                 self.check_span(&span, schema, Some(span.id))?;
                 // Relations must stay allowed for the new label.
                 if old.label != span.label {
@@ -120,11 +164,17 @@ impl Document {
                             if id == span.id {
                                 span.label.clone()
                             } else {
-                                self.spans.get(id).map(|s| s.label.clone()).unwrap_or_default()
+                                self.spans
+                                    .get(id)
+                                    .map(|s| s.label.clone())
+                                    .unwrap_or_default()
                             }
                         };
                         let (h, t) = (label_of(r.head), label_of(r.tail));
-                        if schema.relation(&r.label).is_some_and(|rl| !rl.allows(&h, &t)) {
+                        if schema
+                            .relation(&r.label)
+                            .is_some_and(|rl| !rl.allows(&h, &t))
+                        {
                             return Err(EditError::RelationNotAllowed {
                                 label: r.label.clone(),
                                 head: h,
@@ -148,7 +198,10 @@ impl Document {
                 Ok(Edit::RemoveRelation { id })
             }
             Edit::RemoveRelation { id } => {
-                let relation = self.relations.remove(&id).ok_or(EditError::NoRelation(id))?;
+                let relation = self
+                    .relations
+                    .remove(&id)
+                    .ok_or(EditError::NoRelation(id))?;
                 Ok(Edit::AddRelation { relation })
             }
             Edit::SetRelation { relation } => {
@@ -170,7 +223,11 @@ impl Document {
                         return Err(EditError::IdInUse(s.id.0));
                     }
                     if !(s.start < s.end && s.end.0 <= len) {
-                        return Err(EditError::OutOfText { start: s.start.0, end: s.end.0, len });
+                        return Err(EditError::OutOfText {
+                            start: s.start.0,
+                            end: s.end.0,
+                            len,
+                        });
                     }
                 }
                 let ids = suggestions.iter().map(|s| s.id).collect();
@@ -184,11 +241,17 @@ impl Document {
                 if let Some(missing) = ids.iter().find(|id| !self.suggestions.contains_key(id)) {
                     return Err(EditError::NoSuggestion(*missing));
                 }
-                let suggestions = ids.iter().filter_map(|id| self.suggestions.remove(id)).collect();
+                let suggestions = ids
+                    .iter()
+                    .filter_map(|id| self.suggestions.remove(id))
+                    .collect();
                 Ok(Edit::AddSuggestions { suggestions })
             }
             Edit::SetSuggestionState { id, state } => {
-                let s = self.suggestions.get_mut(&id).ok_or(EditError::NoSuggestion(id))?;
+                let s = self
+                    .suggestions
+                    .get_mut(&id)
+                    .ok_or(EditError::NoSuggestion(id))?;
                 let old = std::mem::replace(&mut s.state, state);
                 Ok(Edit::SetSuggestionState { id, state: old })
             }
@@ -220,10 +283,19 @@ impl Document {
         }
     }
 
-    fn check_span(&self, span: &Span, schema: &Schema, replacing: Option<SpanId>) -> Result<(), EditError> {
+    fn check_span(
+        &self,
+        span: &Span,
+        schema: &Schema,
+        replacing: Option<SpanId>,
+    ) -> Result<(), EditError> {
         let len = self.text().len_chars();
         if !(span.start < span.end && span.end.0 <= len) {
-            return Err(EditError::OutOfText { start: span.start.0, end: span.end.0, len });
+            return Err(EditError::OutOfText {
+                start: span.start.0,
+                end: span.end.0,
+                len,
+            });
         }
         if schema.entity(&span.label).is_none() {
             return Err(EditError::UnknownLabel(span.label.clone()));
@@ -277,12 +349,20 @@ impl Document {
     /// A new hand-made span.
     pub fn add_span_edit(&mut self, start: CharIdx, end: CharIdx, label: &str) -> Edit {
         let id = self.fresh_span_id();
-        Edit::AddSpan { span: Span::manual(id, start, end, label) }
+        Edit::AddSpan {
+            span: Span::manual(id, start, end, label),
+        }
     }
 
     /// Changes a span's boundaries and/or label; an accepted suggestion is
     /// marked edited.
-    pub fn change_span_edit(&self, id: SpanId, start: CharIdx, end: CharIdx, label: &str) -> Option<Edit> {
+    pub fn change_span_edit(
+        &self,
+        id: SpanId,
+        start: CharIdx,
+        end: CharIdx,
+        label: &str,
+    ) -> Option<Edit> {
         let mut span = self.spans.get(id)?.clone();
         if (span.start, span.end, span.label.as_str()) == (start, end, label) {
             return None;
@@ -298,20 +378,31 @@ impl Document {
 
     /// Accepts a pending suggestion as a gold span that keeps its provenance.
     pub fn accept_suggestion_edit(&mut self, id: SuggestionId) -> Option<Edit> {
-        let s = self.suggestions.get(&id).filter(|s| s.is_pending())?.clone();
+        let s = self
+            .suggestions
+            .get(&id)
+            .filter(|s| s.is_pending())?
+            .clone();
         let span_id = self.fresh_span_id();
         let span = Span {
             id: span_id,
             start: s.start,
             end: s.end,
             label: s.label.clone(),
-            origin: Origin::Suggested { recognizer: s.recognizer.clone(), score: s.score, edited: false },
+            origin: Origin::Suggested {
+                recognizer: s.recognizer.clone(),
+                score: s.score,
+                edited: false,
+            },
             extra: Default::default(),
         };
         Some(Edit::Batch {
             edits: vec![
                 Edit::AddSpan { span },
-                Edit::SetSuggestionState { id, state: SuggestionState::Accepted { span: span_id } },
+                Edit::SetSuggestionState {
+                    id,
+                    state: SuggestionState::Accepted { span: span_id },
+                },
             ],
         })
     }
@@ -321,13 +412,17 @@ impl Document {
         self.suggestions
             .get(&id)
             .filter(|s| s.is_pending())
-            .map(|_| Edit::SetSuggestionState { id, state: SuggestionState::Rejected })
+            .map(|_| Edit::SetSuggestionState {
+                id,
+                state: SuggestionState::Rejected,
+            })
     }
 
     /// Accepts every pending suggestion that does not clash with a gold span
     /// or an earlier accepted one (the higher score wins a clash).
     pub fn accept_all_edit(&mut self, schema: &Schema) -> Option<Edit> {
-        let mut pending: Vec<Suggestion> = self.pending_suggestions().into_iter().cloned().collect();
+        let mut pending: Vec<Suggestion> =
+            self.pending_suggestions().into_iter().cloned().collect();
         pending.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
         let mut taken: Vec<(CharIdx, CharIdx)> = Vec::new();
         let mut edits = Vec::new();
@@ -351,7 +446,10 @@ impl Document {
         let edits: Vec<Edit> = self
             .pending_suggestions()
             .iter()
-            .map(|s| Edit::SetSuggestionState { id: s.id, state: SuggestionState::Rejected })
+            .map(|s| Edit::SetSuggestionState {
+                id: s.id,
+                state: SuggestionState::Rejected,
+            })
             .collect();
         (!edits.is_empty()).then_some(Edit::Batch { edits })
     }
@@ -360,7 +458,13 @@ impl Document {
     pub fn add_relation_edit(&mut self, head: SpanId, tail: SpanId, label: &str) -> Edit {
         let id = self.fresh_relation_id();
         Edit::AddRelation {
-            relation: Relation { id, head, tail, label: label.to_owned(), extra: Default::default() },
+            relation: Relation {
+                id,
+                head,
+                tail,
+                label: label.to_owned(),
+                extra: Default::default(),
+            },
         }
     }
 }
@@ -381,19 +485,37 @@ pub struct History {
 
 impl History {
     /// Applies an edit and records it; clears the redo stack.
-    pub fn apply(&mut self, doc: &mut Document, edit: Edit, description: &str, schema: &Schema) -> Result<(), EditError> {
+    pub fn apply(
+        &mut self,
+        doc: &mut Document,
+        edit: Edit,
+        description: &str,
+        schema: &Schema,
+    ) -> Result<(), EditError> {
         let inverse = doc.apply(edit, schema)?;
-        self.undo.push(Step { description: description.to_owned(), inverse });
+        self.undo.push(Step {
+            description: description.to_owned(),
+            inverse,
+        });
         self.redo.clear();
         Ok(())
     }
 
     /// Undoes the last step; returns its description.
-    pub fn undo(&mut self, doc: &mut Document, schema: &Schema) -> Result<Option<String>, EditError> {
-        let Some(step) = self.undo.pop() else { return Ok(None) };
+    pub fn undo(
+        &mut self,
+        doc: &mut Document,
+        schema: &Schema,
+    ) -> Result<Option<String>, EditError> {
+        let Some(step) = self.undo.pop() else {
+            return Ok(None);
+        };
         match doc.apply(step.inverse.clone(), schema) {
             Ok(forward) => {
-                self.redo.push(Step { description: step.description.clone(), inverse: forward });
+                self.redo.push(Step {
+                    description: step.description.clone(),
+                    inverse: forward,
+                });
                 Ok(Some(step.description))
             }
             Err(e) => {
@@ -404,11 +526,20 @@ impl History {
     }
 
     /// Redoes the last undone step; returns its description.
-    pub fn redo(&mut self, doc: &mut Document, schema: &Schema) -> Result<Option<String>, EditError> {
-        let Some(step) = self.redo.pop() else { return Ok(None) };
+    pub fn redo(
+        &mut self,
+        doc: &mut Document,
+        schema: &Schema,
+    ) -> Result<Option<String>, EditError> {
+        let Some(step) = self.redo.pop() else {
+            return Ok(None);
+        };
         match doc.apply(step.inverse.clone(), schema) {
             Ok(inverse) => {
-                self.undo.push(Step { description: step.description.clone(), inverse });
+                self.undo.push(Step {
+                    description: step.description.clone(),
+                    inverse,
+                });
                 Ok(Some(step.description))
             }
             Err(e) => {
@@ -459,34 +590,54 @@ mod tests {
         let e = d.add_relation_edit(s[1], s[2], "VISITS");
         h.apply(&mut d, e, "relation", &schema).expect("allowed");
         let before = d.clone();
-        h.apply(&mut d, Edit::RemoveSpan { id: s[1] }, "delete", &schema).expect("exists");
+        h.apply(&mut d, Edit::RemoveSpan { id: s[1] }, "delete", &schema)
+            .expect("exists");
         assert_eq!(d.spans().len(), 2);
         assert_eq!(d.relation_count(), 0, "no dangling relation survives");
         assert_eq!(h.undo(&mut d, &schema), Ok(Some("delete".into())));
         assert_eq!(d.spans(), before.spans());
-        assert_eq!(d.relations().collect::<Vec<_>>(), before.relations().collect::<Vec<_>>());
+        assert_eq!(
+            d.relations().collect::<Vec<_>>(),
+            before.relations().collect::<Vec<_>>()
+        );
         h.redo(&mut d, &schema).expect("redo");
         assert_eq!(d.relation_count(), 0);
     }
 
     #[test]
     fn overlaps_unknown_labels_and_bad_relations_are_refused() {
-        let (mut d, schema) = doc("[Organisation de coopération de Shanghai]{ORG} et la [Russie]{GPE}");
+        let (mut d, schema) =
+            doc("[Organisation de coopération de Shanghai]{ORG} et la [Russie]{GPE}");
         let before = d.clone();
         let e = d.add_span_edit(CharIdx(31), CharIdx(39), "GPE");
-        assert!(matches!(d.apply(e, &schema), Err(EditError::Overlap { .. })));
+        assert!(matches!(
+            d.apply(e, &schema),
+            Err(EditError::Overlap { .. })
+        ));
         let e = d.add_span_edit(CharIdx(0), CharIdx(3), "CITY");
-        assert!(matches!(d.apply(e, &schema), Err(EditError::UnknownLabel(_))));
+        assert!(matches!(
+            d.apply(e, &schema),
+            Err(EditError::UnknownLabel(_))
+        ));
         let s = ids(&d);
         let e = d.add_relation_edit(s[0], s[1], "MEMBER_OF");
-        assert!(matches!(d.apply(e, &schema), Err(EditError::RelationNotAllowed { .. })), "ORG → GPE is not MEMBER_OF");
+        assert!(
+            matches!(
+                d.apply(e, &schema),
+                Err(EditError::RelationNotAllowed { .. })
+            ),
+            "ORG → GPE is not MEMBER_OF"
+        );
         let e = d.add_relation_edit(s[0], s[0], "SUPPORTS");
         assert_eq!(d.apply(e, &schema), Err(EditError::SelfRelation));
         assert_eq!(d.spans(), before.spans(), "refused edits change nothing");
         let mut overlapping = schema.clone();
         overlapping.allow_overlap = true;
         let e = d.add_span_edit(CharIdx(31), CharIdx(39), "GPE");
-        assert!(d.apply(e, &overlapping).is_ok(), "allowed when the schema says so");
+        assert!(
+            d.apply(e, &overlapping).is_ok(),
+            "allowed when the schema says so"
+        );
     }
 
     #[test]
@@ -494,7 +645,12 @@ mod tests {
         let (mut d, schema) = doc("[Lavrov]{PER} et [Peskov]{PER}");
         let before = d.clone();
         let s = ids(&d);
-        let batch = Edit::Batch { edits: vec![Edit::RemoveSpan { id: s[0] }, Edit::RemoveSpan { id: SpanId(999) }] };
+        let batch = Edit::Batch {
+            edits: vec![
+                Edit::RemoveSpan { id: s[0] },
+                Edit::RemoveSpan { id: SpanId(999) },
+            ],
+        };
         assert!(d.apply(batch, &schema).is_err());
         assert_eq!(d.spans(), before.spans());
     }
@@ -511,22 +667,41 @@ mod tests {
             score: 0.9,
             state: SuggestionState::Pending,
         };
-        let v = vec![mk(&mut d, 0, 6, "PER"), mk(&mut d, 9, 14, "GPE"), mk(&mut d, 20, 26, "ORG")];
+        let v = vec![
+            mk(&mut d, 0, 6, "PER"),
+            mk(&mut d, 9, 14, "GPE"),
+            mk(&mut d, 20, 26, "ORG"),
+        ];
         let (a, b, c) = (v[0].id, v[1].id, v[2].id);
         let mut h = History::default();
-        h.apply(&mut d, Edit::AddSuggestions { suggestions: v }, "suggest", &schema).expect("in text");
+        h.apply(
+            &mut d,
+            Edit::AddSuggestions { suggestions: v },
+            "suggest",
+            &schema,
+        )
+        .expect("in text");
         let e = d.accept_suggestion_edit(a).expect("pending");
         h.apply(&mut d, e, "accept", &schema).expect("accept");
         let e = d.accept_suggestion_edit(b).expect("pending");
         h.apply(&mut d, e, "accept", &schema).expect("accept");
         let e = d.reject_suggestion_edit(c).expect("pending");
         h.apply(&mut d, e, "reject", &schema).expect("reject");
-        let gpe = d.spans().iter().find(|s| s.label == "GPE").map(|s| s.id).expect("accepted");
-        let e = d.change_span_edit(gpe, CharIdx(9), CharIdx(14), "LOC").expect("changed");
+        let gpe = d
+            .spans()
+            .iter()
+            .find(|s| s.label == "GPE")
+            .map(|s| s.id)
+            .expect("accepted");
+        let e = d
+            .change_span_edit(gpe, CharIdx(9), CharIdx(14), "LOC")
+            .expect("changed");
         h.apply(&mut d, e, "relabel", &schema).expect("relabel");
         let o = d.suggestion_outcomes();
         assert_eq!((o.accepted, o.edited, o.rejected, o.pending), (1, 1, 1, 0));
-        assert!(matches!(&d.spans().iter().next().map(|s| s.origin.clone()), Some(Origin::Suggested { recognizer, .. }) if recognizer == "rules"));
+        assert!(
+            matches!(&d.spans().iter().next().map(|s| s.origin.clone()), Some(Origin::Suggested { recognizer, .. }) if recognizer == "rules")
+        );
         h.undo(&mut d, &schema).expect("undo");
         h.undo(&mut d, &schema).expect("undo");
         assert_eq!(d.suggestion_outcomes().pending, 1);
@@ -545,12 +720,21 @@ mod tests {
             score,
             state: SuggestionState::Pending,
         };
-        let v = vec![mk(&mut d, 0, 3, "ORG", 0.9), mk(&mut d, 9, 14, "GPE", 0.8), mk(&mut d, 9, 14, "LOC", 0.3)];
-        d.apply(Edit::AddSuggestions { suggestions: v }, &schema).expect("ok");
+        let v = vec![
+            mk(&mut d, 0, 3, "ORG", 0.9),
+            mk(&mut d, 9, 14, "GPE", 0.8),
+            mk(&mut d, 9, 14, "LOC", 0.3),
+        ];
+        d.apply(Edit::AddSuggestions { suggestions: v }, &schema)
+            .expect("ok");
         let e = d.accept_all_edit(&schema).expect("something to accept");
         d.apply(e, &schema).expect("consistent");
         let labels: Vec<_> = d.spans().iter().map(|s| s.label.as_str()).collect();
         assert_eq!(labels, ["PER", "GPE"]);
-        assert_eq!(d.pending_suggestions().len(), 2, "the clashing ones wait for a decision");
+        assert_eq!(
+            d.pending_suggestions().len(),
+            2,
+            "the clashing ones wait for a decision"
+        );
     }
 }

@@ -118,7 +118,9 @@ impl Schema {
             Ok(schema) => schema,
             // The shipped file is checked by a test; this keeps the app alive
             // even if a broken file were ever compiled in.
-            Err(_) => Self::from_label_names("news", &["PER", "ORG", "GPE", "LOC", "DATE", "EVENT"], &[]),
+            Err(_) => {
+                Self::from_label_names("news", &["PER", "ORG", "GPE", "LOC", "DATE", "EVENT"], &[])
+            }
         }
     }
 
@@ -141,10 +143,7 @@ impl Schema {
     /// palette colours, no hotkey and (for relations) no constraint.
     pub fn from_label_names(name: &str, entities: &[&str], relations: &[&str]) -> Self {
         let news = Self::from_json(NEWS_SCHEMA_JSON).ok();
-        let known_entity = |n: &str| {
-            news.as_ref()
-                .and_then(|s| s.entity(n).cloned())
-        };
+        let known_entity = |n: &str| news.as_ref().and_then(|s| s.entity(n).cloned());
         let entity_labels: Vec<EntityLabel> = entities
             .iter()
             .map(|&n| {
@@ -309,7 +308,10 @@ impl Schema {
 
     /// Relation label names in schema order.
     pub fn relation_names(&self) -> Vec<String> {
-        self.relation_labels.iter().map(|l| l.name.clone()).collect()
+        self.relation_labels
+            .iter()
+            .map(|l| l.name.clone())
+            .collect()
     }
 }
 
@@ -331,7 +333,10 @@ mod tests {
     fn shipped_news_schema_matches_the_guidelines() {
         let s = Schema::from_json(NEWS_SCHEMA_JSON).expect("shipped schema parses");
         assert_eq!(s.name, "news");
-        assert_eq!(s.entity_names(), ["PER", "ORG", "GPE", "LOC", "DATE", "EVENT"]);
+        assert_eq!(
+            s.entity_names(),
+            ["PER", "ORG", "GPE", "LOC", "DATE", "EVENT"]
+        );
         assert_eq!(
             s.relation_names(),
             [
@@ -348,30 +353,57 @@ mod tests {
         );
         assert!(!s.allow_overlap);
         let names = |v: Vec<&RelationLabel>| v.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
-        assert_eq!(names(s.relations_allowed("PER", "PER")), ["MEETS", "SUPPORTS", "OPPOSES"]);
+        assert_eq!(
+            names(s.relations_allowed("PER", "PER")),
+            ["MEETS", "SUPPORTS", "OPPOSES"]
+        );
         assert_eq!(names(s.relations_allowed("EVENT", "DATE")), ["DATE_OF"]);
         assert!(s.relations_allowed("DATE", "PER").is_empty());
         for l in &s.entity_labels {
-            assert!(parse_hex_color(&l.color).is_some(), "{} has a colour", l.name);
+            assert!(
+                parse_hex_color(&l.color).is_some(),
+                "{} has a colour",
+                l.name
+            );
             assert!(l.hotkey.is_some(), "{} has a hotkey", l.name);
         }
     }
 
     #[test]
     fn bad_schemas_are_refused_with_a_reason() {
-        let dup = r#"{"name":"x","entity_labels":[{"name":"A","hotkey":"a"},{"name":"B","hotkey":"a"}]}"#;
-        assert!(matches!(Schema::from_json(dup), Err(SchemaError::DuplicateHotkey { .. })));
+        let dup =
+            r#"{"name":"x","entity_labels":[{"name":"A","hotkey":"a"},{"name":"B","hotkey":"a"}]}"#;
+        assert!(matches!(
+            Schema::from_json(dup),
+            Err(SchemaError::DuplicateHotkey { .. })
+        ));
         let unknown = r#"{"name":"x","entity_labels":[{"name":"A"}],"relation_labels":[{"name":"R","head":["Z"]}]}"#;
-        assert!(matches!(Schema::from_json(unknown), Err(SchemaError::UnknownEndLabel { .. })));
+        assert!(matches!(
+            Schema::from_json(unknown),
+            Err(SchemaError::UnknownEndLabel { .. })
+        ));
         assert!(matches!(Schema::from_json("{"), Err(SchemaError::Json(_))));
     }
 
     #[test]
     fn label_names_alone_give_a_usable_schema() {
         let s = Schema::from_label_names("winer", &["PER", "LOC", "MISC"], &["MEETS", "CUSTOM"]);
-        assert_eq!(s.entity("PER").and_then(|l| l.hotkey.clone()), Some("p".into()));
-        assert!(parse_hex_color(&s.entity("MISC").map(|l| l.color.clone()).unwrap_or_default()).is_some());
-        assert!(s.relation("CUSTOM").is_some_and(|r| r.allows("LOC", "MISC")));
+        assert_eq!(
+            s.entity("PER").and_then(|l| l.hotkey.clone()),
+            Some("p".into())
+        );
+        assert!(
+            parse_hex_color(
+                &s.entity("MISC")
+                    .map(|l| l.color.clone())
+                    .unwrap_or_default()
+            )
+            .is_some()
+        );
+        assert!(
+            s.relation("CUSTOM")
+                .is_some_and(|r| r.allows("LOC", "MISC"))
+        );
         assert!(s.check().is_ok());
     }
 }

@@ -228,7 +228,10 @@ mod tests {
         set.insert(span(3, 5, 8));
         let starts: Vec<_> = set.iter().map(|s| s.start.0).collect();
         assert_eq!(starts, [0, 5, 10]);
-        let hit: Vec<_> = set.overlapping(CharIdx(3), CharIdx(11)).map(|s| s.id.0).collect();
+        let hit: Vec<_> = set
+            .overlapping(CharIdx(3), CharIdx(11))
+            .map(|s| s.id.0)
+            .collect();
         assert_eq!(hit, [2, 3, 1]);
         assert_eq!(set.at(CharIdx(19)).count(), 1);
         assert_eq!(set.at(CharIdx(20)).count(), 0, "end is exclusive");

@@ -159,10 +159,7 @@ impl Text {
         let base = *self.byte_checkpoints.get(k)?;
         let skip = at.0 - k * STRIDE;
         let rest = self.string.get(base..)?;
-        let offset = rest
-            .char_indices()
-            .nth(skip)
-            .map_or(rest.len(), |(i, _)| i);
+        let offset = rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i);
         Some(ByteIdx(base + offset))
     }
 
@@ -290,10 +287,26 @@ mod tests {
     fn check_all(s: &str) {
         let t = Text::from(s);
         for (c, b, u) in reference(s) {
-            assert_eq!(t.char_to_byte(CharIdx(c)), Some(ByteIdx(b)), "{s:?} char {c}");
-            assert_eq!(t.byte_to_char(ByteIdx(b)), Some(CharIdx(c)), "{s:?} byte {b}");
-            assert_eq!(t.char_to_utf16(CharIdx(c)), Some(Utf16Idx(u)), "{s:?} char {c}");
-            assert_eq!(t.utf16_to_char(Utf16Idx(u)), Some(CharIdx(c)), "{s:?} utf16 {u}");
+            assert_eq!(
+                t.char_to_byte(CharIdx(c)),
+                Some(ByteIdx(b)),
+                "{s:?} char {c}"
+            );
+            assert_eq!(
+                t.byte_to_char(ByteIdx(b)),
+                Some(CharIdx(c)),
+                "{s:?} byte {b}"
+            );
+            assert_eq!(
+                t.char_to_utf16(CharIdx(c)),
+                Some(Utf16Idx(u)),
+                "{s:?} char {c}"
+            );
+            assert_eq!(
+                t.utf16_to_char(Utf16Idx(u)),
+                Some(CharIdx(c)),
+                "{s:?} utf16 {u}"
+            );
         }
         assert_eq!(t.char_to_byte(CharIdx(t.len_chars() + 1)), None);
         assert_eq!(t.utf16_to_char(Utf16Idx(t.len_utf16() + 1)), None);

@@ -97,7 +97,10 @@ impl AnnotationFile {
             .collect();
         let suggestions = doc
             .suggestions()
-            .map(|s| SuggestionRecord { suggestion: s.clone(), text: text.slice(s.start, s.end).unwrap_or("").to_owned() })
+            .map(|s| SuggestionRecord {
+                suggestion: s.clone(),
+                text: text.slice(s.start, s.end).unwrap_or("").to_owned(),
+            })
             .collect();
         Self {
             format: FORMAT.to_owned(),
@@ -147,7 +150,14 @@ impl AnnotationFile {
         let mut report = LoadReport::default();
         let to_span = |r: SpanRecord| {
             (
-                Span { id: r.id, start: CharIdx(r.start), end: CharIdx(r.end), label: r.label, origin: r.origin, extra: r.extra },
+                Span {
+                    id: r.id,
+                    start: CharIdx(r.start),
+                    end: CharIdx(r.end),
+                    label: r.label,
+                    origin: r.origin,
+                    extra: r.extra,
+                },
                 r.text,
             )
         };
@@ -168,14 +178,21 @@ impl AnnotationFile {
                 }
                 spans.push(span);
             }
-            (spans, self.relations, self.suggestions.into_iter().map(|s| s.suggestion).collect())
+            (
+                spans,
+                self.relations,
+                self.suggestions.into_iter().map(|s| s.suggestion).collect(),
+            )
         } else {
             report.text_changed = true;
             let r = reanchor(
                 doc.text(),
                 self.spans.into_iter().map(to_span).collect(),
                 self.relations,
-                self.suggestions.into_iter().map(|s| (s.suggestion, s.text)).collect(),
+                self.suggestions
+                    .into_iter()
+                    .map(|s| (s.suggestion, s.text))
+                    .collect(),
             );
             report.moved = r.moved;
             report.orphaned = r.orphans.len();
@@ -183,7 +200,8 @@ impl AnnotationFile {
             doc.orphans.extend(r.orphans);
             (r.spans, r.relations, r.suggestions)
         };
-        let doc = Document::from_parts(doc, spans, relations, suggestions).map_err(|e| e.to_string())?;
+        let doc =
+            Document::from_parts(doc, spans, relations, suggestions).map_err(|e| e.to_string())?;
         Ok((doc, report))
     }
 }
@@ -210,7 +228,9 @@ pub fn file_stem_for_id(id: &str) -> String {
 
 /// Where a document's annotation file lives inside an annotations folder.
 pub fn annotation_path(annotations: &Path, id: &DocId) -> PathBuf {
-    annotations.join("documents").join(format!("{}.json", file_stem_for_id(&id.0)))
+    annotations
+        .join("documents")
+        .join(format!("{}.json", file_stem_for_id(&id.0)))
 }
 
 #[cfg(test)]
@@ -221,12 +241,31 @@ mod tests {
 
     #[test]
     fn ids_never_escape_the_folder() {
-        for id in ["..", "../x", "a/b", "a\\b", ".hidden", "", "é", "/etc/passwd"] {
+        for id in [
+            "..",
+            "../x",
+            "a/b",
+            "a\\b",
+            ".hidden",
+            "",
+            "é",
+            "/etc/passwd",
+        ] {
             let stem = file_stem_for_id(id);
-            assert!(!stem.contains('/') && !stem.contains('\\') && !stem.starts_with('.') && !stem.is_empty(), "{id:?} → {stem:?}");
+            assert!(
+                !stem.contains('/')
+                    && !stem.contains('\\')
+                    && !stem.starts_with('.')
+                    && !stem.is_empty(),
+                "{id:?} → {stem:?}"
+            );
         }
         assert_eq!(file_stem_for_id("2016/01/a b"), "2016%2F01%2Fa%20b");
-        assert_ne!(file_stem_for_id("a/b"), file_stem_for_id("a%2Fb"), "distinct ids, distinct files");
+        assert_ne!(
+            file_stem_for_id("a/b"),
+            file_stem_for_id("a%2Fb"),
+            "distinct ids, distinct files"
+        );
     }
 
     #[test]
@@ -241,22 +280,75 @@ mod tests {
         let ids: Vec<_> = doc.spans().iter().map(|s| s.id).collect();
         let edit = doc.add_relation_edit(ids[0], ids[1], "VISITS");
         doc.apply(edit, &schema).expect("valid");
-        doc.apply(Edit::SetStatus { status: Status::InProgress }, &schema).expect("valid");
+        doc.apply(
+            Edit::SetStatus {
+                status: Status::InProgress,
+            },
+            &schema,
+        )
+        .expect("valid");
         let file = AnnotationFile::from_document(&doc);
         let json = file.to_json();
         let back: AnnotationFile = serde_json::from_str(&json).expect("parses");
-        let (same, report) = back.clone().into_document(doc.text().as_str().to_owned()).expect("loads");
+        let (same, report) = back
+            .clone()
+            .into_document(doc.text().as_str().to_owned())
+            .expect("loads");
         assert_eq!(same.spans(), doc.spans());
-        assert_eq!(same.relations().collect::<Vec<_>>(), doc.relations().collect::<Vec<_>>());
+        assert_eq!(
+            same.relations().collect::<Vec<_>>(),
+            doc.relations().collect::<Vec<_>>()
+        );
         assert_eq!(same.status(), Status::InProgress);
         assert!(!report.text_changed);
-        assert_eq!(AnnotationFile::from_document(&same).to_json(), json, "deterministic");
+        assert_eq!(
+            AnnotationFile::from_document(&same).to_json(),
+            json,
+            "deterministic"
+        );
 
-        let (moved, report) = back.into_document("Hier, 😀 Lavrov arrive à Pyongyang.".into()).expect("loads");
+        let (moved, report) = back
+            .into_document("Hier, 😀 Lavrov arrive à Pyongyang.".into())
+            .expect("loads");
         assert!(report.text_changed);
         assert_eq!(report.moved, 2);
-        let texts: Vec<_> = moved.spans().iter().map(|s| moved.span_text(s).to_owned()).collect();
+        let texts: Vec<_> = moved
+            .spans()
+            .iter()
+            .map(|s| moved.span_text(s).to_owned())
+            .collect();
         assert_eq!(texts, ["Lavrov", "Pyongyang"]);
         assert_eq!(moved.relation_count(), 1);
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use crate::model::{Edit, Schema};
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn annotation_files_round_trip(parts in proptest::collection::vec(prop_oneof![Just("Zoë"), Just(" "), Just("\r\n"), Just("😀"), Just("東"), Just("e\u{301}")], 1..40),
+                                        spans in proptest::collection::vec((0usize..100, 1usize..5), 0..8)) {
+            let schema = Schema::news();
+            let mut doc = Document::new(DocId("x".into()), "x.txt".into(), parts.concat());
+            let len = doc.text().len_chars();
+            for (s, l) in spans {
+                let start = s % len.max(1);
+                let end = (start + l).min(len);
+                if start < end {
+                    let e = doc.add_span_edit(CharIdx(start), CharIdx(end), "PER");
+                    let _ = doc.apply(e, &schema);
+                }
+            }
+            let _ = doc.apply(Edit::SetComment { comment: "c\r\n😀".into() }, &schema);
+            let json = AnnotationFile::from_document(&doc).to_json();
+            let file: AnnotationFile = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let (back, report) = file.into_document(doc.text().as_str().to_owned()).map_err(TestCaseError::fail)?;
+            prop_assert!(!report.text_changed);
+            prop_assert_eq!(AnnotationFile::from_document(&back).to_json(), json);
+        }
     }
 }

@@ -52,10 +52,12 @@ pub fn visible_text(html: &str) -> String {
                     break_line(&mut out, 2);
                 }
                 ("br", _) => out.push('\n'),
-                ("p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "tr" | "blockquote"
-                | "section" | "article" | "header" | "footer" | "figcaption" | "ul" | "ol" | "table", _) => {
-                    break_line(&mut out, if name == "li" || name == "tr" { 1 } else { 2 })
-                }
+                (
+                    "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "tr"
+                    | "blockquote" | "section" | "article" | "header" | "footer" | "figcaption"
+                    | "ul" | "ol" | "table",
+                    _,
+                ) => break_line(&mut out, if name == "li" || name == "tr" { 1 } else { 2 }),
                 _ => {}
             }
             continue;
@@ -70,8 +72,10 @@ pub fn visible_text(html: &str) -> String {
 fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
     let h = haystack.as_bytes();
     let n = needle.as_bytes();
-    (0..h.len().saturating_sub(n.len()) + 1)
-        .find(|&i| h.get(i..i + n.len()).is_some_and(|w| w.eq_ignore_ascii_case(n)))
+    (0..h.len().saturating_sub(n.len()) + 1).find(|&i| {
+        h.get(i..i + n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
 }
 
 /// Ends the current line, leaving at most `n` line breaks in a row.

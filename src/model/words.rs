@@ -1,0 +1,163 @@
+//! Word boundaries for selection: snapping a dragged range to whole words and
+//! moving a caret or a span boundary by a word.
+//!
+//! A word is a run of letters, digits and combining marks, with inner hyphens
+//! (`Saint-Pétersbourg`) and inner periods between letters (`U.S`) kept. An
+//! apostrophe ends a word, so `l'Union` holds the words `l` and `Union`.
+
+use super::text::{CharIdx, Text};
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || is_mark(c)
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F | 0x064B..=0x065F)
+}
+
+/// The text's characters (one allocation; callers work on a window).
+fn chars(text: &Text) -> Vec<char> {
+    text.as_str().chars().collect()
+}
+
+fn word_at(c: &[char], i: usize) -> bool {
+    match c.get(i) {
+        Some(&ch) if is_word(ch) => true,
+        Some('-' | '.') => {
+            i > 0
+                && c.get(i - 1).is_some_and(|&p| is_word(p))
+                && c.get(i + 1).is_some_and(|&n| is_word(n))
+        }
+        _ => false,
+    }
+}
+
+/// Widens `[start, end)` to whole words and trims white space and
+/// punctuation at both ends. `"Le [Sén]at"` → `"Le [Sénat]"`. A range with no
+/// word character stays as it is (trimmed of spaces).
+pub fn snap_to_words(text: &Text, start: CharIdx, end: CharIdx) -> (CharIdx, CharIdx) {
+    let c = chars(text);
+    let (mut a, mut b) = (
+        start.0.min(end.0).min(c.len()),
+        start.0.max(end.0).min(c.len()),
+    );
+    let (a0, b0) = (a, b);
+    while a < b && !word_at(&c, a) {
+        a += 1;
+    }
+    while b > a && !word_at(&c, b - 1) {
+        b -= 1;
+    }
+    if a == b {
+        let (mut a, mut b) = (a0, b0);
+        while a < b && c[a].is_whitespace() {
+            a += 1;
+        }
+        while b > a && c[b - 1].is_whitespace() {
+            b -= 1;
+        }
+        return (CharIdx(a), CharIdx(b));
+    }
+    while a > 0 && word_at(&c, a - 1) {
+        a -= 1;
+    }
+    while b < c.len() && word_at(&c, b) {
+        b += 1;
+    }
+    (CharIdx(a), CharIdx(b))
+}
+
+/// The start of the next word after `at` (or the end of the text).
+pub fn next_word_start(text: &Text, at: CharIdx) -> CharIdx {
+    let c = chars(text);
+    let mut i = at.0.min(c.len());
+    while i < c.len() && word_at(&c, i) {
+        i += 1;
+    }
+    while i < c.len() && !word_at(&c, i) {
+        i += 1;
+    }
+    CharIdx(i)
+}
+
+/// The end of the word at or after `at`.
+pub fn next_word_end(text: &Text, at: CharIdx) -> CharIdx {
+    let c = chars(text);
+    let mut i = at.0.min(c.len());
+    while i < c.len() && !word_at(&c, i) {
+        i += 1;
+    }
+    while i < c.len() && word_at(&c, i) {
+        i += 1;
+    }
+    CharIdx(i)
+}
+
+/// The start of the word before `at` (or 0).
+pub fn previous_word_start(text: &Text, at: CharIdx) -> CharIdx {
+    let c = chars(text);
+    let mut i = at.0.min(c.len());
+    while i > 0 && !word_at(&c, i - 1) {
+        i -= 1;
+    }
+    while i > 0 && word_at(&c, i - 1) {
+        i -= 1;
+    }
+    CharIdx(i)
+}
+
+/// The end of the word before `at` (skipping the word `at` is inside).
+pub fn previous_word_end(text: &Text, at: CharIdx) -> CharIdx {
+    let c = chars(text);
+    let mut i = at.0.min(c.len());
+    while i > 0 && word_at(&c, i - 1) {
+        i -= 1;
+    }
+    while i > 0 && !word_at(&c, i - 1) {
+        i -= 1;
+    }
+    CharIdx(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(s: &str, a: usize, b: usize) -> String {
+        let t = Text::from(s);
+        let (x, y) = snap_to_words(&t, CharIdx(a), CharIdx(b));
+        t.slice(x, y).unwrap_or("").to_owned()
+    }
+
+    #[test]
+    fn snapping_takes_whole_words_and_drops_punctuation() {
+        assert_eq!(snap("Le Sénat vote.", 4, 6), "Sénat");
+        assert_eq!(
+            snap("à Saint-Pétersbourg, hier", 3, 18),
+            "Saint-Pétersbourg"
+        );
+        assert_eq!(
+            snap("à Saint-Pétersbourg, hier", 3, 20),
+            "Saint-Pétersbourg",
+            "trailing comma and space dropped"
+        );
+        assert_eq!(
+            snap("l’Union africaine", 0, 4),
+            "l’Union",
+            "a drag from the elision keeps it"
+        );
+        assert_eq!(snap("l'Union africaine", 3, 5), "Union");
+        assert_eq!(snap("« Zoe\u{301} »", 0, 7), "Zoe\u{301}");
+        assert_eq!(snap("😀 Tokyo 東京", 8, 9), "東京");
+    }
+
+    #[test]
+    fn moving_by_words() {
+        let t = Text::from("M. Wang Yi, à Pékin");
+        assert_eq!(next_word_start(&t, CharIdx(3)), CharIdx(8));
+        assert_eq!(next_word_end(&t, CharIdx(7)), CharIdx(10));
+        assert_eq!(previous_word_start(&t, CharIdx(10)), CharIdx(8));
+        assert_eq!(previous_word_end(&t, CharIdx(10)), CharIdx(7));
+        assert_eq!(previous_word_start(&t, CharIdx(0)), CharIdx(0));
+    }
+}

@@ -1,0 +1,535 @@
+//! Closed word lists for French and English shared by the recognizers (and
+//! meant for the features of a later statistical tagger): determiners,
+//! function words, name particles, nationality words, months and weekdays,
+//! titles, ministerial portfolios and the head nouns of organisation, event
+//! and place names.
+//!
+//! Owns: the lists and their lookup sets. Every entry is a lookup key in the
+//! sense of [`normalize`] (lower case, `'` for apostrophes).
+//! Must not touch: anything but `std` and the tokenizer.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+use super::tokenize::{is_capitalized, normalize, tokenize};
+
+/// Articles and determiners: a span never starts with one.
+pub const DETERMINERS: &str = "\
+    le la les l' un une des du de d' au aux ce cet cette ces son sa ses leur leurs mon ma mes \
+    notre nos votre vos the a an this that these those his her its their our my your";
+
+/// Function and other common words that start sentences; a capitalised one
+/// there says nothing about a name.
+pub const STOPWORDS: &str = "\
+    le la les l' un une des du de d' au aux ce cet cette ces c' ça cela ceci celui celle ceux \
+    celles son sa ses leur leurs mon ma mes notre nos votre vos il elle ils elles on nous vous \
+    je j' tu et ou mais donc or ni car si s' quand lorsque lorsqu' comme selon après avant \
+    pendant depuis dans en pour par sur sous avec sans chez entre vers contre malgré hier \
+    aujourd'hui demain lors dès cependant toutefois pourtant ainsi alors enfin puis encore aussi \
+    même tous toutes tout toute plusieurs certains certaines chaque aucun aucune quel quelle \
+    quels quelles qui que qu' quoi où dont voici voilà oui non ne n' pas plus moins très trop \
+    peu beaucoup déjà toujours jamais ici là désormais outre face grâce afin parmi durant jusqu' \
+    à a est sont était été être avoir fait faire dit nouveau nouvelle premier première dernier \
+    dernière autre autres notamment surtout environ près loin bien mal rien personne chacun \
+    chacune lui eux moi toi soi y tel telle tels telles ensuite auparavant d'abord d'après côté \
+    the a an this that these those his her its their our my your he she it they we you i in on \
+    at by for from with without of to into onto after before during since while when where why \
+    how what which who whom whose if but and or so yet as also however meanwhile although though \
+    because despite according both all some many most several each every no not there here then \
+    now today yesterday tomorrow last next earlier later new first other such more less only \
+    even still just about over under between among against through across behind beyond within \
+    upon once again further already is are was were be been has have had do does did will would \
+    can could should may might must shall following amid unlike like asked speaking writing \
+    please thanks yes well";
+
+/// Lower-case words allowed inside a name between capitalised words
+/// (`Charles de Gaulle`, `Ursula von der Leyen`, `Bank of England`).
+pub const NAME_PARTICLES: &str = "\
+    de du des d' la le van von der den ter ten bin ben bint ibn al el di da dos das del della y \
+    of the and &";
+
+/// Prefixes of Arabic names written in lower case (`al-Assad`).
+pub const LOWER_NAME_PREFIXES: &str = "\
+    al- el- ad- ash- as- ar- an- at- az- ben- bin-";
+
+/// French month names (also unaccented) and abbreviations.
+pub const MONTHS_FR: &str = "\
+    janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre \
+    décembre decembre janv. févr. fév. avr. juil. sept. oct. nov. déc.";
+
+/// English month names and abbreviations.
+pub const MONTHS_EN: &str = "\
+    january february march april may june july august september october november december jan. \
+    feb. apr. aug. sep. sept. oct. nov. dec.";
+
+/// French days of the week.
+pub const WEEKDAYS_FR: &str = "\
+    lundi mardi mercredi jeudi vendredi samedi dimanche";
+
+/// English days of the week.
+pub const WEEKDAYS_EN: &str = "\
+    monday tuesday wednesday thursday friday saturday sunday";
+
+/// Words before a bare year or month that make it a date (`en 2025`,
+/// `since May`).
+pub const TEMPORAL_WORDS: &str = "\
+    en depuis dès avant après fin début mi jusqu'en d'ici année années l'année été hiver \
+    printemps automne pour vers entre pendant in since by until till before after early late mid \
+    from between during around circa through summer winter spring autumn fall year of the this \
+    last next fiscal";
+
+/// Titles that introduce a name only when capitalised (`M.`, `Dr`, `Premier`).
+pub const TITLES_CAPITALISED: &str = "\
+    M. MM. Mme Mme. Mmes Mlle Dr Dr. Pr Pr. Prof. Me Mgr Mgr. Mr Mr. Mrs Mrs. Ms Ms. Gen. Lt. \
+    Col. Sen. Rep. Gov. Premier";
+
+/// Titles and roles that introduce a person's name (left out of the span),
+/// separated by `|`; multi-word titles are tokenized as text is.
+pub const TITLES: &str = "\
+    président | présidente | vice-président | vice-présidente | président-directeur général | \
+    ministre | premier ministre | première ministre | vice-premier ministre | vice-ministre | \
+    ministre délégué | ministre déléguée | secrétaire général | secrétaire générale | \
+    secrétaire d'État | sous-secrétaire | secrétaire | porte-parole | chancelier | chancelière | \
+    chef de la diplomatie | chef d'État | chef de l'État | chef du gouvernement | \
+    chef d'état-major | homologue | roi | reine | prince | princesse | pape | général | colonel | \
+    lieutenant-colonel | maréchal | amiral | capitaine | commandant | sénateur | sénatrice | \
+    député | députée | maire | gouverneur | gouverneure | ambassadeur | ambassadrice | \
+    envoyé spécial | envoyée spéciale | envoyé | envoyée | émir | cheikh | ayatollah | dirigeant | \
+    dirigeante | leader | commissaire | juge | procureur | procureure | directeur | directrice | \
+    directeur général | directrice générale | PDG | patron | patronne | conseiller | conseillère | \
+    haut représentant | haute représentante | négociateur | négociatrice | opposant | opposante | \
+    militant | militante | journaliste | correspondant | correspondante | analyste | chercheur | \
+    chercheuse | professeur | professeure | avocat | avocate | écrivain | écrivaine | candidat | \
+    candidate | dictateur | tsar | empereur | impératrice | médiateur | rapporteur | rapporteuse | \
+    president | vice president | vice-president | president-elect | prime minister | \
+    deputy prime minister | vice-minister | vice minister | deputy minister | vice-premier | \
+    deputy foreign minister | minister | foreign minister | defence minister | defense minister | \
+    finance minister | interior minister | foreign secretary | home secretary | \
+    secretary of state | secretary-general | secretary general | secretary | chancellor | \
+    spokesman | spokeswoman | spokesperson | king | queen | princess | pope | colonel | admiral | \
+    senator | representative | congressman | congresswoman | mayor | governor | ambassador | \
+    envoy | special envoy | emir | sheikh | commissioner | judge | prosecutor | director | CEO | \
+    chairman | chairwoman | adviser | advisor | counterpart | negotiator | activist | journalist | \
+    correspondent | analyst | researcher | professor | lawyer | attorney | attorney general | \
+    candidate | dictator | czar | emperor | empress | captain | sergeant | opposition leader";
+
+/// Ministerial portfolios that may follow a title (`ministre des Affaires
+/// étrangères`, `Minister of Foreign Affairs`).
+pub const PORTFOLIOS: &str = "\
+    affaires défense defense defence intérieur finances finance économie economy justice santé \
+    health éducation education agriculture commerce trade culture travail labour labor armées \
+    transports transport environnement environment énergie energy industrie industry budget \
+    sports logement housing écologie numérique recherche enseignement solidarités outre-mer \
+    immigration communication information sécurité security interior treasury foreign affairs \
+    home europe diplomatie renseignement intelligence unification réunification développement \
+    development coopération cooperation planification urgences emergency situations anciens \
+    combattants veterans state relations extérieures intégration équipement resources ressources \
+    water eau natural mines pêche fisheries tourisme tourism infrastructures infrastructure \
+    famille family femmes women jeunesse youth sport territoires ville retraites pensions mer \
+    maritime mines pétrole oil gaz gas climat climate transition écologique télécommunications \
+    postes affaires";
+
+/// Lower-case words that may follow a portfolio (`des Affaires étrangères`).
+pub const PORTFOLIO_ADJECTIVES: &str = "\
+    étrangères étranger extérieures extérieur nationale national publique publiques publics \
+    intérieure intérieures civile sociales sociale d'urgence internationales européennes \
+    économique numérique naturelles hydrauliques africaine européenne écologique solidaire";
+
+/// Adjectives that may sit between a title and a name (`président sortant`).
+pub const ROLE_ADJECTIVES: &str = "\
+    sortant sortante élu élue adjoint adjointe délégué déléguée intérimaire actuel actuelle \
+    nouveau nouvel nouvelle ancien ancienne défunt défunte déchu déchue fédéral fédérale \
+    régional régionale local locale spécial spéciale principal principale suprême démissionnaire \
+    par intérim en exercice chargé chargée acting former outgoing incoming deputy chief top \
+    senior junior";
+
+/// Head nouns of organisation names.
+pub const ORG_KEYWORDS: &str = "\
+    organisation organization union banque bank fonds fund agence agency conseil council \
+    ministère ministry parti party association institut institute université university \
+    compagnie company groupe group corporation corp corp. inc inc. ltd ltd. news times post \
+    journal tribune herald gazette press presse radio télévision television tv armée army forces \
+    navy assemblée assembly commission committee comité front alliance fédération federation \
+    ligue league club fc court cour tribunal parlement parliament congrès congress sénat senate \
+    gouvernement government département department office bureau service services foundation \
+    fondation académie academy école school hôpital hospital église church mouvement movement \
+    brigade brigades airlines airways motors holdings technologies systems petroleum pharma \
+    communauté community secrétariat secretariat programme program coalition chambre chamber \
+    haut-commissariat commissariat garde guard police gendarmerie";
+
+/// Head nouns of event names.
+pub const EVENT_KEYWORDS: &str = "\
+    guerre war sommet summit jeux games coupe cup conférence conference forum opération \
+    operation festival exposition expo championnat championship révolution revolution crise \
+    crisis olympiques olympics biennale marathon tournoi tournament massacre bataille battle \
+    printemps dialogue rencontres assises jubilé cop";
+
+/// Head nouns of place names that are not GPEs (geography and facilities).
+pub const LOC_KEYWORDS: &str = "\
+    mer sea océan ocean mont mount mountains monts lac lake fleuve rivière river golfe gulf \
+    détroit strait île îles island islands désert desert canal cap cape vallée valley péninsule \
+    peninsula baie bay plateau aéroport airport gare pont bridge place square avenue rue street \
+    boulevard parc park forêt forest plaine plain massif bassin basin coast barrage dam palais \
+    palace stade stadium musée museum cathédrale cathedral base tower mosquée mosque centrale \
+    région region";
+
+/// Capitalised common nouns that are not names on their own
+/// (`l'État`, `le Gouvernement`).
+pub const GENERIC_CAPS: &str = "\
+    état etat gouvernement république constitution parlement conseil cour assemblée église union \
+    défense intérieur affaires finances justice santé économie armées dieu god internet web \
+    covid covid-19 nation nations occident ouest est nord sud north south east west etat-major \
+    état-major ministère ministry président presidency présidence premier première ok hello \
+    bonjour merci breaking update photo vidéo video source sources lire read voir see partager \
+    share commentaires comments publicité advertisement états etats chambre coalition grand \
+    grande saint sainte san santa";
+
+/// French nationality words (masculine singular); the other forms are made
+/// by [`french_forms`].
+const DEMONYMS_FR: &str = "\
+    russe chinois américain français ukrainien nord-coréen sud-coréen coréen japonais allemand \
+    britannique anglais italien espagnol portugais polonais turc iranien irakien syrien libanais \
+    israélien palestinien saoudien qatari émirati égyptien algérien marocain tunisien libyen \
+    soudanais éthiopien kényan nigérian sénégalais malien nigérien burkinabé ivoirien \
+    camerounais congolais sud-africain indien pakistanais afghan bangladais vietnamien \
+    thaïlandais indonésien philippin malaisien birman cambodgien laotien mongol kazakh ouzbek \
+    kirghiz tadjik turkmène azerbaïdjanais arménien géorgien biélorusse moldave roumain bulgare \
+    serbe croate bosnien albanais grec hongrois tchèque slovaque slovène autrichien suisse belge \
+    néerlandais luxembourgeois danois suédois norvégien finlandais islandais irlandais écossais \
+    gallois estonien letton lituanien canadien mexicain cubain vénézuélien colombien brésilien \
+    argentin chilien péruvien bolivien équatorien uruguayen paraguayen australien néo-zélandais \
+    taïwanais hongkongais européen africain asiatique occidental oriental arabe kurde soviétique \
+    latino-américain nord-américain sud-américain yéménite jordanien omanais koweïtien bahreïni \
+    chypriote maltais tchadien centrafricain gabonais togolais béninois ghanéen guinéen \
+    mauritanien somalien érythréen djiboutien rwandais burundais ougandais tanzanien mozambicain \
+    angolais zambien zimbabwéen malgache namibien haïtien dominicain jamaïcain sri-lankais \
+    népalais singapourien eurasiatique sahélien maghrébin transatlantique atlantique musulman \
+    chrétien juif chiite sunnite catholique protestant orthodoxe communiste socialiste \
+    républicain démocrate conservateur travailliste libéral écologiste";
+
+/// English nationality words; plurals are made by [`english_forms`].
+const DEMONYMS_EN: &str = "\
+    russian chinese american french ukrainian korean japanese german british english italian \
+    spanish portuguese polish turkish iranian iraqi syrian lebanese israeli palestinian saudi \
+    qatari emirati egyptian algerian moroccan tunisian libyan sudanese ethiopian kenyan nigerian \
+    senegalese malian african indian pakistani afghan bangladeshi vietnamese thai indonesian \
+    filipino malaysian burmese cambodian mongolian kazakh uzbek kyrgyz tajik turkmen azerbaijani \
+    armenian georgian belarusian moldovan romanian bulgarian serbian croatian bosnian albanian \
+    greek hungarian czech slovak slovenian austrian swiss belgian dutch danish swedish norwegian \
+    finnish icelandic irish scottish welsh estonian latvian lithuanian canadian mexican cuban \
+    venezuelan colombian brazilian argentine argentinian chilean peruvian australian taiwanese \
+    european asian western eastern arab arabic kurdish soviet yemeni jordanian cypriot haitian \
+    turk kurd pole swede dane finn scot brit briton muslim christian jewish shiite sunni \
+    catholic protestant orthodox communist socialist republican democrat democratic conservative \
+    liberal north-korean south-korean sino-russian";
+
+/// The four forms of a French nationality adjective.
+fn french_forms(m: &str) -> Vec<String> {
+    let special =
+        |a: &str, b: &str, c: &str| vec![m.to_owned(), a.to_owned(), b.to_owned(), c.to_owned()];
+    match m {
+        "turc" => return special("turque", "turcs", "turques"),
+        "grec" => return special("grecque", "grecs", "grecques"),
+        "occidental" => return special("occidentale", "occidentaux", "occidentales"),
+        "oriental" => return special("orientale", "orientaux", "orientales"),
+        "libéral" => return special("libérale", "libéraux", "libérales"),
+        "juif" => return special("juive", "juifs", "juives"),
+        "conservateur" => return special("conservatrice", "conservateurs", "conservatrices"),
+        _ => {}
+    }
+    if m.ends_with('e') {
+        return vec![m.to_owned(), format!("{m}s")];
+    }
+    if m.ends_with("en") {
+        return vec![
+            m.to_owned(),
+            format!("{m}ne"),
+            format!("{m}s"),
+            format!("{m}nes"),
+        ];
+    }
+    if m.ends_with('s') || m.ends_with('x') {
+        return vec![m.to_owned(), format!("{m}e"), format!("{m}es")];
+    }
+    vec![
+        m.to_owned(),
+        format!("{m}e"),
+        format!("{m}s"),
+        format!("{m}es"),
+    ]
+}
+
+/// The singular and plural of an English nationality word.
+fn english_forms(w: &str) -> Vec<String> {
+    let plural = w.ends_with("an")
+        || w.ends_with('i')
+        || w.ends_with("ine")
+        || matches!(
+            w,
+            "turk"
+                | "kurd"
+                | "pole"
+                | "swede"
+                | "dane"
+                | "finn"
+                | "scot"
+                | "brit"
+                | "briton"
+                | "greek"
+                | "czech"
+                | "afghan"
+                | "kazakh"
+                | "uzbek"
+                | "filipino"
+                | "arab"
+                | "muslim"
+                | "christian"
+                | "catholic"
+                | "protestant"
+                | "communist"
+                | "socialist"
+                | "republican"
+                | "democrat"
+                | "conservative"
+                | "liberal"
+                | "sunni"
+                | "shiite"
+        );
+    if plural {
+        vec![w.to_owned(), format!("{w}s")]
+    } else {
+        vec![w.to_owned()]
+    }
+}
+
+fn set(words: &str) -> FastSet {
+    words.split_whitespace().map(normalize).collect()
+}
+
+/// A fast, non-cryptographic hasher for short keys (the Fx hash of rustc):
+/// lookups of every token in several sets dominate the recognizers' time.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// A hash set of keys with [`FxHasher`].
+pub type FastSet = HashSet<String, BuildHasherDefault<FxHasher>>;
+
+/// A hash map from keys with [`FxHasher`].
+pub type FastMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
+
+/// The lookup sets, built once.
+pub struct Lexicon {
+    /// [`DETERMINERS`].
+    pub determiners: FastSet,
+    /// [`STOPWORDS`].
+    pub stopwords: FastSet,
+    /// [`NAME_PARTICLES`].
+    pub particles: FastSet,
+    /// All forms of the French and English nationality words.
+    pub demonyms: FastSet,
+    /// French months.
+    pub months_fr: FastSet,
+    /// English months.
+    pub months_en: FastSet,
+    /// French weekdays.
+    pub weekdays_fr: FastSet,
+    /// English weekdays.
+    pub weekdays_en: FastSet,
+    /// [`TEMPORAL_WORDS`].
+    pub temporal: FastSet,
+    /// [`PORTFOLIOS`].
+    pub portfolios: FastSet,
+    /// [`PORTFOLIO_ADJECTIVES`].
+    pub portfolio_adjectives: FastSet,
+    /// [`ROLE_ADJECTIVES`].
+    pub role_adjectives: FastSet,
+    /// [`ORG_KEYWORDS`].
+    pub org_keywords: FastSet,
+    /// [`EVENT_KEYWORDS`].
+    pub event_keywords: FastSet,
+    /// [`LOC_KEYWORDS`].
+    pub loc_keywords: FastSet,
+    /// [`GENERIC_CAPS`].
+    pub generic_caps: FastSet,
+    /// [`LOWER_NAME_PREFIXES`].
+    pub lower_name_prefixes: Vec<String>,
+    /// Titles by their first key: the title's keys and whether it needs a
+    /// capital, longest first.
+    pub titles: FastMap<Vec<(Vec<String>, bool)>>,
+    /// Every key that is a single-word title or the word of one (`ministre`,
+    /// `minister`), to stop capitalised runs.
+    pub title_words: FastSet,
+}
+
+impl Lexicon {
+    /// The shared lexicon.
+    pub fn get() -> &'static Lexicon {
+        static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+        LEXICON.get_or_init(Lexicon::build)
+    }
+
+    fn build() -> Self {
+        let mut demonyms: FastSet = DEMONYMS_FR
+            .split_whitespace()
+            .flat_map(french_forms)
+            .collect();
+        demonyms.extend(DEMONYMS_EN.split_whitespace().flat_map(english_forms));
+        let mut titles: FastMap<Vec<(Vec<String>, bool)>> = FastMap::default();
+        let mut title_words = FastSet::default();
+        let all_titles = TITLES_CAPITALISED
+            .split_whitespace()
+            .map(|t| (t, true))
+            .chain(TITLES.split('|').map(|t| (t.trim(), false)));
+        for (title, cap) in all_titles {
+            let keys: Vec<String> = tokenize(title)
+                .iter()
+                .map(|t| normalize(t.text(title)))
+                .collect();
+            let Some(first) = keys.first().cloned() else {
+                continue;
+            };
+            if keys.len() == 1
+                || !matches!(
+                    first.as_str(),
+                    "chef" | "haut" | "haute" | "envoyé" | "envoyée"
+                )
+            {
+                let words = keys.iter().filter(|k| {
+                    k.chars().count() > 2 && !matches!(k.as_str(), "of" | "de" | "la" | "du")
+                });
+                title_words.extend(words.cloned());
+            }
+            titles.entry(first).or_default().push((keys, cap));
+        }
+        for list in titles.values_mut() {
+            list.sort_by_key(|(keys, _)| std::cmp::Reverse(keys.len()));
+        }
+        // Words of titles that are also words of names.
+        for w in [
+            "state", "home", "foreign", "general", "deputy", "special", "vice",
+        ] {
+            title_words.remove(w);
+        }
+        Self {
+            determiners: set(DETERMINERS),
+            stopwords: set(STOPWORDS),
+            particles: set(NAME_PARTICLES),
+            demonyms,
+            months_fr: set(MONTHS_FR),
+            months_en: set(MONTHS_EN),
+            weekdays_fr: set(WEEKDAYS_FR),
+            weekdays_en: set(WEEKDAYS_EN),
+            temporal: set(TEMPORAL_WORDS),
+            portfolios: set(PORTFOLIOS),
+            portfolio_adjectives: set(PORTFOLIO_ADJECTIVES),
+            role_adjectives: set(ROLE_ADJECTIVES),
+            org_keywords: set(ORG_KEYWORDS),
+            event_keywords: set(EVENT_KEYWORDS),
+            loc_keywords: set(LOC_KEYWORDS),
+            generic_caps: set(GENERIC_CAPS),
+            lower_name_prefixes: LOWER_NAME_PREFIXES
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+            titles,
+            title_words,
+        }
+    }
+
+    /// True for a token written like a name: capitalised, or an Arabic
+    /// article prefix before a capital (`al-Assad`).
+    pub fn name_cased(&self, text: &str, key: &str) -> bool {
+        is_capitalized(text)
+            || self.lower_name_prefixes.iter().any(|p| {
+                key.starts_with(p.as_str())
+                    && key.len() > p.len()
+                    && is_capitalized(text.get(p.len()..).unwrap_or(""))
+            })
+    }
+
+    /// True for a month or weekday name in either language.
+    pub fn is_calendar_word(&self, key: &str) -> bool {
+        self.months_fr.contains(key)
+            || self.months_en.contains(key)
+            || self.weekdays_fr.contains(key)
+            || self.weekdays_en.contains(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nationality_words_have_all_their_forms() {
+        let lex = Lexicon::get();
+        for w in [
+            "russe",
+            "russes",
+            "chinoise",
+            "chinois",
+            "ukrainienne",
+            "nord-coréens",
+            "turques",
+            "occidentaux",
+            "russian",
+            "russians",
+            "chinese",
+            "iraqis",
+            "swiss",
+        ] {
+            assert!(lex.demonyms.contains(w), "{w}");
+        }
+        assert!(!lex.demonyms.contains("chinoiss"));
+    }
+
+    #[test]
+    fn titles_are_indexed_by_first_key_longest_first() {
+        let lex = Lexicon::get();
+        let premier = &lex.titles["premier"];
+        assert_eq!(premier[0].0, ["premier", "ministre"]);
+        let sec = &lex.titles["secrétaire"];
+        assert!(sec.iter().any(|(k, _)| k == &["secrétaire", "d'", "état"]));
+        assert!(lex.titles["m."].iter().all(|(_, cap)| *cap));
+        assert!(lex.title_words.contains("ministre") && lex.title_words.contains("president"));
+        assert!(!lex.title_words.contains("state"));
+        assert!(lex.is_calendar_word("juillet") && lex.is_calendar_word("sunday"));
+    }
+}

@@ -12,8 +12,8 @@
 //! - [`cli`]: one file per subcommand. Uses everything; nothing uses it but
 //!   `main.rs`.
 
-
-
+pub mod app;
+pub mod cli;
 pub mod model;
 pub mod store;
 pub mod suggest;

@@ -1,3 +1,5 @@
-//! The `spanlab` binary (the command line comes with the next commit).
+//! The `spanlab` binary: parses the command line; no subcommand opens the window.
 
-fn main() {}
+fn main() -> std::process::ExitCode {
+    spanlab::cli::run()
+}

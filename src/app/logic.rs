@@ -1,0 +1,956 @@
+//! Applying commands: every change to a document goes through
+//! [`SpanlabApp::edit`], which records it for undo and saves at once.
+
+use std::path::PathBuf;
+
+use super::panels::dialogs::{ExportForm, ImportForm};
+use super::{Command, Dialog, OpenDoc, RelationDraft, Selection, SpanlabApp};
+use crate::model::edit::Edit;
+use crate::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
+use crate::model::{CharIdx, ExportOptions, History, SpanId, Status, Suggestion, SuggestionState};
+use crate::store::Project;
+use crate::store::atomic::write_atomic;
+
+impl SpanlabApp {
+    /// Opens the document at `index` of the corpus, suggesting entities for
+    /// it if it was never annotated.
+    pub fn open_document(&mut self, index: usize) {
+        self.commit_comment();
+        let loaded = match self.project.load(index) {
+            Ok(l) => l,
+            Err(e) => {
+                self.error(e.to_string());
+                return;
+            }
+        };
+        let mut doc = loaded.doc;
+        if !loaded.had_annotations && doc.suggestions().next().is_none() {
+            let schema = self.project.schema.clone();
+            let suggestions: Vec<Suggestion> = self
+                .engine
+                .suggest(doc.text(), &schema, self.settings.min_score)
+                .into_iter()
+                .map(|c| Suggestion {
+                    id: doc.fresh_suggestion_id(),
+                    start: c.start,
+                    end: c.end,
+                    label: c.label,
+                    recognizer: c.recognizer,
+                    score: c.score,
+                    state: SuggestionState::Pending,
+                })
+                .collect();
+            if !suggestions.is_empty()
+                && let Err(e) = doc.apply(Edit::AddSuggestions { suggestions }, &schema)
+            {
+                self.error(format!("suggestions for {}: {e}", doc.id));
+            }
+        }
+        let r = &loaded.report;
+        if r.text_changed {
+            self.info(format!(
+                "{}: the article changed since it was annotated: {} spans moved with their text, {} wait for review in the inspector",
+                doc.id, r.moved, r.orphaned
+            ));
+        }
+        self.comment_draft = doc.comment().to_owned();
+        let first = doc
+            .pending_suggestions()
+            .first()
+            .map(|s| Selection::Suggestion(s.id))
+            .unwrap_or_default();
+        let revision = doc.revision();
+        self.open = Some(OpenDoc {
+            index,
+            doc,
+            history: History::default(),
+            selection: first,
+            draft: None,
+            saved_revision: if loaded.had_annotations {
+                revision
+            } else {
+                u64::MAX
+            },
+            save_error: None,
+            load_report: loaded.report,
+            encoding: loaded.encoding,
+            scroll_to: None,
+        });
+        self.article.reset();
+        if !loaded.had_annotations {
+            self.autosave();
+        }
+    }
+
+    /// The first document after `after` (wrapping) that is new or in progress.
+    pub fn next_unfinished(&self, after: Option<usize>) -> Option<usize> {
+        let n = self.project.entries.len();
+        let start = after.map_or(0, |a| a + 1);
+        (0..n).map(|k| (start + k) % n).find(|&i| {
+            Some(i) != after
+                && matches!(
+                    self.project.entries[i].summary.status,
+                    Status::New | Status::InProgress
+                )
+        })
+    }
+
+    /// Applies an edit to the open document, records it for undo and saves.
+    /// A first edit of a `new` document also marks it `in_progress`.
+    pub fn edit(&mut self, edit: Edit, description: &str) -> bool {
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else {
+            return false;
+        };
+        let edit = if open.doc.status() == Status::New && !matches!(edit, Edit::SetStatus { .. }) {
+            Edit::Batch {
+                edits: vec![
+                    edit,
+                    Edit::SetStatus {
+                        status: Status::InProgress,
+                    },
+                ],
+            }
+        } else {
+            edit
+        };
+        if let Err(e) = open
+            .history
+            .apply(&mut open.doc, edit, description, &schema)
+        {
+            self.error(format!("{description}: {e}"));
+            return false;
+        }
+        self.autosave();
+        true
+    }
+
+    /// Writes the open document's annotations (atomically).
+    pub fn autosave(&mut self) {
+        if self.options.read_only {
+            return;
+        }
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        match self.project.save(&open.doc) {
+            Ok(()) => {
+                open.saved_revision = open.doc.revision();
+                open.save_error = None;
+            }
+            Err(e) => open.save_error = Some(e.to_string()),
+        }
+    }
+
+    fn commit_comment(&mut self) {
+        let differs = self
+            .open
+            .as_ref()
+            .is_some_and(|o| o.doc.comment() != self.comment_draft);
+        if differs {
+            let comment = self.comment_draft.clone();
+            self.edit(Edit::SetComment { comment }, "comment");
+        }
+    }
+
+    /// Spans and pending suggestions in text order, for Tab.
+    fn items(&self) -> Vec<(usize, Selection)> {
+        let Some(open) = &self.open else {
+            return Vec::new();
+        };
+        let mut v: Vec<(usize, Selection)> = open
+            .doc
+            .spans()
+            .iter()
+            .map(|s| (s.start.0, Selection::Span(s.id)))
+            .collect();
+        v.extend(
+            open.doc
+                .pending_suggestions()
+                .iter()
+                .map(|s| (s.start.0, Selection::Suggestion(s.id))),
+        );
+        v.sort_by_key(|x| x.0);
+        v
+    }
+
+    fn selection_start(&self) -> usize {
+        let Some(open) = &self.open else { return 0 };
+        match open.selection {
+            Selection::Span(id) => open.doc.spans().get(id).map_or(0, |s| s.start.0),
+            Selection::Suggestion(id) => open.doc.suggestion(id).map_or(0, |s| s.start.0),
+            Selection::Text { head, .. } => head,
+            Selection::Relation(id) => open
+                .doc
+                .relation(id)
+                .and_then(|r| open.doc.spans().get(r.head))
+                .map_or(0, |s| s.start.0),
+            Selection::None => 0,
+        }
+    }
+
+    fn select(&mut self, sel: Selection) {
+        if let Some(open) = self.open.as_mut() {
+            open.selection = sel;
+            open.scroll_to = match sel {
+                Selection::Span(id) => open.doc.spans().get(id).map(|s| s.start.0),
+                Selection::Suggestion(id) => open.doc.suggestion(id).map(|s| s.start.0),
+                Selection::Text { head, .. } => Some(head),
+                Selection::Relation(id) => open
+                    .doc
+                    .relation(id)
+                    .and_then(|r| open.doc.spans().get(r.head))
+                    .map(|s| s.start.0),
+                Selection::None => None,
+            };
+        }
+    }
+
+    fn step_item(&mut self, forward: bool, suggestions_only: bool) {
+        let here = self.selection_start();
+        let current = self.open.as_ref().map(|o| o.selection);
+        let items: Vec<(usize, Selection)> = self
+            .items()
+            .into_iter()
+            .filter(|(_, s)| !suggestions_only || matches!(s, Selection::Suggestion(_)))
+            .collect();
+        if items.is_empty() {
+            return;
+        }
+        let pos = items.iter().position(|(_, s)| Some(*s) == current);
+        let next = match (pos, forward) {
+            (Some(p), true) => (p + 1) % items.len(),
+            (Some(p), false) => (p + items.len() - 1) % items.len(),
+            (None, true) => items.iter().position(|(s, _)| *s >= here).unwrap_or(0),
+            (None, false) => items
+                .iter()
+                .rposition(|(s, _)| *s < here)
+                .unwrap_or(items.len() - 1),
+        };
+        self.select(items[next].1);
+    }
+
+    /// Runs one command.
+    pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        let schema = self.project.schema.clone();
+        match command {
+            Command::Undo | Command::Redo => {
+                let Some(open) = self.open.as_mut() else {
+                    return;
+                };
+                let result = if command == Command::Undo {
+                    open.history.undo(&mut open.doc, &schema)
+                } else {
+                    open.history.redo(&mut open.doc, &schema)
+                };
+                match result {
+                    Ok(Some(what)) => {
+                        let verb = if command == Command::Undo {
+                            "undid"
+                        } else {
+                            "redid"
+                        };
+                        self.info(format!("{verb} {what}"));
+                        self.autosave();
+                        self.fix_selection();
+                    }
+                    Ok(None) => {}
+                    Err(e) => self.error(e.to_string()),
+                }
+            }
+            Command::Label(label) => self.label_selection(&label),
+            Command::DeleteSelected => {
+                let Some(selection) = self.open.as_ref().map(|o| o.selection) else {
+                    return;
+                };
+                match selection {
+                    Selection::Span(id) => {
+                        let Some(open) = &self.open else { return };
+                        let n = open.doc.relations_of(id).len();
+                        let what = if n > 0 {
+                            format!("delete span and its {n} relation(s)")
+                        } else {
+                            "delete span".to_owned()
+                        };
+                        if self.edit(Edit::RemoveSpan { id }, &what) {
+                            self.select(Selection::None);
+                        }
+                    }
+                    Selection::Relation(id)
+                        if self.edit(Edit::RemoveRelation { id }, "delete relation") =>
+                    {
+                        self.select(Selection::None);
+                    }
+                    Selection::Suggestion(_) => self.apply(ctx, Command::RejectSuggestion),
+                    _ => {}
+                }
+            }
+            Command::AcceptSuggestion => {
+                let Some(open) = self.open.as_mut() else {
+                    return;
+                };
+                let Selection::Suggestion(id) = open.selection else {
+                    return;
+                };
+                let Some(edit) = open.doc.accept_suggestion_edit(id) else {
+                    return;
+                };
+                if self.edit(edit, "accept suggestion") {
+                    self.after_decision();
+                }
+            }
+            Command::RejectSuggestion => {
+                let Some(open) = self.open.as_mut() else {
+                    return;
+                };
+                let Selection::Suggestion(id) = open.selection else {
+                    return;
+                };
+                let Some(edit) = open.doc.reject_suggestion_edit(id) else {
+                    return;
+                };
+                if self.edit(edit, "reject suggestion") {
+                    self.after_decision();
+                }
+            }
+            Command::NextSuggestion => self.step_item(true, true),
+            Command::PreviousSuggestion => self.step_item(false, true),
+            Command::NextSpan => self.step_item(true, false),
+            Command::PreviousSpan => self.step_item(false, false),
+            Command::AcceptAll => {
+                let Some(open) = self.open.as_mut() else {
+                    return;
+                };
+                match open.doc.accept_all_edit(&schema) {
+                    Some(edit) => {
+                        self.edit(edit, "accept all suggestions");
+                        let left = self
+                            .open
+                            .as_ref()
+                            .map_or(0, |o| o.doc.pending_suggestions().len());
+                        if left > 0 {
+                            self.info(format!(
+                                "{left} suggestions overlap others and wait for a decision"
+                            ));
+                        }
+                        self.fix_selection();
+                    }
+                    None => self.info("no suggestion to accept"),
+                }
+            }
+            Command::RejectAll => {
+                let Some(open) = &self.open else { return };
+                if let Some(edit) = open.doc.reject_all_edit() {
+                    self.edit(edit, "reject all suggestions");
+                    self.fix_selection();
+                }
+            }
+            Command::CaretWordLeft
+            | Command::CaretWordRight
+            | Command::ExtendWordLeft
+            | Command::ExtendWordRight
+            | Command::ExtendCharLeft
+            | Command::ExtendCharRight => self.move_caret(&command),
+            Command::StartWordLeft
+            | Command::StartWordRight
+            | Command::EndWordLeft
+            | Command::EndWordRight
+            | Command::StartCharLeft
+            | Command::StartCharRight
+            | Command::EndCharLeft
+            | Command::EndCharRight => self.move_boundary(&command),
+            Command::StartRelation => self.start_relation(None),
+            Command::RetargetRelation(id) => {
+                let head = self
+                    .open
+                    .as_ref()
+                    .and_then(|o| o.doc.relation(id))
+                    .map(|r| r.head);
+                if let Some(h) = head {
+                    self.select(Selection::Span(h));
+                    self.start_relation(Some(id));
+                }
+            }
+            Command::RelationTail(tail) => self.choose_tail(tail),
+            Command::RelationType(label) => self.finish_relation(&label),
+            Command::DeleteRelation(id) => {
+                self.edit(Edit::RemoveRelation { id }, "delete relation");
+            }
+            Command::Escape => {
+                if self.dialog != Dialog::None {
+                    self.dialog = Dialog::None;
+                } else if let Some(open) = self.open.as_mut()
+                    && open.draft.take().is_none()
+                {
+                    open.selection = Selection::None;
+                }
+            }
+            Command::MarkDone => {
+                self.commit_comment();
+                if self.edit(
+                    Edit::SetStatus {
+                        status: Status::Done,
+                    },
+                    "mark done",
+                ) {
+                    let here = self.open.as_ref().map(|o| o.index);
+                    match self.next_unfinished(here) {
+                        Some(i) => self.open_document(i),
+                        None => self.info("every document is done or skipped"),
+                    }
+                }
+            }
+            Command::MarkSkipped => {
+                self.edit(
+                    Edit::SetStatus {
+                        status: Status::Skipped,
+                    },
+                    "mark skipped",
+                );
+            }
+            Command::SetStatus(status) => {
+                self.edit(Edit::SetStatus { status }, "set status");
+            }
+            Command::SetComment(c) => {
+                self.comment_draft = c;
+                self.commit_comment();
+            }
+            Command::NextDocument | Command::PreviousDocument => {
+                let n = self.project.entries.len();
+                if n == 0 {
+                    return;
+                }
+                let here = self.open.as_ref().map_or(0, |o| o.index);
+                let next = if command == Command::NextDocument {
+                    (here + 1) % n
+                } else {
+                    (here + n - 1) % n
+                };
+                self.open_document(next);
+            }
+            Command::OpenDocument(i) => self.open_document(i),
+            Command::SelectSpan(id) => self.select(Selection::Span(id)),
+            Command::SelectSuggestion(id) => self.select(Selection::Suggestion(id)),
+            Command::SelectRelation(id) => self.select(Selection::Relation(id)),
+            Command::SelectText(a, b) => {
+                if let Some(open) = self.open.as_mut() {
+                    open.selection = Selection::Text { anchor: a, head: b };
+                }
+            }
+            Command::OpenFolder => {
+                self.dialog = Dialog::OpenFolder(self.project.root.display().to_string())
+            }
+            Command::OpenRecent(p) => self.open_project(&p),
+            Command::Import => self.dialog = Dialog::Import(ImportForm::default()),
+            Command::Export => self.dialog = Dialog::Export(ExportForm::new(&self.project)),
+            Command::CommandPalette => {
+                self.dialog = Dialog::Palette {
+                    query: String::new(),
+                    selected: 0,
+                }
+            }
+            Command::Find => {
+                self.dialog = Dialog::Find {
+                    query: String::new(),
+                    fresh: true,
+                }
+            }
+            Command::FindNext(query) => self.find_next(&query),
+            Command::ShowShortcuts => self.dialog = Dialog::Shortcuts,
+            Command::ToggleTheme => {
+                self.settings.dark = !self.settings.dark;
+                self.apply_theme(ctx);
+                self.save_settings();
+            }
+            Command::ToggleRelations => {
+                self.settings.show_relations = !self.settings.show_relations;
+                self.save_settings();
+            }
+            Command::Quit => {
+                self.commit_comment();
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    /// Selects the next occurrence of `query` after the caret (wrapping); an
+    /// occurrence that is exactly a span selects the span.
+    fn find_next(&mut self, query: &str) {
+        if query.is_empty() {
+            return;
+        }
+        let Some(open) = self.open.as_ref() else {
+            return;
+        };
+        let from = match open.selection {
+            Selection::Text { anchor, head } => anchor.max(head),
+            Selection::Span(id) => open.doc.spans().get(id).map_or(0, |s| s.end.0),
+            Selection::Suggestion(id) => open.doc.suggestion(id).map_or(0, |s| s.end.0),
+            _ => 0,
+        };
+        let hits = open.doc.text().find_all(query);
+        let Some(start) = hits
+            .iter()
+            .find(|h| h.0 >= from)
+            .or(hits.first())
+            .map(|h| h.0)
+        else {
+            self.info(format!("{query:?} is not in this document"));
+            return;
+        };
+        let end = start + query.chars().count();
+        let span = open
+            .doc
+            .spans()
+            .iter()
+            .find(|s| s.start.0 == start && s.end.0 == end)
+            .map(|s| s.id);
+        match span {
+            Some(id) => self.select(Selection::Span(id)),
+            None => self.select(Selection::Text {
+                anchor: start,
+                head: end,
+            }),
+        }
+    }
+
+    /// After accepting or rejecting, move to the next pending suggestion.
+    fn after_decision(&mut self) {
+        let here = self.selection_start();
+        let next = self.open.as_ref().and_then(|o| {
+            let p = o.doc.pending_suggestions();
+            p.iter()
+                .find(|s| s.start.0 >= here)
+                .or(p.first())
+                .map(|s| s.id)
+        });
+        self.select(next.map_or(Selection::None, Selection::Suggestion));
+    }
+
+    /// Drops a selection that no longer exists (after undo, delete, …).
+    fn fix_selection(&mut self) {
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        let gone = match open.selection {
+            Selection::Span(id) => open.doc.spans().get(id).is_none(),
+            Selection::Suggestion(id) => !open.doc.suggestion(id).is_some_and(|s| s.is_pending()),
+            Selection::Relation(id) => open.doc.relation(id).is_none(),
+            _ => false,
+        };
+        if gone {
+            open.selection = Selection::None;
+            open.draft = None;
+        }
+    }
+
+    fn label_selection(&mut self, label: &str) {
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        match open.selection {
+            Selection::Text { anchor, head } => {
+                let (a, b) = (anchor.min(head), anchor.max(head));
+                if a == b {
+                    self.info("select some text first (drag over it, or Shift+→ from the caret)");
+                    return;
+                }
+                let edit = open.doc.add_span_edit(CharIdx(a), CharIdx(b), label);
+                let Edit::AddSpan { span } = &edit else {
+                    return;
+                };
+                let id = span.id;
+                if self.edit(edit, &format!("new {label} span")) {
+                    self.select(Selection::Span(id));
+                }
+            }
+            Selection::Span(id) => {
+                let Some(s) = open.doc.spans().get(id) else {
+                    return;
+                };
+                if let Some(edit) = open.doc.change_span_edit(id, s.start, s.end, label) {
+                    self.edit(edit, &format!("relabel as {label}"));
+                }
+            }
+            Selection::Suggestion(id) => {
+                let Some(Edit::Batch { mut edits }) = open.doc.accept_suggestion_edit(id) else {
+                    return;
+                };
+                let same = open.doc.suggestion(id).is_some_and(|s| s.label == label);
+                if !same && let Some(Edit::AddSpan { span }) = edits.first_mut() {
+                    span.label = label.to_owned();
+                    if let crate::model::Origin::Suggested { edited, .. } = &mut span.origin {
+                        *edited = true;
+                    }
+                }
+                if self.edit(
+                    Edit::Batch { edits },
+                    &format!("accept suggestion as {label}"),
+                ) {
+                    self.after_decision();
+                }
+            }
+            _ => self.info("select text, a span or a suggestion first"),
+        }
+    }
+
+    fn move_caret(&mut self, command: &Command) {
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        let text = open.doc.text();
+        let (anchor, head) = match open.selection {
+            Selection::Text { anchor, head } => (anchor, head),
+            Selection::Span(id) => open
+                .doc
+                .spans()
+                .get(id)
+                .map_or((0, 0), |s| (s.end.0, s.end.0)),
+            Selection::Suggestion(id) => open
+                .doc
+                .suggestion(id)
+                .map_or((0, 0), |s| (s.end.0, s.end.0)),
+            _ => (0, 0),
+        };
+        let len = text.len_chars();
+        let h = CharIdx(head);
+        let new_head = match command {
+            Command::CaretWordLeft | Command::ExtendWordLeft => previous_word_start(text, h).0,
+            Command::CaretWordRight => next_word_start(text, h).0,
+            Command::ExtendWordRight => next_word_end(text, h).0,
+            Command::ExtendCharLeft => head.saturating_sub(1),
+            Command::ExtendCharRight => (head + 1).min(len),
+            _ => head,
+        };
+        let extend = matches!(
+            command,
+            Command::ExtendWordLeft
+                | Command::ExtendWordRight
+                | Command::ExtendCharLeft
+                | Command::ExtendCharRight
+        );
+        // Extending from a caret that sits before a word selects that word.
+        let anchor = if extend { anchor } else { new_head };
+        open.selection = Selection::Text {
+            anchor,
+            head: new_head,
+        };
+        open.scroll_to = Some(new_head);
+    }
+
+    fn move_boundary(&mut self, command: &Command) {
+        let Some(open) = self.open.as_ref() else {
+            return;
+        };
+        let Selection::Span(id) = open.selection else {
+            self.info("select a span to move its boundaries");
+            return;
+        };
+        let Some(span) = open.doc.spans().get(id).cloned() else {
+            return;
+        };
+        let text = open.doc.text();
+        let len = text.len_chars();
+        let (mut s, mut e) = (span.start, span.end);
+        match command {
+            Command::StartWordLeft => s = previous_word_start(text, s),
+            Command::StartWordRight => s = next_word_start(text, s),
+            Command::EndWordLeft => e = previous_word_end(text, e),
+            Command::EndWordRight => e = next_word_end(text, e),
+            Command::StartCharLeft => s = CharIdx(s.0.saturating_sub(1)),
+            Command::StartCharRight => s = CharIdx(s.0 + 1),
+            Command::EndCharLeft => e = CharIdx(e.0.saturating_sub(1)),
+            Command::EndCharRight => e = CharIdx((e.0 + 1).min(len)),
+            _ => {}
+        }
+        if s >= e {
+            self.info("a span cannot be empty");
+            return;
+        }
+        if let Some(edit) = open.doc.change_span_edit(id, s, e, &span.label) {
+            self.edit(edit, "move span boundary");
+        }
+    }
+
+    /// Relation types allowed between two spans, likeliest first.
+    pub(crate) fn likely_types(&self, head: SpanId, tail: SpanId) -> Vec<String> {
+        let Some(open) = &self.open else {
+            return Vec::new();
+        };
+        let (Some(h), Some(t)) = (open.doc.spans().get(head), open.doc.spans().get(tail)) else {
+            return Vec::new();
+        };
+        let mut allowed: Vec<(usize, usize, String)> = self
+            .project
+            .schema
+            .relations_allowed(&h.label, &t.label)
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let session = self
+                    .relation_counts
+                    .get(&(h.label.clone(), t.label.clone(), r.name.clone()))
+                    .copied()
+                    .unwrap_or(0);
+                let here = open
+                    .doc
+                    .relations()
+                    .filter(|x| x.label == r.name)
+                    .filter(|x| {
+                        open.doc
+                            .spans()
+                            .get(x.head)
+                            .is_some_and(|s| s.label == h.label)
+                            && open
+                                .doc
+                                .spans()
+                                .get(x.tail)
+                                .is_some_and(|s| s.label == t.label)
+                    })
+                    .count();
+                let n = session + here;
+                (usize::MAX - n, i, r.name.clone())
+            })
+            .collect();
+        allowed.sort();
+        allowed.into_iter().map(|x| x.2).collect()
+    }
+
+    fn start_relation(&mut self, retarget: Option<crate::model::RelationId>) {
+        let Some(open) = self.open.as_ref() else {
+            return;
+        };
+        let Selection::Span(head) = open.selection else {
+            self.info("select the head span first (Tab), then press r");
+            return;
+        };
+        let Some(h) = open.doc.spans().get(head) else {
+            return;
+        };
+        let schema = &self.project.schema;
+        let mut candidates: Vec<(usize, SpanId)> = open
+            .doc
+            .spans()
+            .iter()
+            .filter(|t| t.id != head && !schema.relations_allowed(&h.label, &t.label).is_empty())
+            .map(|t| (tail_distance(open.doc.text(), h, t), t.id))
+            .collect();
+        candidates.sort();
+        if candidates.is_empty() {
+            self.info(format!(
+                "no span in this document can be the tail of a relation from a {} span",
+                h.label
+            ));
+            return;
+        }
+        let draft = RelationDraft {
+            head,
+            candidates: candidates.into_iter().map(|c| c.1).collect(),
+            index: 0,
+            tail: None,
+            types: Vec::new(),
+            retarget,
+        };
+        if let Some(open) = self.open.as_mut() {
+            open.scroll_to = open.doc.spans().get(draft.candidates[0]).map(|s| s.start.0);
+            open.draft = Some(draft);
+        }
+    }
+
+    fn choose_tail(&mut self, tail: SpanId) {
+        let Some(head) = self
+            .open
+            .as_ref()
+            .and_then(|o| o.draft.as_ref())
+            .map(|d| d.head)
+        else {
+            return;
+        };
+        let types = self.likely_types(head, tail);
+        if types.is_empty() {
+            self.info("no relation type joins these two labels");
+            return;
+        }
+        let retarget = self
+            .open
+            .as_ref()
+            .and_then(|o| o.draft.as_ref())
+            .and_then(|d| d.retarget);
+        if let Some(id) = retarget {
+            // Re-targeting keeps the type when it is still allowed.
+            let old = self.open.as_ref().and_then(|o| o.doc.relation(id)).cloned();
+            if let Some(mut r) = old {
+                let keep = types.contains(&r.label);
+                r.tail = tail;
+                if !keep {
+                    r.label = types[0].clone();
+                }
+                if self.edit(Edit::SetRelation { relation: r }, "re-target relation")
+                    && let Some(open) = self.open.as_mut()
+                {
+                    open.draft = None;
+                    open.selection = Selection::Relation(id);
+                }
+            }
+            return;
+        }
+        if let Some(d) = self.open.as_mut().and_then(|o| o.draft.as_mut()) {
+            d.tail = Some(tail);
+            d.types = types;
+        }
+    }
+
+    fn finish_relation(&mut self, label: &str) {
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        // Relabel a selected relation.
+        if open.draft.is_none() {
+            if let Selection::Relation(id) = open.selection
+                && let Some(mut r) = open.doc.relation(id).cloned()
+            {
+                r.label = label.to_owned();
+                self.edit(Edit::SetRelation { relation: r }, "relabel relation");
+            }
+            return;
+        }
+        let Some(draft) = open.draft.clone() else {
+            return;
+        };
+        let Some(tail) = draft.tail else { return };
+        let (mut head, mut tail) = (draft.head, tail);
+        // A symmetric relation runs from the earlier mention to the later one.
+        if self
+            .project
+            .schema
+            .relation(label)
+            .is_some_and(|r| r.symmetric)
+        {
+            let pos = |id| open.doc.spans().get(id).map_or(0, |s| s.start.0);
+            if pos(tail) < pos(head) {
+                std::mem::swap(&mut head, &mut tail);
+            }
+        }
+        let edit = open.doc.add_relation_edit(head, tail, label);
+        let Edit::AddRelation { relation } = &edit else {
+            return;
+        };
+        let id = relation.id;
+        let labels = (
+            open.doc
+                .spans()
+                .get(head)
+                .map(|s| s.label.clone())
+                .unwrap_or_default(),
+            open.doc
+                .spans()
+                .get(tail)
+                .map(|s| s.label.clone())
+                .unwrap_or_default(),
+        );
+        if self.edit(edit, &format!("new {label} relation")) {
+            *self
+                .relation_counts
+                .entry((labels.0, labels.1, label.to_owned()))
+                .or_default() += 1;
+            if let Some(open) = self.open.as_mut() {
+                open.draft = None;
+                open.selection = Selection::Relation(id);
+            }
+        }
+    }
+
+    /// Opens another project folder in this window.
+    pub fn open_project(&mut self, dir: &std::path::Path) {
+        self.commit_comment();
+        match Project::open(dir, None) {
+            Ok(p) => {
+                self.project = p;
+                self.open = None;
+                self.search_texts.clear();
+                self.dialog = Dialog::None;
+                self.messages.clear();
+                for w in self.project.warnings.clone() {
+                    self.info(w);
+                }
+                self.remember_project();
+                if let Some(i) = self
+                    .next_unfinished(None)
+                    .or(if self.project.entries.is_empty() {
+                        None
+                    } else {
+                        Some(0)
+                    })
+                {
+                    self.open_document(i);
+                }
+                self.info(format!(
+                    "opened {} ({} documents)",
+                    dir.display(),
+                    self.project.entries.len()
+                ));
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Writes the gold dataset as the export form says; returns an error text.
+    pub fn export_to(&mut self, form: &ExportForm) -> Result<String, String> {
+        self.commit_comment();
+        let path = PathBuf::from(form.path.trim());
+        if form.path.trim().is_empty() {
+            return Err("choose where to write the file".into());
+        }
+        let options = ExportOptions {
+            done_only: form.done_only,
+            include_suggestions: form.include_suggestions,
+        };
+        let (dataset, notes) = self
+            .project
+            .export(options, |_| {})
+            .map_err(|e| e.to_string())?;
+        write_atomic(&path, dataset.to_json().as_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(format!(
+            "exported {} documents, {} entities, {} relations to {}{}",
+            notes.documents,
+            notes.entities,
+            notes.relations,
+            path.display(),
+            if notes.orphans > 0 {
+                format!(" ({} spans awaiting review were left out)", notes.orphans)
+            } else {
+                String::new()
+            }
+        ))
+    }
+
+    /// Imports a dataset into a folder and opens it.
+    pub fn import_from(&mut self, form: &ImportForm) -> Result<(), String> {
+        let file = PathBuf::from(form.file.trim());
+        let into = PathBuf::from(form.into.trim());
+        let dataset = crate::store::project::read_dataset(&file).map_err(|e| e.to_string())?;
+        let r = crate::store::project::import_dataset(&dataset, &file, &into)
+            .map_err(|e| e.to_string())?;
+        self.open_project(&into);
+        self.info(format!(
+            "imported {} documents ({} entities, {} relations)",
+            r.documents, r.entities, r.relations
+        ));
+        Ok(())
+    }
+}
+
+/// How far a candidate tail is from a head, for ordering: spans after the
+/// head come before spans before it, and anything in another paragraph
+/// comes after everything in the same one (relations join mentions of one
+/// paragraph).
+fn tail_distance(text: &crate::model::Text, head: &crate::model::Span, tail: &crate::model::Span) -> usize {
+    let (gap, between) = if tail.start >= head.end {
+        (tail.start.0 - head.end.0, text.slice(head.end, tail.start))
+    } else {
+        (2 * (head.start.0.saturating_sub(tail.end.0)) + 1, text.slice(tail.end, head.start))
+    };
+    let other_paragraph = between.is_some_and(|b| b.contains('\n'));
+    gap + if other_paragraph { 1_000_000 } else { 0 }
+}

@@ -1,0 +1,236 @@
+//! The egui application: state here, command handling in `logic.rs`, the
+//! frame in `ui.rs`, panels and the article widget below.
+//!
+//! Panels never change the model: they return [`Command`]s that
+//! [`SpanlabApp::apply`] runs after the frame. Persisted settings live in
+//! `settings.rs`, apart from session state.
+
+pub mod commands;
+pub mod fonts;
+mod logic;
+mod panels;
+pub mod screenshot;
+pub mod settings;
+mod ui;
+pub mod widgets;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use commands::Command;
+pub use settings::Settings;
+
+use crate::model::{Document, History, RelationId, SpanId, SuggestionId};
+use crate::store::{LoadReport, Project};
+use crate::suggest::Engine;
+
+/// What is selected in the article.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    #[default]
+    None,
+    /// A text range (code points); `anchor == head` is a caret.
+    Text {
+        anchor: usize,
+        head: usize,
+    },
+    Span(SpanId),
+    Suggestion(SuggestionId),
+    Relation(RelationId),
+}
+
+/// A relation being drawn from the keyboard or the mouse.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationDraft {
+    pub head: SpanId,
+    /// Candidate tails, nearest (and likeliest) first.
+    pub candidates: Vec<SpanId>,
+    pub index: usize,
+    /// Chosen tail: the type list is showing.
+    pub tail: Option<SpanId>,
+    /// Types allowed for head and tail, likeliest first.
+    pub types: Vec<String>,
+    /// Re-targeting this relation instead of creating one.
+    pub retarget: Option<RelationId>,
+}
+
+/// The document being annotated.
+pub struct OpenDoc {
+    pub index: usize,
+    pub doc: Document,
+    pub history: History,
+    pub selection: Selection,
+    pub draft: Option<RelationDraft>,
+    /// The revision last written to disk.
+    pub saved_revision: u64,
+    pub save_error: Option<String>,
+    pub load_report: LoadReport,
+    pub encoding: Option<String>,
+    /// Ask the article view to bring this code point into view.
+    pub scroll_to: Option<usize>,
+}
+
+/// A message shown in the window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Which dialog is open.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Dialog {
+    #[default]
+    None,
+    Export(panels::dialogs::ExportForm),
+    OpenFolder(String),
+    Import(panels::dialogs::ImportForm),
+    Shortcuts,
+    Palette {
+        query: String,
+        selected: usize,
+    },
+    Find {
+        query: String,
+        fresh: bool,
+    },
+}
+
+/// Corpus list filter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CorpusFilter {
+    pub status: Option<crate::model::Status>,
+    pub query: String,
+}
+
+/// How the app was started.
+#[derive(Clone, Debug, Default)]
+pub struct AppOptions {
+    /// Where settings are read and written; `None` keeps them in memory (tests).
+    pub settings_path: Option<PathBuf>,
+    /// The document to open first.
+    pub first_doc: Option<String>,
+    /// Force the dark theme.
+    pub dark: Option<bool>,
+    /// Never write annotations (screenshots).
+    pub read_only: bool,
+}
+
+/// The whole application.
+pub struct SpanlabApp {
+    pub project: Project,
+    pub engine: Arc<Engine>,
+    pub open: Option<OpenDoc>,
+    pub settings: Settings,
+    pub options: AppOptions,
+    pub messages: Vec<Message>,
+    pub dialog: Dialog,
+    pub filter: CorpusFilter,
+    /// The comment being typed (written to the document when focus leaves).
+    pub comment_draft: String,
+    pub(crate) article: widgets::article::ArticleView,
+    /// Commands queued by the panels this frame.
+    pub(crate) queued: Vec<Command>,
+    /// Document texts loaded for the corpus text search, by entry index.
+    pub(crate) search_texts: std::collections::HashMap<usize, String>,
+    /// How often each relation type joined each pair of entity labels (for "likely first").
+    pub(crate) relation_counts: std::collections::HashMap<(String, String, String), usize>,
+}
+
+impl SpanlabApp {
+    /// Creates the app on a project and opens its first document.
+    pub fn new(ctx: &egui::Context, project: Project, options: AppOptions) -> Self {
+        fonts::install(ctx);
+        let (mut settings, warning) = match &options.settings_path {
+            Some(p) => Settings::load(p),
+            None => (Settings::default(), None),
+        };
+        if let Some(dark) = options.dark {
+            settings.dark = dark;
+        }
+        let mut app = Self {
+            project,
+            engine: Arc::new(Engine::builtin()),
+            open: None,
+            settings,
+            options,
+            messages: Vec::new(),
+            dialog: Dialog::None,
+            filter: CorpusFilter::default(),
+            comment_draft: String::new(),
+            article: widgets::article::ArticleView::default(),
+            queued: Vec::new(),
+            search_texts: Default::default(),
+            relation_counts: Default::default(),
+        };
+        if let Some(w) = warning {
+            app.error(w);
+        }
+        for w in app.project.warnings.clone() {
+            app.info(w);
+        }
+        app.apply_theme(ctx);
+        app.remember_project();
+        let first = app
+            .options
+            .first_doc
+            .clone()
+            .and_then(|id| app.project.position(&crate::model::DocId(id)))
+            .or_else(|| app.next_unfinished(None))
+            .or(if app.project.entries.is_empty() {
+                None
+            } else {
+                Some(0)
+            });
+        if let Some(i) = first {
+            app.open_document(i);
+        }
+        app
+    }
+
+    pub(crate) fn info(&mut self, text: impl Into<String>) {
+        self.messages.push(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub(crate) fn error(&mut self, text: impl Into<String>) {
+        self.messages.push(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    pub(crate) fn apply_theme(&self, ctx: &egui::Context) {
+        ctx.set_theme(if self.settings.dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
+    }
+
+    fn remember_project(&mut self) {
+        let root = self.project.root.clone();
+        self.settings.remember(&root);
+        self.save_settings();
+    }
+
+    pub(crate) fn save_settings(&mut self) {
+        if let Some(p) = self.options.settings_path.clone()
+            && let Err(e) = self.settings.save(&p)
+        {
+            self.error(format!("{}: cannot save settings: {e}", p.display()));
+        }
+    }
+}
+
+impl eframe::App for SpanlabApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame_ui(ui);
+        let queued = std::mem::take(&mut self.queued);
+        for c in queued {
+            self.apply(ui.ctx(), c);
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! Dialogs: export, import, open folder, the shortcut help and the command
+//! palette. File choosers use the native dialog where there is one; the
+//! path field always works, so no button is ever dead.
+
+use egui::{RichText, Ui};
+
+use super::super::commands::{Entry, fixed_entries, label_entries, shortcut_text};
+use super::super::{Command, Dialog, SpanlabApp};
+use crate::store::Project;
+
+/// The export dialog's fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExportForm {
+    pub path: String,
+    pub done_only: bool,
+    pub include_suggestions: bool,
+    pub result: Option<Result<String, String>>,
+}
+
+impl ExportForm {
+    /// Defaults: all documents, into the annotations folder.
+    pub fn new(project: &Project) -> Self {
+        let path = project.annotations.join("export.json");
+        Self {
+            path: path.display().to_string(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The import dialog's fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportForm {
+    pub file: String,
+    pub into: String,
+    pub error: Option<String>,
+}
+
+/// Asks the native file dialog; `None` when the user cancels or there is no
+/// native dialog (the path field stays usable).
+fn native_save(current: &str) -> Option<String> {
+    let mut d = rfd::FileDialog::new().add_filter("JSON", &["json"]);
+    let p = std::path::Path::new(current);
+    if let Some(dir) = p.parent().filter(|d| d.is_dir()) {
+        d = d.set_directory(dir);
+    }
+    if let Some(name) = p.file_name() {
+        d = d.set_file_name(name.to_string_lossy());
+    }
+    d.save_file().map(|p| p.display().to_string())
+}
+
+fn native_open_file() -> Option<String> {
+    rfd::FileDialog::new()
+        .add_filter("JSON", &["json"])
+        .pick_file()
+        .map(|p| p.display().to_string())
+}
+
+fn native_folder() -> Option<String> {
+    rfd::FileDialog::new()
+        .pick_folder()
+        .map(|p| p.display().to_string())
+}
+
+fn path_row(ui: &mut Ui, label: &str, value: &mut String, browse: impl FnOnce() -> Option<String>) {
+    ui.horizontal(|ui| {
+        let l = ui.label(label);
+        ui.add(egui::TextEdit::singleline(value).desired_width(420.0))
+            .labelled_by(l.id);
+        if ui
+            .button("Browse…")
+            .on_hover_text("native file dialog; type the path if none opens")
+            .clicked()
+            && let Some(p) = browse()
+        {
+            *value = p;
+        }
+    });
+}
+
+/// Draws the open dialog, if any.
+pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
+    let mut dialog = std::mem::take(&mut app.dialog);
+    let mut keep = true;
+    match &mut dialog {
+        Dialog::None => keep = false,
+        Dialog::Export(form) => {
+            egui::Window::new("Export gold JSON")
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    ui.label(
+                        "Writes the gold dataset (shared/dataset-format.md), validated first.",
+                    );
+                    ui.horizontal(|ui| {
+                        ui.radio_value(&mut form.done_only, false, "All documents");
+                        ui.radio_value(&mut form.done_only, true, "Only documents marked done");
+                    });
+                    ui.checkbox(
+                        &mut form.include_suggestions,
+                        "Include suggestions not yet accepted (marked \"suggestion\")",
+                    );
+                    let current = form.path.clone();
+                    path_row(ui, "File", &mut form.path, || native_save(&current));
+                    ui.horizontal(|ui| {
+                        if ui.button(RichText::new("Export").strong()).clicked() {
+                            let f = form.clone();
+                            form.result = Some(app.export_to(&f));
+                        }
+                        if ui.button("Close").clicked() {
+                            keep = false;
+                        }
+                    });
+                    match &form.result {
+                        Some(Ok(msg)) => {
+                            ui.label(RichText::new(msg).color(ui.visuals().hyperlink_color));
+                        }
+                        Some(Err(e)) => {
+                            ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+                        }
+                        None => {}
+                    }
+                });
+        }
+        Dialog::OpenFolder(path) => {
+            egui::Window::new("Open folder").collapsible(false).resizable(false).show(ctx, |ui| {
+                ui.label("A folder of articles (.txt, .md, .html, .jsonl, dataset .json). Annotations go to its annotations/ folder.");
+                path_row(ui, "Folder", path, native_folder);
+                ui.horizontal(|ui| {
+                    if ui.button(RichText::new("Open").strong()).clicked() {
+                        let p = std::path::PathBuf::from(path.trim());
+                        app.open_project(&p);
+                        keep = app.dialog != Dialog::None || app.messages.last().is_none_or(|m| m.error);
+                        if !keep {
+                            return;
+                        }
+                    }
+                    if ui.button("Cancel").clicked() {
+                        keep = false;
+                    }
+                });
+            });
+        }
+        Dialog::Import(form) => {
+            egui::Window::new("Import dataset").collapsible(false).resizable(false).show(ctx, |ui| {
+                ui.label("Imports a gold dataset JSON into a project folder (its texts become article files) and opens it.");
+                path_row(ui, "Dataset", &mut form.file, native_open_file);
+                path_row(ui, "Into folder", &mut form.into, native_folder);
+                ui.horizontal(|ui| {
+                    if ui.button(RichText::new("Import").strong()).clicked() {
+                        let f = form.clone();
+                        match app.import_from(&f) {
+                            Ok(()) => keep = false,
+                            Err(e) => form.error = Some(e),
+                        }
+                    }
+                    if ui.button("Cancel").clicked() {
+                        keep = false;
+                    }
+                });
+                if let Some(e) = &form.error {
+                    ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+                }
+            });
+        }
+        Dialog::Shortcuts => {
+            let m = egui::Modal::new(egui::Id::unique("shortcuts")).show(ctx, |ui| {
+                ui.heading("Keyboard shortcuts");
+                egui::ScrollArea::vertical().max_height(ctx.content_rect().height() * 0.75).show(ui, |ui| {
+                    egui::Grid::new("shortcut grid").striped(true).show(ui, |ui| {
+                        let mut all: Vec<Entry> = fixed_entries();
+                        all.extend(label_entries(&app.project.schema).into_iter().map(|(e, _)| e));
+                        let mut group = "";
+                        for e in &all {
+                            if e.group != group {
+                                group = e.group;
+                                ui.label(RichText::new(group).strong());
+                                ui.end_row();
+                            }
+                            ui.label(RichText::new(shortcut_text(ctx, e)).monospace());
+                            ui.label(e.name);
+                            ui.end_row();
+                        }
+                        ui.label(RichText::new("Relations").strong());
+                        ui.end_row();
+                        ui.label(RichText::new("r Enter Enter").monospace());
+                        ui.label("relation to the nearest allowed span, likeliest type (Tab/→ picks another tail; the type's key or 1–9 another type)");
+                        ui.end_row();
+                        ui.label(RichText::new("drag").monospace());
+                        ui.label("select words (hold Alt for exact characters)");
+                        ui.end_row();
+                    });
+                });
+                if ui.button("Close").clicked() {
+                    ui.close();
+                }
+            });
+            if m.should_close() {
+                keep = false;
+            }
+        }
+        Dialog::Find { query, fresh } => {
+            let mut run = None;
+            egui::Window::new("Find")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
+                .show(ctx, |ui| {
+                    ui.horizontal(|ui| {
+                        let l = ui.label("Find");
+                        let r = ui
+                            .add(egui::TextEdit::singleline(query).desired_width(280.0))
+                            .labelled_by(l.id);
+                        if *fresh {
+                            r.request_focus();
+                            *fresh = false;
+                        }
+                        if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                            run = Some(query.clone());
+                            r.request_focus();
+                        }
+                        if ui.button("Next").clicked() {
+                            run = Some(query.clone());
+                        }
+                    });
+                    ui.label(
+                        RichText::new(
+                            "Enter: next occurrence · Esc: close, then press a label key",
+                        )
+                        .weak()
+                        .small(),
+                    );
+                });
+            if let Some(q) = run {
+                app.queued.push(Command::FindNext(q));
+            }
+            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
+                keep = false;
+            }
+        }
+        Dialog::Palette { query, selected } => {
+            let mut all: Vec<Entry> = fixed_entries();
+            all.extend(
+                label_entries(&app.project.schema)
+                    .into_iter()
+                    .map(|(e, _)| e),
+            );
+            let q = query.to_lowercase();
+            let matches: Vec<&Entry> = all
+                .iter()
+                .filter(|e| {
+                    e.name.to_lowercase().contains(&q) || e.group.to_lowercase().contains(&q)
+                })
+                .collect();
+            let mut run: Option<Command> = None;
+            let m = egui::Modal::new(egui::Id::unique("palette")).show(ctx, |ui| {
+                ui.set_width(520.0);
+                let l = ui.label("Command");
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(query)
+                            .hint_text("type to filter commands")
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(l.id);
+                r.request_focus();
+                if ui.input(|i| i.key_pressed(egui::Key::ArrowDown)) {
+                    *selected = (*selected + 1).min(matches.len().saturating_sub(1));
+                }
+                if ui.input(|i| i.key_pressed(egui::Key::ArrowUp)) {
+                    *selected = selected.saturating_sub(1);
+                }
+                *selected = (*selected).min(matches.len().saturating_sub(1));
+                if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    run = matches.get(*selected).map(|e| e.command.clone());
+                }
+                egui::ScrollArea::vertical()
+                    .max_height(360.0)
+                    .show(ui, |ui| {
+                        for (k, e) in matches.iter().enumerate() {
+                            ui.horizontal(|ui| {
+                                if ui
+                                    .selectable_label(
+                                        k == *selected,
+                                        format!("{} › {}", e.group, e.name),
+                                    )
+                                    .clicked()
+                                {
+                                    run = Some(e.command.clone());
+                                }
+                                ui.label(RichText::new(shortcut_text(ctx, e)).weak().monospace());
+                            });
+                        }
+                    });
+            });
+            if m.should_close() {
+                keep = false;
+            }
+            if let Some(c) = run {
+                keep = false;
+                app.queued.push(c);
+            }
+        }
+    }
+    if keep && app.dialog == Dialog::None {
+        app.dialog = dialog;
+    }
+}

@@ -1,0 +1,184 @@
+//! The inspector: the selected span (label, text, provenance, relations in
+//! and out) or suggestion, the relation being drawn, the document's
+//! relations with jump-to, its status and comment.
+
+use egui::{RichText, Ui};
+
+use super::super::{Command, Selection, SpanlabApp};
+use crate::model::{Origin, Status};
+
+/// Draws the inspector.
+pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
+    let Some(open) = &app.open else { return };
+    let doc = &open.doc;
+    let schema = &app.project.schema;
+    let mut cmds = Vec::new();
+    egui::ScrollArea::vertical().id_salt("inspector").auto_shrink(false).show(ui, |ui| {
+        if let Some(d) = &open.draft {
+            ui.heading("New relation");
+            let head = doc.spans().get(d.head).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
+            ui.label(format!("from “{head}”"));
+            match d.tail {
+                None => {
+                    ui.label(RichText::new("Choose the tail: Tab / → next, Shift+Tab / ← previous, Enter to confirm, or click a span. Esc cancels.").weak());
+                    for (k, t) in d.candidates.iter().enumerate().take(12) {
+                        let Some(s) = doc.spans().get(*t) else { continue };
+                        let text = format!("{} {} ({})", if k == d.index { "▶" } else { " " }, doc.span_text(s), s.label);
+                        if ui.selectable_label(k == d.index, text).clicked() {
+                            cmds.push(Command::RelationTail(*t));
+                        }
+                    }
+                }
+                Some(t) => {
+                    let tail = doc.spans().get(t).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
+                    ui.label(format!("to “{tail}”"));
+                    ui.label(RichText::new("Type: Enter for the first, or its key").weak());
+                    for (k, name) in d.types.iter().enumerate() {
+                        let key = schema.relation(name).and_then(|r| r.hotkey.clone()).unwrap_or_default();
+                        if ui.button(format!("{}  {name}  ({key})", k + 1)).clicked() {
+                            cmds.push(Command::RelationType(name.clone()));
+                        }
+                    }
+                }
+            }
+            ui.separator();
+        }
+        match open.selection {
+            Selection::Span(id) => {
+                if let Some(s) = doc.spans().get(id) {
+                    ui.heading(format!("{} span", s.label));
+                    ui.label(RichText::new(format!("“{}”", doc.span_text(s))).size(16.0));
+                    ui.label(RichText::new(format!("characters {}–{}", s.start.0, s.end.0)).weak().small());
+                    let origin = match &s.origin {
+                        Origin::Manual => "created by hand".to_owned(),
+                        Origin::Imported => "imported".to_owned(),
+                        Origin::Suggested { recognizer, score, edited } => {
+                            format!("suggested by {recognizer} (score {score:.2}), accepted{}", if *edited { " then edited" } else { "" })
+                        }
+                    };
+                    ui.label(origin);
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label("Label:");
+                        for l in &schema.entity_labels {
+                            if ui.selectable_label(l.name == s.label, &l.name).clicked() && l.name != s.label {
+                                cmds.push(Command::Label(l.name.clone()));
+                            }
+                        }
+                    });
+                    ui.horizontal(|ui| {
+                        if ui.button("Start relation (r)").clicked() {
+                            cmds.push(Command::StartRelation);
+                        }
+                        if ui.button("Delete span").clicked() {
+                            cmds.push(Command::DeleteSelected);
+                        }
+                    });
+                    ui.label(RichText::new("Alt+←/→ moves the start, Alt+Shift+←/→ the end (add Ctrl for one character)").weak().small());
+                }
+            }
+            Selection::Suggestion(id) => {
+                if let Some(s) = doc.suggestion(id) {
+                    ui.heading(format!("Suggested {}", s.label));
+                    ui.label(RichText::new(format!("“{}”", doc.text().slice(s.start, s.end).unwrap_or(""))).size(16.0));
+                    ui.label(format!("by {} with score {:.2}", s.recognizer, s.score));
+                    ui.horizontal(|ui| {
+                        if ui.button("Accept (Enter)").clicked() {
+                            cmds.push(Command::AcceptSuggestion);
+                        }
+                        if ui.button("Reject (x)").clicked() {
+                            cmds.push(Command::RejectSuggestion);
+                        }
+                    });
+                    ui.label(RichText::new("or press a label's key to accept it with that label").weak().small());
+                }
+            }
+            Selection::Text { anchor, head } if anchor != head => {
+                let (a, b) = (anchor.min(head), anchor.max(head));
+                ui.heading("Selected text");
+                ui.label(format!("“{}”", doc.text().slice(crate::model::CharIdx(a), crate::model::CharIdx(b)).unwrap_or("")));
+                ui.label(RichText::new("press a label's key, or click it in the palette").weak());
+            }
+            _ => {
+                ui.label(RichText::new("Select a span (click, or Tab), a suggestion (j/k), or drag over text.").weak());
+            }
+        }
+        ui.separator();
+        ui.heading(format!("Relations ({})", doc.relation_count()));
+        let focus = match open.selection {
+            Selection::Span(id) => Some(id),
+            _ => None,
+        };
+        let mut rels: Vec<_> = doc.relations().collect();
+        rels.sort_by_key(|r| (doc.spans().get(r.head).map(|s| s.start), r.id));
+        for r in rels {
+            if focus.is_some_and(|f| r.head != f && r.tail != f) {
+                continue;
+            }
+            let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
+            let selected = open.selection == Selection::Relation(r.id);
+            ui.horizontal(|ui| {
+                if ui.selectable_label(selected, format!("{} —{}→ {}", name(r.head), r.label, name(r.tail))).clicked() {
+                    cmds.push(Command::SelectRelation(r.id));
+                }
+            });
+            if selected {
+                ui.horizontal_wrapped(|ui| {
+                    let (h, t) = (doc.spans().get(r.head), doc.spans().get(r.tail));
+                    if let (Some(h), Some(t)) = (h, t) {
+                        for rl in schema.relations_allowed(&h.label, &t.label) {
+                            if ui.selectable_label(rl.name == r.label, &rl.name).clicked() && rl.name != r.label {
+                                cmds.push(Command::RelationType(rl.name.clone()));
+                            }
+                        }
+                    }
+                });
+                ui.horizontal(|ui| {
+                    if ui.button("Jump to head").clicked() {
+                        cmds.push(Command::SelectSpan(r.head));
+                    }
+                    if ui.button("Jump to tail").clicked() {
+                        cmds.push(Command::SelectSpan(r.tail));
+                    }
+                    if ui.button("Change tail").clicked() {
+                        cmds.push(Command::RetargetRelation(r.id));
+                    }
+                    if ui.button("Delete").clicked() {
+                        cmds.push(Command::DeleteRelation(r.id));
+                    }
+                });
+            }
+        }
+        if !doc.orphans.is_empty() {
+            ui.separator();
+            ui.heading(format!("To review ({})", doc.orphans.len()));
+            ui.label(RichText::new("The article changed; these spans could not be placed again:").weak());
+            for o in &doc.orphans {
+                ui.label(format!("{} “{}” — {}", o.span.label, o.text, o.reason));
+            }
+        }
+        ui.separator();
+        ui.heading("Document");
+        ui.horizontal(|ui| {
+            let label = ui.label("Status");
+            egui::ComboBox::from_id_salt("doc status")
+                .selected_text(doc.status().as_str())
+                .show_ui(ui, |ui| {
+                    for s in Status::ALL {
+                        if ui.selectable_label(doc.status() == s, s.as_str()).clicked() && doc.status() != s {
+                            cmds.push(Command::SetStatus(s));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        let label = ui.label("Comment");
+        let r = ui.add(egui::TextEdit::multiline(&mut app.comment_draft).desired_rows(3).desired_width(f32::INFINITY)).labelled_by(label.id);
+        if r.lost_focus() {
+            cmds.push(Command::SetComment(app.comment_draft.clone()));
+        }
+        let o = doc.suggestion_outcomes();
+        ui.label(RichText::new(format!("suggestions: {} pending, {} accepted, {} edited, {} rejected", o.pending, o.accepted, o.edited, o.rejected)).weak().small());
+    });
+    app.queued.extend(cmds);
+}

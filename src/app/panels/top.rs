@@ -1,0 +1,148 @@
+//! The menu bar (from the one command list), the label palette and the
+//! document header with the saved indicator.
+
+use egui::{RichText, Ui};
+
+use super::super::commands::{fixed_entries, label_entries, shortcut_text};
+use super::super::{Command, SpanlabApp};
+
+/// The menus.
+pub fn menu_ui(app: &mut SpanlabApp, ui: &mut Ui) {
+    let entries = fixed_entries();
+    egui::MenuBar::new().ui(ui, |ui| {
+        for group in [
+            "File",
+            "Edit",
+            "Suggestions",
+            "Relations",
+            "Document",
+            "View",
+            "Help",
+        ] {
+            ui.menu_button(group, |ui| {
+                if group == "File" && !app.settings.recent.is_empty() {
+                    ui.menu_button("Recent", |ui| {
+                        for p in app.settings.recent.clone() {
+                            if ui.button(p.display().to_string()).clicked() {
+                                app.queued.push(Command::OpenRecent(p));
+                                ui.close();
+                            }
+                        }
+                    });
+                }
+                let in_group: Vec<_> = entries
+                    .iter()
+                    .filter(|e| menu_group(e.group) == group)
+                    .collect();
+                for e in in_group {
+                    let button =
+                        egui::Button::new(e.name).shortcut_text(shortcut_text(ui.ctx(), e));
+                    if ui.add(button).clicked() {
+                        app.queued.push(e.command.clone());
+                        ui.close();
+                    }
+                }
+                if group == "Edit" {
+                    ui.separator();
+                    for (e, _) in label_entries(&app.project.schema) {
+                        let button =
+                            egui::Button::new(e.name).shortcut_text(shortcut_text(ui.ctx(), &e));
+                        if ui.add(button).clicked() {
+                            app.queued.push(e.command.clone());
+                            ui.close();
+                        }
+                    }
+                }
+            });
+        }
+    });
+}
+
+/// Menu groups: navigation and editing details go under Edit.
+fn menu_group(group: &str) -> &str {
+    match group {
+        "Navigate" | "Select text" | "Edit span" | "Labels" => "Edit",
+        g => g,
+    }
+}
+
+/// The label palette: one button per label with its hotkey.
+pub fn palette_ui(app: &mut SpanlabApp, ui: &mut Ui) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Labels").strong());
+        for l in &app.project.schema.entity_labels {
+            let rgb = l.rgb();
+            let fill = egui::Color32::from_rgb(rgb[0], rgb[1], rgb[2]);
+            let l_ =
+                0.299 * f32::from(rgb[0]) + 0.587 * f32::from(rgb[1]) + 0.114 * f32::from(rgb[2]);
+            let ink = if l_ > 140.0 {
+                egui::Color32::BLACK
+            } else {
+                egui::Color32::WHITE
+            };
+            let text = match &l.hotkey {
+                Some(h) => format!("{}  {h}", l.name),
+                None => l.name.clone(),
+            };
+            let b = egui::Button::new(RichText::new(text).color(ink).strong()).fill(fill);
+            if ui.add(b).on_hover_text(&l.description).clicked() {
+                app.queued.push(Command::Label(l.name.clone()));
+            }
+        }
+        ui.separator();
+        let sugg = app
+            .open
+            .as_ref()
+            .map_or(0, |o| o.doc.pending_suggestions().len());
+        ui.label(format!("{sugg} suggestions"));
+        if ui.button("Accept all").on_hover_text("Shift+A").clicked() {
+            app.queued.push(Command::AcceptAll);
+        }
+        if ui.button("Reject all").on_hover_text("Shift+X").clicked() {
+            app.queued.push(Command::RejectAll);
+        }
+        ui.separator();
+        let help = egui::Button::new("Shortcuts  ?");
+        if ui.add(help).clicked() {
+            app.queued.push(Command::ShowShortcuts);
+        }
+    });
+}
+
+/// The document header: title, status, saved indicator.
+pub fn header_ui(app: &mut SpanlabApp, ui: &mut Ui) {
+    let Some(open) = &app.open else {
+        ui.label("No document: open a folder of articles (File → Open folder…).");
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.heading(open.doc.id.0.as_str());
+        ui.label(RichText::new(format!("[{}]", open.doc.status())).weak());
+        if let Some(enc) = &open.encoding {
+            ui.label(RichText::new(enc).weak().small());
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if app.options.read_only {
+                ui.label(RichText::new("read-only").weak());
+            } else if let Some(e) = &open.save_error {
+                ui.label(RichText::new("⚠ not saved").color(ui.visuals().error_fg_color))
+                    .on_hover_text(e);
+            } else if open.saved_revision == open.doc.revision() {
+                ui.label(RichText::new("✔ saved").color(ui.visuals().weak_text_color()))
+                    .on_hover_text("every change is saved as you make it");
+            } else {
+                ui.label("saving…");
+            }
+            let done = egui::Button::new("Done ▶").shortcut_text(ui.ctx().format_shortcut(
+                &egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter),
+            ));
+            if ui
+                .add(done)
+                .on_hover_text("mark done and open the next unfinished document")
+                .clicked()
+            {
+                app.queued.push(Command::MarkDone);
+            }
+        });
+    });
+}

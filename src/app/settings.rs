@@ -1,0 +1,75 @@
+//! Settings that outlive a session (theme, recent projects, annotator name,
+//! suggestion threshold), kept apart from session state. Stored as JSON in
+//! the user's configuration folder.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::atomic::write_atomic;
+
+/// Persisted settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub dark: bool,
+    /// Most recent first.
+    pub recent: Vec<PathBuf>,
+    pub annotator: String,
+    /// Suggestions scored below this are not shown.
+    pub min_score: f32,
+    pub show_relations: bool,
+    pub font_size: f32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            dark: false,
+            recent: Vec::new(),
+            annotator: String::new(),
+            min_score: 0.3,
+            show_relations: true,
+            font_size: 17.0,
+        }
+    }
+}
+
+impl Settings {
+    /// The settings file: `$XDG_CONFIG_HOME/spanlab/settings.json` or
+    /// `~/.config/spanlab/settings.json`.
+    pub fn default_path() -> Option<PathBuf> {
+        let base = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+        Some(base.join("spanlab").join("settings.json"))
+    }
+
+    /// Reads settings; a missing or unreadable file gives the defaults and,
+    /// for an unreadable one, a message naming it.
+    pub fn load(path: &Path) -> (Self, Option<String>) {
+        match std::fs::read_to_string(path) {
+            Ok(s) => match serde_json::from_str(&s) {
+                Ok(v) => (v, None),
+                Err(e) => (
+                    Self::default(),
+                    Some(format!("{}: {e}; using default settings", path.display())),
+                ),
+            },
+            Err(_) => (Self::default(), None),
+        }
+    }
+
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let json = serde_json::to_string_pretty(self).unwrap_or_default();
+        write_atomic(path, json.as_bytes())
+    }
+
+    /// Puts a project first in the recent list.
+    pub fn remember(&mut self, dir: &Path) {
+        self.recent.retain(|p| p != dir);
+        self.recent.insert(0, dir.to_path_buf());
+        self.recent.truncate(10);
+    }
+}

@@ -1,0 +1,626 @@
+//! The article view: the text, wrapped, with entity spans highlighted in their
+//! label's colour and labelled, suggestions outlined, and relations drawn as
+//! labelled arcs (brat-style) between spans.
+//!
+//! Owns: paragraph layout and its cache (one galley per paragraph, keyed by
+//! the document's text hash, the wrap width and the font size; only
+//! paragraphs near the visible part are laid out), hit-testing, drawing.
+//! Returns [`Command`]s; it never changes the document.
+
+use std::sync::Arc;
+
+use egui::epaint::CubicBezierShape;
+use egui::text::LayoutJob;
+use egui::{
+    Align, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, TextFormat, Ui, Vec2,
+    pos2, vec2,
+};
+
+use super::super::{Command, RelationDraft, Selection};
+use crate::model::words::snap_to_words;
+use crate::model::{CharIdx, Document, Schema, SpanId};
+
+/// Documents shorter than this are laid out whole on open (exact heights);
+/// longer ones paragraph by paragraph as they come into view.
+const EAGER_LAYOUT_CHARS: usize = 200_000;
+/// Room above the first row for arcs.
+const TOP_MARGIN: f32 = 30.0;
+
+/// What the article view needs to draw one frame.
+pub struct ArticleInput<'a> {
+    pub doc: &'a Document,
+    pub schema: &'a Schema,
+    pub selection: Selection,
+    pub draft: Option<&'a RelationDraft>,
+    pub show_relations: bool,
+    pub font_size: f32,
+    pub scroll_to: Option<usize>,
+}
+
+/// What the article view asks for.
+#[derive(Default)]
+pub struct ArticleOutput {
+    pub commands: Vec<super::super::Command>,
+    /// The requested scroll was done.
+    pub scrolled: bool,
+}
+
+struct Para {
+    start: usize,
+    end: usize,
+    galley: Option<Arc<Galley>>,
+    height: f32,
+}
+
+/// Layout cache and drag state of the article view.
+#[derive(Default)]
+pub struct ArticleView {
+    key: Option<(String, u32, u32)>,
+    paras: Vec<Para>,
+    drag_anchor: Option<usize>,
+    /// Paragraph layouts computed so far (for tests and benchmarks).
+    pub layouts: usize,
+}
+
+/// Vertical metrics of one text row.
+struct Metrics {
+    line: f32,
+    text: f32,
+    chip: f32,
+}
+
+impl Metrics {
+    fn new(font_size: f32) -> Self {
+        Self {
+            line: (font_size * 3.1).round(),
+            text: (font_size * 1.35).round(),
+            chip: (font_size * 0.9).round(),
+        }
+    }
+}
+
+fn color32(rgb: [u8; 3], alpha: u8) -> Color32 {
+    Color32::from_rgba_unmultiplied(rgb[0], rgb[1], rgb[2], alpha)
+}
+
+/// The label colour for lines and text drawn on the page background: light
+/// colours (yellow) are darkened on a light background, dark ones lightened
+/// on a dark background.
+fn readable(rgb: [u8; 3], dark_mode: bool) -> [u8; 3] {
+    let l = 0.299 * f32::from(rgb[0]) + 0.587 * f32::from(rgb[1]) + 0.114 * f32::from(rgb[2]);
+    let scale = |k: f32| rgb.map(|c| (f32::from(c) * k).clamp(0.0, 255.0) as u8);
+    if !dark_mode && l > 170.0 {
+        scale(0.62)
+    } else if dark_mode && l < 90.0 {
+        rgb.map(|c| c.saturating_add(90))
+    } else {
+        rgb
+    }
+}
+
+/// Black or white, whichever reads better on `rgb`.
+fn ink_on(rgb: [u8; 3]) -> Color32 {
+    let l = 0.299 * f32::from(rgb[0]) + 0.587 * f32::from(rgb[1]) + 0.114 * f32::from(rgb[2]);
+    if l > 140.0 {
+        Color32::BLACK
+    } else {
+        Color32::WHITE
+    }
+}
+
+impl ArticleView {
+    /// Forgets the layout (another document, or settings changed).
+    pub fn reset(&mut self) {
+        self.key = None;
+        self.paras.clear();
+        self.drag_anchor = None;
+    }
+
+    fn prepare(&mut self, doc: &Document, width: f32, font_size: f32) {
+        let key = (
+            doc.sha256().to_owned(),
+            width.to_bits(),
+            font_size.to_bits(),
+        );
+        if self.key.as_ref() == Some(&key) {
+            return;
+        }
+        let m = Metrics::new(font_size);
+        self.paras.clear();
+        let mut start = 0;
+        let mut prev_cr = false;
+        let mut i = 0;
+        let approx_chars_per_row = (width / (font_size * 0.5)).max(10.0);
+        let push = |s: usize, e: usize, paras: &mut Vec<Para>| {
+            let n = e.saturating_sub(s) as f32;
+            let rows = (n / approx_chars_per_row).ceil().max(1.0);
+            let height = if e == s { m.line * 0.4 } else { rows * m.line };
+            paras.push(Para {
+                start: s,
+                end: e,
+                galley: None,
+                height,
+            });
+        };
+        for c in doc.text().as_str().chars() {
+            if c == '\n' {
+                let end = if prev_cr { i - 1 } else { i };
+                push(start, end, &mut self.paras);
+                start = i + 1;
+            }
+            prev_cr = c == '\r';
+            i += 1;
+        }
+        push(start, i, &mut self.paras);
+        self.key = Some(key);
+    }
+
+    fn layout(&mut self, ui: &Ui, doc: &Document, k: usize, width: f32, font_size: f32) {
+        let Some(p) = self.paras.get(k) else { return };
+        if p.galley.is_some() || p.start == p.end {
+            return;
+        }
+        let text = doc
+            .text()
+            .slice(CharIdx(p.start), CharIdx(p.end))
+            .unwrap_or("")
+            .replace('\t', " ");
+        let m = Metrics::new(font_size);
+        let mut job = LayoutJob::single_section(
+            text,
+            TextFormat {
+                font_id: FontId::proportional(font_size),
+                color: Color32::PLACEHOLDER,
+                line_height: Some(m.line),
+                valign: Align::BOTTOM,
+                ..Default::default()
+            },
+        );
+        job.wrap.max_width = width;
+        let galley = ui.painter().layout_job(job);
+        self.layouts += 1;
+        if let Some(p) = self.paras.get_mut(k) {
+            p.height = galley.size().y.max(m.line);
+            p.galley = Some(galley);
+        }
+    }
+
+    /// Draws the article and returns what the user asked for.
+    pub fn ui(&mut self, ui: &mut Ui, input: &ArticleInput<'_>) -> ArticleOutput {
+        let mut out = ArticleOutput::default();
+        let doc = input.doc;
+        let fs = input.font_size;
+        let m = Metrics::new(fs);
+        let scroll = egui::ScrollArea::vertical()
+            .auto_shrink(false)
+            .id_salt("article");
+        scroll.show_viewport(ui, |ui, viewport| {
+            let width = (ui.available_width() - 24.0).max(120.0);
+            let fresh = self.key.is_none();
+            self.prepare(doc, width, fs);
+            if fresh && doc.text().len_chars() <= EAGER_LAYOUT_CHARS {
+                for k in 0..self.paras.len() {
+                    self.layout(ui, doc, k, width, fs);
+                }
+            }
+            // Lay out what is (nearly) visible.
+            let margin = 600.0;
+            let mut y = 0.0;
+            for k in 0..self.paras.len() {
+                let h = self.paras[k].height;
+                if y + h >= viewport.min.y - margin && y <= viewport.max.y + margin {
+                    self.layout(ui, doc, k, width, fs);
+                }
+                y += self.paras[k].height;
+            }
+            // Bring a requested position into view.
+            if let Some(target) = input.scroll_to {
+                let mut y = 0.0;
+                for k in 0..self.paras.len() {
+                    let p = &self.paras[k];
+                    if target >= p.start && (target <= p.end || k + 1 == self.paras.len()) {
+                        self.layout(ui, doc, k, width, fs);
+                        let p = &self.paras[k];
+                        let row_y = p.galley.as_ref().map_or(0.0, |g| row_top_of(g, target - p.start));
+                        let top = ui.min_rect().top() + y + row_y;
+                        let r = Rect::from_min_size(pos2(ui.min_rect().left(), top), vec2(10.0, m.line));
+                        let visible = Rect::from_min_max(pos2(0.0, viewport.min.y), pos2(1.0, viewport.max.y));
+                        if !(visible.min.y <= y + row_y && y + row_y + m.line <= visible.max.y) {
+                            ui.scroll_to_rect(r, Some(Align::Center));
+                        }
+                        break;
+                    }
+                    y += p.height;
+                }
+                out.scrolled = true;
+            }
+            let total: f32 = self.paras.iter().map(|p| p.height).sum::<f32>() + m.line + TOP_MARGIN;
+            let (rect, response) = ui.allocate_exact_size(vec2(width + 16.0, total), Sense::click_and_drag());
+            response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "article text"));
+            let origin = rect.min + vec2(8.0, TOP_MARGIN);
+            let painter = ui.painter().clone();
+
+            // Visible paragraphs with their screen tops.
+            let mut visible: Vec<(usize, Pos2)> = Vec::new();
+            let mut y = 0.0;
+            for (k, p) in self.paras.iter().enumerate() {
+                if y + p.height >= viewport.min.y - 40.0 && y <= viewport.max.y + 40.0 {
+                    visible.push((k, origin + vec2(0.0, y)));
+                }
+                y += p.height;
+            }
+
+            // Input.
+            let alt = ui.input(|i| i.modifiers.alt);
+            let hit = |pos: Pos2| -> Option<usize> {
+                let mut y = origin.y;
+                for p in &self.paras {
+                    if pos.y < y + p.height {
+                        return Some(match &p.galley {
+                            Some(g) => p.start + g.cursor_from_pos(pos - pos2(origin.x, y)).index.0.min(p.end - p.start),
+                            None => p.start,
+                        });
+                    }
+                    y += p.height;
+                }
+                Some(doc.text().len_chars())
+            };
+            if response.drag_started() {
+                self.drag_anchor = response.interact_pointer_pos().and_then(hit);
+            }
+            if let (Some(anchor), Some(pos)) = (self.drag_anchor, response.interact_pointer_pos())
+                && let Some(head) = hit(pos)
+            {
+                if response.drag_stopped() {
+                    let (a, b) = if alt { (anchor.min(head), anchor.max(head)) } else {
+                        let (a, b) = snap_to_words(doc.text(), CharIdx(anchor), CharIdx(head));
+                        (a.0, b.0)
+                    };
+                    out.commands.push(Command::SelectText(a, b));
+                    self.drag_anchor = None;
+                } else if response.dragged() {
+                    out.commands.push(Command::SelectText(anchor, head));
+                }
+            }
+            if response.drag_stopped() {
+                self.drag_anchor = None;
+            }
+            let hovered_char = response.hover_pos().and_then(hit);
+            if response.clicked()
+                && let Some(c) = response.interact_pointer_pos().and_then(hit)
+            {
+                let span = doc.spans().at(CharIdx(c)).last().map(|s| s.id);
+                let sugg = doc.pending_suggestions().into_iter().find(|s| s.start.0 <= c && c < s.end.0).map(|s| s.id);
+                match (input.draft, span, sugg) {
+                    (Some(d), Some(s), _) if s != d.head => out.commands.push(Command::RelationTail(s)),
+                    (_, Some(s), _) => out.commands.push(Command::SelectSpan(s)),
+                    (_, None, Some(s)) => out.commands.push(Command::SelectSuggestion(s)),
+                    _ => out.commands.push(Command::SelectText(c, c)),
+                }
+            }
+
+            // Drawing.
+            let dark = ui.visuals().dark_mode;
+            let text_color = ui.visuals().text_color();
+            let fill_alpha = if dark { 95 } else { 70 };
+            let sel_color = ui.visuals().selection.stroke.color;
+            let mut anchors: std::collections::HashMap<SpanId, Pos2> = Default::default();
+            let draft_tail = input.draft.and_then(|d| d.tail.or_else(|| d.candidates.get(d.index).copied()));
+            // Sorted by start; suggestions are short, so a paragraph's are found
+            // by binary search from its start minus the longest suggestion.
+            let pending = doc.pending_suggestions();
+            let longest = pending.iter().map(|s| s.end.0 - s.start.0).max().unwrap_or(0);
+            for &(k, top) in &visible {
+                let p = &self.paras[k];
+                let Some(g) = &p.galley else { continue };
+                // Text selection.
+                if let Selection::Text { anchor, head } = input.selection {
+                    let (a, b) = (anchor.min(head), anchor.max(head));
+                    if a == b && a >= p.start && a <= p.end {
+                        if let Some(r) = range_rects(g, a - p.start, a - p.start, &m).first() {
+                            let x = r.left();
+                            painter.line_segment([top + vec2(x, r.top()), top + vec2(x, r.bottom())], Stroke::new(2.0, sel_color));
+                        }
+                    } else if a < p.end && b > p.start {
+                        for r in range_rects(g, a.max(p.start) - p.start, b.min(p.end) - p.start, &m) {
+                            painter.rect_filled(r.translate(top.to_vec2()), 2.0, ui.visuals().selection.bg_fill.gamma_multiply(0.6));
+                        }
+                    }
+                }
+                // Gold spans.
+                for s in doc.spans().overlapping(CharIdx(p.start), CharIdx(p.end.max(p.start + 1))) {
+                    let rgb = input.schema.entity(&s.label).map_or([128, 128, 128], |l| l.rgb());
+                    let rects = range_rects(g, s.start.0.max(p.start) - p.start, s.end.0.min(p.end) - p.start, &m);
+                    for r in &rects {
+                        let r = r.translate(top.to_vec2());
+                        painter.rect_filled(r.expand2(vec2(1.0, 0.0)), 3.0, color32(rgb, fill_alpha));
+                        painter.line_segment([r.left_bottom(), r.right_bottom()], Stroke::new(2.0, color32(rgb, 255)));
+                    }
+                    if let Some(first) = rects.first().filter(|_| s.start.0 >= p.start) {
+                        let r = first.translate(top.to_vec2());
+                        let chip = chip_ui(&painter, r, &s.label, rgb, false, &m, fs);
+                        anchors.insert(s.id, chip.center_top());
+                    }
+                    let selected = input.selection == Selection::Span(s.id) || input.draft.is_some_and(|d| d.head == s.id);
+                    let is_tail = draft_tail == Some(s.id);
+                    if selected || is_tail {
+                        for r in &rects {
+                            let color = if is_tail { Color32::from_rgb(0xD5, 0x5E, 0x00) } else { sel_color };
+                            painter.rect_stroke(r.translate(top.to_vec2()).expand(2.0), 3.0, Stroke::new(2.5, color), StrokeKind::Outside);
+                        }
+                    }
+                }
+                // Pending suggestions: outlined, dashed chip.
+                let first = pending.partition_point(|s| s.start.0 + longest < p.start);
+                for s in pending[first..].iter().take_while(|s| s.start.0 < p.end.max(p.start + 1)) {
+                    if s.end.0 <= p.start {
+                        continue;
+                    }
+                    let rgb = readable(input.schema.entity(&s.label).map_or([128, 128, 128], |l| l.rgb()), dark);
+                    let rects = range_rects(g, s.start.0.max(p.start) - p.start, s.end.0.min(p.end) - p.start, &m);
+                    let selected = input.selection == Selection::Suggestion(s.id);
+                    for r in &rects {
+                        let r = r.translate(top.to_vec2());
+                        painter.rect_filled(r, 3.0, color32(rgb, if selected { 60 } else { 22 }));
+                        let dash = dashed_rect(r, Stroke::new(if selected { 2.5 } else { 1.5 }, color32(rgb, 255)));
+                        painter.extend(dash);
+                        if selected {
+                            painter.rect_stroke(r.expand(3.0), 3.0, Stroke::new(2.0, sel_color), StrokeKind::Outside);
+                        }
+                    }
+                    if let Some(first) = rects.first().filter(|_| s.start.0 >= p.start) {
+                        chip_ui(&painter, first.translate(top.to_vec2()), &format!("{}?", s.label), rgb, true, &m, fs);
+                    }
+                }
+                painter.galley(top, g.clone(), text_color);
+            }
+
+            // Relations.
+            if input.show_relations {
+                let selected_span = match input.selection {
+                    Selection::Span(id) => Some(id),
+                    _ => None,
+                };
+                let selected_rel = match input.selection {
+                    Selection::Relation(id) => Some(id),
+                    _ => None,
+                };
+                let anything = selected_span.is_some() || selected_rel.is_some();
+                for r in doc.relations() {
+                    let focus = selected_rel == Some(r.id) || selected_span.is_some_and(|s| s == r.head || s == r.tail);
+                    let alpha: u8 = if focus { 255 } else if anything { 70 } else { 170 };
+                    let base = if focus { sel_color } else { text_color };
+                    let color = base.gamma_multiply(f32::from(alpha) / 255.0);
+                    let stroke = Stroke::new(if focus { 2.2 } else { 1.3 }, color);
+                    match (anchors.get(&r.head), anchors.get(&r.tail)) {
+                        (Some(&a), Some(&b)) => {
+                            let label_rect = arc(&painter, a, b, stroke, &r.label, color, ui.visuals().extreme_bg_color, fs, &m);
+                            let id = ui.scope_id().with(("relation", r.id.0));
+                            if ui.interact(label_rect, id, Sense::click()).clicked() {
+                                out.commands.push(Command::SelectRelation(r.id));
+                            }
+                        }
+                        (Some(&a), None) | (None, Some(&a)) => {
+                            // The far end is off screen: a stub that jumps there.
+                            let other = if anchors.contains_key(&r.head) { r.tail } else { r.head };
+                            let name = doc.spans().get(other).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
+                            let off_below = doc.spans().get(other).is_some_and(|s| visible.last().is_some_and(|&(k, _)| s.start.0 >= self.paras[k].end));
+                            let arrow = if off_below { "↓" } else { "↑" };
+                            let dir = if anchors.contains_key(&r.head) { "→" } else { "←" };
+                            let text = format!("{} {dir} {} {arrow}", r.label, short(&name, 24));
+                            let tip = a + vec2(0.0, -m.line * 0.3);
+                            painter.line_segment([a, tip], stroke);
+                            let galley = painter.layout_no_wrap(text, FontId::proportional(fs * 0.62), color);
+                            let rect = Rect::from_min_size(tip + vec2(3.0, -galley.size().y), galley.size()).expand(2.0);
+                            painter.rect_filled(rect, 3.0, ui.visuals().extreme_bg_color);
+                            painter.galley(rect.min + vec2(2.0, 2.0), galley, color);
+                            let id = ui.scope_id().with(("stub", r.id.0));
+                            if ui.interact(rect, id, Sense::click()).on_hover_text("jump to the other end").clicked() {
+                                out.commands.push(Command::SelectSpan(other));
+                            }
+                        }
+                        (None, None) => {}
+                    }
+                }
+                // The relation being drawn.
+                if let Some(d) = input.draft
+                    && let (Some(&a), Some(tail)) = (anchors.get(&d.head), draft_tail)
+                    && let Some(&b) = anchors.get(&tail)
+                {
+                    let color = Color32::from_rgb(0xD5, 0x5E, 0x00);
+                    let label = d.types.first().map_or("?".to_owned(), |t| format!("{t}?"));
+                    arc(&painter, a, b, Stroke::new(2.2, color), &label, color, ui.visuals().extreme_bg_color, fs, &m);
+                }
+            }
+
+            // Hover: what a span or suggestion is.
+            if let Some(c) = hovered_char {
+                if let Some(s) = doc.pending_suggestions().into_iter().find(|s| s.start.0 <= c && c < s.end.0) {
+                    response.clone().on_hover_text_at_pointer(format!(
+                        "suggested {} (score {:.2}, {})\nEnter: accept · x: reject · a label key: accept as that label",
+                        s.label, s.score, s.recognizer
+                    ));
+                } else if let Some(s) = doc.spans().at(CharIdx(c)).last() {
+                    let origin = match &s.origin {
+                        crate::model::Origin::Manual => "created by hand".to_owned(),
+                        crate::model::Origin::Imported => "imported".to_owned(),
+                        crate::model::Origin::Suggested { recognizer, score, edited } => {
+                            format!("suggested by {recognizer} ({score:.2}), accepted{}", if *edited { " then edited" } else { "" })
+                        }
+                    };
+                    response.clone().on_hover_text_at_pointer(format!("{} — {origin}", s.label));
+                }
+            }
+        });
+        out
+    }
+}
+
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
+}
+
+/// The top (galley-relative) of the row holding character `c`.
+fn row_top_of(g: &Galley, c: usize) -> f32 {
+    let mut start = 0;
+    for row in &g.rows {
+        let n = row.glyphs.len();
+        if c < start + n || std::ptr::eq(row, g.rows.last().unwrap_or(row)) {
+            return row.pos.y;
+        }
+        start += n;
+    }
+    0.0
+}
+
+/// One rectangle per row for the characters `[a, b)` of a paragraph's galley,
+/// covering the text band of the row (galley-relative). A caret (`a == b`)
+/// gives a zero-width rectangle.
+fn range_rects(g: &Galley, a: usize, b: usize, m: &Metrics) -> Vec<Rect> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for row in &g.rows {
+        let n = row.glyphs.len();
+        let (ra, rb) = (a.max(start), b.min(start + n));
+        let (top, bottom) = text_band(row, m);
+        if a == b
+            && a >= start
+            && (a < start + n || std::ptr::eq(row, g.rows.last().unwrap_or(row)))
+        {
+            let x = row
+                .glyphs
+                .get(a - start)
+                .map_or_else(|| row.pos.x + row.size.x, |gl| row.pos.x + gl.pos.x);
+            out.push(Rect::from_min_max(pos2(x, top), pos2(x, bottom)));
+            return out;
+        }
+        if ra < rb {
+            // Min/max rather than first/last: right-to-left runs are laid out mirrored.
+            let (mut left, mut right) = (f32::INFINITY, f32::NEG_INFINITY);
+            for gl in row.glyphs.get(ra - start..rb - start).unwrap_or(&[]) {
+                left = left.min(gl.pos.x);
+                right = right.max(gl.pos.x + gl.advance_width);
+            }
+            if left <= right {
+                out.push(Rect::from_min_max(
+                    pos2(row.pos.x + left, top),
+                    pos2(row.pos.x + right, bottom),
+                ));
+            }
+        }
+        start += n;
+    }
+    out
+}
+
+/// The vertical extent of a row's glyphs (galley-relative).
+fn text_band(row: &egui::epaint::text::PlacedRow, m: &Metrics) -> (f32, f32) {
+    match row.glyphs.first() {
+        Some(g) => {
+            let top = row.pos.y + g.pos.y - g.font_ascent;
+            (top, top + g.font_height)
+        }
+        None => {
+            let bottom = row.pos.y + row.size.y;
+            (bottom - m.text, bottom)
+        }
+    }
+}
+
+/// Draws a label chip above a span's first rectangle; returns its rectangle.
+fn chip_ui(
+    painter: &egui::Painter,
+    span: Rect,
+    label: &str,
+    rgb: [u8; 3],
+    suggestion: bool,
+    m: &Metrics,
+    fs: f32,
+) -> Rect {
+    let font = FontId::proportional(fs * 0.66);
+    let ink = if suggestion {
+        color32(rgb, 255)
+    } else {
+        ink_on(rgb)
+    };
+    let galley = painter.layout_no_wrap(label.to_owned(), font, ink);
+    let size = vec2(galley.size().x + 6.0, m.chip);
+    let rect = Rect::from_min_size(pos2(span.left(), span.top() - size.y - 1.0), size);
+    if suggestion {
+        painter.rect_stroke(
+            rect,
+            3.0,
+            Stroke::new(1.0, color32(rgb, 255)),
+            StrokeKind::Inside,
+        );
+    } else {
+        painter.rect_filled(rect, 3.0, color32(rgb, 255));
+    }
+    painter.galley(
+        pos2(rect.left() + 3.0, rect.center().y - galley.size().y / 2.0),
+        galley,
+        ink,
+    );
+    rect
+}
+
+/// A dashed outline.
+fn dashed_rect(r: Rect, stroke: Stroke) -> Vec<egui::Shape> {
+    let pts = [
+        r.left_top(),
+        r.right_top(),
+        r.right_bottom(),
+        r.left_bottom(),
+        r.left_top(),
+    ];
+    egui::Shape::dashed_line(&pts, stroke, 4.0, 3.0)
+}
+
+/// Draws a relation arc from `a` to `b` with its label; returns the label's rectangle.
+#[allow(clippy::too_many_arguments)]
+fn arc(
+    painter: &egui::Painter,
+    a: Pos2,
+    b: Pos2,
+    stroke: Stroke,
+    label: &str,
+    color: Color32,
+    bg: Color32,
+    fs: f32,
+    m: &Metrics,
+) -> Rect {
+    let same_row = (a.y - b.y).abs() < 1.0;
+    let lift = if same_row {
+        (m.line - m.text - m.chip) * 0.9 + ((b.x - a.x).abs() * 0.04).min(8.0)
+    } else {
+        m.line * 0.5
+    };
+    let p1 = a + vec2(0.0, -lift);
+    let p2 = b + vec2(0.0, -lift);
+    painter.add(CubicBezierShape::from_points_stroke(
+        [a, p1, p2, b],
+        false,
+        Color32::TRANSPARENT,
+        stroke,
+    ));
+    // Arrow head at the tail, pointing down into its chip.
+    let head = [b, b + vec2(-4.0, -7.0), b + vec2(4.0, -7.0)];
+    painter.add(egui::Shape::convex_polygon(
+        head.to_vec(),
+        stroke.color,
+        Stroke::NONE,
+    ));
+    let mid = pos2(
+        (a.x + 3.0 * p1.x + 3.0 * p2.x + b.x) / 8.0,
+        (a.y + 3.0 * p1.y + 3.0 * p2.y + b.y) / 8.0,
+    );
+    let galley = painter.layout_no_wrap(label.to_owned(), FontId::proportional(fs * 0.58), color);
+    let rect = Rect::from_center_size(mid, galley.size() + Vec2::splat(4.0));
+    painter.rect_filled(rect, 3.0, bg);
+    painter.galley(rect.min + vec2(2.0, 2.0), galley, color);
+    rect
+}

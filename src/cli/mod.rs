@@ -1,0 +1,91 @@
+//! The command line: one file per subcommand. No subcommand opens the window.
+//!
+//! Errors are reported once, here, with the file and place they concern.
+
+mod eval;
+mod export;
+mod import;
+mod open;
+mod progress;
+mod stats;
+mod suggest;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use open::sample_project;
+
+/// spanlab: annotate named entities and relations in news articles, offline.
+///
+/// With no subcommand, opens the annotation window on DIR (default: the
+/// built-in sample corpus).
+#[derive(Debug, Parser)]
+#[command(name = "spanlab", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// The project folder to open (default: the sample corpus).
+    dir: Option<PathBuf>,
+    /// Where the project's annotations live (default: DIR/annotations).
+    #[arg(long, value_name = "DIR")]
+    annotations: Option<PathBuf>,
+    /// Render the window to this PNG file and exit, instead of opening it.
+    #[arg(long, value_name = "OUT.png")]
+    screenshot: Option<PathBuf>,
+    /// The document to show first (its id).
+    #[arg(long, value_name = "ID")]
+    doc: Option<String>,
+    /// Window size for --screenshot, as WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1280x800")]
+    size: String,
+    /// Dark theme.
+    #[arg(long)]
+    dark: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Pre-annotate texts and write a dataset whose entities are the suggestions.
+    Suggest(suggest::Args),
+    /// Import a gold dataset JSON into a project folder.
+    Import(import::Args),
+    /// Export a project's annotations as a gold dataset JSON.
+    Export(export::Args),
+    /// Check a dataset file or a project folder; exit 1 on any problem.
+    Validate(validate::Args),
+    /// Counts of documents, spans, relations and suggestions in a project.
+    Stats(stats::Args),
+    /// Score predictions against gold (the definitions of shared/tools/score.py).
+    Eval(eval::Args),
+}
+
+/// Parses the command line and runs it.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Suggest(a)) => suggest::run(a),
+        Some(Command::Import(a)) => import::run(a),
+        Some(Command::Export(a)) => export::run(a),
+        Some(Command::Validate(a)) => validate::run(a),
+        Some(Command::Stats(a)) => stats::run(a),
+        Some(Command::Eval(a)) => eval::run(a),
+        None => open::run(open::Args {
+            dir: cli.dir,
+            annotations: cli.annotations,
+            screenshot: cli.screenshot,
+            doc: cli.doc,
+            size: cli.size,
+            dark: cli.dark,
+        }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("spanlab: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

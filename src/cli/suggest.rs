@@ -1,0 +1,103 @@
+//! `spanlab suggest INPUT... --out FILE.json`: pre-annotates texts and writes
+//! a dataset whose entities are the suggestions (status `new`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::model::dataset::{Dataset, DocRecord, EntityRecord};
+use crate::model::document::sha256_hex;
+use crate::model::{Schema, Text};
+use crate::store::atomic::write_atomic;
+use crate::store::inputs::{InputDoc, read_inputs};
+use crate::suggest::Engine;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// .txt/.md/.html files, folders, .jsonl files or dataset .json files.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Where to write the dataset JSON.
+    #[arg(long, value_name = "FILE.json")]
+    out: PathBuf,
+    /// Leave out suggestions scored below this (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    min_score: f32,
+}
+
+/// Suggests entities for each input document, as dataset records.
+pub fn suggest_records(
+    engine: &Engine,
+    schema: &Schema,
+    docs: Vec<InputDoc>,
+    min_score: f32,
+    mut tick: impl FnMut(),
+) -> Vec<DocRecord> {
+    docs.into_iter()
+        .map(|d| {
+            let text = Text::new(d.text);
+            let mut entities: Vec<EntityRecord> = engine
+                .suggest(&text, schema, min_score)
+                .into_iter()
+                .map(|c| {
+                    let mut extra = crate::model::span::Extra::new();
+                    extra.insert(
+                        "suggestion".into(),
+                        serde_json::json!({"recognizer": c.recognizer, "score": (f64::from(c.score) * 1e4).round() / 1e4, "state": "pending"}),
+                    );
+                    EntityRecord {
+                        id: String::new(),
+                        start: c.start.0 as i64,
+                        end: c.end.0 as i64,
+                        label: c.label,
+                        text: text.slice(c.start, c.end).unwrap_or("").to_owned(),
+                        extra,
+                    }
+                })
+                .collect();
+            entities.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));
+            for (i, e) in entities.iter_mut().enumerate() {
+                e.id = format!("T{}", i + 1);
+            }
+            tick();
+            DocRecord {
+                id: d.id,
+                source: d.source,
+                sha256: sha256_hex(text.as_str()),
+                text: text.as_str().to_owned(),
+                status: "new".into(),
+                entities,
+                relations: Vec::new(),
+                extra: Default::default(),
+            }
+        })
+        .collect()
+}
+
+pub fn run(a: Args) -> Result<ExitCode> {
+    let docs = read_inputs(&a.inputs)?;
+    let schema = Schema::news();
+    let engine = Engine::builtin();
+    let bar = super::progress::documents(docs.len(), "suggest");
+    let mut dataset = Dataset::empty(&schema);
+    dataset.documents = suggest_records(&engine, &schema, docs, a.min_score, || bar.inc(1));
+    bar.finish_and_clear();
+    dataset.documents.sort_by(|a, b| a.id.cmp(&b.id));
+    let problems = dataset.validate(Some(&schema));
+    if let Some(p) = problems.first() {
+        anyhow::bail!(
+            "the suggestions do not form a valid dataset ({} problems), first: {p}",
+            problems.len()
+        );
+    }
+    write_atomic(&a.out, dataset.to_json().as_bytes())
+        .with_context(|| format!("writing {}", a.out.display()))?;
+    let n: usize = dataset.documents.iter().map(|d| d.entities.len()).sum();
+    println!(
+        "wrote {}: {} documents, {n} suggested entities",
+        a.out.display(),
+        dataset.documents.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}

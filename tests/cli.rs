@@ -1,0 +1,315 @@
+//! The command line, end to end: import → export round trips, validation
+//! messages, suggest → score.py, eval against score.py, stats.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{path_str, shared, spanlab, stderr, stdout};
+use serde_json::{Value, json};
+
+fn read_json(p: &std::path::Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json")
+}
+
+#[test]
+fn seeds_import_then_export_gives_the_same_dataset() {
+    // Reads ../shared/eval/seeds.gold.json.
+    let Some(shared) = shared() else { return };
+    let gold = shared.join("eval/seeds.gold.json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("P");
+    let out = dir.path().join("X.json");
+    let o = spanlab(&["import", path_str(&gold), "--into", path_str(&project)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = spanlab(&["export", path_str(&project), "--out", path_str(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read_json(&out), read_json(&gold));
+    // And exporting again gives the same bytes.
+    let out2 = dir.path().join("Y.json");
+    spanlab(&["export", path_str(&project), "--out", path_str(&out2)]);
+    assert_eq!(
+        std::fs::read(&out).expect("x"),
+        std::fs::read(&out2).expect("y")
+    );
+}
+
+#[test]
+fn winer_dev_round_trips_with_its_extra_fields_and_labels() {
+    // Reads ../shared/eval/winer-fr/winer-fr.dev.json (MISC label, provenance block, source_label fields).
+    let Some(shared) = shared() else { return };
+    let gold = shared.join("eval/winer-fr/winer-fr.dev.json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("W");
+    let out = dir.path().join("W.json");
+    assert!(
+        spanlab(&["import", path_str(&gold), "--into", path_str(&project)])
+            .status
+            .success()
+    );
+    let o = spanlab(&["export", path_str(&project), "--out", path_str(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read_json(&out), read_json(&gold));
+}
+
+fn bad_dataset() -> Value {
+    let text = "Lavrov a rencontré Wang Yi à Pékin.";
+    json!({
+        "format": "spanlab-dataset", "version": 1,
+        "schema": {"name": "news", "entity_labels": ["PER","ORG","GPE","LOC","DATE","EVENT"],
+                   "relation_labels": ["MEETS","ROLE_IN","VISITS","MEMBER_OF","LOCATED_IN","SUPPORTS","OPPOSES","PARTICIPATES_IN","DATE_OF"]},
+        "documents": [{
+            "id": "doc-1", "source": "doc-1.txt", "text": text, "status": "done",
+            "entities": [
+                {"id": "T1", "start": 0, "end": 6, "label": "PER", "text": "Lavrov"},
+                {"id": "T2", "start": 19, "end": 26, "label": "PER", "text": "Wang Yi"},
+                {"id": "T3", "start": 29, "end": 99, "label": "GPE", "text": "Pékin"},
+                {"id": "T4", "start": 29, "end": 34, "label": "GPE", "text": "Pekin"},
+                {"id": "T5", "start": 2, "end": 8, "label": "CITY", "text": "vrov a"},
+                {"id": "T6", "start": 19, "end": 23, "label": "ORG", "text": "Wang"}
+            ],
+            "relations": [
+                {"id": "R1", "head": "T1", "tail": "T9", "label": "MEETS"},
+                {"id": "R2", "head": "T1", "tail": "T6", "label": "VISITS"}
+            ]
+        }]
+    })
+}
+
+#[test]
+fn validate_names_every_problem_and_exits_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, bad_dataset().to_string()).expect("write");
+    let o = spanlab(&["validate", path_str(&bad)]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    for needle in [
+        "document doc-1: entity T3: offsets [29, 99) out of range for a text of 35 code points",
+        "document doc-1: entity T4: text[29:34] is \"Pékin\" but the entity's text is \"Pekin\"",
+        "document doc-1: entity T5: unknown label \"CITY\"",
+        "document doc-1: entity T2: PER [19, 26) overlaps entity T6 (ORG); the schema forbids overlapping spans",
+        "document doc-1: relation R1: tail \"T9\" names no entity of this document (dangling relation)",
+        "document doc-1: relation R2: VISITS is not allowed from PER to ORG",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(path_str(&bad)) && l.contains(needle)),
+            "the line names the file"
+        );
+    }
+}
+
+#[test]
+fn validate_reports_broken_json_with_line_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("truncated.json");
+    std::fs::write(
+        &bad,
+        "{\n \"format\": \"spanlab-dataset\",\n \"version\": 1,\n \"documents\": [",
+    )
+    .expect("write");
+    let o = spanlab(&["validate", path_str(&bad)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("truncated.json:4:"), "{}", stdout(&o));
+}
+
+#[test]
+fn an_invalid_dataset_is_not_imported_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, bad_dataset().to_string()).expect("write");
+    let project = dir.path().join("P");
+    let o = spanlab(&["import", path_str(&bad), "--into", path_str(&project)]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("dangling relation"), "{}", stderr(&o));
+    assert!(!project.exists(), "nothing written");
+}
+
+#[test]
+fn import_refuses_to_overwrite_an_article_with_another_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut good = bad_dataset();
+    good["documents"][0]["entities"] =
+        json!([{"id": "T1", "start": 0, "end": 6, "label": "PER", "text": "Lavrov"}]);
+    good["documents"][0]["relations"] = json!([]);
+    let file = dir.path().join("good.json");
+    std::fs::write(&file, good.to_string()).expect("write");
+    let project = dir.path().join("P");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    std::fs::write(project.join("doc-1.txt"), "another text").expect("write");
+    let o = spanlab(&["import", path_str(&file), "--into", path_str(&project)]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("holds another text"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(project.join("doc-1.txt")).expect("read"),
+        "another text"
+    );
+}
+
+#[test]
+fn export_done_only_and_with_suggestions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("P");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    std::fs::write(
+        project.join("a.txt"),
+        "Le président français Emmanuel Macron est arrivé à Berlin le 3 mars 2025.",
+    )
+    .expect("write");
+    let s = dir.path().join("S.json");
+    let o = spanlab(&["suggest", path_str(&project), "--out", path_str(&s)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = read_json(&s);
+    assert_eq!(v["documents"][0]["status"], "new");
+    let all = dir.path().join("all.json");
+    assert!(
+        spanlab(&["export", path_str(&project), "--out", path_str(&all)])
+            .status
+            .success()
+    );
+    assert_eq!(
+        read_json(&all)["documents"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let done = dir.path().join("done.json");
+    assert!(
+        spanlab(&[
+            "export",
+            path_str(&project),
+            "--out",
+            path_str(&done),
+            "--done-only"
+        ])
+        .status
+        .success()
+    );
+    assert_eq!(
+        read_json(&done)["documents"].as_array().map(Vec::len),
+        Some(0)
+    );
+}
+
+#[test]
+fn suggest_on_the_seeds_writes_what_score_py_accepts_and_eval_agrees_with_it() {
+    // Reads ../shared/seeds and runs ../shared/tools/score.py with python3.
+    let Some(shared) = shared() else { return };
+    if std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no python3 to run score.py");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let s = dir.path().join("S.json");
+    let o = spanlab(&[
+        "suggest",
+        path_str(&shared.join("seeds")),
+        "--out",
+        path_str(&s),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let gold = shared.join("eval/seeds.gold.json");
+    for extra in [vec!["--map", "GPE=LOC", "--labels", "PER,ORG,LOC"], vec![]] {
+        let mut args = vec![
+            path_str(&shared.join("tools/score.py")).to_owned(),
+            path_str(&gold).to_owned(),
+            path_str(&s).to_owned(),
+            "--json".to_owned(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let py = std::process::Command::new("python3")
+            .args(&args)
+            .output()
+            .expect("python3 runs");
+        assert!(
+            py.status.success(),
+            "score.py rejected our file: {}",
+            String::from_utf8_lossy(&py.stderr)
+        );
+        let py_json: Value = serde_json::from_str(
+            String::from_utf8_lossy(&py.stdout)
+                .lines()
+                .last()
+                .expect("json line"),
+        )
+        .expect("json");
+        let mut ours_args = vec![
+            "eval",
+            "--gold",
+            path_str(&gold),
+            "--pred",
+            path_str(&s),
+            "--json",
+        ];
+        ours_args.extend(extra.iter().copied());
+        let ours = spanlab(&ours_args);
+        assert!(ours.status.success(), "{}", stderr(&ours));
+        let ours_json: Value =
+            serde_json::from_str(stdout(&ours).lines().last().expect("json line")).expect("json");
+        assert_eq!(
+            ours_json["micro"]["f1"], py_json["entities"]["micro"]["f1"],
+            "micro f1"
+        );
+        assert_eq!(ours_json["micro"]["tp"], py_json["entities"]["micro"]["tp"]);
+        assert_eq!(
+            ours_json["lenient_micro"]["f1"], py_json["entities"]["lenient_micro"]["f1"],
+            "lenient f1"
+        );
+        assert_eq!(
+            ours_json["effort"]["actions"], py_json["effort"]["actions"],
+            "effort"
+        );
+        assert_eq!(ours_json["effort"]["ratio"], py_json["effort"]["ratio"]);
+        assert_eq!(ours_json["macro_f1"], py_json["entities"]["macro"]["f1"]);
+        for (label, v) in py_json["entities"]["per_label"]
+            .as_object()
+            .expect("labels")
+        {
+            assert_eq!(ours_json["per_label"][label]["f1"], v["f1"], "{label}");
+            assert_eq!(
+                ours_json["per_label"][label]["lenient"]["f1"], v["lenient"]["f1"],
+                "{label} lenient"
+            );
+        }
+    }
+}
+
+#[test]
+fn stats_counts_the_sample_corpus() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/corpus");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = spanlab(&[
+        "stats",
+        path_str(&root),
+        "--annotations",
+        path_str(dir.path()),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(
+        v["documents"], 9,
+        "8 files, one of them a JSONL with 2 documents"
+    );
+    assert!(
+        v["encodings"]
+            .as_object()
+            .expect("encodings")
+            .keys()
+            .any(|k| k.starts_with("windows-1252")),
+        "{v}"
+    );
+}
+
+#[test]
+fn help_is_there_for_every_command() {
+    for cmd in ["suggest", "import", "export", "validate", "stats", "eval"] {
+        let o = spanlab(&[cmd, "--help"]);
+        assert!(o.status.success(), "{cmd}");
+        assert!(stdout(&o).contains("Usage"), "{cmd}");
+    }
+}

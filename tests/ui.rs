@@ -1,0 +1,523 @@
+//! The window, driven through egui_kittest: real widgets, real key and mouse
+//! events, assertions on the model and on the files written.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use spanlab::app::{AppOptions, Selection, SpanlabApp};
+use spanlab::model::edit::Edit;
+use spanlab::model::{CharIdx, Origin, Status, Suggestion, SuggestionState};
+use spanlab::store::Project;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    root: std::path::PathBuf,
+}
+
+fn fixture(files: &[(&str, &str)]) -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("corpus");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    for (name, text) in files {
+        std::fs::write(root.join(name), text).expect("write");
+    }
+    Fixture { _dir: dir, root }
+}
+
+fn harness(root: &std::path::Path) -> Harness<'static, SpanlabApp> {
+    let project = Project::open(root, None).expect("project opens");
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
+    h.run_ok();
+    h
+}
+
+fn key(h: &mut Harness<'_, SpanlabApp>, k: Key) {
+    h.key_press(k);
+    h.run_ok();
+}
+
+fn key_mod(h: &mut Harness<'_, SpanlabApp>, m: Modifiers, k: Key) {
+    h.key_press_modifiers(m, k);
+    h.run_ok();
+}
+
+fn type_text(h: &mut Harness<'_, SpanlabApp>, text: &str) {
+    h.event(egui::Event::Text(text.to_owned()));
+    h.run_ok();
+}
+
+fn spans(h: &Harness<'_, SpanlabApp>) -> Vec<(String, String)> {
+    let open = h.state().open.as_ref().expect("a document is open");
+    open.doc
+        .spans()
+        .iter()
+        .map(|s| (open.doc.span_text(s).to_owned(), s.label.clone()))
+        .collect()
+}
+
+/// Removes the engine's suggestions so a test controls them.
+fn clear_suggestions(h: &mut Harness<'_, SpanlabApp>) {
+    let schema = h.state().project.schema.clone();
+    let open = h.state_mut().open.as_mut().expect("open");
+    let ids: Vec<_> = open.doc.suggestions().map(|s| s.id).collect();
+    if !ids.is_empty() {
+        open.doc
+            .apply(Edit::RemoveSuggestions { ids }, &schema)
+            .expect("remove");
+    }
+    open.selection = Selection::None;
+}
+
+const TEXT: &str = "Le ministre Sergueï Lavrov a rencontré Wang Yi à Pékin le 3 mars 2025.\nLa Chine et la Russie sont membres de l'OCS.";
+
+#[test]
+fn drag_over_words_then_press_a_label_key() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    h.run_ok();
+    let r = h.get_by_label("article text").rect();
+    // Drag from inside "ministre" to inside "Sergueï" on the first row.
+    let y = r.top() + 30.0 + 3.1 * 17.0 * 0.7;
+    let (x0, x1) = (r.left() + 8.0 + 40.0, r.left() + 8.0 + 130.0);
+    h.hover_at(egui::pos2(x0, y));
+    h.run_ok();
+    h.drag_at(egui::pos2(x0, y));
+    h.run_ok();
+    h.hover_at(egui::pos2((x0 + x1) / 2.0, y));
+    h.run_ok();
+    h.hover_at(egui::pos2(x1, y));
+    h.run_ok();
+    h.drop_at(egui::pos2(x1, y));
+    h.run_ok();
+    let sel = h.state().open.as_ref().map(|o| o.selection);
+    let Some(Selection::Text { anchor, head }) = sel else {
+        panic!("a text selection, got {sel:?}")
+    };
+    let (a, b) = (anchor.min(head), anchor.max(head));
+    let open = h.state().open.as_ref().expect("open");
+    let selected = open
+        .doc
+        .text()
+        .slice(CharIdx(a), CharIdx(b))
+        .expect("in text")
+        .to_owned();
+    assert!(!selected.is_empty());
+    let (sa, sb) = spanlab::model::words::snap_to_words(open.doc.text(), CharIdx(a), CharIdx(b));
+    assert_eq!(
+        (sa.0, sb.0),
+        (a, b),
+        "the drag snapped to whole words: {selected:?}"
+    );
+    assert!(
+        TEXT.split([' ', '\n']).any(|w| selected.starts_with(w)),
+        "starts at a word: {selected:?}"
+    );
+    key(&mut h, Key::P);
+    assert_eq!(spans(&h), vec![(selected, "PER".to_owned())]);
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.doc.status()),
+        Some(Status::InProgress)
+    );
+}
+
+#[test]
+fn keyboard_selection_labels_undo_and_redo() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    // Caret to the start of "Sergueï" (two words right), extend two words: "Sergueï Lavrov".
+    key(&mut h, Key::ArrowRight);
+    key(&mut h, Key::ArrowRight);
+    key_mod(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    key_mod(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    key(&mut h, Key::P);
+    assert_eq!(
+        spans(&h),
+        vec![("Sergueï Lavrov".to_owned(), "PER".to_owned())]
+    );
+    // Relabel the selected span, then move its start one word right.
+    key(&mut h, Key::O);
+    assert_eq!(
+        spans(&h),
+        vec![("Sergueï Lavrov".to_owned(), "ORG".to_owned())]
+    );
+    key_mod(&mut h, Modifiers::ALT, Key::ArrowRight);
+    assert_eq!(spans(&h), vec![("Lavrov".to_owned(), "ORG".to_owned())]);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(
+        spans(&h),
+        vec![("Sergueï Lavrov".to_owned(), "ORG".to_owned())]
+    );
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(spans(&h).is_empty(), "{:?}", spans(&h));
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(
+        spans(&h),
+        vec![("Sergueï Lavrov".to_owned(), "PER".to_owned())]
+    );
+    key_mod(&mut h, Modifiers::COMMAND, Key::Y);
+    assert_eq!(
+        spans(&h),
+        vec![("Sergueï Lavrov".to_owned(), "ORG".to_owned())]
+    );
+    // Every change was saved.
+    let open = h.state().open.as_ref().expect("open");
+    assert_eq!(open.saved_revision, open.doc.revision());
+    let reopened = Project::open(&f.root, None)
+        .expect("opens")
+        .load(0)
+        .expect("loads");
+    assert_eq!(reopened.doc.spans().len(), 1);
+}
+
+fn add_suggestions(h: &mut Harness<'_, SpanlabApp>, list: &[(usize, usize, &str)]) {
+    let schema = h.state().project.schema.clone();
+    let open = h.state_mut().open.as_mut().expect("open");
+    let suggestions = list
+        .iter()
+        .map(|&(s, e, l)| Suggestion {
+            id: open.doc.fresh_suggestion_id(),
+            start: CharIdx(s),
+            end: CharIdx(e),
+            label: l.to_owned(),
+            recognizer: "test".to_owned(),
+            score: 0.8,
+            state: SuggestionState::Pending,
+        })
+        .collect();
+    open.doc
+        .apply(Edit::AddSuggestions { suggestions }, &schema)
+        .expect("valid");
+}
+
+#[test]
+fn accept_reject_and_relabel_suggestions_with_single_keys() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    // Lavrov (PER), Wang Yi (PER), Pékin (ORG, wrong), 3 mars 2025 (DATE).
+    add_suggestions(
+        &mut h,
+        &[
+            (20, 26, "PER"),
+            (39, 46, "PER"),
+            (49, 54, "ORG"),
+            (58, 69, "DATE"),
+        ],
+    );
+    key(&mut h, Key::J);
+    key(&mut h, Key::Enter); // accept Lavrov, moves to Wang Yi
+    key(&mut h, Key::X); // reject Wang Yi
+    key(&mut h, Key::G); // accept Pékin as GPE
+    key(&mut h, Key::K); // back to... the only one left is the date
+    key(&mut h, Key::Enter);
+    assert_eq!(
+        spans(&h),
+        vec![
+            ("Lavrov".into(), "PER".into()),
+            ("Pékin".into(), "GPE".into()),
+            ("3 mars 2025".into(), "DATE".into())
+        ]
+    );
+    let open = h.state().open.as_ref().expect("open");
+    let o = open.doc.suggestion_outcomes();
+    assert_eq!((o.accepted, o.edited, o.rejected, o.pending), (2, 1, 1, 0));
+    assert!(open.doc.spans().iter().all(
+        |s| matches!(&s.origin, Origin::Suggested { recognizer, .. } if recognizer == "test")
+    ));
+}
+
+#[test]
+fn accept_all_and_reject_all() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(20, 26, "PER"), (39, 46, "PER")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    assert_eq!(spans(&h).len(), 2);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(spans(&h).len(), 0);
+    key_mod(&mut h, Modifiers::SHIFT, Key::X);
+    let open = h.state().open.as_ref().expect("open");
+    assert_eq!(open.doc.suggestion_outcomes().rejected, 2);
+}
+
+#[test]
+fn a_relation_in_three_keystrokes_then_relabel_and_delete() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(20, 26, "PER"), (39, 46, "PER"), (49, 54, "GPE")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    // Select Lavrov with Tab.
+    key(&mut h, Key::Tab);
+    let lavrov = h
+        .state()
+        .open
+        .as_ref()
+        .and_then(|o| o.doc.spans().iter().next().map(|s| s.id))
+        .expect("span");
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.selection),
+        Some(Selection::Span(lavrov))
+    );
+    // r, Enter (nearest tail: Wang Yi), Enter (likeliest type for PER → PER: MEETS).
+    key(&mut h, Key::R);
+    key(&mut h, Key::Enter);
+    key(&mut h, Key::Enter);
+    let rels = |h: &Harness<'_, SpanlabApp>| -> Vec<(String, String, String)> {
+        let o = h.state().open.as_ref().expect("open");
+        let t = |id| {
+            o.doc
+                .spans()
+                .get(id)
+                .map(|s| o.doc.span_text(s).to_owned())
+                .unwrap_or_default()
+        };
+        o.doc
+            .relations()
+            .map(|r| (t(r.head), r.label.clone(), t(r.tail)))
+            .collect()
+    };
+    assert_eq!(
+        rels(&h),
+        vec![("Lavrov".into(), "MEETS".into(), "Wang Yi".into())]
+    );
+    // A second relation: Lavrov → Pékin, VISITS by its key after cycling the tail.
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::Escape);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::Span(lavrov);
+    key(&mut h, Key::R);
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::Enter);
+    key(&mut h, Key::V);
+    assert!(
+        rels(&h).contains(&("Lavrov".into(), "VISITS".into(), "Pékin".into())),
+        "{:?}",
+        rels(&h)
+    );
+    // The relation is selected: Delete removes it; undo restores it.
+    key(&mut h, Key::Delete);
+    assert_eq!(rels(&h).len(), 1);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(rels(&h).len(), 2);
+    // Deleting a span deletes its relations, and undo brings both back.
+    h.state_mut().open.as_mut().expect("open").selection = Selection::Span(lavrov);
+    key(&mut h, Key::Delete);
+    assert!(rels(&h).is_empty());
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(rels(&h).len(), 2);
+}
+
+#[test]
+fn done_opens_the_next_unfinished_document() {
+    let f = fixture(&[
+        ("a.txt", "Un texte."),
+        ("b.txt", "Un autre."),
+        ("c.txt", "Encore."),
+    ]);
+    let mut h = harness(&f.root);
+    assert_eq!(h.state().open.as_ref().map(|o| o.index), Some(0));
+    key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    assert_eq!(h.state().project.entries[0].summary.status, Status::Done);
+    assert_eq!(h.state().open.as_ref().map(|o| o.index), Some(1));
+    // Clicking a document in the corpus list opens it.
+    h.get_by_label("○ c").click();
+    h.run_ok();
+    assert_eq!(h.state().open.as_ref().map(|o| o.index), Some(2));
+}
+
+#[test]
+fn export_from_the_window_and_read_the_file_back() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(20, 26, "PER")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    key_mod(&mut h, Modifiers::COMMAND, Key::E);
+    let out = f.root.parent().expect("parent").join("gold.json");
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File");
+    field.focus();
+    h.run_ok();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_ok();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
+        .type_text(out.to_str().expect("utf-8"));
+    h.run_ok();
+    h.get_by_label("Export").click();
+    h.run_ok();
+    let json = std::fs::read_to_string(&out).expect("the file was written");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["documents"][0]["entities"][0]["text"], "Lavrov");
+    assert_eq!(
+        v["documents"][0]["entities"][0]["suggestion"]["recognizer"],
+        "test"
+    );
+    // A bad destination shows an error in the window, and the app keeps running.
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File");
+    field.focus();
+    h.run_ok();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_ok();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
+        .type_text("/proc/no/such/dir/x.json");
+    h.run_ok();
+    h.get_by_label("Export").click();
+    h.run_ok();
+    assert!(h.query_by_label_contains("/proc/no/such/dir").is_some());
+}
+
+#[test]
+fn palette_and_help_list_the_commands() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    key_mod(&mut h, Modifiers::COMMAND, Key::P);
+    type_text(&mut h, "theme");
+    assert!(
+        h.query_by_label_contains("Toggle light/dark theme")
+            .is_some()
+    );
+    let dark = h.state().settings.dark;
+    key(&mut h, Key::Enter);
+    assert_ne!(h.state().settings.dark, dark, "Enter ran the command");
+    h.key_press(Key::Questionmark);
+    h.run_ok();
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::Shortcuts);
+    assert!(h.query_by_label_contains("Accept suggestion").is_some());
+}
+
+/// Annotates a seed article entirely through UI events (find, label keys,
+/// relation keys, done) and checks the result is that document's gold.
+#[test]
+fn a_seed_article_annotated_through_the_ui_equals_its_gold() {
+    // Reads ../shared/seeds and ../shared/eval/seeds.gold.json.
+    let Some(shared) = common::shared() else {
+        return;
+    };
+    let gold: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(shared.join("eval/seeds.gold.json")).expect("gold"),
+    )
+    .expect("json");
+    let doc_gold = &gold["documents"][0];
+    let id = doc_gold["id"].as_str().expect("id");
+    let text =
+        std::fs::read_to_string(shared.join("seeds").join(format!("{id}.txt"))).expect("seed");
+    let f = fixture(&[(&format!("{id}.txt"), &text)]);
+    let mut h = harness(&f.root);
+    let schema = h.state().project.schema.clone();
+    // Start from a clean slate: reject whatever the engine suggested.
+    key_mod(&mut h, Modifiers::SHIFT, Key::X);
+    key(&mut h, Key::Escape);
+
+    let select_by_find = |h: &mut Harness<'_, SpanlabApp>,
+                          needle: &str,
+                          start: usize,
+                          end: usize,
+                          want_span: bool| {
+        key_mod(h, Modifiers::COMMAND, Key::F);
+        type_text(h, needle);
+        for _ in 0..50 {
+            key(h, Key::Enter);
+            let o = h.state().open.as_ref().expect("open");
+            let at = match o.selection {
+                Selection::Text { anchor, head } => Some((anchor.min(head), anchor.max(head))),
+                Selection::Span(sid) => o.doc.spans().get(sid).map(|s| (s.start.0, s.end.0)),
+                _ => None,
+            };
+            let is_span = matches!(o.selection, Selection::Span(_));
+            if at == Some((start, end)) && is_span == want_span {
+                key(h, Key::Escape);
+                return;
+            }
+        }
+        panic!("could not reach {needle:?} at {start}..{end} with Find");
+    };
+
+    let entities = doc_gold["entities"].as_array().expect("entities");
+    for e in entities {
+        let (s, t) = (
+            e["start"].as_u64().expect("start") as usize,
+            e["end"].as_u64().expect("end") as usize,
+        );
+        let label = e["label"].as_str().expect("label");
+        select_by_find(&mut h, e["text"].as_str().expect("text"), s, t, false);
+        let hotkey = schema
+            .entity(label)
+            .and_then(|l| l.hotkey.clone())
+            .expect("hotkey");
+        key(
+            &mut h,
+            Key::from_name(&hotkey.to_ascii_uppercase()).expect("key"),
+        );
+    }
+    assert_eq!(
+        h.state().open.as_ref().map(|o| o.doc.spans().len()),
+        Some(entities.len())
+    );
+
+    let by_id = |tid: &str| entities.iter().find(|e| e["id"] == tid).expect("entity");
+    for r in doc_gold["relations"].as_array().expect("relations") {
+        let (head, tail) = (
+            by_id(r["head"].as_str().expect("head")),
+            by_id(r["tail"].as_str().expect("tail")),
+        );
+        let span_at = |h: &Harness<'_, SpanlabApp>, e: &serde_json::Value| {
+            let o = h.state().open.as_ref().expect("open");
+            o.doc
+                .spans()
+                .iter()
+                .find(|s| {
+                    s.start.0 as u64 == e["start"].as_u64().unwrap_or(0)
+                        && s.end.0 as u64 == e["end"].as_u64().unwrap_or(0)
+                })
+                .map(|s| s.id)
+                .expect("span")
+        };
+        let (hs, he) = (
+            head["start"].as_u64().expect("s") as usize,
+            head["end"].as_u64().expect("e") as usize,
+        );
+        select_by_find(&mut h, head["text"].as_str().expect("text"), hs, he, true);
+        key(&mut h, Key::R);
+        let want = span_at(&h, tail);
+        for _ in 0..entities.len() + 1 {
+            let current = h
+                .state()
+                .open
+                .as_ref()
+                .and_then(|o| o.draft.as_ref())
+                .and_then(|d| d.candidates.get(d.index).copied());
+            if current == Some(want) {
+                break;
+            }
+            key(&mut h, Key::Tab);
+        }
+        key(&mut h, Key::Enter);
+        let label = r["label"].as_str().expect("label");
+        let hotkey = schema
+            .relation(label)
+            .and_then(|l| l.hotkey.clone())
+            .expect("hotkey");
+        key(
+            &mut h,
+            Key::from_name(&hotkey.to_ascii_uppercase()).expect("key"),
+        );
+    }
+    key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+
+    let project = Project::open(&f.root, None).expect("opens");
+    let (dataset, _) = project
+        .export(spanlab::model::ExportOptions::default(), |_| {})
+        .expect("valid");
+    let ours = serde_json::to_value(&dataset.documents[0]).expect("json");
+    assert_eq!(ours, *doc_gold);
+}

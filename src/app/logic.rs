@@ -945,11 +945,18 @@ impl SpanlabApp {
 /// head come before spans before it, and anything in another paragraph
 /// comes after everything in the same one (relations join mentions of one
 /// paragraph).
-fn tail_distance(text: &crate::model::Text, head: &crate::model::Span, tail: &crate::model::Span) -> usize {
+fn tail_distance(
+    text: &crate::model::Text,
+    head: &crate::model::Span,
+    tail: &crate::model::Span,
+) -> usize {
     let (gap, between) = if tail.start >= head.end {
         (tail.start.0 - head.end.0, text.slice(head.end, tail.start))
     } else {
-        (2 * (head.start.0.saturating_sub(tail.end.0)) + 1, text.slice(tail.end, head.start))
+        (
+            2 * (head.start.0.saturating_sub(tail.end.0)) + 1,
+            text.slice(tail.end, head.start),
+        )
     };
     let other_paragraph = between.is_some_and(|b| b.contains('\n'));
     gap + if other_paragraph { 1_000_000 } else { 0 }

@@ -501,7 +501,13 @@ fn range_rects(g: &Galley, a: usize, b: usize, m: &Metrics) -> Vec<Rect> {
         if ra < rb {
             // Min/max rather than first/last: right-to-left runs are laid out mirrored.
             let (mut left, mut right) = (f32::INFINITY, f32::NEG_INFINITY);
-            for gl in row.glyphs.get(ra - start..rb - start).unwrap_or(&[]) {
+            let glyphs = row.glyphs.get(ra - start..rb - start).unwrap_or(&[]);
+            // A span that wraps keeps the row's trailing space out of its box.
+            let trimmed = glyphs
+                .iter()
+                .rposition(|g| !g.chr.is_whitespace())
+                .map_or(glyphs, |last| &glyphs[..=last]);
+            for gl in trimmed {
                 left = left.min(gl.pos.x);
                 right = right.max(gl.pos.x + gl.advance_width);
             }

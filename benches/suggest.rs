@@ -15,9 +15,7 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 fn main() {
-    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("assets")
-        .join("corpus");
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("corpus");
     let docs = match read_inputs(&[corpus]) {
         Ok(d) => d,
         Err(e) => {
@@ -25,11 +23,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let joined: String = docs
-        .iter()
-        .map(|d| d.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n\n");
+    let joined: String = docs.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("\n\n");
     let words_once = joined.split_whitespace().count().max(1);
     let reps = 1_000_000 / words_once + 1;
     let text = Text::new(vec![joined.as_str(); reps].join("\n\n"));
@@ -45,15 +39,8 @@ fn main() {
         found = engine.suggest(&text, &schema, 0.0).len();
         best = best.min(t0.elapsed().as_secs_f64());
     }
-    println!(
-        "suggest: {words} words, {found} suggestions, best of 3: {best:.3} s = {:.0} words/s (one core)",
-        words as f64 / best
-    );
+    println!("suggest: {words} words, {found} suggestions, best of 3: {best:.3} s = {:.0} words/s (one core)", words as f64 / best);
     if let Some(kib) = peak_rss_kib() {
-        println!(
-            "peak memory: {:.1} MiB (text {:.1} MiB)",
-            kib as f64 / 1024.0,
-            text.len_bytes() as f64 / 1_048_576.0
-        );
+        println!("peak memory: {:.1} MiB (text {:.1} MiB)", kib as f64 / 1024.0, text.len_bytes() as f64 / 1_048_576.0);
     }
 }

@@ -28,10 +28,7 @@ fn seeds_import_then_export_gives_the_same_dataset() {
     // And exporting again gives the same bytes.
     let out2 = dir.path().join("Y.json");
     spanlab(&["export", path_str(&project), "--out", path_str(&out2)]);
-    assert_eq!(
-        std::fs::read(&out).expect("x"),
-        std::fs::read(&out2).expect("y")
-    );
+    assert_eq!(std::fs::read(&out).expect("x"), std::fs::read(&out2).expect("y"));
 }
 
 #[test]
@@ -42,11 +39,7 @@ fn winer_dev_round_trips_with_its_extra_fields_and_labels() {
     let dir = tempfile::tempdir().expect("tempdir");
     let project = dir.path().join("W");
     let out = dir.path().join("W.json");
-    assert!(
-        spanlab(&["import", path_str(&gold), "--into", path_str(&project)])
-            .status
-            .success()
-    );
+    assert!(spanlab(&["import", path_str(&gold), "--into", path_str(&project)]).status.success());
     let o = spanlab(&["export", path_str(&project), "--out", path_str(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(read_json(&out), read_json(&gold));
@@ -93,11 +86,7 @@ fn validate_names_every_problem_and_exits_1() {
         "document doc-1: relation R2: VISITS is not allowed from PER to ORG",
     ] {
         assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
-        assert!(
-            out.lines()
-                .any(|l| l.starts_with(path_str(&bad)) && l.contains(needle)),
-            "the line names the file"
-        );
+        assert!(out.lines().any(|l| l.starts_with(path_str(&bad)) && l.contains(needle)), "the line names the file");
     }
 }
 
@@ -105,11 +94,7 @@ fn validate_names_every_problem_and_exits_1() {
 fn validate_reports_broken_json_with_line_and_column() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bad = dir.path().join("truncated.json");
-    std::fs::write(
-        &bad,
-        "{\n \"format\": \"spanlab-dataset\",\n \"version\": 1,\n \"documents\": [",
-    )
-    .expect("write");
+    std::fs::write(&bad, "{\n \"format\": \"spanlab-dataset\",\n \"version\": 1,\n \"documents\": [").expect("write");
     let o = spanlab(&["validate", path_str(&bad)]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("truncated.json:4:"), "{}", stdout(&o));
@@ -131,8 +116,7 @@ fn an_invalid_dataset_is_not_imported_and_nothing_is_written() {
 fn import_refuses_to_overwrite_an_article_with_another_text() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut good = bad_dataset();
-    good["documents"][0]["entities"] =
-        json!([{"id": "T1", "start": 0, "end": 6, "label": "PER", "text": "Lavrov"}]);
+    good["documents"][0]["entities"] = json!([{"id": "T1", "start": 0, "end": 6, "label": "PER", "text": "Lavrov"}]);
     good["documents"][0]["relations"] = json!([]);
     let file = dir.path().join("good.json");
     std::fs::write(&file, good.to_string()).expect("write");
@@ -142,10 +126,7 @@ fn import_refuses_to_overwrite_an_article_with_another_text() {
     let o = spanlab(&["import", path_str(&file), "--into", path_str(&project)]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("holds another text"), "{}", stderr(&o));
-    assert_eq!(
-        std::fs::read_to_string(project.join("doc-1.txt")).expect("read"),
-        "another text"
-    );
+    assert_eq!(std::fs::read_to_string(project.join("doc-1.txt")).expect("read"), "another text");
 }
 
 #[test]
@@ -153,64 +134,31 @@ fn export_done_only_and_with_suggestions() {
     let dir = tempfile::tempdir().expect("tempdir");
     let project = dir.path().join("P");
     std::fs::create_dir_all(&project).expect("mkdir");
-    std::fs::write(
-        project.join("a.txt"),
-        "Le président français Emmanuel Macron est arrivé à Berlin le 3 mars 2025.",
-    )
-    .expect("write");
+    std::fs::write(project.join("a.txt"), "Le président français Emmanuel Macron est arrivé à Berlin le 3 mars 2025.").expect("write");
     let s = dir.path().join("S.json");
     let o = spanlab(&["suggest", path_str(&project), "--out", path_str(&s)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v = read_json(&s);
     assert_eq!(v["documents"][0]["status"], "new");
     let all = dir.path().join("all.json");
-    assert!(
-        spanlab(&["export", path_str(&project), "--out", path_str(&all)])
-            .status
-            .success()
-    );
-    assert_eq!(
-        read_json(&all)["documents"].as_array().map(Vec::len),
-        Some(1)
-    );
+    assert!(spanlab(&["export", path_str(&project), "--out", path_str(&all)]).status.success());
+    assert_eq!(read_json(&all)["documents"].as_array().map(Vec::len), Some(1));
     let done = dir.path().join("done.json");
-    assert!(
-        spanlab(&[
-            "export",
-            path_str(&project),
-            "--out",
-            path_str(&done),
-            "--done-only"
-        ])
-        .status
-        .success()
-    );
-    assert_eq!(
-        read_json(&done)["documents"].as_array().map(Vec::len),
-        Some(0)
-    );
+    assert!(spanlab(&["export", path_str(&project), "--out", path_str(&done), "--done-only"]).status.success());
+    assert_eq!(read_json(&done)["documents"].as_array().map(Vec::len), Some(0));
 }
 
 #[test]
 fn suggest_on_the_seeds_writes_what_score_py_accepts_and_eval_agrees_with_it() {
     // Reads ../shared/seeds and runs ../shared/tools/score.py with python3.
     let Some(shared) = shared() else { return };
-    if std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
+    if std::process::Command::new("python3").arg("--version").output().is_err() {
         eprintln!("skipped: no python3 to run score.py");
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let s = dir.path().join("S.json");
-    let o = spanlab(&[
-        "suggest",
-        path_str(&shared.join("seeds")),
-        "--out",
-        path_str(&s),
-    ]);
+    let o = spanlab(&["suggest", path_str(&shared.join("seeds")), "--out", path_str(&s)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let gold = shared.join("eval/seeds.gold.json");
     for extra in [vec!["--map", "GPE=LOC", "--labels", "PER,ORG,LOC"], vec![]] {
@@ -221,59 +169,23 @@ fn suggest_on_the_seeds_writes_what_score_py_accepts_and_eval_agrees_with_it() {
             "--json".to_owned(),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
-        let py = std::process::Command::new("python3")
-            .args(&args)
-            .output()
-            .expect("python3 runs");
-        assert!(
-            py.status.success(),
-            "score.py rejected our file: {}",
-            String::from_utf8_lossy(&py.stderr)
-        );
-        let py_json: Value = serde_json::from_str(
-            String::from_utf8_lossy(&py.stdout)
-                .lines()
-                .last()
-                .expect("json line"),
-        )
-        .expect("json");
-        let mut ours_args = vec![
-            "eval",
-            "--gold",
-            path_str(&gold),
-            "--pred",
-            path_str(&s),
-            "--json",
-        ];
+        let py = std::process::Command::new("python3").args(&args).output().expect("python3 runs");
+        assert!(py.status.success(), "score.py rejected our file: {}", String::from_utf8_lossy(&py.stderr));
+        let py_json: Value = serde_json::from_str(String::from_utf8_lossy(&py.stdout).lines().last().expect("json line")).expect("json");
+        let mut ours_args = vec!["eval", "--gold", path_str(&gold), "--pred", path_str(&s), "--json"];
         ours_args.extend(extra.iter().copied());
         let ours = spanlab(&ours_args);
         assert!(ours.status.success(), "{}", stderr(&ours));
-        let ours_json: Value =
-            serde_json::from_str(stdout(&ours).lines().last().expect("json line")).expect("json");
-        assert_eq!(
-            ours_json["micro"]["f1"], py_json["entities"]["micro"]["f1"],
-            "micro f1"
-        );
+        let ours_json: Value = serde_json::from_str(stdout(&ours).lines().last().expect("json line")).expect("json");
+        assert_eq!(ours_json["micro"]["f1"], py_json["entities"]["micro"]["f1"], "micro f1");
         assert_eq!(ours_json["micro"]["tp"], py_json["entities"]["micro"]["tp"]);
-        assert_eq!(
-            ours_json["lenient_micro"]["f1"], py_json["entities"]["lenient_micro"]["f1"],
-            "lenient f1"
-        );
-        assert_eq!(
-            ours_json["effort"]["actions"], py_json["effort"]["actions"],
-            "effort"
-        );
+        assert_eq!(ours_json["lenient_micro"]["f1"], py_json["entities"]["lenient_micro"]["f1"], "lenient f1");
+        assert_eq!(ours_json["effort"]["actions"], py_json["effort"]["actions"], "effort");
         assert_eq!(ours_json["effort"]["ratio"], py_json["effort"]["ratio"]);
         assert_eq!(ours_json["macro_f1"], py_json["entities"]["macro"]["f1"]);
-        for (label, v) in py_json["entities"]["per_label"]
-            .as_object()
-            .expect("labels")
-        {
+        for (label, v) in py_json["entities"]["per_label"].as_object().expect("labels") {
             assert_eq!(ours_json["per_label"][label]["f1"], v["f1"], "{label}");
-            assert_eq!(
-                ours_json["per_label"][label]["lenient"]["f1"], v["lenient"]["f1"],
-                "{label} lenient"
-            );
+            assert_eq!(ours_json["per_label"][label]["lenient"]["f1"], v["lenient"]["f1"], "{label} lenient");
         }
     }
 }
@@ -282,27 +194,11 @@ fn suggest_on_the_seeds_writes_what_score_py_accepts_and_eval_agrees_with_it() {
 fn stats_counts_the_sample_corpus() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/corpus");
     let dir = tempfile::tempdir().expect("tempdir");
-    let o = spanlab(&[
-        "stats",
-        path_str(&root),
-        "--annotations",
-        path_str(dir.path()),
-        "--json",
-    ]);
+    let o = spanlab(&["stats", path_str(&root), "--annotations", path_str(dir.path()), "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: Value = serde_json::from_str(&stdout(&o)).expect("json");
-    assert_eq!(
-        v["documents"], 9,
-        "8 files, one of them a JSONL with 2 documents"
-    );
-    assert!(
-        v["encodings"]
-            .as_object()
-            .expect("encodings")
-            .keys()
-            .any(|k| k.starts_with("windows-1252")),
-        "{v}"
-    );
+    assert_eq!(v["documents"], 9, "8 files, one of them a JSONL with 2 documents");
+    assert!(v["encodings"].as_object().expect("encodings").keys().any(|k| k.starts_with("windows-1252")), "{v}");
 }
 
 #[test]

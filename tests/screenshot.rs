@@ -12,29 +12,13 @@ fn screenshot_writes_a_png_of_the_requested_size() {
     let dir = tempfile::tempdir().expect("tempdir");
     let corpus = dir.path().join("corpus");
     std::fs::create_dir_all(&corpus).expect("mkdir");
-    std::fs::write(
-        corpus.join("a.txt"),
-        "Le président Zoë Durand est arrivée à Tōkyō (東京) 😀 le 3 mars 2025.",
-    )
-    .expect("write");
+    std::fs::write(corpus.join("a.txt"), "Le président Zoë Durand est arrivée à Tōkyō (東京) 😀 le 3 mars 2025.").expect("write");
     let out = dir.path().join("shot.png");
-    let o = spanlab(&[
-        "--screenshot",
-        path_str(&out),
-        "--size",
-        "900x600",
-        path_str(&corpus),
-    ]);
+    let o = spanlab(&["--screenshot", path_str(&out), "--size", "900x600", path_str(&corpus)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let img = image::open(&out).expect("a PNG").to_rgba8();
     assert_eq!(img.dimensions(), (900, 600));
     let first = *img.get_pixel(0, 0);
-    assert!(
-        img.pixels().filter(|p| **p != first).count() > 10_000,
-        "the picture has content"
-    );
-    assert!(
-        !corpus.join("annotations").exists(),
-        "a screenshot writes no annotations"
-    );
+    assert!(img.pixels().filter(|p| **p != first).count() > 10_000, "the picture has content");
+    assert!(!corpus.join("annotations").exists(), "a screenshot writes no annotations");
 }

@@ -35,7 +35,21 @@ fn harness(root: &std::path::Path) -> Harness<'static, SpanlabApp> {
         .with_max_steps(12)
         .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
     h.run_ok();
+    settle(&mut h);
     h
+}
+
+/// Waits for the background suggestions of the open document.
+fn settle(h: &mut Harness<'_, SpanlabApp>) {
+    for _ in 0..500 {
+        if !h.state().is_suggesting() {
+            h.run_ok();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run_ok();
+    }
+    panic!("suggestions never arrived");
 }
 
 fn key(h: &mut Harness<'_, SpanlabApp>, k: Key) {
@@ -55,11 +69,7 @@ fn type_text(h: &mut Harness<'_, SpanlabApp>, text: &str) {
 
 fn spans(h: &Harness<'_, SpanlabApp>) -> Vec<(String, String)> {
     let open = h.state().open.as_ref().expect("a document is open");
-    open.doc
-        .spans()
-        .iter()
-        .map(|s| (open.doc.span_text(s).to_owned(), s.label.clone()))
-        .collect()
+    open.doc.spans().iter().map(|s| (open.doc.span_text(s).to_owned(), s.label.clone())).collect()
 }
 
 /// Removes the engine's suggestions so a test controls them.
@@ -68,9 +78,7 @@ fn clear_suggestions(h: &mut Harness<'_, SpanlabApp>) {
     let open = h.state_mut().open.as_mut().expect("open");
     let ids: Vec<_> = open.doc.suggestions().map(|s| s.id).collect();
     if !ids.is_empty() {
-        open.doc
-            .apply(Edit::RemoveSuggestions { ids }, &schema)
-            .expect("remove");
+        open.doc.apply(Edit::RemoveSuggestions { ids }, &schema).expect("remove");
     }
     open.selection = Selection::None;
 }
@@ -98,34 +106,17 @@ fn drag_over_words_then_press_a_label_key() {
     h.drop_at(egui::pos2(x1, y));
     h.run_ok();
     let sel = h.state().open.as_ref().map(|o| o.selection);
-    let Some(Selection::Text { anchor, head }) = sel else {
-        panic!("a text selection, got {sel:?}")
-    };
+    let Some(Selection::Text { anchor, head }) = sel else { panic!("a text selection, got {sel:?}") };
     let (a, b) = (anchor.min(head), anchor.max(head));
     let open = h.state().open.as_ref().expect("open");
-    let selected = open
-        .doc
-        .text()
-        .slice(CharIdx(a), CharIdx(b))
-        .expect("in text")
-        .to_owned();
+    let selected = open.doc.text().slice(CharIdx(a), CharIdx(b)).expect("in text").to_owned();
     assert!(!selected.is_empty());
     let (sa, sb) = spanlab::model::words::snap_to_words(open.doc.text(), CharIdx(a), CharIdx(b));
-    assert_eq!(
-        (sa.0, sb.0),
-        (a, b),
-        "the drag snapped to whole words: {selected:?}"
-    );
-    assert!(
-        TEXT.split([' ', '\n']).any(|w| selected.starts_with(w)),
-        "starts at a word: {selected:?}"
-    );
+    assert_eq!((sa.0, sb.0), (a, b), "the drag snapped to whole words: {selected:?}");
+    assert!(TEXT.split([' ', '\n']).any(|w| selected.starts_with(w)), "starts at a word: {selected:?}");
     key(&mut h, Key::P);
     assert_eq!(spans(&h), vec![(selected, "PER".to_owned())]);
-    assert_eq!(
-        h.state().open.as_ref().map(|o| o.doc.status()),
-        Some(Status::InProgress)
-    );
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.status()), Some(Status::InProgress));
 }
 
 #[test]
@@ -139,43 +130,25 @@ fn keyboard_selection_labels_undo_and_redo() {
     key_mod(&mut h, Modifiers::SHIFT, Key::ArrowRight);
     key_mod(&mut h, Modifiers::SHIFT, Key::ArrowRight);
     key(&mut h, Key::P);
-    assert_eq!(
-        spans(&h),
-        vec![("Sergueï Lavrov".to_owned(), "PER".to_owned())]
-    );
+    assert_eq!(spans(&h), vec![("Sergueï Lavrov".to_owned(), "PER".to_owned())]);
     // Relabel the selected span, then move its start one word right.
     key(&mut h, Key::O);
-    assert_eq!(
-        spans(&h),
-        vec![("Sergueï Lavrov".to_owned(), "ORG".to_owned())]
-    );
+    assert_eq!(spans(&h), vec![("Sergueï Lavrov".to_owned(), "ORG".to_owned())]);
     key_mod(&mut h, Modifiers::ALT, Key::ArrowRight);
     assert_eq!(spans(&h), vec![("Lavrov".to_owned(), "ORG".to_owned())]);
     key_mod(&mut h, Modifiers::COMMAND, Key::Z);
-    assert_eq!(
-        spans(&h),
-        vec![("Sergueï Lavrov".to_owned(), "ORG".to_owned())]
-    );
+    assert_eq!(spans(&h), vec![("Sergueï Lavrov".to_owned(), "ORG".to_owned())]);
     key_mod(&mut h, Modifiers::COMMAND, Key::Z);
     key_mod(&mut h, Modifiers::COMMAND, Key::Z);
     assert!(spans(&h).is_empty(), "{:?}", spans(&h));
     key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
-    assert_eq!(
-        spans(&h),
-        vec![("Sergueï Lavrov".to_owned(), "PER".to_owned())]
-    );
+    assert_eq!(spans(&h), vec![("Sergueï Lavrov".to_owned(), "PER".to_owned())]);
     key_mod(&mut h, Modifiers::COMMAND, Key::Y);
-    assert_eq!(
-        spans(&h),
-        vec![("Sergueï Lavrov".to_owned(), "ORG".to_owned())]
-    );
+    assert_eq!(spans(&h), vec![("Sergueï Lavrov".to_owned(), "ORG".to_owned())]);
     // Every change was saved.
     let open = h.state().open.as_ref().expect("open");
     assert_eq!(open.saved_revision, open.doc.revision());
-    let reopened = Project::open(&f.root, None)
-        .expect("opens")
-        .load(0)
-        .expect("loads");
+    let reopened = Project::open(&f.root, None).expect("opens").load(0).expect("loads");
     assert_eq!(reopened.doc.spans().len(), 1);
 }
 
@@ -194,9 +167,7 @@ fn add_suggestions(h: &mut Harness<'_, SpanlabApp>, list: &[(usize, usize, &str)
             state: SuggestionState::Pending,
         })
         .collect();
-    open.doc
-        .apply(Edit::AddSuggestions { suggestions }, &schema)
-        .expect("valid");
+    open.doc.apply(Edit::AddSuggestions { suggestions }, &schema).expect("valid");
 }
 
 #[test]
@@ -205,35 +176,18 @@ fn accept_reject_and_relabel_suggestions_with_single_keys() {
     let mut h = harness(&f.root);
     clear_suggestions(&mut h);
     // Lavrov (PER), Wang Yi (PER), Pékin (ORG, wrong), 3 mars 2025 (DATE).
-    add_suggestions(
-        &mut h,
-        &[
-            (20, 26, "PER"),
-            (39, 46, "PER"),
-            (49, 54, "ORG"),
-            (58, 69, "DATE"),
-        ],
-    );
+    add_suggestions(&mut h, &[(20, 26, "PER"), (39, 46, "PER"), (49, 54, "ORG"), (58, 69, "DATE")]);
     key(&mut h, Key::J);
     key(&mut h, Key::Enter); // accept Lavrov, moves to Wang Yi
     key(&mut h, Key::X); // reject Wang Yi
     key(&mut h, Key::G); // accept Pékin as GPE
     key(&mut h, Key::K); // back to... the only one left is the date
     key(&mut h, Key::Enter);
-    assert_eq!(
-        spans(&h),
-        vec![
-            ("Lavrov".into(), "PER".into()),
-            ("Pékin".into(), "GPE".into()),
-            ("3 mars 2025".into(), "DATE".into())
-        ]
-    );
+    assert_eq!(spans(&h), vec![("Lavrov".into(), "PER".into()), ("Pékin".into(), "GPE".into()), ("3 mars 2025".into(), "DATE".into())]);
     let open = h.state().open.as_ref().expect("open");
     let o = open.doc.suggestion_outcomes();
     assert_eq!((o.accepted, o.edited, o.rejected, o.pending), (2, 1, 1, 0));
-    assert!(open.doc.spans().iter().all(
-        |s| matches!(&s.origin, Origin::Suggested { recognizer, .. } if recognizer == "test")
-    ));
+    assert!(open.doc.spans().iter().all(|s| matches!(&s.origin, Origin::Suggested { recognizer, .. } if recognizer == "test")));
 }
 
 #[test]
@@ -260,38 +214,18 @@ fn a_relation_in_three_keystrokes_then_relabel_and_delete() {
     key_mod(&mut h, Modifiers::SHIFT, Key::A);
     // Select Lavrov with Tab.
     key(&mut h, Key::Tab);
-    let lavrov = h
-        .state()
-        .open
-        .as_ref()
-        .and_then(|o| o.doc.spans().iter().next().map(|s| s.id))
-        .expect("span");
-    assert_eq!(
-        h.state().open.as_ref().map(|o| o.selection),
-        Some(Selection::Span(lavrov))
-    );
+    let lavrov = h.state().open.as_ref().and_then(|o| o.doc.spans().iter().next().map(|s| s.id)).expect("span");
+    assert_eq!(h.state().open.as_ref().map(|o| o.selection), Some(Selection::Span(lavrov)));
     // r, Enter (nearest tail: Wang Yi), Enter (likeliest type for PER → PER: MEETS).
     key(&mut h, Key::R);
     key(&mut h, Key::Enter);
     key(&mut h, Key::Enter);
     let rels = |h: &Harness<'_, SpanlabApp>| -> Vec<(String, String, String)> {
         let o = h.state().open.as_ref().expect("open");
-        let t = |id| {
-            o.doc
-                .spans()
-                .get(id)
-                .map(|s| o.doc.span_text(s).to_owned())
-                .unwrap_or_default()
-        };
-        o.doc
-            .relations()
-            .map(|r| (t(r.head), r.label.clone(), t(r.tail)))
-            .collect()
+        let t = |id| o.doc.spans().get(id).map(|s| o.doc.span_text(s).to_owned()).unwrap_or_default();
+        o.doc.relations().map(|r| (t(r.head), r.label.clone(), t(r.tail))).collect()
     };
-    assert_eq!(
-        rels(&h),
-        vec![("Lavrov".into(), "MEETS".into(), "Wang Yi".into())]
-    );
+    assert_eq!(rels(&h), vec![("Lavrov".into(), "MEETS".into(), "Wang Yi".into())]);
     // A second relation: Lavrov → Pékin, VISITS by its key after cycling the tail.
     key(&mut h, Key::Tab);
     key(&mut h, Key::Escape);
@@ -300,11 +234,7 @@ fn a_relation_in_three_keystrokes_then_relabel_and_delete() {
     key(&mut h, Key::Tab);
     key(&mut h, Key::Enter);
     key(&mut h, Key::V);
-    assert!(
-        rels(&h).contains(&("Lavrov".into(), "VISITS".into(), "Pékin".into())),
-        "{:?}",
-        rels(&h)
-    );
+    assert!(rels(&h).contains(&("Lavrov".into(), "VISITS".into(), "Pékin".into())), "{:?}", rels(&h));
     // The relation is selected: Delete removes it; undo restores it.
     key(&mut h, Key::Delete);
     assert_eq!(rels(&h).len(), 1);
@@ -320,11 +250,7 @@ fn a_relation_in_three_keystrokes_then_relabel_and_delete() {
 
 #[test]
 fn done_opens_the_next_unfinished_document() {
-    let f = fixture(&[
-        ("a.txt", "Un texte."),
-        ("b.txt", "Un autre."),
-        ("c.txt", "Encore."),
-    ]);
+    let f = fixture(&[("a.txt", "Un texte."), ("b.txt", "Un autre."), ("c.txt", "Encore.")]);
     let mut h = harness(&f.root);
     assert_eq!(h.state().open.as_ref().map(|o| o.index), Some(0));
     key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
@@ -350,26 +276,21 @@ fn export_from_the_window_and_read_the_file_back() {
     h.run_ok();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.run_ok();
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
-        .type_text(out.to_str().expect("utf-8"));
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File").type_text(out.to_str().expect("utf-8"));
     h.run_ok();
     h.get_by_label("Export").click();
     h.run_ok();
     let json = std::fs::read_to_string(&out).expect("the file was written");
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(v["documents"][0]["entities"][0]["text"], "Lavrov");
-    assert_eq!(
-        v["documents"][0]["entities"][0]["suggestion"]["recognizer"],
-        "test"
-    );
+    assert_eq!(v["documents"][0]["entities"][0]["suggestion"]["recognizer"], "test");
     // A bad destination shows an error in the window, and the app keeps running.
     let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File");
     field.focus();
     h.run_ok();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     h.run_ok();
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File")
-        .type_text("/proc/no/such/dir/x.json");
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "File").type_text("/proc/no/such/dir/x.json");
     h.run_ok();
     h.get_by_label("Export").click();
     h.run_ok();
@@ -382,10 +303,7 @@ fn palette_and_help_list_the_commands() {
     let mut h = harness(&f.root);
     key_mod(&mut h, Modifiers::COMMAND, Key::P);
     type_text(&mut h, "theme");
-    assert!(
-        h.query_by_label_contains("Toggle light/dark theme")
-            .is_some()
-    );
+    assert!(h.query_by_label_contains("Toggle light/dark theme").is_some());
     let dark = h.state().settings.dark;
     key(&mut h, Key::Enter);
     assert_ne!(h.state().settings.dark, dark, "Enter ran the command");
@@ -403,14 +321,11 @@ fn a_seed_article_annotated_through_the_ui_equals_its_gold() {
     let Some(shared) = common::shared() else {
         return;
     };
-    let gold: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(shared.join("eval/seeds.gold.json")).expect("gold"),
-    )
-    .expect("json");
+    let gold: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(shared.join("eval/seeds.gold.json")).expect("gold")).expect("json");
     let doc_gold = &gold["documents"][0];
     let id = doc_gold["id"].as_str().expect("id");
-    let text =
-        std::fs::read_to_string(shared.join("seeds").join(format!("{id}.txt"))).expect("seed");
+    let text = std::fs::read_to_string(shared.join("seeds").join(format!("{id}.txt"))).expect("seed");
     let f = fixture(&[(&format!("{id}.txt"), &text)]);
     let mut h = harness(&f.root);
     let schema = h.state().project.schema.clone();
@@ -418,11 +333,7 @@ fn a_seed_article_annotated_through_the_ui_equals_its_gold() {
     key_mod(&mut h, Modifiers::SHIFT, Key::X);
     key(&mut h, Key::Escape);
 
-    let select_by_find = |h: &mut Harness<'_, SpanlabApp>,
-                          needle: &str,
-                          start: usize,
-                          end: usize,
-                          want_span: bool| {
+    let select_by_find = |h: &mut Harness<'_, SpanlabApp>, needle: &str, start: usize, end: usize, want_span: bool| {
         key_mod(h, Modifiers::COMMAND, Key::F);
         type_text(h, needle);
         for _ in 0..50 {
@@ -444,58 +355,32 @@ fn a_seed_article_annotated_through_the_ui_equals_its_gold() {
 
     let entities = doc_gold["entities"].as_array().expect("entities");
     for e in entities {
-        let (s, t) = (
-            e["start"].as_u64().expect("start") as usize,
-            e["end"].as_u64().expect("end") as usize,
-        );
+        let (s, t) = (e["start"].as_u64().expect("start") as usize, e["end"].as_u64().expect("end") as usize);
         let label = e["label"].as_str().expect("label");
         select_by_find(&mut h, e["text"].as_str().expect("text"), s, t, false);
-        let hotkey = schema
-            .entity(label)
-            .and_then(|l| l.hotkey.clone())
-            .expect("hotkey");
-        key(
-            &mut h,
-            Key::from_name(&hotkey.to_ascii_uppercase()).expect("key"),
-        );
+        let hotkey = schema.entity(label).and_then(|l| l.hotkey.clone()).expect("hotkey");
+        key(&mut h, Key::from_name(&hotkey.to_ascii_uppercase()).expect("key"));
     }
-    assert_eq!(
-        h.state().open.as_ref().map(|o| o.doc.spans().len()),
-        Some(entities.len())
-    );
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.spans().len()), Some(entities.len()));
 
     let by_id = |tid: &str| entities.iter().find(|e| e["id"] == tid).expect("entity");
     for r in doc_gold["relations"].as_array().expect("relations") {
-        let (head, tail) = (
-            by_id(r["head"].as_str().expect("head")),
-            by_id(r["tail"].as_str().expect("tail")),
-        );
+        let (head, tail) = (by_id(r["head"].as_str().expect("head")), by_id(r["tail"].as_str().expect("tail")));
         let span_at = |h: &Harness<'_, SpanlabApp>, e: &serde_json::Value| {
             let o = h.state().open.as_ref().expect("open");
             o.doc
                 .spans()
                 .iter()
-                .find(|s| {
-                    s.start.0 as u64 == e["start"].as_u64().unwrap_or(0)
-                        && s.end.0 as u64 == e["end"].as_u64().unwrap_or(0)
-                })
+                .find(|s| s.start.0 as u64 == e["start"].as_u64().unwrap_or(0) && s.end.0 as u64 == e["end"].as_u64().unwrap_or(0))
                 .map(|s| s.id)
                 .expect("span")
         };
-        let (hs, he) = (
-            head["start"].as_u64().expect("s") as usize,
-            head["end"].as_u64().expect("e") as usize,
-        );
+        let (hs, he) = (head["start"].as_u64().expect("s") as usize, head["end"].as_u64().expect("e") as usize);
         select_by_find(&mut h, head["text"].as_str().expect("text"), hs, he, true);
         key(&mut h, Key::R);
         let want = span_at(&h, tail);
         for _ in 0..entities.len() + 1 {
-            let current = h
-                .state()
-                .open
-                .as_ref()
-                .and_then(|o| o.draft.as_ref())
-                .and_then(|d| d.candidates.get(d.index).copied());
+            let current = h.state().open.as_ref().and_then(|o| o.draft.as_ref()).and_then(|d| d.candidates.get(d.index).copied());
             if current == Some(want) {
                 break;
             }
@@ -503,21 +388,47 @@ fn a_seed_article_annotated_through_the_ui_equals_its_gold() {
         }
         key(&mut h, Key::Enter);
         let label = r["label"].as_str().expect("label");
-        let hotkey = schema
-            .relation(label)
-            .and_then(|l| l.hotkey.clone())
-            .expect("hotkey");
-        key(
-            &mut h,
-            Key::from_name(&hotkey.to_ascii_uppercase()).expect("key"),
-        );
+        let hotkey = schema.relation(label).and_then(|l| l.hotkey.clone()).expect("hotkey");
+        key(&mut h, Key::from_name(&hotkey.to_ascii_uppercase()).expect("key"));
     }
     key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
 
     let project = Project::open(&f.root, None).expect("opens");
-    let (dataset, _) = project
-        .export(spanlab::model::ExportOptions::default(), |_| {})
-        .expect("valid");
+    let (dataset, _) = project.export(spanlab::model::ExportOptions::default(), |_| {}).expect("valid");
     let ours = serde_json::to_value(&dataset.documents[0]).expect("json");
     assert_eq!(ours, *doc_gold);
+}
+
+#[test]
+fn a_slow_recommender_never_freezes_the_window() {
+    if std::process::Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("skipped: no python3 for the fake recommender");
+        return;
+    }
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    // A recommender that takes 5 s per document, with a 300 ms timeout.
+    let form = spanlab::app::panels::dialogs::SettingsForm {
+        min_score: 0.3,
+        font_size: 17.0,
+        recommender: "python3 -c 'import sys, time\nfor l in sys.stdin: time.sleep(5)'".into(),
+        timeout_ms: 300,
+        ..Default::default()
+    };
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, spanlab::app::Command::ApplySettings(Box::new(form)));
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
+    assert!(h.state().is_suggesting());
+    // The window keeps working while the recommender is asked.
+    let t0 = std::time::Instant::now();
+    key(&mut h, Key::ArrowRight);
+    key_mod(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    key(&mut h, Key::O);
+    assert!(t0.elapsed() < std::time::Duration::from_secs(2), "frames do not wait for the recommender");
+    assert_eq!(spans(&h), vec![("ministre".to_owned(), "ORG".to_owned())]);
+    settle(&mut h);
+    let last = h.state().messages.iter().rev().find(|m| m.error).map(|m| m.text.clone()).unwrap_or_default();
+    assert!(last.contains("did not answer within"), "{last}");
+    // The built-in suggestions still arrived.
+    assert!(h.state().open.as_ref().is_some_and(|o| o.doc.pending_suggestions().len() >= 2));
 }

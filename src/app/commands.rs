@@ -50,6 +50,12 @@ pub enum Command {
     /// Select the next occurrence of this text after the caret.
     FindNext(String),
     ShowShortcuts,
+    /// Open the settings dialog.
+    Settings,
+    /// Apply the settings dialog's values.
+    ApplySettings(Box<super::panels::dialogs::SettingsForm>),
+    /// Drop the document's pending suggestions and suggest again.
+    SuggestAgain,
     ToggleTheme,
     ToggleRelations,
     Quit,
@@ -95,244 +101,50 @@ const ALT: Modifiers = Modifiers::ALT;
 /// The fixed commands, in the order menus and help show them. Label
 /// commands come from the schema (see [`label_entries`]).
 pub fn fixed_entries() -> Vec<Entry> {
-    let e = |command, name, group, keys: Vec<KeyboardShortcut>| Entry {
-        command,
-        name,
-        group,
-        keys,
-        keys_text: None,
-    };
+    let e = |command, name, group, keys: Vec<KeyboardShortcut>| Entry { command, name, group, keys, keys_text: None };
     vec![
-        e(
-            Command::OpenFolder,
-            "Open folder…",
-            "File",
-            vec![k(CMD, Key::O)],
-        ),
-        e(
-            Command::Import,
-            "Import dataset…",
-            "File",
-            vec![k(CMD, Key::I)],
-        ),
-        e(
-            Command::Export,
-            "Export gold JSON…",
-            "File",
-            vec![k(CMD, Key::E)],
-        ),
+        e(Command::OpenFolder, "Open folder…", "File", vec![k(CMD, Key::O)]),
+        e(Command::Import, "Import dataset…", "File", vec![k(CMD, Key::I)]),
+        e(Command::Export, "Export gold JSON…", "File", vec![k(CMD, Key::E)]),
         e(Command::Quit, "Quit", "File", vec![k(CMD, Key::Q)]),
         e(Command::Undo, "Undo", "Edit", vec![k(CMD, Key::Z)]),
-        e(
-            Command::Redo,
-            "Redo",
-            "Edit",
-            vec![k(CMD.plus(SHIFT), Key::Z), k(CMD, Key::Y)],
-        ),
-        e(
-            Command::DeleteSelected,
-            "Delete selected span or relation",
-            "Edit",
-            vec![k(NONE, Key::Delete), k(NONE, Key::Backspace)],
-        ),
-        e(
-            Command::AcceptSuggestion,
-            "Accept suggestion",
-            "Suggestions",
-            vec![k(NONE, Key::Enter)],
-        ),
-        e(
-            Command::RejectSuggestion,
-            "Reject suggestion",
-            "Suggestions",
-            vec![k(NONE, Key::X)],
-        ),
-        e(
-            Command::NextSuggestion,
-            "Next suggestion",
-            "Suggestions",
-            vec![k(NONE, Key::J)],
-        ),
-        e(
-            Command::PreviousSuggestion,
-            "Previous suggestion",
-            "Suggestions",
-            vec![k(NONE, Key::K)],
-        ),
-        e(
-            Command::AcceptAll,
-            "Accept all suggestions in document",
-            "Suggestions",
-            vec![k(SHIFT, Key::A)],
-        ),
-        e(
-            Command::RejectAll,
-            "Reject all suggestions in document",
-            "Suggestions",
-            vec![k(SHIFT, Key::X)],
-        ),
-        e(
-            Command::NextSpan,
-            "Next span or suggestion",
-            "Navigate",
-            vec![k(NONE, Key::Tab)],
-        ),
-        e(
-            Command::PreviousSpan,
-            "Previous span or suggestion",
-            "Navigate",
-            vec![k(SHIFT, Key::Tab)],
-        ),
-        e(
-            Command::CaretWordLeft,
-            "Caret one word left",
-            "Navigate",
-            vec![k(NONE, Key::ArrowLeft)],
-        ),
-        e(
-            Command::CaretWordRight,
-            "Caret one word right",
-            "Navigate",
-            vec![k(NONE, Key::ArrowRight)],
-        ),
-        e(
-            Command::ExtendWordLeft,
-            "Extend selection a word left",
-            "Select text",
-            vec![k(SHIFT, Key::ArrowLeft)],
-        ),
-        e(
-            Command::ExtendWordRight,
-            "Extend selection a word right",
-            "Select text",
-            vec![k(SHIFT, Key::ArrowRight)],
-        ),
-        e(
-            Command::ExtendCharLeft,
-            "Extend selection a character left",
-            "Select text",
-            vec![k(SHIFT.plus(CMD), Key::ArrowLeft)],
-        ),
-        e(
-            Command::ExtendCharRight,
-            "Extend selection a character right",
-            "Select text",
-            vec![k(SHIFT.plus(CMD), Key::ArrowRight)],
-        ),
-        e(
-            Command::StartWordLeft,
-            "Span start one word left",
-            "Edit span",
-            vec![k(ALT, Key::ArrowLeft)],
-        ),
-        e(
-            Command::StartWordRight,
-            "Span start one word right",
-            "Edit span",
-            vec![k(ALT, Key::ArrowRight)],
-        ),
-        e(
-            Command::EndWordLeft,
-            "Span end one word left",
-            "Edit span",
-            vec![k(ALT.plus(SHIFT), Key::ArrowLeft)],
-        ),
-        e(
-            Command::EndWordRight,
-            "Span end one word right",
-            "Edit span",
-            vec![k(ALT.plus(SHIFT), Key::ArrowRight)],
-        ),
-        e(
-            Command::StartCharLeft,
-            "Span start one character left",
-            "Edit span",
-            vec![k(ALT.plus(CMD), Key::ArrowLeft)],
-        ),
-        e(
-            Command::StartCharRight,
-            "Span start one character right",
-            "Edit span",
-            vec![k(ALT.plus(CMD), Key::ArrowRight)],
-        ),
-        e(
-            Command::EndCharLeft,
-            "Span end one character left",
-            "Edit span",
-            vec![k(ALT.plus(CMD).plus(SHIFT), Key::ArrowLeft)],
-        ),
-        e(
-            Command::EndCharRight,
-            "Span end one character right",
-            "Edit span",
-            vec![k(ALT.plus(CMD).plus(SHIFT), Key::ArrowRight)],
-        ),
-        e(
-            Command::StartRelation,
-            "Start a relation from the selected span",
-            "Relations",
-            vec![k(NONE, Key::R)],
-        ),
-        e(
-            Command::ToggleRelations,
-            "Show or hide relation arcs",
-            "View",
-            vec![k(SHIFT, Key::R)],
-        ),
-        e(
-            Command::Escape,
-            "Cancel / clear selection",
-            "Navigate",
-            vec![k(NONE, Key::Escape)],
-        ),
-        e(
-            Command::MarkDone,
-            "Mark done and open the next unfinished document",
-            "Document",
-            vec![k(CMD, Key::Enter)],
-        ),
-        e(
-            Command::MarkSkipped,
-            "Mark skipped",
-            "Document",
-            vec![k(CMD.plus(SHIFT), Key::S)],
-        ),
-        e(
-            Command::NextDocument,
-            "Next document",
-            "Document",
-            vec![k(ALT, Key::ArrowDown)],
-        ),
-        e(
-            Command::PreviousDocument,
-            "Previous document",
-            "Document",
-            vec![k(ALT, Key::ArrowUp)],
-        ),
-        e(
-            Command::CommandPalette,
-            "Command palette",
-            "View",
-            vec![k(CMD, Key::P)],
-        ),
-        e(
-            Command::Find,
-            "Find text (Enter: next occurrence)",
-            "Navigate",
-            vec![k(CMD, Key::F)],
-        ),
-        e(
-            Command::ShowShortcuts,
-            "Keyboard shortcuts",
-            "Help",
-            vec![k(NONE, Key::Questionmark), k(NONE, Key::F1)],
-        ),
-        e(
-            Command::ToggleTheme,
-            "Toggle light/dark theme",
-            "View",
-            vec![k(CMD.plus(SHIFT), Key::L)],
-        ),
+        e(Command::Redo, "Redo", "Edit", vec![k(CMD.plus(SHIFT), Key::Z), k(CMD, Key::Y)]),
+        e(Command::DeleteSelected, "Delete selected span or relation", "Edit", vec![k(NONE, Key::Delete), k(NONE, Key::Backspace)]),
+        e(Command::AcceptSuggestion, "Accept suggestion", "Suggestions", vec![k(NONE, Key::Enter)]),
+        e(Command::RejectSuggestion, "Reject suggestion", "Suggestions", vec![k(NONE, Key::X)]),
+        e(Command::NextSuggestion, "Next suggestion", "Suggestions", vec![k(NONE, Key::J)]),
+        e(Command::PreviousSuggestion, "Previous suggestion", "Suggestions", vec![k(NONE, Key::K)]),
+        e(Command::AcceptAll, "Accept all suggestions in document", "Suggestions", vec![k(SHIFT, Key::A)]),
+        e(Command::RejectAll, "Reject all suggestions in document", "Suggestions", vec![k(SHIFT, Key::X)]),
+        e(Command::SuggestAgain, "Suggest again for this document", "Suggestions", vec![k(CMD.plus(SHIFT), Key::G)]),
+        e(Command::Settings, "Settings (threshold, recommender, …)", "View", vec![k(CMD, Key::Comma)]),
+        e(Command::NextSpan, "Next span or suggestion", "Navigate", vec![k(NONE, Key::Tab)]),
+        e(Command::PreviousSpan, "Previous span or suggestion", "Navigate", vec![k(SHIFT, Key::Tab)]),
+        e(Command::CaretWordLeft, "Caret one word left", "Navigate", vec![k(NONE, Key::ArrowLeft)]),
+        e(Command::CaretWordRight, "Caret one word right", "Navigate", vec![k(NONE, Key::ArrowRight)]),
+        e(Command::ExtendWordLeft, "Extend selection a word left", "Select text", vec![k(SHIFT, Key::ArrowLeft)]),
+        e(Command::ExtendWordRight, "Extend selection a word right", "Select text", vec![k(SHIFT, Key::ArrowRight)]),
+        e(Command::ExtendCharLeft, "Extend selection a character left", "Select text", vec![k(SHIFT.plus(CMD), Key::ArrowLeft)]),
+        e(Command::ExtendCharRight, "Extend selection a character right", "Select text", vec![k(SHIFT.plus(CMD), Key::ArrowRight)]),
+        e(Command::StartWordLeft, "Span start one word left", "Edit span", vec![k(ALT, Key::ArrowLeft)]),
+        e(Command::StartWordRight, "Span start one word right", "Edit span", vec![k(ALT, Key::ArrowRight)]),
+        e(Command::EndWordLeft, "Span end one word left", "Edit span", vec![k(ALT.plus(SHIFT), Key::ArrowLeft)]),
+        e(Command::EndWordRight, "Span end one word right", "Edit span", vec![k(ALT.plus(SHIFT), Key::ArrowRight)]),
+        e(Command::StartCharLeft, "Span start one character left", "Edit span", vec![k(ALT.plus(CMD), Key::ArrowLeft)]),
+        e(Command::StartCharRight, "Span start one character right", "Edit span", vec![k(ALT.plus(CMD), Key::ArrowRight)]),
+        e(Command::EndCharLeft, "Span end one character left", "Edit span", vec![k(ALT.plus(CMD).plus(SHIFT), Key::ArrowLeft)]),
+        e(Command::EndCharRight, "Span end one character right", "Edit span", vec![k(ALT.plus(CMD).plus(SHIFT), Key::ArrowRight)]),
+        e(Command::StartRelation, "Start a relation from the selected span", "Relations", vec![k(NONE, Key::R)]),
+        e(Command::ToggleRelations, "Show or hide relation arcs", "View", vec![k(SHIFT, Key::R)]),
+        e(Command::Escape, "Cancel / clear selection", "Navigate", vec![k(NONE, Key::Escape)]),
+        e(Command::MarkDone, "Mark done and open the next unfinished document", "Document", vec![k(CMD, Key::Enter)]),
+        e(Command::MarkSkipped, "Mark skipped", "Document", vec![k(CMD.plus(SHIFT), Key::S)]),
+        e(Command::NextDocument, "Next document", "Document", vec![k(ALT, Key::ArrowDown)]),
+        e(Command::PreviousDocument, "Previous document", "Document", vec![k(ALT, Key::ArrowUp)]),
+        e(Command::CommandPalette, "Command palette", "View", vec![k(CMD, Key::P)]),
+        e(Command::Find, "Find text (Enter: next occurrence)", "Navigate", vec![k(CMD, Key::F)]),
+        e(Command::ShowShortcuts, "Keyboard shortcuts", "Help", vec![k(NONE, Key::Questionmark), k(NONE, Key::F1)]),
+        e(Command::ToggleTheme, "Toggle light/dark theme", "View", vec![k(CMD.plus(SHIFT), Key::L)]),
     ]
 }
 
@@ -342,19 +154,14 @@ pub fn label_entries(schema: &crate::model::Schema) -> Vec<(Entry, &'static str)
         .entity_labels
         .iter()
         .map(|l| {
-            let key = l
-                .hotkey
-                .as_deref()
-                .and_then(|h| Key::from_name(&h.to_ascii_uppercase()));
+            let key = l.hotkey.as_deref().and_then(|h| Key::from_name(&h.to_ascii_uppercase()));
             let name: &'static str = Box::leak(format!("Label {}", l.name).into_boxed_str());
             (
                 Entry {
                     command: Command::Label(l.name.clone()),
                     name,
                     group: "Labels",
-                    keys: key
-                        .map(|k| vec![KeyboardShortcut::new(NONE, k)])
-                        .unwrap_or_default(),
+                    keys: key.map(|k| vec![KeyboardShortcut::new(NONE, k)]).unwrap_or_default(),
                     keys_text: l.hotkey.clone(),
                 },
                 "Labels",
@@ -368,10 +175,5 @@ pub fn shortcut_text(ctx: &egui::Context, entry: &Entry) -> String {
     if let Some(t) = &entry.keys_text {
         return t.clone();
     }
-    entry
-        .keys
-        .iter()
-        .map(|s| ctx.format_shortcut(s))
-        .collect::<Vec<_>>()
-        .join(" / ")
+    entry.keys.iter().map(|s| ctx.format_shortcut(s)).collect::<Vec<_>>().join(" / ")
 }

@@ -15,20 +15,10 @@ const DROID_FALLBACK: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallba
 /// shapes.
 pub fn definitions() -> FontDefinitions {
     let mut fonts = FontDefinitions::default();
-    for (name, bytes) in [
-        ("NotoSans", NOTO_SANS),
-        ("NotoSansArabic", NOTO_ARABIC),
-        ("DroidSansFallback", DROID_FALLBACK),
-    ] {
-        fonts
-            .font_data
-            .insert(name.to_owned(), Arc::new(FontData::from_static(bytes)));
+    for (name, bytes) in [("NotoSans", NOTO_SANS), ("NotoSansArabic", NOTO_ARABIC), ("DroidSansFallback", DROID_FALLBACK)] {
+        fonts.font_data.insert(name.to_owned(), Arc::new(FontData::from_static(bytes)));
         for family in [FontFamily::Proportional, FontFamily::Monospace] {
-            fonts
-                .families
-                .entry(family)
-                .or_default()
-                .push(name.to_owned());
+            fonts.families.entry(family).or_default().push(name.to_owned());
         }
     }
     // Hack (bundled with egui) has arrows and geometric shapes that the

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::panels::dialogs::{ExportForm, ImportForm};
+use super::panels::dialogs::{ExportForm, ImportForm, SettingsForm};
 use super::{Command, Dialog, OpenDoc, RelationDraft, Selection, SpanlabApp};
 use crate::model::edit::Edit;
 use crate::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
@@ -23,27 +23,17 @@ impl SpanlabApp {
                 return;
             }
         };
-        let mut doc = loaded.doc;
-        if !loaded.had_annotations && doc.suggestions().next().is_none() {
-            let schema = self.project.schema.clone();
-            let suggestions: Vec<Suggestion> = self
-                .engine
-                .suggest(doc.text(), &schema, self.settings.min_score)
-                .into_iter()
-                .map(|c| Suggestion {
-                    id: doc.fresh_suggestion_id(),
-                    start: c.start,
-                    end: c.end,
-                    label: c.label,
-                    recognizer: c.recognizer,
-                    score: c.score,
-                    state: SuggestionState::Pending,
-                })
-                .collect();
-            if !suggestions.is_empty()
-                && let Err(e) = doc.apply(Edit::AddSuggestions { suggestions }, &schema)
-            {
-                self.error(format!("suggestions for {}: {e}", doc.id));
+        let doc = loaded.doc;
+        let fresh = !loaded.had_annotations && doc.suggestions().next().is_none();
+        if fresh {
+            let job = super::suggester::Job {
+                doc: doc.id.clone(),
+                text: doc.text().clone(),
+                schema: self.project.schema.clone(),
+                min_score: self.settings.min_score,
+            };
+            if !self.suggester.request(job) {
+                self.error("the suggestion worker is not running: no suggestions for this document");
             }
         }
         let r = &loaded.report;
@@ -54,11 +44,7 @@ impl SpanlabApp {
             ));
         }
         self.comment_draft = doc.comment().to_owned();
-        let first = doc
-            .pending_suggestions()
-            .first()
-            .map(|s| Selection::Suggestion(s.id))
-            .unwrap_or_default();
+        let first = self.first_suggestion(&doc).map(Selection::Suggestion).unwrap_or_default();
         let revision = doc.revision();
         self.open = Some(OpenDoc {
             index,
@@ -66,33 +52,93 @@ impl SpanlabApp {
             history: History::default(),
             selection: first,
             draft: None,
-            saved_revision: if loaded.had_annotations {
-                revision
-            } else {
-                u64::MAX
-            },
+            saved_revision: if loaded.had_annotations { revision } else { u64::MAX },
             save_error: None,
             load_report: loaded.report,
             encoding: loaded.encoding,
             scroll_to: None,
+            suggesting: fresh,
         });
         self.article.reset();
-        if !loaded.had_annotations {
+    }
+
+    /// The suggestion to review first: the first in the text, or the least
+    /// certain when reviewing uncertain ones first.
+    fn first_suggestion(&self, doc: &crate::model::Document) -> Option<crate::model::SuggestionId> {
+        let pending = doc.pending_suggestions();
+        if self.settings.uncertain_first {
+            pending.iter().min_by(|a, b| a.score.total_cmp(&b.score)).map(|s| s.id)
+        } else {
+            pending.first().map(|s| s.id)
+        }
+    }
+
+    /// Takes in suggestions computed in the background for the open document.
+    pub(crate) fn receive_suggestions(&mut self) {
+        while let Some(outcome) = self.suggester.poll() {
+            if let Some(e) = outcome.error {
+                self.error(e);
+            }
+            let schema = self.project.schema.clone();
+            let Some(open) = self.open.as_mut() else { continue };
+            if open.doc.id != outcome.doc || !open.suggesting {
+                continue;
+            }
+            open.suggesting = false;
+            let suggestions: Vec<Suggestion> = outcome
+                .candidates
+                .into_iter()
+                .map(|c| Suggestion {
+                    id: open.doc.fresh_suggestion_id(),
+                    start: c.start,
+                    end: c.end,
+                    label: c.label,
+                    recognizer: c.recognizer,
+                    score: c.score,
+                    state: SuggestionState::Pending,
+                })
+                .collect();
+            if !suggestions.is_empty()
+                && let Err(e) = open.doc.apply(Edit::AddSuggestions { suggestions }, &schema)
+            {
+                let id = open.doc.id.clone();
+                self.error(format!("suggestions for {id}: {e}"));
+                continue;
+            }
+            let first = self.open.as_ref().and_then(|o| self.first_suggestion(&o.doc));
+            if let Some(open) = self.open.as_mut()
+                && open.selection == Selection::None
+            {
+                open.selection = first.map(Selection::Suggestion).unwrap_or_default();
+            }
             self.autosave();
         }
+    }
+
+    /// Throws away the open document's pending suggestions and asks again
+    /// (after changing the threshold or the recommender).
+    fn suggest_again(&mut self) {
+        let schema = self.project.schema.clone();
+        let min_score = self.settings.min_score;
+        let Some(open) = self.open.as_mut() else { return };
+        let ids: Vec<_> = open.doc.pending_suggestions().iter().map(|s| s.id).collect();
+        if !ids.is_empty() && open.doc.apply(Edit::RemoveSuggestions { ids }, &schema).is_err() {
+            return;
+        }
+        open.history = History::default();
+        open.selection = Selection::None;
+        let job = super::suggester::Job { doc: open.doc.id.clone(), text: open.doc.text().clone(), schema, min_score };
+        open.suggesting = self.suggester.request(job);
+        self.autosave();
     }
 
     /// The first document after `after` (wrapping) that is new or in progress.
     pub fn next_unfinished(&self, after: Option<usize>) -> Option<usize> {
         let n = self.project.entries.len();
         let start = after.map_or(0, |a| a + 1);
-        (0..n).map(|k| (start + k) % n).find(|&i| {
-            Some(i) != after
-                && matches!(
-                    self.project.entries[i].summary.status,
-                    Status::New | Status::InProgress
-                )
-        })
+        (0..n)
+            .map(|k| (start + k) % n)
+            .find(|&i| Some(i) != after && matches!(self.project.entries[i].summary.status, Status::New | Status::InProgress))
     }
 
     /// Applies an edit to the open document, records it for undo and saves.
@@ -103,21 +149,11 @@ impl SpanlabApp {
             return false;
         };
         let edit = if open.doc.status() == Status::New && !matches!(edit, Edit::SetStatus { .. }) {
-            Edit::Batch {
-                edits: vec![
-                    edit,
-                    Edit::SetStatus {
-                        status: Status::InProgress,
-                    },
-                ],
-            }
+            Edit::Batch { edits: vec![edit, Edit::SetStatus { status: Status::InProgress }] }
         } else {
             edit
         };
-        if let Err(e) = open
-            .history
-            .apply(&mut open.doc, edit, description, &schema)
-        {
+        if let Err(e) = open.history.apply(&mut open.doc, edit, description, &schema) {
             self.error(format!("{description}: {e}"));
             return false;
         }
@@ -143,10 +179,7 @@ impl SpanlabApp {
     }
 
     fn commit_comment(&mut self) {
-        let differs = self
-            .open
-            .as_ref()
-            .is_some_and(|o| o.doc.comment() != self.comment_draft);
+        let differs = self.open.as_ref().is_some_and(|o| o.doc.comment() != self.comment_draft);
         if differs {
             let comment = self.comment_draft.clone();
             self.edit(Edit::SetComment { comment }, "comment");
@@ -158,18 +191,8 @@ impl SpanlabApp {
         let Some(open) = &self.open else {
             return Vec::new();
         };
-        let mut v: Vec<(usize, Selection)> = open
-            .doc
-            .spans()
-            .iter()
-            .map(|s| (s.start.0, Selection::Span(s.id)))
-            .collect();
-        v.extend(
-            open.doc
-                .pending_suggestions()
-                .iter()
-                .map(|s| (s.start.0, Selection::Suggestion(s.id))),
-        );
+        let mut v: Vec<(usize, Selection)> = open.doc.spans().iter().map(|s| (s.start.0, Selection::Span(s.id))).collect();
+        v.extend(open.doc.pending_suggestions().iter().map(|s| (s.start.0, Selection::Suggestion(s.id))));
         v.sort_by_key(|x| x.0);
         v
     }
@@ -180,11 +203,7 @@ impl SpanlabApp {
             Selection::Span(id) => open.doc.spans().get(id).map_or(0, |s| s.start.0),
             Selection::Suggestion(id) => open.doc.suggestion(id).map_or(0, |s| s.start.0),
             Selection::Text { head, .. } => head,
-            Selection::Relation(id) => open
-                .doc
-                .relation(id)
-                .and_then(|r| open.doc.spans().get(r.head))
-                .map_or(0, |s| s.start.0),
+            Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map_or(0, |s| s.start.0),
             Selection::None => 0,
         }
     }
@@ -196,11 +215,7 @@ impl SpanlabApp {
                 Selection::Span(id) => open.doc.spans().get(id).map(|s| s.start.0),
                 Selection::Suggestion(id) => open.doc.suggestion(id).map(|s| s.start.0),
                 Selection::Text { head, .. } => Some(head),
-                Selection::Relation(id) => open
-                    .doc
-                    .relation(id)
-                    .and_then(|r| open.doc.spans().get(r.head))
-                    .map(|s| s.start.0),
+                Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map(|s| s.start.0),
                 Selection::None => None,
             };
         }
@@ -209,11 +224,18 @@ impl SpanlabApp {
     fn step_item(&mut self, forward: bool, suggestions_only: bool) {
         let here = self.selection_start();
         let current = self.open.as_ref().map(|o| o.selection);
-        let items: Vec<(usize, Selection)> = self
-            .items()
-            .into_iter()
-            .filter(|(_, s)| !suggestions_only || matches!(s, Selection::Suggestion(_)))
-            .collect();
+        let mut items: Vec<(usize, Selection)> =
+            self.items().into_iter().filter(|(_, s)| !suggestions_only || matches!(s, Selection::Suggestion(_))).collect();
+        if suggestions_only
+            && self.settings.uncertain_first
+            && let Some(open) = &self.open
+        {
+            let score = |s: &Selection| match s {
+                Selection::Suggestion(id) => open.doc.suggestion(*id).map_or(0.0, |x| x.score),
+                _ => 0.0,
+            };
+            items.sort_by(|a, b| score(&a.1).total_cmp(&score(&b.1)).then(a.0.cmp(&b.0)));
+        }
         if items.is_empty() {
             return;
         }
@@ -222,10 +244,7 @@ impl SpanlabApp {
             (Some(p), true) => (p + 1) % items.len(),
             (Some(p), false) => (p + items.len() - 1) % items.len(),
             (None, true) => items.iter().position(|(s, _)| *s >= here).unwrap_or(0),
-            (None, false) => items
-                .iter()
-                .rposition(|(s, _)| *s < here)
-                .unwrap_or(items.len() - 1),
+            (None, false) => items.iter().rposition(|(s, _)| *s < here).unwrap_or(items.len() - 1),
         };
         self.select(items[next].1);
     }
@@ -245,11 +264,7 @@ impl SpanlabApp {
                 };
                 match result {
                     Ok(Some(what)) => {
-                        let verb = if command == Command::Undo {
-                            "undid"
-                        } else {
-                            "redid"
-                        };
+                        let verb = if command == Command::Undo { "undid" } else { "redid" };
                         self.info(format!("{verb} {what}"));
                         self.autosave();
                         self.fix_selection();
@@ -267,18 +282,12 @@ impl SpanlabApp {
                     Selection::Span(id) => {
                         let Some(open) = &self.open else { return };
                         let n = open.doc.relations_of(id).len();
-                        let what = if n > 0 {
-                            format!("delete span and its {n} relation(s)")
-                        } else {
-                            "delete span".to_owned()
-                        };
+                        let what = if n > 0 { format!("delete span and its {n} relation(s)") } else { "delete span".to_owned() };
                         if self.edit(Edit::RemoveSpan { id }, &what) {
                             self.select(Selection::None);
                         }
                     }
-                    Selection::Relation(id)
-                        if self.edit(Edit::RemoveRelation { id }, "delete relation") =>
-                    {
+                    Selection::Relation(id) if self.edit(Edit::RemoveRelation { id }, "delete relation") => {
                         self.select(Selection::None);
                     }
                     Selection::Suggestion(_) => self.apply(ctx, Command::RejectSuggestion),
@@ -324,14 +333,9 @@ impl SpanlabApp {
                 match open.doc.accept_all_edit(&schema) {
                     Some(edit) => {
                         self.edit(edit, "accept all suggestions");
-                        let left = self
-                            .open
-                            .as_ref()
-                            .map_or(0, |o| o.doc.pending_suggestions().len());
+                        let left = self.open.as_ref().map_or(0, |o| o.doc.pending_suggestions().len());
                         if left > 0 {
-                            self.info(format!(
-                                "{left} suggestions overlap others and wait for a decision"
-                            ));
+                            self.info(format!("{left} suggestions overlap others and wait for a decision"));
                         }
                         self.fix_selection();
                     }
@@ -361,11 +365,7 @@ impl SpanlabApp {
             | Command::EndCharRight => self.move_boundary(&command),
             Command::StartRelation => self.start_relation(None),
             Command::RetargetRelation(id) => {
-                let head = self
-                    .open
-                    .as_ref()
-                    .and_then(|o| o.doc.relation(id))
-                    .map(|r| r.head);
+                let head = self.open.as_ref().and_then(|o| o.doc.relation(id)).map(|r| r.head);
                 if let Some(h) = head {
                     self.select(Selection::Span(h));
                     self.start_relation(Some(id));
@@ -387,12 +387,7 @@ impl SpanlabApp {
             }
             Command::MarkDone => {
                 self.commit_comment();
-                if self.edit(
-                    Edit::SetStatus {
-                        status: Status::Done,
-                    },
-                    "mark done",
-                ) {
+                if self.edit(Edit::SetStatus { status: Status::Done }, "mark done") {
                     let here = self.open.as_ref().map(|o| o.index);
                     match self.next_unfinished(here) {
                         Some(i) => self.open_document(i),
@@ -401,12 +396,7 @@ impl SpanlabApp {
                 }
             }
             Command::MarkSkipped => {
-                self.edit(
-                    Edit::SetStatus {
-                        status: Status::Skipped,
-                    },
-                    "mark skipped",
-                );
+                self.edit(Edit::SetStatus { status: Status::Skipped }, "mark skipped");
             }
             Command::SetStatus(status) => {
                 self.edit(Edit::SetStatus { status }, "set status");
@@ -421,11 +411,7 @@ impl SpanlabApp {
                     return;
                 }
                 let here = self.open.as_ref().map_or(0, |o| o.index);
-                let next = if command == Command::NextDocument {
-                    (here + 1) % n
-                } else {
-                    (here + n - 1) % n
-                };
+                let next = if command == Command::NextDocument { (here + 1) % n } else { (here + n - 1) % n };
                 self.open_document(next);
             }
             Command::OpenDocument(i) => self.open_document(i),
@@ -437,25 +423,23 @@ impl SpanlabApp {
                     open.selection = Selection::Text { anchor: a, head: b };
                 }
             }
-            Command::OpenFolder => {
-                self.dialog = Dialog::OpenFolder(self.project.root.display().to_string())
-            }
+            Command::OpenFolder => self.dialog = Dialog::OpenFolder(self.project.root.display().to_string()),
             Command::OpenRecent(p) => self.open_project(&p),
             Command::Import => self.dialog = Dialog::Import(ImportForm::default()),
             Command::Export => self.dialog = Dialog::Export(ExportForm::new(&self.project)),
-            Command::CommandPalette => {
-                self.dialog = Dialog::Palette {
-                    query: String::new(),
-                    selected: 0,
-                }
-            }
-            Command::Find => {
-                self.dialog = Dialog::Find {
-                    query: String::new(),
-                    fresh: true,
-                }
-            }
+            Command::CommandPalette => self.dialog = Dialog::Palette { query: String::new(), selected: 0 },
+            Command::Find => self.dialog = Dialog::Find { query: String::new(), fresh: true },
             Command::FindNext(query) => self.find_next(&query),
+            Command::Settings => self.dialog = Dialog::Settings(SettingsForm::from_settings(&self.settings)),
+            Command::ApplySettings(form) => {
+                let recommender_changed = form.apply(&mut self.settings);
+                self.save_settings();
+                if recommender_changed {
+                    self.suggester.set_external(self.settings.external());
+                }
+                self.info("settings saved; Suggest again (Ctrl+Shift+G) refreshes this document's suggestions");
+            }
+            Command::SuggestAgain => self.suggest_again(),
             Command::ShowShortcuts => self.dialog = Dialog::Shortcuts,
             Command::ToggleTheme => {
                 self.settings.dark = !self.settings.dark;
@@ -489,28 +473,15 @@ impl SpanlabApp {
             _ => 0,
         };
         let hits = open.doc.text().find_all(query);
-        let Some(start) = hits
-            .iter()
-            .find(|h| h.0 >= from)
-            .or(hits.first())
-            .map(|h| h.0)
-        else {
+        let Some(start) = hits.iter().find(|h| h.0 >= from).or(hits.first()).map(|h| h.0) else {
             self.info(format!("{query:?} is not in this document"));
             return;
         };
         let end = start + query.chars().count();
-        let span = open
-            .doc
-            .spans()
-            .iter()
-            .find(|s| s.start.0 == start && s.end.0 == end)
-            .map(|s| s.id);
+        let span = open.doc.spans().iter().find(|s| s.start.0 == start && s.end.0 == end).map(|s| s.id);
         match span {
             Some(id) => self.select(Selection::Span(id)),
-            None => self.select(Selection::Text {
-                anchor: start,
-                head: end,
-            }),
+            None => self.select(Selection::Text { anchor: start, head: end }),
         }
     }
 
@@ -519,10 +490,7 @@ impl SpanlabApp {
         let here = self.selection_start();
         let next = self.open.as_ref().and_then(|o| {
             let p = o.doc.pending_suggestions();
-            p.iter()
-                .find(|s| s.start.0 >= here)
-                .or(p.first())
-                .map(|s| s.id)
+            p.iter().find(|s| s.start.0 >= here).or(p.first()).map(|s| s.id)
         });
         self.select(next.map_or(Selection::None, Selection::Suggestion));
     }
@@ -583,10 +551,7 @@ impl SpanlabApp {
                         *edited = true;
                     }
                 }
-                if self.edit(
-                    Edit::Batch { edits },
-                    &format!("accept suggestion as {label}"),
-                ) {
+                if self.edit(Edit::Batch { edits }, &format!("accept suggestion as {label}")) {
                     self.after_decision();
                 }
             }
@@ -601,15 +566,8 @@ impl SpanlabApp {
         let text = open.doc.text();
         let (anchor, head) = match open.selection {
             Selection::Text { anchor, head } => (anchor, head),
-            Selection::Span(id) => open
-                .doc
-                .spans()
-                .get(id)
-                .map_or((0, 0), |s| (s.end.0, s.end.0)),
-            Selection::Suggestion(id) => open
-                .doc
-                .suggestion(id)
-                .map_or((0, 0), |s| (s.end.0, s.end.0)),
+            Selection::Span(id) => open.doc.spans().get(id).map_or((0, 0), |s| (s.end.0, s.end.0)),
+            Selection::Suggestion(id) => open.doc.suggestion(id).map_or((0, 0), |s| (s.end.0, s.end.0)),
             _ => (0, 0),
         };
         let len = text.len_chars();
@@ -622,19 +580,11 @@ impl SpanlabApp {
             Command::ExtendCharRight => (head + 1).min(len),
             _ => head,
         };
-        let extend = matches!(
-            command,
-            Command::ExtendWordLeft
-                | Command::ExtendWordRight
-                | Command::ExtendCharLeft
-                | Command::ExtendCharRight
-        );
+        let extend =
+            matches!(command, Command::ExtendWordLeft | Command::ExtendWordRight | Command::ExtendCharLeft | Command::ExtendCharRight);
         // Extending from a caret that sits before a word selects that word.
         let anchor = if extend { anchor } else { new_head };
-        open.selection = Selection::Text {
-            anchor,
-            head: new_head,
-        };
+        open.selection = Selection::Text { anchor, head: new_head };
         open.scroll_to = Some(new_head);
     }
 
@@ -687,25 +637,14 @@ impl SpanlabApp {
             .into_iter()
             .enumerate()
             .map(|(i, r)| {
-                let session = self
-                    .relation_counts
-                    .get(&(h.label.clone(), t.label.clone(), r.name.clone()))
-                    .copied()
-                    .unwrap_or(0);
+                let session = self.relation_counts.get(&(h.label.clone(), t.label.clone(), r.name.clone())).copied().unwrap_or(0);
                 let here = open
                     .doc
                     .relations()
                     .filter(|x| x.label == r.name)
                     .filter(|x| {
-                        open.doc
-                            .spans()
-                            .get(x.head)
-                            .is_some_and(|s| s.label == h.label)
-                            && open
-                                .doc
-                                .spans()
-                                .get(x.tail)
-                                .is_some_and(|s| s.label == t.label)
+                        open.doc.spans().get(x.head).is_some_and(|s| s.label == h.label)
+                            && open.doc.spans().get(x.tail).is_some_and(|s| s.label == t.label)
                     })
                     .count();
                 let n = session + here;
@@ -737,10 +676,7 @@ impl SpanlabApp {
             .collect();
         candidates.sort();
         if candidates.is_empty() {
-            self.info(format!(
-                "no span in this document can be the tail of a relation from a {} span",
-                h.label
-            ));
+            self.info(format!("no span in this document can be the tail of a relation from a {} span", h.label));
             return;
         }
         let draft = RelationDraft {
@@ -758,12 +694,7 @@ impl SpanlabApp {
     }
 
     fn choose_tail(&mut self, tail: SpanId) {
-        let Some(head) = self
-            .open
-            .as_ref()
-            .and_then(|o| o.draft.as_ref())
-            .map(|d| d.head)
-        else {
+        let Some(head) = self.open.as_ref().and_then(|o| o.draft.as_ref()).map(|d| d.head) else {
             return;
         };
         let types = self.likely_types(head, tail);
@@ -771,11 +702,7 @@ impl SpanlabApp {
             self.info("no relation type joins these two labels");
             return;
         }
-        let retarget = self
-            .open
-            .as_ref()
-            .and_then(|o| o.draft.as_ref())
-            .and_then(|d| d.retarget);
+        let retarget = self.open.as_ref().and_then(|o| o.draft.as_ref()).and_then(|d| d.retarget);
         if let Some(id) = retarget {
             // Re-targeting keeps the type when it is still allowed.
             let old = self.open.as_ref().and_then(|o| o.doc.relation(id)).cloned();
@@ -820,12 +747,7 @@ impl SpanlabApp {
         let Some(tail) = draft.tail else { return };
         let (mut head, mut tail) = (draft.head, tail);
         // A symmetric relation runs from the earlier mention to the later one.
-        if self
-            .project
-            .schema
-            .relation(label)
-            .is_some_and(|r| r.symmetric)
-        {
+        if self.project.schema.relation(label).is_some_and(|r| r.symmetric) {
             let pos = |id| open.doc.spans().get(id).map_or(0, |s| s.start.0);
             if pos(tail) < pos(head) {
                 std::mem::swap(&mut head, &mut tail);
@@ -837,22 +759,11 @@ impl SpanlabApp {
         };
         let id = relation.id;
         let labels = (
-            open.doc
-                .spans()
-                .get(head)
-                .map(|s| s.label.clone())
-                .unwrap_or_default(),
-            open.doc
-                .spans()
-                .get(tail)
-                .map(|s| s.label.clone())
-                .unwrap_or_default(),
+            open.doc.spans().get(head).map(|s| s.label.clone()).unwrap_or_default(),
+            open.doc.spans().get(tail).map(|s| s.label.clone()).unwrap_or_default(),
         );
         if self.edit(edit, &format!("new {label} relation")) {
-            *self
-                .relation_counts
-                .entry((labels.0, labels.1, label.to_owned()))
-                .or_default() += 1;
+            *self.relation_counts.entry((labels.0, labels.1, label.to_owned())).or_default() += 1;
             if let Some(open) = self.open.as_mut() {
                 open.draft = None;
                 open.selection = Selection::Relation(id);
@@ -874,21 +785,10 @@ impl SpanlabApp {
                     self.info(w);
                 }
                 self.remember_project();
-                if let Some(i) = self
-                    .next_unfinished(None)
-                    .or(if self.project.entries.is_empty() {
-                        None
-                    } else {
-                        Some(0)
-                    })
-                {
+                if let Some(i) = self.next_unfinished(None).or(if self.project.entries.is_empty() { None } else { Some(0) }) {
                     self.open_document(i);
                 }
-                self.info(format!(
-                    "opened {} ({} documents)",
-                    dir.display(),
-                    self.project.entries.len()
-                ));
+                self.info(format!("opened {} ({} documents)", dir.display(), self.project.entries.len()));
             }
             Err(e) => self.error(e.to_string()),
         }
@@ -901,27 +801,16 @@ impl SpanlabApp {
         if form.path.trim().is_empty() {
             return Err("choose where to write the file".into());
         }
-        let options = ExportOptions {
-            done_only: form.done_only,
-            include_suggestions: form.include_suggestions,
-        };
-        let (dataset, notes) = self
-            .project
-            .export(options, |_| {})
-            .map_err(|e| e.to_string())?;
-        write_atomic(&path, dataset.to_json().as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let options = ExportOptions { done_only: form.done_only, include_suggestions: form.include_suggestions };
+        let (dataset, notes) = self.project.export(options, |_| {}).map_err(|e| e.to_string())?;
+        write_atomic(&path, dataset.to_json().as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(format!(
             "exported {} documents, {} entities, {} relations to {}{}",
             notes.documents,
             notes.entities,
             notes.relations,
             path.display(),
-            if notes.orphans > 0 {
-                format!(" ({} spans awaiting review were left out)", notes.orphans)
-            } else {
-                String::new()
-            }
+            if notes.orphans > 0 { format!(" ({} spans awaiting review were left out)", notes.orphans) } else { String::new() }
         ))
     }
 
@@ -930,13 +819,9 @@ impl SpanlabApp {
         let file = PathBuf::from(form.file.trim());
         let into = PathBuf::from(form.into.trim());
         let dataset = crate::store::project::read_dataset(&file).map_err(|e| e.to_string())?;
-        let r = crate::store::project::import_dataset(&dataset, &file, &into)
-            .map_err(|e| e.to_string())?;
+        let r = crate::store::project::import_dataset(&dataset, &file, &into).map_err(|e| e.to_string())?;
         self.open_project(&into);
-        self.info(format!(
-            "imported {} documents ({} entities, {} relations)",
-            r.documents, r.entities, r.relations
-        ));
+        self.info(format!("imported {} documents ({} entities, {} relations)", r.documents, r.entities, r.relations));
         Ok(())
     }
 }
@@ -945,18 +830,11 @@ impl SpanlabApp {
 /// head come before spans before it, and anything in another paragraph
 /// comes after everything in the same one (relations join mentions of one
 /// paragraph).
-fn tail_distance(
-    text: &crate::model::Text,
-    head: &crate::model::Span,
-    tail: &crate::model::Span,
-) -> usize {
+fn tail_distance(text: &crate::model::Text, head: &crate::model::Span, tail: &crate::model::Span) -> usize {
     let (gap, between) = if tail.start >= head.end {
         (tail.start.0 - head.end.0, text.slice(head.end, tail.start))
     } else {
-        (
-            2 * (head.start.0.saturating_sub(tail.end.0)) + 1,
-            text.slice(tail.end, head.start),
-        )
+        (2 * (head.start.0.saturating_sub(tail.end.0)) + 1, text.slice(tail.end, head.start))
     };
     let other_paragraph = between.is_some_and(|b| b.contains('\n'));
     gap + if other_paragraph { 1_000_000 } else { 0 }

@@ -8,9 +8,10 @@
 pub mod commands;
 pub mod fonts;
 mod logic;
-mod panels;
+pub mod panels;
 pub mod screenshot;
 pub mod settings;
+pub mod suggester;
 mod ui;
 pub mod widgets;
 
@@ -68,6 +69,8 @@ pub struct OpenDoc {
     pub encoding: Option<String>,
     /// Ask the article view to bring this code point into view.
     pub scroll_to: Option<usize>,
+    /// Suggestions were requested and have not arrived yet.
+    pub suggesting: bool,
 }
 
 /// A message shown in the window.
@@ -94,6 +97,7 @@ pub enum Dialog {
         query: String,
         fresh: bool,
     },
+    Settings(panels::dialogs::SettingsForm),
 }
 
 /// Corpus list filter.
@@ -135,6 +139,7 @@ pub struct SpanlabApp {
     pub(crate) search_texts: std::collections::HashMap<usize, String>,
     /// How often each relation type joined each pair of entity labels (for "likely first").
     pub(crate) relation_counts: std::collections::HashMap<(String, String, String), usize>,
+    pub(crate) suggester: suggester::Suggester,
 }
 
 impl SpanlabApp {
@@ -148,9 +153,12 @@ impl SpanlabApp {
         if let Some(dark) = options.dark {
             settings.dark = dark;
         }
+        let engine = Arc::new(Engine::builtin());
+        let suggester = suggester::Suggester::new(engine.clone(), settings.external());
         let mut app = Self {
             project,
-            engine: Arc::new(Engine::builtin()),
+            engine,
+            suggester,
             open: None,
             settings,
             options,
@@ -177,37 +185,28 @@ impl SpanlabApp {
             .clone()
             .and_then(|id| app.project.position(&crate::model::DocId(id)))
             .or_else(|| app.next_unfinished(None))
-            .or(if app.project.entries.is_empty() {
-                None
-            } else {
-                Some(0)
-            });
+            .or(if app.project.entries.is_empty() { None } else { Some(0) });
         if let Some(i) = first {
             app.open_document(i);
         }
         app
     }
 
+    /// Whether suggestions are still being computed in the background.
+    pub fn is_suggesting(&self) -> bool {
+        self.suggester.busy()
+    }
+
     pub(crate) fn info(&mut self, text: impl Into<String>) {
-        self.messages.push(Message {
-            text: text.into(),
-            error: false,
-        });
+        self.messages.push(Message { text: text.into(), error: false });
     }
 
     pub(crate) fn error(&mut self, text: impl Into<String>) {
-        self.messages.push(Message {
-            text: text.into(),
-            error: true,
-        });
+        self.messages.push(Message { text: text.into(), error: true });
     }
 
     pub(crate) fn apply_theme(&self, ctx: &egui::Context) {
-        ctx.set_theme(if self.settings.dark {
-            egui::Theme::Dark
-        } else {
-            egui::Theme::Light
-        });
+        ctx.set_theme(if self.settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
     }
 
     fn remember_project(&mut self) {

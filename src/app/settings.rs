@@ -20,6 +20,12 @@ pub struct Settings {
     pub min_score: f32,
     pub show_relations: bool,
     pub font_size: f32,
+    /// Review the least certain suggestions first (j/k go by score, lowest first).
+    pub uncertain_first: bool,
+    /// An external recommender consulted with the built-in engine.
+    pub recommender: Option<crate::suggest::external::Endpoint>,
+    /// How long a recommender may take per document.
+    pub recommender_timeout_ms: u64,
 }
 
 impl Default for Settings {
@@ -31,6 +37,9 @@ impl Default for Settings {
             min_score: 0.3,
             show_relations: true,
             font_size: 17.0,
+            uncertain_first: false,
+            recommender: None,
+            recommender_timeout_ms: 10_000,
         }
     }
 }
@@ -52,10 +61,7 @@ impl Settings {
         match std::fs::read_to_string(path) {
             Ok(s) => match serde_json::from_str(&s) {
                 Ok(v) => (v, None),
-                Err(e) => (
-                    Self::default(),
-                    Some(format!("{}: {e}; using default settings", path.display())),
-                ),
+                Err(e) => (Self::default(), Some(format!("{}: {e}; using default settings", path.display()))),
             },
             Err(_) => (Self::default(), None),
         }
@@ -64,6 +70,11 @@ impl Settings {
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
         let json = serde_json::to_string_pretty(self).unwrap_or_default();
         write_atomic(path, json.as_bytes())
+    }
+
+    /// The external recommender with its timeout, if one is set.
+    pub fn external(&self) -> Option<(crate::suggest::external::Endpoint, std::time::Duration)> {
+        self.recommender.clone().map(|e| (e, std::time::Duration::from_millis(self.recommender_timeout_ms.max(100))))
     }
 
     /// Puts a project first in the recent list.

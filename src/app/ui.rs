@@ -11,18 +11,16 @@ impl SpanlabApp {
     /// Draws the whole window for one frame, queueing commands.
     pub(crate) fn frame_ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        self.receive_suggestions();
+        if self.is_suggesting() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
         self.handle_keys(&ctx);
         egui::Panel::top("menu").show(ui, |ui| top::menu_ui(self, ui));
         egui::Panel::top("palette").show(ui, |ui| top::palette_ui(self, ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        egui::Panel::left("corpus")
-            .default_size(250.0)
-            .min_size(160.0)
-            .show(ui, |ui| corpus::corpus_ui(self, ui));
-        egui::Panel::right("inspector")
-            .default_size(320.0)
-            .min_size(220.0)
-            .show(ui, |ui| inspector::inspector_ui(self, ui));
+        egui::Panel::left("corpus").default_size(250.0).min_size(160.0).show(ui, |ui| corpus::corpus_ui(self, ui));
+        egui::Panel::right("inspector").default_size(320.0).min_size(220.0).show(ui, |ui| inspector::inspector_ui(self, ui));
         egui::CentralPanel::default().show(ui, |ui| {
             top::header_ui(self, ui);
             ui.separator();
@@ -104,8 +102,7 @@ impl SpanlabApp {
             }
         }
         // More modifiers first: egui ignores extra Shift/Alt when matching.
-        let count =
-            |m: Modifiers| u8::from(m.alt) + u8::from(m.shift) + u8::from(m.command || m.ctrl);
+        let count = |m: Modifiers| u8::from(m.alt) + u8::from(m.shift) + u8::from(m.command || m.ctrl);
         shortcuts.sort_by_key(|(k, _)| std::cmp::Reverse(count(k.modifiers)));
         for (k, c) in shortcuts {
             if ctx.input_mut(|i| i.consume_shortcut(&k)) {
@@ -133,9 +130,7 @@ impl SpanlabApp {
                 let n = draft.candidates.len().max(1);
                 if pressed(Modifiers::SHIFT, Key::Tab) || pressed(Modifiers::NONE, Key::ArrowLeft) {
                     draft.index = (draft.index + n - 1) % n;
-                } else if pressed(Modifiers::NONE, Key::Tab)
-                    || pressed(Modifiers::NONE, Key::ArrowRight)
-                {
+                } else if pressed(Modifiers::NONE, Key::Tab) || pressed(Modifiers::NONE, Key::ArrowRight) {
                     draft.index = (draft.index + 1) % n;
                 } else if pressed(Modifiers::NONE, Key::Enter) {
                     if let Some(&t) = draft.candidates.get(draft.index) {
@@ -145,11 +140,7 @@ impl SpanlabApp {
                 } else {
                     return true;
                 }
-                let target = draft
-                    .candidates
-                    .get(draft.index)
-                    .and_then(|t| open.doc.spans().get(*t))
-                    .map(|s| s.start.0);
+                let target = draft.candidates.get(draft.index).and_then(|t| open.doc.spans().get(*t)).map(|s| s.start.0);
                 open.scroll_to = target;
             }
             Some(_) => {
@@ -159,17 +150,7 @@ impl SpanlabApp {
                     }
                     return true;
                 }
-                let digits = [
-                    Key::Num1,
-                    Key::Num2,
-                    Key::Num3,
-                    Key::Num4,
-                    Key::Num5,
-                    Key::Num6,
-                    Key::Num7,
-                    Key::Num8,
-                    Key::Num9,
-                ];
+                let digits = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
                 for (k, key) in digits.iter().enumerate() {
                     if pressed(Modifiers::NONE, *key)
                         && let Some(t) = draft.types.get(k)
@@ -179,10 +160,7 @@ impl SpanlabApp {
                     }
                 }
                 for t in draft.types.clone() {
-                    let key = schema
-                        .relation(&t)
-                        .and_then(|r| r.hotkey.clone())
-                        .and_then(|h| Key::from_name(&h.to_ascii_uppercase()));
+                    let key = schema.relation(&t).and_then(|r| r.hotkey.clone()).and_then(|h| Key::from_name(&h.to_ascii_uppercase()));
                     if let Some(key) = key
                         && pressed(Modifiers::NONE, key)
                     {

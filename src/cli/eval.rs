@@ -20,12 +20,7 @@ pub struct Args {
     #[arg(long, value_name = "GOLD.json")]
     gold: PathBuf,
     /// Predictions to score.
-    #[arg(
-        long,
-        value_name = "PRED.json",
-        conflicts_with = "suggest",
-        required_unless_present = "suggest"
-    )]
+    #[arg(long, value_name = "PRED.json", conflicts_with = "suggest", required_unless_present = "suggest")]
     pred: Option<PathBuf>,
     /// Score spanlab's own suggestions on the gold texts.
     #[arg(long)]
@@ -54,9 +49,7 @@ fn parse_map(values: &[String]) -> Result<BTreeMap<String, String>> {
     let mut map = BTreeMap::new();
     for v in values {
         for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let Some((a, b)) = item.split_once('=') else {
-                bail!("--map expects FROM=TO (e.g. --map GPE=LOC), got {item:?}")
-            };
+            let Some((a, b)) = item.split_once('=') else { bail!("--map expects FROM=TO (e.g. --map GPE=LOC), got {item:?}") };
             if a.trim().is_empty() || b.trim().is_empty() || b.contains('=') {
                 bail!("--map expects FROM=TO (e.g. --map GPE=LOC), got {item:?}");
             }
@@ -70,37 +63,20 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let gold = read_dataset(&a.gold)?;
     let problems = gold.validate(None);
     if let Some(p) = problems.first() {
-        bail!(
-            "{}: {} problem(s), first: {p}",
-            a.gold.display(),
-            problems.len()
-        );
+        bail!("{}: {} problem(s), first: {p}", a.gold.display(), problems.len());
     }
     let pred = match &a.pred {
         Some(p) => read_dataset(p)?,
         None => {
             let schema = Schema::news();
-            let docs = gold
-                .documents
-                .iter()
-                .map(|d| InputDoc {
-                    id: d.id.clone(),
-                    source: d.source.clone(),
-                    text: d.text.clone(),
-                })
-                .collect();
+            let docs =
+                gold.documents.iter().map(|d| InputDoc { id: d.id.clone(), source: d.source.clone(), text: d.text.clone() }).collect();
             let mut ds = crate::model::Dataset::empty(&schema);
-            ds.documents =
-                super::suggest::suggest_records(&Engine::builtin(), &schema, docs, 0.0, || {});
+            ds.documents = super::suggest::suggest_records(&Engine::builtin(), None, &schema, docs, 0.0, &mut Vec::new(), || {});
             ds
         }
     };
-    let labels = a.labels.as_ref().map(|l| {
-        l.split(',')
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-    });
+    let labels = a.labels.as_ref().map(|l| l.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect::<Vec<_>>());
     if labels.as_ref().is_some_and(Vec::is_empty) {
         bail!("--labels is empty");
     }
@@ -120,10 +96,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
 }
 
 fn print_report(r: &Report, a: &Args, opts: &ScoreOptions) {
-    let pred = a.pred.as_ref().map_or_else(
-        || "spanlab suggest (built-in engine)".to_owned(),
-        |p| p.display().to_string(),
-    );
+    let pred = a.pred.as_ref().map_or_else(|| "spanlab suggest (built-in engine)".to_owned(), |p| p.display().to_string());
     println!("gold: {}   pred: {pred}", a.gold.display());
     println!(
         "documents: {} scored ({} matched by id, {} by sha256, {} unmatched gold), {} unmatched pred, {} skipped gold left out",
@@ -134,20 +107,8 @@ fn print_report(r: &Report, a: &Args, opts: &ScoreOptions) {
         r.unmatched_pred,
         r.skipped_gold
     );
-    let map: Vec<String> = opts
-        .label_map
-        .iter()
-        .map(|(k, v)| format!("{k}->{v}"))
-        .collect();
-    println!(
-        "label map: {}   labels: {}",
-        if map.is_empty() {
-            "(none)".into()
-        } else {
-            map.join(", ")
-        },
-        r.labels.join(", ")
-    );
+    let map: Vec<String> = opts.label_map.iter().map(|(k, v)| format!("{k}->{v}")).collect();
+    println!("label map: {}   labels: {}", if map.is_empty() { "(none)".into() } else { map.join(", ") }, r.labels.join(", "));
     println!();
     println!("ENTITIES (exact span + label; last column: boundary-lenient f1)");
     let w = r.labels.iter().map(String::len).max().unwrap_or(5).max(5);
@@ -159,10 +120,7 @@ fn print_report(r: &Report, a: &Args, opts: &ScoreOptions) {
     println!("{}", "-".repeat(head.len()));
     let row = |name: &str, c: &Counts, extra: f64| {
         if c.empty {
-            println!(
-                "{name:<w$} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7}  -",
-                0, 0, 0, 0, 0, "-", "-", "-"
-            );
+            println!("{name:<w$} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7}  -", 0, 0, 0, 0, 0, "-", "-", "-");
         } else {
             println!(
                 "{name:<w$} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7.3} {:>7.3} {:>7.3}  {extra:.3}",
@@ -177,10 +135,7 @@ fn print_report(r: &Report, a: &Args, opts: &ScoreOptions) {
     }
     println!("{}", "-".repeat(head.len()));
     row("micro", &r.micro, r.lenient_micro.f1);
-    println!(
-        "{:<w$} {:>34} {:>7.3} {:>7.3} {:>7.3}",
-        "macro", "", r.macro_precision, r.macro_recall, r.macro_f1
-    );
+    println!("{:<w$} {:>34} {:>7.3} {:>7.3} {:>7.3}", "macro", "", r.macro_precision, r.macro_recall, r.macro_f1);
     let e = &r.effort;
     let k = |n: &str| e.by_kind.get(n).copied().unwrap_or(0);
     println!(
@@ -196,11 +151,7 @@ fn print_report(r: &Report, a: &Args, opts: &ScoreOptions) {
         k("reject")
     );
     if !r.ignored_pred_labels.is_empty() {
-        let v: Vec<String> = r
-            .ignored_pred_labels
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect();
+        let v: Vec<String> = r.ignored_pred_labels.iter().map(|(k, v)| format!("{k} {v}")).collect();
         println!("ignored pred entities (label not scored): {}", v.join(", "));
     }
     if let Some(rel) = &r.relations {
@@ -211,10 +162,7 @@ fn print_report(r: &Report, a: &Args, opts: &ScoreOptions) {
         );
         for (l, c) in &rel.per_label {
             if !c.empty {
-                println!(
-                    "  {l:<16} gold {:>4} pred {:>4} f1 {:.3}",
-                    c.gold, c.pred, c.f1
-                );
+                println!("  {l:<16} gold {:>4} pred {:>4} f1 {:.3}", c.gold, c.pred, c.f1);
             }
         }
     }

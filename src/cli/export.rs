@@ -30,14 +30,10 @@ pub struct Args {
 pub fn run(a: Args) -> Result<ExitCode> {
     let project = Project::open(&a.dir, a.annotations.as_deref())?;
     let bar = super::progress::documents(project.entries.len(), "export");
-    let options = ExportOptions {
-        done_only: a.done_only,
-        include_suggestions: a.include_suggestions,
-    };
+    let options = ExportOptions { done_only: a.done_only, include_suggestions: a.include_suggestions };
     let (dataset, notes) = project.export(options, |n| bar.set_position(n as u64))?;
     bar.finish_and_clear();
-    write_atomic(&a.out, dataset.to_json().as_bytes())
-        .with_context(|| format!("writing {}", a.out.display()))?;
+    write_atomic(&a.out, dataset.to_json().as_bytes()).with_context(|| format!("writing {}", a.out.display()))?;
     println!(
         "wrote {}: {} documents, {} entities, {} relations ({} documents left out{})",
         a.out.display(),
@@ -48,16 +44,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
         if a.done_only { ": not done" } else { "" }
     );
     if notes.suggestions_clashing > 0 {
-        println!(
-            "{} pending suggestions overlap a gold span or a better suggestion and were not written",
-            notes.suggestions_clashing
-        );
+        println!("{} pending suggestions overlap a gold span or a better suggestion and were not written", notes.suggestions_clashing);
     }
     if notes.orphans > 0 {
-        println!(
-            "warning: {} spans wait for review after their article changed; they are not in the export",
-            notes.orphans
-        );
+        println!("warning: {} spans wait for review after their article changed; they are not in the export", notes.orphans);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,10 +5,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// A bar counting documents.
 pub fn documents(len: usize, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(len as u64);
-    let style =
-        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} documents ({per_sec}, {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
+    let style = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} documents ({per_sec}, {eta})")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
     bar.set_style(style);
     bar.set_message(what.to_owned());
     bar

@@ -38,10 +38,7 @@ struct Stats {
 
 pub fn run(a: Args) -> Result<ExitCode> {
     let project = Project::open(&a.dir, a.annotations.as_deref())?;
-    let mut s = Stats {
-        documents: project.entries.len(),
-        ..Default::default()
-    };
+    let mut s = Stats { documents: project.entries.len(), ..Default::default() };
     let bar = super::progress::documents(project.entries.len(), "stats");
     for i in 0..project.entries.len() {
         bar.inc(1);
@@ -62,71 +59,41 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
         s.suggestions += doc.suggestion_outcomes();
         for sug in doc.suggestions() {
-            let o = s
-                .suggestions_by_recognizer
-                .entry(sug.recognizer.clone())
-                .or_default();
+            let o = s.suggestions_by_recognizer.entry(sug.recognizer.clone()).or_default();
             match sug.state {
                 crate::model::SuggestionState::Pending => o.pending += 1,
                 crate::model::SuggestionState::Rejected => o.rejected += 1,
-                crate::model::SuggestionState::Accepted { span } => {
-                    match doc.spans().get(span).map(|x| &x.origin) {
-                        Some(crate::model::Origin::Suggested { edited: true, .. }) => o.edited += 1,
-                        Some(_) => o.accepted += 1,
-                        None => o.deleted_after_accept += 1,
-                    }
-                }
+                crate::model::SuggestionState::Accepted { span } => match doc.spans().get(span).map(|x| &x.origin) {
+                    Some(crate::model::Origin::Suggested { edited: true, .. }) => o.edited += 1,
+                    Some(_) => o.accepted += 1,
+                    None => o.deleted_after_accept += 1,
+                },
             }
         }
         s.orphans += doc.orphans.len();
-        *s.encodings
-            .entry(loaded.encoding.unwrap_or_else(|| "JSON (UTF-8)".into()))
-            .or_default() += 1;
+        *s.encodings.entry(loaded.encoding.unwrap_or_else(|| "JSON (UTF-8)".into())).or_default() += 1;
     }
     bar.finish_and_clear();
     if a.json {
         println!("{}", serde_json::to_string_pretty(&s)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
-        "project {} ({} documents; annotations in {})",
-        project.root.display(),
-        s.documents,
-        project.annotations.display()
-    );
-    let status: Vec<String> = s
-        .by_status
-        .iter()
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect();
+    println!("project {} ({} documents; annotations in {})", project.root.display(), s.documents, project.annotations.display());
+    let status: Vec<String> = s.by_status.iter().map(|(k, v)| format!("{k} {v}")).collect();
     println!("status: {}", status.join(", "));
-    println!(
-        "spans: {} ({})",
-        s.spans_by_label.values().sum::<usize>(),
-        join(&s.spans_by_label)
-    );
-    println!(
-        "relations: {} ({})",
-        s.relations_by_label.values().sum::<usize>(),
-        join(&s.relations_by_label)
-    );
+    println!("spans: {} ({})", s.spans_by_label.values().sum::<usize>(), join(&s.spans_by_label));
+    println!("relations: {} ({})", s.relations_by_label.values().sum::<usize>(), join(&s.relations_by_label));
     let o = s.suggestions;
     println!(
         "suggestions: {} pending, {} accepted unchanged, {} accepted then edited, {} rejected, {} accepted then deleted",
         o.pending, o.accepted, o.edited, o.rejected, o.deleted_after_accept
     );
     for (name, o) in &s.suggestions_by_recognizer {
-        println!(
-            "  {name}: {} pending, {} accepted, {} edited, {} rejected",
-            o.pending, o.accepted, o.edited, o.rejected
-        );
+        println!("  {name}: {} pending, {} accepted, {} edited, {} rejected", o.pending, o.accepted, o.edited, o.rejected);
     }
     println!("encodings: {}", join(&s.encodings));
     if s.orphans > 0 {
-        println!(
-            "spans waiting for review after their article changed: {}",
-            s.orphans
-        );
+        println!("spans waiting for review after their article changed: {}", s.orphans);
     }
     for w in project.warnings.iter().chain(&s.unreadable) {
         println!("warning: {w}");
@@ -135,8 +102,5 @@ pub fn run(a: Args) -> Result<ExitCode> {
 }
 
 fn join(m: &BTreeMap<String, usize>) -> String {
-    m.iter()
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
 }

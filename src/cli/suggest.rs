@@ -11,7 +11,10 @@ use crate::model::document::sha256_hex;
 use crate::model::{Schema, Text};
 use crate::store::atomic::write_atomic;
 use crate::store::inputs::{InputDoc, read_inputs};
-use crate::suggest::Engine;
+use std::time::Duration;
+
+use crate::suggest::external::{Endpoint, External, split_command};
+use crate::suggest::{Engine, resolve_overlaps};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -24,21 +27,41 @@ pub struct Args {
     /// Leave out suggestions scored below this (0 to 1).
     #[arg(long, default_value_t = 0.0)]
     min_score: f32,
+    /// Also ask an external recommender: a command line, or http://127.0.0.1:PORT
+    /// (protocol in the README).
+    #[arg(long, value_name = "CMD_OR_URL")]
+    recommender: Option<String>,
+    /// How long the recommender may take per document.
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    recommender_timeout_ms: u64,
 }
 
-/// Suggests entities for each input document, as dataset records.
+/// Suggests entities for each input document, as dataset records. An
+/// external recommender's failures are pushed to `errors` (naming the
+/// document) and that document keeps the built-in suggestions.
 pub fn suggest_records(
     engine: &Engine,
+    external: Option<&External>,
     schema: &Schema,
     docs: Vec<InputDoc>,
     min_score: f32,
+    errors: &mut Vec<String>,
     mut tick: impl FnMut(),
 ) -> Vec<DocRecord> {
     docs.into_iter()
         .map(|d| {
             let text = Text::new(d.text);
-            let mut entities: Vec<EntityRecord> = engine
-                .suggest(&text, schema, min_score)
+            let mut candidates = engine.suggest(&text, schema, min_score);
+            if let Some(ext) = external {
+                match ext.request(&d.id, &text, &schema.entity_names()) {
+                    Ok(more) => {
+                        candidates.extend(more.into_iter().filter(|c| c.score >= min_score));
+                        candidates = resolve_overlaps(candidates);
+                    }
+                    Err(e) => errors.push(format!("document {}: {e}", d.id)),
+                }
+            }
+            let mut entities: Vec<EntityRecord> = candidates
                 .into_iter()
                 .map(|c| {
                     let mut extra = crate::model::span::Extra::new();
@@ -79,25 +102,26 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let docs = read_inputs(&a.inputs)?;
     let schema = Schema::news();
     let engine = Engine::builtin();
+    let external = a.recommender.as_deref().map(|r| {
+        let endpoint =
+            if r.starts_with("http://") { Endpoint::Http { url: r.to_owned() } } else { Endpoint::Command { argv: split_command(r) } };
+        External::new(endpoint, Duration::from_millis(a.recommender_timeout_ms))
+    });
     let bar = super::progress::documents(docs.len(), "suggest");
     let mut dataset = Dataset::empty(&schema);
-    dataset.documents = suggest_records(&engine, &schema, docs, a.min_score, || bar.inc(1));
+    let mut errors = Vec::new();
+    dataset.documents = suggest_records(&engine, external.as_ref(), &schema, docs, a.min_score, &mut errors, || bar.inc(1));
     bar.finish_and_clear();
+    for e in &errors {
+        eprintln!("warning: {e}");
+    }
     dataset.documents.sort_by(|a, b| a.id.cmp(&b.id));
     let problems = dataset.validate(Some(&schema));
     if let Some(p) = problems.first() {
-        anyhow::bail!(
-            "the suggestions do not form a valid dataset ({} problems), first: {p}",
-            problems.len()
-        );
+        anyhow::bail!("the suggestions do not form a valid dataset ({} problems), first: {p}", problems.len());
     }
-    write_atomic(&a.out, dataset.to_json().as_bytes())
-        .with_context(|| format!("writing {}", a.out.display()))?;
+    write_atomic(&a.out, dataset.to_json().as_bytes()).with_context(|| format!("writing {}", a.out.display()))?;
     let n: usize = dataset.documents.iter().map(|d| d.entities.len()).sum();
-    println!(
-        "wrote {}: {} documents, {n} suggested entities",
-        a.out.display(),
-        dataset.documents.len()
-    );
+    println!("wrote {}: {} documents, {n} suggested entities", a.out.display(), dataset.documents.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -38,13 +38,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
                         problems.push(format!("{}: {p}", file.display()));
                     }
                     for o in &loaded.doc.orphans {
-                        eprintln!(
-                            "warning: {}: document {}: span {:?} waits for review ({})",
-                            file.display(),
-                            entry.id,
-                            o.text,
-                            o.reason
-                        );
+                        eprintln!("warning: {}: document {}: span {:?} waits for review ({})", file.display(), entry.id, o.text, o.reason);
                     }
                 }
                 Err(e) => problems.push(e.to_string()),
@@ -53,11 +47,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     } else {
         let dataset = match read_dataset(&a.path) {
             Ok(d) => d,
-            Err(
-                e @ (StoreError::Json { .. }
-                | StoreError::NotADataset(_)
-                | StoreError::Decode { .. }),
-            ) => {
+            Err(e @ (StoreError::Json { .. } | StoreError::NotADataset(_) | StoreError::Decode { .. })) => {
                 println!("{e}");
                 println!("invalid: 1 problem");
                 return Ok(ExitCode::from(1));
@@ -76,10 +66,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         println!("valid: {checked} documents");
         Ok(ExitCode::SUCCESS)
     } else {
-        println!(
-            "invalid: {} problem(s) in {checked} documents",
-            problems.len()
-        );
+        println!("invalid: {} problem(s) in {checked} documents", problems.len());
         Ok(ExitCode::from(1))
     }
 }

@@ -107,11 +107,7 @@ pub struct Problem {
 
 impl Problem {
     fn new(document: Option<&str>, item: Option<String>, message: impl Into<String>) -> Self {
-        Self {
-            document: document.map(str::to_owned),
-            item,
-            message: message.into(),
-        }
+        Self { document: document.map(str::to_owned), item, message: message.into() }
     }
 }
 
@@ -147,23 +143,10 @@ impl Dataset {
     /// The schema a dataset implies: the news schema's colours and
     /// constraints for the labels it knows.
     pub fn implied_schema(&self) -> Schema {
-        let ents: Vec<&str> = self
-            .schema
-            .entity_labels
-            .iter()
-            .map(String::as_str)
-            .collect();
-        let rels: Vec<&str> = self
-            .schema
-            .relation_labels
-            .iter()
-            .map(String::as_str)
-            .collect();
+        let ents: Vec<&str> = self.schema.entity_labels.iter().map(String::as_str).collect();
+        let rels: Vec<&str> = self.schema.relation_labels.iter().map(String::as_str).collect();
         let news = Schema::news();
-        if self.schema.name == news.name
-            && ents == news.entity_names()
-            && rels == news.relation_names()
-        {
+        if self.schema.name == news.name && ents == news.entity_names() && rels == news.relation_names() {
             return news;
         }
         Schema::from_label_names(&self.schema.name, &ents, &rels)
@@ -201,37 +184,18 @@ impl Dataset {
         };
         let mut problems = Vec::new();
         if self.format != FORMAT {
-            problems.push(Problem::new(
-                None,
-                None,
-                format!("format is {:?}, expected {FORMAT:?}", self.format),
-            ));
+            problems.push(Problem::new(None, None, format!("format is {:?}, expected {FORMAT:?}", self.format)));
         }
         if self.version != VERSION {
-            problems.push(Problem::new(
-                None,
-                None,
-                format!(
-                    "version {} is not supported (this reads version {VERSION})",
-                    self.version
-                ),
-            ));
+            problems.push(Problem::new(None, None, format!("version {} is not supported (this reads version {VERSION})", self.version)));
         }
         let mut seen = BTreeMap::new();
         for (i, d) in self.documents.iter().enumerate() {
-            let name = if d.id.is_empty() {
-                format!("documents[{i}]")
-            } else {
-                d.id.clone()
-            };
+            let name = if d.id.is_empty() { format!("documents[{i}]") } else { d.id.clone() };
             if d.id.is_empty() {
                 problems.push(Problem::new(Some(&name), None, "id is empty"));
             } else if let Some(first) = seen.insert(d.id.clone(), i) {
-                problems.push(Problem::new(
-                    Some(&name),
-                    None,
-                    format!("duplicate document id (also documents[{first}])"),
-                ));
+                problems.push(Problem::new(Some(&name), None, format!("duplicate document id (also documents[{first}])")));
             }
             problems.extend(validate_record(d, &name, schema));
         }
@@ -246,38 +210,19 @@ pub fn validate_record(d: &DocRecord, name: &str, schema: &Schema) -> Vec<Proble
     let text = Text::new(d.text.clone());
     let len = text.len_chars();
     if !d.sha256.is_empty() && !d.sha256.eq_ignore_ascii_case(&sha256_hex(&d.text)) {
-        out.push(Problem::new(
-            doc,
-            None,
-            "sha256 does not match the SHA-256 of the text",
-        ));
+        out.push(Problem::new(doc, None, "sha256 does not match the SHA-256 of the text"));
     }
     if Status::parse(&d.status).is_none() {
-        out.push(Problem::new(
-            doc,
-            None,
-            format!(
-                "status {:?} is not one of new, in_progress, done, skipped",
-                d.status
-            ),
-        ));
+        out.push(Problem::new(doc, None, format!("status {:?} is not one of new, in_progress, done, skipped", d.status)));
     }
     let mut ids = BTreeMap::new();
     let mut placed: Vec<(i64, i64, &str, &str)> = Vec::new();
     for (i, e) in d.entities.iter().enumerate() {
-        let item = Some(if e.id.is_empty() {
-            format!("entities[{i}]")
-        } else {
-            format!("entity {}", e.id)
-        });
+        let item = Some(if e.id.is_empty() { format!("entities[{i}]") } else { format!("entity {}", e.id) });
         if e.id.is_empty() {
             out.push(Problem::new(doc, item.clone(), "id is empty"));
         } else if ids.insert(e.id.as_str(), (e.label.as_str(), i)).is_some() {
-            out.push(Problem::new(
-                doc,
-                item.clone(),
-                "duplicate entity id in this document",
-            ));
+            out.push(Problem::new(doc, item.clone(), "duplicate entity id in this document"));
         }
         if !(0 <= e.start && e.start < e.end && e.end as u64 <= len as u64) {
             out.push(Problem::new(
@@ -286,9 +231,7 @@ pub fn validate_record(d: &DocRecord, name: &str, schema: &Schema) -> Vec<Proble
                 format!("offsets [{}, {}) out of range for a text of {len} code points (need 0 <= start < end <= length)", e.start, e.end),
             ));
         } else {
-            let actual = text
-                .slice(CharIdx(e.start as usize), CharIdx(e.end as usize))
-                .unwrap_or("");
+            let actual = text.slice(CharIdx(e.start as usize), CharIdx(e.end as usize)).unwrap_or("");
             if actual != e.text {
                 out.push(Problem::new(
                     doc,
@@ -302,12 +245,7 @@ pub fn validate_record(d: &DocRecord, name: &str, schema: &Schema) -> Vec<Proble
             out.push(Problem::new(
                 doc,
                 item,
-                format!(
-                    "unknown label {:?} (schema {} has {})",
-                    e.label,
-                    schema.name,
-                    schema.entity_names().join(", ")
-                ),
+                format!("unknown label {:?} (schema {} has {})", e.label, schema.name, schema.entity_names().join(", ")),
             ));
         }
     }
@@ -331,37 +269,21 @@ pub fn validate_record(d: &DocRecord, name: &str, schema: &Schema) -> Vec<Proble
     }
     let mut rel_ids = BTreeSet::new();
     for (i, r) in d.relations.iter().enumerate() {
-        let item = Some(if r.id.is_empty() {
-            format!("relations[{i}]")
-        } else {
-            format!("relation {}", r.id)
-        });
+        let item = Some(if r.id.is_empty() { format!("relations[{i}]") } else { format!("relation {}", r.id) });
         if r.id.is_empty() {
             out.push(Problem::new(doc, item.clone(), "id is empty"));
         } else if !rel_ids.insert(r.id.as_str()) {
-            out.push(Problem::new(
-                doc,
-                item.clone(),
-                "duplicate relation id in this document",
-            ));
+            out.push(Problem::new(doc, item.clone(), "duplicate relation id in this document"));
         }
         let head = ids.get(r.head.as_str());
         let tail = ids.get(r.tail.as_str());
         for (end, name, found) in [("head", &r.head, head), ("tail", &r.tail, tail)] {
             if found.is_none() {
-                out.push(Problem::new(
-                    doc,
-                    item.clone(),
-                    format!("{end} {name:?} names no entity of this document (dangling relation)"),
-                ));
+                out.push(Problem::new(doc, item.clone(), format!("{end} {name:?} names no entity of this document (dangling relation)")));
             }
         }
         match schema.relation(&r.label) {
-            None => out.push(Problem::new(
-                doc,
-                item,
-                format!("unknown relation label {:?}", r.label),
-            )),
+            None => out.push(Problem::new(doc, item, format!("unknown relation label {:?}", r.label))),
             Some(rl) => {
                 if let (Some((h, _)), Some((t, _))) = (head, tail)
                     && !rl.allows(h, t)
@@ -369,12 +291,7 @@ pub fn validate_record(d: &DocRecord, name: &str, schema: &Schema) -> Vec<Proble
                     out.push(Problem::new(
                         doc,
                         item,
-                        format!(
-                            "{} is not allowed from {h} to {t} (allowed: {} → {})",
-                            r.label,
-                            or_any(&rl.head),
-                            or_any(&rl.tail)
-                        ),
+                        format!("{} is not allowed from {h} to {t} (allowed: {} → {})", r.label, or_any(&rl.head), or_any(&rl.tail)),
                     ));
                 }
             }
@@ -384,11 +301,7 @@ pub fn validate_record(d: &DocRecord, name: &str, schema: &Schema) -> Vec<Proble
 }
 
 fn or_any(labels: &[String]) -> String {
-    if labels.is_empty() {
-        "any".to_owned()
-    } else {
-        labels.join("|")
-    }
+    if labels.is_empty() { "any".to_owned() } else { labels.join("|") }
 }
 
 /// Options of an export.
@@ -415,11 +328,7 @@ pub struct ExportNotes {
 }
 
 /// The record of one document, renumbered as the contract says.
-pub fn document_record(
-    doc: &Document,
-    include_suggestions: bool,
-    notes: &mut ExportNotes,
-) -> DocRecord {
+pub fn document_record(doc: &Document, include_suggestions: bool, notes: &mut ExportNotes) -> DocRecord {
     struct Item<'a> {
         start: CharIdx,
         end: CharIdx,
@@ -446,8 +355,7 @@ pub fn document_record(
         pending.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
         let mut taken: Vec<(CharIdx, CharIdx)> = Vec::new();
         for s in pending {
-            let clash = doc.spans().overlapping(s.start, s.end).next().is_some()
-                || taken.iter().any(|&(a, b)| a < s.end && s.start < b);
+            let clash = doc.spans().overlapping(s.start, s.end).next().is_some() || taken.iter().any(|&(a, b)| a < s.end && s.start < b);
             if clash {
                 notes.suggestions_clashing += 1;
                 continue;
@@ -458,13 +366,7 @@ pub fn document_record(
                 SUGGESTION_FIELD.to_owned(),
                 serde_json::json!({"recognizer": s.recognizer, "score": round4(s.score), "state": "pending"}),
             );
-            items.push(Item {
-                start: s.start,
-                end: s.end,
-                label: &s.label,
-                span: None,
-                extra,
-            });
+            items.push(Item { start: s.start, end: s.end, label: &s.label, span: None, extra });
         }
     }
     items.sort_by(|a, b| (a.start, a.end, a.label).cmp(&(b.start, b.end, b.label)));
@@ -486,10 +388,8 @@ pub fn document_record(
             }
         })
         .collect();
-    let mut rels: Vec<(usize, usize, &Relation)> = doc
-        .relations()
-        .filter_map(|r| Some((*number.get(&r.head)?, *number.get(&r.tail)?, r)))
-        .collect();
+    let mut rels: Vec<(usize, usize, &Relation)> =
+        doc.relations().filter_map(|r| Some((*number.get(&r.head)?, *number.get(&r.tail)?, r))).collect();
     rels.sort_by(|a, b| (a.0, a.1, &a.2.label).cmp(&(b.0, b.1, &b.2.label)));
     let relations = rels
         .into_iter()
@@ -504,10 +404,7 @@ pub fn document_record(
         .collect::<Vec<_>>();
     let mut extra = doc.extra.clone();
     if !doc.comment().is_empty() {
-        extra.insert(
-            COMMENT_FIELD.to_owned(),
-            serde_json::Value::String(doc.comment().to_owned()),
-        );
+        extra.insert(COMMENT_FIELD.to_owned(), serde_json::Value::String(doc.comment().to_owned()));
     }
     notes.entities += entities.len();
     notes.relations += relations.len();
@@ -545,20 +442,12 @@ pub fn export<'a>(
             notes.documents_left_out += 1;
             continue;
         }
-        dataset.documents.push(document_record(
-            doc,
-            options.include_suggestions,
-            &mut notes,
-        ));
+        dataset.documents.push(document_record(doc, options.include_suggestions, &mut notes));
     }
     dataset.documents.sort_by(|a, b| a.id.cmp(&b.id));
     notes.documents = dataset.documents.len();
     let problems = dataset.validate(Some(schema));
-    if problems.is_empty() {
-        Ok((dataset, notes))
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok((dataset, notes)) } else { Err(problems) }
 }
 
 /// Turns a valid record into a document. Entities marked as pending
@@ -566,8 +455,7 @@ pub fn export<'a>(
 pub fn record_to_document(d: &DocRecord) -> Result<Document, Problem> {
     let doc_name = Some(d.id.as_str());
     let mut doc = Document::new(DocId(d.id.clone()), d.source.clone(), d.text.clone());
-    let status = Status::parse(&d.status)
-        .ok_or_else(|| Problem::new(doc_name, None, format!("status {:?} is unknown", d.status)))?;
+    let status = Status::parse(&d.status).ok_or_else(|| Problem::new(doc_name, None, format!("status {:?} is unknown", d.status)))?;
     doc.set_status_unrecorded(status);
     let mut extra = d.extra.clone();
     if let Some(serde_json::Value::String(c)) = extra.remove(COMMENT_FIELD) {
@@ -578,85 +466,40 @@ pub fn record_to_document(d: &DocRecord) -> Result<Document, Problem> {
     let mut spans = Vec::new();
     let mut suggestions = Vec::new();
     for e in &d.entities {
-        let (start, end) = (
-            CharIdx(e.start.max(0) as usize),
-            CharIdx(e.end.max(0) as usize),
-        );
+        let (start, end) = (CharIdx(e.start.max(0) as usize), CharIdx(e.end.max(0) as usize));
         let mut extra = e.extra.clone();
         let suggestion = extra.remove(SUGGESTION_FIELD);
         let provenance = suggestion.as_ref().map(|v| {
-            let recognizer = v
-                .get("recognizer")
-                .and_then(|r| r.as_str())
-                .unwrap_or("unknown")
-                .to_owned();
-            let score = v
-                .get("score")
-                .and_then(serde_json::Value::as_f64)
-                .unwrap_or(0.0) as f32;
-            let state = v
-                .get("state")
-                .and_then(|s| s.as_str())
-                .unwrap_or("pending")
-                .to_owned();
+            let recognizer = v.get("recognizer").and_then(|r| r.as_str()).unwrap_or("unknown").to_owned();
+            let score = v.get("score").and_then(serde_json::Value::as_f64).unwrap_or(0.0) as f32;
+            let state = v.get("state").and_then(|s| s.as_str()).unwrap_or("pending").to_owned();
             (recognizer, score, state)
         });
         match provenance {
             Some((recognizer, score, state)) if state == "pending" => {
                 let id = doc.fresh_suggestion_id();
-                suggestions.push(Suggestion {
-                    id,
-                    start,
-                    end,
-                    label: e.label.clone(),
-                    recognizer,
-                    score,
-                    state: SuggestionState::Pending,
-                });
+                suggestions.push(Suggestion { id, start, end, label: e.label.clone(), recognizer, score, state: SuggestionState::Pending });
             }
             other => {
                 let id = doc.fresh_span_id();
                 ids.insert(e.id.as_str(), id);
                 let origin = match other {
-                    Some((recognizer, score, state)) => Origin::Suggested {
-                        recognizer,
-                        score,
-                        edited: state == "edited",
-                    },
+                    Some((recognizer, score, state)) => Origin::Suggested { recognizer, score, edited: state == "edited" },
                     None => Origin::Imported,
                 };
-                spans.push(Span {
-                    id,
-                    start,
-                    end,
-                    label: e.label.clone(),
-                    origin,
-                    extra,
-                });
+                spans.push(Span { id, start, end, label: e.label.clone(), origin, extra });
             }
         }
     }
     let mut relations = Vec::new();
     for r in &d.relations {
-        let (Some(&head), Some(&tail)) = (ids.get(r.head.as_str()), ids.get(r.tail.as_str()))
-        else {
-            return Err(Problem::new(
-                doc_name,
-                Some(format!("relation {}", r.id)),
-                "names an entity that is not a gold span",
-            ));
+        let (Some(&head), Some(&tail)) = (ids.get(r.head.as_str()), ids.get(r.tail.as_str())) else {
+            return Err(Problem::new(doc_name, Some(format!("relation {}", r.id)), "names an entity that is not a gold span"));
         };
         let id = RelationId(doc.fresh_relation_id().0);
-        relations.push(Relation {
-            id,
-            head,
-            tail,
-            label: r.label.clone(),
-            extra: r.extra.clone(),
-        });
+        relations.push(Relation { id, head, tail, label: r.label.clone(), extra: r.extra.clone() });
     }
-    Document::from_parts(doc, spans, relations, suggestions)
-        .map_err(|e| Problem::new(doc_name, None, e.to_string()))
+    Document::from_parts(doc, spans, relations, suggestions).map_err(|e| Problem::new(doc_name, None, e.to_string()))
 }
 
 #[cfg(test)]
@@ -678,90 +521,38 @@ mod tests {
     #[test]
     fn export_sorts_and_renumbers() {
         let schema = Schema::news();
-        let mut doc = doc_from_markup(
-            "b",
-            "[Wang Yi]{PER} a vu [Lavrov]{PER} à [Pékin]{GPE} 😀 [Pékin]{GPE}",
-        );
+        let mut doc = doc_from_markup("b", "[Wang Yi]{PER} a vu [Lavrov]{PER} à [Pékin]{GPE} 😀 [Pékin]{GPE}");
         let ids: Vec<SpanId> = doc.spans().iter().map(|s| s.id).collect();
         let edit = doc.add_relation_edit(ids[1], ids[2], "VISITS");
         doc.apply(edit, &schema).expect("allowed");
         let edit = doc.add_relation_edit(ids[0], ids[1], "MEETS");
         doc.apply(edit, &schema).expect("allowed");
         let other = doc_from_markup("a", "[ONU]{ORG}");
-        let (ds, notes) = export(
-            [&doc, &other],
-            &schema,
-            &Extra::new(),
-            ExportOptions::default(),
-        )
-        .expect("valid");
+        let (ds, notes) = export([&doc, &other], &schema, &Extra::new(), ExportOptions::default()).expect("valid");
         assert_eq!(ds.documents[0].id, "a");
         let b = &ds.documents[1];
-        let got: Vec<_> = b
-            .entities
-            .iter()
-            .map(|e| (e.id.as_str(), e.start, e.text.as_str()))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("T1", 0, "Wang Yi"),
-                ("T2", 13, "Lavrov"),
-                ("T3", 22, "Pékin"),
-                ("T4", 30, "Pékin")
-            ]
-        );
-        let rels: Vec<_> = b
-            .relations
-            .iter()
-            .map(|r| {
-                (
-                    r.id.as_str(),
-                    r.head.as_str(),
-                    r.tail.as_str(),
-                    r.label.as_str(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            rels,
-            [("R1", "T1", "T2", "MEETS"), ("R2", "T2", "T3", "VISITS")]
-        );
+        let got: Vec<_> = b.entities.iter().map(|e| (e.id.as_str(), e.start, e.text.as_str())).collect();
+        assert_eq!(got, [("T1", 0, "Wang Yi"), ("T2", 13, "Lavrov"), ("T3", 22, "Pékin"), ("T4", 30, "Pékin")]);
+        let rels: Vec<_> = b.relations.iter().map(|r| (r.id.as_str(), r.head.as_str(), r.tail.as_str(), r.label.as_str())).collect();
+        assert_eq!(rels, [("R1", "T1", "T2", "MEETS"), ("R2", "T2", "T3", "VISITS")]);
         assert_eq!(notes.entities, 5);
         let json = ds.to_json();
-        let again = export(
-            [&other, &doc],
-            &schema,
-            &Extra::new(),
-            ExportOptions::default(),
-        )
-        .expect("valid")
-        .0
-        .to_json();
+        let again = export([&other, &doc], &schema, &Extra::new(), ExportOptions::default()).expect("valid").0.to_json();
         assert_eq!(json, again, "byte-identical whatever the input order");
     }
 
     #[test]
     fn round_trip_through_records_is_lossless() {
         let schema = Schema::news();
-        let mut doc = doc_from_markup(
-            "d",
-            "[Kim Jong Un]{PER} reçoit [Choigu]{PER}\r\n à [Pyongyang]{GPE}.",
-        );
+        let mut doc = doc_from_markup("d", "[Kim Jong Un]{PER} reçoit [Choigu]{PER}\r\n à [Pyongyang]{GPE}.");
         doc.set_comment_unrecorded("vérifier la date".into());
         doc.set_status_unrecorded(Status::Done);
         let ids: Vec<SpanId> = doc.spans().iter().map(|s| s.id).collect();
         let edit = doc.add_relation_edit(ids[1], ids[2], "VISITS");
         doc.apply(edit, &schema).expect("allowed");
-        let (ds, _) =
-            export([&doc], &schema, &Extra::new(), ExportOptions::default()).expect("valid");
-        let back: Vec<Document> = ds
-            .documents
-            .iter()
-            .map(|r| record_to_document(r).expect("valid"))
-            .collect();
-        let (ds2, _) =
-            export(&back, &schema, &Extra::new(), ExportOptions::default()).expect("valid");
+        let (ds, _) = export([&doc], &schema, &Extra::new(), ExportOptions::default()).expect("valid");
+        let back: Vec<Document> = ds.documents.iter().map(|r| record_to_document(r).expect("valid")).collect();
+        let (ds2, _) = export(&back, &schema, &Extra::new(), ExportOptions::default()).expect("valid");
         assert_eq!(ds.to_json(), ds2.to_json());
         assert_eq!(back[0].comment(), "vérifier la date");
     }
@@ -776,61 +567,18 @@ mod tests {
             sha256: sha256_hex(text),
             status: "done".into(),
             entities: vec![
-                EntityRecord {
-                    id: "T1".into(),
-                    start: 0,
-                    end: 6,
-                    label: "PER".into(),
-                    text: "Lavrov".into(),
-                    extra: Extra::new(),
-                },
-                EntityRecord {
-                    id: "T2".into(),
-                    start: 9,
-                    end: 40,
-                    label: "GPE".into(),
-                    text: "Pékin".into(),
-                    extra: Extra::new(),
-                },
-                EntityRecord {
-                    id: "T3".into(),
-                    start: 9,
-                    end: 14,
-                    label: "CITY".into(),
-                    text: "Pékim".into(),
-                    extra: Extra::new(),
-                },
-                EntityRecord {
-                    id: "T4".into(),
-                    start: 2,
-                    end: 4,
-                    label: "ORG".into(),
-                    text: "vr".into(),
-                    extra: Extra::new(),
-                },
+                EntityRecord { id: "T1".into(), start: 0, end: 6, label: "PER".into(), text: "Lavrov".into(), extra: Extra::new() },
+                EntityRecord { id: "T2".into(), start: 9, end: 40, label: "GPE".into(), text: "Pékin".into(), extra: Extra::new() },
+                EntityRecord { id: "T3".into(), start: 9, end: 14, label: "CITY".into(), text: "Pékim".into(), extra: Extra::new() },
+                EntityRecord { id: "T4".into(), start: 2, end: 4, label: "ORG".into(), text: "vr".into(), extra: Extra::new() },
             ],
             relations: vec![
-                RelationRecord {
-                    id: "R1".into(),
-                    head: "T1".into(),
-                    tail: "T9".into(),
-                    label: "MEETS".into(),
-                    extra: Extra::new(),
-                },
-                RelationRecord {
-                    id: "R2".into(),
-                    head: "T1".into(),
-                    tail: "T4".into(),
-                    label: "VISITS".into(),
-                    extra: Extra::new(),
-                },
+                RelationRecord { id: "R1".into(), head: "T1".into(), tail: "T9".into(), label: "MEETS".into(), extra: Extra::new() },
+                RelationRecord { id: "R2".into(), head: "T1".into(), tail: "T4".into(), label: "VISITS".into(), extra: Extra::new() },
             ],
             extra: Extra::new(),
         };
-        let problems: Vec<String> = validate_record(&rec, "x", &Schema::news())
-            .iter()
-            .map(|p| p.to_string())
-            .collect();
+        let problems: Vec<String> = validate_record(&rec, "x", &Schema::news()).iter().map(|p| p.to_string()).collect();
         let expect = [
             "entity T2: offsets [9, 40) out of range",
             "entity T3: text[9:14] is \"Pékin\" but the entity's text is \"Pékim\"",
@@ -840,10 +588,7 @@ mod tests {
             "relation R2: VISITS is not allowed from PER to ORG",
         ];
         for e in expect {
-            assert!(
-                problems.iter().any(|p| p.contains(e)),
-                "missing {e:?} in {problems:#?}"
-            );
+            assert!(problems.iter().any(|p| p.contains(e)), "missing {e:?} in {problems:#?}");
         }
         assert_eq!(problems.len(), expect.len(), "{problems:#?}");
         rec.entities.truncate(1);
@@ -866,35 +611,17 @@ mod tests {
             score: 0.5,
             state: SuggestionState::Pending,
         };
-        let edit = crate::model::edit::Edit::AddSuggestions {
-            suggestions: vec![mk(a, 9, 14, "GPE"), mk(b, 0, 3, "ORG")],
-        };
+        let edit = crate::model::edit::Edit::AddSuggestions { suggestions: vec![mk(a, 9, 14, "GPE"), mk(b, 0, 3, "ORG")] };
         doc.apply(edit, &schema).expect("in text");
-        let (plain, _) =
-            export([&doc], &schema, &Extra::new(), ExportOptions::default()).expect("valid");
+        let (plain, _) = export([&doc], &schema, &Extra::new(), ExportOptions::default()).expect("valid");
         assert_eq!(plain.documents[0].entities.len(), 1);
-        let (with, notes) = export(
-            [&doc],
-            &schema,
-            &Extra::new(),
-            ExportOptions {
-                include_suggestions: true,
-                ..Default::default()
-            },
-        )
-        .expect("valid");
+        let (with, notes) =
+            export([&doc], &schema, &Extra::new(), ExportOptions { include_suggestions: true, ..Default::default() }).expect("valid");
         assert_eq!(with.documents[0].entities.len(), 2);
-        assert_eq!(
-            notes.suggestions_clashing, 1,
-            "the ORG overlapping Lavrov is left out"
-        );
+        assert_eq!(notes.suggestions_clashing, 1, "the ORG overlapping Lavrov is left out");
         let back = record_to_document(&with.documents[0]).expect("valid");
         assert_eq!(back.spans().len(), 1);
-        assert_eq!(
-            back.pending_suggestions().len(),
-            1,
-            "pending suggestions stay suggestions"
-        );
+        assert_eq!(back.pending_suggestions().len(), 1, "pending suggestions stay suggestions");
     }
 }
 
@@ -938,11 +665,7 @@ mod proptests {
                     let start = s % len.max(1);
                     let end = (start + l).min(len);
                     if start < end {
-                        let e = doc.add_span_edit(
-                            CharIdx(start),
-                            CharIdx(end),
-                            &schema.entity_labels[label].name,
-                        );
+                        let e = doc.add_span_edit(CharIdx(start), CharIdx(end), &schema.entity_labels[label].name);
                         let _ = doc.apply(e, &schema);
                     }
                 }
@@ -958,12 +681,7 @@ mod proptests {
                         }
                     }
                 }
-                let _ = doc.apply(
-                    Edit::SetStatus {
-                        status: Status::ALL[status],
-                    },
-                    &schema,
-                );
+                let _ = doc.apply(Edit::SetStatus { status: Status::ALL[status] }, &schema);
                 doc
             })
     }

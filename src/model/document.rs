@@ -11,9 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::span::{
-    Extra, Relation, RelationId, Span, SpanId, SpanSet, Suggestion, SuggestionId, SuggestionState,
-};
+use super::span::{Extra, Relation, RelationId, Span, SpanId, SpanSet, Suggestion, SuggestionId, SuggestionState};
 use super::text::{CharIdx, Text};
 
 /// A document's id: unique in a project, stable across sessions.
@@ -28,9 +26,7 @@ impl fmt::Display for DocId {
 }
 
 /// Where the annotator stands with a document.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Nothing confirmed.
@@ -45,12 +41,7 @@ pub enum Status {
 
 impl Status {
     /// Every status, in workflow order.
-    pub const ALL: [Status; 4] = [
-        Status::New,
-        Status::InProgress,
-        Status::Done,
-        Status::Skipped,
-    ];
+    pub const ALL: [Status; 4] = [Status::New, Status::InProgress, Status::Done, Status::Skipped];
 
     /// The name used in files.
     pub fn as_str(self) -> &'static str {
@@ -153,12 +144,7 @@ impl Document {
         let mut ids = std::collections::BTreeSet::new();
         for s in &spans {
             if !(s.start < s.end && s.end.0 <= len) {
-                return Err(PartsError::SpanOutOfText {
-                    id: s.id,
-                    start: s.start.0,
-                    end: s.end.0,
-                    len,
-                });
+                return Err(PartsError::SpanOutOfText { id: s.id, start: s.start.0, end: s.end.0, len });
             }
             if !ids.insert(s.id) {
                 return Err(PartsError::DuplicateSpan(s.id));
@@ -168,10 +154,7 @@ impl Document {
         for r in relations {
             for end in [r.head, r.tail] {
                 if !ids.contains(&end) {
-                    return Err(PartsError::DanglingRelation {
-                        id: r.id,
-                        span: end,
-                    });
+                    return Err(PartsError::DanglingRelation { id: r.id, span: end });
                 }
             }
             if rel_map.insert(r.id, r.clone()).is_some() {
@@ -181,11 +164,7 @@ impl Document {
         let mut sug_map = BTreeMap::new();
         for s in suggestions {
             if !(s.start < s.end && s.end.0 <= len) {
-                return Err(PartsError::SuggestionOutOfText {
-                    start: s.start.0,
-                    end: s.end.0,
-                    len,
-                });
+                return Err(PartsError::SuggestionOutOfText { start: s.start.0, end: s.end.0, len });
             }
             sug_map.insert(s.id, s);
         }
@@ -253,10 +232,7 @@ impl Document {
 
     /// Relations whose head or tail is this span.
     pub fn relations_of(&self, span: SpanId) -> Vec<&Relation> {
-        self.relations
-            .values()
-            .filter(|r| r.head == span || r.tail == span)
-            .collect()
+        self.relations.values().filter(|r| r.head == span || r.tail == span).collect()
     }
 
     /// Every suggestion ever made for this document, with its state.
@@ -270,11 +246,7 @@ impl Document {
 
     /// Pending suggestions in position order.
     pub fn pending_suggestions(&self) -> Vec<&Suggestion> {
-        let mut v: Vec<_> = self
-            .suggestions
-            .values()
-            .filter(|s| s.is_pending())
-            .collect();
+        let mut v: Vec<_> = self.suggestions.values().filter(|s| s.is_pending()).collect();
         v.sort_by_key(|s| (s.start, s.end, s.id));
         v
     }
@@ -289,9 +261,7 @@ impl Document {
                 SuggestionState::Rejected => out.rejected += 1,
                 SuggestionState::Accepted { span } => {
                     match self.spans.get(span).map(|sp| &sp.origin) {
-                        Some(super::span::Origin::Suggested { edited: true, .. }) => {
-                            out.edited += 1
-                        }
+                        Some(super::span::Origin::Suggested { edited: true, .. }) => out.edited += 1,
                         Some(_) => out.accepted += 1,
                         // Accepted, then the span was deleted: the suggestion was wrong after all.
                         None => out.deleted_after_accept += 1,
@@ -345,11 +315,7 @@ impl Document {
     /// mentions of the same name.
     pub fn occurrences(&self, needle: &str) -> Vec<(CharIdx, CharIdx)> {
         let len = needle.chars().count();
-        self.text
-            .find_all(needle)
-            .into_iter()
-            .map(|s| (s, CharIdx(s.0 + len)))
-            .collect()
+        self.text.find_all(needle).into_iter().map(|s| (s, CharIdx(s.0 + len))).collect()
     }
 }
 
@@ -377,18 +343,9 @@ impl std::ops::AddAssign for SuggestionOutcomes {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PartsError {
     #[error("{id} [{start}, {end}) is outside a text of {len} code points or empty")]
-    SpanOutOfText {
-        id: SpanId,
-        start: usize,
-        end: usize,
-        len: usize,
-    },
+    SpanOutOfText { id: SpanId, start: usize, end: usize, len: usize },
     #[error("suggestion [{start}, {end}) is outside a text of {len} code points or empty")]
-    SuggestionOutOfText {
-        start: usize,
-        end: usize,
-        len: usize,
-    },
+    SuggestionOutOfText { start: usize, end: usize, len: usize },
     #[error("{0} appears twice")]
     DuplicateSpan(SpanId),
     #[error("{0} appears twice")]

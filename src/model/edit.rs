@@ -9,9 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::document::{Document, Status};
 use super::schema::Schema;
-use super::span::{
-    Origin, Relation, RelationId, Span, SpanId, Suggestion, SuggestionId, SuggestionState,
-};
+use super::span::{Origin, Relation, RelationId, Span, SpanId, Suggestion, SuggestionId, SuggestionState};
 use super::text::CharIdx;
 
 /// One change to a document.
@@ -64,26 +62,13 @@ pub enum Edit {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum EditError {
     #[error("span [{start}, {end}) is empty or outside the text ({len} code points)")]
-    OutOfText {
-        start: usize,
-        end: usize,
-        len: usize,
-    },
+    OutOfText { start: usize, end: usize, len: usize },
     #[error("label {0:?} is not in the schema")]
     UnknownLabel(String),
     #[error("relation label {0:?} is not in the schema")]
     UnknownRelationLabel(String),
-    #[error(
-        "{label} [{start}, {end}) would overlap {other_label} [{other_start}, {other_end}); the schema forbids overlaps"
-    )]
-    Overlap {
-        label: String,
-        start: usize,
-        end: usize,
-        other_label: String,
-        other_start: usize,
-        other_end: usize,
-    },
+    #[error("{label} [{start}, {end}) would overlap {other_label} [{other_start}, {other_end}); the schema forbids overlaps")]
+    Overlap { label: String, start: usize, end: usize, other_label: String, other_start: usize, other_end: usize },
     #[error("{0} does not exist")]
     NoSpan(SpanId),
     #[error("{0} does not exist")]
@@ -93,11 +78,7 @@ pub enum EditError {
     #[error("id {0} is already used")]
     IdInUse(u64),
     #[error("{label} cannot go from {head} to {tail}")]
-    RelationNotAllowed {
-        label: String,
-        head: String,
-        tail: String,
-    },
+    RelationNotAllowed { label: String, head: String, tail: String },
     #[error("a relation cannot join a span to itself")]
     SelfRelation,
     #[error("this relation already exists")]
@@ -127,32 +108,16 @@ impl Document {
             }
             Edit::RemoveSpan { id } => {
                 let span = self.spans.remove(id).ok_or(EditError::NoSpan(id))?;
-                let gone: Vec<Relation> = self
-                    .relations
-                    .values()
-                    .filter(|r| r.head == id || r.tail == id)
-                    .cloned()
-                    .collect();
+                let gone: Vec<Relation> = self.relations.values().filter(|r| r.head == id || r.tail == id).cloned().collect();
                 for r in &gone {
                     self.relations.remove(&r.id);
                 }
                 let mut restore = vec![Edit::AddSpan { span }];
-                restore.extend(
-                    gone.into_iter()
-                        .map(|relation| Edit::AddRelation { relation }),
-                );
-                Ok(if restore.len() == 1 {
-                    restore.remove(0)
-                } else {
-                    Edit::Batch { edits: restore }
-                })
+                restore.extend(gone.into_iter().map(|relation| Edit::AddRelation { relation }));
+                Ok(if restore.len() == 1 { restore.remove(0) } else { Edit::Batch { edits: restore } })
             }
             Edit::SetSpan { span } => {
-                let old = self
-                    .spans
-                    .get(span.id)
-                    .cloned()
-                    .ok_or(EditError::NoSpan(span.id))?;
+                let old = self.spans.get(span.id).cloned().ok_or(EditError::NoSpan(span.id))?;
                 self.check_span(&span, schema, Some(span.id))?;
                 // Relations must stay allowed for the new label.
                 if old.label != span.label {
@@ -161,25 +126,11 @@ impl Document {
                             continue;
                         }
                         let label_of = |id: SpanId| {
-                            if id == span.id {
-                                span.label.clone()
-                            } else {
-                                self.spans
-                                    .get(id)
-                                    .map(|s| s.label.clone())
-                                    .unwrap_or_default()
-                            }
+                            if id == span.id { span.label.clone() } else { self.spans.get(id).map(|s| s.label.clone()).unwrap_or_default() }
                         };
                         let (h, t) = (label_of(r.head), label_of(r.tail));
-                        if schema
-                            .relation(&r.label)
-                            .is_some_and(|rl| !rl.allows(&h, &t))
-                        {
-                            return Err(EditError::RelationNotAllowed {
-                                label: r.label.clone(),
-                                head: h,
-                                tail: t,
-                            });
+                        if schema.relation(&r.label).is_some_and(|rl| !rl.allows(&h, &t)) {
+                            return Err(EditError::RelationNotAllowed { label: r.label.clone(), head: h, tail: t });
                         }
                     }
                 }
@@ -198,17 +149,11 @@ impl Document {
                 Ok(Edit::RemoveRelation { id })
             }
             Edit::RemoveRelation { id } => {
-                let relation = self
-                    .relations
-                    .remove(&id)
-                    .ok_or(EditError::NoRelation(id))?;
+                let relation = self.relations.remove(&id).ok_or(EditError::NoRelation(id))?;
                 Ok(Edit::AddRelation { relation })
             }
             Edit::SetRelation { relation } => {
-                let old = self
-                    .relations
-                    .remove(&relation.id)
-                    .ok_or(EditError::NoRelation(relation.id))?;
+                let old = self.relations.remove(&relation.id).ok_or(EditError::NoRelation(relation.id))?;
                 if let Err(e) = self.check_relation(&relation, schema) {
                     self.relations.insert(old.id, old);
                     return Err(e);
@@ -223,11 +168,7 @@ impl Document {
                         return Err(EditError::IdInUse(s.id.0));
                     }
                     if !(s.start < s.end && s.end.0 <= len) {
-                        return Err(EditError::OutOfText {
-                            start: s.start.0,
-                            end: s.end.0,
-                            len,
-                        });
+                        return Err(EditError::OutOfText { start: s.start.0, end: s.end.0, len });
                     }
                 }
                 let ids = suggestions.iter().map(|s| s.id).collect();
@@ -241,17 +182,11 @@ impl Document {
                 if let Some(missing) = ids.iter().find(|id| !self.suggestions.contains_key(id)) {
                     return Err(EditError::NoSuggestion(*missing));
                 }
-                let suggestions = ids
-                    .iter()
-                    .filter_map(|id| self.suggestions.remove(id))
-                    .collect();
+                let suggestions = ids.iter().filter_map(|id| self.suggestions.remove(id)).collect();
                 Ok(Edit::AddSuggestions { suggestions })
             }
             Edit::SetSuggestionState { id, state } => {
-                let s = self
-                    .suggestions
-                    .get_mut(&id)
-                    .ok_or(EditError::NoSuggestion(id))?;
+                let s = self.suggestions.get_mut(&id).ok_or(EditError::NoSuggestion(id))?;
                 let old = std::mem::replace(&mut s.state, state);
                 Ok(Edit::SetSuggestionState { id, state: old })
             }
@@ -283,28 +218,16 @@ impl Document {
         }
     }
 
-    fn check_span(
-        &self,
-        span: &Span,
-        schema: &Schema,
-        replacing: Option<SpanId>,
-    ) -> Result<(), EditError> {
+    fn check_span(&self, span: &Span, schema: &Schema, replacing: Option<SpanId>) -> Result<(), EditError> {
         let len = self.text().len_chars();
         if !(span.start < span.end && span.end.0 <= len) {
-            return Err(EditError::OutOfText {
-                start: span.start.0,
-                end: span.end.0,
-                len,
-            });
+            return Err(EditError::OutOfText { start: span.start.0, end: span.end.0, len });
         }
         if schema.entity(&span.label).is_none() {
             return Err(EditError::UnknownLabel(span.label.clone()));
         }
         if !schema.allow_overlap
-            && let Some(other) = self
-                .spans
-                .overlapping(span.start, span.end)
-                .find(|o| Some(o.id) != replacing)
+            && let Some(other) = self.spans.overlapping(span.start, span.end).find(|o| Some(o.id) != replacing)
         {
             return Err(EditError::Overlap {
                 label: span.label.clone(),
@@ -324,20 +247,11 @@ impl Document {
         if r.head == r.tail {
             return Err(EditError::SelfRelation);
         }
-        let label = schema
-            .relation(&r.label)
-            .ok_or_else(|| EditError::UnknownRelationLabel(r.label.clone()))?;
+        let label = schema.relation(&r.label).ok_or_else(|| EditError::UnknownRelationLabel(r.label.clone()))?;
         if !label.allows(&head.label, &tail.label) {
-            return Err(EditError::RelationNotAllowed {
-                label: r.label.clone(),
-                head: head.label.clone(),
-                tail: tail.label.clone(),
-            });
+            return Err(EditError::RelationNotAllowed { label: r.label.clone(), head: head.label.clone(), tail: tail.label.clone() });
         }
-        let duplicate = self
-            .relations
-            .values()
-            .any(|o| o.id != r.id && o.head == r.head && o.tail == r.tail && o.label == r.label);
+        let duplicate = self.relations.values().any(|o| o.id != r.id && o.head == r.head && o.tail == r.tail && o.label == r.label);
         if duplicate {
             return Err(EditError::DuplicateRelation);
         }
@@ -349,20 +263,12 @@ impl Document {
     /// A new hand-made span.
     pub fn add_span_edit(&mut self, start: CharIdx, end: CharIdx, label: &str) -> Edit {
         let id = self.fresh_span_id();
-        Edit::AddSpan {
-            span: Span::manual(id, start, end, label),
-        }
+        Edit::AddSpan { span: Span::manual(id, start, end, label) }
     }
 
     /// Changes a span's boundaries and/or label; an accepted suggestion is
     /// marked edited.
-    pub fn change_span_edit(
-        &self,
-        id: SpanId,
-        start: CharIdx,
-        end: CharIdx,
-        label: &str,
-    ) -> Option<Edit> {
+    pub fn change_span_edit(&self, id: SpanId, start: CharIdx, end: CharIdx, label: &str) -> Option<Edit> {
         let mut span = self.spans.get(id)?.clone();
         if (span.start, span.end, span.label.as_str()) == (start, end, label) {
             return None;
@@ -378,58 +284,36 @@ impl Document {
 
     /// Accepts a pending suggestion as a gold span that keeps its provenance.
     pub fn accept_suggestion_edit(&mut self, id: SuggestionId) -> Option<Edit> {
-        let s = self
-            .suggestions
-            .get(&id)
-            .filter(|s| s.is_pending())?
-            .clone();
+        let s = self.suggestions.get(&id).filter(|s| s.is_pending())?.clone();
         let span_id = self.fresh_span_id();
         let span = Span {
             id: span_id,
             start: s.start,
             end: s.end,
             label: s.label.clone(),
-            origin: Origin::Suggested {
-                recognizer: s.recognizer.clone(),
-                score: s.score,
-                edited: false,
-            },
+            origin: Origin::Suggested { recognizer: s.recognizer.clone(), score: s.score, edited: false },
             extra: Default::default(),
         };
         Some(Edit::Batch {
-            edits: vec![
-                Edit::AddSpan { span },
-                Edit::SetSuggestionState {
-                    id,
-                    state: SuggestionState::Accepted { span: span_id },
-                },
-            ],
+            edits: vec![Edit::AddSpan { span }, Edit::SetSuggestionState { id, state: SuggestionState::Accepted { span: span_id } }],
         })
     }
 
     /// Rejects a pending suggestion.
     pub fn reject_suggestion_edit(&self, id: SuggestionId) -> Option<Edit> {
-        self.suggestions
-            .get(&id)
-            .filter(|s| s.is_pending())
-            .map(|_| Edit::SetSuggestionState {
-                id,
-                state: SuggestionState::Rejected,
-            })
+        self.suggestions.get(&id).filter(|s| s.is_pending()).map(|_| Edit::SetSuggestionState { id, state: SuggestionState::Rejected })
     }
 
     /// Accepts every pending suggestion that does not clash with a gold span
     /// or an earlier accepted one (the higher score wins a clash).
     pub fn accept_all_edit(&mut self, schema: &Schema) -> Option<Edit> {
-        let mut pending: Vec<Suggestion> =
-            self.pending_suggestions().into_iter().cloned().collect();
+        let mut pending: Vec<Suggestion> = self.pending_suggestions().into_iter().cloned().collect();
         pending.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
         let mut taken: Vec<(CharIdx, CharIdx)> = Vec::new();
         let mut edits = Vec::new();
         for s in pending {
             let clash = !schema.allow_overlap
-                && (self.spans.overlapping(s.start, s.end).next().is_some()
-                    || taken.iter().any(|&(a, b)| a < s.end && s.start < b));
+                && (self.spans.overlapping(s.start, s.end).next().is_some() || taken.iter().any(|&(a, b)| a < s.end && s.start < b));
             if clash || schema.entity(&s.label).is_none() {
                 continue;
             }
@@ -443,29 +327,15 @@ impl Document {
 
     /// Rejects every pending suggestion.
     pub fn reject_all_edit(&self) -> Option<Edit> {
-        let edits: Vec<Edit> = self
-            .pending_suggestions()
-            .iter()
-            .map(|s| Edit::SetSuggestionState {
-                id: s.id,
-                state: SuggestionState::Rejected,
-            })
-            .collect();
+        let edits: Vec<Edit> =
+            self.pending_suggestions().iter().map(|s| Edit::SetSuggestionState { id: s.id, state: SuggestionState::Rejected }).collect();
         (!edits.is_empty()).then_some(Edit::Batch { edits })
     }
 
     /// A new relation.
     pub fn add_relation_edit(&mut self, head: SpanId, tail: SpanId, label: &str) -> Edit {
         let id = self.fresh_relation_id();
-        Edit::AddRelation {
-            relation: Relation {
-                id,
-                head,
-                tail,
-                label: label.to_owned(),
-                extra: Default::default(),
-            },
-        }
+        Edit::AddRelation { relation: Relation { id, head, tail, label: label.to_owned(), extra: Default::default() } }
     }
 }
 
@@ -485,37 +355,21 @@ pub struct History {
 
 impl History {
     /// Applies an edit and records it; clears the redo stack.
-    pub fn apply(
-        &mut self,
-        doc: &mut Document,
-        edit: Edit,
-        description: &str,
-        schema: &Schema,
-    ) -> Result<(), EditError> {
+    pub fn apply(&mut self, doc: &mut Document, edit: Edit, description: &str, schema: &Schema) -> Result<(), EditError> {
         let inverse = doc.apply(edit, schema)?;
-        self.undo.push(Step {
-            description: description.to_owned(),
-            inverse,
-        });
+        self.undo.push(Step { description: description.to_owned(), inverse });
         self.redo.clear();
         Ok(())
     }
 
     /// Undoes the last step; returns its description.
-    pub fn undo(
-        &mut self,
-        doc: &mut Document,
-        schema: &Schema,
-    ) -> Result<Option<String>, EditError> {
+    pub fn undo(&mut self, doc: &mut Document, schema: &Schema) -> Result<Option<String>, EditError> {
         let Some(step) = self.undo.pop() else {
             return Ok(None);
         };
         match doc.apply(step.inverse.clone(), schema) {
             Ok(forward) => {
-                self.redo.push(Step {
-                    description: step.description.clone(),
-                    inverse: forward,
-                });
+                self.redo.push(Step { description: step.description.clone(), inverse: forward });
                 Ok(Some(step.description))
             }
             Err(e) => {
@@ -526,20 +380,13 @@ impl History {
     }
 
     /// Redoes the last undone step; returns its description.
-    pub fn redo(
-        &mut self,
-        doc: &mut Document,
-        schema: &Schema,
-    ) -> Result<Option<String>, EditError> {
+    pub fn redo(&mut self, doc: &mut Document, schema: &Schema) -> Result<Option<String>, EditError> {
         let Some(step) = self.redo.pop() else {
             return Ok(None);
         };
         match doc.apply(step.inverse.clone(), schema) {
             Ok(inverse) => {
-                self.undo.push(Step {
-                    description: step.description.clone(),
-                    inverse,
-                });
+                self.undo.push(Step { description: step.description.clone(), inverse });
                 Ok(Some(step.description))
             }
             Err(e) => {
@@ -590,54 +437,34 @@ mod tests {
         let e = d.add_relation_edit(s[1], s[2], "VISITS");
         h.apply(&mut d, e, "relation", &schema).expect("allowed");
         let before = d.clone();
-        h.apply(&mut d, Edit::RemoveSpan { id: s[1] }, "delete", &schema)
-            .expect("exists");
+        h.apply(&mut d, Edit::RemoveSpan { id: s[1] }, "delete", &schema).expect("exists");
         assert_eq!(d.spans().len(), 2);
         assert_eq!(d.relation_count(), 0, "no dangling relation survives");
         assert_eq!(h.undo(&mut d, &schema), Ok(Some("delete".into())));
         assert_eq!(d.spans(), before.spans());
-        assert_eq!(
-            d.relations().collect::<Vec<_>>(),
-            before.relations().collect::<Vec<_>>()
-        );
+        assert_eq!(d.relations().collect::<Vec<_>>(), before.relations().collect::<Vec<_>>());
         h.redo(&mut d, &schema).expect("redo");
         assert_eq!(d.relation_count(), 0);
     }
 
     #[test]
     fn overlaps_unknown_labels_and_bad_relations_are_refused() {
-        let (mut d, schema) =
-            doc("[Organisation de coopération de Shanghai]{ORG} et la [Russie]{GPE}");
+        let (mut d, schema) = doc("[Organisation de coopération de Shanghai]{ORG} et la [Russie]{GPE}");
         let before = d.clone();
         let e = d.add_span_edit(CharIdx(31), CharIdx(39), "GPE");
-        assert!(matches!(
-            d.apply(e, &schema),
-            Err(EditError::Overlap { .. })
-        ));
+        assert!(matches!(d.apply(e, &schema), Err(EditError::Overlap { .. })));
         let e = d.add_span_edit(CharIdx(0), CharIdx(3), "CITY");
-        assert!(matches!(
-            d.apply(e, &schema),
-            Err(EditError::UnknownLabel(_))
-        ));
+        assert!(matches!(d.apply(e, &schema), Err(EditError::UnknownLabel(_))));
         let s = ids(&d);
         let e = d.add_relation_edit(s[0], s[1], "MEMBER_OF");
-        assert!(
-            matches!(
-                d.apply(e, &schema),
-                Err(EditError::RelationNotAllowed { .. })
-            ),
-            "ORG → GPE is not MEMBER_OF"
-        );
+        assert!(matches!(d.apply(e, &schema), Err(EditError::RelationNotAllowed { .. })), "ORG → GPE is not MEMBER_OF");
         let e = d.add_relation_edit(s[0], s[0], "SUPPORTS");
         assert_eq!(d.apply(e, &schema), Err(EditError::SelfRelation));
         assert_eq!(d.spans(), before.spans(), "refused edits change nothing");
         let mut overlapping = schema.clone();
         overlapping.allow_overlap = true;
         let e = d.add_span_edit(CharIdx(31), CharIdx(39), "GPE");
-        assert!(
-            d.apply(e, &overlapping).is_ok(),
-            "allowed when the schema says so"
-        );
+        assert!(d.apply(e, &overlapping).is_ok(), "allowed when the schema says so");
     }
 
     #[test]
@@ -645,12 +472,7 @@ mod tests {
         let (mut d, schema) = doc("[Lavrov]{PER} et [Peskov]{PER}");
         let before = d.clone();
         let s = ids(&d);
-        let batch = Edit::Batch {
-            edits: vec![
-                Edit::RemoveSpan { id: s[0] },
-                Edit::RemoveSpan { id: SpanId(999) },
-            ],
-        };
+        let batch = Edit::Batch { edits: vec![Edit::RemoveSpan { id: s[0] }, Edit::RemoveSpan { id: SpanId(999) }] };
         assert!(d.apply(batch, &schema).is_err());
         assert_eq!(d.spans(), before.spans());
     }
@@ -667,35 +489,18 @@ mod tests {
             score: 0.9,
             state: SuggestionState::Pending,
         };
-        let v = vec![
-            mk(&mut d, 0, 6, "PER"),
-            mk(&mut d, 9, 14, "GPE"),
-            mk(&mut d, 20, 26, "ORG"),
-        ];
+        let v = vec![mk(&mut d, 0, 6, "PER"), mk(&mut d, 9, 14, "GPE"), mk(&mut d, 20, 26, "ORG")];
         let (a, b, c) = (v[0].id, v[1].id, v[2].id);
         let mut h = History::default();
-        h.apply(
-            &mut d,
-            Edit::AddSuggestions { suggestions: v },
-            "suggest",
-            &schema,
-        )
-        .expect("in text");
+        h.apply(&mut d, Edit::AddSuggestions { suggestions: v }, "suggest", &schema).expect("in text");
         let e = d.accept_suggestion_edit(a).expect("pending");
         h.apply(&mut d, e, "accept", &schema).expect("accept");
         let e = d.accept_suggestion_edit(b).expect("pending");
         h.apply(&mut d, e, "accept", &schema).expect("accept");
         let e = d.reject_suggestion_edit(c).expect("pending");
         h.apply(&mut d, e, "reject", &schema).expect("reject");
-        let gpe = d
-            .spans()
-            .iter()
-            .find(|s| s.label == "GPE")
-            .map(|s| s.id)
-            .expect("accepted");
-        let e = d
-            .change_span_edit(gpe, CharIdx(9), CharIdx(14), "LOC")
-            .expect("changed");
+        let gpe = d.spans().iter().find(|s| s.label == "GPE").map(|s| s.id).expect("accepted");
+        let e = d.change_span_edit(gpe, CharIdx(9), CharIdx(14), "LOC").expect("changed");
         h.apply(&mut d, e, "relabel", &schema).expect("relabel");
         let o = d.suggestion_outcomes();
         assert_eq!((o.accepted, o.edited, o.rejected, o.pending), (1, 1, 1, 0));
@@ -720,21 +525,12 @@ mod tests {
             score,
             state: SuggestionState::Pending,
         };
-        let v = vec![
-            mk(&mut d, 0, 3, "ORG", 0.9),
-            mk(&mut d, 9, 14, "GPE", 0.8),
-            mk(&mut d, 9, 14, "LOC", 0.3),
-        ];
-        d.apply(Edit::AddSuggestions { suggestions: v }, &schema)
-            .expect("ok");
+        let v = vec![mk(&mut d, 0, 3, "ORG", 0.9), mk(&mut d, 9, 14, "GPE", 0.8), mk(&mut d, 9, 14, "LOC", 0.3)];
+        d.apply(Edit::AddSuggestions { suggestions: v }, &schema).expect("ok");
         let e = d.accept_all_edit(&schema).expect("something to accept");
         d.apply(e, &schema).expect("consistent");
         let labels: Vec<_> = d.spans().iter().map(|s| s.label.as_str()).collect();
         assert_eq!(labels, ["PER", "GPE"]);
-        assert_eq!(
-            d.pending_suggestions().len(),
-            2,
-            "the clashing ones wait for a decision"
-        );
+        assert_eq!(d.pending_suggestions().len(), 2, "the clashing ones wait for a decision");
     }
 }

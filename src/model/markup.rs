@@ -49,12 +49,6 @@ mod tests {
     fn parses_spans_in_code_points() {
         let (t, s) = parse_markup("[Sergueï Lavrov]{PER} a vu 😀 [Wang Yi]{PER}.");
         assert_eq!(t, "Sergueï Lavrov a vu 😀 Wang Yi.");
-        assert_eq!(
-            s,
-            vec![
-                (CharIdx(0), CharIdx(14), "PER".into()),
-                (CharIdx(22), CharIdx(29), "PER".into())
-            ]
-        );
+        assert_eq!(s, vec![(CharIdx(0), CharIdx(14), "PER".into()), (CharIdx(22), CharIdx(29), "PER".into())]);
     }
 }

@@ -27,12 +27,7 @@ pub struct Reanchored {
 }
 
 /// Places `(span, recorded text)` pairs on `text`.
-pub fn reanchor(
-    text: &Text,
-    spans: Vec<(Span, String)>,
-    relations: Vec<Relation>,
-    suggestions: Vec<(Suggestion, String)>,
-) -> Reanchored {
+pub fn reanchor(text: &Text, spans: Vec<(Span, String)>, relations: Vec<Relation>, suggestions: Vec<(Suggestion, String)>) -> Reanchored {
     let mut out = Reanchored::default();
     let mut drift: i64 = 0;
     let mut orphaned: Vec<(Span, String, String)> = Vec::new();
@@ -51,22 +46,12 @@ pub fn reanchor(
         }
     }
     let placed: std::collections::BTreeSet<SpanId> = out.spans.iter().map(|s| s.id).collect();
-    let mut orphans: Vec<Orphan> = orphaned
-        .into_iter()
-        .map(|(span, text, reason)| Orphan {
-            span,
-            text,
-            relations: Vec::new(),
-            reason,
-        })
-        .collect();
+    let mut orphans: Vec<Orphan> =
+        orphaned.into_iter().map(|(span, text, reason)| Orphan { span, text, relations: Vec::new(), reason }).collect();
     for r in relations {
         if placed.contains(&r.head) && placed.contains(&r.tail) {
             out.relations.push(r);
-        } else if let Some(o) = orphans
-            .iter_mut()
-            .find(|o| o.span.id == r.head || o.span.id == r.tail)
-        {
+        } else if let Some(o) = orphans.iter_mut().find(|o| o.span.id == r.head || o.span.id == r.tail) {
             o.relations.push(r);
         }
     }
@@ -86,13 +71,7 @@ pub fn reanchor(
     out
 }
 
-fn place(
-    text: &Text,
-    start: CharIdx,
-    end: CharIdx,
-    recorded: &str,
-    drift: i64,
-) -> Result<(CharIdx, CharIdx), String> {
+fn place(text: &Text, start: CharIdx, end: CharIdx, recorded: &str, drift: i64) -> Result<(CharIdx, CharIdx), String> {
     if recorded.is_empty() {
         return Err("no recorded text to look for".to_owned());
     }
@@ -103,26 +82,13 @@ fn place(
     let expected = (start.0 as i64 + drift).max(0) as usize;
     let lo = expected.saturating_sub(WINDOW);
     let hi = expected + len + WINDOW;
-    let mut hits: Vec<usize> = text
-        .find_all(recorded)
-        .into_iter()
-        .map(|c| c.0)
-        .filter(|&c| c >= lo && c + len <= hi)
-        .collect();
+    let mut hits: Vec<usize> = text.find_all(recorded).into_iter().map(|c| c.0).filter(|&c| c >= lo && c + len <= hi).collect();
     hits.sort_by_key(|&c| c.abs_diff(expected));
     match hits.as_slice() {
-        [] => Err(format!(
-            "{recorded:?} is no longer within {WINDOW} characters of offset {}",
-            start.0
-        )),
+        [] => Err(format!("{recorded:?} is no longer within {WINDOW} characters of offset {}", start.0)),
         [one] => Ok((CharIdx(*one), CharIdx(one + len))),
-        [a, b, ..] if a.abs_diff(expected) < b.abs_diff(expected) => {
-            Ok((CharIdx(*a), CharIdx(a + len)))
-        }
-        _ => Err(format!(
-            "{recorded:?} occurs at several places equally near offset {}",
-            start.0
-        )),
+        [a, b, ..] if a.abs_diff(expected) < b.abs_diff(expected) => Ok((CharIdx(*a), CharIdx(a + len))),
+        _ => Err(format!("{recorded:?} occurs at several places equally near offset {}", start.0)),
     }
 }
 
@@ -139,28 +105,15 @@ mod tests {
     fn shifted_spans_follow_their_text_and_ambiguous_ones_are_kept_for_review() {
         // Old text: "Lavrov et Wang Yi. Lavrov." New: a sentence inserted first.
         let new = Text::from("Préambule 😀. Lavrov et Wang Yi. Lavrov.");
-        let spans = vec![
-            (span(1, 0, 6), "Lavrov".to_owned()),
-            (span(2, 10, 17), "Wang Yi".to_owned()),
-            (span(3, 30, 36), "Peskov".to_owned()),
-        ];
-        let rel = Relation {
-            id: RelationId(9),
-            head: SpanId(1),
-            tail: SpanId(3),
-            label: "MEETS".into(),
-            extra: Default::default(),
-        };
+        let spans =
+            vec![(span(1, 0, 6), "Lavrov".to_owned()), (span(2, 10, 17), "Wang Yi".to_owned()), (span(3, 30, 36), "Peskov".to_owned())];
+        let rel = Relation { id: RelationId(9), head: SpanId(1), tail: SpanId(3), label: "MEETS".into(), extra: Default::default() };
         let r = reanchor(&new, spans, vec![rel], Vec::new());
         let placed: Vec<_> = r.spans.iter().map(|s| (s.id.0, s.start.0)).collect();
         assert_eq!(placed, [(1, 13), (2, 23)]);
         assert_eq!(r.moved, 2);
         assert_eq!(r.orphans.len(), 1);
-        assert_eq!(
-            r.orphans[0].relations.len(),
-            1,
-            "the relation travels with its orphan"
-        );
+        assert_eq!(r.orphans[0].relations.len(), 1, "the relation travels with its orphan");
         assert!(r.relations.is_empty());
     }
 

@@ -12,9 +12,7 @@ pub const NEWS_SCHEMA_JSON: &str = include_str!("../../assets/schema/news.json")
 
 /// Colours given to labels a schema file names without a colour
 /// (Okabe–Ito, colour-blind safe), in order.
-const FALLBACK_COLORS: [&str; 7] = [
-    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-];
+const FALLBACK_COLORS: [&str; 7] = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"];
 
 /// An entity label.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,8 +57,7 @@ pub struct RelationLabel {
 impl RelationLabel {
     /// Whether this label may join a head of `head` and a tail of `tail`.
     pub fn allows(&self, head: &str, tail: &str) -> bool {
-        (self.head.is_empty() || self.head.iter().any(|h| h == head))
-            && (self.tail.is_empty() || self.tail.iter().any(|t| t == tail))
+        (self.head.is_empty() || self.head.iter().any(|h| h == head)) && (self.tail.is_empty() || self.tail.iter().any(|t| t == tail))
     }
 }
 
@@ -94,11 +91,7 @@ pub enum SchemaError {
     #[error("label name {0:?} is empty or holds whitespace")]
     BadName(String),
     #[error("hotkey {hotkey:?} is used by both {first} and {second}")]
-    DuplicateHotkey {
-        hotkey: String,
-        first: String,
-        second: String,
-    },
+    DuplicateHotkey { hotkey: String, first: String, second: String },
     #[error("hotkey {hotkey:?} of {label} must be one character")]
     BadHotkey { hotkey: String, label: String },
     #[error("relation {relation} names unknown entity label {label:?}")]
@@ -118,16 +111,13 @@ impl Schema {
             Ok(schema) => schema,
             // The shipped file is checked by a test; this keeps the app alive
             // even if a broken file were ever compiled in.
-            Err(_) => {
-                Self::from_label_names("news", &["PER", "ORG", "GPE", "LOC", "DATE", "EVENT"], &[])
-            }
+            Err(_) => Self::from_label_names("news", &["PER", "ORG", "GPE", "LOC", "DATE", "EVENT"], &[]),
         }
     }
 
     /// Parses and checks a schema file's text.
     pub fn from_json(json: &str) -> Result<Self, SchemaError> {
-        let mut schema: Schema =
-            serde_json::from_str(json).map_err(|e| SchemaError::Json(e.to_string()))?;
+        let mut schema: Schema = serde_json::from_str(json).map_err(|e| SchemaError::Json(e.to_string()))?;
         schema.fill_colors();
         schema.check()?;
         Ok(schema)
@@ -180,13 +170,7 @@ impl Schema {
                 }
             })
             .collect();
-        let mut schema = Schema {
-            name: name.to_owned(),
-            version: 1,
-            allow_overlap: false,
-            entity_labels,
-            relation_labels,
-        };
+        let mut schema = Schema { name: name.to_owned(), version: 1, allow_overlap: false, entity_labels, relation_labels };
         schema.fill_colors();
         // Drop hotkeys that clash after mixing known and new labels.
         let mut seen = std::collections::BTreeSet::new();
@@ -215,11 +199,7 @@ impl Schema {
             return Err(SchemaError::NoLabels);
         }
         let mut names = std::collections::BTreeSet::new();
-        let all_names = self
-            .entity_labels
-            .iter()
-            .map(|l| &l.name)
-            .chain(self.relation_labels.iter().map(|r| &r.name));
+        let all_names = self.entity_labels.iter().map(|l| &l.name).chain(self.relation_labels.iter().map(|r| &r.name));
         for name in all_names {
             if name.is_empty() || name.chars().any(char::is_whitespace) {
                 return Err(SchemaError::BadName(name.clone()));
@@ -229,46 +209,24 @@ impl Schema {
             }
         }
         for (kind, list) in [
-            (
-                "entity",
-                self.entity_labels
-                    .iter()
-                    .map(|l| (&l.name, &l.hotkey))
-                    .collect::<Vec<_>>(),
-            ),
-            (
-                "relation",
-                self.relation_labels
-                    .iter()
-                    .map(|l| (&l.name, &l.hotkey))
-                    .collect(),
-            ),
+            ("entity", self.entity_labels.iter().map(|l| (&l.name, &l.hotkey)).collect::<Vec<_>>()),
+            ("relation", self.relation_labels.iter().map(|l| (&l.name, &l.hotkey)).collect()),
         ] {
             let mut hotkeys: std::collections::BTreeMap<&str, &str> = Default::default();
             for (name, hotkey) in list {
                 let Some(h) = hotkey else { continue };
                 if h.chars().count() != 1 {
-                    return Err(SchemaError::BadHotkey {
-                        hotkey: h.clone(),
-                        label: format!("{kind} label {name}"),
-                    });
+                    return Err(SchemaError::BadHotkey { hotkey: h.clone(), label: format!("{kind} label {name}") });
                 }
                 if let Some(first) = hotkeys.insert(h, name) {
-                    return Err(SchemaError::DuplicateHotkey {
-                        hotkey: h.clone(),
-                        first: first.to_owned(),
-                        second: name.clone(),
-                    });
+                    return Err(SchemaError::DuplicateHotkey { hotkey: h.clone(), first: first.to_owned(), second: name.clone() });
                 }
             }
         }
         for r in &self.relation_labels {
             for l in r.head.iter().chain(&r.tail) {
                 if self.entity(l).is_none() {
-                    return Err(SchemaError::UnknownEndLabel {
-                        relation: r.name.clone(),
-                        label: l.clone(),
-                    });
+                    return Err(SchemaError::UnknownEndLabel { relation: r.name.clone(), label: l.clone() });
                 }
             }
         }
@@ -287,18 +245,13 @@ impl Schema {
 
     /// The entity label whose hotkey is `key`.
     pub fn entity_by_hotkey(&self, key: &str) -> Option<&EntityLabel> {
-        self.entity_labels
-            .iter()
-            .find(|l| l.hotkey.as_deref() == Some(key))
+        self.entity_labels.iter().find(|l| l.hotkey.as_deref() == Some(key))
     }
 
     /// The relation labels allowed from a head of `head` to a tail of `tail`,
     /// in schema order.
     pub fn relations_allowed(&self, head: &str, tail: &str) -> Vec<&RelationLabel> {
-        self.relation_labels
-            .iter()
-            .filter(|r| r.allows(head, tail))
-            .collect()
+        self.relation_labels.iter().filter(|r| r.allows(head, tail)).collect()
     }
 
     /// Entity label names in schema order.
@@ -308,10 +261,7 @@ impl Schema {
 
     /// Relation label names in schema order.
     pub fn relation_names(&self) -> Vec<String> {
-        self.relation_labels
-            .iter()
-            .map(|l| l.name.clone())
-            .collect()
+        self.relation_labels.iter().map(|l| l.name.clone()).collect()
     }
 }
 
@@ -333,77 +283,37 @@ mod tests {
     fn shipped_news_schema_matches_the_guidelines() {
         let s = Schema::from_json(NEWS_SCHEMA_JSON).expect("shipped schema parses");
         assert_eq!(s.name, "news");
-        assert_eq!(
-            s.entity_names(),
-            ["PER", "ORG", "GPE", "LOC", "DATE", "EVENT"]
-        );
+        assert_eq!(s.entity_names(), ["PER", "ORG", "GPE", "LOC", "DATE", "EVENT"]);
         assert_eq!(
             s.relation_names(),
-            [
-                "MEETS",
-                "ROLE_IN",
-                "VISITS",
-                "MEMBER_OF",
-                "LOCATED_IN",
-                "SUPPORTS",
-                "OPPOSES",
-                "PARTICIPATES_IN",
-                "DATE_OF"
-            ]
+            ["MEETS", "ROLE_IN", "VISITS", "MEMBER_OF", "LOCATED_IN", "SUPPORTS", "OPPOSES", "PARTICIPATES_IN", "DATE_OF"]
         );
         assert!(!s.allow_overlap);
         let names = |v: Vec<&RelationLabel>| v.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
-        assert_eq!(
-            names(s.relations_allowed("PER", "PER")),
-            ["MEETS", "SUPPORTS", "OPPOSES"]
-        );
+        assert_eq!(names(s.relations_allowed("PER", "PER")), ["MEETS", "SUPPORTS", "OPPOSES"]);
         assert_eq!(names(s.relations_allowed("EVENT", "DATE")), ["DATE_OF"]);
         assert!(s.relations_allowed("DATE", "PER").is_empty());
         for l in &s.entity_labels {
-            assert!(
-                parse_hex_color(&l.color).is_some(),
-                "{} has a colour",
-                l.name
-            );
+            assert!(parse_hex_color(&l.color).is_some(), "{} has a colour", l.name);
             assert!(l.hotkey.is_some(), "{} has a hotkey", l.name);
         }
     }
 
     #[test]
     fn bad_schemas_are_refused_with_a_reason() {
-        let dup =
-            r#"{"name":"x","entity_labels":[{"name":"A","hotkey":"a"},{"name":"B","hotkey":"a"}]}"#;
-        assert!(matches!(
-            Schema::from_json(dup),
-            Err(SchemaError::DuplicateHotkey { .. })
-        ));
+        let dup = r#"{"name":"x","entity_labels":[{"name":"A","hotkey":"a"},{"name":"B","hotkey":"a"}]}"#;
+        assert!(matches!(Schema::from_json(dup), Err(SchemaError::DuplicateHotkey { .. })));
         let unknown = r#"{"name":"x","entity_labels":[{"name":"A"}],"relation_labels":[{"name":"R","head":["Z"]}]}"#;
-        assert!(matches!(
-            Schema::from_json(unknown),
-            Err(SchemaError::UnknownEndLabel { .. })
-        ));
+        assert!(matches!(Schema::from_json(unknown), Err(SchemaError::UnknownEndLabel { .. })));
         assert!(matches!(Schema::from_json("{"), Err(SchemaError::Json(_))));
     }
 
     #[test]
     fn label_names_alone_give_a_usable_schema() {
         let s = Schema::from_label_names("winer", &["PER", "LOC", "MISC"], &["MEETS", "CUSTOM"]);
-        assert_eq!(
-            s.entity("PER").and_then(|l| l.hotkey.clone()),
-            Some("p".into())
-        );
-        assert!(
-            parse_hex_color(
-                &s.entity("MISC")
-                    .map(|l| l.color.clone())
-                    .unwrap_or_default()
-            )
-            .is_some()
-        );
-        assert!(
-            s.relation("CUSTOM")
-                .is_some_and(|r| r.allows("LOC", "MISC"))
-        );
+        assert_eq!(s.entity("PER").and_then(|l| l.hotkey.clone()), Some("p".into()));
+        assert!(parse_hex_color(&s.entity("MISC").map(|l| l.color.clone()).unwrap_or_default()).is_some());
+        assert!(s.relation("CUSTOM").is_some_and(|r| r.allows("LOC", "MISC")));
         assert!(s.check().is_ok());
     }
 }

@@ -43,21 +43,9 @@ pub struct Counts {
 
 impl Counts {
     fn new(tp: usize, fp: usize, fn_: usize) -> Self {
-        let p = if tp + fp > 0 {
-            tp as f64 / (tp + fp) as f64
-        } else {
-            0.0
-        };
-        let r = if tp + fn_ > 0 {
-            tp as f64 / (tp + fn_) as f64
-        } else {
-            0.0
-        };
-        let f = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
+        let p = if tp + fp > 0 { tp as f64 / (tp + fp) as f64 } else { 0.0 };
+        let r = if tp + fn_ > 0 { tp as f64 / (tp + fn_) as f64 } else { 0.0 };
+        let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
         Self {
             tp,
             fp,
@@ -136,48 +124,20 @@ pub struct MismatchedText(pub String);
 type Ent = (usize, usize, String);
 
 fn entities(d: &DocRecord) -> Vec<Ent> {
-    d.entities
-        .iter()
-        .map(|e| {
-            (
-                e.start.max(0) as usize,
-                e.end.max(0) as usize,
-                e.label.clone(),
-            )
-        })
-        .collect()
+    d.entities.iter().map(|e| (e.start.max(0) as usize, e.end.max(0) as usize, e.label.clone())).collect()
 }
 
 /// Scores `pred` against `gold`.
-pub fn score(
-    gold: &Dataset,
-    pred: &Dataset,
-    opts: &ScoreOptions,
-) -> Result<Report, MismatchedText> {
-    let map = |l: &str| {
-        opts.label_map
-            .get(l)
-            .cloned()
-            .unwrap_or_else(|| l.to_owned())
-    };
+pub fn score(gold: &Dataset, pred: &Dataset, opts: &ScoreOptions) -> Result<Report, MismatchedText> {
+    let map = |l: &str| opts.label_map.get(l).cloned().unwrap_or_else(|| l.to_owned());
     let mut report = Report::default();
-    let gold_docs: Vec<&DocRecord> = gold
-        .documents
-        .iter()
-        .filter(|d| opts.include_skipped || d.status != "skipped")
-        .collect();
+    let gold_docs: Vec<&DocRecord> = gold.documents.iter().filter(|d| opts.include_skipped || d.status != "skipped").collect();
     report.skipped_gold = gold.documents.len() - gold_docs.len();
 
     // Pair documents: by id with the same text, then by text.
     let sha = |d: &DocRecord| sha256_hex(&d.text);
     let pred_sha: Vec<String> = pred.documents.iter().map(sha).collect();
-    let by_id: HashMap<&str, usize> = pred
-        .documents
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
+    let by_id: HashMap<&str, usize> = pred.documents.iter().enumerate().rev().map(|(i, d)| (d.id.as_str(), i)).collect();
     let mut used = BTreeSet::new();
     let mut pairs: Vec<(&DocRecord, Option<&DocRecord>)> = Vec::new();
     let mut pending = Vec::new();
@@ -217,20 +177,13 @@ pub fn score(
         Some(l) => l.clone(),
         None => {
             let mut out: Vec<String> = Vec::new();
-            let mut used_labels: BTreeSet<String> =
-                gold.schema.entity_labels.iter().map(|l| map(l)).collect();
+            let mut used_labels: BTreeSet<String> = gold.schema.entity_labels.iter().map(|l| map(l)).collect();
             for g in &gold_docs {
                 for e in &g.entities {
                     used_labels.insert(map(&e.label));
                 }
             }
-            let order: Vec<String> = gold
-                .schema
-                .entity_labels
-                .iter()
-                .map(|l| map(l))
-                .chain(used_labels.iter().cloned())
-                .collect();
+            let order: Vec<String> = gold.schema.entity_labels.iter().map(|l| map(l)).chain(used_labels.iter().cloned()).collect();
             for l in order {
                 if used_labels.contains(&l) && !out.contains(&l) {
                     out.push(l);
@@ -241,24 +194,12 @@ pub fn score(
     };
     let label_set: BTreeSet<&str> = labels.iter().map(String::as_str).collect();
     let mut per: BTreeMap<&str, [usize; 6]> = labels.iter().map(|l| (l.as_str(), [0; 6])).collect();
-    let mut acts: BTreeMap<&'static str, usize> = [
-        "exact",
-        "relabel",
-        "resize",
-        "resize_relabel",
-        "create",
-        "reject",
-    ]
-    .into_iter()
-    .map(|k| (k, 0))
-    .collect();
+    let mut acts: BTreeMap<&'static str, usize> =
+        ["exact", "relabel", "resize", "resize_relabel", "create", "reject"].into_iter().map(|k| (k, 0)).collect();
     let mut n_gold = 0;
     for (g, p) in &pairs {
-        let gold_e: Vec<Ent> = entities(g)
-            .into_iter()
-            .map(|(s, e, l)| (s, e, map(&l)))
-            .filter(|x| label_set.contains(x.2.as_str()))
-            .collect();
+        let gold_e: Vec<Ent> =
+            entities(g).into_iter().map(|(s, e, l)| (s, e, map(&l))).filter(|x| label_set.contains(x.2.as_str())).collect();
         let mut pred_e: Vec<Ent> = Vec::new();
         for (s, e, l) in p.map(entities).unwrap_or_default() {
             let l = map(&l);
@@ -269,16 +210,8 @@ pub fn score(
             }
         }
         for lab in &labels {
-            let gs: Vec<(usize, usize)> = gold_e
-                .iter()
-                .filter(|x| &x.2 == lab)
-                .map(|x| (x.0, x.1))
-                .collect();
-            let ps: Vec<(usize, usize)> = pred_e
-                .iter()
-                .filter(|x| &x.2 == lab)
-                .map(|x| (x.0, x.1))
-                .collect();
+            let gs: Vec<(usize, usize)> = gold_e.iter().filter(|x| &x.2 == lab).map(|x| (x.0, x.1)).collect();
+            let ps: Vec<(usize, usize)> = pred_e.iter().filter(|x| &x.2 == lab).map(|x| (x.0, x.1)).collect();
             let tp = multiset_intersection(&gs, &ps);
             let ltp = max_overlap_matching(&gs, &ps);
             if let Some(c) = per.get_mut(lab.as_str()) {
@@ -300,10 +233,7 @@ pub fn score(
         for k in 0..6 {
             tot[k] += c[k];
         }
-        let s = LabelScore {
-            exact: Counts::new(c[0], c[1], c[2]),
-            lenient: Counts::new(c[3], c[4], c[5]),
-        };
+        let s = LabelScore { exact: Counts::new(c[0], c[1], c[2]), lenient: Counts::new(c[3], c[4], c[5]) };
         if !s.exact.empty {
             non_empty.push(s.exact.clone());
         }
@@ -317,23 +247,9 @@ pub fn score(
         report.macro_recall = round4(non_empty.iter().map(|c| c.recall).sum::<f64>() / n);
         report.macro_f1 = round4(non_empty.iter().map(|c| c.f1).sum::<f64>() / n);
     }
-    let actions = acts["relabel"]
-        + acts["resize"]
-        + 2 * acts["resize_relabel"]
-        + 2 * acts["create"]
-        + acts["reject"];
-    let ratio = if n_gold > 0 {
-        actions as f64 / (2 * n_gold) as f64
-    } else {
-        0.0
-    };
-    report.effort = Effort {
-        gold: n_gold,
-        actions,
-        ratio: round4(ratio),
-        saved: round4(1.0 - ratio),
-        by_kind: acts,
-    };
+    let actions = acts["relabel"] + acts["resize"] + 2 * acts["resize_relabel"] + 2 * acts["create"] + acts["reject"];
+    let ratio = if n_gold > 0 { actions as f64 / (2 * n_gold) as f64 } else { 0.0 };
+    report.effort = Effort { gold: n_gold, actions, ratio: round4(ratio), saved: round4(1.0 - ratio), by_kind: acts };
     report.labels = labels;
     if opts.relations {
         report.relations = Some(score_relations(gold, &pairs, &map));
@@ -434,9 +350,7 @@ fn effort_of(gold: &[Ent], pred: &[Ent], acts: &mut BTreeMap<&'static str, usize
     let mut used = BTreeSet::new();
     let mut rest_g2 = Vec::new();
     for x in rest_g {
-        let cand = by_span
-            .get(&(x.0, x.1))
-            .and_then(|v| v.iter().find(|i| !used.contains(*i)).copied());
+        let cand = by_span.get(&(x.0, x.1)).and_then(|v| v.iter().find(|i| !used.contains(*i)).copied());
         match cand {
             Some(i) => {
                 used.insert(i);
@@ -475,11 +389,7 @@ fn effort_of(gold: &[Ent], pred: &[Ent], acts: &mut BTreeMap<&'static str, usize
     bump("reject", rest_p.len() - used.len());
 }
 
-fn score_relations(
-    gold: &Dataset,
-    pairs: &[(&DocRecord, Option<&DocRecord>)],
-    map: &dyn Fn(&str) -> String,
-) -> RelationReport {
+fn score_relations(gold: &Dataset, pairs: &[(&DocRecord, Option<&DocRecord>)], map: &dyn Fn(&str) -> String) -> RelationReport {
     let mut labels: Vec<String> = gold.schema.relation_labels.clone();
     for (g, _) in pairs {
         for r in &g.relations {
@@ -492,18 +402,12 @@ fn score_relations(
     let keys = |d: Option<&DocRecord>| -> BTreeMap<String, (Vec<Key>, Vec<Key>)> {
         let mut out: BTreeMap<String, (Vec<Key>, Vec<Key>)> = BTreeMap::new();
         let Some(d) = d else { return out };
-        let ents: HashMap<&str, &super::dataset::EntityRecord> =
-            d.entities.iter().map(|e| (e.id.as_str(), e)).collect();
+        let ents: HashMap<&str, &super::dataset::EntityRecord> = d.entities.iter().map(|e| (e.id.as_str(), e)).collect();
         for r in &d.relations {
             let (Some(h), Some(t)) = (ents.get(r.head.as_str()), ents.get(r.tail.as_str())) else {
                 continue;
             };
-            let (hs, he, ts, te) = (
-                h.start as usize,
-                h.end as usize,
-                t.start as usize,
-                t.end as usize,
-            );
+            let (hs, he, ts, te) = (h.start as usize, h.end as usize, t.start as usize, t.end as usize);
             let entry = out.entry(r.label.clone()).or_default();
             entry.0.push((hs, he, String::new(), ts, te, String::new()));
             entry.1.push((hs, he, map(&h.label), ts, te, map(&t.label)));
@@ -537,12 +441,7 @@ fn score_relations(
         }
         per_label.insert(lab.clone(), Counts::new(c[0], c[1], c[2]));
     }
-    RelationReport {
-        labels,
-        per_label,
-        micro: Counts::new(tot[0], tot[1], tot[2]),
-        strict_micro: Counts::new(tot[3], tot[4], tot[5]),
-    }
+    RelationReport { labels, per_label, micro: Counts::new(tot[0], tot[1], tot[2]), strict_micro: Counts::new(tot[3], tot[4], tot[5]) }
 }
 
 fn multiset_keys<K: Ord>(a: &[K], b: &[K]) -> usize {
@@ -606,18 +505,8 @@ mod tests {
     fn counts_and_effort_by_hand() {
         // gold: PER 0-5, ORG 10-15, LOC 20-25, PER 30-35
         // pred: PER 0-5 (exact), PER 10-15 (relabel), LOC 21-25 (resize), ORG 50-55 (reject)
-        let gold = ds(&[
-            (0, 5, "PER"),
-            (10, 15, "ORG"),
-            (20, 25, "LOC"),
-            (30, 35, "PER"),
-        ]);
-        let pred = ds(&[
-            (0, 5, "PER"),
-            (10, 15, "PER"),
-            (21, 25, "LOC"),
-            (50, 55, "ORG"),
-        ]);
+        let gold = ds(&[(0, 5, "PER"), (10, 15, "ORG"), (20, 25, "LOC"), (30, 35, "PER")]);
+        let pred = ds(&[(0, 5, "PER"), (10, 15, "PER"), (21, 25, "LOC"), (50, 55, "ORG")]);
         let r = score(&gold, &pred, &ScoreOptions::default()).expect("pairs");
         assert_eq!((r.micro.tp, r.micro.fp, r.micro.fn_), (1, 3, 3));
         assert_eq!(r.lenient_micro.tp, 2, "LOC overlaps");

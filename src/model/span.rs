@@ -54,11 +54,7 @@ pub enum Origin {
     Imported,
     /// A suggestion the annotator accepted; `edited` once its boundaries or
     /// label were changed afterwards.
-    Suggested {
-        recognizer: String,
-        score: f32,
-        edited: bool,
-    },
+    Suggested { recognizer: String, score: f32, edited: bool },
 }
 
 /// A gold entity span.
@@ -77,14 +73,7 @@ pub struct Span {
 impl Span {
     /// A hand-made span.
     pub fn manual(id: SpanId, start: CharIdx, end: CharIdx, label: &str) -> Self {
-        Self {
-            id,
-            start,
-            end,
-            label: label.to_owned(),
-            origin: Origin::Manual,
-            extra: Extra::new(),
-        }
+        Self { id, start, end, label: label.to_owned(), origin: Origin::Manual, extra: Extra::new() }
     }
 
     /// Whether two spans share at least one code point.
@@ -186,9 +175,7 @@ impl SpanSet {
     /// Adds a span, keeping the order.
     pub fn insert(&mut self, span: Span) {
         self.max_len = self.max_len.max(span.end.0.saturating_sub(span.start.0));
-        let at = self
-            .spans
-            .partition_point(|s| s.sort_key() < span.sort_key());
+        let at = self.spans.partition_point(|s| s.sort_key() < span.sort_key());
         self.spans.insert(at, span);
     }
 
@@ -202,10 +189,7 @@ impl SpanSet {
     pub fn overlapping(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = &Span> {
         let from = start.0.saturating_sub(self.max_len);
         let first = self.spans.partition_point(|s| s.start.0 < from);
-        self.spans[first..]
-            .iter()
-            .take_while(move |s| s.start < end)
-            .filter(move |s| s.overlaps(start, end))
+        self.spans[first..].iter().take_while(move |s| s.start < end).filter(move |s| s.overlaps(start, end))
     }
 
     /// Spans that contain the code point at `at`, innermost last.
@@ -228,10 +212,7 @@ mod tests {
         set.insert(span(3, 5, 8));
         let starts: Vec<_> = set.iter().map(|s| s.start.0).collect();
         assert_eq!(starts, [0, 5, 10]);
-        let hit: Vec<_> = set
-            .overlapping(CharIdx(3), CharIdx(11))
-            .map(|s| s.id.0)
-            .collect();
+        let hit: Vec<_> = set.overlapping(CharIdx(3), CharIdx(11)).map(|s| s.id.0).collect();
         assert_eq!(hit, [2, 3, 1]);
         assert_eq!(set.at(CharIdx(19)).count(), 1);
         assert_eq!(set.at(CharIdx(20)).count(), 0, "end is exclusive");

@@ -83,13 +83,7 @@ impl Text {
     pub fn new(string: String) -> Self {
         if string.is_ascii() {
             let len = string.len();
-            return Self {
-                string,
-                len_chars: len,
-                len_utf16: len,
-                byte_checkpoints: Vec::new(),
-                utf16_checkpoints: Vec::new(),
-            };
+            return Self { string, len_chars: len, len_utf16: len, byte_checkpoints: Vec::new(), utf16_checkpoints: Vec::new() };
         }
         let mut byte_checkpoints = Vec::with_capacity(string.len() / STRIDE + 1);
         let mut utf16_checkpoints = Vec::with_capacity(string.len() / STRIDE + 1);
@@ -103,13 +97,7 @@ impl Text {
             chars += 1;
             utf16 += c.len_utf16();
         }
-        Self {
-            string,
-            len_chars: chars,
-            len_utf16: utf16,
-            byte_checkpoints,
-            utf16_checkpoints,
-        }
+        Self { string, len_chars: chars, len_utf16: utf16, byte_checkpoints, utf16_checkpoints }
     }
 
     /// The text as a string slice.
@@ -190,20 +178,12 @@ impl Text {
             return Some(Utf16Idx(at.0));
         }
         let k = at.0 / STRIDE;
-        let (Some(&base_byte), Some(&base_utf16)) =
-            (self.byte_checkpoints.get(k), self.utf16_checkpoints.get(k))
-        else {
+        let (Some(&base_byte), Some(&base_utf16)) = (self.byte_checkpoints.get(k), self.utf16_checkpoints.get(k)) else {
             // `at` is the end of a text whose length is a multiple of STRIDE.
             return Some(Utf16Idx(self.len_utf16));
         };
         let skip = at.0 - k * STRIDE;
-        let units: usize = self
-            .string
-            .get(base_byte..)?
-            .chars()
-            .take(skip)
-            .map(char::len_utf16)
-            .sum();
+        let units: usize = self.string.get(base_byte..)?.chars().take(skip).map(char::len_utf16).sum();
         Some(Utf16Idx(base_utf16 + units))
     }
 
@@ -216,10 +196,7 @@ impl Text {
         if self.is_ascii() {
             return Some(CharIdx(at.0));
         }
-        let k = self
-            .utf16_checkpoints
-            .partition_point(|&u| u <= at.0)
-            .saturating_sub(1);
+        let k = self.utf16_checkpoints.partition_point(|&u| u <= at.0).saturating_sub(1);
         let base_byte = self.byte_checkpoints.get(k).copied().unwrap_or(0);
         let mut units = self.utf16_checkpoints.get(k).copied().unwrap_or(0);
         let mut chars = k * STRIDE;
@@ -260,10 +237,7 @@ impl Text {
         if needle.is_empty() {
             return Vec::new();
         }
-        self.string
-            .match_indices(needle)
-            .filter_map(|(b, _)| self.byte_to_char(ByteIdx(b)))
-            .collect()
+        self.string.match_indices(needle).filter_map(|(b, _)| self.byte_to_char(ByteIdx(b))).collect()
     }
 }
 
@@ -287,26 +261,10 @@ mod tests {
     fn check_all(s: &str) {
         let t = Text::from(s);
         for (c, b, u) in reference(s) {
-            assert_eq!(
-                t.char_to_byte(CharIdx(c)),
-                Some(ByteIdx(b)),
-                "{s:?} char {c}"
-            );
-            assert_eq!(
-                t.byte_to_char(ByteIdx(b)),
-                Some(CharIdx(c)),
-                "{s:?} byte {b}"
-            );
-            assert_eq!(
-                t.char_to_utf16(CharIdx(c)),
-                Some(Utf16Idx(u)),
-                "{s:?} char {c}"
-            );
-            assert_eq!(
-                t.utf16_to_char(Utf16Idx(u)),
-                Some(CharIdx(c)),
-                "{s:?} utf16 {u}"
-            );
+            assert_eq!(t.char_to_byte(CharIdx(c)), Some(ByteIdx(b)), "{s:?} char {c}");
+            assert_eq!(t.byte_to_char(ByteIdx(b)), Some(CharIdx(c)), "{s:?} byte {b}");
+            assert_eq!(t.char_to_utf16(CharIdx(c)), Some(Utf16Idx(u)), "{s:?} char {c}");
+            assert_eq!(t.utf16_to_char(Utf16Idx(u)), Some(CharIdx(c)), "{s:?} utf16 {u}");
         }
         assert_eq!(t.char_to_byte(CharIdx(t.len_chars() + 1)), None);
         assert_eq!(t.utf16_to_char(Utf16Idx(t.len_utf16() + 1)), None);

@@ -23,11 +23,7 @@ fn chars(text: &Text) -> Vec<char> {
 fn word_at(c: &[char], i: usize) -> bool {
     match c.get(i) {
         Some(&ch) if is_word(ch) => true,
-        Some('-' | '.') => {
-            i > 0
-                && c.get(i - 1).is_some_and(|&p| is_word(p))
-                && c.get(i + 1).is_some_and(|&n| is_word(n))
-        }
+        Some('-' | '.') => i > 0 && c.get(i - 1).is_some_and(|&p| is_word(p)) && c.get(i + 1).is_some_and(|&n| is_word(n)),
         _ => false,
     }
 }
@@ -37,10 +33,7 @@ fn word_at(c: &[char], i: usize) -> bool {
 /// word character stays as it is (trimmed of spaces).
 pub fn snap_to_words(text: &Text, start: CharIdx, end: CharIdx) -> (CharIdx, CharIdx) {
     let c = chars(text);
-    let (mut a, mut b) = (
-        start.0.min(end.0).min(c.len()),
-        start.0.max(end.0).min(c.len()),
-    );
+    let (mut a, mut b) = (start.0.min(end.0).min(c.len()), start.0.max(end.0).min(c.len()));
     let (a0, b0) = (a, b);
     while a < b && !word_at(&c, a) {
         a += 1;
@@ -132,20 +125,9 @@ mod tests {
     #[test]
     fn snapping_takes_whole_words_and_drops_punctuation() {
         assert_eq!(snap("Le Sénat vote.", 4, 6), "Sénat");
-        assert_eq!(
-            snap("à Saint-Pétersbourg, hier", 3, 18),
-            "Saint-Pétersbourg"
-        );
-        assert_eq!(
-            snap("à Saint-Pétersbourg, hier", 3, 20),
-            "Saint-Pétersbourg",
-            "trailing comma and space dropped"
-        );
-        assert_eq!(
-            snap("l’Union africaine", 0, 4),
-            "l’Union",
-            "a drag from the elision keeps it"
-        );
+        assert_eq!(snap("à Saint-Pétersbourg, hier", 3, 18), "Saint-Pétersbourg");
+        assert_eq!(snap("à Saint-Pétersbourg, hier", 3, 20), "Saint-Pétersbourg", "trailing comma and space dropped");
+        assert_eq!(snap("l’Union africaine", 0, 4), "l’Union", "a drag from the elision keeps it");
         assert_eq!(snap("l'Union africaine", 3, 5), "Union");
         assert_eq!(snap("« Zoe\u{301} »", 0, 7), "Zoe\u{301}");
         assert_eq!(snap("😀 Tokyo 東京", 8, 9), "東京");

@@ -97,10 +97,7 @@ impl AnnotationFile {
             .collect();
         let suggestions = doc
             .suggestions()
-            .map(|s| SuggestionRecord {
-                suggestion: s.clone(),
-                text: text.slice(s.start, s.end).unwrap_or("").to_owned(),
-            })
+            .map(|s| SuggestionRecord { suggestion: s.clone(), text: text.slice(s.start, s.end).unwrap_or("").to_owned() })
             .collect();
         Self {
             format: FORMAT.to_owned(),
@@ -149,17 +146,7 @@ impl AnnotationFile {
         doc.orphans = self.orphans;
         let mut report = LoadReport::default();
         let to_span = |r: SpanRecord| {
-            (
-                Span {
-                    id: r.id,
-                    start: CharIdx(r.start),
-                    end: CharIdx(r.end),
-                    label: r.label,
-                    origin: r.origin,
-                    extra: r.extra,
-                },
-                r.text,
-            )
+            (Span { id: r.id, start: CharIdx(r.start), end: CharIdx(r.end), label: r.label, origin: r.origin, extra: r.extra }, r.text)
         };
         let (spans, relations, suggestions) = if self.sha256 == doc.sha256() {
             let mut spans = Vec::new();
@@ -178,21 +165,14 @@ impl AnnotationFile {
                 }
                 spans.push(span);
             }
-            (
-                spans,
-                self.relations,
-                self.suggestions.into_iter().map(|s| s.suggestion).collect(),
-            )
+            (spans, self.relations, self.suggestions.into_iter().map(|s| s.suggestion).collect())
         } else {
             report.text_changed = true;
             let r = reanchor(
                 doc.text(),
                 self.spans.into_iter().map(to_span).collect(),
                 self.relations,
-                self.suggestions
-                    .into_iter()
-                    .map(|s| (s.suggestion, s.text))
-                    .collect(),
+                self.suggestions.into_iter().map(|s| (s.suggestion, s.text)).collect(),
             );
             report.moved = r.moved;
             report.orphaned = r.orphans.len();
@@ -200,8 +180,7 @@ impl AnnotationFile {
             doc.orphans.extend(r.orphans);
             (r.spans, r.relations, r.suggestions)
         };
-        let doc =
-            Document::from_parts(doc, spans, relations, suggestions).map_err(|e| e.to_string())?;
+        let doc = Document::from_parts(doc, spans, relations, suggestions).map_err(|e| e.to_string())?;
         Ok((doc, report))
     }
 }
@@ -228,9 +207,7 @@ pub fn file_stem_for_id(id: &str) -> String {
 
 /// Where a document's annotation file lives inside an annotations folder.
 pub fn annotation_path(annotations: &Path, id: &DocId) -> PathBuf {
-    annotations
-        .join("documents")
-        .join(format!("{}.json", file_stem_for_id(&id.0)))
+    annotations.join("documents").join(format!("{}.json", file_stem_for_id(&id.0)))
 }
 
 #[cfg(test)]
@@ -241,31 +218,12 @@ mod tests {
 
     #[test]
     fn ids_never_escape_the_folder() {
-        for id in [
-            "..",
-            "../x",
-            "a/b",
-            "a\\b",
-            ".hidden",
-            "",
-            "é",
-            "/etc/passwd",
-        ] {
+        for id in ["..", "../x", "a/b", "a\\b", ".hidden", "", "é", "/etc/passwd"] {
             let stem = file_stem_for_id(id);
-            assert!(
-                !stem.contains('/')
-                    && !stem.contains('\\')
-                    && !stem.starts_with('.')
-                    && !stem.is_empty(),
-                "{id:?} → {stem:?}"
-            );
+            assert!(!stem.contains('/') && !stem.contains('\\') && !stem.starts_with('.') && !stem.is_empty(), "{id:?} → {stem:?}");
         }
         assert_eq!(file_stem_for_id("2016/01/a b"), "2016%2F01%2Fa%20b");
-        assert_ne!(
-            file_stem_for_id("a/b"),
-            file_stem_for_id("a%2Fb"),
-            "distinct ids, distinct files"
-        );
+        assert_ne!(file_stem_for_id("a/b"), file_stem_for_id("a%2Fb"), "distinct ids, distinct files");
     }
 
     #[test]
@@ -280,43 +238,21 @@ mod tests {
         let ids: Vec<_> = doc.spans().iter().map(|s| s.id).collect();
         let edit = doc.add_relation_edit(ids[0], ids[1], "VISITS");
         doc.apply(edit, &schema).expect("valid");
-        doc.apply(
-            Edit::SetStatus {
-                status: Status::InProgress,
-            },
-            &schema,
-        )
-        .expect("valid");
+        doc.apply(Edit::SetStatus { status: Status::InProgress }, &schema).expect("valid");
         let file = AnnotationFile::from_document(&doc);
         let json = file.to_json();
         let back: AnnotationFile = serde_json::from_str(&json).expect("parses");
-        let (same, report) = back
-            .clone()
-            .into_document(doc.text().as_str().to_owned())
-            .expect("loads");
+        let (same, report) = back.clone().into_document(doc.text().as_str().to_owned()).expect("loads");
         assert_eq!(same.spans(), doc.spans());
-        assert_eq!(
-            same.relations().collect::<Vec<_>>(),
-            doc.relations().collect::<Vec<_>>()
-        );
+        assert_eq!(same.relations().collect::<Vec<_>>(), doc.relations().collect::<Vec<_>>());
         assert_eq!(same.status(), Status::InProgress);
         assert!(!report.text_changed);
-        assert_eq!(
-            AnnotationFile::from_document(&same).to_json(),
-            json,
-            "deterministic"
-        );
+        assert_eq!(AnnotationFile::from_document(&same).to_json(), json, "deterministic");
 
-        let (moved, report) = back
-            .into_document("Hier, 😀 Lavrov arrive à Pyongyang.".into())
-            .expect("loads");
+        let (moved, report) = back.into_document("Hier, 😀 Lavrov arrive à Pyongyang.".into()).expect("loads");
         assert!(report.text_changed);
         assert_eq!(report.moved, 2);
-        let texts: Vec<_> = moved
-            .spans()
-            .iter()
-            .map(|s| moved.span_text(s).to_owned())
-            .collect();
+        let texts: Vec<_> = moved.spans().iter().map(|s| moved.span_text(s).to_owned()).collect();
         assert_eq!(texts, ["Lavrov", "Pyongyang"]);
         assert_eq!(moved.relation_count(), 1);
     }

@@ -16,15 +16,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         _ => Path::new("."),
     };
     fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "file".to_owned());
-    let tmp = dir.join(format!(
-        ".{name}.tmp-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".to_owned());
+    let tmp = dir.join(format!(".{name}.tmp-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
     let result = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         f.write_all(bytes)?;
@@ -59,10 +52,7 @@ mod tests {
         write_atomic(&p, b"first").expect("write");
         write_atomic(&p, b"second").expect("write");
         assert_eq!(fs::read(&p).expect("read"), b"second");
-        let names: Vec<_> = fs::read_dir(p.parent().expect("parent"))
-            .expect("list")
-            .map(|e| e.expect("entry").file_name())
-            .collect();
+        let names: Vec<_> = fs::read_dir(p.parent().expect("parent")).expect("list").map(|e| e.expect("entry").file_name()).collect();
         assert_eq!(names.len(), 1, "{names:?}");
     }
 

@@ -25,51 +25,32 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         let body = &bytes[bom_len..];
         let (text, had_errors) = encoding.decode_without_bom_handling(body);
         if had_errors {
-            return Err(DecodeError::Malformed {
-                encoding: encoding.name().to_owned(),
-                offset: first_error(encoding, body) + bom_len,
-            });
+            return Err(DecodeError::Malformed { encoding: encoding.name().to_owned(), offset: first_error(encoding, body) + bom_len });
         }
-        return Ok(Decoded {
-            text: text.into_owned(),
-            encoding: format!("{} (BOM)", encoding.name()),
-        });
+        return Ok(Decoded { text: text.into_owned(), encoding: format!("{} (BOM)", encoding.name()) });
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => {
             if let Some(nul) = s.find('\0') {
                 return Err(DecodeError::Binary(nul));
             }
-            Ok(Decoded {
-                text: s.to_owned(),
-                encoding: "UTF-8".to_owned(),
-            })
+            Ok(Decoded { text: s.to_owned(), encoding: "UTF-8".to_owned() })
         }
         Err(e) => {
             if let Some(nul) = bytes.iter().position(|&b| b == 0) {
                 return Err(DecodeError::Binary(nul));
             }
-            let mut detector =
-                chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
             detector.feed(bytes, true);
             let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
             if encoding == encoding_rs::UTF_8 {
-                return Err(DecodeError::Malformed {
-                    encoding: "UTF-8".to_owned(),
-                    offset: e.valid_up_to(),
-                });
+                return Err(DecodeError::Malformed { encoding: "UTF-8".to_owned(), offset: e.valid_up_to() });
             }
             let (text, _, had_errors) = encoding.decode(bytes);
             if had_errors {
-                return Err(DecodeError::Malformed {
-                    encoding: encoding.name().to_owned(),
-                    offset: first_error(encoding, bytes),
-                });
+                return Err(DecodeError::Malformed { encoding: encoding.name().to_owned(), offset: first_error(encoding, bytes) });
             }
-            Ok(Decoded {
-                text: text.into_owned(),
-                encoding: format!("{} (detected)", encoding.name()),
-            })
+            Ok(Decoded { text: text.into_owned(), encoding: format!("{} (detected)", encoding.name()) })
         }
     }
 }
@@ -81,11 +62,7 @@ fn first_error(encoding: &'static encoding_rs::Encoding, bytes: &[u8]) -> usize 
     loop {
         out.clear();
         let end = (read + 16).min(bytes.len());
-        let (result, n) = decoder.decode_to_string_without_replacement(
-            &bytes[read..end],
-            &mut out,
-            end == bytes.len(),
-        );
+        let (result, n) = decoder.decode_to_string_without_replacement(&bytes[read..end], &mut out, end == bytes.len());
         match result {
             encoding_rs::DecoderResult::Malformed(bad, _) => {
                 return (read + n).saturating_sub(bad as usize);
@@ -117,10 +94,7 @@ mod tests {
         let d = decode(b"a\r\nb").expect("utf8");
         assert_eq!((d.text.as_str(), d.encoding.as_str()), ("a\r\nb", "UTF-8"));
         let d = decode(b"\xEF\xBB\xBFh\xC3\xA9").expect("bom");
-        assert_eq!(
-            (d.text.as_str(), d.encoding.as_str()),
-            ("hé", "UTF-8 (BOM)")
-        );
+        assert_eq!((d.text.as_str(), d.encoding.as_str()), ("hé", "UTF-8 (BOM)"));
     }
 
     #[test]
@@ -135,32 +109,21 @@ mod tests {
             be.extend_from_slice(&u.to_be_bytes());
         }
         let d = decode(&be).expect("utf16be");
-        assert_eq!(
-            (d.text.as_str(), d.encoding.as_str()),
-            ("été", "UTF-16BE (BOM)")
-        );
+        assert_eq!((d.text.as_str(), d.encoding.as_str()), ("été", "UTF-16BE (BOM)"));
     }
 
     #[test]
     fn windows_1252_is_detected() {
-        let bytes =
-            b"Le pr\xe9sident a d\xe9clar\xe9 \xe0 l'\xe9t\xe9 : 5 \x80, \xab bient\xf4t \xbb.";
+        let bytes = b"Le pr\xe9sident a d\xe9clar\xe9 \xe0 l'\xe9t\xe9 : 5 \x80, \xab bient\xf4t \xbb.";
         let d = decode(bytes).expect("cp1252");
-        assert!(
-            d.text.contains("président") && d.text.contains('€') && d.text.contains('«'),
-            "{}",
-            d.text
-        );
+        assert!(d.text.contains("président") && d.text.contains('€') && d.text.contains('«'), "{}", d.text);
         assert!(d.encoding.starts_with("windows-1252"), "{}", d.encoding);
     }
 
     #[test]
     fn binary_and_broken_input_is_refused_with_a_place() {
         assert_eq!(decode(b"ab\0cd"), Err(DecodeError::Binary(2)));
-        assert!(
-            matches!(decode(b"\xFF\xFEa"), Err(DecodeError::Malformed { .. })),
-            "odd UTF-16 length"
-        );
+        assert!(matches!(decode(b"\xFF\xFEa"), Err(DecodeError::Malformed { .. })), "odd UTF-16 length");
     }
 
     #[test]

@@ -35,12 +35,8 @@ pub fn visible_text(html: &str) -> String {
             let tag = &rest[1..close];
             rest = &rest[close + 1..];
             let closing = tag.starts_with('/');
-            let name: String = tag
-                .trim_start_matches('/')
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase();
+            let name: String =
+                tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
             match (name.as_str(), closing) {
                 ("script", false) => skip_until = Some("</script"),
                 ("style", false) => skip_until = Some("</style"),
@@ -53,9 +49,8 @@ pub fn visible_text(html: &str) -> String {
                 }
                 ("br", _) => out.push('\n'),
                 (
-                    "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "tr"
-                    | "blockquote" | "section" | "article" | "header" | "footer" | "figcaption"
-                    | "ul" | "ol" | "table",
+                    "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "tr" | "blockquote" | "section" | "article" | "header"
+                    | "footer" | "figcaption" | "ul" | "ol" | "table",
                     _,
                 ) => break_line(&mut out, if name == "li" || name == "tr" { 1 } else { 2 }),
                 _ => {}
@@ -72,10 +67,7 @@ pub fn visible_text(html: &str) -> String {
 fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
     let h = haystack.as_bytes();
     let n = needle.as_bytes();
-    (0..h.len().saturating_sub(n.len()) + 1).find(|&i| {
-        h.get(i..i + n.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(n))
-    })
+    (0..h.len().saturating_sub(n.len()) + 1).find(|&i| h.get(i..i + n.len()).is_some_and(|w| w.eq_ignore_ascii_case(n)))
 }
 
 /// Ends the current line, leaving at most `n` line breaks in a row.
@@ -210,10 +202,7 @@ mod tests {
         let html = "<html><head><title>Sommet &amp; suite</title><style>p{}</style></head>\
             <body><script>var x = '<p>';</script><p>Le pr&eacute;sident\n  a parl&#233;.</p>\
             <!-- hidden --><p>&laquo;&nbsp;Oui&nbsp;&raquo;<br>fin &#x1F600; &bogus;</p></body></html>";
-        assert_eq!(
-            visible_text(html),
-            "Sommet & suite\n\nLe président a parlé.\n\n«\u{a0}Oui\u{a0}»\nfin 😀 &bogus;"
-        );
+        assert_eq!(visible_text(html), "Sommet & suite\n\nLe président a parlé.\n\n«\u{a0}Oui\u{a0}»\nfin 😀 &bogus;");
     }
 
     #[test]

@@ -21,22 +21,10 @@ pub fn read_inputs(paths: &[impl AsRef<Path>]) -> Result<Vec<InputDoc>, StoreErr
     let mut out = Vec::new();
     for p in paths {
         let path = p.as_ref();
-        let meta = std::fs::metadata(path).map_err(|source| StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let stem = name
-            .rsplit_once('.')
-            .map_or(name.as_str(), |(s, _)| s)
-            .to_owned();
-        let ext = name
-            .rsplit_once('.')
-            .map(|(_, e)| e.to_ascii_lowercase())
-            .unwrap_or_default();
+        let meta = std::fs::metadata(path).map_err(|source| StoreError::Io { path: path.to_path_buf(), source })?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s).to_owned();
+        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
         if meta.is_dir() {
             let project = Project::open(path, None)?;
             for i in 0..project.entries.len() {
@@ -52,37 +40,21 @@ pub fn read_inputs(paths: &[impl AsRef<Path>]) -> Result<Vec<InputDoc>, StoreErr
         match ext.as_str() {
             "jsonl" => {
                 for (line, id, text, _) in read_jsonl(path)? {
-                    out.push(InputDoc {
-                        id: id.unwrap_or_else(|| format!("{stem}-{line}")),
-                        source: format!("{name}#{line}"),
-                        text,
-                    });
+                    out.push(InputDoc { id: id.unwrap_or_else(|| format!("{stem}-{line}")), source: format!("{name}#{line}"), text });
                 }
             }
             "json" => {
                 for d in read_dataset(path)?.documents {
-                    out.push(InputDoc {
-                        id: d.id,
-                        source: d.source,
-                        text: d.text,
-                    });
+                    out.push(InputDoc { id: d.id, source: d.source, text: d.text });
                 }
             }
             "html" | "htm" => {
                 let (html, _) = read_text_file(path)?;
-                out.push(InputDoc {
-                    id: stem,
-                    source: name,
-                    text: visible_text(&html),
-                });
+                out.push(InputDoc { id: stem, source: name, text: visible_text(&html) });
             }
             _ => {
                 let (text, _) = read_text_file(path)?;
-                out.push(InputDoc {
-                    id: stem,
-                    source: name,
-                    text,
-                });
+                out.push(InputDoc { id: stem, source: name, text });
             }
         }
     }

@@ -19,21 +19,13 @@ pub use project::{Entry, Loaded, Location, Project, Summary};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{}: not a folder", .0.display())]
     NotAFolder(PathBuf),
     #[error("{}: cannot decode: {message}", path.display())]
     Decode { path: PathBuf, message: String },
     #[error("{}:{line}:{column}: {message}", path.display())]
-    Json {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Json { path: PathBuf, line: usize, column: usize, message: String },
     #[error("{}: {message}", path.display())]
     Schema { path: PathBuf, message: String },
     #[error("{}: {message}", path.display())]
@@ -41,10 +33,7 @@ pub enum StoreError {
     #[error("{}: not a spanlab dataset (no \"format\": \"spanlab-dataset\")", .0.display())]
     NotADataset(PathBuf),
     #[error("{}: {} problem(s):\n  {}", path.display(), problems.len(), problems.join("\n  "))]
-    Invalid {
-        path: PathBuf,
-        problems: Vec<String>,
-    },
+    Invalid { path: PathBuf, problems: Vec<String> },
     #[error("{}: changed on disk since the project was opened; reopen it", .0.display())]
     Changed(PathBuf),
     #[error("no document number {0}")]

@@ -113,10 +113,7 @@ pub struct Loaded {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| StoreError::Io { path: path.to_path_buf(), source }
 }
 
 /// The default annotations folder of a project root.
@@ -144,10 +141,7 @@ impl Project {
             let mut paths: Vec<PathBuf> = list.filter_map(|e| e.ok().map(|e| e.path())).collect();
             paths.sort();
             for path in paths {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 if name.starts_with('.') || !name.ends_with(".json") {
                     continue;
                 }
@@ -157,11 +151,7 @@ impl Project {
                             status: file.status,
                             spans: file.spans.len(),
                             relations: file.relations.len(),
-                            pending: file
-                                .suggestions
-                                .iter()
-                                .filter(|s| s.suggestion.is_pending())
-                                .count(),
+                            pending: file.suggestions.iter().filter(|s| s.suggestion.is_pending()).count(),
                             orphans: file.orphans.len(),
                             annotated: true,
                             broken: None,
@@ -183,17 +173,10 @@ impl Project {
         for rel in files {
             let path = root.join(&rel);
             let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-            let stem = rel
-                .rsplit_once('.')
-                .map_or(rel.as_str(), |(s, _)| s)
-                .to_owned();
+            let stem = rel.rsplit_once('.').map_or(rel.as_str(), |(s, _)| s).to_owned();
             match ext.as_str() {
                 "txt" | "md" | "markdown" | "html" | "htm" => {
-                    let location = if ext.starts_with("htm") {
-                        Location::Html(path)
-                    } else {
-                        Location::Text(path)
-                    };
+                    let location = if ext.starts_with("htm") { Location::Html(path) } else { Location::Text(path) };
                     let (id, summary) = match by_article.get(&rel) {
                         Some((id, s)) => (id.clone(), Some(s.clone())),
                         None => (DocId(stem), None),
@@ -206,15 +189,7 @@ impl Project {
                             let source = format!("{rel}#{line}");
                             let id = id.unwrap_or_else(|| format!("{stem}-{line}"));
                             let summary = by_article.get(&source).map(|(_, s)| s.clone());
-                            found.push((
-                                DocId(id),
-                                source,
-                                Location::JsonlLine {
-                                    path: path.clone(),
-                                    line,
-                                },
-                                summary,
-                            ));
+                            found.push((DocId(id), source, Location::JsonlLine { path: path.clone(), line }, summary));
                         }
                     }
                     Err(e) => warnings.push(e.to_string()),
@@ -222,30 +197,21 @@ impl Project {
                 "json" => match read_dataset_if_any(&path) {
                     Ok(Some(ds)) => {
                         for (index, d) in ds.documents.iter().enumerate() {
-                            let summary = annotated
-                                .get(&DocId(d.id.clone()))
-                                .map(|(_, s)| s.clone())
-                                .unwrap_or(Summary {
-                                    status: Status::parse(&d.status).unwrap_or_default(),
-                                    spans: d.entities.len(),
-                                    relations: d.relations.len(),
-                                    ..Summary::default()
-                                });
+                            let summary = annotated.get(&DocId(d.id.clone())).map(|(_, s)| s.clone()).unwrap_or(Summary {
+                                status: Status::parse(&d.status).unwrap_or_default(),
+                                spans: d.entities.len(),
+                                relations: d.relations.len(),
+                                ..Summary::default()
+                            });
                             found.push((
                                 DocId(d.id.clone()),
                                 d.source.clone(),
-                                Location::DatasetDoc {
-                                    path: path.clone(),
-                                    index,
-                                },
+                                Location::DatasetDoc { path: path.clone(), index },
                                 Some(summary),
                             ));
                         }
                     }
-                    Ok(None) => warnings.push(format!(
-                        "{}: not a spanlab dataset; passed over",
-                        path.display()
-                    )),
+                    Ok(None) => warnings.push(format!("{}: not a spanlab dataset; passed over", path.display())),
                     Err(e) => warnings.push(e.to_string()),
                 },
                 _ => {}
@@ -263,43 +229,25 @@ impl Project {
                     n += 1;
                 }
                 let new = DocId(format!("{}~{n}", id.0));
-                warnings.push(format!(
-                    "{source}: document id {} is already used; this one is {}",
-                    id.0, new.0
-                ));
+                warnings.push(format!("{source}: document id {} is already used; this one is {}", id.0, new.0));
                 id = new;
             }
             seen.insert(id.clone());
-            let summary = summary
-                .or_else(|| annotated.get(&id).map(|(_, s)| s.clone()))
-                .unwrap_or_default();
-            entries.push(Entry {
-                id,
-                source,
-                location,
-                summary,
-            });
+            let summary = summary.or_else(|| annotated.get(&id).map(|(_, s)| s.clone())).unwrap_or_default();
+            entries.push(Entry { id, source, location, summary });
         }
         for (id, (source, summary)) in annotated {
             if !seen.contains(&id) {
-                warnings.push(format!("{}: the article {source:?} of document {} is missing; its annotations are kept", annotation_path(&annotations, &id).display(), id.0));
-                entries.push(Entry {
-                    id,
-                    source,
-                    location: Location::Missing,
-                    summary,
-                });
+                warnings.push(format!(
+                    "{}: the article {source:?} of document {} is missing; its annotations are kept",
+                    annotation_path(&annotations, &id).display(),
+                    id.0
+                ));
+                entries.push(Entry { id, source, location: Location::Missing, summary });
             }
         }
         entries.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(Self {
-            root: root.to_path_buf(),
-            annotations,
-            schema,
-            entries,
-            warnings,
-            settings,
-        })
+        Ok(Self { root: root.to_path_buf(), annotations, schema, entries, warnings, settings })
     }
 
     /// The index of a document by id.
@@ -309,10 +257,7 @@ impl Project {
 
     /// Reads a document's text and annotations.
     pub fn load(&self, index: usize) -> Result<Loaded, StoreError> {
-        let entry = self
-            .entries
-            .get(index)
-            .ok_or(StoreError::NoDocument(index))?;
+        let entry = self.entries.get(index).ok_or(StoreError::NoDocument(index))?;
         let (text, encoding, record) = match &entry.location {
             Location::Text(path) => {
                 let d = read_text_file(path)?;
@@ -330,53 +275,29 @@ impl Project {
                 (text, None, None)
             }
             Location::DatasetDoc { path, index } => {
-                let ds =
-                    read_dataset_if_any(path)?.ok_or_else(|| StoreError::Changed(path.clone()))?;
-                let rec = ds
-                    .documents
-                    .into_iter()
-                    .nth(*index)
-                    .ok_or_else(|| StoreError::Changed(path.clone()))?;
+                let ds = read_dataset_if_any(path)?.ok_or_else(|| StoreError::Changed(path.clone()))?;
+                let rec = ds.documents.into_iter().nth(*index).ok_or_else(|| StoreError::Changed(path.clone()))?;
                 (rec.text.clone(), None, Some(rec))
             }
             Location::Missing => {
-                return Err(StoreError::MissingArticle {
-                    id: entry.id.0.clone(),
-                    article: entry.source.clone(),
-                });
+                return Err(StoreError::MissingArticle { id: entry.id.0.clone(), article: entry.source.clone() });
             }
         };
         let ann = annotation_path(&self.annotations, &entry.id);
         if ann.exists() {
             let file = read_annotation_file(&ann)?;
-            let (mut doc, report) =
-                file.into_document(text)
-                    .map_err(|message| StoreError::Annotation {
-                        path: ann.clone(),
-                        message,
-                    })?;
+            let (mut doc, report) = file.into_document(text).map_err(|message| StoreError::Annotation { path: ann.clone(), message })?;
             doc.id = entry.id.clone();
-            return Ok(Loaded {
-                doc,
-                report,
-                encoding,
-                had_annotations: true,
-            });
+            return Ok(Loaded { doc, report, encoding, had_annotations: true });
         }
         let had = record.as_ref().is_some_and(|r| !r.entities.is_empty());
         let doc = match record {
-            Some(rec) => record_to_document(&rec).map_err(|p| StoreError::Annotation {
-                path: entry_path(entry),
-                message: p.to_string(),
-            })?,
+            Some(rec) => {
+                record_to_document(&rec).map_err(|p| StoreError::Annotation { path: entry_path(entry), message: p.to_string() })?
+            }
             None => Document::new(entry.id.clone(), entry.source.clone(), text),
         };
-        Ok(Loaded {
-            doc,
-            report: LoadReport::default(),
-            encoding,
-            had_annotations: had,
-        })
+        Ok(Loaded { doc, report: LoadReport::default(), encoding, had_annotations: had })
     }
 
     /// Saves a document's annotations (atomically) and refreshes its summary.
@@ -404,11 +325,7 @@ impl Project {
 
     /// Loads every document (in id order) and builds the gold dataset; the
     /// dataset is validated and refused with its problems if invalid.
-    pub fn export(
-        &self,
-        options: ExportOptions,
-        mut progress: impl FnMut(usize),
-    ) -> Result<(Dataset, ExportNotes), StoreError> {
+    pub fn export(&self, options: ExportOptions, mut progress: impl FnMut(usize)) -> Result<(Dataset, ExportNotes), StoreError> {
         let mut docs = Vec::with_capacity(self.entries.len());
         for (i, e) in self.entries.iter().enumerate() {
             if options.done_only && e.summary.status != Status::Done {
@@ -417,13 +334,9 @@ impl Project {
             docs.push(self.load(i)?.doc);
             progress(i + 1);
         }
-        let (dataset, mut notes) =
-            export(&docs, &self.schema, &self.settings.dataset_extra, options).map_err(
-                |problems| StoreError::Invalid {
-                    path: self.annotations.clone(),
-                    problems: problems.iter().map(ToString::to_string).collect(),
-                },
-            )?;
+        let (dataset, mut notes) = export(&docs, &self.schema, &self.settings.dataset_extra, options).map_err(|problems| {
+            StoreError::Invalid { path: self.annotations.clone(), problems: problems.iter().map(ToString::to_string).collect() }
+        })?;
         notes.documents_left_out = self.entries.len() - dataset.documents.len();
         Ok((dataset, notes))
     }
@@ -448,10 +361,7 @@ fn entry_path(e: &Entry) -> PathBuf {
 fn read_schema(annotations: &Path) -> Result<Schema, StoreError> {
     let path = annotations.join(SCHEMA_FILE);
     match fs::read_to_string(&path) {
-        Ok(json) => Schema::from_json(&json).map_err(|e| StoreError::Schema {
-            path,
-            message: e.to_string(),
-        }),
+        Ok(json) => Schema::from_json(&json).map_err(|e| StoreError::Schema { path, message: e.to_string() }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Schema::news()),
         Err(source) => Err(StoreError::Io { path, source }),
     }
@@ -467,12 +377,7 @@ fn read_settings(annotations: &Path) -> Result<ProjectFile, StoreError> {
 }
 
 pub(crate) fn json_err(path: &Path, e: &serde_json::Error) -> StoreError {
-    StoreError::Json {
-        path: path.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    }
+    StoreError::Json { path: path.to_path_buf(), line: e.line(), column: e.column(), message: e.to_string() }
 }
 
 fn read_annotation_file(path: &Path) -> Result<AnnotationFile, StoreError> {
@@ -483,10 +388,7 @@ fn read_annotation_file(path: &Path) -> Result<AnnotationFile, StoreError> {
 /// Reads and decodes a text file; returns the text and the encoding's name.
 pub fn read_text_file(path: &Path) -> Result<(String, String), StoreError> {
     let bytes = fs::read(path).map_err(io_err(path))?;
-    let d = decode(&bytes).map_err(|e| StoreError::Decode {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let d = decode(&bytes).map_err(|e| StoreError::Decode { path: path.to_path_buf(), message: e.to_string() })?;
     Ok((d.text, d.encoding))
 }
 
@@ -502,28 +404,17 @@ pub fn read_jsonl(path: &Path) -> Result<Vec<JsonlDoc>, StoreError> {
         if line.trim().is_empty() {
             continue;
         }
-        let value: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| StoreError::Json {
-                path: path.to_path_buf(),
-                line: n,
-                column: e.column(),
-                message: e.to_string(),
-            })?;
+        let value: serde_json::Value = serde_json::from_str(line).map_err(|e| StoreError::Json {
+            path: path.to_path_buf(),
+            line: n,
+            column: e.column(),
+            message: e.to_string(),
+        })?;
         let serde_json::Value::Object(mut map) = value else {
-            return Err(StoreError::Json {
-                path: path.to_path_buf(),
-                line: n,
-                column: 1,
-                message: "a line must be a JSON object".into(),
-            });
+            return Err(StoreError::Json { path: path.to_path_buf(), line: n, column: 1, message: "a line must be a JSON object".into() });
         };
         let Some(serde_json::Value::String(text)) = map.remove("text") else {
-            return Err(StoreError::Json {
-                path: path.to_path_buf(),
-                line: n,
-                column: 1,
-                message: "missing string field \"text\"".into(),
-            });
+            return Err(StoreError::Json { path: path.to_path_buf(), line: n, column: 1, message: "missing string field \"text\"".into() });
         };
         let id = match map.remove("id") {
             Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s),
@@ -542,9 +433,7 @@ pub fn read_dataset_if_any(path: &Path) -> Result<Option<Dataset>, StoreError> {
     if value.get("format").and_then(|f| f.as_str()) != Some(crate::model::dataset::FORMAT) {
         return Ok(None);
     }
-    Dataset::from_json(&json)
-        .map(Some)
-        .map_err(|e| json_err(path, &e))
+    Dataset::from_json(&json).map(Some).map_err(|e| json_err(path, &e))
 }
 
 /// Reads a dataset file, failing on anything else.
@@ -552,13 +441,7 @@ pub fn read_dataset(path: &Path) -> Result<Dataset, StoreError> {
     read_dataset_if_any(path)?.ok_or_else(|| StoreError::NotADataset(path.to_path_buf()))
 }
 
-fn walk(
-    root: &Path,
-    dir: &Path,
-    annotations: &Path,
-    out: &mut Vec<String>,
-    warnings: &mut Vec<String>,
-) {
+fn walk(root: &Path, dir: &Path, annotations: &Path, out: &mut Vec<String>, warnings: &mut Vec<String>) {
     let list = match fs::read_dir(dir) {
         Ok(l) => l,
         Err(e) => {
@@ -582,20 +465,14 @@ fn walk(
             continue;
         }
         if kind.is_symlink() && path.is_dir() {
-            warnings.push(format!(
-                "{}: symbolic link to a folder; passed over",
-                path.display()
-            ));
+            warnings.push(format!("{}: symbolic link to a folder; passed over", path.display()));
             continue;
         }
         if name.to_ascii_lowercase().starts_with("readme.") {
             continue;
         }
         if let Ok(rel) = path.strip_prefix(root) {
-            let rel: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
+            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
             out.push(rel.join("/"));
         }
     }
@@ -631,24 +508,13 @@ fn safe_relative(source: &str) -> Option<PathBuf> {
 /// file, each document's annotations an annotation file. Refuses, writing
 /// nothing, if the dataset is invalid, an article of that name holds another
 /// text, or a document already has annotations there.
-pub fn import_dataset(
-    dataset: &Dataset,
-    dataset_path: &Path,
-    into: &Path,
-) -> Result<ImportReport, StoreError> {
+pub fn import_dataset(dataset: &Dataset, dataset_path: &Path, into: &Path) -> Result<ImportReport, StoreError> {
     let annotations = default_annotations(into);
     let existing_schema = annotations.join(SCHEMA_FILE).exists();
-    let schema = if existing_schema {
-        read_schema(&annotations)?
-    } else {
-        dataset.implied_schema()
-    };
+    let schema = if existing_schema { read_schema(&annotations)? } else { dataset.implied_schema() };
     let problems = dataset.validate(Some(&schema));
     if !problems.is_empty() {
-        return Err(StoreError::Invalid {
-            path: dataset_path.to_path_buf(),
-            problems: problems.iter().map(ToString::to_string).collect(),
-        });
+        return Err(StoreError::Invalid { path: dataset_path.to_path_buf(), problems: problems.iter().map(ToString::to_string).collect() });
     }
     // Plan every write first.
     let mut plan = Vec::new();
@@ -657,17 +523,9 @@ pub fn import_dataset(
     for rec in &dataset.documents {
         let mut rel = safe_relative(&rec.source)
             .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("txt")))
-            .unwrap_or_else(|| {
-                PathBuf::from(format!(
-                    "{}.txt",
-                    super::annotations::file_stem_for_id(&rec.id)
-                ))
-            });
+            .unwrap_or_else(|| PathBuf::from(format!("{}.txt", super::annotations::file_stem_for_id(&rec.id))));
         if !used.insert(rel.clone()) {
-            rel = PathBuf::from(format!(
-                "{}.txt",
-                super::annotations::file_stem_for_id(&rec.id)
-            ));
+            rel = PathBuf::from(format!("{}.txt", super::annotations::file_stem_for_id(&rec.id)));
             used.insert(rel.clone());
         }
         let path = into.join(&rel);
@@ -675,10 +533,7 @@ pub fn import_dataset(
             Ok(bytes) => {
                 let same = decode(&bytes).map(|d| d.text == rec.text).unwrap_or(false);
                 if !same {
-                    return Err(StoreError::WouldOverwrite {
-                        path,
-                        id: rec.id.clone(),
-                    });
+                    return Err(StoreError::WouldOverwrite { path, id: rec.id.clone() });
                 }
                 true
             }
@@ -687,20 +542,11 @@ pub fn import_dataset(
         let id = DocId(rec.id.clone());
         let ann = annotation_path(&annotations, &id);
         if ann.exists() {
-            return Err(StoreError::AlreadyAnnotated {
-                path: ann,
-                id: rec.id.clone(),
-            });
+            return Err(StoreError::AlreadyAnnotated { path: ann, id: rec.id.clone() });
         }
-        let doc = record_to_document(rec).map_err(|p| StoreError::Invalid {
-            path: dataset_path.to_path_buf(),
-            problems: vec![p.to_string()],
-        })?;
-        let rel_str = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let doc =
+            record_to_document(rec).map_err(|p| StoreError::Invalid { path: dataset_path.to_path_buf(), problems: vec![p.to_string()] })?;
+        let rel_str = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
         plan.push((path, exists, doc, rel_str));
     }
     fs::create_dir_all(into).map_err(io_err(into))?;
@@ -710,9 +556,7 @@ pub fn import_dataset(
     }
     if !dataset.extra.is_empty() {
         let path = annotations.join(PROJECT_FILE);
-        let settings = ProjectFile {
-            dataset_extra: dataset.extra.clone(),
-        };
+        let settings = ProjectFile { dataset_extra: dataset.extra.clone() };
         let json = serde_json::to_string_pretty(&settings).unwrap_or_default();
         write_atomic(&path, json.as_bytes()).map_err(io_err(&path))?;
     }
@@ -760,43 +604,21 @@ mod tests {
             "c.html",
             "<html><head><title>T</title><script>x()</script></head><body><p>Bonjour &eacute;t&eacute;</p></body></html>",
         );
-        write(
-            root,
-            "d.jsonl",
-            "{\"id\": \"j1\", \"text\": \"un\"}\n\n{\"text\": \"deux\", \"meta\": 1}\n",
-        );
-        write(
-            root,
-            "e.txt",
-            b"caf\xe9 cr\xe8me br\xfbl\xe9e \xe0 l'\xe9t\xe9, \x80 5",
-        );
+        write(root, "d.jsonl", "{\"id\": \"j1\", \"text\": \"un\"}\n\n{\"text\": \"deux\", \"meta\": 1}\n");
+        write(root, "e.txt", b"caf\xe9 cr\xe8me br\xfbl\xe9e \xe0 l'\xe9t\xe9, \x80 5");
         write(root, "README.md", "not an article");
         write(root, "other.json", "{\"not\": \"a dataset\"}");
         let p = Project::open(root, None).expect("opens");
         let ids: Vec<&str> = p.entries.iter().map(|e| e.id.0.as_str()).collect();
         assert_eq!(ids, ["a", "c", "d-3", "e", "j1", "sub/b"]);
-        let text = |id: &str| {
-            p.load(p.position(&DocId(id.into())).expect("id"))
-                .expect("loads")
-                .doc
-                .text()
-                .as_str()
-                .to_owned()
-        };
+        let text = |id: &str| p.load(p.position(&DocId(id.into())).expect("id")).expect("loads").doc.text().as_str().to_owned();
         assert_eq!(text("a"), "Texte\r\nsur deux lignes", "CRLF kept");
         assert_eq!(text("c"), "T\n\nBonjour été");
         assert_eq!(text("d-3"), "deux");
         assert!(text("e").contains("crème brûlée") && text("e").contains('€'));
-        let enc = p
-            .load(p.position(&DocId("e".into())).expect("id"))
-            .expect("loads")
-            .encoding;
+        let enc = p.load(p.position(&DocId("e".into())).expect("id")).expect("loads").encoding;
         assert!(enc.is_some_and(|e| e.starts_with("windows-1252")));
-        assert!(
-            p.warnings.iter().any(|w| w.contains("other.json")),
-            "{:?}",
-            p.warnings
-        );
+        assert!(p.warnings.iter().any(|w| w.contains("other.json")), "{:?}", p.warnings);
     }
 
     #[test]
@@ -811,13 +633,7 @@ mod tests {
         doc.apply(e, &schema).expect("valid");
         let e = doc.add_span_edit(crate::model::CharIdx(13), crate::model::CharIdx(18), "GPE");
         doc.apply(e, &schema).expect("valid");
-        doc.apply(
-            Edit::SetComment {
-                comment: "à revoir".into(),
-            },
-            &schema,
-        )
-        .expect("valid");
+        doc.apply(Edit::SetComment { comment: "à revoir".into() }, &schema).expect("valid");
         p.save(&doc).expect("saves");
         assert_eq!(p.entries[0].summary.spans, 2);
         // Someone edits the article: a sentence before, and "Pékin" gone.
@@ -825,12 +641,7 @@ mod tests {
         let p = Project::open(root, None).expect("opens");
         let loaded = p.load(0).expect("loads");
         assert!(loaded.report.text_changed);
-        let spans: Vec<_> = loaded
-            .doc
-            .spans()
-            .iter()
-            .map(|s| loaded.doc.span_text(s).to_owned())
-            .collect();
+        let spans: Vec<_> = loaded.doc.spans().iter().map(|s| loaded.doc.span_text(s).to_owned()).collect();
         assert_eq!(spans, ["Lavrov"]);
         assert_eq!(loaded.doc.orphans.len(), 1, "Pékin is kept for review");
         assert_eq!(loaded.doc.comment(), "à revoir");
@@ -843,44 +654,25 @@ mod tests {
         write(root, "a.txt", "Texte");
         write(root, "annotations/documents/a.json", "{ broken");
         let p = Project::open(root, None).expect("opens");
-        assert!(
-            p.warnings.iter().any(|w| w.contains("a.json:1:")),
-            "{:?}",
-            p.warnings
-        );
+        assert!(p.warnings.iter().any(|w| w.contains("a.json:1:")), "{:?}", p.warnings);
         let err = p.load(0).expect_err("cannot load over a broken file");
         assert!(err.to_string().contains("a.json"), "{err}");
-        assert_eq!(
-            fs::read_to_string(root.join("annotations/documents/a.json")).expect("read"),
-            "{ broken"
-        );
+        assert_eq!(fs::read_to_string(root.join("annotations/documents/a.json")).expect("read"), "{ broken");
     }
 
     #[test]
     fn ids_with_slashes_and_dots_stay_inside_the_annotations_folder() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
-        write(
-            root,
-            "d.jsonl",
-            "{\"id\": \"../../evil\", \"text\": \"x\"}\n{\"id\": \"a\\\\b\", \"text\": \"y\"}\n",
-        );
+        write(root, "d.jsonl", "{\"id\": \"../../evil\", \"text\": \"x\"}\n{\"id\": \"a\\\\b\", \"text\": \"y\"}\n");
         let mut p = Project::open(root, None).expect("opens");
         for i in 0..p.entries.len() {
             let doc = p.load(i).expect("loads").doc;
             p.save(&doc).expect("saves");
         }
-        let names: Vec<_> = fs::read_dir(root.join("annotations/documents"))
-            .expect("list")
-            .map(|e| e.expect("entry").file_name())
-            .collect();
+        let names: Vec<_> =
+            fs::read_dir(root.join("annotations/documents")).expect("list").map(|e| e.expect("entry").file_name()).collect();
         assert_eq!(names.len(), 2, "{names:?}");
-        assert!(
-            !dir.path()
-                .parent()
-                .expect("parent")
-                .join("evil.json")
-                .exists()
-        );
+        assert!(!dir.path().parent().expect("parent").join("evil.json").exists());
     }
 }

@@ -50,19 +50,17 @@ const SCORE_KEYWORD_KNOWN: f32 = 0.92;
 
 /// Capitalised abbreviations that are not organisations.
 const NOT_ORG_ACRONYMS: &[&str] = &[
-    "OK", "TV", "PM", "AM", "CEO", "PDG", "PIB", "GDP", "USD", "EUR", "UTC", "GMT", "HT", "TTC",
-    "NB", "VIP", "ADN", "DNA", "SIDA", "AIDS", "SMS", "PDF", "URL", "USB", "FAQ", "RIP", "LOL",
-    "OMG", "AI", "IA", "TVA", "VAT", "PME", "SUV", "GPS", "ID", "IT", "HQ", "QG", "CV", "COVID",
-    "KM", "CO", "PS", "PC", "MP", "RN", "JO", "BD", "DR", "MR", "MRS", "MME", "PHD", "FR", "EN",
-    "AFP", "UPDATE", "PHOTO", "VIDEO", "LIVE", "NEW", "NEWS", "ET", "OU", "OR", "AND",
+    "OK", "TV", "PM", "AM", "CEO", "PDG", "PIB", "GDP", "USD", "EUR", "UTC", "GMT", "HT", "TTC", "NB", "VIP", "ADN", "DNA", "SIDA", "AIDS",
+    "SMS", "PDF", "URL", "USB", "FAQ", "RIP", "LOL", "OMG", "AI", "IA", "TVA", "VAT", "PME", "SUV", "GPS", "ID", "IT", "HQ", "QG", "CV",
+    "COVID", "KM", "CO", "PS", "PC", "MP", "RN", "JO", "BD", "DR", "MR", "MRS", "MME", "PHD", "FR", "EN", "AFP", "UPDATE", "PHOTO",
+    "VIDEO", "LIVE", "NEW", "NEWS", "ET", "OU", "OR", "AND",
 ];
 
 /// English function words that a headline capitalises; they end a run.
 const TITLE_CASE_BREAKERS: &[&str] = &[
-    "and", "or", "in", "on", "at", "by", "for", "from", "with", "to", "of", "the", "a", "an", "as",
-    "is", "are", "was", "were", "be", "after", "before", "over", "under", "into", "amid", "says",
-    "say", "said", "will", "has", "have", "not", "but", "this", "that", "its", "his", "her",
-    "their",
+    "and", "or", "in", "on", "at", "by", "for", "from", "with", "to", "of", "the", "a", "an", "as", "is", "are", "was", "were", "be",
+    "after", "before", "over", "under", "into", "amid", "says", "say", "said", "will", "has", "have", "not", "but", "this", "that", "its",
+    "his", "her", "their",
 ];
 
 /// Proposes runs of capitalised words (recognizer name `"capitals"`).
@@ -134,9 +132,7 @@ impl View<'_> {
         };
         let text = t.text(self.s);
         let letters = text.chars().count();
-        t.kind == TokenKind::Word
-            && (2..=6).contains(&letters)
-            && text.chars().all(char::is_uppercase)
+        t.kind == TokenKind::Word && (2..=6).contains(&letters) && text.chars().all(char::is_uppercase)
     }
 
     /// A capitalised word that may be part of a name.
@@ -169,9 +165,7 @@ impl View<'_> {
     }
 
     fn particle(&self, i: usize) -> bool {
-        self.doc
-            .get(i)
-            .is_some_and(|t| t.is_wordlike() || self.text(i) == "&")
+        self.doc.get(i).is_some_and(|t| t.is_wordlike() || self.text(i) == "&")
             && self.lex.particles.contains(self.key(i))
             && !is_capitalized(self.text(i))
     }
@@ -194,8 +188,7 @@ impl View<'_> {
                 return false;
             }
             let opening = matches!(self.text(k), ":" | "«" | "“" | "„" | "—" | "–" | "•" | "‹")
-                || (matches!(self.text(k), "\"" | "'" | "-")
-                    && (p.space_before || p.sentence_start));
+                || (matches!(self.text(k), "\"" | "'" | "-") && (p.space_before || p.sentence_start));
             if opening || p.sentence_start {
                 return true;
             }
@@ -213,13 +206,7 @@ impl View<'_> {
             return;
         }
         if let (Some(x), Some(y)) = (self.doc.get(a), self.doc.get(b - 1)) {
-            out.push(Candidate {
-                start: x.start,
-                end: y.end,
-                label: label.to_owned(),
-                score,
-                recognizer: "capitals".into(),
-            });
+            out.push(Candidate { start: x.start, end: y.end, label: label.to_owned(), score, recognizer: "capitals".into() });
         }
     }
 
@@ -238,25 +225,15 @@ impl View<'_> {
             return;
         }
         let words: Vec<usize> = (a..b).filter(|&k| !self.particle(k)).collect();
-        let french =
-            (a..b).any(|k| self.particle(k) && matches!(self.key(k), "de" | "du" | "des" | "d'"));
+        let french = (a..b).any(|k| self.particle(k) && matches!(self.key(k), "de" | "du" | "des" | "d'"));
         let keyword = if french {
-            words
-                .iter()
-                .find_map(|&k| keyword_label(self.lex, self.key(k)))
+            words.iter().find_map(|&k| keyword_label(self.lex, self.key(k)))
         } else {
-            words
-                .iter()
-                .rev()
-                .find_map(|&k| keyword_label(self.lex, self.key(k)))
+            words.iter().rev().find_map(|&k| keyword_label(self.lex, self.key(k)))
         };
         if let Some(label) = keyword {
             if words.len() >= 2 {
-                let score = if self.keyword_with_known(a, b) {
-                    SCORE_KEYWORD_KNOWN
-                } else {
-                    SCORE_KEYWORD
-                };
+                let score = if self.keyword_with_known(a, b) { SCORE_KEYWORD_KNOWN } else { SCORE_KEYWORD };
                 self.span(a, b, label, score, out);
             }
             return;
@@ -288,10 +265,7 @@ impl View<'_> {
         let is_kw = |k: usize| keyword_label(self.lex, self.key(k)).is_some();
         // Head nouns first.
         let mut k = a;
-        while k < b
-            && (is_kw(k)
-                || (k > a && self.cap_word(k) && !self.particle(k) && self.known_at(k).is_none()))
-        {
+        while k < b && (is_kw(k) || (k > a && self.cap_word(k) && !self.particle(k) && self.known_at(k).is_none())) {
             if self.particle(k) {
                 break;
             }
@@ -361,22 +335,16 @@ impl View<'_> {
         let text = self.text(i);
         if NOT_ORG_ACRONYMS.contains(&text)
             || self.lex.stopwords.contains(self.key(i))
-            || text
-                .chars()
-                .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
+            || text.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M'))
             || self.known_at(i).is_some()
         {
             return;
         }
         // A line in capitals is a headline, not a row of acronyms.
         let shouting = |k: usize| {
-            self.doc.get(k).is_some_and(|t| {
-                t.is_wordlike() && is_all_caps(t.text(self.s)) && t.text(self.s).chars().count() > 1
-            })
+            self.doc.get(k).is_some_and(|t| t.is_wordlike() && is_all_caps(t.text(self.s)) && t.text(self.s).chars().count() > 1)
         };
-        if (i > 0 && self.continues(i) && shouting(i - 1))
-            || (self.continues(i + 1) && shouting(i + 1))
-        {
+        if (i > 0 && self.continues(i) && shouting(i - 1)) || (self.continues(i + 1) && shouting(i + 1)) {
             return;
         }
         self.span(i, i + 1, "ORG", SCORE_ACRONYM, out);
@@ -389,9 +357,7 @@ impl View<'_> {
 fn title_case_sentences(v: &View<'_>) -> Vec<bool> {
     let mut out = vec![false; v.doc.len()];
     for range in sentences(v.doc.tokens()) {
-        let words = range
-            .clone()
-            .filter(|&k| v.doc.get(k).is_some_and(|t| t.kind == TokenKind::Word));
+        let words = range.clone().filter(|&k| v.doc.get(k).is_some_and(|t| t.kind == TokenKind::Word));
         let (mut n, mut caps) = (0, 0);
         for k in words {
             n += 1;
@@ -400,10 +366,7 @@ fn title_case_sentences(v: &View<'_>) -> Vec<bool> {
             }
         }
         if n >= 4 && caps * 4 >= n * 3 {
-            out.iter_mut()
-                .take(range.end)
-                .skip(range.start)
-                .for_each(|x| *x = true);
+            out.iter_mut().take(range.end).skip(range.start).for_each(|x| *x = true);
         }
     }
     out
@@ -419,14 +382,7 @@ impl Recognizer for CapitalsRecognizer {
     }
 
     fn recognize_tokens(&self, text: &Text, doc: &Tokenized) -> Vec<Candidate> {
-        let mut v = View {
-            s: text.as_str(),
-            doc,
-            lex: Lexicon::get(),
-            gazetteer: &self.gazetteer,
-            cap: Vec::new(),
-            acr: Vec::new(),
-        };
+        let mut v = View { s: text.as_str(), doc, lex: Lexicon::get(), gazetteer: &self.gazetteer, cap: Vec::new(), acr: Vec::new() };
         v.cap = (0..doc.len()).map(|i| v.compute_cap_word(i)).collect();
         v.acr = (0..doc.len()).map(|i| v.compute_acronym(i)).collect();
         let title_case = title_case_sentences(&v);
@@ -483,27 +439,20 @@ mod tests {
             .into_iter()
             .map(|c| format!("{}:{}", t.slice(c.start, c.end).unwrap_or(""), c.label))
             .collect();
-        let want: Vec<String> = gold
-            .iter()
-            .map(|(a, b, l)| format!("{}:{l}", t.slice(*a, *b).unwrap_or("")))
-            .collect();
+        let want: Vec<String> = gold.iter().map(|(a, b, l)| format!("{}:{l}", t.slice(*a, *b).unwrap_or(""))).collect();
         assert_eq!(got, want, "in {markup:?}");
     }
 
     #[test]
     fn runs_not_at_sentence_start() {
         check("Hier, [Vladimir Poutine]{PER} et [Kim Jong Un]{PER} ont parlé avec [Lavrov]{PER}.");
-        check(
-            "Selon [Charles de Gaulle]{PER}, [Ursula von der Leyen]{PER} et [Bachar al-Assad]{PER}.",
-        );
+        check("Selon [Charles de Gaulle]{PER}, [Ursula von der Leyen]{PER} et [Bachar al-Assad]{PER}.");
         check("[Sergueï Lavrov]{PER} est arrivé. Il a vu Le Monde et les Russes lundi.");
     }
 
     #[test]
     fn head_nouns_and_known_names() {
-        check(
-            "Il parle à la [Banque de France]{ORG} et au [Sommet de Tianjin]{EVENT}, puis chez [Air France]{ORG}.",
-        );
+        check("Il parle à la [Banque de France]{ORG} et au [Sommet de Tianjin]{EVENT}, puis chez [Air France]{ORG}.");
         check("She studied at [Oxford University]{ORG} near the [Harvard Business School]{ORG}.");
         check("Talks with [Vladimir Putin]{PER} of Russia and the Russian President.");
         check("The [UN Environment Programme]{ORG} will publish it.");
@@ -512,9 +461,7 @@ mod tests {
 
     #[test]
     fn acronyms_are_orgs_but_not_shouting_or_numerals() {
-        check(
-            "Selon la [SNCF]{ORG} et la [CGT]{ORG}, la TVA et [Louis XIV]{PER}. LA RUSSIE ATTAQUE. L'ONU.",
-        );
+        check("Selon la [SNCF]{ORG} et la [CGT]{ORG}, la TVA et [Louis XIV]{PER}. LA RUSSIE ATTAQUE. L'ONU.");
     }
 
     #[test]

@@ -20,9 +20,7 @@
 use std::sync::{Arc, OnceLock};
 
 use super::lexicon::FastMap;
-use super::tokenize::{
-    TokenKind, Tokenized, is_all_caps, is_capitalized, is_hyphen, normalize, tokenize,
-};
+use super::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized, is_hyphen, normalize, tokenize};
 use super::{Candidate, Recognizer};
 use crate::model::{CharIdx, Text};
 
@@ -40,36 +38,12 @@ pub struct GazetteerFile {
 /// The built-in data, in order of precedence (a name listed twice keeps
 /// the label of the first file).
 pub const BUILTIN_FILES: [GazetteerFile; 6] = [
-    GazetteerFile {
-        name: "org.tsv",
-        tsv: include_str!("../../assets/gazetteer/org.tsv"),
-        score: 0.9,
-    },
-    GazetteerFile {
-        name: "loc.tsv",
-        tsv: include_str!("../../assets/gazetteer/loc.tsv"),
-        score: 0.88,
-    },
-    GazetteerFile {
-        name: "events.tsv",
-        tsv: include_str!("../../assets/gazetteer/events.tsv"),
-        score: 0.88,
-    },
-    GazetteerFile {
-        name: "countries.tsv",
-        tsv: include_str!("../../assets/gazetteer/countries.tsv"),
-        score: 0.9,
-    },
-    GazetteerFile {
-        name: "regions.tsv",
-        tsv: include_str!("../../assets/gazetteer/regions.tsv"),
-        score: 0.78,
-    },
-    GazetteerFile {
-        name: "cities.tsv",
-        tsv: include_str!("../../assets/gazetteer/cities.tsv"),
-        score: 0.82,
-    },
+    GazetteerFile { name: "org.tsv", tsv: include_str!("../../assets/gazetteer/org.tsv"), score: 0.9 },
+    GazetteerFile { name: "loc.tsv", tsv: include_str!("../../assets/gazetteer/loc.tsv"), score: 0.88 },
+    GazetteerFile { name: "events.tsv", tsv: include_str!("../../assets/gazetteer/events.tsv"), score: 0.88 },
+    GazetteerFile { name: "countries.tsv", tsv: include_str!("../../assets/gazetteer/countries.tsv"), score: 0.9 },
+    GazetteerFile { name: "regions.tsv", tsv: include_str!("../../assets/gazetteer/regions.tsv"), score: 0.78 },
+    GazetteerFile { name: "cities.tsv", tsv: include_str!("../../assets/gazetteer/cities.tsv"), score: 0.82 },
 ];
 
 /// How much of a match's score a part of a hyphenated token keeps.
@@ -139,11 +113,7 @@ impl Gazetteer {
         if added {
             // "Corée du Nord" is also written "Corée-du-Nord".
             let words: Vec<&str> = name.split(' ').collect();
-            if (2..=4).contains(&words.len())
-                && words
-                    .iter()
-                    .all(|w| !w.is_empty() && w.chars().all(char::is_alphabetic))
-            {
+            if (2..=4).contains(&words.len()) && words.iter().all(|w| !w.is_empty() && w.chars().all(char::is_alphabetic)) {
                 let hyphenated = words.join("-");
                 if tokenize(&hyphenated).len() == 1 {
                     self.insert_one(&hyphenated, label, score);
@@ -166,22 +136,10 @@ impl Gazetteer {
                 is_all_caps(text).then(|| text.replace(['’', 'ʼ'], "'"))
             })
             .collect();
-        let entry = Entry {
-            name: name.to_owned(),
-            label: label.to_owned(),
-            score,
-            needs_capital: is_capitalized(first.text(name)),
-            keys,
-            exact,
-        };
-        let list = self
-            .by_first
-            .entry(normalize(first.text(name)))
-            .or_default();
-        if list
-            .iter()
-            .any(|e| e.keys == entry.keys && e.exact == entry.exact)
-        {
+        let entry =
+            Entry { name: name.to_owned(), label: label.to_owned(), score, needs_capital: is_capitalized(first.text(name)), keys, exact };
+        let list = self.by_first.entry(normalize(first.text(name))).or_default();
+        if list.iter().any(|e| e.keys == entry.keys && e.exact == entry.exact) {
             return false;
         }
         // Longest first, so the first match found is the longest.
@@ -227,12 +185,7 @@ impl Gazetteer {
 
     /// The longest entry that starts at token `i` of `doc` (made from `s`),
     /// with its length in tokens. Entries never cross a sentence start.
-    pub fn match_at<'g>(
-        &'g self,
-        s: &str,
-        doc: &Tokenized,
-        i: usize,
-    ) -> Option<(usize, &'g Entry)> {
+    pub fn match_at<'g>(&'g self, s: &str, doc: &Tokenized, i: usize) -> Option<(usize, &'g Entry)> {
         let list = self.by_first.get(doc.key(i))?;
         let tokens = doc.tokens();
         'entries: for e in list {
@@ -244,10 +197,7 @@ impl Gazetteer {
                 let Some(t) = tokens.get(i + k) else {
                     continue 'entries;
                 };
-                if k > 0
-                    && (t.sentence_start
-                        || e.keys.get(k).map(String::as_str) != Some(doc.key(i + k)))
-                {
+                if k > 0 && (t.sentence_start || e.keys.get(k).map(String::as_str) != Some(doc.key(i + k))) {
                     continue 'entries;
                 }
                 if let Some(Some(exact)) = e.exact.get(k)
@@ -267,9 +217,7 @@ impl Gazetteer {
     /// The entry that is exactly `name` (under the matching rules).
     pub fn lookup(&self, name: &str) -> Option<&Entry> {
         let doc = Tokenized::new(name);
-        self.match_at(name, &doc, 0)
-            .filter(|(n, _)| *n == doc.len())
-            .map(|(_, e)| e)
+        self.match_at(name, &doc, 0).filter(|(n, _)| *n == doc.len()).map(|(_, e)| e)
     }
 
     /// Every match in `doc` (made from `s`), longest first at each token,
@@ -312,11 +260,7 @@ impl GazetteerRecognizer {
         let text = t.text(s);
         let mut start_char = t.start.0;
         let mut part_start_byte = 0;
-        for (chars, (b, c)) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), '-')))
-            .enumerate()
-        {
+        for (chars, (b, c)) in text.char_indices().chain(std::iter::once((text.len(), '-'))).enumerate() {
             if is_hyphen(c) {
                 let part = text.get(part_start_byte..b).unwrap_or("");
                 if is_capitalized(part)
@@ -354,13 +298,7 @@ impl Recognizer for GazetteerRecognizer {
         while let Some(t) = tokens.get(i) {
             if let Some((n, e)) = self.gazetteer.match_at(s, doc, i) {
                 let end = tokens.get(i + n - 1).map_or(t.end, |last| last.end);
-                out.push(Candidate {
-                    start: t.start,
-                    end,
-                    label: e.label.clone(),
-                    score: e.score,
-                    recognizer: "gazetteer".into(),
-                });
+                out.push(Candidate { start: t.start, end, label: e.label.clone(), score: e.score, recognizer: "gazetteer".into() });
                 i += n;
                 continue;
             }
@@ -381,10 +319,7 @@ mod tests {
     fn found(g: &Gazetteer, s: &str) -> Vec<(String, String)> {
         let r = GazetteerRecognizer::new(Arc::new(g.clone()));
         let text = Text::from(s);
-        r.recognize(&text)
-            .into_iter()
-            .map(|c| (text.slice(c.start, c.end).unwrap_or("").to_owned(), c.label))
-            .collect()
+        r.recognize(&text).into_iter().map(|c| (text.slice(c.start, c.end).unwrap_or("").to_owned(), c.label)).collect()
     }
 
     fn small() -> Gazetteer {
@@ -402,10 +337,7 @@ mod tests {
     fn loads_tsv_and_keeps_the_first_label() {
         let mut g = small();
         assert!(g.lookup("ONU").is_some_and(|e| e.label == "ORG"));
-        assert!(
-            !g.insert("ONU", "GPE", 0.5),
-            "duplicates keep the first entry"
-        );
+        assert!(!g.insert("ONU", "GPE", 0.5), "duplicates keep the first entry");
         assert!(g.lookup("Chine").is_some());
         assert!(g.lookup("bad line").is_none());
         assert!(g.lookup("Corée-du-Nord").is_some(), "hyphenated variant");
@@ -414,10 +346,7 @@ mod tests {
     #[test]
     fn longest_match_with_case_rules() {
         let g = small();
-        let got = found(
-            &g,
-            "L’ONU et les Nations Unies, la Corée du Nord, la chine, Un jour le UN à New York (New York Times).",
-        );
+        let got = found(&g, "L’ONU et les Nations Unies, la Corée du Nord, la chine, Un jour le UN à New York (New York Times).");
         assert_eq!(
             got,
             [
@@ -434,31 +363,15 @@ mod tests {
     #[test]
     fn apostrophes_hyphens_and_possessives() {
         let g = small();
-        let got = found(
-            &g,
-            "en Côte d’Ivoire, l'axe Moscou-Pékin, Russia's army, la mer Noire et la Mer Noire.",
-        );
+        let got = found(&g, "en Côte d’Ivoire, l'axe Moscou-Pékin, Russia's army, la mer Noire et la Mer Noire.");
         let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "Côte d’Ivoire",
-                "Moscou",
-                "Pékin",
-                "Russia",
-                "mer Noire",
-                "Mer Noire"
-            ]
-        );
+        assert_eq!(names, ["Côte d’Ivoire", "Moscou", "Pékin", "Russia", "mer Noire", "Mer Noire"]);
     }
 
     #[test]
     fn matches_do_not_cross_sentences() {
         let g = small();
-        assert_eq!(
-            found(&g, "Corée.\nNord"),
-            [("Corée".to_owned(), "GPE".to_owned())]
-        );
+        assert_eq!(found(&g, "Corée.\nNord"), [("Corée".to_owned(), "GPE".to_owned())]);
     }
 
     #[test]
@@ -499,26 +412,17 @@ mod tests {
             ("Asie-Pacifique", "LOC"),
             ("Seconde Guerre mondiale", "EVENT"),
         ] {
-            assert_eq!(
-                g.lookup(name).map(|e| e.label.as_str()),
-                Some(label),
-                "{name}"
-            );
+            assert_eq!(g.lookup(name).map(|e| e.label.as_str()), Some(label), "{name}");
         }
         assert!(g.lookup("Un").is_none() && g.lookup("Brent").is_none());
     }
 
     #[test]
     fn builtin_recognizer_on_a_sentence() {
-        let (text, gold) = parse_markup(
-            "L’[ONU]{ORG} et l'[OTAN]{ORG} à [Pékin]{GPE} ; [Russia]{GPE}'s envoy in the [South China Sea]{LOC}.",
-        );
+        let (text, gold) =
+            parse_markup("L’[ONU]{ORG} et l'[OTAN]{ORG} à [Pékin]{GPE} ; [Russia]{GPE}'s envoy in the [South China Sea]{LOC}.");
         let text = Text::from(text.as_str());
-        let got: Vec<_> = GazetteerRecognizer::builtin()
-            .recognize(&text)
-            .into_iter()
-            .map(|c| (c.start, c.end, c.label))
-            .collect();
+        let got: Vec<_> = GazetteerRecognizer::builtin().recognize(&text).into_iter().map(|c| (c.start, c.end, c.label)).collect();
         assert_eq!(got, gold);
     }
 }

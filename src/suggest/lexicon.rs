@@ -226,8 +226,7 @@ const DEMONYMS_EN: &str = "\
 
 /// The four forms of a French nationality adjective.
 fn french_forms(m: &str) -> Vec<String> {
-    let special =
-        |a: &str, b: &str, c: &str| vec![m.to_owned(), a.to_owned(), b.to_owned(), c.to_owned()];
+    let special = |a: &str, b: &str, c: &str| vec![m.to_owned(), a.to_owned(), b.to_owned(), c.to_owned()];
     match m {
         "turc" => return special("turque", "turcs", "turques"),
         "grec" => return special("grecque", "grecs", "grecques"),
@@ -242,22 +241,12 @@ fn french_forms(m: &str) -> Vec<String> {
         return vec![m.to_owned(), format!("{m}s")];
     }
     if m.ends_with("en") {
-        return vec![
-            m.to_owned(),
-            format!("{m}ne"),
-            format!("{m}s"),
-            format!("{m}nes"),
-        ];
+        return vec![m.to_owned(), format!("{m}ne"), format!("{m}s"), format!("{m}nes")];
     }
     if m.ends_with('s') || m.ends_with('x') {
         return vec![m.to_owned(), format!("{m}e"), format!("{m}es")];
     }
-    vec![
-        m.to_owned(),
-        format!("{m}e"),
-        format!("{m}s"),
-        format!("{m}es"),
-    ]
+    vec![m.to_owned(), format!("{m}e"), format!("{m}s"), format!("{m}es")]
 }
 
 /// The singular and plural of an English nationality word.
@@ -296,11 +285,7 @@ fn english_forms(w: &str) -> Vec<String> {
                 | "sunni"
                 | "shiite"
         );
-    if plural {
-        vec![w.to_owned(), format!("{w}s")]
-    } else {
-        vec![w.to_owned()]
-    }
+    if plural { vec![w.to_owned(), format!("{w}s")] } else { vec![w.to_owned()] }
 }
 
 fn set(words: &str) -> FastSet {
@@ -406,34 +391,18 @@ impl Lexicon {
     }
 
     fn build() -> Self {
-        let mut demonyms: FastSet = DEMONYMS_FR
-            .split_whitespace()
-            .flat_map(french_forms)
-            .collect();
+        let mut demonyms: FastSet = DEMONYMS_FR.split_whitespace().flat_map(french_forms).collect();
         demonyms.extend(DEMONYMS_EN.split_whitespace().flat_map(english_forms));
         let mut titles: FastMap<Vec<(Vec<String>, bool)>> = FastMap::default();
         let mut title_words = FastSet::default();
-        let all_titles = TITLES_CAPITALISED
-            .split_whitespace()
-            .map(|t| (t, true))
-            .chain(TITLES.split('|').map(|t| (t.trim(), false)));
+        let all_titles = TITLES_CAPITALISED.split_whitespace().map(|t| (t, true)).chain(TITLES.split('|').map(|t| (t.trim(), false)));
         for (title, cap) in all_titles {
-            let keys: Vec<String> = tokenize(title)
-                .iter()
-                .map(|t| normalize(t.text(title)))
-                .collect();
+            let keys: Vec<String> = tokenize(title).iter().map(|t| normalize(t.text(title))).collect();
             let Some(first) = keys.first().cloned() else {
                 continue;
             };
-            if keys.len() == 1
-                || !matches!(
-                    first.as_str(),
-                    "chef" | "haut" | "haute" | "envoyé" | "envoyée"
-                )
-            {
-                let words = keys.iter().filter(|k| {
-                    k.chars().count() > 2 && !matches!(k.as_str(), "of" | "de" | "la" | "du")
-                });
+            if keys.len() == 1 || !matches!(first.as_str(), "chef" | "haut" | "haute" | "envoyé" | "envoyée") {
+                let words = keys.iter().filter(|k| k.chars().count() > 2 && !matches!(k.as_str(), "of" | "de" | "la" | "du"));
                 title_words.extend(words.cloned());
             }
             titles.entry(first).or_default().push((keys, cap));
@@ -442,9 +411,7 @@ impl Lexicon {
             list.sort_by_key(|(keys, _)| std::cmp::Reverse(keys.len()));
         }
         // Words of titles that are also words of names.
-        for w in [
-            "state", "home", "foreign", "general", "deputy", "special", "vice",
-        ] {
+        for w in ["state", "home", "foreign", "general", "deputy", "special", "vice"] {
             title_words.remove(w);
         }
         Self {
@@ -464,10 +431,7 @@ impl Lexicon {
             event_keywords: set(EVENT_KEYWORDS),
             loc_keywords: set(LOC_KEYWORDS),
             generic_caps: set(GENERIC_CAPS),
-            lower_name_prefixes: LOWER_NAME_PREFIXES
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect(),
+            lower_name_prefixes: LOWER_NAME_PREFIXES.split_whitespace().map(str::to_owned).collect(),
             titles,
             title_words,
         }
@@ -477,19 +441,15 @@ impl Lexicon {
     /// article prefix before a capital (`al-Assad`).
     pub fn name_cased(&self, text: &str, key: &str) -> bool {
         is_capitalized(text)
-            || self.lower_name_prefixes.iter().any(|p| {
-                key.starts_with(p.as_str())
-                    && key.len() > p.len()
-                    && is_capitalized(text.get(p.len()..).unwrap_or(""))
-            })
+            || self
+                .lower_name_prefixes
+                .iter()
+                .any(|p| key.starts_with(p.as_str()) && key.len() > p.len() && is_capitalized(text.get(p.len()..).unwrap_or("")))
     }
 
     /// True for a month or weekday name in either language.
     pub fn is_calendar_word(&self, key: &str) -> bool {
-        self.months_fr.contains(key)
-            || self.months_en.contains(key)
-            || self.weekdays_fr.contains(key)
-            || self.weekdays_en.contains(key)
+        self.months_fr.contains(key) || self.months_en.contains(key) || self.weekdays_fr.contains(key) || self.weekdays_en.contains(key)
     }
 }
 

@@ -16,6 +16,7 @@
 //! it, as the guidelines keep the longer name.
 
 pub mod capitals;
+pub mod external;
 pub mod gazetteer;
 pub mod lexicon;
 pub mod patterns;
@@ -78,9 +79,7 @@ pub struct Engine {
 
 impl fmt::Debug for Engine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Engine")
-            .field("recognizers", &self.recognizer_names())
-            .finish()
+        f.debug_struct("Engine").field("recognizers", &self.recognizer_names()).finish()
     }
 }
 
@@ -120,11 +119,7 @@ impl Engine {
         let mut all = Vec::new();
         for r in &self.recognizers {
             all.extend(r.recognize_tokens(text, &doc).into_iter().filter(|c| {
-                c.start < c.end
-                    && c.end.0 <= len
-                    && c.score.is_finite()
-                    && c.score >= min_score
-                    && schema.entity(&c.label).is_some()
+                c.start < c.end && c.end.0 <= len && c.score.is_finite() && c.score >= min_score && schema.entity(&c.label).is_some()
             }));
         }
         resolve_overlaps(all)
@@ -137,21 +132,14 @@ impl Engine {
 pub fn resolve_overlaps(candidates: Vec<Candidate>) -> Vec<Candidate> {
     let mut ranked: Vec<(usize, Candidate)> = candidates.into_iter().enumerate().collect();
     ranked.sort_by(|(ia, a), (ib, b)| {
-        b.score
-            .total_cmp(&a.score)
-            .then(b.len_chars().cmp(&a.len_chars()))
-            .then(a.start.cmp(&b.start))
-            .then(ia.cmp(ib))
+        b.score.total_cmp(&a.score).then(b.len_chars().cmp(&a.len_chars())).then(a.start.cmp(&b.start)).then(ia.cmp(ib))
     });
     // Accepted spans by start; they never overlap, so only the one that
     // starts last before a candidate's end can overlap it.
     let mut taken: BTreeMap<CharIdx, CharIdx> = BTreeMap::new();
     let mut kept = Vec::new();
     for (_, c) in ranked {
-        let overlaps = taken
-            .range(..c.end)
-            .next_back()
-            .is_some_and(|(_, &end)| end > c.start);
+        let overlaps = taken.range(..c.end).next_back().is_some_and(|(_, &end)| end > c.start);
         if !overlaps {
             taken.insert(c.start, c.end);
             kept.push(c);
@@ -167,14 +155,8 @@ mod tests {
     use crate::model::markup::parse_markup;
     use proptest::prelude::*;
 
-    fn show(
-        text: &Text,
-        spans: impl IntoIterator<Item = (CharIdx, CharIdx, String)>,
-    ) -> Vec<String> {
-        spans
-            .into_iter()
-            .map(|(a, b, l)| format!("{}:{l}", text.slice(a, b).unwrap_or("<bad>")))
-            .collect()
+    fn show(text: &Text, spans: impl IntoIterator<Item = (CharIdx, CharIdx, String)>) -> Vec<String> {
+        spans.into_iter().map(|(a, b, l)| format!("{}:{l}", text.slice(a, b).unwrap_or("<bad>"))).collect()
     }
 
     /// Checks that the engine finds exactly the marked spans.
@@ -182,27 +164,19 @@ mod tests {
         let (text, gold) = parse_markup(markup);
         let text = Text::from(text.as_str());
         let got = Engine::builtin().suggest(&text, &Schema::news(), 0.3);
-        assert_eq!(
-            show(&text, got.into_iter().map(|c| (c.start, c.end, c.label))),
-            show(&text, gold),
-            "in {markup:?}"
-        );
+        assert_eq!(show(&text, got.into_iter().map(|c| (c.start, c.end, c.label))), show(&text, gold), "in {markup:?}");
     }
 
     #[test]
     fn french_sentences() {
-        check(
-            "Le ministre russe des Affaires étrangères [Sergueï Lavrov]{PER} est arrivé à [Pyongyang]{GPE} le [11 juillet 2025]{DATE}.",
-        );
+        check("Le ministre russe des Affaires étrangères [Sergueï Lavrov]{PER} est arrivé à [Pyongyang]{GPE} le [11 juillet 2025]{DATE}.");
         check(
             "[Wang Yi]{PER} a rencontré son homologue russe [Sergey Lavrov]{PER} à [Pékin]{GPE} avant le sommet de l'[OCS]{ORG} à [Tianjin]{GPE}.",
         );
         check(
             "Selon l’[AFP]{ORG}, la [Corée du Nord]{GPE} soutient la [Russie]{GPE} depuis [février 2022]{DATE} et l'[ONU]{ORG} s'inquiète.",
         );
-        check(
-            "Le porte-parole du [Kremlin]{ORG}, [Dmitri Peskov]{PER}, a parlé [dimanche]{DATE} de la [péninsule coréenne]{LOC}.",
-        );
+        check("Le porte-parole du [Kremlin]{ORG}, [Dmitri Peskov]{PER}, a parlé [dimanche]{DATE} de la [péninsule coréenne]{LOC}.");
         check(
             "La [Banque de France]{ORG} et l'[Organisation de coopération de Shanghai]{ORG} se réunissent le [1er avril]{DATE} en [Asie centrale]{LOC}.",
         );
@@ -216,9 +190,7 @@ mod tests {
         check(
             "[NATO]{ORG} and the [European Union]{ORG} met in [Brussels]{GPE} on [Monday]{DATE} as [China]{GPE}'s envoy visited [Moscow]{GPE}.",
         );
-        check(
-            "President [Xi Jinping]{PER} said the [Second World War]{EVENT} ended in [1945]{DATE}? No: in [September 1945]{DATE}.",
-        );
+        check("President [Xi Jinping]{PER} said the [Second World War]{EVENT} ended in [1945]{DATE}? No: in [September 1945]{DATE}.");
     }
 
     #[test]
@@ -226,25 +198,12 @@ mod tests {
         let text = Text::from("Hier, Lavrov a vu le ministre Wang Yi à Pékin le 3 mars.");
         let engine = Engine::builtin();
         let all = engine.suggest(&text, &Schema::news(), 0.0);
-        assert!(
-            all.iter()
-                .any(|c| c.recognizer == "capitals" && c.label == "PER"),
-            "{all:?}"
-        );
+        assert!(all.iter().any(|c| c.recognizer == "capitals" && c.label == "PER"), "{all:?}");
         let strict = engine.suggest(&text, &Schema::news(), 0.8);
-        assert_eq!(
-            show(
-                &text,
-                strict.iter().map(|c| (c.start, c.end, c.label.clone()))
-            ),
-            ["Wang Yi:PER", "Pékin:GPE", "3 mars:DATE"]
-        );
+        assert_eq!(show(&text, strict.iter().map(|c| (c.start, c.end, c.label.clone()))), ["Wang Yi:PER", "Pékin:GPE", "3 mars:DATE"]);
         let dates_only = Schema::from_label_names("d", &["DATE"], &[]);
         let got = engine.suggest(&text, &dates_only, 0.0);
-        assert!(
-            got.iter().all(|c| c.label == "DATE") && got.len() == 1,
-            "{got:?}"
-        );
+        assert!(got.iter().all(|c| c.label == "DATE") && got.len() == 1, "{got:?}");
         assert!(engine.suggest(&text, &Schema::news(), f32::NAN).is_empty());
     }
 
@@ -283,19 +242,9 @@ mod tests {
             (17, 19, "MISC", 0.9),
         ]))]);
         let text = Text::from("abcdefghijklmnopqrstu");
-        let got: Vec<(usize, usize, String)> = engine
-            .suggest(&text, &Schema::news(), 0.0)
-            .into_iter()
-            .map(|c| (c.start.0, c.end.0, c.label))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (3, 9, "ORG".into()),
-                (10, 14, "LOC".into()),
-                (16, 18, "DATE".into())
-            ]
-        );
+        let got: Vec<(usize, usize, String)> =
+            engine.suggest(&text, &Schema::news(), 0.0).into_iter().map(|c| (c.start.0, c.end.0, c.label)).collect();
+        assert_eq!(got, [(3, 9, "ORG".into()), (10, 14, "LOC".into()), (16, 18, "DATE".into())]);
         assert_eq!(engine.recognizer_names(), ["fixed"]);
     }
 
@@ -305,10 +254,7 @@ mod tests {
         check::<Engine>();
         let engine = std::sync::Arc::new(Engine::builtin());
         let e2 = engine.clone();
-        let handle = std::thread::spawn(move || {
-            e2.suggest(&Text::from("à Pékin"), &Schema::news(), 0.5)
-                .len()
-        });
+        let handle = std::thread::spawn(move || e2.suggest(&Text::from("à Pékin"), &Schema::news(), 0.5).len());
         assert_eq!(handle.join().ok(), Some(1));
         assert!(format!("{engine:?}").contains("gazetteer"));
     }
@@ -322,13 +268,7 @@ mod tests {
             score,
             recognizer: "t".into(),
         };
-        let got = resolve_overlaps(vec![
-            c(5, 8, 0.5),
-            c(0, 3, 0.5),
-            c(2, 6, 0.9),
-            c(6, 9, 0.5),
-            c(0, 2, 0.1),
-        ]);
+        let got = resolve_overlaps(vec![c(5, 8, 0.5), c(0, 3, 0.5), c(2, 6, 0.9), c(6, 9, 0.5), c(0, 2, 0.1)]);
         let spans: Vec<(usize, usize)> = got.iter().map(|c| (c.start.0, c.end.0)).collect();
         assert_eq!(spans, [(0, 2), (2, 6), (6, 9)]);
         assert!(resolve_overlaps(Vec::new()).is_empty());
@@ -337,54 +277,28 @@ mod tests {
     #[test]
     fn empty_and_odd_texts_give_nothing_or_valid_spans() {
         let engine = Engine::builtin();
-        for s in [
-            "",
-            " ",
-            "\r\n\r\n",
-            "😀😀",
-            "\u{301}",
-            "« »",
-            "...",
-            "1 000 000",
-            "L'",
-            "'s",
-        ] {
+        for s in ["", " ", "\r\n\r\n", "😀😀", "\u{301}", "« »", "...", "1 000 000", "L'", "'s"] {
             let text = Text::from(s);
-            assert!(
-                engine.suggest(&text, &Schema::news(), 0.0).is_empty(),
-                "{s:?}"
-            );
+            assert!(engine.suggest(&text, &Schema::news(), 0.0).is_empty(), "{s:?}");
         }
     }
 
     #[test]
     fn builtin_names_its_sources() {
         let engine = Engine::builtin();
-        assert_eq!(
-            engine.recognizer_names(),
-            ["gazetteer", "dates", "titles", "capitals"]
-        );
+        assert_eq!(engine.recognizer_names(), ["gazetteer", "dates", "titles", "capitals"]);
         let text = Text::from("Le 13 juillet 2025, M. Lavrov a vu Kim Jong Un à Pyongyang.");
         let got = engine.suggest(&text, &Schema::news(), 0.0);
         let sources: Vec<&str> = got.iter().map(|c| c.recognizer.as_str()).collect();
-        assert_eq!(
-            sources,
-            ["dates", "titles", "capitals", "gazetteer"],
-            "{got:?}"
-        );
+        assert_eq!(sources, ["dates", "titles", "capitals", "gazetteer"], "{got:?}");
     }
 
     #[test]
     fn offsets_survive_emoji_crlf_and_combining_marks() {
-        let (text, gold) = parse_markup(
-            "😀👍🏽 Le\r\nministre [Zoe\u{301} Dupont]{PER} est à [Moscou]{GPE}\u{a0}! 🇫🇷 [13 juillet]{DATE}",
-        );
+        let (text, gold) = parse_markup("😀👍🏽 Le\r\nministre [Zoe\u{301} Dupont]{PER} est à [Moscou]{GPE}\u{a0}! 🇫🇷 [13 juillet]{DATE}");
         let text = Text::from(text.as_str());
         let got = Engine::builtin().suggest(&text, &Schema::news(), 0.3);
-        assert_eq!(
-            show(&text, got.into_iter().map(|c| (c.start, c.end, c.label))),
-            show(&text, gold)
-        );
+        assert_eq!(show(&text, got.into_iter().map(|c| (c.start, c.end, c.label))), show(&text, gold));
     }
 
     #[test]

@@ -134,9 +134,7 @@ impl<'a> View<'a> {
 
     /// True when token `i` exists and directly follows token `i - 1`.
     fn glued(&self, i: usize) -> bool {
-        self.doc
-            .get(i)
-            .is_some_and(|t| !t.space_before && !t.sentence_start)
+        self.doc.get(i).is_some_and(|t| !t.space_before && !t.sentence_start)
     }
 
     fn capitalized(&self, i: usize) -> bool {
@@ -151,8 +149,7 @@ impl<'a> View<'a> {
 
     fn weekday(&self, i: usize) -> bool {
         let k = self.key(i);
-        self.lex.weekdays_fr.contains(k)
-            || (self.lex.weekdays_en.contains(k) && self.capitalized(i))
+        self.lex.weekdays_fr.contains(k) || (self.lex.weekdays_en.contains(k) && self.capitalized(i))
     }
 
     /// `Some(english)` for a month name.
@@ -191,10 +188,7 @@ impl<'a> View<'a> {
     /// The value of a four-digit year in `lo..=hi`.
     fn year(&self, i: usize, lo: u32, hi: u32) -> Option<u32> {
         let text = self.text(i);
-        if self.kind(i) != Some(TokenKind::Number)
-            || text.len() != 4
-            || !text.bytes().all(|b| b.is_ascii_digit())
-        {
+        if self.kind(i) != Some(TokenKind::Number) || text.len() != 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         text.parse().ok().filter(|y| (lo..=hi).contains(y))
@@ -210,11 +204,7 @@ impl<'a> View<'a> {
             end = j;
         }
         // "Monday, July 13": the comma joins only when a date part follows.
-        let k = if weekday && self.text(j) == "," && self.continues(j) {
-            j + 1
-        } else {
-            j
-        };
+        let k = if weekday && self.text(j) == "," && self.continues(j) { j + 1 } else { j };
         let on = |x: usize| x == i || self.continues(x);
         let mut has_day = false;
         let mut month = None;
@@ -222,12 +212,7 @@ impl<'a> View<'a> {
             has_day = true;
             month = self.month(k + 1);
             end = k + 2;
-        } else if on(k)
-            && on(k + 2)
-            && self.day(k).is_some()
-            && self.key(k + 1) == "of"
-            && self.month(k + 2).is_some()
-        {
+        } else if on(k) && on(k + 2) && self.day(k).is_some() && self.key(k + 1) == "of" && self.month(k + 2).is_some() {
             has_day = true;
             month = self.month(k + 2);
             end = k + 3;
@@ -244,11 +229,7 @@ impl<'a> View<'a> {
         }
         let mut has_year = false;
         if month.is_some() {
-            let y = if self.text(end) == "," && self.continues(end) && self.continues(end + 1) {
-                end + 1
-            } else {
-                end
-            };
+            let y = if self.text(end) == "," && self.continues(end) && self.continues(end + 1) { end + 1 } else { end };
             if self.continues(y) && self.year(y, 1000, 2999).is_some() {
                 has_year = true;
                 end = y + 1;
@@ -287,14 +268,8 @@ impl<'a> View<'a> {
 
     /// `13/07/2025`, `2025-07-13`, `13.07.2025` at `i`: the end.
     fn numeric_date(&self, i: usize) -> Option<usize> {
-        let num = |x: usize| -> Option<u32> {
-            (self.kind(x) == Some(TokenKind::Number))
-                .then(|| self.text(x).parse().ok())
-                .flatten()
-        };
-        let valid = |d: u32, m: u32, y: u32| {
-            (1..=31).contains(&d) && (1..=12).contains(&m) && (1000..=2999).contains(&y)
-        };
+        let num = |x: usize| -> Option<u32> { (self.kind(x) == Some(TokenKind::Number)).then(|| self.text(x).parse().ok()).flatten() };
+        let valid = |d: u32, m: u32, y: u32| (1..=31).contains(&d) && (1..=12).contains(&m) && (1000..=2999).contains(&y);
         let text = self.text(i);
         if self.kind(i) == Some(TokenKind::Number) && text.matches('.').count() == 2 {
             let parts: Vec<&str> = text.split('.').collect();
@@ -313,13 +288,7 @@ impl<'a> View<'a> {
         if !glued4 {
             return None;
         }
-        let (a, sep1, b, sep2, c) = (
-            num(i)?,
-            self.text(i + 1),
-            num(i + 2)?,
-            self.text(i + 3),
-            num(i + 4)?,
-        );
+        let (a, sep1, b, sep2, c) = (num(i)?, self.text(i + 1), num(i + 2)?, self.text(i + 3), num(i + 4)?);
         let lens = (text.len(), self.text(i + 2).len(), self.text(i + 4).len());
         let ok = match (sep1, sep2) {
             ("/", "/") => lens.0 <= 2 && lens.1 <= 2 && lens.2 == 4 && valid(a, b, c),
@@ -354,16 +323,8 @@ impl<'a> View<'a> {
         }
         let next_lower = self.continues(i + 1)
             && self.kind(i + 1) == Some(TokenKind::Word)
-            && self
-                .text(i + 1)
-                .chars()
-                .next()
-                .is_some_and(char::is_lowercase);
-        Some(if next_lower {
-            SCORE_YEAR_WEAK
-        } else {
-            SCORE_YEAR
-        })
+            && self.text(i + 1).chars().next().is_some_and(char::is_lowercase);
+        Some(if next_lower { SCORE_YEAR_WEAK } else { SCORE_YEAR })
     }
 
     // ---- titles ----
@@ -393,9 +354,8 @@ impl<'a> View<'a> {
     /// nationality the lists lack (`fidjien`, `tuvaluan`).
     fn adjective_like(&self, i: usize) -> bool {
         const SUFFIXES: &[&str] = &[
-            "ien", "ienne", "iens", "iennes", "ais", "aise", "aises", "ois", "oise", "oises",
-            "ain", "aine", "ains", "aines", "ique", "iques", "an", "ane", "ite", "ote", "ese",
-            "ish", "ian",
+            "ien", "ienne", "iens", "iennes", "ais", "aise", "aises", "ois", "oise", "oises", "ain", "aine", "ains", "aines", "ique",
+            "iques", "an", "ane", "ite", "ote", "ese", "ish", "ian",
         ];
         let key = self.key(i);
         self.kind(i) == Some(TokenKind::Word)
@@ -415,8 +375,7 @@ impl<'a> View<'a> {
             }
             let key = self.key(j);
             let lower = !self.capitalized(j);
-            if lower && (self.lex.role_adjectives.contains(key) || self.lex.demonyms.contains(key))
-            {
+            if lower && (self.lex.role_adjectives.contains(key) || self.lex.demonyms.contains(key)) {
                 j += 1;
                 continue;
             }
@@ -437,8 +396,7 @@ impl<'a> View<'a> {
                 if self.continues(k) && self.lex.portfolios.contains(self.key(k)) {
                     k += 1;
                     while self.continues(k)
-                        && (self.lex.portfolios.contains(self.key(k))
-                            || self.lex.portfolio_adjectives.contains(self.key(k)))
+                        && (self.lex.portfolios.contains(self.key(k)) || self.lex.portfolio_adjectives.contains(self.key(k)))
                     {
                         k += 1;
                     }
@@ -449,17 +407,10 @@ impl<'a> View<'a> {
                 // natural resources, Sergei Bakhtin": a complement closed by a
                 // comma before a name.
                 let mut m = j + 1;
-                while m < j + 8
-                    && self.continues(m)
-                    && self.doc.get(m).is_some_and(|t| t.is_wordlike())
-                {
+                while m < j + 8 && self.continues(m) && self.doc.get(m).is_some_and(|t| t.is_wordlike()) {
                     m += 1;
                 }
-                if m > k
-                    && self.text(m) == ","
-                    && self.continues(m + 1)
-                    && self.name(m + 1).is_some()
-                {
+                if m > k && self.text(m) == "," && self.continues(m + 1) && self.name(m + 1).is_some() {
                     return m + 1;
                 }
                 return j;
@@ -502,11 +453,7 @@ impl<'a> View<'a> {
         let mut words = 1;
         while words < 5 {
             let mut k = end;
-            while k < end + 2
-                && self.continues(k)
-                && self.lex.particles.contains(self.key(k))
-                && !self.capitalized(k)
-            {
+            while k < end + 2 && self.continues(k) && self.lex.particles.contains(self.key(k)) && !self.capitalized(k) {
                 k += 1;
             }
             if self.continues(k) && self.name_word(k) {
@@ -543,32 +490,20 @@ impl Recognizer for DateRecognizer {
     }
 
     fn recognize_tokens(&self, text: &Text, doc: &Tokenized) -> Vec<Candidate> {
-        let v = View {
-            s: text.as_str(),
-            doc,
-            lex: Lexicon::get(),
-        };
+        let v = View { s: text.as_str(), doc, lex: Lexicon::get() };
         let tokens = doc.tokens();
         let mut out = Vec::new();
         let mut i = 0;
         while let Some(t) = tokens.get(i) {
             let found = if t.is_wordlike() || t.kind == TokenKind::Number {
-                v.word_date(i)
-                    .or_else(|| v.numeric_date(i).map(|e| (e, SCORE_NUMERIC_DATE)))
-                    .or_else(|| v.bare_year(i).map(|s| (i + 1, s)))
+                v.word_date(i).or_else(|| v.numeric_date(i).map(|e| (e, SCORE_NUMERIC_DATE))).or_else(|| v.bare_year(i).map(|s| (i + 1, s)))
             } else {
                 None
             };
             match found {
                 Some((end, score)) if end > i => {
                     let last = tokens.get(end - 1).map_or(t.end, |l| l.end);
-                    out.push(Candidate {
-                        start: t.start,
-                        end: last,
-                        label: "DATE".into(),
-                        score,
-                        recognizer: "dates".into(),
-                    });
+                    out.push(Candidate { start: t.start, end: last, label: "DATE".into(), score, recognizer: "dates".into() });
                     i = end;
                 }
                 _ => i += 1,
@@ -599,11 +534,7 @@ impl Recognizer for TitleRecognizer {
     }
 
     fn recognize_tokens(&self, text: &Text, doc: &Tokenized) -> Vec<Candidate> {
-        let v = View {
-            s: text.as_str(),
-            doc,
-            lex: Lexicon::get(),
-        };
+        let v = View { s: text.as_str(), doc, lex: Lexicon::get() };
         let tokens = doc.tokens();
         let mut covered = vec![false; tokens.len()];
         let mut out = Vec::new();
@@ -621,29 +552,12 @@ impl Recognizer for TitleRecognizer {
                 continue;
             };
             if let (Some(a), Some(b)) = (tokens.get(start), tokens.get(end - 1)) {
-                out.push(Candidate {
-                    start: a.start,
-                    end: b.end,
-                    label: "PER".into(),
-                    score: SCORE_TITLED,
-                    recognizer: "titles".into(),
-                });
+                out.push(Candidate { start: a.start, end: b.end, label: "PER".into(), score: SCORE_TITLED, recognizer: "titles".into() });
             }
-            covered
-                .iter_mut()
-                .take(end)
-                .skip(start)
-                .for_each(|c| *c = true);
+            covered.iter_mut().take(end).skip(start).for_each(|c| *c = true);
             let keys: Vec<String> = (start..end).map(|k| v.key(k).to_owned()).collect();
-            if let Some(last) = keys
-                .last()
-                .filter(|l| keys.len() > 1 && l.chars().count() >= 3)
-                .cloned()
-            {
-                known
-                    .entry(last.clone())
-                    .or_default()
-                    .push((vec![last], false));
+            if let Some(last) = keys.last().filter(|l| keys.len() > 1 && l.chars().count() >= 3).cloned() {
+                known.entry(last.clone()).or_default().push((vec![last], false));
             }
             if let Some(first) = keys.first().cloned() {
                 known.entry(first).or_default().push((keys, true));
@@ -666,9 +580,7 @@ impl Recognizer for TitleRecognizer {
                 known.get(v.key(i)).and_then(|list| {
                     list.iter().find(|(keys, _)| {
                         keys.iter().enumerate().all(|(k, key)| {
-                            (k == 0 || v.continues(i + k))
-                                && v.key(i + k) == key
-                                && !covered.get(i + k).copied().unwrap_or(true)
+                            (k == 0 || v.continues(i + k)) && v.key(i + k) == key && !covered.get(i + k).copied().unwrap_or(true)
                         }) && !v.name_word(i + keys.len())
                     })
                 })
@@ -689,13 +601,7 @@ impl Recognizer for TitleRecognizer {
                     }
                     if let (Some(a), Some(b)) = (tokens.get(first), tokens.get(end - 1)) {
                         let score = if *full { SCORE_REPEATED } else { SCORE_SURNAME };
-                        out.push(Candidate {
-                            start: a.start,
-                            end: b.end,
-                            label: "PER".into(),
-                            score,
-                            recognizer: "titles".into(),
-                        });
+                        out.push(Candidate { start: a.start, end: b.end, label: "PER".into(), score, recognizer: "titles".into() });
                     }
                     i = end;
                 }
@@ -718,11 +624,7 @@ mod tests {
     fn run(r: &dyn Recognizer, markup: &str) -> (Spans, Spans) {
         let (text, gold) = parse_markup(markup);
         let t = Text::from(text.as_str());
-        let got = r
-            .recognize(&t)
-            .into_iter()
-            .map(|c| (c.start, c.end, c.label))
-            .collect();
+        let got = r.recognize(&t).into_iter().map(|c| (c.start, c.end, c.label)).collect();
         (got, gold)
     }
 
@@ -730,14 +632,7 @@ mod tests {
         let (got, gold) = run(r, markup);
         let (text, _) = parse_markup(markup);
         let show = |v: &Spans| -> Vec<String> {
-            v.iter()
-                .map(|(a, b, l)| {
-                    format!(
-                        "{}:{l}",
-                        text.chars().skip(a.0).take(b.0 - a.0).collect::<String>()
-                    )
-                })
-                .collect()
+            v.iter().map(|(a, b, l)| format!("{}:{l}", text.chars().skip(a.0).take(b.0 - a.0).collect::<String>())).collect()
         };
         assert_eq!(show(&got), show(&gold), "in {markup:?}");
     }
@@ -745,97 +640,43 @@ mod tests {
     #[test]
     fn french_dates() {
         let d = DateRecognizer;
-        check(
-            &d,
-            "Le [dimanche 13 juillet 2025]{DATE}, puis le [1er avril]{DATE} et en [juillet 2025]{DATE}.",
-        );
-        check(
-            &d,
-            "Il viendra [lundi 3 mars]{DATE} ou [mardi]{DATE} à 14h30, sinon en [mai]{DATE}.",
-        );
-        check(
-            &d,
-            "Depuis [février 2022]{DATE} et le [18 octobre]{DATE}, en [2025]{DATE} ; le [5 août 2022]{DATE} heure locale.",
-        );
-        check(
-            &d,
-            "[Juillet]{DATE} a été chaud ; la planète Mars brille ; [13 sept. 2025]{DATE}.",
-        );
+        check(&d, "Le [dimanche 13 juillet 2025]{DATE}, puis le [1er avril]{DATE} et en [juillet 2025]{DATE}.");
+        check(&d, "Il viendra [lundi 3 mars]{DATE} ou [mardi]{DATE} à 14h30, sinon en [mai]{DATE}.");
+        check(&d, "Depuis [février 2022]{DATE} et le [18 octobre]{DATE}, en [2025]{DATE} ; le [5 août 2022]{DATE} heure locale.");
+        check(&d, "[Juillet]{DATE} a été chaud ; la planète Mars brille ; [13 sept. 2025]{DATE}.");
     }
 
     #[test]
     fn english_dates() {
         let d = DateRecognizer;
-        check(
-            &d,
-            "On [July 13, 2025]{DATE} and [13 July 2025]{DATE}, then [Monday]{DATE} and [Monday, July 14]{DATE}.",
-        );
-        check(
-            &d,
-            "Since [May]{DATE}, Theresa May said on the [13th of July]{DATE} that in [March 2024]{DATE} sales rose.",
-        );
-        check(
-            &d,
-            "In [August]{DATE}, a march; may we? [Jan. 5, 2024]{DATE}.",
-        );
+        check(&d, "On [July 13, 2025]{DATE} and [13 July 2025]{DATE}, then [Monday]{DATE} and [Monday, July 14]{DATE}.");
+        check(&d, "Since [May]{DATE}, Theresa May said on the [13th of July]{DATE} that in [March 2024]{DATE} sales rose.");
+        check(&d, "In [August]{DATE}, a march; may we? [Jan. 5, 2024]{DATE}.");
     }
 
     #[test]
     fn numeric_dates_years_and_non_dates() {
         let d = DateRecognizer;
-        check(
-            &d,
-            "Le [13/07/2025]{DATE}, le [2025-07-13]{DATE} et le [13.07.2025]{DATE}.",
-        );
-        check(
-            &d,
-            "La saison 2024-2025 et 2024 – 2025, 12,5 %, 1\u{a0}000 km, 2000 km, article 2001, 1850.",
-        );
-        check(
-            &d,
-            "In [2024]{DATE} and the [1999]{DATE} election; 14:30; 32 [juillet]{DATE}; 00/13/2025.",
-        );
+        check(&d, "Le [13/07/2025]{DATE}, le [2025-07-13]{DATE} et le [13.07.2025]{DATE}.");
+        check(&d, "La saison 2024-2025 et 2024 – 2025, 12,5 %, 1\u{a0}000 km, 2000 km, article 2001, 1850.");
+        check(&d, "In [2024]{DATE} and the [1999]{DATE} election; 14:30; 32 [juillet]{DATE}; 00/13/2025.");
     }
 
     #[test]
     fn titles_give_persons_without_the_title() {
         let t = TitleRecognizer;
-        check(
-            &t,
-            "Le ministre russe des Affaires étrangères [Sergueï Lavrov]{PER} est arrivé.",
-        );
-        check(
-            &t,
-            "M. [Lavrov]{PER} et Mme [Zakharova]{PER} ont vu le Premier ministre [Shigeru Ishiba]{PER}.",
-        );
-        check(
-            &t,
-            "Le porte-parole du Kremlin, [Dmitri Peskov]{PER}, a parlé au président [Xi Jinping]{PER}.",
-        );
-        check(
-            &t,
-            "Son homologue russe [Sergey Lavrov]{PER} et le chef de la diplomatie chinoise [Wang Yi]{PER}.",
-        );
-        check(
-            &t,
-            "Russian Foreign Minister [Sergei Lavrov]{PER} met President [Donald J. Trump]{PER}'s envoy.",
-        );
-        check(
-            &t,
-            "Le président a dit ; le ministre de l'Intérieur, [Bruno Retailleau]{PER}, et le président [Bachar al-Assad]{PER}.",
-        );
-        check(
-            &t,
-            "Le secrétaire général de l'ONU et la Premier League, le ministre [Le Drian]{PER}.",
-        );
+        check(&t, "Le ministre russe des Affaires étrangères [Sergueï Lavrov]{PER} est arrivé.");
+        check(&t, "M. [Lavrov]{PER} et Mme [Zakharova]{PER} ont vu le Premier ministre [Shigeru Ishiba]{PER}.");
+        check(&t, "Le porte-parole du Kremlin, [Dmitri Peskov]{PER}, a parlé au président [Xi Jinping]{PER}.");
+        check(&t, "Son homologue russe [Sergey Lavrov]{PER} et le chef de la diplomatie chinoise [Wang Yi]{PER}.");
+        check(&t, "Russian Foreign Minister [Sergei Lavrov]{PER} met President [Donald J. Trump]{PER}'s envoy.");
+        check(&t, "Le président a dit ; le ministre de l'Intérieur, [Bruno Retailleau]{PER}, et le président [Bachar al-Assad]{PER}.");
+        check(&t, "Le secrétaire général de l'ONU et la Premier League, le ministre [Le Drian]{PER}.");
         check(
             &t,
             "Le Premier ministre fidjien, [Josaia Naivalu]{PER}, et le président de la Commission de l'Union africaine, [Abdoulaye Sissoko]{PER}.",
         );
-        check(
-            &t,
-            "Russia's deputy minister of natural resources, [Sergei Bakhtin]{PER}, met the minister on Monday, Lavrov said.",
-        );
+        check(&t, "Russia's deputy minister of natural resources, [Sergei Bakhtin]{PER}, met the minister on Monday, Lavrov said.");
     }
 
     #[test]

@@ -84,22 +84,19 @@ impl Token {
 }
 
 /// French elided words that are split off before an apostrophe.
-const ELISIONS: [&str; 13] = [
-    "l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
-];
+const ELISIONS: [&str; 13] = ["l", "d", "j", "n", "s", "c", "m", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"];
 
 /// Abbreviations that always keep their period (titles and the like).
 const ABBREVIATIONS: [&str; 38] = [
-    "M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Dr", "Pr", "Prof", "Mgr", "St", "Ste", "Mr", "Mrs",
-    "Ms", "Messrs", "Jr", "Sr", "Gen", "Gén", "Col", "Lt", "Capt", "Sgt", "Gov", "Sen", "Rep",
-    "Rev", "Hon", "Adm", "Cmdr", "Maj", "Mt", "Ft", "Pres", "vs", "cf", "Dept",
+    "M", "MM", "Mme", "Mmes", "Mlle", "Mlles", "Dr", "Pr", "Prof", "Mgr", "St", "Ste", "Mr", "Mrs", "Ms", "Messrs", "Jr", "Sr", "Gen",
+    "Gén", "Col", "Lt", "Capt", "Sgt", "Gov", "Sen", "Rep", "Rev", "Hon", "Adm", "Cmdr", "Maj", "Mt", "Ft", "Pres", "vs", "cf", "Dept",
 ];
 
 /// Abbreviations that keep their period only when a digit or a lower-case
 /// word follows (`sept. 2025` but `ils étaient sept. Le lendemain`).
 const CONTEXT_ABBREVIATIONS: [&str; 27] = [
-    "Jan", "Feb", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "janv", "févr", "fév", "avr",
-    "juil", "sept", "oct", "nov", "déc", "p", "pp", "vol", "av", "env", "No", "no", "approx", "ca",
+    "Jan", "Feb", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "janv", "févr", "fév", "avr", "juil", "sept", "oct", "nov", "déc", "p",
+    "pp", "vol", "av", "env", "No", "no", "approx", "ca",
 ];
 
 /// True for characters that separate tokens.
@@ -109,10 +106,7 @@ pub fn is_space(c: char) -> bool {
 
 /// True for line breaks (which end sentences).
 fn is_newline(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
-    )
+    matches!(c, '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 /// True for an apostrophe that may sit inside a word.
@@ -127,23 +121,7 @@ pub fn is_hyphen(c: char) -> bool {
 
 /// True for quotation marks.
 fn is_quote(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\''
-            | '«'
-            | '»'
-            | '“'
-            | '”'
-            | '„'
-            | '‟'
-            | '‹'
-            | '›'
-            | '‘'
-            | '’'
-            | '‚'
-            | '`'
-            | 'ʼ'
-    )
+    matches!(c, '"' | '\'' | '«' | '»' | '“' | '”' | '„' | '‟' | '‹' | '›' | '‘' | '’' | '‚' | '`' | 'ʼ')
 }
 
 /// True for punctuation that may end a sentence.
@@ -224,11 +202,7 @@ impl<'a> Cursor<'a> {
 /// `"Il a vu l’Union."` gives `Il`, `a`, `vu`, `l’`, `Union`, `.`.
 pub fn tokenize(s: &str) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::with_capacity(s.len() / 5 + 1);
-    let mut cur = Cursor {
-        s,
-        byte: 0,
-        chars: 0,
-    };
+    let mut cur = Cursor { s, byte: 0, chars: 0 };
     let mut space_before = false;
     let mut newline_before = false;
     while let Some(c) = cur.peek() {
@@ -247,9 +221,7 @@ pub fn tokenize(s: &str) -> Vec<Token> {
         } else if is_apostrophe(c)
             && prev_wordlike_adjacent
             && matches!(cur.peek_nth(1), Some('s' | 'S'))
-            && !cur
-                .peek_nth(2)
-                .is_some_and(|n| n.is_alphanumeric() || is_extender(n))
+            && !cur.peek_nth(2).is_some_and(|n| n.is_alphanumeric() || is_extender(n))
         {
             // The English possessive: "Russia's" → "Russia" + "'s".
             cur.bump();
@@ -313,11 +285,7 @@ fn scan_word(cur: &mut Cursor<'_>) -> TokenKind {
                 cur.bump();
                 return TokenKind::Word;
             }
-            if matches!(next, Some('s' | 'S'))
-                && !cur
-                    .peek_nth(2)
-                    .is_some_and(|n| n.is_alphanumeric() || is_extender(n))
-            {
+            if matches!(next, Some('s' | 'S')) && !cur.peek_nth(2).is_some_and(|n| n.is_alphanumeric() || is_extender(n)) {
                 break;
             }
             cur.bump();
@@ -333,11 +301,7 @@ fn scan_word(cur: &mut Cursor<'_>) -> TokenKind {
         }
         break;
     }
-    if has_digit {
-        TokenKind::Alnum
-    } else {
-        TokenKind::Word
-    }
+    if has_digit { TokenKind::Alnum } else { TokenKind::Word }
 }
 
 /// At a period after a word: takes the period (and more letters and periods
@@ -345,18 +309,11 @@ fn scan_word(cur: &mut Cursor<'_>) -> TokenKind {
 fn scan_abbreviation_period(cur: &mut Cursor<'_>, start: usize) {
     let word = cur.since(start);
     let mut letters = word.chars();
-    let single_upper =
-        matches!((letters.next(), letters.next()), (Some(l), None) if l.is_uppercase());
+    let single_upper = matches!((letters.next(), letters.next()), (Some(l), None) if l.is_uppercase());
     let single_letter = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
     // Dotted acronyms: "U.S.", "U.S.A.", "e.g.".
-    if single_letter
-        && cur.peek_nth(1).is_some_and(char::is_alphabetic)
-        && cur.peek_nth(2) == Some('.')
-    {
-        while cur.peek() == Some('.')
-            && cur.peek_nth(1).is_some_and(char::is_alphabetic)
-            && cur.peek_nth(2) == Some('.')
-        {
+    if single_letter && cur.peek_nth(1).is_some_and(char::is_alphabetic) && cur.peek_nth(2) == Some('.') {
+        while cur.peek() == Some('.') && cur.peek_nth(1).is_some_and(char::is_alphabetic) && cur.peek_nth(2) == Some('.') {
             cur.bump();
             cur.bump();
         }
@@ -370,17 +327,10 @@ fn scan_abbreviation_period(cur: &mut Cursor<'_>, start: usize) {
     if CONTEXT_ABBREVIATIONS.contains(&word) {
         // Look past the period and any spaces at what follows.
         let mut n = 1;
-        while cur
-            .peek_nth(n)
-            .is_some_and(|c| is_space(c) && !is_newline(c))
-        {
+        while cur.peek_nth(n).is_some_and(|c| is_space(c) && !is_newline(c)) {
             n += 1;
         }
-        if n > 1
-            && cur
-                .peek_nth(n)
-                .is_some_and(|c| c.is_ascii_digit() || c.is_lowercase())
-        {
+        if n > 1 && cur.peek_nth(n).is_some_and(|c| c.is_ascii_digit() || c.is_lowercase()) {
             cur.bump();
         }
     }
@@ -406,9 +356,7 @@ fn scan_number(cur: &mut Cursor<'_>) -> TokenKind {
         if may_group
             && matches!(c, '\u{A0}' | '\u{202F}' | '\u{2009}' | ' ')
             && (1..=3).all(|k| cur.peek_nth(k).is_some_and(|d| d.is_ascii_digit()))
-            && !cur
-                .peek_nth(4)
-                .is_some_and(|d| d.is_alphanumeric() || d == '.' || d == ',')
+            && !cur.peek_nth(4).is_some_and(|d| d.is_alphanumeric() || d == '.' || d == ',')
         {
             for _ in 0..4 {
                 cur.bump();
@@ -417,10 +365,7 @@ fn scan_number(cur: &mut Cursor<'_>) -> TokenKind {
         }
         if c.is_alphabetic() {
             // "1er", "13th", "12h30", "5G".
-            while cur
-                .peek()
-                .is_some_and(|d| d.is_alphanumeric() || is_extender(d))
-            {
+            while cur.peek().is_some_and(|d| d.is_alphanumeric() || is_extender(d)) {
                 cur.bump();
             }
             return TokenKind::Alnum;
@@ -541,11 +486,7 @@ impl Tokenized {
             push_normalized(&mut keys, t.text(s));
             key_ends.push(keys.len());
         }
-        Self {
-            tokens,
-            keys,
-            key_ends,
-        }
+        Self { tokens, keys, key_ends }
     }
 
     /// The tokens.
@@ -570,11 +511,7 @@ impl Tokenized {
 
     /// The normalised key of token `i` ([`normalize`]); empty past the end.
     pub fn key(&self, i: usize) -> &str {
-        let start = if i == 0 {
-            0
-        } else {
-            self.key_ends.get(i - 1).copied().unwrap_or(0)
-        };
+        let start = if i == 0 { 0 } else { self.key_ends.get(i - 1).copied().unwrap_or(0) };
         let end = self.key_ends.get(i).copied().unwrap_or(start);
         self.keys.get(start..end).unwrap_or("")
     }
@@ -595,34 +532,16 @@ mod tests {
 
     fn sentence_texts(s: &str) -> Vec<String> {
         let toks = tokenize(s);
-        sentences(&toks)
-            .into_iter()
-            .map(|r| {
-                toks[r]
-                    .iter()
-                    .map(|t| t.text(s))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect()
+        sentences(&toks).into_iter().map(|r| toks[r].iter().map(|t| t.text(s)).collect::<Vec<_>>().join(" ")).collect()
     }
 
     #[test]
     fn elisions_are_split_with_both_apostrophes() {
         assert_eq!(words("l’Union"), ["l’", "Union"]);
         assert_eq!(words("l'Union d'Afrique"), ["l'", "Union", "d'", "Afrique"]);
-        assert_eq!(
-            words("qu’il n'a jusqu'à L’Élysée"),
-            ["qu’", "il", "n'", "a", "jusqu'", "à", "L’", "Élysée"]
-        );
-        assert_eq!(
-            words("c’est s'il D'autres"),
-            ["c’", "est", "s'", "il", "D'", "autres"]
-        );
-        assert_eq!(
-            words("aujourd'hui O'Brien Xi'an"),
-            ["aujourd'hui", "O'Brien", "Xi'an"]
-        );
+        assert_eq!(words("qu’il n'a jusqu'à L’Élysée"), ["qu’", "il", "n'", "a", "jusqu'", "à", "L’", "Élysée"]);
+        assert_eq!(words("c’est s'il D'autres"), ["c’", "est", "s'", "il", "D'", "autres"]);
+        assert_eq!(words("aujourd'hui O'Brien Xi'an"), ["aujourd'hui", "O'Brien", "Xi'an"]);
     }
 
     #[test]
@@ -630,10 +549,7 @@ mod tests {
         assert_eq!(words("Russia's army"), ["Russia", "'s", "army"]);
         assert_eq!(words("Russia’s army"), ["Russia", "’s", "army"]);
         assert_eq!(words("don't"), ["don't"]);
-        assert_eq!(
-            words("« Paix » et “war” 'ok'"),
-            ["«", "Paix", "»", "et", "“", "war", "”", "'", "ok", "'"]
-        );
+        assert_eq!(words("« Paix » et “war” 'ok'"), ["«", "Paix", "»", "et", "“", "war", "”", "'", "ok", "'"]);
         assert_eq!(kinds("«a»")[0].1, TokenKind::Quote);
     }
 
@@ -641,15 +557,7 @@ mod tests {
     fn hyphenated_names_stay_whole() {
         assert_eq!(
             words("Jean-Yves à Saint-Pétersbourg et en Corée-du-Nord."),
-            [
-                "Jean-Yves",
-                "à",
-                "Saint-Pétersbourg",
-                "et",
-                "en",
-                "Corée-du-Nord",
-                "."
-            ]
+            ["Jean-Yves", "à", "Saint-Pétersbourg", "et", "en", "Corée-du-Nord", "."]
         );
         assert_eq!(kinds("COVID-19")[0], ("COVID-19", TokenKind::Alnum));
         assert_eq!(words("2024-2025"), ["2024", "-", "2025"]);
@@ -661,72 +569,29 @@ mod tests {
         let s = "M. Lavrov et Mme Zakharova. MM. Dupont et Dr. Who. Le U.S. President J. Biden vit à St. Louis.";
         assert_eq!(
             sentence_texts(s),
-            [
-                "M. Lavrov et Mme Zakharova .",
-                "MM. Dupont et Dr. Who .",
-                "Le U.S. President J. Biden vit à St. Louis ."
-            ]
+            ["M. Lavrov et Mme Zakharova .", "MM. Dupont et Dr. Who .", "Le U.S. President J. Biden vit à St. Louis ."]
         );
         assert_eq!(words("le 3 sept. 2025"), ["le", "3", "sept.", "2025"]);
-        assert_eq!(
-            words("ils étaient sept. Le"),
-            ["ils", "étaient", "sept", ".", "Le"]
-        );
-        assert_eq!(
-            sentence_texts("pommes, etc. et poires. Fin"),
-            ["pommes , etc . et poires .", "Fin"]
-        );
+        assert_eq!(words("ils étaient sept. Le"), ["ils", "étaient", "sept", ".", "Le"]);
+        assert_eq!(sentence_texts("pommes, etc. et poires. Fin"), ["pommes , etc . et poires .", "Fin"]);
     }
 
     #[test]
     fn sentences_end_after_quotes_and_at_line_breaks() {
         let s = "Il a dit « non. » Puis il est parti !\r\nTitre sans point\nSuite ? oui";
-        assert_eq!(
-            sentence_texts(s),
-            [
-                "Il a dit « non . »",
-                "Puis il est parti !",
-                "Titre sans point",
-                "Suite ? oui"
-            ]
-        );
+        assert_eq!(sentence_texts(s), ["Il a dit « non . »", "Puis il est parti !", "Titre sans point", "Suite ? oui"]);
     }
 
     #[test]
     fn numbers_keep_separators() {
-        assert_eq!(
-            kinds("12,5 %"),
-            [("12,5", TokenKind::Number), ("%", TokenKind::Punct)]
-        );
+        assert_eq!(kinds("12,5 %"), [("12,5", TokenKind::Number), ("%", TokenKind::Punct)]);
         assert_eq!(words("1\u{a0}000 habitants"), ["1\u{a0}000", "habitants"]);
-        assert_eq!(
-            words("12\u{202f}345\u{202f}678 euros"),
-            ["12\u{202f}345\u{202f}678", "euros"]
-        );
-        assert_eq!(
-            words("1 000 000 et 2025 100"),
-            ["1 000 000", "et", "2025", "100"]
-        );
-        assert_eq!(
-            words("1,000.50 and 3.14."),
-            ["1,000.50", "and", "3.14", "."]
-        );
-        assert_eq!(
-            words("en 2024, 300 morts"),
-            ["en", "2024", ",", "300", "morts"]
-        );
-        assert_eq!(
-            kinds("1er 13th 12h30"),
-            [
-                ("1er", TokenKind::Alnum),
-                ("13th", TokenKind::Alnum),
-                ("12h30", TokenKind::Alnum)
-            ]
-        );
-        assert_eq!(
-            words("13.07.2025 et 13/07/2025"),
-            ["13.07.2025", "et", "13", "/", "07", "/", "2025"]
-        );
+        assert_eq!(words("12\u{202f}345\u{202f}678 euros"), ["12\u{202f}345\u{202f}678", "euros"]);
+        assert_eq!(words("1 000 000 et 2025 100"), ["1 000 000", "et", "2025", "100"]);
+        assert_eq!(words("1,000.50 and 3.14."), ["1,000.50", "and", "3.14", "."]);
+        assert_eq!(words("en 2024, 300 morts"), ["en", "2024", ",", "300", "morts"]);
+        assert_eq!(kinds("1er 13th 12h30"), [("1er", TokenKind::Alnum), ("13th", TokenKind::Alnum), ("12h30", TokenKind::Alnum)]);
+        assert_eq!(words("13.07.2025 et 13/07/2025"), ["13.07.2025", "et", "13", "/", "07", "/", "2025"]);
     }
 
     #[test]
@@ -744,20 +609,13 @@ mod tests {
         let s = "Zoe\u{301} 👍🏽 🇫🇷 a\u{301} 👨‍👩‍👧 l’Élysée";
         let toks = tokenize(s);
         let texts: Vec<&str> = toks.iter().map(|t| t.text(s)).collect();
-        assert_eq!(
-            texts,
-            ["Zoe\u{301}", "👍🏽", "🇫🇷", "a\u{301}", "👨‍👩‍👧", "l’", "Élysée"]
-        );
+        assert_eq!(texts, ["Zoe\u{301}", "👍🏽", "🇫🇷", "a\u{301}", "👨‍👩‍👧", "l’", "Élysée"]);
         let chars: Vec<char> = s.chars().collect();
         for t in &toks {
             let by_chars: String = chars[t.start.0..t.end.0].iter().collect();
             assert_eq!(by_chars, t.text(s));
         }
-        assert_eq!(
-            toks[0].end,
-            CharIdx(4),
-            "the combining accent belongs to the word"
-        );
+        assert_eq!(toks[0].end, CharIdx(4), "the combining accent belongs to the word");
         assert_eq!(toks[1].kind, TokenKind::Symbol);
         assert_eq!((toks[1].start, toks[1].end), (CharIdx(5), CharIdx(7)));
     }
@@ -771,13 +629,7 @@ mod tests {
         assert_eq!(t.key(3), "corée-du-nord");
         assert_eq!(t.key(99), "");
         assert_eq!(normalize("ÉTATS-UNIS’"), "états-unis'");
-        assert!(
-            is_all_caps("ONU")
-                && !is_all_caps("Onu")
-                && !is_all_caps("A")
-                && is_all_caps("G20")
-                && !is_all_caps("2025")
-        );
+        assert!(is_all_caps("ONU") && !is_all_caps("Onu") && !is_all_caps("A") && is_all_caps("G20") && !is_all_caps("2025"));
     }
 
     proptest! {

@@ -7,9 +7,7 @@ use std::process::{Command, Output};
 /// `../shared` beside the repository, if present. Tests that read it say so
 /// and skip (with a message) only when it is absent.
 pub fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("shared");
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared");
     if p.join("eval").join("seeds.gold.json").is_file() {
         Some(p)
     } else {
@@ -20,10 +18,7 @@ pub fn shared() -> Option<PathBuf> {
 
 /// Runs the spanlab binary.
 pub fn spanlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spanlab"))
-        .args(args)
-        .output()
-        .expect("spanlab runs")
+    Command::new(env!("CARGO_BIN_EXE_spanlab")).args(args).output().expect("spanlab runs")
 }
 
 pub fn stdout(o: &Output) -> String {

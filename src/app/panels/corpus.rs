@@ -18,40 +18,18 @@ fn status_mark(s: Status) -> &'static str {
 /// Draws the corpus panel.
 pub fn corpus_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     let entries = &app.project.entries;
-    let done = entries
-        .iter()
-        .filter(|e| e.summary.status == Status::Done)
-        .count();
-    let skipped = entries
-        .iter()
-        .filter(|e| e.summary.status == Status::Skipped)
-        .count();
+    let done = entries.iter().filter(|e| e.summary.status == Status::Done).count();
+    let skipped = entries.iter().filter(|e| e.summary.status == Status::Skipped).count();
     let total = entries.len().max(1);
-    ui.label(
-        RichText::new(
-            app.project
-                .root
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-        )
-        .strong(),
-    )
-    .on_hover_text(app.project.root.display().to_string());
+    ui.label(RichText::new(app.project.root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()).strong())
+        .on_hover_text(app.project.root.display().to_string());
     ui.add(
-        egui::ProgressBar::new((done + skipped) as f32 / total as f32).text(format!(
-            "{done} done, {skipped} skipped of {}",
-            entries.len()
-        )),
+        egui::ProgressBar::new((done + skipped) as f32 / total as f32).text(format!("{done} done, {skipped} skipped of {}", entries.len())),
     );
     ui.horizontal(|ui| {
         let label = ui.label("Filter");
         egui::ComboBox::from_id_salt("status filter")
-            .selected_text(
-                app.filter
-                    .status
-                    .map_or("all".to_owned(), |s| s.to_string()),
-            )
+            .selected_text(app.filter.status.map_or("all".to_owned(), |s| s.to_string()))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut app.filter.status, None, "all");
                 for s in Status::ALL {
@@ -61,11 +39,7 @@ pub fn corpus_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             .response
             .labelled_by(label.id);
     });
-    let search = ui.add(
-        egui::TextEdit::singleline(&mut app.filter.query)
-            .hint_text("search text or name")
-            .desired_width(f32::INFINITY),
-    );
+    let search = ui.add(egui::TextEdit::singleline(&mut app.filter.query).hint_text("search text or name").desired_width(f32::INFINITY));
     search.on_hover_text("matches document names and texts");
     let query = app.filter.query.to_lowercase();
     if !query.is_empty() {
@@ -79,40 +53,30 @@ pub fn corpus_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     }
     ui.separator();
     let current = app.open.as_ref().map(|o| o.index);
-    egui::ScrollArea::vertical()
-        .id_salt("corpus")
-        .auto_shrink(false)
-        .show(ui, |ui| {
-            for (i, e) in app.project.entries.iter().enumerate() {
-                if app.filter.status.is_some_and(|s| s != e.summary.status) {
-                    continue;
-                }
-                if !query.is_empty()
-                    && !e.id.0.to_lowercase().contains(&query)
-                    && !app.search_texts.get(&i).is_some_and(|t| t.contains(&query))
-                {
-                    continue;
-                }
-                let s = &e.summary;
-                let mut text = format!("{} {}", status_mark(s.status), e.id.0);
-                let counts = if s.pending > 0 {
-                    format!(
-                        "{} spans · {} rel · {} sugg",
-                        s.spans, s.relations, s.pending
-                    )
-                } else {
-                    format!("{} spans · {} rel", s.spans, s.relations)
-                };
-                if s.orphans > 0 {
-                    text.push_str(&format!("  ⚠{}", s.orphans));
-                }
-                let r = ui
-                    .selectable_label(current == Some(i), text)
-                    .on_hover_text(format!("{} — {}\n{counts}", e.source, s.status));
-                ui.label(RichText::new(counts).small().weak());
-                if r.clicked() {
-                    app.queued.push(Command::OpenDocument(i));
-                }
+    egui::ScrollArea::vertical().id_salt("corpus").auto_shrink(false).show(ui, |ui| {
+        for (i, e) in app.project.entries.iter().enumerate() {
+            if app.filter.status.is_some_and(|s| s != e.summary.status) {
+                continue;
             }
-        });
+            if !query.is_empty() && !e.id.0.to_lowercase().contains(&query) && !app.search_texts.get(&i).is_some_and(|t| t.contains(&query))
+            {
+                continue;
+            }
+            let s = &e.summary;
+            let mut text = format!("{} {}", status_mark(s.status), e.id.0);
+            let counts = if s.pending > 0 {
+                format!("{} spans · {} rel · {} sugg", s.spans, s.relations, s.pending)
+            } else {
+                format!("{} spans · {} rel", s.spans, s.relations)
+            };
+            if s.orphans > 0 {
+                text.push_str(&format!("  ⚠{}", s.orphans));
+            }
+            let r = ui.selectable_label(current == Some(i), text).on_hover_text(format!("{} — {}\n{counts}", e.source, s.status));
+            ui.label(RichText::new(counts).small().weak());
+            if r.clicked() {
+                app.queued.push(Command::OpenDocument(i));
+            }
+        }
+    });
 }

@@ -21,10 +21,61 @@ impl ExportForm {
     /// Defaults: all documents, into the annotations folder.
     pub fn new(project: &Project) -> Self {
         let path = project.annotations.join("export.json");
+        Self { path: path.display().to_string(), ..Default::default() }
+    }
+}
+
+/// The settings dialog's fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SettingsForm {
+    pub min_score: f32,
+    pub uncertain_first: bool,
+    pub annotator: String,
+    pub font_size: f32,
+    /// A command line, or an http://127.0.0.1:PORT URL; empty for none.
+    pub recommender: String,
+    pub timeout_ms: u64,
+}
+
+impl SettingsForm {
+    pub fn from_settings(s: &crate::app::Settings) -> Self {
+        use crate::suggest::external::Endpoint;
+        let recommender = match &s.recommender {
+            None => String::new(),
+            Some(Endpoint::Http { url }) => url.clone(),
+            Some(Endpoint::Command { argv }) => {
+                argv.iter().map(|a| if a.contains(' ') { format!("'{a}'") } else { a.clone() }).collect::<Vec<_>>().join(" ")
+            }
+        };
         Self {
-            path: path.display().to_string(),
-            ..Default::default()
+            min_score: s.min_score,
+            uncertain_first: s.uncertain_first,
+            annotator: s.annotator.clone(),
+            font_size: s.font_size,
+            recommender,
+            timeout_ms: s.recommender_timeout_ms,
         }
+    }
+
+    /// Writes the form into the settings; true when the recommender changed.
+    pub fn apply(&self, s: &mut crate::app::Settings) -> bool {
+        use crate::suggest::external::{Endpoint, split_command};
+        let r = self.recommender.trim();
+        let recommender = if r.is_empty() {
+            None
+        } else if r.starts_with("http://") {
+            Some(Endpoint::Http { url: r.to_owned() })
+        } else {
+            Some(Endpoint::Command { argv: split_command(r) })
+        };
+        let changed = recommender != s.recommender || self.timeout_ms != s.recommender_timeout_ms;
+        s.min_score = self.min_score.clamp(0.0, 1.0);
+        s.uncertain_first = self.uncertain_first;
+        s.annotator = self.annotator.trim().to_owned();
+        s.font_size = self.font_size.clamp(10.0, 32.0);
+        s.recommender = recommender;
+        s.recommender_timeout_ms = self.timeout_ms.max(100);
+        changed
     }
 }
 
@@ -51,27 +102,18 @@ fn native_save(current: &str) -> Option<String> {
 }
 
 fn native_open_file() -> Option<String> {
-    rfd::FileDialog::new()
-        .add_filter("JSON", &["json"])
-        .pick_file()
-        .map(|p| p.display().to_string())
+    rfd::FileDialog::new().add_filter("JSON", &["json"]).pick_file().map(|p| p.display().to_string())
 }
 
 fn native_folder() -> Option<String> {
-    rfd::FileDialog::new()
-        .pick_folder()
-        .map(|p| p.display().to_string())
+    rfd::FileDialog::new().pick_folder().map(|p| p.display().to_string())
 }
 
 fn path_row(ui: &mut Ui, label: &str, value: &mut String, browse: impl FnOnce() -> Option<String>) {
     ui.horizontal(|ui| {
         let l = ui.label(label);
-        ui.add(egui::TextEdit::singleline(value).desired_width(420.0))
-            .labelled_by(l.id);
-        if ui
-            .button("Browse…")
-            .on_hover_text("native file dialog; type the path if none opens")
-            .clicked()
+        ui.add(egui::TextEdit::singleline(value).desired_width(420.0)).labelled_by(l.id);
+        if ui.button("Browse…").on_hover_text("native file dialog; type the path if none opens").clicked()
             && let Some(p) = browse()
         {
             *value = p;
@@ -86,42 +128,34 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
     match &mut dialog {
         Dialog::None => keep = false,
         Dialog::Export(form) => {
-            egui::Window::new("Export gold JSON")
-                .collapsible(false)
-                .resizable(false)
-                .show(ctx, |ui| {
-                    ui.label(
-                        "Writes the gold dataset (shared/dataset-format.md), validated first.",
-                    );
-                    ui.horizontal(|ui| {
-                        ui.radio_value(&mut form.done_only, false, "All documents");
-                        ui.radio_value(&mut form.done_only, true, "Only documents marked done");
-                    });
-                    ui.checkbox(
-                        &mut form.include_suggestions,
-                        "Include suggestions not yet accepted (marked \"suggestion\")",
-                    );
-                    let current = form.path.clone();
-                    path_row(ui, "File", &mut form.path, || native_save(&current));
-                    ui.horizontal(|ui| {
-                        if ui.button(RichText::new("Export").strong()).clicked() {
-                            let f = form.clone();
-                            form.result = Some(app.export_to(&f));
-                        }
-                        if ui.button("Close").clicked() {
-                            keep = false;
-                        }
-                    });
-                    match &form.result {
-                        Some(Ok(msg)) => {
-                            ui.label(RichText::new(msg).color(ui.visuals().hyperlink_color));
-                        }
-                        Some(Err(e)) => {
-                            ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
-                        }
-                        None => {}
+            egui::Window::new("Export gold JSON").collapsible(false).resizable(false).show(ctx, |ui| {
+                ui.label("Writes the gold dataset (shared/dataset-format.md), validated first.");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut form.done_only, false, "All documents");
+                    ui.radio_value(&mut form.done_only, true, "Only documents marked done");
+                });
+                ui.checkbox(&mut form.include_suggestions, "Include suggestions not yet accepted (marked \"suggestion\")");
+                let current = form.path.clone();
+                path_row(ui, "File", &mut form.path, || native_save(&current));
+                ui.horizontal(|ui| {
+                    if ui.button(RichText::new("Export").strong()).clicked() {
+                        let f = form.clone();
+                        form.result = Some(app.export_to(&f));
+                    }
+                    if ui.button("Close").clicked() {
+                        keep = false;
                     }
                 });
+                match &form.result {
+                    Some(Ok(msg)) => {
+                        ui.label(RichText::new(msg).color(ui.visuals().hyperlink_color));
+                    }
+                    Some(Err(e)) => {
+                        ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+                    }
+                    None => {}
+                }
+            });
         }
         Dialog::OpenFolder(path) => {
             egui::Window::new("Open folder").collapsible(false).resizable(false).show(ctx, |ui| {
@@ -200,18 +234,49 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 keep = false;
             }
         }
+        Dialog::Settings(form) => {
+            egui::Window::new("Settings").collapsible(false).resizable(false).show(ctx, |ui| {
+                egui::Grid::new("settings grid").num_columns(2).show(ui, |ui| {
+                    let l = ui.label("Suggestion threshold");
+                    ui.add(egui::Slider::new(&mut form.min_score, 0.0..=1.0).step_by(0.05)).labelled_by(l.id);
+                    ui.end_row();
+                    ui.label("");
+                    ui.checkbox(&mut form.uncertain_first, "Review the least certain suggestions first (j/k by score)");
+                    ui.end_row();
+                    let l = ui.label("Annotator");
+                    ui.add(egui::TextEdit::singleline(&mut form.annotator).desired_width(260.0)).labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label("Text size");
+                    ui.add(egui::Slider::new(&mut form.font_size, 12.0..=28.0).step_by(1.0)).labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label("External recommender");
+                    ui.add(egui::TextEdit::singleline(&mut form.recommender).hint_text("python3 examples/spacy_recommender.py  or  http://127.0.0.1:8000").desired_width(360.0))
+                        .labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label("Recommender timeout (ms)");
+                    ui.add(egui::DragValue::new(&mut form.timeout_ms).range(100..=600_000)).labelled_by(l.id);
+                    ui.end_row();
+                });
+                ui.label(RichText::new("The threshold and the recommender apply to documents opened from now on; Suggest again (Ctrl+Shift+G) refreshes this one.").weak().small());
+                ui.horizontal(|ui| {
+                    if ui.button(RichText::new("Save").strong()).clicked() {
+                        app.queued.push(Command::ApplySettings(Box::new(form.clone())));
+                        keep = false;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        keep = false;
+                    }
+                });
+            });
+        }
         Dialog::Find { query, fresh } => {
             let mut run = None;
-            egui::Window::new("Find")
-                .collapsible(false)
-                .resizable(false)
-                .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
-                .show(ctx, |ui| {
+            egui::Window::new("Find").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0)).show(
+                ctx,
+                |ui| {
                     ui.horizontal(|ui| {
                         let l = ui.label("Find");
-                        let r = ui
-                            .add(egui::TextEdit::singleline(query).desired_width(280.0))
-                            .labelled_by(l.id);
+                        let r = ui.add(egui::TextEdit::singleline(query).desired_width(280.0)).labelled_by(l.id);
                         if *fresh {
                             r.request_focus();
                             *fresh = false;
@@ -224,14 +289,9 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                             run = Some(query.clone());
                         }
                     });
-                    ui.label(
-                        RichText::new(
-                            "Enter: next occurrence · Esc: close, then press a label key",
-                        )
-                        .weak()
-                        .small(),
-                    );
-                });
+                    ui.label(RichText::new("Enter: next occurrence · Esc: close, then press a label key").weak().small());
+                },
+            );
             if let Some(q) = run {
                 app.queued.push(Command::FindNext(q));
             }
@@ -241,28 +301,16 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
         }
         Dialog::Palette { query, selected } => {
             let mut all: Vec<Entry> = fixed_entries();
-            all.extend(
-                label_entries(&app.project.schema)
-                    .into_iter()
-                    .map(|(e, _)| e),
-            );
+            all.extend(label_entries(&app.project.schema).into_iter().map(|(e, _)| e));
             let q = query.to_lowercase();
-            let matches: Vec<&Entry> = all
-                .iter()
-                .filter(|e| {
-                    e.name.to_lowercase().contains(&q) || e.group.to_lowercase().contains(&q)
-                })
-                .collect();
+            let matches: Vec<&Entry> =
+                all.iter().filter(|e| e.name.to_lowercase().contains(&q) || e.group.to_lowercase().contains(&q)).collect();
             let mut run: Option<Command> = None;
             let m = egui::Modal::new(egui::Id::unique("palette")).show(ctx, |ui| {
                 ui.set_width(520.0);
                 let l = ui.label("Command");
                 let r = ui
-                    .add(
-                        egui::TextEdit::singleline(query)
-                            .hint_text("type to filter commands")
-                            .desired_width(f32::INFINITY),
-                    )
+                    .add(egui::TextEdit::singleline(query).hint_text("type to filter commands").desired_width(f32::INFINITY))
                     .labelled_by(l.id);
                 r.request_focus();
                 if ui.input(|i| i.key_pressed(egui::Key::ArrowDown)) {
@@ -275,24 +323,16 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     run = matches.get(*selected).map(|e| e.command.clone());
                 }
-                egui::ScrollArea::vertical()
-                    .max_height(360.0)
-                    .show(ui, |ui| {
-                        for (k, e) in matches.iter().enumerate() {
-                            ui.horizontal(|ui| {
-                                if ui
-                                    .selectable_label(
-                                        k == *selected,
-                                        format!("{} › {}", e.group, e.name),
-                                    )
-                                    .clicked()
-                                {
-                                    run = Some(e.command.clone());
-                                }
-                                ui.label(RichText::new(shortcut_text(ctx, e)).weak().monospace());
-                            });
-                        }
-                    });
+                egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
+                    for (k, e) in matches.iter().enumerate() {
+                        ui.horizontal(|ui| {
+                            if ui.selectable_label(k == *selected, format!("{} › {}", e.group, e.name)).clicked() {
+                                run = Some(e.command.clone());
+                            }
+                            ui.label(RichText::new(shortcut_text(ctx, e)).weak().monospace());
+                        });
+                    }
+                });
             });
             if m.should_close() {
                 keep = false;

@@ -20,7 +20,12 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             ui.label(format!("from “{head}”"));
             match d.tail {
                 None => {
-                    ui.label(RichText::new("Choose the tail: Tab / → next, Shift+Tab / ← previous, Enter to confirm, or click a span. Esc cancels.").weak());
+                    ui.label(
+                        RichText::new(
+                            "Choose the tail: Tab / → next, Shift+Tab / ← previous, Enter to confirm, or click a span. Esc cancels.",
+                        )
+                        .weak(),
+                    );
                     for (k, t) in d.candidates.iter().enumerate().take(12) {
                         let Some(s) = doc.spans().get(*t) else { continue };
                         let text = format!("{} {} ({})", if k == d.index { "▶" } else { " " }, doc.span_text(s), s.label);
@@ -173,12 +178,20 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                 .labelled_by(label.id);
         });
         let label = ui.label("Comment");
-        let r = ui.add(egui::TextEdit::multiline(&mut app.comment_draft).desired_rows(3).desired_width(f32::INFINITY)).labelled_by(label.id);
+        let r =
+            ui.add(egui::TextEdit::multiline(&mut app.comment_draft).desired_rows(3).desired_width(f32::INFINITY)).labelled_by(label.id);
         if r.lost_focus() {
             cmds.push(Command::SetComment(app.comment_draft.clone()));
         }
         let o = doc.suggestion_outcomes();
-        ui.label(RichText::new(format!("suggestions: {} pending, {} accepted, {} edited, {} rejected", o.pending, o.accepted, o.edited, o.rejected)).weak().small());
+        ui.label(
+            RichText::new(format!(
+                "suggestions: {} pending, {} accepted, {} edited, {} rejected",
+                o.pending, o.accepted, o.edited, o.rejected
+            ))
+            .weak()
+            .small(),
+        );
     });
     app.queued.extend(cmds);
 }

@@ -10,15 +10,7 @@ use super::super::{Command, SpanlabApp};
 pub fn menu_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     let entries = fixed_entries();
     egui::MenuBar::new().ui(ui, |ui| {
-        for group in [
-            "File",
-            "Edit",
-            "Suggestions",
-            "Relations",
-            "Document",
-            "View",
-            "Help",
-        ] {
+        for group in ["File", "Edit", "Suggestions", "Relations", "Document", "View", "Help"] {
             ui.menu_button(group, |ui| {
                 if group == "File" && !app.settings.recent.is_empty() {
                     ui.menu_button("Recent", |ui| {
@@ -30,13 +22,9 @@ pub fn menu_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                         }
                     });
                 }
-                let in_group: Vec<_> = entries
-                    .iter()
-                    .filter(|e| menu_group(e.group) == group)
-                    .collect();
+                let in_group: Vec<_> = entries.iter().filter(|e| menu_group(e.group) == group).collect();
                 for e in in_group {
-                    let button =
-                        egui::Button::new(e.name).shortcut_text(shortcut_text(ui.ctx(), e));
+                    let button = egui::Button::new(e.name).shortcut_text(shortcut_text(ui.ctx(), e));
                     if ui.add(button).clicked() {
                         app.queued.push(e.command.clone());
                         ui.close();
@@ -45,8 +33,7 @@ pub fn menu_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                 if group == "Edit" {
                     ui.separator();
                     for (e, _) in label_entries(&app.project.schema) {
-                        let button =
-                            egui::Button::new(e.name).shortcut_text(shortcut_text(ui.ctx(), &e));
+                        let button = egui::Button::new(e.name).shortcut_text(shortcut_text(ui.ctx(), &e));
                         if ui.add(button).clicked() {
                             app.queued.push(e.command.clone());
                             ui.close();
@@ -73,13 +60,8 @@ pub fn palette_ui(app: &mut SpanlabApp, ui: &mut Ui) {
         for l in &app.project.schema.entity_labels {
             let rgb = l.rgb();
             let fill = egui::Color32::from_rgb(rgb[0], rgb[1], rgb[2]);
-            let l_ =
-                0.299 * f32::from(rgb[0]) + 0.587 * f32::from(rgb[1]) + 0.114 * f32::from(rgb[2]);
-            let ink = if l_ > 140.0 {
-                egui::Color32::BLACK
-            } else {
-                egui::Color32::WHITE
-            };
+            let l_ = 0.299 * f32::from(rgb[0]) + 0.587 * f32::from(rgb[1]) + 0.114 * f32::from(rgb[2]);
+            let ink = if l_ > 140.0 { egui::Color32::BLACK } else { egui::Color32::WHITE };
             let text = match &l.hotkey {
                 Some(h) => format!("{}  {h}", l.name),
                 None => l.name.clone(),
@@ -90,10 +72,7 @@ pub fn palette_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             }
         }
         ui.separator();
-        let sugg = app
-            .open
-            .as_ref()
-            .map_or(0, |o| o.doc.pending_suggestions().len());
+        let sugg = app.open.as_ref().map_or(0, |o| o.doc.pending_suggestions().len());
         ui.label(format!("{sugg} suggestions"));
         if ui.button("Accept all").on_hover_text("Shift+A").clicked() {
             app.queued.push(Command::AcceptAll);
@@ -122,25 +101,23 @@ pub fn header_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             ui.label(RichText::new(enc).weak().small());
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if open.suggesting {
+                ui.add(egui::Spinner::new());
+                ui.label(RichText::new("suggesting…").weak());
+            }
             if app.options.read_only {
                 ui.label(RichText::new("read-only").weak());
             } else if let Some(e) = &open.save_error {
-                ui.label(RichText::new("⚠ not saved").color(ui.visuals().error_fg_color))
-                    .on_hover_text(e);
+                ui.label(RichText::new("⚠ not saved").color(ui.visuals().error_fg_color)).on_hover_text(e);
             } else if open.saved_revision == open.doc.revision() {
                 ui.label(RichText::new("✔ saved").color(ui.visuals().weak_text_color()))
                     .on_hover_text("every change is saved as you make it");
             } else {
                 ui.label("saving…");
             }
-            let done = egui::Button::new("Done ▶").shortcut_text(ui.ctx().format_shortcut(
-                &egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter),
-            ));
-            if ui
-                .add(done)
-                .on_hover_text("mark done and open the next unfinished document")
-                .clicked()
-            {
+            let done = egui::Button::new("Done ▶")
+                .shortcut_text(ui.ctx().format_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter)));
+            if ui.add(done).on_hover_text("mark done and open the next unfinished document").clicked() {
                 app.queued.push(Command::MarkDone);
             }
         });

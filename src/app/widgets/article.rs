@@ -11,10 +11,7 @@ use std::sync::Arc;
 
 use egui::epaint::CubicBezierShape;
 use egui::text::LayoutJob;
-use egui::{
-    Align, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, TextFormat, Ui, Vec2,
-    pos2, vec2,
-};
+use egui::{Align, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, TextFormat, Ui, Vec2, pos2, vec2};
 
 use super::super::{Command, RelationDraft, Selection};
 use crate::model::words::snap_to_words;
@@ -71,11 +68,7 @@ struct Metrics {
 
 impl Metrics {
     fn new(font_size: f32) -> Self {
-        Self {
-            line: (font_size * 3.1).round(),
-            text: (font_size * 1.35).round(),
-            chip: (font_size * 0.9).round(),
-        }
+        Self { line: (font_size * 3.1).round(), text: (font_size * 1.35).round(), chip: (font_size * 0.9).round() }
     }
 }
 
@@ -101,11 +94,7 @@ fn readable(rgb: [u8; 3], dark_mode: bool) -> [u8; 3] {
 /// Black or white, whichever reads better on `rgb`.
 fn ink_on(rgb: [u8; 3]) -> Color32 {
     let l = 0.299 * f32::from(rgb[0]) + 0.587 * f32::from(rgb[1]) + 0.114 * f32::from(rgb[2]);
-    if l > 140.0 {
-        Color32::BLACK
-    } else {
-        Color32::WHITE
-    }
+    if l > 140.0 { Color32::BLACK } else { Color32::WHITE }
 }
 
 impl ArticleView {
@@ -117,11 +106,7 @@ impl ArticleView {
     }
 
     fn prepare(&mut self, doc: &Document, width: f32, font_size: f32) {
-        let key = (
-            doc.sha256().to_owned(),
-            width.to_bits(),
-            font_size.to_bits(),
-        );
+        let key = (doc.sha256().to_owned(), width.to_bits(), font_size.to_bits());
         if self.key.as_ref() == Some(&key) {
             return;
         }
@@ -135,12 +120,7 @@ impl ArticleView {
             let n = e.saturating_sub(s) as f32;
             let rows = (n / approx_chars_per_row).ceil().max(1.0);
             let height = if e == s { m.line * 0.4 } else { rows * m.line };
-            paras.push(Para {
-                start: s,
-                end: e,
-                galley: None,
-                height,
-            });
+            paras.push(Para { start: s, end: e, galley: None, height });
         };
         for c in doc.text().as_str().chars() {
             if c == '\n' {
@@ -160,11 +140,7 @@ impl ArticleView {
         if p.galley.is_some() || p.start == p.end {
             return;
         }
-        let text = doc
-            .text()
-            .slice(CharIdx(p.start), CharIdx(p.end))
-            .unwrap_or("")
-            .replace('\t', " ");
+        let text = doc.text().slice(CharIdx(p.start), CharIdx(p.end)).unwrap_or("").replace('\t', " ");
         let m = Metrics::new(font_size);
         let mut job = LayoutJob::single_section(
             text,
@@ -191,9 +167,7 @@ impl ArticleView {
         let doc = input.doc;
         let fs = input.font_size;
         let m = Metrics::new(fs);
-        let scroll = egui::ScrollArea::vertical()
-            .auto_shrink(false)
-            .id_salt("article");
+        let scroll = egui::ScrollArea::vertical().auto_shrink(false).id_salt("article");
         scroll.show_viewport(ui, |ui, viewport| {
             let width = (ui.available_width() - 24.0).max(120.0);
             let fresh = self.key.is_none();
@@ -272,7 +246,9 @@ impl ArticleView {
                 && let Some(head) = hit(pos)
             {
                 if response.drag_stopped() {
-                    let (a, b) = if alt { (anchor.min(head), anchor.max(head)) } else {
+                    let (a, b) = if alt {
+                        (anchor.min(head), anchor.max(head))
+                    } else {
                         let (a, b) = snap_to_words(doc.text(), CharIdx(anchor), CharIdx(head));
                         (a.0, b.0)
                     };
@@ -388,7 +364,13 @@ impl ArticleView {
                 let anything = selected_span.is_some() || selected_rel.is_some();
                 for r in doc.relations() {
                     let focus = selected_rel == Some(r.id) || selected_span.is_some_and(|s| s == r.head || s == r.tail);
-                    let alpha: u8 = if focus { 255 } else if anything { 70 } else { 170 };
+                    let alpha: u8 = if focus {
+                        255
+                    } else if anything {
+                        70
+                    } else {
+                        170
+                    };
                     let base = if focus { sel_color } else { text_color };
                     let color = base.gamma_multiply(f32::from(alpha) / 255.0);
                     let stroke = Stroke::new(if focus { 2.2 } else { 1.3 }, color);
@@ -404,7 +386,10 @@ impl ArticleView {
                             // The far end is off screen: a stub that jumps there.
                             let other = if anchors.contains_key(&r.head) { r.tail } else { r.head };
                             let name = doc.spans().get(other).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
-                            let off_below = doc.spans().get(other).is_some_and(|s| visible.last().is_some_and(|&(k, _)| s.start.0 >= self.paras[k].end));
+                            let off_below = doc
+                                .spans()
+                                .get(other)
+                                .is_some_and(|s| visible.last().is_some_and(|&(k, _)| s.start.0 >= self.paras[k].end));
                             let arrow = if off_below { "↓" } else { "↑" };
                             let dir = if anchors.contains_key(&r.head) { "→" } else { "←" };
                             let text = format!("{} {dir} {} {arrow}", r.label, short(&name, 24));
@@ -457,11 +442,7 @@ impl ArticleView {
 }
 
 fn short(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        format!("{}…", s.chars().take(n).collect::<String>())
-    }
+    if s.chars().count() <= n { s.to_owned() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
 }
 
 /// The top (galley-relative) of the row holding character `c`.
@@ -487,14 +468,8 @@ fn range_rects(g: &Galley, a: usize, b: usize, m: &Metrics) -> Vec<Rect> {
         let n = row.glyphs.len();
         let (ra, rb) = (a.max(start), b.min(start + n));
         let (top, bottom) = text_band(row, m);
-        if a == b
-            && a >= start
-            && (a < start + n || std::ptr::eq(row, g.rows.last().unwrap_or(row)))
-        {
-            let x = row
-                .glyphs
-                .get(a - start)
-                .map_or_else(|| row.pos.x + row.size.x, |gl| row.pos.x + gl.pos.x);
+        if a == b && a >= start && (a < start + n || std::ptr::eq(row, g.rows.last().unwrap_or(row))) {
+            let x = row.glyphs.get(a - start).map_or_else(|| row.pos.x + row.size.x, |gl| row.pos.x + gl.pos.x);
             out.push(Rect::from_min_max(pos2(x, top), pos2(x, bottom)));
             return out;
         }
@@ -503,19 +478,13 @@ fn range_rects(g: &Galley, a: usize, b: usize, m: &Metrics) -> Vec<Rect> {
             let (mut left, mut right) = (f32::INFINITY, f32::NEG_INFINITY);
             let glyphs = row.glyphs.get(ra - start..rb - start).unwrap_or(&[]);
             // A span that wraps keeps the row's trailing space out of its box.
-            let trimmed = glyphs
-                .iter()
-                .rposition(|g| !g.chr.is_whitespace())
-                .map_or(glyphs, |last| &glyphs[..=last]);
+            let trimmed = glyphs.iter().rposition(|g| !g.chr.is_whitespace()).map_or(glyphs, |last| &glyphs[..=last]);
             for gl in trimmed {
                 left = left.min(gl.pos.x);
                 right = right.max(gl.pos.x + gl.advance_width);
             }
             if left <= right {
-                out.push(Rect::from_min_max(
-                    pos2(row.pos.x + left, top),
-                    pos2(row.pos.x + right, bottom),
-                ));
+                out.push(Rect::from_min_max(pos2(row.pos.x + left, top), pos2(row.pos.x + right, bottom)));
             }
         }
         start += n;
@@ -538,92 +507,39 @@ fn text_band(row: &egui::epaint::text::PlacedRow, m: &Metrics) -> (f32, f32) {
 }
 
 /// Draws a label chip above a span's first rectangle; returns its rectangle.
-fn chip_ui(
-    painter: &egui::Painter,
-    span: Rect,
-    label: &str,
-    rgb: [u8; 3],
-    suggestion: bool,
-    m: &Metrics,
-    fs: f32,
-) -> Rect {
+fn chip_ui(painter: &egui::Painter, span: Rect, label: &str, rgb: [u8; 3], suggestion: bool, m: &Metrics, fs: f32) -> Rect {
     let font = FontId::proportional(fs * 0.66);
-    let ink = if suggestion {
-        color32(rgb, 255)
-    } else {
-        ink_on(rgb)
-    };
+    let ink = if suggestion { color32(rgb, 255) } else { ink_on(rgb) };
     let galley = painter.layout_no_wrap(label.to_owned(), font, ink);
     let size = vec2(galley.size().x + 6.0, m.chip);
     let rect = Rect::from_min_size(pos2(span.left(), span.top() - size.y - 1.0), size);
     if suggestion {
-        painter.rect_stroke(
-            rect,
-            3.0,
-            Stroke::new(1.0, color32(rgb, 255)),
-            StrokeKind::Inside,
-        );
+        painter.rect_stroke(rect, 3.0, Stroke::new(1.0, color32(rgb, 255)), StrokeKind::Inside);
     } else {
         painter.rect_filled(rect, 3.0, color32(rgb, 255));
     }
-    painter.galley(
-        pos2(rect.left() + 3.0, rect.center().y - galley.size().y / 2.0),
-        galley,
-        ink,
-    );
+    painter.galley(pos2(rect.left() + 3.0, rect.center().y - galley.size().y / 2.0), galley, ink);
     rect
 }
 
 /// A dashed outline.
 fn dashed_rect(r: Rect, stroke: Stroke) -> Vec<egui::Shape> {
-    let pts = [
-        r.left_top(),
-        r.right_top(),
-        r.right_bottom(),
-        r.left_bottom(),
-        r.left_top(),
-    ];
+    let pts = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
     egui::Shape::dashed_line(&pts, stroke, 4.0, 3.0)
 }
 
 /// Draws a relation arc from `a` to `b` with its label; returns the label's rectangle.
 #[allow(clippy::too_many_arguments)]
-fn arc(
-    painter: &egui::Painter,
-    a: Pos2,
-    b: Pos2,
-    stroke: Stroke,
-    label: &str,
-    color: Color32,
-    bg: Color32,
-    fs: f32,
-    m: &Metrics,
-) -> Rect {
+fn arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke, label: &str, color: Color32, bg: Color32, fs: f32, m: &Metrics) -> Rect {
     let same_row = (a.y - b.y).abs() < 1.0;
-    let lift = if same_row {
-        (m.line - m.text - m.chip) * 0.9 + ((b.x - a.x).abs() * 0.04).min(8.0)
-    } else {
-        m.line * 0.5
-    };
+    let lift = if same_row { (m.line - m.text - m.chip) * 0.9 + ((b.x - a.x).abs() * 0.04).min(8.0) } else { m.line * 0.5 };
     let p1 = a + vec2(0.0, -lift);
     let p2 = b + vec2(0.0, -lift);
-    painter.add(CubicBezierShape::from_points_stroke(
-        [a, p1, p2, b],
-        false,
-        Color32::TRANSPARENT,
-        stroke,
-    ));
+    painter.add(CubicBezierShape::from_points_stroke([a, p1, p2, b], false, Color32::TRANSPARENT, stroke));
     // Arrow head at the tail, pointing down into its chip.
     let head = [b, b + vec2(-4.0, -7.0), b + vec2(4.0, -7.0)];
-    painter.add(egui::Shape::convex_polygon(
-        head.to_vec(),
-        stroke.color,
-        Stroke::NONE,
-    ));
-    let mid = pos2(
-        (a.x + 3.0 * p1.x + 3.0 * p2.x + b.x) / 8.0,
-        (a.y + 3.0 * p1.y + 3.0 * p2.y + b.y) / 8.0,
-    );
+    painter.add(egui::Shape::convex_polygon(head.to_vec(), stroke.color, Stroke::NONE));
+    let mid = pos2((a.x + 3.0 * p1.x + 3.0 * p2.x + b.x) / 8.0, (a.y + 3.0 * p1.y + 3.0 * p2.y + b.y) / 8.0);
     let galley = painter.layout_no_wrap(label.to_owned(), FontId::proportional(fs * 0.58), color);
     let rect = Rect::from_center_size(mid, galley.size() + Vec2::splat(4.0));
     painter.rect_filled(rect, 3.0, bg);

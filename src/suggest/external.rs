@@ -1,0 +1,393 @@
+//! External recommenders: a user's own model plugged into spanlab over JSON,
+//! either a subprocess speaking one JSON object per line on stdin/stdout, or
+//! an HTTP server on localhost.
+//!
+//! Protocol, version 1 (offsets are code points, end exclusive):
+//!
+//! ```text
+//! request  {"protocol": "spanlab-recommender", "version": 1, "id": "doc-3",
+//!           "text": "Lavrov est à Pékin.", "labels": ["PER", "ORG", ...]}
+//! response {"id": "doc-3", "spans": [{"start": 0, "end": 6, "label": "PER", "score": 0.91}]}
+//! ```
+//!
+//! A subprocess gets one request per line and answers with one line. Over
+//! HTTP the request is the body of `POST /suggest` to `http://127.0.0.1:PORT`
+//! and the response is the body of a 200 answer. A recommender that does not
+//! answer within the timeout is stopped (a subprocess is killed and started
+//! again on the next request); errors are returned, never hidden, and never
+//! block longer than the timeout.
+//!
+//! Owns: the protocol and its two transports. Must not touch: the UI (which
+//! calls this from a background thread).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::Candidate;
+use crate::model::{CharIdx, Text};
+
+/// The protocol's name in requests.
+pub const PROTOCOL: &str = "spanlab-recommender";
+
+/// How to reach a recommender.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Endpoint {
+    /// A program and its arguments, started once and kept running.
+    Command { argv: Vec<String> },
+    /// `http://127.0.0.1:PORT` (or `localhost`, or `[::1]`).
+    Http { url: String },
+}
+
+/// Why a recommender gave no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum RecommenderError {
+    #[error("cannot start recommender {command:?}: {source}")]
+    Start { command: String, source: std::io::Error },
+    #[error("recommender did not answer within {0:?} (stopped)")]
+    Timeout(Duration),
+    #[error("recommender exited or closed its output")]
+    Closed,
+    #[error("recommender I/O: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("recommender answered something that is not a valid response: {0}")]
+    BadResponse(String),
+    #[error("recommender URL {0:?} must be http://127.0.0.1:PORT, http://localhost:PORT or http://[::1]:PORT")]
+    BadUrl(String),
+    #[error("recommender answered HTTP status {0}")]
+    Status(u16),
+}
+
+#[derive(Serialize)]
+struct Request<'a> {
+    protocol: &'static str,
+    version: u32,
+    id: &'a str,
+    text: &'a str,
+    labels: &'a [String],
+}
+
+#[derive(Deserialize)]
+struct Response {
+    #[serde(default)]
+    id: Option<String>,
+    spans: Vec<ResponseSpan>,
+}
+
+#[derive(Deserialize)]
+struct ResponseSpan {
+    start: usize,
+    end: usize,
+    label: String,
+    #[serde(default = "default_score")]
+    score: f32,
+}
+
+fn default_score() -> f32 {
+    0.5
+}
+
+struct Running {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<std::io::Result<String>>,
+}
+
+/// A connection to an external recommender.
+pub struct External {
+    endpoint: Endpoint,
+    timeout: Duration,
+    name: String,
+    process: Mutex<Option<Running>>,
+}
+
+impl External {
+    /// A recommender at `endpoint`; nothing is started until the first request.
+    pub fn new(endpoint: Endpoint, timeout: Duration) -> Self {
+        let name = match &endpoint {
+            Endpoint::Command { argv } => format!("external:{}", argv.first().map_or("?", String::as_str)),
+            Endpoint::Http { url } => format!("external:{url}"),
+        };
+        Self { endpoint, timeout, name, process: Mutex::new(None) }
+    }
+
+    /// The recognizer name its candidates carry.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Asks for suggestions on one text. Spans outside the text, empty, or
+    /// with labels not in `labels` are dropped.
+    pub fn request(&self, id: &str, text: &Text, labels: &[String]) -> Result<Vec<Candidate>, RecommenderError> {
+        let body = serde_json::to_string(&Request { protocol: PROTOCOL, version: 1, id, text: text.as_str(), labels })
+            .map_err(|e| RecommenderError::BadResponse(e.to_string()))?;
+        let answer = match &self.endpoint {
+            Endpoint::Command { argv } => self.ask_process(argv, &body)?,
+            Endpoint::Http { url } => self.ask_http(url, &body)?,
+        };
+        let response: Response =
+            serde_json::from_str(&answer).map_err(|e| RecommenderError::BadResponse(format!("{e}: {}", short(&answer))))?;
+        if response.id.as_deref().is_some_and(|r| r != id) {
+            return Err(RecommenderError::BadResponse(format!("answer for document {:?}, asked for {id:?}", response.id)));
+        }
+        let len = text.len_chars();
+        Ok(response
+            .spans
+            .into_iter()
+            .filter(|s| s.start < s.end && s.end <= len && labels.contains(&s.label))
+            .map(|s| Candidate {
+                start: CharIdx(s.start),
+                end: CharIdx(s.end),
+                label: s.label,
+                score: s.score.clamp(0.0, 1.0),
+                recognizer: self.name.clone(),
+            })
+            .collect())
+    }
+
+    fn ask_process(&self, argv: &[String], body: &str) -> Result<String, RecommenderError> {
+        let mut guard = self.process.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if guard.as_mut().is_none_or(|r| r.child.try_wait().ok().flatten().is_some()) {
+            *guard = Some(start(argv)?);
+        }
+        let Some(running) = guard.as_mut() else { return Err(RecommenderError::Closed) };
+        let sent = writeln!(running.stdin, "{body}").and_then(|()| running.stdin.flush());
+        if sent.is_err() {
+            stop(guard.take());
+            return Err(RecommenderError::Closed);
+        }
+        match running.lines.recv_timeout(self.timeout) {
+            Ok(Ok(line)) => Ok(line),
+            Ok(Err(e)) => {
+                stop(guard.take());
+                Err(e.into())
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                stop(guard.take());
+                Err(RecommenderError::Timeout(self.timeout))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                stop(guard.take());
+                Err(RecommenderError::Closed)
+            }
+        }
+    }
+
+    fn ask_http(&self, url: &str, body: &str) -> Result<String, RecommenderError> {
+        let addr = local_address(url).ok_or_else(|| RecommenderError::BadUrl(url.to_owned()))?;
+        let mut stream = TcpStream::connect_timeout(&addr, self.timeout)?;
+        stream.set_read_timeout(Some(self.timeout))?;
+        stream.set_write_timeout(Some(self.timeout))?;
+        let request = format!(
+            "POST /suggest HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes())?;
+        let mut raw = Vec::new();
+        match stream.read_to_end(&mut raw) {
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return Err(RecommenderError::Timeout(self.timeout));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let raw = String::from_utf8_lossy(&raw);
+        let (head, body) = raw.split_once("\r\n\r\n").ok_or_else(|| RecommenderError::BadResponse(short(&raw)))?;
+        let status: u16 = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        if status != 200 {
+            return Err(RecommenderError::Status(status));
+        }
+        Ok(body.to_owned())
+    }
+}
+
+impl Drop for External {
+    fn drop(&mut self) {
+        let running = self.process.get_mut().map(Option::take).unwrap_or(None);
+        stop(running);
+    }
+}
+
+fn start(argv: &[String]) -> Result<Running, RecommenderError> {
+    let command = argv.join(" ");
+    let Some((program, args)) = argv.split_first() else {
+        return Err(RecommenderError::Start { command, source: std::io::Error::other("empty command") });
+    };
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|source| RecommenderError::Start { command: command.clone(), source })?;
+    let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        let _ = child.kill();
+        return Err(RecommenderError::Start { command, source: std::io::Error::other("no pipes") });
+    };
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let stop = line.is_err();
+            if tx.send(line).is_err() || stop {
+                break;
+            }
+        }
+    });
+    Ok(Running { child, stdin, lines: rx })
+}
+
+fn stop(running: Option<Running>) {
+    if let Some(mut r) = running {
+        let _ = r.child.kill();
+        let _ = r.child.wait();
+    }
+}
+
+/// Accepts only loopback addresses: a recommender runs on this machine.
+fn local_address(url: &str) -> Option<SocketAddr> {
+    let rest = url.strip_prefix("http://")?;
+    let host_port = rest.split('/').next()?;
+    let (host, port) = host_port.rsplit_once(':')?;
+    let port: u16 = port.parse().ok()?;
+    let ip: std::net::IpAddr = match host {
+        "localhost" => std::net::Ipv4Addr::LOCALHOST.into(),
+        h => h.trim_start_matches('[').trim_end_matches(']').parse().ok()?,
+    };
+    ip.is_loopback().then_some(SocketAddr::new(ip, port))
+}
+
+fn short(s: &str) -> String {
+    let s: String = s.chars().take(120).collect();
+    s.replace('\n', " ")
+}
+
+/// Parses a command line typed by a user into argv (quotes group words).
+pub fn split_command(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut any = false;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                any = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if !cur.is_empty() || any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    if !cur.is_empty() || any {
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fake recommender: a Python one-liner loop that marks every "Paris".
+    fn fake(delay: &str) -> Option<Endpoint> {
+        let ok = Command::new("python3").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("skipped: no python3 for the fake recommender");
+            return None;
+        }
+        let script = format!(
+            "import sys, json, time\n\
+             for line in sys.stdin:\n\
+             \x20   r = json.loads(line)\n\
+             \x20   time.sleep({delay})\n\
+             \x20   t = r['text']; spans = []; i = t.find('Paris')\n\
+             \x20   while i >= 0:\n\
+             \x20       spans.append({{'start': i, 'end': i + 5, 'label': 'GPE', 'score': 0.8}}); i = t.find('Paris', i + 1)\n\
+             \x20   spans.append({{'start': 0, 'end': 10**6, 'label': 'GPE'}})\n\
+             \x20   print(json.dumps({{'id': r['id'], 'spans': spans}}), flush=True)\n"
+        );
+        Some(Endpoint::Command { argv: vec!["python3".into(), "-c".into(), script] })
+    }
+
+    fn labels() -> Vec<String> {
+        vec!["PER".into(), "GPE".into()]
+    }
+
+    #[test]
+    fn a_subprocess_recommender_answers_in_code_points() {
+        let Some(endpoint) = fake("0") else { return };
+        let ext = External::new(endpoint, Duration::from_secs(20));
+        let text = Text::from("😀 à Paris et à Paris");
+        let got = ext.request("d1", &text, &labels()).expect("answers");
+        let starts: Vec<usize> = got.iter().map(|c| c.start.0).collect();
+        assert_eq!(starts, [4, 15], "code points (Python str indices), the out-of-range span dropped");
+        assert!(got.iter().all(|c| text.slice(c.start, c.end) == Some("Paris")));
+        // The process stays up for the next request.
+        assert_eq!(ext.request("d2", &Text::from("Paris"), &labels()).expect("answers").len(), 1);
+    }
+
+    #[test]
+    fn a_slow_recommender_times_out_and_is_restarted() {
+        let Some(endpoint) = fake("3") else { return };
+        let ext = External::new(endpoint, Duration::from_millis(300));
+        let t0 = std::time::Instant::now();
+        let err = ext.request("d", &Text::from("Paris"), &labels()).expect_err("too slow");
+        assert!(matches!(err, RecommenderError::Timeout(_)), "{err}");
+        assert!(t0.elapsed() < Duration::from_secs(3), "never blocks much past the timeout");
+    }
+
+    #[test]
+    fn a_dead_recommender_is_an_error_not_a_hang() {
+        let ext = External::new(Endpoint::Command { argv: vec!["false".into()] }, Duration::from_secs(5));
+        let err = ext.request("d", &Text::from("x"), &labels()).expect_err("dead");
+        assert!(matches!(err, RecommenderError::Closed | RecommenderError::Io(_)), "{err}");
+        let missing = External::new(Endpoint::Command { argv: vec!["/no/such/program".into()] }, Duration::from_secs(1));
+        assert!(matches!(missing.request("d", &Text::from("x"), &labels()), Err(RecommenderError::Start { .. })));
+    }
+
+    #[test]
+    fn http_recommender_on_localhost() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().expect("accept");
+            let mut buf = [0u8; 4096];
+            let n = s.read(&mut buf).expect("read");
+            let req = String::from_utf8_lossy(&buf[..n]).into_owned();
+            let body = r#"{"id":"h","spans":[{"start":0,"end":6,"label":"PER","score":0.7}]}"#;
+            let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+            req
+        });
+        let ext = External::new(Endpoint::Http { url: format!("http://127.0.0.1:{port}") }, Duration::from_secs(5));
+        let got = ext.request("h", &Text::from("Lavrov parle."), &labels()).expect("answers");
+        assert_eq!(got.len(), 1);
+        let req = server.join().expect("server");
+        assert!(req.starts_with("POST /suggest") && req.contains("\"protocol\":\"spanlab-recommender\""));
+    }
+
+    #[test]
+    fn only_loopback_urls_are_accepted() {
+        assert!(local_address("http://127.0.0.1:8000").is_some());
+        assert!(local_address("http://localhost:8000/suggest").is_some());
+        assert!(local_address("http://[::1]:8000").is_some());
+        assert!(local_address("http://10.0.0.1:8000").is_none());
+        assert!(local_address("http://example.com:80").is_none());
+    }
+
+    #[test]
+    fn commands_split_like_a_shell() {
+        assert_eq!(split_command("python3 'my script.py' --x \"a b\""), ["python3", "my script.py", "--x", "a b"]);
+    }
+}

@@ -72,7 +72,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
             let docs =
                 gold.documents.iter().map(|d| InputDoc { id: d.id.clone(), source: d.source.clone(), text: d.text.clone() }).collect();
             let mut ds = crate::model::Dataset::empty(&schema);
-            ds.documents = super::suggest::suggest_records(&Engine::builtin(), None, &schema, docs, 0.0, &mut Vec::new(), || {});
+            ds.documents = super::suggest::suggest_records(&Engine::builtin(), None, &schema, docs, 0.0, &mut Vec::new(), &|| {});
             ds
         }
     };

@@ -46,12 +46,47 @@ pub fn suggest_records(
     docs: Vec<InputDoc>,
     min_score: f32,
     errors: &mut Vec<String>,
-    mut tick: impl FnMut(),
+    tick: &(dyn Fn() + Sync),
 ) -> Vec<DocRecord> {
+    let texts: Vec<Text> = docs.iter().map(|d| Text::new(d.text.clone())).collect();
+    // The built-in engine runs on every core; an external recommender is one
+    // process, asked in order.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(texts.len().max(1));
+    let chunk = texts.len().div_ceil(threads).max(1);
+    let mut found: Vec<Vec<crate::suggest::Candidate>> = Vec::with_capacity(texts.len());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = texts
+            .chunks(chunk)
+            .map(|part| {
+                let n = part.len();
+                let handle = scope.spawn(move || {
+                    part.iter()
+                        .map(|t| {
+                            let c = engine.suggest(t, schema, min_score);
+                            if external.is_none() {
+                                tick();
+                            }
+                            c
+                        })
+                        .collect::<Vec<_>>()
+                });
+                (n, handle)
+            })
+            .collect();
+        for (n, h) in handles {
+            match h.join() {
+                Ok(v) => found.extend(v),
+                Err(_) => {
+                    errors.push(format!("a suggestion thread failed; {n} documents got no built-in suggestions"));
+                    found.extend(std::iter::repeat_with(Vec::new).take(n));
+                }
+            }
+        }
+    });
     docs.into_iter()
-        .map(|d| {
-            let text = Text::new(d.text);
-            let mut candidates = engine.suggest(&text, schema, min_score);
+        .zip(texts)
+        .zip(found)
+        .map(|((d, text), mut candidates)| {
             if let Some(ext) = external {
                 match ext.request(&d.id, &text, &schema.entity_names()) {
                     Ok(more) => {
@@ -60,6 +95,7 @@ pub fn suggest_records(
                     }
                     Err(e) => errors.push(format!("document {}: {e}", d.id)),
                 }
+                tick();
             }
             let mut entities: Vec<EntityRecord> = candidates
                 .into_iter()
@@ -83,7 +119,6 @@ pub fn suggest_records(
             for (i, e) in entities.iter_mut().enumerate() {
                 e.id = format!("T{}", i + 1);
             }
-            tick();
             DocRecord {
                 id: d.id,
                 source: d.source,
@@ -110,7 +145,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let bar = super::progress::documents(docs.len(), "suggest");
     let mut dataset = Dataset::empty(&schema);
     let mut errors = Vec::new();
-    dataset.documents = suggest_records(&engine, external.as_ref(), &schema, docs, a.min_score, &mut errors, || bar.inc(1));
+    dataset.documents = suggest_records(&engine, external.as_ref(), &schema, docs, a.min_score, &mut errors, &|| bar.inc(1));
     bar.finish_and_clear();
     for e in &errors {
         eprintln!("warning: {e}");

@@ -111,7 +111,7 @@ impl External {
     /// A recommender at `endpoint`; nothing is started until the first request.
     pub fn new(endpoint: Endpoint, timeout: Duration) -> Self {
         let name = match &endpoint {
-            Endpoint::Command { argv } => format!("external:{}", argv.first().map_or("?", String::as_str)),
+            Endpoint::Command { argv } => format!("external:{}", command_name(argv)),
             Endpoint::Http { url } => format!("external:{url}"),
         };
         Self { endpoint, timeout, name, process: Mutex::new(None) }
@@ -211,6 +211,19 @@ impl Drop for External {
     fn drop(&mut self) {
         let running = self.process.get_mut().map(Option::take).unwrap_or(None);
         stop(running);
+    }
+}
+
+/// A short name for a command: its script for `python3 script.py …`,
+/// otherwise its program, without folders.
+fn command_name(argv: &[String]) -> String {
+    let base = |s: &str| std::path::Path::new(s).file_name().map_or_else(|| s.to_owned(), |n| n.to_string_lossy().into_owned());
+    match argv {
+        [interpreter, script, ..] if ["python", "node", "ruby", "perl", "Rscript"].iter().any(|i| base(interpreter).starts_with(i)) => {
+            base(script)
+        }
+        [program, ..] => base(program),
+        [] => "?".to_owned(),
     }
 }
 

@@ -432,3 +432,19 @@ fn a_slow_recommender_never_freezes_the_window() {
     // The built-in suggestions still arrived.
     assert!(h.state().open.as_ref().is_some_and(|o| o.doc.pending_suggestions().len() >= 2));
 }
+
+#[test]
+fn suggestions_for_the_whole_corpus_run_in_the_background_with_progress() {
+    let f = fixture(&[("a.txt", TEXT), ("b.txt", "Le président Emmanuel Macron est à Berlin le 3 mars 2025."), ("c.txt", "La Chine et la Russie.")]);
+    let mut h = harness(&f.root);
+    // Through the command palette, as a user would.
+    key_mod(&mut h, Modifiers::COMMAND, Key::P);
+    type_text(&mut h, "every new document");
+    key(&mut h, Key::Enter);
+    assert!(h.state().corpus_progress.is_some() || !h.state().is_suggesting(), "a progress bar while it runs");
+    settle(&mut h);
+    assert_eq!(h.state().corpus_progress, None);
+    let summaries: Vec<_> = h.state().project.entries.iter().map(|e| (e.summary.annotated, e.summary.pending > 0)).collect();
+    assert_eq!(summaries, [(true, true), (true, true), (true, true)]);
+    assert!(f.root.join("annotations/documents/c.json").exists());
+}

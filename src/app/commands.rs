@@ -56,6 +56,10 @@ pub enum Command {
     ApplySettings(Box<super::panels::dialogs::SettingsForm>),
     /// Drop the document's pending suggestions and suggest again.
     SuggestAgain,
+    /// Suggest for every document never annotated, in the background.
+    SuggestCorpus,
+    /// Stop the corpus-wide suggestion job.
+    CancelBackground,
     ToggleTheme,
     ToggleRelations,
     Quit,
@@ -117,6 +121,8 @@ pub fn fixed_entries() -> Vec<Entry> {
         e(Command::AcceptAll, "Accept all suggestions in document", "Suggestions", vec![k(SHIFT, Key::A)]),
         e(Command::RejectAll, "Reject all suggestions in document", "Suggestions", vec![k(SHIFT, Key::X)]),
         e(Command::SuggestAgain, "Suggest again for this document", "Suggestions", vec![k(CMD.plus(SHIFT), Key::G)]),
+        e(Command::SuggestCorpus, "Suggest for every new document (background)", "Suggestions", vec![]),
+        e(Command::CancelBackground, "Stop suggesting over the corpus", "Suggestions", vec![]),
         e(Command::Settings, "Settings (threshold, recommender, …)", "View", vec![k(CMD, Key::Comma)]),
         e(Command::NextSpan, "Next span or suggestion", "Navigate", vec![k(NONE, Key::Tab)]),
         e(Command::PreviousSpan, "Previous span or suggestion", "Navigate", vec![k(SHIFT, Key::Tab)]),

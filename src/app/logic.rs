@@ -79,6 +79,17 @@ impl SpanlabApp {
             if let Some(e) = outcome.error {
                 self.error(e);
             }
+            if let Some(p) = outcome.corpus {
+                if let (Some(summary), Some(entry)) = (p.summary, self.project.entries.get_mut(p.index)) {
+                    entry.summary = summary;
+                }
+                self.corpus_progress = (p.done < p.total).then_some((p.done, p.total));
+                if p.done == p.total {
+                    self.corpus_cancel = None;
+                    self.info(format!("suggestions ready for {} documents", p.total));
+                }
+                continue;
+            }
             let schema = self.project.schema.clone();
             let Some(open) = self.open.as_mut() else { continue };
             if open.doc.id != outcome.doc || !open.suggesting {
@@ -440,6 +451,33 @@ impl SpanlabApp {
                 self.info("settings saved; Suggest again (Ctrl+Shift+G) refreshes this document's suggestions");
             }
             Command::SuggestAgain => self.suggest_again(),
+            Command::SuggestCorpus => {
+                let open = self.open.as_ref().map(|o| o.index);
+                let indices: Vec<usize> =
+                    (0..self.project.entries.len()).filter(|&i| Some(i) != open && !self.project.entries[i].summary.annotated).collect();
+                if indices.is_empty() {
+                    self.info("every document already has suggestions or annotations");
+                    return;
+                }
+                let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let job = super::suggester::CorpusJob {
+                    project: self.project.clone(),
+                    indices: indices.clone(),
+                    schema: self.project.schema.clone(),
+                    min_score: self.settings.min_score,
+                    cancel: cancel.clone(),
+                };
+                if self.suggester.request_corpus(job) {
+                    self.corpus_progress = Some((0, indices.len()));
+                    self.corpus_cancel = Some(cancel);
+                }
+            }
+            Command::CancelBackground => {
+                if let Some(c) = &self.corpus_cancel {
+                    c.store(true, std::sync::atomic::Ordering::Relaxed);
+                    self.info("stopping the corpus suggestions after the current document");
+                }
+            }
             Command::ShowShortcuts => self.dialog = Dialog::Shortcuts,
             Command::ToggleTheme => {
                 self.settings.dark = !self.settings.dark;

@@ -140,6 +140,9 @@ pub struct SpanlabApp {
     /// How often each relation type joined each pair of entity labels (for "likely first").
     pub(crate) relation_counts: std::collections::HashMap<(String, String, String), usize>,
     pub(crate) suggester: suggester::Suggester,
+    /// A corpus-wide suggestion job: (done, total) and its cancel flag.
+    pub corpus_progress: Option<(usize, usize)>,
+    pub(crate) corpus_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl SpanlabApp {
@@ -159,6 +162,8 @@ impl SpanlabApp {
             project,
             engine,
             suggester,
+            corpus_progress: None,
+            corpus_cancel: None,
             open: None,
             settings,
             options,

@@ -4,10 +4,14 @@
 //! document that was never annotated and polls for the outcome each frame.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::Duration;
 
-use crate::model::{DocId, Schema, Text};
+use crate::model::edit::Edit;
+use crate::model::{DocId, Schema, Suggestion, SuggestionState, Text};
+use crate::store::annotations::annotation_path;
+use crate::store::{Project, Summary};
 use crate::suggest::external::{Endpoint, External};
 use crate::suggest::{Candidate, Engine, resolve_overlaps};
 
@@ -25,11 +29,90 @@ pub struct Outcome {
     pub candidates: Vec<Candidate>,
     /// The external recommender failed (the built-in suggestions are still there).
     pub error: Option<String>,
+    /// Set for the documents of a corpus job (already saved by the worker).
+    pub corpus: Option<CorpusProgress>,
+}
+
+/// Suggesting over the documents of a project that were never annotated.
+pub struct CorpusJob {
+    pub project: Project,
+    pub indices: Vec<usize>,
+    pub schema: Schema,
+    pub min_score: f32,
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// Progress of a corpus job: one document handled.
+pub struct CorpusProgress {
+    pub index: usize,
+    /// The document's new summary, when suggestions were saved for it.
+    pub summary: Option<Summary>,
+    pub done: usize,
+    pub total: usize,
 }
 
 enum Message {
     Suggest(Job),
+    Corpus(CorpusJob),
     SetExternal(Option<(Endpoint, Duration)>),
+}
+
+/// The built-in engine plus the external recommender, if any.
+fn candidates_for(
+    engine: &Engine,
+    ext: Option<&External>,
+    id: &DocId,
+    text: &Text,
+    schema: &Schema,
+    min_score: f32,
+) -> (Vec<Candidate>, Option<String>) {
+    let mut candidates = engine.suggest(text, schema, min_score);
+    let mut error = None;
+    if let Some(ext) = ext {
+        match ext.request(&id.0, text, &schema.entity_names()) {
+            Ok(more) => {
+                candidates.extend(more.into_iter().filter(|c| c.score >= min_score));
+                candidates = resolve_overlaps(candidates);
+            }
+            Err(e) => error = Some(format!("{}: {e}", ext.name())),
+        }
+    }
+    (candidates, error)
+}
+
+/// Suggests for one stored document and saves, unless it got annotations meanwhile.
+fn suggest_stored(engine: &Engine, ext: Option<&External>, job: &mut CorpusJob, index: usize) -> (Option<Summary>, Option<String>) {
+    let loaded = match job.project.load(index) {
+        Ok(l) => l,
+        Err(e) => return (None, Some(e.to_string())),
+    };
+    if loaded.had_annotations {
+        return (None, None);
+    }
+    let mut doc = loaded.doc;
+    let (candidates, error) = candidates_for(engine, ext, &doc.id, doc.text(), &job.schema, job.min_score);
+    let suggestions: Vec<Suggestion> = candidates
+        .into_iter()
+        .map(|c| Suggestion {
+            id: doc.fresh_suggestion_id(),
+            start: c.start,
+            end: c.end,
+            label: c.label,
+            recognizer: c.recognizer,
+            score: c.score,
+            state: SuggestionState::Pending,
+        })
+        .collect();
+    if let Err(e) = doc.apply(Edit::AddSuggestions { suggestions }, &job.schema) {
+        return (None, Some(format!("{}: {e}", doc.id)));
+    }
+    if annotation_path(&job.project.annotations, &doc.id).exists() {
+        return (None, error);
+    }
+    match job.project.save(&doc) {
+        Ok(()) => (Some(Summary::of(&doc)), error),
+        Err(e) => (None, Some(e.to_string())),
+    }
 }
 
 /// The handle the app keeps.
@@ -53,19 +136,23 @@ impl Suggester {
                     match message {
                         Message::SetExternal(e) => ext = e.map(|(e, t)| External::new(e, t)),
                         Message::Suggest(job) => {
-                            let mut candidates = engine.suggest(&job.text, &job.schema, job.min_score);
-                            let mut error = None;
-                            if let Some(ext) = &ext {
-                                match ext.request(&job.doc.0, &job.text, &job.schema.entity_names()) {
-                                    Ok(more) => {
-                                        candidates.extend(more.into_iter().filter(|c| c.score >= job.min_score));
-                                        candidates = resolve_overlaps(candidates);
-                                    }
-                                    Err(e) => error = Some(format!("{}: {e}", ext.name())),
-                                }
-                            }
-                            if done.send(Outcome { doc: job.doc, candidates, error }).is_err() {
+                            let (candidates, error) =
+                                candidates_for(&engine, ext.as_ref(), &job.doc, &job.text, &job.schema, job.min_score);
+                            if done.send(Outcome { doc: job.doc, candidates, error, corpus: None }).is_err() {
                                 break;
+                            }
+                        }
+                        Message::Corpus(mut job) => {
+                            let total = job.indices.len();
+                            for (k, index) in job.indices.clone().into_iter().enumerate() {
+                                let cancelled = job.cancel.load(Ordering::Relaxed);
+                                let (summary, error) =
+                                    if cancelled { (None, None) } else { suggest_stored(&engine, ext.as_ref(), &mut job, index) };
+                                let doc = job.project.entries.get(index).map(|e| e.id.clone()).unwrap_or_else(|| DocId(String::new()));
+                                let progress = CorpusProgress { index, summary, done: k + 1, total };
+                                if done.send(Outcome { doc, candidates: Vec::new(), error, corpus: Some(progress) }).is_err() {
+                                    return;
+                                }
                             }
                         }
                     }
@@ -81,6 +168,16 @@ impl Suggester {
         let sent = self.tx.send(Message::Suggest(job)).is_ok();
         if sent {
             self.waiting += 1;
+        }
+        sent
+    }
+
+    /// Queues a corpus job; each document answers with an outcome.
+    pub fn request_corpus(&mut self, job: CorpusJob) -> bool {
+        let n = job.indices.len();
+        let sent = self.tx.send(Message::Corpus(job)).is_ok();
+        if sent {
+            self.waiting += n;
         }
         sent
     }

@@ -26,6 +26,18 @@ pub fn corpus_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     ui.add(
         egui::ProgressBar::new((done + skipped) as f32 / total as f32).text(format!("{done} done, {skipped} skipped of {}", entries.len())),
     );
+    if let Some((done, total)) = app.corpus_progress {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(format!("suggesting {done}/{total}")).desired_width(170.0),
+            );
+            if ui.small_button("stop").clicked() {
+                app.queued.push(Command::CancelBackground);
+            }
+        });
+    } else if ui.small_button("Suggest for all new documents").clicked() {
+        app.queued.push(Command::SuggestCorpus);
+    }
     ui.horizontal(|ui| {
         let label = ui.label("Filter");
         egui::ComboBox::from_id_salt("status filter")

@@ -1,6 +1,10 @@
 //! Suggestion throughput: `cargo bench --bench suggest` prints words per
 //! second of the built-in engine over the sample corpus repeated to about a
 //! million words (one core), and the process's peak memory.
+//!
+//! `SPANLAB_BENCH_INPUT=FILE cargo bench --bench suggest` measures that text
+//! instead, as it is (for a side-by-side run with `shared/tools/peer_spacy.py`
+//! on the same file; words are counted the same way, whitespace-separated).
 
 use std::time::Instant;
 
@@ -15,7 +19,8 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 fn main() {
-    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("corpus");
+    let given = std::env::var_os("SPANLAB_BENCH_INPUT").map(std::path::PathBuf::from);
+    let corpus = given.clone().unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("corpus"));
     let docs = match read_inputs(&[corpus]) {
         Ok(d) => d,
         Err(e) => {
@@ -25,7 +30,7 @@ fn main() {
     };
     let joined: String = docs.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("\n\n");
     let words_once = joined.split_whitespace().count().max(1);
-    let reps = 1_000_000 / words_once + 1;
+    let reps = if given.is_some() { 1 } else { 1_000_000 / words_once + 1 };
     let text = Text::new(vec![joined.as_str(); reps].join("\n\n"));
     let words = words_once * reps;
     let engine = Engine::builtin();

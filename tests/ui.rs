@@ -435,7 +435,11 @@ fn a_slow_recommender_never_freezes_the_window() {
 
 #[test]
 fn suggestions_for_the_whole_corpus_run_in_the_background_with_progress() {
-    let f = fixture(&[("a.txt", TEXT), ("b.txt", "Le président Emmanuel Macron est à Berlin le 3 mars 2025."), ("c.txt", "La Chine et la Russie.")]);
+    let f = fixture(&[
+        ("a.txt", TEXT),
+        ("b.txt", "Le président Emmanuel Macron est à Berlin le 3 mars 2025."),
+        ("c.txt", "La Chine et la Russie."),
+    ]);
     let mut h = harness(&f.root);
     // Through the command palette, as a user would.
     key_mod(&mut h, Modifiers::COMMAND, Key::P);

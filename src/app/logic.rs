@@ -73,6 +73,24 @@ impl SpanlabApp {
         }
     }
 
+    /// Feeds the open document's gold spans to the engine (online learning):
+    /// the next documents' suggestions change without a restart.
+    fn learn_from_open(&mut self) {
+        let Some(open) = &self.open else { return };
+        let gold: Vec<_> = open.doc.spans().iter().map(|s| (s.start, s.end, s.label.clone())).collect();
+        self.suggester.learn(open.doc.text().clone(), gold);
+    }
+
+    /// Remembers a name the annotator confirmed, so it is suggested at its
+    /// other occurrences in later documents.
+    fn remember_span(&self, id: SpanId) {
+        if let Some(open) = &self.open
+            && let Some(s) = open.doc.spans().get(id)
+        {
+            self.engine.remember(open.doc.span_text(s), &s.label);
+        }
+    }
+
     /// Takes in suggestions computed in the background for the open document.
     pub(crate) fn receive_suggestions(&mut self) {
         while let Some(outcome) = self.suggester.poll() {
@@ -315,7 +333,14 @@ impl SpanlabApp {
                 let Some(edit) = open.doc.accept_suggestion_edit(id) else {
                     return;
                 };
+                let span = match &edit {
+                    Edit::Batch { edits } => edits.iter().find_map(|e| if let Edit::AddSpan { span } = e { Some(span.id) } else { None }),
+                    _ => None,
+                };
                 if self.edit(edit, "accept suggestion") {
+                    if let Some(s) = span {
+                        self.remember_span(s);
+                    }
                     self.after_decision();
                 }
             }
@@ -399,6 +424,7 @@ impl SpanlabApp {
             Command::MarkDone => {
                 self.commit_comment();
                 if self.edit(Edit::SetStatus { status: Status::Done }, "mark done") {
+                    self.learn_from_open();
                     let here = self.open.as_ref().map(|o| o.index);
                     match self.next_unfinished(here) {
                         Some(i) => self.open_document(i),
@@ -567,6 +593,7 @@ impl SpanlabApp {
                 };
                 let id = span.id;
                 if self.edit(edit, &format!("new {label} span")) {
+                    self.remember_span(id);
                     self.select(Selection::Span(id));
                 }
             }

@@ -53,6 +53,11 @@ pub struct CorpusProgress {
 
 enum Message {
     Suggest(Job),
+    /// A corrected document: the engine learns from it.
+    Learn {
+        text: Text,
+        gold: Vec<(crate::model::CharIdx, crate::model::CharIdx, String)>,
+    },
     Corpus(CorpusJob),
     SetExternal(Option<(Endpoint, Duration)>),
 }
@@ -135,6 +140,7 @@ impl Suggester {
                 while let Ok(message) = jobs.recv() {
                     match message {
                         Message::SetExternal(e) => ext = e.map(|(e, t)| External::new(e, t)),
+                        Message::Learn { text, gold } => engine.learn(&text, &gold),
                         Message::Suggest(job) => {
                             let (candidates, error) =
                                 candidates_for(&engine, ext.as_ref(), &job.doc, &job.text, &job.schema, job.min_score);
@@ -180,6 +186,11 @@ impl Suggester {
             self.waiting += n;
         }
         sent
+    }
+
+    /// Lets the engine learn from a corrected document (in the background).
+    pub fn learn(&self, text: Text, gold: Vec<(crate::model::CharIdx, crate::model::CharIdx, String)>) {
+        let _ = self.tx.send(Message::Learn { text, gold });
     }
 
     /// Changes the external recommender (for the next jobs).

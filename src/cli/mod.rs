@@ -9,6 +9,7 @@ mod open;
 mod progress;
 mod stats;
 mod suggest;
+mod train;
 mod validate;
 
 use std::path::PathBuf;
@@ -58,6 +59,8 @@ enum Command {
     Validate(validate::Args),
     /// Counts of documents, spans, relations and suggestions in a project.
     Stats(stats::Args),
+    /// Train the suggestion tagger on gold datasets or project folders.
+    Train(train::Args),
     /// Score predictions against gold (the definitions of shared/tools/score.py).
     Eval(eval::Args),
 }
@@ -72,6 +75,7 @@ pub fn run() -> ExitCode {
         Some(Command::Validate(a)) => validate::run(a),
         Some(Command::Stats(a)) => stats::run(a),
         Some(Command::Eval(a)) => eval::run(a),
+        Some(Command::Train(a)) => train::run(a),
         None => open::run(open::Args {
             dir: cli.dir,
             annotations: cli.annotations,

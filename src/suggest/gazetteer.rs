@@ -188,9 +188,10 @@ impl Gazetteer {
     pub fn match_at<'g>(&'g self, s: &str, doc: &Tokenized, i: usize) -> Option<(usize, &'g Entry)> {
         let list = self.by_first.get(doc.key(i))?;
         let tokens = doc.tokens();
+        let capitalized = tokens.get(i).is_some_and(|t| is_capitalized(t.text(s)));
         'entries: for e in list {
             let n = e.keys.len();
-            if i + n > tokens.len() {
+            if i + n > tokens.len() || (e.needs_capital && !capitalized) {
                 continue;
             }
             for k in 0..n {
@@ -205,9 +206,6 @@ impl Gazetteer {
                 {
                     continue 'entries;
                 }
-            }
-            if e.needs_capital && !tokens.get(i).is_some_and(|t| is_capitalized(t.text(s))) {
-                continue;
             }
             return Some((n, e));
         }

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use super::tokenize::{is_capitalized, normalize, tokenize};
+use super::tokenize::{Tokenized, is_capitalized, normalize, tokenize};
 
 /// Articles and determiners: a span never starts with one.
 pub const DETERMINERS: &str = "\
@@ -184,6 +184,18 @@ pub const GENERIC_CAPS: &str = "\
     bonjour merci breaking update photo vidéo video source sources lire read voir see partager \
     share commentaires comments publicité advertisement états etats chambre coalition grand \
     grande saint sainte san santa";
+
+/// Frequent French function words, to tell a French text from an English
+/// one.
+pub const FRENCH_MARKERS: &str = "\
+    le la les l' de des du d' et est une un dans pour que qui sur avec au aux pas par ce il \
+    elle ont été sont a son sa ses cette entre depuis mais plus";
+
+/// Frequent English function words, to tell an English text from a French
+/// one (every marker, French or English, has at most six bytes).
+pub const ENGLISH_MARKERS: &str = "\
+    the and of to in is was for that with as by at from his her are were has have its their \
+    said this which it be been will after";
 
 /// French nationality words (masculine singular); the other forms are made
 /// by [`french_forms`].
@@ -381,6 +393,8 @@ pub struct Lexicon {
     /// Every key that is a single-word title or the word of one (`ministre`,
     /// `minister`), to stop capitalised runs.
     pub title_words: FastSet,
+    /// [`ENGLISH_MARKERS`] (true) and [`FRENCH_MARKERS`] (false).
+    pub language_markers: FastMap<bool>,
 }
 
 impl Lexicon {
@@ -434,6 +448,11 @@ impl Lexicon {
             lower_name_prefixes: LOWER_NAME_PREFIXES.split_whitespace().map(str::to_owned).collect(),
             titles,
             title_words,
+            language_markers: FRENCH_MARKERS
+                .split_whitespace()
+                .map(|w| (normalize(w), false))
+                .chain(ENGLISH_MARKERS.split_whitespace().map(|w| (normalize(w), true)))
+                .collect(),
         }
     }
 
@@ -450,6 +469,60 @@ impl Lexicon {
     /// True for a month or weekday name in either language.
     pub fn is_calendar_word(&self, key: &str) -> bool {
         self.months_fr.contains(key) || self.months_en.contains(key) || self.weekdays_fr.contains(key) || self.weekdays_en.contains(key)
+    }
+
+    /// True when a text has more English than French function words.
+    pub fn is_english(&self, doc: &Tokenized) -> bool {
+        let (en, fr) = self.count_markers(doc, 0..doc.len());
+        en > fr
+    }
+
+    fn count_markers(&self, doc: &Tokenized, range: std::ops::Range<usize>) -> (usize, usize) {
+        let (mut en, mut fr) = (0usize, 0usize);
+        for i in range {
+            let key = doc.key(i);
+            // Every marker is a short word (at most six bytes).
+            if key.len() > 6 {
+                continue;
+            }
+            match self.language_markers.get(key) {
+                Some(true) => en += 1,
+                Some(false) => fr += 1,
+                None => {}
+            }
+        }
+        (en, fr)
+    }
+
+    /// The token ranges of a text's English lines, merged: a line is
+    /// English when it has more English than French function words; a line
+    /// with as many of each (a short headline) belongs with the line before.
+    ///
+    /// `"Le ministre est là.\nThe minister is here.\nOK"` gives the tokens
+    /// of the second and third lines.
+    pub fn english_ranges(&self, doc: &Tokenized) -> Vec<std::ops::Range<usize>> {
+        let tokens = doc.tokens();
+        let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut english = false;
+        let mut start = 0;
+        while start < tokens.len() {
+            let mut end = start + 1;
+            while tokens.get(end).is_some_and(|t| !t.newline_before) {
+                end += 1;
+            }
+            let (en, fr) = self.count_markers(doc, start..end);
+            if en != fr {
+                english = en > fr;
+            }
+            if english {
+                match out.last_mut() {
+                    Some(last) if last.end == start => last.end = end,
+                    _ => out.push(start..end),
+                }
+            }
+            start = end;
+        }
+        out
     }
 }
 
@@ -491,5 +564,19 @@ mod tests {
         assert!(lex.title_words.contains("ministre") && lex.title_words.contains("president"));
         assert!(!lex.title_words.contains("state"));
         assert!(lex.is_calendar_word("juillet") && lex.is_calendar_word("sunday"));
+    }
+
+    #[test]
+    fn tells_english_from_french() {
+        let lex = Lexicon::get();
+        let en = Tokenized::new("The minister said that the talks in Beijing were over.");
+        let fr = Tokenized::new("Le ministre a dit que les discussions à Pékin sont finies.");
+        assert!(lex.is_english(&en) && !lex.is_english(&fr));
+        assert!(!lex.is_english(&Tokenized::new("Lavrov, Pékin")));
+        let mixed = Tokenized::new("Le ministre est là.\nThe minister is here.\nOK\nIl est parti.");
+        let ranges = lex.english_ranges(&mixed);
+        assert_eq!(ranges.len(), 1);
+        assert_eq!((ranges[0].start, ranges[0].end), (5, 11));
+        assert!(lex.english_ranges(&Tokenized::new("")).is_empty());
     }
 }

@@ -1,36 +1,73 @@
-//! Rule-based entity suggestions: recognizers propose spans, the engine
-//! keeps the best non-overlapping ones.
+//! Entity suggestions: recognizers propose spans, the engine combines them
+//! into one ranked, non-overlapping list, and learns from corrections.
 //!
-//! Owns: [`Candidate`], the [`Recognizer`] trait and the [`Engine`], plus
-//! the reusable pieces a later statistical tagger builds on: the tokenizer
-//! ([`tokenize`]), the word lists ([`lexicon`]), the gazetteer
-//! ([`gazetteer`], data compiled in from `assets/gazetteer/`) and the
-//! recognizers ([`patterns`] for dates and titled persons, [`capitals`] for
-//! the capitalisation heuristic).
+//! Owns: [`Candidate`], the [`Recognizer`] trait, the [`Engine`] and its
+//! [`Policy`] for combining recognizers, plus the pieces the recognizers are
+//! made of: the tokenizer ([`tokenize`](mod@tokenize)), the word lists ([`lexicon`]), the
+//! gazetteer ([`gazetteer`], data compiled in from `assets/gazetteer/`), the
+//! rule recognizers ([`patterns`] for dates and titled persons,
+//! [`capitals`] for the capitalisation heuristic), the statistical tagger
+//! ([`tagger`], its features in [`features`], its model compiled in from
+//! `assets/model/ner-fr.bin`) and the user's [`memory`].
 //! Must not touch: files, the UI, threads; it reads the model only.
 //!
-//! Scores order the sources: titled persons (0.76–0.93), dates (0.45 for a
-//! bare year before a noun, else 0.7–0.95) and gazetteer names (0.74–0.9)
-//! above the capitalisation heuristic (0.2–0.5), except that a head noun
-//! with a known name (`Banque de France`, 0.92) beats the known name inside
-//! it, as the guidelines keep the longer name.
+//! How the built-in engine combines ([`combine_in`], [`Policy`]):
+//! - the tagger's spans are the base. A rule's candidate that overlaps a
+//!   tagger span replaces it only from the rule's `overrides_at` on, and a
+//!   rule's candidate where the tagger found nothing is kept from its
+//!   `alone_at` on; where a rule agrees exactly with the tagger, the span
+//!   keeps the higher of the two scores;
+//! - the built-in [`Policy`] was tuned on a held-out tenth of the training
+//!   corpus (never on evaluation data), where no rule beats the tagger when
+//!   they disagree: no rule overrides it; multi-word gazetteer names (`mer
+//!   Noire`, `péninsule coréenne`) are kept where the tagger found nothing,
+//!   harmless there; so are dates (`dimanche`, `juillet`), which WiNER
+//!   leaves out when they stand alone but the guidelines annotate. Titles
+//!   and capitals are only heard on English lines (below), so they are only
+//!   run there;
+//! - the tagger is trained on French: on English lines (more English than
+//!   French function words, [`lexicon::Lexicon::english_ranges`]) it is not
+//!   heard and the rules compete by score, as without a tagger;
+//! - names the user taught ([`memory`]) win, except inside a longer tagger
+//!   span (the longer name wins); the user's rejections veto the same text
+//!   with the same label;
+//! - without a tagger, the best-scored of overlapping candidates win, as the
+//!   rule scores order them: titled persons (0.76–0.93), dates (0.45–0.95),
+//!   gazetteer names (0.74–0.9), the capitalisation heuristic (0.2–0.5), and
+//!   a head noun with a known name (`Banque de France`, 0.92).
+//!
+//! Learning ([`Engine::learn`]): the tagger takes one small perceptron step
+//! on the corrected document, the memory remembers its names and the
+//! suggestions the user removed. Measured by simulating a user on topics
+//! held out of the training corpus, this lowers the correction effort of
+//! later documents of the same topic (by half on one topic, a few percent
+//! on others) and costs about 1 % on unrelated documents.
 
 pub mod capitals;
 pub mod external;
+pub mod features;
 pub mod gazetteer;
 pub mod lexicon;
+pub mod memory;
 pub mod patterns;
+pub mod tagger;
 pub mod tokenize;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::{Arc, OnceLock, RwLock};
 
 pub use capitals::CapitalsRecognizer;
 pub use gazetteer::{Gazetteer, GazetteerRecognizer};
+pub use memory::{Memory, MemoryRecognizer};
 pub use patterns::{DateRecognizer, TitleRecognizer};
+pub use tagger::{Tagger, TaggerError, TaggerRecognizer, TrainOptions, train_from_dataset};
 pub use tokenize::{Token, TokenKind, Tokenized, tokenize};
 
 use crate::model::{CharIdx, Schema, Text};
+
+/// The built-in tagger model (see `assets/model/README.md`).
+pub const BUILTIN_MODEL: &[u8] = include_bytes!("../../assets/model/ner-fr.bin");
 
 /// One proposed span.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,6 +91,17 @@ impl Candidate {
     }
 }
 
+/// What the user did with one document's suggestions: the spans they kept
+/// or made, and the suggestions they removed. Spans are `(start, end,
+/// label)` in code points.
+#[derive(Clone, Copy, Debug)]
+pub struct Feedback<'a> {
+    /// The document's final spans.
+    pub gold: &'a [(CharIdx, CharIdx, String)],
+    /// Suggestions that are not among them.
+    pub rejected: &'a [(CharIdx, CharIdx, String)],
+}
+
 /// Something that proposes spans for a text.
 pub trait Recognizer: Send + Sync {
     /// A short name, stored as a suggestion's origin.
@@ -69,12 +117,90 @@ pub trait Recognizer: Send + Sync {
         let _ = tokens;
         self.recognize(text)
     }
+
+    /// Learns from a corrected document. The default learns nothing.
+    fn learn(&self, text: &Text, feedback: &Feedback<'_>) {
+        let _ = (text, feedback);
+    }
+
+    /// Learns that `name` is a `label`. The default learns nothing.
+    fn remember(&self, name: &str, label: &str) {
+        let _ = (name, label);
+    }
+
+    /// False when [`Recognizer::vetoes`] is false for every name (the
+    /// engine then skips asking). The default is false.
+    fn can_veto(&self) -> bool {
+        false
+    }
+
+    /// True when suggestions of `name` as a `label` should be dropped (the
+    /// user removed them). The default vetoes nothing.
+    fn vetoes(&self, name: &str, label: &str) -> bool {
+        let _ = (name, label);
+        false
+    }
+}
+
+/// How a rule recognizer's candidates combine with the tagger's spans.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RulePolicy {
+    /// The recognizer's name.
+    pub recognizer: String,
+    /// From this score on, a candidate replaces the tagger spans it
+    /// overlaps.
+    pub overrides_at: f32,
+    /// From this score on, a candidate is kept where no tagger span
+    /// overlaps it…
+    pub alone_at: f32,
+    /// … if it has at least this many words.
+    pub alone_words: usize,
+}
+
+/// How the engine combines recognizers when a tagger is among them.
+/// Recognizers not listed compete with the tagger's spans by score; the
+/// `"memory"` recognizer always wins.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    /// Per rule recognizer.
+    pub rules: Vec<RulePolicy>,
+}
+
+/// A score no candidate reaches.
+const NEVER: f32 = 2.0;
+
+impl Default for Policy {
+    /// The built-in combination (tuned on held-out training data, see the
+    /// module documentation).
+    fn default() -> Self {
+        let rule = |name: &str, overrides_at: f32, alone_at: f32, alone_words: usize| RulePolicy {
+            recognizer: name.into(),
+            overrides_at,
+            alone_at,
+            alone_words,
+        };
+        Self {
+            rules: vec![
+                rule("gazetteer", NEVER, 0.7, 2),
+                rule("dates", NEVER, 0.8, 1),
+                rule("titles", NEVER, NEVER, 1),
+                rule("capitals", NEVER, NEVER, 1),
+            ],
+        }
+    }
+}
+
+impl Policy {
+    fn rule(&self, recognizer: &str) -> Option<&RulePolicy> {
+        self.rules.iter().find(|r| r.recognizer == recognizer)
+    }
 }
 
 /// The built-in engine: combines recognizers into one ranked,
 /// non-overlapping list.
 pub struct Engine {
     recognizers: Vec<Box<dyn Recognizer>>,
+    policy: Policy,
 }
 
 impl fmt::Debug for Engine {
@@ -89,9 +215,42 @@ impl Default for Engine {
     }
 }
 
+/// The built-in model, read once.
+fn builtin_tagger() -> Option<&'static Tagger> {
+    static TAGGER: OnceLock<Option<Tagger>> = OnceLock::new();
+    TAGGER.get_or_init(|| Tagger::from_bytes(BUILTIN_MODEL).ok()).as_ref()
+}
+
 impl Engine {
-    /// All built-in recognizers: gazetteer, dates, titles, capitals.
+    /// All built-in recognizers: the tagger with the built-in model, the
+    /// memory, gazetteer, dates, titles and capitals.
     pub fn builtin() -> Self {
+        Self::with_tagger(builtin_tagger().cloned())
+    }
+
+    /// The built-in recognizers with a tagger model read from `bytes`
+    /// (made by [`Tagger::to_bytes`], e.g. by `spanlab train`).
+    pub fn with_model(bytes: &[u8]) -> Result<Self, TaggerError> {
+        Ok(Self::with_tagger(Some(Tagger::from_bytes(bytes)?)))
+    }
+
+    /// The rule recognizers, the memory and, when given, a tagger.
+    pub fn with_tagger(tagger: Option<Tagger>) -> Self {
+        let gazetteer = Gazetteer::builtin();
+        let mut recognizers: Vec<Box<dyn Recognizer>> = Vec::new();
+        if let Some(t) = tagger {
+            recognizers.push(Box::new(TaggerRecognizer::new(Arc::new(RwLock::new(t)))));
+        }
+        recognizers.push(Box::new(MemoryRecognizer::new()));
+        recognizers.push(Box::new(GazetteerRecognizer::new(gazetteer.clone())));
+        recognizers.push(Box::new(DateRecognizer::new()));
+        recognizers.push(Box::new(TitleRecognizer::new()));
+        recognizers.push(Box::new(CapitalsRecognizer::new(gazetteer)));
+        Self::with(recognizers)
+    }
+
+    /// The rule recognizers only (gazetteer, dates, titles, capitals).
+    pub fn rules() -> Self {
         let gazetteer = Gazetteer::builtin();
         Self::with(vec![
             Box::new(GazetteerRecognizer::new(gazetteer.clone())),
@@ -101,9 +260,21 @@ impl Engine {
         ])
     }
 
-    /// An engine over the given recognizers (earlier ones win exact ties).
+    /// An engine over the given recognizers (earlier ones win exact ties),
+    /// combined by the default [`Policy`].
     pub fn with(recognizers: Vec<Box<dyn Recognizer>>) -> Self {
-        Self { recognizers }
+        Self { recognizers, policy: Policy::default() }
+    }
+
+    /// The same engine with another combination policy.
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The combination policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// The recognizers' names, in order.
@@ -111,41 +282,316 @@ impl Engine {
         self.recognizers.iter().map(|r| r.name()).collect()
     }
 
+    /// Every recognizer's candidates, in bounds and with a finite score, in
+    /// recognizer order (overlapping, not combined). The tagger, trained on
+    /// French, is not heard on English lines.
+    pub fn candidates(&self, text: &Text) -> Vec<Candidate> {
+        self.candidates_and_english(text).0
+    }
+
+    /// [`Engine::candidates`] and the code-point ranges of English lines.
+    fn candidates_and_english(&self, text: &Text) -> (Vec<Candidate>, Vec<(CharIdx, CharIdx)>) {
+        let doc = Tokenized::new(text.as_str());
+        let len = text.len_chars();
+        let english_tokens = lexicon::Lexicon::get().english_ranges(&doc);
+        let english: Vec<(CharIdx, CharIdx)> = english_tokens
+            .iter()
+            .filter_map(|r| {
+                let first = doc.get(r.start)?;
+                let last = doc.get(r.end.checked_sub(1)?)?;
+                Some((first.start, last.end))
+            })
+            .collect();
+        let has_tagger = self.recognizers.iter().any(|r| r.name() == "tagger");
+        // Rules whose candidates the policy never keeps where the tagger is
+        // heard only read the English lines.
+        let mut english_doc: Option<Tokenized> = None;
+        let mut all = Vec::new();
+        for r in &self.recognizers {
+            let tagger = r.name() == "tagger";
+            let unheard_only = has_tagger && self.policy.rule(r.name()).is_some_and(|p| p.overrides_at >= NEVER && p.alone_at >= NEVER);
+            let found = if unheard_only {
+                if english.is_empty() {
+                    continue;
+                }
+                let sub = english_doc.get_or_insert_with(|| {
+                    let tokens = english_tokens.iter().flat_map(|r| doc.tokens().get(r.clone()).unwrap_or(&[]).iter().copied()).collect();
+                    Tokenized::from_tokens(text.as_str(), tokens)
+                });
+                r.recognize_tokens(text, sub)
+            } else {
+                r.recognize_tokens(text, &doc)
+            };
+            all.extend(
+                found
+                    .into_iter()
+                    .filter(|c| c.start < c.end && c.end.0 <= len && c.score.is_finite() && !(tagger && overlaps_any(&english, c))),
+            );
+        }
+        (all, english)
+    }
+
     /// Non-overlapping candidates sorted by (start, end), only labels the
     /// schema has, score >= min_score.
     pub fn suggest(&self, text: &Text, schema: &Schema, min_score: f32) -> Vec<Candidate> {
-        let doc = Tokenized::new(text.as_str());
-        let len = text.len_chars();
-        let mut all = Vec::new();
-        for r in &self.recognizers {
-            all.extend(r.recognize_tokens(text, &doc).into_iter().filter(|c| {
-                c.start < c.end && c.end.0 <= len && c.score.is_finite() && c.score >= min_score && schema.entity(&c.label).is_some()
-            }));
-        }
-        resolve_overlaps(all)
+        let (all, english) = self.candidates_and_english(text);
+        let can_veto = self.recognizers.iter().any(|r| r.can_veto());
+        let all: Vec<Candidate> =
+            all.into_iter().filter(|c| schema.entity(&c.label).is_some()).filter(|c| !self.vetoed(text, c, can_veto)).collect();
+        combine_in(Some(text), all, &self.policy, &english).into_iter().filter(|c| c.score >= min_score).collect()
     }
+
+    fn vetoed(&self, text: &Text, c: &Candidate, can_veto: bool) -> bool {
+        if !can_veto || c.recognizer == "memory" {
+            return false;
+        }
+        let Some(name) = text.slice(c.start, c.end) else {
+            return false;
+        };
+        self.recognizers.iter().any(|r| r.vetoes(name, &c.label))
+    }
+
+    /// Learns from a corrected document: `gold` holds every span the
+    /// document should have. The tagger takes perceptron steps towards it,
+    /// the memory remembers its names, and the engine's own suggestions
+    /// that are not in it are remembered as rejected. Later suggestions
+    /// change at once (the engine may be shared between threads).
+    pub fn learn(&self, text: &Text, gold: &[(CharIdx, CharIdx, String)]) {
+        let suggested = self.suggest_all_labels(text);
+        // Gold spans as a sorted list of disjoint-or-not ranges, merged.
+        let mut covered: Vec<(CharIdx, CharIdx)> = gold.iter().map(|(a, b, _)| (*a, *b)).collect();
+        covered.sort();
+        let mut merged: Vec<(CharIdx, CharIdx)> = Vec::with_capacity(covered.len());
+        for (a, b) in covered {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        let rejected: Vec<(CharIdx, CharIdx, String)> = suggested
+            .into_iter()
+            .filter(|c| {
+                let i = merged.partition_point(|m| m.1 <= c.start);
+                merged.get(i).is_none_or(|m| m.0 >= c.end)
+            })
+            .map(|c| (c.start, c.end, c.label))
+            .collect();
+        let feedback = Feedback { gold, rejected: &rejected };
+        for r in &self.recognizers {
+            r.learn(text, &feedback);
+        }
+    }
+
+    /// Learns that `name` is a `label`: it is suggested wherever it occurs.
+    pub fn remember(&self, name: &str, label: &str) {
+        for r in &self.recognizers {
+            r.remember(name, label);
+        }
+    }
+
+    fn suggest_all_labels(&self, text: &Text) -> Vec<Candidate> {
+        let (all, english) = self.candidates_and_english(text);
+        let can_veto = self.recognizers.iter().any(|r| r.can_veto());
+        let all: Vec<Candidate> = all.into_iter().filter(|c| !self.vetoed(text, c, can_veto)).collect();
+        combine_in(Some(text), all, &self.policy, &english)
+    }
+}
+
+/// True when `c` overlaps one of the sorted, disjoint `ranges`.
+fn overlaps_any(ranges: &[(CharIdx, CharIdx)], c: &Candidate) -> bool {
+    let i = ranges.partition_point(|r| r.1 <= c.start);
+    ranges.get(i).is_some_and(|r| r.0 < c.end)
+}
+
+/// True when one of the sorted, disjoint `tagged` spans (indices, with
+/// their `span`, none longer than `longest`) holds `c` and is longer.
+fn within_longer(tagged: &[usize], longest: usize, span: &dyn Fn(usize) -> (CharIdx, CharIdx), c: &Candidate) -> bool {
+    let from = CharIdx(c.start.0.saturating_sub(longest));
+    let lo = tagged.partition_point(|&t| span(t).0 < from);
+    let hi = tagged.partition_point(|&t| span(t).0 <= c.start);
+    tagged.get(lo..hi).unwrap_or(&[]).iter().any(|&t| {
+        let (a, b) = span(t);
+        a <= c.start && c.end <= b && b.0 - a.0 > c.len_chars()
+    })
+}
+
+/// True when two labels name the same kind of place or are equal.
+fn same_label(a: &str, b: &str) -> bool {
+    a == b || matches!((a, b), ("GPE", "LOC") | ("LOC", "GPE"))
+}
+
+/// Combines candidates by a policy: without tagger candidates, the
+/// best-scored of overlapping ones win ([`resolve_overlaps`]); with them,
+/// see the module documentation. Sorted by (start, end), not overlapping.
+pub fn combine(candidates: Vec<Candidate>, policy: &Policy) -> Vec<Candidate> {
+    combine_in(None, candidates, policy, &[])
+}
+
+/// [`combine`], with the text (for [`RulePolicy::alone_words`]) and the
+/// sorted code-point ranges where the tagger was not heard (English lines),
+/// where the other recognizers compete by score.
+pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Policy, unheard: &[(CharIdx, CharIdx)]) -> Vec<Candidate> {
+    if !candidates.iter().any(|c| c.recognizer == "tagger") {
+        return resolve_overlaps(candidates);
+    }
+    // The tagger's spans (not overlapping each other), by position.
+    let mut tagged: Vec<usize> = (0..candidates.len()).filter(|&i| candidates.get(i).is_some_and(|c| c.recognizer == "tagger")).collect();
+    let span = |i: usize| candidates.get(i).map_or((CharIdx(0), CharIdx(0)), |c| (c.start, c.end));
+    if !tagged.is_sorted_by_key(|&i| span(i)) {
+        tagged.sort_by_key(|&i| span(i));
+    }
+    // The longest tagger span, to bound the search for overlaps.
+    let longest = tagged.iter().map(|&i| span(i).1.0 - span(i).0.0).max().unwrap_or(0);
+    // Priorities (NaN: dropped) and, for tagger spans, the best score of a
+    // rule that agrees exactly.
+    let mut priority = vec![f32::NAN; candidates.len()];
+    let mut raised = vec![f32::NEG_INFINITY; candidates.len()];
+    for (i, c) in candidates.iter().enumerate() {
+        let p = match (c.recognizer.as_str(), policy.rule(&c.recognizer)) {
+            ("tagger", _) => 1.0 + c.score,
+            // A remembered name inside a longer tagger span is part of a
+            // longer name: the tagger's span wins.
+            ("memory", _) if within_longer(&tagged, longest, &span, c) => c.score,
+            ("memory", _) => 3.0 + c.score,
+            (_, Some(_)) if overlaps_any(unheard, c) => 1.0 + c.score,
+            (_, Some(rule)) => {
+                // Tagger spans start before c ends, and at most `longest`
+                // before c starts.
+                let from = CharIdx(c.start.0.saturating_sub(longest));
+                let lo = tagged.partition_point(|&t| span(t).0 < from);
+                let hi = tagged.partition_point(|&t| span(t).0 < c.end);
+                let mut any = false;
+                let mut agrees = None;
+                for &t in tagged.get(lo..hi).unwrap_or(&[]) {
+                    let Some(tc) = candidates.get(t) else {
+                        continue;
+                    };
+                    if c.start < tc.end {
+                        any = true;
+                        if tc.start == c.start && tc.end == c.end && same_label(&tc.label, &c.label) {
+                            agrees = Some(t);
+                        }
+                    }
+                }
+                if let Some(t) = agrees {
+                    if let Some(r) = raised.get_mut(t) {
+                        *r = r.max(c.score);
+                    }
+                    continue;
+                }
+                if any {
+                    if c.score < rule.overrides_at {
+                        continue;
+                    }
+                    2.0 + c.score
+                } else {
+                    let words = || text.and_then(|t| t.slice(c.start, c.end)).map_or(1, |s| s.split_whitespace().count());
+                    if c.score < rule.alone_at || (rule.alone_words > 1 && words() < rule.alone_words) {
+                        continue;
+                    }
+                    c.score
+                }
+            }
+            (_, None) => 1.0 + c.score,
+        };
+        if let Some(slot) = priority.get_mut(i) {
+            *slot = p;
+        }
+    }
+    let kept = resolve_indices(&candidates, &priority);
+    let mut slots: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
+    let mut out: Vec<Candidate> = Vec::with_capacity(kept.len());
+    for i in kept {
+        if let Some(mut c) = slots.get_mut(i).and_then(Option::take) {
+            if let Some(&r) = raised.get(i) {
+                c.score = c.score.max(r);
+            }
+            out.push(c);
+        }
+    }
+    out.sort_unstable_by_key(|c| (c.start, c.end));
+    out
 }
 
 /// Keeps the best of overlapping candidates (higher score, then longer
 /// span, then earlier start, then earlier in the list) and sorts the result
 /// by (start, end).
 pub fn resolve_overlaps(candidates: Vec<Candidate>) -> Vec<Candidate> {
-    let mut ranked: Vec<(usize, Candidate)> = candidates.into_iter().enumerate().collect();
-    ranked.sort_by(|(ia, a), (ib, b)| {
-        b.score.total_cmp(&a.score).then(b.len_chars().cmp(&a.len_chars())).then(a.start.cmp(&b.start)).then(ia.cmp(ib))
-    });
-    // Accepted spans by start; they never overlap, so only the one that
-    // starts last before a candidate's end can overlap it.
+    let keys: Vec<f32> = candidates.iter().map(|c| c.score).collect();
+    let kept = resolve_indices(&candidates, &keys);
+    let mut slots: Vec<Option<Candidate>> = candidates.into_iter().map(Some).collect();
+    let mut out: Vec<Candidate> = kept.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect();
+    out.sort_unstable_by_key(|c| (c.start, c.end));
+    out
+}
+
+/// The indices of the candidates kept when the best by `keys` (then
+/// longer, then earlier start, then earlier in the list) win overlaps;
+/// candidates whose key is NaN are left out.
+fn resolve_indices(candidates: &[Candidate], keys: &[f32]) -> Vec<usize> {
+    // Sort keys: a float's order as an integer, descending, then length
+    // descending, start and index ascending.
+    let order_bits = |x: f32| {
+        let b = x.to_bits() as i32;
+        b ^ (((b >> 31) as u32) >> 1) as i32
+    };
+    let mut ranked: Vec<(i32, std::cmp::Reverse<usize>, CharIdx, usize)> = candidates
+        .iter()
+        .zip(keys)
+        .enumerate()
+        .filter(|(_, (_, k))| !k.is_nan())
+        .map(|(i, (c, k))| (-order_bits(*k), std::cmp::Reverse(c.len_chars()), c.start, i))
+        .collect();
+    ranked.sort_unstable();
+    let limit = candidates.iter().map(|c| c.end.0).max().unwrap_or(0);
+    let order = ranked.into_iter().map(|(_, _, _, i)| i);
+    if limit <= BITSET_LIMIT { keep_disjoint_bitset(candidates, order, limit) } else { keep_disjoint_tree(candidates, order) }
+}
+
+/// Up to this many code points, taken code points are kept in a bit set.
+const BITSET_LIMIT: usize = 1 << 26;
+
+/// The candidates, in `order`, that overlap none kept before them; taken
+/// code points in a bit set of `limit` bits.
+fn keep_disjoint_bitset(candidates: &[Candidate], order: impl Iterator<Item = usize>, limit: usize) -> Vec<usize> {
+    let mut taken = vec![0u64; limit / 64 + 1];
+    let mut kept = Vec::new();
+    for i in order {
+        let Some(c) = candidates.get(i) else { continue };
+        let (a, b) = (c.start.0, c.end.0);
+        if a >= b {
+            continue;
+        }
+        let free = (a..b).all(|k| taken.get(k / 64).is_some_and(|w| w & (1 << (k % 64)) == 0));
+        if free {
+            for k in a..b {
+                if let Some(w) = taken.get_mut(k / 64) {
+                    *w |= 1 << (k % 64);
+                }
+            }
+            kept.push(i);
+        }
+    }
+    kept
+}
+
+/// [`keep_disjoint_bitset`] for any offsets: kept spans by start in a tree.
+fn keep_disjoint_tree(candidates: &[Candidate], order: impl Iterator<Item = usize>) -> Vec<usize> {
+    // Kept spans never overlap, so only the one that starts last before a
+    // candidate's end can overlap it.
     let mut taken: BTreeMap<CharIdx, CharIdx> = BTreeMap::new();
     let mut kept = Vec::new();
-    for (_, c) in ranked {
+    for i in order {
+        let Some(c) = candidates.get(i) else { continue };
+        if c.start >= c.end {
+            continue;
+        }
         let overlaps = taken.range(..c.end).next_back().is_some_and(|(_, &end)| end > c.start);
         if !overlaps {
             taken.insert(c.start, c.end);
-            kept.push(c);
+            kept.push(i);
         }
     }
-    kept.sort_by_key(|c| (c.start, c.end));
     kept
 }
 
@@ -196,11 +642,16 @@ mod tests {
     #[test]
     fn schema_and_min_score_filter() {
         let text = Text::from("Hier, Lavrov a vu le ministre Wang Yi à Pékin le 3 mars.");
-        let engine = Engine::builtin();
-        let all = engine.suggest(&text, &Schema::news(), 0.0);
+        let all = Engine::rules().suggest(&text, &Schema::news(), 0.0);
         assert!(all.iter().any(|c| c.recognizer == "capitals" && c.label == "PER"), "{all:?}");
+        let engine = Engine::builtin();
         let strict = engine.suggest(&text, &Schema::news(), 0.8);
-        assert_eq!(show(&text, strict.iter().map(|c| (c.start, c.end, c.label.clone()))), ["Wang Yi:PER", "Pékin:GPE", "3 mars:DATE"]);
+        let strict = show(&text, strict.iter().map(|c| (c.start, c.end, c.label.clone())));
+        let loose = engine.suggest(&text, &Schema::news(), 0.3);
+        let loose = show(&text, loose.iter().map(|c| (c.start, c.end, c.label.clone())));
+        assert_eq!(loose, ["Lavrov:PER", "Wang Yi:PER", "Pékin:GPE", "3 mars:DATE"]);
+        assert!(strict.len() < loose.len() && strict.iter().all(|s| loose.contains(s)));
+        assert!(strict.contains(&"Pékin:GPE".to_string()), "{strict:?}");
         let dates_only = Schema::from_label_names("d", &["DATE"], &[]);
         let got = engine.suggest(&text, &dates_only, 0.0);
         assert!(got.iter().all(|c| c.label == "DATE") && got.len() == 1, "{got:?}");
@@ -259,6 +710,29 @@ mod tests {
         assert!(format!("{engine:?}").contains("gazetteer"));
     }
 
+    proptest! {
+        #[test]
+        fn bit_set_and_tree_keep_the_same(
+            spans in proptest::collection::vec((0usize..60, 0usize..12, 0u8..5), 0..40)
+        ) {
+            let cands: Vec<Candidate> = spans
+                .iter()
+                .map(|&(a, n, s)| Candidate {
+                    start: CharIdx(a),
+                    end: CharIdx(a + n),
+                    label: "X".into(),
+                    score: f32::from(s) / 4.0,
+                    recognizer: "t".into(),
+                })
+                .collect();
+            let order: Vec<usize> = (0..cands.len()).rev().collect();
+            prop_assert_eq!(
+                keep_disjoint_bitset(&cands, order.iter().copied(), 80),
+                keep_disjoint_tree(&cands, order.iter().copied())
+            );
+        }
+    }
+
     #[test]
     fn resolve_overlaps_keeps_the_best_and_sorts() {
         let c = |a: usize, b: usize, score: f32| Candidate {
@@ -286,11 +760,116 @@ mod tests {
     #[test]
     fn builtin_names_its_sources() {
         let engine = Engine::builtin();
-        assert_eq!(engine.recognizer_names(), ["gazetteer", "dates", "titles", "capitals"]);
+        assert_eq!(engine.recognizer_names(), ["tagger", "memory", "gazetteer", "dates", "titles", "capitals"]);
         let text = Text::from("Le 13 juillet 2025, M. Lavrov a vu Kim Jong Un à Pyongyang.");
-        let got = engine.suggest(&text, &Schema::news(), 0.0);
+        let got = engine.suggest(&Text::from("Le 13 juillet 2025, M. Lavrov est arrivé à Pyongyang."), &Schema::news(), 0.0);
+        assert_eq!(
+            show(
+                &Text::from("Le 13 juillet 2025, M. Lavrov est arrivé à Pyongyang."),
+                got.iter().map(|c| (c.start, c.end, c.label.clone()))
+            ),
+            ["13 juillet 2025:DATE", "Lavrov:PER", "Pyongyang:GPE"]
+        );
+        assert!(got.iter().all(|c| c.recognizer == "tagger"), "{got:?}");
+        let rules = Engine::rules();
+        assert_eq!(rules.recognizer_names(), ["gazetteer", "dates", "titles", "capitals"]);
+        let got = rules.suggest(&text, &Schema::news(), 0.0);
         let sources: Vec<&str> = got.iter().map(|c| c.recognizer.as_str()).collect();
         assert_eq!(sources, ["dates", "titles", "capitals", "gazetteer"], "{got:?}");
+    }
+
+    #[test]
+    fn english_texts_are_left_to_the_rules() {
+        let text = Text::from("The minister said that Lavrov arrived in Pyongyang on Monday.");
+        let got = Engine::builtin().suggest(&text, &Schema::news(), 0.0);
+        assert!(got.iter().all(|c| c.recognizer != "tagger"), "{got:?}");
+        assert_eq!(got, Engine::rules().suggest(&text, &Schema::news(), 0.0));
+    }
+
+    #[test]
+    fn rules_override_the_tagger_only_as_the_policy_says() {
+        let c = |a: usize, b: usize, label: &str, score: f32, r: &str| Candidate {
+            start: CharIdx(a),
+            end: CharIdx(b),
+            label: label.into(),
+            score,
+            recognizer: r.into(),
+        };
+        let policy = Policy { rules: vec![RulePolicy { recognizer: "rule".into(), overrides_at: 0.9, alone_at: 0.5, alone_words: 1 }] };
+        let got = combine(
+            vec![
+                c(0, 5, "PER", 0.6, "tagger"),
+                c(0, 8, "ORG", 0.95, "rule"),
+                c(10, 14, "LOC", 0.7, "tagger"),
+                c(10, 12, "GPE", 0.85, "rule"),
+                c(20, 24, "GPE", 0.5, "tagger"),
+                c(20, 24, "LOC", 0.8, "rule"),
+                c(30, 33, "DATE", 0.6, "rule"),
+                c(40, 43, "DATE", 0.4, "rule"),
+                c(50, 53, "ORG", 0.3, "other"),
+                c(50, 55, "ORG", 0.2, "tagger"),
+                c(60, 65, "PER", 0.9, "tagger"),
+                c(60, 62, "ORG", 0.96, "memory"),
+                c(70, 75, "PER", 0.9, "tagger"),
+                c(70, 75, "ORG", 0.96, "memory"),
+                c(80, 85, "LOC", 0.9, "tagger"),
+                c(83, 88, "ORG", 0.96, "memory"),
+            ],
+            &policy,
+        );
+        let got: Vec<(usize, &str, f32, &str)> =
+            got.iter().map(|c| (c.start.0, c.label.as_str(), c.score, c.recognizer.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (0, "ORG", 0.95, "rule"),
+                (10, "LOC", 0.7, "tagger"),
+                (20, "GPE", 0.8, "tagger"),
+                (30, "DATE", 0.6, "rule"),
+                (50, "ORG", 0.3, "other"),
+                (60, "PER", 0.9, "tagger"),
+                (70, "ORG", 0.96, "memory"),
+                (83, "ORG", 0.96, "memory"),
+            ]
+        );
+        // Without tagger candidates: the best score wins, as before.
+        let plain = combine(vec![c(0, 5, "PER", 0.3, "rule"), c(2, 8, "ORG", 0.4, "rule")], &policy);
+        assert_eq!(plain.len(), 1);
+        assert_eq!(plain[0].label, "ORG");
+    }
+
+    #[test]
+    fn learning_from_a_correction_changes_later_suggestions() {
+        let engine = Engine::builtin();
+        let schema = Schema::news();
+        let (text, gold) = parse_markup("Le groupe [Zorglub Nexa]{ORG} a signé avec [Wonsan Kalma]{LOC} un accord sur Mars.");
+        let text = Text::from(text.as_str());
+        let later = Text::from("Hier, Zorglub Nexa et Wonsan Kalma ont parlé de Mars.");
+        let before = engine.suggest(&later, &schema, 0.0);
+        engine.learn(&text, &gold);
+        let after = engine.suggest(&later, &schema, 0.0);
+        let shown = show(&later, after.iter().map(|c| (c.start, c.end, c.label.clone())));
+        assert!(shown.contains(&"Zorglub Nexa:ORG".to_string()), "{shown:?}");
+        assert!(shown.contains(&"Wonsan Kalma:LOC".to_string()), "{shown:?}");
+        assert_ne!(before, after);
+        // What the user removed is not suggested again.
+        let mars = |v: &[Candidate]| v.iter().any(|c| later.slice(c.start, c.end) == Some("Mars"));
+        assert!(!mars(&after), "{after:?}");
+        engine.remember("Kalma", "GPE");
+        let again = engine.suggest(&Text::from("à Kalma"), &schema, 0.0);
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].recognizer, "memory");
+    }
+
+    #[test]
+    fn models_load_from_bytes() {
+        let engine = Engine::with_model(BUILTIN_MODEL).expect("the built-in model loads");
+        assert_eq!(engine.recognizer_names()[0], "tagger");
+        assert!(matches!(Engine::with_model(b"not a model").err(), Some(TaggerError::BadMagic)));
+        let tagger = builtin_tagger().expect("built-in model");
+        assert_eq!(tagger.labels(), ["DATE", "EVENT", "LOC", "MISC", "ORG", "PER"]);
+        assert!(tagger.training_info().corpus.contains("WiNER"));
+        assert_eq!(tagger.to_bytes(), BUILTIN_MODEL, "the shipped bytes round-trip");
     }
 
     #[test]

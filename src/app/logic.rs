@@ -7,7 +7,7 @@ use super::panels::dialogs::{ExportForm, ImportForm, SettingsForm};
 use super::{Command, Dialog, OpenDoc, RelationDraft, Selection, SpanlabApp};
 use crate::model::edit::Edit;
 use crate::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
-use crate::model::{CharIdx, ExportOptions, History, SpanId, Status, Suggestion, SuggestionState};
+use crate::model::{CharIdx, ExportOptions, History, SpanId, Status};
 use crate::store::Project;
 use crate::store::atomic::write_atomic;
 
@@ -114,21 +114,9 @@ impl SpanlabApp {
                 continue;
             }
             open.suggesting = false;
-            let suggestions: Vec<Suggestion> = outcome
-                .candidates
-                .into_iter()
-                .map(|c| Suggestion {
-                    id: open.doc.fresh_suggestion_id(),
-                    start: c.start,
-                    end: c.end,
-                    label: c.label,
-                    recognizer: c.recognizer,
-                    score: c.score,
-                    state: SuggestionState::Pending,
-                })
-                .collect();
-            if !suggestions.is_empty()
-                && let Err(e) = open.doc.apply(Edit::AddSuggestions { suggestions }, &schema)
+            let edit = super::suggester::add_suggestions_edit(&mut open.doc, outcome.candidates);
+            if let Some(edit) = edit
+                && let Err(e) = open.doc.apply(edit, &schema)
             {
                 let id = open.doc.id.clone();
                 self.error(format!("suggestions for {id}: {e}"));

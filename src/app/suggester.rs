@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::Duration;
 
 use crate::model::edit::Edit;
-use crate::model::{DocId, Schema, Suggestion, SuggestionState, Text};
+use crate::model::{DocId, Document, Schema, Suggestion, SuggestionState, Text};
 use crate::store::annotations::annotation_path;
 use crate::store::{Project, Summary};
 use crate::suggest::external::{Endpoint, External};
@@ -85,17 +85,9 @@ fn candidates_for(
     (candidates, error)
 }
 
-/// Suggests for one stored document and saves, unless it got annotations meanwhile.
-fn suggest_stored(engine: &Engine, ext: Option<&External>, job: &mut CorpusJob, index: usize) -> (Option<Summary>, Option<String>) {
-    let loaded = match job.project.load(index) {
-        Ok(l) => l,
-        Err(e) => return (None, Some(e.to_string())),
-    };
-    if loaded.had_annotations {
-        return (None, None);
-    }
-    let mut doc = loaded.doc;
-    let (candidates, error) = candidates_for(engine, ext, &doc.id, doc.text(), &job.schema, job.min_score);
+/// The edit that adds candidates to a document as pending suggestions
+/// (`None` when there are none).
+pub fn add_suggestions_edit(doc: &mut Document, candidates: Vec<Candidate>) -> Option<Edit> {
     let suggestions: Vec<Suggestion> = candidates
         .into_iter()
         .map(|c| Suggestion {
@@ -108,7 +100,23 @@ fn suggest_stored(engine: &Engine, ext: Option<&External>, job: &mut CorpusJob, 
             state: SuggestionState::Pending,
         })
         .collect();
-    if let Err(e) = doc.apply(Edit::AddSuggestions { suggestions }, &job.schema) {
+    (!suggestions.is_empty()).then_some(Edit::AddSuggestions { suggestions })
+}
+
+/// Suggests for one stored document and saves, unless it got annotations meanwhile.
+fn suggest_stored(engine: &Engine, ext: Option<&External>, job: &mut CorpusJob, index: usize) -> (Option<Summary>, Option<String>) {
+    let loaded = match job.project.load(index) {
+        Ok(l) => l,
+        Err(e) => return (None, Some(e.to_string())),
+    };
+    if loaded.had_annotations {
+        return (None, None);
+    }
+    let mut doc = loaded.doc;
+    let (candidates, error) = candidates_for(engine, ext, &doc.id, doc.text(), &job.schema, job.min_score);
+    if let Some(edit) = add_suggestions_edit(&mut doc, candidates)
+        && let Err(e) = doc.apply(edit, &job.schema)
+    {
         return (None, Some(format!("{}: {e}", doc.id)));
     }
     if annotation_path(&job.project.annotations, &doc.id).exists() {

@@ -128,75 +128,87 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
     match &mut dialog {
         Dialog::None => keep = false,
         Dialog::Export(form) => {
-            egui::Window::new("Export gold JSON").collapsible(false).resizable(false).show(ctx, |ui| {
-                ui.label("Writes the gold dataset (shared/dataset-format.md), validated first.");
-                ui.horizontal(|ui| {
-                    ui.radio_value(&mut form.done_only, false, "All documents");
-                    ui.radio_value(&mut form.done_only, true, "Only documents marked done");
+            egui::Window::new("Export gold JSON")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
+                .show(ctx, |ui| {
+                    ui.label("Writes the gold dataset (shared/dataset-format.md), validated first.");
+                    ui.horizontal(|ui| {
+                        ui.radio_value(&mut form.done_only, false, "All documents");
+                        ui.radio_value(&mut form.done_only, true, "Only documents marked done");
+                    });
+                    ui.checkbox(&mut form.include_suggestions, "Include suggestions not yet accepted (marked \"suggestion\")");
+                    let current = form.path.clone();
+                    path_row(ui, "File", &mut form.path, || native_save(&current));
+                    ui.horizontal(|ui| {
+                        if ui.button(RichText::new("Export").strong()).clicked() {
+                            let f = form.clone();
+                            form.result = Some(app.export_to(&f));
+                        }
+                        if ui.button("Close").clicked() {
+                            keep = false;
+                        }
+                    });
+                    match &form.result {
+                        Some(Ok(msg)) => {
+                            ui.label(RichText::new(msg).color(ui.visuals().hyperlink_color));
+                        }
+                        Some(Err(e)) => {
+                            ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
+                        }
+                        None => {}
+                    }
                 });
-                ui.checkbox(&mut form.include_suggestions, "Include suggestions not yet accepted (marked \"suggestion\")");
-                let current = form.path.clone();
-                path_row(ui, "File", &mut form.path, || native_save(&current));
-                ui.horizontal(|ui| {
-                    if ui.button(RichText::new("Export").strong()).clicked() {
-                        let f = form.clone();
-                        form.result = Some(app.export_to(&f));
-                    }
-                    if ui.button("Close").clicked() {
-                        keep = false;
-                    }
-                });
-                match &form.result {
-                    Some(Ok(msg)) => {
-                        ui.label(RichText::new(msg).color(ui.visuals().hyperlink_color));
-                    }
-                    Some(Err(e)) => {
-                        ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
-                    }
-                    None => {}
-                }
-            });
         }
         Dialog::OpenFolder(path) => {
-            egui::Window::new("Open folder").collapsible(false).resizable(false).show(ctx, |ui| {
-                ui.label("A folder of articles (.txt, .md, .html, .jsonl, dataset .json). Annotations go to its annotations/ folder.");
-                path_row(ui, "Folder", path, native_folder);
-                ui.horizontal(|ui| {
-                    if ui.button(RichText::new("Open").strong()).clicked() {
-                        let p = std::path::PathBuf::from(path.trim());
-                        app.open_project(&p);
-                        keep = app.dialog != Dialog::None || app.messages.last().is_none_or(|m| m.error);
-                        if !keep {
-                            return;
+            egui::Window::new("Open folder")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
+                .show(ctx, |ui| {
+                    ui.label("A folder of articles (.txt, .md, .html, .jsonl, dataset .json). Annotations go to its annotations/ folder.");
+                    path_row(ui, "Folder", path, native_folder);
+                    ui.horizontal(|ui| {
+                        if ui.button(RichText::new("Open").strong()).clicked() {
+                            let p = std::path::PathBuf::from(path.trim());
+                            app.open_project(&p);
+                            keep = app.dialog != Dialog::None || app.messages.last().is_none_or(|m| m.error);
+                            if !keep {
+                                return;
+                            }
                         }
-                    }
-                    if ui.button("Cancel").clicked() {
-                        keep = false;
-                    }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
                 });
-            });
         }
         Dialog::Import(form) => {
-            egui::Window::new("Import dataset").collapsible(false).resizable(false).show(ctx, |ui| {
-                ui.label("Imports a gold dataset JSON into a project folder (its texts become article files) and opens it.");
-                path_row(ui, "Dataset", &mut form.file, native_open_file);
-                path_row(ui, "Into folder", &mut form.into, native_folder);
-                ui.horizontal(|ui| {
-                    if ui.button(RichText::new("Import").strong()).clicked() {
-                        let f = form.clone();
-                        match app.import_from(&f) {
-                            Ok(()) => keep = false,
-                            Err(e) => form.error = Some(e),
+            egui::Window::new("Import dataset")
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
+                .show(ctx, |ui| {
+                    ui.label("Imports a gold dataset JSON into a project folder (its texts become article files) and opens it.");
+                    path_row(ui, "Dataset", &mut form.file, native_open_file);
+                    path_row(ui, "Into folder", &mut form.into, native_folder);
+                    ui.horizontal(|ui| {
+                        if ui.button(RichText::new("Import").strong()).clicked() {
+                            let f = form.clone();
+                            match app.import_from(&f) {
+                                Ok(()) => keep = false,
+                                Err(e) => form.error = Some(e),
+                            }
                         }
-                    }
-                    if ui.button("Cancel").clicked() {
-                        keep = false;
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                    if let Some(e) = &form.error {
+                        ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
                     }
                 });
-                if let Some(e) = &form.error {
-                    ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
-                }
-            });
         }
         Dialog::Shortcuts => {
             let m = egui::Modal::new(egui::Id::unique("shortcuts")).show(ctx, |ui| {
@@ -235,7 +247,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
             }
         }
         Dialog::Settings(form) => {
-            egui::Window::new("Settings").collapsible(false).resizable(false).show(ctx, |ui| {
+            egui::Window::new("Settings").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0)).show(ctx, |ui| {
                 egui::Grid::new("settings grid").num_columns(2).show(ui, |ui| {
                     let l = ui.label("Suggestion threshold");
                     ui.add(egui::Slider::new(&mut form.min_score, 0.0..=1.0).step_by(0.05)).labelled_by(l.id);

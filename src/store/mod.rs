@@ -6,6 +6,7 @@
 pub mod annotations;
 pub mod atomic;
 pub mod decode;
+pub mod formats;
 pub mod html;
 pub mod inputs;
 pub mod project;

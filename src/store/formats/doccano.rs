@@ -1,7 +1,20 @@
-//! doccano JSONL. Being written.
+//! doccano JSONL, in its two shapes: sequence labelling
+//! (`{"text": …, "label": [[start, end, "TYPE"]]}`) and relation extraction
+//! (`{"text": …, "entities": [{"id", "start_offset", "end_offset", "label"}],
+//! "relations": [{"id", "from_id", "to_id", "type"}]}`).
+//!
+//! Owns: the mapping of each line to a document. doccano keeps any other
+//! key of a line as metadata, so the document's id (`document_id`), source,
+//! status, its own extra fields and a non-default offset unit (`offsets`)
+//! travel as keys of the line. Entity and relation fields have no place.
+//! Must not touch: files.
 
-use super::{FormatError, Options, Report};
-use crate::model::Dataset;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value, json};
+
+use super::{FormatError, Options, RawDoc, RawEntity, RawRelation, Report, convert_offset, dataset_of, numbered_id, resolve_offsets};
+use crate::model::{CharIdx, Dataset, Text};
 
 /// doccano's two JSONL shapes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,10 +25,303 @@ pub enum Shape {
     Relations,
 }
 
-pub fn write(_dataset: &Dataset, _options: &Options, _report: &mut Report) -> Vec<u8> {
-    todo!()
+impl Shape {
+    /// Parses `ner` or `relations`.
+    pub fn parse(name: &str) -> Option<Shape> {
+        match name {
+            "ner" | "sequence" | "seq" => Some(Shape::Ner),
+            "relations" | "relation" | "rel" => Some(Shape::Relations),
+            _ => None,
+        }
+    }
 }
 
-pub fn read(_text: &str, _options: &Options, _report: &mut Report) -> Result<Dataset, FormatError> {
-    todo!()
+/// Keys of a line that are not the document's extra fields.
+const RESERVED: [&str; 10] = ["id", "text", "label", "labels", "entities", "relations", "document_id", "source", "status", "offsets"];
+
+/// Writes one line per document. The shape is `options.doccano_shape`, else
+/// the relation shape when any document has a relation.
+pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u8> {
+    let shape = options.doccano_shape.unwrap_or(if dataset.documents.iter().any(|d| !d.relations.is_empty()) {
+        Shape::Relations
+    } else {
+        Shape::Ner
+    });
+    let unit = options.offsets.unwrap_or_default();
+    let mut out = String::new();
+    for (i, d) in dataset.documents.iter().enumerate() {
+        let text = Text::new(d.text.clone());
+        let at = |x: i64| unit.from_char(&text, CharIdx(x.max(0) as usize)).unwrap_or(0);
+        let mut line = Map::new();
+        line.insert("id".to_owned(), json!(i + 1));
+        line.insert("text".to_owned(), json!(d.text));
+        match shape {
+            Shape::Ner => {
+                let labels: Vec<Value> = d.entities.iter().map(|e| json!([at(e.start), at(e.end), e.label])).collect();
+                line.insert("label".to_owned(), Value::Array(labels));
+                for r in &d.relations {
+                    report.lose("relations (doccano's sequence-labelling shape has no place for them)", || {
+                        format!("document {}: {} {} → {}", d.id, r.label, r.head, r.tail)
+                    });
+                }
+            }
+            Shape::Relations => {
+                let number: BTreeMap<&str, usize> = d.entities.iter().enumerate().map(|(k, e)| (e.id.as_str(), k + 1)).collect();
+                let entities: Vec<Value> = d
+                    .entities
+                    .iter()
+                    .enumerate()
+                    .map(|(k, e)| json!({"id": k + 1, "start_offset": at(e.start), "end_offset": at(e.end), "label": e.label}))
+                    .collect();
+                let relations: Vec<Value> = d
+                    .relations
+                    .iter()
+                    .enumerate()
+                    .map(|(k, r)| {
+                        json!({"id": k + 1, "from_id": number.get(r.head.as_str()), "to_id": number.get(r.tail.as_str()), "type": r.label})
+                    })
+                    .collect();
+                line.insert("entities".to_owned(), Value::Array(entities));
+                line.insert("relations".to_owned(), Value::Array(relations));
+            }
+        }
+        line.insert("document_id".to_owned(), json!(d.id));
+        if !d.source.is_empty() {
+            line.insert("source".to_owned(), json!(d.source));
+        }
+        line.insert("status".to_owned(), json!(d.status));
+        if unit != super::Offsets::Chars {
+            line.insert("offsets".to_owned(), json!(unit.name()));
+        }
+        for (k, v) in &d.extra {
+            if RESERVED.contains(&k.as_str()) {
+                report.lose(&format!("document field \"{k}\" (its name is taken by doccano)"), || format!("document {}", d.id));
+            } else {
+                line.insert(k.clone(), v.clone());
+            }
+        }
+        for e in &d.entities {
+            for key in e.extra.keys() {
+                report.lose(&format!("entity field \"{key}\" (doccano has no place for it)"), || format!("document {}: {}", d.id, e.id));
+            }
+        }
+        for r in &d.relations {
+            for key in r.extra.keys() {
+                report.lose(&format!("relation field \"{key}\" (doccano has no place for it)"), || format!("document {}: {}", d.id, r.id));
+            }
+        }
+        out.push_str(&Value::Object(line).to_string());
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+/// Reads either shape (each line may have its own).
+pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Dataset, FormatError> {
+    let mut docs = Vec::new();
+    let mut ids = BTreeSet::new();
+    for (i, line) in input.lines().enumerate() {
+        let n = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let place = |what: &str| if what.is_empty() { format!("line {n}") } else { format!("line {n}, {what}") };
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| FormatError::new(format!("line {n}, column {}", e.column()), e.to_string()))?;
+        let Value::Object(mut obj) = value else {
+            return Err(FormatError::new(place(""), "expected a JSON object"));
+        };
+        let Some(Value::String(text)) = obj.remove("text") else {
+            return Err(FormatError::new(place("\"text\""), "missing, or not a string"));
+        };
+        let declared = match obj.remove("offsets") {
+            None => None,
+            Some(Value::String(s)) => {
+                Some(super::Offsets::parse(&s).ok_or_else(|| FormatError::new(place("\"offsets\""), format!("unknown unit {s:?}")))?)
+            }
+            Some(v) => return Err(FormatError::new(place("\"offsets\""), format!("expected a string, found {v}"))),
+        };
+        let unit = resolve_offsets(declared, options.offsets).map_err(|e| FormatError::new(place(""), e.message))?;
+        report.offsets = unit;
+        let id = match (obj.remove("document_id"), obj.remove("id")) {
+            (Some(Value::String(s)), _) | (None, Some(Value::String(s))) => s,
+            (None, Some(Value::Number(x))) => x.to_string(),
+            (None, None) => numbered_id(docs.len()),
+            (Some(v), _) | (None, Some(v)) => {
+                return Err(FormatError::new(place("id"), format!("expected a string or a number, found {v}")));
+            }
+        };
+        if !ids.insert(id.clone()) {
+            return Err(FormatError::new(place("id"), format!("duplicate document id {id:?}")));
+        }
+        let status = match obj.remove("status") {
+            None => String::new(),
+            Some(Value::String(s)) if crate::model::Status::parse(&s).is_some() => s,
+            Some(v) => return Err(FormatError::new(place("\"status\""), format!("{v} is not one of new, in_progress, done, skipped"))),
+        };
+        let source = match obj.remove("source") {
+            Some(Value::String(s)) => s,
+            None => String::new(),
+            Some(v) => return Err(FormatError::new(place("\"source\""), format!("expected a string, found {v}"))),
+        };
+        let t = Text::new(text.clone());
+        let offset = |v: Option<&Value>, what: &str| -> Result<usize, FormatError> {
+            let x = v.and_then(Value::as_i64).ok_or_else(|| FormatError::new(place(what), "expected an integer offset"))?;
+            convert_offset(&t, unit, x).map(|c| c.0).map_err(|m| FormatError::new(place(what), m))
+        };
+        let mut raw = RawDoc { id, source, text, status, ..RawDoc::default() };
+        if let Some(entities) = obj.remove("entities") {
+            let Value::Array(entities) = entities else {
+                return Err(FormatError::new(place("\"entities\""), "expected a list"));
+            };
+            let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+            for (k, e) in entities.iter().enumerate() {
+                let what = format!("entity {}", k + 1);
+                let start = offset(e.get("start_offset"), &format!("{what}, start_offset"))?;
+                let end = offset(e.get("end_offset"), &format!("{what}, end_offset"))?;
+                let label = e.get("label").and_then(Value::as_str).ok_or_else(|| FormatError::new(place(&what), "label missing"))?;
+                if start >= end {
+                    return Err(FormatError::new(place(&what), format!("start {start} is not before end {end}")));
+                }
+                let key = e.get("id").map_or_else(|| (k + 1).to_string(), json_key);
+                if by_id.insert(key.clone(), raw.entities.len()).is_some() {
+                    return Err(FormatError::new(place(&what), format!("duplicate entity id {key}")));
+                }
+                raw.entities.push(RawEntity { start, end, label: label.to_owned(), ..RawEntity::default() });
+            }
+            if let Some(relations) = obj.remove("relations") {
+                let Value::Array(relations) = relations else {
+                    return Err(FormatError::new(place("\"relations\""), "expected a list"));
+                };
+                for (k, r) in relations.iter().enumerate() {
+                    let what = format!("relation {}", k + 1);
+                    let end = |key: &str| -> Result<usize, FormatError> {
+                        let v = r.get(key).map(json_key).ok_or_else(|| FormatError::new(place(&what), format!("{key} missing")))?;
+                        by_id
+                            .get(&v)
+                            .copied()
+                            .ok_or_else(|| FormatError::new(place(&what), format!("{key} {v} names no entity of this line")))
+                    };
+                    let label = r.get("type").and_then(Value::as_str).ok_or_else(|| FormatError::new(place(&what), "type missing"))?;
+                    raw.relations.push(RawRelation {
+                        head: end("from_id")?,
+                        tail: end("to_id")?,
+                        label: label.to_owned(),
+                        ..RawRelation::default()
+                    });
+                }
+            }
+        } else {
+            let labels = obj.remove("label").or_else(|| obj.remove("labels")).unwrap_or(Value::Array(Vec::new()));
+            let Value::Array(labels) = labels else {
+                return Err(FormatError::new(place("\"label\""), "expected a list of [start, end, label]"));
+            };
+            for (k, l) in labels.iter().enumerate() {
+                let what = format!("label {}", k + 1);
+                let (Some(s), Some(e), Some(Value::String(label))) = (l.get(0), l.get(1), l.get(2)) else {
+                    let hint = if l.is_string() { " (this looks like text classification, which has no spans)" } else { "" };
+                    return Err(FormatError::new(place(&what), format!("expected [start, end, label], found {l}{hint}")));
+                };
+                let start = offset(Some(s), &what)?;
+                let end = offset(Some(e), &what)?;
+                if start >= end {
+                    return Err(FormatError::new(place(&what), format!("start {start} is not before end {end}")));
+                }
+                raw.entities.push(RawEntity { start, end, label: label.clone(), ..RawEntity::default() });
+            }
+        }
+        obj.remove("relations");
+        raw.extra = obj.into_iter().collect();
+        docs.push(raw.into_record(report));
+    }
+    Ok(dataset_of(docs, "imported"))
+}
+
+/// An id as a map key: strings as they are, numbers as written.
+fn json_key(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testgen::{arb_dataset, canon};
+    use super::super::{Direction, Format, Offsets};
+    use super::*;
+    use proptest::prelude::*;
+
+    fn report() -> Report {
+        Report::new(Format::Doccano, Direction::Import)
+    }
+
+    #[test]
+    fn reads_both_shapes() {
+        let input = concat!(
+            r#"{"id": 7, "text": "Macron à Berlin", "label": [[0, 6, "PER"], [9, 15, "GPE"]], "Comments": []}"#,
+            "\n",
+            r#"{"id": 8, "text": "Zoé 😀 voit Paul", "entities": [{"id": 1, "start_offset": 0, "end_offset": 3, "label": "PER"}, {"id": 2, "start_offset": 11, "end_offset": 15, "label": "PER"}], "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "MEETS"}]}"#,
+        );
+        let d = read(input, &Options::default(), &mut report()).unwrap();
+        assert_eq!(d.documents.len(), 2);
+        let a = &d.documents[0];
+        assert_eq!((a.id.as_str(), a.entities[1].text.as_str()), ("7", "Berlin"));
+        assert_eq!(a.extra.get("Comments"), Some(&json!([])), "unknown keys are kept");
+        let b = &d.documents[1];
+        assert_eq!(b.entities[1].text, "Paul", "offsets are code points: the emoji counts one");
+        assert_eq!((b.relations[0].head.as_str(), b.relations[0].tail.as_str(), b.relations[0].label.as_str()), ("T1", "T2", "MEETS"));
+    }
+
+    #[test]
+    fn utf16_offsets_are_declared_and_read_back() {
+        let x = read(r#"{"text": "😀 Paul", "label": [[2, 6, "PER"]]}"#, &Options::default(), &mut report()).unwrap();
+        let opts = Options { offsets: Some(Offsets::Utf16), ..Options::default() };
+        let mut r = Report::new(Format::Doccano, Direction::Export);
+        let bytes = write(&x, &opts, &mut r);
+        let line = String::from_utf8(bytes).unwrap();
+        assert!(line.contains(r#""label":[[3,7,"PER"]]"#), "{line}");
+        assert!(line.contains(r#""offsets":"utf16""#));
+        let back = read(&line, &Options::default(), &mut report()).unwrap();
+        assert_eq!(canon(&back), canon(&x));
+        let clash = read(&line, &Options { offsets: Some(Offsets::Bytes), ..Options::default() }, &mut report()).unwrap_err();
+        assert!(clash.message.contains("utf16"), "{clash}");
+    }
+
+    #[test]
+    fn bad_lines_name_their_place() {
+        for (input, place) in [
+            ("{\"text\": \"ab\", \"label\": [[0, 5, \"PER\"]]}", "line 1, label 1"),
+            ("\n{\"text\": 3}", "line 2, \"text\""),
+            ("{\"text\": \"ab\", \"label\": [[1, 1, \"PER\"]]}", "line 1, label 1"),
+            ("{\"text\": \"ab\", \"label\": [\"pos\"]}", "line 1, label 1"),
+            (
+                "{\"text\": \"ab\"}\n{\"text\": \"ab\", \"entities\": [], \"relations\": [{\"from_id\": 1, \"to_id\": 2, \"type\": \"X\"}]}",
+                "line 2, relation 1",
+            ),
+            ("{\"text\": \"😀\", \"label\": [[1, 2, \"PER\"]], \"offsets\": \"utf16\"}", "line 1, label 1"),
+            ("{\"id\": 1, \"text\": \"a\"}\n{\"id\": 1, \"text\": \"b\"}", "line 2, id"),
+            ("{\"text\": \"a\"", "line 1, column"),
+        ] {
+            let e = read(input, &Options::default(), &mut report()).unwrap_err();
+            assert!(e.place.starts_with(place), "{input}: {e}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn round_trip_keeps_what_the_shape_can_hold(x in arb_dataset(true, true), unit in 0usize..3, ner in any::<bool>()) {
+            let opts = Options { offsets: Some(Offsets::ALL[unit]), doccano_shape: ner.then_some(Shape::Ner), ..Options::default() };
+            let mut w = Report::new(Format::Doccano, Direction::Export);
+            let bytes = write(&x, &opts, &mut w);
+            let back = read(std::str::from_utf8(&bytes).unwrap(), &Options::default(), &mut report()).unwrap();
+            let has_relations = x.documents.iter().any(|d| !d.relations.is_empty());
+            if ner && has_relations {
+                prop_assert!(!w.is_lossless());
+            } else {
+                prop_assert!(w.is_lossless(), "{}", w);
+                prop_assert_eq!(canon(&back), canon(&x));
+            }
+        }
+    }
 }

@@ -39,7 +39,8 @@ pub fn arb_dataset(overlaps: bool, relations: bool) -> impl Strategy<Value = Dat
                     let start = s % len;
                     let end = (start + l).min(len);
                     let clash = raw.entities.iter().any(|e| e.start < end && start < e.end);
-                    if start < end && (overlaps || !clash) {
+                    let same = raw.entities.iter().any(|e| e.start == start && e.end == end && e.label == LABELS[label]);
+                    if start < end && !same && (overlaps || !clash) {
                         raw.entities.push(RawEntity { start, end, label: LABELS[label].to_owned(), ..RawEntity::default() });
                     }
                 }

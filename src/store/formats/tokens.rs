@@ -121,7 +121,7 @@ pub(crate) fn test_tokenizer(s: &str) -> Vec<BaseToken> {
     let mut out: Vec<BaseToken> = Vec::new();
     let mut start: Option<usize> = None;
     let mut next_starts = true;
-    let mut push = |out: &mut Vec<BaseToken>, a: usize, b: usize, next_starts: &mut bool| {
+    let push = |out: &mut Vec<BaseToken>, a: usize, b: usize, next_starts: &mut bool| {
         out.push(BaseToken { start: CharIdx(a), end: CharIdx(b), sentence_start: *next_starts });
         *next_starts = false;
     };

@@ -19,6 +19,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use commands::Command;
+
+/// The tokenizer the token-based export formats use (spaCy JSONL, `.spacy`,
+/// CoNLL): the suggestion engine's, as code-point ranges.
+pub fn format_tokens(s: &str) -> Vec<crate::store::formats::BaseToken> {
+    crate::suggest::tokenize::tokenize(s)
+        .into_iter()
+        .map(|t| crate::store::formats::BaseToken { start: t.start, end: t.end, sentence_start: t.sentence_start })
+        .collect()
+}
 pub use settings::Settings;
 
 use crate::model::{Document, History, RelationId, SpanId, SuggestionId};

@@ -1,30 +1,38 @@
-//! `spanlab export DIR --out FILE`
+//! `spanlab export DIR --out PATH [--format F]`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
+use super::formats::{FormatArgs, parse_format};
 use crate::model::ExportOptions;
 use crate::store::Project;
-use crate::store::atomic::write_atomic;
+use crate::store::formats::Format;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The project folder.
     dir: PathBuf,
-    /// Where to write the dataset JSON.
-    #[arg(long, value_name = "FILE")]
+    /// Where to write (a file; a folder for brat).
+    #[arg(long, value_name = "PATH")]
     out: PathBuf,
+    /// spanlab (the gold dataset JSON), doccano, spacy-jsonl, docbin, brat,
+    /// conll or label-studio.
+    #[arg(long, value_name = "F", default_value = "spanlab", value_parser = parse_format)]
+    format: Format,
     /// Where the annotations live (default: DIR/annotations).
     #[arg(long, value_name = "DIR")]
     annotations: Option<PathBuf>,
     /// Only documents whose status is `done`.
     #[arg(long)]
     done_only: bool,
-    /// Also write pending suggestions as entities (marked "suggestion").
+    /// Also write pending suggestions as entities (marked "suggestion";
+    /// Label Studio: as predictions).
     #[arg(long)]
     include_suggestions: bool,
+    #[command(flatten)]
+    convert: FormatArgs,
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
@@ -33,16 +41,21 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let options = ExportOptions { done_only: a.done_only, include_suggestions: a.include_suggestions };
     let (dataset, notes) = project.export(options, |n| bar.set_position(n as u64))?;
     bar.finish_and_clear();
-    write_atomic(&a.out, dataset.to_json().as_bytes()).with_context(|| format!("writing {}", a.out.display()))?;
-    println!(
-        "wrote {}: {} documents, {} entities, {} relations ({} documents left out{})",
-        a.out.display(),
-        notes.documents,
-        notes.entities,
-        notes.relations,
-        notes.documents_left_out,
-        if a.done_only { ": not done" } else { "" }
-    );
+    let report = crate::store::convert::write(
+        &dataset,
+        &project.schema,
+        a.format,
+        &a.convert.options(),
+        &crate::app::format_tokens,
+        &a.out,
+        a.convert.strict,
+    )
+    .with_context(|| format!("exporting {}", a.dir.display()))?;
+    println!("wrote {}", a.out.display());
+    super::formats::print(&report);
+    if notes.documents_left_out > 0 {
+        println!("{} documents left out{}", notes.documents_left_out, if a.done_only { ": not done" } else { "" });
+    }
     if notes.suggestions_clashing > 0 {
         println!("{} pending suggestions overlap a gold span or a better suggestion and were not written", notes.suggestions_clashing);
     }

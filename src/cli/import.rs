@@ -1,24 +1,44 @@
-//! `spanlab import FILE --into DIR`
+//! `spanlab import PATH --into DIR [--format F]`
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::store::project::{import_dataset, read_dataset};
+use super::formats::{FormatArgs, parse_format};
+use crate::model::{Dataset, ExportOptions};
+use crate::store::Project;
+use crate::store::formats::Format;
+use crate::store::project::{import_dataset, read_dataset_if_any};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A gold dataset JSON (shared/dataset-format.md).
-    file: PathBuf,
+    /// A dataset in any format spanlab reads (a folder for brat).
+    path: PathBuf,
     /// The project folder to create or add to.
     #[arg(long, value_name = "DIR")]
     into: PathBuf,
+    /// spanlab, doccano, spacy-jsonl, docbin, brat, conll or label-studio
+    /// (default: guessed from the name and content).
+    #[arg(long, value_name = "F", value_parser = parse_format)]
+    format: Option<Format>,
+    /// CoNLL: the original texts (a gold dataset JSON or a project folder),
+    /// so tokens are re-attached to them by offset; without it the text is
+    /// rebuilt from the tokens.
+    #[arg(long, value_name = "PATH")]
+    texts: Option<PathBuf>,
+    #[command(flatten)]
+    convert: FormatArgs,
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let dataset = read_dataset(&a.file)?;
-    let r = import_dataset(&dataset, &a.file, &a.into)?;
+    let texts = a.texts.as_deref().map(load_texts).transpose()?;
+    let (dataset, report) = crate::store::convert::read(&a.path, a.format, &a.convert.options(), texts.as_ref())?;
+    if a.convert.strict {
+        crate::store::convert::refuse_losses(&a.path, &report)?;
+    }
+    super::formats::print(&report);
+    let r = import_dataset(&dataset, &a.path, &a.into)?;
     println!(
         "imported {} documents ({} entities, {} relations) into {}: {} articles written, {} already there",
         r.documents,
@@ -29,4 +49,13 @@ pub fn run(a: Args) -> Result<ExitCode> {
         r.articles_existing
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The documents of a dataset file or a project folder.
+pub fn load_texts(path: &Path) -> Result<Dataset> {
+    if path.is_dir() {
+        let project = Project::open(path, None)?;
+        return Ok(project.export(ExportOptions::default(), |_| {})?.0);
+    }
+    Ok(read_dataset_if_any(path)?.ok_or_else(|| crate::store::StoreError::NotADataset(path.to_path_buf()))?)
 }

@@ -2,8 +2,10 @@
 //!
 //! Errors are reported once, here, with the file and place they concern.
 
+mod convert;
 mod eval;
 mod export;
+mod formats;
 mod import;
 mod open;
 mod progress;
@@ -51,10 +53,13 @@ pub struct Cli {
 enum Command {
     /// Pre-annotate texts and write a dataset whose entities are the suggestions.
     Suggest(suggest::Args),
-    /// Import a gold dataset JSON into a project folder.
+    /// Import a dataset (gold JSON, doccano, spaCy JSONL or .spacy, brat,
+    /// CoNLL, Label Studio) into a project folder.
     Import(import::Args),
-    /// Export a project's annotations as a gold dataset JSON.
+    /// Export a project's annotations (gold JSON or another tool's format).
     Export(export::Args),
+    /// Convert a dataset from one format to another.
+    Convert(convert::Args),
     /// Check a dataset file or a project folder; exit 1 on any problem.
     Validate(validate::Args),
     /// Counts of documents, spans, relations and suggestions in a project.
@@ -72,6 +77,7 @@ pub fn run() -> ExitCode {
         Some(Command::Suggest(a)) => suggest::run(a),
         Some(Command::Import(a)) => import::run(a),
         Some(Command::Export(a)) => export::run(a),
+        Some(Command::Convert(a)) => convert::run(a),
         Some(Command::Validate(a)) => validate::run(a),
         Some(Command::Stats(a)) => stats::run(a),
         Some(Command::Eval(a)) => eval::run(a),

@@ -5,6 +5,7 @@
 
 pub mod annotations;
 pub mod atomic;
+pub mod convert;
 pub mod decode;
 pub mod formats;
 pub mod html;
@@ -45,4 +46,8 @@ pub enum StoreError {
     WouldOverwrite { path: PathBuf, id: String },
     #[error("{}: document {id} already has annotations here; nothing was imported", path.display())]
     AlreadyAnnotated { path: PathBuf, id: String },
+    #[error("{}: {source}", path.display())]
+    Format { path: PathBuf, source: formats::FormatError },
+    #[error("{}: --strict: the conversion would lose {} kind(s) of data; nothing was written:\n  {}", path.display(), losses.len(), losses.join("\n  "))]
+    Lossy { path: PathBuf, losses: Vec<String> },
 }

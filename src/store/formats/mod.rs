@@ -607,7 +607,8 @@ impl RawDoc {
 }
 
 /// A dataset of canonical records, sorted by id, with a schema naming the
-/// labels found (in order of first appearance after `known`'s).
+/// labels found (in order of first appearance), or the default schema's
+/// block when they all belong to it.
 pub fn dataset_of(docs: Vec<DocRecord>, schema_name: &str) -> Dataset {
     let mut docs = docs;
     docs.sort_by(|a, b| a.id.cmp(&b.id));
@@ -625,10 +626,20 @@ pub fn dataset_of(docs: Vec<DocRecord>, schema_name: &str) -> Dataset {
             }
         }
     }
+    // Labels that all belong to the default schema keep its block (so a
+    // round trip through another format gives back the same file).
+    let news = Schema::news();
+    let (ents, rels) = (news.entity_names(), news.relation_names());
+    let (name, entity_labels, relation_labels) =
+        if entity_labels.iter().all(|l| ents.contains(l)) && relation_labels.iter().all(|l| rels.contains(l)) {
+            (news.name.clone(), ents, rels)
+        } else {
+            (schema_name.to_owned(), entity_labels, relation_labels)
+        };
     Dataset {
         format: crate::model::dataset::FORMAT.to_owned(),
         version: crate::model::dataset::VERSION,
-        schema: crate::model::dataset::DatasetSchema { name: schema_name.to_owned(), entity_labels, relation_labels, extra: Extra::new() },
+        schema: crate::model::dataset::DatasetSchema { name, entity_labels, relation_labels, extra: Extra::new() },
         documents: docs,
         extra: Extra::new(),
     }

@@ -1,0 +1,167 @@
+//! Reading and writing the other tools' formats on disk: the file-system
+//! side of [`formats`](super::formats).
+//!
+//! Owns: turning a path into a [`Source`] (one file, or a brat folder's
+//! files), guessing its format, and writing a [`Written`] atomically. With
+//! `strict`, any loss is an error and nothing is written.
+//! Must not touch: the conversions themselves (they live in `formats`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::StoreError;
+use super::atomic::write_atomic;
+use super::formats::{self, Format, Options, Report, Source, Tokenizer, Written};
+use crate::model::{Dataset, Schema};
+
+/// The largest input read (a dataset bigger than this is surely a mistake).
+const MAX_INPUT: u64 = 2 << 30;
+
+/// Reads a file or a brat folder.
+pub fn read_source(path: &Path) -> Result<Source, StoreError> {
+    let meta = fs::metadata(path).map_err(|e| io(path, e))?;
+    if meta.is_dir() {
+        let mut files = Vec::new();
+        collect(path, path, &mut files)?;
+        files.sort();
+        return Ok(Source::Folder(files));
+    }
+    if meta.len() > MAX_INPUT {
+        return Err(StoreError::Decode {
+            path: path.to_path_buf(),
+            message: format!("{} bytes is more than this reader takes", meta.len()),
+        });
+    }
+    let bytes = fs::read(path).map_err(|e| io(path, e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(Source::File { name, bytes })
+}
+
+/// The files of a folder (brat's `.txt`, `.ann` and `.conf`), by path
+/// relative to `root` with `/` separators. Symbolic links are not followed.
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), StoreError> {
+    for entry in fs::read_dir(dir).map_err(|e| io(dir, e))? {
+        let entry = entry.map_err(|e| io(dir, e))?;
+        let path = entry.path();
+        let kind = entry.file_type().map_err(|e| io(&path, e))?;
+        if kind.is_dir() {
+            collect(root, &path, out)?;
+        } else if kind.is_file() && matches!(path.extension().and_then(|e| e.to_str()), Some("txt" | "ann" | "conf")) {
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            out.push((rel.join("/"), fs::read(&path).map_err(|e| io(&path, e))?));
+        }
+    }
+    Ok(())
+}
+
+/// The format of an input: the one asked for, else a guess from its name
+/// and first bytes.
+pub fn format_of(path: &Path, source: &Source, asked: Option<Format>) -> Result<Format, StoreError> {
+    if let Some(f) = asked {
+        return Ok(f);
+    }
+    let (name, folder, head) = match source {
+        Source::File { name, bytes } => (name.as_str(), false, bytes.get(..4096).unwrap_or(bytes)),
+        Source::Folder(_) => ("", true, &[][..]),
+    };
+    Format::sniff(name, folder, head).ok_or_else(|| StoreError::Decode {
+        path: path.to_path_buf(),
+        message: format!(
+            "cannot tell its format; say which with --format ({})",
+            Format::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+        ),
+    })
+}
+
+/// Reads a dataset in a format (guessed when `format` is `None`).
+/// `texts`: the original documents, for CoNLL.
+pub fn read(path: &Path, format: Option<Format>, options: &Options, texts: Option<&Dataset>) -> Result<(Dataset, Report), StoreError> {
+    let source = read_source(path)?;
+    let format = format_of(path, &source, format)?;
+    formats::read(&source, format, options, texts).map_err(|source| StoreError::Format { path: path.to_path_buf(), source })
+}
+
+/// Writes a dataset in a format to `out` (a file, or a folder for brat).
+/// With `strict`, a loss is an error and nothing is written.
+pub fn write(
+    dataset: &Dataset,
+    schema: &Schema,
+    format: Format,
+    options: &Options,
+    tokenizer: Tokenizer,
+    out: &Path,
+    strict: bool,
+) -> Result<Report, StoreError> {
+    let (written, report) = formats::write(dataset, schema, format, options, tokenizer);
+    if strict {
+        refuse_losses(out, &report)?;
+    }
+    match written {
+        Written::File(bytes) => write_atomic(out, &bytes).map_err(|e| io(out, e))?,
+        Written::Folder(files) => {
+            fs::create_dir_all(out).map_err(|e| io(out, e))?;
+            for (rel, bytes) in files {
+                let path = safe_join(out, &rel)?;
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+                }
+                write_atomic(&path, &bytes).map_err(|e| io(&path, e))?;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// An error when the report lists any loss (`--strict`).
+pub fn refuse_losses(path: &Path, report: &Report) -> Result<(), StoreError> {
+    if report.is_lossless() {
+        return Ok(());
+    }
+    Err(StoreError::Lossy {
+        path: path.to_path_buf(),
+        losses: report
+            .losses
+            .iter()
+            .map(|l| format!("{} × {}{}", l.count, l.what, l.examples.first().map(|e| format!(" (e.g. {e})")).unwrap_or_default()))
+            .collect(),
+    })
+}
+
+/// `root/rel`, refusing any `rel` that would leave `root`.
+fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, StoreError> {
+    let bad = rel.is_empty() || rel.starts_with('/') || rel.contains('\\') || rel.split('/').any(|c| c.is_empty() || c == "." || c == "..");
+    if bad {
+        return Err(StoreError::Decode { path: root.join(rel), message: "refusing a file name that leaves the folder".into() });
+    }
+    Ok(root.join(rel))
+}
+
+fn io(path: &Path, source: std::io::Error) -> StoreError {
+    StoreError::Io { path: path.to_path_buf(), source }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_refuses_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("x.jsonl");
+        let mut report = Report::new(Format::Doccano, formats::Direction::Export);
+        assert!(refuse_losses(&out, &report).is_ok());
+        report.lose("relations", || "document a: R1".into());
+        let e = refuse_losses(&out, &report).unwrap_err().to_string();
+        assert!(e.contains("x.jsonl") && e.contains("1 × relations (e.g. document a: R1)"), "{e}");
+    }
+
+    #[test]
+    fn folder_names_never_leave_the_folder() {
+        let root = Path::new("/tmp/out");
+        for bad in ["../x.ann", "/etc/passwd", "a/../../b", "a\\b", "", "a//b"] {
+            assert!(safe_join(root, bad).is_err(), "{bad}");
+        }
+        assert_eq!(safe_join(root, "sub/a.ann").unwrap(), root.join("sub/a.ann"));
+    }
+}

@@ -297,6 +297,59 @@ fn export_from_the_window_and_read_the_file_back() {
     assert!(h.query_by_label_contains("/proc/no/such/dir").is_some());
 }
 
+/// Replaces the text of a labelled path field.
+fn set_field(h: &mut Harness<'_, SpanlabApp>, label: &str, value: &str) {
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label).focus();
+    h.run_ok();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_ok();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, label).type_text(value);
+    h.run_ok();
+}
+
+#[test]
+fn export_as_conll_then_import_doccano_from_the_dialogs() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(12, 26, "PER"), (51, 56, "GPE")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    key_mod(&mut h, Modifiers::COMMAND, Key::E);
+    // Choosing the format renames the file to its extension.
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Format").click();
+    h.run_ok();
+    h.get_by_label("CoNLL IOB2").click();
+    h.run_ok();
+    let path = h.state().dialog_export_path().expect("the export dialog is open");
+    assert!(path.ends_with("export.conll"), "{path}");
+    let out = f.root.parent().expect("parent").join("gold.conll");
+    set_field(&mut h, "File", out.to_str().expect("utf-8"));
+    h.get_by_label("Export").click();
+    h.run_ok();
+    let conll = std::fs::read_to_string(&out).expect("the file was written");
+    assert!(conll.starts_with("-DOCSTART-"), "{conll}");
+    assert!(conll.contains("Sergueï B-PER\nLavrov I-PER\n"), "{conll}");
+    assert!(conll.contains("Pékin B-GPE\n"), "{conll}");
+    assert!(h.query_by_label_contains("nothing lost").is_some(), "the report shows");
+    h.key_press(Key::Escape);
+    h.run_ok();
+
+    // Import a doccano file into a new folder: the window opens it.
+    let doccano = f.root.parent().expect("parent").join("in.jsonl");
+    std::fs::write(&doccano, "{\"id\": 3, \"text\": \"Zoé 😀 voit Paul\", \"label\": [[0, 3, \"PER\"], [11, 15, \"PER\"]]}\n")
+        .expect("write");
+    let into = f.root.parent().expect("parent").join("imported");
+    key_mod(&mut h, Modifiers::COMMAND, Key::I);
+    set_field(&mut h, "Dataset", doccano.to_str().expect("utf-8"));
+    set_field(&mut h, "Into folder", into.to_str().expect("utf-8"));
+    h.get_by_label("Import").click();
+    h.run_ok();
+    assert_eq!(h.state().project.entries.len(), 1);
+    let open = h.state().open.as_ref().expect("the imported document is open");
+    let spans: Vec<&str> = open.doc.spans().iter().map(|s| open.doc.text().slice(s.start, s.end).unwrap_or("")).collect();
+    assert_eq!(spans, vec!["Zoé", "Paul"]);
+}
+
 #[test]
 fn palette_and_help_list_the_commands() {
     let f = fixture(&[("a.txt", TEXT)]);

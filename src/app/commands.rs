@@ -108,8 +108,8 @@ pub fn fixed_entries() -> Vec<Entry> {
     let e = |command, name, group, keys: Vec<KeyboardShortcut>| Entry { command, name, group, keys, keys_text: None };
     vec![
         e(Command::OpenFolder, "Open folder…", "File", vec![k(CMD, Key::O)]),
-        e(Command::Import, "Import dataset…", "File", vec![k(CMD, Key::I)]),
-        e(Command::Export, "Export gold JSON…", "File", vec![k(CMD, Key::E)]),
+        e(Command::Import, "Import…", "File", vec![k(CMD, Key::I)]),
+        e(Command::Export, "Export…", "File", vec![k(CMD, Key::E)]),
         e(Command::Quit, "Quit", "File", vec![k(CMD, Key::Q)]),
         e(Command::Undo, "Undo", "Edit", vec![k(CMD, Key::Z)]),
         e(Command::Redo, "Redo", "Edit", vec![k(CMD.plus(SHIFT), Key::Z), k(CMD, Key::Y)]),

@@ -9,7 +9,6 @@ use crate::model::edit::Edit;
 use crate::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
 use crate::model::{CharIdx, ExportOptions, History, SpanId, Status};
 use crate::store::Project;
-use crate::store::atomic::write_atomic;
 
 impl SpanlabApp {
     /// Opens the document at `index` of the corpus, suggesting entities for
@@ -847,7 +846,8 @@ impl SpanlabApp {
         }
     }
 
-    /// Writes the gold dataset as the export form says; returns an error text.
+    /// Writes the annotations as the export form says; returns the report,
+    /// or an error text.
     pub fn export_to(&mut self, form: &ExportForm) -> Result<String, String> {
         self.commit_comment();
         let path = PathBuf::from(form.path.trim());
@@ -856,14 +856,15 @@ impl SpanlabApp {
         }
         let options = ExportOptions { done_only: form.done_only, include_suggestions: form.include_suggestions };
         let (dataset, notes) = self.project.export(options, |_| {}).map_err(|e| e.to_string())?;
-        write_atomic(&path, dataset.to_json().as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+        let convert = crate::store::formats::Options { offsets: Some(form.offsets), ..Default::default() };
+        let report =
+            crate::store::convert::write(&dataset, &self.project.schema, form.format, &convert, &super::format_tokens, &path, form.strict)
+                .map_err(|e| e.to_string())?;
         Ok(format!(
-            "exported {} documents, {} entities, {} relations to {}{}",
-            notes.documents,
-            notes.entities,
-            notes.relations,
+            "{} to {}{}",
+            report,
             path.display(),
-            if notes.orphans > 0 { format!(" ({} spans awaiting review were left out)", notes.orphans) } else { String::new() }
+            if notes.orphans > 0 { format!("\n({} spans awaiting review were left out)", notes.orphans) } else { String::new() }
         ))
     }
 
@@ -871,10 +872,23 @@ impl SpanlabApp {
     pub fn import_from(&mut self, form: &ImportForm) -> Result<(), String> {
         let file = PathBuf::from(form.file.trim());
         let into = PathBuf::from(form.into.trim());
-        let dataset = crate::store::project::read_dataset(&file).map_err(|e| e.to_string())?;
-        let r = crate::store::project::import_dataset(&dataset, &file, &into).map_err(|e| e.to_string())?;
+        if form.file.trim().is_empty() || form.into.trim().is_empty() {
+            return Err("choose the dataset and the folder to import into".into());
+        }
+        let texts = if form.texts.trim().is_empty() {
+            None
+        } else {
+            let p = PathBuf::from(form.texts.trim());
+            Some(crate::store::convert::read_texts(&p).map_err(|e| e.to_string())?)
+        };
+        let options = crate::store::formats::Options { offsets: form.offsets, ..Default::default() };
+        let (dataset, report) = crate::store::convert::read(&file, form.format, &options, texts.as_ref()).map_err(|e| e.to_string())?;
+        if form.strict {
+            crate::store::convert::refuse_losses(&file, &report).map_err(|e| e.to_string())?;
+        }
+        crate::store::project::import_dataset(&dataset, &file, &into).map_err(|e| e.to_string())?;
         self.open_project(&into);
-        self.info(format!("imported {} documents ({} entities, {} relations)", r.documents, r.entities, r.relations));
+        self.info(report.to_string().replace('\n', "; "));
         Ok(())
     }
 }

@@ -206,6 +206,14 @@ impl SpanlabApp {
         app
     }
 
+    /// The export dialog's path, when it is open.
+    pub fn dialog_export_path(&self) -> Option<&str> {
+        match &self.dialog {
+            Dialog::Export(form) => Some(&form.path),
+            _ => None,
+        }
+    }
+
     /// Whether suggestions are still being computed in the background.
     pub fn is_suggesting(&self) -> bool {
         self.suggester.busy()

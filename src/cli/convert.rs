@@ -30,7 +30,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let texts = a.texts.as_deref().map(super::import::load_texts).transpose()?;
+    let texts = a.texts.as_deref().map(crate::store::convert::read_texts).transpose()?;
     let options = a.convert.options();
     // Offsets given on the command line describe the output; the input's
     // unit comes from its own metadata.

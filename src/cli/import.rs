@@ -1,15 +1,13 @@
 //! `spanlab import PATH --into DIR [--format F]`
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
 
 use super::formats::{FormatArgs, parse_format};
-use crate::model::{Dataset, ExportOptions};
-use crate::store::Project;
 use crate::store::formats::Format;
-use crate::store::project::{import_dataset, read_dataset_if_any};
+use crate::store::project::import_dataset;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -32,7 +30,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let texts = a.texts.as_deref().map(load_texts).transpose()?;
+    let texts = a.texts.as_deref().map(crate::store::convert::read_texts).transpose()?;
     let (dataset, report) = crate::store::convert::read(&a.path, a.format, &a.convert.options(), texts.as_ref())?;
     if a.convert.strict {
         crate::store::convert::refuse_losses(&a.path, &report)?;
@@ -49,13 +47,4 @@ pub fn run(a: Args) -> Result<ExitCode> {
         r.articles_existing
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// The documents of a dataset file or a project folder.
-pub fn load_texts(path: &Path) -> Result<Dataset> {
-    if path.is_dir() {
-        let project = Project::open(path, None)?;
-        return Ok(project.export(ExportOptions::default(), |_| {})?.0);
-    }
-    Ok(read_dataset_if_any(path)?.ok_or_else(|| crate::store::StoreError::NotADataset(path.to_path_buf()))?)
 }

@@ -82,6 +82,16 @@ pub fn read(path: &Path, format: Option<Format>, options: &Options, texts: Optio
     formats::read(&source, format, options, texts).map_err(|source| StoreError::Format { path: path.to_path_buf(), source })
 }
 
+/// The documents of a gold dataset file or of a project folder (CoNLL's
+/// original texts).
+pub fn read_texts(path: &Path) -> Result<Dataset, StoreError> {
+    if path.is_dir() {
+        let project = super::Project::open(path, None)?;
+        return Ok(project.export(crate::model::ExportOptions::default(), |_| {})?.0);
+    }
+    super::project::read_dataset(path)
+}
+
 /// Writes a dataset in a format to `out` (a file, or a folder for brat).
 /// With `strict`, a loss is an error and nothing is written.
 pub fn write(

@@ -7,21 +7,44 @@ use egui::{RichText, Ui};
 use super::super::commands::{Entry, fixed_entries, label_entries, shortcut_text};
 use super::super::{Command, Dialog, SpanlabApp};
 use crate::store::Project;
+use crate::store::formats::{Format, Offsets};
 
 /// The export dialog's fields.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExportForm {
     pub path: String,
+    pub format: Format,
+    pub offsets: Offsets,
+    pub strict: bool,
     pub done_only: bool,
     pub include_suggestions: bool,
     pub result: Option<Result<String, String>>,
 }
 
 impl ExportForm {
-    /// Defaults: all documents, into the annotations folder.
+    /// Defaults: the gold JSON of all documents, into the annotations folder.
     pub fn new(project: &Project) -> Self {
         let path = project.annotations.join("export.json");
-        Self { path: path.display().to_string(), ..Default::default() }
+        Self {
+            path: path.display().to_string(),
+            format: Format::Spanlab,
+            offsets: Offsets::Chars,
+            strict: false,
+            done_only: false,
+            include_suggestions: false,
+            result: None,
+        }
+    }
+
+    /// Picks a format, and gives the path the format's file name extension
+    /// (brat writes a folder: no extension).
+    pub fn set_format(&mut self, format: Format) {
+        self.format = format;
+        let path = std::path::Path::new(self.path.trim());
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "export".to_owned());
+        let name =
+            if format.is_folder() { format!("{stem}-brat") } else { format!("{}.{}", stem.trim_end_matches("-brat"), format.extension()) };
+        self.path = path.with_file_name(name).display().to_string();
     }
 }
 
@@ -84,13 +107,23 @@ impl SettingsForm {
 pub struct ImportForm {
     pub file: String,
     pub into: String,
+    /// `None`: guessed from the file's name and content.
+    pub format: Option<Format>,
+    /// `None`: what the file says, else code points.
+    pub offsets: Option<Offsets>,
+    /// CoNLL: a gold dataset or project folder holding the original texts.
+    pub texts: String,
+    pub strict: bool,
     pub error: Option<String>,
 }
 
 /// Asks the native file dialog; `None` when the user cancels or there is no
 /// native dialog (the path field stays usable).
-fn native_save(current: &str) -> Option<String> {
-    let mut d = rfd::FileDialog::new().add_filter("JSON", &["json"]);
+fn native_save(current: &str, format: Format) -> Option<String> {
+    if format.is_folder() {
+        return native_folder();
+    }
+    let mut d = rfd::FileDialog::new().add_filter(format.title(), &[format.extension()]);
     let p = std::path::Path::new(current);
     if let Some(dir) = p.parent().filter(|d| d.is_dir()) {
         d = d.set_directory(dir);
@@ -102,7 +135,11 @@ fn native_save(current: &str) -> Option<String> {
 }
 
 fn native_open_file() -> Option<String> {
-    rfd::FileDialog::new().add_filter("JSON", &["json"]).pick_file().map(|p| p.display().to_string())
+    rfd::FileDialog::new()
+        .add_filter("Datasets", &["json", "jsonl", "spacy", "conll", "iob", "txt"])
+        .add_filter("All files", &["*"])
+        .pick_file()
+        .map(|p| p.display().to_string())
 }
 
 fn native_folder() -> Option<String> {
@@ -121,6 +158,29 @@ fn path_row(ui: &mut Ui, label: &str, value: &mut String, browse: impl FnOnce() 
     });
 }
 
+/// The offset unit picker.
+fn offsets_ui(ui: &mut Ui, offsets: &mut Offsets, salt: &str) {
+    let l = ui.label("Offsets");
+    egui::ComboBox::from_id_salt(salt)
+        .selected_text(offsets_title(*offsets))
+        .show_ui(ui, |ui| {
+            for o in Offsets::ALL {
+                ui.selectable_value(offsets, o, offsets_title(o));
+            }
+        })
+        .response
+        .on_hover_text("how the file counts offsets; written in its metadata where the format has room")
+        .labelled_by(l.id);
+}
+
+fn offsets_title(o: Offsets) -> &'static str {
+    match o {
+        Offsets::Chars => "code points (Python)",
+        Offsets::Utf16 => "UTF-16 units (JavaScript)",
+        Offsets::Bytes => "UTF-8 bytes",
+    }
+}
+
 /// Draws the open dialog, if any.
 pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
     let mut dialog = std::mem::take(&mut app.dialog);
@@ -128,19 +188,40 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
     match &mut dialog {
         Dialog::None => keep = false,
         Dialog::Export(form) => {
-            egui::Window::new("Export gold JSON")
+            egui::Window::new("Export annotations")
                 .collapsible(false)
                 .resizable(false)
                 .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
                 .show(ctx, |ui| {
-                    ui.label("Writes the gold dataset (shared/dataset-format.md), validated first.");
+                    ui.label(
+                        "Writes the annotations, validated first, as the gold dataset (shared/dataset-format.md) or another tool's format.",
+                    );
+                    let mut format = form.format;
+                    ui.horizontal(|ui| {
+                        let l = ui.label("Format");
+                        egui::ComboBox::from_id_salt("export format")
+                            .selected_text(format.title())
+                            .show_ui(ui, |ui| {
+                                for f in Format::ALL {
+                                    ui.selectable_value(&mut format, f, f.title());
+                                }
+                            })
+                            .response
+                            .labelled_by(l.id);
+                        offsets_ui(ui, &mut form.offsets, "export offsets");
+                    });
+                    if format != form.format {
+                        form.set_format(format);
+                    }
                     ui.horizontal(|ui| {
                         ui.radio_value(&mut form.done_only, false, "All documents");
                         ui.radio_value(&mut form.done_only, true, "Only documents marked done");
                     });
                     ui.checkbox(&mut form.include_suggestions, "Include suggestions not yet accepted (marked \"suggestion\")");
+                    ui.checkbox(&mut form.strict, "Strict: refuse to write if the format cannot carry everything");
                     let current = form.path.clone();
-                    path_row(ui, "File", &mut form.path, || native_save(&current));
+                    let f = form.format;
+                    path_row(ui, if f.is_folder() { "Folder" } else { "File" }, &mut form.path, || native_save(&current, f));
                     ui.horizontal(|ui| {
                         if ui.button(RichText::new("Export").strong()).clicked() {
                             let f = form.clone();
@@ -185,14 +266,40 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 });
         }
         Dialog::Import(form) => {
-            egui::Window::new("Import dataset")
+            egui::Window::new("Import a dataset")
                 .collapsible(false)
                 .resizable(false)
                 .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
                 .show(ctx, |ui| {
-                    ui.label("Imports a gold dataset JSON into a project folder (its texts become article files) and opens it.");
-                    path_row(ui, "Dataset", &mut form.file, native_open_file);
+                    ui.label("Imports a dataset into a project folder (its texts become article files) and opens it.");
+                    ui.horizontal(|ui| {
+                        let l = ui.label("Format");
+                        egui::ComboBox::from_id_salt("import format")
+                            .selected_text(form.format.map_or("Guess from the file", Format::title))
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(&mut form.format, None, "Guess from the file");
+                                for f in Format::ALL {
+                                    ui.selectable_value(&mut form.format, Some(f), f.title());
+                                }
+                            })
+                            .response
+                            .labelled_by(l.id);
+                        let mut offsets = form.offsets.unwrap_or_default();
+                        offsets_ui(ui, &mut offsets, "import offsets");
+                        form.offsets = (offsets != Offsets::Chars).then_some(offsets);
+                    });
+                    let folder = form.format.is_some_and(Format::is_folder);
+                    path_row(
+                        ui,
+                        if folder { "Dataset folder" } else { "Dataset" },
+                        &mut form.file,
+                        if folder { native_folder } else { native_open_file },
+                    );
+                    if form.format == Some(Format::Conll) {
+                        path_row(ui, "Original texts (optional)", &mut form.texts, native_open_file);
+                    }
                     path_row(ui, "Into folder", &mut form.into, native_folder);
+                    ui.checkbox(&mut form.strict, "Strict: refuse to import if anything cannot be carried");
                     ui.horizontal(|ui| {
                         if ui.button(RichText::new("Import").strong()).clicked() {
                             let f = form.clone();

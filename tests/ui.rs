@@ -505,3 +505,46 @@ fn suggestions_for_the_whole_corpus_run_in_the_background_with_progress() {
     assert_eq!(summaries, [(true, true), (true, true), (true, true)]);
     assert!(f.root.join("annotations/documents/c.json").exists());
 }
+
+/// The pending suggestions of the open document as (text, label).
+fn pending(h: &Harness<'_, SpanlabApp>) -> Vec<(String, String)> {
+    let open = h.state().open.as_ref().expect("open");
+    open.doc
+        .pending_suggestions()
+        .iter()
+        .map(|s| (open.doc.text().slice(s.start, s.end).unwrap_or("").to_owned(), s.label.clone()))
+        .collect()
+}
+
+#[test]
+fn what_the_engine_learned_comes_back_in_the_next_session() {
+    const A: &str = "Le rapport du cabinet Vendrasque sera publié demain.";
+    const B: &str = "Selon le cabinet Vendrasque, la croissance ralentit.";
+    let vendrasque_org = |p: &[(String, String)]| p.iter().any(|(t, l)| t == "Vendrasque" && l == "ORG");
+    // Control: on its own, the engine does not call Vendrasque an ORG.
+    let control = fixture(&[("b.txt", B)]);
+    let h = harness(&control.root);
+    assert!(!vendrasque_org(&pending(&h)), "{:?}", pending(&h));
+    drop(h);
+
+    // Session 1: Vendrasque marked as an ORG in a, and a marked done.
+    let f = fixture(&[("a.txt", A), ("b.txt", B)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(22, 32, "ORG")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    drop(h);
+
+    // Session 2, a new window: it learns from a (done) before suggesting for b.
+    let mut h = harness(&f.root);
+    for _ in 0..500 {
+        if h.state().learn_progress.is_none() && !h.state().is_suggesting() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run_ok();
+    }
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.id.0.as_str()), Some("b"));
+    assert!(vendrasque_org(&pending(&h)), "{:?}", pending(&h));
+}

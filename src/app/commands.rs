@@ -60,6 +60,7 @@ pub enum Command {
     SuggestCorpus,
     /// Stop the corpus-wide suggestion job.
     CancelBackground,
+    Relearn,
     ToggleTheme,
     ToggleRelations,
     Quit,
@@ -122,7 +123,8 @@ pub fn fixed_entries() -> Vec<Entry> {
         e(Command::RejectAll, "Reject all suggestions in document", "Suggestions", vec![k(SHIFT, Key::X)]),
         e(Command::SuggestAgain, "Suggest again for this document", "Suggestions", vec![k(CMD.plus(SHIFT), Key::G)]),
         e(Command::SuggestCorpus, "Suggest for every new document (background)", "Suggestions", vec![]),
-        e(Command::CancelBackground, "Stop suggesting over the corpus", "Suggestions", vec![]),
+        e(Command::CancelBackground, "Stop background work (suggesting, learning)", "Suggestions", vec![]),
+        e(Command::Relearn, "Learn again from done documents (from the shipped model)", "Suggestions", vec![]),
         e(Command::Settings, "Settings (threshold, recommender, …)", "View", vec![k(CMD, Key::Comma)]),
         e(Command::NextSpan, "Next span or suggestion", "Navigate", vec![k(NONE, Key::Tab)]),
         e(Command::PreviousSpan, "Previous span or suggestion", "Navigate", vec![k(SHIFT, Key::Tab)]),

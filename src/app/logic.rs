@@ -80,6 +80,41 @@ impl SpanlabApp {
         self.suggester.learn(open.doc.text().clone(), gold);
     }
 
+    /// Starts the engine afresh from the shipped model and has it learn, in
+    /// the background, from every document of the project marked done: what
+    /// was learned in earlier sessions comes back from the saved
+    /// annotations, and the suggestions requested next already use it.
+    pub(crate) fn relearn_from_done(&mut self) {
+        if let Some(c) = self.learn_cancel.take() {
+            c.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        let indices: Vec<usize> =
+            (0..self.project.entries.len()).filter(|&i| self.project.entries[i].summary.status == crate::model::Status::Done).collect();
+        if indices.is_empty() {
+            self.learn_progress = None;
+            return;
+        }
+        let cancel = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let job = super::suggester::LearnJob { project: self.project.clone(), indices: indices.clone(), cancel: cancel.clone() };
+        if self.suggester.request_relearn(job) {
+            self.learn_progress = Some((0, indices.len()));
+            self.learn_cancel = Some(cancel);
+        }
+    }
+
+    /// A fresh engine and worker (what was learned on another project is
+    /// forgotten), then learning from this project's done documents.
+    fn restart_engine(&mut self) {
+        self.engine = std::sync::Arc::new(crate::suggest::Engine::builtin());
+        self.suggester = super::suggester::Suggester::new(self.engine.clone(), self.settings.external());
+        self.corpus_progress = None;
+        self.corpus_cancel = None;
+        if let Some(open) = self.open.as_mut() {
+            open.suggesting = false;
+        }
+        self.relearn_from_done();
+    }
+
     /// Remembers a name the annotator confirmed, so it is suggested at its
     /// other occurrences in later documents.
     fn remember_span(&self, id: SpanId) {
@@ -95,6 +130,14 @@ impl SpanlabApp {
         while let Some(outcome) = self.suggester.poll() {
             if let Some(e) = outcome.error {
                 self.error(e);
+            }
+            if let Some((done, total)) = outcome.learning {
+                self.learn_progress = (done < total).then_some((done, total));
+                if done == total {
+                    self.learn_cancel = None;
+                    self.info(format!("suggestions now learn from {total} done documents"));
+                }
+                continue;
             }
             if let Some(p) = outcome.corpus {
                 if let (Some(summary), Some(entry)) = (p.summary, self.project.entries.get_mut(p.index)) {
@@ -490,6 +533,14 @@ impl SpanlabApp {
                     c.store(true, std::sync::atomic::Ordering::Relaxed);
                     self.info("stopping the corpus suggestions after the current document");
                 }
+                if let Some(c) = &self.learn_cancel {
+                    c.store(true, std::sync::atomic::Ordering::Relaxed);
+                    self.info("stopping learning from done documents");
+                }
+            }
+            Command::Relearn => {
+                self.restart_engine();
+                self.info("learning again from the done documents, from the shipped model");
             }
             Command::ShowShortcuts => self.dialog = Dialog::Shortcuts,
             Command::ToggleTheme => {
@@ -830,6 +881,7 @@ impl SpanlabApp {
             Ok(p) => {
                 self.project = p;
                 self.open = None;
+                self.restart_engine();
                 self.search_texts.clear();
                 self.dialog = Dialog::None;
                 self.messages.clear();

@@ -152,6 +152,9 @@ pub struct SpanlabApp {
     /// A corpus-wide suggestion job: (done, total) and its cancel flag.
     pub corpus_progress: Option<(usize, usize)>,
     pub(crate) corpus_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// Learning again from the done documents: (done, total), and its cancel flag.
+    pub learn_progress: Option<(usize, usize)>,
+    pub(crate) learn_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl SpanlabApp {
@@ -173,6 +176,8 @@ impl SpanlabApp {
             suggester,
             corpus_progress: None,
             corpus_cancel: None,
+            learn_progress: None,
+            learn_cancel: None,
             open: None,
             settings,
             options,
@@ -193,6 +198,7 @@ impl SpanlabApp {
         }
         app.apply_theme(ctx);
         app.remember_project();
+        app.relearn_from_done();
         let first = app
             .options
             .first_doc

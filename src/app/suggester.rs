@@ -31,6 +31,8 @@ pub struct Outcome {
     pub error: Option<String>,
     /// Set for the documents of a corpus job (already saved by the worker).
     pub corpus: Option<CorpusProgress>,
+    /// Set while learning from done documents: (documents learned, total).
+    pub learning: Option<(usize, usize)>,
 }
 
 /// Suggesting over the documents of a project that were never annotated.
@@ -39,6 +41,15 @@ pub struct CorpusJob {
     pub indices: Vec<usize>,
     pub schema: Schema,
     pub min_score: f32,
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// Learning again from a project's documents marked done, so what the
+/// engine learned in earlier sessions is back (it is derived from the saved
+/// annotations, never stored apart from them).
+pub struct LearnJob {
+    pub project: Project,
+    pub indices: Vec<usize>,
     pub cancel: Arc<AtomicBool>,
 }
 
@@ -59,6 +70,7 @@ enum Message {
         gold: Vec<(crate::model::CharIdx, crate::model::CharIdx, String)>,
     },
     Corpus(CorpusJob),
+    Relearn(LearnJob),
     SetExternal(Option<(Endpoint, Duration)>),
 }
 
@@ -128,6 +140,24 @@ fn suggest_stored(engine: &Engine, ext: Option<&External>, job: &mut CorpusJob, 
     }
 }
 
+/// Learns from one stored document marked done: the tagger from its spans,
+/// the memory from their names. Returns an error text.
+fn relearn(engine: &Engine, project: &Project, index: usize) -> Option<String> {
+    let doc = match project.load(index) {
+        Ok(l) => l.doc,
+        Err(e) => return Some(e.to_string()),
+    };
+    if doc.status() != crate::model::Status::Done {
+        return None;
+    }
+    let gold: Vec<_> = doc.spans().iter().map(|s| (s.start, s.end, s.label.clone())).collect();
+    engine.learn(doc.text(), &gold);
+    for s in doc.spans().iter() {
+        engine.remember(doc.span_text(s), &s.label);
+    }
+    None
+}
+
 /// The handle the app keeps.
 pub struct Suggester {
     tx: Sender<Message>,
@@ -152,8 +182,19 @@ impl Suggester {
                         Message::Suggest(job) => {
                             let (candidates, error) =
                                 candidates_for(&engine, ext.as_ref(), &job.doc, &job.text, &job.schema, job.min_score);
-                            if done.send(Outcome { doc: job.doc, candidates, error, corpus: None }).is_err() {
+                            if done.send(Outcome { doc: job.doc, candidates, error, corpus: None, learning: None }).is_err() {
                                 break;
+                            }
+                        }
+                        Message::Relearn(job) => {
+                            let total = job.indices.len();
+                            for (k, &index) in job.indices.iter().enumerate() {
+                                let error = if job.cancel.load(Ordering::Relaxed) { None } else { relearn(&engine, &job.project, index) };
+                                let doc = job.project.entries.get(index).map(|e| e.id.clone()).unwrap_or_else(|| DocId(String::new()));
+                                let outcome = Outcome { doc, candidates: Vec::new(), error, corpus: None, learning: Some((k + 1, total)) };
+                                if done.send(outcome).is_err() {
+                                    return;
+                                }
                             }
                         }
                         Message::Corpus(mut job) => {
@@ -164,7 +205,10 @@ impl Suggester {
                                     if cancelled { (None, None) } else { suggest_stored(&engine, ext.as_ref(), &mut job, index) };
                                 let doc = job.project.entries.get(index).map(|e| e.id.clone()).unwrap_or_else(|| DocId(String::new()));
                                 let progress = CorpusProgress { index, summary, done: k + 1, total };
-                                if done.send(Outcome { doc, candidates: Vec::new(), error, corpus: Some(progress) }).is_err() {
+                                if done
+                                    .send(Outcome { doc, candidates: Vec::new(), error, corpus: Some(progress), learning: None })
+                                    .is_err()
+                                {
                                     return;
                                 }
                             }
@@ -182,6 +226,16 @@ impl Suggester {
         let sent = self.tx.send(Message::Suggest(job)).is_ok();
         if sent {
             self.waiting += 1;
+        }
+        sent
+    }
+
+    /// Queues learning from done documents; each answers with an outcome.
+    pub fn request_relearn(&mut self, job: LearnJob) -> bool {
+        let n = job.indices.len();
+        let sent = self.tx.send(Message::Relearn(job)).is_ok();
+        if sent {
+            self.waiting += n;
         }
         sent
     }

@@ -989,26 +989,13 @@ impl Tagger {
         info.seed = options.seed;
         let mut tagger = Tagger::empty(labels, options, info);
         let mut trainer = Trainer::new(tagger.st.n);
-        let gaz = tagger.gazetteer.clone();
-        let mut instances = Vec::new();
-        for d in docs {
-            let doc = Tokenized::new(&d.text);
-            let f = DocFeatures::new(&d.text, &doc, &gaz);
-            let tags = gold_tags(&doc, &d.spans, &|l| tagger.label_index(l));
-            let mut fs = Vec::new();
-            for range in segments(&f, &tags) {
-                let Some(gold) = tags.get(range.clone()).and_then(|g| g.iter().copied().collect::<Option<Vec<u16>>>()) else {
-                    continue;
-                };
-                let mut inst = Instance { feats: Vec::new(), bounds: vec![0], gold };
-                for i in range.clone() {
-                    fs.clear();
-                    f.all(i, &range, &mut fs);
-                    inst.feats.extend(fs.iter().map(|&id| trainer.intern(id)));
-                    inst.bounds.push(inst.feats.len() as u32);
-                }
-                instances.push(inst);
-            }
+        // Features are extracted on every core; interning them in document
+        // order afterwards keeps the model identical whatever the core count.
+        let extracted = extract_in_parallel(docs, &tagger);
+        let mut instances = Vec::with_capacity(extracted.len());
+        for raw in extracted.into_iter().flatten() {
+            let feats = raw.feats.iter().map(|&id| trainer.intern(id)).collect();
+            instances.push(Instance { feats, bounds: raw.bounds, gold: raw.gold });
         }
         // Documents are shuffled as wholes each epoch.
         let mut order: Vec<usize> = (0..instances.len()).collect();
@@ -1285,6 +1272,48 @@ impl SplitMix {
 }
 
 /// One training sequence: features per token (dense ids) and gold tags.
+/// A segment's features before interning: feature hashes.
+struct RawInstance {
+    feats: Vec<u64>,
+    bounds: Vec<u32>,
+    gold: Vec<u16>,
+}
+
+/// The raw instances of every document, in document order, extracted on
+/// all cores.
+fn extract_in_parallel(docs: &[Example], tagger: &Tagger) -> Vec<Vec<RawInstance>> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).clamp(1, docs.len().max(1));
+    let chunk = docs.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            docs.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(|d| extract(d, tagger)).collect::<Vec<_>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
+/// One document's segments with their features and gold tags.
+fn extract(d: &Example, tagger: &Tagger) -> Vec<RawInstance> {
+    let doc = Tokenized::new(&d.text);
+    let f = DocFeatures::new(&d.text, &doc, &tagger.gazetteer);
+    let tags = gold_tags(&doc, &d.spans, &|l| tagger.label_index(l));
+    let mut out = Vec::new();
+    let mut fs = Vec::new();
+    for range in segments(&f, &tags) {
+        let Some(gold) = tags.get(range.clone()).and_then(|g| g.iter().copied().collect::<Option<Vec<u16>>>()) else {
+            continue;
+        };
+        let mut inst = RawInstance { feats: Vec::new(), bounds: vec![0], gold };
+        for i in range.clone() {
+            fs.clear();
+            f.all(i, &range, &mut fs);
+            inst.feats.extend_from_slice(&fs);
+            inst.bounds.push(inst.feats.len() as u32);
+        }
+        out.push(inst);
+    }
+    out
+}
+
 struct Instance {
     feats: Vec<u32>,
     /// Token `i`'s features are `feats[bounds[i]..bounds[i + 1]]`.

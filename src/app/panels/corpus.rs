@@ -26,6 +26,19 @@ pub fn corpus_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     ui.add(
         egui::ProgressBar::new((done + skipped) as f32 / total as f32).text(format!("{done} done, {skipped} skipped of {}", entries.len())),
     );
+    if let Some((done, total)) = app.learn_progress {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::ProgressBar::new(done as f32 / total.max(1) as f32)
+                    .text(format!("learning from done {done}/{total}"))
+                    .desired_width(170.0),
+            )
+            .on_hover_text("the suggestion engine learns from the documents marked done");
+            if ui.small_button("stop").clicked() {
+                app.queued.push(Command::CancelBackground);
+            }
+        });
+    }
     if let Some((done, total)) = app.corpus_progress {
         ui.horizontal(|ui| {
             ui.add(

@@ -85,7 +85,12 @@ pub fn write(dataset: &Dataset, tokenizer: Tokenizer, report: &mut Report) -> Ve
         }
         let rebuilt = join_sentences(sentences.iter().map(|s| s.iter().map(|(t, _)| t.as_str())));
         if rebuilt != doc.text {
-            report.lose(LOST_SPACING, || format!("document {}: {} read back as {}", doc.id, quote(&doc.text), quote(&rebuilt)));
+            report.lose(LOST_SPACING, || {
+                // Quote both from the first difference.
+                let at = doc.text.chars().zip(rebuilt.chars()).take_while(|(a, b)| a == b).count();
+                let from = |s: &str| s.chars().skip(at.saturating_sub(4)).collect::<String>();
+                format!("document {}: at code point {at}, {} reads back as {}", doc.id, quote(&from(&doc.text)), quote(&from(&rebuilt)))
+            });
         }
     }
     out.into_bytes()

@@ -209,3 +209,76 @@ fn help_is_there_for_every_command() {
         assert!(stdout(&o).contains("Usage"), "{cmd}");
     }
 }
+
+/// docs/formats.md shows each format as the tool writes it today (from
+/// docs/example.json; regenerate with `python3 docs/make-formats.py`).
+#[test]
+fn the_format_examples_in_the_docs_are_what_the_tool_writes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("docs/formats.md")).expect("docs/formats.md");
+    let example = root.join("docs/example.json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: [(&str, &[&str], &str); 9] = [
+        ("spanlab", &[], "a.json"),
+        ("spanlab", &["--offsets", "utf16"], "b.json"),
+        ("doccano", &[], "c.jsonl"),
+        ("doccano", &["--shape", "ner"], "d.jsonl"),
+        ("spacy-jsonl", &[], "e.jsonl"),
+        ("label-studio", &[], "f.json"),
+        ("brat", &[], "g"),
+        ("conll", &[], "h.conll"),
+        ("docbin", &[], "i.spacy"),
+    ];
+    for (format, extra, name) in cases {
+        let out = dir.path().join(name);
+        let mut args = vec!["convert", path_str(&example), path_str(&out), "--to", format];
+        args.extend_from_slice(extra);
+        let o = spanlab(&args);
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+        let block = |content: &str| format!("```\n{}\n```\n", content.trim_end_matches('\n'));
+        if format == "brat" {
+            for entry in std::fs::read_dir(&out).expect("brat folder") {
+                let path = entry.expect("entry").path();
+                let content = std::fs::read_to_string(&path).expect("utf-8");
+                assert!(docs.contains(&block(&content)), "docs/formats.md is out of date for brat {}", path.display());
+            }
+        } else if format != "docbin" {
+            let content = std::fs::read_to_string(&out).expect("utf-8");
+            assert!(docs.contains(&block(&content)), "docs/formats.md is out of date for {format} {extra:?}");
+        }
+        let printed = stdout(&o);
+        let report = printed.split_once(&format!("wrote {}\n", out.display())).map(|(_, r)| r).expect("a report after the wrote line");
+        assert!(docs.contains(&block(report)), "docs/formats.md has another report for {format} {extra:?}:\n{report}");
+    }
+}
+
+/// `--strict` turns a loss into an error that names it, and writes nothing;
+/// a lossless conversion passes.
+#[test]
+fn strict_refuses_lossy_conversions_and_writes_nothing() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = root.join("docs/example.json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("x.conll");
+    let o = spanlab(&["convert", path_str(&example), path_str(&out), "--to", "conll", "--strict"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("--strict") && err.contains("relations (CoNLL has no place for relations)"), "{err}");
+    assert!(!out.exists(), "nothing written");
+    let ok = dir.path().join("x.jsonl");
+    let o = spanlab(&["convert", path_str(&example), path_str(&ok), "--to", "spacy-jsonl", "--strict"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Importing with --strict: a CoNLL file without its texts loses the
+    // spacing, so nothing is imported.
+    let conll = dir.path().join("y.conll");
+    assert!(spanlab(&["convert", path_str(&example), path_str(&conll), "--to", "conll"]).status.success());
+    let project = dir.path().join("p");
+    let o = spanlab(&["import", path_str(&conll), "--into", path_str(&project), "--strict"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("text rebuilt from tokens"), "{}", stderr(&o));
+    assert!(!project.exists(), "no project folder made");
+    // With the texts, it is exact.
+    let o = spanlab(&["import", path_str(&conll), "--into", path_str(&project), "--texts", path_str(&example), "--strict"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("nothing lost"), "{}", stdout(&o));
+}

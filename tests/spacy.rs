@@ -7,6 +7,8 @@
 //! that shared/tools/setup-peer.sh makes, else `python3` if it imports
 //! spacy. `.ci/run` installs one; elsewhere the test says it skipped.
 
+#![allow(clippy::expect_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -913,9 +913,9 @@ impl SpanlabApp {
             crate::store::convert::write(&dataset, &self.project.schema, form.format, &convert, &super::format_tokens, &path, form.strict)
                 .map_err(|e| e.to_string())?;
         Ok(format!(
-            "{} to {}{}",
-            report,
+            "wrote {}\n{}{}",
             path.display(),
+            report,
             if notes.orphans > 0 { format!("\n({} spans awaiting review were left out)", notes.orphans) } else { String::new() }
         ))
     }

@@ -158,6 +158,19 @@ fn path_row(ui: &mut Ui, label: &str, value: &mut String, browse: impl FnOnce() 
     });
 }
 
+/// A conversion's report: what was carried, then what was not (in the
+/// warning colour), scrolling when long.
+fn report_ui(ui: &mut Ui, report: &str) {
+    egui::ScrollArea::vertical().max_height(220.0).show(ui, |ui| {
+        let mut losing = false;
+        for line in report.lines() {
+            losing |= line.starts_with("not carried");
+            let colour = if losing { ui.visuals().warn_fg_color } else { ui.visuals().hyperlink_color };
+            ui.label(RichText::new(line).color(colour));
+        }
+    });
+}
+
 /// The offset unit picker.
 fn offsets_ui(ui: &mut Ui, offsets: &mut Offsets, salt: &str) {
     let l = ui.label("Offsets");
@@ -232,9 +245,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                         }
                     });
                     match &form.result {
-                        Some(Ok(msg)) => {
-                            ui.label(RichText::new(msg).color(ui.visuals().hyperlink_color));
-                        }
+                        Some(Ok(msg)) => report_ui(ui, msg),
                         Some(Err(e)) => {
                             ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
                         }

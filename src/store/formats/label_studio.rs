@@ -173,7 +173,6 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
             Some(Value::String(s)) => s,
             _ => String::new(),
         };
-        let cancelled_only;
         let status = match meta.get("status").and_then(Value::as_str) {
             Some(s) if crate::model::Status::parse(s).is_some() => s.to_owned(),
             Some(s) => return Err(FormatError::new(place("meta.status"), format!("{s:?} is not one of new, in_progress, done, skipped"))),
@@ -188,7 +187,7 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
             Some(_) => return Err(FormatError::new(place("annotations"), "expected a list")),
         };
         let chosen = annotations.iter().position(|a| !a.get("was_cancelled").and_then(Value::as_bool).unwrap_or(false));
-        cancelled_only = chosen.is_none() && !annotations.is_empty();
+        let cancelled_only = chosen.is_none() && !annotations.is_empty();
         if cancelled_only && raw.status.is_empty() {
             raw.status = "skipped".to_owned();
         }

@@ -673,3 +673,54 @@ fn report_dropped_fields(dataset: &Dataset, format: &str, keeps_status: bool, ke
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testgen::{arb_dataset, canon};
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn sniffing_names_and_contents() {
+        let cases: [(&str, bool, &str, Option<Format>); 9] = [
+            ("x.spacy", false, "", Some(Format::Docbin)),
+            ("x", true, "", Some(Format::Brat)),
+            ("x.conll", false, "", Some(Format::Conll)),
+            ("x.txt", false, "-DOCSTART- -X- -X- O\n", Some(Format::Conll)),
+            ("x.json", false, "{\n \"format\": \"spanlab-dataset\",", Some(Format::Spanlab)),
+            ("x.json", false, "[{\"data\": {\"text\": \"a\"}}]", Some(Format::LabelStudio)),
+            ("x.jsonl", false, "{\"text\": \"a\", \"tokens\": []}\n", Some(Format::SpacyJsonl)),
+            ("x.jsonl", false, "{\"text\": \"a\", \"label\": []}\n", Some(Format::Doccano)),
+            ("x.bin", false, "\u{0}\u{1}", None),
+        ];
+        for (name, folder, head, want) in cases {
+            assert_eq!(Format::sniff(name, folder, head.as_bytes()), want, "{name} {head:?}");
+        }
+    }
+
+    #[test]
+    fn offsets_convert_both_ways_and_refuse_the_middle_of_a_character() {
+        let t = Text::from("é😀x");
+        assert_eq!(Offsets::ALL.map(|u| u.from_char(&t, CharIdx(2))), [Some(2), Some(3), Some(6)]);
+        assert_eq!(Offsets::Utf16.to_char(&t, 2), None, "between the halves of a surrogate pair");
+        assert_eq!(Offsets::Bytes.to_char(&t, 1), None, "inside é");
+        assert_eq!(Offsets::Bytes.to_char(&t, -1), None);
+        assert!(convert_offset(&t, Offsets::Utf16, 9).unwrap_err().contains("outside the text (4 UTF-16 units)"));
+    }
+
+    proptest! {
+        #[test]
+        fn the_gold_format_round_trips_in_every_unit(x in arb_dataset(true, true), unit in 0usize..3) {
+            let opts = Options { offsets: Some(Offsets::ALL[unit]), ..Options::default() };
+            let tok: Tokenizer = &|_| Vec::new();
+            let (written, report) = write(&x, &Schema::news(), Format::Spanlab, &opts, tok);
+            prop_assert!(report.is_lossless());
+            let Written::File(bytes) = written else { return Err(TestCaseError::fail("a file")) };
+            let source = Source::File { name: "x.json".into(), bytes };
+            // The unit is read from the file, whatever the default.
+            let (back, r) = read(&source, Format::Spanlab, &Options::default(), None).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(r.offsets, Offsets::ALL[unit]);
+            prop_assert_eq!(canon(&back), canon(&x));
+        }
+    }
+}

@@ -596,6 +596,19 @@ mod tests {
         assert!(validate_record(&rec, "x", &Schema::news()).is_empty());
     }
 
+    /// A dataset's suggestion score past `f32`'s range (`1e39`) became an
+    /// infinite score, which an annotation file cannot hold (see
+    /// `Document::from_parts`).
+    #[test]
+    fn an_out_of_range_score_is_imported_finite() {
+        let json = r#"{"format":"spanlab-dataset","version":1,"schema":{"name":"news","entity_labels":["PER"]},
+            "documents":[{"id":"d","text":"ab","entities":[{"id":"T1","start":0,"end":1,"label":"PER","text":"a",
+            "suggestion":{"recognizer":"x","score":1e39,"state":"accepted"}}]}]}"#;
+        let ds = Dataset::from_json(json).expect("parses");
+        let doc = record_to_document(&ds.documents[0]).expect("valid");
+        assert!(matches!(doc.spans().iter().next().map(|s| &s.origin), Some(Origin::Suggested { score: 1.0, .. })));
+    }
+
     #[test]
     fn pending_suggestions_export_only_on_request() {
         let schema = Schema::news();

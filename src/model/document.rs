@@ -11,7 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::span::{Extra, Relation, RelationId, Span, SpanId, SpanSet, Suggestion, SuggestionId, SuggestionState};
+use super::span::{Extra, Origin, Relation, RelationId, Span, SpanId, SpanSet, Suggestion, SuggestionId, SuggestionState};
 use super::text::{CharIdx, Text};
 
 /// A document's id: unique in a project, stable across sessions.
@@ -76,6 +76,23 @@ pub struct Orphan {
     pub reason: String,
 }
 
+/// Ids of spans, relations and suggestions stay below 2^53, so that they
+/// are exact in every JSON reader (JavaScript's numbers are doubles) and the
+/// counter handing them out never overflows. [`Document::from_parts`]
+/// refuses a file's larger ids.
+pub const MAX_ID: u64 = 1 << 53;
+
+/// A stored score that JSON can write back: infinities become 1 or 0, NaN 0.
+fn finite_score(score: f32) -> f32 {
+    if score.is_finite() {
+        score
+    } else if score > 0.0 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
 /// The hex SHA-256 of a text's UTF-8 bytes.
 pub fn sha256_hex(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
@@ -132,14 +149,29 @@ impl Document {
 
     /// Assembles a document from stored parts, checking the invariants that
     /// the rest of the program trusts: every span inside the text with
-    /// `start < end`, unique ids, every relation naming existing spans.
+    /// `start < end`, unique ids below [`MAX_ID`], every relation naming
+    /// existing spans, finite scores (a file's `1e39` is an infinite `f32`,
+    /// which JSON cannot write back: it becomes 1, and `-1e39` 0).
     /// Labels are not checked here (see `validate`).
     pub fn from_parts(
         mut base: Document,
-        spans: Vec<Span>,
+        mut spans: Vec<Span>,
         relations: Vec<Relation>,
-        suggestions: Vec<Suggestion>,
+        mut suggestions: Vec<Suggestion>,
     ) -> Result<Self, PartsError> {
+        let stored_ids = spans.iter().map(|s| s.id.0).chain(relations.iter().map(|r| r.id.0)).chain(suggestions.iter().map(|s| s.id.0));
+        let orphan_ids = base.orphans.iter().flat_map(|o| std::iter::once(o.span.id.0).chain(o.relations.iter().map(|r| r.id.0)));
+        if let Some(id) = stored_ids.chain(orphan_ids).find(|&id| id >= MAX_ID) {
+            return Err(PartsError::IdTooLarge(id));
+        }
+        for origin in spans.iter_mut().map(|s| &mut s.origin).chain(base.orphans.iter_mut().map(|o| &mut o.span.origin)) {
+            if let Origin::Suggested { score, .. } = origin {
+                *score = finite_score(*score);
+            }
+        }
+        for s in &mut suggestions {
+            s.score = finite_score(s.score);
+        }
         let len = base.text.len_chars();
         let mut ids = std::collections::BTreeSet::new();
         for s in &spans {
@@ -173,7 +205,7 @@ impl Document {
             .map(|i| i.0)
             .chain(rel_map.keys().map(|i| i.0))
             .chain(sug_map.keys().map(|i| i.0))
-            .chain(base.orphans.iter().map(|o| o.span.id.0))
+            .chain(base.orphans.iter().flat_map(|o| std::iter::once(o.span.id.0).chain(o.relations.iter().map(|r| r.id.0))))
             .max()
             .unwrap_or(0);
         base.next_id = base.next_id.max(max_id + 1);
@@ -306,9 +338,10 @@ impl Document {
         self.next_id
     }
 
-    /// Restores the id counter read from a file.
+    /// Restores the id counter read from a file (at most [`MAX_ID`], which
+    /// no stored id reaches).
     pub fn set_next_id(&mut self, next: u64) {
-        self.next_id = self.next_id.max(next);
+        self.next_id = self.next_id.max(next.min(MAX_ID));
     }
 
     /// The spans whose text is `needle`'s text elsewhere: used to find other
@@ -352,4 +385,62 @@ pub enum PartsError {
     DuplicateRelation(RelationId),
     #[error("{id} names {span}, which does not exist")]
     DanglingRelation { id: RelationId, span: SpanId },
+    #[error("id {0} is too large (ids stay below 2^53)")]
+    IdTooLarge(u64),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(id: u64, origin: Origin) -> Span {
+        Span { id: SpanId(id), start: CharIdx(0), end: CharIdx(1), label: "PER".into(), origin, extra: Extra::new() }
+    }
+
+    fn base() -> Document {
+        Document::new(DocId("d".into()), "d.txt".into(), "ab".into())
+    }
+
+    /// Found while writing the fuzz target `annotation_file`: a stored id
+    /// of `u64::MAX` overflowed `max_id + 1`.
+    #[test]
+    fn ids_past_max_id_are_refused() {
+        let err = Document::from_parts(base(), vec![span(u64::MAX, Origin::Manual)], Vec::new(), Vec::new());
+        assert_eq!(err, Err(PartsError::IdTooLarge(u64::MAX)));
+        let mut b = base();
+        b.orphans.push(Orphan { span: span(MAX_ID, Origin::Manual), text: "a".into(), relations: Vec::new(), reason: String::new() });
+        assert_eq!(Document::from_parts(b, Vec::new(), Vec::new(), Vec::new()), Err(PartsError::IdTooLarge(MAX_ID)));
+        let mut doc = Document::from_parts(base(), vec![span(MAX_ID - 1, Origin::Manual)], Vec::new(), Vec::new()).expect("fits");
+        assert_eq!(doc.next_id(), MAX_ID);
+        doc.set_next_id(u64::MAX);
+        assert_eq!(doc.next_id(), MAX_ID, "a file's counter cannot push ids to overflow");
+        assert_eq!(doc.fresh_span_id(), SpanId(MAX_ID));
+    }
+
+    /// Found while writing the fuzz target `annotation_file`: a score of
+    /// `1e39` in a file is an infinite `f32`, which JSON writes as `null`,
+    /// and the saved file no longer loaded.
+    #[test]
+    fn stored_scores_become_finite() {
+        let origin = |score| Origin::Suggested { recognizer: "r".into(), score, edited: false };
+        let suggestion = |id, score| Suggestion {
+            id: SuggestionId(id),
+            start: CharIdx(1),
+            end: CharIdx(2),
+            label: "PER".into(),
+            recognizer: "r".into(),
+            score,
+            state: SuggestionState::Pending,
+        };
+        let doc = Document::from_parts(
+            base(),
+            vec![span(1, origin(f32::INFINITY))],
+            Vec::new(),
+            vec![suggestion(2, f32::NEG_INFINITY), suggestion(3, f32::NAN), suggestion(4, 0.25)],
+        )
+        .expect("valid");
+        assert!(matches!(doc.spans().iter().next().map(|s| &s.origin), Some(Origin::Suggested { score: 1.0, .. })));
+        let scores: Vec<f32> = doc.suggestions().map(|s| s.score).collect();
+        assert_eq!(scores, [0.0, 0.0, 0.25]);
+    }
 }

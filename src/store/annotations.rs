@@ -216,6 +216,40 @@ mod tests {
     use crate::model::markup::parse_markup;
     use crate::model::{Edit, Schema};
 
+    /// Loads a file onto a text, saves it and loads the saved file (as the
+    /// fuzz target `annotation_file` does).
+    fn load_save_load(json: &[u8], text: &str) -> Result<Document, String> {
+        let file: AnnotationFile = serde_json::from_slice(json).map_err(|e| e.to_string())?;
+        let (doc, _) = file.into_document(text.into())?;
+        let saved = AnnotationFile::from_document(&doc).to_json();
+        let file: AnnotationFile = serde_json::from_str(&saved).map_err(|e| format!("the saved file: {e}"))?;
+        Ok(file.into_document(text.into())?.0)
+    }
+
+    /// Found while writing the fuzz target `annotation_file` (reading
+    /// `from_parts`) and checked with its binary: a span id of `u64::MAX`
+    /// overflowed the id counter (a panic with overflow checks on).
+    #[test]
+    fn a_huge_span_id_is_an_error_not_an_overflow() {
+        let json = br#"{"format":"spanlab-annotations","version":1,"id":"a","source":"a.txt","sha256":"","status":"new","next_id":1,
+            "spans":[{"id":18446744073709551615,"start":0,"end":1,"label":"PER","text":"a","origin":{"kind":"manual"}}]}"#;
+        let err = load_save_load(json, "ab").expect_err("refused");
+        assert!(err.contains("too large"), "{err}");
+    }
+
+    /// Found while writing the fuzz target `annotation_file` and checked with
+    /// its binary: a score of `1e39` (an infinite `f32`) was saved as `null`,
+    /// and the saved file no longer loaded.
+    #[test]
+    fn an_infinite_score_saves_a_file_that_loads() {
+        let json = br#"{"format":"spanlab-annotations","version":1,"id":"a","source":"a.txt","sha256":"","status":"new","next_id":1,
+            "spans":[{"id":1,"start":0,"end":1,"label":"PER","text":"a","origin":{"kind":"suggested","recognizer":"x","score":-1e39,"edited":false}}],
+            "suggestions":[{"id":2,"start":1,"end":2,"label":"PER","recognizer":"x","score":1e39,"state":{"state":"pending"},"text":"b"}]}"#;
+        let doc = load_save_load(json, "ab").expect("loads after a save");
+        assert_eq!(doc.suggestions().map(|s| s.score).collect::<Vec<_>>(), [1.0]);
+        assert!(matches!(doc.spans().iter().next().map(|s| &s.origin), Some(Origin::Suggested { score: 0.0, .. })));
+    }
+
     #[test]
     fn ids_never_escape_the_folder() {
         for id in ["..", "../x", "a/b", "a\\b", ".hidden", "", "é", "/etc/passwd"] {

@@ -398,6 +398,12 @@ pub type JsonlDoc = (usize, Option<String>, String, Extra);
 /// The documents of a JSONL file.
 pub fn read_jsonl(path: &Path) -> Result<Vec<JsonlDoc>, StoreError> {
     let (content, _) = read_text_file(path)?;
+    parse_jsonl(&content, path)
+}
+
+/// The documents of a JSONL file's decoded text; `path` only names the file
+/// in errors.
+pub fn parse_jsonl(content: &str, path: &Path) -> Result<Vec<JsonlDoc>, StoreError> {
     let mut out = Vec::new();
     for (i, line) in content.lines().enumerate() {
         let n = i + 1;
@@ -429,11 +435,17 @@ pub fn read_jsonl(path: &Path) -> Result<Vec<JsonlDoc>, StoreError> {
 /// Reads a `.json` file that is a spanlab dataset; `None` when it is some other JSON.
 pub fn read_dataset_if_any(path: &Path) -> Result<Option<Dataset>, StoreError> {
     let (json, _) = read_text_file(path)?;
+    parse_dataset_if_any(&json, path)
+}
+
+/// A decoded `.json` file's text as a spanlab dataset; `None` when it is some
+/// other JSON. `path` only names the file in errors.
+pub fn parse_dataset_if_any(json: &str, path: &Path) -> Result<Option<Dataset>, StoreError> {
     let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| json_err(path, &e))?;
     if value.get("format").and_then(|f| f.as_str()) != Some(crate::model::dataset::FORMAT) {
         return Ok(None);
     }
-    Dataset::from_json(&json).map(Some).map_err(|e| json_err(path, &e))
+    Dataset::from_json(json).map(Some).map_err(|e| json_err(path, &e))
 }
 
 /// Reads a dataset file, failing on anything else.

@@ -727,7 +727,12 @@ fn read_spanlab_map(v: &Value, here: &str) -> Result<SpanlabFields, FormatError>
     Ok(SpanlabFields {
         id: text("id")?,
         source: text("source")?.unwrap_or_default(),
-        status: text("status")?.unwrap_or_default(),
+        status: match text("status")? {
+            Some(s) if crate::model::Status::parse(&s).is_none() => {
+                return Err(err("status", format!("{s:?} is not one of new, in_progress, done, skipped")));
+            }
+            s => s.unwrap_or_default(),
+        },
         ents: v.get("ents").map(|e| index(e, "ents")).transpose()?,
         entities: triples("entities")?,
         relations: triples("relations")?,
@@ -1804,6 +1809,17 @@ mod tests {
             let e = read_err(&with_field(&bytes, "user_data", Some(&user_data(f))));
             assert!(e.place.contains(place), "{e}");
         }
+    }
+
+    /// Found by fuzzing (target `importers`): an unknown status in
+    /// spanlab's `user_data` was read as it was, giving an invalid dataset.
+    #[test]
+    fn an_unknown_status_in_user_data_is_an_error() {
+        let msgpack = b"\x86\xa5attrs\x91A\xa6tokens\xc4\x00\xa6spaces\xc4\x00\xa7lengths\xc4\x04\x00\x00\x00\x00\xa7strings\x90\
+            \xa9user_data\x91\xc4\x17\x81\xa7spanlab\x81\xa6status\xa5bogus";
+        let e = read_err(&zlib(msgpack));
+        assert_eq!(e.place, "document 1, user_data \"spanlab\", status", "{e}");
+        assert!(e.message.contains("\"bogus\" is not one of new"), "{e}");
     }
 
     #[test]

@@ -78,7 +78,12 @@ pub struct Orphan {
 
 /// The hex SHA-256 of a text's UTF-8 bytes.
 pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
+    sha256_bytes_hex(text.as_bytes())
+}
+
+/// The lower-case hex SHA-256 of bytes.
+pub fn sha256_bytes_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(64);
     for b in digest {
         out.push_str(&format!("{b:02x}"));

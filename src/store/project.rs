@@ -302,6 +302,17 @@ impl Project {
 
     /// Saves a document's annotations (atomically) and refreshes its summary.
     pub fn save(&mut self, doc: &Document) -> Result<(), StoreError> {
+        let (path, bytes) = self.annotation_bytes(doc);
+        write_atomic(&path, &bytes).map_err(io_err(&path))?;
+        if let Some(i) = self.position(&doc.id) {
+            self.entries[i].summary = Summary::of(doc);
+        }
+        Ok(())
+    }
+
+    /// Where a document's annotations go, and the bytes [`Project::save`]
+    /// writes there.
+    pub fn annotation_bytes(&self, doc: &Document) -> (PathBuf, Vec<u8>) {
         let path = annotation_path(&self.annotations, &doc.id);
         let mut file = AnnotationFile::from_document(doc);
         if let Some(entry) = self.position(&doc.id).and_then(|i| self.entries.get(i))
@@ -316,11 +327,36 @@ impl Project {
         {
             file.article = old.article;
         }
-        write_atomic(&path, file.to_json().as_bytes()).map_err(io_err(&path))?;
-        if let Some(i) = self.position(&doc.id) {
-            self.entries[i].summary = Summary::of(doc);
+        (path, file.to_json().into_bytes())
+    }
+
+    /// Replays the journal of edits left by a crash onto the annotation
+    /// files (see `store::journal`), and updates the summaries.
+    pub fn recover_journal(&mut self) -> Result<super::journal::Recovery, StoreError> {
+        let mut saved: Vec<(DocId, Summary)> = Vec::new();
+        let recovery = super::journal::recover(
+            &self.annotations,
+            &self.schema,
+            |id| self.load_by_id(id).map(|l| l.doc),
+            |doc| {
+                let (path, bytes) = self.annotation_bytes(doc);
+                write_atomic(&path, &bytes).map_err(io_err(&path))?;
+                saved.push((doc.id.clone(), Summary::of(doc)));
+                Ok(())
+            },
+        )?;
+        for (id, summary) in saved {
+            if let Some(i) = self.position(&id) {
+                self.entries[i].summary = summary;
+            }
         }
-        Ok(())
+        Ok(recovery)
+    }
+
+    /// Loads a document by id.
+    pub fn load_by_id(&self, id: &DocId) -> Result<Loaded, StoreError> {
+        let i = self.position(id).ok_or_else(|| StoreError::MissingArticle { id: id.0.clone(), article: String::new() })?;
+        self.load(i)
     }
 
     /// Loads every document (in id order) and builds the gold dataset; the

@@ -382,7 +382,10 @@ impl SpanlabApp {
                         self.reload_open(i);
                         self.info(format!("{}: changed on disk; reloaded", doc.0));
                     }
-                } else if self.dialog != Dialog::Conflict {
+                } else {
+                    if let Some(open) = self.open.as_mut() {
+                        open.save_error = Some("the file changed on disk: choose merge, keep mine or reload".into());
+                    }
                     self.dialog = Dialog::Conflict;
                 }
             }

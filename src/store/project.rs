@@ -17,7 +17,7 @@ use super::annotations::{AnnotationFile, LoadReport, annotation_path};
 use super::atomic::write_atomic;
 use super::decode::{decode, encode_for_file};
 use super::html::visible_text;
-use crate::model::dataset::{Dataset, ExportNotes, ExportOptions, export, record_to_document};
+use crate::model::dataset::{Dataset, ExportNotes, ExportOptions, record_to_document};
 use crate::model::span::Extra;
 use crate::model::{DocId, Document, Schema, Status};
 
@@ -362,16 +362,18 @@ impl Project {
     /// Loads every document (in id order) and builds the gold dataset; the
     /// dataset is validated and refused with its problems if invalid.
     pub fn export(&self, options: ExportOptions, mut progress: impl FnMut(usize)) -> Result<(Dataset, ExportNotes), StoreError> {
-        let mut docs = Vec::with_capacity(self.entries.len());
+        // One document in memory at a time.
+        let mut exporter = crate::model::dataset::Exporter::new(&self.schema, &self.settings.dataset_extra, options);
         for (i, e) in self.entries.iter().enumerate() {
             if options.done_only && e.summary.status != Status::Done {
                 continue;
             }
-            docs.push(self.load(i)?.doc);
+            exporter.add(&self.load(i)?.doc);
             progress(i + 1);
         }
-        let (dataset, mut notes) = export(&docs, &self.schema, &self.settings.dataset_extra, options).map_err(|problems| {
-            StoreError::Invalid { path: self.annotations.clone(), problems: problems.iter().map(ToString::to_string).collect() }
+        let (dataset, mut notes) = exporter.finish().map_err(|problems| StoreError::Invalid {
+            path: self.annotations.clone(),
+            problems: problems.iter().map(ToString::to_string).collect(),
         })?;
         notes.documents_left_out = self.entries.len() - dataset.documents.len();
         Ok((dataset, notes))

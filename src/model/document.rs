@@ -181,6 +181,9 @@ impl Document {
             .chain(base.orphans.iter().map(|o| o.span.id.0))
             .max()
             .unwrap_or(0);
+        if let Some(&too_large) = [max_id, base.next_id].iter().find(|&&id| id > MAX_ID) {
+            return Err(PartsError::IdTooLarge(too_large));
+        }
         base.next_id = base.next_id.max(max_id + 1);
         base.spans = SpanSet::from_unsorted(spans);
         base.relations = rel_map;
@@ -357,4 +360,11 @@ pub enum PartsError {
     DuplicateRelation(RelationId),
     #[error("{id} names {span}, which does not exist")]
     DanglingRelation { id: RelationId, span: SpanId },
+    #[error("id {0} is too large (ids go up to {MAX_ID})")]
+    IdTooLarge(u64),
 }
+
+/// The largest id a document hands out or accepts from a file: the largest
+/// integer JavaScript reads exactly, far from `u64::MAX`, so that counting
+/// up never overflows.
+pub const MAX_ID: u64 = (1 << 53) - 1;

@@ -145,11 +145,36 @@ fn keyboard_selection_labels_undo_and_redo() {
     assert_eq!(spans(&h), vec![("Sergueï Lavrov".to_owned(), "PER".to_owned())]);
     key_mod(&mut h, Modifiers::COMMAND, Key::Y);
     assert_eq!(spans(&h), vec![("Sergueï Lavrov".to_owned(), "ORG".to_owned())]);
-    // Every change was saved.
+    // Every change is in the journal at once: a crash now (the file not yet
+    // written) loses nothing; recovery on a copy of the folder shows it.
+    h.state_mut().flush_journal();
     let open = h.state().open.as_ref().expect("open");
-    assert_eq!(open.saved_revision, open.doc.revision());
+    assert_eq!(open.journaled, open.sent);
+    let copy = f.root.parent().expect("parent").join("crashed-copy");
+    copy_dir(&f.root, &copy);
+    let mut crashed = Project::open(&copy, None).expect("opens");
+    crashed.recover_journal().expect("recovers");
+    let recovered = crashed.load(0).expect("loads");
+    assert_eq!(recovered.doc.spans().iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), ["ORG"]);
+    // And the file itself follows.
+    h.state_mut().flush_writes();
+    let open = h.state().open.as_ref().expect("open");
+    assert_eq!(open.saved, open.sent);
     let reopened = Project::open(&f.root, None).expect("opens").load(0).expect("loads");
     assert_eq!(reopened.doc.spans().len(), 1);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("list") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
 }
 
 fn add_suggestions(h: &mut Harness<'_, SpanlabApp>, list: &[(usize, usize, &str)]) {
@@ -447,6 +472,7 @@ fn a_seed_article_annotated_through_the_ui_equals_its_gold() {
         key(&mut h, Key::from_name(&hotkey.to_ascii_uppercase()).expect("key"));
     }
     key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    h.state_mut().flush_writes();
 
     let project = Project::open(&f.root, None).expect("opens");
     let (dataset, _) = project.export(spanlab::model::ExportOptions::default(), |_| {}).expect("valid");
@@ -549,4 +575,38 @@ fn what_the_engine_learned_comes_back_in_the_next_session() {
     }
     assert_eq!(h.state().open.as_ref().map(|o| o.doc.id.0.as_str()), Some("b"));
     assert!(vendrasque_org(&pending(&h)), "{:?}", pending(&h));
+}
+
+#[test]
+fn a_file_changed_on_disk_is_never_overwritten_and_can_be_merged() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    h.state_mut().flush_writes();
+    // Someone else (a git pull, another spanlab) labels Pékin in the file.
+    let mut other = Project::open(&f.root, None).expect("opens");
+    let mut theirs = other.load(0).expect("loads").doc;
+    let e = theirs.add_span_edit(CharIdx(49), CharIdx(54), "GPE");
+    theirs.apply(e, &other.schema).expect("valid");
+    other.save(&theirs).expect("saved");
+    let on_disk = std::fs::read(f.root.join("annotations/documents/a.json")).expect("file");
+    // Here, Lavrov is labelled; saving finds the file changed.
+    let e = h.state_mut().open.as_mut().expect("open").doc.add_span_edit(CharIdx(20), CharIdx(26), "PER");
+    assert!(h.state_mut().edit(e, "label"));
+    h.state_mut().flush_writes();
+    h.run_ok();
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::Conflict);
+    assert_eq!(std::fs::read(f.root.join("annotations/documents/a.json")).expect("file"), on_disk, "not overwritten");
+    h.get_by_label("Merge").click();
+    h.run_ok();
+    h.state_mut().flush_writes();
+    let both = |doc: &spanlab::model::Document| {
+        let mut v: Vec<String> =
+            doc.spans().iter().map(|s| format!("{} {}", doc.text().slice(s.start, s.end).unwrap_or(""), s.label)).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(both(&h.state().open.as_ref().expect("open").doc), ["Lavrov PER", "Pékin GPE"]);
+    let reopened = Project::open(&f.root, None).expect("opens").load(0).expect("loads").doc;
+    assert_eq!(both(&reopened), ["Lavrov PER", "Pékin GPE"], "the merge is saved");
 }

@@ -15,6 +15,7 @@ impl SpanlabApp {
     /// it if it was never annotated.
     pub fn open_document(&mut self, index: usize) {
         self.commit_comment();
+        self.save_now();
         let loaded = match self.project.load(index) {
             Ok(l) => l,
             Err(e) => {
@@ -44,14 +45,20 @@ impl SpanlabApp {
         }
         self.comment_draft = doc.comment().to_owned();
         let first = self.first_suggestion(&doc).map(Selection::Suggestion).unwrap_or_default();
-        let revision = doc.revision();
+        if let Some(w) = &self.writer {
+            w.send(crate::store::writer::Job::Opened { doc: doc.id.clone() });
+        }
         self.open = Some(OpenDoc {
             index,
             doc,
             history: History::default(),
             selection: first,
             draft: None,
-            saved_revision: if loaded.had_annotations { revision } else { u64::MAX },
+            sent: 0,
+            journaled: 0,
+            saved: 0,
+            save_due: None,
+            unsaved: Vec::new(),
             save_error: None,
             load_report: loaded.report,
             encoding: loaded.encoding,
@@ -158,7 +165,7 @@ impl SpanlabApp {
             open.suggesting = false;
             let edit = super::suggester::add_suggestions_edit(&mut open.doc, outcome.candidates);
             if let Some(edit) = edit
-                && let Err(e) = open.doc.apply(edit, &schema)
+                && let Err(e) = open.history.apply_unstepped(&mut open.doc, edit, &schema)
             {
                 let id = open.doc.id.clone();
                 self.error(format!("suggestions for {id}: {e}"));
@@ -181,10 +188,10 @@ impl SpanlabApp {
         let min_score = self.settings.min_score;
         let Some(open) = self.open.as_mut() else { return };
         let ids: Vec<_> = open.doc.pending_suggestions().iter().map(|s| s.id).collect();
-        if !ids.is_empty() && open.doc.apply(Edit::RemoveSuggestions { ids }, &schema).is_err() {
+        if !ids.is_empty() && open.history.apply_unstepped(&mut open.doc, Edit::RemoveSuggestions { ids }, &schema).is_err() {
             return;
         }
-        open.history = History::default();
+        open.history.clear_steps();
         open.selection = Selection::None;
         let job = super::suggester::Job { doc: open.doc.id.clone(), text: open.doc.text().clone(), schema, min_score };
         open.suggesting = self.suggester.request(job);
@@ -220,20 +227,233 @@ impl SpanlabApp {
         true
     }
 
-    /// Writes the open document's annotations (atomically).
+    /// Sends the open document's new edits to the journal at once, and
+    /// schedules writing its file (see [`super::SAVE_DELAY`]).
     pub fn autosave(&mut self) {
         if self.options.read_only {
             return;
         }
-        let Some(open) = self.open.as_mut() else {
+        self.send_edits();
+        if let Some(open) = self.open.as_mut()
+            && open.sent > open.saved
+        {
+            open.save_due.get_or_insert_with(|| std::time::Instant::now() + super::SAVE_DELAY);
+        }
+    }
+
+    /// Hands the edits applied since last time to the writer (journal).
+    fn send_edits(&mut self) {
+        let Some(open) = self.open.as_mut() else { return };
+        let edits = open.history.take_applied();
+        if edits.is_empty() || self.options.read_only {
             return;
-        };
-        match self.project.save(&open.doc) {
-            Ok(()) => {
-                open.saved_revision = open.doc.revision();
-                open.save_error = None;
+        }
+        for e in &edits {
+            open.sent += 1;
+            open.unsaved.push((open.sent, e.clone()));
+        }
+        if let Some(i) = self.project.position(&open.doc.id) {
+            self.project.entries[i].summary = crate::store::Summary::of(&open.doc);
+        }
+        match &self.writer {
+            Some(w) if w.send(crate::store::writer::Job::Edits { doc: open.doc.id.clone(), edits }) => {}
+            _ => open.save_error = Some("the background writer is not running; changes are not saved".into()),
+        }
+    }
+
+    /// Writes the open document's file now (in the background), if it has
+    /// unsaved edits.
+    pub fn save_now(&mut self) {
+        if self.options.read_only {
+            return;
+        }
+        self.send_edits();
+        let Some(open) = self.open.as_mut() else { return };
+        open.save_due = None;
+        if open.sent == open.saved {
+            return;
+        }
+        if let Some(w) = &self.writer {
+            w.send(crate::store::writer::Job::Save { doc: Box::new(open.doc.clone()), force: false });
+        }
+    }
+
+    /// Writes everything pending and waits for it (before reading files
+    /// back, and in tests).
+    pub fn flush_writes(&mut self) {
+        self.save_now();
+        for ack in self.writer.as_ref().map(crate::store::writer::Writer::flush).unwrap_or_default() {
+            self.take_ack(ack);
+        }
+    }
+
+    /// Waits until the edits sent so far are in the journal (not saved yet).
+    pub fn flush_journal(&mut self) {
+        self.send_edits();
+        for ack in self.writer.as_ref().map(crate::store::writer::Writer::flush).unwrap_or_default() {
+            self.take_ack(ack);
+        }
+    }
+
+    /// Starts the background writer on the project, after replaying the
+    /// journal a crash may have left, and takes the project's lock.
+    pub(crate) fn start_writer(&mut self) {
+        self.writer = None;
+        self.lock = None;
+        if self.options.read_only {
+            return;
+        }
+        match self.project.recover_journal() {
+            Ok(r) => {
+                if let Some(n) = r.notice() {
+                    if r.conflicts.is_empty() { self.info(n) } else { self.error(n) }
+                }
             }
-            Err(e) => open.save_error = Some(e.to_string()),
+            Err(e) => self.error(format!("recovering unsaved edits: {e}")),
+        }
+        match crate::store::lock::ProjectLock::acquire(&self.project.annotations) {
+            Ok((lock, other)) => {
+                if let Some(other) = other {
+                    self.error(format!(
+                        "another spanlab ({other}) has this project open: a document changed there is detected here, but avoid editing the same document in both"
+                    ));
+                }
+                self.lock = Some(lock);
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+        match crate::store::writer::Writer::start(self.project.clone()) {
+            Ok(w) => self.writer = Some(w),
+            Err(e) => self.error(format!("changes cannot be saved: {e}")),
+        }
+    }
+
+    /// Each frame: writes the file when due, takes the writer's answers,
+    /// and now and then checks the open file for changes by others.
+    pub(crate) fn pump_writer(&mut self, ctx: &egui::Context) {
+        if let Some(due) = self.open.as_ref().and_then(|o| o.save_due) {
+            let now = std::time::Instant::now();
+            if now >= due {
+                self.save_now();
+            } else {
+                ctx.request_repaint_after(due - now);
+            }
+        }
+        if self.last_check.elapsed() >= super::CHECK_EVERY {
+            self.last_check = std::time::Instant::now();
+            if let (Some(w), Some(open)) = (&self.writer, &self.open) {
+                w.send(crate::store::writer::Job::Check { doc: open.doc.id.clone() });
+            }
+        }
+        if self.writer.is_some() {
+            ctx.request_repaint_after(super::CHECK_EVERY);
+        }
+        while let Some(ack) = self.writer.as_ref().and_then(crate::store::writer::Writer::poll) {
+            self.take_ack(ack);
+        }
+    }
+
+    fn take_ack(&mut self, ack: crate::store::writer::Ack) {
+        use crate::store::writer::Ack;
+        let is_open = |app: &Self, doc: &crate::model::DocId| app.open.as_ref().is_some_and(|o| &o.doc.id == doc);
+        match ack {
+            Ack::Journaled { doc, seq } => {
+                if let Some(open) = self.open.as_mut().filter(|o| o.doc.id == doc) {
+                    open.journaled = open.journaled.max(seq);
+                }
+            }
+            Ack::Saved { doc, seq, summary } => {
+                if let Some(i) = self.project.position(&doc) {
+                    self.project.entries[i].summary = summary;
+                }
+                if let Some(open) = self.open.as_mut().filter(|o| o.doc.id == doc) {
+                    open.saved = open.saved.max(seq);
+                    open.unsaved.retain(|(n, _)| *n > seq);
+                    open.save_error = None;
+                }
+            }
+            Ack::Changed { doc } => {
+                if !is_open(self, &doc) {
+                    return;
+                }
+                let clean = self.open.as_ref().is_some_and(|o| o.sent == o.saved && o.history.undo_description().is_none());
+                if clean {
+                    if let Some(i) = self.project.position(&doc) {
+                        self.reload_open(i);
+                        self.info(format!("{}: changed on disk; reloaded", doc.0));
+                    }
+                } else {
+                    if let Some(open) = self.open.as_mut() {
+                        open.save_error = Some("the file changed on disk: choose merge, keep mine or reload".into());
+                    }
+                    self.dialog = Dialog::Conflict;
+                }
+            }
+            Ack::Failed { doc, message } => {
+                if let Some(open) = self.open.as_mut().filter(|o| o.doc.id == doc) {
+                    open.save_error = Some(message.clone());
+                }
+                self.error(format!("{}: not saved: {message}", doc.0));
+            }
+            Ack::Flushed => {}
+        }
+    }
+
+    /// Reloads the open document from disk, dropping its unsaved edits.
+    fn reload_open(&mut self, index: usize) {
+        if let (Some(w), Some(open)) = (&self.writer, &self.open) {
+            w.send(crate::store::writer::Job::Discard { doc: open.doc.id.clone() });
+        }
+        if let Some(open) = self.open.as_mut() {
+            open.sent = open.saved;
+            open.unsaved.clear();
+            let _ = open.history.take_applied();
+        }
+        self.open = None;
+        self.open_document(index);
+    }
+
+    /// The user's answer to a file changed on disk under unsaved edits.
+    pub fn resolve_conflict(&mut self, choice: ConflictChoice) {
+        self.dialog = Dialog::None;
+        let Some(open) = self.open.as_ref() else { return };
+        let (id, index) = (open.doc.id.clone(), open.index);
+        match choice {
+            ConflictChoice::Reload => {
+                self.reload_open(index);
+                self.info(format!("{}: reloaded from disk; your unsaved changes were dropped", id.0));
+            }
+            ConflictChoice::KeepMine => {
+                self.send_edits();
+                if let (Some(w), Some(open)) = (&self.writer, self.open.as_mut()) {
+                    open.save_due = None;
+                    w.send(crate::store::writer::Job::Save { doc: Box::new(open.doc.clone()), force: true });
+                }
+                self.info(format!("{}: your version replaces the one on disk", id.0));
+            }
+            ConflictChoice::Merge => {
+                self.send_edits();
+                let mine: Vec<crate::model::Edit> =
+                    self.open.as_ref().map(|o| o.unsaved.iter().map(|(_, e)| e.clone()).collect()).unwrap_or_default();
+                self.reload_open(index);
+                let schema = self.project.schema.clone();
+                let Some(open) = self.open.as_mut() else { return };
+                let mut failed = 0;
+                let mut renamed = std::collections::BTreeMap::new();
+                for e in mine {
+                    let e = crate::model::edit::rebase(e, &mut open.doc, &mut renamed);
+                    if open.history.apply(&mut open.doc, e, "merged change", &schema).is_err() {
+                        failed += 1;
+                    }
+                }
+                self.autosave();
+                self.save_now();
+                if failed == 0 {
+                    self.info(format!("{}: your unsaved changes were applied onto the version on disk", id.0));
+                } else {
+                    self.error(format!("{}: merged, but {failed} of your changes no longer applied to the version on disk", id.0));
+                }
+            }
         }
     }
 
@@ -906,6 +1126,8 @@ impl SpanlabApp {
         if form.path.trim().is_empty() {
             return Err("choose where to write the file".into());
         }
+        // The export reads the files: write the open document's first.
+        self.flush_writes();
         let options = ExportOptions { done_only: form.done_only, include_suggestions: form.include_suggestions };
         let (dataset, notes) = self.project.export(options, |_| {}).map_err(|e| e.to_string())?;
         let convert = crate::store::formats::Options { offsets: Some(form.offsets), ..Default::default() };
@@ -943,6 +1165,18 @@ impl SpanlabApp {
         self.info(report.to_string().replace('\n', "; "));
         Ok(())
     }
+}
+
+/// What to do when the open document's file changed on disk under unsaved
+/// edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConflictChoice {
+    /// Load the file from disk; drop the unsaved edits.
+    Reload,
+    /// Write this version over the file.
+    KeepMine,
+    /// Load the file from disk and apply the unsaved edits onto it.
+    Merge,
 }
 
 /// How far a candidate tail is from a head, for ordering: spans after the

@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use commands::Command;
+pub use logic::ConflictChoice;
 
 /// The tokenizer the token-based export formats use (spaCy JSONL, `.spacy`,
 /// CoNLL): the suggestion engine's, as code-point ranges.
@@ -71,8 +72,15 @@ pub struct OpenDoc {
     pub history: History,
     pub selection: Selection,
     pub draft: Option<RelationDraft>,
-    /// The revision last written to disk.
-    pub saved_revision: u64,
+    /// Edits sent to the writer, journaled on disk, and saved in the
+    /// document's file (counts since the document was opened).
+    pub sent: u64,
+    pub journaled: u64,
+    pub saved: u64,
+    /// When the document's file is next written (edits are journaled at once).
+    pub save_due: Option<std::time::Instant>,
+    /// The edits not yet in the document's file, numbered (for "merge").
+    pub unsaved: Vec<(u64, crate::model::Edit)>,
     pub save_error: Option<String>,
     pub load_report: LoadReport,
     pub encoding: Option<String>,
@@ -107,6 +115,8 @@ pub enum Dialog {
         fresh: bool,
     },
     Settings(panels::dialogs::SettingsForm),
+    /// The open document's file changed on disk while it had unsaved edits.
+    Conflict,
 }
 
 /// Corpus list filter.
@@ -128,6 +138,13 @@ pub struct AppOptions {
     /// Never write annotations (screenshots).
     pub read_only: bool,
 }
+
+/// How long after an edit the document's file is written (the edit itself
+/// is journaled at once).
+pub const SAVE_DELAY: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// How often the open document's file is checked for changes by others.
+pub const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The whole application.
 pub struct SpanlabApp {
@@ -155,6 +172,11 @@ pub struct SpanlabApp {
     /// Learning again from the done documents: (done, total), and its cancel flag.
     pub learn_progress: Option<(usize, usize)>,
     pub(crate) learn_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// Journals edits and saves documents in the background (none when read-only).
+    pub(crate) writer: Option<crate::store::writer::Writer>,
+    /// Holds the project against a second instance (released on drop).
+    pub(crate) lock: Option<crate::store::lock::ProjectLock>,
+    pub(crate) last_check: std::time::Instant,
 }
 
 impl SpanlabApp {
@@ -178,6 +200,9 @@ impl SpanlabApp {
             corpus_cancel: None,
             learn_progress: None,
             learn_cancel: None,
+            writer: None,
+            lock: None,
+            last_check: std::time::Instant::now(),
             open: None,
             settings,
             options,
@@ -198,6 +223,7 @@ impl SpanlabApp {
         }
         app.apply_theme(ctx);
         app.remember_project();
+        app.start_writer();
         app.relearn_from_done();
         let first = app
             .options
@@ -258,6 +284,15 @@ impl eframe::App for SpanlabApp {
         let queued = std::mem::take(&mut self.queued);
         for c in queued {
             self.apply(ui.ctx(), c);
+        }
+        self.pump_writer(ui.ctx());
+    }
+
+    /// Writes what is pending before the window closes.
+    fn on_exit(&mut self) {
+        self.save_now();
+        if let Some(w) = &self.writer {
+            w.flush();
         }
     }
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use crate::model::edit::Edit;
 use crate::model::{DocId, Document, Schema, Suggestion, SuggestionState, Text};
 use crate::store::annotations::annotation_path;
+use crate::store::project::SourceCache;
 use crate::store::{Project, Summary};
 use crate::suggest::external::{Endpoint, External};
 use crate::suggest::{Candidate, Engine, resolve_overlaps};
@@ -116,8 +117,14 @@ pub fn add_suggestions_edit(doc: &mut Document, candidates: Vec<Candidate>) -> O
 }
 
 /// Suggests for one stored document and saves, unless it got annotations meanwhile.
-fn suggest_stored(engine: &Engine, ext: Option<&External>, job: &mut CorpusJob, index: usize) -> (Option<Summary>, Option<String>) {
-    let loaded = match job.project.load(index) {
+fn suggest_stored(
+    engine: &Engine,
+    ext: Option<&External>,
+    job: &mut CorpusJob,
+    index: usize,
+    cache: &mut SourceCache,
+) -> (Option<Summary>, Option<String>) {
+    let loaded = match job.project.load_cached(index, cache) {
         Ok(l) => l,
         Err(e) => return (None, Some(e.to_string())),
     };
@@ -142,8 +149,8 @@ fn suggest_stored(engine: &Engine, ext: Option<&External>, job: &mut CorpusJob, 
 
 /// Learns from one stored document marked done: the tagger from its spans,
 /// the memory from their names. Returns an error text.
-fn relearn(engine: &Engine, project: &Project, index: usize) -> Option<String> {
-    let doc = match project.load(index) {
+fn relearn(engine: &Engine, project: &Project, index: usize, cache: &mut SourceCache) -> Option<String> {
+    let doc = match project.load_cached(index, cache) {
         Ok(l) => l.doc,
         Err(e) => return Some(e.to_string()),
     };
@@ -188,8 +195,14 @@ impl Suggester {
                         }
                         Message::Relearn(job) => {
                             let total = job.indices.len();
+                            // JSONL and dataset sources are read once for the whole job.
+                            let mut cache = SourceCache::default();
                             for (k, &index) in job.indices.iter().enumerate() {
-                                let error = if job.cancel.load(Ordering::Relaxed) { None } else { relearn(&engine, &job.project, index) };
+                                let error = if job.cancel.load(Ordering::Relaxed) {
+                                    None
+                                } else {
+                                    relearn(&engine, &job.project, index, &mut cache)
+                                };
                                 let doc = job.project.entries.get(index).map(|e| e.id.clone()).unwrap_or_else(|| DocId(String::new()));
                                 let outcome = Outcome { doc, candidates: Vec::new(), error, corpus: None, learning: Some((k + 1, total)) };
                                 if done.send(outcome).is_err() {
@@ -199,10 +212,14 @@ impl Suggester {
                         }
                         Message::Corpus(mut job) => {
                             let total = job.indices.len();
+                            let mut cache = SourceCache::default();
                             for (k, index) in job.indices.clone().into_iter().enumerate() {
                                 let cancelled = job.cancel.load(Ordering::Relaxed);
-                                let (summary, error) =
-                                    if cancelled { (None, None) } else { suggest_stored(&engine, ext.as_ref(), &mut job, index) };
+                                let (summary, error) = if cancelled {
+                                    (None, None)
+                                } else {
+                                    suggest_stored(&engine, ext.as_ref(), &mut job, index, &mut cache)
+                                };
                                 let doc = job.project.entries.get(index).map(|e| e.id.clone()).unwrap_or_else(|| DocId(String::new()));
                                 let progress = CorpusProgress { index, summary, done: k + 1, total };
                                 if done

@@ -36,7 +36,17 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let project = Project::open(&a.dir, a.annotations.as_deref())?;
+    let mut project = Project::open(&a.dir, a.annotations.as_deref())?;
+    // Edits a crash left in the journal go into the files first, unless the
+    // window is open on the project (its writer owns the journal then).
+    match crate::store::lock::holder(&project.annotations) {
+        Some(other) => eprintln!("note: spanlab ({other}) has this project open; exporting the files as last saved"),
+        None => {
+            if let Some(n) = project.recover_journal()?.notice() {
+                eprintln!("{n}");
+            }
+        }
+    }
     let bar = super::progress::documents(project.entries.len(), "export");
     let options = ExportOptions { done_only: a.done_only, include_suggestions: a.include_suggestions };
     let (dataset, notes) = project.export(options, |n| bar.set_position(n as u64))?;

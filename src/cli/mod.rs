@@ -3,6 +3,7 @@
 //! Errors are reported once, here, with the file and place they concern.
 
 mod convert;
+mod crash_helper;
 mod eval;
 mod export;
 mod formats;
@@ -60,6 +61,9 @@ enum Command {
     Export(export::Args),
     /// Convert a dataset from one format to another.
     Convert(convert::Args),
+    /// Edit a project until killed (for the crash test).
+    #[command(hide = true)]
+    CrashHelper(crash_helper::Args),
     /// Check a dataset file or a project folder; exit 1 on any problem.
     Validate(validate::Args),
     /// Counts of documents, spans, relations and suggestions in a project.
@@ -78,6 +82,7 @@ pub fn run() -> ExitCode {
         Some(Command::Import(a)) => import::run(a),
         Some(Command::Export(a)) => export::run(a),
         Some(Command::Convert(a)) => convert::run(a),
+        Some(Command::CrashHelper(a)) => crash_helper::run(a),
         Some(Command::Validate(a)) => validate::run(a),
         Some(Command::Stats(a)) => stats::run(a),
         Some(Command::Eval(a)) => eval::run(a),
@@ -94,8 +99,23 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("spanlab: error: {e:#}");
+            eprintln!("spanlab: error: {}", error_chain(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes, each said once: the store's errors already
+/// include their source in their own message (`path: cause`), and printing
+/// the chain as well said every cause twice.
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut out = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !out.contains(&cause) {
+            out.push_str(": ");
+            out.push_str(&cause);
+        }
+    }
+    out
 }

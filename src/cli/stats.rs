@@ -40,9 +40,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let project = Project::open(&a.dir, a.annotations.as_deref())?;
     let mut s = Stats { documents: project.entries.len(), ..Default::default() };
     let bar = super::progress::documents(project.entries.len(), "stats");
+    let mut cache = crate::store::project::SourceCache::default();
     for i in 0..project.entries.len() {
         bar.inc(1);
-        let loaded = match project.load(i) {
+        let loaded = match project.load_cached(i, &mut cache) {
             Ok(l) => l,
             Err(e) => {
                 s.unreadable.push(e.to_string());

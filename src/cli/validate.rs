@@ -25,12 +25,15 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let mut checked = 0;
     if a.path.is_dir() {
         let project = Project::open(&a.path, a.annotations.as_deref())?;
-        for w in &project.warnings {
+        for w in project.warnings.iter().filter(|w| !project.unreadable.contains(w)) {
             eprintln!("warning: {w}");
         }
+        // A file that cannot be read hides what it holds: a problem.
+        problems.extend(project.unreadable.iter().cloned());
+        let mut cache = crate::store::project::SourceCache::default();
         for (i, entry) in project.entries.iter().enumerate() {
             checked += 1;
-            match project.load(i) {
+            match project.load_cached(i, &mut cache) {
                 Ok(loaded) => {
                     let file = annotation_path(&project.annotations, &entry.id);
                     let rec = document_record(&loaded.doc, false, &mut ExportNotes::default());

@@ -434,20 +434,45 @@ pub fn export<'a>(
     extra: &Extra,
     options: ExportOptions,
 ) -> Result<(Dataset, ExportNotes), Vec<Problem>> {
-    let mut notes = ExportNotes::default();
-    let mut dataset = Dataset::empty(schema);
-    dataset.extra = extra.clone();
+    let mut exporter = Exporter::new(schema, extra, options);
     for doc in docs {
-        if options.done_only && doc.status() != Status::Done {
-            notes.documents_left_out += 1;
-            continue;
-        }
-        dataset.documents.push(document_record(doc, options.include_suggestions, &mut notes));
+        exporter.add(doc);
     }
-    dataset.documents.sort_by(|a, b| a.id.cmp(&b.id));
-    notes.documents = dataset.documents.len();
-    let problems = dataset.validate(Some(schema));
-    if problems.is_empty() { Ok((dataset, notes)) } else { Err(problems) }
+    exporter.finish()
+}
+
+/// An export built one document at a time, so the documents need not all
+/// be in memory at once (a big project's export).
+pub struct Exporter<'a> {
+    schema: &'a Schema,
+    options: ExportOptions,
+    dataset: Dataset,
+    notes: ExportNotes,
+}
+
+impl<'a> Exporter<'a> {
+    pub fn new(schema: &'a Schema, extra: &Extra, options: ExportOptions) -> Self {
+        let mut dataset = Dataset::empty(schema);
+        dataset.extra = extra.clone();
+        Self { schema, options, dataset, notes: ExportNotes::default() }
+    }
+
+    /// Adds a document (left out, and counted, when the options say so).
+    pub fn add(&mut self, doc: &Document) {
+        if self.options.done_only && doc.status() != Status::Done {
+            self.notes.documents_left_out += 1;
+            return;
+        }
+        self.dataset.documents.push(document_record(doc, self.options.include_suggestions, &mut self.notes));
+    }
+
+    /// The dataset, sorted and validated; on problems only the problems.
+    pub fn finish(mut self) -> Result<(Dataset, ExportNotes), Vec<Problem>> {
+        self.dataset.documents.sort_by(|a, b| a.id.cmp(&b.id));
+        self.notes.documents = self.dataset.documents.len();
+        let problems = self.dataset.validate(Some(self.schema));
+        if problems.is_empty() { Ok((self.dataset, self.notes)) } else { Err(problems) }
+    }
 }
 
 /// Turns a valid record into a document. Entities marked as pending

@@ -76,12 +76,6 @@ pub struct Orphan {
     pub reason: String,
 }
 
-/// Ids of spans, relations and suggestions stay below 2^53, so that they
-/// are exact in every JSON reader (JavaScript's numbers are doubles) and the
-/// counter handing them out never overflows. [`Document::from_parts`]
-/// refuses a file's larger ids.
-pub const MAX_ID: u64 = 1 << 53;
-
 /// A stored score that JSON can write back: infinities become 1 or 0, NaN 0.
 fn finite_score(score: f32) -> f32 {
     if score.is_finite() {
@@ -95,7 +89,12 @@ fn finite_score(score: f32) -> f32 {
 
 /// The hex SHA-256 of a text's UTF-8 bytes.
 pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
+    sha256_bytes_hex(text.as_bytes())
+}
+
+/// The lower-case hex SHA-256 of bytes.
+pub fn sha256_bytes_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(64);
     for b in digest {
         out.push_str(&format!("{b:02x}"));
@@ -149,9 +148,10 @@ impl Document {
 
     /// Assembles a document from stored parts, checking the invariants that
     /// the rest of the program trusts: every span inside the text with
-    /// `start < end`, unique ids below [`MAX_ID`], every relation naming
-    /// existing spans, finite scores (a file's `1e39` is an infinite `f32`,
-    /// which JSON cannot write back: it becomes 1, and `-1e39` 0).
+    /// `start < end`, unique ids below [`MAX_ID`] (and a counter at most
+    /// that), every relation naming existing spans, finite scores (a file's
+    /// `1e39` is an infinite `f32`, which JSON cannot write back: it becomes
+    /// 1, and `-1e39` 0).
     /// Labels are not checked here (see `validate`).
     pub fn from_parts(
         mut base: Document,
@@ -208,6 +208,9 @@ impl Document {
             .chain(base.orphans.iter().flat_map(|o| std::iter::once(o.span.id.0).chain(o.relations.iter().map(|r| r.id.0))))
             .max()
             .unwrap_or(0);
+        if base.next_id > MAX_ID {
+            return Err(PartsError::IdTooLarge(base.next_id));
+        }
         base.next_id = base.next_id.max(max_id + 1);
         base.spans = SpanSet::from_unsorted(spans);
         base.relations = rel_map;
@@ -338,10 +341,10 @@ impl Document {
         self.next_id
     }
 
-    /// Restores the id counter read from a file (at most [`MAX_ID`], which
-    /// no stored id reaches).
+    /// Restores the id counter read from a file ([`Document::from_parts`]
+    /// refuses one past [`MAX_ID`]).
     pub fn set_next_id(&mut self, next: u64) {
-        self.next_id = self.next_id.max(next.min(MAX_ID));
+        self.next_id = self.next_id.max(next);
     }
 
     /// The spans whose text is `needle`'s text elsewhere: used to find other
@@ -385,9 +388,14 @@ pub enum PartsError {
     DuplicateRelation(RelationId),
     #[error("{id} names {span}, which does not exist")]
     DanglingRelation { id: RelationId, span: SpanId },
-    #[error("id {0} is too large (ids stay below 2^53)")]
+    #[error("id {0} is too large (ids go up to {MAX_ID})")]
     IdTooLarge(u64),
 }
+
+/// The largest id a document hands out or accepts from a file: the largest
+/// integer JavaScript reads exactly, far from `u64::MAX`, so that counting
+/// up never overflows.
+pub const MAX_ID: u64 = (1 << 53) - 1;
 
 #[cfg(test)]
 mod tests {
@@ -412,9 +420,11 @@ mod tests {
         assert_eq!(Document::from_parts(b, Vec::new(), Vec::new(), Vec::new()), Err(PartsError::IdTooLarge(MAX_ID)));
         let mut doc = Document::from_parts(base(), vec![span(MAX_ID - 1, Origin::Manual)], Vec::new(), Vec::new()).expect("fits");
         assert_eq!(doc.next_id(), MAX_ID);
-        doc.set_next_id(u64::MAX);
-        assert_eq!(doc.next_id(), MAX_ID, "a file's counter cannot push ids to overflow");
         assert_eq!(doc.fresh_span_id(), SpanId(MAX_ID));
+        let mut b = base();
+        b.set_next_id(u64::MAX);
+        let err = Document::from_parts(b, Vec::new(), Vec::new(), Vec::new());
+        assert_eq!(err, Err(PartsError::IdTooLarge(u64::MAX)), "a file's counter cannot push ids to overflow");
     }
 
     /// Found while writing the fuzz target `annotation_file`: a score of

@@ -5,6 +5,8 @@
 //! Autosave, the journal and suggestion statistics all read this one stream.
 //! Must not touch: files, the UI.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::document::{Document, Status};
@@ -339,6 +341,62 @@ impl Document {
     }
 }
 
+/// An edit made on another version of a document, rewritten to apply on
+/// `doc`: the spans, relations and suggestions it creates get fresh ids
+/// where `doc` already uses theirs, and `map` (old id → new id, kept across
+/// calls) carries the renaming to the later edits that name them.
+pub fn rebase(edit: Edit, doc: &mut Document, map: &mut BTreeMap<u64, u64>) -> Edit {
+    let sid = |id: SpanId, map: &BTreeMap<u64, u64>| SpanId(map.get(&id.0).copied().unwrap_or(id.0));
+    let rid = |id: RelationId, map: &BTreeMap<u64, u64>| RelationId(map.get(&id.0).copied().unwrap_or(id.0));
+    let gid = |id: SuggestionId, map: &BTreeMap<u64, u64>| SuggestionId(map.get(&id.0).copied().unwrap_or(id.0));
+    match edit {
+        Edit::AddSpan { mut span } => {
+            if doc.spans().get(span.id).is_some() {
+                let fresh = doc.fresh_span_id();
+                map.insert(span.id.0, fresh.0);
+            }
+            span.id = sid(span.id, map);
+            Edit::AddSpan { span }
+        }
+        Edit::RemoveSpan { id } => Edit::RemoveSpan { id: sid(id, map) },
+        Edit::SetSpan { mut span } => {
+            span.id = sid(span.id, map);
+            Edit::SetSpan { span }
+        }
+        Edit::AddRelation { mut relation } => {
+            if doc.relation(relation.id).is_some() {
+                let fresh = doc.fresh_relation_id();
+                map.insert(relation.id.0, fresh.0);
+            }
+            relation.id = rid(relation.id, map);
+            relation.head = sid(relation.head, map);
+            relation.tail = sid(relation.tail, map);
+            Edit::AddRelation { relation }
+        }
+        Edit::RemoveRelation { id } => Edit::RemoveRelation { id: rid(id, map) },
+        Edit::SetRelation { mut relation } => {
+            relation.id = rid(relation.id, map);
+            relation.head = sid(relation.head, map);
+            relation.tail = sid(relation.tail, map);
+            Edit::SetRelation { relation }
+        }
+        Edit::AddSuggestions { mut suggestions } => {
+            for s in &mut suggestions {
+                if doc.suggestion(s.id).is_some() {
+                    let fresh = doc.fresh_suggestion_id();
+                    map.insert(s.id.0, fresh.0);
+                }
+                s.id = gid(s.id, map);
+            }
+            Edit::AddSuggestions { suggestions }
+        }
+        Edit::RemoveSuggestions { ids } => Edit::RemoveSuggestions { ids: ids.into_iter().map(|i| gid(i, map)).collect() },
+        Edit::SetSuggestionState { id, state } => Edit::SetSuggestionState { id: gid(id, map), state },
+        Edit::Batch { edits } => Edit::Batch { edits: edits.into_iter().map(|e| rebase(e, doc, map)).collect() },
+        other @ (Edit::SetStatus { .. } | Edit::SetComment { .. }) => other,
+    }
+}
+
 /// One undoable step: what to apply to undo it, and a description for menus.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
@@ -346,20 +404,47 @@ pub struct Step {
     pub inverse: Edit,
 }
 
-/// Undo and redo stacks of one document.
+/// Undo and redo stacks of one document, and the edits applied through it
+/// since they were last taken (what the journal writes).
 #[derive(Clone, Debug, Default)]
 pub struct History {
     undo: Vec<Step>,
     redo: Vec<Step>,
+    /// Every edit applied (undo and redo included), in order, until taken.
+    applied: Vec<Edit>,
 }
 
 impl History {
     /// Applies an edit and records it; clears the redo stack.
     pub fn apply(&mut self, doc: &mut Document, edit: Edit, description: &str, schema: &Schema) -> Result<(), EditError> {
+        let forward = edit.clone();
         let inverse = doc.apply(edit, schema)?;
+        self.applied.push(forward);
         self.undo.push(Step { description: description.to_owned(), inverse });
         self.redo.clear();
         Ok(())
+    }
+
+    /// Applies an edit that is not a step of its own (suggestions arriving,
+    /// stale ones removed): no undo entry, but recorded for the journal.
+    pub fn apply_unstepped(&mut self, doc: &mut Document, edit: Edit, schema: &Schema) -> Result<(), EditError> {
+        let forward = edit.clone();
+        doc.apply(edit, schema)?;
+        self.applied.push(forward);
+        Ok(())
+    }
+
+    /// Forgets the undo and redo steps (the applied edits are kept for the
+    /// journal).
+    pub fn clear_steps(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+    }
+
+    /// The edits applied since the last call, in order: replaying them on
+    /// the document as it was gives the document as it is.
+    pub fn take_applied(&mut self) -> Vec<Edit> {
+        std::mem::take(&mut self.applied)
     }
 
     /// Undoes the last step; returns its description.
@@ -369,6 +454,7 @@ impl History {
         };
         match doc.apply(step.inverse.clone(), schema) {
             Ok(forward) => {
+                self.applied.push(step.inverse.clone());
                 self.redo.push(Step { description: step.description.clone(), inverse: forward });
                 Ok(Some(step.description))
             }
@@ -386,6 +472,7 @@ impl History {
         };
         match doc.apply(step.inverse.clone(), schema) {
             Ok(inverse) => {
+                self.applied.push(step.inverse.clone());
                 self.undo.push(Step { description: step.description.clone(), inverse });
                 Ok(Some(step.description))
             }

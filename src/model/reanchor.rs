@@ -37,7 +37,7 @@ pub fn reanchor(text: &Text, spans: Vec<(Span, String)>, relations: Vec<Relation
                 if start != span.start {
                     out.moved += 1;
                 }
-                drift = start.0 as i64 - span.start.0 as i64;
+                drift = signed(start).saturating_sub(signed(span.start));
                 span.start = start;
                 span.end = end;
                 out.spans.push(span);
@@ -60,7 +60,7 @@ pub fn reanchor(text: &Text, spans: Vec<(Span, String)>, relations: Vec<Relation
     for (mut s, recorded) in suggestions {
         match place(text, s.start, s.end, &recorded, drift) {
             Ok((start, end)) => {
-                drift = start.0 as i64 - s.start.0 as i64;
+                drift = signed(start).saturating_sub(signed(s.start));
                 s.start = start;
                 s.end = end;
                 out.suggestions.push(s);
@@ -71,6 +71,12 @@ pub fn reanchor(text: &Text, spans: Vec<(Span, String)>, relations: Vec<Relation
     out
 }
 
+/// An offset as a signed number for drift arithmetic; offsets past
+/// `i64::MAX` (only in a damaged file) count as `i64::MAX`.
+fn signed(at: CharIdx) -> i64 {
+    i64::try_from(at.0).unwrap_or(i64::MAX)
+}
+
 fn place(text: &Text, start: CharIdx, end: CharIdx, recorded: &str, drift: i64) -> Result<(CharIdx, CharIdx), String> {
     if recorded.is_empty() {
         return Err("no recorded text to look for".to_owned());
@@ -79,9 +85,9 @@ fn place(text: &Text, start: CharIdx, end: CharIdx, recorded: &str, drift: i64) 
         return Ok((start, end));
     }
     let len = recorded.chars().count();
-    let expected = (start.0 as i64 + drift).max(0) as usize;
+    let expected = usize::try_from(signed(start).saturating_add(drift).max(0)).unwrap_or(usize::MAX);
     let lo = expected.saturating_sub(WINDOW);
-    let hi = expected + len + WINDOW;
+    let hi = expected.saturating_add(len).saturating_add(WINDOW);
     let mut hits: Vec<usize> = text.find_all(recorded).into_iter().map(|c| c.0).filter(|&c| c >= lo && c + len <= hi).collect();
     hits.sort_by_key(|&c| c.abs_diff(expected));
     match hits.as_slice() {
@@ -123,6 +129,15 @@ mod tests {
         let r = reanchor(&t, vec![(span(1, 10, 16), "Lavrov".into())], vec![], vec![]);
         assert_eq!(r.spans[0].start.0, 10);
         assert_eq!(r.moved, 0);
+    }
+
+    #[test]
+    fn absurd_recorded_offsets_are_kept_for_review_not_an_overflow() {
+        let t = Text::from("Hier, Lavrov et Wang Yi.");
+        let spans = vec![(span(1, 0, 6), "Lavrov".to_owned()), (span(2, usize::MAX - 9, usize::MAX), "Wang Yi".to_owned())];
+        let r = reanchor(&t, spans, vec![], vec![]);
+        assert_eq!(r.spans.len(), 1);
+        assert_eq!(r.orphans.len(), 1);
     }
 
     #[test]

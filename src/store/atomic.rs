@@ -1,6 +1,10 @@
 //! Atomic file writes: a temporary file in the same folder, written and
 //! fsynced, renamed over the target, then the folder fsynced. A crash leaves
 //! either the old file or the new one, never a mix.
+//!
+//! A target that exists and is not a regular file or a folder (a device such
+//! as `/dev/stdout` or `/dev/full`, a named pipe) is written into directly:
+//! renaming over it would replace the device with a file.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -11,11 +15,26 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Writes `bytes` to `path` atomically, creating the parent folder if needed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Ok(meta) = fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        let mut f = OpenOptions::new().write(true).open(path)?;
+        f.write_all(bytes)?;
+        return f.flush();
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    fs::create_dir_all(dir)?;
+    if let Err(e) = fs::create_dir_all(dir) {
+        // "File exists" would not say which file is in the way.
+        return Err(if dir.exists() && !dir.is_dir() {
+            io::Error::new(io::ErrorKind::NotADirectory, format!("{} is a file, not a folder", dir.display()))
+        } else {
+            e
+        });
+    }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".to_owned());
     let tmp = dir.join(format!(".{name}.tmp-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
     let result = (|| {
@@ -54,6 +73,17 @@ mod tests {
         assert_eq!(fs::read(&p).expect("read"), b"second");
         let names: Vec<_> = fs::read_dir(p.parent().expect("parent")).expect("list").map(|e| e.expect("entry").file_name()).collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_device_is_written_into_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let full = write_atomic(Path::new("/dev/full"), b"x").expect_err("the device is full");
+        assert_eq!(full.raw_os_error(), Some(28), "{full}");
+        assert!(fs::metadata("/dev/full").expect("meta").file_type().is_char_device(), "still the device");
+        write_atomic(Path::new("/dev/null"), b"x").expect("/dev/null takes anything");
+        assert!(fs::metadata("/dev/null").expect("meta").file_type().is_char_device(), "still the device");
     }
 
     #[cfg(unix)]

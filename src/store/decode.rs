@@ -1,6 +1,9 @@
 //! Decoding article bytes to text: UTF-8 with or without BOM, UTF-16 with
-//! BOM, and legacy single-byte encodings (Windows-1252/Latin-1 and others)
-//! detected with chardetng. Line endings are kept as they are.
+//! BOM (and without one, when every other byte of a mostly Latin text is
+//! zero), and legacy single-byte encodings (Windows-1252/Latin-1 and others)
+//! detected with chardetng. A file that is UTF-8 but for a few broken bytes
+//! is refused (naming the first), not read as a legacy encoding, which would
+//! turn every accented letter into two. Line endings are kept as they are.
 
 /// A decoded text and the encoding it was read as.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,16 +32,16 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         }
         return Ok(Decoded { text: text.into_owned(), encoding: format!("{} (BOM)", encoding.name()) });
     }
+    // `contains` is a fast memchr; the position is only wanted when it is there.
+    if bytes.contains(&0) {
+        let nul = bytes.iter().position(|&b| b == 0).unwrap_or(0);
+        return utf16_without_bom(bytes).ok_or(DecodeError::Binary(nul));
+    }
     match std::str::from_utf8(bytes) {
-        Ok(s) => {
-            if let Some(nul) = s.find('\0') {
-                return Err(DecodeError::Binary(nul));
-            }
-            Ok(Decoded { text: s.to_owned(), encoding: "UTF-8".to_owned() })
-        }
+        Ok(s) => Ok(Decoded { text: s.to_owned(), encoding: "UTF-8".to_owned() }),
         Err(e) => {
-            if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-                return Err(DecodeError::Binary(nul));
+            if mostly_utf8(bytes) {
+                return Err(DecodeError::Malformed { encoding: "UTF-8".to_owned(), offset: e.valid_up_to() });
             }
             let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
             detector.feed(bytes, true);
@@ -53,6 +56,44 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             Ok(Decoded { text: text.into_owned(), encoding: format!("{} (detected)", encoding.name()) })
         }
     }
+}
+
+/// UTF-16 without a byte order mark, recognised by its zero bytes: in a
+/// text of mostly Latin script, one byte of each unit is zero, always the
+/// high one (the odd bytes in UTF-16LE, the even ones in UTF-16BE). `None`
+/// when the bytes do not look so, or do not decode to text without control
+/// characters.
+fn utf16_without_bom(bytes: &[u8]) -> Option<Decoded> {
+    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let units = bytes.len() / 2;
+    let zeros_even = bytes.iter().step_by(2).filter(|&&b| b == 0).count();
+    let zeros_odd = bytes.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let encoding = if zeros_even == 0 && zeros_odd * 4 >= units {
+        encoding_rs::UTF_16LE
+    } else if zeros_odd == 0 && zeros_even * 4 >= units {
+        encoding_rs::UTF_16BE
+    } else {
+        return None;
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    if had_errors || text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}')) {
+        return None;
+    }
+    Some(Decoded { text: text.into_owned(), encoding: format!("{} (detected)", encoding.name()) })
+}
+
+/// True when bytes that are not valid UTF-8 still hold more valid non-ASCII
+/// UTF-8 characters than broken sequences: a UTF-8 file damaged in places,
+/// not a legacy encoding (where a valid UTF-8 sequence is a rare accident).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut valid, mut broken) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        broken += usize::from(!chunk.invalid().is_empty());
+    }
+    valid > broken
 }
 
 fn first_error(encoding: &'static encoding_rs::Encoding, bytes: &[u8]) -> usize {
@@ -124,6 +165,25 @@ mod tests {
     fn binary_and_broken_input_is_refused_with_a_place() {
         assert_eq!(decode(b"ab\0cd"), Err(DecodeError::Binary(2)));
         assert!(matches!(decode(b"\xFF\xFEa"), Err(DecodeError::Malformed { .. })), "odd UTF-16 length");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised_by_its_zero_bytes() {
+        let text = "Le président à Pékin\r\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let d = decode(&le).expect("utf16le");
+        assert_eq!((d.text.as_str(), d.encoding.as_str()), (text, "UTF-16LE (detected)"));
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode(&be).expect("utf16be").text, text);
+        assert_eq!(decode(b"a\0b\0\0\0"), Err(DecodeError::Binary(1)), "a NUL character is not text");
+    }
+
+    #[test]
+    fn utf8_with_a_broken_byte_is_refused_not_read_as_a_legacy_encoding() {
+        assert_eq!(
+            decode("Pékin, été, à Noël".as_bytes().iter().copied().chain([0xff, b'.']).collect::<Vec<_>>().as_slice()),
+            Err(DecodeError::Malformed { encoding: "UTF-8".into(), offset: 23 })
+        );
     }
 
     #[test]

@@ -108,7 +108,9 @@ pub fn decode_references(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest.find(';').filter(|&e| e <= 32);
+        // Only the next 32 bytes can close a reference: searching further
+        // would make a text full of `&` quadratic.
+        let end = rest.bytes().take(33).position(|b| b == b';');
         let decoded = end.and_then(|e| {
             let body = &rest[1..e];
             let c = if let Some(hex) = body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {

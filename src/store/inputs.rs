@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::StoreError;
 use super::html::visible_text;
-use super::project::{Project, read_dataset, read_jsonl, read_text_file};
+use super::project::{Project, SourceCache, read_dataset, read_jsonl, read_text_file};
 
 /// One text to process, with the id and source it gets in a dataset.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +27,9 @@ pub fn read_inputs(paths: &[impl AsRef<Path>]) -> Result<Vec<InputDoc>, StoreErr
         let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
         if meta.is_dir() {
             let project = Project::open(path, None)?;
+            let mut cache = SourceCache::default();
             for i in 0..project.entries.len() {
-                let loaded = project.load(i)?;
+                let loaded = project.load_cached(i, &mut cache)?;
                 out.push(InputDoc {
                     id: loaded.doc.id.0.clone(),
                     source: loaded.doc.source.clone(),

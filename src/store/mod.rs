@@ -10,7 +10,10 @@ pub mod decode;
 pub mod formats;
 pub mod html;
 pub mod inputs;
+pub mod journal;
+pub mod lock;
 pub mod project;
+pub mod writer;
 
 use std::path::PathBuf;
 

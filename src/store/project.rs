@@ -17,7 +17,7 @@ use super::annotations::{AnnotationFile, LoadReport, annotation_path};
 use super::atomic::write_atomic;
 use super::decode::{decode, encode_for_file};
 use super::html::visible_text;
-use crate::model::dataset::{Dataset, ExportNotes, ExportOptions, export, record_to_document};
+use crate::model::dataset::{Dataset, ExportNotes, ExportOptions, record_to_document};
 use crate::model::span::Extra;
 use crate::model::{DocId, Document, Schema, Status};
 
@@ -98,6 +98,9 @@ pub struct Project {
     pub entries: Vec<Entry>,
     /// Files passed over and other things the user should know, each naming its file.
     pub warnings: Vec<String>,
+    /// Files that could not be read (broken annotation files, JSONL and
+    /// dataset files), each naming its file and place; also in `warnings`.
+    pub unreadable: Vec<String>,
     pub settings: ProjectFile,
 }
 
@@ -132,6 +135,7 @@ impl Project {
         let schema = read_schema(&annotations)?;
         let settings = read_settings(&annotations)?;
         let mut warnings = Vec::new();
+        let mut unreadable = Vec::new();
 
         // 1. Annotation files: they fix the ids of the articles they name.
         let mut by_article: BTreeMap<String, (DocId, Summary)> = BTreeMap::new();
@@ -160,9 +164,11 @@ impl Project {
                         by_article.insert(article, (DocId(file.id.clone()), summary.clone()));
                         annotated.insert(DocId(file.id), (file.source, summary));
                     }
-                    Err(e) => warnings.push(e.to_string()),
+                    Err(e) => unreadable.push(e.to_string()),
                 }
             }
+        } else if docs_dir.exists() && !docs_dir.is_dir() {
+            warnings.push(format!("{}: not a folder; annotations cannot be saved", docs_dir.display()));
         }
 
         // 2. Articles.
@@ -192,7 +198,7 @@ impl Project {
                             found.push((DocId(id), source, Location::JsonlLine { path: path.clone(), line }, summary));
                         }
                     }
-                    Err(e) => warnings.push(e.to_string()),
+                    Err(e) => unreadable.push(e.to_string()),
                 },
                 "json" => match read_dataset_if_any(&path) {
                     Ok(Some(ds)) => {
@@ -212,7 +218,7 @@ impl Project {
                         }
                     }
                     Ok(None) => warnings.push(format!("{}: not a spanlab dataset; passed over", path.display())),
-                    Err(e) => warnings.push(e.to_string()),
+                    Err(e) => unreadable.push(e.to_string()),
                 },
                 _ => {}
             }
@@ -247,7 +253,8 @@ impl Project {
             }
         }
         entries.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(Self { root: root.to_path_buf(), annotations, schema, entries, warnings, settings })
+        warnings.extend(unreadable.iter().cloned());
+        Ok(Self { root: root.to_path_buf(), annotations, schema, entries, warnings, unreadable, settings })
     }
 
     /// The index of a document by id.
@@ -257,6 +264,13 @@ impl Project {
 
     /// Reads a document's text and annotations.
     pub fn load(&self, index: usize) -> Result<Loaded, StoreError> {
+        self.load_cached(index, &mut SourceCache::default())
+    }
+
+    /// [`Project::load`] for many documents in turn: a JSONL or dataset
+    /// file holding several of them is read once into `cache`, not once per
+    /// document (which made exporting a big JSONL file quadratic).
+    pub fn load_cached(&self, index: usize, cache: &mut SourceCache) -> Result<Loaded, StoreError> {
         let entry = self.entries.get(index).ok_or(StoreError::NoDocument(index))?;
         let (text, encoding, record) = match &entry.location {
             Location::Text(path) => {
@@ -268,15 +282,15 @@ impl Project {
                 (visible_text(&d.0), Some(d.1), None)
             }
             Location::JsonlLine { path, line } => {
-                let lines = read_jsonl(path)?;
-                let Some((_, _, text, _)) = lines.into_iter().find(|l| l.0 == *line) else {
+                let lines = cache.jsonl(path)?;
+                let Some(text) = lines.get(line) else {
                     return Err(StoreError::Changed(path.clone()));
                 };
-                (text, None, None)
+                (text.clone(), None, None)
             }
             Location::DatasetDoc { path, index } => {
-                let ds = read_dataset_if_any(path)?.ok_or_else(|| StoreError::Changed(path.clone()))?;
-                let rec = ds.documents.into_iter().nth(*index).ok_or_else(|| StoreError::Changed(path.clone()))?;
+                let docs = cache.dataset(path)?;
+                let rec = docs.get(*index).cloned().ok_or_else(|| StoreError::Changed(path.clone()))?;
                 (rec.text.clone(), None, Some(rec))
             }
             Location::Missing => {
@@ -302,6 +316,17 @@ impl Project {
 
     /// Saves a document's annotations (atomically) and refreshes its summary.
     pub fn save(&mut self, doc: &Document) -> Result<(), StoreError> {
+        let (path, bytes) = self.annotation_bytes(doc);
+        write_atomic(&path, &bytes).map_err(io_err(&path))?;
+        if let Some(i) = self.position(&doc.id) {
+            self.entries[i].summary = Summary::of(doc);
+        }
+        Ok(())
+    }
+
+    /// Where a document's annotations go, and the bytes [`Project::save`]
+    /// writes there.
+    pub fn annotation_bytes(&self, doc: &Document) -> (PathBuf, Vec<u8>) {
         let path = annotation_path(&self.annotations, &doc.id);
         let mut file = AnnotationFile::from_document(doc);
         if let Some(entry) = self.position(&doc.id).and_then(|i| self.entries.get(i))
@@ -316,26 +341,54 @@ impl Project {
         {
             file.article = old.article;
         }
-        write_atomic(&path, file.to_json().as_bytes()).map_err(io_err(&path))?;
-        if let Some(i) = self.position(&doc.id) {
-            self.entries[i].summary = Summary::of(doc);
+        (path, file.to_json().into_bytes())
+    }
+
+    /// Replays the journal of edits left by a crash onto the annotation
+    /// files (see `store::journal`), and updates the summaries.
+    pub fn recover_journal(&mut self) -> Result<super::journal::Recovery, StoreError> {
+        let mut saved: Vec<(DocId, Summary)> = Vec::new();
+        let recovery = super::journal::recover(
+            &self.annotations,
+            &self.schema,
+            |id| self.load_by_id(id).map(|l| l.doc),
+            |doc| {
+                let (path, bytes) = self.annotation_bytes(doc);
+                write_atomic(&path, &bytes).map_err(io_err(&path))?;
+                saved.push((doc.id.clone(), Summary::of(doc)));
+                Ok(())
+            },
+        )?;
+        for (id, summary) in saved {
+            if let Some(i) = self.position(&id) {
+                self.entries[i].summary = summary;
+            }
         }
-        Ok(())
+        Ok(recovery)
+    }
+
+    /// Loads a document by id.
+    pub fn load_by_id(&self, id: &DocId) -> Result<Loaded, StoreError> {
+        let i = self.position(id).ok_or_else(|| StoreError::MissingArticle { id: id.0.clone(), article: String::new() })?;
+        self.load(i)
     }
 
     /// Loads every document (in id order) and builds the gold dataset; the
     /// dataset is validated and refused with its problems if invalid.
     pub fn export(&self, options: ExportOptions, mut progress: impl FnMut(usize)) -> Result<(Dataset, ExportNotes), StoreError> {
-        let mut docs = Vec::with_capacity(self.entries.len());
+        // One document in memory at a time; JSONL and dataset files read once.
+        let mut exporter = crate::model::dataset::Exporter::new(&self.schema, &self.settings.dataset_extra, options);
+        let mut cache = SourceCache::default();
         for (i, e) in self.entries.iter().enumerate() {
             if options.done_only && e.summary.status != Status::Done {
                 continue;
             }
-            docs.push(self.load(i)?.doc);
+            exporter.add(&self.load_cached(i, &mut cache)?.doc);
             progress(i + 1);
         }
-        let (dataset, mut notes) = export(&docs, &self.schema, &self.settings.dataset_extra, options).map_err(|problems| {
-            StoreError::Invalid { path: self.annotations.clone(), problems: problems.iter().map(ToString::to_string).collect() }
+        let (dataset, mut notes) = exporter.finish().map_err(|problems| StoreError::Invalid {
+            path: self.annotations.clone(),
+            problems: problems.iter().map(ToString::to_string).collect(),
         })?;
         notes.documents_left_out = self.entries.len() - dataset.documents.len();
         Ok((dataset, notes))
@@ -347,6 +400,33 @@ impl Project {
         write_atomic(&path, schema.to_json().as_bytes()).map_err(io_err(&path))?;
         self.schema = schema;
         Ok(())
+    }
+}
+
+/// The texts of the JSONL and dataset files read so far (see
+/// [`Project::load_cached`]).
+#[derive(Debug, Default)]
+pub struct SourceCache {
+    /// Line number → text.
+    jsonl: BTreeMap<PathBuf, BTreeMap<usize, String>>,
+    datasets: BTreeMap<PathBuf, Vec<crate::model::dataset::DocRecord>>,
+}
+
+impl SourceCache {
+    fn jsonl(&mut self, path: &Path) -> Result<&BTreeMap<usize, String>, StoreError> {
+        if !self.jsonl.contains_key(path) {
+            let lines = read_jsonl(path)?.into_iter().map(|(line, _, text, _)| (line, text)).collect();
+            self.jsonl.insert(path.to_path_buf(), lines);
+        }
+        self.jsonl.get(path).ok_or_else(|| StoreError::Changed(path.to_path_buf()))
+    }
+
+    fn dataset(&mut self, path: &Path) -> Result<&[crate::model::dataset::DocRecord], StoreError> {
+        if !self.datasets.contains_key(path) {
+            let ds = read_dataset_if_any(path)?.ok_or_else(|| StoreError::Changed(path.to_path_buf()))?;
+            self.datasets.insert(path.to_path_buf(), ds.documents);
+        }
+        self.datasets.get(path).map(Vec::as_slice).ok_or_else(|| StoreError::Changed(path.to_path_buf()))
     }
 }
 
@@ -441,7 +521,7 @@ pub fn read_dataset_if_any(path: &Path) -> Result<Option<Dataset>, StoreError> {
 /// A decoded `.json` file's text as a spanlab dataset; `None` when it is some
 /// other JSON. `path` only names the file in errors.
 pub fn parse_dataset_if_any(json: &str, path: &Path) -> Result<Option<Dataset>, StoreError> {
-    let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| json_err(path, &e))?;
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| json_err(path, &e))?;
     if value.get("format").and_then(|f| f.as_str()) != Some(crate::model::dataset::FORMAT) {
         return Ok(None);
     }
@@ -476,9 +556,19 @@ fn walk(root: &Path, dir: &Path, annotations: &Path, out: &mut Vec<String>, warn
             }
             continue;
         }
-        if kind.is_symlink() && path.is_dir() {
-            warnings.push(format!("{}: symbolic link to a folder; passed over", path.display()));
-            continue;
+        if kind.is_symlink() {
+            match fs::metadata(&path) {
+                Ok(target) if target.is_dir() => {
+                    warnings.push(format!("{}: symbolic link to a folder; passed over", path.display()));
+                    continue;
+                }
+                Ok(_) => {}
+                // A dangling link or a loop: nothing to read.
+                Err(e) => {
+                    warnings.push(format!("{}: symbolic link that leads nowhere ({e}); passed over", path.display()));
+                    continue;
+                }
+            }
         }
         if name.to_ascii_lowercase().starts_with("readme.") {
             continue;
@@ -522,7 +612,10 @@ fn safe_relative(source: &str) -> Option<PathBuf> {
 /// text, or a document already has annotations there.
 pub fn import_dataset(dataset: &Dataset, dataset_path: &Path, into: &Path) -> Result<ImportReport, StoreError> {
     let annotations = default_annotations(into);
-    let existing_schema = annotations.join(SCHEMA_FILE).exists();
+    // A project that already has annotations keeps its schema (the default
+    // one when it has no schema file): an import must fit it, not replace it.
+    let annotated = fs::read_dir(annotations.join("documents")).is_ok_and(|mut list| list.next().is_some());
+    let existing_schema = annotated || annotations.join(SCHEMA_FILE).exists();
     let schema = if existing_schema { read_schema(&annotations)? } else { dataset.implied_schema() };
     let problems = dataset.validate(Some(&schema));
     if !problems.is_empty() {
@@ -562,34 +655,62 @@ pub fn import_dataset(dataset: &Dataset, dataset_path: &Path, into: &Path) -> Re
         plan.push((path, exists, doc, rel_str));
     }
     fs::create_dir_all(into).map_err(io_err(into))?;
-    if !existing_schema && schema != Schema::news() {
-        let path = annotations.join(SCHEMA_FILE);
-        write_atomic(&path, schema.to_json().as_bytes()).map_err(io_err(&path))?;
+    // The files this import creates, removed again when a later write fails
+    // (a read-only or full annotations folder): no half-imported documents.
+    let mut created: Vec<PathBuf> = Vec::new();
+    let result = write_import(dataset, &schema, existing_schema, &annotations, plan, &mut report, &mut created);
+    if result.is_err() {
+        for path in created.iter().rev() {
+            let _ = fs::remove_file(path);
+        }
+    }
+    result.map(|()| report)
+}
+
+/// The writing half of [`import_dataset`]; records in `created` each file it
+/// made that did not exist before.
+fn write_import(
+    dataset: &Dataset,
+    schema: &Schema,
+    existing_schema: bool,
+    annotations: &Path,
+    plan: Vec<(PathBuf, bool, Document, String)>,
+    report: &mut ImportReport,
+    created: &mut Vec<PathBuf>,
+) -> Result<(), StoreError> {
+    let mut write_new = |path: &Path, bytes: &[u8]| -> Result<(), StoreError> {
+        let existed = path.exists();
+        write_atomic(path, bytes).map_err(io_err(path))?;
+        if !existed {
+            created.push(path.to_path_buf());
+        }
+        Ok(())
+    };
+    if !existing_schema && *schema != Schema::news() {
+        write_new(&annotations.join(SCHEMA_FILE), schema.to_json().as_bytes())?;
     }
     if !dataset.extra.is_empty() {
-        let path = annotations.join(PROJECT_FILE);
         let settings = ProjectFile { dataset_extra: dataset.extra.clone() };
         let json = serde_json::to_string_pretty(&settings).unwrap_or_default();
-        write_atomic(&path, json.as_bytes()).map_err(io_err(&path))?;
+        write_new(&annotations.join(PROJECT_FILE), json.as_bytes())?;
     }
     for (path, exists, doc, rel) in plan {
         if exists {
             report.articles_existing += 1;
         } else {
-            write_atomic(&path, &encode_for_file(doc.text().as_str())).map_err(io_err(&path))?;
+            write_new(&path, &encode_for_file(doc.text().as_str()))?;
             report.articles_written += 1;
         }
         let mut file = AnnotationFile::from_document(&doc);
         if file.source != rel {
             file.article = Some(rel);
         }
-        let ann = annotation_path(&annotations, &doc.id);
-        write_atomic(&ann, file.to_json().as_bytes()).map_err(io_err(&ann))?;
+        write_new(&annotation_path(annotations, &doc.id), file.to_json().as_bytes())?;
         report.documents += 1;
         report.entities += doc.spans().len() + doc.pending_suggestions().len();
         report.relations += doc.relation_count();
     }
-    Ok(report)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -68,9 +68,10 @@ pub fn corpus_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     search.on_hover_text("matches document names and texts");
     let query = app.filter.query.to_lowercase();
     if !query.is_empty() {
+        let mut cache = crate::store::project::SourceCache::default();
         for i in 0..app.project.entries.len() {
             if let std::collections::hash_map::Entry::Vacant(v) = app.search_texts.entry(i)
-                && let Ok(l) = app.project.load(i)
+                && let Ok(l) = app.project.load_cached(i, &mut cache)
             {
                 v.insert(l.doc.text().as_str().to_lowercase());
             }

@@ -328,6 +328,30 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     }
                 });
         }
+        Dialog::Conflict => {
+            let name = app.open.as_ref().map(|o| o.doc.id.0.clone()).unwrap_or_default();
+            let mut choice = None;
+            egui::Modal::new(egui::Id::unique("conflict")).show(ctx, |ui| {
+                ui.heading(format!("{name} changed on disk"));
+                ui.label("Its annotation file was changed by something else (a git pull, another spanlab) while you had unsaved changes. Nothing was overwritten.");
+                ui.horizontal(|ui| {
+                    if ui.button("Merge").on_hover_text("load the version on disk and apply your unsaved changes onto it").clicked() {
+                        choice = Some(super::super::logic::ConflictChoice::Merge);
+                    }
+                    if ui.button("Keep mine").on_hover_text("write your version over the one on disk").clicked() {
+                        choice = Some(super::super::logic::ConflictChoice::KeepMine);
+                    }
+                    if ui.button("Reload").on_hover_text("load the version on disk; your unsaved changes are dropped").clicked() {
+                        choice = Some(super::super::logic::ConflictChoice::Reload);
+                    }
+                });
+            });
+            if let Some(c) = choice {
+                app.dialog = Dialog::None;
+                app.resolve_conflict(c);
+                return;
+            }
+        }
         Dialog::Shortcuts => {
             let m = egui::Modal::new(egui::Id::unique("shortcuts")).show(ctx, |ui| {
                 ui.heading("Keyboard shortcuts");

@@ -109,9 +109,13 @@ pub fn header_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                 ui.label(RichText::new("read-only").weak());
             } else if let Some(e) = &open.save_error {
                 ui.label(RichText::new("⚠ not saved").color(ui.visuals().error_fg_color)).on_hover_text(e);
-            } else if open.saved_revision == open.doc.revision() {
-                ui.label(RichText::new("✔ saved").color(ui.visuals().weak_text_color()))
-                    .on_hover_text("every change is saved as you make it");
+            } else if open.journaled == open.sent {
+                let hover = if open.saved == open.sent {
+                    "every change is saved as you make it"
+                } else {
+                    "every change is safe in the project's journal; the document's file follows in a moment"
+                };
+                ui.label(RichText::new("✔ saved").color(ui.visuals().weak_text_color())).on_hover_text(hover);
             } else {
                 ui.label("saving…");
             }

@@ -2,9 +2,10 @@
 //! label's colour and labelled, suggestions outlined, and relations drawn as
 //! labelled arcs (brat-style) between spans.
 //!
-//! Owns: paragraph layout and its cache (one galley per paragraph, keyed by
-//! the document's text hash, the wrap width and the font size; only
-//! paragraphs near the visible part are laid out), hit-testing, drawing.
+//! Owns: paragraph layout and its cache (one galley per paragraph, or per
+//! piece of a very long one, keyed by the document's text hash, the wrap
+//! width and the font size; only paragraphs near the visible part are laid
+//! out), hit-testing, drawing.
 //! Returns [`Command`]s; it never changes the document.
 
 use std::sync::Arc;
@@ -20,6 +21,10 @@ use crate::model::{CharIdx, Document, Schema, SpanId};
 /// Documents shorter than this are laid out whole on open (exact heights);
 /// longer ones paragraph by paragraph as they come into view.
 const EAGER_LAYOUT_CHARS: usize = 200_000;
+/// A paragraph longer than this is laid out in pieces of about this size
+/// (each piece starts a row): laying out a 10 MB line at once took the
+/// window most of a minute.
+const LONG_PARAGRAPH_CHARS: usize = 4_000;
 /// Room above the first row for arcs.
 const TOP_MARGIN: f32 = 30.0;
 
@@ -122,11 +127,22 @@ impl ArticleView {
             let height = if e == s { m.line * 0.4 } else { rows * m.line };
             paras.push(Para { start: s, end: e, galley: None, height });
         };
+        // Where a giant paragraph (a 10 MB line) may be cut: after its last space.
+        let mut after_space = None;
         for c in doc.text().as_str().chars() {
             if c == '\n' {
                 let end = if prev_cr { i - 1 } else { i };
                 push(start, end, &mut self.paras);
                 start = i + 1;
+                after_space = None;
+            } else if i - start >= LONG_PARAGRAPH_CHARS && !prev_cr {
+                let cut = after_space.filter(|&a| a > start).unwrap_or(i);
+                push(start, cut, &mut self.paras);
+                start = cut;
+                after_space = None;
+            }
+            if c == ' ' {
+                after_space = Some(i + 1);
             }
             prev_cr = c == '\r';
             i += 1;

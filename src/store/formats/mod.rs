@@ -422,14 +422,18 @@ fn file_bytes(source: &Source) -> Result<&[u8], FormatError> {
 }
 
 /// The text of a one-file source (UTF-8, with or without a BOM).
+/// A NUL byte is refused as the sign of a binary file (no text format holds
+/// one; CoNLL would otherwise take it into a token).
 fn file_text(source: &Source) -> Result<&str, FormatError> {
     let bytes = file_bytes(source)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let before = bytes.get(..e.valid_up_to()).unwrap_or(&[]);
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        FormatError::new(format!("line {line}"), format!("invalid UTF-8 at byte {}", e.valid_up_to()))
-    })
+    let line_at = |at: usize| bytes.get(..at).unwrap_or(&[]).iter().filter(|&&b| b == b'\n').count() + 1;
+    if bytes.contains(&0) {
+        let nul = bytes.iter().position(|&b| b == 0).unwrap_or(0);
+        return Err(FormatError::new(format!("line {}", line_at(nul)), format!("looks like a binary file (NUL byte at byte {nul})")));
+    }
+    std::str::from_utf8(bytes)
+        .map_err(|e| FormatError::new(format!("line {}", line_at(e.valid_up_to())), format!("invalid UTF-8 at byte {}", e.valid_up_to())))
 }
 
 /// The gold dataset's JSON; with another unit than code points, offsets are

@@ -1,0 +1,123 @@
+//! Frame time on a long article: `cargo bench --bench frames` opens a
+//! million-word article with 50,000 spans and 5,000 relations in the real
+//! window (headless, through egui_kittest: the app's whole frame, layout and
+//! tessellation, without the GPU), scrolls through it and selects spans
+//! with Tab, and prints the frames' CPU time, p50 and p99 (target p99 ≤ 8 ms).
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use spanlab::app::{AppOptions, SpanlabApp};
+use spanlab::model::{CharIdx, Schema};
+use spanlab::store::Project;
+
+const WORDS: [&str; 24] = [
+    "le",
+    "ministre",
+    "Sergueï",
+    "Lavrov",
+    "a",
+    "rencontré",
+    "à",
+    "Pékin",
+    "son",
+    "homologue",
+    "Wang",
+    "Yi",
+    "le",
+    "3",
+    "mars",
+    "2025",
+    "pour",
+    "évoquer",
+    "la",
+    "situation",
+    "en",
+    "Ukraine",
+    "et",
+    "l'économie",
+];
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let words: usize = std::env::var("SPANLAB_FRAMES_WORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("long");
+    std::fs::create_dir_all(&root).unwrap();
+    let mut text = String::new();
+    for i in 0..words {
+        text.push_str(WORDS[(i * 7) % WORDS.len()]);
+        text.push_str(if i % 60 == 59 { ".\n\n" } else { " " });
+    }
+    std::fs::write(root.join("long.txt"), &text).unwrap();
+    let schema = Schema::news();
+    let mut project = Project::open(&root, None).unwrap();
+    let mut doc = project.load(0).unwrap().doc;
+    let len = doc.text().len_chars();
+    let spans = words / 20;
+    let mut ids = Vec::new();
+    for k in 0..spans {
+        let start = k * (len / spans);
+        let label = if k % 10 < 2 { "PER" } else { ["ORG", "GPE", "LOC", "DATE"][k % 4] };
+        let e = doc.add_span_edit(CharIdx(start), CharIdx(start + 3), label);
+        if doc.apply(e, &schema).is_ok()
+            && let Some(s) = doc.spans().at(CharIdx(start)).next()
+        {
+            ids.push(s.id);
+        }
+    }
+    for k in 0..ids.len() / 10 {
+        let e = doc.add_relation_edit(ids[k * 10], ids[k * 10 + 1], "MEETS");
+        let _ = doc.apply(e, &schema);
+    }
+    project.save(&doc).unwrap();
+    println!("article: {words} words, {} spans, {} relations", doc.spans().len(), doc.relations().count());
+
+    let project = Project::open(&root, None).unwrap();
+    let t = Instant::now();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
+    h.step();
+    println!("first frame after launch: {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    for _ in 0..5 {
+        h.step();
+    }
+    let mut times = Vec::new();
+    // Scrolling down, a few lines at a time, then jumping far.
+    for i in 0..300 {
+        let delta = if i % 50 == 49 { -40_000.0 } else { -120.0 };
+        h.event(egui::Event::PointerMoved(egui::pos2(700.0, 500.0)));
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, delta),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+            modifiers: egui::Modifiers::NONE,
+        });
+        let t = Instant::now();
+        h.step();
+        times.push(t.elapsed());
+    }
+    // Selecting spans one after the other.
+    for _ in 0..100 {
+        h.key_press(egui::Key::Tab);
+        let t = Instant::now();
+        h.step();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "{} frames scrolling and selecting: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (target p99 ≤ 8 ms)",
+        times.len(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.99),
+        percentile(&times, 1.0)
+    );
+}

@@ -1,0 +1,158 @@
+//! Big corpora and long documents: `cargo bench --bench scale` generates,
+//! in a temporary folder, a corpus of 10,000 articles (each with an
+//! annotation file) and one article of a million words with 50,000 spans
+//! and 5,000 relations, then prints:
+//!
+//! - the time to open the big corpus (`Project::open`: what the window does
+//!   before its first frame) and to export it as the gold JSON;
+//! - the time to load the long article with its annotations, and to write
+//!   them back (one save);
+//! - the process's peak memory against the corpus text's size.
+//!
+//! `SPANLAB_SCALE_ARTICLES=N` changes the corpus size.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::time::Instant;
+
+use spanlab::model::{CharIdx, Document, ExportOptions, Schema};
+use spanlab::store::Project;
+
+fn peak_rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0)
+}
+
+/// Words that look like news: capitalised names now and then, accents, digits.
+const WORDS: [&str; 24] = [
+    "le",
+    "ministre",
+    "Sergueï",
+    "Lavrov",
+    "a",
+    "rencontré",
+    "à",
+    "Pékin",
+    "son",
+    "homologue",
+    "Wang",
+    "Yi",
+    "le",
+    "3",
+    "mars",
+    "2025",
+    "pour",
+    "évoquer",
+    "la",
+    "situation",
+    "en",
+    "Ukraine",
+    "et",
+    "l'économie",
+];
+
+/// An article of about `n` words, paragraphs of 60 words.
+fn article(n: usize, seed: usize) -> String {
+    let mut s = String::with_capacity(n * 8);
+    for i in 0..n {
+        s.push_str(WORDS[(i * 7 + seed) % WORDS.len()]);
+        s.push_str(if i % 60 == 59 { ".\n\n" } else { " " });
+    }
+    s
+}
+
+fn main() {
+    let articles: usize = std::env::var("SPANLAB_SCALE_ARTICLES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let schema = Schema::news();
+
+    // The big corpus: articles of 300 words, each with 20 spans saved.
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("mkdir");
+    let t = Instant::now();
+    let mut text_bytes = 0usize;
+    {
+        for i in 0..articles {
+            let text = article(300, i);
+            text_bytes += text.len();
+            std::fs::write(corpus.join(format!("a{i:05}.txt")), &text).expect("write");
+        }
+        let mut project = Project::open(&corpus, None).expect("opens");
+        for i in 0..project.entries.len() {
+            let mut doc = project.load(i).expect("loads").doc;
+            for k in 0..20 {
+                let e = doc.add_span_edit(CharIdx(k * 60), CharIdx(k * 60 + 4), "PER");
+                let _ = doc.apply(e, &schema);
+            }
+            project.save(&doc).expect("saves");
+        }
+    }
+    println!(
+        "generated {articles} articles ({:.1} MB of text) with 20 spans each in {:.1} s",
+        text_bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+
+    let t = Instant::now();
+    let project = Project::open(&corpus, None).expect("opens");
+    let open = t.elapsed();
+    let t = Instant::now();
+    let (dataset, _) = project.export(ExportOptions::default(), |_| {}).expect("exports");
+    let json = dataset.to_json();
+    std::fs::write(dir.path().join("export.json"), &json).expect("write");
+    let export = t.elapsed();
+    println!(
+        "open {} documents: {:.3} s (target ≤ 1 s); export as gold JSON ({:.1} MB): {:.2} s (target ≤ 2 s)",
+        project.entries.len(),
+        open.as_secs_f64(),
+        json.len() as f64 / 1e6,
+        export.as_secs_f64()
+    );
+    drop(json);
+    drop(dataset);
+
+    // The long article: a million words, 50,000 spans, 5,000 relations.
+    let long_dir = dir.path().join("long");
+    std::fs::create_dir_all(&long_dir).expect("mkdir");
+    let text = article(1_000_000, 0);
+    let long_bytes = text.len();
+    std::fs::write(long_dir.join("long.txt"), &text).expect("write");
+    let mut project = Project::open(&long_dir, None).expect("opens");
+    let mut doc: Document = project.load(0).expect("loads").doc;
+    let t = Instant::now();
+    let mut ids = Vec::new();
+    let len = doc.text().len_chars();
+    for k in 0..50_000 {
+        let start = k * (len / 50_000);
+        // Pairs of persons every ten spans, for the relations below.
+        let label = if k % 10 < 2 { "PER" } else { ["ORG", "GPE", "LOC", "DATE"][k % 4] };
+        let e = doc.add_span_edit(CharIdx(start), CharIdx(start + 3), label);
+        if doc.apply(e, &schema).is_ok()
+            && let Some(s) = doc.spans().at(CharIdx(start)).next()
+        {
+            ids.push(s.id);
+        }
+    }
+    for k in 0..5_000 {
+        let (h, t) = (ids[k * 10], ids[k * 10 + 1]);
+        let e = doc.add_relation_edit(h, t, "MEETS");
+        let _ = doc.apply(e, &schema);
+    }
+    println!(
+        "built the long article: {} spans, {} relations in {:.2} s",
+        doc.spans().len(),
+        doc.relations().count(),
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    project.save(&doc).expect("saves");
+    let save = t.elapsed();
+    let t = Instant::now();
+    let loaded = project.load(0).expect("loads").doc;
+    let load = t.elapsed();
+    assert_eq!(loaded.spans().len(), doc.spans().len());
+    println!("long article ({:.1} MB): save {:.2} s, load {:.2} s", long_bytes as f64 / 1e6, save.as_secs_f64(), load.as_secs_f64());
+    let peak = peak_rss_kib() as f64 / 1024.0;
+    let budget = 3.0 * (text_bytes.max(long_bytes)) as f64 / 1e6 + 100.0;
+    println!("peak memory: {peak:.0} MiB (target ≤ 3 × the corpus text + 100 MB = {budget:.0} MB)");
+}

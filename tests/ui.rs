@@ -78,7 +78,7 @@ fn clear_suggestions(h: &mut Harness<'_, SpanlabApp>) {
     let open = h.state_mut().open.as_mut().expect("open");
     let ids: Vec<_> = open.doc.suggestions().map(|s| s.id).collect();
     if !ids.is_empty() {
-        open.doc.apply(Edit::RemoveSuggestions { ids }, &schema).expect("remove");
+        open.doc_mut().apply(Edit::RemoveSuggestions { ids }, &schema).expect("remove");
     }
     open.selection = Selection::None;
 }
@@ -183,7 +183,7 @@ fn add_suggestions(h: &mut Harness<'_, SpanlabApp>, list: &[(usize, usize, &str)
     let suggestions = list
         .iter()
         .map(|&(s, e, l)| Suggestion {
-            id: open.doc.fresh_suggestion_id(),
+            id: open.doc_mut().fresh_suggestion_id(),
             start: CharIdx(s),
             end: CharIdx(e),
             label: l.to_owned(),
@@ -192,7 +192,7 @@ fn add_suggestions(h: &mut Harness<'_, SpanlabApp>, list: &[(usize, usize, &str)
             state: SuggestionState::Pending,
         })
         .collect();
-    open.doc.apply(Edit::AddSuggestions { suggestions }, &schema).expect("valid");
+    open.doc_mut().apply(Edit::AddSuggestions { suggestions }, &schema).expect("valid");
 }
 
 #[test]
@@ -591,7 +591,7 @@ fn a_file_changed_on_disk_is_never_overwritten_and_can_be_merged() {
     other.save(&theirs).expect("saved");
     let on_disk = std::fs::read(f.root.join("annotations/documents/a.json")).expect("file");
     // Here, Lavrov is labelled; saving finds the file changed.
-    let e = h.state_mut().open.as_mut().expect("open").doc.add_span_edit(CharIdx(20), CharIdx(26), "PER");
+    let e = h.state_mut().open.as_mut().expect("open").doc_mut().add_span_edit(CharIdx(20), CharIdx(26), "PER");
     assert!(h.state_mut().edit(e, "label"));
     h.state_mut().flush_writes();
     h.run_ok();
@@ -609,4 +609,66 @@ fn a_file_changed_on_disk_is_never_overwritten_and_can_be_merged() {
     assert_eq!(both(&h.state().open.as_ref().expect("open").doc), ["Lavrov PER", "Pékin GPE"]);
     let reopened = Project::open(&f.root, None).expect("opens").load(0).expect("loads").doc;
     assert_eq!(both(&reopened), ["Lavrov PER", "Pékin GPE"], "the merge is saved");
+}
+
+/// Tab and Shift+Tab step through spans and pending suggestions in text
+/// order (spans first where both start at the same place), j and k through
+/// the suggestions alone, wrapping at both ends; the order is the one a
+/// full sort of every item gives, found by binary search instead.
+#[test]
+fn tab_and_j_k_step_through_spans_and_suggestions_in_text_order() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    let schema = h.state().project.schema.clone();
+    {
+        let open = h.state_mut().open.as_mut().expect("open");
+        for (s, e, l) in [(12, 26, "PER"), (0, 2, "PER"), (39, 45, "PER"), (49, 54, "GPE"), (99, 104, "ORG")] {
+            let edit = open.doc_mut().add_span_edit(CharIdx(s), CharIdx(e), l);
+            open.doc_mut().apply(edit, &schema).expect("valid");
+        }
+    }
+    add_suggestions(&mut h, &[(3, 11, "PER"), (39, 45, "ORG"), (49, 54, "LOC"), (55, 69, "DATE"), (72, 81, "GPE"), (20, 26, "PER")]);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::None;
+    h.run_ok();
+    // What the order must be: every item sorted by start, spans first.
+    let expected: Vec<Selection> = {
+        let doc = &h.state().open.as_ref().expect("open").doc;
+        let mut v: Vec<(usize, Selection)> = doc.spans().iter().map(|s| (s.start.0, Selection::Span(s.id))).collect();
+        v.extend(doc.pending_suggestions().iter().map(|s| (s.start.0, Selection::Suggestion(s.id))));
+        v.sort_by_key(|x| x.0);
+        v.into_iter().map(|x| x.1).collect()
+    };
+    assert_eq!(expected.len(), 11);
+    let selection = |h: &Harness<'_, SpanlabApp>| h.state().open.as_ref().expect("open").selection;
+    let mut seen = Vec::new();
+    for _ in 0..=expected.len() {
+        key(&mut h, Key::Tab);
+        seen.push(selection(&h));
+    }
+    assert_eq!(seen[..expected.len()], expected[..], "Tab goes in text order");
+    assert_eq!(seen[expected.len()], expected[0], "and wraps");
+    let mut back = Vec::new();
+    for _ in 0..expected.len() {
+        key_mod(&mut h, Modifiers::SHIFT, Key::Tab);
+        back.push(selection(&h));
+    }
+    let reversed: Vec<Selection> = expected.iter().rev().copied().collect();
+    assert_eq!(back, reversed, "Shift+Tab goes back and wraps");
+    // j and k: suggestions only, from a span in the middle.
+    h.state_mut().open.as_mut().expect("open").selection = expected[4];
+    let suggestions: Vec<Selection> = expected.iter().copied().filter(|s| matches!(s, Selection::Suggestion(_))).collect();
+    key(&mut h, Key::J);
+    let after = expected[5..].iter().copied().find(|s| matches!(s, Selection::Suggestion(_)));
+    assert_eq!(Some(selection(&h)), after);
+    let mut seen = vec![selection(&h)];
+    for _ in 0..suggestions.len() {
+        key(&mut h, Key::J);
+        seen.push(selection(&h));
+    }
+    let start = suggestions.iter().position(|s| Some(*s) == after).expect("a suggestion");
+    let cycle: Vec<Selection> = (0..=suggestions.len()).map(|k| suggestions[(start + k) % suggestions.len()]).collect();
+    assert_eq!(seen, cycle, "j cycles through the suggestions");
+    key(&mut h, Key::K);
+    assert_eq!(selection(&h), cycle[cycle.len() - 2], "k goes back");
 }

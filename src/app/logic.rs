@@ -50,7 +50,7 @@ impl SpanlabApp {
         }
         self.open = Some(OpenDoc {
             index,
-            doc,
+            doc: std::sync::Arc::new(doc),
             history: History::default(),
             selection: first,
             draft: None,
@@ -163,9 +163,9 @@ impl SpanlabApp {
                 continue;
             }
             open.suggesting = false;
-            let edit = super::suggester::add_suggestions_edit(&mut open.doc, outcome.candidates);
+            let edit = super::suggester::add_suggestions_edit(open.doc_mut(), outcome.candidates);
             if let Some(edit) = edit
-                && let Err(e) = open.history.apply_unstepped(&mut open.doc, edit, &schema)
+                && let Err(e) = open.history.apply_unstepped(std::sync::Arc::make_mut(&mut open.doc), edit, &schema)
             {
                 let id = open.doc.id.clone();
                 self.error(format!("suggestions for {id}: {e}"));
@@ -188,7 +188,9 @@ impl SpanlabApp {
         let min_score = self.settings.min_score;
         let Some(open) = self.open.as_mut() else { return };
         let ids: Vec<_> = open.doc.pending_suggestions().iter().map(|s| s.id).collect();
-        if !ids.is_empty() && open.history.apply_unstepped(&mut open.doc, Edit::RemoveSuggestions { ids }, &schema).is_err() {
+        if !ids.is_empty()
+            && open.history.apply_unstepped(std::sync::Arc::make_mut(&mut open.doc), Edit::RemoveSuggestions { ids }, &schema).is_err()
+        {
             return;
         }
         open.history.clear_steps();
@@ -219,7 +221,7 @@ impl SpanlabApp {
         } else {
             edit
         };
-        if let Err(e) = open.history.apply(&mut open.doc, edit, description, &schema) {
+        if let Err(e) = open.history.apply(std::sync::Arc::make_mut(&mut open.doc), edit, description, &schema) {
             self.error(format!("{description}: {e}"));
             return false;
         }
@@ -274,7 +276,7 @@ impl SpanlabApp {
             return;
         }
         if let Some(w) = &self.writer {
-            w.send(crate::store::writer::Job::Save { doc: Box::new(open.doc.clone()), force: false });
+            w.send(crate::store::writer::Job::Save { doc: std::sync::Arc::clone(&open.doc), force: false });
         }
     }
 
@@ -427,7 +429,7 @@ impl SpanlabApp {
                 self.send_edits();
                 if let (Some(w), Some(open)) = (&self.writer, self.open.as_mut()) {
                     open.save_due = None;
-                    w.send(crate::store::writer::Job::Save { doc: Box::new(open.doc.clone()), force: true });
+                    w.send(crate::store::writer::Job::Save { doc: std::sync::Arc::clone(&open.doc), force: true });
                 }
                 self.info(format!("{}: your version replaces the one on disk", id.0));
             }
@@ -441,8 +443,8 @@ impl SpanlabApp {
                 let mut failed = 0;
                 let mut renamed = std::collections::BTreeMap::new();
                 for e in mine {
-                    let e = crate::model::edit::rebase(e, &mut open.doc, &mut renamed);
-                    if open.history.apply(&mut open.doc, e, "merged change", &schema).is_err() {
+                    let e = crate::model::edit::rebase(e, std::sync::Arc::make_mut(&mut open.doc), &mut renamed);
+                    if open.history.apply(std::sync::Arc::make_mut(&mut open.doc), e, "merged change", &schema).is_err() {
                         failed += 1;
                     }
                 }
@@ -500,7 +502,90 @@ impl SpanlabApp {
         }
     }
 
+    /// The span or pending suggestion after (or before) the selection in
+    /// text order (spans before suggestions that start at the same place),
+    /// wrapping around; found by binary search, so Tab costs the same on a
+    /// long article.
+    fn neighbour_item(&self, forward: bool, suggestions_only: bool) -> Option<Selection> {
+        use std::ops::Bound::{Excluded, Included, Unbounded};
+        let open = self.open.as_ref()?;
+        let doc = &open.doc;
+        let spans = doc.spans().iter().as_slice();
+        type Key = (usize, u8, usize, u64);
+        let span_key = |i: usize, s: &crate::model::Span| -> Key { (s.start.0, 0, i, 0) };
+        let sugg_key = |s: &crate::model::Suggestion| -> Key { (s.start.0, 1, s.end.0, s.id.0) };
+        // Where we are; `exact` when that is an item itself.
+        let (here, exact): (Key, bool) = match open.selection {
+            Selection::Span(id) if doc.spans().get(id).is_some() => {
+                let i = doc.spans().index_of(id).unwrap_or(0);
+                (spans.get(i).map_or((0, 0, 0, 0), |s| span_key(i, s)), true)
+            }
+            Selection::Suggestion(id) if doc.suggestion(id).is_some_and(|s| s.is_pending()) => {
+                (doc.suggestion(id).map_or((0, 0, 0, 0), sugg_key), true)
+            }
+            _ => ((self.selection_start(), 0, 0, 0), false),
+        };
+        let bound = |k: Key| (CharIdx(k.0), CharIdx(k.2), crate::model::SuggestionId(k.3));
+        let at_start = |start: usize| (CharIdx(start), CharIdx(0), crate::model::SuggestionId(0));
+        let span_at = |i: usize| spans.get(i).map(|s| (span_key(i, s), Selection::Span(s.id)));
+        let (span, sugg) = if forward {
+            // The first item after `here` (or at it, when `here` is no item).
+            let i = match (exact, here.1) {
+                (true, 0) => here.2 + 1,
+                // Spans starting where a suggestion starts come before it.
+                (true, _) => spans.partition_point(|s| s.start.0 <= here.0),
+                (false, _) => spans.partition_point(|s| s.start.0 < here.0),
+            };
+            let from = match (exact, here.1) {
+                (true, 1) => (Excluded(bound(here)), Unbounded),
+                _ => (Included(at_start(here.0)), Unbounded),
+            };
+            (span_at(i), doc.pending_by_position(from).next().map(|s| (sugg_key(s), Selection::Suggestion(s.id))))
+        } else {
+            let i = match (exact, here.1) {
+                (true, 0) => here.2.checked_sub(1),
+                // Spans starting at or before a suggestion come before it.
+                (true, _) => spans.partition_point(|s| s.start.0 <= here.0).checked_sub(1),
+                (false, _) => spans.partition_point(|s| s.start.0 < here.0).checked_sub(1),
+            };
+            let to = match (exact, here.1) {
+                (true, 1) => (Unbounded, Excluded(bound(here))),
+                _ => (Unbounded, Excluded(at_start(here.0))),
+            };
+            (i.and_then(span_at), doc.pending_by_position(to).next_back().map(|s| (sugg_key(s), Selection::Suggestion(s.id))))
+        };
+        let span = span.filter(|_| !suggestions_only);
+        let best = match (span, sugg) {
+            (Some(a), Some(b)) => Some(if (a.0 < b.0) == forward { a } else { b }),
+            (a, b) => a.or(b),
+        };
+        if let Some((_, sel)) = best {
+            return Some(sel);
+        }
+        // Wrap around.
+        let all = (Unbounded, Unbounded);
+        let (span, sugg) = if forward {
+            (span_at(0), doc.pending_by_position(all).next().map(|s| (sugg_key(s), Selection::Suggestion(s.id))))
+        } else {
+            (
+                spans.len().checked_sub(1).and_then(span_at),
+                doc.pending_by_position(all).next_back().map(|s| (sugg_key(s), Selection::Suggestion(s.id))),
+            )
+        };
+        let span = span.filter(|_| !suggestions_only);
+        match (span, sugg) {
+            (Some(a), Some(b)) => Some(if (a.0 < b.0) == forward { a.1 } else { b.1 }),
+            (a, b) => a.or(b).map(|x| x.1),
+        }
+    }
+
     fn step_item(&mut self, forward: bool, suggestions_only: bool) {
+        if !(suggestions_only && self.settings.uncertain_first) {
+            if let Some(sel) = self.neighbour_item(forward, suggestions_only) {
+                self.select(sel);
+            }
+            return;
+        }
         let here = self.selection_start();
         let current = self.open.as_ref().map(|o| o.selection);
         let mut items: Vec<(usize, Selection)> =
@@ -537,9 +622,9 @@ impl SpanlabApp {
                     return;
                 };
                 let result = if command == Command::Undo {
-                    open.history.undo(&mut open.doc, &schema)
+                    open.history.undo(std::sync::Arc::make_mut(&mut open.doc), &schema)
                 } else {
-                    open.history.redo(&mut open.doc, &schema)
+                    open.history.redo(std::sync::Arc::make_mut(&mut open.doc), &schema)
                 };
                 match result {
                     Ok(Some(what)) => {
@@ -580,7 +665,7 @@ impl SpanlabApp {
                 let Selection::Suggestion(id) = open.selection else {
                     return;
                 };
-                let Some(edit) = open.doc.accept_suggestion_edit(id) else {
+                let Some(edit) = open.doc_mut().accept_suggestion_edit(id) else {
                     return;
                 };
                 let span = match &edit {
@@ -616,10 +701,10 @@ impl SpanlabApp {
                 let Some(open) = self.open.as_mut() else {
                     return;
                 };
-                match open.doc.accept_all_edit(&schema) {
+                match open.doc_mut().accept_all_edit(&schema) {
                     Some(edit) => {
                         self.edit(edit, "accept all suggestions");
-                        let left = self.open.as_ref().map_or(0, |o| o.doc.pending_suggestions().len());
+                        let left = self.open.as_ref().map_or(0, |o| o.doc.pending_count());
                         if left > 0 {
                             self.info(format!("{left} suggestions overlap others and wait for a decision"));
                         }
@@ -845,7 +930,7 @@ impl SpanlabApp {
                     self.info("select some text first (drag over it, or Shift+→ from the caret)");
                     return;
                 }
-                let edit = open.doc.add_span_edit(CharIdx(a), CharIdx(b), label);
+                let edit = open.doc_mut().add_span_edit(CharIdx(a), CharIdx(b), label);
                 let Edit::AddSpan { span } = &edit else {
                     return;
                 };
@@ -864,7 +949,7 @@ impl SpanlabApp {
                 }
             }
             Selection::Suggestion(id) => {
-                let Some(Edit::Batch { mut edits }) = open.doc.accept_suggestion_edit(id) else {
+                let Some(Edit::Batch { mut edits }) = open.doc_mut().accept_suggestion_edit(id) else {
                     return;
                 };
                 let same = open.doc.suggestion(id).is_some_and(|s| s.label == label);
@@ -1076,7 +1161,7 @@ impl SpanlabApp {
                 std::mem::swap(&mut head, &mut tail);
             }
         }
-        let edit = open.doc.add_relation_edit(head, tail, label);
+        let edit = open.doc_mut().add_relation_edit(head, tail, label);
         let Edit::AddRelation { relation } = &edit else {
             return;
         };

@@ -65,10 +65,17 @@ pub struct RelationDraft {
     pub retarget: Option<RelationId>,
 }
 
+/// What the inspector's relation rows were listed for: a document, its
+/// revision, and the span they are focused on.
+pub(crate) type RelationRowsKey = (crate::model::DocId, u64, Option<SpanId>);
+
 /// The document being annotated.
 pub struct OpenDoc {
     pub index: usize,
-    pub doc: Document,
+    /// Shared with the writer thread while it saves a snapshot: an edit
+    /// made meanwhile copies the document ([`OpenDoc::doc_mut`]); otherwise
+    /// saving a long article costs the window nothing.
+    pub doc: std::sync::Arc<Document>,
     pub history: History,
     pub selection: Selection,
     pub draft: Option<RelationDraft>,
@@ -88,6 +95,13 @@ pub struct OpenDoc {
     pub scroll_to: Option<usize>,
     /// Suggestions were requested and have not arrived yet.
     pub suggesting: bool,
+}
+
+impl OpenDoc {
+    /// The document, to change it.
+    pub fn doc_mut(&mut self) -> &mut Document {
+        std::sync::Arc::make_mut(&mut self.doc)
+    }
 }
 
 /// A message shown in the window.
@@ -158,6 +172,11 @@ pub struct SpanlabApp {
     pub filter: CorpusFilter,
     /// The comment being typed (written to the document when focus leaves).
     pub comment_draft: String,
+    /// The inspector's relation rows, in order, for a (document, revision,
+    /// focused span).
+    pub(crate) relation_rows: Option<(RelationRowsKey, Vec<RelationId>)>,
+    /// The inspector's suggestion counts for a (document, revision).
+    pub(crate) outcomes: Option<((crate::model::DocId, u64), crate::model::document::SuggestionOutcomes)>,
     pub(crate) article: widgets::article::ArticleView,
     /// Commands queued by the panels this frame.
     pub(crate) queued: Vec<Command>,
@@ -210,6 +229,8 @@ impl SpanlabApp {
             dialog: Dialog::None,
             filter: CorpusFilter::default(),
             comment_draft: String::new(),
+            relation_rows: None,
+            outcomes: None,
             article: widgets::article::ArticleView::default(),
             queued: Vec::new(),
             search_texts: Default::default(),

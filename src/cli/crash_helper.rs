@@ -79,7 +79,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
         writer.send(Job::Edits { doc: doc.id.clone(), edits: history.take_applied() });
         if k % a.save_every == 0 {
-            writer.send(Job::Save { doc: Box::new(doc.clone()), force: false });
+            writer.send(Job::Save { doc: std::sync::Arc::new(doc.clone()), force: false });
         }
         // Wait until this edit is on disk, then say so.
         for ack in writer.flush() {

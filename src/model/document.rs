@@ -5,7 +5,7 @@
 //! relations naming existing spans, ids never reused). Every change goes
 //! through [`Document::apply`] (see `edit.rs`). Must not touch: files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -115,7 +115,7 @@ pub struct Document {
     pub(super) comment: String,
     pub(super) spans: SpanSet,
     pub(super) relations: BTreeMap<RelationId, Relation>,
-    pub(super) suggestions: BTreeMap<SuggestionId, Suggestion>,
+    pub(super) suggestions: Suggestions,
     /// Spans that could not be re-anchored after the text changed.
     pub orphans: Vec<Orphan>,
     /// Document fields from an imported dataset that spanlab does not interpret.
@@ -138,7 +138,7 @@ impl Document {
             comment: String::new(),
             spans: SpanSet::default(),
             relations: BTreeMap::new(),
-            suggestions: BTreeMap::new(),
+            suggestions: Suggestions::default(),
             orphans: Vec::new(),
             extra: Extra::new(),
             next_id: 1,
@@ -193,18 +193,18 @@ impl Document {
                 return Err(PartsError::DuplicateRelation(r.id));
             }
         }
-        let mut sug_map = BTreeMap::new();
+        let mut sug_map = Suggestions::default();
         for s in suggestions {
             if !(s.start < s.end && s.end.0 <= len) {
                 return Err(PartsError::SuggestionOutOfText { start: s.start.0, end: s.end.0, len });
             }
-            sug_map.insert(s.id, s);
+            sug_map.insert(s);
         }
         let max_id = ids
             .iter()
             .map(|i| i.0)
             .chain(rel_map.keys().map(|i| i.0))
-            .chain(sug_map.keys().map(|i| i.0))
+            .chain(sug_map.ids().map(|i| i.0))
             .chain(base.orphans.iter().flat_map(|o| std::iter::once(o.span.id.0).chain(o.relations.iter().map(|r| r.id.0))))
             .max()
             .unwrap_or(0);
@@ -272,25 +272,44 @@ impl Document {
 
     /// Every suggestion ever made for this document, with its state.
     pub fn suggestions(&self) -> impl Iterator<Item = &Suggestion> {
-        self.suggestions.values()
+        self.suggestions.by_id.values()
     }
 
     pub fn suggestion(&self, id: SuggestionId) -> Option<&Suggestion> {
-        self.suggestions.get(&id)
+        self.suggestions.get(id)
     }
 
-    /// Pending suggestions in position order.
+    /// Pending suggestions in position order (start, end, id).
     pub fn pending_suggestions(&self) -> Vec<&Suggestion> {
-        let mut v: Vec<_> = self.suggestions.values().filter(|s| s.is_pending()).collect();
-        v.sort_by_key(|s| (s.start, s.end, s.id));
-        v
+        self.suggestions.pending_in(CharIdx(0), CharIdx(usize::MAX)).collect()
+    }
+
+    /// How many suggestions are pending.
+    pub fn pending_count(&self) -> usize {
+        self.suggestions.pending.len()
+    }
+
+    /// Pending suggestions whose `(start, end, id)` lie in `range`, in that
+    /// order (for stepping from one to the next).
+    pub fn pending_by_position(
+        &self,
+        range: (std::ops::Bound<PendingKey>, std::ops::Bound<PendingKey>),
+    ) -> impl DoubleEndedIterator<Item = &Suggestion> {
+        self.suggestions.pending.range(range).filter_map(|(_, _, id)| self.suggestions.get(*id))
+    }
+
+    /// Pending suggestions overlapping `[start, end)` (none when it is
+    /// empty), in position order: the search is logarithmic in the
+    /// document's suggestions.
+    pub fn pending_overlapping(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = &Suggestion> {
+        self.suggestions.pending_in(start, end)
     }
 
     /// How many suggestions were accepted unchanged, accepted then edited,
     /// and rejected.
     pub fn suggestion_outcomes(&self) -> SuggestionOutcomes {
         let mut out = SuggestionOutcomes::default();
-        for s in self.suggestions.values() {
+        for s in self.suggestions.by_id.values() {
             match s.state {
                 SuggestionState::Pending => out.pending += 1,
                 SuggestionState::Rejected => out.rejected += 1,
@@ -352,6 +371,91 @@ impl Document {
     pub fn occurrences(&self, needle: &str) -> Vec<(CharIdx, CharIdx)> {
         let len = needle.chars().count();
         self.text.find_all(needle).into_iter().map(|s| (s, CharIdx(s.0 + len))).collect()
+    }
+}
+
+/// Where a pending suggestion is, in the order they are reviewed:
+/// `(start, end, id)`.
+pub type PendingKey = (CharIdx, CharIdx, SuggestionId);
+
+/// A document's suggestions by id, with the pending ones indexed by
+/// position so that drawing a screenful of a long article finds its
+/// suggestions without looking at the others.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct Suggestions {
+    by_id: BTreeMap<SuggestionId, Suggestion>,
+    /// Pending suggestions as (start, end, id).
+    pending: BTreeSet<PendingKey>,
+    /// How many pending suggestions have each length (the longest bounds
+    /// the search for those overlapping a range).
+    lengths: BTreeMap<usize, usize>,
+}
+
+impl Suggestions {
+    pub(super) fn get(&self, id: SuggestionId) -> Option<&Suggestion> {
+        self.by_id.get(&id)
+    }
+
+    pub(super) fn contains(&self, id: SuggestionId) -> bool {
+        self.by_id.contains_key(&id)
+    }
+
+    fn ids(&self) -> impl Iterator<Item = SuggestionId> + '_ {
+        self.by_id.keys().copied()
+    }
+
+    fn index(&mut self, s: &Suggestion) {
+        if s.is_pending() && self.pending.insert((s.start, s.end, s.id)) {
+            *self.lengths.entry(s.end.0 - s.start.0).or_default() += 1;
+        }
+    }
+
+    fn unindex(&mut self, s: &Suggestion) {
+        if self.pending.remove(&(s.start, s.end, s.id)) {
+            let len = s.end.0 - s.start.0;
+            if let Some(n) = self.lengths.get_mut(&len) {
+                *n -= 1;
+                if *n == 0 {
+                    self.lengths.remove(&len);
+                }
+            }
+        }
+    }
+
+    /// Adds or replaces a suggestion.
+    pub(super) fn insert(&mut self, s: Suggestion) {
+        if let Some(old) = self.by_id.remove(&s.id) {
+            self.unindex(&old);
+        }
+        self.index(&s);
+        self.by_id.insert(s.id, s);
+    }
+
+    pub(super) fn remove(&mut self, id: SuggestionId) -> Option<Suggestion> {
+        let s = self.by_id.remove(&id)?;
+        self.unindex(&s);
+        Some(s)
+    }
+
+    /// Sets a suggestion's state and returns the old one.
+    pub(super) fn set_state(&mut self, id: SuggestionId, state: SuggestionState) -> Option<SuggestionState> {
+        let mut s = self.by_id.remove(&id)?;
+        self.unindex(&s);
+        let old = std::mem::replace(&mut s.state, state);
+        self.index(&s);
+        self.by_id.insert(id, s);
+        Some(old)
+    }
+
+    /// Pending suggestions overlapping `[start, end)` in position order.
+    fn pending_in(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = &Suggestion> {
+        let longest = self.lengths.keys().next_back().copied().unwrap_or(0);
+        let from = (CharIdx(start.0.saturating_sub(longest)), CharIdx(0), SuggestionId(0));
+        self.pending
+            .range(from..)
+            .take_while(move |&&(s, _, _)| s < end)
+            .filter(move |&&(_, e, _)| e > start)
+            .filter_map(|(_, _, id)| self.by_id.get(id))
     }
 }
 
@@ -452,5 +556,55 @@ mod tests {
         assert!(matches!(doc.spans().iter().next().map(|s| &s.origin), Some(Origin::Suggested { score: 1.0, .. })));
         let scores: Vec<f32> = doc.suggestions().map(|s| s.score).collect();
         assert_eq!(scores, [0.0, 0.0, 0.25]);
+    }
+
+    /// The position index of pending suggestions agrees with a plain scan
+    /// after any mix of additions, removals and state changes.
+    #[test]
+    fn the_pending_index_matches_a_scan() {
+        let mut doc = Document::new(DocId("d".into()), "d.txt".into(), "x".repeat(200));
+        let schema = crate::model::Schema::news();
+        let mut seed = 7u64;
+        let mut rand = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for round in 0..400 {
+            let ids: Vec<SuggestionId> = doc.suggestions().map(|s| s.id).collect();
+            let edit = match rand(4) {
+                0 | 1 => {
+                    let start = rand(190) as usize;
+                    let end = start + 1 + rand(9) as usize;
+                    let suggestions = (0..1 + rand(3))
+                        .map(|_| Suggestion {
+                            id: doc.fresh_suggestion_id(),
+                            start: CharIdx(start),
+                            end: CharIdx(end),
+                            label: "PER".into(),
+                            recognizer: "r".into(),
+                            score: 0.5,
+                            state: SuggestionState::Pending,
+                        })
+                        .collect();
+                    crate::model::Edit::AddSuggestions { suggestions }
+                }
+                2 if !ids.is_empty() => crate::model::Edit::RemoveSuggestions { ids: vec![ids[rand(ids.len() as u64) as usize]] },
+                _ if !ids.is_empty() => {
+                    let state = if rand(2) == 0 { SuggestionState::Rejected } else { SuggestionState::Pending };
+                    crate::model::Edit::SetSuggestionState { id: ids[rand(ids.len() as u64) as usize], state }
+                }
+                _ => continue,
+            };
+            doc.apply(edit, &schema).expect("valid");
+            let mut scan: Vec<&Suggestion> = doc.suggestions().filter(|s| s.is_pending()).collect();
+            scan.sort_by_key(|s| (s.start, s.end, s.id));
+            assert_eq!(doc.pending_suggestions(), scan, "round {round}");
+            assert_eq!(doc.pending_count(), scan.len());
+            let (a, b) = (rand(200) as usize, rand(200) as usize);
+            let (a, b) = (a.min(b), a.max(b));
+            let want: Vec<_> = scan.iter().filter(|s| s.start.0 < b && a < s.end.0).map(|s| s.id).collect();
+            let got: Vec<_> = doc.pending_overlapping(CharIdx(a), CharIdx(b)).map(|s| s.id).collect();
+            assert_eq!(got, want, "round {round}: overlapping [{a}, {b})");
+        }
     }
 }

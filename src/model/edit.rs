@@ -166,7 +166,7 @@ impl Document {
             Edit::AddSuggestions { suggestions } => {
                 let len = self.text().len_chars();
                 for s in &suggestions {
-                    if self.suggestions.contains_key(&s.id) {
+                    if self.suggestions.contains(s.id) {
                         return Err(EditError::IdInUse(s.id.0));
                     }
                     if !(s.start < s.end && s.end.0 <= len) {
@@ -176,20 +176,19 @@ impl Document {
                 let ids = suggestions.iter().map(|s| s.id).collect();
                 for s in suggestions {
                     self.next_id = self.next_id.max(s.id.0 + 1);
-                    self.suggestions.insert(s.id, s);
+                    self.suggestions.insert(s);
                 }
                 Ok(Edit::RemoveSuggestions { ids })
             }
             Edit::RemoveSuggestions { ids } => {
-                if let Some(missing) = ids.iter().find(|id| !self.suggestions.contains_key(id)) {
+                if let Some(missing) = ids.iter().find(|&&id| !self.suggestions.contains(id)) {
                     return Err(EditError::NoSuggestion(*missing));
                 }
-                let suggestions = ids.iter().filter_map(|id| self.suggestions.remove(id)).collect();
+                let suggestions = ids.iter().filter_map(|&id| self.suggestions.remove(id)).collect();
                 Ok(Edit::AddSuggestions { suggestions })
             }
             Edit::SetSuggestionState { id, state } => {
-                let s = self.suggestions.get_mut(&id).ok_or(EditError::NoSuggestion(id))?;
-                let old = std::mem::replace(&mut s.state, state);
+                let old = self.suggestions.set_state(id, state).ok_or(EditError::NoSuggestion(id))?;
                 Ok(Edit::SetSuggestionState { id, state: old })
             }
             Edit::SetStatus { status } => {
@@ -286,7 +285,7 @@ impl Document {
 
     /// Accepts a pending suggestion as a gold span that keeps its provenance.
     pub fn accept_suggestion_edit(&mut self, id: SuggestionId) -> Option<Edit> {
-        let s = self.suggestions.get(&id).filter(|s| s.is_pending())?.clone();
+        let s = self.suggestions.get(id).filter(|s| s.is_pending())?.clone();
         let span_id = self.fresh_span_id();
         let span = Span {
             id: span_id,
@@ -303,7 +302,7 @@ impl Document {
 
     /// Rejects a pending suggestion.
     pub fn reject_suggestion_edit(&self, id: SuggestionId) -> Option<Edit> {
-        self.suggestions.get(&id).filter(|s| s.is_pending()).map(|_| Edit::SetSuggestionState { id, state: SuggestionState::Rejected })
+        self.suggestions.get(id).filter(|s| s.is_pending()).map(|_| Edit::SetSuggestionState { id, state: SuggestionState::Rejected })
     }
 
     /// Accepts every pending suggestion that does not clash with a gold span

@@ -130,11 +130,16 @@ impl Suggestion {
 }
 
 /// The gold spans of a document, sorted by `(start, end, label, id)`, with
-/// lookup by id and by position.
+/// lookup by id and by position, both logarithmic (a long article has tens
+/// of thousands of spans, and drawing a frame looks up every visible
+/// relation's ends).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpanSet {
     /// Sorted by [`Span::sort_key`].
     spans: Vec<Span>,
+    /// Where each span is: its `(start, end)`, from which a binary search
+    /// finds it in `spans`.
+    places: BTreeMap<SpanId, (CharIdx, CharIdx)>,
     /// The longest span ever inserted bounds position searches.
     max_len: usize,
 }
@@ -143,8 +148,9 @@ impl SpanSet {
     /// Builds a set from spans in any order.
     pub fn from_unsorted(mut spans: Vec<Span>) -> Self {
         spans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let max_len = spans.iter().map(|s| s.end.0 - s.start.0).max().unwrap_or(0);
-        Self { spans, max_len }
+        let max_len = spans.iter().map(|s| s.end.0.saturating_sub(s.start.0)).max().unwrap_or(0);
+        let places = spans.iter().map(|s| (s.id, (s.start, s.end))).collect();
+        Self { spans, places, max_len }
     }
 
     /// Number of spans.
@@ -164,17 +170,21 @@ impl SpanSet {
 
     /// The span with this id.
     pub fn get(&self, id: SpanId) -> Option<&Span> {
-        self.spans.iter().find(|s| s.id == id)
+        self.index_of(id).and_then(|i| self.spans.get(i))
     }
 
     /// The position (in sorted order) of the span with this id.
     pub fn index_of(&self, id: SpanId) -> Option<usize> {
-        self.spans.iter().position(|s| s.id == id)
+        let &(start, end) = self.places.get(&id)?;
+        let first = self.spans.partition_point(|s| (s.start, s.end) < (start, end));
+        self.spans[first..].iter().take_while(|s| (s.start, s.end) == (start, end)).position(|s| s.id == id).map(|i| first + i)
     }
 
-    /// Adds a span, keeping the order.
+    /// Adds a span, keeping the order; a span with the same id is replaced.
     pub fn insert(&mut self, span: Span) {
+        self.remove(span.id);
         self.max_len = self.max_len.max(span.end.0.saturating_sub(span.start.0));
+        self.places.insert(span.id, (span.start, span.end));
         let at = self.spans.partition_point(|s| s.sort_key() < span.sort_key());
         self.spans.insert(at, span);
     }
@@ -182,6 +192,7 @@ impl SpanSet {
     /// Removes and returns the span with this id.
     pub fn remove(&mut self, id: SpanId) -> Option<Span> {
         let at = self.index_of(id)?;
+        self.places.remove(&id);
         Some(self.spans.remove(at))
     }
 
@@ -225,5 +236,25 @@ mod tests {
         let set = SpanSet::from_unsorted(vec![span(1, 0, 100), span(2, 50, 52)]);
         let hit: Vec<_> = set.at(CharIdx(90)).map(|s| s.id.0).collect();
         assert_eq!(hit, [1]);
+    }
+
+    #[test]
+    fn finds_spans_by_id_after_inserts_and_removals() {
+        let mut set = SpanSet::default();
+        for id in 0..300u64 {
+            let start = ((id * 37) % 100) as usize;
+            set.insert(span(id, start, start + 1 + (id % 3) as usize));
+        }
+        for id in (0..300u64).step_by(3) {
+            assert_eq!(set.remove(SpanId(id)).map(|s| s.id), Some(SpanId(id)));
+        }
+        set.insert(span(1, 50, 60));
+        assert_eq!(set.len(), 200, "inserting an id already there replaces that span");
+        for (i, s) in set.iter().enumerate() {
+            assert_eq!(set.index_of(s.id), Some(i));
+            assert_eq!(set.get(s.id).map(|g| g.id), Some(s.id));
+        }
+        assert_eq!(set.get(SpanId(3)), None);
+        assert_eq!(set.get(SpanId(1)).map(|s| (s.start.0, s.end.0)), Some((50, 60)));
     }
 }

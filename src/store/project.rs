@@ -62,7 +62,7 @@ impl Summary {
             status: doc.status(),
             spans: doc.spans().len(),
             relations: doc.relation_count(),
-            pending: doc.pending_suggestions().len(),
+            pending: doc.pending_count(),
             orphans: doc.orphans.len(),
             annotated: true,
             broken: None,
@@ -707,7 +707,7 @@ fn write_import(
         }
         write_new(&annotation_path(annotations, &doc.id), file.to_json().as_bytes())?;
         report.documents += 1;
-        report.entities += doc.spans().len() + doc.pending_suggestions().len();
+        report.entities += doc.spans().len() + doc.pending_count();
         report.relations += doc.relation_count();
     }
     Ok(())

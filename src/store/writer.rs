@@ -30,7 +30,7 @@ pub enum Job {
     Edits { doc: DocId, edits: Vec<Edit> },
     /// Save this state of a document (with every edit sent before it).
     /// `force`: even if the file changed on disk (the user chose "keep mine").
-    Save { doc: Box<Document>, force: bool },
+    Save { doc: std::sync::Arc<Document>, force: bool },
     /// Forget the unsaved edits of a document (the user reloaded it).
     Discard { doc: DocId },
     /// Has the document's file changed on disk? Answers [`Ack::Changed`] if so.

@@ -113,45 +113,62 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             Selection::Span(id) => Some(id),
             _ => None,
         };
-        let mut rels: Vec<_> = doc.relations().collect();
-        rels.sort_by_key(|r| (doc.spans().get(r.head).map(|s| s.start), r.id));
-        for r in rels {
-            if focus.is_some_and(|f| r.head != f && r.tail != f) {
-                continue;
-            }
-            let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
-            let selected = open.selection == Selection::Relation(r.id);
-            ui.horizontal(|ui| {
-                if ui.selectable_label(selected, format!("{} —{}→ {}", name(r.head), r.label, name(r.tail))).clicked() {
-                    cmds.push(Command::SelectRelation(r.id));
+        // Rows are cached per document revision and drawn a screenful at a
+        // time: a long article has thousands of relations.
+        let key = (doc.id.clone(), doc.revision(), focus);
+        if app.relation_rows.as_ref().is_none_or(|(k, _)| *k != key) {
+            let mut rels: Vec<_> = match focus {
+                Some(f) => doc.relations_of(f),
+                None => doc.relations().collect(),
+            };
+            rels.sort_by_key(|r| (doc.spans().get(r.head).map(|s| s.start), r.id));
+            app.relation_rows = Some((key, rels.iter().map(|r| r.id).collect()));
+        }
+        let rows: &[crate::model::RelationId] = app.relation_rows.as_ref().map_or(&[], |(_, rows)| rows);
+        let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
+        let row_height = ui.spacing().interact_size.y;
+        egui::ScrollArea::vertical().id_salt("relations").max_height(row_height * 14.0).auto_shrink([false, true]).show_rows(
+            ui,
+            row_height,
+            rows.len(),
+            |ui, range| {
+                for &id in rows.get(range).unwrap_or(&[]) {
+                    let Some(r) = doc.relation(id) else { continue };
+                    let selected = open.selection == Selection::Relation(r.id);
+                    if ui.selectable_label(selected, format!("{} —{}→ {}", name(r.head), r.label, name(r.tail))).clicked() {
+                        cmds.push(Command::SelectRelation(r.id));
+                    }
                 }
-            });
-            if selected {
-                ui.horizontal_wrapped(|ui| {
-                    let (h, t) = (doc.spans().get(r.head), doc.spans().get(r.tail));
-                    if let (Some(h), Some(t)) = (h, t) {
-                        for rl in schema.relations_allowed(&h.label, &t.label) {
-                            if ui.selectable_label(rl.name == r.label, &rl.name).clicked() && rl.name != r.label {
-                                cmds.push(Command::RelationType(rl.name.clone()));
-                            }
+            },
+        );
+        if let Selection::Relation(id) = open.selection
+            && let Some(r) = doc.relation(id)
+        {
+            ui.label(RichText::new(format!("{} —{}→ {}", name(r.head), r.label, name(r.tail))).strong());
+            ui.horizontal_wrapped(|ui| {
+                let (h, t) = (doc.spans().get(r.head), doc.spans().get(r.tail));
+                if let (Some(h), Some(t)) = (h, t) {
+                    for rl in schema.relations_allowed(&h.label, &t.label) {
+                        if ui.selectable_label(rl.name == r.label, &rl.name).clicked() && rl.name != r.label {
+                            cmds.push(Command::RelationType(rl.name.clone()));
                         }
                     }
-                });
-                ui.horizontal(|ui| {
-                    if ui.button("Jump to head").clicked() {
-                        cmds.push(Command::SelectSpan(r.head));
-                    }
-                    if ui.button("Jump to tail").clicked() {
-                        cmds.push(Command::SelectSpan(r.tail));
-                    }
-                    if ui.button("Change tail").clicked() {
-                        cmds.push(Command::RetargetRelation(r.id));
-                    }
-                    if ui.button("Delete").clicked() {
-                        cmds.push(Command::DeleteRelation(r.id));
-                    }
-                });
-            }
+                }
+            });
+            ui.horizontal(|ui| {
+                if ui.button("Jump to head").clicked() {
+                    cmds.push(Command::SelectSpan(r.head));
+                }
+                if ui.button("Jump to tail").clicked() {
+                    cmds.push(Command::SelectSpan(r.tail));
+                }
+                if ui.button("Change tail").clicked() {
+                    cmds.push(Command::RetargetRelation(r.id));
+                }
+                if ui.button("Delete").clicked() {
+                    cmds.push(Command::DeleteRelation(r.id));
+                }
+            });
         }
         if !doc.orphans.is_empty() {
             ui.separator();
@@ -183,7 +200,16 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
         if r.lost_focus() {
             cmds.push(Command::SetComment(app.comment_draft.clone()));
         }
-        let o = doc.suggestion_outcomes();
+        // Counted once per revision: a long article has 100,000 suggestions.
+        let key = (doc.id.clone(), doc.revision());
+        let o = match &app.outcomes {
+            Some((k, o)) if *k == key => *o,
+            _ => {
+                let o = doc.suggestion_outcomes();
+                app.outcomes = Some((key, o));
+                o
+            }
+        };
         ui.label(
             RichText::new(format!(
                 "suggestions: {} pending, {} accepted, {} edited, {} rejected",

@@ -72,7 +72,7 @@ pub fn palette_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             }
         }
         ui.separator();
-        let sugg = app.open.as_ref().map_or(0, |o| o.doc.pending_suggestions().len());
+        let sugg = app.open.as_ref().map_or(0, |o| o.doc.pending_count());
         ui.label(format!("{sugg} suggestions"));
         if ui.button("Accept all").on_hover_text("Shift+A").clicked() {
             app.queued.push(Command::AcceptAll);

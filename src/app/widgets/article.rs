@@ -25,6 +25,8 @@ const EAGER_LAYOUT_CHARS: usize = 200_000;
 /// (each piece starts a row): laying out a 10 MB line at once took the
 /// window most of a minute.
 const LONG_PARAGRAPH_CHARS: usize = 4_000;
+/// Paragraphs near (not in) the view laid out per frame, ahead of scrolling.
+const PREFETCH_PER_FRAME: usize = 2;
 /// Room above the first row for arcs.
 const TOP_MARGIN: f32 = 30.0;
 
@@ -193,13 +195,22 @@ impl ArticleView {
                     self.layout(ui, doc, k, width, fs);
                 }
             }
-            // Lay out what is (nearly) visible.
+            // Lay out what is visible now, and a little of what is near it
+            // (a few paragraphs a frame, so that a jump costs one screenful).
             let margin = 600.0;
+            let mut ahead = PREFETCH_PER_FRAME;
             let mut y = 0.0;
             for k in 0..self.paras.len() {
                 let h = self.paras[k].height;
-                if y + h >= viewport.min.y - margin && y <= viewport.max.y + margin {
+                if y + h >= viewport.min.y && y <= viewport.max.y {
                     self.layout(ui, doc, k, width, fs);
+                } else if y + h >= viewport.min.y - margin && y <= viewport.max.y + margin && self.paras[k].galley.is_none() {
+                    if ahead > 0 {
+                        self.layout(ui, doc, k, width, fs);
+                        ahead -= 1;
+                    } else {
+                        ui.ctx().request_repaint();
+                    }
                 }
                 y += self.paras[k].height;
             }
@@ -282,7 +293,7 @@ impl ArticleView {
                 && let Some(c) = response.interact_pointer_pos().and_then(hit)
             {
                 let span = doc.spans().at(CharIdx(c)).last().map(|s| s.id);
-                let sugg = doc.pending_suggestions().into_iter().find(|s| s.start.0 <= c && c < s.end.0).map(|s| s.id);
+                let sugg = doc.pending_overlapping(CharIdx(c), CharIdx(c + 1)).next().map(|s| s.id);
                 match (input.draft, span, sugg) {
                     (Some(d), Some(s), _) if s != d.head => out.commands.push(Command::RelationTail(s)),
                     (_, Some(s), _) => out.commands.push(Command::SelectSpan(s)),
@@ -298,10 +309,6 @@ impl ArticleView {
             let sel_color = ui.visuals().selection.stroke.color;
             let mut anchors: std::collections::HashMap<SpanId, Pos2> = Default::default();
             let draft_tail = input.draft.and_then(|d| d.tail.or_else(|| d.candidates.get(d.index).copied()));
-            // Sorted by start; suggestions are short, so a paragraph's are found
-            // by binary search from its start minus the longest suggestion.
-            let pending = doc.pending_suggestions();
-            let longest = pending.iter().map(|s| s.end.0 - s.start.0).max().unwrap_or(0);
             for &(k, top) in &visible {
                 let p = &self.paras[k];
                 let Some(g) = &p.galley else { continue };
@@ -343,11 +350,7 @@ impl ArticleView {
                     }
                 }
                 // Pending suggestions: outlined, dashed chip.
-                let first = pending.partition_point(|s| s.start.0 + longest < p.start);
-                for s in pending[first..].iter().take_while(|s| s.start.0 < p.end.max(p.start + 1)) {
-                    if s.end.0 <= p.start {
-                        continue;
-                    }
+                for s in doc.pending_overlapping(CharIdx(p.start), CharIdx(p.end.max(p.start + 1))) {
                     let rgb = readable(input.schema.entity(&s.label).map_or([128, 128, 128], |l| l.rgb()), dark);
                     let rects = range_rects(g, s.start.0.max(p.start) - p.start, s.end.0.min(p.end) - p.start, &m);
                     let selected = input.selection == Selection::Suggestion(s.id);
@@ -436,7 +439,7 @@ impl ArticleView {
 
             // Hover: what a span or suggestion is.
             if let Some(c) = hovered_char {
-                if let Some(s) = doc.pending_suggestions().into_iter().find(|s| s.start.0 <= c && c < s.end.0) {
+                if let Some(s) = doc.pending_overlapping(CharIdx(c), CharIdx(c + 1)).next() {
                     response.clone().on_hover_text_at_pointer(format!(
                         "suggested {} (score {:.2}, {})\nEnter: accept · x: reject · a label key: accept as that label",
                         s.label, s.score, s.recognizer

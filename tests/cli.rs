@@ -203,7 +203,7 @@ fn stats_counts_the_sample_corpus() {
 
 #[test]
 fn help_is_there_for_every_command() {
-    for cmd in ["suggest", "import", "export", "validate", "stats", "eval"] {
+    for cmd in ["suggest", "import", "export", "validate", "stats", "eval", "agree"] {
         let o = spanlab(&[cmd, "--help"]);
         assert!(o.status.success(), "{cmd}");
         assert!(stdout(&o).contains("Usage"), "{cmd}");
@@ -281,4 +281,62 @@ fn strict_refuses_lossy_conversions_and_writes_nothing() {
     let o = spanlab(&["import", path_str(&conll), "--into", path_str(&project), "--texts", path_str(&example), "--strict"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("nothing lost"), "{}", stdout(&o));
+}
+
+/// Two annotators of the same ten-word document, figures worked out by hand
+/// (the same case as `model::agree`'s unit test), through the command line:
+/// tables, `--json`, a project folder as a version, and the errors.
+#[test]
+fn agree_compares_datasets_and_project_folders() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "a b c d e f g h i j";
+    let ent = |id: &str, s: usize, e: usize, l: &str| json!({"id": id, "start": s, "end": e, "label": l, "text": &text[s..e]});
+    let dataset = |ents: Vec<Value>| {
+        json!({"format": "spanlab-dataset", "version": 1, "schema": {"name": "news", "entity_labels": ["PER", "ORG", "GPE", "LOC"]},
+               "documents": [{"id": "d", "text": text, "status": "done", "entities": ents, "relations": []}]})
+    };
+    let ann = dir.path().join("ann.json");
+    let bob = dir.path().join("bob.json");
+    std::fs::write(&ann, dataset(vec![ent("T1", 0, 3, "PER"), ent("T2", 6, 7, "ORG"), ent("T3", 10, 11, "LOC")]).to_string()).expect("w");
+    std::fs::write(
+        &bob,
+        dataset(vec![ent("T1", 0, 1, "PER"), ent("T2", 6, 7, "ORG"), ent("T3", 10, 11, "GPE"), ent("T4", 16, 17, "PER")]).to_string(),
+    )
+    .expect("w");
+    let o = spanlab(&["agree", path_str(&ann), path_str(&bob)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("2 annotators (ann, bob), 1 documents in common, 10 token units"), "{out}");
+    // Exact 2/7, partial 4/7, kappa .29/.59.
+    assert!(out.contains("ann – bob     0.286       0.571"), "{out}");
+    assert!(out.contains("0.492"), "{out}");
+    let o = spanlab(&["agree", path_str(&ann), path_str(&bob), "--names", "A,B", "--json"]);
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["annotators"], json!(["A", "B"]));
+    assert_eq!(v["pairs"][0]["all"]["exact"], json!({"first": 3, "second": 4, "matched_first": 1, "matched_second": 1}));
+    assert!((v["chance"]["kappa"].as_f64().expect("kappa") - 0.29 / 0.59).abs() < 1e-9);
+    // A project folder is a version too (its annotations, exported).
+    let project = dir.path().join("bobs-project");
+    let o = spanlab(&["import", path_str(&bob), "--into", path_str(&project)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = spanlab(&["agree", path_str(&ann), path_str(&project), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let w: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(w["pairs"][0]["all"], v["pairs"][0]["all"]);
+    // Errors name what is wrong.
+    let o = spanlab(&["agree", path_str(&ann)]);
+    assert_eq!(o.status.code(), Some(2));
+    let other = dir.path().join("other.json");
+    let mut changed = dataset(vec![]);
+    changed["documents"][0]["text"] = json!("a b c d e f g h i J");
+    std::fs::write(&other, changed.to_string()).expect("w");
+    let o = spanlab(&["agree", path_str(&ann), path_str(&other)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("document \"d\": the text of ann and of other differ (first difference at code point 18)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = spanlab(&["agree", path_str(&ann), path_str(&ann)]);
+    assert!(stderr(&o).contains("both called \"ann\""), "{}", stderr(&o));
 }

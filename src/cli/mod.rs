@@ -2,6 +2,7 @@
 //!
 //! Errors are reported once, here, with the file and place they concern.
 
+mod agree;
 mod convert;
 mod crash_helper;
 mod eval;
@@ -72,6 +73,9 @@ enum Command {
     Train(train::Args),
     /// Score predictions against gold (the definitions of shared/tools/score.py).
     Eval(eval::Args),
+    /// Agreement between annotators: span F1 (exact and partial), Cohen's
+    /// kappa, Krippendorff's alpha, relation F1, per label and document.
+    Agree(agree::Args),
 }
 
 /// Parses the command line and runs it.
@@ -87,6 +91,7 @@ pub fn run() -> ExitCode {
         Some(Command::Stats(a)) => stats::run(a),
         Some(Command::Eval(a)) => eval::run(a),
         Some(Command::Train(a)) => train::run(a),
+        Some(Command::Agree(a)) => agree::run(a),
         None => open::run(open::Args {
             dir: cli.dir,
             annotations: cli.annotations,

@@ -323,9 +323,35 @@ fn agree_compares_datasets_and_project_folders() {
     assert!(o.status.success(), "{}", stderr(&o));
     let w: Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert_eq!(w["pairs"][0]["all"], v["pairs"][0]["all"]);
+    // Several annotators in one project, side by side: one file per
+    // document and annotator; `agree DIR` compares them all.
+    let team = dir.path().join("team");
+    for (who, file) in [("ann", &ann), ("bob", &bob)] {
+        let o = spanlab(&["import", path_str(file), "--into", path_str(&team), "--annotator", who]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let saved = read_json(&team.join(format!("annotations/annotators/{who}/documents/d.json")));
+        assert_eq!(saved["annotator"], json!(who), "the file says whose it is");
+    }
+    let o = spanlab(&["agree", path_str(&team), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(t["annotators"], json!(["ann", "bob"]));
+    assert_eq!(t["pairs"][0]["all"], v["pairs"][0]["all"]);
+    let out = dir.path().join("bob-export.json");
+    let o = spanlab(&["export", path_str(&team), "--annotator", "bob", "--out", path_str(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let exported = read_json(&out);
+    assert_eq!(exported["documents"][0]["annotator"], json!("bob"));
+    assert_eq!(exported["documents"][0]["entities"].as_array().map(Vec::len), Some(4));
+    let o = spanlab(&["import", path_str(&bob), "--into", path_str(&team), "--annotator", "../evil"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("annotator name \"../evil\""), "{}", stderr(&o));
+    assert!(!dir.path().join("evil").exists());
     // Errors name what is wrong.
     let o = spanlab(&["agree", path_str(&ann)]);
     assert_eq!(o.status.code(), Some(2));
+    let o = spanlab(&["agree", path_str(&project)]);
+    assert!(stderr(&o).contains("0 annotator(s)"), "{}", stderr(&o));
     let other = dir.path().join("other.json");
     let mut changed = dataset(vec![]);
     changed["documents"][0]["text"] = json!("a b c d e f g h i J");

@@ -672,3 +672,45 @@ fn tab_and_j_k_step_through_spans_and_suggestions_in_text_order() {
     key(&mut h, Key::K);
     assert_eq!(selection(&h), cycle[cycle.len() - 2], "k goes back");
 }
+
+/// An annotator's edits go to their own files (annotations/annotators/NAME/),
+/// beside everyone else's; opening another folder moves the writer there
+/// (it used to keep writing into the first project).
+#[test]
+fn an_annotator_edits_their_own_files_and_another_folder_gets_its_own_writer() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let project = Project::open(&f.root, None).expect("project opens");
+    let options = AppOptions { annotator: Some("ann".into()), ..AppOptions::default() };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, options));
+    h.run_ok();
+    settle(&mut h);
+    clear_suggestions(&mut h);
+    assert_eq!(h.state().project.annotator.as_deref(), Some("ann"));
+    key(&mut h, Key::ArrowRight);
+    key(&mut h, Key::ArrowRight);
+    key_mod(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    key(&mut h, Key::P);
+    h.state_mut().flush_writes();
+    let mine = f.root.join("annotations/annotators/ann/documents/a.json");
+    let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&mine).expect("ann's file")).expect("json");
+    assert_eq!(saved["annotator"], "ann");
+    assert_eq!(saved["spans"][0]["text"], "Sergueï");
+    assert!(!f.root.join("annotations/documents/a.json").exists(), "the project's own version is untouched");
+    assert!(Project::open_as(&f.root, None, Some("bob")).expect("opens").load(0).expect("loads").doc.spans().is_empty());
+    // Another folder: the edits land there.
+    let other = fixture(&[("b.txt", TEXT)]);
+    h.state_mut().open_project(&other.root);
+    h.run_ok();
+    settle(&mut h);
+    clear_suggestions(&mut h);
+    key(&mut h, Key::ArrowRight);
+    key_mod(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    key(&mut h, Key::O);
+    h.state_mut().flush_writes();
+    let there = other.root.join("annotations/annotators/ann/documents/b.json");
+    assert!(there.exists(), "written into the folder now open");
+    assert!(!f.root.join("annotations/annotators/ann/documents/b.json").exists(), "not into the first one");
+}

@@ -804,8 +804,15 @@ impl SpanlabApp {
             Command::FindNext(query) => self.find_next(&query),
             Command::Settings => self.dialog = Dialog::Settings(SettingsForm::from_settings(&self.settings)),
             Command::ApplySettings(form) => {
+                let annotator = self.settings.annotator.clone();
                 let recommender_changed = form.apply(&mut self.settings);
                 self.save_settings();
+                if self.settings.annotator != annotator && self.options.annotator.is_none() {
+                    // Another name: that annotator's own files.
+                    let root = self.project.root.clone();
+                    self.open_project(&root);
+                    return;
+                }
                 if recommender_changed {
                     self.suggester.set_external(self.settings.external());
                 }
@@ -1182,10 +1189,19 @@ impl SpanlabApp {
     /// Opens another project folder in this window.
     pub fn open_project(&mut self, dir: &std::path::Path) {
         self.commit_comment();
-        match Project::open(dir, None) {
+        self.flush_writes();
+        let annotator =
+            self.options.annotator.clone().or_else(|| (!self.settings.annotator.is_empty()).then(|| self.settings.annotator.clone()));
+        let base = (dir == self.project.root).then(|| self.project.base.clone());
+        match Project::open_as(dir, base.as_deref(), annotator.as_deref()) {
             Ok(p) => {
+                if let Some(w) = self.writer.take() {
+                    w.flush();
+                }
                 self.project = p;
                 self.open = None;
+                // The writer, journal and lock belong to the folder now open.
+                self.start_writer();
                 self.restart_engine();
                 self.search_texts.clear();
                 self.dialog = Dialog::None;

@@ -151,6 +151,8 @@ pub struct AppOptions {
     pub dark: Option<bool>,
     /// Never write annotations (screenshots).
     pub read_only: bool,
+    /// Annotate as this annotator (overrides the settings' name).
+    pub annotator: Option<String>,
 }
 
 /// How long after an edit the document's file is written (the edit itself
@@ -209,6 +211,18 @@ impl SpanlabApp {
         if let Some(dark) = options.dark {
             settings.dark = dark;
         }
+        // Each annotator has their own files: open the project as the
+        // annotator named on the command line or in the settings.
+        let wanted = options.annotator.clone().or_else(|| (!settings.annotator.is_empty()).then(|| settings.annotator.clone()));
+        let (project, annotator_error) = match wanted {
+            Some(name) if project.annotator.as_deref() != Some(name.as_str()) => {
+                match Project::open_as(&project.root, Some(&project.base), Some(&name)) {
+                    Ok(p) => (p, None),
+                    Err(e) => (project, Some(e.to_string())),
+                }
+            }
+            _ => (project, None),
+        };
         let engine = Arc::new(Engine::builtin());
         let suggester = suggester::Suggester::new(engine.clone(), settings.external());
         let mut app = Self {
@@ -236,7 +250,7 @@ impl SpanlabApp {
             search_texts: Default::default(),
             relation_counts: Default::default(),
         };
-        if let Some(w) = warning {
+        if let Some(w) = warning.into_iter().chain(annotator_error).next() {
             app.error(w);
         }
         for w in app.project.warnings.clone() {

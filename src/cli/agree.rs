@@ -16,8 +16,9 @@ use crate::store::project::read_dataset;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Two or more versions of the same documents: gold datasets (.json) or
-    /// project folders.
-    #[arg(required = true, num_args = 2.., value_name = "VERSION")]
+    /// project folders; or one project folder, to compare every annotator
+    /// who has files in it (ANNOTATIONS/annotators/NAME/).
+    #[arg(required = true, num_args = 1.., value_name = "VERSION")]
     versions: Vec<PathBuf>,
     /// The annotators' names, comma-separated, in the same order (default:
     /// each file's stem or folder's name).
@@ -41,7 +42,41 @@ fn read(path: &Path) -> Result<Dataset> {
     Ok(ds)
 }
 
+/// Every annotator's version in one project folder.
+fn annotators_of(dir: &Path) -> Result<(Vec<String>, Vec<Dataset>)> {
+    let project = Project::open(dir, None)?;
+    let names = project.annotators();
+    if names.len() < 2 {
+        bail!(
+            "{}: {} annotator(s) with files in {}; give two or more datasets or folders, or have several annotators annotate",
+            dir.display(),
+            names.len(),
+            project.base.join(crate::store::project::ANNOTATORS_DIR).display()
+        );
+    }
+    let mut datasets = Vec::new();
+    for n in &names {
+        let p = Project::open_as(dir, None, Some(n))?;
+        datasets.push(p.export(ExportOptions::default(), |_| {})?.0);
+    }
+    Ok((names, datasets))
+}
+
 pub fn run(a: Args) -> Result<ExitCode> {
+    if let [dir] = a.versions.as_slice() {
+        if !dir.is_dir() {
+            bail!("{}: one version alone is not enough; give two or more, or a project folder with several annotators", dir.display());
+        }
+        let (mut names, datasets) = annotators_of(dir)?;
+        if let Some(n) = &a.names {
+            let given: Vec<String> = n.split(',').map(|s| s.trim().to_owned()).collect();
+            if given.len() != names.len() {
+                bail!("--names gives {} names for {} annotators ({})", given.len(), names.len(), names.join(", "));
+            }
+            names = given;
+        }
+        return report(&a, &names, &datasets);
+    }
     let names: Vec<String> = match &a.names {
         Some(n) => n.split(',').map(|s| s.trim().to_owned()).collect(),
         None => a
@@ -60,7 +95,11 @@ pub fn run(a: Args) -> Result<ExitCode> {
         bail!("two versions are both called {dup:?}: name them with --names");
     }
     let datasets: Vec<Dataset> = a.versions.iter().map(|p| read(p)).collect::<Result<_>>()?;
-    let versions: Vec<Version<'_>> = names.iter().zip(&datasets).map(|(n, d)| Version { annotator: n.clone(), dataset: d }).collect();
+    report(&a, &names, &datasets)
+}
+
+fn report(a: &Args, names: &[String], datasets: &[Dataset]) -> Result<ExitCode> {
+    let versions: Vec<Version<'_>> = names.iter().zip(datasets).map(|(n, d)| Version { annotator: n.clone(), dataset: d }).collect();
     let report = agree(&versions)
         .with_context(|| format!("comparing {}", a.versions.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")))?;
     let out = if a.json { serde_json::to_string_pretty(&report)? + "\n" } else { tables(&report) };

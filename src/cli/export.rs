@@ -24,6 +24,9 @@ pub struct Args {
     /// Where the annotations live (default: DIR/annotations).
     #[arg(long, value_name = "DIR")]
     annotations: Option<PathBuf>,
+    /// One annotator's version (their files in ANNOTATIONS/annotators/NAME/).
+    #[arg(long, value_name = "NAME")]
+    annotator: Option<String>,
     /// Only documents whose status is `done`.
     #[arg(long)]
     done_only: bool,
@@ -36,7 +39,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let mut project = Project::open(&a.dir, a.annotations.as_deref())?;
+    let mut project = Project::open_as(&a.dir, a.annotations.as_deref(), a.annotator.as_deref())?;
     // Edits a crash left in the journal go into the files first, unless the
     // window is open on the project (its writer owns the journal then).
     match crate::store::lock::holder(&project.annotations) {

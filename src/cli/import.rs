@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::formats::{FormatArgs, parse_format};
 use crate::store::formats::Format;
-use crate::store::project::import_dataset;
+use crate::store::project::import_dataset_as;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,6 +25,9 @@ pub struct Args {
     /// rebuilt from the tokens.
     #[arg(long, value_name = "PATH")]
     texts: Option<PathBuf>,
+    /// Import as this annotator's version (ANNOTATIONS/annotators/NAME/).
+    #[arg(long, value_name = "NAME")]
+    annotator: Option<String>,
     #[command(flatten)]
     convert: FormatArgs,
 }
@@ -36,7 +39,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         crate::store::convert::refuse_losses(&a.path, &report)?;
     }
     super::formats::print(&report);
-    let r = import_dataset(&dataset, &a.path, &a.into)?;
+    let r = import_dataset_as(&dataset, &a.path, &a.into, a.annotator.as_deref())?;
     println!(
         "imported {} documents ({} entities, {} relations) into {}: {} articles written, {} already there",
         r.documents,

@@ -49,6 +49,10 @@ pub struct Cli {
     /// Dark theme.
     #[arg(long)]
     dark: bool,
+    /// Annotate as NAME: your own files, in ANNOTATIONS/annotators/NAME/,
+    /// beside the other annotators' (default: the name in the settings).
+    #[arg(long, value_name = "NAME")]
+    annotator: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +103,7 @@ pub fn run() -> ExitCode {
             doc: cli.doc,
             size: cli.size,
             dark: cli.dark,
+            annotator: cli.annotator,
         }),
     };
     match result {

@@ -20,6 +20,7 @@ pub struct Args {
     pub doc: Option<String>,
     pub size: String,
     pub dark: bool,
+    pub annotator: Option<String>,
 }
 
 /// The sample corpus, embedded so the app opens it from anywhere.
@@ -76,12 +77,19 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let project = Project::open(&root, annotations.as_deref())?;
     if let Some(out) = a.screenshot {
         let size = parse_size(&a.size)?;
-        let options = AppOptions { settings_path: None, first_doc: a.doc, dark: Some(a.dark), read_only: true };
+        let options =
+            AppOptions { settings_path: None, first_doc: a.doc, dark: Some(a.dark), read_only: true, annotator: a.annotator.clone() };
         crate::app::screenshot::screenshot(project, options, size, &out).map_err(anyhow::Error::msg)?;
         println!("wrote {}", out.display());
         return Ok(ExitCode::SUCCESS);
     }
-    let options = AppOptions { settings_path: Settings::default_path(), first_doc: a.doc, dark: a.dark.then_some(true), read_only: false };
+    let options = AppOptions {
+        settings_path: Settings::default_path(),
+        first_doc: a.doc,
+        dark: a.dark.then_some(true),
+        read_only: false,
+        annotator: a.annotator,
+    };
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("spanlab")

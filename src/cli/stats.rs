@@ -18,6 +18,9 @@ pub struct Args {
     /// Where the annotations live (default: DIR/annotations).
     #[arg(long, value_name = "DIR")]
     annotations: Option<PathBuf>,
+    /// One annotator's version (their files in ANNOTATIONS/annotators/NAME/).
+    #[arg(long, value_name = "NAME")]
+    annotator: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -37,7 +40,7 @@ struct Stats {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let project = Project::open(&a.dir, a.annotations.as_deref())?;
+    let project = Project::open_as(&a.dir, a.annotations.as_deref(), a.annotator.as_deref())?;
     let mut s = Stats { documents: project.entries.len(), ..Default::default() };
     let bar = super::progress::documents(project.entries.len(), "stats");
     let mut cache = crate::store::project::SourceCache::default();

@@ -28,6 +28,9 @@ pub struct AnnotationFile {
     /// (an imported dataset's document written to a file of another name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article: Option<String>,
+    /// Whose annotations these are (a project with several annotators).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotator: Option<String>,
     /// SHA-256 of the text these offsets refer to.
     pub sha256: String,
     pub status: Status,
@@ -105,6 +108,7 @@ impl AnnotationFile {
             id: doc.id.0.clone(),
             source: doc.source.clone(),
             article: None,
+            annotator: None,
             sha256: doc.sha256().to_owned(),
             status: doc.status(),
             comment: doc.comment().to_owned(),

@@ -92,7 +92,16 @@ pub struct ProjectFile {
 #[derive(Clone, Debug)]
 pub struct Project {
     pub root: PathBuf,
+    /// Where this annotator's documents, journal and lock live: the
+    /// annotations folder, or `annotations/annotators/NAME` for a named
+    /// annotator.
     pub annotations: PathBuf,
+    /// The annotations folder itself (schema, project file, every
+    /// annotator's folder).
+    pub base: PathBuf,
+    /// Whose annotations these are (`None`: the project's own, e.g. the
+    /// curated version).
+    pub annotator: Option<String>,
     pub schema: Schema,
     /// Sorted by id.
     pub entries: Vec<Entry>,
@@ -124,16 +133,44 @@ pub fn default_annotations(root: &Path) -> PathBuf {
     root.join("annotations")
 }
 
+/// The folder, inside the annotations folder, that holds one folder per
+/// annotator.
+pub const ANNOTATORS_DIR: &str = "annotators";
+
+/// Checks an annotator's name, which names a folder: 1 to 64 letters,
+/// digits, `-`, `_` or `.`, not starting with `.`.
+pub fn check_annotator(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.chars().count() <= 64
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok { Ok(()) } else { Err(format!("annotator name {name:?}: use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'")) }
+}
+
 impl Project {
     /// Opens a folder. `annotations` defaults to `ROOT/annotations`.
     pub fn open(root: &Path, annotations: Option<&Path>) -> Result<Self, StoreError> {
+        Self::open_as(root, annotations, None)
+    }
+
+    /// Opens a folder as an annotator: their documents are in
+    /// `ANNOTATIONS/annotators/NAME/documents/`, one file per document, beside
+    /// the other annotators'; the schema is the project's.
+    pub fn open_as(root: &Path, annotations: Option<&Path>, annotator: Option<&str>) -> Result<Self, StoreError> {
         let meta = fs::metadata(root).map_err(io_err(root))?;
         if !meta.is_dir() {
             return Err(StoreError::NotAFolder(root.to_path_buf()));
         }
-        let annotations = annotations.map_or_else(|| default_annotations(root), Path::to_path_buf);
-        let schema = read_schema(&annotations)?;
-        let settings = read_settings(&annotations)?;
+        let base = annotations.map_or_else(|| default_annotations(root), Path::to_path_buf);
+        let schema = read_schema(&base)?;
+        let settings = read_settings(&base)?;
+        let annotations = match annotator {
+            Some(name) => {
+                check_annotator(name).map_err(|message| StoreError::Annotation { path: base.join(ANNOTATORS_DIR), message })?;
+                base.join(ANNOTATORS_DIR).join(name)
+            }
+            None => base.clone(),
+        };
         let mut warnings = Vec::new();
         let mut unreadable = Vec::new();
 
@@ -174,7 +211,7 @@ impl Project {
         // 2. Articles.
         let mut found: Vec<(DocId, String, Location, Option<Summary>)> = Vec::new();
         let mut files = Vec::new();
-        walk(root, root, &annotations, &mut files, &mut warnings);
+        walk(root, root, &base, &mut files, &mut warnings);
         files.sort();
         for rel in files {
             let path = root.join(&rel);
@@ -254,7 +291,17 @@ impl Project {
         }
         entries.sort_by(|a, b| a.id.cmp(&b.id));
         warnings.extend(unreadable.iter().cloned());
-        Ok(Self { root: root.to_path_buf(), annotations, schema, entries, warnings, unreadable, settings })
+        Ok(Self {
+            root: root.to_path_buf(),
+            annotations,
+            base,
+            annotator: annotator.map(str::to_owned),
+            schema,
+            entries,
+            warnings,
+            unreadable,
+            settings,
+        })
     }
 
     /// The index of a document by id.
@@ -329,6 +376,7 @@ impl Project {
     pub fn annotation_bytes(&self, doc: &Document) -> (PathBuf, Vec<u8>) {
         let path = annotation_path(&self.annotations, &doc.id);
         let mut file = AnnotationFile::from_document(doc);
+        file.annotator.clone_from(&self.annotator);
         if let Some(entry) = self.position(&doc.id).and_then(|i| self.entries.get(i))
             && entry.source != doc.source
             && !matches!(entry.location, Location::Missing)
@@ -386,17 +434,38 @@ impl Project {
             exporter.add(&self.load_cached(i, &mut cache)?.doc);
             progress(i + 1);
         }
-        let (dataset, mut notes) = exporter.finish().map_err(|problems| StoreError::Invalid {
+        let (mut dataset, mut notes) = exporter.finish().map_err(|problems| StoreError::Invalid {
             path: self.annotations.clone(),
             problems: problems.iter().map(ToString::to_string).collect(),
         })?;
+        // Whose version each document is (a field the format allows).
+        if let Some(name) = &self.annotator {
+            for d in &mut dataset.documents {
+                d.extra.insert("annotator".to_owned(), serde_json::Value::String(name.clone()));
+            }
+        }
         notes.documents_left_out = self.entries.len() - dataset.documents.len();
         Ok((dataset, notes))
     }
 
+    /// The annotators with a folder of documents in this project, by name.
+    pub fn annotators(&self) -> Vec<String> {
+        let mut out: Vec<String> = fs::read_dir(self.base.join(ANNOTATORS_DIR))
+            .map(|list| {
+                list.filter_map(|e| e.ok())
+                    .filter(|e| e.path().join("documents").is_dir())
+                    .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+                    .filter(|n| check_annotator(n).is_ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
     /// Saves a schema as this project's own.
     pub fn save_schema(&mut self, schema: Schema) -> Result<(), StoreError> {
-        let path = self.annotations.join(SCHEMA_FILE);
+        let path = self.base.join(SCHEMA_FILE);
         write_atomic(&path, schema.to_json().as_bytes()).map_err(io_err(&path))?;
         self.schema = schema;
         Ok(())
@@ -611,12 +680,28 @@ fn safe_relative(source: &str) -> Option<PathBuf> {
 /// nothing, if the dataset is invalid, an article of that name holds another
 /// text, or a document already has annotations there.
 pub fn import_dataset(dataset: &Dataset, dataset_path: &Path, into: &Path) -> Result<ImportReport, StoreError> {
-    let annotations = default_annotations(into);
-    // A project that already has annotations keeps its schema (the default
-    // one when it has no schema file): an import must fit it, not replace it.
-    let annotated = fs::read_dir(annotations.join("documents")).is_ok_and(|mut list| list.next().is_some());
-    let existing_schema = annotated || annotations.join(SCHEMA_FILE).exists();
-    let schema = if existing_schema { read_schema(&annotations)? } else { dataset.implied_schema() };
+    import_dataset_as(dataset, dataset_path, into, None)
+}
+
+/// [`import_dataset`] as an annotator: the annotation files go to
+/// `annotations/annotators/NAME/`.
+pub fn import_dataset_as(dataset: &Dataset, dataset_path: &Path, into: &Path, annotator: Option<&str>) -> Result<ImportReport, StoreError> {
+    let base = default_annotations(into);
+    let annotations = match annotator {
+        Some(name) => {
+            check_annotator(name).map_err(|message| StoreError::Annotation { path: base.join(ANNOTATORS_DIR), message })?;
+            base.join(ANNOTATORS_DIR).join(name)
+        }
+        None => base.clone(),
+    };
+    // A project that already has annotations (anyone's) keeps its schema (the
+    // default one when it has no schema file): an import must fit it, not
+    // replace it.
+    let has_files = |dir: &Path| fs::read_dir(dir.join("documents")).is_ok_and(|mut list| list.next().is_some());
+    let annotated = has_files(&base)
+        || fs::read_dir(base.join(ANNOTATORS_DIR)).is_ok_and(|list| list.filter_map(|e| e.ok()).any(|e| has_files(&e.path())));
+    let existing_schema = annotated || base.join(SCHEMA_FILE).exists();
+    let schema = if existing_schema { read_schema(&base)? } else { dataset.implied_schema() };
     let problems = dataset.validate(Some(&schema));
     if !problems.is_empty() {
         return Err(StoreError::Invalid { path: dataset_path.to_path_buf(), problems: problems.iter().map(ToString::to_string).collect() });
@@ -658,7 +743,7 @@ pub fn import_dataset(dataset: &Dataset, dataset_path: &Path, into: &Path) -> Re
     // The files this import creates, removed again when a later write fails
     // (a read-only or full annotations folder): no half-imported documents.
     let mut created: Vec<PathBuf> = Vec::new();
-    let result = write_import(dataset, &schema, existing_schema, &annotations, plan, &mut report, &mut created);
+    let result = write_import(dataset, &schema, existing_schema, (&base, &annotations, annotator), plan, &mut report, &mut created);
     if result.is_err() {
         for path in created.iter().rev() {
             let _ = fs::remove_file(path);
@@ -673,7 +758,7 @@ fn write_import(
     dataset: &Dataset,
     schema: &Schema,
     existing_schema: bool,
-    annotations: &Path,
+    (base, annotations, annotator): (&Path, &Path, Option<&str>),
     plan: Vec<(PathBuf, bool, Document, String)>,
     report: &mut ImportReport,
     created: &mut Vec<PathBuf>,
@@ -687,12 +772,12 @@ fn write_import(
         Ok(())
     };
     if !existing_schema && *schema != Schema::news() {
-        write_new(&annotations.join(SCHEMA_FILE), schema.to_json().as_bytes())?;
+        write_new(&base.join(SCHEMA_FILE), schema.to_json().as_bytes())?;
     }
     if !dataset.extra.is_empty() {
         let settings = ProjectFile { dataset_extra: dataset.extra.clone() };
         let json = serde_json::to_string_pretty(&settings).unwrap_or_default();
-        write_new(&annotations.join(PROJECT_FILE), json.as_bytes())?;
+        write_new(&base.join(PROJECT_FILE), json.as_bytes())?;
     }
     for (path, exists, doc, rel) in plan {
         if exists {
@@ -705,6 +790,7 @@ fn write_import(
         if file.source != rel {
             file.article = Some(rel);
         }
+        file.annotator = annotator.map(str::to_owned);
         write_new(&annotation_path(annotations, &doc.id), file.to_json().as_bytes())?;
         report.documents += 1;
         report.entities += doc.spans().len() + doc.pending_count();

@@ -101,6 +101,10 @@ pub fn header_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             ui.label(RichText::new(enc).weak().small());
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if let Some(name) = &app.project.annotator {
+                ui.label(RichText::new(format!("annotating as {name}")).weak())
+                    .on_hover_text("your own files: annotations/annotators/NAME/ (Settings → annotator)");
+            }
             if open.suggesting {
                 ui.add(egui::Spinner::new());
                 ui.label(RichText::new("suggesting…").weak());

@@ -714,3 +714,76 @@ fn an_annotator_edits_their_own_files_and_another_folder_gets_its_own_writer() {
     assert!(there.exists(), "written into the folder now open");
     assert!(!f.root.join("annotations/annotators/ann/documents/b.json").exists(), "not into the first one");
 }
+
+/// Adjudication: two annotators' versions side by side, the curated version
+/// built with the keyboard (and a click), then exported like any other.
+#[test]
+fn adjudicate_two_annotators_into_a_curated_version_with_the_keyboard() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let schema = spanlab::model::Schema::news();
+    for (who, second) in [("ann", "PER"), ("bob", "ORG")] {
+        let mut p = Project::open_as(&f.root, None, Some(who)).expect("opens");
+        let mut doc = p.load(0).expect("loads").doc;
+        let mut ids = Vec::new();
+        for (s, e, l) in [(12, 26, "PER"), (39, 46, second), (49, 54, "GPE")] {
+            let edit = doc.add_span_edit(CharIdx(s), CharIdx(e), l);
+            doc.apply(edit, &schema).expect("span");
+            ids.push(doc.spans().iter().find(|x| x.start.0 == s).expect("added").id);
+        }
+        if who == "ann" {
+            let edit = doc.add_relation_edit(ids[0], ids[1], "MEETS");
+            doc.apply(edit, &schema).expect("relation");
+        }
+        p.save(&doc).expect("saved");
+    }
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    let adj = h.state().adjudication.as_ref().expect("adjudicating");
+    assert_eq!(adj.annotators, ["ann", "bob"]);
+    assert_eq!(adj.candidates.len(), 5, "PER Lavrov, MEETS, ORG Wang Yi, PER Wang Yi, GPE Pékin");
+    h.get_by_label("5 candidates: 2 agreed, 3 disputed; 0 in the curated version");
+    let curated = |h: &Harness<'_, SpanlabApp>| {
+        let open = h.state().open.as_ref().expect("open");
+        let mut v: Vec<String> = open.doc.spans().iter().map(|s| format!("{} {}", s.label, open.doc.span_text(s))).collect();
+        v.extend(open.doc.relations().map(|r| r.label.clone()));
+        v
+    };
+    // Everything both agree on, in one step.
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    assert_eq!(curated(&h), ["PER Sergueï Lavrov", "GPE Pékin"]);
+    // j to ann's relation, Enter: it brings its tail span.
+    key(&mut h, Key::J);
+    key(&mut h, Key::Enter);
+    assert_eq!(curated(&h), ["PER Sergueï Lavrov", "PER Wang Yi", "GPE Pékin", "MEETS"]);
+    // The cursor moved on to bob's ORG: taking it replaces ann's PER there
+    // (and so the relation that needed it).
+    key(&mut h, Key::Enter);
+    assert_eq!(curated(&h), ["PER Sergueï Lavrov", "ORG Wang Yi", "GPE Pékin"]);
+    // Changed our mind: click ann's PER row, take it; x on the ORG row does nothing now.
+    h.get_by_label_contains("PER  “Wang Yi”").click();
+    h.run_ok();
+    key(&mut h, Key::Enter);
+    assert_eq!(curated(&h), ["PER Sergueï Lavrov", "PER Wang Yi", "GPE Pékin"]);
+    key(&mut h, Key::K);
+    key(&mut h, Key::K);
+    key(&mut h, Key::X);
+    assert_eq!(curated(&h), ["PER Sergueï Lavrov", "PER Wang Yi", "GPE Pékin"], "ORG is not in the curated version");
+    // Drop GPE with x (cursor on the last row), undo brings it back.
+    key(&mut h, Key::ArrowDown);
+    key(&mut h, Key::ArrowDown);
+    key(&mut h, Key::X);
+    assert_eq!(curated(&h), ["PER Sergueï Lavrov", "PER Wang Yi"]);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(curated(&h), ["PER Sergueï Lavrov", "PER Wang Yi", "GPE Pékin"]);
+    h.get_by_label("5 candidates: 2 agreed, 3 disputed; 3 in the curated version");
+    key(&mut h, Key::Escape);
+    assert!(h.state().adjudication.is_none());
+    // The curated version is the project's own files and exports as usual.
+    h.state_mut().flush_writes();
+    let (ds, _) = Project::open(&f.root, None).expect("opens").export(Default::default(), |_| {}).expect("exports");
+    let ents: Vec<(String, String)> = ds.documents[0].entities.iter().map(|e| (e.text.clone(), e.label.clone())).collect();
+    assert_eq!(ents, [("Sergueï Lavrov".into(), "PER".into()), ("Wang Yi".into(), "PER".into()), ("Pékin".into(), "GPE".into())]);
+    assert_eq!(ds.documents[0].entities[0].extra.get("annotators"), Some(&serde_json::json!(["ann", "bob"])));
+    assert_eq!(ds.documents[0].entities[1].extra.get("annotators"), Some(&serde_json::json!(["ann"])));
+}

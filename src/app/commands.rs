@@ -81,6 +81,17 @@ pub enum Command {
     SetComment(String),
     SetStatus(crate::model::Status),
     OpenRecent(std::path::PathBuf),
+    /// Open or close the adjudication of the annotators' versions.
+    Adjudicate,
+    AdjudicateNext,
+    AdjudicatePrevious,
+    /// Put the candidate under the cursor into the curated version.
+    AdjudicateTake,
+    /// Take it out of the curated version.
+    AdjudicateDrop,
+    /// Take every candidate all annotators agree on.
+    AdjudicateTakeAgreed,
+    AdjudicateSelect(usize),
 }
 
 /// A command that appears in menus, the palette and the help.
@@ -147,6 +158,12 @@ pub fn fixed_entries() -> Vec<Entry> {
         e(Command::Escape, "Cancel / clear selection", "Navigate", vec![k(NONE, Key::Escape)]),
         e(Command::MarkDone, "Mark done and open the next unfinished document", "Document", vec![k(CMD, Key::Enter)]),
         e(Command::MarkSkipped, "Mark skipped", "Document", vec![k(CMD.plus(SHIFT), Key::S)]),
+        e(
+            Command::Adjudicate,
+            "Adjudicate: annotators' versions side by side → curated version",
+            "Document",
+            vec![k(CMD.plus(SHIFT), Key::D)],
+        ),
         e(Command::NextDocument, "Next document", "Document", vec![k(ALT, Key::ArrowDown)]),
         e(Command::PreviousDocument, "Previous document", "Document", vec![k(ALT, Key::ArrowUp)]),
         e(Command::CommandPalette, "Command palette", "View", vec![k(CMD, Key::P)]),

@@ -66,6 +66,9 @@ impl SpanlabApp {
             suggesting: fresh,
         });
         self.article.reset();
+        if self.adjudication.is_some() {
+            self.load_adjudication();
+        }
     }
 
     /// The suggestion to review first: the first in the text, or the least
@@ -819,6 +822,25 @@ impl SpanlabApp {
                 self.info("settings saved; Suggest again (Ctrl+Shift+G) refreshes this document's suggestions");
             }
             Command::SuggestAgain => self.suggest_again(),
+            Command::Adjudicate => self.toggle_adjudication(),
+            Command::AdjudicateNext => self.adjudication_move(1),
+            Command::AdjudicatePrevious => self.adjudication_move(-1),
+            Command::AdjudicateSelect(i) => {
+                if let Some(a) = self.adjudication.as_mut() {
+                    a.cursor = i;
+                }
+                self.adjudication_move(0);
+            }
+            Command::AdjudicateTake => self.adjudication_take(false),
+            Command::AdjudicateTakeAgreed => self.adjudication_take(true),
+            Command::AdjudicateDrop => {
+                let Some(c) = self.adjudication.as_ref().and_then(|a| a.candidates.get(a.cursor).cloned()) else { return };
+                let edit = self.open.as_ref().and_then(|o| crate::model::curate::drop_edit(&o.doc, &c));
+                if let Some(e) = edit {
+                    self.edit(e, "drop from the curated version");
+                }
+                self.adjudication_move(1);
+            }
             Command::SuggestCorpus => {
                 let open = self.open.as_ref().map(|o| o.index);
                 let indices: Vec<usize> =
@@ -1186,6 +1208,93 @@ impl SpanlabApp {
         }
     }
 
+    /// Opens or closes the adjudication of the open document. The curated
+    /// version is the project's own files: adjudicate without an annotator
+    /// name.
+    fn toggle_adjudication(&mut self) {
+        if self.adjudication.take().is_some() {
+            return;
+        }
+        if let Some(name) = &self.project.annotator {
+            self.error(format!(
+                "you are annotating as {name}: the curated version is the project's own; clear the annotator name in Settings (or start without --annotator) to adjudicate"
+            ));
+            return;
+        }
+        match super::panels::adjudicate::Adjudication::start(&self.project) {
+            Ok(a) => {
+                self.adjudication = Some(a);
+                self.load_adjudication();
+            }
+            Err(e) => self.error(e),
+        }
+    }
+
+    /// Loads the annotators' versions of the open document.
+    pub(crate) fn load_adjudication(&mut self) {
+        let (Some(adj), Some(open)) = (self.adjudication.as_mut(), self.open.as_ref()) else { return };
+        let errors = adj.load(&open.doc);
+        for e in errors {
+            self.error(e);
+        }
+        self.adjudication_move(0);
+    }
+
+    /// Moves the adjudication cursor and shows its candidate in the text.
+    fn adjudication_move(&mut self, by: isize) {
+        let (Some(adj), Some(open)) = (self.adjudication.as_mut(), self.open.as_mut()) else { return };
+        let n = adj.candidates.len();
+        if n == 0 {
+            return;
+        }
+        adj.cursor = (adj.cursor as isize + by).clamp(0, n as isize - 1) as usize;
+        self.adjudication_scroll = true;
+        let Some(c) = adj.candidates.get(adj.cursor) else { return };
+        let (start, end) = match &c.item {
+            crate::model::curate::Item::Span(k) => (k.0, k.1),
+            crate::model::curate::Item::Relation { head, .. } => (head.0, head.1),
+        };
+        let span = open.doc.spans().overlapping(CharIdx(start), CharIdx(end)).find(|s| (s.start.0, s.end.0) == (start, end)).map(|s| s.id);
+        open.selection = match span {
+            Some(id) => Selection::Span(id),
+            None => Selection::Text { anchor: start, head: end },
+        };
+        open.scroll_to = Some(start);
+    }
+
+    /// Takes the candidate under the cursor (or every agreed one) into the
+    /// curated version.
+    fn adjudication_take(&mut self, agreed: bool) {
+        let schema = self.project.schema.clone();
+        let Some(adj) = self.adjudication.as_ref() else { return };
+        let names = adj.annotators.clone();
+        let chosen: Vec<crate::model::curate::Candidate> = if agreed {
+            adj.candidates.iter().filter(|c| c.unanimous()).cloned().collect()
+        } else {
+            adj.candidates.get(adj.cursor).cloned().into_iter().collect()
+        };
+        let Some(open) = self.open.as_mut() else { return };
+        let mut edits = Vec::new();
+        // One undo step; each candidate is planned on the document as the
+        // previous ones leave it.
+        let mut preview = (*open.doc).clone();
+        for c in &chosen {
+            if let Some(e) = crate::model::curate::take_edit(&mut preview, c, &names, &schema)
+                && preview.apply(e.clone(), &schema).is_ok()
+            {
+                edits.push(e);
+            }
+        }
+        open.doc_mut().set_next_id(preview.next_id());
+        if !edits.is_empty() {
+            let what = if agreed { "take every agreed span and relation" } else { "take from the annotators" };
+            self.edit(Edit::Batch { edits }, what);
+        }
+        if !agreed {
+            self.adjudication_move(1);
+        }
+    }
+
     /// Opens another project folder in this window.
     pub fn open_project(&mut self, dir: &std::path::Path) {
         self.commit_comment();
@@ -1200,6 +1309,7 @@ impl SpanlabApp {
                 }
                 self.project = p;
                 self.open = None;
+                self.adjudication = None;
                 // The writer, journal and lock belong to the folder now open.
                 self.start_writer();
                 self.restart_engine();

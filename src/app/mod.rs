@@ -179,6 +179,10 @@ pub struct SpanlabApp {
     pub(crate) relation_rows: Option<(RelationRowsKey, Vec<RelationId>)>,
     /// The inspector's suggestion counts for a (document, revision).
     pub(crate) outcomes: Option<((crate::model::DocId, u64), crate::model::document::SuggestionOutcomes)>,
+    /// The annotators' versions of the open document, when adjudicating.
+    pub adjudication: Option<panels::adjudicate::Adjudication>,
+    /// Scroll the adjudication list to its cursor this frame.
+    pub(crate) adjudication_scroll: bool,
     pub(crate) article: widgets::article::ArticleView,
     /// Commands queued by the panels this frame.
     pub(crate) queued: Vec<Command>,
@@ -245,6 +249,8 @@ impl SpanlabApp {
             comment_draft: String::new(),
             relation_rows: None,
             outcomes: None,
+            adjudication: None,
+            adjudication_scroll: false,
             article: widgets::article::ArticleView::default(),
             queued: Vec::new(),
             search_texts: Default::default(),

@@ -3,7 +3,7 @@
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
 use super::commands::{fixed_entries, label_entries};
-use super::panels::{corpus, dialogs, inspector, top};
+use super::panels::{adjudicate, corpus, dialogs, inspector, top};
 use super::widgets::article::ArticleInput;
 use super::{Command, Dialog, SpanlabApp};
 
@@ -20,7 +20,13 @@ impl SpanlabApp {
         egui::Panel::top("palette").show(ui, |ui| top::palette_ui(self, ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         egui::Panel::left("corpus").default_size(250.0).min_size(160.0).show(ui, |ui| corpus::corpus_ui(self, ui));
-        egui::Panel::right("inspector").default_size(320.0).min_size(220.0).show(ui, |ui| inspector::inspector_ui(self, ui));
+        egui::Panel::right("inspector").default_size(320.0).min_size(220.0).show(ui, |ui| {
+            if self.adjudication.is_some() {
+                adjudicate::adjudication_ui(self, ui);
+            } else {
+                inspector::inspector_ui(self, ui);
+            }
+        });
         egui::CentralPanel::default().show(ui, |ui| {
             top::header_ui(self, ui);
             ui.separator();
@@ -87,7 +93,7 @@ impl SpanlabApp {
                 m.surrender_focus(id);
             }
         });
-        if self.draft_keys(ctx) {
+        if self.draft_keys(ctx) || self.adjudication_keys(ctx) {
             return;
         }
         let mut shortcuts: Vec<(KeyboardShortcut, Command)> = Vec::new();
@@ -112,6 +118,32 @@ impl SpanlabApp {
     }
 
     /// Keys while a relation is being drawn; true when they were handled here.
+    /// While adjudicating: moving through the candidates, taking and
+    /// dropping them. Other keys (labels, undo, …) work as usual.
+    fn adjudication_keys(&mut self, ctx: &egui::Context) -> bool {
+        if self.adjudication.is_none() {
+            return false;
+        }
+        let pressed = |m: Modifiers, k: Key| ctx.input_mut(|i| i.consume_key(m, k));
+        let command = if pressed(Modifiers::NONE, Key::Escape) {
+            Command::Adjudicate
+        } else if pressed(Modifiers::NONE, Key::ArrowDown) || pressed(Modifiers::NONE, Key::J) {
+            Command::AdjudicateNext
+        } else if pressed(Modifiers::NONE, Key::ArrowUp) || pressed(Modifiers::NONE, Key::K) {
+            Command::AdjudicatePrevious
+        } else if pressed(Modifiers::NONE, Key::Enter) {
+            Command::AdjudicateTake
+        } else if pressed(Modifiers::NONE, Key::X) || pressed(Modifiers::NONE, Key::Delete) || pressed(Modifiers::NONE, Key::Backspace) {
+            Command::AdjudicateDrop
+        } else if pressed(Modifiers::SHIFT, Key::A) {
+            Command::AdjudicateTakeAgreed
+        } else {
+            return false;
+        };
+        self.queued.push(command);
+        true
+    }
+
     fn draft_keys(&mut self, ctx: &egui::Context) -> bool {
         let schema = self.project.schema.clone();
         let Some(open) = self.open.as_mut() else {

@@ -4,6 +4,7 @@
 //! Pure: no egui, no file system, no threads. Everything else trusts it.
 
 pub mod agree;
+pub mod curate;
 pub mod dataset;
 pub mod document;
 pub mod edit;

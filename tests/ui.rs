@@ -787,3 +787,39 @@ fn adjudicate_two_annotators_into_a_curated_version_with_the_keyboard() {
     assert_eq!(ds.documents[0].entities[0].extra.get("annotators"), Some(&serde_json::json!(["ann", "bob"])));
     assert_eq!(ds.documents[0].entities[1].extra.get("annotators"), Some(&serde_json::json!(["ann"])));
 }
+
+/// The dashboard opens from its shortcut, reads the figures in the
+/// background (the window keeps drawing), and plots them.
+#[test]
+fn the_dashboard_reads_its_figures_in_the_background_and_plots_them() {
+    let f = fixture(&[("a.txt", TEXT), ("b.txt", "Wang Yi est à Pékin.")]);
+    let schema = spanlab::model::Schema::news();
+    for (who, label) in [("ann", "PER"), ("bob", "ORG")] {
+        let mut p = Project::open_as(&f.root, None, Some(who)).expect("opens");
+        let mut doc = p.load(0).expect("loads").doc;
+        let edit = doc.add_span_edit(CharIdx(12), CharIdx(26), label);
+        doc.apply(edit, &schema).expect("span");
+        p.save(&doc).expect("saved");
+    }
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::B);
+    for _ in 0..500 {
+        if h.state().dashboard.as_ref().is_some_and(|d| !d.reading()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run_ok();
+    }
+    h.run_ok();
+    let figures = h.state().dashboard.as_ref().and_then(|d| d.figures.clone()).expect("figures arrived");
+    assert_eq!(figures.documents, 2);
+    assert_eq!(figures.annotators, ["ann", "bob"]);
+    assert_eq!(figures.agreement.iter().find(|a| a.label == "PER").and_then(|a| a.exact_f1), Some(0.0));
+    h.get_by_label("2 documents, 0 done");
+    h.get_by_label("Progress by status");
+    h.get_by_label("Agreement per label (exact and partial span F1)");
+    h.get_by_label("Suggestions by source: what became of them");
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::B);
+    assert!(h.state().dashboard.is_none(), "the shortcut closes it");
+}

@@ -83,6 +83,8 @@ pub enum Command {
     OpenRecent(std::path::PathBuf),
     /// Open or close the adjudication of the annotators' versions.
     Adjudicate,
+    /// Open or close the dashboard.
+    Dashboard,
     AdjudicateNext,
     AdjudicatePrevious,
     /// Put the candidate under the cursor into the curated version.
@@ -170,6 +172,7 @@ pub fn fixed_entries() -> Vec<Entry> {
         e(Command::Find, "Find text (Enter: next occurrence)", "Navigate", vec![k(CMD, Key::F)]),
         e(Command::ShowShortcuts, "Keyboard shortcuts", "Help", vec![k(NONE, Key::Questionmark), k(NONE, Key::F1)]),
         e(Command::ToggleTheme, "Toggle light/dark theme", "View", vec![k(CMD.plus(SHIFT), Key::L)]),
+        e(Command::Dashboard, "Dashboard: progress, labels, agreement, suggestions", "View", vec![k(CMD.plus(SHIFT), Key::B)]),
     ]
 }
 

@@ -823,6 +823,13 @@ impl SpanlabApp {
             }
             Command::SuggestAgain => self.suggest_again(),
             Command::Adjudicate => self.toggle_adjudication(),
+            Command::Dashboard => {
+                if self.dashboard.take().is_none() {
+                    // The figures are read from the files: write the open document's first.
+                    self.flush_writes();
+                    self.dashboard = Some(super::panels::dashboard::Dashboard::start(&self.project));
+                }
+            }
             Command::AdjudicateNext => self.adjudication_move(1),
             Command::AdjudicatePrevious => self.adjudication_move(-1),
             Command::AdjudicateSelect(i) => {
@@ -1310,6 +1317,7 @@ impl SpanlabApp {
                 self.project = p;
                 self.open = None;
                 self.adjudication = None;
+                self.dashboard = None;
                 // The writer, journal and lock belong to the folder now open.
                 self.start_writer();
                 self.restart_engine();

@@ -183,6 +183,8 @@ pub struct SpanlabApp {
     pub adjudication: Option<panels::adjudicate::Adjudication>,
     /// Scroll the adjudication list to its cursor this frame.
     pub(crate) adjudication_scroll: bool,
+    /// The dashboard window, when open.
+    pub dashboard: Option<panels::dashboard::Dashboard>,
     pub(crate) article: widgets::article::ArticleView,
     /// Commands queued by the panels this frame.
     pub(crate) queued: Vec<Command>,
@@ -251,6 +253,7 @@ impl SpanlabApp {
             outcomes: None,
             adjudication: None,
             adjudication_scroll: false,
+            dashboard: None,
             article: widgets::article::ArticleView::default(),
             queued: Vec::new(),
             search_texts: Default::default(),

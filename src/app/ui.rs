@@ -3,7 +3,7 @@
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
 use super::commands::{fixed_entries, label_entries};
-use super::panels::{adjudicate, corpus, dialogs, inspector, top};
+use super::panels::{adjudicate, corpus, dashboard, dialogs, inspector, top};
 use super::widgets::article::ArticleInput;
 use super::{Command, Dialog, SpanlabApp};
 
@@ -50,6 +50,7 @@ impl SpanlabApp {
             }
             self.queued.extend(out.commands);
         });
+        dashboard::dashboard_ui(self, &ctx);
         dialogs::dialogs_ui(self, &ctx);
     }
 

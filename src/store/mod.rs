@@ -6,6 +6,7 @@
 pub mod annotations;
 pub mod atomic;
 pub mod convert;
+pub mod dashboard;
 pub mod decode;
 pub mod formats;
 pub mod html;

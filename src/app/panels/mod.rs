@@ -3,6 +3,7 @@
 
 pub mod adjudicate;
 pub mod corpus;
+pub mod dashboard;
 pub mod dialogs;
 pub mod inspector;
 pub mod top;

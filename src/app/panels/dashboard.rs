@@ -1,0 +1,250 @@
+//! The dashboard (Ctrl+Shift+B): corpus progress by status, spans by label,
+//! spans per document, agreement per label between annotators, and what
+//! became of the suggestions of each source. The figures are read in the
+//! background (`store::dashboard`), so a big corpus never freezes the window.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Bar, BarChart, Legend, Plot};
+
+use super::super::SpanlabApp;
+use crate::store::dashboard::Figures;
+
+/// The dashboard window's state.
+pub struct Dashboard {
+    rx: Option<mpsc::Receiver<Result<Option<Figures>, String>>>,
+    stop: Arc<AtomicBool>,
+    pub figures: Option<Figures>,
+    pub error: Option<String>,
+}
+
+impl Dashboard {
+    /// Starts reading the project's figures in the background.
+    pub fn start(project: &crate::store::Project) -> Self {
+        let (tx, rx) = mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (project, flag) = (project.clone(), stop.clone());
+        let spawned = std::thread::Builder::new().name("spanlab-dashboard".into()).spawn(move || {
+            let _ = tx.send(crate::store::dashboard::figures(&project, &flag).map_err(|e| e.to_string()));
+        });
+        match spawned {
+            Ok(_) => Self { rx: Some(rx), stop, figures: None, error: None },
+            Err(e) => Self { rx: None, stop, figures: None, error: Some(format!("cannot start reading the figures: {e}")) },
+        }
+    }
+
+    /// Whether the figures are still being read.
+    pub fn reading(&self) -> bool {
+        self.rx.is_some()
+    }
+
+    /// Takes the figures if they arrived.
+    pub fn poll(&mut self) {
+        let Some(rx) = &self.rx else { return };
+        match rx.try_recv() {
+            Ok(Ok(f)) => {
+                self.figures = f;
+                self.rx = None;
+            }
+            Ok(Err(e)) => {
+                self.error = Some(e);
+                self.rx = None;
+            }
+            Err(mpsc::TryRecvError::Empty) => {}
+            Err(mpsc::TryRecvError::Disconnected) => {
+                self.error = Some("reading the figures stopped unexpectedly".into());
+                self.rx = None;
+            }
+        }
+    }
+}
+
+impl Drop for Dashboard {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// One fate's count among a source's suggestions.
+type Count = fn(&crate::model::document::SuggestionOutcomes) -> usize;
+
+fn rgb(c: [u8; 3]) -> Color32 {
+    Color32::from_rgb(c[0], c[1], c[2])
+}
+
+/// A small bar plot whose x axis names its bars.
+fn bars_plot(ui: &mut Ui, id: &str, names: Vec<String>, charts: Vec<BarChart>, legend: bool) {
+    let mut plot = Plot::new(id)
+        .height(170.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_grid([false, true])
+        .include_y(0.0)
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 { names.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+        });
+    if legend {
+        plot = plot.legend(Legend::default());
+    }
+    plot.show(ui, |p| {
+        for c in charts {
+            p.bar_chart(c);
+        }
+    });
+}
+
+/// Draws the dashboard window.
+pub fn dashboard_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
+    let Some(d) = app.dashboard.as_mut() else { return };
+    d.poll();
+    if d.reading() {
+        ctx.request_repaint_after(std::time::Duration::from_millis(100));
+    }
+    let mut open = true;
+    let mut refresh = false;
+    let schema = app.project.schema.clone();
+    egui::Window::new("Dashboard").open(&mut open).default_size([900.0, 760.0]).min_width(600.0).vscroll(true).show(ctx, |ui| {
+        let Some(d) = app.dashboard.as_ref() else { return };
+        ui.horizontal(|ui| {
+            if d.reading() {
+                ui.add(egui::Spinner::new());
+                ui.label("reading every document…");
+            } else if ui.button("Refresh").clicked() {
+                refresh = true;
+            }
+        });
+        if let Some(e) = &d.error {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        let Some(f) = &d.figures else { return };
+        for u in &f.unreadable {
+            ui.colored_label(ui.visuals().warn_fg_color, u);
+        }
+        let done = f.by_status.iter().find(|(s, _)| *s == crate::model::Status::Done).map_or(0, |x| x.1);
+        ui.label(RichText::new(format!("{} documents, {done} done", f.documents)).strong());
+        ui.columns(2, |cols| {
+            let [left, right] = cols else { return };
+            {
+                let ui = left;
+                ui.label("Progress by status");
+                let colors = [
+                    Color32::GRAY,
+                    Color32::from_rgb(0xE6, 0x9F, 0x00),
+                    Color32::from_rgb(0x00, 0x9E, 0x73),
+                    Color32::from_rgb(0xCC, 0x79, 0xA7),
+                ];
+                let bars: Vec<BarChart> = f
+                    .by_status
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (s, n))| {
+                        BarChart::new(s.as_str(), vec![Bar::new(i as f64, *n as f64).name(s.as_str()).width(0.7)])
+                            .color(colors.get(i).copied().unwrap_or(Color32::GRAY))
+                    })
+                    .collect();
+                bars_plot(ui, "status", f.by_status.iter().map(|(s, _)| s.as_str().to_owned()).collect(), bars, false);
+            }
+            {
+                let ui = right;
+                ui.label("Spans by label");
+                let bars: Vec<BarChart> = f
+                    .by_label
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (l, n))| {
+                        let color = schema.entity(l).map_or(Color32::GRAY, |x| rgb(x.rgb()));
+                        BarChart::new(l.clone(), vec![Bar::new(i as f64, *n as f64).name(l).width(0.7)]).color(color)
+                    })
+                    .collect();
+                bars_plot(ui, "labels", f.by_label.iter().map(|(l, _)| l.clone()).collect(), bars, false);
+            }
+        });
+        ui.add_space(8.0);
+        ui.columns(2, |cols| {
+            let [left, right] = cols else { return };
+            {
+                let ui = left;
+                ui.label("Spans per document (how many documents have that many)");
+                let max = f.spans_per_document.iter().copied().max().unwrap_or(0);
+                let width = (max / 10).max(1);
+                let mut counts = vec![0usize; max / width + 1];
+                for &n in &f.spans_per_document {
+                    if let Some(c) = counts.get_mut(n / width) {
+                        *c += 1;
+                    }
+                }
+                let names: Vec<String> = (0..counts.len())
+                    .map(|i| if width == 1 { format!("{i}") } else { format!("{}–{}", i * width, i * width + width - 1) })
+                    .collect();
+                let bars = counts.iter().enumerate().map(|(i, &c)| Bar::new(i as f64, c as f64).name(&names[i]).width(0.8)).collect();
+                bars_plot(
+                    ui,
+                    "per document",
+                    names,
+                    vec![BarChart::new("documents", bars).color(Color32::from_rgb(0x56, 0xB4, 0xE9))],
+                    false,
+                );
+            }
+            {
+                let ui = right;
+                ui.label("Agreement per label (exact and partial span F1)");
+                if f.annotators.len() < 2 {
+                    ui.label(RichText::new("needs two or more annotators with files (Settings → annotator)").weak());
+                } else {
+                    let exact = f
+                        .agreement
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, a)| Some(Bar::new(i as f64 - 0.2, a.exact_f1?).width(0.38).name(&a.label)));
+                    let partial = f
+                        .agreement
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, a)| Some(Bar::new(i as f64 + 0.2, a.partial_f1?).width(0.38).name(&a.label)));
+                    let charts = vec![
+                        BarChart::new("exact", exact.collect()).color(Color32::from_rgb(0x00, 0x72, 0xB2)),
+                        BarChart::new("partial", partial.collect()).color(Color32::from_rgb(0x56, 0xB4, 0xE9)),
+                    ];
+                    ui.label(RichText::new(format!("between {}", f.annotators.join(", "))).weak().small());
+                    bars_plot(ui, "agreement", f.agreement.iter().map(|a| a.label.clone()).collect(), charts, true);
+                }
+            }
+        });
+        ui.add_space(8.0);
+        ui.label("Suggestions by source: what became of them");
+        if f.by_source.is_empty() {
+            ui.label(RichText::new("no suggestions yet").weak());
+        } else {
+            let series: [(&str, Color32, Count); 5] = [
+                ("accepted unchanged", Color32::from_rgb(0x00, 0x9E, 0x73), |o| o.accepted),
+                ("accepted then edited", Color32::from_rgb(0xE6, 0x9F, 0x00), |o| o.edited),
+                ("rejected", Color32::from_rgb(0xD5, 0x5E, 0x00), |o| o.rejected),
+                ("accepted then deleted", Color32::from_rgb(0x99, 0x99, 0x99), |o| o.deleted_after_accept),
+                ("pending", Color32::from_rgb(0xCC, 0xCC, 0xCC), |o| o.pending),
+            ];
+            let mut charts: Vec<BarChart> = Vec::new();
+            for (name, color, get) in series {
+                let bars =
+                    f.by_source.iter().enumerate().map(|(i, (src, o))| Bar::new(i as f64, get(o) as f64).width(0.6).name(src)).collect();
+                let refs: Vec<&BarChart> = charts.iter().collect();
+                let chart = BarChart::new(name, bars).color(color).stack_on(&refs);
+                charts.push(chart);
+            }
+            bars_plot(ui, "sources", f.by_source.iter().map(|(s, _)| s.clone()).collect(), charts, true);
+        }
+    });
+    if refresh {
+        app.flush_writes();
+        app.dashboard = Some(Dashboard::start(&app.project));
+    }
+    if !open {
+        app.dashboard = None;
+    }
+}

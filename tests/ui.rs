@@ -823,3 +823,34 @@ fn the_dashboard_reads_its_figures_in_the_background_and_plots_them() {
     key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::B);
     assert!(h.state().dashboard.is_none(), "the shortcut closes it");
 }
+
+/// Naming yourself in the settings switches to your own files; a name that
+/// cannot name a folder is refused with a message, and the files stay.
+#[test]
+fn the_annotator_named_in_the_settings_gets_their_own_files() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    assert_eq!(h.state().project.annotator, None);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Comma);
+    set_field(&mut h, "Annotator", "cy");
+    h.get_by_label("Save").click();
+    h.run_ok();
+    settle(&mut h);
+    assert_eq!(h.state().project.annotator.as_deref(), Some("cy"));
+    h.get_by_label("annotating as cy");
+    clear_suggestions(&mut h);
+    key(&mut h, Key::ArrowRight);
+    key_mod(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    key(&mut h, Key::O);
+    h.state_mut().flush_writes();
+    assert!(f.root.join("annotations/annotators/cy/documents/a.json").exists());
+    // A name with a slash: refused, still cy.
+    key_mod(&mut h, Modifiers::COMMAND, Key::Comma);
+    set_field(&mut h, "Annotator", "a/b");
+    h.get_by_label("Save").click();
+    h.run_ok();
+    assert_eq!(h.state().project.annotator.as_deref(), Some("cy"));
+    let last = h.state().messages.last().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(last.contains("annotator name \"a/b\""), "{last}");
+}

@@ -807,6 +807,13 @@ impl SpanlabApp {
             Command::FindNext(query) => self.find_next(&query),
             Command::Settings => self.dialog = Dialog::Settings(SettingsForm::from_settings(&self.settings)),
             Command::ApplySettings(form) => {
+                let name = form.annotator.trim();
+                if !name.is_empty()
+                    && let Err(e) = crate::store::project::check_annotator(name)
+                {
+                    self.error(format!("settings not saved: {e}"));
+                    return;
+                }
                 let annotator = self.settings.annotator.clone();
                 let recommender_changed = form.apply(&mut self.settings);
                 self.save_settings();

@@ -854,3 +854,20 @@ fn the_annotator_named_in_the_settings_gets_their_own_files() {
     let last = h.state().messages.last().map(|m| m.text.clone()).unwrap_or_default();
     assert!(last.contains("annotator name \"a/b\""), "{last}");
 }
+
+/// Three Tab presses that arrive within one frame move three items, not one.
+#[test]
+fn keys_pressed_several_times_in_one_frame_all_count() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(12, 26, "PER"), (39, 46, "PER"), (49, 54, "GPE"), (58, 69, "DATE")]);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::None;
+    h.run_ok();
+    let tab = |pressed| egui::Event::Key { key: Key::Tab, physical_key: None, pressed, repeat: false, modifiers: Modifiers::NONE };
+    h.input_mut().events.extend([tab(true), tab(false), tab(true), tab(false), tab(true), tab(false)]);
+    h.run_ok();
+    let open = h.state().open.as_ref().expect("open");
+    let Selection::Suggestion(id) = open.selection else { panic!("a suggestion, got {:?}", open.selection) };
+    assert_eq!(open.doc.suggestion(id).map(|s| s.start.0), Some(49), "the third suggestion");
+}

@@ -111,14 +111,16 @@ impl SpanlabApp {
         // More modifiers first: egui ignores extra Shift/Alt when matching.
         let count = |m: Modifiers| u8::from(m.alt) + u8::from(m.shift) + u8::from(m.command || m.ctrl);
         shortcuts.sort_by_key(|(k, _)| std::cmp::Reverse(count(k.modifiers)));
+        // A key pressed twice within one frame (fast typing, key repeat on a
+        // busy machine) acts twice.
         for (k, c) in shortcuts {
-            if ctx.input_mut(|i| i.consume_shortcut(&k)) {
-                self.queued.push(c);
+            let n = ctx.input_mut(|i| i.count_and_consume_key(k.modifiers, k.logical_key));
+            for _ in 0..n.min(16) {
+                self.queued.push(c.clone());
             }
         }
     }
 
-    /// Keys while a relation is being drawn; true when they were handled here.
     /// While adjudicating: moving through the candidates, taking and
     /// dropping them. Other keys (labels, undo, …) work as usual.
     fn adjudication_keys(&mut self, ctx: &egui::Context) -> bool {
@@ -145,6 +147,7 @@ impl SpanlabApp {
         true
     }
 
+    /// Keys while a relation is being drawn; true when they were handled here.
     fn draft_keys(&mut self, ctx: &egui::Context) -> bool {
         let schema = self.project.schema.clone();
         let Some(open) = self.open.as_mut() else {

@@ -9,37 +9,12 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+
 use egui_kittest::Harness;
 use spanlab::app::{AppOptions, SpanlabApp};
-use spanlab::model::{CharIdx, Schema};
+use spanlab::model::Schema;
 use spanlab::store::Project;
-
-const WORDS: [&str; 24] = [
-    "le",
-    "ministre",
-    "Sergueï",
-    "Lavrov",
-    "a",
-    "rencontré",
-    "à",
-    "Pékin",
-    "son",
-    "homologue",
-    "Wang",
-    "Yi",
-    "le",
-    "3",
-    "mars",
-    "2025",
-    "pour",
-    "évoquer",
-    "la",
-    "situation",
-    "en",
-    "Ukraine",
-    "et",
-    "l'économie",
-];
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -51,32 +26,12 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("long");
     std::fs::create_dir_all(&root).unwrap();
-    let mut text = String::new();
-    for i in 0..words {
-        text.push_str(WORDS[(i * 7) % WORDS.len()]);
-        text.push_str(if i % 60 == 59 { ".\n\n" } else { " " });
-    }
+    let text = common::article(words, 0);
     std::fs::write(root.join("long.txt"), &text).unwrap();
     let schema = Schema::news();
     let mut project = Project::open(&root, None).unwrap();
     let mut doc = project.load(0).unwrap().doc;
-    let len = doc.text().len_chars();
-    let spans = words / 20;
-    let mut ids = Vec::new();
-    for k in 0..spans {
-        let start = k * (len / spans);
-        let label = if k % 10 < 2 { "PER" } else { ["ORG", "GPE", "LOC", "DATE"][k % 4] };
-        let e = doc.add_span_edit(CharIdx(start), CharIdx(start + 3), label);
-        if doc.apply(e, &schema).is_ok()
-            && let Some(s) = doc.spans().at(CharIdx(start)).next()
-        {
-            ids.push(s.id);
-        }
-    }
-    for k in 0..ids.len() / 10 {
-        let e = doc.add_relation_edit(ids[k * 10], ids[k * 10 + 1], "MEETS");
-        let _ = doc.apply(e, &schema);
-    }
+    common::annotate_long(&mut doc, words / 20, &schema);
     project.save(&doc).unwrap();
     println!("article: {words} words, {} spans, {} relations", doc.spans().len(), doc.relations().count());
 

@@ -13,6 +13,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 
+mod common;
+
 use std::time::Instant;
 
 use spanlab::app::{AppOptions, SpanlabApp};
@@ -22,44 +24,6 @@ use spanlab::store::Project;
 fn peak_rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0)
-}
-
-/// Words that look like news: capitalised names now and then, accents, digits.
-const WORDS: [&str; 24] = [
-    "le",
-    "ministre",
-    "Sergueï",
-    "Lavrov",
-    "a",
-    "rencontré",
-    "à",
-    "Pékin",
-    "son",
-    "homologue",
-    "Wang",
-    "Yi",
-    "le",
-    "3",
-    "mars",
-    "2025",
-    "pour",
-    "évoquer",
-    "la",
-    "situation",
-    "en",
-    "Ukraine",
-    "et",
-    "l'économie",
-];
-
-/// An article of about `n` words, paragraphs of 60 words.
-fn article(n: usize, seed: usize) -> String {
-    let mut s = String::with_capacity(n * 8);
-    for i in 0..n {
-        s.push_str(WORDS[(i * 7 + seed) % WORDS.len()]);
-        s.push_str(if i % 60 == 59 { ".\n\n" } else { " " });
-    }
-    s
 }
 
 fn main() {
@@ -74,7 +38,7 @@ fn main() {
     let mut text_bytes = 0usize;
     {
         for i in 0..articles {
-            let text = article(300, i);
+            let text = common::article(300, i);
             text_bytes += text.len();
             std::fs::write(corpus.join(format!("a{i:05}.txt")), &text).expect("write");
         }
@@ -115,30 +79,13 @@ fn main() {
     // The long article: a million words, 50,000 spans, 5,000 relations.
     let long_dir = dir.path().join("long");
     std::fs::create_dir_all(&long_dir).expect("mkdir");
-    let text = article(1_000_000, 0);
+    let text = common::article(1_000_000, 0);
     let long_bytes = text.len();
     std::fs::write(long_dir.join("long.txt"), &text).expect("write");
     let mut project = Project::open(&long_dir, None).expect("opens");
     let mut doc: Document = project.load(0).expect("loads").doc;
     let t = Instant::now();
-    let mut ids = Vec::new();
-    let len = doc.text().len_chars();
-    for k in 0..50_000 {
-        let start = k * (len / 50_000);
-        // Pairs of persons every ten spans, for the relations below.
-        let label = if k % 10 < 2 { "PER" } else { ["ORG", "GPE", "LOC", "DATE"][k % 4] };
-        let e = doc.add_span_edit(CharIdx(start), CharIdx(start + 3), label);
-        if doc.apply(e, &schema).is_ok()
-            && let Some(s) = doc.spans().at(CharIdx(start)).next()
-        {
-            ids.push(s.id);
-        }
-    }
-    for k in 0..5_000 {
-        let (h, t) = (ids[k * 10], ids[k * 10 + 1]);
-        let e = doc.add_relation_edit(h, t, "MEETS");
-        let _ = doc.apply(e, &schema);
-    }
+    common::annotate_long(&mut doc, 50_000, &schema);
     println!(
         "built the long article: {} spans, {} relations in {:.2} s",
         doc.spans().len(),

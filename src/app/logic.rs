@@ -557,12 +557,12 @@ impl SpanlabApp {
             };
             (i.and_then(span_at), doc.pending_by_position(to).next_back().map(|s| (sugg_key(s), Selection::Suggestion(s.id))))
         };
-        let span = span.filter(|_| !suggestions_only);
-        let best = match (span, sugg) {
-            (Some(a), Some(b)) => Some(if (a.0 < b.0) == forward { a } else { b }),
-            (a, b) => a.or(b),
+        // The nearer of the two in the direction of travel.
+        let pick = |span: Option<(Key, Selection)>, sugg: Option<(Key, Selection)>| match (span.filter(|_| !suggestions_only), sugg) {
+            (Some(a), Some(b)) => Some(if (a.0 < b.0) == forward { a.1 } else { b.1 }),
+            (a, b) => a.or(b).map(|x| x.1),
         };
-        if let Some((_, sel)) = best {
+        if let Some(sel) = pick(span, sugg) {
             return Some(sel);
         }
         // Wrap around.
@@ -575,11 +575,7 @@ impl SpanlabApp {
                 doc.pending_by_position(all).next_back().map(|s| (sugg_key(s), Selection::Suggestion(s.id))),
             )
         };
-        let span = span.filter(|_| !suggestions_only);
-        match (span, sugg) {
-            (Some(a), Some(b)) => Some(if (a.0 < b.0) == forward { a.1 } else { b.1 }),
-            (a, b) => a.or(b).map(|x| x.1),
-        }
+        pick(span, sugg)
     }
 
     fn step_item(&mut self, forward: bool, suggestions_only: bool) {
@@ -1318,14 +1314,12 @@ impl SpanlabApp {
         let base = (dir == self.project.root).then(|| self.project.base.clone());
         match Project::open_as(dir, base.as_deref(), annotator.as_deref()) {
             Ok(p) => {
-                if let Some(w) = self.writer.take() {
-                    w.flush();
-                }
                 self.project = p;
                 self.open = None;
                 self.adjudication = None;
                 self.dashboard = None;
-                // The writer, journal and lock belong to the folder now open.
+                // The writer, journal and lock belong to the folder now open
+                // (the old writer finishes its queue as it is dropped).
                 self.start_writer();
                 self.restart_engine();
                 self.search_texts.clear();

@@ -45,21 +45,16 @@ fn read(path: &Path) -> Result<Dataset> {
 /// Every annotator's version in one project folder.
 fn annotators_of(dir: &Path) -> Result<(Vec<String>, Vec<Dataset>)> {
     let project = Project::open(dir, None)?;
-    let names = project.annotators();
-    if names.len() < 2 {
+    let versions = project.annotator_versions()?;
+    if versions.len() < 2 {
         bail!(
             "{}: {} annotator(s) with files in {}; give two or more datasets or folders, or have several annotators annotate",
             dir.display(),
-            names.len(),
+            versions.len(),
             project.base.join(crate::store::project::ANNOTATORS_DIR).display()
         );
     }
-    let mut datasets = Vec::new();
-    for n in &names {
-        let p = Project::open_as(dir, None, Some(n))?;
-        datasets.push(p.export(ExportOptions::default(), |_| {})?.0);
-    }
-    Ok((names, datasets))
+    Ok(versions.into_iter().unzip())
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {

@@ -347,8 +347,8 @@ pub fn krippendorff_alpha(codes: &[Vec<&str>]) -> Option<f64> {
     }
     let n: f64 = n_c.values().sum();
     let d_o: f64 = o.iter().filter(|((c, k), _)| c != k).map(|(_, v)| v).sum();
-    let total: f64 = n_c.values().sum::<f64>();
-    let expected: f64 = total * total - n_c.values().map(|x| x * x).sum::<f64>();
+    // Σ_{c≠k} n_c n_k
+    let expected: f64 = n * n - n_c.values().map(|x| x * x).sum::<f64>();
     if expected.abs() < 1e-12 {
         return None;
     }

@@ -10,10 +10,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Project, StoreError};
+use crate::model::Status;
 use crate::model::agree::{Version, agree};
 use crate::model::document::SuggestionOutcomes;
 use crate::model::span::{Origin, SuggestionState};
-use crate::model::{ExportOptions, Status};
 
 /// Agreement of one label between the project's annotators (means over pairs).
 #[derive(Clone, Debug, PartialEq)]
@@ -84,18 +84,13 @@ pub fn figures(project: &Project, stop: &Arc<AtomicBool>) -> Result<Option<Figur
     by_label.sort_by_key(|(l, _)| (order.iter().position(|o| o == l).unwrap_or(usize::MAX), l.clone()));
     f.by_label = by_label;
     f.by_source = sources.into_iter().collect();
-    f.annotators = project.annotators();
-    if f.annotators.len() >= 2 {
-        let mut datasets = Vec::new();
-        for n in &f.annotators {
-            if stop.load(Ordering::Relaxed) {
-                return Ok(None);
-            }
-            let p = Project::open_as(&project.root, Some(&project.base), Some(n))?;
-            datasets.push(p.export(ExportOptions::default(), |_| {})?.0);
-        }
-        let versions: Vec<Version<'_>> =
-            f.annotators.iter().zip(&datasets).map(|(n, d)| Version { annotator: n.clone(), dataset: d }).collect();
+    if stop.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
+    let annotated = project.annotator_versions()?;
+    f.annotators = annotated.iter().map(|(n, _)| n.clone()).collect();
+    if annotated.len() >= 2 {
+        let versions: Vec<Version<'_>> = annotated.iter().map(|(n, d)| Version { annotator: n.clone(), dataset: d }).collect();
         // Annotators without a shared document have nothing to agree on.
         if let Ok(a) = agree(&versions) {
             f.agreement = a

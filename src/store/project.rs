@@ -463,6 +463,17 @@ impl Project {
         out
     }
 
+    /// Each annotator's version of the project, as exported (by name).
+    pub fn annotator_versions(&self) -> Result<Vec<(String, Dataset)>, StoreError> {
+        self.annotators()
+            .into_iter()
+            .map(|n| {
+                let p = Project::open_as(&self.root, Some(&self.base), Some(&n))?;
+                Ok((n, p.export(ExportOptions::default(), |_| {})?.0))
+            })
+            .collect()
+    }
+
     /// Saves a schema as this project's own.
     pub fn save_schema(&mut self, schema: Schema) -> Result<(), StoreError> {
         let path = self.base.join(SCHEMA_FILE);

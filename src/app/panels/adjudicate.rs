@@ -25,8 +25,8 @@ pub struct Adjudication {
 }
 
 impl Adjudication {
-    /// Opens every annotator's files of `project` (`None` when it has fewer
-    /// than two annotators).
+    /// Opens every annotator's files of `project` (an error when it has
+    /// fewer than two annotators).
     pub fn start(project: &Project) -> Result<Self, String> {
         let names = project.annotators();
         if names.len() < 2 {

@@ -105,6 +105,8 @@ pub fn adjudication_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     let warn = ui.visuals().warn_fg_color;
     let row_height = ui.spacing().interact_size.y;
     egui::ScrollArea::vertical().id_salt("adjudication").auto_shrink(false).show_rows(ui, row_height, adj.candidates.len(), |ui, range| {
+        // One line a row: the rows are placed by their index.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         for i in range {
             let Some(c) = adj.candidates.get(i) else { continue };
             // One column per annotator: their initial when they have it.

@@ -98,6 +98,8 @@ pub fn corpus_ui(app: &mut SpanlabApp, ui: &mut Ui) {
         + ui.spacing().item_spacing.y
         + ui.text_style_height(&egui::TextStyle::Small);
     egui::ScrollArea::vertical().id_salt("corpus").auto_shrink(false).show_rows(ui, row_height, rows.len(), |ui, range| {
+        // One line per widget: the rows are placed by their index.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         for &i in rows.get(range).unwrap_or(&[]) {
             let Some(e) = app.project.entries.get(i) else { continue };
             let s = &e.summary;

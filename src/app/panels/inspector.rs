@@ -132,10 +132,14 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             row_height,
             rows.len(),
             |ui, range| {
+                // One line a row (the rows are drawn by their index): long
+                // names are cut, and shown whole on hover.
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 for &id in rows.get(range).unwrap_or(&[]) {
                     let Some(r) = doc.relation(id) else { continue };
                     let selected = open.selection == Selection::Relation(r.id);
-                    if ui.selectable_label(selected, format!("{} —{}→ {}", name(r.head), r.label, name(r.tail))).clicked() {
+                    let text = format!("{} —{}→ {}", name(r.head), r.label, name(r.tail));
+                    if ui.selectable_label(selected, &text).on_hover_text(&text).clicked() {
                         cmds.push(Command::SelectRelation(r.id));
                     }
                 }

@@ -334,6 +334,34 @@ impl<'a> DocFeatures<'a> {
         }
     }
 
+    /// The features of token `i` of the sentence `range` that name words:
+    /// the words at offsets −2…+2 (lower-cased), the token as written, and
+    /// its two word bigrams. Online learning moves only these, so a
+    /// correction teaches about the words it saw and leaves what the model
+    /// knows of shapes, affixes and lexicon flags as it was.
+    pub fn lexical(&self, i: usize, range: &Range<usize>, out: &mut Vec<u64>) {
+        let Some(ty) = self.type_at(i) else { return };
+        let prev = (i > range.start).then(|| self.type_at(i - 1)).flatten();
+        let next = (i + 1 < range.end).then(|| self.type_at(i + 1)).flatten();
+        out.push(mix(t::BIGRAM_LEFT, mix(prev.map_or(1, |p| p.key_hash), ty.key_hash)));
+        out.push(mix(t::BIGRAM_RIGHT, mix(ty.key_hash, next.map_or(2, |n| n.key_hash))));
+        if let Some(tok) = self.doc.get(i) {
+            let text = tok.text(self.s);
+            if text != self.doc.key(i) {
+                out.push(at_offset(mix(t::RAW, hash_str(text)), 0));
+            }
+        }
+        for d in OFFSETS {
+            let j = i as isize + d;
+            if j < range.start as isize || j >= range.end as isize {
+                continue;
+            }
+            if let Some(ty) = self.type_at(j as usize) {
+                out.push(at_offset(mix(t::WORD, ty.key_hash), d));
+            }
+        }
+    }
+
     /// Every feature of token `i` of the sentence `range` (positional, and
     /// type features of the tokens at offsets −2…+2, or padding).
     pub fn all(&self, i: usize, range: &Range<usize>, out: &mut Vec<u64>) {

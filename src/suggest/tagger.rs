@@ -28,7 +28,12 @@
 //! sentences shuffled each epoch by a seeded generator, so the same input
 //! gives the same bytes; averaged weights below [`TrainOptions::prune`] are
 //! dropped. Online learning ([`Tagger::update`]): plain perceptron steps
-//! on one corrected document, new features added as they come.
+//! on one corrected document that move only the features naming words
+//! (the words around a token, its bigrams: [`DocFeatures::lexical`]) and
+//! the tag transitions, new features added as they come. Shapes, affixes
+//! and lexicon flags keep what the training corpus taught: moving them
+//! after one article changed suggestions everywhere, for better or worse
+//! at random.
 //!
 //! The model format (all integers little-endian):
 //! `SPANLAB-NER\n`, `u32` format version, `u32` header length, the header
@@ -866,7 +871,8 @@ impl Tagger {
     }
 
     /// Learns from one corrected document: perceptron steps (as many as the
-    /// model's [`OnlineOptions`] say) towards the gold spans. Spans whose
+    /// model's [`OnlineOptions`] say) towards the gold spans, on the
+    /// features that name words and on the transitions. Spans whose
     /// label the model does not know (`GPE` counts as `LOC`) make their
     /// sentence be skipped.
     pub fn update(&mut self, text: &Text, gold: &[(CharIdx, CharIdx, String)]) {
@@ -900,13 +906,17 @@ impl Tagger {
                 feats_per_token.clear();
                 scratch.emit.clear();
                 scratch.emit.resize(range.len() * n, 0.0);
+                let mut fs = Vec::new();
                 for (i, row) in range.clone().zip(scratch.emit.chunks_exact_mut(n)) {
-                    let mut fs = Vec::new();
+                    fs.clear();
                     f.all(i, range, &mut fs);
                     for &id in &fs {
                         self.add_row(id, row);
                     }
-                    feats_per_token.push(fs);
+                    // Steps move only the features that name words.
+                    let mut lexical = Vec::new();
+                    f.lexical(i, range, &mut lexical);
+                    feats_per_token.push(lexical);
                 }
                 let lattice = Lattice::new(&self.st, &self.trans, &self.end);
                 let pred = lattice.forward(&scratch.emit, range.len(), &mut scratch.fwd, &mut scratch.back);
@@ -1836,6 +1846,30 @@ mod tests {
         // The change survives saving.
         let again = Tagger::from_bytes(&tagger.to_bytes()).expect("reads");
         assert!(tags_of(&again, s).contains(&("Zorglub".to_string(), "ORG".to_string())));
+    }
+
+    #[test]
+    fn online_update_moves_only_the_features_naming_words() {
+        let mut tagger = Tagger::train(&corpus(), 5, 3);
+        tagger.set_online_options(OnlineOptions { rate: 1.0, passes: 3 });
+        let (text, gold) = parse_markup("Le ministre [Claire Petit]{PER} est arrivé au [Zorglub]{ORG} lundi.");
+        let s = text.as_str();
+        let doc = Tokenized::new(s);
+        let gaz = tagger.gazetteer.clone();
+        let f = DocFeatures::new(s, &doc, &gaz);
+        let range = 0..f.len();
+        let zorglub = (0..doc.len()).find(|&i| doc.get(i).is_some_and(|t| t.text(s) == "Zorglub")).expect("a token");
+        let (mut all, mut words) = (Vec::new(), Vec::new());
+        f.all(zorglub, &range, &mut all);
+        f.lexical(zorglub, &range, &mut words);
+        assert!(!words.is_empty() && words.iter().all(|w| all.contains(w)), "word features are among the token's features");
+        let others: Vec<u64> = all.iter().copied().filter(|id| !words.contains(id)).collect();
+        assert!(others.len() > 10, "shape, affixes, flags, bias: {}", others.len());
+        let weights = |t: &Tagger, ids: &[u64]| ids.iter().map(|&id| t.row(id).map(<[i16]>::to_vec)).collect::<Vec<_>>();
+        let (others_before, words_before) = (weights(&tagger, &others), weights(&tagger, &words));
+        tagger.update(&Text::from(s), &gold);
+        assert_eq!(weights(&tagger, &others), others_before, "features that do not name words keep their weights");
+        assert_ne!(weights(&tagger, &words), words_before, "the words' features moved");
     }
 
     #[test]

@@ -20,7 +20,7 @@
 
 use std::path::Path;
 
-use spanlab::model::dataset::{Dataset, DocRecord};
+use spanlab::model::dataset::{Dataset, DocRecord, EntityRecord};
 use spanlab::model::score::{ScoreOptions, score};
 use spanlab::model::{CharIdx, Schema, Text};
 use spanlab::store::project::read_dataset;
@@ -41,14 +41,7 @@ fn predict(engine: &Engine, docs: &[&DocRecord], schema: &Schema) -> Dataset {
             .suggest(&text, schema, 0.3)
             .into_iter()
             .enumerate()
-            .map(|(i, c)| spanlab::model::dataset::EntityRecord {
-                id: format!("T{}", i + 1),
-                start: c.start.0 as i64,
-                end: c.end.0 as i64,
-                label: c.label,
-                text: text.slice(c.start, c.end).unwrap_or("").to_owned(),
-                extra: Default::default(),
-            })
+            .map(|(i, c)| EntityRecord::new(i + 1, &text, c.start, c.end, c.label))
             .collect();
         ds.documents.push(rec);
     }

@@ -105,14 +105,7 @@ pub fn suggest_records(
                         "suggestion".into(),
                         serde_json::json!({"recognizer": c.recognizer, "score": (f64::from(c.score) * 1e4).round() / 1e4, "state": "pending"}),
                     );
-                    EntityRecord {
-                        id: String::new(),
-                        start: c.start.0 as i64,
-                        end: c.end.0 as i64,
-                        label: c.label,
-                        text: text.slice(c.start, c.end).unwrap_or("").to_owned(),
-                        extra,
-                    }
+                    EntityRecord { extra, ..EntityRecord::new(0, &text, c.start, c.end, c.label) }
                 })
                 .collect();
             entities.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));

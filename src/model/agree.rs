@@ -514,7 +514,6 @@ mod tests {
     }
 
     fn doc(id: &str, text: &str, spans: &[(i64, i64, &str)], rels: &[(usize, usize, &str)]) -> DocRecord {
-        let chars: Vec<char> = text.chars().collect();
         DocRecord {
             id: id.into(),
             source: String::new(),
@@ -524,13 +523,14 @@ mod tests {
             entities: spans
                 .iter()
                 .enumerate()
-                .map(|(i, &(s, e, l))| EntityRecord {
-                    id: format!("T{}", i + 1),
-                    start: s,
-                    end: e,
-                    label: l.into(),
-                    text: chars[s as usize..e as usize].iter().collect(),
-                    extra: Default::default(),
+                .map(|(i, &(s, e, l))| {
+                    EntityRecord::new(
+                        i + 1,
+                        &crate::model::Text::from(text),
+                        crate::model::CharIdx(s as usize),
+                        crate::model::CharIdx(e as usize),
+                        l,
+                    )
                 })
                 .collect(),
             relations: rels

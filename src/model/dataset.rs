@@ -84,6 +84,21 @@ pub struct EntityRecord {
     pub extra: Extra,
 }
 
+impl EntityRecord {
+    /// The `n`-th entity of a document (id `T{n}`), its text read from
+    /// `text`, with no other fields.
+    pub fn new(n: usize, text: &Text, start: CharIdx, end: CharIdx, label: impl Into<String>) -> Self {
+        Self {
+            id: format!("T{n}"),
+            start: start.0 as i64,
+            end: end.0 as i64,
+            label: label.into(),
+            text: text.slice(start, end).unwrap_or("").to_owned(),
+            extra: Extra::new(),
+        }
+    }
+}
+
 /// One relation of a dataset document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RelationRecord {
@@ -378,14 +393,7 @@ pub fn document_record(doc: &Document, include_suggestions: bool, notes: &mut Ex
             if let Some(id) = it.span {
                 number.insert(id, i);
             }
-            EntityRecord {
-                id: format!("T{}", i + 1),
-                start: it.start.0 as i64,
-                end: it.end.0 as i64,
-                label: it.label.to_owned(),
-                text: doc.text().slice(it.start, it.end).unwrap_or("").to_owned(),
-                extra: it.extra,
-            }
+            EntityRecord { extra: it.extra, ..EntityRecord::new(i + 1, doc.text(), it.start, it.end, it.label) }
         })
         .collect();
     let mut rels: Vec<(usize, usize, &Relation)> =

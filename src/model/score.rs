@@ -484,13 +484,14 @@ mod tests {
                 entities: ents
                     .iter()
                     .enumerate()
-                    .map(|(i, &(s, e, l))| EntityRecord {
-                        id: format!("T{}", i + 1),
-                        start: s,
-                        end: e,
-                        label: l.into(),
-                        text: text[s as usize..e as usize].into(),
-                        extra: Default::default(),
+                    .map(|(i, &(s, e, l))| {
+                        EntityRecord::new(
+                            i + 1,
+                            &crate::model::Text::from(text.as_str()),
+                            crate::model::CharIdx(s as usize),
+                            crate::model::CharIdx(e as usize),
+                            l,
+                        )
                     })
                     .collect(),
                 text,

@@ -297,6 +297,14 @@ impl<'a> DocFeatures<'a> {
         self.types.get(*self.type_of.get(i)? as usize)
     }
 
+    /// The types of the tokens before and after token `i` within the
+    /// sentence `range`.
+    fn neighbours(&self, i: usize, range: &Range<usize>) -> (Option<&TypeFeatures>, Option<&TypeFeatures>) {
+        let prev = (i > range.start).then(|| self.type_at(i - 1)).flatten();
+        let next = (i + 1 < range.end).then(|| self.type_at(i + 1)).flatten();
+        (prev, next)
+    }
+
     /// The positional features of token `i` of the sentence `range`
     /// (type features are added separately, by offset), and the bias
     /// ([`bias`]) when `with_bias`.
@@ -315,12 +323,10 @@ impl<'a> DocFeatures<'a> {
         if tok.newline_before || i == 0 {
             out.push(mix(t::LINE_START, 0));
         }
-        let prev = (i > range.start).then(|| self.type_at(i - 1)).flatten();
-        let next = (i + 1 < range.end).then(|| self.type_at(i + 1)).flatten();
-        let (pk, ps) = prev.map_or((1, 1), |p| (p.key_hash, p.shape_hash));
-        let (nk, ns) = next.map_or((2, 2), |n| (n.key_hash, n.shape_hash));
-        out.push(mix(t::BIGRAM_LEFT, mix(pk, ty.key_hash)));
-        out.push(mix(t::BIGRAM_RIGHT, mix(ty.key_hash, nk)));
+        let (prev, next) = self.neighbours(i, range);
+        let ps = prev.map_or(1, |p| p.shape_hash);
+        let ns = next.map_or(2, |n| n.shape_hash);
+        bigrams(ty, prev, next, out);
         out.push(mix(t::SHAPE_TRIGRAM, mix(mix(ps, ty.shape_hash), ns)));
         for d in [-1isize, 0, 1] {
             let j = i as isize + d;
@@ -341,10 +347,8 @@ impl<'a> DocFeatures<'a> {
     /// knows of shapes, affixes and lexicon flags as it was.
     pub fn lexical(&self, i: usize, range: &Range<usize>, out: &mut Vec<u64>) {
         let Some(ty) = self.type_at(i) else { return };
-        let prev = (i > range.start).then(|| self.type_at(i - 1)).flatten();
-        let next = (i + 1 < range.end).then(|| self.type_at(i + 1)).flatten();
-        out.push(mix(t::BIGRAM_LEFT, mix(prev.map_or(1, |p| p.key_hash), ty.key_hash)));
-        out.push(mix(t::BIGRAM_RIGHT, mix(ty.key_hash, next.map_or(2, |n| n.key_hash))));
+        let (prev, next) = self.neighbours(i, range);
+        bigrams(ty, prev, next, out);
         if let Some(tok) = self.doc.get(i) {
             let text = tok.text(self.s);
             if text != self.doc.key(i) {
@@ -381,6 +385,13 @@ impl<'a> DocFeatures<'a> {
             }
         }
     }
+}
+
+/// The word bigrams of a token of type `ty` (left and right; a missing
+/// neighbour is the sentence's edge).
+fn bigrams(ty: &TypeFeatures, prev: Option<&TypeFeatures>, next: Option<&TypeFeatures>, out: &mut Vec<u64>) {
+    out.push(mix(t::BIGRAM_LEFT, mix(prev.map_or(1, |p| p.key_hash), ty.key_hash)));
+    out.push(mix(t::BIGRAM_RIGHT, mix(ty.key_hash, next.map_or(2, |n| n.key_hash))));
 }
 
 #[allow(clippy::too_many_arguments)]

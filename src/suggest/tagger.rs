@@ -1923,18 +1923,12 @@ mod tests {
         let mut ds = Dataset::empty(&crate::model::Schema::news());
         ds.extra.insert("provenance".into(), serde_json::json!({"corpus": "synthetic", "license": "CC0"}));
         for (i, ex) in corpus().into_iter().take(6).enumerate() {
+            let text = Text::from(ex.text.as_str());
             let entities = ex
                 .spans
                 .iter()
                 .enumerate()
-                .map(|(k, (a, b, l))| crate::model::dataset::EntityRecord {
-                    id: format!("T{k}"),
-                    start: a.0 as i64,
-                    end: b.0 as i64,
-                    label: l.clone(),
-                    text: String::new(),
-                    extra: Default::default(),
-                })
+                .map(|(k, (a, b, l))| crate::model::dataset::EntityRecord::new(k + 1, &text, *a, *b, l.clone()))
                 .collect();
             ds.documents.push(crate::model::dataset::DocRecord {
                 id: format!("d{i}"),

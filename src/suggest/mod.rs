@@ -24,7 +24,9 @@
 //!   harmless there; so are dates (`dimanche`, `juillet`), which WiNER
 //!   leaves out when they stand alone but the guidelines annotate. Titles
 //!   and capitals are only heard on English lines (below), so they are only
-//!   run there;
+//!   run there. One exception, by construction rather than tuning: a date
+//!   whose overlapping tagger spans are all dates inside it replaces them
+//!   (`2022-08-06`, which the tagger cuts into `2022` and `08`);
 //! - the tagger is trained on French: on English lines (more English than
 //!   French function words, [`lexicon::Lexicon::english_ranges`]) it is not
 //!   heard and the rules compete by score, as without a tagger;
@@ -155,6 +157,10 @@ pub struct RulePolicy {
     pub alone_at: f32,
     /// … if it has at least this many words.
     pub alone_words: usize,
+    /// A candidate whose overlapping tagger spans are all pieces of it,
+    /// with its label, replaces them from `alone_at` on (the tagger cut
+    /// `2022-08-06` into `2022` and `08`).
+    pub joins_pieces: bool,
 }
 
 /// How the engine combines recognizers when a tagger is among them.
@@ -173,18 +179,19 @@ impl Default for Policy {
     /// The built-in combination (tuned on held-out training data, see the
     /// module documentation).
     fn default() -> Self {
-        let rule = |name: &str, overrides_at: f32, alone_at: f32, alone_words: usize| RulePolicy {
+        let rule = |name: &str, overrides_at: f32, alone_at: f32, alone_words: usize, joins_pieces: bool| RulePolicy {
             recognizer: name.into(),
             overrides_at,
             alone_at,
             alone_words,
+            joins_pieces,
         };
         Self {
             rules: vec![
-                rule("gazetteer", NEVER, 0.7, 2),
-                rule("dates", NEVER, 0.8, 1),
-                rule("titles", NEVER, NEVER, 1),
-                rule("capitals", NEVER, NEVER, 1),
+                rule("gazetteer", NEVER, 0.7, 2, false),
+                rule("dates", NEVER, 0.8, 1, true),
+                rule("titles", NEVER, NEVER, 1, false),
+                rule("capitals", NEVER, NEVER, 1, false),
             ],
         }
     }
@@ -461,6 +468,9 @@ pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Poli
                 let lo = tagged.partition_point(|&t| span(t).0 < from);
                 let hi = tagged.partition_point(|&t| span(t).0 < c.end);
                 let mut any = false;
+                // Every overlapping tagger span is a piece of c, with c's
+                // label: the tagger cut in pieces what the rule sees whole.
+                let mut pieces = true;
                 let mut agrees = None;
                 for &t in tagged.get(lo..hi).unwrap_or(&[]) {
                     let Some(tc) = candidates.get(t) else {
@@ -468,6 +478,7 @@ pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Poli
                     };
                     if c.start < tc.end {
                         any = true;
+                        pieces &= c.start <= tc.start && tc.end <= c.end && same_label(&tc.label, &c.label);
                         if tc.start == c.start && tc.end == c.end && same_label(&tc.label, &c.label) {
                             agrees = Some(t);
                         }
@@ -480,7 +491,7 @@ pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Poli
                     continue;
                 }
                 if any {
-                    if c.score < rule.overrides_at {
+                    if c.score < rule.overrides_at && !(pieces && rule.joins_pieces && c.score >= rule.alone_at) {
                         continue;
                     }
                     2.0 + c.score
@@ -795,7 +806,9 @@ mod tests {
             score,
             recognizer: r.into(),
         };
-        let policy = Policy { rules: vec![RulePolicy { recognizer: "rule".into(), overrides_at: 0.9, alone_at: 0.5, alone_words: 1 }] };
+        let policy = Policy {
+            rules: vec![RulePolicy { recognizer: "rule".into(), overrides_at: 0.9, alone_at: 0.5, alone_words: 1, joins_pieces: false }],
+        };
         let got = combine(
             vec![
                 c(0, 5, "PER", 0.6, "tagger"),
@@ -836,6 +849,35 @@ mod tests {
         let plain = combine(vec![c(0, 5, "PER", 0.3, "rule"), c(2, 8, "ORG", 0.4, "rule")], &policy);
         assert_eq!(plain.len(), 1);
         assert_eq!(plain[0].label, "ORG");
+        // A rule that joins pieces replaces tagger spans lying inside it with
+        // its label, and only those.
+        let mut joining = policy.clone();
+        joining.rules[0].joins_pieces = true;
+        let pieces = vec![
+            c(0, 4, "DATE", 0.96, "tagger"),
+            c(5, 7, "DATE", 0.4, "tagger"),
+            c(0, 10, "DATE", 0.8, "rule"),
+            c(20, 24, "PER", 0.9, "tagger"),
+            c(20, 30, "DATE", 0.8, "rule"),
+            c(40, 44, "DATE", 0.9, "tagger"),
+            c(38, 44, "DATE", 0.4, "rule"),
+        ];
+        let joined = combine(pieces.clone(), &joining);
+        let got: Vec<(usize, usize, &str)> = joined.iter().map(|c| (c.start.0, c.end.0, c.recognizer.as_str())).collect();
+        assert_eq!(got, [(0, 10, "rule"), (20, 24, "tagger"), (40, 44, "tagger")]);
+        assert_eq!(combine(pieces, &policy).len(), 4, "without it, the tagger's pieces stay");
+    }
+
+    #[test]
+    fn an_iso_date_is_one_span() {
+        let text = Text::from("Wang Yi rencontre Sergueï Lavrov\n2022-08-06 23:52\n\nLe 5 août 2022, à Phnom Penh.");
+        let dates: Vec<String> = Engine::builtin()
+            .suggest(&text, &Schema::news(), 0.3)
+            .into_iter()
+            .filter(|c| c.label == "DATE")
+            .map(|c| text.slice(c.start, c.end).unwrap_or("").to_owned())
+            .collect();
+        assert_eq!(dates, ["2022-08-06", "5 août 2022"]);
     }
 
     #[test]

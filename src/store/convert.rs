@@ -1,5 +1,5 @@
 //! Reading and writing the other tools' formats on disk: the file-system
-//! side of [`formats`](super::formats).
+//! side of [`formats`].
 //!
 //! Owns: turning a path into a [`Source`] (one file, or a brat folder's
 //! files), guessing its format, and writing a [`Written`] atomically. With

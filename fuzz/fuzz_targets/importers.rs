@@ -104,7 +104,7 @@ fn check(d: &Dataset, format: Format) {
 
 /// Writes the dataset back in its format and reads that again.
 fn round_trip(d: &Dataset, format: Format, options: &Options) {
-    let tokenizer: Tokenizer = &spanlab::app::format_tokens;
+    let tokenizer: Tokenizer = &formats::format_tokens;
     let (written, _) = formats::write(d, &Schema::news(), format, options, tokenizer);
     let source = match written {
         Written::File(bytes) => Source::File { name: format!("output.{}", format.extension()), bytes },

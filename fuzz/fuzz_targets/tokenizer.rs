@@ -9,7 +9,7 @@
 use libfuzzer_sys::fuzz_target;
 use spanlab::model::{ByteIdx, CharIdx, Text};
 use spanlab::store::formats::tokens;
-use spanlab::suggest::tokenize::{Tokenized, TokenKind, is_space, sentences, tokenize};
+use spanlab::model::tokenize::{Tokenized, TokenKind, is_space, sentences, tokenize};
 
 fuzz_target!(|data: &[u8]| {
     let s = String::from_utf8_lossy(data);
@@ -70,7 +70,7 @@ fuzz_target!(|data: &[u8]| {
     // themselves (every other token's start, the next one's end).
     let text = Text::new(s.to_owned());
     assert_eq!(text.byte_to_char(ByteIdx(last_byte)), Some(CharIdx(last_char)));
-    let base = spanlab::app::format_tokens(s);
+    let base = spanlab::store::formats::format_tokens(s);
     let bounds: Vec<(usize, usize)> =
         toks.chunks(2).filter_map(|c| Some((c.first()?.start.0, (c.last()?.end.0 + 1).min(n)))).filter(|(a, b)| a < b).collect();
     let cut = tokens::segment(&text, &base, &bounds);

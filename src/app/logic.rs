@@ -1351,9 +1351,16 @@ impl SpanlabApp {
         let options = ExportOptions { done_only: form.done_only, include_suggestions: form.include_suggestions };
         let (dataset, notes) = self.project.export(options, |_| {}).map_err(|e| e.to_string())?;
         let convert = crate::store::formats::Options { offsets: Some(form.offsets), ..Default::default() };
-        let report =
-            crate::store::convert::write(&dataset, &self.project.schema, form.format, &convert, &super::format_tokens, &path, form.strict)
-                .map_err(|e| e.to_string())?;
+        let report = crate::store::convert::write(
+            &dataset,
+            &self.project.schema,
+            form.format,
+            &convert,
+            &crate::store::formats::format_tokens,
+            &path,
+            form.strict,
+        )
+        .map_err(|e| e.to_string())?;
         Ok(format!(
             "wrote {}\n{}{}",
             path.display(),

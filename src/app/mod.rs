@@ -20,15 +20,6 @@ use std::sync::Arc;
 
 pub use commands::Command;
 pub use logic::ConflictChoice;
-
-/// The tokenizer the token-based export formats use (spaCy JSONL, `.spacy`,
-/// CoNLL): the suggestion engine's, as code-point ranges.
-pub fn format_tokens(s: &str) -> Vec<crate::store::formats::BaseToken> {
-    crate::suggest::tokenize::tokenize(s)
-        .into_iter()
-        .map(|t| crate::store::formats::BaseToken { start: t.start, end: t.end, sentence_start: t.sentence_start })
-        .collect()
-}
 pub use settings::Settings;
 
 use crate::model::{Document, History, RelationId, SpanId, SuggestionId};
@@ -153,6 +144,18 @@ pub struct AppOptions {
     pub read_only: bool,
     /// Annotate as this annotator (overrides the settings' name).
     pub annotator: Option<String>,
+}
+
+/// Opens the window on a project and runs it until it is closed.
+pub fn run(project: Project, options: AppOptions) -> eframe::Result {
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("spanlab")
+            .with_inner_size([1400.0, 900.0])
+            .with_min_inner_size([800.0, 500.0]),
+        ..Default::default()
+    };
+    eframe::run_native("spanlab", native, Box::new(move |cc| Ok(Box::new(SpanlabApp::new(&cc.egui_ctx, project, options)))))
 }
 
 /// How long after an edit the document's file is written (the edit itself

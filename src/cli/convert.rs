@@ -43,7 +43,15 @@ pub fn run(a: Args) -> Result<ExitCode> {
     }
     refuse_inconsistent(&a.input, &dataset)?;
     let schema = dataset.implied_schema();
-    let report = crate::store::convert::write(&dataset, &schema, a.to, &options, &crate::app::format_tokens, &a.output, a.convert.strict)?;
+    let report = crate::store::convert::write(
+        &dataset,
+        &schema,
+        a.to,
+        &options,
+        &crate::store::formats::format_tokens,
+        &a.output,
+        a.convert.strict,
+    )?;
     super::formats::print(&read_report);
     println!("wrote {}", a.output.display());
     super::formats::print(&report);

@@ -59,7 +59,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         &project.schema,
         a.format,
         &a.convert.options(),
-        &crate::app::format_tokens,
+        &crate::store::formats::format_tokens,
         &a.out,
         a.convert.strict,
     )

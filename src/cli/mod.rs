@@ -1,6 +1,9 @@
-//! The command line: one file per subcommand. No subcommand opens the window.
+//! The command line: one file per subcommand. No subcommand opens the window:
+//! with none, [`run`] says which project to open ([`Outcome::Open`]) and
+//! `main.rs` opens it, so that nothing but `main.rs` reaches the app.
 //!
-//! Errors are reported once, here, with the file and place they concern.
+//! Errors are reported once, here ([`exit_code`]), with the file and place
+//! they concern.
 
 mod agree;
 mod convert;
@@ -21,7 +24,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use open::sample_project;
+pub use open::{Screenshot, Window, sample_project};
 
 /// spanlab: annotate named entities and relations in news articles, offline.
 ///
@@ -82,8 +85,17 @@ enum Command {
     Agree(agree::Args),
 }
 
-/// Parses the command line and runs it.
-pub fn run() -> ExitCode {
+/// What the command line asked for, once run.
+pub enum Outcome {
+    /// A subcommand ran (its errors already reported): exit with this code.
+    Exit(ExitCode),
+    /// No subcommand: open the window, or render it, on this project.
+    Open(Box<Window>),
+}
+
+/// Parses the command line and runs its subcommand, or finds the project
+/// the window should open.
+pub fn run() -> Outcome {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Suggest(a)) => suggest::run(a),
@@ -96,16 +108,27 @@ pub fn run() -> ExitCode {
         Some(Command::Eval(a)) => eval::run(a),
         Some(Command::Train(a)) => train::run(a),
         Some(Command::Agree(a)) => agree::run(a),
-        None => open::run(open::Args {
-            dir: cli.dir,
-            annotations: cli.annotations,
-            screenshot: cli.screenshot,
-            doc: cli.doc,
-            size: cli.size,
-            dark: cli.dark,
-            annotator: cli.annotator,
-        }),
+        None => {
+            let args = open::Args {
+                dir: cli.dir,
+                annotations: cli.annotations,
+                screenshot: cli.screenshot,
+                doc: cli.doc,
+                size: cli.size,
+                dark: cli.dark,
+                annotator: cli.annotator,
+            };
+            match open::run(args) {
+                Ok(window) => return Outcome::Open(Box::new(window)),
+                Err(e) => Err(e),
+            }
+        }
     };
+    Outcome::Exit(exit_code(result))
+}
+
+/// The exit code of a run: its own, or 2 after printing the error once.
+pub fn exit_code(result: anyhow::Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {

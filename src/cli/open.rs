@@ -1,15 +1,14 @@
-//! `spanlab [DIR]`: opens the window (or renders it with --screenshot).
-//! With no DIR, the sample corpus: the repository's `assets/corpus` with its
-//! annotations in the top-level `annotations/`, or, when the binary runs
-//! away from its sources, an embedded copy unpacked into the user's data
-//! folder.
+//! `spanlab [DIR]`: finds the project to open in the window (or to render
+//! with --screenshot) and says so to `main.rs`, the only place that reaches
+//! the app. With no DIR, the sample corpus: the repository's `assets/corpus`
+//! with its annotations in the top-level `annotations/`, or, when the binary
+//! runs away from its sources, an embedded copy unpacked into the user's
+//! data folder.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use crate::app::{AppOptions, Settings, SpanlabApp};
 use crate::store::Project;
 use crate::store::atomic::write_atomic;
 
@@ -66,7 +65,30 @@ fn parse_size(s: &str) -> Result<(f32, f32)> {
     Ok((w, h))
 }
 
-pub fn run(a: Args) -> Result<ExitCode> {
+/// What the command line asks the window to show.
+pub struct Window {
+    /// The project, opened.
+    pub project: Project,
+    /// The document to show first (its id).
+    pub first_doc: Option<String>,
+    /// Dark theme.
+    pub dark: bool,
+    /// Annotate as this annotator.
+    pub annotator: Option<String>,
+    /// Render the window to a PNG file instead of opening it.
+    pub screenshot: Option<Screenshot>,
+}
+
+/// A rendering of the window to a PNG file.
+pub struct Screenshot {
+    /// The PNG file.
+    pub out: PathBuf,
+    /// The window's size in points (width, height).
+    pub size: (f32, f32),
+}
+
+/// Opens the project the command line names (the sample corpus by default).
+pub fn run(a: Args) -> Result<Window> {
     let (root, annotations) = match a.dir {
         Some(d) => (d, a.annotations),
         None => {
@@ -75,29 +97,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
     };
     let project = Project::open(&root, annotations.as_deref())?;
-    if let Some(out) = a.screenshot {
-        let size = parse_size(&a.size)?;
-        let options =
-            AppOptions { settings_path: None, first_doc: a.doc, dark: Some(a.dark), read_only: true, annotator: a.annotator.clone() };
-        crate::app::screenshot::screenshot(project, options, size, &out).map_err(anyhow::Error::msg)?;
-        println!("wrote {}", out.display());
-        return Ok(ExitCode::SUCCESS);
-    }
-    let options = AppOptions {
-        settings_path: Settings::default_path(),
-        first_doc: a.doc,
-        dark: a.dark.then_some(true),
-        read_only: false,
-        annotator: a.annotator,
+    let screenshot = match a.screenshot {
+        Some(out) => Some(Screenshot { out, size: parse_size(&a.size)? }),
+        None => None,
     };
-    let native = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("spanlab")
-            .with_inner_size([1400.0, 900.0])
-            .with_min_inner_size([800.0, 500.0]),
-        ..Default::default()
-    };
-    eframe::run_native("spanlab", native, Box::new(move |cc| Ok(Box::new(SpanlabApp::new(&cc.egui_ctx, project, options)))))
-        .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Window { project, first_doc: a.doc, dark: a.dark, annotator: a.annotator, screenshot })
 }

@@ -267,7 +267,7 @@ fn units(text: &str, views: &[&DocView]) -> Vec<(usize, usize)> {
         }
     }
     let mut out = Vec::new();
-    for t in crate::suggest::tokenize::tokenize(text) {
+    for t in super::tokenize::tokenize(text) {
         let mut start = t.start.0;
         for &c in cuts.range(t.start.0 + 1..t.end.0) {
             out.push((start, c));

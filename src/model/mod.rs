@@ -14,6 +14,7 @@ pub mod schema;
 pub mod score;
 pub mod span;
 pub mod text;
+pub mod tokenize;
 pub mod words;
 
 pub use dataset::{Dataset, ExportOptions, Problem};

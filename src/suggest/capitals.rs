@@ -31,9 +31,9 @@ use std::sync::Arc;
 
 use super::gazetteer::Gazetteer;
 use super::lexicon::{FastSet, Lexicon};
-use super::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized, sentences};
 use super::{Candidate, Recognizer};
 use crate::model::Text;
+use crate::model::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized, sentences};
 
 /// Score of a lone capitalised word.
 const SCORE_SINGLE: f32 = 0.2;

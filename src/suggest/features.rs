@@ -28,7 +28,7 @@ use std::ops::Range;
 
 use super::gazetteer::Gazetteer;
 use super::lexicon::{FxHasher, Lexicon};
-use super::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized, is_hyphen, sentences};
+use crate::model::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized, is_hyphen, sentences};
 
 /// The version of the feature templates and hashing; a model trained with
 /// another version is rejected.

@@ -20,8 +20,8 @@
 use std::sync::{Arc, OnceLock};
 
 use super::lexicon::FastMap;
-use super::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized, is_hyphen, normalize, tokenize};
 use super::{Candidate, Recognizer};
+use crate::model::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized, is_hyphen, normalize, tokenize};
 use crate::model::{CharIdx, Text};
 
 /// One embedded data file: `name<TAB>label` lines, `#` comments.

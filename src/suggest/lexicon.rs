@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use super::tokenize::{Tokenized, is_capitalized, normalize, tokenize};
+use crate::model::tokenize::{Tokenized, is_capitalized, normalize, tokenize};
 
 /// Articles and determiners: a span never starts with one.
 pub const DETERMINERS: &str = "\

@@ -17,9 +17,9 @@
 use std::sync::{Arc, PoisonError, RwLock};
 
 use super::lexicon::FastMap;
-use super::tokenize::{Tokenized, tokenize};
 use super::{Candidate, Feedback, Recognizer};
 use crate::model::Text;
+use crate::model::tokenize::{Tokenized, tokenize};
 
 /// The score of a remembered name.
 pub const MEMORY_SCORE: f32 = 0.96;

@@ -3,12 +3,14 @@
 //!
 //! Owns: [`Candidate`], the [`Recognizer`] trait, the [`Engine`] and its
 //! [`Policy`] for combining recognizers, plus the pieces the recognizers are
-//! made of: the tokenizer ([`tokenize`](mod@tokenize)), the word lists ([`lexicon`]), the
+//! made of: the word lists ([`lexicon`]), the
 //! gazetteer ([`gazetteer`], data compiled in from `assets/gazetteer/`), the
 //! rule recognizers ([`patterns`] for dates and titled persons,
 //! [`capitals`] for the capitalisation heuristic), the statistical tagger
 //! ([`tagger`], its features in [`features`], its model compiled in from
-//! `assets/model/ner-fr.bin`) and the user's [`memory`].
+//! `assets/model/ner-fr.bin`) and the user's [`memory`]. They all read the
+//! text through the model's tokenizer ([`crate::model::tokenize`], re-exported
+//! here as [`tokenize()`]).
 //! Must not touch: files, the UI, threads; it reads the model only.
 //!
 //! How the built-in engine combines ([`combine_in`], [`Policy`]):
@@ -53,18 +55,17 @@ pub mod lexicon;
 pub mod memory;
 pub mod patterns;
 pub mod tagger;
-pub mod tokenize;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock, RwLock};
 
+pub use crate::model::tokenize::{Token, TokenKind, Tokenized, tokenize};
 pub use capitals::CapitalsRecognizer;
 pub use gazetteer::{Gazetteer, GazetteerRecognizer};
 pub use memory::{Memory, MemoryRecognizer};
 pub use patterns::{DateRecognizer, TitleRecognizer};
 pub use tagger::{Tagger, TaggerError, TaggerRecognizer, TrainOptions, train_from_dataset};
-pub use tokenize::{Token, TokenKind, Tokenized, tokenize};
 
 use crate::model::{CharIdx, Schema, Text};
 

@@ -18,9 +18,9 @@
 //! word (`Lavrov`).
 
 use super::lexicon::{FastMap, Lexicon};
-use super::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized};
 use super::{Candidate, Recognizer};
 use crate::model::Text;
+use crate::model::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized};
 
 /// Score of a full date (day and month).
 const SCORE_FULL_DATE: f32 = 0.95;

@@ -55,8 +55,8 @@ use sha2::{Digest, Sha256};
 use super::features::{DocFeatures, FEATURES_VERSION, FeatureIndex, HASH_NAME, OFFSETS, bias, mix, offset_salt, pad};
 use super::gazetteer::Gazetteer;
 use super::lexicon::{FxHasher, Lexicon};
-use super::tokenize::{TokenKind, Tokenized};
 use super::{Candidate, Feedback, Recognizer};
+use crate::model::tokenize::{TokenKind, Tokenized};
 use crate::model::{CharIdx, Dataset, Text};
 
 /// The first bytes of a model file.

@@ -9,9 +9,10 @@
 //! Must not touch: the file system. Converters take and return bytes
 //! ([`Source`], [`Written`]); `store::convert` reads and writes the paths.
 //!
-//! Formats that count tokens need a tokenizer, and the tokenizer lives in
-//! `suggest`, which the store may not use: callers pass one in
-//! ([`Tokenizer`]). Token boundaries are then cut at every entity boundary
+//! Formats that count tokens need a tokenizer: callers pass one in
+//! ([`Tokenizer`]); the default, [`format_tokens`], is the model's tokenizer
+//! (the one the suggestion engine reads), and tests pass a simpler one.
+//! Token boundaries are then cut at every entity boundary
 //! ([`tokens::segment`]), so no span is lost to tokenization.
 
 pub mod brat;
@@ -218,6 +219,16 @@ impl fmt::Display for Offsets {
 /// How a tokenizer cuts a text: code-point ranges of its tokens (never
 /// whitespace) and whether each starts a sentence.
 pub type Tokenizer<'a> = &'a (dyn Fn(&str) -> Vec<BaseToken> + Sync);
+
+/// The default [`Tokenizer`] of the token-based formats (spaCy JSONL,
+/// `.spacy`, CoNLL): the model's tokenizer ([`crate::model::tokenize`]), as
+/// code-point ranges.
+pub fn format_tokens(s: &str) -> Vec<BaseToken> {
+    crate::model::tokenize::tokenize(s)
+        .into_iter()
+        .map(|t| BaseToken { start: t.start, end: t.end, sentence_start: t.sentence_start })
+        .collect()
+}
 
 /// A token as a tokenizer gives it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -117,7 +117,7 @@ pub fn suggest_records(
                 source: d.source,
                 sha256: sha256_hex(text.as_str()),
                 text: text.as_str().to_owned(),
-                status: "new".into(),
+                status: crate::model::Status::New,
                 entities,
                 relations: Vec::new(),
                 extra: Default::default(),

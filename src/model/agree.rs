@@ -519,7 +519,7 @@ mod tests {
             source: String::new(),
             text: text.into(),
             sha256: String::new(),
-            status: "done".into(),
+            status: crate::model::Status::Done,
             entities: spans
                 .iter()
                 .enumerate()

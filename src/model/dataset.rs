@@ -12,7 +12,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::document::{DocId, Document, Status, sha256_hex};
+use super::document::{DocId, Document, Status, UnknownStatus, sha256_hex};
 use super::schema::Schema;
 use super::span::{Extra, Origin, Relation, RelationId, Span, SpanId, Suggestion, SuggestionState};
 use super::text::{CharIdx, Text};
@@ -50,26 +50,78 @@ pub struct DatasetSchema {
 }
 
 /// One document of a dataset.
+///
+/// Read through a private mirror with a string status, so that an unknown
+/// status names its document: `document doc-3: status "finished" is not one
+/// of new, in_progress, done, skipped` (with serde's line and column, just
+/// after the document).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "DocRecordInFile")]
 pub struct DocRecord {
     pub id: String,
-    #[serde(default)]
     pub source: String,
     pub text: String,
-    #[serde(default)]
     pub sha256: String,
-    #[serde(default = "new_status")]
-    pub status: String,
-    #[serde(default)]
+    /// Written `new`, `in_progress`, `done` or `skipped`; `new` when absent.
+    pub status: Status,
     pub entities: Vec<EntityRecord>,
-    #[serde(default)]
     pub relations: Vec<RelationRecord>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
+/// A [`DocRecord`] as the file has it, before its status is read.
+#[derive(Deserialize)]
+struct DocRecordInFile {
+    id: String,
+    #[serde(default)]
+    source: String,
+    text: String,
+    #[serde(default)]
+    sha256: String,
+    #[serde(default = "new_status")]
+    status: String,
+    #[serde(default)]
+    entities: Vec<EntityRecord>,
+    #[serde(default)]
+    relations: Vec<RelationRecord>,
+    #[serde(flatten)]
+    extra: Extra,
+}
+
 fn new_status() -> String {
-    "new".to_owned()
+    Status::New.as_str().to_owned()
+}
+
+/// A dataset document whose status is unknown.
+#[derive(Debug, thiserror::Error)]
+#[error("document {document}: {status}")]
+pub struct DocRecordError {
+    /// The document's id (`(no id)` when it has none).
+    pub document: String,
+    /// The status it has.
+    pub status: UnknownStatus,
+}
+
+impl TryFrom<DocRecordInFile> for DocRecord {
+    type Error = DocRecordError;
+
+    fn try_from(d: DocRecordInFile) -> Result<Self, DocRecordError> {
+        let status = d
+            .status
+            .parse()
+            .map_err(|status| DocRecordError { document: if d.id.is_empty() { "(no id)".to_owned() } else { d.id.clone() }, status })?;
+        Ok(Self {
+            id: d.id,
+            source: d.source,
+            text: d.text,
+            sha256: d.sha256,
+            status,
+            entities: d.entities,
+            relations: d.relations,
+            extra: d.extra,
+        })
+    }
 }
 
 /// One entity of a dataset document.
@@ -226,9 +278,6 @@ pub fn validate_record(d: &DocRecord, name: &str, schema: &Schema) -> Vec<Proble
     let len = text.len_chars();
     if !d.sha256.is_empty() && !d.sha256.eq_ignore_ascii_case(&sha256_hex(&d.text)) {
         out.push(Problem::new(doc, None, "sha256 does not match the SHA-256 of the text"));
-    }
-    if Status::parse(&d.status).is_none() {
-        out.push(Problem::new(doc, None, format!("status {:?} is not one of new, in_progress, done, skipped", d.status)));
     }
     let mut ids = BTreeMap::new();
     let mut placed: Vec<(i64, i64, &str, &str)> = Vec::new();
@@ -422,7 +471,7 @@ pub fn document_record(doc: &Document, include_suggestions: bool, notes: &mut Ex
         source: doc.source.clone(),
         text: doc.text().as_str().to_owned(),
         sha256: doc.sha256().to_owned(),
-        status: doc.status().as_str().to_owned(),
+        status: doc.status(),
         entities,
         relations,
         extra,
@@ -488,8 +537,7 @@ impl<'a> Exporter<'a> {
 pub fn record_to_document(d: &DocRecord) -> Result<Document, Problem> {
     let doc_name = Some(d.id.as_str());
     let mut doc = Document::new(DocId(d.id.clone()), d.source.clone(), d.text.clone());
-    let status = Status::parse(&d.status).ok_or_else(|| Problem::new(doc_name, None, format!("status {:?} is unknown", d.status)))?;
-    doc.set_status_unrecorded(status);
+    doc.set_status_unrecorded(d.status);
     let mut extra = d.extra.clone();
     if let Some(serde_json::Value::String(c)) = extra.remove(COMMENT_FIELD) {
         doc.set_comment_unrecorded(c);
@@ -598,7 +646,7 @@ mod tests {
             source: String::new(),
             text: text.into(),
             sha256: sha256_hex(text),
-            status: "done".into(),
+            status: Status::Done,
             entities: vec![
                 EntityRecord { id: "T1".into(), start: 0, end: 6, label: "PER".into(), text: "Lavrov".into(), extra: Extra::new() },
                 EntityRecord { id: "T2".into(), start: 9, end: 40, label: "GPE".into(), text: "Pékin".into(), extra: Extra::new() },
@@ -627,6 +675,32 @@ mod tests {
         rec.entities.truncate(1);
         rec.relations.clear();
         assert!(validate_record(&rec, "x", &Schema::news()).is_empty());
+    }
+
+    /// A status is one of four names, written as before; any other name
+    /// refuses the file, naming the document and the field.
+    #[test]
+    fn statuses_read_and_write_their_names() {
+        let doc = |status: &str| {
+            format!(
+                r#"{{"format":"spanlab-dataset","version":1,"schema":{{"name":"news","entity_labels":["PER"]}},
+"documents":[{{"id":"doc-3","text":"ab"{status}}}]}}"#
+            )
+        };
+        for (name, status) in
+            [("new", Status::New), ("in_progress", Status::InProgress), ("done", Status::Done), ("skipped", Status::Skipped)]
+        {
+            let ds = Dataset::from_json(&doc(&format!(r#","status":"{name}""#))).expect("parses");
+            assert_eq!(ds.documents[0].status, status);
+            assert!(ds.to_json().contains(&format!(r#""status": "{name}""#)), "{}", ds.to_json());
+        }
+        let absent = Dataset::from_json(&doc("")).expect("parses");
+        assert_eq!(absent.documents[0].status, Status::New);
+        let e = Dataset::from_json(&doc(r#","status":"finished""#)).expect_err("refused");
+        assert!(e.to_string().starts_with(r#"document doc-3: status "finished" is not one of new, in_progress, done, skipped"#), "{e}");
+        assert_eq!(e.line(), 2, "{e}");
+        let e = Dataset::from_json(&doc(r#","status":3"#)).expect_err("refused");
+        assert!(e.to_string().contains("expected a string"), "{e}");
     }
 
     /// A dataset's suggestion score past `f32`'s range (`1e39`) became an

@@ -59,6 +59,19 @@ impl Status {
     }
 }
 
+/// A status name that is none of [`Status::ALL`]'s.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("status {0:?} is not one of new, in_progress, done, skipped")]
+pub struct UnknownStatus(pub String);
+
+impl std::str::FromStr for Status {
+    type Err = UnknownStatus;
+
+    fn from_str(s: &str) -> Result<Self, UnknownStatus> {
+        Self::parse(s).ok_or_else(|| UnknownStatus(s.to_owned()))
+    }
+}
+
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

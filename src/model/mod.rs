@@ -18,7 +18,7 @@ pub mod tokenize;
 pub mod words;
 
 pub use dataset::{Dataset, ExportOptions, Problem};
-pub use document::{DocId, Document, Status};
+pub use document::{DocId, Document, Status, UnknownStatus};
 pub use edit::{Edit, EditError, History};
 pub use schema::Schema;
 pub use span::{Origin, Relation, RelationId, Span, SpanId, Suggestion, SuggestionId, SuggestionState};

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::dataset::{Dataset, DocRecord};
-use super::document::sha256_hex;
+use super::document::{Status, sha256_hex};
 
 /// What to score.
 #[derive(Clone, Debug, Default)]
@@ -131,7 +131,7 @@ fn entities(d: &DocRecord) -> Vec<Ent> {
 pub fn score(gold: &Dataset, pred: &Dataset, opts: &ScoreOptions) -> Result<Report, MismatchedText> {
     let map = |l: &str| opts.label_map.get(l).cloned().unwrap_or_else(|| l.to_owned());
     let mut report = Report::default();
-    let gold_docs: Vec<&DocRecord> = gold.documents.iter().filter(|d| opts.include_skipped || d.status != "skipped").collect();
+    let gold_docs: Vec<&DocRecord> = gold.documents.iter().filter(|d| opts.include_skipped || d.status != Status::Skipped).collect();
     report.skipped_gold = gold.documents.len() - gold_docs.len();
 
     // Pair documents: by id with the same text, then by text.
@@ -480,7 +480,7 @@ mod tests {
                 id: "d".into(),
                 source: String::new(),
                 sha256: String::new(),
-                status: "done".into(),
+                status: Status::Done,
                 entities: ents
                     .iter()
                     .enumerate()

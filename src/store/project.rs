@@ -241,7 +241,7 @@ impl Project {
                     Ok(Some(ds)) => {
                         for (index, d) in ds.documents.iter().enumerate() {
                             let summary = annotated.get(&DocId(d.id.clone())).map(|(_, s)| s.clone()).unwrap_or(Summary {
-                                status: Status::parse(&d.status).unwrap_or_default(),
+                                status: d.status,
                                 spans: d.entities.len(),
                                 relations: d.relations.len(),
                                 ..Summary::default()

@@ -1492,7 +1492,7 @@ pub fn train_from_dataset(datasets: &[Dataset], options: TrainOptions, progress:
     let mut examples = Vec::new();
     for ds in datasets {
         for d in &ds.documents {
-            if d.status == "skipped" {
+            if d.status == crate::model::Status::Skipped {
                 continue;
             }
             examples.push(Example {
@@ -1935,7 +1935,7 @@ mod tests {
                 source: String::new(),
                 text: ex.text,
                 sha256: String::new(),
-                status: if i == 0 { "skipped".into() } else { "done".into() },
+                status: if i == 0 { crate::model::Status::Skipped } else { crate::model::Status::Done },
                 entities,
                 relations: vec![],
                 extra: Default::default(),

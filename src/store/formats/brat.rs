@@ -748,6 +748,7 @@ fn parse_textbound(rest: &str, text: &Text, unit: Offsets, id: &str, report: &mu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Status;
     use crate::store::formats::testgen::{arb_dataset, canon};
     use crate::store::formats::{Direction, Format};
     use proptest::prelude::*;
@@ -836,7 +837,7 @@ mod tests {
         assert_eq!(doc.id, "2016/01/lavrov");
         assert_eq!(doc.source, "2016%2F01%2Flavrov.txt");
         assert_eq!(doc.text, LAVROV);
-        assert_eq!(doc.status, "new");
+        assert_eq!(doc.status, Status::New);
         let got: Vec<(i64, i64, &str, &str)> = doc.entities.iter().map(|e| (e.start, e.end, e.label.as_str(), e.text.as_str())).collect();
         assert_eq!(
             got,
@@ -891,7 +892,7 @@ mod tests {
             vec![(0, 14, "PER", lavrov), (27, 34, "PER", json!({})), (37, 45, "GPE", json!({})), (49, 54, "DATE", json!({}))],
             &[(0, 1, "MEETS")],
         );
-        d.documents[0].status = "done".to_owned();
+        d.documents[0].status = Status::Done;
         d.documents[0].extra.insert("comment".to_owned(), json!("checked"));
         d.documents[0].entities[1].extra.insert("suggestion".to_owned(), json!({"source": "dictionary"}));
         let (files, report) = export(&d, &Schema::news(), None);
@@ -925,7 +926,7 @@ mod tests {
         let (back, report) = import(&Source::Folder(files), None).unwrap();
         assert!(report.is_lossless(), "{report}");
         let mut expected = d.clone();
-        expected.documents[0].status = "new".to_owned();
+        expected.documents[0].status = Status::New;
         expected.documents[0].extra.clear();
         expected.documents[0].entities[1].extra.clear();
         expected.documents[0].source = "2016%2F01%2Flavrov.txt".to_owned();
@@ -1164,14 +1165,14 @@ mod tests {
         fn read_of_write_is_the_dataset_but_its_statuses(d in arb_dataset(true, true), unit in 0..3usize) {
             let unit = Offsets::ALL[unit];
             let (files, report) = export(&d, &Schema::news(), Some(unit));
-            let any_status = d.documents.iter().any(|doc| doc.status != "new");
+            let any_status = d.documents.iter().any(|doc| doc.status != Status::New);
             let status_lost = report.losses.iter().any(|l| l.what.starts_with("document status"));
             prop_assert_eq!(any_status, status_lost, "{}", report);
             let (back, report) = import(&Source::Folder(files), Some(unit)).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert!(report.is_lossless(), "{}", report);
             let mut expected = d.clone();
             for doc in &mut expected.documents {
-                doc.status = "new".to_owned();
+                doc.status = Status::New;
             }
             prop_assert_eq!(canon(&back), canon(&expected));
             // Entity texts (line breaks included) come back exactly.

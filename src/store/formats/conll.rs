@@ -327,7 +327,7 @@ pub fn read(text: &str, texts: Option<&Dataset>, report: &mut Report) -> Result<
                     id: original.id.clone(),
                     source: original.source.clone(),
                     text: original.text.clone(),
-                    status: original.status.clone(),
+                    status: Some(original.status),
                     extra: original.extra.clone(),
                     ..RawDoc::default()
                 };
@@ -588,6 +588,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::model::Status;
     use crate::model::dataset::EntityRecord;
     use crate::store::formats::tokens::test_tokenizer;
     use crate::store::formats::{BaseToken, Direction, Format, testgen};
@@ -640,7 +641,7 @@ mod tests {
                         RawEntity { start: at, end: at + what.chars().count(), label: label.to_owned(), ..RawEntity::default() }
                     })
                     .collect();
-                RawDoc { id: id.to_owned(), text: text.to_owned(), status: status.to_owned(), entities, ..RawDoc::default() }
+                RawDoc { id: id.to_owned(), text: text.to_owned(), status: Status::parse(status), entities, ..RawDoc::default() }
                     .into_record(&mut report)
             })
             .collect();
@@ -998,7 +999,7 @@ mod tests {
             let mut x = x;
             for (i, d) in x.documents.iter_mut().enumerate() {
                 d.id = numbered_id(i);
-                d.status = "new".to_owned();
+                d.status = Status::New;
             }
             let mut wr = export_report();
             let out = write(&x, &test_tokenizer, &mut wr);

@@ -43,9 +43,9 @@ use std::io::Write;
 
 use super::tokens::{self, Tok};
 use super::{FormatError, RawDoc, RawEntity, RawRelation, Report, Tokenizer, dataset_of, numbered_id};
-use crate::model::Dataset;
 use crate::model::Text;
 use crate::model::dataset::{DocRecord, EntityRecord};
+use crate::model::{Dataset, Status, UnknownStatus};
 use msgpack::{Pack, Value};
 
 /// spaCy's attribute ids (`spacy/attrs.pxd`).
@@ -286,7 +286,7 @@ fn spanlab_user_data(doc: &DocRecord, layout: &Layout) -> Vec<u8> {
     p.str("source");
     p.str(&doc.source);
     p.str("status");
-    p.str(&doc.status);
+    p.str(doc.status.as_str());
     p.str("ents");
     p.uint(layout.ents.len() as u64);
     p.str("entities");
@@ -664,7 +664,7 @@ fn report_span_groups(bytes: &[u8], id: &str, report: &mut Report) {
 struct SpanlabFields {
     id: Option<String>,
     source: String,
-    status: String,
+    status: Option<Status>,
     /// How many entities were written in `doc.ents`.
     ents: Option<usize>,
     /// `(start, end, label)`, code points.
@@ -728,10 +728,8 @@ fn read_spanlab_map(v: &Value, here: &str) -> Result<SpanlabFields, FormatError>
         id: text("id")?,
         source: text("source")?.unwrap_or_default(),
         status: match text("status")? {
-            Some(s) if crate::model::Status::parse(&s).is_none() => {
-                return Err(err("status", format!("{s:?} is not one of new, in_progress, done, skipped")));
-            }
-            s => s.unwrap_or_default(),
+            None => None,
+            Some(s) => Some(s.parse().map_err(|e: UnknownStatus| err("status", e.to_string()))?),
         },
         ents: v.get("ents").map(|e| index(e, "ents")).transpose()?,
         entities: triples("entities")?,
@@ -1307,7 +1305,7 @@ mod tests {
                 let raw = RawDoc {
                     id: (*id).to_owned(),
                     text,
-                    status: "done".to_owned(),
+                    status: Some(Status::Done),
                     entities: spans
                         .into_iter()
                         .map(|(s, e, label)| RawEntity { start: s.0, end: e.0, label, ..RawEntity::default() })
@@ -1549,7 +1547,7 @@ mod tests {
         let back = read(&bytes, &mut r).unwrap();
         assert!(r.is_lossless(), "{r}");
         assert_eq!(canon(&back), canon(&ds));
-        assert_eq!(back.documents[0].status, "done");
+        assert_eq!(back.documents[0].status, Status::Done);
     }
 
     #[test]
@@ -1922,8 +1920,15 @@ mod tests {
                 } else {
                     vec![]
                 };
-                RawDoc { id: (*id).to_owned(), text: (*text).to_owned(), status: "done".into(), entities, relations, ..RawDoc::default() }
-                    .into_record(&mut report)
+                RawDoc {
+                    id: (*id).to_owned(),
+                    text: (*text).to_owned(),
+                    status: Some(Status::Done),
+                    entities,
+                    relations,
+                    ..RawDoc::default()
+                }
+                .into_record(&mut report)
             })
             .collect();
         let ds = dataset_of(records, "news");
@@ -1988,7 +1993,7 @@ mod tests {
                 ("doc-0003", "Le Monde\u{a0}: e\u{301}té مرحبا", vec![(0, 8, "ORG")]),
             ]
         );
-        assert!(ds.documents.iter().all(|d| d.status == "new"));
+        assert!(ds.documents.iter().all(|d| d.status == Status::New));
         let what: Vec<&str> = r.losses.iter().map(|l| l.what.as_str()).collect();
         assert_eq!(what, [LOST_CATS, LOST_SPAN_GROUP], "{r}");
         assert_eq!(r.losses[1].examples, ["document doc-0003: group \"sc\", 1 spans"]);

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use super::{FormatError, Options, RawDoc, RawEntity, RawRelation, Report, convert_offset, dataset_of, numbered_id, resolve_offsets};
-use crate::model::{CharIdx, Dataset, Text};
+use crate::model::{CharIdx, Dataset, Status, Text};
 
 /// doccano's two JSONL shapes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,7 +89,7 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
         if !d.source.is_empty() {
             line.insert("source".to_owned(), json!(d.source));
         }
-        line.insert("status".to_owned(), json!(d.status));
+        line.insert("status".to_owned(), json!(d.status.as_str()));
         if unit != super::Offsets::Chars {
             line.insert("offsets".to_owned(), json!(unit.name()));
         }
@@ -155,8 +155,8 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
             return Err(FormatError::new(place("id"), format!("duplicate document id {id:?}")));
         }
         let status = match obj.remove("status") {
-            None => String::new(),
-            Some(Value::String(s)) if crate::model::Status::parse(&s).is_some() => s,
+            None => None,
+            Some(Value::String(s)) if let Some(status) = Status::parse(&s) => Some(status),
             Some(v) => return Err(FormatError::new(place("\"status\""), format!("{v} is not one of new, in_progress, done, skipped"))),
         };
         let source = match obj.remove("source") {

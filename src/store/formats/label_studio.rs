@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 use super::{
     FormatError, Offsets, Options, RawDoc, RawEntity, RawRelation, Report, convert_offset, dataset_of, numbered_id, resolve_offsets,
 };
-use crate::model::{CharIdx, Dataset, Text};
+use crate::model::{CharIdx, Dataset, Status, Text};
 
 /// The entity field that marks a suggestion (see `model::dataset`).
 const SUGGESTION: &str = "suggestion";
@@ -97,7 +97,7 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
             }
         }
         let mut meta = Map::new();
-        meta.insert("status".to_owned(), json!(d.status));
+        meta.insert("status".to_owned(), json!(d.status.as_str()));
         if unit != Offsets::Chars {
             meta.insert("offsets".to_owned(), json!(unit.name()));
         }
@@ -112,7 +112,7 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
             "id": i + 1,
             "data": data,
             "meta": meta,
-            "annotations": [{"result": gold, "was_cancelled": d.status == "skipped"}],
+            "annotations": [{"result": gold, "was_cancelled": d.status == Status::Skipped}],
             "predictions": predictions,
         }));
     }
@@ -174,9 +174,9 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
             _ => String::new(),
         };
         let status = match meta.get("status").and_then(Value::as_str) {
-            Some(s) if crate::model::Status::parse(s).is_some() => s.to_owned(),
+            Some(s) if let Some(status) = Status::parse(s) => Some(status),
             Some(s) => return Err(FormatError::new(place("meta.status"), format!("{s:?} is not one of new, in_progress, done, skipped"))),
-            None => String::new(),
+            None => None,
         };
         let t = Text::new(text.clone());
         let mut raw = RawDoc { id: id.clone(), source, text, status, extra: data.into_iter().collect(), ..RawDoc::default() };
@@ -188,8 +188,8 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
         };
         let chosen = annotations.iter().position(|a| !a.get("was_cancelled").and_then(Value::as_bool).unwrap_or(false));
         let cancelled_only = chosen.is_none() && !annotations.is_empty();
-        if cancelled_only && raw.status.is_empty() {
-            raw.status = "skipped".to_owned();
+        if cancelled_only && raw.status.is_none() {
+            raw.status = Some(Status::Skipped);
         }
         let pick = chosen.or(if cancelled_only { Some(0) } else { None });
         for (k, _) in annotations.iter().enumerate().filter(|&(k, _)| Some(k) != pick) {

@@ -30,7 +30,7 @@ use std::fmt;
 
 use crate::model::dataset::{DocRecord, EntityRecord, RelationRecord};
 use crate::model::span::Extra;
-use crate::model::{CharIdx, Dataset, Schema, Text};
+use crate::model::{CharIdx, Dataset, Schema, Status, Text};
 
 /// The formats spanlab reads and writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -533,7 +533,8 @@ pub struct RawDoc {
     pub id: String,
     pub source: String,
     pub text: String,
-    pub status: String,
+    /// `None`: the file does not say (the record's status is then `new`).
+    pub status: Option<Status>,
     pub extra: Extra,
     pub entities: Vec<RawEntity>,
     /// Relations between indices of `entities`.
@@ -613,7 +614,7 @@ impl RawDoc {
             source: self.source,
             sha256: crate::model::document::sha256_hex(&self.text),
             text: self.text,
-            status: if self.status.is_empty() { "new".to_owned() } else { self.status },
+            status: self.status.unwrap_or_default(),
             entities,
             relations,
             extra: self.extra,
@@ -670,7 +671,7 @@ pub fn numbered_id(i: usize) -> String {
 /// `keeps_status`: the format has somewhere for the status.
 fn report_dropped_fields(dataset: &Dataset, format: &str, keeps_status: bool, keeps_entity_extra: &[&str], report: &mut Report) {
     for d in &dataset.documents {
-        if !keeps_status && d.status != "new" {
+        if !keeps_status && d.status != Status::New {
             report.lose(&format!("document status ({format} has no place for it)"), || format!("document {}: {}", d.id, d.status));
         }
         for key in d.extra.keys() {

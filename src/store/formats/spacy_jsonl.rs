@@ -21,7 +21,7 @@ use super::{
     FormatError, Offsets, Options, RawDoc, RawEntity, RawRelation, Report, Tokenizer, convert_offset, dataset_of, numbered_id,
     resolve_offsets,
 };
-use crate::model::{CharIdx, Dataset, Text};
+use crate::model::{CharIdx, Dataset, Status, Text};
 
 /// Keys of `meta` that are not document extra fields.
 const META_KEYS: [&str; 4] = ["id", "source", "status", "offsets"];
@@ -84,7 +84,7 @@ pub fn write(dataset: &Dataset, options: &Options, tokenizer: Tokenizer, report:
         if !d.source.is_empty() {
             meta.insert("source".to_owned(), json!(d.source));
         }
-        meta.insert("status".to_owned(), json!(d.status));
+        meta.insert("status".to_owned(), json!(d.status.as_str()));
         if unit != Offsets::Chars {
             meta.insert("offsets".to_owned(), json!(unit.name()));
         }
@@ -100,7 +100,7 @@ pub fn write(dataset: &Dataset, options: &Options, tokenizer: Tokenizer, report:
             "tokens": token_list,
             "spans": spans,
             "relations": relations,
-            "answer": if d.status == "done" { "accept" } else { "ignore" },
+            "answer": if d.status == Status::Done { "accept" } else { "ignore" },
             "meta": meta,
         });
         out.push_str(&line.to_string());
@@ -157,12 +157,12 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
         };
         let answer = obj.get("answer").and_then(Value::as_str).unwrap_or("");
         let status = match meta.remove("status") {
-            Some(Value::String(s)) if crate::model::Status::parse(&s).is_some() => s,
+            Some(Value::String(s)) if let Some(status) = Status::parse(&s) => Some(status),
             Some(v) => return Err(FormatError::new(place("meta.status"), format!("{v} is not one of new, in_progress, done, skipped"))),
             None => match answer {
-                "accept" => "done".to_owned(),
-                "reject" | "ignore" => "skipped".to_owned(),
-                _ => String::new(),
+                "accept" => Some(Status::Done),
+                "reject" | "ignore" => Some(Status::Skipped),
+                _ => None,
             },
         };
         let t = Text::new(text.clone());
@@ -280,7 +280,7 @@ mod tests {
         let mut r = report();
         let d = read(line, &Options::default(), &mut r).unwrap();
         let doc = &d.documents[0];
-        assert_eq!((doc.id.as_str(), doc.status.as_str()), ("doc-0001", "done"));
+        assert_eq!((doc.id.as_str(), doc.status), ("doc-0001", Status::Done));
         assert_eq!(doc.entities[0].text, "Paul Biya");
         assert_eq!(doc.relations.len(), 1);
         assert_eq!(r.losses.len(), 1, "{r}");

@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 
 use super::{RawDoc, RawEntity, RawRelation, Report, dataset_of};
-use crate::model::Dataset;
+use crate::model::{Dataset, Status};
 
 /// Pieces of awkward text: emoji, combining marks, CRLF, right-to-left
 /// script, no-break spaces, empty lines, CJK, apostrophes, plain words.
@@ -12,7 +12,6 @@ const PIECES: [&str; 16] = ["Paris", "a", "É", " ", " ", "\r\n", "😀", "e\u{3
 
 const LABELS: [&str; 6] = ["PER", "ORG", "GPE", "LOC", "DATE", "EVENT"];
 const RELATIONS: [&str; 3] = ["MEETS", "ROLE_IN", "LOCATED_IN"];
-const STATUSES: [&str; 4] = ["new", "in_progress", "done", "skipped"];
 
 /// A random dataset of 1 to 3 documents. `overlaps`: entities may overlap;
 /// `relations`: documents may have relations.
@@ -21,7 +20,7 @@ pub fn arb_dataset(overlaps: bool, relations: bool) -> impl Strategy<Value = Dat
         proptest::collection::vec(0..PIECES.len(), 0..40),
         proptest::collection::vec((0usize..400, 1usize..12, 0..LABELS.len()), 0..10),
         proptest::collection::vec((0usize..20, 0usize..20, 0..RELATIONS.len()), 0..6),
-        0..STATUSES.len(),
+        0..Status::ALL.len(),
     );
     proptest::collection::vec(doc, 1..4).prop_map(move |docs| {
         let mut report = Report::new(super::Format::Spanlab, super::Direction::Import);
@@ -31,7 +30,7 @@ pub fn arb_dataset(overlaps: bool, relations: bool) -> impl Strategy<Value = Dat
             .map(|(i, (pieces, ents, rels, status))| {
                 let text: String = pieces.iter().map(|&p| PIECES[p]).collect();
                 let len = text.chars().count();
-                let mut raw = RawDoc { id: format!("d{i}"), text, status: STATUSES[status].to_owned(), ..RawDoc::default() };
+                let mut raw = RawDoc { id: format!("d{i}"), text, status: Status::ALL.get(status).copied(), ..RawDoc::default() };
                 for (s, l, label) in ents {
                     if len == 0 {
                         break;
@@ -66,7 +65,7 @@ pub fn arb_dataset(overlaps: bool, relations: bool) -> impl Strategy<Value = Dat
 
 /// What a round trip compares: per document its id, text, status, entities
 /// as `(start, end, label)` and relations as (head, tail, label) by position.
-pub type Canon = Vec<(String, String, String, Vec<(i64, i64, String)>, Vec<((i64, i64), (i64, i64), String)>)>;
+pub type Canon = Vec<(String, String, Status, Vec<(i64, i64, String)>, Vec<((i64, i64), (i64, i64), String)>)>;
 
 pub fn canon(d: &Dataset) -> Canon {
     d.documents
@@ -75,13 +74,7 @@ pub fn canon(d: &Dataset) -> Canon {
             let pos = |id: &str| doc.entities.iter().find(|e| e.id == id).map_or((-1, -1), |e| (e.start, e.end));
             let mut rels: Vec<_> = doc.relations.iter().map(|r| (pos(&r.head), pos(&r.tail), r.label.clone())).collect();
             rels.sort();
-            (
-                doc.id.clone(),
-                doc.text.clone(),
-                doc.status.clone(),
-                doc.entities.iter().map(|e| (e.start, e.end, e.label.clone())).collect(),
-                rels,
-            )
+            (doc.id.clone(), doc.text.clone(), doc.status, doc.entities.iter().map(|e| (e.start, e.end, e.label.clone())).collect(), rels)
         })
         .collect()
 }

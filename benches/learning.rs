@@ -27,7 +27,7 @@ use spanlab::store::project::read_dataset;
 use spanlab::suggest::{Engine, TrainOptions, train_from_dataset};
 
 fn gold_spans(d: &DocRecord) -> Vec<(CharIdx, CharIdx, String)> {
-    d.entities.iter().map(|e| (CharIdx(e.start as usize), CharIdx(e.end as usize), e.label.clone())).collect()
+    d.entities.iter().map(|e| (CharIdx::new(e.start as usize), CharIdx::new(e.end as usize), e.label.clone())).collect()
 }
 
 /// The engine's suggestions for `docs`, as a dataset to score.

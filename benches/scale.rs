@@ -46,7 +46,7 @@ fn main() {
         for i in 0..project.entries.len() {
             let mut doc = project.load(i).expect("loads").doc;
             for k in 0..20 {
-                let e = doc.add_span_edit(CharIdx(k * 60), CharIdx(k * 60 + 4), "PER");
+                let e = doc.add_span_edit(CharIdx::new(k * 60), CharIdx::new(k * 60 + 4), "PER");
                 let _ = doc.apply(e, &schema);
             }
             project.save(&doc).expect("saves");

@@ -70,7 +70,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_edit() {
         let doc = project.load(0).unwrap().doc;
         for &(s, e) in &acked {
             assert!(
-                doc.spans().iter().any(|sp| sp.start == CharIdx(s) && sp.end == CharIdx(e)),
+                doc.spans().iter().any(|sp| sp.start == CharIdx::new(s) && sp.end == CharIdx::new(e)),
                 "round {round}: the acknowledged edit on [{s}, {e}) was lost"
             );
         }

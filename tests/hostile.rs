@@ -262,7 +262,7 @@ fn annotate(project: &mut Project, id: &str, needle: &str, label: &str) -> Resul
     let i = project.position(&DocId(id.into())).expect("listed");
     let mut doc = project.load(i)?.doc;
     let (s, e) = find(doc.text().as_str(), needle);
-    let edit = doc.add_span_edit(CharIdx(s), CharIdx(e), label);
+    let edit = doc.add_span_edit(CharIdx::new(s), CharIdx::new(e), label);
     doc.apply(edit, &Schema::news()).expect("a valid span");
     project.save(&doc)
 }
@@ -442,7 +442,7 @@ fn a_100_mb_article_opens_is_annotated_and_reopens() {
     let l = s.load("big").expect("loads");
     let span = l.doc.spans().iter().next().expect("a span").clone();
     assert_eq!(l.doc.span_text(&span), "Emmanuel Macron");
-    assert_eq!(span.start.0, text.chars().count() - "Emmanuel Macron.".chars().count());
+    assert_eq!(span.start.get(), text.chars().count() - "Emmanuel Macron.".chars().count());
     assert!(!l.report.text_changed);
     // The article was never rewritten, the other annotations untouched.
     assert_eq!(fs::metadata(s.project.join("big.txt")).expect("meta").len(), text.len() as u64);
@@ -1252,7 +1252,7 @@ fn doccano_utf16_offsets_around_an_emoji_are_read_correctly() {
     let p = Project::open(&into, None).expect("opens");
     let l = p.load(0).expect("loads");
     let span = l.doc.spans().iter().next().expect("a span").clone();
-    assert_eq!((span.start.0, span.end.0, l.doc.span_text(&span)), (2, 8, "Lavrov"));
+    assert_eq!((span.start.get(), span.end.get(), l.doc.span_text(&span)), (2, 8, "Lavrov"));
 }
 
 #[test]
@@ -1615,7 +1615,7 @@ fn the_window_reports_a_failed_save_and_keeps_the_edit() {
     let mut h = harness(&root);
     settle(&mut h);
     let (s, e) = find(TEXT_A, "Wang Yi");
-    h.state_mut().open.as_mut().expect("open").selection = Selection::Text { anchor: s, head: e };
+    h.state_mut().open.as_mut().expect("open").selection = Selection::Text { anchor: CharIdx::new(s), head: CharIdx::new(e) };
     let ctx = h.ctx.clone();
     h.state_mut().apply(&ctx, spanlab::app::Command::Label("PER".into()));
     h.state_mut().flush_writes();

@@ -109,10 +109,10 @@ fn drag_over_words_then_press_a_label_key() {
     let Some(Selection::Text { anchor, head }) = sel else { panic!("a text selection, got {sel:?}") };
     let (a, b) = (anchor.min(head), anchor.max(head));
     let open = h.state().open.as_ref().expect("open");
-    let selected = open.doc.text().slice(CharIdx(a), CharIdx(b)).expect("in text").to_owned();
+    let selected = open.doc.text().slice(a, b).expect("in text").to_owned();
     assert!(!selected.is_empty());
-    let (sa, sb) = spanlab::model::words::snap_to_words(open.doc.text(), CharIdx(a), CharIdx(b));
-    assert_eq!((sa.0, sb.0), (a, b), "the drag snapped to whole words: {selected:?}");
+    let snapped = spanlab::model::words::snap_to_words(open.doc.text(), a, b);
+    assert_eq!(snapped, (a, b), "the drag snapped to whole words: {selected:?}");
     assert!(TEXT.split([' ', '\n']).any(|w| selected.starts_with(w)), "starts at a word: {selected:?}");
     key(&mut h, Key::P);
     assert_eq!(spans(&h), vec![(selected, "PER".to_owned())]);
@@ -184,8 +184,8 @@ fn add_suggestions(h: &mut Harness<'_, SpanlabApp>, list: &[(usize, usize, &str)
         .iter()
         .map(|&(s, e, l)| Suggestion {
             id: open.doc_mut().fresh_suggestion_id(),
-            start: CharIdx(s),
-            end: CharIdx(e),
+            start: CharIdx::new(s),
+            end: CharIdx::new(e),
             label: l.to_owned(),
             recognizer: "test".to_owned(),
             score: 0.8,
@@ -420,8 +420,8 @@ fn a_seed_article_annotated_through_the_ui_equals_its_gold() {
             key(h, Key::Enter);
             let o = h.state().open.as_ref().expect("open");
             let at = match o.selection {
-                Selection::Text { anchor, head } => Some((anchor.min(head), anchor.max(head))),
-                Selection::Span(sid) => o.doc.spans().get(sid).map(|s| (s.start.0, s.end.0)),
+                Selection::Text { anchor, head } => Some((anchor.min(head).get(), anchor.max(head).get())),
+                Selection::Span(sid) => o.doc.spans().get(sid).map(|s| (s.start.get(), s.end.get())),
                 _ => None,
             };
             let is_span = matches!(o.selection, Selection::Span(_));
@@ -451,7 +451,7 @@ fn a_seed_article_annotated_through_the_ui_equals_its_gold() {
             o.doc
                 .spans()
                 .iter()
-                .find(|s| s.start.0 as u64 == e["start"].as_u64().unwrap_or(0) && s.end.0 as u64 == e["end"].as_u64().unwrap_or(0))
+                .find(|s| s.start.get() as u64 == e["start"].as_u64().unwrap_or(0) && s.end.get() as u64 == e["end"].as_u64().unwrap_or(0))
                 .map(|s| s.id)
                 .expect("span")
         };
@@ -586,12 +586,12 @@ fn a_file_changed_on_disk_is_never_overwritten_and_can_be_merged() {
     // Someone else (a git pull, another spanlab) labels Pékin in the file.
     let mut other = Project::open(&f.root, None).expect("opens");
     let mut theirs = other.load(0).expect("loads").doc;
-    let e = theirs.add_span_edit(CharIdx(49), CharIdx(54), "GPE");
+    let e = theirs.add_span_edit(CharIdx::new(49), CharIdx::new(54), "GPE");
     theirs.apply(e, &other.schema).expect("valid");
     other.save(&theirs).expect("saved");
     let on_disk = std::fs::read(f.root.join("annotations/documents/a.json")).expect("file");
     // Here, Lavrov is labelled; saving finds the file changed.
-    let e = h.state_mut().open.as_mut().expect("open").doc_mut().add_span_edit(CharIdx(20), CharIdx(26), "PER");
+    let e = h.state_mut().open.as_mut().expect("open").doc_mut().add_span_edit(CharIdx::new(20), CharIdx::new(26), "PER");
     assert!(h.state_mut().edit(e, "label"));
     h.state_mut().flush_writes();
     h.run_ok();
@@ -624,7 +624,7 @@ fn tab_and_j_k_step_through_spans_and_suggestions_in_text_order() {
     {
         let open = h.state_mut().open.as_mut().expect("open");
         for (s, e, l) in [(12, 26, "PER"), (0, 2, "PER"), (39, 45, "PER"), (49, 54, "GPE"), (99, 104, "ORG")] {
-            let edit = open.doc_mut().add_span_edit(CharIdx(s), CharIdx(e), l);
+            let edit = open.doc_mut().add_span_edit(CharIdx::new(s), CharIdx::new(e), l);
             open.doc_mut().apply(edit, &schema).expect("valid");
         }
     }
@@ -634,8 +634,8 @@ fn tab_and_j_k_step_through_spans_and_suggestions_in_text_order() {
     // What the order must be: every item sorted by start, spans first.
     let expected: Vec<Selection> = {
         let doc = &h.state().open.as_ref().expect("open").doc;
-        let mut v: Vec<(usize, Selection)> = doc.spans().iter().map(|s| (s.start.0, Selection::Span(s.id))).collect();
-        v.extend(doc.pending_suggestions().iter().map(|s| (s.start.0, Selection::Suggestion(s.id))));
+        let mut v: Vec<(usize, Selection)> = doc.spans().iter().map(|s| (s.start.get(), Selection::Span(s.id))).collect();
+        v.extend(doc.pending_suggestions().iter().map(|s| (s.start.get(), Selection::Suggestion(s.id))));
         v.sort_by_key(|x| x.0);
         v.into_iter().map(|x| x.1).collect()
     };
@@ -726,9 +726,9 @@ fn adjudicate_two_annotators_into_a_curated_version_with_the_keyboard() {
         let mut doc = p.load(0).expect("loads").doc;
         let mut ids = Vec::new();
         for (s, e, l) in [(12, 26, "PER"), (39, 46, second), (49, 54, "GPE")] {
-            let edit = doc.add_span_edit(CharIdx(s), CharIdx(e), l);
+            let edit = doc.add_span_edit(CharIdx::new(s), CharIdx::new(e), l);
             doc.apply(edit, &schema).expect("span");
-            ids.push(doc.spans().iter().find(|x| x.start.0 == s).expect("added").id);
+            ids.push(doc.spans().iter().find(|x| x.start.get() == s).expect("added").id);
         }
         if who == "ann" {
             let edit = doc.add_relation_edit(ids[0], ids[1], "MEETS");
@@ -797,7 +797,7 @@ fn the_dashboard_reads_its_figures_in_the_background_and_plots_them() {
     for (who, label) in [("ann", "PER"), ("bob", "ORG")] {
         let mut p = Project::open_as(&f.root, None, Some(who)).expect("opens");
         let mut doc = p.load(0).expect("loads").doc;
-        let edit = doc.add_span_edit(CharIdx(12), CharIdx(26), label);
+        let edit = doc.add_span_edit(CharIdx::new(12), CharIdx::new(26), label);
         doc.apply(edit, &schema).expect("span");
         p.save(&doc).expect("saved");
     }
@@ -869,5 +869,5 @@ fn keys_pressed_several_times_in_one_frame_all_count() {
     h.run_ok();
     let open = h.state().open.as_ref().expect("open");
     let Selection::Suggestion(id) = open.selection else { panic!("a suggestion, got {:?}", open.selection) };
-    assert_eq!(open.doc.suggestion(id).map(|s| s.start.0), Some(49), "the third suggestion");
+    assert_eq!(open.doc.suggestion(id).map(|s| s.start.get()), Some(49), "the third suggestion");
 }

@@ -50,9 +50,9 @@ pub fn annotate_long(doc: &mut Document, spans: usize, schema: &Schema) {
     for k in 0..spans {
         let start = k * (len / spans);
         let label = if k % 10 < 2 { "PER" } else { ["ORG", "GPE", "LOC", "DATE"][k % 4] };
-        let e = doc.add_span_edit(CharIdx(start), CharIdx(start + 3), label);
+        let e = doc.add_span_edit(CharIdx::new(start), CharIdx::new(start + 3), label);
         if doc.apply(e, schema).is_ok()
-            && let Some(s) = doc.spans().at(CharIdx(start)).next()
+            && let Some(s) = doc.spans().at(CharIdx::new(start)).next()
         {
             ids.push(s.id);
         }

@@ -92,7 +92,7 @@ fn check(d: &Dataset, format: Format) {
         let text = Text::new(doc.text.clone());
         for (i, e) in doc.entities.iter().enumerate() {
             assert_eq!(e.id, format!("T{}", i + 1), "{format}: entities numbered in order");
-            let slice = text.slice(CharIdx(e.start as usize), CharIdx(e.end as usize));
+            let slice = text.slice(CharIdx::new(e.start as usize), CharIdx::new(e.end as usize));
             assert_eq!(slice, Some(e.text.as_str()), "{format}: document {}: entity {}", doc.id, e.id);
         }
         for pair in doc.entities.windows(2) {

@@ -33,37 +33,37 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(t.as_str(), s);
 
     for &(c, b, u) in &table {
-        assert_eq!(t.char_to_byte(CharIdx(c)), Some(ByteIdx(b)), "char {c} to byte");
-        assert_eq!(t.char_to_utf16(CharIdx(c)), Some(Utf16Idx(u)), "char {c} to utf16");
-        assert_eq!(t.byte_to_char(ByteIdx(b)), Some(CharIdx(c)), "byte {b} to char");
-        assert_eq!(t.utf16_to_char(Utf16Idx(u)), Some(CharIdx(c)), "utf16 {u} to char");
-        assert_eq!(t.char_at(CharIdx(c)), s[b..].chars().next(), "char at {c}");
+        assert_eq!(t.char_to_byte(CharIdx::new(c)), Some(ByteIdx::new(b)), "char {c} to byte");
+        assert_eq!(t.char_to_utf16(CharIdx::new(c)), Some(Utf16Idx::new(u)), "char {c} to utf16");
+        assert_eq!(t.byte_to_char(ByteIdx::new(b)), Some(CharIdx::new(c)), "byte {b} to char");
+        assert_eq!(t.utf16_to_char(Utf16Idx::new(u)), Some(CharIdx::new(c)), "utf16 {u} to char");
+        assert_eq!(t.char_at(CharIdx::new(c)), s[b..].chars().next(), "char at {c}");
         for (unit, value) in [(Offsets::Chars, c), (Offsets::Bytes, b), (Offsets::Utf16, u)] {
-            assert_eq!(unit.from_char(&t, CharIdx(c)), Some(value));
-            assert_eq!(unit.to_char(&t, value as i64), Some(CharIdx(c)));
+            assert_eq!(unit.from_char(&t, CharIdx::new(c)), Some(value));
+            assert_eq!(unit.to_char(&t, value as i64), Some(CharIdx::new(c)));
         }
     }
     // Offsets inside a character, and past the end.
     for b in 0..=s.len() + 1 {
         if !s.is_char_boundary(b) {
-            assert_eq!(t.byte_to_char(ByteIdx(b)), None, "byte {b} is inside a character");
+            assert_eq!(t.byte_to_char(ByteIdx::new(b)), None, "byte {b} is inside a character");
             assert_eq!(Offsets::Bytes.to_char(&t, b as i64), None);
         }
     }
     let boundaries16: std::collections::BTreeSet<usize> = table.iter().map(|x| x.2).collect();
     for u in 0..=utf16 + 1 {
         if !boundaries16.contains(&u) {
-            assert_eq!(t.utf16_to_char(Utf16Idx(u)), None, "utf16 {u} is inside a character or past the end");
+            assert_eq!(t.utf16_to_char(Utf16Idx::new(u)), None, "utf16 {u} is inside a character or past the end");
         }
     }
     for far in [n + 1, n + 64, usize::MAX] {
-        assert_eq!(t.char_to_byte(CharIdx(far)), None);
-        assert_eq!(t.char_to_utf16(CharIdx(far)), None);
-        assert_eq!(t.char_at(CharIdx(far)), None);
+        assert_eq!(t.char_to_byte(CharIdx::new(far)), None);
+        assert_eq!(t.char_to_utf16(CharIdx::new(far)), None);
+        assert_eq!(t.char_at(CharIdx::new(far)), None);
     }
-    assert_eq!(t.char_at(CharIdx(n)), None);
-    assert_eq!(t.byte_to_char(ByteIdx(usize::MAX)), None);
-    assert_eq!(t.utf16_to_char(Utf16Idx(usize::MAX)), None);
+    assert_eq!(t.char_at(CharIdx::new(n)), None);
+    assert_eq!(t.byte_to_char(ByteIdx::new(usize::MAX)), None);
+    assert_eq!(t.utf16_to_char(Utf16Idx::new(usize::MAX)), None);
     for unit in Offsets::ALL {
         for at in [-1, i64::MIN, i64::MAX] {
             assert_eq!(unit.to_char(&t, at), None);
@@ -78,7 +78,7 @@ fuzz_target!(|data: &[u8]| {
     pairs.extend((0..=n).step_by(7).map(|a| (a, a + 3)));
     for (a, b) in pairs {
         let expect: Option<String> = (a <= b && b <= n).then(|| chars[a..b].iter().collect());
-        assert_eq!(t.slice(CharIdx(a), CharIdx(b)).map(str::to_owned), expect, "slice [{a}, {b})");
+        assert_eq!(t.slice(CharIdx::new(a), CharIdx::new(b)).map(str::to_owned), expect, "slice [{a}, {b})");
     }
 
     // Every occurrence of a needle taken from the text.
@@ -94,7 +94,7 @@ fuzz_target!(|data: &[u8]| {
                 .map(|(b, _)| {
                     at_char += s[at_byte..b].chars().count();
                     at_byte = b;
-                    CharIdx(at_char)
+                    CharIdx::new(at_char)
                 })
                 .collect()
         };

@@ -20,14 +20,14 @@ fuzz_target!(|data: &[u8]| {
     let mut in_numbers = 0;
     for (i, t) in toks.iter().enumerate() {
         assert!(t.start < t.end, "token {i} is empty: {t:?}");
-        assert!(t.start.0 >= last_char && t.byte_start.0 >= last_byte, "token {i} overlaps or is out of order: {t:?}");
-        assert!(t.end.0 <= n && t.byte_end.0 <= s.len(), "token {i} past the end: {t:?}");
-        let text = s.get(t.byte_start.0..t.byte_end.0).unwrap_or_else(|| panic!("token {i}: bytes not on char boundaries: {t:?}"));
+        assert!(t.start.get() >= last_char && t.byte_start.get() >= last_byte, "token {i} overlaps or is out of order: {t:?}");
+        assert!(t.end.get() <= n && t.byte_end.get() <= s.len(), "token {i} past the end: {t:?}");
+        let text = s.get(t.byte_start.get()..t.byte_end.get()).unwrap_or_else(|| panic!("token {i}: bytes not on char boundaries: {t:?}"));
         assert_eq!(text, t.text(s));
         assert_eq!(text.chars().count(), t.len_chars(), "token {i}: bytes and chars disagree: {t:?}");
         // Code points before the token: the gap since the last one is whitespace only.
-        let gap = &s[last_byte..t.byte_start.0];
-        assert_eq!(last_char + gap.chars().count(), t.start.0, "token {i}: start in chars and bytes disagree: {t:?}");
+        let gap = &s[last_byte..t.byte_start.get()];
+        assert_eq!(last_char + gap.chars().count(), t.start.get(), "token {i}: start in chars and bytes disagree: {t:?}");
         assert!(gap.chars().all(is_space), "token {i}: something other than whitespace skipped: {gap:?}");
         assert_eq!(t.space_before, !gap.is_empty(), "token {i}: space_before");
         if t.kind == TokenKind::Number {
@@ -35,8 +35,8 @@ fuzz_target!(|data: &[u8]| {
         } else {
             assert!(!text.chars().any(is_space), "token {i} holds whitespace: {text:?}");
         }
-        last_char = t.end.0;
-        last_byte = t.byte_end.0;
+        last_char = t.end.get();
+        last_byte = t.byte_end.get();
     }
     assert!(s[last_byte..].chars().all(is_space), "text after the last token is not whitespace");
     let covered: usize = toks.iter().map(|t| t.len_chars()).sum();
@@ -69,10 +69,10 @@ fuzz_target!(|data: &[u8]| {
     // Token boundaries cut at entity boundaries taken from the tokens
     // themselves (every other token's start, the next one's end).
     let text = Text::new(s.to_owned());
-    assert_eq!(text.byte_to_char(ByteIdx(last_byte)), Some(CharIdx(last_char)));
+    assert_eq!(text.byte_to_char(ByteIdx::new(last_byte)), Some(CharIdx::new(last_char)));
     let base = spanlab::store::formats::format_tokens(s);
     let bounds: Vec<(usize, usize)> =
-        toks.chunks(2).filter_map(|c| Some((c.first()?.start.0, (c.last()?.end.0 + 1).min(n)))).filter(|(a, b)| a < b).collect();
+        toks.chunks(2).filter_map(|c| Some((c.first()?.start.get(), (c.last()?.end.get() + 1).min(n)))).filter(|(a, b)| a < b).collect();
     let cut = tokens::segment(&text, &base, &bounds);
     let mut rebuilt = String::with_capacity(s.len());
     let mut at = 0;

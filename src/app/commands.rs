@@ -71,7 +71,7 @@ pub enum Command {
     SelectSuggestion(crate::model::SuggestionId),
     SelectRelation(crate::model::RelationId),
     /// Select a text range (code points).
-    SelectText(usize, usize),
+    SelectText(crate::model::CharIdx, crate::model::CharIdx),
     /// Finish a pending relation with this tail.
     RelationTail(crate::model::SpanId),
     /// Give the pending relation (or the selected one) this type.

@@ -471,24 +471,24 @@ impl SpanlabApp {
     }
 
     /// Spans and pending suggestions in text order, for Tab.
-    fn items(&self) -> Vec<(usize, Selection)> {
+    fn items(&self) -> Vec<(CharIdx, Selection)> {
         let Some(open) = &self.open else {
             return Vec::new();
         };
-        let mut v: Vec<(usize, Selection)> = open.doc.spans().iter().map(|s| (s.start.0, Selection::Span(s.id))).collect();
-        v.extend(open.doc.pending_suggestions().iter().map(|s| (s.start.0, Selection::Suggestion(s.id))));
+        let mut v: Vec<(CharIdx, Selection)> = open.doc.spans().iter().map(|s| (s.start, Selection::Span(s.id))).collect();
+        v.extend(open.doc.pending_suggestions().iter().map(|s| (s.start, Selection::Suggestion(s.id))));
         v.sort_by_key(|x| x.0);
         v
     }
 
-    fn selection_start(&self) -> usize {
-        let Some(open) = &self.open else { return 0 };
+    fn selection_start(&self) -> CharIdx {
+        let Some(open) = &self.open else { return CharIdx::ZERO };
         match open.selection {
-            Selection::Span(id) => open.doc.spans().get(id).map_or(0, |s| s.start.0),
-            Selection::Suggestion(id) => open.doc.suggestion(id).map_or(0, |s| s.start.0),
+            Selection::Span(id) => open.doc.spans().get(id).map_or(CharIdx::ZERO, |s| s.start),
+            Selection::Suggestion(id) => open.doc.suggestion(id).map_or(CharIdx::ZERO, |s| s.start),
             Selection::Text { head, .. } => head,
-            Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map_or(0, |s| s.start.0),
-            Selection::None => 0,
+            Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map_or(CharIdx::ZERO, |s| s.start),
+            Selection::None => CharIdx::ZERO,
         }
     }
 
@@ -496,10 +496,10 @@ impl SpanlabApp {
         if let Some(open) = self.open.as_mut() {
             open.selection = sel;
             open.scroll_to = match sel {
-                Selection::Span(id) => open.doc.spans().get(id).map(|s| s.start.0),
-                Selection::Suggestion(id) => open.doc.suggestion(id).map(|s| s.start.0),
+                Selection::Span(id) => open.doc.spans().get(id).map(|s| s.start),
+                Selection::Suggestion(id) => open.doc.suggestion(id).map(|s| s.start),
                 Selection::Text { head, .. } => Some(head),
-                Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map(|s| s.start.0),
+                Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map(|s| s.start),
                 Selection::None => None,
             };
         }
@@ -514,30 +514,33 @@ impl SpanlabApp {
         let open = self.open.as_ref()?;
         let doc = &open.doc;
         let spans = doc.spans().iter().as_slice();
-        type Key = (usize, u8, usize, u64);
-        let span_key = |i: usize, s: &crate::model::Span| -> Key { (s.start.0, 0, i, 0) };
-        let sugg_key = |s: &crate::model::Suggestion| -> Key { (s.start.0, 1, s.end.0, s.id.0) };
+        // (start, 0 for a span or 1 for a suggestion, the span's index or
+        // the suggestion's end, the suggestion's id)
+        type Key = (CharIdx, u8, usize, u64);
+        const NOWHERE: Key = (CharIdx::ZERO, 0, 0, 0);
+        let span_key = |i: usize, s: &crate::model::Span| -> Key { (s.start, 0, i, 0) };
+        let sugg_key = |s: &crate::model::Suggestion| -> Key { (s.start, 1, s.end.get(), s.id.0) };
         // Where we are; `exact` when that is an item itself.
         let (here, exact): (Key, bool) = match open.selection {
             Selection::Span(id) if doc.spans().get(id).is_some() => {
                 let i = doc.spans().index_of(id).unwrap_or(0);
-                (spans.get(i).map_or((0, 0, 0, 0), |s| span_key(i, s)), true)
+                (spans.get(i).map_or(NOWHERE, |s| span_key(i, s)), true)
             }
             Selection::Suggestion(id) if doc.suggestion(id).is_some_and(|s| s.is_pending()) => {
-                (doc.suggestion(id).map_or((0, 0, 0, 0), sugg_key), true)
+                (doc.suggestion(id).map_or(NOWHERE, sugg_key), true)
             }
             _ => ((self.selection_start(), 0, 0, 0), false),
         };
-        let bound = |k: Key| (CharIdx(k.0), CharIdx(k.2), crate::model::SuggestionId(k.3));
-        let at_start = |start: usize| (CharIdx(start), CharIdx(0), crate::model::SuggestionId(0));
+        let bound = |k: Key| (k.0, CharIdx::new(k.2), crate::model::SuggestionId(k.3));
+        let at_start = |start: CharIdx| (start, CharIdx::ZERO, crate::model::SuggestionId(0));
         let span_at = |i: usize| spans.get(i).map(|s| (span_key(i, s), Selection::Span(s.id)));
         let (span, sugg) = if forward {
             // The first item after `here` (or at it, when `here` is no item).
             let i = match (exact, here.1) {
                 (true, 0) => here.2 + 1,
                 // Spans starting where a suggestion starts come before it.
-                (true, _) => spans.partition_point(|s| s.start.0 <= here.0),
-                (false, _) => spans.partition_point(|s| s.start.0 < here.0),
+                (true, _) => spans.partition_point(|s| s.start <= here.0),
+                (false, _) => spans.partition_point(|s| s.start < here.0),
             };
             let from = match (exact, here.1) {
                 (true, 1) => (Excluded(bound(here)), Unbounded),
@@ -548,8 +551,8 @@ impl SpanlabApp {
             let i = match (exact, here.1) {
                 (true, 0) => here.2.checked_sub(1),
                 // Spans starting at or before a suggestion come before it.
-                (true, _) => spans.partition_point(|s| s.start.0 <= here.0).checked_sub(1),
-                (false, _) => spans.partition_point(|s| s.start.0 < here.0).checked_sub(1),
+                (true, _) => spans.partition_point(|s| s.start <= here.0).checked_sub(1),
+                (false, _) => spans.partition_point(|s| s.start < here.0).checked_sub(1),
             };
             let to = match (exact, here.1) {
                 (true, 1) => (Unbounded, Excluded(bound(here))),
@@ -587,7 +590,7 @@ impl SpanlabApp {
         }
         let here = self.selection_start();
         let current = self.open.as_ref().map(|o| o.selection);
-        let mut items: Vec<(usize, Selection)> =
+        let mut items: Vec<(CharIdx, Selection)> =
             self.items().into_iter().filter(|(_, s)| !suggestions_only || matches!(s, Selection::Suggestion(_))).collect();
         if suggestions_only
             && self.settings.uncertain_first
@@ -914,17 +917,17 @@ impl SpanlabApp {
         };
         let from = match open.selection {
             Selection::Text { anchor, head } => anchor.max(head),
-            Selection::Span(id) => open.doc.spans().get(id).map_or(0, |s| s.end.0),
-            Selection::Suggestion(id) => open.doc.suggestion(id).map_or(0, |s| s.end.0),
-            _ => 0,
+            Selection::Span(id) => open.doc.spans().get(id).map_or(CharIdx::ZERO, |s| s.end),
+            Selection::Suggestion(id) => open.doc.suggestion(id).map_or(CharIdx::ZERO, |s| s.end),
+            _ => CharIdx::ZERO,
         };
         let hits = open.doc.text().find_all(query);
-        let Some(start) = hits.iter().find(|h| h.0 >= from).or(hits.first()).map(|h| h.0) else {
+        let Some(start) = hits.iter().find(|&&h| h >= from).or(hits.first()).copied() else {
             self.info(format!("{query:?} is not in this document"));
             return;
         };
         let end = start + query.chars().count();
-        let span = open.doc.spans().iter().find(|s| s.start.0 == start && s.end.0 == end).map(|s| s.id);
+        let span = open.doc.spans().iter().find(|s| s.start == start && s.end == end).map(|s| s.id);
         match span {
             Some(id) => self.select(Selection::Span(id)),
             None => self.select(Selection::Text { anchor: start, head: end }),
@@ -936,7 +939,7 @@ impl SpanlabApp {
         let here = self.selection_start();
         let next = self.open.as_ref().and_then(|o| {
             let p = o.doc.pending_suggestions();
-            p.iter().find(|s| s.start.0 >= here).or(p.first()).map(|s| s.id)
+            p.iter().find(|s| s.start >= here).or(p.first()).map(|s| s.id)
         });
         self.select(next.map_or(Selection::None, Selection::Suggestion));
     }
@@ -969,7 +972,7 @@ impl SpanlabApp {
                     self.info("select some text first (drag over it, or Shift+→ from the caret)");
                     return;
                 }
-                let edit = open.doc_mut().add_span_edit(CharIdx(a), CharIdx(b), label);
+                let edit = open.doc_mut().add_span_edit(a, b, label);
                 let Edit::AddSpan { span } = &edit else {
                     return;
                 };
@@ -1013,18 +1016,16 @@ impl SpanlabApp {
         let text = open.doc.text();
         let (anchor, head) = match open.selection {
             Selection::Text { anchor, head } => (anchor, head),
-            Selection::Span(id) => open.doc.spans().get(id).map_or((0, 0), |s| (s.end.0, s.end.0)),
-            Selection::Suggestion(id) => open.doc.suggestion(id).map_or((0, 0), |s| (s.end.0, s.end.0)),
-            _ => (0, 0),
+            Selection::Span(id) => open.doc.spans().get(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.end, s.end)),
+            Selection::Suggestion(id) => open.doc.suggestion(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.end, s.end)),
+            _ => (CharIdx::ZERO, CharIdx::ZERO),
         };
-        let len = text.len_chars();
-        let h = CharIdx(head);
         let new_head = match command {
-            Command::CaretWordLeft | Command::ExtendWordLeft => previous_word_start(text, h).0,
-            Command::CaretWordRight => next_word_start(text, h).0,
-            Command::ExtendWordRight => next_word_end(text, h).0,
+            Command::CaretWordLeft | Command::ExtendWordLeft => previous_word_start(text, head),
+            Command::CaretWordRight => next_word_start(text, head),
+            Command::ExtendWordRight => next_word_end(text, head),
             Command::ExtendCharLeft => head.saturating_sub(1),
-            Command::ExtendCharRight => (head + 1).min(len),
+            Command::ExtendCharRight => (head + 1).min(text.end()),
             _ => head,
         };
         let extend =
@@ -1047,17 +1048,16 @@ impl SpanlabApp {
             return;
         };
         let text = open.doc.text();
-        let len = text.len_chars();
         let (mut s, mut e) = (span.start, span.end);
         match command {
             Command::StartWordLeft => s = previous_word_start(text, s),
             Command::StartWordRight => s = next_word_start(text, s),
             Command::EndWordLeft => e = previous_word_end(text, e),
             Command::EndWordRight => e = next_word_end(text, e),
-            Command::StartCharLeft => s = CharIdx(s.0.saturating_sub(1)),
-            Command::StartCharRight => s = CharIdx(s.0 + 1),
-            Command::EndCharLeft => e = CharIdx(e.0.saturating_sub(1)),
-            Command::EndCharRight => e = CharIdx((e.0 + 1).min(len)),
+            Command::StartCharLeft => s = s.saturating_sub(1),
+            Command::StartCharRight => s += 1,
+            Command::EndCharLeft => e = e.saturating_sub(1),
+            Command::EndCharRight => e = (e + 1).min(text.end()),
             _ => {}
         }
         if s >= e {
@@ -1135,7 +1135,7 @@ impl SpanlabApp {
             retarget,
         };
         if let Some(open) = self.open.as_mut() {
-            open.scroll_to = open.doc.spans().get(draft.candidates[0]).map(|s| s.start.0);
+            open.scroll_to = open.doc.spans().get(draft.candidates[0]).map(|s| s.start);
             open.draft = Some(draft);
         }
     }
@@ -1195,7 +1195,7 @@ impl SpanlabApp {
         let (mut head, mut tail) = (draft.head, tail);
         // A symmetric relation runs from the earlier mention to the later one.
         if self.project.schema.relation(label).is_some_and(|r| r.symmetric) {
-            let pos = |id| open.doc.spans().get(id).map_or(0, |s| s.start.0);
+            let pos = |id| open.doc.spans().get(id).map_or(CharIdx::ZERO, |s| s.start);
             if pos(tail) < pos(head) {
                 std::mem::swap(&mut head, &mut tail);
             }
@@ -1261,10 +1261,10 @@ impl SpanlabApp {
         self.adjudication_scroll = true;
         let Some(c) = adj.candidates.get(adj.cursor) else { return };
         let (start, end) = match &c.item {
-            crate::model::curate::Item::Span(k) => (k.0, k.1),
-            crate::model::curate::Item::Relation { head, .. } => (head.0, head.1),
+            crate::model::curate::Item::Span(k) => (CharIdx::new(k.0), CharIdx::new(k.1)),
+            crate::model::curate::Item::Relation { head, .. } => (CharIdx::new(head.0), CharIdx::new(head.1)),
         };
-        let span = open.doc.spans().overlapping(CharIdx(start), CharIdx(end)).find(|s| (s.start.0, s.end.0) == (start, end)).map(|s| s.id);
+        let span = open.doc.spans().overlapping(start, end).find(|s| (s.start, s.end) == (start, end)).map(|s| s.id);
         open.selection = match span {
             Some(id) => Selection::Span(id),
             None => Selection::Text { anchor: start, head: end },
@@ -1412,9 +1412,9 @@ pub enum ConflictChoice {
 /// paragraph).
 fn tail_distance(text: &crate::model::Text, head: &crate::model::Span, tail: &crate::model::Span) -> usize {
     let (gap, between) = if tail.start >= head.end {
-        (tail.start.0 - head.end.0, text.slice(head.end, tail.start))
+        (tail.start - head.end, text.slice(head.end, tail.start))
     } else {
-        (2 * (head.start.0.saturating_sub(tail.end.0)) + 1, text.slice(tail.end, head.start))
+        (2 * head.start.distance_from(tail.end) + 1, text.slice(tail.end, head.start))
     };
     let other_paragraph = between.is_some_and(|b| b.contains('\n'));
     gap + if other_paragraph { 1_000_000 } else { 0 }

@@ -22,7 +22,7 @@ pub use commands::Command;
 pub use logic::ConflictChoice;
 pub use settings::Settings;
 
-use crate::model::{Document, History, RelationId, SpanId, SuggestionId};
+use crate::model::{CharIdx, Document, History, RelationId, SpanId, SuggestionId};
 use crate::store::{LoadReport, Project};
 use crate::suggest::Engine;
 
@@ -33,8 +33,8 @@ pub enum Selection {
     None,
     /// A text range (code points); `anchor == head` is a caret.
     Text {
-        anchor: usize,
-        head: usize,
+        anchor: CharIdx,
+        head: CharIdx,
     },
     Span(SpanId),
     Suggestion(SuggestionId),
@@ -83,7 +83,7 @@ pub struct OpenDoc {
     pub load_report: LoadReport,
     pub encoding: Option<String>,
     /// Ask the article view to bring this code point into view.
-    pub scroll_to: Option<usize>,
+    pub scroll_to: Option<CharIdx>,
     /// Suggestions were requested and have not arrived yet.
     pub suggesting: bool,
 }

@@ -176,7 +176,7 @@ impl SpanlabApp {
                 } else {
                     return true;
                 }
-                let target = draft.candidates.get(draft.index).and_then(|t| open.doc.spans().get(*t)).map(|s| s.start.0);
+                let target = draft.candidates.get(draft.index).and_then(|t| open.doc.spans().get(*t)).map(|s| s.start);
                 open.scroll_to = target;
             }
             Some(_) => {

@@ -65,10 +65,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let labels = ["PER", "ORG", "LOC"];
     let mut out = std::io::stdout();
     for k in 1..=a.edits {
-        let Some(&(s, e)) = words.iter().find(|&&(s, e)| doc.spans().overlapping(CharIdx(s), CharIdx(e)).next().is_none()) else {
+        let Some(&(s, e)) = words.iter().find(|&&(s, e)| doc.spans().overlapping(CharIdx::new(s), CharIdx::new(e)).next().is_none()) else {
             break;
         };
-        let edit = doc.add_span_edit(CharIdx(s), CharIdx(e), labels[k % labels.len()]);
+        let edit = doc.add_span_edit(CharIdx::new(s), CharIdx::new(e), labels[k % labels.len()]);
         history.apply(&mut doc, edit, "label", &schema)?;
         if k % 5 == 0 {
             history.apply(&mut doc, Edit::SetComment { comment: format!("edit {k}") }, "comment", &schema)?;

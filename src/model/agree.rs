@@ -268,12 +268,12 @@ fn units(text: &str, views: &[&DocView]) -> Vec<(usize, usize)> {
     }
     let mut out = Vec::new();
     for t in super::tokenize::tokenize(text) {
-        let mut start = t.start.0;
-        for &c in cuts.range(t.start.0 + 1..t.end.0) {
+        let mut start = t.start.get();
+        for &c in cuts.range(t.start.get() + 1..t.end.get()) {
             out.push((start, c));
             start = c;
         }
-        out.push((start, t.end.0));
+        out.push((start, t.end.get()));
     }
     out
 }
@@ -527,8 +527,8 @@ mod tests {
                     EntityRecord::new(
                         i + 1,
                         &crate::model::Text::from(text),
-                        crate::model::CharIdx(s as usize),
-                        crate::model::CharIdx(e as usize),
+                        crate::model::CharIdx::new(s as usize),
+                        crate::model::CharIdx::new(e as usize),
                         l,
                     )
                 })

@@ -47,7 +47,7 @@ impl Candidate {
 }
 
 fn key(s: &Span) -> SpanKey {
-    (s.start.0, s.end.0, s.label.clone())
+    (s.start.get(), s.end.get(), s.label.clone())
 }
 
 /// The candidates of the versions, in text order: each span, then the
@@ -79,7 +79,7 @@ pub fn candidates(versions: &[&Document]) -> Vec<Candidate> {
 
 /// The curated span with this key.
 fn find(doc: &Document, k: &SpanKey) -> Option<SpanId> {
-    doc.spans().overlapping(CharIdx(k.0), CharIdx(k.1)).find(|s| key(s) == *k).map(|s| s.id)
+    doc.spans().overlapping(CharIdx::new(k.0), CharIdx::new(k.1)).find(|s| key(s) == *k).map(|s| s.id)
 }
 
 /// The curated relation that is this candidate.
@@ -114,13 +114,13 @@ fn take_span(doc: &mut Document, k: &SpanKey, schema: &Schema, extra: Extra, edi
     }
     let clashing: Vec<SpanId> = doc
         .spans()
-        .overlapping(CharIdx(k.0), CharIdx(k.1))
-        .filter(|s| !schema.allow_overlap || (s.start.0, s.end.0) == (k.0, k.1))
+        .overlapping(CharIdx::new(k.0), CharIdx::new(k.1))
+        .filter(|s| !schema.allow_overlap || (s.start.get(), s.end.get()) == (k.0, k.1))
         .map(|s| s.id)
         .collect();
     edits.extend(clashing.into_iter().map(|id| Edit::RemoveSpan { id }));
     let id = doc.fresh_span_id();
-    let span = Span { id, start: CharIdx(k.0), end: CharIdx(k.1), label: k.2.clone(), origin: Origin::Manual, extra };
+    let span = Span { id, start: CharIdx::new(k.0), end: CharIdx::new(k.1), label: k.2.clone(), origin: Origin::Manual, extra };
     edits.push(Edit::AddSpan { span });
     id
 }
@@ -168,7 +168,7 @@ mod tests {
         let mut d = Document::new(DocId("d".into()), "d.txt".into(), TEXT.into());
         let mut ids = Vec::new();
         for &(s, e, l) in spans {
-            let edit = d.add_span_edit(CharIdx(s), CharIdx(e), l);
+            let edit = d.add_span_edit(CharIdx::new(s), CharIdx::new(e), l);
             d.apply(edit, &schema).expect("span");
             ids.push(find(&d, &(s, e, l.to_owned())).expect("added"));
         }

@@ -142,8 +142,8 @@ impl EntityRecord {
     pub fn new(n: usize, text: &Text, start: CharIdx, end: CharIdx, label: impl Into<String>) -> Self {
         Self {
             id: format!("T{n}"),
-            start: start.0 as i64,
-            end: end.0 as i64,
+            start: start.get() as i64,
+            end: end.get() as i64,
             label: label.into(),
             text: text.slice(start, end).unwrap_or("").to_owned(),
             extra: Extra::new(),
@@ -295,7 +295,7 @@ pub fn validate_record(d: &DocRecord, name: &str, schema: &Schema) -> Vec<Proble
                 format!("offsets [{}, {}) out of range for a text of {len} code points (need 0 <= start < end <= length)", e.start, e.end),
             ));
         } else {
-            let actual = text.slice(CharIdx(e.start as usize), CharIdx(e.end as usize)).unwrap_or("");
+            let actual = text.slice(CharIdx::new(e.start as usize), CharIdx::new(e.end as usize)).unwrap_or("");
             if actual != e.text {
                 out.push(Problem::new(
                     doc,
@@ -547,7 +547,7 @@ pub fn record_to_document(d: &DocRecord) -> Result<Document, Problem> {
     let mut spans = Vec::new();
     let mut suggestions = Vec::new();
     for e in &d.entities {
-        let (start, end) = (CharIdx(e.start.max(0) as usize), CharIdx(e.end.max(0) as usize));
+        let (start, end) = (CharIdx::new(e.start.max(0) as usize), CharIdx::new(e.end.max(0) as usize));
         let mut extra = e.extra.clone();
         let suggestion = extra.remove(SUGGESTION_FIELD);
         let provenance = suggestion.as_ref().map(|v| {
@@ -742,8 +742,8 @@ mod tests {
         let b = doc.fresh_suggestion_id();
         let mk = |id, s, e, label: &str| Suggestion {
             id,
-            start: CharIdx(s),
-            end: CharIdx(e),
+            start: CharIdx::new(s),
+            end: CharIdx::new(e),
             label: label.into(),
             recognizer: "test".into(),
             score: 0.5,
@@ -803,7 +803,7 @@ mod proptests {
                     let start = s % len.max(1);
                     let end = (start + l).min(len);
                     if start < end {
-                        let e = doc.add_span_edit(CharIdx(start), CharIdx(end), &schema.entity_labels[label].name);
+                        let e = doc.add_span_edit(CharIdx::new(start), CharIdx::new(end), &schema.entity_labels[label].name);
                         let _ = doc.apply(e, &schema);
                     }
                 }

@@ -188,8 +188,8 @@ impl Document {
         let len = base.text.len_chars();
         let mut ids = std::collections::BTreeSet::new();
         for s in &spans {
-            if !(s.start < s.end && s.end.0 <= len) {
-                return Err(PartsError::SpanOutOfText { id: s.id, start: s.start.0, end: s.end.0, len });
+            if !(s.start < s.end && s.end.get() <= len) {
+                return Err(PartsError::SpanOutOfText { id: s.id, start: s.start.get(), end: s.end.get(), len });
             }
             if !ids.insert(s.id) {
                 return Err(PartsError::DuplicateSpan(s.id));
@@ -208,8 +208,8 @@ impl Document {
         }
         let mut sug_map = Suggestions::default();
         for s in suggestions {
-            if !(s.start < s.end && s.end.0 <= len) {
-                return Err(PartsError::SuggestionOutOfText { start: s.start.0, end: s.end.0, len });
+            if !(s.start < s.end && s.end.get() <= len) {
+                return Err(PartsError::SuggestionOutOfText { start: s.start.get(), end: s.end.get(), len });
             }
             sug_map.insert(s);
         }
@@ -294,7 +294,7 @@ impl Document {
 
     /// Pending suggestions in position order (start, end, id).
     pub fn pending_suggestions(&self) -> Vec<&Suggestion> {
-        self.suggestions.pending_in(CharIdx(0), CharIdx(usize::MAX)).collect()
+        self.suggestions.pending_in(CharIdx::ZERO, CharIdx::new(usize::MAX)).collect()
     }
 
     /// How many suggestions are pending.
@@ -383,7 +383,7 @@ impl Document {
     /// mentions of the same name.
     pub fn occurrences(&self, needle: &str) -> Vec<(CharIdx, CharIdx)> {
         let len = needle.chars().count();
-        self.text.find_all(needle).into_iter().map(|s| (s, CharIdx(s.0 + len))).collect()
+        self.text.find_all(needle).into_iter().map(|s| (s, s + len)).collect()
     }
 }
 
@@ -419,13 +419,13 @@ impl Suggestions {
 
     fn index(&mut self, s: &Suggestion) {
         if s.is_pending() && self.pending.insert((s.start, s.end, s.id)) {
-            *self.lengths.entry(s.end.0 - s.start.0).or_default() += 1;
+            *self.lengths.entry(s.end - s.start).or_default() += 1;
         }
     }
 
     fn unindex(&mut self, s: &Suggestion) {
         if self.pending.remove(&(s.start, s.end, s.id)) {
-            let len = s.end.0 - s.start.0;
+            let len = s.end - s.start;
             if let Some(n) = self.lengths.get_mut(&len) {
                 *n -= 1;
                 if *n == 0 {
@@ -463,7 +463,7 @@ impl Suggestions {
     /// Pending suggestions overlapping `[start, end)` in position order.
     fn pending_in(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = &Suggestion> {
         let longest = self.lengths.keys().next_back().copied().unwrap_or(0);
-        let from = (CharIdx(start.0.saturating_sub(longest)), CharIdx(0), SuggestionId(0));
+        let from = (start.saturating_sub(longest), CharIdx::ZERO, SuggestionId(0));
         self.pending
             .range(from..)
             .take_while(move |&&(s, _, _)| s < end)
@@ -519,7 +519,7 @@ mod tests {
     use super::*;
 
     fn span(id: u64, origin: Origin) -> Span {
-        Span { id: SpanId(id), start: CharIdx(0), end: CharIdx(1), label: "PER".into(), origin, extra: Extra::new() }
+        Span { id: SpanId(id), start: CharIdx::new(0), end: CharIdx::new(1), label: "PER".into(), origin, extra: Extra::new() }
     }
 
     fn base() -> Document {
@@ -552,8 +552,8 @@ mod tests {
         let origin = |score| Origin::Suggested { recognizer: "r".into(), score, edited: false };
         let suggestion = |id, score| Suggestion {
             id: SuggestionId(id),
-            start: CharIdx(1),
-            end: CharIdx(2),
+            start: CharIdx::new(1),
+            end: CharIdx::new(2),
             label: "PER".into(),
             recognizer: "r".into(),
             score,
@@ -591,8 +591,8 @@ mod tests {
                     let suggestions = (0..1 + rand(3))
                         .map(|_| Suggestion {
                             id: doc.fresh_suggestion_id(),
-                            start: CharIdx(start),
-                            end: CharIdx(end),
+                            start: CharIdx::new(start),
+                            end: CharIdx::new(end),
                             label: "PER".into(),
                             recognizer: "r".into(),
                             score: 0.5,
@@ -615,8 +615,8 @@ mod tests {
             assert_eq!(doc.pending_count(), scan.len());
             let (a, b) = (rand(200) as usize, rand(200) as usize);
             let (a, b) = (a.min(b), a.max(b));
-            let want: Vec<_> = scan.iter().filter(|s| s.start.0 < b && a < s.end.0).map(|s| s.id).collect();
-            let got: Vec<_> = doc.pending_overlapping(CharIdx(a), CharIdx(b)).map(|s| s.id).collect();
+            let want: Vec<_> = scan.iter().filter(|s| s.start.get() < b && a < s.end.get()).map(|s| s.id).collect();
+            let got: Vec<_> = doc.pending_overlapping(CharIdx::new(a), CharIdx::new(b)).map(|s| s.id).collect();
             assert_eq!(got, want, "round {round}: overlapping [{a}, {b})");
         }
     }

@@ -169,8 +169,8 @@ impl Document {
                     if self.suggestions.contains(s.id) {
                         return Err(EditError::IdInUse(s.id.0));
                     }
-                    if !(s.start < s.end && s.end.0 <= len) {
-                        return Err(EditError::OutOfText { start: s.start.0, end: s.end.0, len });
+                    if !(s.start < s.end && s.end.get() <= len) {
+                        return Err(EditError::OutOfText { start: s.start.get(), end: s.end.get(), len });
                     }
                 }
                 let ids = suggestions.iter().map(|s| s.id).collect();
@@ -221,8 +221,8 @@ impl Document {
 
     fn check_span(&self, span: &Span, schema: &Schema, replacing: Option<SpanId>) -> Result<(), EditError> {
         let len = self.text().len_chars();
-        if !(span.start < span.end && span.end.0 <= len) {
-            return Err(EditError::OutOfText { start: span.start.0, end: span.end.0, len });
+        if !(span.start < span.end && span.end.get() <= len) {
+            return Err(EditError::OutOfText { start: span.start.get(), end: span.end.get(), len });
         }
         if schema.entity(&span.label).is_none() {
             return Err(EditError::UnknownLabel(span.label.clone()));
@@ -232,11 +232,11 @@ impl Document {
         {
             return Err(EditError::Overlap {
                 label: span.label.clone(),
-                start: span.start.0,
-                end: span.end.0,
+                start: span.start.get(),
+                end: span.end.get(),
                 other_label: other.label.clone(),
-                other_start: other.start.0,
-                other_end: other.end.0,
+                other_start: other.start.get(),
+                other_end: other.end.get(),
             });
         }
         Ok(())
@@ -537,9 +537,9 @@ mod tests {
     fn overlaps_unknown_labels_and_bad_relations_are_refused() {
         let (mut d, schema) = doc("[Organisation de coopération de Shanghai]{ORG} et la [Russie]{GPE}");
         let before = d.clone();
-        let e = d.add_span_edit(CharIdx(31), CharIdx(39), "GPE");
+        let e = d.add_span_edit(CharIdx::new(31), CharIdx::new(39), "GPE");
         assert!(matches!(d.apply(e, &schema), Err(EditError::Overlap { .. })));
-        let e = d.add_span_edit(CharIdx(0), CharIdx(3), "CITY");
+        let e = d.add_span_edit(CharIdx::new(0), CharIdx::new(3), "CITY");
         assert!(matches!(d.apply(e, &schema), Err(EditError::UnknownLabel(_))));
         let s = ids(&d);
         let e = d.add_relation_edit(s[0], s[1], "MEMBER_OF");
@@ -549,7 +549,7 @@ mod tests {
         assert_eq!(d.spans(), before.spans(), "refused edits change nothing");
         let mut overlapping = schema.clone();
         overlapping.allow_overlap = true;
-        let e = d.add_span_edit(CharIdx(31), CharIdx(39), "GPE");
+        let e = d.add_span_edit(CharIdx::new(31), CharIdx::new(39), "GPE");
         assert!(d.apply(e, &overlapping).is_ok(), "allowed when the schema says so");
     }
 
@@ -568,8 +568,8 @@ mod tests {
         let (mut d, schema) = doc("Lavrov à Pékin et à Moscou");
         let mk = |d: &mut Document, s, e, l: &str| Suggestion {
             id: d.fresh_suggestion_id(),
-            start: CharIdx(s),
-            end: CharIdx(e),
+            start: CharIdx::new(s),
+            end: CharIdx::new(e),
             label: l.into(),
             recognizer: "rules".into(),
             score: 0.9,
@@ -586,7 +586,7 @@ mod tests {
         let e = d.reject_suggestion_edit(c).expect("pending");
         h.apply(&mut d, e, "reject", &schema).expect("reject");
         let gpe = d.spans().iter().find(|s| s.label == "GPE").map(|s| s.id).expect("accepted");
-        let e = d.change_span_edit(gpe, CharIdx(9), CharIdx(14), "LOC").expect("changed");
+        let e = d.change_span_edit(gpe, CharIdx::new(9), CharIdx::new(14), "LOC").expect("changed");
         h.apply(&mut d, e, "relabel", &schema).expect("relabel");
         let o = d.suggestion_outcomes();
         assert_eq!((o.accepted, o.edited, o.rejected, o.pending), (1, 1, 1, 0));
@@ -604,8 +604,8 @@ mod tests {
         let (mut d, schema) = doc("[Lavrov]{PER} à Pékin");
         let mk = |d: &mut Document, s, e, l: &str, score| Suggestion {
             id: d.fresh_suggestion_id(),
-            start: CharIdx(s),
-            end: CharIdx(e),
+            start: CharIdx::new(s),
+            end: CharIdx::new(e),
             label: l.into(),
             recognizer: "r".into(),
             score,

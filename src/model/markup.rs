@@ -29,7 +29,7 @@ pub fn parse_markup(markup: &str) -> (String, Vec<(CharIdx, CharIdx, String)>) {
             && let Some(start) = open.pop()
         {
             let label: String = chars[i + 2..i + 2 + close].iter().collect();
-            spans.push((CharIdx(start), CharIdx(len), label));
+            spans.push((CharIdx::new(start), CharIdx::new(len), label));
             i += close + 3;
             continue;
         }
@@ -49,6 +49,6 @@ mod tests {
     fn parses_spans_in_code_points() {
         let (t, s) = parse_markup("[Sergueï Lavrov]{PER} a vu 😀 [Wang Yi]{PER}.");
         assert_eq!(t, "Sergueï Lavrov a vu 😀 Wang Yi.");
-        assert_eq!(s, vec![(CharIdx(0), CharIdx(14), "PER".into()), (CharIdx(22), CharIdx(29), "PER".into())]);
+        assert_eq!(s, vec![(CharIdx::new(0), CharIdx::new(14), "PER".into()), (CharIdx::new(22), CharIdx::new(29), "PER".into())]);
     }
 }

@@ -74,7 +74,7 @@ pub fn reanchor(text: &Text, spans: Vec<(Span, String)>, relations: Vec<Relation
 /// An offset as a signed number for drift arithmetic; offsets past
 /// `i64::MAX` (only in a damaged file) count as `i64::MAX`.
 fn signed(at: CharIdx) -> i64 {
-    i64::try_from(at.0).unwrap_or(i64::MAX)
+    i64::try_from(at.get()).unwrap_or(i64::MAX)
 }
 
 fn place(text: &Text, start: CharIdx, end: CharIdx, recorded: &str, drift: i64) -> Result<(CharIdx, CharIdx), String> {
@@ -88,13 +88,13 @@ fn place(text: &Text, start: CharIdx, end: CharIdx, recorded: &str, drift: i64) 
     let expected = usize::try_from(signed(start).saturating_add(drift).max(0)).unwrap_or(usize::MAX);
     let lo = expected.saturating_sub(WINDOW);
     let hi = expected.saturating_add(len).saturating_add(WINDOW);
-    let mut hits: Vec<usize> = text.find_all(recorded).into_iter().map(|c| c.0).filter(|&c| c >= lo && c + len <= hi).collect();
+    let mut hits: Vec<usize> = text.find_all(recorded).into_iter().map(|c| c.get()).filter(|&c| c >= lo && c + len <= hi).collect();
     hits.sort_by_key(|&c| c.abs_diff(expected));
     match hits.as_slice() {
-        [] => Err(format!("{recorded:?} is no longer within {WINDOW} characters of offset {}", start.0)),
-        [one] => Ok((CharIdx(*one), CharIdx(one + len))),
-        [a, b, ..] if a.abs_diff(expected) < b.abs_diff(expected) => Ok((CharIdx(*a), CharIdx(a + len))),
-        _ => Err(format!("{recorded:?} occurs at several places equally near offset {}", start.0)),
+        [] => Err(format!("{recorded:?} is no longer within {WINDOW} characters of offset {start}")),
+        [one] => Ok((CharIdx::new(*one), CharIdx::new(one + len))),
+        [a, b, ..] if a.abs_diff(expected) < b.abs_diff(expected) => Ok((CharIdx::new(*a), CharIdx::new(a + len))),
+        _ => Err(format!("{recorded:?} occurs at several places equally near offset {start}")),
     }
 }
 
@@ -104,7 +104,7 @@ mod tests {
     use crate::model::span::RelationId;
 
     fn span(id: u64, s: usize, e: usize) -> Span {
-        Span::manual(SpanId(id), CharIdx(s), CharIdx(e), "PER")
+        Span::manual(SpanId(id), CharIdx::new(s), CharIdx::new(e), "PER")
     }
 
     #[test]
@@ -115,7 +115,7 @@ mod tests {
             vec![(span(1, 0, 6), "Lavrov".to_owned()), (span(2, 10, 17), "Wang Yi".to_owned()), (span(3, 30, 36), "Peskov".to_owned())];
         let rel = Relation { id: RelationId(9), head: SpanId(1), tail: SpanId(3), label: "MEETS".into(), extra: Default::default() };
         let r = reanchor(&new, spans, vec![rel], Vec::new());
-        let placed: Vec<_> = r.spans.iter().map(|s| (s.id.0, s.start.0)).collect();
+        let placed: Vec<_> = r.spans.iter().map(|s| (s.id.0, s.start.get())).collect();
         assert_eq!(placed, [(1, 13), (2, 23)]);
         assert_eq!(r.moved, 2);
         assert_eq!(r.orphans.len(), 1);
@@ -127,7 +127,7 @@ mod tests {
     fn unchanged_text_keeps_everything() {
         let t = Text::from("Lavrov et Lavrov");
         let r = reanchor(&t, vec![(span(1, 10, 16), "Lavrov".into())], vec![], vec![]);
-        assert_eq!(r.spans[0].start.0, 10);
+        assert_eq!(r.spans[0].start.get(), 10);
         assert_eq!(r.moved, 0);
     }
 

@@ -488,8 +488,8 @@ mod tests {
                         EntityRecord::new(
                             i + 1,
                             &crate::model::Text::from(text.as_str()),
-                            crate::model::CharIdx(s as usize),
-                            crate::model::CharIdx(e as usize),
+                            crate::model::CharIdx::new(s as usize),
+                            crate::model::CharIdx::new(e as usize),
                             l,
                         )
                     })

@@ -148,7 +148,7 @@ impl SpanSet {
     /// Builds a set from spans in any order.
     pub fn from_unsorted(mut spans: Vec<Span>) -> Self {
         spans.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let max_len = spans.iter().map(|s| s.end.0.saturating_sub(s.start.0)).max().unwrap_or(0);
+        let max_len = spans.iter().map(|s| s.end.distance_from(s.start)).max().unwrap_or(0);
         let places = spans.iter().map(|s| (s.id, (s.start, s.end))).collect();
         Self { spans, places, max_len }
     }
@@ -183,7 +183,7 @@ impl SpanSet {
     /// Adds a span, keeping the order; a span with the same id is replaced.
     pub fn insert(&mut self, span: Span) {
         self.remove(span.id);
-        self.max_len = self.max_len.max(span.end.0.saturating_sub(span.start.0));
+        self.max_len = self.max_len.max(span.end.distance_from(span.start));
         self.places.insert(span.id, (span.start, span.end));
         let at = self.spans.partition_point(|s| s.sort_key() < span.sort_key());
         self.spans.insert(at, span);
@@ -198,14 +198,14 @@ impl SpanSet {
 
     /// Spans that share a code point with `[start, end)`, in position order.
     pub fn overlapping(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = &Span> {
-        let from = start.0.saturating_sub(self.max_len);
-        let first = self.spans.partition_point(|s| s.start.0 < from);
+        let from = start.saturating_sub(self.max_len);
+        let first = self.spans.partition_point(|s| s.start < from);
         self.spans[first..].iter().take_while(move |s| s.start < end).filter(move |s| s.overlaps(start, end))
     }
 
     /// Spans that contain the code point at `at`, innermost last.
     pub fn at(&self, at: CharIdx) -> impl Iterator<Item = &Span> {
-        self.overlapping(at, CharIdx(at.0 + 1))
+        self.overlapping(at, at + 1)
     }
 }
 
@@ -214,27 +214,27 @@ mod tests {
     use super::*;
 
     fn span(id: u64, s: usize, e: usize) -> Span {
-        Span::manual(SpanId(id), CharIdx(s), CharIdx(e), "PER")
+        Span::manual(SpanId(id), CharIdx::new(s), CharIdx::new(e), "PER")
     }
 
     #[test]
     fn stays_sorted_and_finds_by_position() {
         let mut set = SpanSet::from_unsorted(vec![span(1, 10, 20), span(2, 0, 4)]);
         set.insert(span(3, 5, 8));
-        let starts: Vec<_> = set.iter().map(|s| s.start.0).collect();
+        let starts: Vec<_> = set.iter().map(|s| s.start.get()).collect();
         assert_eq!(starts, [0, 5, 10]);
-        let hit: Vec<_> = set.overlapping(CharIdx(3), CharIdx(11)).map(|s| s.id.0).collect();
+        let hit: Vec<_> = set.overlapping(CharIdx::new(3), CharIdx::new(11)).map(|s| s.id.0).collect();
         assert_eq!(hit, [2, 3, 1]);
-        assert_eq!(set.at(CharIdx(19)).count(), 1);
-        assert_eq!(set.at(CharIdx(20)).count(), 0, "end is exclusive");
-        assert_eq!(set.remove(SpanId(3)).map(|s| s.start.0), Some(5));
+        assert_eq!(set.at(CharIdx::new(19)).count(), 1);
+        assert_eq!(set.at(CharIdx::new(20)).count(), 0, "end is exclusive");
+        assert_eq!(set.remove(SpanId(3)).map(|s| s.start.get()), Some(5));
         assert!(set.get(SpanId(3)).is_none());
     }
 
     #[test]
     fn a_long_span_before_the_window_is_found() {
         let set = SpanSet::from_unsorted(vec![span(1, 0, 100), span(2, 50, 52)]);
-        let hit: Vec<_> = set.at(CharIdx(90)).map(|s| s.id.0).collect();
+        let hit: Vec<_> = set.at(CharIdx::new(90)).map(|s| s.id.0).collect();
         assert_eq!(hit, [1]);
     }
 
@@ -255,6 +255,6 @@ mod tests {
             assert_eq!(set.get(s.id).map(|g| g.id), Some(s.id));
         }
         assert_eq!(set.get(SpanId(3)), None);
-        assert_eq!(set.get(SpanId(1)).map(|s| (s.start.0, s.end.0)), Some((50, 60)));
+        assert_eq!(set.get(SpanId(1)).map(|s| (s.start.get(), s.end.get())), Some((50, 60)));
     }
 }

@@ -7,21 +7,92 @@
 //! Must not touch: anything but `std` (and serde, to store offsets).
 //!
 //! A worked example: in `"é😀x"` (`é` precomposed) the `x` is at
-//! `CharIdx(2)`, `ByteIdx(6)` (2 + 4 bytes before it) and `Utf16Idx(3)`
-//! (1 + 2 units before it).
+//! `CharIdx::new(2)`, `ByteIdx::new(6)` (2 + 4 bytes before it) and
+//! `Utf16Idx::new(3)` (1 + 2 units before it).
+//!
+//! The number inside an offset is private: it is made with `new`, read with
+//! `get`, and moved in its own unit (`at + 1`, `end - start`,
+//! `start.saturating_sub(n)`), so that a byte offset is never taken for a
+//! code point. On disk an offset is its number (serde transparent).
 
 use std::fmt;
 
 macro_rules! offset_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
+        ///
+        /// The number inside is private: [`new`](Self::new) and
+        /// [`get`](Self::get) cross the boundary on purpose, and the
+        /// arithmetic stays in the unit (`at + 2`, `end - start`).
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
-        pub struct $name(pub usize);
+        pub struct $name(usize);
+
+        impl $name {
+            /// The start of the text.
+            pub const ZERO: Self = Self(0);
+
+            /// The offset `n` in this unit.
+            pub const fn new(n: usize) -> Self {
+                Self(n)
+            }
+
+            /// The offset as a number (to index a slice, print, or store).
+            pub const fn get(self) -> usize {
+                self.0
+            }
+
+            /// `n` before this offset, or 0: `Self::new(5).saturating_sub(7)`
+            /// is `Self::new(0)`.
+            pub const fn saturating_sub(self, n: usize) -> Self {
+                Self(self.0.saturating_sub(n))
+            }
+
+            /// How far `earlier` lies before this offset, or 0 when it does
+            /// not: `Self::new(7).distance_from(Self::new(3))` is 4.
+            pub const fn distance_from(self, earlier: Self) -> usize {
+                self.0.saturating_sub(earlier.0)
+            }
+        }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 self.0.fmt(f)
+            }
+        }
+
+        /// `at + n`: `n` further on, in the same unit.
+        impl std::ops::Add<usize> for $name {
+            type Output = Self;
+
+            fn add(self, n: usize) -> Self {
+                Self(self.0 + n)
+            }
+        }
+
+        impl std::ops::AddAssign<usize> for $name {
+            fn add_assign(&mut self, n: usize) {
+                self.0 += n;
+            }
+        }
+
+        /// `at - n`: `n` earlier, in the same unit (as `usize`, it must not
+        /// go below 0; see [`saturating_sub`](Self::saturating_sub)).
+        impl std::ops::Sub<usize> for $name {
+            type Output = Self;
+
+            fn sub(self, n: usize) -> Self {
+                Self(self.0 - n)
+            }
+        }
+
+        /// `end - start`: the length between two offsets (as `usize`, `end`
+        /// must not be before `start`; see [`distance_from`](Self::distance_from)).
+        impl std::ops::Sub for $name {
+            type Output = usize;
+
+            fn sub(self, start: Self) -> usize {
+                self.0 - start.0
             }
         }
     };
@@ -110,6 +181,12 @@ impl Text {
         self.len_chars
     }
 
+    /// The offset just past the last code point: `"é😀x"` ends at
+    /// `CharIdx::new(3)`.
+    pub fn end(&self) -> CharIdx {
+        CharIdx(self.len_chars)
+    }
+
     /// Length in UTF-8 bytes.
     pub fn len_bytes(&self) -> usize {
         self.string.len()
@@ -132,7 +209,7 @@ impl Text {
 
     /// The byte offset of a code-point offset, or `None` past the end.
     ///
-    /// `"é😀x"`: `CharIdx(2)` → `ByteIdx(6)`; `CharIdx(3)` → `ByteIdx(7)`.
+    /// `"é😀x"`: `CharIdx::new(2)` → `ByteIdx::new(6)`; `CharIdx::new(3)` → `ByteIdx::new(7)`.
     pub fn char_to_byte(&self, at: CharIdx) -> Option<ByteIdx> {
         if at.0 > self.len_chars {
             return None;
@@ -169,7 +246,7 @@ impl Text {
 
     /// The UTF-16 offset of a code-point offset, or `None` past the end.
     ///
-    /// `"é😀x"`: `CharIdx(2)` → `Utf16Idx(3)`.
+    /// `"é😀x"`: `CharIdx::new(2)` → `Utf16Idx::new(3)`.
     pub fn char_to_utf16(&self, at: CharIdx) -> Option<Utf16Idx> {
         if at.0 > self.len_chars {
             return None;
@@ -216,7 +293,7 @@ impl Text {
     /// The text between two code-point offsets, or `None` when the range is
     /// reversed or past the end.
     ///
-    /// `"Le [Sénat] vote"`: `slice(CharIdx(3), CharIdx(8))` is `"Sénat"`.
+    /// `"Le [Sénat] vote"`: `slice(CharIdx::new(3), CharIdx::new(8))` is `"Sénat"`.
     pub fn slice(&self, start: CharIdx, end: CharIdx) -> Option<&str> {
         if start > end {
             return None;
@@ -301,6 +378,22 @@ mod tests {
         check_all(&s);
         let exact = "é".repeat(STRIDE * 3);
         check_all(&exact);
+    }
+
+    #[test]
+    fn offsets_move_in_their_unit_and_store_as_numbers() {
+        let at = CharIdx::new(5);
+        assert_eq!((at + 2).get(), 7);
+        assert_eq!(at - 2, CharIdx::new(3));
+        assert_eq!(CharIdx::new(9) - at, 4);
+        assert_eq!(at.saturating_sub(7), CharIdx::ZERO);
+        assert_eq!(at.distance_from(CharIdx::new(8)), 0);
+        let mut b = ByteIdx::new(1);
+        b += 3;
+        assert_eq!(b, ByteIdx::new(4));
+        assert_eq!(serde_json::to_string(&Utf16Idx::new(12)).ok().as_deref(), Some("12"));
+        assert_eq!(serde_json::from_str::<CharIdx>("3").ok(), Some(CharIdx::new(3)));
+        assert_eq!(Text::from("é😀x").end(), CharIdx::new(3));
     }
 
     #[test]

@@ -69,12 +69,12 @@ impl Token {
     /// The token's text within the string it was made from (empty if the
     /// string is another one).
     pub fn text<'a>(&self, s: &'a str) -> &'a str {
-        s.get(self.byte_start.0..self.byte_end.0).unwrap_or("")
+        s.get(self.byte_start.get()..self.byte_end.get()).unwrap_or("")
     }
 
     /// Length in code points.
     pub fn len_chars(&self) -> usize {
-        self.end.0 - self.start.0
+        self.end - self.start
     }
 
     /// True for word-like tokens (words and letter-digit mixes).
@@ -248,10 +248,10 @@ pub fn tokenize(s: &str) -> Vec<Token> {
             TokenKind::Symbol
         };
         tokens.push(Token {
-            start: CharIdx(c0),
-            end: CharIdx(cur.chars),
-            byte_start: ByteIdx(b0),
-            byte_end: ByteIdx(cur.byte),
+            start: CharIdx::new(c0),
+            end: CharIdx::new(cur.chars),
+            byte_start: ByteIdx::new(b0),
+            byte_end: ByteIdx::new(cur.byte),
             kind,
             sentence_start: false,
             space_before,
@@ -599,7 +599,7 @@ mod tests {
         let s = "Paris\r\n\r\nLondres\u{a0}: oui";
         assert_eq!(words(s), ["Paris", "Londres", ":", "oui"]);
         let toks = tokenize(s);
-        assert_eq!(toks[1].start, CharIdx(9));
+        assert_eq!(toks[1].start, CharIdx::new(9));
         assert!(toks[1].newline_before && toks[1].sentence_start);
         assert!(!toks[2].newline_before && toks[2].space_before);
     }
@@ -612,12 +612,12 @@ mod tests {
         assert_eq!(texts, ["Zoe\u{301}", "👍🏽", "🇫🇷", "a\u{301}", "👨‍👩‍👧", "l’", "Élysée"]);
         let chars: Vec<char> = s.chars().collect();
         for t in &toks {
-            let by_chars: String = chars[t.start.0..t.end.0].iter().collect();
+            let by_chars: String = chars[t.start.get()..t.end.get()].iter().collect();
             assert_eq!(by_chars, t.text(s));
         }
-        assert_eq!(toks[0].end, CharIdx(4), "the combining accent belongs to the word");
+        assert_eq!(toks[0].end, CharIdx::new(4), "the combining accent belongs to the word");
         assert_eq!(toks[1].kind, TokenKind::Symbol);
-        assert_eq!((toks[1].start, toks[1].end), (CharIdx(5), CharIdx(7)));
+        assert_eq!((toks[1].start, toks[1].end), (CharIdx::new(5), CharIdx::new(7)));
     }
 
     #[test]
@@ -641,11 +641,11 @@ mod tests {
             let n = s.chars().count();
             let mut last = 0;
             for t in &toks {
-                prop_assert!(t.start.0 >= last && t.start < t.end && t.end.0 <= n);
-                last = t.end.0;
+                prop_assert!(t.start.get() >= last && t.start < t.end && t.end.get() <= n);
+                last = t.end.get();
                 let text = t.text(&s);
                 prop_assert_eq!(text.chars().count(), t.len_chars());
-                let chars: String = s.chars().skip(t.start.0).take(t.len_chars()).collect();
+                let chars: String = s.chars().skip(t.start.get()).take(t.len_chars()).collect();
                 prop_assert_eq!(chars.as_str(), text);
                 if t.kind != TokenKind::Number {
                     prop_assert!(!text.chars().any(char::is_whitespace));

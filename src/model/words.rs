@@ -33,7 +33,7 @@ fn word_at(c: &[char], i: usize) -> bool {
 /// word character stays as it is (trimmed of spaces).
 pub fn snap_to_words(text: &Text, start: CharIdx, end: CharIdx) -> (CharIdx, CharIdx) {
     let c = chars(text);
-    let (mut a, mut b) = (start.0.min(end.0).min(c.len()), start.0.max(end.0).min(c.len()));
+    let (mut a, mut b) = (start.get().min(end.get()).min(c.len()), start.get().max(end.get()).min(c.len()));
     let (a0, b0) = (a, b);
     while a < b && !word_at(&c, a) {
         a += 1;
@@ -49,7 +49,7 @@ pub fn snap_to_words(text: &Text, start: CharIdx, end: CharIdx) -> (CharIdx, Cha
         while b > a && c[b - 1].is_whitespace() {
             b -= 1;
         }
-        return (CharIdx(a), CharIdx(b));
+        return (CharIdx::new(a), CharIdx::new(b));
     }
     while a > 0 && word_at(&c, a - 1) {
         a -= 1;
@@ -57,59 +57,59 @@ pub fn snap_to_words(text: &Text, start: CharIdx, end: CharIdx) -> (CharIdx, Cha
     while b < c.len() && word_at(&c, b) {
         b += 1;
     }
-    (CharIdx(a), CharIdx(b))
+    (CharIdx::new(a), CharIdx::new(b))
 }
 
 /// The start of the next word after `at` (or the end of the text).
 pub fn next_word_start(text: &Text, at: CharIdx) -> CharIdx {
     let c = chars(text);
-    let mut i = at.0.min(c.len());
+    let mut i = at.get().min(c.len());
     while i < c.len() && word_at(&c, i) {
         i += 1;
     }
     while i < c.len() && !word_at(&c, i) {
         i += 1;
     }
-    CharIdx(i)
+    CharIdx::new(i)
 }
 
 /// The end of the word at or after `at`.
 pub fn next_word_end(text: &Text, at: CharIdx) -> CharIdx {
     let c = chars(text);
-    let mut i = at.0.min(c.len());
+    let mut i = at.get().min(c.len());
     while i < c.len() && !word_at(&c, i) {
         i += 1;
     }
     while i < c.len() && word_at(&c, i) {
         i += 1;
     }
-    CharIdx(i)
+    CharIdx::new(i)
 }
 
 /// The start of the word before `at` (or 0).
 pub fn previous_word_start(text: &Text, at: CharIdx) -> CharIdx {
     let c = chars(text);
-    let mut i = at.0.min(c.len());
+    let mut i = at.get().min(c.len());
     while i > 0 && !word_at(&c, i - 1) {
         i -= 1;
     }
     while i > 0 && word_at(&c, i - 1) {
         i -= 1;
     }
-    CharIdx(i)
+    CharIdx::new(i)
 }
 
 /// The end of the word before `at` (skipping the word `at` is inside).
 pub fn previous_word_end(text: &Text, at: CharIdx) -> CharIdx {
     let c = chars(text);
-    let mut i = at.0.min(c.len());
+    let mut i = at.get().min(c.len());
     while i > 0 && word_at(&c, i - 1) {
         i -= 1;
     }
     while i > 0 && !word_at(&c, i - 1) {
         i -= 1;
     }
-    CharIdx(i)
+    CharIdx::new(i)
 }
 
 #[cfg(test)]
@@ -118,7 +118,7 @@ mod tests {
 
     fn snap(s: &str, a: usize, b: usize) -> String {
         let t = Text::from(s);
-        let (x, y) = snap_to_words(&t, CharIdx(a), CharIdx(b));
+        let (x, y) = snap_to_words(&t, CharIdx::new(a), CharIdx::new(b));
         t.slice(x, y).unwrap_or("").to_owned()
     }
 
@@ -136,10 +136,10 @@ mod tests {
     #[test]
     fn moving_by_words() {
         let t = Text::from("M. Wang Yi, à Pékin");
-        assert_eq!(next_word_start(&t, CharIdx(3)), CharIdx(8));
-        assert_eq!(next_word_end(&t, CharIdx(7)), CharIdx(10));
-        assert_eq!(previous_word_start(&t, CharIdx(10)), CharIdx(8));
-        assert_eq!(previous_word_end(&t, CharIdx(10)), CharIdx(7));
-        assert_eq!(previous_word_start(&t, CharIdx(0)), CharIdx(0));
+        assert_eq!(next_word_start(&t, CharIdx::new(3)), CharIdx::new(8));
+        assert_eq!(next_word_end(&t, CharIdx::new(7)), CharIdx::new(10));
+        assert_eq!(previous_word_start(&t, CharIdx::new(10)), CharIdx::new(8));
+        assert_eq!(previous_word_end(&t, CharIdx::new(10)), CharIdx::new(7));
+        assert_eq!(previous_word_start(&t, CharIdx::new(0)), CharIdx::new(0));
     }
 }

@@ -90,8 +90,8 @@ impl AnnotationFile {
             .iter()
             .map(|s| SpanRecord {
                 id: s.id,
-                start: s.start.0,
-                end: s.end.0,
+                start: s.start.get(),
+                end: s.end.get(),
                 label: s.label.clone(),
                 text: text.slice(s.start, s.end).unwrap_or("").to_owned(),
                 origin: s.origin.clone(),
@@ -150,7 +150,10 @@ impl AnnotationFile {
         doc.orphans = self.orphans;
         let mut report = LoadReport::default();
         let to_span = |r: SpanRecord| {
-            (Span { id: r.id, start: CharIdx(r.start), end: CharIdx(r.end), label: r.label, origin: r.origin, extra: r.extra }, r.text)
+            (
+                Span { id: r.id, start: CharIdx::new(r.start), end: CharIdx::new(r.end), label: r.label, origin: r.origin, extra: r.extra },
+                r.text,
+            )
         };
         let (spans, relations, suggestions) = if self.sha256 == doc.sha256() {
             let mut spans = Vec::new();
@@ -161,8 +164,8 @@ impl AnnotationFile {
                     return Err(format!(
                         "span {} [{}, {}) records {:?} but the text there is {:?}",
                         span.id.0,
-                        span.start.0,
-                        span.end.0,
+                        span.start.get(),
+                        span.end.get(),
                         recorded,
                         actual.unwrap_or("(outside the text)")
                     ));
@@ -313,7 +316,7 @@ mod proptests {
                 let start = s % len.max(1);
                 let end = (start + l).min(len);
                 if start < end {
-                    let e = doc.add_span_edit(CharIdx(start), CharIdx(end), "PER");
+                    let e = doc.add_span_edit(CharIdx::new(start), CharIdx::new(end), "PER");
                     let _ = doc.apply(e, &schema);
                 }
             }

@@ -121,14 +121,14 @@ mod tests {
             let mut p = Project::open_as(root, None, who).expect("opens");
             let mut doc = p.load(0).expect("loads").doc;
             let label = if who == Some("bob") { "ORG" } else { "PER" };
-            let e = doc.add_span_edit(CharIdx(0), CharIdx(6), label);
+            let e = doc.add_span_edit(CharIdx::new(0), CharIdx::new(6), label);
             doc.apply(e, &schema).expect("span");
             if who.is_none() {
                 // Two suggestions: one accepted unchanged, one rejected.
                 let mk = |doc: &mut crate::model::Document, s: usize, e: usize, l: &str| Suggestion {
                     id: doc.fresh_suggestion_id(),
-                    start: CharIdx(s),
-                    end: CharIdx(e),
+                    start: CharIdx::new(s),
+                    end: CharIdx::new(e),
                     label: l.into(),
                     recognizer: "tagger".into(),
                     score: 0.9,

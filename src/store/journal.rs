@@ -279,7 +279,7 @@ mod tests {
         let mut out = Vec::new();
         let mut scratch = doc.clone();
         for k in 0..n {
-            let e = scratch.add_span_edit(CharIdx(k * 3), CharIdx(k * 3 + 2), "PER");
+            let e = scratch.add_span_edit(CharIdx::new(k * 3), CharIdx::new(k * 3 + 2), "PER");
             scratch.apply(e.clone(), &schema).unwrap();
             out.push(e);
         }

@@ -859,9 +859,9 @@ mod tests {
         let schema = Schema::news();
         let mut p = Project::open(root, None).expect("opens");
         let mut doc = p.load(0).expect("loads").doc;
-        let e = doc.add_span_edit(crate::model::CharIdx(0), crate::model::CharIdx(6), "PER");
+        let e = doc.add_span_edit(crate::model::CharIdx::new(0), crate::model::CharIdx::new(6), "PER");
         doc.apply(e, &schema).expect("valid");
-        let e = doc.add_span_edit(crate::model::CharIdx(13), crate::model::CharIdx(18), "GPE");
+        let e = doc.add_span_edit(crate::model::CharIdx::new(13), crate::model::CharIdx::new(18), "GPE");
         doc.apply(e, &schema).expect("valid");
         doc.apply(Edit::SetComment { comment: "à revoir".into() }, &schema).expect("valid");
         p.save(&doc).expect("saves");

@@ -142,8 +142,8 @@ impl External {
             .into_iter()
             .filter(|s| s.start < s.end && s.end <= len && labels.contains(&s.label))
             .map(|s| Candidate {
-                start: CharIdx(s.start),
-                end: CharIdx(s.end),
+                start: CharIdx::new(s.start),
+                end: CharIdx::new(s.end),
                 label: s.label,
                 score: s.score.clamp(0.0, 1.0),
                 recognizer: self.name.clone(),
@@ -344,7 +344,7 @@ mod tests {
         let ext = External::new(endpoint, Duration::from_secs(20));
         let text = Text::from("😀 à Paris et à Paris");
         let got = ext.request("d1", &text, &labels()).expect("answers");
-        let starts: Vec<usize> = got.iter().map(|c| c.start.0).collect();
+        let starts: Vec<usize> = got.iter().map(|c| c.start.get()).collect();
         assert_eq!(starts, [4, 15], "code points (Python str indices), the out-of-range span dropped");
         assert!(got.iter().all(|c| text.slice(c.start, c.end) == Some("Paris")));
         // The process stays up for the next request.

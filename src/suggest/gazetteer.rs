@@ -21,8 +21,8 @@ use std::sync::{Arc, OnceLock};
 
 use super::lexicon::FastMap;
 use super::{Candidate, Recognizer};
+use crate::model::Text;
 use crate::model::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized, is_hyphen, normalize, tokenize};
-use crate::model::{CharIdx, Text};
 
 /// One embedded data file: `name<TAB>label` lines, `#` comments.
 #[derive(Clone, Copy, Debug)]
@@ -256,7 +256,7 @@ impl GazetteerRecognizer {
     fn parts(&self, s: &str, doc: &Tokenized, i: usize, out: &mut Vec<Candidate>) {
         let Some(t) = doc.get(i) else { return };
         let text = t.text(s);
-        let mut start_char = t.start.0;
+        let mut start_char = t.start;
         let mut part_start_byte = 0;
         for (chars, (b, c)) in text.char_indices().chain(std::iter::once((text.len(), '-'))).enumerate() {
             if is_hyphen(c) {
@@ -265,15 +265,15 @@ impl GazetteerRecognizer {
                     && let Some(e) = self.gazetteer.lookup(part)
                 {
                     out.push(Candidate {
-                        start: CharIdx(start_char),
-                        end: CharIdx(start_char + part.chars().count()),
+                        start: start_char,
+                        end: start_char + part.chars().count(),
                         label: e.label.clone(),
                         score: e.score * PART_FACTOR,
                         recognizer: "gazetteer".into(),
                     });
                 }
                 part_start_byte = b + c.len_utf8();
-                start_char = t.start.0 + chars + 1;
+                start_char = t.start + chars + 1;
             }
         }
     }

@@ -276,8 +276,8 @@ mod tests {
     fn recognizer_learns_from_feedback() {
         let r = MemoryRecognizer::new();
         let text = Text::from("Le Zorglub et Twitter.");
-        let gold = [(crate::model::CharIdx(3), crate::model::CharIdx(10), "ORG".to_string())];
-        let rejected = [(crate::model::CharIdx(14), crate::model::CharIdx(21), "ORG".to_string())];
+        let gold = [(crate::model::CharIdx::new(3), crate::model::CharIdx::new(10), "ORG".to_string())];
+        let rejected = [(crate::model::CharIdx::new(14), crate::model::CharIdx::new(21), "ORG".to_string())];
         r.learn(&text, &Feedback { gold: &gold, rejected: &rejected });
         let got = r.recognize(&Text::from("Zorglub !"));
         assert_eq!(got.len(), 1);

@@ -90,7 +90,7 @@ pub struct Candidate {
 impl Candidate {
     /// Length in code points.
     pub fn len_chars(&self) -> usize {
-        self.end.0.saturating_sub(self.start.0)
+        self.end.distance_from(self.start)
     }
 }
 
@@ -333,7 +333,7 @@ impl Engine {
             all.extend(
                 found
                     .into_iter()
-                    .filter(|c| c.start < c.end && c.end.0 <= len && c.score.is_finite() && !(tagger && overlaps_any(&english, c))),
+                    .filter(|c| c.start < c.end && c.end.get() <= len && c.score.is_finite() && !(tagger && overlaps_any(&english, c))),
             );
         }
         (all, english)
@@ -414,12 +414,12 @@ fn overlaps_any(ranges: &[(CharIdx, CharIdx)], c: &Candidate) -> bool {
 /// True when one of the sorted, disjoint `tagged` spans (indices, with
 /// their `span`, none longer than `longest`) holds `c` and is longer.
 fn within_longer(tagged: &[usize], longest: usize, span: &dyn Fn(usize) -> (CharIdx, CharIdx), c: &Candidate) -> bool {
-    let from = CharIdx(c.start.0.saturating_sub(longest));
+    let from = c.start.saturating_sub(longest);
     let lo = tagged.partition_point(|&t| span(t).0 < from);
     let hi = tagged.partition_point(|&t| span(t).0 <= c.start);
     tagged.get(lo..hi).unwrap_or(&[]).iter().any(|&t| {
         let (a, b) = span(t);
-        a <= c.start && c.end <= b && b.0 - a.0 > c.len_chars()
+        a <= c.start && c.end <= b && b - a > c.len_chars()
     })
 }
 
@@ -444,12 +444,12 @@ pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Poli
     }
     // The tagger's spans (not overlapping each other), by position.
     let mut tagged: Vec<usize> = (0..candidates.len()).filter(|&i| candidates.get(i).is_some_and(|c| c.recognizer == "tagger")).collect();
-    let span = |i: usize| candidates.get(i).map_or((CharIdx(0), CharIdx(0)), |c| (c.start, c.end));
+    let span = |i: usize| candidates.get(i).map_or((CharIdx::ZERO, CharIdx::ZERO), |c| (c.start, c.end));
     if !tagged.is_sorted_by_key(|&i| span(i)) {
         tagged.sort_by_key(|&i| span(i));
     }
     // The longest tagger span, to bound the search for overlaps.
-    let longest = tagged.iter().map(|&i| span(i).1.0 - span(i).0.0).max().unwrap_or(0);
+    let longest = tagged.iter().map(|&i| span(i).1 - span(i).0).max().unwrap_or(0);
     // Priorities (NaN: dropped) and, for tagger spans, the best score of a
     // rule that agrees exactly.
     let mut priority = vec![f32::NAN; candidates.len()];
@@ -465,7 +465,7 @@ pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Poli
             (_, Some(rule)) => {
                 // Tagger spans start before c ends, and at most `longest`
                 // before c starts.
-                let from = CharIdx(c.start.0.saturating_sub(longest));
+                let from = c.start.saturating_sub(longest);
                 let lo = tagged.partition_point(|&t| span(t).0 < from);
                 let hi = tagged.partition_point(|&t| span(t).0 < c.end);
                 let mut any = false;
@@ -555,7 +555,7 @@ fn resolve_indices(candidates: &[Candidate], keys: &[f32]) -> Vec<usize> {
         .map(|(i, (c, k))| (-order_bits(*k), std::cmp::Reverse(c.len_chars()), c.start, i))
         .collect();
     ranked.sort_unstable();
-    let limit = candidates.iter().map(|c| c.end.0).max().unwrap_or(0);
+    let limit = candidates.iter().map(|c| c.end.get()).max().unwrap_or(0);
     let order = ranked.into_iter().map(|(_, _, _, i)| i);
     if limit <= BITSET_LIMIT { keep_disjoint_bitset(candidates, order, limit) } else { keep_disjoint_tree(candidates, order) }
 }
@@ -570,7 +570,7 @@ fn keep_disjoint_bitset(candidates: &[Candidate], order: impl Iterator<Item = us
     let mut kept = Vec::new();
     for i in order {
         let Some(c) = candidates.get(i) else { continue };
-        let (a, b) = (c.start.0, c.end.0);
+        let (a, b) = (c.start.get(), c.end.get());
         if a >= b {
             continue;
         }
@@ -681,8 +681,8 @@ mod tests {
             self.0
                 .iter()
                 .map(|&(a, b, l, s)| Candidate {
-                    start: CharIdx(a),
-                    end: CharIdx(b),
+                    start: CharIdx::new(a),
+                    end: CharIdx::new(b),
                     label: l.into(),
                     score: s,
                     recognizer: "fixed".into(),
@@ -706,7 +706,7 @@ mod tests {
         ]))]);
         let text = Text::from("abcdefghijklmnopqrstu");
         let got: Vec<(usize, usize, String)> =
-            engine.suggest(&text, &Schema::news(), 0.0).into_iter().map(|c| (c.start.0, c.end.0, c.label)).collect();
+            engine.suggest(&text, &Schema::news(), 0.0).into_iter().map(|c| (c.start.get(), c.end.get(), c.label)).collect();
         assert_eq!(got, [(3, 9, "ORG".into()), (10, 14, "LOC".into()), (16, 18, "DATE".into())]);
         assert_eq!(engine.recognizer_names(), ["fixed"]);
     }
@@ -730,8 +730,8 @@ mod tests {
             let cands: Vec<Candidate> = spans
                 .iter()
                 .map(|&(a, n, s)| Candidate {
-                    start: CharIdx(a),
-                    end: CharIdx(a + n),
+                    start: CharIdx::new(a),
+                    end: CharIdx::new(a + n),
                     label: "X".into(),
                     score: f32::from(s) / 4.0,
                     recognizer: "t".into(),
@@ -748,14 +748,14 @@ mod tests {
     #[test]
     fn resolve_overlaps_keeps_the_best_and_sorts() {
         let c = |a: usize, b: usize, score: f32| Candidate {
-            start: CharIdx(a),
-            end: CharIdx(b),
+            start: CharIdx::new(a),
+            end: CharIdx::new(b),
             label: "X".into(),
             score,
             recognizer: "t".into(),
         };
         let got = resolve_overlaps(vec![c(5, 8, 0.5), c(0, 3, 0.5), c(2, 6, 0.9), c(6, 9, 0.5), c(0, 2, 0.1)]);
-        let spans: Vec<(usize, usize)> = got.iter().map(|c| (c.start.0, c.end.0)).collect();
+        let spans: Vec<(usize, usize)> = got.iter().map(|c| (c.start.get(), c.end.get())).collect();
         assert_eq!(spans, [(0, 2), (2, 6), (6, 9)]);
         assert!(resolve_overlaps(Vec::new()).is_empty());
     }
@@ -801,8 +801,8 @@ mod tests {
     #[test]
     fn rules_override_the_tagger_only_as_the_policy_says() {
         let c = |a: usize, b: usize, label: &str, score: f32, r: &str| Candidate {
-            start: CharIdx(a),
-            end: CharIdx(b),
+            start: CharIdx::new(a),
+            end: CharIdx::new(b),
             label: label.into(),
             score,
             recognizer: r.into(),
@@ -832,7 +832,7 @@ mod tests {
             &policy,
         );
         let got: Vec<(usize, &str, f32, &str)> =
-            got.iter().map(|c| (c.start.0, c.label.as_str(), c.score, c.recognizer.as_str())).collect();
+            got.iter().map(|c| (c.start.get(), c.label.as_str(), c.score, c.recognizer.as_str())).collect();
         assert_eq!(
             got,
             [
@@ -864,7 +864,7 @@ mod tests {
             c(38, 44, "DATE", 0.4, "rule"),
         ];
         let joined = combine(pieces.clone(), &joining);
-        let got: Vec<(usize, usize, &str)> = joined.iter().map(|c| (c.start.0, c.end.0, c.recognizer.as_str())).collect();
+        let got: Vec<(usize, usize, &str)> = joined.iter().map(|c| (c.start.get(), c.end.get(), c.recognizer.as_str())).collect();
         assert_eq!(got, [(0, 10, "rule"), (20, 24, "tagger"), (40, 44, "tagger")]);
         assert_eq!(combine(pieces, &policy).len(), 4, "without it, the tagger's pieces stay");
     }
@@ -941,7 +941,7 @@ mod tests {
             let text = Text::from(s.as_str());
             let got = Engine::builtin().suggest(&text, &Schema::news(), 0.0);
             for c in &got {
-                prop_assert!(c.start < c.end && c.end.0 <= text.len_chars());
+                prop_assert!(c.start < c.end && c.end.get() <= text.len_chars());
                 let slice = text.slice(c.start, c.end).unwrap_or("");
                 prop_assert_eq!(slice.trim(), slice, "no outer whitespace");
             }

@@ -632,7 +632,7 @@ mod tests {
         let (got, gold) = run(r, markup);
         let (text, _) = parse_markup(markup);
         let show = |v: &Spans| -> Vec<String> {
-            v.iter().map(|(a, b, l)| format!("{}:{l}", text.chars().skip(a.0).take(b.0 - a.0).collect::<String>())).collect()
+            v.iter().map(|(a, b, l)| format!("{}:{l}", text.chars().skip(a.get()).take(b.get() - a.get()).collect::<String>())).collect()
         };
         assert_eq!(show(&got), show(&gold), "in {markup:?}");
     }

@@ -1501,7 +1501,7 @@ pub fn train_from_dataset(datasets: &[Dataset], options: TrainOptions, progress:
                     .entities
                     .iter()
                     .filter(|e| e.start >= 0 && e.end > e.start)
-                    .map(|e| (CharIdx(e.start as usize), CharIdx(e.end as usize), e.label.clone()))
+                    .map(|e| (CharIdx::new(e.start as usize), CharIdx::new(e.end as usize), e.label.clone()))
                     .collect(),
             });
         }

@@ -74,7 +74,7 @@ impl Adjudication {
 }
 
 fn describe(doc: &Document, c: &Candidate) -> String {
-    let text = |k: &(usize, usize, String)| doc.text().slice(CharIdx(k.0), CharIdx(k.1)).unwrap_or("").to_owned();
+    let text = |k: &(usize, usize, String)| doc.text().slice(CharIdx::new(k.0), CharIdx::new(k.1)).unwrap_or("").to_owned();
     let short = |s: String| if s.chars().count() > 28 { s.chars().take(27).collect::<String>() + "…" } else { s };
     match &c.item {
         Item::Span(k) => format!("{}  “{}”", k.2, short(text(k))),

@@ -53,7 +53,7 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                 if let Some(s) = doc.spans().get(id) {
                     ui.heading(format!("{} span", s.label));
                     ui.label(RichText::new(format!("“{}”", doc.span_text(s))).size(16.0));
-                    ui.label(RichText::new(format!("characters {}–{}", s.start.0, s.end.0)).weak().small());
+                    ui.label(RichText::new(format!("characters {}–{}", s.start, s.end)).weak().small());
                     let origin = match &s.origin {
                         Origin::Manual => "created by hand".to_owned(),
                         Origin::Imported => "imported".to_owned(),
@@ -100,7 +100,7 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             Selection::Text { anchor, head } if anchor != head => {
                 let (a, b) = (anchor.min(head), anchor.max(head));
                 ui.heading("Selected text");
-                ui.label(format!("“{}”", doc.text().slice(crate::model::CharIdx(a), crate::model::CharIdx(b)).unwrap_or("")));
+                ui.label(format!("“{}”", doc.text().slice(a, b).unwrap_or("")));
                 ui.label(RichText::new("press a label's key, or click it in the palette").weak());
             }
             _ => {

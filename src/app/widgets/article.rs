@@ -38,7 +38,8 @@ pub struct ArticleInput<'a> {
     pub draft: Option<&'a RelationDraft>,
     pub show_relations: bool,
     pub font_size: f32,
-    pub scroll_to: Option<usize>,
+    /// Bring this code point into view.
+    pub scroll_to: Option<CharIdx>,
 }
 
 /// What the article view asks for.
@@ -49,9 +50,11 @@ pub struct ArticleOutput {
     pub scrolled: bool,
 }
 
+/// A paragraph (or a piece of a long one): its code points, without the
+/// line break.
 struct Para {
-    start: usize,
-    end: usize,
+    start: CharIdx,
+    end: CharIdx,
     galley: Option<Arc<Galley>>,
     height: f32,
 }
@@ -61,7 +64,7 @@ struct Para {
 pub struct ArticleView {
     key: Option<(String, u32, u32)>,
     paras: Vec<Para>,
-    drag_anchor: Option<usize>,
+    drag_anchor: Option<CharIdx>,
     /// Paragraph layouts computed so far (for tests and benchmarks).
     pub layouts: usize,
 }
@@ -119,12 +122,12 @@ impl ArticleView {
         }
         let m = Metrics::new(font_size);
         self.paras.clear();
-        let mut start = 0;
+        let mut start = CharIdx::ZERO;
         let mut prev_cr = false;
-        let mut i = 0;
+        let mut i = CharIdx::ZERO;
         let approx_chars_per_row = (width / (font_size * 0.5)).max(10.0);
-        let push = |s: usize, e: usize, paras: &mut Vec<Para>| {
-            let n = e.saturating_sub(s) as f32;
+        let push = |s: CharIdx, e: CharIdx, paras: &mut Vec<Para>| {
+            let n = e.distance_from(s) as f32;
             let rows = (n / approx_chars_per_row).ceil().max(1.0);
             let height = if e == s { m.line * 0.4 } else { rows * m.line };
             paras.push(Para { start: s, end: e, galley: None, height });
@@ -158,7 +161,7 @@ impl ArticleView {
         if p.galley.is_some() || p.start == p.end {
             return;
         }
-        let text = doc.text().slice(CharIdx(p.start), CharIdx(p.end)).unwrap_or("").replace('\t', " ");
+        let text = doc.text().slice(p.start, p.end).unwrap_or("").replace('\t', " ");
         let m = Metrics::new(font_size);
         let mut job = LayoutJob::single_section(
             text,
@@ -253,7 +256,7 @@ impl ArticleView {
 
             // Input.
             let alt = ui.input(|i| i.modifiers.alt);
-            let hit = |pos: Pos2| -> Option<usize> {
+            let hit = |pos: Pos2| -> Option<CharIdx> {
                 let mut y = origin.y;
                 for p in &self.paras {
                     if pos.y < y + p.height {
@@ -264,7 +267,7 @@ impl ArticleView {
                     }
                     y += p.height;
                 }
-                Some(doc.text().len_chars())
+                Some(doc.text().end())
             };
             if response.drag_started() {
                 self.drag_anchor = response.interact_pointer_pos().and_then(hit);
@@ -273,12 +276,7 @@ impl ArticleView {
                 && let Some(head) = hit(pos)
             {
                 if response.drag_stopped() {
-                    let (a, b) = if alt {
-                        (anchor.min(head), anchor.max(head))
-                    } else {
-                        let (a, b) = snap_to_words(doc.text(), CharIdx(anchor), CharIdx(head));
-                        (a.0, b.0)
-                    };
+                    let (a, b) = if alt { (anchor.min(head), anchor.max(head)) } else { snap_to_words(doc.text(), anchor, head) };
                     out.commands.push(Command::SelectText(a, b));
                     self.drag_anchor = None;
                 } else if response.dragged() {
@@ -292,8 +290,8 @@ impl ArticleView {
             if response.clicked()
                 && let Some(c) = response.interact_pointer_pos().and_then(hit)
             {
-                let span = doc.spans().at(CharIdx(c)).last().map(|s| s.id);
-                let sugg = doc.pending_overlapping(CharIdx(c), CharIdx(c + 1)).next().map(|s| s.id);
+                let span = doc.spans().at(c).last().map(|s| s.id);
+                let sugg = doc.pending_overlapping(c, c + 1).next().map(|s| s.id);
                 match (input.draft, span, sugg) {
                     (Some(d), Some(s), _) if s != d.head => out.commands.push(Command::RelationTail(s)),
                     (_, Some(s), _) => out.commands.push(Command::SelectSpan(s)),
@@ -327,15 +325,15 @@ impl ArticleView {
                     }
                 }
                 // Gold spans.
-                for s in doc.spans().overlapping(CharIdx(p.start), CharIdx(p.end.max(p.start + 1))) {
+                for s in doc.spans().overlapping(p.start, p.end.max(p.start + 1)) {
                     let rgb = input.schema.entity(&s.label).map_or([128, 128, 128], |l| l.rgb());
-                    let rects = range_rects(g, s.start.0.max(p.start) - p.start, s.end.0.min(p.end) - p.start, &m);
+                    let rects = range_rects(g, s.start.max(p.start) - p.start, s.end.min(p.end) - p.start, &m);
                     for r in &rects {
                         let r = r.translate(top.to_vec2());
                         painter.rect_filled(r.expand2(vec2(1.0, 0.0)), 3.0, color32(rgb, fill_alpha));
                         painter.line_segment([r.left_bottom(), r.right_bottom()], Stroke::new(2.0, color32(rgb, 255)));
                     }
-                    if let Some(first) = rects.first().filter(|_| s.start.0 >= p.start) {
+                    if let Some(first) = rects.first().filter(|_| s.start >= p.start) {
                         let r = first.translate(top.to_vec2());
                         let chip = chip_ui(&painter, r, &s.label, rgb, false, &m, fs);
                         anchors.insert(s.id, chip.center_top());
@@ -350,9 +348,9 @@ impl ArticleView {
                     }
                 }
                 // Pending suggestions: outlined, dashed chip.
-                for s in doc.pending_overlapping(CharIdx(p.start), CharIdx(p.end.max(p.start + 1))) {
+                for s in doc.pending_overlapping(p.start, p.end.max(p.start + 1)) {
                     let rgb = readable(input.schema.entity(&s.label).map_or([128, 128, 128], |l| l.rgb()), dark);
-                    let rects = range_rects(g, s.start.0.max(p.start) - p.start, s.end.0.min(p.end) - p.start, &m);
+                    let rects = range_rects(g, s.start.max(p.start) - p.start, s.end.min(p.end) - p.start, &m);
                     let selected = input.selection == Selection::Suggestion(s.id);
                     for r in &rects {
                         let r = r.translate(top.to_vec2());
@@ -363,7 +361,7 @@ impl ArticleView {
                             painter.rect_stroke(r.expand(3.0), 3.0, Stroke::new(2.0, sel_color), StrokeKind::Outside);
                         }
                     }
-                    if let Some(first) = rects.first().filter(|_| s.start.0 >= p.start) {
+                    if let Some(first) = rects.first().filter(|_| s.start >= p.start) {
                         chip_ui(&painter, first.translate(top.to_vec2()), &format!("{}?", s.label), rgb, true, &m, fs);
                     }
                 }
@@ -405,10 +403,8 @@ impl ArticleView {
                             // The far end is off screen: a stub that jumps there.
                             let other = if anchors.contains_key(&r.head) { r.tail } else { r.head };
                             let name = doc.spans().get(other).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
-                            let off_below = doc
-                                .spans()
-                                .get(other)
-                                .is_some_and(|s| visible.last().is_some_and(|&(k, _)| s.start.0 >= self.paras[k].end));
+                            let off_below =
+                                doc.spans().get(other).is_some_and(|s| visible.last().is_some_and(|&(k, _)| s.start >= self.paras[k].end));
                             let arrow = if off_below { "↓" } else { "↑" };
                             let dir = if anchors.contains_key(&r.head) { "→" } else { "←" };
                             let text = format!("{} {dir} {} {arrow}", r.label, short(&name, 24));
@@ -439,12 +435,12 @@ impl ArticleView {
 
             // Hover: what a span or suggestion is.
             if let Some(c) = hovered_char {
-                if let Some(s) = doc.pending_overlapping(CharIdx(c), CharIdx(c + 1)).next() {
+                if let Some(s) = doc.pending_overlapping(c, c + 1).next() {
                     response.clone().on_hover_text_at_pointer(format!(
                         "suggested {} (score {:.2}, {})\nEnter: accept · x: reject · a label key: accept as that label",
                         s.label, s.score, s.recognizer
                     ));
-                } else if let Some(s) = doc.spans().at(CharIdx(c)).last() {
+                } else if let Some(s) = doc.spans().at(c).last() {
                     let origin = match &s.origin {
                         crate::model::Origin::Manual => "created by hand".to_owned(),
                         crate::model::Origin::Imported => "imported".to_owned(),

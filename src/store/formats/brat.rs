@@ -193,7 +193,7 @@ struct AnnLines {
 fn document_ann(doc: &DocRecord, unit: Offsets, seen: &mut Seen, report: &mut Report) -> String {
     let text = Text::new(doc.text.clone());
     let len = text.len_chars();
-    let count = |at: usize| unit.from_char(&text, CharIdx(at)).unwrap_or(at);
+    let count = |at: usize| unit.from_char(&text, CharIdx::new(at)).unwrap_or(at);
     let mut lines = AnnLines::default();
     let mut numbers: BTreeMap<&str, usize> = BTreeMap::new();
     let mut placed: Vec<(usize, usize)> = Vec::new();
@@ -213,7 +213,7 @@ fn document_ann(doc: &DocRecord, unit: Offsets, seen: &mut Seen, report: &mut Re
         seen.entity_label(&label);
         let frags = fragments(&doc.text, start, end);
         let spans: Vec<String> = frags.iter().map(|&(s, e)| format!("{} {}", count(s), count(e))).collect();
-        let texts: Vec<&str> = frags.iter().map(|&(s, e)| text.slice(CharIdx(s), CharIdx(e)).unwrap_or("")).collect();
+        let texts: Vec<&str> = frags.iter().map(|&(s, e)| text.slice(CharIdx::new(s), CharIdx::new(e)).unwrap_or("")).collect();
         let _ = writeln!(lines.t, "T{t}\t{label} {}\t{}", spans.join(";"), texts.join(" "));
         let example = || format!("document {}: {}", doc.id, e.id);
         if let Some(value) = e.extra.get(ATTRIBUTES) {
@@ -718,9 +718,9 @@ fn parse_textbound(rest: &str, text: &Text, unit: Offsets, id: &str, report: &mu
         }
         let s = convert_offset(text, unit, s).map_err(|m| format!("entity {id}: {m}"))?;
         let e = convert_offset(text, unit, e).map_err(|m| format!("entity {id}: {m}"))?;
-        frags.push((s.0, e.0));
+        frags.push((s.get(), e.get()));
     }
-    let slice = |s: usize, e: usize| text.slice(CharIdx(s), CharIdx(e)).unwrap_or("");
+    let slice = |s: usize, e: usize| text.slice(CharIdx::new(s), CharIdx::new(e)).unwrap_or("");
     let joined = frags.iter().map(|&(s, e)| slice(s, e)).collect::<Vec<_>>().join(" ");
     if joined != field {
         return Err(format!("entity {id}: the text at {spans} is {joined:?} but the line says {field:?}"));

@@ -114,7 +114,7 @@ fn spans_to_write(doc: &DocRecord, text: &Text, report: &mut Report) -> Vec<Span
     for (k, e) in doc.entities.iter().enumerate() {
         let example = |shown: &str| format!("document {}: {} [{}, {}) {}", doc.id, e.label, e.start, e.end, quote(shown));
         let range = usize::try_from(e.start).ok().zip(usize::try_from(e.end).ok()).filter(|(s, t)| s < t);
-        let Some(((start, end), slice)) = range.and_then(|(s, t)| Some(((s, t), text.slice(CharIdx(s), CharIdx(t))?))) else {
+        let Some(((start, end), slice)) = range.and_then(|(s, t)| Some(((s, t), text.slice(CharIdx::new(s), CharIdx::new(t))?))) else {
             report.lose(INVALID_OFFSETS, || example(&e.text));
             continue;
         };
@@ -161,7 +161,7 @@ fn entity_example(doc: &DocRecord, text: &Text, k: usize) -> String {
     let shown = usize::try_from(e.start)
         .ok()
         .zip(usize::try_from(e.end).ok())
-        .and_then(|(s, t)| text.slice(CharIdx(s), CharIdx(t)))
+        .and_then(|(s, t)| text.slice(CharIdx::new(s), CharIdx::new(t)))
         .unwrap_or(&e.text);
     format!("document {}: {} [{}, {}) {}", doc.id, e.label, e.start, e.end, quote(shown))
 }
@@ -603,7 +603,7 @@ mod tests {
         for (i, c) in s.chars().chain(std::iter::once(' ')).enumerate() {
             if c.is_whitespace() {
                 if let Some(st) = start.take() {
-                    out.push(BaseToken { start: CharIdx(st), end: CharIdx(i.min(n)), sentence_start: line_start });
+                    out.push(BaseToken { start: CharIdx::new(st), end: CharIdx::new(i.min(n)), sentence_start: line_start });
                     line_start = false;
                 }
                 if c == '\n' {
@@ -637,7 +637,7 @@ mod tests {
                 let entities = ents
                     .iter()
                     .map(|&(what, label)| {
-                        let at = t.find_all(what)[0].0;
+                        let at = t.find_all(what)[0].get();
                         RawEntity { start: at, end: at + what.chars().count(), label: label.to_owned(), ..RawEntity::default() }
                     })
                     .collect();

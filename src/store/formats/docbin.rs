@@ -1308,7 +1308,7 @@ mod tests {
                     status: Some(Status::Done),
                     entities: spans
                         .into_iter()
-                        .map(|(s, e, label)| RawEntity { start: s.0, end: e.0, label, ..RawEntity::default() })
+                        .map(|(s, e, label)| RawEntity { start: s.get(), end: e.get(), label, ..RawEntity::default() })
                         .collect(),
                     ..RawDoc::default()
                 };

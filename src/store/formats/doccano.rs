@@ -51,7 +51,7 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
     let mut out = String::new();
     for (i, d) in dataset.documents.iter().enumerate() {
         let text = Text::new(d.text.clone());
-        let at = |x: i64| unit.from_char(&text, CharIdx(x.max(0) as usize)).unwrap_or(0);
+        let at = |x: i64| unit.from_char(&text, CharIdx::new(x.max(0) as usize)).unwrap_or(0);
         let mut line = Map::new();
         line.insert("id".to_owned(), json!(i + 1));
         line.insert("text".to_owned(), json!(d.text));
@@ -167,7 +167,7 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
         let t = Text::new(text.clone());
         let offset = |v: Option<&Value>, what: &str| -> Result<usize, FormatError> {
             let x = v.and_then(Value::as_i64).ok_or_else(|| FormatError::new(place(what), "expected an integer offset"))?;
-            convert_offset(&t, unit, x).map(|c| c.0).map_err(|m| FormatError::new(place(what), m))
+            convert_offset(&t, unit, x).map(|c| c.get()).map_err(|m| FormatError::new(place(what), m))
         };
         let mut raw = RawDoc { id, source, text, status, ..RawDoc::default() };
         if let Some(entities) = obj.remove("entities") {

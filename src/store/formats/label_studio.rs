@@ -31,7 +31,7 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
     let mut tasks = Vec::new();
     for (i, d) in dataset.documents.iter().enumerate() {
         let text = Text::new(d.text.clone());
-        let at = |x: i64| unit.from_char(&text, CharIdx(x.max(0) as usize)).unwrap_or(0);
+        let at = |x: i64| unit.from_char(&text, CharIdx::new(x.max(0) as usize)).unwrap_or(0);
         let mut gold = Vec::new();
         let mut predictions: BTreeMap<String, (Vec<Value>, Vec<f64>)> = BTreeMap::new();
         let mut pending = BTreeSet::new();
@@ -288,7 +288,7 @@ fn span_of(r: &Value, text: &Text, unit: Offsets, place: &str) -> Result<(usize,
     let at = |k: &str| -> Result<usize, FormatError> {
         let x =
             value.get(k).and_then(Value::as_i64).ok_or_else(|| FormatError::new(place, format!("value.{k} missing, or not an integer")))?;
-        convert_offset(text, unit, x).map(|c| c.0).map_err(|m| FormatError::new(place, format!("value.{k}: {m}")))
+        convert_offset(text, unit, x).map(|c| c.get()).map_err(|m| FormatError::new(place, format!("value.{k}: {m}")))
     };
     let (start, end) = (at("start")?, at("end")?);
     if start >= end {

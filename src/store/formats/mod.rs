@@ -188,12 +188,12 @@ impl Offsets {
 
     /// A code-point offset counted in this unit (`None` past the end).
     ///
-    /// `"é😀x"`, `CharIdx(2)`: chars 2, utf16 3, bytes 6.
+    /// `"é😀x"`, `CharIdx::new(2)`: chars 2, utf16 3, bytes 6.
     pub fn from_char(self, text: &Text, at: CharIdx) -> Option<usize> {
         match self {
-            Offsets::Chars => (at.0 <= text.len_chars()).then_some(at.0),
-            Offsets::Utf16 => text.char_to_utf16(at).map(|u| u.0),
-            Offsets::Bytes => text.char_to_byte(at).map(|b| b.0),
+            Offsets::Chars => (at.get() <= text.len_chars()).then_some(at.get()),
+            Offsets::Utf16 => text.char_to_utf16(at).map(|u| u.get()),
+            Offsets::Bytes => text.char_to_byte(at).map(|b| b.get()),
         }
     }
 
@@ -203,9 +203,9 @@ impl Offsets {
     pub fn to_char(self, text: &Text, at: i64) -> Option<CharIdx> {
         let at = usize::try_from(at).ok()?;
         match self {
-            Offsets::Chars => (at <= text.len_chars()).then_some(CharIdx(at)),
-            Offsets::Utf16 => text.utf16_to_char(crate::model::Utf16Idx(at)),
-            Offsets::Bytes => text.byte_to_char(crate::model::ByteIdx(at)),
+            Offsets::Chars => (at <= text.len_chars()).then_some(CharIdx::new(at)),
+            Offsets::Utf16 => text.utf16_to_char(crate::model::Utf16Idx::new(at)),
+            Offsets::Bytes => text.byte_to_char(crate::model::ByteIdx::new(at)),
         }
     }
 }
@@ -458,8 +458,8 @@ fn spanlab_json(dataset: &Dataset, offsets: Offsets) -> String {
     for doc in &mut d.documents {
         let text = Text::new(doc.text.clone());
         for e in &mut doc.entities {
-            e.start = offsets.from_char(&text, CharIdx(e.start.max(0) as usize)).unwrap_or(0) as i64;
-            e.end = offsets.from_char(&text, CharIdx(e.end.max(0) as usize)).unwrap_or(0) as i64;
+            e.start = offsets.from_char(&text, CharIdx::new(e.start.max(0) as usize)).unwrap_or(0) as i64;
+            e.end = offsets.from_char(&text, CharIdx::new(e.end.max(0) as usize)).unwrap_or(0) as i64;
         }
     }
     d.to_json()
@@ -483,8 +483,8 @@ fn read_spanlab(source: &Source, options: &Options, report: &mut Report) -> Resu
             let text = Text::new(doc.text.clone());
             for e in &mut doc.entities {
                 let place = || format!("document {}, entity {}", doc.id, e.id);
-                e.start = convert_offset(&text, unit, e.start).map_err(|m| FormatError::new(place(), m))?.0 as i64;
-                e.end = convert_offset(&text, unit, e.end).map_err(|m| FormatError::new(place(), m))?.0 as i64;
+                e.start = convert_offset(&text, unit, e.start).map_err(|m| FormatError::new(place(), m))?.get() as i64;
+                e.end = convert_offset(&text, unit, e.end).map_err(|m| FormatError::new(place(), m))?.get() as i64;
             }
         }
     }
@@ -590,7 +590,7 @@ impl RawDoc {
                 start: e.start as i64,
                 end: e.end as i64,
                 label: e.label.clone(),
-                text: text.slice(CharIdx(e.start), CharIdx(e.end)).unwrap_or("").to_owned(),
+                text: text.slice(CharIdx::new(e.start), CharIdx::new(e.end)).unwrap_or("").to_owned(),
                 extra: e.extra.clone(),
             });
         }
@@ -717,7 +717,7 @@ mod tests {
     #[test]
     fn offsets_convert_both_ways_and_refuse_the_middle_of_a_character() {
         let t = Text::from("é😀x");
-        assert_eq!(Offsets::ALL.map(|u| u.from_char(&t, CharIdx(2))), [Some(2), Some(3), Some(6)]);
+        assert_eq!(Offsets::ALL.map(|u| u.from_char(&t, CharIdx::new(2))), [Some(2), Some(3), Some(6)]);
         assert_eq!(Offsets::Utf16.to_char(&t, 2), None, "between the halves of a surrogate pair");
         assert_eq!(Offsets::Bytes.to_char(&t, 1), None, "inside é");
         assert_eq!(Offsets::Bytes.to_char(&t, -1), None);

@@ -32,7 +32,7 @@ pub fn write(dataset: &Dataset, options: &Options, tokenizer: Tokenizer, report:
     let mut out = String::new();
     for d in &dataset.documents {
         let text = Text::new(d.text.clone());
-        let at = |x: usize| unit.from_char(&text, CharIdx(x)).unwrap_or(0);
+        let at = |x: usize| unit.from_char(&text, CharIdx::new(x)).unwrap_or(0);
         let bounds: Vec<(usize, usize)> = d.entities.iter().map(|e| (e.start.max(0) as usize, e.end.max(0) as usize)).collect();
         let toks = tokens::segment(&text, &tokenizer(&d.text), &bounds);
         let index = Index::new(&toks);
@@ -168,7 +168,7 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
         let t = Text::new(text.clone());
         let offset = |v: Option<&Value>, what: &str| -> Result<usize, FormatError> {
             let x = v.and_then(Value::as_i64).ok_or_else(|| FormatError::new(place(what), "expected an integer offset"))?;
-            convert_offset(&t, unit, x).map(|c| c.0).map_err(|m| FormatError::new(place(what), m))
+            convert_offset(&t, unit, x).map(|c| c.get()).map_err(|m| FormatError::new(place(what), m))
         };
         // Token index → code-point range, for spans given by tokens only.
         let mut token_ranges: Vec<(usize, usize)> = Vec::new();

@@ -41,10 +41,10 @@ pub fn segment(text: &Text, base: &[BaseToken], bounds: &[(usize, usize)]) -> Ve
     cuts.insert(len);
     let mut sentence_starts: BTreeSet<usize> = BTreeSet::new();
     for t in base {
-        cuts.insert(t.start.0.min(len));
-        cuts.insert(t.end.0.min(len));
+        cuts.insert(t.start.get().min(len));
+        cuts.insert(t.end.get().min(len));
         if t.sentence_start {
-            sentence_starts.insert(t.start.0);
+            sentence_starts.insert(t.start.get());
         }
     }
     let starts: BTreeSet<usize> = bounds.iter().map(|b| b.0).collect();
@@ -111,7 +111,7 @@ impl Index {
 
 /// The text of a token.
 pub fn tok_text<'a>(text: &'a Text, t: &Tok) -> &'a str {
-    text.slice(CharIdx(t.start), CharIdx(t.end)).unwrap_or("")
+    text.slice(CharIdx::new(t.start), CharIdx::new(t.end)).unwrap_or("")
 }
 
 /// A tokenizer for tests: words and single punctuation marks, a sentence
@@ -122,7 +122,7 @@ pub(crate) fn test_tokenizer(s: &str) -> Vec<BaseToken> {
     let mut start: Option<usize> = None;
     let mut next_starts = true;
     let push = |out: &mut Vec<BaseToken>, a: usize, b: usize, next_starts: &mut bool| {
-        out.push(BaseToken { start: CharIdx(a), end: CharIdx(b), sentence_start: *next_starts });
+        out.push(BaseToken { start: CharIdx::new(a), end: CharIdx::new(b), sentence_start: *next_starts });
         *next_starts = false;
     };
     let chars: Vec<char> = s.chars().collect();
@@ -160,7 +160,7 @@ mod tests {
         for (i, c) in s.chars().enumerate() {
             if c.is_whitespace() {
                 if let Some(st) = start.take() {
-                    out.push(BaseToken { start: CharIdx(st), end: CharIdx(i), sentence_start: line_start });
+                    out.push(BaseToken { start: CharIdx::new(st), end: CharIdx::new(i), sentence_start: line_start });
                     line_start = false;
                 }
                 if c == '\n' {
@@ -171,7 +171,7 @@ mod tests {
             }
         }
         if let Some(st) = start {
-            out.push(BaseToken { start: CharIdx(st), end: CharIdx(s.chars().count()), sentence_start: line_start });
+            out.push(BaseToken { start: CharIdx::new(st), end: CharIdx::new(s.chars().count()), sentence_start: line_start });
         }
         out
     }

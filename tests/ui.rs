@@ -187,7 +187,7 @@ fn add_suggestions(h: &mut Harness<'_, SpanlabApp>, list: &[(usize, usize, &str)
             start: CharIdx::new(s),
             end: CharIdx::new(e),
             label: l.to_owned(),
-            recognizer: "test".to_owned(),
+            recognizer: "test".into(),
             score: 0.8,
             state: SuggestionState::Pending,
         })
@@ -212,7 +212,7 @@ fn accept_reject_and_relabel_suggestions_with_single_keys() {
     let open = h.state().open.as_ref().expect("open");
     let o = open.doc.suggestion_outcomes();
     assert_eq!((o.accepted, o.edited, o.rejected, o.pending), (2, 1, 1, 0));
-    assert!(open.doc.spans().iter().all(|s| matches!(&s.origin, Origin::Suggested { recognizer, .. } if recognizer == "test")));
+    assert!(open.doc.spans().iter().all(|s| matches!(&s.origin, Origin::Suggested { recognizer, .. } if recognizer.as_str() == "test")));
 }
 
 #[test]

@@ -63,7 +63,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
         s.suggestions += doc.suggestion_outcomes();
         for sug in doc.suggestions() {
-            let o = s.suggestions_by_recognizer.entry(sug.recognizer.clone()).or_default();
+            let o = s.suggestions_by_recognizer.entry(sug.recognizer.to_string()).or_default();
             match sug.state {
                 crate::model::SuggestionState::Pending => o.pending += 1,
                 crate::model::SuggestionState::Rejected => o.rejected += 1,

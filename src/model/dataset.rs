@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::document::{DocId, Document, Status, UnknownStatus, sha256_hex};
 use super::schema::Schema;
-use super::span::{Extra, Origin, Relation, RelationId, Span, SpanId, Suggestion, SuggestionState};
+use super::span::{Extra, Origin, RecognizerName, Relation, RelationId, Span, SpanId, Suggestion, SuggestionState};
 use super::text::{CharIdx, Text};
 
 /// The `format` field's value.
@@ -408,7 +408,7 @@ pub fn document_record(doc: &Document, include_suggestions: bool, notes: &mut Ex
             if let Origin::Suggested { recognizer, score, edited } = &s.origin {
                 extra.insert(
                     SUGGESTION_FIELD.to_owned(),
-                    serde_json::json!({"recognizer": recognizer, "score": round4(*score), "state": if *edited { "edited" } else { "accepted" }}),
+                    serde_json::json!({"recognizer": recognizer.as_str(), "score": round4(*score), "state": if *edited { "edited" } else { "accepted" }}),
                 );
             }
             Item { start: s.start, end: s.end, label: &s.label, span: Some(s.id), extra }
@@ -428,7 +428,7 @@ pub fn document_record(doc: &Document, include_suggestions: bool, notes: &mut Ex
             let mut extra = Extra::new();
             extra.insert(
                 SUGGESTION_FIELD.to_owned(),
-                serde_json::json!({"recognizer": s.recognizer, "score": round4(s.score), "state": "pending"}),
+                serde_json::json!({"recognizer": s.recognizer.as_str(), "score": round4(s.score), "state": "pending"}),
             );
             items.push(Item { start: s.start, end: s.end, label: &s.label, span: None, extra });
         }
@@ -551,7 +551,7 @@ pub fn record_to_document(d: &DocRecord) -> Result<Document, Problem> {
         let mut extra = e.extra.clone();
         let suggestion = extra.remove(SUGGESTION_FIELD);
         let provenance = suggestion.as_ref().map(|v| {
-            let recognizer = v.get("recognizer").and_then(|r| r.as_str()).unwrap_or("unknown").to_owned();
+            let recognizer = RecognizerName::parse(v.get("recognizer").and_then(|r| r.as_str()).unwrap_or("unknown"));
             let score = v.get("score").and_then(serde_json::Value::as_f64).unwrap_or(0.0) as f32;
             let state = v.get("state").and_then(|s| s.as_str()).unwrap_or("pending").to_owned();
             (recognizer, score, state)

@@ -591,7 +591,7 @@ mod tests {
         let o = d.suggestion_outcomes();
         assert_eq!((o.accepted, o.edited, o.rejected, o.pending), (1, 1, 1, 0));
         assert!(
-            matches!(&d.spans().iter().next().map(|s| s.origin.clone()), Some(Origin::Suggested { recognizer, .. }) if recognizer == "rules")
+            matches!(&d.spans().iter().next().map(|s| s.origin.clone()), Some(Origin::Suggested { recognizer, .. }) if recognizer.as_str() == "rules")
         );
         h.undo(&mut d, &schema).expect("undo");
         h.undo(&mut d, &schema).expect("undo");

@@ -21,5 +21,5 @@ pub use dataset::{Dataset, ExportOptions, Problem};
 pub use document::{DocId, Document, Status, UnknownStatus};
 pub use edit::{Edit, EditError, History};
 pub use schema::Schema;
-pub use span::{Origin, Relation, RelationId, Span, SpanId, Suggestion, SuggestionId, SuggestionState};
+pub use span::{Origin, RecognizerName, Relation, RelationId, Span, SpanId, Suggestion, SuggestionId, SuggestionState};
 pub use text::{ByteIdx, CharIdx, Text, Utf16Idx};

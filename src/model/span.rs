@@ -1,7 +1,8 @@
 //! Entity spans, relations and suggestions, and the sorted set that holds the
 //! spans of one document.
 //!
-//! Owns: [`Span`], [`Origin`], [`Relation`], [`Suggestion`], [`SpanSet`].
+//! Owns: [`Span`], [`Origin`], [`Relation`], [`Suggestion`], the
+//! [`RecognizerName`] a suggestion carries, [`SpanSet`].
 //! Must not touch: the text (the document checks spans against it).
 //!
 //! A span is `[start, end)` in code points: in `"M. [Lavrov] parle"` the span
@@ -44,6 +45,95 @@ impl fmt::Display for RelationId {
     }
 }
 
+/// Which recognizer proposed a suggestion, written in files as its name:
+/// `tagger`, `memory`, `gazetteer`, `dates`, `titles`, `capitals`, or
+/// `external:` and a recommender's command or URL. Any other name (another
+/// tool's, an older file's) is kept as it was read ([`RecognizerName::Other`]),
+/// so every file loads and writes back the same.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RecognizerName {
+    /// The statistical tagger.
+    Tagger,
+    /// The names the user taught.
+    Memory,
+    /// The gazetteer's names.
+    Gazetteer,
+    /// The date patterns.
+    Dates,
+    /// Titled persons (`M. Lavrov`).
+    Titles,
+    /// The capitalisation heuristic.
+    Capitals,
+    /// An external recommender, by its whole name: `external:ner.py`,
+    /// `external:http://127.0.0.1:8000` (see [`RecognizerName::external`]).
+    External(String),
+    /// A name spanlab does not know.
+    Other(String),
+}
+
+impl RecognizerName {
+    /// The prefix of an external recommender's name.
+    pub const EXTERNAL_PREFIX: &str = "external:";
+
+    /// An external recommender's name: `external:` and `what` (its
+    /// command's name or its URL).
+    pub fn external(what: &str) -> Self {
+        Self::External(format!("{}{what}", Self::EXTERNAL_PREFIX))
+    }
+
+    /// Reads a name as files write it; every name is accepted.
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "tagger" => Self::Tagger,
+            "memory" => Self::Memory,
+            "gazetteer" => Self::Gazetteer,
+            "dates" => Self::Dates,
+            "titles" => Self::Titles,
+            "capitals" => Self::Capitals,
+            _ if name.starts_with(Self::EXTERNAL_PREFIX) => Self::External(name.to_owned()),
+            _ => Self::Other(name.to_owned()),
+        }
+    }
+
+    /// The name as files write it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tagger => "tagger",
+            Self::Memory => "memory",
+            Self::Gazetteer => "gazetteer",
+            Self::Dates => "dates",
+            Self::Titles => "titles",
+            Self::Capitals => "capitals",
+            Self::External(name) | Self::Other(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for RecognizerName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for RecognizerName {
+    fn from(name: &str) -> Self {
+        Self::parse(name)
+    }
+}
+
+impl Serialize for RecognizerName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RecognizerName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        Ok(Self::parse(&name))
+    }
+}
+
 /// Where a gold span came from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -54,7 +144,7 @@ pub enum Origin {
     Imported,
     /// A suggestion the annotator accepted; `edited` once its boundaries or
     /// label were changed afterwards.
-    Suggested { recognizer: String, score: f32, edited: bool },
+    Suggested { recognizer: RecognizerName, score: f32, edited: bool },
 }
 
 /// A gold entity span.
@@ -117,7 +207,7 @@ pub struct Suggestion {
     pub start: CharIdx,
     pub end: CharIdx,
     pub label: String,
-    pub recognizer: String,
+    pub recognizer: RecognizerName,
     pub score: f32,
     pub state: SuggestionState,
 }
@@ -215,6 +305,38 @@ mod tests {
 
     fn span(id: u64, s: usize, e: usize) -> Span {
         Span::manual(SpanId(id), CharIdx::new(s), CharIdx::new(e), "PER")
+    }
+
+    /// Every name reads back as it was written, known or not; files keep
+    /// their bytes.
+    #[test]
+    fn recognizer_names_round_trip() {
+        let known = [
+            ("tagger", RecognizerName::Tagger),
+            ("memory", RecognizerName::Memory),
+            ("gazetteer", RecognizerName::Gazetteer),
+            ("dates", RecognizerName::Dates),
+            ("titles", RecognizerName::Titles),
+            ("capitals", RecognizerName::Capitals),
+            ("external:ner.py", RecognizerName::external("ner.py")),
+            ("external:http://127.0.0.1:8000", RecognizerName::External("external:http://127.0.0.1:8000".into())),
+            ("spaCy", RecognizerName::Other("spaCy".into())),
+            ("", RecognizerName::Other(String::new())),
+        ];
+        for (name, recognizer) in known {
+            assert_eq!(RecognizerName::parse(name), recognizer);
+            assert_eq!(recognizer.as_str(), name);
+            assert_eq!(recognizer.to_string(), name);
+        }
+        let origin = r#"{"kind":"suggested","recognizer":"external:ner.py","score":0.5,"edited":false}"#;
+        let read: Origin = serde_json::from_str(origin).expect("reads");
+        assert!(matches!(&read, Origin::Suggested { recognizer: RecognizerName::External(n), .. } if n == "external:ner.py"));
+        assert_eq!(serde_json::to_string(&read).expect("writes"), origin);
+        let suggestion =
+            r#"{"id":2,"start":1,"end":2,"label":"PER","recognizer":"somebody's \"model\"","score":0.5,"state":{"state":"pending"}}"#;
+        let read: Suggestion = serde_json::from_str(suggestion).expect("reads");
+        assert_eq!(read.recognizer, RecognizerName::Other("somebody's \"model\"".into()));
+        assert_eq!(serde_json::to_string(&read).expect("writes"), suggestion);
     }
 
     #[test]

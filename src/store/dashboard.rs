@@ -66,7 +66,7 @@ pub fn figures(project: &Project, stop: &Arc<AtomicBool>) -> Result<Option<Figur
         }
         f.spans_per_document.push(doc.spans().len());
         for s in doc.suggestions() {
-            let o = sources.entry(s.recognizer.clone()).or_default();
+            let o = sources.entry(s.recognizer.to_string()).or_default();
             match s.state {
                 SuggestionState::Pending => o.pending += 1,
                 SuggestionState::Rejected => o.rejected += 1,
@@ -130,7 +130,7 @@ mod tests {
                     start: CharIdx::new(s),
                     end: CharIdx::new(e),
                     label: l.into(),
-                    recognizer: "tagger".into(),
+                    recognizer: crate::model::RecognizerName::Tagger,
                     score: 0.9,
                     state: SuggestionState::Pending,
                 };

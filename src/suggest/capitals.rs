@@ -32,8 +32,8 @@ use std::sync::Arc;
 use super::gazetteer::Gazetteer;
 use super::lexicon::{FastSet, Lexicon};
 use super::{Candidate, Recognizer};
-use crate::model::Text;
 use crate::model::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized, sentences};
+use crate::model::{RecognizerName, Text};
 
 /// Score of a lone capitalised word.
 const SCORE_SINGLE: f32 = 0.2;
@@ -206,7 +206,7 @@ impl View<'_> {
             return;
         }
         if let (Some(x), Some(y)) = (self.doc.get(a), self.doc.get(b - 1)) {
-            out.push(Candidate { start: x.start, end: y.end, label: label.to_owned(), score, recognizer: "capitals".into() });
+            out.push(Candidate { start: x.start, end: y.end, label: label.to_owned(), score, recognizer: RecognizerName::Capitals });
         }
     }
 
@@ -373,8 +373,8 @@ fn title_case_sentences(v: &View<'_>) -> Vec<bool> {
 }
 
 impl Recognizer for CapitalsRecognizer {
-    fn name(&self) -> &str {
-        "capitals"
+    fn name(&self) -> RecognizerName {
+        RecognizerName::Capitals
     }
 
     fn recognize(&self, text: &Text) -> Vec<Candidate> {

@@ -30,7 +30,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::Candidate;
-use crate::model::{CharIdx, Text};
+use crate::model::{CharIdx, RecognizerName, Text};
 
 /// The protocol's name in requests.
 pub const PROTOCOL: &str = "spanlab-recommender";
@@ -103,7 +103,7 @@ struct Running {
 pub struct External {
     endpoint: Endpoint,
     timeout: Duration,
-    name: String,
+    name: RecognizerName,
     process: Mutex<Option<Running>>,
 }
 
@@ -111,14 +111,14 @@ impl External {
     /// A recommender at `endpoint`; nothing is started until the first request.
     pub fn new(endpoint: Endpoint, timeout: Duration) -> Self {
         let name = match &endpoint {
-            Endpoint::Command { argv } => format!("external:{}", command_name(argv)),
-            Endpoint::Http { url } => format!("external:{url}"),
+            Endpoint::Command { argv } => RecognizerName::external(&command_name(argv)),
+            Endpoint::Http { url } => RecognizerName::external(url),
         };
         Self { endpoint, timeout, name, process: Mutex::new(None) }
     }
 
     /// The recognizer name its candidates carry.
-    pub fn name(&self) -> &str {
+    pub fn name(&self) -> &RecognizerName {
         &self.name
     }
 

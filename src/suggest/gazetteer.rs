@@ -21,8 +21,8 @@ use std::sync::{Arc, OnceLock};
 
 use super::lexicon::FastMap;
 use super::{Candidate, Recognizer};
-use crate::model::Text;
 use crate::model::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized, is_hyphen, normalize, tokenize};
+use crate::model::{RecognizerName, Text};
 
 /// One embedded data file: `name<TAB>label` lines, `#` comments.
 #[derive(Clone, Copy, Debug)]
@@ -269,7 +269,7 @@ impl GazetteerRecognizer {
                         end: start_char + part.chars().count(),
                         label: e.label.clone(),
                         score: e.score * PART_FACTOR,
-                        recognizer: "gazetteer".into(),
+                        recognizer: RecognizerName::Gazetteer,
                     });
                 }
                 part_start_byte = b + c.len_utf8();
@@ -280,8 +280,8 @@ impl GazetteerRecognizer {
 }
 
 impl Recognizer for GazetteerRecognizer {
-    fn name(&self) -> &str {
-        "gazetteer"
+    fn name(&self) -> RecognizerName {
+        RecognizerName::Gazetteer
     }
 
     fn recognize(&self, text: &Text) -> Vec<Candidate> {
@@ -296,7 +296,7 @@ impl Recognizer for GazetteerRecognizer {
         while let Some(t) = tokens.get(i) {
             if let Some((n, e)) = self.gazetteer.match_at(s, doc, i) {
                 let end = tokens.get(i + n - 1).map_or(t.end, |last| last.end);
-                out.push(Candidate { start: t.start, end, label: e.label.clone(), score: e.score, recognizer: "gazetteer".into() });
+                out.push(Candidate { start: t.start, end, label: e.label.clone(), score: e.score, recognizer: RecognizerName::Gazetteer });
                 i += n;
                 continue;
             }

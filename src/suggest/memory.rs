@@ -18,8 +18,8 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use super::lexicon::FastMap;
 use super::{Candidate, Feedback, Recognizer};
-use crate::model::Text;
 use crate::model::tokenize::{Tokenized, tokenize};
+use crate::model::{RecognizerName, Text};
 
 /// The score of a remembered name.
 pub const MEMORY_SCORE: f32 = 0.96;
@@ -138,7 +138,13 @@ impl Memory {
             match found {
                 Some((n, label)) => {
                     let end = doc.get(i + n - 1).map_or(t.end, |l| l.end);
-                    out.push(Candidate { start: t.start, end, label: label.to_owned(), score: MEMORY_SCORE, recognizer: "memory".into() });
+                    out.push(Candidate {
+                        start: t.start,
+                        end,
+                        label: label.to_owned(),
+                        score: MEMORY_SCORE,
+                        recognizer: RecognizerName::Memory,
+                    });
                     i += n;
                 }
                 None => i += 1,
@@ -177,8 +183,8 @@ impl MemoryRecognizer {
 }
 
 impl Recognizer for MemoryRecognizer {
-    fn name(&self) -> &str {
-        "memory"
+    fn name(&self) -> RecognizerName {
+        RecognizerName::Memory
     }
 
     fn recognize(&self, text: &Text) -> Vec<Candidate> {
@@ -281,7 +287,7 @@ mod tests {
         r.learn(&text, &Feedback { gold: &gold, rejected: &rejected });
         let got = r.recognize(&Text::from("Zorglub !"));
         assert_eq!(got.len(), 1);
-        assert_eq!(got[0].recognizer, "memory");
+        assert_eq!(got[0].recognizer, RecognizerName::Memory);
         assert!(r.vetoes("Twitter", "ORG"));
         r.remember("Pyongyang", "GPE");
         assert_eq!(r.recognize(&Text::from("à Pyongyang")).len(), 1);

@@ -67,6 +67,7 @@ pub use memory::{Memory, MemoryRecognizer};
 pub use patterns::{DateRecognizer, TitleRecognizer};
 pub use tagger::{Tagger, TaggerError, TaggerRecognizer, TrainOptions, train_from_dataset};
 
+pub use crate::model::RecognizerName;
 use crate::model::{CharIdx, Schema, Text};
 
 /// The built-in tagger model (see `assets/model/README.md`).
@@ -83,8 +84,8 @@ pub struct Candidate {
     pub label: String,
     /// Confidence in `[0, 1]`; higher wins overlaps.
     pub score: f32,
-    /// The name of the recognizer that proposed it.
-    pub recognizer: String,
+    /// The recognizer that proposed it.
+    pub recognizer: RecognizerName,
 }
 
 impl Candidate {
@@ -107,8 +108,8 @@ pub struct Feedback<'a> {
 
 /// Something that proposes spans for a text.
 pub trait Recognizer: Send + Sync {
-    /// A short name, stored as a suggestion's origin.
-    fn name(&self) -> &str;
+    /// Which recognizer this is, stored as a suggestion's origin.
+    fn name(&self) -> RecognizerName;
 
     /// Proposes spans for a text; they may overlap.
     fn recognize(&self, text: &Text) -> Vec<Candidate>;
@@ -148,8 +149,8 @@ pub trait Recognizer: Send + Sync {
 /// How a rule recognizer's candidates combine with the tagger's spans.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RulePolicy {
-    /// The recognizer's name.
-    pub recognizer: String,
+    /// The rule recognizer.
+    pub recognizer: RecognizerName,
     /// From this score on, a candidate replaces the tagger spans it
     /// overlaps.
     pub overrides_at: f32,
@@ -166,7 +167,7 @@ pub struct RulePolicy {
 
 /// How the engine combines recognizers when a tagger is among them.
 /// Recognizers not listed compete with the tagger's spans by score; the
-/// `"memory"` recognizer always wins.
+/// [memory](RecognizerName::Memory) always wins.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
     /// Per rule recognizer.
@@ -180,8 +181,8 @@ impl Default for Policy {
     /// The built-in combination (tuned on held-out training data, see the
     /// module documentation).
     fn default() -> Self {
-        let rule = |name: &str, overrides_at: f32, alone_at: f32, alone_words: usize, joins_pieces: bool| RulePolicy {
-            recognizer: name.into(),
+        let rule = |recognizer: RecognizerName, overrides_at: f32, alone_at: f32, alone_words: usize, joins_pieces: bool| RulePolicy {
+            recognizer,
             overrides_at,
             alone_at,
             alone_words,
@@ -189,18 +190,18 @@ impl Default for Policy {
         };
         Self {
             rules: vec![
-                rule("gazetteer", NEVER, 0.7, 2, false),
-                rule("dates", NEVER, 0.8, 1, true),
-                rule("titles", NEVER, NEVER, 1, false),
-                rule("capitals", NEVER, NEVER, 1, false),
+                rule(RecognizerName::Gazetteer, NEVER, 0.7, 2, false),
+                rule(RecognizerName::Dates, NEVER, 0.8, 1, true),
+                rule(RecognizerName::Titles, NEVER, NEVER, 1, false),
+                rule(RecognizerName::Capitals, NEVER, NEVER, 1, false),
             ],
         }
     }
 }
 
 impl Policy {
-    fn rule(&self, recognizer: &str) -> Option<&RulePolicy> {
-        self.rules.iter().find(|r| r.recognizer == recognizer)
+    fn rule(&self, recognizer: &RecognizerName) -> Option<&RulePolicy> {
+        self.rules.iter().find(|r| r.recognizer == *recognizer)
     }
 }
 
@@ -213,7 +214,8 @@ pub struct Engine {
 
 impl fmt::Debug for Engine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Engine").field("recognizers", &self.recognizer_names()).finish()
+        let names: Vec<String> = self.recognizer_names().iter().map(ToString::to_string).collect();
+        f.debug_struct("Engine").field("recognizers", &names).finish()
     }
 }
 
@@ -286,7 +288,7 @@ impl Engine {
     }
 
     /// The recognizers' names, in order.
-    pub fn recognizer_names(&self) -> Vec<&str> {
+    pub fn recognizer_names(&self) -> Vec<RecognizerName> {
         self.recognizers.iter().map(|r| r.name()).collect()
     }
 
@@ -310,14 +312,15 @@ impl Engine {
                 Some((first.start, last.end))
             })
             .collect();
-        let has_tagger = self.recognizers.iter().any(|r| r.name() == "tagger");
+        let has_tagger = self.recognizers.iter().any(|r| r.name() == RecognizerName::Tagger);
         // Rules whose candidates the policy never keeps where the tagger is
         // heard only read the English lines.
         let mut english_doc: Option<Tokenized> = None;
         let mut all = Vec::new();
         for r in &self.recognizers {
-            let tagger = r.name() == "tagger";
-            let unheard_only = has_tagger && self.policy.rule(r.name()).is_some_and(|p| p.overrides_at >= NEVER && p.alone_at >= NEVER);
+            let name = r.name();
+            let tagger = name == RecognizerName::Tagger;
+            let unheard_only = has_tagger && self.policy.rule(&name).is_some_and(|p| p.overrides_at >= NEVER && p.alone_at >= NEVER);
             let found = if unheard_only {
                 if english.is_empty() {
                     continue;
@@ -350,7 +353,7 @@ impl Engine {
     }
 
     fn vetoed(&self, text: &Text, c: &Candidate, can_veto: bool) -> bool {
-        if !can_veto || c.recognizer == "memory" {
+        if !can_veto || c.recognizer == RecognizerName::Memory {
             return false;
         }
         let Some(name) = text.slice(c.start, c.end) else {
@@ -439,11 +442,12 @@ pub fn combine(candidates: Vec<Candidate>, policy: &Policy) -> Vec<Candidate> {
 /// sorted code-point ranges where the tagger was not heard (English lines),
 /// where the other recognizers compete by score.
 pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Policy, unheard: &[(CharIdx, CharIdx)]) -> Vec<Candidate> {
-    if !candidates.iter().any(|c| c.recognizer == "tagger") {
+    if !candidates.iter().any(|c| c.recognizer == RecognizerName::Tagger) {
         return resolve_overlaps(candidates);
     }
     // The tagger's spans (not overlapping each other), by position.
-    let mut tagged: Vec<usize> = (0..candidates.len()).filter(|&i| candidates.get(i).is_some_and(|c| c.recognizer == "tagger")).collect();
+    let mut tagged: Vec<usize> =
+        (0..candidates.len()).filter(|&i| candidates.get(i).is_some_and(|c| c.recognizer == RecognizerName::Tagger)).collect();
     let span = |i: usize| candidates.get(i).map_or((CharIdx::ZERO, CharIdx::ZERO), |c| (c.start, c.end));
     if !tagged.is_sorted_by_key(|&i| span(i)) {
         tagged.sort_by_key(|&i| span(i));
@@ -455,12 +459,12 @@ pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Poli
     let mut priority = vec![f32::NAN; candidates.len()];
     let mut raised = vec![f32::NEG_INFINITY; candidates.len()];
     for (i, c) in candidates.iter().enumerate() {
-        let p = match (c.recognizer.as_str(), policy.rule(&c.recognizer)) {
-            ("tagger", _) => 1.0 + c.score,
+        let p = match (&c.recognizer, policy.rule(&c.recognizer)) {
+            (RecognizerName::Tagger, _) => 1.0 + c.score,
             // A remembered name inside a longer tagger span is part of a
             // longer name: the tagger's span wins.
-            ("memory", _) if within_longer(&tagged, longest, &span, c) => c.score,
-            ("memory", _) => 3.0 + c.score,
+            (RecognizerName::Memory, _) if within_longer(&tagged, longest, &span, c) => c.score,
+            (RecognizerName::Memory, _) => 3.0 + c.score,
             (_, Some(_)) if overlaps_any(unheard, c) => 1.0 + c.score,
             (_, Some(rule)) => {
                 // Tagger spans start before c ends, and at most `longest`
@@ -655,7 +659,7 @@ mod tests {
     fn schema_and_min_score_filter() {
         let text = Text::from("Hier, Lavrov a vu le ministre Wang Yi à Pékin le 3 mars.");
         let all = Engine::rules().suggest(&text, &Schema::news(), 0.0);
-        assert!(all.iter().any(|c| c.recognizer == "capitals" && c.label == "PER"), "{all:?}");
+        assert!(all.iter().any(|c| c.recognizer == RecognizerName::Capitals && c.label == "PER"), "{all:?}");
         let engine = Engine::builtin();
         let strict = engine.suggest(&text, &Schema::news(), 0.8);
         let strict = show(&text, strict.iter().map(|c| (c.start, c.end, c.label.clone())));
@@ -673,8 +677,8 @@ mod tests {
     struct Fixed(Vec<(usize, usize, &'static str, f32)>);
 
     impl Recognizer for Fixed {
-        fn name(&self) -> &str {
-            "fixed"
+        fn name(&self) -> RecognizerName {
+            "fixed".into()
         }
 
         fn recognize(&self, _text: &Text) -> Vec<Candidate> {
@@ -708,7 +712,7 @@ mod tests {
         let got: Vec<(usize, usize, String)> =
             engine.suggest(&text, &Schema::news(), 0.0).into_iter().map(|c| (c.start.get(), c.end.get(), c.label)).collect();
         assert_eq!(got, [(3, 9, "ORG".into()), (10, 14, "LOC".into()), (16, 18, "DATE".into())]);
-        assert_eq!(engine.recognizer_names(), ["fixed"]);
+        assert_eq!(engine.recognizer_names(), ["fixed".into()]);
     }
 
     #[test]
@@ -772,7 +776,8 @@ mod tests {
     #[test]
     fn builtin_names_its_sources() {
         let engine = Engine::builtin();
-        assert_eq!(engine.recognizer_names(), ["tagger", "memory", "gazetteer", "dates", "titles", "capitals"]);
+        use RecognizerName::{Capitals, Dates, Gazetteer, Memory, Tagger, Titles};
+        assert_eq!(engine.recognizer_names(), [Tagger, Memory, Gazetteer, Dates, Titles, Capitals]);
         let text = Text::from("Le 13 juillet 2025, M. Lavrov a vu Kim Jong Un à Pyongyang.");
         let got = engine.suggest(&Text::from("Le 13 juillet 2025, M. Lavrov est arrivé à Pyongyang."), &Schema::news(), 0.0);
         assert_eq!(
@@ -782,9 +787,9 @@ mod tests {
             ),
             ["13 juillet 2025:DATE", "Lavrov:PER", "Pyongyang:GPE"]
         );
-        assert!(got.iter().all(|c| c.recognizer == "tagger"), "{got:?}");
+        assert!(got.iter().all(|c| c.recognizer == Tagger), "{got:?}");
         let rules = Engine::rules();
-        assert_eq!(rules.recognizer_names(), ["gazetteer", "dates", "titles", "capitals"]);
+        assert_eq!(rules.recognizer_names(), [Gazetteer, Dates, Titles, Capitals]);
         let got = rules.suggest(&text, &Schema::news(), 0.0);
         let sources: Vec<&str> = got.iter().map(|c| c.recognizer.as_str()).collect();
         assert_eq!(sources, ["dates", "titles", "capitals", "gazetteer"], "{got:?}");
@@ -794,7 +799,7 @@ mod tests {
     fn english_texts_are_left_to_the_rules() {
         let text = Text::from("The minister said that Lavrov arrived in Pyongyang on Monday.");
         let got = Engine::builtin().suggest(&text, &Schema::news(), 0.0);
-        assert!(got.iter().all(|c| c.recognizer != "tagger"), "{got:?}");
+        assert!(got.iter().all(|c| c.recognizer != RecognizerName::Tagger), "{got:?}");
         assert_eq!(got, Engine::rules().suggest(&text, &Schema::news(), 0.0));
     }
 
@@ -901,13 +906,13 @@ mod tests {
         engine.remember("Kalma", "GPE");
         let again = engine.suggest(&Text::from("à Kalma"), &schema, 0.0);
         assert_eq!(again.len(), 1);
-        assert_eq!(again[0].recognizer, "memory");
+        assert_eq!(again[0].recognizer, RecognizerName::Memory);
     }
 
     #[test]
     fn models_load_from_bytes() {
         let engine = Engine::with_model(BUILTIN_MODEL).expect("the built-in model loads");
-        assert_eq!(engine.recognizer_names()[0], "tagger");
+        assert_eq!(engine.recognizer_names()[0], RecognizerName::Tagger);
         assert!(matches!(Engine::with_model(b"not a model").err(), Some(TaggerError::BadMagic)));
         let tagger = builtin_tagger().expect("built-in model");
         assert_eq!(tagger.labels(), ["DATE", "EVENT", "LOC", "MISC", "ORG", "PER"]);

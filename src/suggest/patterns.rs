@@ -19,8 +19,8 @@
 
 use super::lexicon::{FastMap, Lexicon};
 use super::{Candidate, Recognizer};
-use crate::model::Text;
 use crate::model::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized};
+use crate::model::{RecognizerName, Text};
 
 /// Score of a full date (day and month).
 const SCORE_FULL_DATE: f32 = 0.95;
@@ -481,8 +481,8 @@ impl DateRecognizer {
 }
 
 impl Recognizer for DateRecognizer {
-    fn name(&self) -> &str {
-        "dates"
+    fn name(&self) -> RecognizerName {
+        RecognizerName::Dates
     }
 
     fn recognize(&self, text: &Text) -> Vec<Candidate> {
@@ -503,7 +503,7 @@ impl Recognizer for DateRecognizer {
             match found {
                 Some((end, score)) if end > i => {
                     let last = tokens.get(end - 1).map_or(t.end, |l| l.end);
-                    out.push(Candidate { start: t.start, end: last, label: "DATE".into(), score, recognizer: "dates".into() });
+                    out.push(Candidate { start: t.start, end: last, label: "DATE".into(), score, recognizer: RecognizerName::Dates });
                     i = end;
                 }
                 _ => i += 1,
@@ -525,8 +525,8 @@ impl TitleRecognizer {
 }
 
 impl Recognizer for TitleRecognizer {
-    fn name(&self) -> &str {
-        "titles"
+    fn name(&self) -> RecognizerName {
+        RecognizerName::Titles
     }
 
     fn recognize(&self, text: &Text) -> Vec<Candidate> {
@@ -552,7 +552,13 @@ impl Recognizer for TitleRecognizer {
                 continue;
             };
             if let (Some(a), Some(b)) = (tokens.get(start), tokens.get(end - 1)) {
-                out.push(Candidate { start: a.start, end: b.end, label: "PER".into(), score: SCORE_TITLED, recognizer: "titles".into() });
+                out.push(Candidate {
+                    start: a.start,
+                    end: b.end,
+                    label: "PER".into(),
+                    score: SCORE_TITLED,
+                    recognizer: RecognizerName::Titles,
+                });
             }
             covered.iter_mut().take(end).skip(start).for_each(|c| *c = true);
             let keys: Vec<String> = (start..end).map(|k| v.key(k).to_owned()).collect();
@@ -601,7 +607,7 @@ impl Recognizer for TitleRecognizer {
                     }
                     if let (Some(a), Some(b)) = (tokens.get(first), tokens.get(end - 1)) {
                         let score = if *full { SCORE_REPEATED } else { SCORE_SURNAME };
-                        out.push(Candidate { start: a.start, end: b.end, label: "PER".into(), score, recognizer: "titles".into() });
+                        out.push(Candidate { start: a.start, end: b.end, label: "PER".into(), score, recognizer: RecognizerName::Titles });
                     }
                     i = end;
                 }

@@ -57,7 +57,7 @@ use super::gazetteer::Gazetteer;
 use super::lexicon::{FxHasher, Lexicon};
 use super::{Candidate, Feedback, Recognizer};
 use crate::model::tokenize::{TokenKind, Tokenized};
-use crate::model::{CharIdx, Dataset, Text};
+use crate::model::{CharIdx, Dataset, RecognizerName, Text};
 
 /// The first bytes of a model file.
 pub const MAGIC: &[u8; 12] = b"SPANLAB-NER\n";
@@ -1557,8 +1557,8 @@ pub fn news_label(label: &str, text: &str, gazetteer: &Gazetteer) -> Option<Stri
 }
 
 impl Recognizer for TaggerRecognizer {
-    fn name(&self) -> &str {
-        "tagger"
+    fn name(&self) -> RecognizerName {
+        RecognizerName::Tagger
     }
 
     fn recognize(&self, text: &Text) -> Vec<Candidate> {
@@ -1574,7 +1574,7 @@ impl Recognizer for TaggerRecognizer {
             .filter_map(|span| {
                 let name = text.slice(span.start, span.end)?;
                 let label = news_label(&span.label, name, &tagger.gazetteer)?;
-                Some(Candidate { start: span.start, end: span.end, label, score: span.confidence, recognizer: "tagger".into() })
+                Some(Candidate { start: span.start, end: span.end, label, score: span.confidence, recognizer: RecognizerName::Tagger })
             })
             .collect()
     }

@@ -1,91 +1,165 @@
-//! One command list drives the menus, the keyboard, the command palette and
-//! the help: each [`Command`] has a name, a shortcut and a description here,
-//! and nowhere else.
+//! One command table drives the menus, the keyboard, the command palette and
+//! the help: each [`Command`] has one [`Entry`] here, with its name, its
+//! group and its keys, each key with the [`Mode`] in which it applies (the
+//! keys that choose a relation's tail and type, and the adjudication's keys,
+//! included). Nothing else in the app reads a key.
+//!
+//! Owns: the commands, their names and keys. Must not touch: the app's
+//! state (the app applies commands; see `logic/`).
+
+use std::borrow::Cow;
+use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
+
+use super::forms::{ExportForm, ImportForm, SettingsForm};
+use crate::model::{CharIdx, RelationId, Schema, SpanId, Status, SuggestionId};
 
 /// Everything the user can ask of the window. Panels return these; the app
 /// applies them after the frame.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// Undo the last edit.
     Undo,
+    /// Redo the last undone edit.
     Redo,
     /// Give the selection (text, span or suggestion) this entity label.
     Label(String),
+    /// Delete the selected span (with its relations) or relation; reject a suggestion.
     DeleteSelected,
+    /// Accept the selected suggestion.
     AcceptSuggestion,
+    /// Reject the selected suggestion.
     RejectSuggestion,
+    /// Select the next pending suggestion.
     NextSuggestion,
+    /// Select the previous pending suggestion.
     PreviousSuggestion,
+    /// Accept every pending suggestion of the document.
     AcceptAll,
+    /// Reject every pending suggestion of the document.
     RejectAll,
+    /// Select the next span or suggestion in text order.
     NextSpan,
+    /// Select the previous span or suggestion in text order.
     PreviousSpan,
+    /// Move the caret a word left.
     CaretWordLeft,
+    /// Move the caret a word right.
     CaretWordRight,
+    /// Extend the text selection a word left.
     ExtendWordLeft,
+    /// Extend the text selection a word right.
     ExtendWordRight,
+    /// Extend the text selection a character left.
     ExtendCharLeft,
+    /// Extend the text selection a character right.
     ExtendCharRight,
+    /// Move the selected span's start a word left.
     StartWordLeft,
+    /// Move the selected span's start a word right.
     StartWordRight,
+    /// Move the selected span's end a word left.
     EndWordLeft,
+    /// Move the selected span's end a word right.
     EndWordRight,
+    /// Move the selected span's start a character left.
     StartCharLeft,
+    /// Move the selected span's start a character right.
     StartCharRight,
+    /// Move the selected span's end a character left.
     EndCharLeft,
+    /// Move the selected span's end a character right.
     EndCharRight,
+    /// Start drawing a relation from the selected span.
     StartRelation,
+    /// The next candidate tail of the relation being drawn.
+    NextTail,
+    /// The previous candidate tail of the relation being drawn.
+    PreviousTail,
+    /// Take the candidate tail under the cursor.
+    ConfirmTail,
+    /// Close the dialog, cancel the relation being drawn, or clear the selection.
     Escape,
+    /// Mark the document done and open the next unfinished one.
     MarkDone,
+    /// Mark the document skipped.
     MarkSkipped,
+    /// Open the next document of the corpus list.
     NextDocument,
+    /// Open the previous document of the corpus list.
     PreviousDocument,
+    /// Open the "open folder" dialog.
     OpenFolder,
+    /// Open another project folder in this window.
+    OpenProject(PathBuf),
+    /// Open the import dialog.
     Import,
+    /// Import as the import dialog says, and open the result.
+    RunImport(Box<ImportForm>),
+    /// Open the export dialog.
     Export,
+    /// Export as the export dialog says.
+    RunExport(Box<ExportForm>),
+    /// Open the command palette.
     CommandPalette,
     /// Open the find bar.
     Find,
     /// Select the next occurrence of this text after the caret.
     FindNext(String),
+    /// Show the keyboard shortcuts.
     ShowShortcuts,
     /// Open the settings dialog.
     Settings,
     /// Apply the settings dialog's values.
-    ApplySettings(Box<super::panels::dialogs::SettingsForm>),
+    ApplySettings(Box<SettingsForm>),
     /// Drop the document's pending suggestions and suggest again.
     SuggestAgain,
     /// Suggest for every document never annotated, in the background.
     SuggestCorpus,
-    /// Stop the corpus-wide suggestion job.
+    /// Stop the corpus-wide suggestion job and learning.
     CancelBackground,
+    /// Learn again from the done documents, from the shipped model.
     Relearn,
+    /// Switch between the light and dark themes.
     ToggleTheme,
+    /// Show or hide the relation arcs.
     ToggleRelations,
+    /// Close the window.
     Quit,
     /// Open the document at this index of the corpus list.
     OpenDocument(usize),
     /// Select a span by id.
-    SelectSpan(crate::model::SpanId),
-    SelectSuggestion(crate::model::SuggestionId),
-    SelectRelation(crate::model::RelationId),
+    SelectSpan(SpanId),
+    /// Select a suggestion by id.
+    SelectSuggestion(SuggestionId),
+    /// Select a relation by id.
+    SelectRelation(RelationId),
     /// Select a text range (code points).
-    SelectText(crate::model::CharIdx, crate::model::CharIdx),
-    /// Finish a pending relation with this tail.
-    RelationTail(crate::model::SpanId),
+    SelectText(CharIdx, CharIdx),
+    /// Finish choosing the pending relation's tail: this span.
+    RelationTail(SpanId),
     /// Give the pending relation (or the selected one) this type.
     RelationType(String),
-    DeleteRelation(crate::model::RelationId),
-    RetargetRelation(crate::model::RelationId),
+    /// Give the pending relation the type at this place (from 0) of its list.
+    RelationTypeAt(usize),
+    /// Delete a relation.
+    DeleteRelation(RelationId),
+    /// Choose another tail for a relation.
+    RetargetRelation(RelationId),
+    /// Set the document's comment.
     SetComment(String),
-    SetStatus(crate::model::Status),
-    OpenRecent(std::path::PathBuf),
+    /// Set the document's status.
+    SetStatus(Status),
     /// Open or close the adjudication of the annotators' versions.
     Adjudicate,
     /// Open or close the dashboard.
     Dashboard,
+    /// Read the dashboard's figures again.
+    RefreshDashboard,
+    /// Move the adjudication cursor down.
     AdjudicateNext,
+    /// Move the adjudication cursor up.
     AdjudicatePrevious,
     /// Put the candidate under the cursor into the curated version.
     AdjudicateTake,
@@ -93,17 +167,172 @@ pub enum Command {
     AdjudicateDrop,
     /// Take every candidate all annotators agree on.
     AdjudicateTakeAgreed,
+    /// Put the adjudication cursor on this candidate.
     AdjudicateSelect(usize),
+    /// The user's answer to a file changed on disk under unsaved edits.
+    ResolveConflict(ConflictChoice),
 }
 
-/// A command that appears in menus, the palette and the help.
+/// What to do when the open document's file changed on disk under unsaved
+/// edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConflictChoice {
+    /// Load the file from disk; drop the unsaved edits.
+    Reload,
+    /// Write this version over the file.
+    KeepMine,
+    /// Load the file from disk and apply the unsaved edits onto it.
+    Merge,
+}
+
+/// What the window is doing, which decides what a key means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Annotating the article.
+    Annotating,
+    /// A relation is being drawn: its tail is being chosen.
+    ChoosingTail,
+    /// A relation's tail is chosen: its type list shows.
+    ChoosingType,
+    /// The adjudication panel is open (keys it does not take annotate).
+    Adjudicating,
+}
+
+/// Where a key applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// In every mode.
+    Always,
+    /// In this mode; [`Mode::Annotating`] keys also work while
+    /// adjudicating, after the adjudication's own.
+    In(Mode),
+}
+
+impl When {
+    /// Whether a key with this condition applies in `mode`.
+    pub fn applies(self, mode: Mode) -> bool {
+        match self {
+            When::Always => true,
+            When::In(Mode::Annotating) => matches!(mode, Mode::Annotating | Mode::Adjudicating),
+            When::In(m) => m == mode,
+        }
+    }
+
+    /// Said next to the key in the help and menus; `None` for everyday keys.
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            When::Always | When::In(Mode::Annotating) => None,
+            When::In(Mode::ChoosingTail) => Some("choosing a tail"),
+            When::In(Mode::ChoosingType) => Some("choosing a type"),
+            When::In(Mode::Adjudicating) => Some("adjudicating"),
+        }
+    }
+}
+
+/// How commands are grouped in the help and the palette (in this order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[allow(missing_docs)]
+pub enum Group {
+    File,
+    Edit,
+    Labels,
+    Suggestions,
+    Navigate,
+    SelectText,
+    EditSpan,
+    Relations,
+    Document,
+    Adjudication,
+    View,
+    Help,
+}
+
+impl Group {
+    /// The group's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::File => "File",
+            Group::Edit => "Edit",
+            Group::Labels => "Labels",
+            Group::Suggestions => "Suggestions",
+            Group::Navigate => "Navigate",
+            Group::SelectText => "Select text",
+            Group::EditSpan => "Edit span",
+            Group::Relations => "Relations",
+            Group::Document => "Document",
+            Group::Adjudication => "Adjudication",
+            Group::View => "View",
+            Group::Help => "Help",
+        }
+    }
+
+    /// The menu the group's commands are in: navigation and editing
+    /// details go under Edit, the adjudication under Document.
+    pub fn menu(self) -> Menu {
+        match self {
+            Group::File => Menu::File,
+            Group::Edit | Group::Labels | Group::Navigate | Group::SelectText | Group::EditSpan => Menu::Edit,
+            Group::Suggestions => Menu::Suggestions,
+            Group::Relations => Menu::Relations,
+            Group::Document | Group::Adjudication => Menu::Document,
+            Group::View => Menu::View,
+            Group::Help => Menu::Help,
+        }
+    }
+}
+
+/// The menu bar's menus, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Menu {
+    File,
+    Edit,
+    Suggestions,
+    Relations,
+    Document,
+    View,
+    Help,
+}
+
+impl Menu {
+    /// Every menu, left to right.
+    pub const ALL: [Menu; 7] = [Menu::File, Menu::Edit, Menu::Suggestions, Menu::Relations, Menu::Document, Menu::View, Menu::Help];
+
+    /// The menu's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Menu::File => "File",
+            Menu::Edit => "Edit",
+            Menu::Suggestions => "Suggestions",
+            Menu::Relations => "Relations",
+            Menu::Document => "Document",
+            Menu::View => "View",
+            Menu::Help => "Help",
+        }
+    }
+}
+
+/// A key and where it applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Binding {
+    /// The key with its modifiers.
+    pub key: KeyboardShortcut,
+    /// The mode it applies in.
+    pub when: When,
+}
+
+/// One command as menus, the palette and the help show it.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
+    /// What it runs.
     pub command: Command,
-    pub name: &'static str,
-    pub group: &'static str,
-    /// Keys that trigger it; the first is shown.
-    pub keys: Vec<KeyboardShortcut>,
-    /// Extra text for keys that are not shortcuts (label hotkeys).
+    /// What it is called.
+    pub name: Cow<'static, str>,
+    /// Where it is listed.
+    pub group: Group,
+    /// Keys that trigger it; the first is shown first.
+    pub keys: Vec<Binding>,
+    /// Shown instead of the keys (a schema's hotkey as written there).
     pub keys_text: Option<String>,
 }
 
@@ -116,92 +345,261 @@ const SHIFT: Modifiers = Modifiers::SHIFT;
 const CMD: Modifiers = Modifiers::COMMAND;
 const ALT: Modifiers = Modifiers::ALT;
 
-/// The fixed commands, in the order menus and help show them. Label
-/// commands come from the schema (see [`label_entries`]).
-pub fn fixed_entries() -> Vec<Entry> {
-    let e = |command, name, group, keys: Vec<KeyboardShortcut>| Entry { command, name, group, keys, keys_text: None };
+const ANNOTATING: When = When::In(Mode::Annotating);
+const TAIL: When = When::In(Mode::ChoosingTail);
+const TYPE: When = When::In(Mode::ChoosingType);
+const ADJUDICATING: When = When::In(Mode::Adjudicating);
+
+/// The digit keys 1–9, for the n-th relation type.
+const DIGITS: [Key; 9] = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
+
+/// An entry whose keys all apply in the same mode.
+fn entry(command: Command, name: &'static str, group: Group, when: When, keys: &[KeyboardShortcut]) -> Entry {
+    Entry { command, name: Cow::Borrowed(name), group, keys: keys.iter().map(|&key| Binding { key, when }).collect(), keys_text: None }
+}
+
+/// A schema hotkey ("p") as a key.
+fn hotkey(text: Option<&str>) -> Option<Key> {
+    text.and_then(|h| Key::from_name(&h.to_ascii_uppercase()))
+}
+
+/// The commands that do not depend on the schema, in the order menus and
+/// help show them within a group.
+fn fixed_entries() -> Vec<Entry> {
+    use Command as C;
+    use Group as G;
+    let e = |command, name, group, keys: &[KeyboardShortcut]| entry(command, name, group, ANNOTATING, keys);
     vec![
-        e(Command::OpenFolder, "Open folder…", "File", vec![k(CMD, Key::O)]),
-        e(Command::Import, "Import…", "File", vec![k(CMD, Key::I)]),
-        e(Command::Export, "Export…", "File", vec![k(CMD, Key::E)]),
-        e(Command::Quit, "Quit", "File", vec![k(CMD, Key::Q)]),
-        e(Command::Undo, "Undo", "Edit", vec![k(CMD, Key::Z)]),
-        e(Command::Redo, "Redo", "Edit", vec![k(CMD.plus(SHIFT), Key::Z), k(CMD, Key::Y)]),
-        e(Command::DeleteSelected, "Delete selected span or relation", "Edit", vec![k(NONE, Key::Delete), k(NONE, Key::Backspace)]),
-        e(Command::AcceptSuggestion, "Accept suggestion", "Suggestions", vec![k(NONE, Key::Enter)]),
-        e(Command::RejectSuggestion, "Reject suggestion", "Suggestions", vec![k(NONE, Key::X)]),
-        e(Command::NextSuggestion, "Next suggestion", "Suggestions", vec![k(NONE, Key::J)]),
-        e(Command::PreviousSuggestion, "Previous suggestion", "Suggestions", vec![k(NONE, Key::K)]),
-        e(Command::AcceptAll, "Accept all suggestions in document", "Suggestions", vec![k(SHIFT, Key::A)]),
-        e(Command::RejectAll, "Reject all suggestions in document", "Suggestions", vec![k(SHIFT, Key::X)]),
-        e(Command::SuggestAgain, "Suggest again for this document", "Suggestions", vec![k(CMD.plus(SHIFT), Key::G)]),
-        e(Command::SuggestCorpus, "Suggest for every new document (background)", "Suggestions", vec![]),
-        e(Command::CancelBackground, "Stop background work (suggesting, learning)", "Suggestions", vec![]),
-        e(Command::Relearn, "Learn again from done documents (from the shipped model)", "Suggestions", vec![]),
-        e(Command::Settings, "Settings (threshold, recommender, …)", "View", vec![k(CMD, Key::Comma)]),
-        e(Command::NextSpan, "Next span or suggestion", "Navigate", vec![k(NONE, Key::Tab)]),
-        e(Command::PreviousSpan, "Previous span or suggestion", "Navigate", vec![k(SHIFT, Key::Tab)]),
-        e(Command::CaretWordLeft, "Caret one word left", "Navigate", vec![k(NONE, Key::ArrowLeft)]),
-        e(Command::CaretWordRight, "Caret one word right", "Navigate", vec![k(NONE, Key::ArrowRight)]),
-        e(Command::ExtendWordLeft, "Extend selection a word left", "Select text", vec![k(SHIFT, Key::ArrowLeft)]),
-        e(Command::ExtendWordRight, "Extend selection a word right", "Select text", vec![k(SHIFT, Key::ArrowRight)]),
-        e(Command::ExtendCharLeft, "Extend selection a character left", "Select text", vec![k(SHIFT.plus(CMD), Key::ArrowLeft)]),
-        e(Command::ExtendCharRight, "Extend selection a character right", "Select text", vec![k(SHIFT.plus(CMD), Key::ArrowRight)]),
-        e(Command::StartWordLeft, "Span start one word left", "Edit span", vec![k(ALT, Key::ArrowLeft)]),
-        e(Command::StartWordRight, "Span start one word right", "Edit span", vec![k(ALT, Key::ArrowRight)]),
-        e(Command::EndWordLeft, "Span end one word left", "Edit span", vec![k(ALT.plus(SHIFT), Key::ArrowLeft)]),
-        e(Command::EndWordRight, "Span end one word right", "Edit span", vec![k(ALT.plus(SHIFT), Key::ArrowRight)]),
-        e(Command::StartCharLeft, "Span start one character left", "Edit span", vec![k(ALT.plus(CMD), Key::ArrowLeft)]),
-        e(Command::StartCharRight, "Span start one character right", "Edit span", vec![k(ALT.plus(CMD), Key::ArrowRight)]),
-        e(Command::EndCharLeft, "Span end one character left", "Edit span", vec![k(ALT.plus(CMD).plus(SHIFT), Key::ArrowLeft)]),
-        e(Command::EndCharRight, "Span end one character right", "Edit span", vec![k(ALT.plus(CMD).plus(SHIFT), Key::ArrowRight)]),
-        e(Command::StartRelation, "Start a relation from the selected span", "Relations", vec![k(NONE, Key::R)]),
-        e(Command::ToggleRelations, "Show or hide relation arcs", "View", vec![k(SHIFT, Key::R)]),
-        e(Command::Escape, "Cancel / clear selection", "Navigate", vec![k(NONE, Key::Escape)]),
-        e(Command::MarkDone, "Mark done and open the next unfinished document", "Document", vec![k(CMD, Key::Enter)]),
-        e(Command::MarkSkipped, "Mark skipped", "Document", vec![k(CMD.plus(SHIFT), Key::S)]),
-        e(
-            Command::Adjudicate,
-            "Adjudicate: annotators' versions side by side → curated version",
-            "Document",
-            vec![k(CMD.plus(SHIFT), Key::D)],
+        e(C::OpenFolder, "Open folder…", G::File, &[k(CMD, Key::O)]),
+        e(C::Import, "Import…", G::File, &[k(CMD, Key::I)]),
+        e(C::Export, "Export…", G::File, &[k(CMD, Key::E)]),
+        e(C::Quit, "Quit", G::File, &[k(CMD, Key::Q)]),
+        e(C::Undo, "Undo", G::Edit, &[k(CMD, Key::Z)]),
+        e(C::Redo, "Redo", G::Edit, &[k(CMD.plus(SHIFT), Key::Z), k(CMD, Key::Y)]),
+        e(C::DeleteSelected, "Delete selected span or relation", G::Edit, &[k(NONE, Key::Delete), k(NONE, Key::Backspace)]),
+        e(C::AcceptSuggestion, "Accept suggestion", G::Suggestions, &[k(NONE, Key::Enter)]),
+        e(C::RejectSuggestion, "Reject suggestion", G::Suggestions, &[k(NONE, Key::X)]),
+        e(C::NextSuggestion, "Next suggestion", G::Suggestions, &[k(NONE, Key::J)]),
+        e(C::PreviousSuggestion, "Previous suggestion", G::Suggestions, &[k(NONE, Key::K)]),
+        e(C::AcceptAll, "Accept all suggestions in document", G::Suggestions, &[k(SHIFT, Key::A)]),
+        e(C::RejectAll, "Reject all suggestions in document", G::Suggestions, &[k(SHIFT, Key::X)]),
+        e(C::SuggestAgain, "Suggest again for this document", G::Suggestions, &[k(CMD.plus(SHIFT), Key::G)]),
+        e(C::SuggestCorpus, "Suggest for every new document (background)", G::Suggestions, &[]),
+        e(C::CancelBackground, "Stop background work (suggesting, learning)", G::Suggestions, &[]),
+        e(C::Relearn, "Learn again from done documents (from the shipped model)", G::Suggestions, &[]),
+        e(C::Settings, "Settings (threshold, recommender, …)", G::View, &[k(CMD, Key::Comma)]),
+        e(C::NextSpan, "Next span or suggestion", G::Navigate, &[k(NONE, Key::Tab)]),
+        e(C::PreviousSpan, "Previous span or suggestion", G::Navigate, &[k(SHIFT, Key::Tab)]),
+        e(C::CaretWordLeft, "Caret one word left", G::Navigate, &[k(NONE, Key::ArrowLeft)]),
+        e(C::CaretWordRight, "Caret one word right", G::Navigate, &[k(NONE, Key::ArrowRight)]),
+        e(C::ExtendWordLeft, "Extend selection a word left", G::SelectText, &[k(SHIFT, Key::ArrowLeft)]),
+        e(C::ExtendWordRight, "Extend selection a word right", G::SelectText, &[k(SHIFT, Key::ArrowRight)]),
+        e(C::ExtendCharLeft, "Extend selection a character left", G::SelectText, &[k(SHIFT.plus(CMD), Key::ArrowLeft)]),
+        e(C::ExtendCharRight, "Extend selection a character right", G::SelectText, &[k(SHIFT.plus(CMD), Key::ArrowRight)]),
+        e(C::StartWordLeft, "Span start one word left", G::EditSpan, &[k(ALT, Key::ArrowLeft)]),
+        e(C::StartWordRight, "Span start one word right", G::EditSpan, &[k(ALT, Key::ArrowRight)]),
+        e(C::EndWordLeft, "Span end one word left", G::EditSpan, &[k(ALT.plus(SHIFT), Key::ArrowLeft)]),
+        e(C::EndWordRight, "Span end one word right", G::EditSpan, &[k(ALT.plus(SHIFT), Key::ArrowRight)]),
+        e(C::StartCharLeft, "Span start one character left", G::EditSpan, &[k(ALT.plus(CMD), Key::ArrowLeft)]),
+        e(C::StartCharRight, "Span start one character right", G::EditSpan, &[k(ALT.plus(CMD), Key::ArrowRight)]),
+        e(C::EndCharLeft, "Span end one character left", G::EditSpan, &[k(ALT.plus(CMD).plus(SHIFT), Key::ArrowLeft)]),
+        e(C::EndCharRight, "Span end one character right", G::EditSpan, &[k(ALT.plus(CMD).plus(SHIFT), Key::ArrowRight)]),
+        e(C::StartRelation, "Start a relation from the selected span", G::Relations, &[k(NONE, Key::R)]),
+        entry(C::NextTail, "Next candidate tail", G::Relations, TAIL, &[k(NONE, Key::Tab), k(NONE, Key::ArrowRight)]),
+        entry(C::PreviousTail, "Previous candidate tail", G::Relations, TAIL, &[k(SHIFT, Key::Tab), k(NONE, Key::ArrowLeft)]),
+        entry(C::ConfirmTail, "Take this tail (then choose the type)", G::Relations, TAIL, &[k(NONE, Key::Enter)]),
+        e(C::ToggleRelations, "Show or hide relation arcs", G::View, &[k(SHIFT, Key::R)]),
+        entry(C::Escape, "Cancel / clear selection", G::Navigate, When::Always, &[k(NONE, Key::Escape)]),
+        e(C::MarkDone, "Mark done and open the next unfinished document", G::Document, &[k(CMD, Key::Enter)]),
+        e(C::MarkSkipped, "Mark skipped", G::Document, &[k(CMD.plus(SHIFT), Key::S)]),
+        Entry {
+            command: C::Adjudicate,
+            name: Cow::Borrowed("Adjudicate: annotators' versions side by side → curated version"),
+            group: G::Adjudication,
+            keys: vec![
+                Binding { key: k(CMD.plus(SHIFT), Key::D), when: ANNOTATING },
+                Binding { key: k(NONE, Key::Escape), when: ADJUDICATING },
+            ],
+            keys_text: None,
+        },
+        entry(C::AdjudicateNext, "Next candidate", G::Adjudication, ADJUDICATING, &[k(NONE, Key::ArrowDown), k(NONE, Key::J)]),
+        entry(C::AdjudicatePrevious, "Previous candidate", G::Adjudication, ADJUDICATING, &[k(NONE, Key::ArrowUp), k(NONE, Key::K)]),
+        entry(C::AdjudicateTake, "Take the candidate into the curated version", G::Adjudication, ADJUDICATING, &[k(NONE, Key::Enter)]),
+        entry(
+            C::AdjudicateDrop,
+            "Drop the candidate from the curated version",
+            G::Adjudication,
+            ADJUDICATING,
+            &[k(NONE, Key::X), k(NONE, Key::Delete), k(NONE, Key::Backspace)],
         ),
-        e(Command::NextDocument, "Next document", "Document", vec![k(ALT, Key::ArrowDown)]),
-        e(Command::PreviousDocument, "Previous document", "Document", vec![k(ALT, Key::ArrowUp)]),
-        e(Command::CommandPalette, "Command palette", "View", vec![k(CMD, Key::P)]),
-        e(Command::Find, "Find text (Enter: next occurrence)", "Navigate", vec![k(CMD, Key::F)]),
-        e(Command::ShowShortcuts, "Keyboard shortcuts", "Help", vec![k(NONE, Key::Questionmark), k(NONE, Key::F1)]),
-        e(Command::ToggleTheme, "Toggle light/dark theme", "View", vec![k(CMD.plus(SHIFT), Key::L)]),
-        e(Command::Dashboard, "Dashboard: progress, labels, agreement, suggestions", "View", vec![k(CMD.plus(SHIFT), Key::B)]),
+        entry(C::AdjudicateTakeAgreed, "Take every candidate all annotators agree on", G::Adjudication, ADJUDICATING, &[k(SHIFT, Key::A)]),
+        e(C::NextDocument, "Next document", G::Document, &[k(ALT, Key::ArrowDown)]),
+        e(C::PreviousDocument, "Previous document", G::Document, &[k(ALT, Key::ArrowUp)]),
+        e(C::CommandPalette, "Command palette", G::View, &[k(CMD, Key::P)]),
+        e(C::Find, "Find text (Enter: next occurrence)", G::Navigate, &[k(CMD, Key::F)]),
+        e(C::ShowShortcuts, "Keyboard shortcuts", G::Help, &[k(NONE, Key::Questionmark), k(NONE, Key::F1)]),
+        e(C::ToggleTheme, "Toggle light/dark theme", G::View, &[k(CMD.plus(SHIFT), Key::L)]),
+        e(C::Dashboard, "Dashboard: progress, labels, agreement, suggestions", G::View, &[k(CMD.plus(SHIFT), Key::B)]),
     ]
 }
 
 /// One entry per entity label of the schema, with its hotkey.
-pub fn label_entries(schema: &crate::model::Schema) -> Vec<(Entry, &'static str)> {
-    schema
-        .entity_labels
-        .iter()
-        .map(|l| {
-            let key = l.hotkey.as_deref().and_then(|h| Key::from_name(&h.to_ascii_uppercase()));
-            let name: &'static str = Box::leak(format!("Label {}", l.name).into_boxed_str());
-            (
-                Entry {
-                    command: Command::Label(l.name.clone()),
-                    name,
-                    group: "Labels",
-                    keys: key.map(|k| vec![KeyboardShortcut::new(NONE, k)]).unwrap_or_default(),
-                    keys_text: l.hotkey.clone(),
-                },
-                "Labels",
-            )
-        })
-        .collect()
+fn label_entries(schema: &Schema) -> impl Iterator<Item = Entry> + '_ {
+    schema.entity_labels.iter().map(|l| Entry {
+        command: Command::Label(l.name.clone()),
+        name: Cow::Owned(format!("Label {}", l.name)),
+        group: Group::Labels,
+        keys: hotkey(l.hotkey.as_deref()).map(|key| Binding { key: k(NONE, key), when: ANNOTATING }).into_iter().collect(),
+        keys_text: l.hotkey.clone(),
+    })
 }
 
-/// Shortcut text for help and menus.
+/// The relation types of the schema (their hotkeys apply while a drawn
+/// relation's type list shows), then "the n-th type of the list" for 1–9
+/// (Enter also takes the first).
+fn relation_type_entries(schema: &Schema) -> impl Iterator<Item = Entry> + '_ {
+    let by_name = schema.relation_labels.iter().map(|r| Entry {
+        command: Command::RelationType(r.name.clone()),
+        name: Cow::Owned(format!("Relation type {}", r.name)),
+        group: Group::Relations,
+        keys: hotkey(r.hotkey.as_deref()).map(|key| Binding { key: k(NONE, key), when: TYPE }).into_iter().collect(),
+        keys_text: None,
+    });
+    let by_place = DIGITS.iter().enumerate().map(|(n, &digit)| {
+        let mut keys = vec![Binding { key: k(NONE, digit), when: TYPE }];
+        if n == 0 {
+            keys.insert(0, Binding { key: k(NONE, Key::Enter), when: TYPE });
+        }
+        let name = if n == 0 {
+            Cow::Borrowed("The likeliest relation type (first of the list)")
+        } else {
+            Cow::Owned(format!("Relation type {} of the list", n + 1))
+        };
+        Entry { command: Command::RelationTypeAt(n), name, group: Group::Relations, keys, keys_text: None }
+    });
+    by_name.chain(by_place)
+}
+
+/// Every command of a project: the fixed ones, then its labels and relation
+/// types. Built once per schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandTable {
+    entries: Vec<Entry>,
+}
+
+impl CommandTable {
+    /// The table for a schema.
+    pub fn new(schema: &Schema) -> Self {
+        let mut entries = fixed_entries();
+        entries.extend(label_entries(schema));
+        entries.extend(relation_type_entries(schema));
+        Self { entries }
+    }
+
+    /// Every entry, in table order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Every entry, sorted by group (table order within a group), as the
+    /// help lists them.
+    pub fn by_group(&self) -> Vec<&Entry> {
+        let mut v: Vec<&Entry> = self.entries.iter().collect();
+        v.sort_by_key(|e| e.group);
+        v
+    }
+
+    /// The keys that apply in `mode`, in the order they are tried: the
+    /// mode's own keys first, then the others; within each, keys with more
+    /// modifiers first (egui ignores an extra Shift or Alt when matching).
+    pub fn shortcuts(&self, mode: Mode) -> Vec<(KeyboardShortcut, &Command)> {
+        let mut v: Vec<(bool, KeyboardShortcut, &Command)> = self
+            .entries
+            .iter()
+            .flat_map(|e| e.keys.iter().filter(|b| b.when.applies(mode)).map(move |b| (b.when != When::In(mode), b.key, &e.command)))
+            .collect();
+        let count = |m: Modifiers| u8::from(m.alt) + u8::from(m.shift) + u8::from(m.command || m.ctrl);
+        v.sort_by_key(|(other, key, _)| (*other, std::cmp::Reverse(count(key.modifiers))));
+        v.into_iter().map(|(_, key, c)| (key, c)).collect()
+    }
+}
+
+/// Shortcut text for help and menus: the keys, each with its mode when it
+/// differs from the first key's.
 pub fn shortcut_text(ctx: &egui::Context, entry: &Entry) -> String {
     if let Some(t) = &entry.keys_text {
         return t.clone();
     }
-    entry.keys.iter().map(|s| ctx.format_shortcut(s)).collect::<Vec<_>>().join(" / ")
+    let first = entry.keys.first().map(|b| b.when);
+    entry
+        .keys
+        .iter()
+        .map(|b| match b.when.note().filter(|_| Some(b.when) != first) {
+            Some(note) => format!("{} ({note})", ctx.format_shortcut(&b.key)),
+            None => ctx.format_shortcut(&b.key),
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// When the entry's keys apply, for the help: "choosing a tail", ….
+pub fn when_text(entry: &Entry) -> &'static str {
+    entry.keys.first().and_then(|b| b.when.note()).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema() -> Schema {
+        crate::model::Schema::news()
+    }
+
+    #[test]
+    fn every_command_is_listed_once() {
+        let table = CommandTable::new(&schema());
+        for (i, e) in table.entries().iter().enumerate() {
+            let again = table.entries().iter().skip(i + 1).any(|o| o.command == e.command);
+            assert!(!again, "{:?} is listed twice", e.command);
+        }
+    }
+
+    #[test]
+    fn the_mode_decides_what_a_key_does() {
+        let table = CommandTable::new(&schema());
+        let first = |mode, key: KeyboardShortcut| {
+            table
+                .shortcuts(mode)
+                .into_iter()
+                .find(|(k, _)| k.logical_key == key.logical_key && key.modifiers.matches_logically(k.modifiers))
+                .map(|(_, c)| c.clone())
+        };
+        assert_eq!(first(Mode::Annotating, k(NONE, Key::Enter)), Some(Command::AcceptSuggestion));
+        assert_eq!(first(Mode::ChoosingTail, k(NONE, Key::Enter)), Some(Command::ConfirmTail));
+        assert_eq!(first(Mode::ChoosingType, k(NONE, Key::Enter)), Some(Command::RelationTypeAt(0)));
+        assert_eq!(first(Mode::Adjudicating, k(NONE, Key::Enter)), Some(Command::AdjudicateTake));
+        assert_eq!(first(Mode::ChoosingTail, k(NONE, Key::Tab)), Some(Command::NextTail));
+        assert_eq!(first(Mode::ChoosingTail, k(SHIFT, Key::Tab)), Some(Command::PreviousTail));
+        assert_eq!(first(Mode::Annotating, k(SHIFT, Key::Tab)), Some(Command::PreviousSpan));
+        assert_eq!(first(Mode::ChoosingType, k(NONE, Key::Num3)), Some(Command::RelationTypeAt(2)));
+        assert_eq!(first(Mode::Adjudicating, k(NONE, Key::Escape)), Some(Command::Adjudicate));
+        assert_eq!(first(Mode::ChoosingType, k(NONE, Key::Escape)), Some(Command::Escape));
+        assert_eq!(first(Mode::Adjudicating, k(SHIFT, Key::A)), Some(Command::AdjudicateTakeAgreed));
+        // While adjudicating, the keys it does not take still annotate.
+        assert_eq!(first(Mode::Adjudicating, k(CMD, Key::Z)), Some(Command::Undo));
+        // While a relation is drawn, nothing else happens.
+        assert_eq!(first(Mode::ChoosingTail, k(CMD, Key::Z)), None);
+    }
+
+    #[test]
+    fn relation_type_hotkeys_apply_while_the_type_list_shows() {
+        let s = schema();
+        let table = CommandTable::new(&s);
+        let with_key: Vec<_> = s.relation_labels.iter().filter_map(|r| Some((r.name.clone(), hotkey(r.hotkey.as_deref())?))).collect();
+        assert!(!with_key.is_empty());
+        for (name, key) in with_key {
+            let found = table.shortcuts(Mode::ChoosingType).into_iter().find(|(k, _)| k.logical_key == key && k.modifiers == NONE);
+            assert_eq!(found.map(|(_, c)| c.clone()), Some(Command::RelationType(name)));
+        }
+    }
 }

@@ -1,150 +1,47 @@
-//! The egui application: state here, command handling in `logic.rs`, the
-//! frame in `ui.rs`, panels and the article widget below.
+//! The egui application. [`SpanlabApp`] (here) holds the state; its
+//! methods are spread by concern:
 //!
-//! Panels never change the model: they return [`Command`]s that
-//! [`SpanlabApp::apply`] runs after the frame. Persisted settings live in
-//! `settings.rs`, apart from session state.
+//! - `state.rs`: the session's data types (selection, open document,
+//!   dialogs); `settings.rs`: what is persisted apart from them;
+//!   `forms.rs`: the dialogs' fields.
+//! - `commands.rs`: every [`Command`] with its name and keys, one table
+//!   for menus, shortcuts, the palette and the help.
+//! - `logic/`: applying commands (labelling, navigation, relations,
+//!   adjudication, saving, project operations, suggestions).
+//! - `ui.rs`: one frame (keys, then panels, then the article); `panels/`
+//!   and `widgets/` draw and return commands; none changes the model.
+//! - Background work the window only polls: `suggester.rs` (suggestions,
+//!   learning), `search.rs` (the corpus search's index), `figures.rs`
+//!   (the dashboard's figures), `store::writer` (every write).
+//!
+//! Who uses whom: `state`, `forms`, `commands`, `settings`, `adjudication`,
+//! `figures`, `search`, `suggester` and `widgets` use none of the others
+//! but the first three; `logic`, `ui` and `panels` use the app (this
+//! module); nothing here uses `logic`, `ui` or `panels` back.
 
+pub mod adjudication;
 pub mod commands;
+pub mod figures;
 pub mod fonts;
+pub mod forms;
 mod logic;
 pub mod panels;
 pub mod screenshot;
+pub mod search;
 pub mod settings;
+pub mod state;
 pub mod suggester;
 mod ui;
 pub mod widgets;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use commands::Command;
-pub use logic::ConflictChoice;
+pub use commands::{Command, CommandTable, ConflictChoice, Mode};
 pub use settings::Settings;
+pub use state::{AppOptions, CorpusFilter, Dialog, Message, OpenDoc, RelationDraft, Selection};
 
-use crate::model::{CharIdx, Document, History, RelationId, SpanId, SuggestionId};
-use crate::store::{LoadReport, Project};
+use crate::store::Project;
 use crate::suggest::Engine;
-
-/// What is selected in the article.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Selection {
-    #[default]
-    None,
-    /// A text range (code points); `anchor == head` is a caret.
-    Text {
-        anchor: CharIdx,
-        head: CharIdx,
-    },
-    Span(SpanId),
-    Suggestion(SuggestionId),
-    Relation(RelationId),
-}
-
-/// A relation being drawn from the keyboard or the mouse.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RelationDraft {
-    pub head: SpanId,
-    /// Candidate tails, nearest (and likeliest) first.
-    pub candidates: Vec<SpanId>,
-    pub index: usize,
-    /// Chosen tail: the type list is showing.
-    pub tail: Option<SpanId>,
-    /// Types allowed for head and tail, likeliest first.
-    pub types: Vec<String>,
-    /// Re-targeting this relation instead of creating one.
-    pub retarget: Option<RelationId>,
-}
-
-/// What the inspector's relation rows were listed for: a document, its
-/// revision, and the span they are focused on.
-pub(crate) type RelationRowsKey = (crate::model::DocId, u64, Option<SpanId>);
-
-/// The document being annotated.
-pub struct OpenDoc {
-    pub index: usize,
-    /// Shared with the writer thread while it saves a snapshot: an edit
-    /// made meanwhile copies the document ([`OpenDoc::doc_mut`]); otherwise
-    /// saving a long article costs the window nothing.
-    pub doc: std::sync::Arc<Document>,
-    pub history: History,
-    pub selection: Selection,
-    pub draft: Option<RelationDraft>,
-    /// Edits sent to the writer, journaled on disk, and saved in the
-    /// document's file (counts since the document was opened).
-    pub sent: u64,
-    pub journaled: u64,
-    pub saved: u64,
-    /// When the document's file is next written (edits are journaled at once).
-    pub save_due: Option<std::time::Instant>,
-    /// The edits not yet in the document's file, numbered (for "merge").
-    pub unsaved: Vec<(u64, crate::model::Edit)>,
-    pub save_error: Option<String>,
-    pub load_report: LoadReport,
-    pub encoding: Option<String>,
-    /// Ask the article view to bring this code point into view.
-    pub scroll_to: Option<CharIdx>,
-    /// Suggestions were requested and have not arrived yet.
-    pub suggesting: bool,
-}
-
-impl OpenDoc {
-    /// The document, to change it.
-    pub fn doc_mut(&mut self) -> &mut Document {
-        std::sync::Arc::make_mut(&mut self.doc)
-    }
-}
-
-/// A message shown in the window.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Message {
-    pub text: String,
-    pub error: bool,
-}
-
-/// Which dialog is open.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub enum Dialog {
-    #[default]
-    None,
-    Export(panels::dialogs::ExportForm),
-    OpenFolder(String),
-    Import(panels::dialogs::ImportForm),
-    Shortcuts,
-    Palette {
-        query: String,
-        selected: usize,
-    },
-    Find {
-        query: String,
-        fresh: bool,
-    },
-    Settings(panels::dialogs::SettingsForm),
-    /// The open document's file changed on disk while it had unsaved edits.
-    Conflict,
-}
-
-/// Corpus list filter.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CorpusFilter {
-    pub status: Option<crate::model::Status>,
-    pub query: String,
-}
-
-/// How the app was started.
-#[derive(Clone, Debug, Default)]
-pub struct AppOptions {
-    /// Where settings are read and written; `None` keeps them in memory (tests).
-    pub settings_path: Option<PathBuf>,
-    /// The document to open first.
-    pub first_doc: Option<String>,
-    /// Force the dark theme.
-    pub dark: Option<bool>,
-    /// Never write annotations (screenshots).
-    pub read_only: bool,
-    /// Annotate as this annotator (overrides the settings' name).
-    pub annotator: Option<String>,
-}
 
 /// Opens the window on a project and runs it until it is closed.
 pub fn run(project: Project, options: AppOptions) -> eframe::Result {
@@ -167,42 +64,53 @@ pub const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The whole application.
 pub struct SpanlabApp {
+    /// The project folder open in the window.
     pub project: Project,
+    /// The suggestion engine (shared with the suggestion worker).
     pub engine: Arc<Engine>,
+    /// The document being annotated.
     pub open: Option<OpenDoc>,
+    /// What is persisted between sessions.
     pub settings: Settings,
+    /// How the app was started.
     pub options: AppOptions,
+    /// Messages shown in the status bar, latest last.
     pub messages: Vec<Message>,
+    /// The open dialog.
     pub dialog: Dialog,
+    /// The corpus list's filter.
     pub filter: CorpusFilter,
     /// The comment being typed (written to the document when focus leaves).
     pub comment_draft: String,
+    /// Every command with its keys, for this project's schema.
+    pub commands: CommandTable,
     /// The inspector's relation rows, in order, for a (document, revision,
     /// focused span).
-    pub(crate) relation_rows: Option<(RelationRowsKey, Vec<RelationId>)>,
+    pub(crate) relation_rows: Option<(state::RelationRowsKey, Vec<crate::model::RelationId>)>,
     /// The inspector's suggestion counts for a (document, revision).
     pub(crate) outcomes: Option<((crate::model::DocId, u64), crate::model::document::SuggestionOutcomes)>,
     /// The annotators' versions of the open document, when adjudicating.
-    pub adjudication: Option<panels::adjudicate::Adjudication>,
+    pub adjudication: Option<adjudication::Adjudication>,
     /// Scroll the adjudication list to its cursor this frame.
     pub(crate) adjudication_scroll: bool,
-    /// The dashboard window, when open.
-    pub dashboard: Option<panels::dashboard::Dashboard>,
+    /// The dashboard's figures, when it is open.
+    pub dashboard: Option<figures::Dashboard>,
     pub(crate) article: widgets::article::ArticleView,
     /// Commands queued by the panels this frame.
     pub(crate) queued: Vec<Command>,
-    /// Document texts loaded for the corpus text search, by entry index.
-    pub(crate) search_texts: std::collections::HashMap<usize, String>,
+    /// The corpus search's index, once something was searched.
+    pub(crate) search: Option<search::CorpusIndex>,
     /// How often each relation type joined each pair of entity labels (for "likely first").
     pub(crate) relation_counts: std::collections::HashMap<(String, String, String), usize>,
     pub(crate) suggester: suggester::Suggester,
-    /// A corpus-wide suggestion job: (done, total) and its cancel flag.
+    /// A corpus-wide suggestion job: (done, total).
     pub corpus_progress: Option<(usize, usize)>,
     pub(crate) corpus_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
-    /// Learning again from the done documents: (done, total), and its cancel flag.
+    /// Learning again from the done documents: (done, total).
     pub learn_progress: Option<(usize, usize)>,
     pub(crate) learn_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
-    /// Journals edits and saves documents in the background (none when read-only).
+    /// Journals edits and saves documents in the background (none when
+    /// read-only): the only writer of annotation files.
     pub(crate) writer: Option<crate::store::writer::Writer>,
     /// Holds the project against a second instance (released on drop).
     pub(crate) lock: Option<crate::store::lock::ProjectLock>,
@@ -233,6 +141,7 @@ impl SpanlabApp {
             _ => (project, None),
         };
         let engine = Arc::new(Engine::builtin());
+        let commands = CommandTable::new(&project.schema);
         let suggester = suggester::Suggester::new(engine.clone(), settings.external());
         let mut app = Self {
             project,
@@ -252,6 +161,7 @@ impl SpanlabApp {
             dialog: Dialog::None,
             filter: CorpusFilter::default(),
             comment_draft: String::new(),
+            commands,
             relation_rows: None,
             outcomes: None,
             adjudication: None,
@@ -259,7 +169,7 @@ impl SpanlabApp {
             dashboard: None,
             article: widgets::article::ArticleView::default(),
             queued: Vec::new(),
-            search_texts: Default::default(),
+            search: None,
             relation_counts: Default::default(),
         };
         if let Some(w) = warning.into_iter().chain(annotator_error).next() {
@@ -296,6 +206,21 @@ impl SpanlabApp {
     /// Whether suggestions are still being computed in the background.
     pub fn is_suggesting(&self) -> bool {
         self.suggester.busy()
+    }
+
+    /// The article view (its layout, for tests: where a character is drawn).
+    pub fn article_view(&self) -> &widgets::article::ArticleView {
+        &self.article
+    }
+
+    /// What the window is doing, which decides what a key means.
+    pub fn mode(&self) -> Mode {
+        match self.open.as_ref().and_then(|o| o.draft.as_ref()) {
+            Some(d) if d.tail.is_none() => Mode::ChoosingTail,
+            Some(_) => Mode::ChoosingType,
+            None if self.adjudication.is_some() => Mode::Adjudicating,
+            None => Mode::Annotating,
+        }
     }
 
     pub(crate) fn info(&mut self, text: impl Into<String>) {

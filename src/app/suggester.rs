@@ -2,6 +2,12 @@
 //! external recommender run on a worker thread, so a slow or dead
 //! recommender never freezes the window. The app sends a job when it opens a
 //! document that was never annotated and polls for the outcome each frame.
+//!
+//! Owns: the worker thread and its jobs (one document, the whole corpus,
+//! learning from done documents). Must not touch: the window, or any file
+//! for writing: a corpus job returns each document with its suggestions,
+//! and the app saves it through the writer (`store::writer`), the only
+//! writer of annotation files.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,38 +16,59 @@ use std::time::Duration;
 
 use crate::model::edit::Edit;
 use crate::model::{DocId, Document, Schema, Suggestion, SuggestionState, Text};
+use crate::store::Project;
 use crate::store::annotations::annotation_path;
 use crate::store::project::SourceCache;
-use crate::store::{Project, Summary};
 use crate::suggest::external::{Endpoint, External};
 use crate::suggest::{Candidate, Engine, resolve_overlaps};
 
 /// A document to suggest entities for.
 pub struct Job {
+    /// Which document (the answer names it).
     pub doc: DocId,
+    /// Its text.
     pub text: Text,
+    /// The labels to suggest.
     pub schema: Schema,
+    /// Candidates scoring below this are dropped.
     pub min_score: f32,
 }
 
-/// What the worker found for a document.
-pub struct Outcome {
-    pub doc: DocId,
-    pub candidates: Vec<Candidate>,
-    /// The external recommender failed (the built-in suggestions are still there).
-    pub error: Option<String>,
-    /// Set for the documents of a corpus job (already saved by the worker).
-    pub corpus: Option<CorpusProgress>,
-    /// Set while learning from done documents: (documents learned, total).
-    pub learning: Option<(usize, usize)>,
+/// What the worker reports.
+pub enum Outcome {
+    /// Suggestions for a document the window asked about.
+    Suggested {
+        /// The document.
+        doc: DocId,
+        /// What the engine (and the recommender) found.
+        candidates: Vec<Candidate>,
+        /// The external recommender failed (the built-in suggestions are still there).
+        error: Option<String>,
+    },
+    /// One document of a corpus job handled.
+    Corpus(CorpusProgress),
+    /// One document of a learning job handled.
+    Learned {
+        /// Documents handled so far.
+        done: usize,
+        /// Documents in the job.
+        total: usize,
+        /// Why this one could not be read.
+        error: Option<String>,
+    },
 }
 
 /// Suggesting over the documents of a project that were never annotated.
 pub struct CorpusJob {
+    /// The project, as the window has it.
     pub project: Project,
+    /// The documents to suggest for.
     pub indices: Vec<usize>,
+    /// The labels to suggest.
     pub schema: Schema,
+    /// Candidates scoring below this are dropped.
     pub min_score: f32,
+    /// Set to stop after the current document.
     pub cancel: Arc<AtomicBool>,
 }
 
@@ -49,17 +76,26 @@ pub struct CorpusJob {
 /// engine learned in earlier sessions is back (it is derived from the saved
 /// annotations, never stored apart from them).
 pub struct LearnJob {
+    /// The project, as the window has it.
     pub project: Project,
+    /// The documents marked done.
     pub indices: Vec<usize>,
+    /// Set to stop after the current document.
     pub cancel: Arc<AtomicBool>,
 }
 
 /// Progress of a corpus job: one document handled.
 pub struct CorpusProgress {
+    /// The document's index in the corpus.
     pub index: usize,
-    /// The document's new summary, when suggestions were saved for it.
-    pub summary: Option<Summary>,
+    /// The document with its suggestions, to save (none when it was
+    /// annotated meanwhile, or could not be read, or the job was stopped).
+    pub doc: Option<Box<Document>>,
+    /// What went wrong with this document.
+    pub error: Option<String>,
+    /// Documents handled so far.
     pub done: usize,
+    /// Documents in the job.
     pub total: usize,
 }
 
@@ -116,14 +152,15 @@ pub fn add_suggestions_edit(doc: &mut Document, candidates: Vec<Candidate>) -> O
     (!suggestions.is_empty()).then_some(Edit::AddSuggestions { suggestions })
 }
 
-/// Suggests for one stored document and saves, unless it got annotations meanwhile.
+/// Suggests for one stored document, unless it has annotations: the
+/// document to save, and what went wrong.
 fn suggest_stored(
     engine: &Engine,
     ext: Option<&External>,
-    job: &mut CorpusJob,
+    job: &CorpusJob,
     index: usize,
     cache: &mut SourceCache,
-) -> (Option<Summary>, Option<String>) {
+) -> (Option<Box<Document>>, Option<String>) {
     let loaded = match job.project.load_cached(index, cache) {
         Ok(l) => l,
         Err(e) => return (None, Some(e.to_string())),
@@ -141,10 +178,7 @@ fn suggest_stored(
     if annotation_path(&job.project.annotations, &doc.id).exists() {
         return (None, error);
     }
-    match job.project.save(&doc) {
-        Ok(()) => (Some(Summary::of(&doc)), error),
-        Err(e) => (None, Some(e.to_string())),
-    }
+    (Some(Box::new(doc)), error)
 }
 
 /// Learns from one stored document marked done: the tagger from its spans,
@@ -189,7 +223,7 @@ impl Suggester {
                         Message::Suggest(job) => {
                             let (candidates, error) =
                                 candidates_for(&engine, ext.as_ref(), &job.doc, &job.text, &job.schema, job.min_score);
-                            if done.send(Outcome { doc: job.doc, candidates, error, corpus: None, learning: None }).is_err() {
+                            if done.send(Outcome::Suggested { doc: job.doc, candidates, error }).is_err() {
                                 break;
                             }
                         }
@@ -203,29 +237,20 @@ impl Suggester {
                                 } else {
                                     relearn(&engine, &job.project, index, &mut cache)
                                 };
-                                let doc = job.project.entries.get(index).map(|e| e.id.clone()).unwrap_or_else(|| DocId(String::new()));
-                                let outcome = Outcome { doc, candidates: Vec::new(), error, corpus: None, learning: Some((k + 1, total)) };
-                                if done.send(outcome).is_err() {
+                                if done.send(Outcome::Learned { done: k + 1, total, error }).is_err() {
                                     return;
                                 }
                             }
                         }
-                        Message::Corpus(mut job) => {
+                        Message::Corpus(job) => {
                             let total = job.indices.len();
                             let mut cache = SourceCache::default();
-                            for (k, index) in job.indices.clone().into_iter().enumerate() {
+                            for (k, &index) in job.indices.iter().enumerate() {
                                 let cancelled = job.cancel.load(Ordering::Relaxed);
-                                let (summary, error) = if cancelled {
-                                    (None, None)
-                                } else {
-                                    suggest_stored(&engine, ext.as_ref(), &mut job, index, &mut cache)
-                                };
-                                let doc = job.project.entries.get(index).map(|e| e.id.clone()).unwrap_or_else(|| DocId(String::new()));
-                                let progress = CorpusProgress { index, summary, done: k + 1, total };
-                                if done
-                                    .send(Outcome { doc, candidates: Vec::new(), error, corpus: Some(progress), learning: None })
-                                    .is_err()
-                                {
+                                let (doc, error) =
+                                    if cancelled { (None, None) } else { suggest_stored(&engine, ext.as_ref(), &job, index, &mut cache) };
+                                let progress = CorpusProgress { index, doc, error, done: k + 1, total };
+                                if done.send(Outcome::Corpus(progress)).is_err() {
                                     return;
                                 }
                             }

@@ -1,5 +1,7 @@
 //! The corpus list: every document with its status and counts, a filter by
-//! status and text, and the corpus progress.
+//! status and by name or text (the texts searched through the index that
+//! `search.rs` builds in the background), and the corpus progress. Returns
+//! commands.
 
 use egui::{RichText, Ui};
 
@@ -66,34 +68,18 @@ pub fn corpus_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     });
     let search = ui.add(egui::TextEdit::singleline(&mut app.filter.query).hint_text("search text or name").desired_width(f32::INFINITY));
     search.on_hover_text("matches document names and texts");
-    let query = app.filter.query.to_lowercase();
-    if !query.is_empty() {
-        let mut cache = crate::store::project::SourceCache::default();
-        for i in 0..app.project.entries.len() {
-            if let std::collections::hash_map::Entry::Vacant(v) = app.search_texts.entry(i)
-                && let Ok(l) = app.project.load_cached(i, &mut cache)
-            {
-                v.insert(l.doc.text().as_str().to_lowercase());
-            }
-        }
+    if let Some((read, total)) = app.search.as_ref().filter(|s| s.indexing()).map(super::super::search::CorpusIndex::progress) {
+        ui.horizontal(|ui| {
+            ui.add(egui::Spinner::new());
+            ui.label(RichText::new(format!("indexing… {read}/{total} texts")).weak().small())
+                .on_hover_text("the articles are read in the background; names match already, texts as they are read");
+        });
     }
     ui.separator();
     let current = app.open.as_ref().map(|o| o.index);
     // The rows that pass the filter, drawn a screenful at a time: a corpus
     // of 10,000 documents would otherwise cost every frame 20,000 widgets.
-    let rows: Vec<usize> = app
-        .project
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(i, e)| {
-            app.filter.status.is_none_or(|s| s == e.summary.status)
-                && (query.is_empty()
-                    || e.id.0.to_lowercase().contains(&query)
-                    || app.search_texts.get(i).is_some_and(|t| t.contains(&query)))
-        })
-        .map(|(i, _)| i)
-        .collect();
+    let rows = app.corpus_rows();
     let row_height = ui.spacing().interact_size.y.max(ui.text_style_height(&egui::TextStyle::Body))
         + ui.spacing().item_spacing.y
         + ui.text_style_height(&egui::TextStyle::Small);

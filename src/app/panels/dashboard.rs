@@ -1,72 +1,13 @@
 //! The dashboard (Ctrl+Shift+B): corpus progress by status, spans by label,
 //! spans per document, agreement per label between annotators, and what
 //! became of the suggestions of each source. The figures are read in the
-//! background (`store::dashboard`), so a big corpus never freezes the window.
-
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+//! background ([`Dashboard`](super::super::figures::Dashboard)), so a big
+//! corpus never freezes the window; Refresh and closing return commands.
 
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
-use super::super::SpanlabApp;
-use crate::store::dashboard::Figures;
-
-/// The dashboard window's state.
-pub struct Dashboard {
-    rx: Option<mpsc::Receiver<Result<Option<Figures>, String>>>,
-    stop: Arc<AtomicBool>,
-    pub figures: Option<Figures>,
-    pub error: Option<String>,
-}
-
-impl Dashboard {
-    /// Starts reading the project's figures in the background.
-    pub fn start(project: &crate::store::Project) -> Self {
-        let (tx, rx) = mpsc::channel();
-        let stop = Arc::new(AtomicBool::new(false));
-        let (project, flag) = (project.clone(), stop.clone());
-        let spawned = std::thread::Builder::new().name("spanlab-dashboard".into()).spawn(move || {
-            let _ = tx.send(crate::store::dashboard::figures(&project, &flag).map_err(|e| e.to_string()));
-        });
-        match spawned {
-            Ok(_) => Self { rx: Some(rx), stop, figures: None, error: None },
-            Err(e) => Self { rx: None, stop, figures: None, error: Some(format!("cannot start reading the figures: {e}")) },
-        }
-    }
-
-    /// Whether the figures are still being read.
-    pub fn reading(&self) -> bool {
-        self.rx.is_some()
-    }
-
-    /// Takes the figures if they arrived.
-    pub fn poll(&mut self) {
-        let Some(rx) = &self.rx else { return };
-        match rx.try_recv() {
-            Ok(Ok(f)) => {
-                self.figures = f;
-                self.rx = None;
-            }
-            Ok(Err(e)) => {
-                self.error = Some(e);
-                self.rx = None;
-            }
-            Err(mpsc::TryRecvError::Empty) => {}
-            Err(mpsc::TryRecvError::Disconnected) => {
-                self.error = Some("reading the figures stopped unexpectedly".into());
-                self.rx = None;
-            }
-        }
-    }
-}
-
-impl Drop for Dashboard {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
+use super::super::{Command, SpanlabApp};
 
 /// One fate's count among a source's suggestions.
 type Count = fn(&crate::model::document::SuggestionOutcomes) -> usize;
@@ -183,7 +124,11 @@ pub fn dashboard_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 let names: Vec<String> = (0..counts.len())
                     .map(|i| if width == 1 { format!("{i}") } else { format!("{}–{}", i * width, i * width + width - 1) })
                     .collect();
-                let bars = counts.iter().enumerate().map(|(i, &c)| Bar::new(i as f64, c as f64).name(&names[i]).width(0.8)).collect();
+                let bars = counts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &c)| Bar::new(i as f64, c as f64).name(names.get(i).map_or("", String::as_str)).width(0.8))
+                    .collect();
                 bars_plot(
                     ui,
                     "per document",
@@ -241,10 +186,9 @@ pub fn dashboard_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
         }
     });
     if refresh {
-        app.flush_writes();
-        app.dashboard = Some(Dashboard::start(&app.project));
+        app.queued.push(Command::RefreshDashboard);
     }
     if !open {
-        app.dashboard = None;
+        app.queued.push(Command::Dashboard);
     }
 }

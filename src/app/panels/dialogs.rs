@@ -1,121 +1,16 @@
-//! Dialogs: export, import, open folder, the shortcut help and the command
-//! palette. File choosers use the native dialog where there is one; the
-//! path field always works, so no button is ever dead.
+//! Dialogs: export, import, open folder, settings, find, the conflict with
+//! the disk, the shortcut help and the command palette (both listing the
+//! one command table). They edit their forms and return commands; the app
+//! runs the export, the import or the folder change after the frame. File
+//! choosers use the native dialog where there is one; the path field
+//! always works, so no button is ever dead.
 
 use egui::{RichText, Ui};
 
-use super::super::commands::{Entry, fixed_entries, label_entries, shortcut_text};
-use super::super::{Command, Dialog, SpanlabApp};
-use crate::store::Project;
+use super::super::SpanlabApp;
+use super::super::commands::{Command, ConflictChoice, Entry, shortcut_text, when_text};
+use super::super::state::Dialog;
 use crate::store::formats::{Format, Offsets};
-
-/// The export dialog's fields.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ExportForm {
-    pub path: String,
-    pub format: Format,
-    pub offsets: Offsets,
-    pub strict: bool,
-    pub done_only: bool,
-    pub include_suggestions: bool,
-    pub result: Option<Result<String, String>>,
-}
-
-impl ExportForm {
-    /// Defaults: the gold JSON of all documents, into the annotations folder.
-    pub fn new(project: &Project) -> Self {
-        let path = project.annotations.join("export.json");
-        Self {
-            path: path.display().to_string(),
-            format: Format::Spanlab,
-            offsets: Offsets::Chars,
-            strict: false,
-            done_only: false,
-            include_suggestions: false,
-            result: None,
-        }
-    }
-
-    /// Picks a format, and gives the path the format's file name extension
-    /// (brat writes a folder: no extension).
-    pub fn set_format(&mut self, format: Format) {
-        self.format = format;
-        let path = std::path::Path::new(self.path.trim());
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "export".to_owned());
-        let name =
-            if format.is_folder() { format!("{stem}-brat") } else { format!("{}.{}", stem.trim_end_matches("-brat"), format.extension()) };
-        self.path = path.with_file_name(name).display().to_string();
-    }
-}
-
-/// The settings dialog's fields.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SettingsForm {
-    pub min_score: f32,
-    pub uncertain_first: bool,
-    pub annotator: String,
-    pub font_size: f32,
-    /// A command line, or an http://127.0.0.1:PORT URL; empty for none.
-    pub recommender: String,
-    pub timeout_ms: u64,
-}
-
-impl SettingsForm {
-    pub fn from_settings(s: &crate::app::Settings) -> Self {
-        use crate::suggest::external::Endpoint;
-        let recommender = match &s.recommender {
-            None => String::new(),
-            Some(Endpoint::Http { url }) => url.clone(),
-            Some(Endpoint::Command { argv }) => {
-                argv.iter().map(|a| if a.contains(' ') { format!("'{a}'") } else { a.clone() }).collect::<Vec<_>>().join(" ")
-            }
-        };
-        Self {
-            min_score: s.min_score,
-            uncertain_first: s.uncertain_first,
-            annotator: s.annotator.clone(),
-            font_size: s.font_size,
-            recommender,
-            timeout_ms: s.recommender_timeout_ms,
-        }
-    }
-
-    /// Writes the form into the settings; true when the recommender changed.
-    pub fn apply(&self, s: &mut crate::app::Settings) -> bool {
-        use crate::suggest::external::{Endpoint, split_command};
-        let r = self.recommender.trim();
-        let recommender = if r.is_empty() {
-            None
-        } else if r.starts_with("http://") {
-            Some(Endpoint::Http { url: r.to_owned() })
-        } else {
-            Some(Endpoint::Command { argv: split_command(r) })
-        };
-        let changed = recommender != s.recommender || self.timeout_ms != s.recommender_timeout_ms;
-        s.min_score = self.min_score.clamp(0.0, 1.0);
-        s.uncertain_first = self.uncertain_first;
-        s.annotator = self.annotator.trim().to_owned();
-        s.font_size = self.font_size.clamp(10.0, 32.0);
-        s.recommender = recommender;
-        s.recommender_timeout_ms = self.timeout_ms.max(100);
-        changed
-    }
-}
-
-/// The import dialog's fields.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ImportForm {
-    pub file: String,
-    pub into: String,
-    /// `None`: guessed from the file's name and content.
-    pub format: Option<Format>,
-    /// `None`: what the file says, else code points.
-    pub offsets: Option<Offsets>,
-    /// CoNLL: a gold dataset or project folder holding the original texts.
-    pub texts: String,
-    pub strict: bool,
-    pub error: Option<String>,
-}
 
 /// Asks the native file dialog; `None` when the user cancels or there is no
 /// native dialog (the path field stays usable).
@@ -237,8 +132,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     path_row(ui, if f.is_folder() { "Folder" } else { "File" }, &mut form.path, || native_save(&current, f));
                     ui.horizontal(|ui| {
                         if ui.button(RichText::new("Export").strong()).clicked() {
-                            let f = form.clone();
-                            form.result = Some(app.export_to(&f));
+                            app.queued.push(Command::RunExport(Box::new(form.clone())));
                         }
                         if ui.button("Close").clicked() {
                             keep = false;
@@ -263,12 +157,8 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     path_row(ui, "Folder", path, native_folder);
                     ui.horizontal(|ui| {
                         if ui.button(RichText::new("Open").strong()).clicked() {
-                            let p = std::path::PathBuf::from(path.trim());
-                            app.open_project(&p);
-                            keep = app.dialog != Dialog::None || app.messages.last().is_none_or(|m| m.error);
-                            if !keep {
-                                return;
-                            }
+                            // The dialog closes once the folder is open.
+                            app.queued.push(Command::OpenProject(std::path::PathBuf::from(path.trim())));
                         }
                         if ui.button("Cancel").clicked() {
                             keep = false;
@@ -313,11 +203,8 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     ui.checkbox(&mut form.strict, "Strict: refuse to import if anything cannot be carried");
                     ui.horizontal(|ui| {
                         if ui.button(RichText::new("Import").strong()).clicked() {
-                            let f = form.clone();
-                            match app.import_from(&f) {
-                                Ok(()) => keep = false,
-                                Err(e) => form.error = Some(e),
-                            }
+                            // The dialog closes once the import is open, or says why not.
+                            app.queued.push(Command::RunImport(Box::new(form.clone())));
                         }
                         if ui.button("Cancel").clicked() {
                             keep = false;
@@ -336,20 +223,18 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 ui.label("Its annotation file was changed by something else (a git pull, another spanlab) while you had unsaved changes. Nothing was overwritten.");
                 ui.horizontal(|ui| {
                     if ui.button("Merge").on_hover_text("load the version on disk and apply your unsaved changes onto it").clicked() {
-                        choice = Some(super::super::logic::ConflictChoice::Merge);
+                        choice = Some(ConflictChoice::Merge);
                     }
                     if ui.button("Keep mine").on_hover_text("write your version over the one on disk").clicked() {
-                        choice = Some(super::super::logic::ConflictChoice::KeepMine);
+                        choice = Some(ConflictChoice::KeepMine);
                     }
                     if ui.button("Reload").on_hover_text("load the version on disk; your unsaved changes are dropped").clicked() {
-                        choice = Some(super::super::logic::ConflictChoice::Reload);
+                        choice = Some(ConflictChoice::Reload);
                     }
                 });
             });
             if let Some(c) = choice {
-                app.dialog = Dialog::None;
-                app.resolve_conflict(c);
-                return;
+                app.queued.push(Command::ResolveConflict(c));
             }
         }
         Dialog::Shortcuts => {
@@ -357,20 +242,19 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 ui.heading("Keyboard shortcuts");
                 egui::ScrollArea::vertical().max_height(ctx.content_rect().height() * 0.75).show(ui, |ui| {
                     egui::Grid::new("shortcut grid").striped(true).show(ui, |ui| {
-                        let mut all: Vec<Entry> = fixed_entries();
-                        all.extend(label_entries(&app.project.schema).into_iter().map(|(e, _)| e));
-                        let mut group = "";
-                        for e in &all {
-                            if e.group != group {
-                                group = e.group;
-                                ui.label(RichText::new(group).strong());
+                        let mut group = None;
+                        for e in app.commands.by_group() {
+                            if group != Some(e.group) {
+                                group = Some(e.group);
+                                ui.label(RichText::new(e.group.title()).strong());
                                 ui.end_row();
                             }
                             ui.label(RichText::new(shortcut_text(ctx, e)).monospace());
-                            ui.label(e.name);
+                            ui.label(e.name.as_ref());
+                            ui.label(RichText::new(when_text(e)).weak());
                             ui.end_row();
                         }
-                        ui.label(RichText::new("Relations").strong());
+                        ui.label(RichText::new("Tips").strong());
                         ui.end_row();
                         ui.label(RichText::new("r Enter Enter").monospace());
                         ui.label("relation to the nearest allowed span, likeliest type (Tab/→ picks another tail; the type's key or 1–9 another type)");
@@ -454,11 +338,13 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
             }
         }
         Dialog::Palette { query, selected } => {
-            let mut all: Vec<Entry> = fixed_entries();
-            all.extend(label_entries(&app.project.schema).into_iter().map(|(e, _)| e));
             let q = query.to_lowercase();
-            let matches: Vec<&Entry> =
-                all.iter().filter(|e| e.name.to_lowercase().contains(&q) || e.group.to_lowercase().contains(&q)).collect();
+            let matches: Vec<&Entry> = app
+                .commands
+                .entries()
+                .iter()
+                .filter(|e| e.name.to_lowercase().contains(&q) || e.group.title().to_lowercase().contains(&q))
+                .collect();
             let mut run: Option<Command> = None;
             let m = egui::Modal::new(egui::Id::unique("palette")).show(ctx, |ui| {
                 ui.set_width(520.0);
@@ -480,7 +366,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
                     for (k, e) in matches.iter().enumerate() {
                         ui.horizontal(|ui| {
-                            if ui.selectable_label(k == *selected, format!("{} › {}", e.group, e.name)).clicked() {
+                            if ui.selectable_label(k == *selected, format!("{} › {}", e.group.title(), e.name)).clicked() {
                                 run = Some(e.command.clone());
                             }
                             ui.label(RichText::new(shortcut_text(ctx, e)).weak().monospace());

@@ -1,56 +1,43 @@
-//! The menu bar (from the one command list), the label palette and the
-//! document header with the saved indicator.
+//! The menu bar (from the one command table), the label palette and the
+//! document header with the saved indicator. Returns commands.
 
 use egui::{RichText, Ui};
 
-use super::super::commands::{fixed_entries, label_entries, shortcut_text};
-use super::super::{Command, SpanlabApp};
+use super::super::SpanlabApp;
+use super::super::commands::{Command, Menu, shortcut_text};
 
-/// The menus.
+/// The menus: every command of the table, under its group's menu.
 pub fn menu_ui(app: &mut SpanlabApp, ui: &mut Ui) {
-    let entries = fixed_entries();
+    let mut run = None;
     egui::MenuBar::new().ui(ui, |ui| {
-        for group in ["File", "Edit", "Suggestions", "Relations", "Document", "View", "Help"] {
-            ui.menu_button(group, |ui| {
-                if group == "File" && !app.settings.recent.is_empty() {
+        for menu in Menu::ALL {
+            ui.menu_button(menu.title(), |ui| {
+                if menu == Menu::File && !app.settings.recent.is_empty() {
                     ui.menu_button("Recent", |ui| {
-                        for p in app.settings.recent.clone() {
+                        for p in &app.settings.recent {
                             if ui.button(p.display().to_string()).clicked() {
-                                app.queued.push(Command::OpenRecent(p));
+                                run = Some(Command::OpenProject(p.clone()));
                                 ui.close();
                             }
                         }
                     });
                 }
-                let in_group: Vec<_> = entries.iter().filter(|e| menu_group(e.group) == group).collect();
-                for e in in_group {
-                    let button = egui::Button::new(e.name).shortcut_text(shortcut_text(ui.ctx(), e));
-                    if ui.add(button).clicked() {
-                        app.queued.push(e.command.clone());
-                        ui.close();
+                let mut group = None;
+                for e in app.commands.entries().iter().filter(|e| e.group.menu() == menu) {
+                    if group.is_some_and(|g| g != e.group) {
+                        ui.separator();
                     }
-                }
-                if group == "Edit" {
-                    ui.separator();
-                    for (e, _) in label_entries(&app.project.schema) {
-                        let button = egui::Button::new(e.name).shortcut_text(shortcut_text(ui.ctx(), &e));
-                        if ui.add(button).clicked() {
-                            app.queued.push(e.command.clone());
-                            ui.close();
-                        }
+                    group = Some(e.group);
+                    let button = egui::Button::new(e.name.as_ref()).shortcut_text(shortcut_text(ui.ctx(), e));
+                    if ui.add(button).clicked() {
+                        run = Some(e.command.clone());
+                        ui.close();
                     }
                 }
             });
         }
     });
-}
-
-/// Menu groups: navigation and editing details go under Edit.
-fn menu_group(group: &str) -> &str {
-    match group {
-        "Navigate" | "Select text" | "Edit span" | "Labels" => "Edit",
-        g => g,
-    }
+    app.queued.extend(run);
 }
 
 /// The label palette: one button per label with its hotkey.

@@ -14,7 +14,8 @@ use egui::epaint::CubicBezierShape;
 use egui::text::LayoutJob;
 use egui::{Align, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, TextFormat, Ui, Vec2, pos2, vec2};
 
-use super::super::{Command, RelationDraft, Selection};
+use super::super::commands::Command;
+use super::super::state::{RelationDraft, Selection};
 use crate::model::words::snap_to_words;
 use crate::model::{CharIdx, Document, Schema, SpanId};
 
@@ -45,7 +46,7 @@ pub struct ArticleInput<'a> {
 /// What the article view asks for.
 #[derive(Default)]
 pub struct ArticleOutput {
-    pub commands: Vec<super::super::Command>,
+    pub commands: Vec<Command>,
     /// The requested scroll was done.
     pub scrolled: bool,
 }
@@ -65,6 +66,8 @@ pub struct ArticleView {
     key: Option<(String, u32, u32)>,
     paras: Vec<Para>,
     drag_anchor: Option<CharIdx>,
+    /// Where the first paragraph was drawn last frame (screen coordinates).
+    origin: Option<Pos2>,
     /// Paragraph layouts computed so far (for tests and benchmarks).
     pub layouts: usize,
 }
@@ -113,6 +116,26 @@ impl ArticleView {
         self.key = None;
         self.paras.clear();
         self.drag_anchor = None;
+        self.origin = None;
+    }
+
+    /// Where character `c` was drawn last frame (the middle of its glyph,
+    /// screen coordinates), if its paragraph was laid out: what a pointer
+    /// aims at to point at it.
+    pub fn screen_pos(&self, c: CharIdx) -> Option<Pos2> {
+        let origin = self.origin?;
+        let mut y = 0.0;
+        for p in &self.paras {
+            if c >= p.start && c < p.end {
+                let g = p.galley.as_ref()?;
+                let r = g.pos_from_cursor(egui::text::CCursor::new(c - p.start));
+                let next = g.pos_from_cursor(egui::text::CCursor::new(c - p.start + 1));
+                let x = if (next.center().y - r.center().y).abs() < 1.0 { (r.left() + next.left()) / 2.0 } else { r.left() + 2.0 };
+                return Some(origin + vec2(x, y + r.center().y));
+            }
+            y += p.height;
+        }
+        None
     }
 
     fn prepare(&mut self, doc: &Document, width: f32, font_size: f32) {
@@ -204,10 +227,10 @@ impl ArticleView {
             let mut ahead = PREFETCH_PER_FRAME;
             let mut y = 0.0;
             for k in 0..self.paras.len() {
-                let h = self.paras[k].height;
+                let Some((h, laid_out)) = self.paras.get(k).map(|p| (p.height, p.galley.is_some())) else { break };
                 if y + h >= viewport.min.y && y <= viewport.max.y {
                     self.layout(ui, doc, k, width, fs);
-                } else if y + h >= viewport.min.y - margin && y <= viewport.max.y + margin && self.paras[k].galley.is_none() {
+                } else if y + h >= viewport.min.y - margin && y <= viewport.max.y + margin && !laid_out {
                     if ahead > 0 {
                         self.layout(ui, doc, k, width, fs);
                         ahead -= 1;
@@ -215,16 +238,21 @@ impl ArticleView {
                         ui.ctx().request_repaint();
                     }
                 }
-                y += self.paras[k].height;
+                y += self.paras.get(k).map_or(0.0, |p| p.height);
             }
             // Bring a requested position into view.
             if let Some(target) = input.scroll_to {
                 let mut y = 0.0;
+                let last = self.paras.len().saturating_sub(1);
+                let found = self.paras.iter().position(|p| target >= p.start && target <= p.end).or_else(|| {
+                    // Past every paragraph: the last one.
+                    self.paras.last().filter(|p| target >= p.start).map(|_| last)
+                });
                 for k in 0..self.paras.len() {
-                    let p = &self.paras[k];
-                    if target >= p.start && (target <= p.end || k + 1 == self.paras.len()) {
+                    let Some(p) = self.paras.get(k) else { break };
+                    if Some(k) == found {
                         self.layout(ui, doc, k, width, fs);
-                        let p = &self.paras[k];
+                        let Some(p) = self.paras.get(k) else { break };
                         let row_y = p.galley.as_ref().map_or(0.0, |g| row_top_of(g, target - p.start));
                         let top = ui.min_rect().top() + y + row_y;
                         let r = Rect::from_min_size(pos2(ui.min_rect().left(), top), vec2(10.0, m.line));
@@ -242,6 +270,7 @@ impl ArticleView {
             let (rect, response) = ui.allocate_exact_size(vec2(width + 16.0, total), Sense::click_and_drag());
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "article text"));
             let origin = rect.min + vec2(8.0, TOP_MARGIN);
+            self.origin = Some(origin);
             let painter = ui.painter().clone();
 
             // Visible paragraphs with their screen tops.
@@ -308,7 +337,7 @@ impl ArticleView {
             let mut anchors: std::collections::HashMap<SpanId, Pos2> = Default::default();
             let draft_tail = input.draft.and_then(|d| d.tail.or_else(|| d.candidates.get(d.index).copied()));
             for &(k, top) in &visible {
-                let p = &self.paras[k];
+                let Some(p) = self.paras.get(k) else { continue };
                 let Some(g) = &p.galley else { continue };
                 // Text selection.
                 if let Selection::Text { anchor, head } = input.selection {
@@ -403,8 +432,10 @@ impl ArticleView {
                             // The far end is off screen: a stub that jumps there.
                             let other = if anchors.contains_key(&r.head) { r.tail } else { r.head };
                             let name = doc.spans().get(other).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
-                            let off_below =
-                                doc.spans().get(other).is_some_and(|s| visible.last().is_some_and(|&(k, _)| s.start >= self.paras[k].end));
+                            let off_below = doc
+                                .spans()
+                                .get(other)
+                                .is_some_and(|s| visible.last().and_then(|&(k, _)| self.paras.get(k)).is_some_and(|p| s.start >= p.end));
                             let arrow = if off_below { "↓" } else { "↑" };
                             let dir = if anchors.contains_key(&r.head) { "→" } else { "←" };
                             let text = format!("{} {dir} {} {arrow}", r.label, short(&name, 24));
@@ -493,7 +524,7 @@ fn range_rects(g: &Galley, a: usize, b: usize, m: &Metrics) -> Vec<Rect> {
             let (mut left, mut right) = (f32::INFINITY, f32::NEG_INFINITY);
             let glyphs = row.glyphs.get(ra - start..rb - start).unwrap_or(&[]);
             // A span that wraps keeps the row's trailing space out of its box.
-            let trimmed = glyphs.iter().rposition(|g| !g.chr.is_whitespace()).map_or(glyphs, |last| &glyphs[..=last]);
+            let trimmed = glyphs.iter().rposition(|g| !g.chr.is_whitespace()).and_then(|last| glyphs.get(..=last)).unwrap_or(glyphs);
             for gl in trimmed {
                 left = left.min(gl.pos.x);
                 right = right.max(gl.pos.x + gl.advance_width);

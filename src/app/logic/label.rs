@@ -1,0 +1,232 @@
+//! Labelling: a text selection becomes a span, a span is relabelled or its
+//! boundaries moved, suggestions are accepted or rejected (one, or all),
+//! the selection deleted; the document's status and comment.
+//!
+//! Every change is an [`Edit`] applied through [`SpanlabApp::edit`].
+
+use super::super::SpanlabApp;
+use super::super::commands::Command;
+use super::super::state::Selection;
+use crate::model::edit::Edit;
+use crate::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
+use crate::model::{SpanId, Status};
+
+impl SpanlabApp {
+    /// Gives the selection a label: a text range becomes a span, a span is
+    /// relabelled, a suggestion is accepted with that label.
+    pub(super) fn label_selection(&mut self, label: &str) {
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        match open.selection {
+            Selection::Text { anchor, head } => {
+                let (a, b) = (anchor.min(head), anchor.max(head));
+                if a == b {
+                    self.info("select some text first (drag over it, or Shift+→ from the caret)");
+                    return;
+                }
+                let edit = open.doc_mut().add_span_edit(a, b, label);
+                let Edit::AddSpan { span } = &edit else {
+                    return;
+                };
+                let id = span.id;
+                if self.edit(edit, &format!("new {label} span")) {
+                    self.remember_span(id);
+                    self.select(Selection::Span(id));
+                }
+            }
+            Selection::Span(id) => {
+                let Some(s) = open.doc.spans().get(id) else {
+                    return;
+                };
+                if let Some(edit) = open.doc.change_span_edit(id, s.start, s.end, label) {
+                    self.edit(edit, &format!("relabel as {label}"));
+                }
+            }
+            Selection::Suggestion(id) => {
+                let Some(Edit::Batch { mut edits }) = open.doc_mut().accept_suggestion_edit(id) else {
+                    return;
+                };
+                let same = open.doc.suggestion(id).is_some_and(|s| s.label == label);
+                if !same && let Some(Edit::AddSpan { span }) = edits.first_mut() {
+                    span.label = label.to_owned();
+                    if let crate::model::Origin::Suggested { edited, .. } = &mut span.origin {
+                        *edited = true;
+                    }
+                }
+                if self.edit(Edit::Batch { edits }, &format!("accept suggestion as {label}")) {
+                    self.after_decision();
+                }
+            }
+            _ => self.info("select text, a span or a suggestion first"),
+        }
+    }
+
+    /// Accepts the selected suggestion as it is.
+    pub(super) fn accept_suggestion(&mut self) {
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        let Selection::Suggestion(id) = open.selection else {
+            return;
+        };
+        let Some(edit) = open.doc_mut().accept_suggestion_edit(id) else {
+            return;
+        };
+        let span = match &edit {
+            Edit::Batch { edits } => edits.iter().find_map(|e| if let Edit::AddSpan { span } = e { Some(span.id) } else { None }),
+            _ => None,
+        };
+        if self.edit(edit, "accept suggestion") {
+            if let Some(s) = span {
+                self.remember_span(s);
+            }
+            self.after_decision();
+        }
+    }
+
+    /// Rejects the selected suggestion.
+    pub(super) fn reject_suggestion(&mut self) {
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        let Selection::Suggestion(id) = open.selection else {
+            return;
+        };
+        let Some(edit) = open.doc.reject_suggestion_edit(id) else {
+            return;
+        };
+        if self.edit(edit, "reject suggestion") {
+            self.after_decision();
+        }
+    }
+
+    /// Accepts every pending suggestion that overlaps no other.
+    pub(super) fn accept_all(&mut self) {
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        match open.doc_mut().accept_all_edit(&schema) {
+            Some(edit) => {
+                self.edit(edit, "accept all suggestions");
+                let left = self.open.as_ref().map_or(0, |o| o.doc.pending_count());
+                if left > 0 {
+                    self.info(format!("{left} suggestions overlap others and wait for a decision"));
+                }
+                self.fix_selection();
+            }
+            None => self.info("no suggestion to accept"),
+        }
+    }
+
+    /// Rejects every pending suggestion.
+    pub(super) fn reject_all(&mut self) {
+        let Some(open) = &self.open else { return };
+        if let Some(edit) = open.doc.reject_all_edit() {
+            self.edit(edit, "reject all suggestions");
+            self.fix_selection();
+        }
+    }
+
+    /// Deletes the selected span (with its relations) or relation; rejects
+    /// a selected suggestion.
+    pub(super) fn delete_selected(&mut self) {
+        let Some(selection) = self.open.as_ref().map(|o| o.selection) else {
+            return;
+        };
+        match selection {
+            Selection::Span(id) => {
+                let Some(open) = &self.open else { return };
+                let n = open.doc.relations_of(id).len();
+                let what = if n > 0 { format!("delete span and its {n} relation(s)") } else { "delete span".to_owned() };
+                if self.edit(Edit::RemoveSpan { id }, &what) {
+                    self.select(Selection::None);
+                }
+            }
+            Selection::Relation(id) if self.edit(Edit::RemoveRelation { id }, "delete relation") => {
+                self.select(Selection::None);
+            }
+            Selection::Suggestion(_) => self.reject_suggestion(),
+            _ => {}
+        }
+    }
+
+    /// Sets the document's status.
+    pub(super) fn set_status(&mut self, status: Status, description: &str) {
+        self.edit(Edit::SetStatus { status }, description);
+    }
+
+    /// Sets the document's comment.
+    pub(super) fn set_comment(&mut self, comment: String) {
+        self.comment_draft = comment;
+        self.commit_comment();
+    }
+
+    /// Marks the document done, learns from it, and opens the next
+    /// unfinished one.
+    pub(super) fn mark_done(&mut self) {
+        self.commit_comment();
+        if self.edit(Edit::SetStatus { status: Status::Done }, "mark done") {
+            self.learn_from_open();
+            let here = self.open.as_ref().map(|o| o.index);
+            match self.next_unfinished(here) {
+                Some(i) => self.open_document(i),
+                None => self.info("every document is done or skipped"),
+            }
+        }
+    }
+
+    /// Moves the selected span's start or end by a word or a character.
+    pub(super) fn move_boundary(&mut self, command: &Command) {
+        let Some(open) = self.open.as_ref() else {
+            return;
+        };
+        let Selection::Span(id) = open.selection else {
+            self.info("select a span to move its boundaries");
+            return;
+        };
+        let Some(span) = open.doc.spans().get(id).cloned() else {
+            return;
+        };
+        let text = open.doc.text();
+        let (mut s, mut e) = (span.start, span.end);
+        match command {
+            Command::StartWordLeft => s = previous_word_start(text, s),
+            Command::StartWordRight => s = next_word_start(text, s),
+            Command::EndWordLeft => e = previous_word_end(text, e),
+            Command::EndWordRight => e = next_word_end(text, e),
+            Command::StartCharLeft => s = s.saturating_sub(1),
+            Command::StartCharRight => s += 1,
+            Command::EndCharLeft => e = e.saturating_sub(1),
+            Command::EndCharRight => e = (e + 1).min(text.end()),
+            _ => {}
+        }
+        if s >= e {
+            self.info("a span cannot be empty");
+            return;
+        }
+        if let Some(edit) = open.doc.change_span_edit(id, s, e, &span.label) {
+            self.edit(edit, "move span boundary");
+        }
+    }
+
+    /// Remembers a name the annotator confirmed, so it is suggested at its
+    /// other occurrences in later documents.
+    pub(super) fn remember_span(&self, id: SpanId) {
+        if let Some(open) = &self.open
+            && let Some(s) = open.doc.spans().get(id)
+        {
+            self.engine.remember(open.doc.span_text(s), &s.label);
+        }
+    }
+
+    /// Writes the comment being typed into the document, if it changed.
+    pub(super) fn commit_comment(&mut self) {
+        let differs = self.open.as_ref().is_some_and(|o| o.doc.comment() != self.comment_draft);
+        if differs {
+            let comment = self.comment_draft.clone();
+            self.edit(Edit::SetComment { comment }, "comment");
+        }
+    }
+}

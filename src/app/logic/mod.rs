@@ -1,0 +1,177 @@
+//! Applying commands. [`SpanlabApp::apply`] dispatches each [`Command`] to
+//! one method; the methods live by concern:
+//!
+//! - `label.rs`: labelling a selection, accepting and rejecting
+//!   suggestions, deleting, moving a span's boundaries, status and comment;
+//! - `navigate.rs`: Tab order, the caret, find, the next unfinished document;
+//! - `relations.rs`: drawing a relation, its likely types, relabelling;
+//! - `adjudicate.rs`: the adjudication cursor, taking and dropping;
+//! - `save.rs`: the journal and the writer, conflicts with the disk;
+//! - `project.rs`: opening documents and folders, import, export,
+//!   settings, dialogs, the dashboard, the corpus search;
+//! - `suggest.rs`: suggestions and learning in the background.
+//!
+//! Every change to a document goes through [`SpanlabApp::edit`], which
+//! records it for undo and sends it to the journal at once.
+//! Must not touch: egui widgets (panels draw; this only applies).
+
+mod adjudicate;
+mod label;
+mod navigate;
+mod project;
+mod relations;
+mod save;
+mod suggest;
+#[cfg(test)]
+mod testing;
+
+use super::SpanlabApp;
+use super::commands::Command;
+use crate::model::Status;
+use crate::model::edit::Edit;
+
+impl SpanlabApp {
+    /// Runs one command.
+    pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        use Command as C;
+        match command {
+            C::Undo => self.undo(),
+            C::Redo => self.redo(),
+            C::Label(label) => self.label_selection(&label),
+            C::DeleteSelected => self.delete_selected(),
+            C::AcceptSuggestion => self.accept_suggestion(),
+            C::RejectSuggestion => self.reject_suggestion(),
+            C::NextSuggestion => self.step_item(true, true),
+            C::PreviousSuggestion => self.step_item(false, true),
+            C::NextSpan => self.step_item(true, false),
+            C::PreviousSpan => self.step_item(false, false),
+            C::AcceptAll => self.accept_all(),
+            C::RejectAll => self.reject_all(),
+            C::CaretWordLeft | C::CaretWordRight | C::ExtendWordLeft | C::ExtendWordRight | C::ExtendCharLeft | C::ExtendCharRight => {
+                self.move_caret(&command)
+            }
+            C::StartWordLeft
+            | C::StartWordRight
+            | C::EndWordLeft
+            | C::EndWordRight
+            | C::StartCharLeft
+            | C::StartCharRight
+            | C::EndCharLeft
+            | C::EndCharRight => self.move_boundary(&command),
+            C::StartRelation => self.start_relation(None),
+            C::NextTail => self.step_tail(true),
+            C::PreviousTail => self.step_tail(false),
+            C::ConfirmTail => self.confirm_tail(),
+            C::RetargetRelation(id) => self.retarget_relation(id),
+            C::RelationTail(tail) => self.choose_tail(tail),
+            C::RelationType(label) => self.finish_relation(&label),
+            C::RelationTypeAt(n) => self.finish_relation_at(n),
+            C::DeleteRelation(id) => self.delete_relation(id),
+            C::Escape => self.escape(),
+            C::MarkDone => self.mark_done(),
+            C::MarkSkipped => self.set_status(Status::Skipped, "mark skipped"),
+            C::SetStatus(status) => self.set_status(status, "set status"),
+            C::SetComment(c) => self.set_comment(c),
+            C::NextDocument => self.step_document(true),
+            C::PreviousDocument => self.step_document(false),
+            C::OpenDocument(i) => self.open_document(i),
+            C::SelectSpan(id) => self.select(super::Selection::Span(id)),
+            C::SelectSuggestion(id) => self.select(super::Selection::Suggestion(id)),
+            C::SelectRelation(id) => self.select(super::Selection::Relation(id)),
+            C::SelectText(a, b) => self.select_text(a, b),
+            C::OpenFolder => self.show_open_folder(),
+            C::OpenProject(p) => self.open_project(&p),
+            C::Import => self.show_import(),
+            C::RunImport(form) => self.run_import(&form),
+            C::Export => self.show_export(),
+            C::RunExport(form) => self.run_export(&form),
+            C::CommandPalette => self.show_palette(),
+            C::Find => self.show_find(),
+            C::FindNext(query) => self.find_next(&query),
+            C::ShowShortcuts => self.show_shortcuts(),
+            C::Settings => self.show_settings(),
+            C::ApplySettings(form) => self.apply_settings(&form),
+            C::SuggestAgain => self.suggest_again(),
+            C::SuggestCorpus => self.suggest_corpus(),
+            C::CancelBackground => self.cancel_background(),
+            C::Relearn => self.relearn(),
+            C::Adjudicate => self.toggle_adjudication(),
+            C::Dashboard => self.toggle_dashboard(),
+            C::RefreshDashboard => self.refresh_dashboard(),
+            C::AdjudicateNext => self.adjudication_move(1),
+            C::AdjudicatePrevious => self.adjudication_move(-1),
+            C::AdjudicateSelect(i) => self.adjudication_select(i),
+            C::AdjudicateTake => self.adjudication_take(false),
+            C::AdjudicateTakeAgreed => self.adjudication_take(true),
+            C::AdjudicateDrop => self.adjudication_drop(),
+            C::ResolveConflict(choice) => self.resolve_conflict(choice),
+            C::ToggleTheme => self.toggle_theme(ctx),
+            C::ToggleRelations => self.toggle_relations(),
+            C::Quit => self.quit(ctx),
+        }
+    }
+
+    /// Applies an edit to the open document, records it for undo and saves.
+    /// A first edit of a `new` document also marks it `in_progress`.
+    pub fn edit(&mut self, edit: Edit, description: &str) -> bool {
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else {
+            return false;
+        };
+        let edit = if open.doc.status() == Status::New && !matches!(edit, Edit::SetStatus { .. }) {
+            Edit::Batch { edits: vec![edit, Edit::SetStatus { status: Status::InProgress }] }
+        } else {
+            edit
+        };
+        if let Err(e) = open.history.apply(std::sync::Arc::make_mut(&mut open.doc), edit, description, &schema) {
+            self.error(format!("{description}: {e}"));
+            return false;
+        }
+        self.autosave();
+        true
+    }
+
+    fn undo(&mut self) {
+        self.step_history(true);
+    }
+
+    fn redo(&mut self) {
+        self.step_history(false);
+    }
+
+    /// Undoes (or redoes) one step and says what it was.
+    fn step_history(&mut self, undo: bool) {
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        let doc = std::sync::Arc::make_mut(&mut open.doc);
+        let result = if undo { open.history.undo(doc, &schema) } else { open.history.redo(doc, &schema) };
+        match result {
+            Ok(Some(what)) => {
+                let verb = if undo { "undid" } else { "redid" };
+                self.info(format!("{verb} {what}"));
+                self.autosave();
+                self.fix_selection();
+            }
+            Ok(None) => {}
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    fn toggle_theme(&mut self, ctx: &egui::Context) {
+        self.settings.dark = !self.settings.dark;
+        self.apply_theme(ctx);
+        self.save_settings();
+    }
+
+    fn toggle_relations(&mut self) {
+        self.settings.show_relations = !self.settings.show_relations;
+        self.save_settings();
+    }
+
+    fn quit(&mut self, ctx: &egui::Context) {
+        self.commit_comment();
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+}

@@ -1,0 +1,286 @@
+//! Moving around: the selection, Tab and j/k through spans and
+//! suggestions (in text order, or by score), the caret and the text
+//! selection, find, Escape, and the next or unfinished document.
+//!
+//! Must not touch: the document (nothing here edits it).
+
+use super::super::SpanlabApp;
+use super::super::commands::Command;
+use super::super::state::{Dialog, Selection};
+use crate::model::words::{next_word_end, next_word_start, previous_word_start};
+use crate::model::{CharIdx, Status};
+
+impl SpanlabApp {
+    /// Spans and pending suggestions in text order, for Tab.
+    fn items(&self) -> Vec<(CharIdx, Selection)> {
+        let Some(open) = &self.open else {
+            return Vec::new();
+        };
+        let mut v: Vec<(CharIdx, Selection)> = open.doc.spans().iter().map(|s| (s.start, Selection::Span(s.id))).collect();
+        v.extend(open.doc.pending_suggestions().iter().map(|s| (s.start, Selection::Suggestion(s.id))));
+        v.sort_by_key(|x| x.0);
+        v
+    }
+
+    /// Where the selection starts (its head for a text selection).
+    pub(super) fn selection_start(&self) -> CharIdx {
+        let Some(open) = &self.open else { return CharIdx::ZERO };
+        match open.selection {
+            Selection::Span(id) => open.doc.spans().get(id).map_or(CharIdx::ZERO, |s| s.start),
+            Selection::Suggestion(id) => open.doc.suggestion(id).map_or(CharIdx::ZERO, |s| s.start),
+            Selection::Text { head, .. } => head,
+            Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map_or(CharIdx::ZERO, |s| s.start),
+            Selection::None => CharIdx::ZERO,
+        }
+    }
+
+    /// Selects something and brings it into view.
+    pub(super) fn select(&mut self, sel: Selection) {
+        if let Some(open) = self.open.as_mut() {
+            open.selection = sel;
+            open.scroll_to = match sel {
+                Selection::Span(id) => open.doc.spans().get(id).map(|s| s.start),
+                Selection::Suggestion(id) => open.doc.suggestion(id).map(|s| s.start),
+                Selection::Text { head, .. } => Some(head),
+                Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map(|s| s.start),
+                Selection::None => None,
+            };
+        }
+    }
+
+    /// The span or pending suggestion after (or before) the selection in
+    /// text order (spans before suggestions that start at the same place),
+    /// wrapping around; found by binary search, so Tab costs the same on a
+    /// long article.
+    fn neighbour_item(&self, forward: bool, suggestions_only: bool) -> Option<Selection> {
+        use std::ops::Bound::{Excluded, Included, Unbounded};
+        let open = self.open.as_ref()?;
+        let doc = &open.doc;
+        let spans = doc.spans().iter().as_slice();
+        // (start, 0 for a span or 1 for a suggestion, the span's index or
+        // the suggestion's end, the suggestion's id)
+        type Key = (CharIdx, u8, usize, u64);
+        const NOWHERE: Key = (CharIdx::ZERO, 0, 0, 0);
+        let span_key = |i: usize, s: &crate::model::Span| -> Key { (s.start, 0, i, 0) };
+        let sugg_key = |s: &crate::model::Suggestion| -> Key { (s.start, 1, s.end.get(), s.id.0) };
+        // Where we are; `exact` when that is an item itself.
+        let (here, exact): (Key, bool) = match open.selection {
+            Selection::Span(id) if doc.spans().get(id).is_some() => {
+                let i = doc.spans().index_of(id).unwrap_or(0);
+                (spans.get(i).map_or(NOWHERE, |s| span_key(i, s)), true)
+            }
+            Selection::Suggestion(id) if doc.suggestion(id).is_some_and(|s| s.is_pending()) => {
+                (doc.suggestion(id).map_or(NOWHERE, sugg_key), true)
+            }
+            _ => ((self.selection_start(), 0, 0, 0), false),
+        };
+        let bound = |k: Key| (k.0, CharIdx::new(k.2), crate::model::SuggestionId(k.3));
+        let at_start = |start: CharIdx| (start, CharIdx::ZERO, crate::model::SuggestionId(0));
+        let span_at = |i: usize| spans.get(i).map(|s| (span_key(i, s), Selection::Span(s.id)));
+        let (span, sugg) = if forward {
+            // The first item after `here` (or at it, when `here` is no item).
+            let i = match (exact, here.1) {
+                (true, 0) => here.2 + 1,
+                // Spans starting where a suggestion starts come before it.
+                (true, _) => spans.partition_point(|s| s.start <= here.0),
+                (false, _) => spans.partition_point(|s| s.start < here.0),
+            };
+            let from = match (exact, here.1) {
+                (true, 1) => (Excluded(bound(here)), Unbounded),
+                _ => (Included(at_start(here.0)), Unbounded),
+            };
+            (span_at(i), doc.pending_by_position(from).next().map(|s| (sugg_key(s), Selection::Suggestion(s.id))))
+        } else {
+            let i = match (exact, here.1) {
+                (true, 0) => here.2.checked_sub(1),
+                // Spans starting at or before a suggestion come before it.
+                (true, _) => spans.partition_point(|s| s.start <= here.0).checked_sub(1),
+                (false, _) => spans.partition_point(|s| s.start < here.0).checked_sub(1),
+            };
+            let to = match (exact, here.1) {
+                (true, 1) => (Unbounded, Excluded(bound(here))),
+                _ => (Unbounded, Excluded(at_start(here.0))),
+            };
+            (i.and_then(span_at), doc.pending_by_position(to).next_back().map(|s| (sugg_key(s), Selection::Suggestion(s.id))))
+        };
+        // The nearer of the two in the direction of travel.
+        let pick = |span: Option<(Key, Selection)>, sugg: Option<(Key, Selection)>| match (span.filter(|_| !suggestions_only), sugg) {
+            (Some(a), Some(b)) => Some(if (a.0 < b.0) == forward { a.1 } else { b.1 }),
+            (a, b) => a.or(b).map(|x| x.1),
+        };
+        if let Some(sel) = pick(span, sugg) {
+            return Some(sel);
+        }
+        // Wrap around.
+        let all = (Unbounded, Unbounded);
+        let (span, sugg) = if forward {
+            (span_at(0), doc.pending_by_position(all).next().map(|s| (sugg_key(s), Selection::Suggestion(s.id))))
+        } else {
+            (
+                spans.len().checked_sub(1).and_then(span_at),
+                doc.pending_by_position(all).next_back().map(|s| (sugg_key(s), Selection::Suggestion(s.id))),
+            )
+        };
+        pick(span, sugg)
+    }
+
+    /// Selects the next (or previous) span or suggestion, or suggestion
+    /// only: in text order, or by score when reviewing uncertain ones first.
+    pub(super) fn step_item(&mut self, forward: bool, suggestions_only: bool) {
+        if !(suggestions_only && self.settings.uncertain_first) {
+            if let Some(sel) = self.neighbour_item(forward, suggestions_only) {
+                self.select(sel);
+            }
+            return;
+        }
+        let here = self.selection_start();
+        let current = self.open.as_ref().map(|o| o.selection);
+        let mut items: Vec<(CharIdx, Selection)> =
+            self.items().into_iter().filter(|(_, s)| !suggestions_only || matches!(s, Selection::Suggestion(_))).collect();
+        if suggestions_only
+            && self.settings.uncertain_first
+            && let Some(open) = &self.open
+        {
+            let score = |s: &Selection| match s {
+                Selection::Suggestion(id) => open.doc.suggestion(*id).map_or(0.0, |x| x.score),
+                _ => 0.0,
+            };
+            items.sort_by(|a, b| score(&a.1).total_cmp(&score(&b.1)).then(a.0.cmp(&b.0)));
+        }
+        if items.is_empty() {
+            return;
+        }
+        let pos = items.iter().position(|(_, s)| Some(*s) == current);
+        let next = match (pos, forward) {
+            (Some(p), true) => (p + 1) % items.len(),
+            (Some(p), false) => (p + items.len() - 1) % items.len(),
+            (None, true) => items.iter().position(|(s, _)| *s >= here).unwrap_or(0),
+            (None, false) => items.iter().rposition(|(s, _)| *s < here).unwrap_or(items.len() - 1),
+        };
+        if let Some(&(_, sel)) = items.get(next) {
+            self.select(sel);
+        }
+    }
+
+    /// Selects the next occurrence of `query` after the caret (wrapping); an
+    /// occurrence that is exactly a span selects the span.
+    pub(super) fn find_next(&mut self, query: &str) {
+        if query.is_empty() {
+            return;
+        }
+        let Some(open) = self.open.as_ref() else {
+            return;
+        };
+        let from = match open.selection {
+            Selection::Text { anchor, head } => anchor.max(head),
+            Selection::Span(id) => open.doc.spans().get(id).map_or(CharIdx::ZERO, |s| s.end),
+            Selection::Suggestion(id) => open.doc.suggestion(id).map_or(CharIdx::ZERO, |s| s.end),
+            _ => CharIdx::ZERO,
+        };
+        let hits = open.doc.text().find_all(query);
+        let Some(start) = hits.iter().find(|&&h| h >= from).or(hits.first()).copied() else {
+            self.info(format!("{query:?} is not in this document"));
+            return;
+        };
+        let end = start + query.chars().count();
+        let span = open.doc.spans().iter().find(|s| s.start == start && s.end == end).map(|s| s.id);
+        match span {
+            Some(id) => self.select(Selection::Span(id)),
+            None => self.select(Selection::Text { anchor: start, head: end }),
+        }
+    }
+
+    /// After accepting or rejecting, move to the next pending suggestion.
+    pub(super) fn after_decision(&mut self) {
+        let here = self.selection_start();
+        let next = self.open.as_ref().and_then(|o| {
+            let p = o.doc.pending_suggestions();
+            p.iter().find(|s| s.start >= here).or(p.first()).map(|s| s.id)
+        });
+        self.select(next.map_or(Selection::None, Selection::Suggestion));
+    }
+
+    /// Drops a selection that no longer exists (after undo, delete, …).
+    pub(super) fn fix_selection(&mut self) {
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        let gone = match open.selection {
+            Selection::Span(id) => open.doc.spans().get(id).is_none(),
+            Selection::Suggestion(id) => !open.doc.suggestion(id).is_some_and(|s| s.is_pending()),
+            Selection::Relation(id) => open.doc.relation(id).is_none(),
+            _ => false,
+        };
+        if gone {
+            open.selection = Selection::None;
+            open.draft = None;
+        }
+    }
+
+    /// Moves the caret, or extends the text selection, by a word or a character.
+    pub(super) fn move_caret(&mut self, command: &Command) {
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        let text = open.doc.text();
+        let (anchor, head) = match open.selection {
+            Selection::Text { anchor, head } => (anchor, head),
+            Selection::Span(id) => open.doc.spans().get(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.end, s.end)),
+            Selection::Suggestion(id) => open.doc.suggestion(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.end, s.end)),
+            _ => (CharIdx::ZERO, CharIdx::ZERO),
+        };
+        let new_head = match command {
+            Command::CaretWordLeft | Command::ExtendWordLeft => previous_word_start(text, head),
+            Command::CaretWordRight => next_word_start(text, head),
+            Command::ExtendWordRight => next_word_end(text, head),
+            Command::ExtendCharLeft => head.saturating_sub(1),
+            Command::ExtendCharRight => (head + 1).min(text.end()),
+            _ => head,
+        };
+        let extend =
+            matches!(command, Command::ExtendWordLeft | Command::ExtendWordRight | Command::ExtendCharLeft | Command::ExtendCharRight);
+        // Extending from a caret that sits before a word selects that word.
+        let anchor = if extend { anchor } else { new_head };
+        open.selection = Selection::Text { anchor, head: new_head };
+        open.scroll_to = Some(new_head);
+    }
+
+    /// Selects a text range without scrolling (the mouse made it).
+    pub(super) fn select_text(&mut self, anchor: CharIdx, head: CharIdx) {
+        if let Some(open) = self.open.as_mut() {
+            open.selection = Selection::Text { anchor, head };
+        }
+    }
+
+    /// Closes the dialog, or cancels the relation being drawn, or clears
+    /// the selection.
+    pub(super) fn escape(&mut self) {
+        if self.dialog != Dialog::None {
+            self.dialog = Dialog::None;
+        } else if let Some(open) = self.open.as_mut()
+            && open.draft.take().is_none()
+        {
+            open.selection = Selection::None;
+        }
+    }
+
+    /// Opens the next (or previous) document of the corpus list, wrapping.
+    pub(super) fn step_document(&mut self, forward: bool) {
+        let n = self.project.entries.len();
+        if n == 0 {
+            return;
+        }
+        let here = self.open.as_ref().map_or(0, |o| o.index);
+        let next = if forward { (here + 1) % n } else { (here + n - 1) % n };
+        self.open_document(next);
+    }
+
+    /// The first document after `after` (wrapping) that is new or in progress.
+    pub fn next_unfinished(&self, after: Option<usize>) -> Option<usize> {
+        let n = self.project.entries.len();
+        let start = after.map_or(0, |a| a + 1);
+        (0..n).map(|k| (start + k) % n).find(|&i| {
+            Some(i) != after && self.project.entries.get(i).is_some_and(|e| matches!(e.summary.status, Status::New | Status::InProgress))
+        })
+    }
+}

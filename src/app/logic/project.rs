@@ -1,0 +1,282 @@
+//! Project operations: opening a document or another folder, import and
+//! export, the settings, the dialogs, the dashboard, and the corpus
+//! search's index.
+//!
+//! Must not touch: annotation files (the writer saves; import writes a
+//! new folder through `store`).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::super::SpanlabApp;
+use super::super::commands::CommandTable;
+use super::super::figures::Dashboard;
+use super::super::forms::{ExportForm, ImportForm, SettingsForm};
+use super::super::search::CorpusIndex;
+use super::super::state::{Dialog, OpenDoc, Selection};
+use crate::model::{ExportOptions, History};
+use crate::store::Project;
+use crate::store::writer::Job;
+
+impl SpanlabApp {
+    /// Opens the document at `index` of the corpus, suggesting entities for
+    /// it if it was never annotated.
+    pub fn open_document(&mut self, index: usize) {
+        self.commit_comment();
+        self.save_now();
+        let loaded = match self.project.load(index) {
+            Ok(l) => l,
+            Err(e) => {
+                self.error(e.to_string());
+                return;
+            }
+        };
+        let doc = loaded.doc;
+        let fresh = !loaded.had_annotations && doc.suggestions().next().is_none();
+        if fresh && !self.request_suggestions(&doc) {
+            self.error("the suggestion worker is not running: no suggestions for this document");
+        }
+        let r = &loaded.report;
+        if r.text_changed {
+            self.info(format!(
+                "{}: the article changed since it was annotated: {} spans moved with their text, {} wait for review in the inspector",
+                doc.id, r.moved, r.orphaned
+            ));
+        }
+        self.comment_draft = doc.comment().to_owned();
+        let first = self.first_suggestion(&doc).map(Selection::Suggestion).unwrap_or_default();
+        if let Some(w) = &self.writer {
+            w.send(Job::Opened { doc: doc.id.clone() });
+        }
+        self.open = Some(OpenDoc {
+            index,
+            doc: Arc::new(doc),
+            history: History::default(),
+            selection: first,
+            draft: None,
+            sent: 0,
+            journaled: 0,
+            saved: 0,
+            save_due: None,
+            unsaved: Vec::new(),
+            save_error: None,
+            load_report: loaded.report,
+            encoding: loaded.encoding,
+            scroll_to: None,
+            suggesting: fresh,
+        });
+        self.article.reset();
+        if self.adjudication.is_some() {
+            self.load_adjudication();
+        }
+    }
+
+    /// Runs the export dialog's form and shows the report (or the error) in it.
+    pub(super) fn run_export(&mut self, form: &ExportForm) {
+        let result = self.export_to(form);
+        if let Dialog::Export(shown) = &mut self.dialog {
+            shown.result = Some(result);
+        }
+    }
+
+    /// Runs the import dialog's form: on success the dialog closes and the
+    /// new folder is open, else the dialog says why.
+    pub(super) fn run_import(&mut self, form: &ImportForm) {
+        match self.import_from(form) {
+            Ok(()) => {
+                if matches!(self.dialog, Dialog::Import(_)) {
+                    self.dialog = Dialog::None;
+                }
+            }
+            Err(e) => {
+                if let Dialog::Import(shown) = &mut self.dialog {
+                    shown.error = Some(e);
+                }
+            }
+        }
+    }
+
+    pub(super) fn show_open_folder(&mut self) {
+        self.dialog = Dialog::OpenFolder(self.project.root.display().to_string());
+    }
+
+    pub(super) fn show_import(&mut self) {
+        self.dialog = Dialog::Import(ImportForm::default());
+    }
+
+    pub(super) fn show_export(&mut self) {
+        self.dialog = Dialog::Export(ExportForm::new(&self.project));
+    }
+
+    pub(super) fn show_palette(&mut self) {
+        self.dialog = Dialog::Palette { query: String::new(), selected: 0 };
+    }
+
+    pub(super) fn show_find(&mut self) {
+        self.dialog = Dialog::Find { query: String::new(), fresh: true };
+    }
+
+    pub(super) fn show_shortcuts(&mut self) {
+        self.dialog = Dialog::Shortcuts;
+    }
+
+    pub(super) fn show_settings(&mut self) {
+        self.dialog = Dialog::Settings(SettingsForm::from_settings(&self.settings));
+    }
+
+    /// Saves the settings dialog's values; another annotator name opens
+    /// that annotator's files.
+    pub(super) fn apply_settings(&mut self, form: &SettingsForm) {
+        let name = form.annotator.trim();
+        if !name.is_empty()
+            && let Err(e) = crate::store::project::check_annotator(name)
+        {
+            self.error(format!("settings not saved: {e}"));
+            return;
+        }
+        let annotator = self.settings.annotator.clone();
+        let recommender_changed = form.apply(&mut self.settings);
+        self.save_settings();
+        if self.settings.annotator != annotator && self.options.annotator.is_none() {
+            // Another name: that annotator's own files.
+            let root = self.project.root.clone();
+            self.open_project(&root);
+            return;
+        }
+        if recommender_changed {
+            self.suggester.set_external(self.settings.external());
+        }
+        self.info("settings saved; Suggest again (Ctrl+Shift+G) refreshes this document's suggestions");
+    }
+
+    /// Opens the dashboard (its figures read in the background), or closes it.
+    pub(super) fn toggle_dashboard(&mut self) {
+        if self.dashboard.take().is_none() {
+            self.refresh_dashboard();
+        }
+    }
+
+    /// Reads the dashboard's figures again.
+    pub(super) fn refresh_dashboard(&mut self) {
+        // The figures are read from the files: write the open document's first.
+        self.flush_writes();
+        self.dashboard = Some(Dashboard::start(&self.project));
+    }
+
+    /// Each frame: when the corpus list is searched, starts indexing the
+    /// articles in the background (once) and takes what was read.
+    pub(crate) fn update_search(&mut self) {
+        let query = self.filter.query.to_lowercase();
+        if query.is_empty() && self.search.is_none() {
+            return;
+        }
+        let project = &self.project;
+        self.search.get_or_insert_with(|| CorpusIndex::start(project)).update(&query);
+    }
+
+    /// The corpus list's rows: the indices of the documents that pass the
+    /// filter (status, and name or text), in corpus order. A text not read
+    /// yet by the search's index does not match (the list says "indexing…").
+    pub fn corpus_rows(&self) -> Vec<usize> {
+        let query = self.filter.query.to_lowercase();
+        self.project
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| {
+                self.filter.status.is_none_or(|s| s == e.summary.status)
+                    && (query.is_empty() || e.id.0.to_lowercase().contains(&query) || self.search.as_ref().is_some_and(|s| s.matches(*i)))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Opens another project folder in this window.
+    pub fn open_project(&mut self, dir: &std::path::Path) {
+        self.commit_comment();
+        self.flush_writes();
+        let annotator =
+            self.options.annotator.clone().or_else(|| (!self.settings.annotator.is_empty()).then(|| self.settings.annotator.clone()));
+        let base = (dir == self.project.root).then(|| self.project.base.clone());
+        match Project::open_as(dir, base.as_deref(), annotator.as_deref()) {
+            Ok(p) => {
+                self.project = p;
+                self.open = None;
+                self.adjudication = None;
+                self.dashboard = None;
+                // The writer, journal and lock belong to the folder now open
+                // (the old writer finishes its queue as it is dropped).
+                self.commands = CommandTable::new(&self.project.schema);
+                self.start_writer();
+                self.restart_engine();
+                self.search = None;
+                self.dialog = Dialog::None;
+                self.messages.clear();
+                for w in self.project.warnings.clone() {
+                    self.info(w);
+                }
+                self.remember_project();
+                if let Some(i) = self.next_unfinished(None).or(if self.project.entries.is_empty() { None } else { Some(0) }) {
+                    self.open_document(i);
+                }
+                self.info(format!("opened {} ({} documents)", dir.display(), self.project.entries.len()));
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Writes the annotations as the export form says; returns the report,
+    /// or an error text.
+    pub fn export_to(&mut self, form: &ExportForm) -> Result<String, String> {
+        self.commit_comment();
+        let path = PathBuf::from(form.path.trim());
+        if form.path.trim().is_empty() {
+            return Err("choose where to write the file".into());
+        }
+        // The export reads the files: write the open document's first.
+        self.flush_writes();
+        let options = ExportOptions { done_only: form.done_only, include_suggestions: form.include_suggestions };
+        let (dataset, notes) = self.project.export(options, |_| {}).map_err(|e| e.to_string())?;
+        let convert = crate::store::formats::Options { offsets: Some(form.offsets), ..Default::default() };
+        let report = crate::store::convert::write(
+            &dataset,
+            &self.project.schema,
+            form.format,
+            &convert,
+            &crate::store::formats::format_tokens,
+            &path,
+            form.strict,
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(format!(
+            "wrote {}\n{}{}",
+            path.display(),
+            report,
+            if notes.orphans > 0 { format!("\n({} spans awaiting review were left out)", notes.orphans) } else { String::new() }
+        ))
+    }
+
+    /// Imports a dataset into a folder and opens it.
+    pub fn import_from(&mut self, form: &ImportForm) -> Result<(), String> {
+        let file = PathBuf::from(form.file.trim());
+        let into = PathBuf::from(form.into.trim());
+        if form.file.trim().is_empty() || form.into.trim().is_empty() {
+            return Err("choose the dataset and the folder to import into".into());
+        }
+        let texts = if form.texts.trim().is_empty() {
+            None
+        } else {
+            let p = PathBuf::from(form.texts.trim());
+            Some(crate::store::convert::read_texts(&p).map_err(|e| e.to_string())?)
+        };
+        let options = crate::store::formats::Options { offsets: form.offsets, ..Default::default() };
+        let (dataset, report) = crate::store::convert::read(&file, form.format, &options, texts.as_ref()).map_err(|e| e.to_string())?;
+        if form.strict {
+            crate::store::convert::refuse_losses(&file, &report).map_err(|e| e.to_string())?;
+        }
+        crate::store::project::import_dataset(&dataset, &file, &into).map_err(|e| e.to_string())?;
+        self.open_project(&into);
+        self.info(report.to_string().replace('\n', "; "));
+        Ok(())
+    }
+}

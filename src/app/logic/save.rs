@@ -1,0 +1,266 @@
+//! Saving: each edit goes to the journal at once (through the background
+//! writer, `store::writer`, the only writer of annotation files) and the
+//! document's file follows [`SAVE_DELAY`] later; the writer's answers come
+//! back here, including "the file changed on disk", which asks the user.
+//!
+//! Must not touch: the disk (the writer does).
+
+use std::sync::Arc;
+
+use super::super::commands::ConflictChoice;
+use super::super::state::Dialog;
+use super::super::{CHECK_EVERY, SAVE_DELAY, SpanlabApp};
+use crate::model::{DocId, Edit};
+use crate::store::writer::{Ack, Job, Writer};
+
+impl SpanlabApp {
+    /// Sends the open document's new edits to the journal at once, and
+    /// schedules writing its file (see [`SAVE_DELAY`]).
+    pub fn autosave(&mut self) {
+        if self.options.read_only {
+            return;
+        }
+        self.send_edits();
+        if let Some(open) = self.open.as_mut()
+            && open.sent > open.saved
+        {
+            open.save_due.get_or_insert_with(|| std::time::Instant::now() + SAVE_DELAY);
+        }
+    }
+
+    /// Hands the edits applied since last time to the writer (journal).
+    pub(super) fn send_edits(&mut self) {
+        let Some(open) = self.open.as_mut() else { return };
+        let edits = open.history.take_applied();
+        if edits.is_empty() || self.options.read_only {
+            return;
+        }
+        for e in &edits {
+            open.sent += 1;
+            open.unsaved.push((open.sent, e.clone()));
+        }
+        if let Some(entry) = self.project.position(&open.doc.id).and_then(|i| self.project.entries.get_mut(i)) {
+            entry.summary = crate::store::Summary::of(&open.doc);
+        }
+        match &self.writer {
+            Some(w) if w.send(Job::Edits { doc: open.doc.id.clone(), edits }) => {}
+            _ => open.save_error = Some("the background writer is not running; changes are not saved".into()),
+        }
+    }
+
+    /// Writes the open document's file now (in the background), if it has
+    /// unsaved edits.
+    pub fn save_now(&mut self) {
+        if self.options.read_only {
+            return;
+        }
+        self.send_edits();
+        let Some(open) = self.open.as_mut() else { return };
+        open.save_due = None;
+        if open.sent == open.saved {
+            return;
+        }
+        if let Some(w) = &self.writer {
+            w.send(Job::Save { doc: Arc::clone(&open.doc), force: false });
+        }
+    }
+
+    /// Writes everything pending and waits for it (before reading files
+    /// back, and in tests).
+    pub fn flush_writes(&mut self) {
+        self.save_now();
+        self.wait_for_writer();
+    }
+
+    /// Waits until the edits sent so far are in the journal (not saved yet).
+    pub fn flush_journal(&mut self) {
+        self.send_edits();
+        self.wait_for_writer();
+    }
+
+    fn wait_for_writer(&mut self) {
+        for ack in self.writer.as_ref().map(Writer::flush).unwrap_or_default() {
+            self.take_ack(ack);
+        }
+    }
+
+    /// Starts the background writer on the project, after replaying the
+    /// journal a crash may have left, and takes the project's lock.
+    pub(crate) fn start_writer(&mut self) {
+        self.writer = None;
+        self.lock = None;
+        if self.options.read_only {
+            return;
+        }
+        match self.project.recover_journal() {
+            Ok(r) => {
+                if let Some(n) = r.notice() {
+                    if r.conflicts.is_empty() { self.info(n) } else { self.error(n) }
+                }
+            }
+            Err(e) => self.error(format!("recovering unsaved edits: {e}")),
+        }
+        match crate::store::lock::ProjectLock::acquire(&self.project.annotations) {
+            Ok((lock, other)) => {
+                if let Some(other) = other {
+                    self.error(format!(
+                        "another spanlab ({other}) has this project open: a document changed there is detected here, but avoid editing the same document in both"
+                    ));
+                }
+                self.lock = Some(lock);
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+        match Writer::start(self.project.clone()) {
+            Ok(w) => self.writer = Some(w),
+            Err(e) => self.error(format!("changes cannot be saved: {e}")),
+        }
+    }
+
+    /// Each frame: writes the file when due, takes the writer's answers,
+    /// and now and then checks the open file for changes by others.
+    pub(crate) fn pump_writer(&mut self, ctx: &egui::Context) {
+        if let Some(due) = self.open.as_ref().and_then(|o| o.save_due) {
+            let now = std::time::Instant::now();
+            if now >= due {
+                self.save_now();
+            } else {
+                ctx.request_repaint_after(due - now);
+            }
+        }
+        if self.last_check.elapsed() >= CHECK_EVERY {
+            self.last_check = std::time::Instant::now();
+            if let (Some(w), Some(open)) = (&self.writer, &self.open) {
+                w.send(Job::Check { doc: open.doc.id.clone() });
+            }
+        }
+        if self.writer.is_some() {
+            ctx.request_repaint_after(CHECK_EVERY);
+        }
+        while let Some(ack) = self.writer.as_ref().and_then(Writer::poll) {
+            self.take_ack(ack);
+        }
+    }
+
+    /// Saves a document other than the open one, through the writer (the
+    /// corpus suggestion job's results). Returns false when nothing was sent.
+    pub(super) fn save_other(&mut self, doc: crate::model::Document) -> bool {
+        if self.options.read_only || self.open.as_ref().is_some_and(|o| o.doc.id == doc.id) {
+            return false;
+        }
+        self.writer.as_ref().is_some_and(|w| w.send(Job::Save { doc: Arc::new(doc), force: false }))
+    }
+
+    fn is_open(&self, doc: &DocId) -> bool {
+        self.open.as_ref().is_some_and(|o| &o.doc.id == doc)
+    }
+
+    fn take_ack(&mut self, ack: Ack) {
+        match ack {
+            Ack::Journaled { doc, seq } => {
+                if let Some(open) = self.open.as_mut().filter(|o| o.doc.id == doc) {
+                    open.journaled = open.journaled.max(seq);
+                }
+            }
+            Ack::Saved { doc, seq, summary } => {
+                if let Some(entry) = self.project.position(&doc).and_then(|i| self.project.entries.get_mut(i)) {
+                    entry.summary = summary;
+                }
+                if let Some(open) = self.open.as_mut().filter(|o| o.doc.id == doc) {
+                    open.saved = open.saved.max(seq);
+                    open.unsaved.retain(|(n, _)| *n > seq);
+                    open.save_error = None;
+                }
+            }
+            Ack::Changed { doc } => self.changed_on_disk(&doc),
+            Ack::Failed { doc, message } => {
+                if let Some(open) = self.open.as_mut().filter(|o| o.doc.id == doc) {
+                    open.save_error = Some(message.clone());
+                }
+                self.error(format!("{}: not saved: {message}", doc.0));
+            }
+            Ack::Flushed => {}
+        }
+    }
+
+    /// The open document's file changed on disk: reload it when nothing
+    /// here is unsaved, else ask.
+    fn changed_on_disk(&mut self, doc: &DocId) {
+        if !self.is_open(doc) {
+            return;
+        }
+        let clean = self.open.as_ref().is_some_and(|o| o.sent == o.saved && o.history.undo_description().is_none());
+        if clean {
+            if let Some(i) = self.project.position(doc) {
+                self.reload_open(i);
+                self.info(format!("{}: changed on disk; reloaded", doc.0));
+            }
+        } else {
+            if let Some(open) = self.open.as_mut() {
+                open.save_error = Some("the file changed on disk: choose merge, keep mine or reload".into());
+            }
+            self.dialog = Dialog::Conflict;
+        }
+    }
+
+    /// Reloads the open document from disk, dropping its unsaved edits.
+    fn reload_open(&mut self, index: usize) {
+        if let (Some(w), Some(open)) = (&self.writer, &self.open) {
+            w.send(Job::Discard { doc: open.doc.id.clone() });
+        }
+        if let Some(open) = self.open.as_mut() {
+            open.sent = open.saved;
+            open.unsaved.clear();
+            let _ = open.history.take_applied();
+        }
+        self.open = None;
+        self.open_document(index);
+    }
+
+    /// The user's answer to a file changed on disk under unsaved edits.
+    pub fn resolve_conflict(&mut self, choice: ConflictChoice) {
+        self.dialog = Dialog::None;
+        let Some(open) = self.open.as_ref() else { return };
+        let (id, index) = (open.doc.id.clone(), open.index);
+        match choice {
+            ConflictChoice::Reload => {
+                self.reload_open(index);
+                self.info(format!("{}: reloaded from disk; your unsaved changes were dropped", id.0));
+            }
+            ConflictChoice::KeepMine => {
+                self.send_edits();
+                if let (Some(w), Some(open)) = (&self.writer, self.open.as_mut()) {
+                    open.save_due = None;
+                    w.send(Job::Save { doc: Arc::clone(&open.doc), force: true });
+                }
+                self.info(format!("{}: your version replaces the one on disk", id.0));
+            }
+            ConflictChoice::Merge => self.merge_with_disk(&id, index),
+        }
+    }
+
+    /// Loads the file from disk and applies the unsaved edits onto it.
+    fn merge_with_disk(&mut self, id: &DocId, index: usize) {
+        self.send_edits();
+        let mine: Vec<Edit> = self.open.as_ref().map(|o| o.unsaved.iter().map(|(_, e)| e.clone()).collect()).unwrap_or_default();
+        self.reload_open(index);
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else { return };
+        let mut failed = 0;
+        let mut renamed = std::collections::BTreeMap::new();
+        for e in mine {
+            let doc = Arc::make_mut(&mut open.doc);
+            let e = crate::model::edit::rebase(e, doc, &mut renamed);
+            if open.history.apply(doc, e, "merged change", &schema).is_err() {
+                failed += 1;
+            }
+        }
+        self.autosave();
+        self.save_now();
+        if failed == 0 {
+            self.info(format!("{}: your unsaved changes were applied onto the version on disk", id.0));
+        } else {
+            self.error(format!("{}: merged, but {failed} of your changes no longer applied to the version on disk", id.0));
+        }
+    }
+}

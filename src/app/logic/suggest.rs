@@ -1,0 +1,209 @@
+//! Suggestions and learning, in the background (`suggester.rs`): asking
+//! for a document's suggestions and taking them in, suggesting for the
+//! whole corpus (each result saved through the writer), learning from
+//! documents marked done, stopping either.
+//!
+//! Must not touch: the disk (the suggester reads; the writer writes).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::super::SpanlabApp;
+use super::super::state::Selection;
+use super::super::suggester::{self, CorpusJob, CorpusProgress, Job, LearnJob, Outcome, Suggester};
+use crate::model::edit::Edit;
+use crate::model::{DocId, Status, SuggestionId};
+use crate::suggest::{Candidate, Engine};
+
+impl SpanlabApp {
+    /// Asks the worker for suggestions on the open document; false when it
+    /// is not running.
+    pub(super) fn request_suggestions(&mut self, doc: &crate::model::Document) -> bool {
+        let job =
+            Job { doc: doc.id.clone(), text: doc.text().clone(), schema: self.project.schema.clone(), min_score: self.settings.min_score };
+        self.suggester.request(job)
+    }
+
+    /// The suggestion to review first: the first in the text, or the least
+    /// certain when reviewing uncertain ones first.
+    pub(super) fn first_suggestion(&self, doc: &crate::model::Document) -> Option<SuggestionId> {
+        let pending = doc.pending_suggestions();
+        if self.settings.uncertain_first {
+            pending.iter().min_by(|a, b| a.score.total_cmp(&b.score)).map(|s| s.id)
+        } else {
+            pending.first().map(|s| s.id)
+        }
+    }
+
+    /// Feeds the open document's gold spans to the engine (online learning):
+    /// the next documents' suggestions change without a restart.
+    pub(super) fn learn_from_open(&mut self) {
+        let Some(open) = &self.open else { return };
+        let gold: Vec<_> = open.doc.spans().iter().map(|s| (s.start, s.end, s.label.clone())).collect();
+        self.suggester.learn(open.doc.text().clone(), gold);
+    }
+
+    /// Starts the engine afresh from the shipped model and has it learn, in
+    /// the background, from every document of the project marked done: what
+    /// was learned in earlier sessions comes back from the saved
+    /// annotations, and the suggestions requested next already use it.
+    pub(crate) fn relearn_from_done(&mut self) {
+        if let Some(c) = self.learn_cancel.take() {
+            c.store(true, Ordering::Relaxed);
+        }
+        let indices: Vec<usize> =
+            self.project.entries.iter().enumerate().filter(|(_, e)| e.summary.status == Status::Done).map(|(i, _)| i).collect();
+        if indices.is_empty() {
+            self.learn_progress = None;
+            return;
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        let job = LearnJob { project: self.project.clone(), indices: indices.clone(), cancel: cancel.clone() };
+        if self.suggester.request_relearn(job) {
+            self.learn_progress = Some((0, indices.len()));
+            self.learn_cancel = Some(cancel);
+        }
+    }
+
+    /// A fresh engine and worker (what was learned on another project is
+    /// forgotten), then learning from this project's done documents.
+    pub(super) fn restart_engine(&mut self) {
+        self.engine = Arc::new(Engine::builtin());
+        self.suggester = Suggester::new(self.engine.clone(), self.settings.external());
+        self.corpus_progress = None;
+        self.corpus_cancel = None;
+        if let Some(open) = self.open.as_mut() {
+            open.suggesting = false;
+        }
+        self.relearn_from_done();
+    }
+
+    /// Learns again from the done documents, from the shipped model.
+    pub(super) fn relearn(&mut self) {
+        self.restart_engine();
+        self.info("learning again from the done documents, from the shipped model");
+    }
+
+    /// Takes in what the worker finished since the last frame.
+    pub(crate) fn receive_suggestions(&mut self) {
+        while let Some(outcome) = self.suggester.poll() {
+            match outcome {
+                Outcome::Suggested { doc, candidates, error } => self.take_suggestions(&doc, candidates, error),
+                Outcome::Corpus(progress) => self.take_corpus_progress(progress),
+                Outcome::Learned { done, total, error } => self.take_learning_progress(done, total, error),
+            }
+        }
+    }
+
+    /// Suggestions for a document: added to it if it is still open and
+    /// waiting for them.
+    fn take_suggestions(&mut self, doc: &DocId, candidates: Vec<Candidate>, error: Option<String>) {
+        if let Some(e) = error {
+            self.error(e);
+        }
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else { return };
+        if &open.doc.id != doc || !open.suggesting {
+            return;
+        }
+        open.suggesting = false;
+        let edit = suggester::add_suggestions_edit(open.doc_mut(), candidates);
+        if let Some(edit) = edit
+            && let Err(e) = open.history.apply_unstepped(Arc::make_mut(&mut open.doc), edit, &schema)
+        {
+            self.error(format!("suggestions for {doc}: {e}"));
+            return;
+        }
+        let first = self.open.as_ref().and_then(|o| self.first_suggestion(&o.doc));
+        if let Some(open) = self.open.as_mut()
+            && open.selection == Selection::None
+        {
+            open.selection = first.map(Selection::Suggestion).unwrap_or_default();
+        }
+        self.autosave();
+    }
+
+    /// One document of the corpus job: its suggestions are saved through
+    /// the writer, unless it was annotated here meanwhile (or is open).
+    fn take_corpus_progress(&mut self, p: CorpusProgress) {
+        if let Some(e) = p.error {
+            self.error(e);
+        }
+        let untouched = self.project.entries.get(p.index).is_some_and(|e| !e.summary.annotated);
+        if let Some(doc) = p.doc.filter(|_| untouched) {
+            self.save_other(*doc);
+        }
+        self.corpus_progress = (p.done < p.total).then_some((p.done, p.total));
+        if p.done == p.total {
+            self.corpus_cancel = None;
+            self.info(format!("suggestions ready for {} documents", p.total));
+        }
+    }
+
+    fn take_learning_progress(&mut self, done: usize, total: usize, error: Option<String>) {
+        if let Some(e) = error {
+            self.error(e);
+        }
+        self.learn_progress = (done < total).then_some((done, total));
+        if done == total {
+            self.learn_cancel = None;
+            self.info(format!("suggestions now learn from {total} done documents"));
+        }
+    }
+
+    /// Throws away the open document's pending suggestions and asks again
+    /// (after changing the threshold or the recommender).
+    pub(super) fn suggest_again(&mut self) {
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else { return };
+        let ids: Vec<_> = open.doc.pending_suggestions().iter().map(|s| s.id).collect();
+        if !ids.is_empty() && open.history.apply_unstepped(Arc::make_mut(&mut open.doc), Edit::RemoveSuggestions { ids }, &schema).is_err()
+        {
+            return;
+        }
+        open.history.clear_steps();
+        open.selection = Selection::None;
+        let doc = Arc::clone(&open.doc);
+        let requested = self.request_suggestions(&doc);
+        if let Some(open) = self.open.as_mut() {
+            open.suggesting = requested;
+        }
+        self.autosave();
+    }
+
+    /// Suggests, in the background, for every document never annotated
+    /// (but the open one).
+    pub(super) fn suggest_corpus(&mut self) {
+        let open = self.open.as_ref().map(|o| o.index);
+        let indices: Vec<usize> =
+            self.project.entries.iter().enumerate().filter(|(i, e)| Some(*i) != open && !e.summary.annotated).map(|(i, _)| i).collect();
+        if indices.is_empty() {
+            self.info("every document already has suggestions or annotations");
+            return;
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        let job = CorpusJob {
+            project: self.project.clone(),
+            indices: indices.clone(),
+            schema: self.project.schema.clone(),
+            min_score: self.settings.min_score,
+            cancel: cancel.clone(),
+        };
+        if self.suggester.request_corpus(job) {
+            self.corpus_progress = Some((0, indices.len()));
+            self.corpus_cancel = Some(cancel);
+        }
+    }
+
+    /// Stops the corpus job and learning after their current document.
+    pub(super) fn cancel_background(&mut self) {
+        if let Some(c) = &self.corpus_cancel {
+            c.store(true, Ordering::Relaxed);
+            self.info("stopping the corpus suggestions after the current document");
+        }
+        if let Some(c) = &self.learn_cancel {
+            c.store(true, Ordering::Relaxed);
+            self.info("stopping learning from done documents");
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The window's session state: what is selected, the relation being drawn,
+//! the open document and its saving counters, the open dialog, the corpus
+//! filter, the messages and how the app was started.
+//!
+//! Owns: plain data, no behaviour beyond small accessors. Must not touch:
+//! the disk, threads or egui (the app's logic and panels do that).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::forms::{ExportForm, ImportForm, SettingsForm};
+use crate::model::{CharIdx, DocId, Document, Edit, History, RelationId, SpanId, Status, SuggestionId};
+use crate::store::LoadReport;
+
+/// What is selected in the article.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    /// Nothing.
+    #[default]
+    None,
+    /// A text range (code points); `anchor == head` is a caret. In
+    /// `"Some text"`, `Text { anchor: 2, head: 7 }` selects `So[me te]xt`.
+    Text {
+        /// Where the selection started.
+        anchor: CharIdx,
+        /// Where it ends (the end that moves).
+        head: CharIdx,
+    },
+    /// A gold span.
+    Span(SpanId),
+    /// A pending suggestion.
+    Suggestion(SuggestionId),
+    /// A relation.
+    Relation(RelationId),
+}
+
+/// A relation being drawn from the keyboard or the mouse.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationDraft {
+    /// The span the relation starts from.
+    pub head: SpanId,
+    /// Candidate tails, nearest (and likeliest) first.
+    pub candidates: Vec<SpanId>,
+    /// The candidate under the cursor.
+    pub index: usize,
+    /// Chosen tail: the type list is showing.
+    pub tail: Option<SpanId>,
+    /// Types allowed for head and tail, likeliest first.
+    pub types: Vec<String>,
+    /// Re-targeting this relation instead of creating one.
+    pub retarget: Option<RelationId>,
+}
+
+/// What the inspector's relation rows were listed for: a document, its
+/// revision, and the span they are focused on.
+pub(crate) type RelationRowsKey = (DocId, u64, Option<SpanId>);
+
+/// The document being annotated.
+pub struct OpenDoc {
+    /// Its place in the corpus list.
+    pub index: usize,
+    /// Shared with the writer thread while it saves a snapshot: an edit
+    /// made meanwhile copies the document ([`OpenDoc::doc_mut`]); otherwise
+    /// saving a long article costs the window nothing.
+    pub doc: Arc<Document>,
+    /// Undo and redo.
+    pub history: History,
+    /// What is selected.
+    pub selection: Selection,
+    /// The relation being drawn, if any.
+    pub draft: Option<RelationDraft>,
+    /// Edits sent to the writer (counted since the document was opened).
+    pub sent: u64,
+    /// Edits journaled on disk.
+    pub journaled: u64,
+    /// Edits saved in the document's file.
+    pub saved: u64,
+    /// When the document's file is next written (edits are journaled at once).
+    pub save_due: Option<std::time::Instant>,
+    /// The edits not yet in the document's file, numbered (for "merge").
+    pub unsaved: Vec<(u64, Edit)>,
+    /// Why the last write failed, until one succeeds.
+    pub save_error: Option<String>,
+    /// What loading found (text changed, spans moved or orphaned).
+    pub load_report: LoadReport,
+    /// The article's encoding, when read from a text file.
+    pub encoding: Option<String>,
+    /// Ask the article view to bring this code point into view.
+    pub scroll_to: Option<CharIdx>,
+    /// Suggestions were requested and have not arrived yet.
+    pub suggesting: bool,
+}
+
+impl OpenDoc {
+    /// The document, to change it.
+    pub fn doc_mut(&mut self) -> &mut Document {
+        Arc::make_mut(&mut self.doc)
+    }
+}
+
+/// A message shown in the window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    /// What to say.
+    pub text: String,
+    /// Shown in the error colour, with a dismiss button.
+    pub error: bool,
+}
+
+/// Which dialog is open.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Dialog {
+    /// None.
+    #[default]
+    None,
+    /// Export the annotations.
+    Export(ExportForm),
+    /// Open another folder (the path typed so far).
+    OpenFolder(String),
+    /// Import a dataset into a folder.
+    Import(ImportForm),
+    /// The keyboard shortcuts.
+    Shortcuts,
+    /// The command palette.
+    Palette {
+        /// The filter typed so far.
+        query: String,
+        /// The highlighted row.
+        selected: usize,
+    },
+    /// The find bar.
+    Find {
+        /// The text to find.
+        query: String,
+        /// Just opened: focus the field.
+        fresh: bool,
+    },
+    /// The settings.
+    Settings(SettingsForm),
+    /// The open document's file changed on disk while it had unsaved edits.
+    Conflict,
+}
+
+/// Corpus list filter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CorpusFilter {
+    /// Only documents of this status.
+    pub status: Option<Status>,
+    /// Only documents whose name or text contains this (any case).
+    pub query: String,
+}
+
+/// How the app was started.
+#[derive(Clone, Debug, Default)]
+pub struct AppOptions {
+    /// Where settings are read and written; `None` keeps them in memory (tests).
+    pub settings_path: Option<PathBuf>,
+    /// The document to open first.
+    pub first_doc: Option<String>,
+    /// Force the dark theme.
+    pub dark: Option<bool>,
+    /// Never write annotations (screenshots).
+    pub read_only: bool,
+    /// Annotate as this annotator (overrides the settings' name).
+    pub annotator: Option<String>,
+}

@@ -117,3 +117,74 @@ impl SpanlabApp {
         self.adjudication_move(1);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::super::testing::{Fixture, corpus, on_project};
+    use crate::app::{Command, Mode};
+    use crate::model::markup::parse_markup;
+    use crate::store::Project;
+
+    /// The curated version open, with two annotators' versions of it.
+    fn adjudicating(ann: &str, bob: &str) -> Fixture {
+        let dir = corpus(&[("a", ann)]);
+        for (who, markup) in [("ann", ann), ("bob", bob)] {
+            let mut p = Project::open_as(dir.path(), None, Some(who)).expect("opens");
+            let mut doc = p.load(0).expect("loads").doc;
+            for (s, e, label) in parse_markup(markup).1 {
+                let edit = doc.add_span_edit(s, e, &label);
+                doc.apply(edit, &p.schema).expect("span");
+            }
+            p.save(&doc).expect("saved");
+        }
+        let project = Project::open(dir.path(), None).expect("opens");
+        let mut f = on_project(dir, project);
+        f.set_markup(&parse_markup(ann).0);
+        f.run(Command::Adjudicate);
+        assert_eq!(f.app.mode(), Mode::Adjudicating, "{}", f.last_message());
+        f
+    }
+
+    #[test]
+    fn take_agreed_then_take_and_drop_under_the_cursor() {
+        let mut f = adjudicating("[Lavrov]{PER} a vu [Wang Yi]{PER} à [Pékin]{GPE}.", "[Lavrov]{PER} a vu [Wang Yi]{ORG} à Pékin.");
+        let adj = f.app.adjudication.as_ref().expect("adjudicating");
+        assert_eq!(adj.annotators, ["ann", "bob"]);
+        assert_eq!(adj.candidates.len(), 4, "PER Lavrov, ORG Wang Yi, PER Wang Yi, GPE Pékin");
+        f.run(Command::AdjudicateTakeAgreed);
+        assert_eq!(f.markup(), "[Lavrov]{PER} a vu Wang Yi à Pékin.");
+        // The cursor on the first candidate: Lavrov; take the next one, PER Wang Yi.
+        f.run(Command::AdjudicateNext);
+        f.run(Command::AdjudicateNext);
+        f.run(Command::AdjudicateTake);
+        assert_eq!(f.markup(), "[Lavrov]{PER} a vu [Wang Yi]{PER} à Pékin.");
+        // The cursor moved on: Pékin, taken; the cursor stays on the last
+        // candidate, which is dropped again; one up, Wang Yi is dropped too.
+        f.run(Command::AdjudicateTake);
+        assert_eq!(f.markup(), "[Lavrov]{PER} a vu [Wang Yi]{PER} à [Pékin]{GPE}.");
+        f.run(Command::AdjudicateDrop);
+        assert_eq!(f.markup(), "[Lavrov]{PER} a vu [Wang Yi]{PER} à Pékin.");
+        f.run(Command::AdjudicatePrevious);
+        f.run(Command::AdjudicateDrop);
+        assert_eq!(f.markup(), "[Lavrov]{PER} a vu Wang Yi à Pékin.");
+        f.run(Command::Adjudicate);
+        assert_eq!(f.app.mode(), Mode::Annotating);
+    }
+
+    #[test]
+    fn the_cursor_stays_within_the_candidates() {
+        let mut f = adjudicating("[Lavrov]{PER} à Pékin.", "[Lavrov]{PER} à [Pékin]{GPE}.");
+        for _ in 0..5 {
+            f.run(Command::AdjudicateNext);
+        }
+        assert_eq!(f.app.adjudication.as_ref().map(|a| a.cursor), Some(1));
+        f.run(Command::AdjudicateSelect(7));
+        assert_eq!(f.app.adjudication.as_ref().map(|a| a.cursor), Some(1));
+        for _ in 0..5 {
+            f.run(Command::AdjudicatePrevious);
+        }
+        assert_eq!(f.app.adjudication.as_ref().map(|a| a.cursor), Some(0));
+        assert_eq!(f.selected(), "[Lavrov]", "the candidate is shown in the text");
+    }
+}

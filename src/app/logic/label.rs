@@ -230,3 +230,106 @@ impl SpanlabApp {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::super::testing::app_with;
+    use crate::app::{Command, Selection};
+    use crate::model::{CharIdx, Origin, Status};
+
+    const NEWS: &str = "Le ministre Sergueï Lavrov a rencontré Wang Yi à Pékin.";
+
+    #[test]
+    fn a_text_selection_becomes_a_span_and_the_document_is_in_progress() {
+        let mut f = app_with(&[("a", NEWS)]);
+        f.run(Command::SelectText(CharIdx::new(12), CharIdx::new(26)));
+        f.run(Command::Label("PER".into()));
+        assert_eq!(f.markup(), "Le ministre [Sergueï Lavrov]{PER} a rencontré Wang Yi à Pékin.");
+        assert_eq!(f.selected(), "Sergueï Lavrov PER", "the new span is selected");
+        assert_eq!(f.open().doc.status(), Status::InProgress);
+        f.run(Command::Undo);
+        assert_eq!(f.markup(), NEWS);
+        assert_eq!(f.selected(), "", "the undone span is no longer selected");
+    }
+
+    #[test]
+    fn a_caret_is_not_labelled() {
+        let mut f = app_with(&[("a", NEWS)]);
+        f.run(Command::SelectText(CharIdx::new(12), CharIdx::new(12)));
+        f.run(Command::Label("PER".into()));
+        assert_eq!(f.markup(), NEWS);
+        assert!(f.last_message().contains("select some text first"), "{}", f.last_message());
+    }
+
+    #[test]
+    fn a_label_key_relabels_a_span_and_accepts_a_suggestion_as_that_label() {
+        let mut f = app_with(&[("a", "Le ministre Sergueï Lavrov a rencontré [Wang Yi]{ORG} à Pékin.")]);
+        f.run(Command::SelectSpan(f.span("Wang Yi")));
+        f.run(Command::Label("PER".into()));
+        assert_eq!(f.selected(), "Wang Yi PER");
+        let s = f.suggest("Pékin", "LOC", 0.7);
+        f.run(Command::SelectSuggestion(s));
+        f.run(Command::Label("GPE".into()));
+        let doc = &f.open().doc;
+        let pekin = doc.spans().get(f.span("Pékin")).expect("accepted");
+        assert_eq!(pekin.label, "GPE");
+        assert!(matches!(pekin.origin, Origin::Suggested { edited: true, .. }), "{:?}", pekin.origin);
+        assert_eq!(doc.pending_count(), 0);
+    }
+
+    #[test]
+    fn accepting_and_rejecting_move_to_the_next_suggestion() {
+        let mut f = app_with(&[("a", NEWS)]);
+        let lavrov = f.suggest("Sergueï Lavrov", "PER", 0.9);
+        f.suggest("Wang Yi", "PER", 0.8);
+        f.suggest("Pékin", "GPE", 0.8);
+        f.run(Command::SelectSuggestion(lavrov));
+        f.run(Command::AcceptSuggestion);
+        assert_eq!(f.selected(), "Wang Yi PER?");
+        f.run(Command::RejectSuggestion);
+        assert_eq!(f.selected(), "Pékin GPE?");
+        f.run(Command::AcceptAll);
+        assert_eq!(f.markup(), "Le ministre [Sergueï Lavrov]{PER} a rencontré Wang Yi à [Pékin]{GPE}.");
+    }
+
+    #[test]
+    fn span_boundaries_move_by_words_and_characters_but_never_to_nothing() {
+        let mut f = app_with(&[("a", "Le ministre [Sergueï Lavrov]{PER} a rencontré Wang Yi.")]);
+        f.run(Command::SelectSpan(f.span("Sergueï Lavrov")));
+        f.run(Command::StartWordLeft);
+        assert_eq!(f.selected(), "ministre Sergueï Lavrov PER");
+        f.run(Command::StartWordRight);
+        f.run(Command::EndCharLeft);
+        assert_eq!(f.selected(), "Sergueï Lavro PER");
+        f.run(Command::EndWordRight);
+        assert_eq!(f.selected(), "Sergueï Lavrov PER");
+        f.run(Command::StartWordRight);
+        assert_eq!(f.selected(), "Lavrov PER");
+        f.run(Command::StartWordRight);
+        assert_eq!(f.selected(), "Lavrov PER", "an empty span is refused");
+        assert!(f.last_message().contains("cannot be empty"), "{}", f.last_message());
+    }
+
+    #[test]
+    fn deleting_a_span_deletes_its_relations() {
+        let mut f = app_with(&[("a", "[Sergueï Lavrov]{PER} a rencontré [Wang Yi]{PER}.")]);
+        f.run(Command::SelectSpan(f.span("Sergueï Lavrov")));
+        f.run(Command::StartRelation);
+        f.run(Command::ConfirmTail);
+        f.run(Command::RelationTypeAt(0));
+        assert_eq!(f.open().doc.relation_count(), 1);
+        f.run(Command::SelectSpan(f.span("Wang Yi")));
+        f.run(Command::DeleteSelected);
+        assert_eq!(f.markup(), "[Sergueï Lavrov]{PER} a rencontré Wang Yi.");
+        assert_eq!(f.open().doc.relation_count(), 0);
+        assert_eq!(f.open().selection, Selection::None);
+    }
+
+    #[test]
+    fn done_opens_the_next_unfinished_document() {
+        let mut f = app_with(&[("a", "A."), ("b", "B.")]);
+        f.run(Command::MarkDone);
+        assert_eq!(f.open().doc.id.0, "b");
+    }
+}

@@ -284,3 +284,107 @@ impl SpanlabApp {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::super::testing::app_with;
+    use crate::app::Command;
+    use crate::model::Status;
+
+    const NEWS: &str = "Le ministre [Sergueï Lavrov]{PER} a rencontré [Wang Yi]{PER} à Pékin le 3 mars.";
+
+    #[test]
+    fn tab_steps_through_spans_and_suggestions_in_text_order_and_wraps() {
+        let mut f = app_with(&[("a", NEWS)]);
+        f.suggest("Pékin", "GPE", 0.9);
+        f.suggest("ministre", "ORG", 0.4);
+        let mut seen = Vec::new();
+        for _ in 0..5 {
+            f.run(Command::NextSpan);
+            seen.push(f.selected());
+        }
+        assert_eq!(seen, ["ministre ORG?", "Sergueï Lavrov PER", "Wang Yi PER", "Pékin GPE?", "ministre ORG?"]);
+        f.run(Command::PreviousSpan);
+        assert_eq!(f.selected(), "Pékin GPE?", "Shift+Tab wraps back");
+    }
+
+    #[test]
+    fn j_and_k_visit_suggestions_only_or_by_score_when_uncertain_first() {
+        let mut f = app_with(&[("a", NEWS)]);
+        f.suggest("Pékin", "GPE", 0.9);
+        f.suggest("ministre", "ORG", 0.4);
+        f.suggest("3 mars", "DATE", 0.2);
+        f.run(Command::NextSuggestion);
+        f.run(Command::NextSuggestion);
+        assert_eq!(f.selected(), "Pékin GPE?");
+        f.run(Command::PreviousSuggestion);
+        assert_eq!(f.selected(), "ministre ORG?");
+        f.app.settings.uncertain_first = true;
+        f.run(Command::NextSuggestion);
+        assert_eq!(f.selected(), "Pékin GPE?", "after 0.4 comes 0.9");
+        f.run(Command::NextSuggestion);
+        assert_eq!(f.selected(), "3 mars DATE?", "then it wraps to the least certain");
+    }
+
+    #[test]
+    fn the_caret_moves_by_words_and_shift_extends_the_selection() {
+        let mut f = app_with(&[("a", NEWS)]);
+        f.run(Command::CaretWordRight);
+        f.run(Command::CaretWordRight);
+        assert_eq!(f.selected(), "[]", "a caret before Sergueï");
+        f.run(Command::ExtendWordRight);
+        f.run(Command::ExtendWordRight);
+        assert_eq!(f.selected(), "[Sergueï Lavrov]");
+        f.run(Command::ExtendCharLeft);
+        assert_eq!(f.selected(), "[Sergueï Lavro]");
+    }
+
+    #[test]
+    fn find_selects_the_next_occurrence_or_the_span_that_is_exactly_it() {
+        let mut f = app_with(&[("a", "[Lavrov]{PER} a vu Lavrov, puis Lavrov.")]);
+        f.run(Command::FindNext("Lavrov".into()));
+        assert_eq!(f.selected(), "Lavrov PER");
+        f.run(Command::FindNext("Lavrov".into()));
+        assert_eq!(f.selected(), "[Lavrov]");
+        f.run(Command::FindNext("Zelensky".into()));
+        assert!(f.last_message().contains("is not in this document"), "{}", f.last_message());
+    }
+
+    #[test]
+    fn escape_cancels_the_draft_then_clears_the_selection() {
+        let mut f = app_with(&[("a", NEWS)]);
+        let head = f.span("Sergueï Lavrov");
+        f.run(Command::SelectSpan(head));
+        f.run(Command::StartRelation);
+        assert!(f.open().draft.is_some());
+        f.run(Command::Escape);
+        assert!(f.open().draft.is_none());
+        assert_eq!(f.selected(), "Sergueï Lavrov PER");
+        f.run(Command::Escape);
+        assert_eq!(f.selected(), "");
+    }
+
+    #[test]
+    fn the_next_unfinished_document_skips_done_and_skipped_ones_and_wraps() {
+        let mut f = app_with(&[("a", "A."), ("b", "B."), ("c", "C."), ("d", "D.")]);
+        let status = [Status::InProgress, Status::Done, Status::Skipped, Status::New];
+        for (e, s) in f.app.project.entries.iter_mut().zip(status) {
+            e.summary.status = s;
+        }
+        assert_eq!(f.app.next_unfinished(Some(0)), Some(3));
+        assert_eq!(f.app.next_unfinished(Some(3)), Some(0), "wraps");
+        assert_eq!(f.app.next_unfinished(None), Some(0));
+        f.app.project.entries[0].summary.status = Status::Done;
+        assert_eq!(f.app.next_unfinished(Some(3)), None, "only itself is left");
+    }
+
+    #[test]
+    fn next_and_previous_document_wrap() {
+        let mut f = app_with(&[("a", "A."), ("b", "B.")]);
+        f.run(Command::PreviousDocument);
+        assert_eq!(f.open().doc.id.0, "b");
+        f.run(Command::NextDocument);
+        assert_eq!(f.open().doc.id.0, "a");
+    }
+}

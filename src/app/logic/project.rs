@@ -280,3 +280,55 @@ impl SpanlabApp {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::super::testing::app_with;
+    use crate::app::{Command, Dialog};
+    use crate::model::Status;
+
+    #[test]
+    fn the_corpus_list_filters_by_status_and_name_then_text_once_indexed() {
+        let mut f = app_with(&[("alpha", "La Chine."), ("beta", "La Russie."), ("gamma", "La Russie et l'Inde.")]);
+        assert_eq!(f.app.corpus_rows(), [0, 1, 2]);
+        f.app.project.entries[1].summary.status = Status::Done;
+        f.app.filter.status = Some(Status::Done);
+        assert_eq!(f.app.corpus_rows(), [1]);
+        f.app.filter.status = None;
+        f.app.filter.query = "GAMMA".into();
+        assert_eq!(f.app.corpus_rows(), [2], "names match at once");
+        f.app.filter.query = "russie".into();
+        for _ in 0..500 {
+            f.app.update_search();
+            if f.app.search.as_ref().is_some_and(|s| !s.indexing()) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        f.app.update_search();
+        assert_eq!(f.app.corpus_rows(), [1, 2]);
+    }
+
+    #[test]
+    fn a_failed_export_says_why_in_its_dialog() {
+        let mut f = app_with(&[("a", "A.")]);
+        f.run(Command::Export);
+        let Dialog::Export(mut form) = f.app.dialog.clone() else { panic!("the export dialog") };
+        form.path = "  ".into();
+        f.run(Command::RunExport(Box::new(form)));
+        let Dialog::Export(form) = &f.app.dialog else { panic!("still open") };
+        assert_eq!(form.result, Some(Err("choose where to write the file".into())));
+    }
+
+    #[test]
+    fn opening_a_folder_that_is_not_there_keeps_the_dialog_and_the_project() {
+        let mut f = app_with(&[("a", "A.")]);
+        f.run(Command::OpenFolder);
+        let missing = f.dir.path().join("nowhere");
+        f.run(Command::OpenProject(missing));
+        assert!(matches!(f.app.dialog, Dialog::OpenFolder(_)));
+        assert_eq!(f.open().doc.id.0, "a");
+        assert!(f.app.messages.last().is_some_and(|m| m.error));
+    }
+}

@@ -226,3 +226,104 @@ pub(super) fn tail_distance(text: &crate::model::Text, head: &crate::model::Span
     let other_paragraph = between.is_some_and(|b| b.contains('\n'));
     gap + if other_paragraph { 1_000_000 } else { 0 }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::super::testing::app_with;
+    use crate::app::{Command, Mode};
+
+    const TWO: &str = "[Sergueï Lavrov]{PER} a vu [Wang Yi]{PER} puis [Emmanuel Macron]{PER} à [Pékin]{GPE}.\n[Olaf Scholz]{PER} aussi.";
+
+    fn relations(f: &super::super::testing::Fixture) -> Vec<String> {
+        let doc = &f.open().doc;
+        let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
+        doc.relations().map(|r| format!("{} {} {}", name(r.head), r.label, name(r.tail))).collect()
+    }
+
+    #[test]
+    fn r_enter_enter_joins_the_nearest_tail_with_the_likeliest_type() {
+        let mut f = app_with(&[("a", TWO)]);
+        f.run(Command::SelectSpan(f.span("Sergueï Lavrov")));
+        f.run(Command::StartRelation);
+        assert_eq!(f.app.mode(), Mode::ChoosingTail);
+        let draft = f.open().draft.clone().expect("drawing");
+        let tails: Vec<_> =
+            draft.candidates.iter().map(|&id| f.open().doc.spans().get(id).map(|s| f.open().doc.span_text(s).to_owned())).collect();
+        let tails: Vec<String> = tails.into_iter().flatten().collect();
+        assert_eq!(tails, ["Wang Yi", "Emmanuel Macron", "Pékin", "Olaf Scholz"], "nearest first, the next paragraph last");
+        f.run(Command::ConfirmTail);
+        assert_eq!(f.app.mode(), Mode::ChoosingType);
+        assert_eq!(f.open().draft.as_ref().map(|d| d.types.clone()), Some(vec!["MEETS".into(), "SUPPORTS".into(), "OPPOSES".into()]));
+        f.run(Command::RelationTypeAt(0));
+        assert_eq!(relations(&f), ["Sergueï Lavrov MEETS Wang Yi"]);
+        assert_eq!(f.selected(), "MEETS", "the new relation is selected");
+        assert_eq!(f.app.mode(), Mode::Annotating);
+    }
+
+    #[test]
+    fn tab_picks_another_tail_and_a_type_key_another_type() {
+        let mut f = app_with(&[("a", TWO)]);
+        f.run(Command::SelectSpan(f.span("Sergueï Lavrov")));
+        f.run(Command::StartRelation);
+        f.run(Command::NextTail);
+        f.run(Command::NextTail);
+        f.run(Command::PreviousTail);
+        f.run(Command::ConfirmTail);
+        // A type the list does not offer for PER → PER is ignored.
+        f.run(Command::RelationType("VISITS".into()));
+        assert!(relations(&f).is_empty());
+        f.run(Command::RelationType("OPPOSES".into()));
+        assert_eq!(relations(&f), ["Sergueï Lavrov OPPOSES Emmanuel Macron"]);
+    }
+
+    #[test]
+    fn the_type_used_this_session_comes_first_next_time() {
+        let mut f = app_with(&[("a", TWO)]);
+        let (lavrov, wang, macron) = (f.span("Sergueï Lavrov"), f.span("Wang Yi"), f.span("Emmanuel Macron"));
+        assert_eq!(f.app.likely_types(lavrov, wang).first().map(String::as_str), Some("MEETS"));
+        f.run(Command::SelectSpan(lavrov));
+        f.run(Command::StartRelation);
+        f.run(Command::ConfirmTail);
+        f.run(Command::RelationTypeAt(2));
+        assert_eq!(relations(&f), ["Sergueï Lavrov OPPOSES Wang Yi"]);
+        assert_eq!(f.app.likely_types(wang, macron).first().map(String::as_str), Some("OPPOSES"));
+    }
+
+    #[test]
+    fn a_symmetric_relation_runs_from_the_earlier_mention() {
+        let mut f = app_with(&[("a", TWO)]);
+        f.run(Command::SelectSpan(f.span("Wang Yi")));
+        f.run(Command::StartRelation);
+        f.run(Command::RelationTail(f.span("Sergueï Lavrov")));
+        f.run(Command::RelationType("MEETS".into()));
+        assert_eq!(relations(&f), ["Sergueï Lavrov MEETS Wang Yi"]);
+    }
+
+    #[test]
+    fn retargeting_keeps_the_type_when_it_is_still_allowed() {
+        let mut f = app_with(&[("a", TWO)]);
+        f.run(Command::SelectSpan(f.span("Sergueï Lavrov")));
+        f.run(Command::StartRelation);
+        f.run(Command::ConfirmTail);
+        f.run(Command::RelationType("SUPPORTS".into()));
+        let id = f.open().doc.relations().next().map(|r| r.id).expect("made");
+        f.run(Command::RetargetRelation(id));
+        f.run(Command::RelationTail(f.span("Pékin")));
+        assert_eq!(relations(&f), ["Sergueï Lavrov SUPPORTS Pékin"]);
+        f.run(Command::RetargetRelation(id));
+        f.run(Command::RelationTail(f.span("Olaf Scholz")));
+        assert_eq!(relations(&f), ["Sergueï Lavrov SUPPORTS Olaf Scholz"]);
+    }
+
+    #[test]
+    fn a_relation_needs_a_span_with_a_possible_tail() {
+        let mut f = app_with(&[("a", "[3 mars]{DATE} et [Pékin]{GPE}.")]);
+        f.run(Command::StartRelation);
+        assert!(f.last_message().contains("select the head span first"), "{}", f.last_message());
+        f.run(Command::SelectSpan(f.span("3 mars")));
+        f.run(Command::StartRelation);
+        assert!(f.open().draft.is_none());
+        assert!(f.last_message().contains("no span in this document can be the tail"), "{}", f.last_message());
+    }
+}

@@ -1,14 +1,12 @@
 //! The dialogs' forms: the fields of the export, import and settings
 //! dialogs, with what turns them into options. The dialogs edit them; the
-//! app runs them when a dialog returns [`Command::RunExport`],
-//! [`Command::RunImport`] or [`Command::ApplySettings`].
+//! app runs them when a dialog returns `Command::RunExport`,
+//! `Command::RunImport` or `Command::ApplySettings` (the commands carry
+//! the forms, so this module uses no other module of the app but
+//! `settings`).
 //!
 //! Owns: the forms' defaults and their conversion to settings. Must not
 //! touch: the window or the disk.
-//!
-//! [`Command::RunExport`]: super::Command::RunExport
-//! [`Command::RunImport`]: super::Command::RunImport
-//! [`Command::ApplySettings`]: super::Command::ApplySettings
 
 use crate::store::Project;
 use crate::store::formats::{Format, Offsets};

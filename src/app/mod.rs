@@ -14,10 +14,12 @@
 //!   learning), `search.rs` (the corpus search's index), `figures.rs`
 //!   (the dashboard's figures), `store::writer` (every write).
 //!
-//! Who uses whom: `state`, `forms`, `commands`, `settings`, `adjudication`,
-//! `figures`, `search`, `suggester` and `widgets` use none of the others
-//! but the first three; `logic`, `ui` and `panels` use the app (this
-//! module); nothing here uses `logic`, `ui` or `panels` back.
+//! Who uses whom (no module imports one that imports it back):
+//! `settings`, `suggester`, `adjudication`, `figures`, `search` and
+//! `fonts` use no other module of the app; `forms` uses `settings`;
+//! `state` and `commands` use `forms`; `widgets` use `state` and
+//! `commands`; this module uses those; `logic`, `ui`, `panels` and
+//! `screenshot` use this module, and only `ui` uses `panels`.
 
 pub mod adjudication;
 pub mod commands;

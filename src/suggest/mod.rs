@@ -932,10 +932,30 @@ mod tests {
     fn a_long_text_is_handled_in_one_pass() {
         let para = "Le ministre russe des Affaires étrangères Sergueï Lavrov est arrivé à Pyongyang le 11 juillet 2025. \
                     Selon l'AFP, la Chine et la Russie ont signé un accord avec l'ONU en 2024.\r\n";
+        let engine = Engine::builtin();
+        let alone = engine.suggest(&Text::from(para), &Schema::news(), 0.3);
+        let alone_shown = show(&Text::from(para), alone.iter().map(|c| (c.start, c.end, c.label.clone())));
+        assert_eq!(
+            alone_shown,
+            ["Sergueï Lavrov:PER", "Pyongyang:GPE", "11 juillet 2025:DATE", "AFP:ORG", "Chine:GPE", "Russie:GPE", "ONU:ORG", "2024:DATE"]
+        );
         let text = Text::from(para.repeat(500).as_str());
-        let got = Engine::builtin().suggest(&text, &Schema::news(), 0.3);
-        assert_eq!(got.len(), 500 * 8, "{:?}", &got[..8]);
+        let got = engine.suggest(&text, &Schema::news(), 0.3);
         assert!(got.windows(2).all(|w| w[0].end <= w[1].start));
+        // Paragraph k holds exactly the spans of the paragraph alone, shifted
+        // by its offset, with the same labels, scores and recognizers.
+        let para_len = Text::from(para).len_chars();
+        let mut by_paragraph: Vec<Vec<Candidate>> = vec![Vec::new(); 500];
+        for c in got {
+            let k = c.start.get() / para_len;
+            assert!(c.end.get() <= (k + 1) * para_len, "{c:?} crosses a paragraph end");
+            by_paragraph[k].push(c);
+        }
+        for (k, spans) in by_paragraph.into_iter().enumerate() {
+            let shift = k * para_len;
+            let back: Vec<Candidate> = spans.into_iter().map(|c| Candidate { start: c.start - shift, end: c.end - shift, ..c }).collect();
+            assert_eq!(back, alone, "paragraph {k} (at code point {shift})");
+        }
     }
 
     proptest! {

@@ -529,6 +529,20 @@ pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Poli
     out
 }
 
+/// Adds an external recommender's candidates to the built-in engine's
+/// suggestions: external ones scored below `min_score` are left out (the
+/// engine already left out its own), then the best of overlapping
+/// candidates win as in [`resolve_overlaps`], the built-in ones on exact
+/// ties. Sorted by (start, end), not overlapping.
+///
+/// Built-in `(0, 5) PER 0.6` and external `(3, 9) ORG 0.9`, `(12, 15) GPE
+/// 0.2` with `min_score` 0.3 give `(3, 9) ORG 0.9`.
+pub fn merge_external(builtin: Vec<Candidate>, external: Vec<Candidate>, min_score: f32) -> Vec<Candidate> {
+    let mut all = builtin;
+    all.extend(external.into_iter().filter(|c| c.score >= min_score));
+    resolve_overlaps(all)
+}
+
 /// Keeps the best of overlapping candidates (higher score, then longer
 /// span, then earlier start, then earlier in the list) and sorts the result
 /// by (start, end).
@@ -762,6 +776,29 @@ mod tests {
         let spans: Vec<(usize, usize)> = got.iter().map(|c| (c.start.get(), c.end.get())).collect();
         assert_eq!(spans, [(0, 2), (2, 6), (6, 9)]);
         assert!(resolve_overlaps(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn external_candidates_merge_by_score_above_the_threshold() {
+        let c = |a: usize, b: usize, label: &str, score: f32, r: &str| Candidate {
+            start: CharIdx::new(a),
+            end: CharIdx::new(b),
+            label: label.into(),
+            score,
+            recognizer: r.into(),
+        };
+        let builtin = vec![c(0, 5, "PER", 0.6, "tagger"), c(20, 25, "GPE", 0.7, "tagger"), c(30, 34, "ORG", 0.5, "tagger")];
+        let external = vec![
+            c(12, 15, "GPE", 0.2, "ext"),
+            c(3, 9, "ORG", 0.9, "ext"),
+            c(20, 25, "LOC", 0.7, "ext"),
+            c(31, 33, "ORG", 0.4, "ext"),
+            c(40, 44, "DATE", 0.3, "ext"),
+        ];
+        let got = merge_external(builtin.clone(), external, 0.3);
+        let got: Vec<(usize, &str, &str)> = got.iter().map(|c| (c.start.get(), c.label.as_str(), c.recognizer.as_str())).collect();
+        assert_eq!(got, [(3, "ORG", "ext"), (20, "GPE", "tagger"), (30, "ORG", "tagger"), (40, "DATE", "ext")]);
+        assert_eq!(merge_external(builtin.clone(), Vec::new(), 0.9), builtin, "the built-in suggestions are kept as they are");
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! `spanlab agree A B [C...]`: inter-annotator agreement between datasets or
 //! project folders (definitions in `model::agree`): pairs, labels, relation
 //! labels and documents, as tables or `--json`.
+//!
+//! Owns: the subcommand's arguments, reading each version and the printed
+//! report; the figures are [`agree`]'s. Must not touch: files other than
+//! the ones it reads (it writes only to standard output).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -1,5 +1,12 @@
 //! `spanlab suggest INPUT... --out FILE.json`: pre-annotates texts and writes
 //! a dataset whose entities are the suggestions (status `new`).
+//!
+//! Owns: the subcommand's arguments and its output dataset. The built-in
+//! engine runs on scoped threads, one run of documents per core; an
+//! external recommender (`--recommender`, read by
+//! [`Endpoint::parse`]) is asked afterwards, one document at a time, and
+//! its candidates merged by [`merge_external`]. Must not touch: the
+//! project's annotation files (it writes only `--out`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;

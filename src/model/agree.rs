@@ -3,7 +3,8 @@
 //! document; Cohen's kappa (two annotators) and Krippendorff's alpha (any
 //! number) over token labels; relation F1 (head span, tail span, label).
 //!
-//! Owns: the definitions. Pure: datasets in, figures out.
+//! Owns: the definitions. Pure: datasets in, figures out; must not touch
+//! files (the CLI reads the versions) or the datasets (read only).
 //!
 //! Definitions, for annotators A and B of one document set:
 //! - **Exact span F1**: spans are `(start, end, label)`; with `m` spans in

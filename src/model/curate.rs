@@ -5,6 +5,9 @@
 //! Owns: what counts as the same span (start, end, label) and the same
 //! relation (head span, tail span, label) across versions, and how taking a
 //! span settles a conflict (the curated spans it cannot coexist with go).
+//! Must not touch: the versions (they are read only) and files; the curated
+//! document's spans and relations change only through the [`Edit`]s
+//! returned (making them takes fresh ids from it).
 
 use std::collections::BTreeMap;
 

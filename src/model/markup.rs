@@ -1,8 +1,9 @@
-//! A one-line markup for spans, used by tests and examples:
+//! A one-line markup for spans, used by tests:
 //! `"[Sergueï Lavrov]{PER} a rencontré [Wang Yi]{PER}"`.
 //!
 //! Owns: parsing that markup into a text and `(start, end, label)` triples in
 //! code points. Brackets that are not followed by `{LABEL}` stay text.
+//! Must not touch: documents, the schema (labels are taken as written).
 
 use super::text::CharIdx;
 

@@ -4,8 +4,10 @@
 //! and correction effort (the actions an annotator needs to turn the
 //! predictions into the gold).
 //!
-//! It lives in the model because it is pure arithmetic over datasets, shared
-//! by `spanlab eval`, the benchmarks and (later) the dashboard.
+//! Owns: [`score`] and its [`Report`]. It lives in the model because it is
+//! pure arithmetic over datasets, used by `spanlab eval` and the learning
+//! benchmark. Must not touch: files (the CLI reads the datasets), the
+//! datasets themselves (read only).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

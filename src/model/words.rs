@@ -4,6 +4,9 @@
 //! A word is a run of letters, digits and combining marks, with inner hyphens
 //! (`Saint-Pétersbourg`) and inner periods between letters (`U.S`) kept. An
 //! apostrophe ends a word, so `l'Union` holds the words `l` and `Union`.
+//!
+//! Owns: what a word is for selection (not the tokenizer's tokens, which
+//! the suggestions use). Must not touch: documents, the UI (which calls it).
 
 use super::text::{CharIdx, Text};
 

@@ -17,8 +17,15 @@
 //! again on the next request); errors are returned, never hidden, and never
 //! block longer than the timeout.
 //!
-//! Owns: the protocol and its two transports. Must not touch: the UI (which
-//! calls this from a background thread).
+//! Owns: the protocol, its two transports, and reading a recommender
+//! setting as a user writes it ([`Endpoint::parse`]).
+//! Processes and threads: a subprocess recommender is started on the first
+//! request and kept running, with one thread that reads its output lines;
+//! it is killed when it times out, fails, or the [`External`] is dropped.
+//! A request blocks its caller for at most the timeout, so the window asks
+//! from its background worker, and `spanlab suggest` after the built-in
+//! suggestions.
+//! Must not touch: the UI, files, any address but this machine's loopback.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -2,16 +2,30 @@
 //! into one ranked, non-overlapping list, and learns from corrections.
 //!
 //! Owns: [`Candidate`], the [`Recognizer`] trait, the [`Engine`] and its
-//! [`Policy`] for combining recognizers, plus the pieces the recognizers are
-//! made of: the word lists ([`lexicon`]), the
-//! gazetteer ([`gazetteer`], data compiled in from `assets/gazetteer/`), the
-//! rule recognizers ([`patterns`] for dates and titled persons,
-//! [`capitals`] for the capitalisation heuristic), the statistical tagger
-//! ([`tagger`], its features in [`features`], its model compiled in from
-//! `assets/model/ner-fr.bin`) and the user's [`memory`]. They all read the
-//! text through the model's tokenizer ([`crate::model::tokenize`], re-exported
-//! here as [`tokenize()`]).
-//! Must not touch: files, the UI, threads; it reads the model only.
+//! [`Policy`] for combining recognizers ([`combine_in`],
+//! [`resolve_overlaps`], and [`merge_external`] for a recommender's
+//! candidates), plus the pieces the recognizers are made of: the word lists
+//! ([`lexicon`]), the gazetteer ([`gazetteer`], data compiled in from
+//! `assets/gazetteer/`), the rule recognizers ([`patterns`] for dates and
+//! titled persons, [`capitals`] for the capitalisation heuristic), the
+//! statistical tagger ([`tagger`], its features in [`features`], its model
+//! compiled in from `assets/model/ner-fr.bin`), the user's [`memory`], and
+//! the protocol to a user's own recommender ([`external`]). They all read
+//! the text through the model's tokenizer ([`crate::model::tokenize`],
+//! re-exported here as [`tokenize()`]).
+//!
+//! Must not touch: the UI, the store, files (data and models are compiled
+//! in or come as bytes); of the crate it uses [`crate::model`] only.
+//! Threads and processes, where they are and nowhere else:
+//! - [`external`] starts the user's recommender as a subprocess (with one
+//!   thread reading its answers) or connects to it on this machine over
+//!   HTTP, and never waits longer than its timeout;
+//! - training the tagger ([`tagger::Tagger::train_with`]) extracts features
+//!   on scoped threads, joined before it learns.
+//!
+//! Everything else runs on the caller's thread. The [`Engine`] may be
+//! shared between threads: the recognizers that learn (the tagger, the
+//! memory) keep what they learn behind a lock.
 //!
 //! How the built-in engine combines ([`combine_in`], [`Policy`]):
 //! - the tagger's spans are the base. A rule's candidate that overlaps a

@@ -17,8 +17,7 @@ pub fn parse_markup(markup: &str) -> (String, Vec<(CharIdx, CharIdx, String)>) {
     let mut spans = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(&c) = chars.get(i) {
         if c == '[' {
             open.push(len);
             i += 1;
@@ -26,10 +25,11 @@ pub fn parse_markup(markup: &str) -> (String, Vec<(CharIdx, CharIdx, String)>) {
         }
         if c == ']'
             && chars.get(i + 1) == Some(&'{')
-            && let Some(close) = chars[i + 2..].iter().position(|&c| c == '}')
+            && let Some(after) = chars.get(i + 2..)
+            && let Some(close) = after.iter().position(|&c| c == '}')
             && let Some(start) = open.pop()
         {
-            let label: String = chars[i + 2..i + 2 + close].iter().collect();
+            let label: String = after.iter().take(close).collect();
             spans.push((CharIdx::new(start), CharIdx::new(len), label));
             i += close + 3;
             continue;

@@ -90,7 +90,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     if names.len() != a.versions.len() {
         bail!("--names gives {} names for {} versions", names.len(), a.versions.len());
     }
-    if let Some(dup) = names.iter().enumerate().find_map(|(i, n)| names[..i].contains(n).then_some(n)) {
+    if let Some(dup) = names.iter().enumerate().find_map(|(i, n)| names.iter().take(i).any(|m| m == n).then_some(n)) {
         bail!("two versions are both called {dup:?}: name them with --names");
     }
     let datasets: Vec<Dataset> = a.versions.iter().map(|p| read(p)).collect::<Result<_>>()?;

@@ -28,6 +28,8 @@
 //! A figure whose denominator is zero (no spans on either side, a single
 //! label everywhere) is `None`: shown as "–", `null` in JSON.
 
+#![deny(missing_docs)]
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -39,17 +41,22 @@ pub const OUTSIDE: &str = "O";
 
 /// One annotator's documents.
 pub struct Version<'a> {
+    /// The annotator's name, as reported.
     pub annotator: String,
+    /// Their documents.
     pub dataset: &'a Dataset,
 }
 
 /// Agreement counts between two sets (exact or partial): F1 and its parts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct F1 {
-    /// Items of the first annotator, of the second, and matched on each side.
+    /// Items of the first annotator.
     pub first: usize,
+    /// Items of the second annotator.
     pub second: usize,
+    /// Items of the first annotator the second matches.
     pub matched_first: usize,
+    /// Items of the second annotator the first matches.
     pub matched_second: usize,
 }
 
@@ -79,8 +86,11 @@ impl F1 {
 /// Span and relation agreement of two annotators.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct PairScores {
+    /// Exact span agreement.
     pub exact: F1,
+    /// Partial-overlap span agreement.
     pub partial: F1,
+    /// Relation agreement.
     pub relations: F1,
 }
 
@@ -95,8 +105,11 @@ impl PairScores {
 /// Agreement of one pair of annotators.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pair {
+    /// The first annotator (earlier in the order given).
     pub first: String,
+    /// The second annotator.
     pub second: String,
+    /// Over all labels.
     pub all: PairScores,
     /// Span agreement restricted to each label (relations: by relation label).
     pub by_label: BTreeMap<String, PairScores>,
@@ -114,11 +127,13 @@ pub struct Chance {
 /// One label's row.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LabelRow {
+    /// The entity label.
     pub label: String,
     /// Spans with this label, per annotator (in the order given).
     pub spans: Vec<usize>,
-    /// Mean over pairs.
+    /// Exact span F1, mean over pairs.
     pub exact_f1: Option<f64>,
+    /// Partial span F1, mean over pairs.
     pub partial_f1: Option<f64>,
     /// "This label or not" over token units.
     pub chance: Chance,
@@ -127,26 +142,37 @@ pub struct LabelRow {
 /// One document's row.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DocumentRow {
+    /// The document's id.
     pub id: String,
+    /// Spans per annotator (in the order given).
     pub spans: Vec<usize>,
+    /// Relations per annotator.
     pub relations: Vec<usize>,
+    /// Exact span F1, mean over pairs.
     pub exact_f1: Option<f64>,
+    /// Partial span F1, mean over pairs.
     pub partial_f1: Option<f64>,
+    /// Relation F1, mean over pairs.
     pub relation_f1: Option<f64>,
+    /// Over the document's token units.
     pub chance: Chance,
 }
 
 /// Relation labels' rows: relation F1 restricted to each relation label.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RelationRow {
+    /// The relation label.
     pub label: String,
+    /// Relations with this label, per annotator (in the order given).
     pub relations: Vec<usize>,
+    /// Relation F1, mean over pairs.
     pub f1: Option<f64>,
 }
 
 /// Everything `spanlab agree` reports.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Agreement {
+    /// The annotators, in the order given.
     pub annotators: Vec<String>,
     /// Documents every annotator has.
     pub documents: usize,
@@ -154,25 +180,61 @@ pub struct Agreement {
     pub not_shared: Vec<(String, Vec<String>)>,
     /// Token units compared.
     pub units: usize,
+    /// Every pair of annotators, in the order given.
     pub pairs: Vec<Pair>,
     /// Over all units.
     pub chance: Chance,
+    /// Per entity label, sorted.
     pub labels: Vec<LabelRow>,
+    /// Per relation label, sorted.
     pub relation_labels: Vec<RelationRow>,
+    /// Per shared document, by id.
     pub per_document: Vec<DocumentRow>,
 }
 
 /// Why versions cannot be compared.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AgreeError {
+    /// Fewer than two versions.
     #[error("agreement needs at least two annotators, got {0}")]
     TooFew(usize),
+    /// Two annotators' documents with one id have different texts.
     #[error("document {id:?}: the text of {first} and of {second} differ (first difference at code point {at})")]
-    TextsDiffer { id: String, first: String, second: String, at: usize },
+    TextsDiffer {
+        /// The document.
+        id: String,
+        /// The first annotator.
+        first: String,
+        /// The annotator whose text differs.
+        second: String,
+        /// The first code point that differs.
+        at: usize,
+    },
+    /// One annotator has two documents with one id.
     #[error("{annotator}: document {id:?} appears twice")]
-    DuplicateDocument { annotator: String, id: String },
+    DuplicateDocument {
+        /// The annotator.
+        annotator: String,
+        /// The document.
+        id: String,
+    },
+    /// An entity lies outside its text.
     #[error("{annotator}: document {id:?}, entity {entity:?}: [{start}, {end}) is not inside a text of {len} code points")]
-    BadOffsets { annotator: String, id: String, entity: String, start: i64, end: i64, len: usize },
+    BadOffsets {
+        /// The annotator.
+        annotator: String,
+        /// The document.
+        id: String,
+        /// The entity's id.
+        entity: String,
+        /// Its start, as stored.
+        start: i64,
+        /// Its end, as stored.
+        end: i64,
+        /// The text's length in code points.
+        len: usize,
+    },
+    /// No document id is in every version.
     #[error("no document is shared by all annotators")]
     NothingShared,
 }

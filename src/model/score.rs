@@ -9,6 +9,8 @@
 //! benchmark. Must not touch: files (the CLI reads the datasets), the
 //! datasets themselves (read only).
 
+#![deny(missing_docs)]
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -23,23 +25,36 @@ pub struct ScoreOptions {
     pub label_map: BTreeMap<String, String>,
     /// Labels to score (after mapping); `None`: the gold schema's and gold's.
     pub labels: Option<Vec<String>>,
+    /// Also score relations.
     pub relations: bool,
+    /// Also score gold documents whose status is `skipped`.
     pub include_skipped: bool,
+    /// Leave out gold documents that no prediction matches (otherwise
+    /// their spans are all missed).
     pub matched_only: bool,
 }
 
 /// Counts and ratios for one label or a total.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Counts {
+    /// Predictions that match a gold item.
     pub tp: usize,
+    /// Predictions that match none.
     pub fp: usize,
+    /// Gold items no prediction matches.
     #[serde(rename = "fn")]
     pub fn_: usize,
+    /// Gold items: `tp + fn`.
     pub gold: usize,
+    /// Predictions: `tp + fp`.
     pub pred: usize,
+    /// `tp / pred` (0 without predictions), to four decimals.
     pub precision: f64,
+    /// `tp / gold` (0 without gold), to four decimals.
     pub recall: f64,
+    /// The harmonic mean of precision and recall, to four decimals.
     pub f1: f64,
+    /// Nothing on either side (left out of the macro averages).
     pub empty: bool,
 }
 
@@ -65,40 +80,64 @@ impl Counts {
 /// Per-label exact and lenient counts.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct LabelScore {
+    /// Exact `(start, end, label)` matches.
     #[serde(flatten)]
     pub exact: Counts,
+    /// One-to-one matches of overlapping spans with the label.
     pub lenient: Counts,
 }
 
 /// The correction-effort estimate.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Effort {
+    /// Gold spans scored.
     pub gold: usize,
+    /// Actions needed: relabel, resize and reject count one, resize and
+    /// relabel at once and create count two.
     pub actions: usize,
     /// actions / (2 × gold): 1.0 saves nothing, 0.0 is perfect.
     pub ratio: f64,
+    /// `1 - ratio`.
     pub saved: f64,
+    /// How many of each kind: `exact`, `relabel`, `resize`,
+    /// `resize_relabel`, `create`, `reject`.
     pub by_kind: BTreeMap<&'static str, usize>,
 }
 
 /// The whole report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Report {
+    /// The labels scored, after mapping, in the gold schema's order.
     pub labels: Vec<String>,
+    /// Gold documents scored.
     pub documents_scored: usize,
+    /// Gold documents paired with a prediction by id (and the same text).
     pub matched_by_id: usize,
+    /// Gold documents paired with a prediction by their text's SHA-256.
     pub matched_by_sha256: usize,
+    /// Ids of gold documents no prediction matches.
     pub unmatched_gold: Vec<String>,
+    /// Predicted documents no gold document matches.
     pub unmatched_pred: usize,
+    /// Gold documents left out for their status `skipped`.
     pub skipped_gold: usize,
+    /// Per label.
     pub per_label: BTreeMap<String, LabelScore>,
+    /// Exact matches over all labels.
     pub micro: Counts,
+    /// Lenient matches over all labels.
     pub lenient_micro: Counts,
+    /// Mean F1 of the labels that are not empty.
     pub macro_f1: f64,
+    /// Mean precision of the labels that are not empty.
     pub macro_precision: f64,
+    /// Mean recall of the labels that are not empty.
     pub macro_recall: f64,
+    /// The correction effort.
     pub effort: Effort,
+    /// Predicted spans whose label (after mapping) is not scored, by label.
     pub ignored_pred_labels: BTreeMap<String, usize>,
+    /// Relation scores, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relations: Option<RelationReport>,
 }
@@ -106,9 +145,13 @@ pub struct Report {
 /// Relation scores.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RelationReport {
+    /// The relation labels: the gold schema's, then any other in gold.
     pub labels: Vec<String>,
+    /// Per relation label: matches of (head span, tail span, label).
     pub per_label: BTreeMap<String, Counts>,
+    /// Matches of (head span, tail span, label) over all labels.
     pub micro: Counts,
+    /// The same with the head's and tail's entity labels matching too.
     pub strict_micro: Counts,
 }
 

@@ -65,6 +65,7 @@
 //! (tests may).
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+#![deny(missing_docs)]
 
 pub mod capitals;
 pub mod external;

@@ -585,13 +585,10 @@ impl RawDoc {
             }
             last = Some(key);
             number.insert(i, entities.len());
+            let n = entities.len() + 1;
             entities.push(EntityRecord {
-                id: format!("T{}", entities.len() + 1),
-                start: e.start as i64,
-                end: e.end as i64,
-                label: e.label.clone(),
-                text: text.slice(CharIdx::new(e.start), CharIdx::new(e.end)).unwrap_or("").to_owned(),
                 extra: e.extra.clone(),
+                ..EntityRecord::new(n, &text, CharIdx::new(e.start), CharIdx::new(e.end), e.label.clone())
             });
         }
         let mut rels: Vec<(usize, usize, &RawRelation)> =
@@ -601,13 +598,7 @@ impl RawDoc {
         let relations = rels
             .into_iter()
             .enumerate()
-            .map(|(i, (h, t, r))| RelationRecord {
-                id: format!("R{}", i + 1),
-                head: format!("T{}", h + 1),
-                tail: format!("T{}", t + 1),
-                label: r.label.clone(),
-                extra: r.extra.clone(),
-            })
+            .map(|(i, (h, t, r))| RelationRecord { extra: r.extra.clone(), ..RelationRecord::new(i + 1, h + 1, t + 1, r.label.clone()) })
             .collect();
         DocRecord {
             id: self.id,

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use super::{FormatError, Options, RawDoc, RawEntity, RawRelation, Report, convert_offset, dataset_of, numbered_id, resolve_offsets};
-use crate::model::{CharIdx, Dataset, Status, Text};
+use super::{FormatError, Options, RawDoc, RawEntity, RawRelation, Report, dataset_of, fields, numbered_id};
+use crate::model::{CharIdx, Dataset, Text};
 
 /// doccano's two JSONL shapes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,41 +134,18 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
         let Some(Value::String(text)) = obj.remove("text") else {
             return Err(FormatError::new(place("\"text\""), "missing, or not a string"));
         };
-        let declared = match obj.remove("offsets") {
-            None => None,
-            Some(Value::String(s)) => {
-                Some(super::Offsets::parse(&s).ok_or_else(|| FormatError::new(place("\"offsets\""), format!("unknown unit {s:?}")))?)
-            }
-            Some(v) => return Err(FormatError::new(place("\"offsets\""), format!("expected a string, found {v}"))),
-        };
-        let unit = resolve_offsets(declared, options.offsets).map_err(|e| FormatError::new(place(""), e.message))?;
-        report.offsets = unit;
-        let id = match (obj.remove("document_id"), obj.remove("id")) {
-            (Some(Value::String(s)), _) | (None, Some(Value::String(s))) => s,
-            (None, Some(Value::Number(x))) => x.to_string(),
-            (None, None) => numbered_id(docs.len()),
-            (Some(v), _) | (None, Some(v)) => {
-                return Err(FormatError::new(place("id"), format!("expected a string or a number, found {v}")));
+        let unit = fields::offsets_unit(obj.remove("offsets").as_ref(), &place("\"offsets\""), &place(""), options, report)?;
+        let id = match obj.remove("document_id").or(obj.remove("id")) {
+            None => numbered_id(docs.len()),
+            Some(v) => {
+                fields::id_text(&v).ok_or_else(|| FormatError::new(place("id"), format!("expected a string or a number, found {v}")))?
             }
         };
-        if !ids.insert(id.clone()) {
-            return Err(FormatError::new(place("id"), format!("duplicate document id {id:?}")));
-        }
-        let status = match obj.remove("status") {
-            None => None,
-            Some(Value::String(s)) if let Some(status) = Status::parse(&s) => Some(status),
-            Some(v) => return Err(FormatError::new(place("\"status\""), format!("{v} is not one of new, in_progress, done, skipped"))),
-        };
-        let source = match obj.remove("source") {
-            Some(Value::String(s)) => s,
-            None => String::new(),
-            Some(v) => return Err(FormatError::new(place("\"source\""), format!("expected a string, found {v}"))),
-        };
+        fields::claim_id(&mut ids, &id, &place("id"))?;
+        let status = fields::status(obj.remove("status").as_ref(), &place("\"status\""))?;
+        let source = fields::source(obj.remove("source"), &place("\"source\""))?;
         let t = Text::new(text.clone());
-        let offset = |v: Option<&Value>, what: &str| -> Result<usize, FormatError> {
-            let x = v.and_then(Value::as_i64).ok_or_else(|| FormatError::new(place(what), "expected an integer offset"))?;
-            convert_offset(&t, unit, x).map(|c| c.get()).map_err(|m| FormatError::new(place(what), m))
-        };
+        let offset = |v: Option<&Value>, what: &str| fields::offset(&t, unit, v, &place(what));
         let mut raw = RawDoc { id, source, text, status, ..RawDoc::default() };
         if let Some(entities) = obj.remove("entities") {
             let Value::Array(entities) = entities else {
@@ -183,7 +160,7 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
                 if start >= end {
                     return Err(FormatError::new(place(&what), format!("start {start} is not before end {end}")));
                 }
-                let key = e.get("id").map_or_else(|| (k + 1).to_string(), json_key);
+                let key = e.get("id").map_or_else(|| (k + 1).to_string(), fields::json_key);
                 if by_id.insert(key.clone(), raw.entities.len()).is_some() {
                     return Err(FormatError::new(place(&what), format!("duplicate entity id {key}")));
                 }
@@ -196,7 +173,7 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
                 for (k, r) in relations.iter().enumerate() {
                     let what = format!("relation {}", k + 1);
                     let end = |key: &str| -> Result<usize, FormatError> {
-                        let v = r.get(key).map(json_key).ok_or_else(|| FormatError::new(place(&what), format!("{key} missing")))?;
+                        let v = r.get(key).map(fields::json_key).ok_or_else(|| FormatError::new(place(&what), format!("{key} missing")))?;
                         by_id
                             .get(&v)
                             .copied()
@@ -235,14 +212,6 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
         docs.push(raw.into_record(report));
     }
     Ok(dataset_of(docs, "imported"))
-}
-
-/// An id as a map key: strings as they are, numbers as written.
-fn json_key(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod brat;
 pub mod conll;
 pub mod docbin;
 pub mod doccano;
+mod fields;
 pub mod label_studio;
 pub mod spacy_jsonl;
 #[cfg(test)]
@@ -469,13 +470,7 @@ fn read_spanlab(source: &Source, options: &Options, report: &mut Report) -> Resu
     let json = file_text(source)?;
     let mut d =
         Dataset::from_json(json).map_err(|e| FormatError::new(format!("line {}, column {}", e.line(), e.column()), e.to_string()))?;
-    let declared = match d.extra.remove("offsets") {
-        Some(serde_json::Value::String(s)) => {
-            Some(Offsets::parse(&s).ok_or_else(|| FormatError::new("\"offsets\"", format!("unknown offset unit {s:?}")))?)
-        }
-        Some(other) => return Err(FormatError::new("\"offsets\"", format!("expected a string, found {other}"))),
-        None => None,
-    };
+    let declared = fields::declared_offsets(d.extra.remove("offsets").as_ref(), "\"offsets\"")?;
     let unit = resolve_offsets(declared, options.offsets)?;
     report.offsets = unit;
     if unit != Offsets::Chars {

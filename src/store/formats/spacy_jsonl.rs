@@ -17,10 +17,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value, json};
 
 use super::tokens::{self, Index};
-use super::{
-    FormatError, Offsets, Options, RawDoc, RawEntity, RawRelation, Report, Tokenizer, convert_offset, dataset_of, numbered_id,
-    resolve_offsets,
-};
+use super::{FormatError, Offsets, Options, RawDoc, RawEntity, RawRelation, Report, Tokenizer, dataset_of, fields, numbered_id};
 use crate::model::{CharIdx, Dataset, Status, Text};
 
 /// Keys of `meta` that are not document extra fields.
@@ -134,42 +131,19 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
             None | Some(Value::Null) => Map::new(),
             Some(v) => return Err(FormatError::new(place("\"meta\""), format!("expected an object, found {v}"))),
         };
-        let declared = match meta.remove("offsets") {
-            None => None,
-            Some(Value::String(s)) => {
-                Some(Offsets::parse(&s).ok_or_else(|| FormatError::new(place("meta.offsets"), format!("unknown unit {s:?}")))?)
-            }
-            Some(v) => return Err(FormatError::new(place("meta.offsets"), format!("expected a string, found {v}"))),
-        };
-        let unit = resolve_offsets(declared, options.offsets).map_err(|e| FormatError::new(place(""), e.message))?;
-        report.offsets = unit;
-        let id = match meta.remove("id") {
-            Some(Value::String(s)) => s,
-            Some(Value::Number(x)) => x.to_string(),
-            _ => numbered_id(docs.len()),
-        };
-        if !ids.insert(id.clone()) {
-            return Err(FormatError::new(place("meta.id"), format!("duplicate document id {id:?}")));
-        }
-        let source = match meta.remove("source") {
-            Some(Value::String(s)) => s,
-            _ => String::new(),
-        };
+        let unit = fields::offsets_unit(meta.remove("offsets").as_ref(), &place("meta.offsets"), &place(""), options, report)?;
+        let id = meta.remove("id").as_ref().and_then(fields::id_text).unwrap_or_else(|| numbered_id(docs.len()));
+        fields::claim_id(&mut ids, &id, &place("meta.id"))?;
+        // meta is free-form: a source that is not a string is not ours.
+        let source = fields::source(meta.remove("source").filter(Value::is_string), &place("meta.source"))?;
         let answer = obj.get("answer").and_then(Value::as_str).unwrap_or("");
-        let status = match meta.remove("status") {
-            Some(Value::String(s)) if let Some(status) = Status::parse(&s) => Some(status),
-            Some(v) => return Err(FormatError::new(place("meta.status"), format!("{v} is not one of new, in_progress, done, skipped"))),
-            None => match answer {
-                "accept" => Some(Status::Done),
-                "reject" | "ignore" => Some(Status::Skipped),
-                _ => None,
-            },
-        };
+        let status = fields::status(meta.remove("status").as_ref(), &place("meta.status"))?.or(match answer {
+            "accept" => Some(Status::Done),
+            "reject" | "ignore" => Some(Status::Skipped),
+            _ => None,
+        });
         let t = Text::new(text.clone());
-        let offset = |v: Option<&Value>, what: &str| -> Result<usize, FormatError> {
-            let x = v.and_then(Value::as_i64).ok_or_else(|| FormatError::new(place(what), "expected an integer offset"))?;
-            convert_offset(&t, unit, x).map(|c| c.get()).map_err(|m| FormatError::new(place(what), m))
-        };
+        let offset = |v: Option<&Value>, what: &str| fields::offset(&t, unit, v, &place(what));
         // Token index → code-point range, for spans given by tokens only.
         let mut token_ranges: Vec<(usize, usize)> = Vec::new();
         if let Some(Value::Array(toks)) = obj.get("tokens") {

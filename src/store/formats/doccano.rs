@@ -13,8 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use super::{FormatError, Options, RawDoc, RawEntity, RawRelation, Report, dataset_of, fields, numbered_id};
-use crate::model::{CharIdx, Dataset, Text};
+use super::{FormatError, Options, RawDoc, RawEntity, RawRelation, Report, dataset_of, entity_offsets, fields, numbered_id};
+use crate::model::dataset::EntityRecord;
+use crate::model::{Dataset, Text};
 
 /// doccano's two JSONL shapes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,8 +41,9 @@ impl Shape {
 const RESERVED: [&str; 10] = ["id", "text", "label", "labels", "entities", "relations", "document_id", "source", "status", "offsets"];
 
 /// Writes one line per document. The shape is `options.doccano_shape`, else
-/// the relation shape when any document has a relation.
-pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u8> {
+/// the relation shape when any document has a relation. An entity whose
+/// offsets cannot be counted in the unit asked for is an error.
+pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Result<Vec<u8>, FormatError> {
     let shape = options.doccano_shape.unwrap_or(if dataset.documents.iter().any(|d| !d.relations.is_empty()) {
         Shape::Relations
     } else {
@@ -51,13 +53,20 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
     let mut out = String::new();
     for (i, d) in dataset.documents.iter().enumerate() {
         let text = Text::new(d.text.clone());
-        let at = |x: i64| unit.from_char(&text, CharIdx::new(x.max(0) as usize)).unwrap_or(0);
+        let at = |e: &EntityRecord| entity_offsets(&text, unit, &d.id, e);
         let mut line = Map::new();
         line.insert("id".to_owned(), json!(i + 1));
         line.insert("text".to_owned(), json!(d.text));
         match shape {
             Shape::Ner => {
-                let labels: Vec<Value> = d.entities.iter().map(|e| json!([at(e.start), at(e.end), e.label])).collect();
+                let labels = d
+                    .entities
+                    .iter()
+                    .map(|e| {
+                        let (start, end) = at(e)?;
+                        Ok(json!([start, end, e.label]))
+                    })
+                    .collect::<Result<_, FormatError>>()?;
                 line.insert("label".to_owned(), Value::Array(labels));
                 for r in &d.relations {
                     report.lose("relations (doccano's sequence-labelling shape has no place for them)", || {
@@ -67,12 +76,15 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
             }
             Shape::Relations => {
                 let number: BTreeMap<&str, usize> = d.entities.iter().enumerate().map(|(k, e)| (e.id.as_str(), k + 1)).collect();
-                let entities: Vec<Value> = d
+                let entities = d
                     .entities
                     .iter()
                     .enumerate()
-                    .map(|(k, e)| json!({"id": k + 1, "start_offset": at(e.start), "end_offset": at(e.end), "label": e.label}))
-                    .collect();
+                    .map(|(k, e)| {
+                        let (start, end) = at(e)?;
+                        Ok(json!({"id": k + 1, "start_offset": start, "end_offset": end, "label": e.label}))
+                    })
+                    .collect::<Result<_, FormatError>>()?;
                 let relations: Vec<Value> = d
                     .relations
                     .iter()
@@ -113,7 +125,7 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
         out.push_str(&Value::Object(line).to_string());
         out.push('\n');
     }
-    out.into_bytes()
+    Ok(out.into_bytes())
 }
 
 /// Reads either shape (each line may have its own).
@@ -247,7 +259,7 @@ mod tests {
         let x = read(r#"{"text": "😀 Paul", "label": [[2, 6, "PER"]]}"#, &Options::default(), &mut report()).unwrap();
         let opts = Options { offsets: Some(Offsets::Utf16), ..Options::default() };
         let mut r = Report::new(Format::Doccano, Direction::Export);
-        let bytes = write(&x, &opts, &mut r);
+        let bytes = write(&x, &opts, &mut r).unwrap();
         let line = String::from_utf8(bytes).unwrap();
         assert!(line.contains(r#""label":[[3,7,"PER"]]"#), "{line}");
         assert!(line.contains(r#""offsets":"utf16""#));
@@ -282,7 +294,7 @@ mod tests {
         fn round_trip_keeps_what_the_shape_can_hold(x in arb_dataset(true, true), unit in 0usize..3, ner in any::<bool>()) {
             let opts = Options { offsets: Some(Offsets::ALL[unit]), doccano_shape: ner.then_some(Shape::Ner), ..Options::default() };
             let mut w = Report::new(Format::Doccano, Direction::Export);
-            let bytes = write(&x, &opts, &mut w);
+            let bytes = write(&x, &opts, &mut w).unwrap();
             let back = read(std::str::from_utf8(&bytes).unwrap(), &Options::default(), &mut report()).unwrap();
             let has_relations = x.documents.iter().any(|d| !d.relations.is_empty());
             if ner && has_relations {

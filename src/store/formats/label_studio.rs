@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use super::{FormatError, Offsets, Options, RawDoc, RawEntity, RawRelation, Report, dataset_of, fields, numbered_id};
-use crate::model::{CharIdx, Dataset, Status, Text};
+use super::{FormatError, Offsets, Options, RawDoc, RawEntity, RawRelation, Report, dataset_of, entity_offsets, fields, numbered_id};
+use crate::model::{Dataset, Status, Text};
 
 /// The entity field that marks a suggestion (see `model::dataset`).
 const SUGGESTION: &str = "suggestion";
@@ -23,23 +23,24 @@ const SUGGESTION: &str = "suggestion";
 /// Keys of `data` that are not document extra fields.
 const DATA_KEYS: [&str; 3] = ["text", "document_id", "source"];
 
-/// Writes the tasks, numbered from 1 in the dataset's order.
-pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u8> {
+/// Writes the tasks, numbered from 1 in the dataset's order. An entity
+/// whose offsets cannot be counted in the unit asked for is an error.
+pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Result<Vec<u8>, FormatError> {
     let unit = options.offsets.unwrap_or_default();
     let mut tasks = Vec::new();
     for (i, d) in dataset.documents.iter().enumerate() {
         let text = Text::new(d.text.clone());
-        let at = |x: i64| unit.from_char(&text, CharIdx::new(x.max(0) as usize)).unwrap_or(0);
         let mut gold = Vec::new();
         let mut predictions: BTreeMap<String, (Vec<Value>, Vec<f64>)> = BTreeMap::new();
         let mut pending = BTreeSet::new();
         for e in &d.entities {
+            let (start, end) = entity_offsets(&text, unit, &d.id, e)?;
             let item = json!({
                 "id": e.id,
                 "from_name": options.from_name,
                 "to_name": options.to_name,
                 "type": "labels",
-                "value": {"start": at(e.start), "end": at(e.end), "text": e.text, "labels": [e.label]},
+                "value": {"start": start, "end": end, "text": e.text, "labels": [e.label]},
             });
             let suggestion = e.extra.get(SUGGESTION);
             let state = suggestion.and_then(|s| s.get("state")).and_then(Value::as_str);
@@ -116,7 +117,7 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
     }
     let mut out = serde_json::to_string_pretty(&Value::Array(tasks)).unwrap_or_default();
     out.push('\n');
-    out.into_bytes()
+    Ok(out.into_bytes())
 }
 
 /// Reads a list of tasks (or one task). Each task's first annotation that
@@ -339,7 +340,7 @@ mod tests {
             "predictions": [{"model_version": "tagger", "result": [{"type": "labels", "value": {"start": 7, "end": 12, "labels": ["LOC"]}, "score": 0.75}]}]}]"#;
         let x = read(input, &Options::default(), &mut report()).unwrap();
         let mut w = Report::new(Format::LabelStudio, Direction::Export);
-        let out = String::from_utf8(write(&x, &Options::default(), &mut w)).unwrap();
+        let out = String::from_utf8(write(&x, &Options::default(), &mut w).unwrap()).unwrap();
         let v: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v[0]["predictions"][0]["model_version"], "tagger");
         assert_eq!(v[0]["predictions"][0]["result"][0]["value"]["text"], "Paris");
@@ -375,7 +376,7 @@ mod tests {
         fn round_trip(x in arb_dataset(true, true), unit in 0usize..3) {
             let opts = Options { offsets: Some(Offsets::ALL[unit]), from_name: "ner".into(), to_name: "doc".into(), ..Options::default() };
             let mut w = Report::new(Format::LabelStudio, Direction::Export);
-            let bytes = write(&x, &opts, &mut w);
+            let bytes = write(&x, &opts, &mut w).unwrap();
             prop_assert!(w.is_lossless(), "{}", w);
             let back = read(std::str::from_utf8(&bytes).unwrap(), &Options::default(), &mut report()).unwrap();
             prop_assert_eq!(canon(&back), canon(&x));

@@ -388,23 +388,33 @@ impl fmt::Display for Report {
 /// Writes a dataset in a format. `schema` is the project's (brat's
 /// `annotation.conf` is made from it); `tokenizer` cuts texts for the
 /// token-based formats.
-pub fn write(dataset: &Dataset, schema: &Schema, format: Format, options: &Options, tokenizer: Tokenizer) -> (Written, Report) {
+///
+/// An entity whose offsets cannot be counted in the file's unit (negative,
+/// or past the end of its text) is an error naming the document and the
+/// entity: no writer makes an offset up.
+pub fn write(
+    dataset: &Dataset,
+    schema: &Schema,
+    format: Format,
+    options: &Options,
+    tokenizer: Tokenizer,
+) -> Result<(Written, Report), FormatError> {
     let mut report = Report::new(format, Direction::Export);
     report.count(dataset);
     report.offsets = options.offsets.unwrap_or_default();
     let written = match format {
-        Format::Spanlab => Written::File(spanlab_json(dataset, report.offsets).into_bytes()),
-        Format::Doccano => Written::File(doccano::write(dataset, options, &mut report)),
-        Format::SpacyJsonl => Written::File(spacy_jsonl::write(dataset, options, tokenizer, &mut report)),
+        Format::Spanlab => Written::File(spanlab_json(dataset, report.offsets)?.into_bytes()),
+        Format::Doccano => Written::File(doccano::write(dataset, options, &mut report)?),
+        Format::SpacyJsonl => Written::File(spacy_jsonl::write(dataset, options, tokenizer, &mut report)?),
         Format::Docbin => Written::File(docbin::write(dataset, tokenizer, &mut report)),
         Format::Brat => Written::Folder(brat::write(dataset, schema, options, &mut report)),
         Format::Conll => Written::File(conll::write(dataset, tokenizer, &mut report)),
-        Format::LabelStudio => Written::File(label_studio::write(dataset, options, &mut report)),
+        Format::LabelStudio => Written::File(label_studio::write(dataset, options, &mut report)?),
     };
     if !matches!(format, Format::Spanlab | Format::Doccano | Format::SpacyJsonl | Format::LabelStudio | Format::Brat) {
         report.offsets = Offsets::Chars;
     }
-    (written, report)
+    Ok((written, report))
 }
 
 /// Reads a dataset in a format. `texts`, when given, holds the documents'
@@ -450,20 +460,38 @@ fn file_text(source: &Source) -> Result<&str, FormatError> {
 
 /// The gold dataset's JSON; with another unit than code points, offsets are
 /// recounted and the unit recorded in an `"offsets"` field.
-fn spanlab_json(dataset: &Dataset, offsets: Offsets) -> String {
+fn spanlab_json(dataset: &Dataset, offsets: Offsets) -> Result<String, FormatError> {
     if offsets == Offsets::Chars {
-        return dataset.to_json();
+        return Ok(dataset.to_json());
     }
     let mut d = dataset.clone();
     d.extra.insert("offsets".to_owned(), serde_json::Value::String(offsets.name().to_owned()));
     for doc in &mut d.documents {
         let text = Text::new(doc.text.clone());
         for e in &mut doc.entities {
-            e.start = offsets.from_char(&text, CharIdx::new(e.start.max(0) as usize)).unwrap_or(0) as i64;
-            e.end = offsets.from_char(&text, CharIdx::new(e.end.max(0) as usize)).unwrap_or(0) as i64;
+            let (start, end) = entity_offsets(&text, offsets, &doc.id, e)?;
+            (e.start, e.end) = (start as i64, end as i64);
         }
     }
-    d.to_json()
+    Ok(d.to_json())
+}
+
+/// An entity's `[start, end)` counted in `unit`, for a writer. An offset
+/// that cannot be counted there (negative, or past the end of the text) is
+/// an error naming the document and the entity, never a made-up number:
+/// `document d7, entity T2: offset 40 is outside the text (14 code points)`.
+fn entity_offsets(text: &Text, unit: Offsets, document: &str, e: &EntityRecord) -> Result<(usize, usize), FormatError> {
+    let place = || format!("document {document}, entity {}", e.id);
+    Ok((count_offset(text, unit, e.start, place)?, count_offset(text, unit, e.end, place)?))
+}
+
+/// A code-point offset counted in `unit`, for a writer; an error at `place`
+/// when it is outside the text.
+fn count_offset(text: &Text, unit: Offsets, at: i64, place: impl FnOnce() -> String) -> Result<usize, FormatError> {
+    usize::try_from(at)
+        .ok()
+        .and_then(|c| unit.from_char(text, CharIdx::new(c)))
+        .ok_or_else(|| FormatError::new(place(), format!("offset {at} is outside the text ({} code points)", text.len_chars())))
 }
 
 fn read_spanlab(source: &Source, options: &Options, report: &mut Report) -> Result<Dataset, FormatError> {
@@ -715,7 +743,7 @@ mod tests {
         fn the_gold_format_round_trips_in_every_unit(x in arb_dataset(true, true), unit in 0usize..3) {
             let opts = Options { offsets: Some(Offsets::ALL[unit]), ..Options::default() };
             let tok: Tokenizer = &|_| Vec::new();
-            let (written, report) = write(&x, &Schema::news(), Format::Spanlab, &opts, tok);
+            let (written, report) = write(&x, &Schema::news(), Format::Spanlab, &opts, tok).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert!(report.is_lossless());
             let Written::File(bytes) = written else { return Err(TestCaseError::fail("a file")) };
             let source = Source::File { name: "x.json".into(), bytes };

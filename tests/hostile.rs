@@ -1063,8 +1063,7 @@ impl Unwritable {
         }
         let _ = std::process::Command::new("chattr").arg("-i").arg(path).output();
         let _ = fs::remove_file(path.join(".probe"));
-        eprintln!("skipped: running as root, where folder permissions are not enforced, and chattr +i is not available");
-        None
+        common::require(None, "a way to make a folder unwritable (root ignores permissions, and chattr +i did not work)")
     }
 }
 

@@ -5,7 +5,8 @@
 //!
 //! Needs a Python with spaCy: `$SPANLAB_SPACY_PYTHON`, else the peer venv
 //! that shared/tools/setup-peer.sh makes, else `python3` if it imports
-//! spacy. `.ci/run` installs one; elsewhere the test says it skipped.
+//! spacy. `.ci/run` installs one, and under `CI=true` its absence fails the
+//! test; elsewhere the test says it skipped.
 
 #![allow(clippy::expect_used)]
 
@@ -63,8 +64,9 @@ fn check(py: &Path, gold: &Path, dir: &Path, name: &str, include_suggestions: bo
 
 #[test]
 fn spacy_reads_our_jsonl_and_docbin_and_finds_every_span() {
-    let Some(py) = python_with_spacy() else {
-        eprintln!("skipped: no Python with spaCy (set SPANLAB_SPACY_PYTHON, or run shared/tools/setup-peer.sh)");
+    let Some(py) =
+        common::require(python_with_spacy(), "a Python with spaCy (set SPANLAB_SPACY_PYTHON, or run shared/tools/setup-peer.sh)")
+    else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");

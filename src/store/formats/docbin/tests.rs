@@ -1,6 +1,7 @@
 //! The DocBin's tests: writing and reading together, round trips, hostile
 //! files, and a file spaCy made. The codec, the hash and the symbols are
-//! tested beside their code.
+//! tested beside their code; `tests/spacy.rs` has spaCy itself read awkward
+//! DocBins spanlab writes, and spanlab read DocBins spaCy writes.
 
 use std::io::Write;
 
@@ -16,12 +17,10 @@ use crate::model::markup::parse_markup;
 use crate::model::{Dataset, Status};
 use crate::store::formats::testgen::{arb_dataset, canon};
 use crate::store::formats::tokens::test_tokenizer;
-use crate::store::formats::{Direction, Format, FormatError, RawDoc, RawEntity, RawRelation, Report, dataset_of};
+use crate::store::formats::{Direction, Format, FormatError, RawDoc, RawEntity, Report, dataset_of};
 
 /// Writes some msgpack.
 type PackFn = dyn Fn(&mut Pack);
-/// Entities as `(text to find, label)`.
-type Needles<'a> = &'a [(&'a str, &'a str)];
 /// Entities as `(start, end, label)`.
 type Spans<'a> = Vec<(i64, i64, &'a str)>;
 
@@ -526,71 +525,6 @@ fn a_zlib_bomb_is_refused() {
     let bomb = e.finish().unwrap();
     assert!(bomb.len() < 1 << 20, "{}", bomb.len());
     assert!(read_err(&bomb).message.contains("inflates to more than"));
-}
-
-/// Writes awkward documents for the real reader check: with
-/// `SPANLAB_DOCBIN_SAMPLE=/tmp/x.spacy`, the DocBin there and the dataset
-/// it holds beside it (`/tmp/x.spacy.json`), for spaCy to load.
-#[test]
-#[ignore = "writes a file for the Python check; run by hand"]
-fn write_sample_for_spacy() {
-    let Ok(path) = std::env::var("SPANLAB_DOCBIN_SAMPLE") else { return };
-    let docs: [(&str, &str, Needles); 8] = [
-        (
-            "d1",
-            "Emmanuel Macron 😀 a reçu\r\nSergueï Lavrov à l'Élysée.",
-            &[("Emmanuel Macron", "PER"), ("😀", "EMOJI"), ("Sergueï Lavrov", "PER"), ("Élysée", "LOC")],
-        ),
-        ("d2", "Le 3\u{a0}mai, l'ONU\u{a0}a voté  deux fois.", &[("3\u{a0}mai", "DATE"), ("ONU", "ORG"), ("  deux", "CARDINAL")]),
-        ("d3", "Zoe\u{301} et Rene\u{301}e à Sète", &[("Zoe\u{301}", "PER"), ("Rene", "PER"), ("Sète", "GPE")]),
-        ("d4", "التقى محمد بن سلمان بالرئيس في الرياض", &[("محمد بن سلمان", "PER"), ("الرياض", "GPE")]),
-        ("d5", "Université de Paris et Lyon", &[("Université de Paris", "ORG"), ("Paris", "GPE"), ("Paris et Lyon", "LOC")]),
-        ("d6", "", &[]),
-        ("d7", "ORG PER _ TAG 🇫🇷\r\n\r\n", &[("ORG", "ORG"), ("🇫🇷", "PERSON")]),
-        ("d8", "  Lyon\t", &[(" ", "GAP"), ("Lyon", "GPE")]),
-    ];
-    let mut report = import_report();
-    let records = docs
-        .iter()
-        .map(|(id, text, ents)| {
-            let entities = ents
-                .iter()
-                .map(|(needle, label)| {
-                    let byte = text.find(needle).unwrap();
-                    let start = text[..byte].chars().count();
-                    RawEntity { start, end: start + needle.chars().count(), label: (*label).to_owned(), ..RawEntity::default() }
-                })
-                .collect();
-            let relations = if *id == "d5" {
-                vec![RawRelation { head: 1, tail: 0, label: "LOCATED_IN".into(), ..RawRelation::default() }]
-            } else {
-                vec![]
-            };
-            RawDoc { id: (*id).to_owned(), text: (*text).to_owned(), status: Some(Status::Done), entities, relations, ..RawDoc::default() }
-                .into_record(&mut report)
-        })
-        .collect();
-    let ds = dataset_of(records, "news");
-    let mut w = export_report();
-    let bytes = write(&ds, &test_tokenizer, &mut w);
-    println!("{w}");
-    std::fs::write(&path, &bytes).unwrap();
-    std::fs::write(format!("{path}.json"), ds.to_json()).unwrap();
-    let back = read(&bytes, &mut import_report()).unwrap();
-    assert_eq!(canon(&back), canon(&ds));
-}
-
-/// Reads a DocBin for the real reader check: with
-/// `SPANLAB_DOCBIN_READ=/tmp/y.spacy`, prints the report and writes the
-/// dataset read beside it (`/tmp/y.spacy.read.json`).
-#[test]
-#[ignore = "reads a file for the Python check; run by hand"]
-fn read_file_made_by_spacy() {
-    let Ok(path) = std::env::var("SPANLAB_DOCBIN_READ") else { return };
-    let mut r = import_report();
-    let ds = read(&std::fs::read(&path).unwrap(), &mut r).unwrap();
-    println!("{r}");
-    std::fs::write(format!("{path}.read.json"), ds.to_json()).unwrap();
 }
 
 // --- files spaCy made ---------------------------------------------------

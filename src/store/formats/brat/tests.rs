@@ -1,5 +1,8 @@
 //! The brat folder's tests: hand-written folders, the files written, round
 //! trips, and hostile lines.
+//!
+//! Owns: the helpers that build folders from strings. Must not touch: the
+//! file system (folders are `Source`s in memory).
 
 use proptest::prelude::*;
 use serde_json::{Value, json};

@@ -1,5 +1,8 @@
 //! The CoNLL tests: the lines written, the schemes read, re-attaching to
 //! the original texts, round trips and hostile files.
+//!
+//! Owns: the test tokenizers and dataset builders. Must not touch: the
+//! file system.
 
 use proptest::prelude::*;
 

@@ -2,6 +2,9 @@
 //! files, and a file spaCy made. The codec, the hash and the symbols are
 //! tested beside their code; `tests/spacy.rs` has spaCy itself read awkward
 //! DocBins spanlab writes, and spanlab read DocBins spaCy writes.
+//!
+//! Owns: the test helpers that build DocBins by hand. Must not touch: the
+//! file system.
 
 use std::io::Write;
 
@@ -12,9 +15,9 @@ use super::murmur::hash_string;
 use super::read::inflate;
 use super::symbols::{Symbols, resolve};
 use super::*;
-use crate::model::dataset::{DocRecord, EntityRecord};
+use crate::model::dataset::{DocRecord, EntityRecord, RelationRecord};
 use crate::model::markup::parse_markup;
-use crate::model::{Dataset, Status};
+use crate::model::{CharIdx, Dataset, Status, Text};
 use crate::store::formats::testgen::{arb_dataset, canon};
 use crate::store::formats::tokens::test_tokenizer;
 use crate::store::formats::{Direction, Format, FormatError, RawDoc, RawEntity, Report, dataset_of};
@@ -200,23 +203,12 @@ fn overlapping_entities_leave_doc_ents_but_come_back_from_user_data() {
     let mut ds = dataset_from_markup(&[("o", "[Université de Paris]{ORG} et Lyon")]);
     let doc = &mut ds.documents[0];
     // "Paris" inside the ORG, and "Paris et Lyon" straddling its end.
+    let text = Text::from(doc.text.as_str());
     for (s, e, label) in [(14, 19, "GPE"), (14, 27, "LOC")] {
-        doc.entities.push(EntityRecord {
-            id: format!("T{}", doc.entities.len() + 1),
-            start: s,
-            end: e,
-            label: label.to_owned(),
-            text: String::new(),
-            extra: Default::default(),
-        });
+        let n = doc.entities.len() + 1;
+        doc.entities.push(EntityRecord::new(n, &text, CharIdx::new(s), CharIdx::new(e), label));
     }
-    doc.relations.push(crate::model::dataset::RelationRecord {
-        id: "R1".into(),
-        head: "T2".into(),
-        tail: "T1".into(),
-        label: "LOCATED_IN".into(),
-        extra: Default::default(),
-    });
+    doc.relations.push(RelationRecord::new(1, 2, 1, "LOCATED_IN"));
     let mut w = export_report();
     let bytes = write(&ds, &test_tokenizer, &mut w);
     let loss = w.losses.iter().find(|l| l.what == LOST_OVERLAP).unwrap();

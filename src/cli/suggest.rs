@@ -101,7 +101,7 @@ pub fn suggest_records(
                 }
                 tick();
             }
-            let mut entities: Vec<EntityRecord> = candidates
+            let entities: Vec<EntityRecord> = candidates
                 .into_iter()
                 .map(|c| {
                     let mut extra = crate::model::span::Extra::new();
@@ -112,11 +112,7 @@ pub fn suggest_records(
                     EntityRecord { extra, ..EntityRecord::new(0, &text, c.start, c.end, c.label) }
                 })
                 .collect();
-            entities.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));
-            for (i, e) in entities.iter_mut().enumerate() {
-                e.id = format!("T{}", i + 1);
-            }
-            DocRecord {
+            let mut record = DocRecord {
                 id: d.id,
                 source: d.source,
                 sha256: sha256_hex(text.as_str()),
@@ -125,7 +121,9 @@ pub fn suggest_records(
                 entities,
                 relations: Vec::new(),
                 extra: Default::default(),
-            }
+            };
+            record.renumber();
+            record
         })
         .collect()
 }

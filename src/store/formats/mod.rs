@@ -584,26 +584,22 @@ pub struct RawRelation {
 
 impl RawDoc {
     /// The canonical record: entities sorted by `(start, end, label)` and
-    /// numbered `T1…`, exact duplicates merged (reported), relations sorted
-    /// and numbered `R1…`, each entity's `text` taken from the text.
+    /// numbered `T1…`, exact duplicates merged, relations sorted and
+    /// numbered `R1…` with exact duplicates merged (same head, tail and
+    /// label, counting a merged entity as one), each entity's `text` taken
+    /// from the text. Every merge is reported, naming the document.
     pub fn into_record(self, report: &mut Report) -> DocRecord {
         let text = Text::new(self.text.clone());
-        let mut order: Vec<usize> = (0..self.entities.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&self.entities[a], &self.entities[b]);
-            (x.start, x.end, &x.label).cmp(&(y.start, y.end, &y.label))
-        });
+        let mut order: Vec<(usize, &RawEntity)> = self.entities.iter().enumerate().collect();
+        order.sort_by(|(_, x), (_, y)| (x.start, x.end, &x.label).cmp(&(y.start, y.end, &y.label)));
         let mut number: BTreeMap<usize, usize> = BTreeMap::new();
         let mut entities: Vec<EntityRecord> = Vec::new();
         let mut last: Option<(usize, usize, &str)> = None;
-        for i in order {
-            let e = &self.entities[i];
+        for (i, e) in order {
             let key = (e.start, e.end, e.label.as_str());
             if last == Some(key) {
-                report.lose("duplicate entities (same offsets and label), merged into one", || {
-                    format!("document {}: {} [{}, {})", self.id, e.label, e.start, e.end)
-                });
-                number.insert(i, entities.len() - 1);
+                report.lose(DUPLICATE_ENTITIES, || format!("document {}: {} [{}, {})", self.id, e.label, e.start, e.end));
+                number.insert(i, entities.len().saturating_sub(1));
                 continue;
             }
             last = Some(key);
@@ -617,12 +613,18 @@ impl RawDoc {
         let mut rels: Vec<(usize, usize, &RawRelation)> =
             self.relations.iter().filter_map(|r| Some((*number.get(&r.head)?, *number.get(&r.tail)?, r))).collect();
         rels.sort_by(|a, b| (a.0, a.1, &a.2.label).cmp(&(b.0, b.1, &b.2.label)));
-        rels.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2.label == b.2.label);
-        let relations = rels
-            .into_iter()
-            .enumerate()
-            .map(|(i, (h, t, r))| RelationRecord { extra: r.extra.clone(), ..RelationRecord::new(i + 1, h + 1, t + 1, r.label.clone()) })
-            .collect();
+        let mut relations: Vec<RelationRecord> = Vec::with_capacity(rels.len());
+        let mut last: Option<(usize, usize, &str)> = None;
+        for (h, t, r) in rels {
+            let key = (h, t, r.label.as_str());
+            if last == Some(key) {
+                report.lose(DUPLICATE_RELATIONS, || format!("document {}: {} T{} → T{}", self.id, r.label, h + 1, t + 1));
+                continue;
+            }
+            last = Some(key);
+            relations
+                .push(RelationRecord { extra: r.extra.clone(), ..RelationRecord::new(relations.len() + 1, h + 1, t + 1, r.label.clone()) });
+        }
         DocRecord {
             id: self.id,
             source: self.source,
@@ -635,6 +637,11 @@ impl RawDoc {
         }
     }
 }
+
+/// The loss a reader reports when a document lists one entity twice.
+pub const DUPLICATE_ENTITIES: &str = "duplicate entities (same offsets and label), merged into one";
+/// The loss a reader reports when a document lists one relation twice.
+pub const DUPLICATE_RELATIONS: &str = "duplicate relations (same head, tail and label), merged into one";
 
 /// A dataset of canonical records, sorted by id, with a schema naming the
 /// labels found (in order of first appearance), or the default schema's

@@ -51,3 +51,75 @@ fn agree_compares_versions_that_break_the_schema_and_warns() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("2 schema problem(s)"), "{}", stdout(&o));
 }
+
+/// A brat corpus in the style of brat's BioNLP examples: nested spans,
+/// allowed by `ENTITY-NESTING` in its `annotation.conf`. `import --into
+/// NEW` failed with "the schema forbids overlapping spans"; it takes the
+/// corpus' schema (labels, relation constraints, overlap policy) and says
+/// so. Into an existing project whose schema forbids overlaps, the error
+/// says what to change.
+#[test]
+fn brat_corpora_import_with_their_own_schema() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("mkdir");
+    let text = "The ligand-binding domain of human receptor alpha binds retinoic acid.\n";
+    let files = [
+        (
+            "annotation.conf",
+            "[entities]\nProtein\nEntity\nChemical\n\n[relations]\nProtein-Component\tArg1:Protein, Arg2:Entity\nENTITY-NESTING\tArg1:Protein, Arg2:Entity\n\n[events]\n\n[attributes]\n",
+        ),
+        ("doc-1.txt", text),
+        (
+            "doc-1.ann",
+            "T1\tEntity 4 49\tligand-binding domain of human receptor alpha\nT2\tProtein 29 49\thuman receptor alpha\nT3\tChemical 56 69\tretinoic acid\nR1\tProtein-Component Arg1:T2 Arg2:T1\n",
+        ),
+    ];
+    for (name, content) in files {
+        std::fs::write(corpus.join(name), content).expect("write");
+    }
+    let project = dir.path().join("new");
+    let o = spanlab(&["import", path_str(&corpus), "--into", path_str(&project), "--format", "brat"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("the new project takes the source"), "{}", stdout(&o));
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(project.join("annotations/schema.json")).expect("schema.json")).expect("json");
+    assert_eq!(schema["allow_overlap"], json!(true));
+    assert_eq!(
+        schema["entity_labels"].as_array().map(|l| l.iter().map(|x| x["name"].clone()).collect::<Vec<_>>()),
+        Some(vec![json!("Protein"), json!("Entity"), json!("Chemical")])
+    );
+    assert_eq!(schema["relation_labels"][0]["head"], json!(["Protein"]));
+    let exported = dir.path().join("back.json");
+    let o = spanlab(&["export", path_str(&project), "--out", path_str(&exported)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let back: Value = serde_json::from_str(&std::fs::read_to_string(&exported).expect("read")).expect("json");
+    assert_eq!(back["documents"][0]["entities"].as_array().map(Vec::len), Some(3));
+    assert_eq!(back["documents"][0]["relations"].as_array().map(Vec::len), Some(1));
+
+    // A folder spanlab wrote, with <OVERLAP> in its annotation.conf.
+    let ours = dir.path().join("ours");
+    let o = spanlab(&["convert", path_str(&exported), path_str(&ours), "--to", "brat"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(ours.join("annotation.conf")).expect("conf").contains("<OVERLAP>"));
+    let o = spanlab(&["import", path_str(&ours), "--into", path_str(&dir.path().join("new2")), "--format", "brat"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+
+    // An existing project with the news schema, which forbids overlaps.
+    let existing = dir.path().join("existing");
+    std::fs::create_dir_all(existing.join("annotations")).expect("mkdir");
+    std::fs::write(existing.join("annotations/schema.json"), spanlab_news_schema()).expect("write");
+    let o = spanlab(&["import", path_str(&corpus), "--into", path_str(&existing), "--format", "brat"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(e.contains("does not fit the project's schema"), "{e}");
+    assert!(e.contains("set \"allow_overlap\": true"), "{e}");
+    assert!(e.contains("add {\"name\": \"Protein\"} to \"entity_labels\""), "{e}");
+    assert!(e.contains("or import into a new folder"), "{e}");
+    assert!(e.contains("schema.json"), "{e}");
+}
+
+/// The shipped news schema, as a project's schema file.
+fn spanlab_news_schema() -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/schema/news.json")).expect("news.json")
+}

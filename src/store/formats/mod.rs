@@ -21,6 +21,7 @@ pub mod docbin;
 pub mod doccano;
 mod fields;
 pub mod label_studio;
+pub mod schema;
 pub mod spacy_jsonl;
 #[cfg(test)]
 pub(crate) mod testgen;
@@ -321,11 +322,24 @@ pub struct Report {
     pub offsets: Offsets,
     /// Losses by kind, in the order first met.
     pub losses: Vec<Loss>,
+    /// On import, the schema the input declares of its own (brat's
+    /// `annotation.conf`): what a new project takes, widened to fit the
+    /// data by [`schema::source_schema`]. `None` when it declares none.
+    pub declared_schema: Option<Schema>,
 }
 
 impl Report {
     pub fn new(format: Format, direction: Direction) -> Self {
-        Self { format, direction, documents: 0, entities: 0, relations: 0, offsets: Offsets::Chars, losses: Vec::new() }
+        Self {
+            format,
+            direction,
+            documents: 0,
+            entities: 0,
+            relations: 0,
+            offsets: Offsets::Chars,
+            losses: Vec::new(),
+            declared_schema: None,
+        }
     }
 
     /// Records one thing not carried; `example` is only built for the first few.

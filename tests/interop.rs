@@ -123,3 +123,131 @@ fn brat_corpora_import_with_their_own_schema() {
 fn spanlab_news_schema() -> String {
     std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/schema/news.json")).expect("news.json")
 }
+
+/// `n` JSONL documents for a stream: ids `d000000…`, news sentences with
+/// names, places and dates, and a field of their own.
+fn stream_input(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        let line = json!({
+            "id": format!("d{i:06}"),
+            "text": format!("Emmanuel Macron a reçu Sergueï Lavrov à Paris le {} mai {}, avant la réunion de l'ONU à Genève 😀.", i % 28 + 1, 1990 + i % 30),
+            "n": i,
+        });
+        s.push_str(&line.to_string());
+        s.push('\n');
+    }
+    s
+}
+
+/// Runs `spanlab ARGS` with `input` on standard input; (stdout, stderr,
+/// exit code).
+fn pipe(args: &[&str], input: String) -> (String, String, Option<i32>) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spanlab"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spanlab runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let o = child.wait_with_output().expect("output");
+    writer.join().expect("writer").expect("written");
+    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned(), o.status.code())
+}
+
+/// The streaming contract: one line out per good line in, in input order,
+/// ids and fields kept; a bad line in the middle named on standard error
+/// with its line number and left out, the others written; exit status 1.
+#[test]
+fn suggest_streams_in_order_and_names_bad_lines() {
+    let mut lines: Vec<String> = stream_input(1000).lines().map(str::to_owned).collect();
+    lines[499] = "{\"id\": \"broken\", \"text\": ".to_owned();
+    lines[700] = "{\"id\": \"no-text\"}".to_owned();
+    lines.insert(300, String::new());
+    let (out, err, code) = pipe(&["suggest", "-", "--out", "-"], lines.join("\n") + "\n");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("<stdin>:501: column"), "the broken line, counted with the blank one: {err}");
+    assert!(err.contains("<stdin>:702: \"text\": missing"), "{err}");
+    assert!(err.contains("2 line(s) failed"), "{err}");
+    let docs: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
+    assert_eq!(docs.len(), 998);
+    let ids: Vec<&str> = docs.iter().map(|d| d["id"].as_str().expect("id")).collect();
+    let want: Vec<String> = (0..1000).filter(|&i| i != 499 && i != 700).map(|i| format!("d{i:06}")).collect();
+    assert_eq!(ids, want, "input order, ids kept");
+    for d in &docs {
+        let labels: Vec<&str> = d["entities"].as_array().expect("entities").iter().filter_map(|e| e["label"].as_str()).collect();
+        assert!(labels.contains(&"PER") && labels.contains(&"GPE"), "{d}");
+        assert!(d["n"].is_number(), "other fields kept: {d}");
+        assert_eq!(d["entities"][0]["suggestion"]["state"], json!("pending"));
+    }
+}
+
+/// The peak resident memory (VmHWM, KiB) of `spanlab suggest - --out -`
+/// over `n` lines: read from /proc while the process, having answered
+/// every line, still waits for more input.
+fn peak_rss_kib(n: usize) -> u64 {
+    use std::io::{BufRead, Write};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spanlab"))
+        .args(["suggest", "-", "--out", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spanlab runs");
+    let stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || std::io::BufReader::new(stdout).lines().take(n).count());
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(stream_input(n).as_bytes()).expect("write");
+    stdin.flush().expect("flush");
+    assert_eq!(reader.join().expect("reader"), n, "every line answered before the input ends");
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).expect("/proc/PID/status");
+    let hwm = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    drop(stdin);
+    assert!(child.wait().expect("exits").success());
+    hwm
+}
+
+/// Memory, not time: the peak resident memory over 100,000 lines is that
+/// of 1,000 lines, within a small margin (batches of 256 lines are all it
+/// holds).
+#[test]
+fn suggest_streams_in_constant_memory() {
+    let small = peak_rss_kib(1_000);
+    let large = peak_rss_kib(100_000);
+    eprintln!("peak RSS: {small} KiB for 1,000 lines, {large} KiB for 100,000 lines");
+    assert!(large <= small + small / 10 + 4 * 1024, "peak RSS grew with the line count: {small} KiB → {large} KiB");
+}
+
+/// `convert - -` between line formats: doccano lines to gold lines to spaCy
+/// JSONL and back, in order, a bad line named.
+#[test]
+fn convert_streams_between_line_formats() {
+    let input = concat!(
+        "{\"id\": \"a\", \"text\": \"Zoé 😀 voit Paul\", \"label\": [[0, 3, \"PER\"], [11, 15, \"PER\"]]}\n",
+        "{\"id\": \"b\", \"text\": \"x\", \"label\": [[0, 9, \"PER\"]]}\n",
+        "{\"label\": []}\n",
+        "{\"id\": \"c\", \"text\": \"Rome\", \"label\": [[0, 4, \"GPE\"]]}\n",
+    );
+    let (gold, err, code) = pipe(&["convert", "-", "-", "--from", "doccano", "--to", "gold-lines"], input.to_owned());
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("<stdin>:2: label 1: offset 9 is outside the text"), "{err}");
+    assert!(err.contains("lines without \"text\" (skipped, as doccano does)") && err.contains("e.g. line 3"), "{err}");
+    let (spacy, err, code) = pipe(&["convert", "-", "-", "--from", "gold-lines", "--to", "spacy-jsonl"], gold.clone());
+    assert_eq!(code, Some(0), "{err}");
+    let (doccano, err, code) = pipe(&["convert", "-", "-", "--from", "spacy-jsonl", "--to", "doccano"], spacy);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(doccano.is_ascii());
+    let (back, _, _) = pipe(&["convert", "-", "-", "--from", "doccano", "--to", "gold-lines"], doccano);
+    assert_eq!(back, gold, "the round trip gives the same gold lines");
+    let ids: Vec<String> = back.lines().map(|l| serde_json::from_str::<Value>(l).expect("json")["id"].to_string()).collect();
+    assert_eq!(ids, ["\"a\"", "\"c\""]);
+}

@@ -48,6 +48,12 @@ const RESERVED: [&str; 10] = ["id", "text", "label", "labels", "entities", "rela
 /// the relation shape when any document has a relation. An entity whose
 /// offsets cannot be counted in the unit asked for is an error.
 pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Result<Vec<u8>, FormatError> {
+    write_numbered(dataset, 1, options, report)
+}
+
+/// [`write()`], numbering the lines' `"id"` from `first` (a stream's lines
+/// written one at a time).
+pub fn write_numbered(dataset: &Dataset, first: usize, options: &Options, report: &mut Report) -> Result<Vec<u8>, FormatError> {
     let shape = options.doccano_shape.unwrap_or(if dataset.documents.iter().any(|d| !d.relations.is_empty()) {
         Shape::Relations
     } else {
@@ -59,7 +65,7 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Resul
         let text = Text::new(d.text.clone());
         let at = |e: &EntityRecord| entity_offsets(&text, unit, &d.id, e);
         let mut line = Map::new();
-        line.insert("id".to_owned(), json!(i + 1));
+        line.insert("id".to_owned(), json!(first + i));
         line.insert("text".to_owned(), json!(d.text));
         match shape {
             Shape::Ner => {

@@ -21,6 +21,7 @@ pub mod docbin;
 pub mod doccano;
 mod fields;
 pub mod label_studio;
+pub mod lines;
 pub mod schema;
 pub mod spacy_jsonl;
 #[cfg(test)]
@@ -51,12 +52,22 @@ pub enum Format {
     Conll,
     /// Label Studio task JSON.
     LabelStudio,
+    /// The gold dataset's documents, one a line (JSONL), for streams.
+    GoldLines,
 }
 
 impl Format {
     /// Every format, in the order menus show them.
-    pub const ALL: [Format; 7] =
-        [Format::Spanlab, Format::Doccano, Format::SpacyJsonl, Format::Docbin, Format::Brat, Format::Conll, Format::LabelStudio];
+    pub const ALL: [Format; 8] = [
+        Format::Spanlab,
+        Format::Doccano,
+        Format::SpacyJsonl,
+        Format::Docbin,
+        Format::Brat,
+        Format::Conll,
+        Format::LabelStudio,
+        Format::GoldLines,
+    ];
 
     /// The name used on the command line (`--format spacy-jsonl`).
     pub fn name(self) -> &'static str {
@@ -68,6 +79,7 @@ impl Format {
             Format::Brat => "brat",
             Format::Conll => "conll",
             Format::LabelStudio => "label-studio",
+            Format::GoldLines => "gold-lines",
         }
     }
 
@@ -81,6 +93,7 @@ impl Format {
             Format::Brat => "brat standoff (folder)",
             Format::Conll => "CoNLL IOB2",
             Format::LabelStudio => "Label Studio JSON",
+            Format::GoldLines => "spanlab gold lines (JSONL)",
         }
     }
 
@@ -93,7 +106,7 @@ impl Format {
     pub fn extension(self) -> &'static str {
         match self {
             Format::Spanlab | Format::LabelStudio => "json",
-            Format::Doccano | Format::SpacyJsonl => "jsonl",
+            Format::Doccano | Format::SpacyJsonl | Format::GoldLines => "jsonl",
             Format::Docbin => "spacy",
             Format::Brat => "",
             Format::Conll => "conll",
@@ -131,6 +144,9 @@ impl Format {
             let first_line = trimmed.lines().next().unwrap_or("");
             if first_line.contains("\"tokens\"") || first_line.contains("\"spans\"") {
                 return Some(Format::SpacyJsonl);
+            }
+            if first_line.contains("\"entities\"") && !first_line.contains("\"start_offset\"") {
+                return Some(Format::GoldLines);
             }
             if first_line.contains("\"start_offset\"") || first_line.contains("\"label\"") || first_line.contains("\"labels\"") {
                 return Some(Format::Doccano);
@@ -358,6 +374,24 @@ impl Report {
         }
     }
 
+    /// Adds another report's counts and losses to this one (a stream's
+    /// lines, each read with its own report, summed in order).
+    pub fn absorb(&mut self, other: Report) {
+        self.documents += other.documents;
+        self.entities += other.entities;
+        self.relations += other.relations;
+        for l in other.losses {
+            match self.losses.iter_mut().find(|m| m.what == l.what) {
+                Some(m) => {
+                    m.count += l.count;
+                    let room = EXAMPLES.saturating_sub(m.examples.len());
+                    m.examples.extend(l.examples.into_iter().take(room));
+                }
+                None => self.losses.push(l),
+            }
+        }
+    }
+
     /// True when everything was carried.
     pub fn is_lossless(&self) -> bool {
         self.losses.is_empty()
@@ -424,6 +458,13 @@ pub fn write(
         Format::Brat => Written::Folder(brat::write(dataset, schema, options, &mut report)),
         Format::Conll => Written::File(conll::write(dataset, tokenizer, &mut report)),
         Format::LabelStudio => Written::File(label_studio::write(dataset, options, &mut report)?),
+        Format::GoldLines => {
+            let unit = report.offsets;
+            if unit != Offsets::Chars {
+                report.lose("offset unit (gold lines count code points)", || format!("--offsets {}", unit.name()));
+            }
+            Written::File(lines::write_gold_lines(dataset)?)
+        }
     };
     if !matches!(format, Format::Spanlab | Format::Doccano | Format::SpacyJsonl | Format::LabelStudio | Format::Brat) {
         report.offsets = Offsets::Chars;
@@ -444,6 +485,7 @@ pub fn read(source: &Source, format: Format, options: &Options, texts: Option<&D
         Format::Brat => brat::read(source, options, &mut report)?,
         Format::Conll => conll::read(file_text(source)?, texts, &mut report)?,
         Format::LabelStudio => label_studio::read(file_text(source)?, options, &mut report)?,
+        Format::GoldLines => dataset_of(lines::read_gold_lines(file_text(source)?, &mut report)?, "imported"),
     };
     report.count(&dataset);
     Ok((dataset, report))

@@ -284,3 +284,38 @@ fn convert_streams_between_line_formats() {
     let ids: Vec<String> = back.lines().map(|l| serde_json::from_str::<Value>(l).expect("json")["id"].to_string()).collect();
     assert_eq!(ids, ["\"a\"", "\"c\""]);
 }
+
+/// A doccano file with a line that has no `text` (doccano's own import
+/// skips such a record and names its line): `convert` and `import` skip it
+/// and name it in the report instead of refusing the file; `--strict` still
+/// refuses, naming it, and writes nothing.
+#[test]
+fn a_doccano_line_without_text_is_skipped_and_named_and_strict_refuses() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": 1, \"text\": \"Zoé voit Paul\", \"label\": [[0, 3, \"PER\"]]}\n{\"id\": 2, \"label\": [[0, 3, \"PER\"]]}\n{\"id\": 3, \"text\": \"Rome\", \"label\": []}\n",
+    )
+    .expect("write");
+    let out = dir.path().join("out.json");
+    let o = spanlab(&["convert", path_str(&input), path_str(&out), "--from", "doccano", "--to", "spanlab"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stdout(&o);
+    assert!(said.contains("1 × lines without \"text\" (skipped, as doccano does)\n    e.g. line 2"), "{said}");
+    let back: Value = serde_json::from_str(&std::fs::read_to_string(&out).expect("read")).expect("json");
+    assert_eq!(back["documents"].as_array().map(Vec::len), Some(2));
+    let project = dir.path().join("p");
+    let o = spanlab(&["import", path_str(&input), "--into", path_str(&project), "--format", "doccano"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("e.g. line 2"), "{}", stdout(&o));
+
+    let strict = dir.path().join("strict.json");
+    let o = spanlab(&["convert", path_str(&input), path_str(&strict), "--from", "doccano", "--to", "spanlab", "--strict"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("in.jsonl") && stderr(&o).contains("line 2"), "{}", stderr(&o));
+    assert!(!strict.exists(), "nothing written");
+    let o = spanlab(&["import", path_str(&input), "--into", path_str(&dir.path().join("q")), "--format", "doccano", "--strict"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(!dir.path().join("q").exists(), "no project made");
+}

@@ -616,17 +616,7 @@ mod tests {
                     )
                 })
                 .collect(),
-            relations: rels
-                .iter()
-                .enumerate()
-                .map(|(i, &(h, t, l))| RelationRecord {
-                    id: format!("R{}", i + 1),
-                    head: format!("T{}", h + 1),
-                    tail: format!("T{}", t + 1),
-                    label: l.into(),
-                    extra: Default::default(),
-                })
-                .collect(),
+            relations: rels.iter().enumerate().map(|(i, &(h, t, l))| RelationRecord::new(i + 1, h + 1, t + 1, l)).collect(),
             extra: Default::default(),
         }
     }

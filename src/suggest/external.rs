@@ -367,11 +367,7 @@ mod tests {
 
     /// A fake recommender: a Python one-liner loop that marks every "Paris".
     fn fake(delay: &str) -> Option<Endpoint> {
-        let ok = Command::new("python3").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!("skipped: no python3 for the fake recommender");
-            return None;
-        }
+        let python3 = crate::testing::python3()?;
         let script = format!(
             "import sys, json, time\n\
              for line in sys.stdin:\n\
@@ -383,7 +379,7 @@ mod tests {
              \x20   spans.append({{'start': 0, 'end': 10**6, 'label': 'GPE'}})\n\
              \x20   print(json.dumps({{'id': r['id'], 'spans': spans}}), flush=True)\n"
         );
-        Some(Endpoint::Command { argv: vec!["python3".into(), "-c".into(), script] })
+        Some(Endpoint::Command { argv: vec![python3.into(), "-c".into(), script] })
     }
 
     fn labels() -> Vec<String> {

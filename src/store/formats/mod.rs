@@ -19,7 +19,10 @@ pub mod brat;
 pub mod conll;
 pub mod docbin;
 pub mod doccano;
+mod fields;
 pub mod label_studio;
+pub mod lines;
+pub mod schema;
 pub mod spacy_jsonl;
 #[cfg(test)]
 pub(crate) mod testgen;
@@ -49,12 +52,22 @@ pub enum Format {
     Conll,
     /// Label Studio task JSON.
     LabelStudio,
+    /// The gold dataset's documents, one a line (JSONL), for streams.
+    GoldLines,
 }
 
 impl Format {
     /// Every format, in the order menus show them.
-    pub const ALL: [Format; 7] =
-        [Format::Spanlab, Format::Doccano, Format::SpacyJsonl, Format::Docbin, Format::Brat, Format::Conll, Format::LabelStudio];
+    pub const ALL: [Format; 8] = [
+        Format::Spanlab,
+        Format::Doccano,
+        Format::SpacyJsonl,
+        Format::Docbin,
+        Format::Brat,
+        Format::Conll,
+        Format::LabelStudio,
+        Format::GoldLines,
+    ];
 
     /// The name used on the command line (`--format spacy-jsonl`).
     pub fn name(self) -> &'static str {
@@ -66,6 +79,7 @@ impl Format {
             Format::Brat => "brat",
             Format::Conll => "conll",
             Format::LabelStudio => "label-studio",
+            Format::GoldLines => "gold-lines",
         }
     }
 
@@ -79,6 +93,7 @@ impl Format {
             Format::Brat => "brat standoff (folder)",
             Format::Conll => "CoNLL IOB2",
             Format::LabelStudio => "Label Studio JSON",
+            Format::GoldLines => "spanlab gold lines (JSONL)",
         }
     }
 
@@ -91,7 +106,7 @@ impl Format {
     pub fn extension(self) -> &'static str {
         match self {
             Format::Spanlab | Format::LabelStudio => "json",
-            Format::Doccano | Format::SpacyJsonl => "jsonl",
+            Format::Doccano | Format::SpacyJsonl | Format::GoldLines => "jsonl",
             Format::Docbin => "spacy",
             Format::Brat => "",
             Format::Conll => "conll",
@@ -129,6 +144,9 @@ impl Format {
             let first_line = trimmed.lines().next().unwrap_or("");
             if first_line.contains("\"tokens\"") || first_line.contains("\"spans\"") {
                 return Some(Format::SpacyJsonl);
+            }
+            if first_line.contains("\"entities\"") && !first_line.contains("\"start_offset\"") {
+                return Some(Format::GoldLines);
             }
             if first_line.contains("\"start_offset\"") || first_line.contains("\"label\"") || first_line.contains("\"labels\"") {
                 return Some(Format::Doccano);
@@ -320,11 +338,24 @@ pub struct Report {
     pub offsets: Offsets,
     /// Losses by kind, in the order first met.
     pub losses: Vec<Loss>,
+    /// On import, the schema the input declares of its own (brat's
+    /// `annotation.conf`): what a new project takes, widened to fit the
+    /// data by [`schema::source_schema`]. `None` when it declares none.
+    pub declared_schema: Option<Schema>,
 }
 
 impl Report {
     pub fn new(format: Format, direction: Direction) -> Self {
-        Self { format, direction, documents: 0, entities: 0, relations: 0, offsets: Offsets::Chars, losses: Vec::new() }
+        Self {
+            format,
+            direction,
+            documents: 0,
+            entities: 0,
+            relations: 0,
+            offsets: Offsets::Chars,
+            losses: Vec::new(),
+            declared_schema: None,
+        }
     }
 
     /// Records one thing not carried; `example` is only built for the first few.
@@ -340,6 +371,24 @@ impl Report {
         loss.count += 1;
         if loss.examples.len() < EXAMPLES {
             loss.examples.push(example());
+        }
+    }
+
+    /// Adds another report's counts and losses to this one (a stream's
+    /// lines, each read with its own report, summed in order).
+    pub fn absorb(&mut self, other: Report) {
+        self.documents += other.documents;
+        self.entities += other.entities;
+        self.relations += other.relations;
+        for l in other.losses {
+            match self.losses.iter_mut().find(|m| m.what == l.what) {
+                Some(m) => {
+                    m.count += l.count;
+                    let room = EXAMPLES.saturating_sub(m.examples.len());
+                    m.examples.extend(l.examples.into_iter().take(room));
+                }
+                None => self.losses.push(l),
+            }
         }
     }
 
@@ -387,23 +436,40 @@ impl fmt::Display for Report {
 /// Writes a dataset in a format. `schema` is the project's (brat's
 /// `annotation.conf` is made from it); `tokenizer` cuts texts for the
 /// token-based formats.
-pub fn write(dataset: &Dataset, schema: &Schema, format: Format, options: &Options, tokenizer: Tokenizer) -> (Written, Report) {
+///
+/// An entity whose offsets cannot be counted in the file's unit (negative,
+/// or past the end of its text) is an error naming the document and the
+/// entity: no writer makes an offset up.
+pub fn write(
+    dataset: &Dataset,
+    schema: &Schema,
+    format: Format,
+    options: &Options,
+    tokenizer: Tokenizer,
+) -> Result<(Written, Report), FormatError> {
     let mut report = Report::new(format, Direction::Export);
     report.count(dataset);
     report.offsets = options.offsets.unwrap_or_default();
     let written = match format {
-        Format::Spanlab => Written::File(spanlab_json(dataset, report.offsets).into_bytes()),
-        Format::Doccano => Written::File(doccano::write(dataset, options, &mut report)),
-        Format::SpacyJsonl => Written::File(spacy_jsonl::write(dataset, options, tokenizer, &mut report)),
+        Format::Spanlab => Written::File(spanlab_json(dataset, report.offsets)?.into_bytes()),
+        Format::Doccano => Written::File(doccano::write(dataset, options, &mut report)?),
+        Format::SpacyJsonl => Written::File(spacy_jsonl::write(dataset, options, tokenizer, &mut report)?),
         Format::Docbin => Written::File(docbin::write(dataset, tokenizer, &mut report)),
         Format::Brat => Written::Folder(brat::write(dataset, schema, options, &mut report)),
         Format::Conll => Written::File(conll::write(dataset, tokenizer, &mut report)),
-        Format::LabelStudio => Written::File(label_studio::write(dataset, options, &mut report)),
+        Format::LabelStudio => Written::File(label_studio::write(dataset, options, &mut report)?),
+        Format::GoldLines => {
+            let unit = report.offsets;
+            if unit != Offsets::Chars {
+                report.lose("offset unit (gold lines count code points)", || format!("--offsets {}", unit.name()));
+            }
+            Written::File(lines::write_gold_lines(dataset)?)
+        }
     };
     if !matches!(format, Format::Spanlab | Format::Doccano | Format::SpacyJsonl | Format::LabelStudio | Format::Brat) {
         report.offsets = Offsets::Chars;
     }
-    (written, report)
+    Ok((written, report))
 }
 
 /// Reads a dataset in a format. `texts`, when given, holds the documents'
@@ -419,6 +485,7 @@ pub fn read(source: &Source, format: Format, options: &Options, texts: Option<&D
         Format::Brat => brat::read(source, options, &mut report)?,
         Format::Conll => conll::read(file_text(source)?, texts, &mut report)?,
         Format::LabelStudio => label_studio::read(file_text(source)?, options, &mut report)?,
+        Format::GoldLines => dataset_of(lines::read_gold_lines(file_text(source)?, &mut report)?, "imported"),
     };
     report.count(&dataset);
     Ok((dataset, report))
@@ -449,33 +516,45 @@ fn file_text(source: &Source) -> Result<&str, FormatError> {
 
 /// The gold dataset's JSON; with another unit than code points, offsets are
 /// recounted and the unit recorded in an `"offsets"` field.
-fn spanlab_json(dataset: &Dataset, offsets: Offsets) -> String {
+fn spanlab_json(dataset: &Dataset, offsets: Offsets) -> Result<String, FormatError> {
     if offsets == Offsets::Chars {
-        return dataset.to_json();
+        return Ok(dataset.to_json());
     }
     let mut d = dataset.clone();
     d.extra.insert("offsets".to_owned(), serde_json::Value::String(offsets.name().to_owned()));
     for doc in &mut d.documents {
         let text = Text::new(doc.text.clone());
         for e in &mut doc.entities {
-            e.start = offsets.from_char(&text, CharIdx::new(e.start.max(0) as usize)).unwrap_or(0) as i64;
-            e.end = offsets.from_char(&text, CharIdx::new(e.end.max(0) as usize)).unwrap_or(0) as i64;
+            let (start, end) = entity_offsets(&text, offsets, &doc.id, e)?;
+            (e.start, e.end) = (start as i64, end as i64);
         }
     }
-    d.to_json()
+    Ok(d.to_json())
+}
+
+/// An entity's `[start, end)` counted in `unit`, for a writer. An offset
+/// that cannot be counted there (negative, or past the end of the text) is
+/// an error naming the document and the entity, never a made-up number:
+/// `document d7, entity T2: offset 40 is outside the text (14 code points)`.
+fn entity_offsets(text: &Text, unit: Offsets, document: &str, e: &EntityRecord) -> Result<(usize, usize), FormatError> {
+    let place = || format!("document {document}, entity {}", e.id);
+    Ok((count_offset(text, unit, e.start, place)?, count_offset(text, unit, e.end, place)?))
+}
+
+/// A code-point offset counted in `unit`, for a writer; an error at `place`
+/// when it is outside the text.
+fn count_offset(text: &Text, unit: Offsets, at: i64, place: impl FnOnce() -> String) -> Result<usize, FormatError> {
+    usize::try_from(at)
+        .ok()
+        .and_then(|c| unit.from_char(text, CharIdx::new(c)))
+        .ok_or_else(|| FormatError::new(place(), format!("offset {at} is outside the text ({} code points)", text.len_chars())))
 }
 
 fn read_spanlab(source: &Source, options: &Options, report: &mut Report) -> Result<Dataset, FormatError> {
     let json = file_text(source)?;
     let mut d =
         Dataset::from_json(json).map_err(|e| FormatError::new(format!("line {}, column {}", e.line(), e.column()), e.to_string()))?;
-    let declared = match d.extra.remove("offsets") {
-        Some(serde_json::Value::String(s)) => {
-            Some(Offsets::parse(&s).ok_or_else(|| FormatError::new("\"offsets\"", format!("unknown offset unit {s:?}")))?)
-        }
-        Some(other) => return Err(FormatError::new("\"offsets\"", format!("expected a string, found {other}"))),
-        None => None,
-    };
+    let declared = fields::declared_offsets(d.extra.remove("offsets").as_ref(), "\"offsets\"")?;
     let unit = resolve_offsets(declared, options.offsets)?;
     report.offsets = unit;
     if unit != Offsets::Chars {
@@ -561,54 +640,47 @@ pub struct RawRelation {
 
 impl RawDoc {
     /// The canonical record: entities sorted by `(start, end, label)` and
-    /// numbered `T1…`, exact duplicates merged (reported), relations sorted
-    /// and numbered `R1…`, each entity's `text` taken from the text.
+    /// numbered `T1…`, exact duplicates merged, relations sorted and
+    /// numbered `R1…` with exact duplicates merged (same head, tail and
+    /// label, counting a merged entity as one), each entity's `text` taken
+    /// from the text. Every merge is reported, naming the document.
     pub fn into_record(self, report: &mut Report) -> DocRecord {
         let text = Text::new(self.text.clone());
-        let mut order: Vec<usize> = (0..self.entities.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&self.entities[a], &self.entities[b]);
-            (x.start, x.end, &x.label).cmp(&(y.start, y.end, &y.label))
-        });
+        let mut order: Vec<(usize, &RawEntity)> = self.entities.iter().enumerate().collect();
+        order.sort_by(|(_, x), (_, y)| (x.start, x.end, &x.label).cmp(&(y.start, y.end, &y.label)));
         let mut number: BTreeMap<usize, usize> = BTreeMap::new();
         let mut entities: Vec<EntityRecord> = Vec::new();
         let mut last: Option<(usize, usize, &str)> = None;
-        for i in order {
-            let e = &self.entities[i];
+        for (i, e) in order {
             let key = (e.start, e.end, e.label.as_str());
             if last == Some(key) {
-                report.lose("duplicate entities (same offsets and label), merged into one", || {
-                    format!("document {}: {} [{}, {})", self.id, e.label, e.start, e.end)
-                });
-                number.insert(i, entities.len() - 1);
+                report.lose(DUPLICATE_ENTITIES, || format!("document {}: {} [{}, {})", self.id, e.label, e.start, e.end));
+                number.insert(i, entities.len().saturating_sub(1));
                 continue;
             }
             last = Some(key);
             number.insert(i, entities.len());
+            let n = entities.len() + 1;
             entities.push(EntityRecord {
-                id: format!("T{}", entities.len() + 1),
-                start: e.start as i64,
-                end: e.end as i64,
-                label: e.label.clone(),
-                text: text.slice(CharIdx::new(e.start), CharIdx::new(e.end)).unwrap_or("").to_owned(),
                 extra: e.extra.clone(),
+                ..EntityRecord::new(n, &text, CharIdx::new(e.start), CharIdx::new(e.end), e.label.clone())
             });
         }
         let mut rels: Vec<(usize, usize, &RawRelation)> =
             self.relations.iter().filter_map(|r| Some((*number.get(&r.head)?, *number.get(&r.tail)?, r))).collect();
         rels.sort_by(|a, b| (a.0, a.1, &a.2.label).cmp(&(b.0, b.1, &b.2.label)));
-        rels.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2.label == b.2.label);
-        let relations = rels
-            .into_iter()
-            .enumerate()
-            .map(|(i, (h, t, r))| RelationRecord {
-                id: format!("R{}", i + 1),
-                head: format!("T{}", h + 1),
-                tail: format!("T{}", t + 1),
-                label: r.label.clone(),
-                extra: r.extra.clone(),
-            })
-            .collect();
+        let mut relations: Vec<RelationRecord> = Vec::with_capacity(rels.len());
+        let mut last: Option<(usize, usize, &str)> = None;
+        for (h, t, r) in rels {
+            let key = (h, t, r.label.as_str());
+            if last == Some(key) {
+                report.lose(DUPLICATE_RELATIONS, || format!("document {}: {} T{} → T{}", self.id, r.label, h + 1, t + 1));
+                continue;
+            }
+            last = Some(key);
+            relations
+                .push(RelationRecord { extra: r.extra.clone(), ..RelationRecord::new(relations.len() + 1, h + 1, t + 1, r.label.clone()) });
+        }
         DocRecord {
             id: self.id,
             source: self.source,
@@ -621,6 +693,11 @@ impl RawDoc {
         }
     }
 }
+
+/// The loss a reader reports when a document lists one entity twice.
+pub const DUPLICATE_ENTITIES: &str = "duplicate entities (same offsets and label), merged into one";
+/// The loss a reader reports when a document lists one relation twice.
+pub const DUPLICATE_RELATIONS: &str = "duplicate relations (same head, tail and label), merged into one";
 
 /// A dataset of canonical records, sorted by id, with a schema naming the
 /// labels found (in order of first appearance), or the default schema's
@@ -729,7 +806,7 @@ mod tests {
         fn the_gold_format_round_trips_in_every_unit(x in arb_dataset(true, true), unit in 0usize..3) {
             let opts = Options { offsets: Some(Offsets::ALL[unit]), ..Options::default() };
             let tok: Tokenizer = &|_| Vec::new();
-            let (written, report) = write(&x, &Schema::news(), Format::Spanlab, &opts, tok);
+            let (written, report) = write(&x, &Schema::news(), Format::Spanlab, &opts, tok).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert!(report.is_lossless());
             let Written::File(bytes) = written else { return Err(TestCaseError::fail("a file")) };
             let source = Source::File { name: "x.json".into(), bytes };

@@ -569,6 +569,56 @@ fn what_the_engine_learned_comes_back_in_the_next_session() {
 }
 
 #[test]
+fn the_window_and_the_command_line_train_the_same_project_model() {
+    const A: &str = "Le rapport du cabinet Vendrasque sera publié demain.";
+    const B: &str = "Selon le cabinet Vendrasque, la croissance ralentit.";
+    let f = fixture(&[("a.txt", A), ("b.txt", B)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(22, 32, "ORG")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    drop(h);
+    // A new window builds the project model from the done document.
+    let mut h = harness(&f.root);
+    for _ in 0..500 {
+        if h.state().learn_progress.is_none() && !h.state().is_suggesting() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run_ok();
+    }
+    let kept = h.state().project.annotations.join(spanlab::app::project_model::MODEL_FILE);
+    let window_model = std::fs::read(&kept).expect("the window keeps its project model in the annotations folder");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cli_model = dir.path().join("m.bin");
+    let o = common::spanlab(&["train", common::path_str(&f.root), "--base", "builtin", "--out", common::path_str(&cli_model)]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(window_model == std::fs::read(&cli_model).expect("model"), "the window's project model is the command line's, byte for byte");
+    // So both suggest alike.
+    let engine = spanlab::suggest::Engine::with_model(&window_model).expect("loads");
+    let schema = h.state().project.schema.clone();
+    let min = h.state().settings.min_score;
+    let text = spanlab::model::Text::from(B);
+    let cli: Vec<(String, String)> =
+        engine.suggest(&text, &schema, min).into_iter().map(|c| (text.slice(c.start, c.end).unwrap_or("").to_owned(), c.label)).collect();
+    assert_eq!(pending(&h), cli);
+    assert!(cli.iter().any(|(t, l)| t == "Vendrasque" && l == "ORG"), "{cli:?}");
+    // Unchanged done documents: the next window reuses the kept model.
+    let modified = std::fs::metadata(&kept).and_then(|m| m.modified()).expect("mtime");
+    drop(h);
+    let mut h = harness(&f.root);
+    for _ in 0..500 {
+        if h.state().learn_progress.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run_ok();
+    }
+    assert_eq!(std::fs::metadata(&kept).and_then(|m| m.modified()).expect("mtime"), modified, "not trained again");
+}
+
+#[test]
 fn a_file_changed_on_disk_is_never_overwritten_and_can_be_merged() {
     let f = fixture(&[("a.txt", TEXT)]);
     let mut h = harness(&f.root);

@@ -11,12 +11,14 @@
 //! - `ui.rs`: one frame (keys, then panels, then the article); `panels/`
 //!   and `widgets/` draw and return commands; none changes the model.
 //! - Background work the window only polls: `suggester.rs` (suggestions,
-//!   learning), `search.rs` (the corpus search's index), `figures.rs`
+//!   learning, over `project_model.rs`: the tagger trained on the done
+//!   documents), `search.rs` (the corpus search's index), `figures.rs`
 //!   (the dashboard's figures), `store::writer` (every write).
 //!
 //! Who uses whom (no module imports one that imports it back):
-//! `settings`, `suggester`, `adjudication`, `figures`, `search` and
-//! `fonts` use no other module of the app; `forms` uses `settings`;
+//! `settings`, `project_model`, `adjudication`, `figures`, `search` and
+//! `fonts` use no other module of the app; `suggester` uses
+//! `project_model`; `forms` uses `settings`;
 //! `state` and `commands` use `forms`; `widgets` use `state` and
 //! `commands`; this module uses those; `logic`, `ui`, `panels` and
 //! `screenshot` use this module, and only `ui` uses `panels`.
@@ -28,6 +30,7 @@ pub mod fonts;
 pub mod forms;
 mod logic;
 pub mod panels;
+pub mod project_model;
 pub mod screenshot;
 pub mod search;
 pub mod settings;

@@ -4,10 +4,11 @@
 //! document that was never annotated and polls for the outcome each frame.
 //!
 //! Owns: the worker thread and its jobs (one document, the whole corpus,
-//! learning from done documents). Must not touch: the window, or any file
-//! for writing: a corpus job returns each document with its suggestions,
-//! and the app saves it through the writer (`store::writer`), the only
-//! writer of annotation files.
+//! learning from done documents: the project model, `project_model.rs`,
+//! which the worker then suggests with). Must not touch: the window, or any
+//! file for writing but the project model's: a corpus job returns each
+//! document with its suggestions, and the app saves it through the writer
+//! (`store::writer`), the only writer of annotation files.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -47,14 +48,17 @@ pub enum Outcome {
     },
     /// One document of a corpus job handled.
     Corpus(CorpusProgress),
-    /// One document of a learning job handled.
+    /// A share of a learning job done (one message per done document).
     Learned {
-        /// Documents handled so far.
+        /// Documents' worth handled so far.
         done: usize,
         /// Documents in the job.
         total: usize,
-        /// Why this one could not be read.
+        /// What went wrong (the engine then goes on without the project model).
         error: Option<String>,
+        /// With the last message: the engine over the project model, which
+        /// the worker now suggests with.
+        engine: Option<Arc<Engine>>,
     },
 }
 
@@ -73,8 +77,8 @@ pub struct CorpusJob {
 }
 
 /// Learning again from a project's documents marked done, so what the
-/// engine learned in earlier sessions is back (it is derived from the saved
-/// annotations, never stored apart from them).
+/// engine learned in earlier sessions is back: the project model
+/// ([`super::project_model`]), derived from the saved annotations.
 pub struct LearnJob {
     /// The project, as the window has it.
     pub project: Project,
@@ -178,22 +182,31 @@ fn suggest_stored(
     (Some(Box::new(doc)), error)
 }
 
-/// Learns from one stored document marked done: the tagger from its spans,
-/// the memory from their names. Returns an error text.
-fn relearn(engine: &Engine, project: &Project, index: usize, cache: &mut SourceCache) -> Option<String> {
-    let doc = match project.load_cached(index, cache) {
-        Ok(l) => l.doc,
-        Err(e) => return Some(e.to_string()),
+/// Builds the project model (see [`super::project_model`]), sending
+/// exactly `total` progress messages, the last with the engine over the
+/// model. Returns that engine.
+fn relearn(job: &LearnJob, done: &Sender<Outcome>) -> Option<Arc<Engine>> {
+    let total = job.indices.len();
+    let mut sent = 0;
+    let send_up_to = |k: usize, sent: &mut usize| {
+        while *sent < k.min(total.saturating_sub(1)) {
+            *sent += 1;
+            let _ = done.send(Outcome::Learned { done: *sent, total, error: None, engine: None });
+        }
     };
-    if doc.status() != crate::model::Status::Done {
-        return None;
-    }
-    let gold: Vec<_> = doc.spans().iter().map(|s| (s.start, s.end, s.label.clone())).collect();
-    engine.learn(doc.text(), &gold);
-    for s in doc.spans().iter() {
-        engine.remember(doc.span_text(s), &s.label);
-    }
-    None
+    let built = if job.cancel.load(Ordering::Relaxed) {
+        Ok(None)
+    } else {
+        super::project_model::build(&job.project, |d, t| send_up_to(d * total / t.max(1), &mut sent))
+    };
+    send_up_to(total, &mut sent);
+    let (engine, error) = match built {
+        Ok(Some(tagger)) if !job.cancel.load(Ordering::Relaxed) => (Some(Arc::new(Engine::with_tagger(Some(tagger)))), None),
+        Ok(_) => (None, None),
+        Err(e) => (None, Some(format!("project model: {e}"))),
+    };
+    let _ = done.send(Outcome::Learned { done: total, total, error, engine: engine.clone() });
+    engine
 }
 
 /// The handle the app keeps.
@@ -212,6 +225,7 @@ impl Suggester {
         let _worker = std::thread::Builder::new()
             .name("spanlab-suggest".into())
             .spawn(move || {
+                let mut engine = engine;
                 let mut ext = external.map(|(e, t)| External::new(e, t));
                 while let Ok(message) = jobs.recv() {
                     match message {
@@ -225,18 +239,8 @@ impl Suggester {
                             }
                         }
                         Message::Relearn(job) => {
-                            let total = job.indices.len();
-                            // JSONL and dataset sources are read once for the whole job.
-                            let mut cache = SourceCache::default();
-                            for (k, &index) in job.indices.iter().enumerate() {
-                                let error = if job.cancel.load(Ordering::Relaxed) {
-                                    None
-                                } else {
-                                    relearn(&engine, &job.project, index, &mut cache)
-                                };
-                                if done.send(Outcome::Learned { done: k + 1, total, error }).is_err() {
-                                    return;
-                                }
+                            if let Some(e) = relearn(&job, &done) {
+                                engine = e;
                             }
                         }
                         Message::Corpus(job) => {

@@ -242,7 +242,7 @@ fn stream(a: &Args) -> Result<ExitCode> {
         anyhow::bail!("with --out -, give one input: - (standard input) or one .jsonl file");
     };
     let schema = Schema::news();
-    let engine = Engine::builtin();
+    let engine = super::models::engine_for(a.model.as_deref(), &schema)?;
     let external = match a.recommender.as_deref() {
         None => None,
         Some(r) => {

@@ -43,10 +43,11 @@ impl SpanlabApp {
         self.suggester.learn(open.doc.text().clone(), gold);
     }
 
-    /// Starts the engine afresh from the shipped model and has it learn, in
-    /// the background, from every document of the project marked done: what
-    /// was learned in earlier sessions comes back from the saved
-    /// annotations, and the suggestions requested next already use it.
+    /// Starts the engine afresh from the shipped model and has the worker
+    /// build, in the background, the project model from every document of
+    /// the project marked done (`project_model.rs`): what was learned in
+    /// earlier sessions comes back from the saved annotations, and the
+    /// suggestions requested next already use it.
     pub(crate) fn relearn_from_done(&mut self) {
         if let Some(c) = self.learn_cancel.take() {
             c.store(true, Ordering::Relaxed);
@@ -90,7 +91,7 @@ impl SpanlabApp {
             match outcome {
                 Outcome::Suggested { doc, candidates, error } => self.take_suggestions(&doc, candidates, error),
                 Outcome::Corpus(progress) => self.take_corpus_progress(progress),
-                Outcome::Learned { done, total, error } => self.take_learning_progress(done, total, error),
+                Outcome::Learned { done, total, error, engine } => self.take_learning_progress(done, total, error, engine),
             }
         }
     }
@@ -140,14 +141,22 @@ impl SpanlabApp {
         }
     }
 
-    fn take_learning_progress(&mut self, done: usize, total: usize, error: Option<String>) {
+    fn take_learning_progress(&mut self, done: usize, total: usize, error: Option<String>, engine: Option<Arc<Engine>>) {
         if let Some(e) = error {
             self.error(e);
         }
         self.learn_progress = (done < total).then_some((done, total));
+        if let Some(engine) = engine {
+            // The worker suggests with it already; names remembered from
+            // now on go to it.
+            self.engine = engine;
+            self.info(format!(
+                "suggestions now come from the project model: the shipped model trained on the {total} done documents (annotations/{})",
+                super::super::project_model::MODEL_FILE
+            ));
+        }
         if done == total {
             self.learn_cancel = None;
-            self.info(format!("suggestions now learn from {total} done documents"));
         }
     }
 

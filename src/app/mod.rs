@@ -113,6 +113,8 @@ pub struct SpanlabApp {
     pub(crate) corpus_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
     /// Learning again from the done documents: (done, total).
     pub learn_progress: Option<(usize, usize)>,
+    /// The models the suggestions come from, as Settings show them.
+    pub model_in_use: String,
     pub(crate) learn_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
     /// Journals edits and saves documents in the background (none when
     /// read-only): the only writer of annotation files.
@@ -155,6 +157,7 @@ impl SpanlabApp {
             corpus_progress: None,
             corpus_cancel: None,
             learn_progress: None,
+            model_in_use: suggester::SHIPPED.to_owned(),
             learn_cancel: None,
             writer: None,
             lock: None,

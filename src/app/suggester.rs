@@ -56,9 +56,10 @@ pub enum Outcome {
         total: usize,
         /// What went wrong (the engine then goes on without the project model).
         error: Option<String>,
-        /// With the last message: the engine over the project model, which
-        /// the worker now suggests with.
-        engine: Option<Arc<Engine>>,
+        /// With the last message: the engine over the project model (or
+        /// the chosen model), which the worker now suggests with, and what
+        /// it is.
+        engine: Option<(Arc<Engine>, String)>,
     },
 }
 
@@ -82,6 +83,8 @@ pub struct CorpusJob {
 pub struct LearnJob {
     /// The project, as the window has it.
     pub project: Project,
+    /// The model file to start from (Settings); `None`: the shipped model.
+    pub base: Option<std::path::PathBuf>,
     /// The documents marked done.
     pub indices: Vec<usize>,
     /// Set to stop after the current document.
@@ -182,31 +185,61 @@ fn suggest_stored(
     (Some(Box::new(doc)), error)
 }
 
-/// Builds the project model (see [`super::project_model`]), sending
-/// exactly `total` progress messages, the last with the engine over the
-/// model. Returns that engine.
+/// What Settings say of the shipped model.
+pub const SHIPPED: &str = "the shipped model (French news, WiNER-fr) with the rules and the memory of names";
+
+/// Reads the base model and builds the project model on it (see
+/// [`super::project_model`]), sending exactly `total` progress messages,
+/// the last with the engine to suggest with and what it is. Returns that
+/// engine.
 fn relearn(job: &LearnJob, done: &Sender<Outcome>) -> Option<Arc<Engine>> {
-    let total = job.indices.len();
+    let total = job.indices.len().max(1);
     let mut sent = 0;
     let send_up_to = |k: usize, sent: &mut usize| {
-        while *sent < k.min(total.saturating_sub(1)) {
+        while *sent < k.min(total - 1) {
             *sent += 1;
             let _ = done.send(Outcome::Learned { done: *sent, total, error: None, engine: None });
         }
     };
-    let built = if job.cancel.load(Ordering::Relaxed) {
-        Ok(None)
-    } else {
-        super::project_model::build(&job.project, |d, t| send_up_to(d * total / t.max(1), &mut sent))
+    let mut errors = Vec::new();
+    let base = match super::project_model::base_model(&job.project, job.base.as_deref()) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            errors.push(format!("{e}; suggesting with the shipped model"));
+            super::project_model::base_model(&job.project, None).map_err(|e| errors.push(e)).ok()
+        }
+    };
+    let chosen = job.base.is_some() && errors.is_empty();
+    let built = match &base {
+        Some(base) if !job.cancel.load(Ordering::Relaxed) && !job.indices.is_empty() => {
+            super::project_model::build(&job.project, base, |d, t| send_up_to(d * total / t.max(1), &mut sent))
+        }
+        _ => Ok(None),
     };
     send_up_to(total, &mut sent);
-    let (engine, error) = match built {
-        Ok(Some(tagger)) if !job.cancel.load(Ordering::Relaxed) => (Some(Arc::new(Engine::with_tagger(Some(tagger)))), None),
-        Ok(_) => (None, None),
-        Err(e) => (None, Some(format!("project model: {e}"))),
+    let base_name = base.as_ref().map(|b| b.1.name.clone()).unwrap_or_default();
+    let engine = match built {
+        Ok(Some(tagger)) if !job.cancel.load(Ordering::Relaxed) => {
+            let about = format!(
+                "the project model (annotations/{}: {base_name} trained on {} done documents) with the rules and the memory of names",
+                super::project_model::MODEL_FILE,
+                tagger.training_info().documents
+            );
+            Some((Arc::new(Engine::with_tagger(Some(tagger))), about))
+        }
+        Ok(_) if chosen => base.map(|(tagger, about)| {
+            let about = format!("{} (chosen in Settings) with the rules and the memory of names", about.name);
+            (Arc::new(Engine::with_tagger(Some(tagger))), about)
+        }),
+        Ok(_) => None,
+        Err(e) => {
+            errors.push(format!("project model: {e}"));
+            None
+        }
     };
+    let error = (!errors.is_empty()).then(|| errors.join("; "));
     let _ = done.send(Outcome::Learned { done: total, total, error, engine: engine.clone() });
-    engine
+    engine.map(|(e, _)| e)
 }
 
 /// The handle the app keeps.
@@ -275,7 +308,7 @@ impl Suggester {
 
     /// Queues learning from done documents; each answers with an outcome.
     pub fn request_relearn(&mut self, job: LearnJob) -> bool {
-        let n = job.indices.len();
+        let n = job.indices.len().max(1);
         let sent = self.tx.send(Message::Relearn(job)).is_ok();
         if sent {
             self.waiting += n;

@@ -54,14 +54,15 @@ impl SpanlabApp {
         }
         let indices: Vec<usize> =
             self.project.entries.iter().enumerate().filter(|(_, e)| e.summary.status == Status::Done).map(|(i, _)| i).collect();
-        if indices.is_empty() {
+        if indices.is_empty() && self.settings.model.is_none() {
             self.learn_progress = None;
             return;
         }
         let cancel = Arc::new(AtomicBool::new(false));
-        let job = LearnJob { project: self.project.clone(), indices: indices.clone(), cancel: cancel.clone() };
+        let job =
+            LearnJob { project: self.project.clone(), base: self.settings.model.clone(), indices: indices.clone(), cancel: cancel.clone() };
         if self.suggester.request_relearn(job) {
-            self.learn_progress = Some((0, indices.len()));
+            self.learn_progress = Some((0, indices.len().max(1)));
             self.learn_cancel = Some(cancel);
         }
     }
@@ -70,6 +71,7 @@ impl SpanlabApp {
     /// forgotten), then learning from this project's done documents.
     pub(super) fn restart_engine(&mut self) {
         self.engine = Arc::new(Engine::builtin());
+        self.model_in_use = suggester::SHIPPED.to_owned();
         self.suggester = Suggester::new(self.engine.clone(), self.settings.external());
         self.corpus_progress = None;
         self.corpus_cancel = None;
@@ -141,19 +143,17 @@ impl SpanlabApp {
         }
     }
 
-    fn take_learning_progress(&mut self, done: usize, total: usize, error: Option<String>, engine: Option<Arc<Engine>>) {
+    fn take_learning_progress(&mut self, done: usize, total: usize, error: Option<String>, engine: Option<(Arc<Engine>, String)>) {
         if let Some(e) = error {
             self.error(e);
         }
         self.learn_progress = (done < total).then_some((done, total));
-        if let Some(engine) = engine {
+        if let Some((engine, about)) = engine {
             // The worker suggests with it already; names remembered from
             // now on go to it.
             self.engine = engine;
-            self.info(format!(
-                "suggestions now come from the project model: the shipped model trained on the {total} done documents (annotations/{})",
-                super::super::project_model::MODEL_FILE
-            ));
+            self.info(format!("suggestions now come from {about}"));
+            self.model_in_use = about;
         }
         if done == total {
             self.learn_cancel = None;

@@ -287,7 +287,7 @@ impl<'a> DocFeatures<'a> {
         Self { s, doc, type_of, types, gaz, sentences: sentences(tokens), hints: Vec::new() }
     }
 
-    /// Adds what rule recognizers proposed as features ([`t::HINT`]): for
+    /// Adds what rule recognizers proposed as features (template `HINT`): for
     /// each `(first token, end token, recognizer, label)`, each of its tokens
     /// gets the recognizer, the label and its BILOU position, seen from the
     /// token itself and from its neighbours (offsets −1 and +1).

@@ -146,8 +146,7 @@ fn taught_names(tagger: &Tagger, examples: &[Example], mut progress: impl FnMut(
         engine.learn_names(&Text::from(ex.text.as_str()), &ex.spans);
         progress(k + 1);
     }
-    let votes = memory.memory().read().map(|m| m.votes()).unwrap_or_default();
-    votes
+    memory.memory().read().map(|m| m.votes()).unwrap_or_default()
 }
 
 /// The memory that a model's taught names start.

@@ -307,10 +307,10 @@ impl Engine {
     fn gather(&self, text: &Text) -> Gathered {
         let doc = Tokenized::new(text.as_str());
         let len = text.len_chars();
-        let tagger = |r: &&Box<dyn Recognizer>| r.name() == RecognizerName::Tagger;
-        let has_tagger = self.recognizers.iter().any(|r| tagger(&r));
-        let hears_english = self.recognizers.iter().filter(tagger).any(|r| r.knows_language("en"));
-        let fills_in = self.recognizers.iter().filter(tagger).any(|r| r.learned_the_rules());
+        let taggers = || self.recognizers.iter().filter(|r| r.name() == RecognizerName::Tagger);
+        let has_tagger = taggers().next().is_some();
+        let hears_english = taggers().any(|r| r.knows_language("en"));
+        let fills_in = taggers().any(|r| r.learned_the_rules());
         let english_tokens = if hears_english { Vec::new() } else { lexicon::Lexicon::get().english_ranges(&doc) };
         let english: Vec<(CharIdx, CharIdx)> = english_tokens
             .iter()

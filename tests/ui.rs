@@ -578,8 +578,13 @@ fn the_window_and_the_command_line_train_the_same_project_model() {
     add_suggestions(&mut h, &[(22, 32, "ORG")]);
     key_mod(&mut h, Modifiers::SHIFT, Key::A);
     key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    // Marking a document done rebuilds the project model in the background.
+    run_until(&mut h, "the project model is rebuilt", |a| {
+        a.learn_progress.is_none() && !a.is_suggesting() && a.model_in_use.contains("project model")
+    });
+    assert!(h.state().model_in_use.contains("trained on 1 done documents"), "{}", h.state().model_in_use);
     drop(h);
-    // A new window builds the project model from the done document.
+    // A new window uses the project model of the done document.
     let mut h = harness(&f.root);
     for _ in 0..500 {
         if h.state().learn_progress.is_none() && !h.state().is_suggesting() {

@@ -951,3 +951,52 @@ fn the_corpus_search_never_reads_articles_in_the_frame() {
     feeder.join().expect("feeder");
     run_until(&mut h, "the index", |a| a.corpus_rows() == [0, 2]);
 }
+
+/// The pixels that differ between two renderings of the window, above its
+/// status bar (which says what happened last).
+fn differing_pixels(a: &image::RgbaImage, b: &image::RgbaImage) -> usize {
+    assert_eq!(a.dimensions(), b.dimensions());
+    let above = a.height().saturating_sub(40);
+    a.enumerate_pixels().filter(|&(x, y, p)| y < above && b.get_pixel(x, y) != p).count()
+}
+
+/// Issue 15, item 1: switching the theme garbled the article (its cached
+/// layouts pointed into the font atlas egui rebuilds for the other theme):
+/// after two switches the window looks exactly as before.
+#[test]
+fn the_article_looks_the_same_after_switching_the_theme_twice() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    h.remove_cursor();
+    h.run_ok();
+    let before = h.render().expect("renders");
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::L);
+    assert!(h.state().settings.dark);
+    let dark = h.render().expect("renders");
+    key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::L);
+    let after = h.render().expect("renders");
+    if let Some(dir) = std::env::var_os("SPANLAB_TEST_SHOTS") {
+        let dir = std::path::PathBuf::from(dir);
+        before.save(dir.join("theme-before.png")).expect("png");
+        dark.save(dir.join("theme-dark.png")).expect("png");
+        after.save(dir.join("theme-after.png")).expect("png");
+    }
+    assert_eq!(differing_pixels(&before, &after), 0, "the light theme again looks as before");
+    // In the dark theme the text is drawn from the new atlas too: a fresh
+    // window started dark looks the same.
+    let project = Project::open(&f.root, None).expect("opens");
+    let options = AppOptions { dark: Some(true), ..AppOptions::default() };
+    let mut fresh = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, options));
+    fresh.run_ok();
+    settle(&mut fresh);
+    fresh.remove_cursor();
+    fresh.run_ok();
+    let started_dark = fresh.render().expect("renders");
+    if let Some(dir) = std::env::var_os("SPANLAB_TEST_SHOTS") {
+        started_dark.save(std::path::PathBuf::from(dir).join("theme-started-dark.png")).expect("png");
+    }
+    assert_eq!(differing_pixels(&dark, &started_dark), 0, "switched to dark looks like started dark");
+}

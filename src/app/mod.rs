@@ -233,8 +233,13 @@ impl SpanlabApp {
         self.messages.push(Message { text: text.into(), error: true });
     }
 
+    /// The theme the settings ask for.
+    pub(crate) fn theme(&self) -> egui::Theme {
+        if self.settings.dark { egui::Theme::Dark } else { egui::Theme::Light }
+    }
+
     pub(crate) fn apply_theme(&self, ctx: &egui::Context) {
-        ctx.set_theme(if self.settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        ctx.set_theme(self.theme());
     }
 
     fn remember_project(&mut self) {

@@ -13,6 +13,10 @@ impl SpanlabApp {
     /// Draws the whole window for one frame, queueing commands.
     pub(crate) fn frame_ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        // The settings decide the theme, whatever the platform started with.
+        if ctx.theme() != self.theme() {
+            self.apply_theme(&ctx);
+        }
         self.receive_suggestions();
         self.update_search();
         if self.search.as_ref().is_some_and(super::search::CorpusIndex::indexing) {

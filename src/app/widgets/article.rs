@@ -5,7 +5,10 @@
 //! Owns: paragraph layout and its cache (one galley per paragraph, or per
 //! piece of a very long one, keyed by the document's text hash, the wrap
 //! width and the font size; only paragraphs near the visible part are laid
-//! out), hit-testing, drawing.
+//! out), hit-testing, drawing. A galley's glyphs point into egui's font
+//! atlas, which egui rebuilds when the theme changes (light and dark text
+//! are rasterized differently), the fonts change or the atlas fills up: the
+//! cached galleys are dropped then (see [`ArticleView::ui`]).
 //! Returns [`Command`]s; it never changes the document.
 
 use std::sync::Arc;
@@ -70,6 +73,10 @@ pub struct ArticleView {
     origin: Option<Pos2>,
     /// Paragraph layouts computed so far (for tests and benchmarks).
     pub layouts: usize,
+    /// A small galley laid out through egui's cache every frame: when egui
+    /// hands back another one, it has rebuilt its font atlas and every
+    /// cached galley points into the old one.
+    atlas_probe: Option<Arc<Galley>>,
 }
 
 /// Vertical metrics of one text row.
@@ -136,6 +143,18 @@ impl ArticleView {
             y += p.height;
         }
         None
+    }
+
+    /// Drops the cached galleys (keeping the paragraphs' heights, so
+    /// nothing moves) when egui rebuilt its font atlas since last frame.
+    fn check_atlas(&mut self, ui: &Ui, font_size: f32) {
+        let probe = ui.painter().layout_no_wrap("Ag".to_owned(), FontId::proportional(font_size), Color32::PLACEHOLDER);
+        if self.atlas_probe.as_ref().is_some_and(|p| !Arc::ptr_eq(p, &probe)) {
+            for p in &mut self.paras {
+                p.galley = None;
+            }
+        }
+        self.atlas_probe = Some(probe);
     }
 
     fn prepare(&mut self, doc: &Document, width: f32, font_size: f32) {
@@ -212,6 +231,7 @@ impl ArticleView {
         let fs = input.font_size;
         let m = Metrics::new(fs);
         let scroll = egui::ScrollArea::vertical().auto_shrink(false).id_salt("article");
+        self.check_atlas(ui, fs);
         scroll.show_viewport(ui, |ui, viewport| {
             let width = (ui.available_width() - 24.0).max(120.0);
             let fresh = self.key.is_none();

@@ -1000,3 +1000,97 @@ fn the_article_looks_the_same_after_switching_the_theme_twice() {
     }
     assert_eq!(differing_pixels(&dark, &started_dark), 0, "switched to dark looks like started dark");
 }
+
+/// A key press and its release, as one frame's events.
+fn press_events(key: Key, modifiers: Modifiers) -> [egui::Event; 2] {
+    let ev = |pressed| egui::Event::Key { key, physical_key: None, pressed, repeat: false, modifiers };
+    [ev(true), ev(false)]
+}
+
+/// A typed character: its key, the text it types, the release.
+fn typed_events(key: Key, c: char) -> [egui::Event; 3] {
+    let ev = |pressed| egui::Event::Key { key, physical_key: None, pressed, repeat: false, modifiers: Modifiers::NONE };
+    [ev(true), egui::Event::Text(c.to_string()), ev(false)]
+}
+
+/// Issue 15, item 5: keys typed with no delay after Ctrl+P (all in one
+/// frame) went to the shortcuts (`e` labelled the selection EVENT) instead
+/// of the palette's field.
+#[test]
+fn keys_typed_in_the_frame_that_opens_the_palette_go_to_the_palette() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    assert!(matches!(h.state().open.as_ref().map(|o| o.selection), Some(Selection::Suggestion(_))));
+    let dark = h.state().settings.dark;
+    let mut events: Vec<egui::Event> = press_events(Key::P, Modifiers::COMMAND).into();
+    for (k, c) in [(Key::T, 't'), (Key::H, 'h'), (Key::E, 'e'), (Key::M, 'm'), (Key::E, 'e')] {
+        events.extend(typed_events(k, c));
+    }
+    events.extend(press_events(Key::Enter, Modifiers::NONE));
+    h.input_mut().events.extend(events);
+    h.run_ok();
+    assert!(spans(&h).is_empty(), "no key acted as a shortcut: {:?}", spans(&h));
+    assert_ne!(h.state().settings.dark, dark, "the palette ran the theme command");
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
+}
+
+/// Issue 15, item 5: keys typed in the frame of the click that focuses the
+/// corpus search box go into the box, not to the shortcuts.
+#[test]
+fn keys_typed_in_the_frame_of_a_click_on_the_search_box_go_into_it() {
+    let f = fixture(&[("a.txt", TEXT), ("b.txt", "Un autre texte.")]);
+    let mut h = harness(&f.root);
+    let pending = h.state().open.as_ref().map(|o| o.doc.pending_count());
+    let at = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Search").rect().center();
+    let click = |pressed| egui::Event::PointerButton { pos: at, button: egui::PointerButton::Primary, pressed, modifiers: Modifiers::NONE };
+    let mut events = vec![egui::Event::PointerMoved(at), click(true), click(false)];
+    events.extend(typed_events(Key::E, 'e'));
+    events.extend(typed_events(Key::X, 'x'));
+    h.input_mut().events.extend(events);
+    h.run_ok();
+    assert_eq!(h.state().filter.query, "ex");
+    assert!(spans(&h).is_empty(), "e labelled nothing: {:?}", spans(&h));
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.pending_count()), pending, "x rejected nothing");
+}
+
+/// Issue 15, item 5: `r Enter Enter` typed within one frame draws the
+/// relation (the Enters used to accept suggestions, read in the mode the
+/// frame started in).
+#[test]
+fn keys_typed_within_one_frame_act_in_order_in_the_mode_each_one_finds() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(20, 26, "PER"), (39, 46, "PER"), (49, 54, "GPE"), (58, 69, "DATE")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    add_suggestions(&mut h, &[(3, 11, "ORG")]);
+    key(&mut h, Key::Tab);
+    let lavrov = h.state().open.as_ref().and_then(|o| o.doc.spans().iter().next().map(|s| s.id)).expect("span");
+    h.state_mut().open.as_mut().expect("open").selection = Selection::Span(lavrov);
+    let mut events: Vec<egui::Event> = press_events(Key::R, Modifiers::NONE).into();
+    events.extend(press_events(Key::Enter, Modifiers::NONE));
+    events.extend(press_events(Key::Enter, Modifiers::NONE));
+    h.input_mut().events.extend(events);
+    h.run_ok();
+    let open = h.state().open.as_ref().expect("open");
+    assert_eq!(open.doc.relation_count(), 1, "r Enter Enter drew a relation");
+    assert_eq!(open.doc.pending_count(), 1, "no Enter accepted the suggestion");
+}
+
+/// Issue 15, item 5: six Enters in one frame accept six suggestions.
+#[test]
+fn six_quick_enters_accept_six_suggestions() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(
+        &mut h,
+        &[(12, 26, "PER"), (39, 46, "PER"), (49, 54, "GPE"), (58, 69, "DATE"), (74, 79, "GPE"), (86, 92, "GPE"), (111, 114, "ORG")],
+    );
+    key(&mut h, Key::J);
+    let events: Vec<egui::Event> = (0..6).flat_map(|_| press_events(Key::Enter, Modifiers::NONE)).collect();
+    h.input_mut().events.extend(events);
+    h.run_ok();
+    let open = h.state().open.as_ref().expect("open");
+    assert_eq!((open.doc.spans().len(), open.doc.pending_count()), (6, 1));
+}

@@ -117,6 +117,11 @@ pub struct SpanlabApp {
     /// Holds the project against a second instance (released on drop).
     pub(crate) lock: Option<crate::store::lock::ProjectLock>,
     pub(crate) last_check: std::time::Instant,
+    /// Key events held back for the next frames (typed after a key that
+    /// opened a dialog, or after a click), in order.
+    pub(crate) held_keys: Vec<egui::Event>,
+    /// Frames to go on holding keys back while a dialog's field gets focus.
+    pub(crate) hold_frames: u8,
 }
 
 impl SpanlabApp {
@@ -156,6 +161,8 @@ impl SpanlabApp {
             writer: None,
             lock: None,
             last_check: std::time::Instant::now(),
+            held_keys: Vec::new(),
+            hold_frames: 0,
             open: None,
             settings,
             options,

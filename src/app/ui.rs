@@ -1,6 +1,7 @@
 //! One frame: what the background sent, then the keys (through the command
-//! table), then the panels, then the article. Everything the user asks for
-//! is queued as a [`Command`](super::Command), applied after the frame.
+//! table, each applied at once, in the order typed), then the panels, then
+//! the article. What the panels ask for is queued as a
+//! [`Command`](super::Command), applied after the frame.
 
 use egui::{Key, Modifiers, RichText, Ui};
 
@@ -78,42 +79,128 @@ impl SpanlabApp {
         });
     }
 
+    /// Reads this frame's key events in the order they were typed (after
+    /// those held back last frame) and applies each key's command at once,
+    /// so the next key finds the mode the last one left (`r Enter Enter`
+    /// typed within a frame draws a relation). Keys after one that opened a
+    /// dialog, or after a click (which may focus a text field), are held
+    /// back until that field can take them: typed fast after Ctrl+P they
+    /// go into the palette, not to the shortcuts.
     fn handle_keys(&mut self, ctx: &egui::Context) {
+        let held = std::mem::take(&mut self.held_keys);
+        let events = ctx.input_mut(|i| {
+            let mut all = held;
+            all.append(&mut i.events);
+            all
+        });
+        // A dialog opened by a key gets its field focused in the frame after
+        // the one that first draws it: keys wait until then.
+        let mut holding = self.hold_frames > 0;
+        self.hold_frames = self.hold_frames.saturating_sub(1);
+        if !holding && self.dialog == Dialog::None && !ctx.text_edit_focused() {
+            // The article is driven by keys, not by egui's focus: Tab selects
+            // the next span, so no button may keep the focus Tab would give it.
+            ctx.memory_mut(|m| {
+                if let Some(id) = m.focused() {
+                    m.surrender_focus(id);
+                }
+            });
+        }
+        let mut kept = Vec::with_capacity(events.len());
+        let mut held_back = Vec::new();
+        let mut clicked = false;
+        let mut after_command = false;
+        for event in events {
+            let keyish = matches!(
+                event,
+                egui::Event::Key { .. }
+                    | egui::Event::Text(_)
+                    | egui::Event::Paste(_)
+                    | egui::Event::Copy
+                    | egui::Event::Cut
+                    | egui::Event::Ime(_)
+            );
+            if keyish && (holding || clicked) {
+                held_back.push(event);
+                continue;
+            }
+            match event {
+                egui::Event::PointerButton { .. } => {
+                    clicked = true;
+                    kept.push(event);
+                }
+                // The text a shortcut's key typed is not text.
+                egui::Event::Text(_) if after_command => after_command = false,
+                egui::Event::Key { key, pressed: true, modifiers, .. } => {
+                    after_command = false;
+                    let dialog_was_open = self.dialog != Dialog::None;
+                    match self.key_command(ctx, key, modifiers) {
+                        KeyUse::Widgets => kept.push(event),
+                        KeyUse::Done => after_command = true,
+                        KeyUse::Command(c) => {
+                            self.apply_key(ctx, c);
+                            after_command = true;
+                            if !dialog_was_open && self.dialog != Dialog::None {
+                                holding = true;
+                                self.hold_frames = 2;
+                            }
+                        }
+                    }
+                }
+                other => kept.push(other),
+            }
+        }
+        ctx.input_mut(|i| i.events = kept);
+        if !held_back.is_empty() {
+            self.held_keys = held_back;
+            ctx.request_repaint();
+        }
+    }
+
+    /// What a key press does now: a command, nothing (done here), or it is
+    /// left to the widgets (a dialog's or a text field's typing).
+    fn key_command(&mut self, ctx: &egui::Context, key: Key, modifiers: Modifiers) -> KeyUse {
+        let plain_escape = key == Key::Escape && modifiers.is_none();
         if self.dialog != Dialog::None {
             // Esc closes a dialog (the palette and the help close themselves).
-            if !matches!(self.dialog, Dialog::Palette { .. } | Dialog::Shortcuts)
-                && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
-            {
-                self.queued.push(super::Command::Escape);
+            if plain_escape && !matches!(self.dialog, Dialog::Palette { .. } | Dialog::Shortcuts) {
+                return KeyUse::Command(super::Command::Escape);
             }
-            return;
+            return KeyUse::Widgets;
         }
         if ctx.text_edit_focused() {
-            if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+            if plain_escape {
                 ctx.memory_mut(|m| {
                     if let Some(id) = m.focused() {
                         m.surrender_focus(id);
                     }
                 });
+                return KeyUse::Done;
             }
-            return;
+            return KeyUse::Widgets;
         }
-        // The article is driven by keys, not by egui's focus: Tab selects the
-        // next span, so no button may keep the focus Tab would give it.
-        ctx.memory_mut(|m| {
-            if let Some(id) = m.focused() {
-                m.surrender_focus(id);
-            }
-        });
         // One table says what each key does in the current mode (drawing a
-        // relation, adjudicating, annotating). A key pressed twice within
-        // one frame (fast typing, key repeat on a busy machine) acts twice.
+        // relation, adjudicating, annotating).
         let mode = self.mode();
-        for (k, c) in self.commands.shortcuts(mode) {
-            let n = ctx.input_mut(|i| i.count_and_consume_key(k.modifiers, k.logical_key));
-            for _ in 0..n.min(16) {
-                self.queued.push(c.clone());
-            }
-        }
+        self.commands
+            .shortcuts(mode)
+            .into_iter()
+            .find(|(k, _)| k.logical_key == key && modifiers.matches_logically(k.modifiers))
+            .map_or(KeyUse::Widgets, |(_, c)| KeyUse::Command(c.clone()))
     }
+
+    /// Applies a key's command.
+    fn apply_key(&mut self, ctx: &egui::Context, command: super::Command) {
+        self.apply(ctx, command);
+    }
+}
+
+/// What a key press is for.
+enum KeyUse {
+    /// This command.
+    Command(super::Command),
+    /// Nothing more: it was handled.
+    Done,
+    /// The widgets (a field being typed in, a dialog's own keys).
+    Widgets,
 }

@@ -338,21 +338,22 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
             }
         }
         Dialog::Palette { query, selected } => {
-            let q = query.to_lowercase();
-            let matches: Vec<&Entry> = app
-                .commands
-                .entries()
-                .iter()
-                .filter(|e| e.name.to_lowercase().contains(&q) || e.group.title().to_lowercase().contains(&q))
-                .collect();
             let mut run: Option<Command> = None;
             let m = egui::Modal::new(egui::Id::unique("palette")).show(ctx, |ui| {
-                ui.set_width(520.0);
+                ui.set_width(560.0);
                 let l = ui.label("Command");
                 let r = ui
                     .add(egui::TextEdit::singleline(query).hint_text("type to filter commands").desired_width(f32::INFINITY))
                     .labelled_by(l.id);
                 r.request_focus();
+                // Filtered by what the field holds now, this frame's typing included.
+                let q = query.to_lowercase();
+                let matches: Vec<&Entry> = app
+                    .commands
+                    .entries()
+                    .iter()
+                    .filter(|e| e.name.to_lowercase().contains(&q) || e.group.title().to_lowercase().contains(&q))
+                    .collect();
                 if ui.input(|i| i.key_pressed(egui::Key::ArrowDown)) {
                     *selected = (*selected + 1).min(matches.len().saturating_sub(1));
                 }
@@ -363,7 +364,13 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     run = matches.get(*selected).map(|e| e.command.clone());
                 }
-                egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
+                // The list keeps its height while it is filtered: the
+                // window does not jump under the pointer.
+                let height = 360.0;
+                egui::ScrollArea::vertical().min_scrolled_height(height).max_height(height).auto_shrink([false, false]).show(ui, |ui| {
+                    if matches.is_empty() {
+                        ui.label(RichText::new("no command matches").weak());
+                    }
                     for (k, e) in matches.iter().enumerate() {
                         ui.horizontal(|ui| {
                             if ui.selectable_label(k == *selected, format!("{} › {}", e.group.title(), e.name)).clicked() {

@@ -1094,3 +1094,57 @@ fn six_quick_enters_accept_six_suggestions() {
     let open = h.state().open.as_ref().expect("open");
     assert_eq!((open.doc.spans().len(), open.doc.pending_count()), (6, 1));
 }
+
+/// Scrolls the article with the mouse wheel (negative: down).
+fn wheel(h: &mut Harness<'_, SpanlabApp>, dy: f32) {
+    let at = h.state().article_view().screen_pos(CharIdx::ZERO).map_or(egui::pos2(700.0, 400.0), |p| p + egui::vec2(100.0, 60.0));
+    h.hover_at(at);
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, dy),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_ok();
+    h.run_ok();
+}
+
+/// The start of what is selected.
+fn selection_start(h: &Harness<'_, SpanlabApp>) -> Option<CharIdx> {
+    let open = h.state().open.as_ref()?;
+    match open.selection {
+        Selection::Span(id) => open.doc.spans().get(id).map(|s| s.start),
+        Selection::Suggestion(id) => open.doc.suggestion(id).map(|s| s.start),
+        _ => None,
+    }
+}
+
+/// Issue 15, item 2: a document opened at the previous one's scroll offset,
+/// its first suggestion selected but off screen, and Enter accepted it
+/// unseen. Now it opens at its top, and a key that acts on the selection
+/// first brings it into view.
+#[test]
+fn a_document_opens_at_its_top_and_no_key_acts_on_what_is_out_of_view() {
+    let long: String = (0..60).map(|i| format!("Paragraphe {i} : le ministre Sergueï Lavrov a rencontré Wang Yi à Pékin.\n")).collect();
+    let f = fixture(&[("a.txt", &long), ("b.txt", &long)]);
+    let mut h = harness(&f.root);
+    wheel(&mut h, -4000.0);
+    assert_eq!(h.state().article_view().shows(CharIdx::ZERO), Some(false), "scrolled down in a");
+    key_mod(&mut h, Modifiers::ALT, Key::ArrowDown);
+    settle(&mut h);
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.id.0.as_str()), Some("b"));
+    assert_eq!(h.state().article_view().shows(CharIdx::ZERO), Some(true), "b opens at its top");
+    let first = selection_start(&h).expect("the first suggestion is selected");
+    assert_eq!(h.state().article_view().shows(first), Some(true), "and it is in view");
+    // Scrolled away from the selection, Enter first shows it, then accepts it.
+    wheel(&mut h, -4000.0);
+    assert_eq!(h.state().article_view().shows(first), Some(false));
+    let pending = h.state().open.as_ref().map(|o| o.doc.pending_count());
+    key(&mut h, Key::Enter);
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.pending_count()), pending, "nothing accepted unseen");
+    h.run_ok();
+    assert_eq!(h.state().article_view().shows(first), Some(true), "the suggestion was brought into view");
+    key(&mut h, Key::Enter);
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.pending_count()), pending.map(|p| p - 1), "now Enter accepts it");
+}

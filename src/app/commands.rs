@@ -173,6 +173,31 @@ pub enum Command {
     ResolveConflict(ConflictChoice),
 }
 
+impl Command {
+    /// Whether the command changes the selected span, suggestion or
+    /// relation (a key must not do that to something out of view).
+    pub fn acts_on_selection(&self) -> bool {
+        use Command as C;
+        matches!(
+            self,
+            C::Label(_)
+                | C::DeleteSelected
+                | C::AcceptSuggestion
+                | C::RejectSuggestion
+                | C::StartWordLeft
+                | C::StartWordRight
+                | C::EndWordLeft
+                | C::EndWordRight
+                | C::StartCharLeft
+                | C::StartCharRight
+                | C::EndCharLeft
+                | C::EndCharRight
+                | C::StartRelation
+                | C::RelationType(_)
+        )
+    }
+}
+
 /// What to do when the open document's file changed on disk under unsaved
 /// edits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -189,8 +189,13 @@ impl SpanlabApp {
             .map_or(KeyUse::Widgets, |(_, c)| KeyUse::Command(c.clone()))
     }
 
-    /// Applies a key's command.
+    /// Applies a key's command; one that acts on the selection while it is
+    /// out of view brings it into view instead (press again to act).
     fn apply_key(&mut self, ctx: &egui::Context, command: super::Command) {
+        if command.acts_on_selection() && !self.selection_in_view() {
+            self.bring_selection_into_view();
+            return;
+        }
         self.apply(ctx, command);
     }
 }

@@ -48,6 +48,34 @@ impl SpanlabApp {
         }
     }
 
+    /// Whether what is selected is in view, or being brought into view by
+    /// the key that selected it (a text selection: its moving end). Before
+    /// the article was drawn nothing is known, and it counts as in view.
+    pub(crate) fn selection_in_view(&self) -> bool {
+        let Some(open) = &self.open else { return true };
+        if open.scroll_to.is_some() {
+            return true;
+        }
+        let shows = |c| self.article.shows(c).unwrap_or(true);
+        let doc = &open.doc;
+        match open.selection {
+            Selection::Span(id) => doc.spans().get(id).is_none_or(|s| shows(s.start)),
+            Selection::Suggestion(id) => doc.suggestion(id).is_none_or(|s| shows(s.start)),
+            Selection::Relation(id) => {
+                doc.relation(id).is_none_or(|r| [r.head, r.tail].iter().any(|&e| doc.spans().get(e).is_some_and(|s| shows(s.start))))
+            }
+            Selection::Text { anchor, head } => anchor == head || shows(head),
+            Selection::None => true,
+        }
+    }
+
+    /// Scrolls the article to what is selected, and says so.
+    pub(crate) fn bring_selection_into_view(&mut self) {
+        let Some(sel) = self.open.as_ref().map(|o| o.selection) else { return };
+        self.select(sel);
+        self.info("the selection was out of view: it is shown now; press the key again to act on it");
+    }
+
     /// The span or pending suggestion after (or before) the selection in
     /// text order (spans before suggestions that start at the same place),
     /// wrapping around; found by binary search, so Tab costs the same on a

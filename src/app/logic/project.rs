@@ -44,7 +44,10 @@ impl SpanlabApp {
             ));
         }
         self.comment_draft = doc.comment().to_owned();
-        let first = self.first_suggestion(&doc).map(Selection::Suggestion).unwrap_or_default();
+        let first = self.first_suggestion(&doc);
+        // The view starts at the top, or at the selected suggestion.
+        let scroll_to = first.and_then(|id| doc.suggestion(id)).map(|s| s.start);
+        let first = first.map(Selection::Suggestion).unwrap_or_default();
         if let Some(w) = &self.writer {
             w.send(Job::Opened { doc: doc.id.clone() });
         }
@@ -62,7 +65,7 @@ impl SpanlabApp {
             save_error: None,
             load_report: loaded.report,
             encoding: loaded.encoding,
-            scroll_to: None,
+            scroll_to,
             suggesting: fresh,
         });
         self.article.reset();

@@ -115,10 +115,10 @@ impl SpanlabApp {
             return;
         }
         let first = self.open.as_ref().and_then(|o| self.first_suggestion(&o.doc));
-        if let Some(open) = self.open.as_mut()
-            && open.selection == Selection::None
+        if let Some(first) = first
+            && self.open.as_ref().is_some_and(|o| o.selection == Selection::None)
         {
-            open.selection = first.map(Selection::Suggestion).unwrap_or_default();
+            self.select(Selection::Suggestion(first));
         }
         self.autosave();
     }

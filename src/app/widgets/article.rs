@@ -77,6 +77,10 @@ pub struct ArticleView {
     /// hands back another one, it has rebuilt its font atlas and every
     /// cached galley points into the old one.
     atlas_probe: Option<Arc<Galley>>,
+    /// The part of the scroll area shown last frame (content coordinates).
+    viewport: Option<Rect>,
+    /// Show the top of the article on the next frame (another document).
+    to_top: bool,
 }
 
 /// Vertical metrics of one text row.
@@ -124,6 +128,42 @@ impl ArticleView {
         self.paras.clear();
         self.drag_anchor = None;
         self.origin = None;
+        self.viewport = None;
+        self.to_top = true;
+    }
+
+    /// Whether the row holding character `c` was in view last frame (its
+    /// text, not only the room above it for labels and arcs); `None` before
+    /// the article was drawn (nothing is known about the view).
+    pub fn shows(&self, c: CharIdx) -> Option<bool> {
+        let viewport = self.viewport?;
+        let (top, bottom) = self.text_band_of(c)?;
+        Some(top >= viewport.min.y - 0.5 && bottom <= viewport.max.y + 0.5)
+    }
+
+    /// The vertical extent of the text of the row holding `c`, in the
+    /// scroll area's content coordinates, if its paragraph is laid out.
+    fn text_band_of(&self, c: CharIdx) -> Option<(f32, f32)> {
+        let mut y = TOP_MARGIN;
+        for p in &self.paras {
+            if c >= p.start && c <= p.end {
+                let g = p.galley.as_ref()?;
+                let k = c - p.start;
+                let mut seen = 0;
+                for row in &g.rows {
+                    let n = row.glyphs.len();
+                    if k < seen + n || std::ptr::eq(row, g.rows.last().unwrap_or(row)) {
+                        let bottom = y + row.pos.y + row.size.y;
+                        let height = row.glyphs.first().map_or(row.size.y, |gl| gl.font_height);
+                        return Some((bottom - height, bottom));
+                    }
+                    seen += n;
+                }
+                return Some((y, y + p.height));
+            }
+            y += p.height;
+        }
+        None
     }
 
     /// Where character `c` was drawn last frame (the middle of its glyph,
@@ -230,7 +270,11 @@ impl ArticleView {
         let doc = input.doc;
         let fs = input.font_size;
         let m = Metrics::new(fs);
-        let scroll = egui::ScrollArea::vertical().auto_shrink(false).id_salt("article");
+        let mut scroll = egui::ScrollArea::vertical().auto_shrink(false).id_salt("article");
+        if std::mem::take(&mut self.to_top) {
+            // Another document opens at its top, not where the last one was.
+            scroll = scroll.vertical_scroll_offset(0.0);
+        }
         self.check_atlas(ui, fs);
         scroll.show_viewport(ui, |ui, viewport| {
             let width = (ui.available_width() - 24.0).max(120.0);
@@ -274,10 +318,10 @@ impl ArticleView {
                         self.layout(ui, doc, k, width, fs);
                         let Some(p) = self.paras.get(k) else { break };
                         let row_y = p.galley.as_ref().map_or(0.0, |g| row_top_of(g, target - p.start));
-                        let top = ui.min_rect().top() + y + row_y;
+                        let top = ui.min_rect().top() + TOP_MARGIN + y + row_y;
                         let r = Rect::from_min_size(pos2(ui.min_rect().left(), top), vec2(10.0, m.line));
-                        let visible = Rect::from_min_max(pos2(0.0, viewport.min.y), pos2(1.0, viewport.max.y));
-                        if !(visible.min.y <= y + row_y && y + row_y + m.line <= visible.max.y) {
+                        let shown = self.text_band_of(target).is_some_and(|(a, b)| a >= viewport.min.y && b <= viewport.max.y);
+                        if !shown {
                             ui.scroll_to_rect(r, Some(Align::Center));
                         }
                         break;
@@ -291,6 +335,7 @@ impl ArticleView {
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "article text"));
             let origin = rect.min + vec2(8.0, TOP_MARGIN);
             self.origin = Some(origin);
+            self.viewport = Some(viewport);
             let painter = ui.painter().clone();
 
             // Visible paragraphs with their screen tops.

@@ -1148,3 +1148,66 @@ fn a_document_opens_at_its_top_and_no_key_acts_on_what_is_out_of_view() {
     key(&mut h, Key::Enter);
     assert_eq!(h.state().open.as_ref().map(|o| o.doc.pending_count()), pending.map(|p| p - 1), "now Enter accepts it");
 }
+
+/// Issue 15, item 12: a relation type's key changes the type of the
+/// selected relation.
+#[test]
+fn a_relation_type_key_changes_the_selected_relation() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(12, 26, "PER"), (49, 54, "GPE")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::R);
+    key(&mut h, Key::Enter);
+    key(&mut h, Key::Enter);
+    let label = |h: &Harness<'_, SpanlabApp>| h.state().open.as_ref().and_then(|o| o.doc.relations().next().map(|r| r.label.clone()));
+    assert!(matches!(h.state().open.as_ref().map(|o| o.selection), Some(Selection::Relation(_))));
+    assert_eq!(label(&h).as_deref(), Some("ROLE_IN"), "the likeliest for PER → GPE");
+    key(&mut h, Key::V);
+    assert_eq!(label(&h).as_deref(), Some("VISITS"));
+    key(&mut h, Key::M);
+    assert_eq!(label(&h).as_deref(), Some("VISITS"), "MEETS does not join PER → GPE");
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.relation_count()), Some(1));
+}
+
+/// Issue 15, item 12: Escape closes the dashboard and every dialog.
+#[test]
+fn escape_closes_the_dashboard_and_every_dialog() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    let cmd = Modifiers::COMMAND;
+    for (m, k) in [(cmd, Key::E), (cmd, Key::O), (cmd, Key::I), (cmd, Key::Comma), (cmd, Key::F), (cmd, Key::P), (Modifiers::NONE, Key::F1)]
+    {
+        key_mod(&mut h, m, k);
+        assert_ne!(h.state().dialog, spanlab::app::Dialog::None, "{m:?} {k:?} opens a dialog");
+        key(&mut h, Key::Escape);
+        assert_eq!(h.state().dialog, spanlab::app::Dialog::None, "Escape closes the dialog of {m:?} {k:?}");
+    }
+    key_mod(&mut h, cmd | Modifiers::SHIFT, Key::B);
+    assert!(h.state().dashboard.is_some());
+    key(&mut h, Key::Escape);
+    assert!(h.state().dashboard.is_none(), "Escape closes the dashboard");
+}
+
+/// Issue 15, item 12: the help lists each command once, with its keys as
+/// they are typed (`j`, not `J`).
+#[test]
+fn the_help_lists_each_command_once_with_keys_as_typed() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    key(&mut h, Key::F1);
+    if let Some(dir) = std::env::var_os("SPANLAB_TEST_SHOTS") {
+        h.render().expect("renders").save(std::path::PathBuf::from(dir).join("help.png")).expect("png");
+    }
+    let names: Vec<String> = h.state().commands.entries().iter().map(|e| e.name.to_string()).collect();
+    for name in &names {
+        let n = h.query_all_by_label(name).count();
+        assert_eq!(n, 1, "{name:?} is listed {n} times");
+    }
+    assert!(h.query_all_by_label("j").count() > 0, "j as typed");
+    assert_eq!(h.query_all_by_label("J").count(), 0, "not J");
+    assert!(h.query_all_by_label("Shift+A").count() > 0);
+    assert!(h.query_all_by_label("Ctrl+Shift+L").count() > 0);
+}

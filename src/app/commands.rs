@@ -221,6 +221,9 @@ pub enum Mode {
     ChoosingType,
     /// The adjudication panel is open (keys it does not take annotate).
     Adjudicating,
+    /// A relation is selected: a relation type's key changes its type
+    /// (keys it does not take annotate).
+    RelationSelected,
 }
 
 /// Where a key applies.
@@ -238,7 +241,7 @@ impl When {
     pub fn applies(self, mode: Mode) -> bool {
         match self {
             When::Always => true,
-            When::In(Mode::Annotating) => matches!(mode, Mode::Annotating | Mode::Adjudicating),
+            When::In(Mode::Annotating) => matches!(mode, Mode::Annotating | Mode::Adjudicating | Mode::RelationSelected),
             When::In(m) => m == mode,
         }
     }
@@ -250,6 +253,7 @@ impl When {
             When::In(Mode::ChoosingTail) => Some("choosing a tail"),
             When::In(Mode::ChoosingType) => Some("choosing a type"),
             When::In(Mode::Adjudicating) => Some("adjudicating"),
+            When::In(Mode::RelationSelected) => Some("a relation selected"),
         }
     }
 }
@@ -374,6 +378,7 @@ const ANNOTATING: When = When::In(Mode::Annotating);
 const TAIL: When = When::In(Mode::ChoosingTail);
 const TYPE: When = When::In(Mode::ChoosingType);
 const ADJUDICATING: When = When::In(Mode::Adjudicating);
+const RELATION: When = When::In(Mode::RelationSelected);
 
 /// The digit keys 1–9, for the n-th relation type.
 const DIGITS: [Key; 9] = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
@@ -487,7 +492,10 @@ fn relation_type_entries(schema: &Schema) -> impl Iterator<Item = Entry> + '_ {
         command: Command::RelationType(r.name.clone()),
         name: Cow::Owned(format!("Relation type {}", r.name)),
         group: Group::Relations,
-        keys: hotkey(r.hotkey.as_deref()).map(|key| Binding { key: k(NONE, key), when: TYPE }).into_iter().collect(),
+        keys: hotkey(r.hotkey.as_deref())
+            .into_iter()
+            .flat_map(|key| [Binding { key: k(NONE, key), when: TYPE }, Binding { key: k(NONE, key), when: RELATION }])
+            .collect(),
         keys_text: None,
     });
     let by_place = DIGITS.iter().enumerate().map(|(n, &digit)| {
@@ -549,27 +557,67 @@ impl CommandTable {
     }
 }
 
+/// A key as the user types it: a plain letter in lower case (`j`), a chord
+/// with its modifiers (`Shift+A`, `Ctrl+Shift+L`), arrows as arrows.
+pub fn key_text(key: &KeyboardShortcut) -> String {
+    let m = key.modifiers;
+    let mut out = String::new();
+    if m.ctrl || m.command || m.mac_cmd {
+        out.push_str("Ctrl+");
+    }
+    if m.alt {
+        out.push_str("Alt+");
+    }
+    if m.shift {
+        out.push_str("Shift+");
+    }
+    let name = match key.logical_key {
+        Key::ArrowLeft => "←".to_owned(),
+        Key::ArrowRight => "→".to_owned(),
+        Key::ArrowUp => "↑".to_owned(),
+        Key::ArrowDown => "↓".to_owned(),
+        Key::Escape => "Esc".to_owned(),
+        Key::Questionmark => "?".to_owned(),
+        Key::Comma => ",".to_owned(),
+        other => {
+            let name = other.name();
+            if name.chars().count() == 1 && m.is_none() { name.to_lowercase() } else { name.to_owned() }
+        }
+    };
+    out.push_str(&name);
+    out
+}
+
 /// Shortcut text for help and menus: the keys, each with its mode when it
-/// differs from the first key's.
-pub fn shortcut_text(ctx: &egui::Context, entry: &Entry) -> String {
+/// differs from the first key's (the same key in two modes is said once).
+pub fn shortcut_text(entry: &Entry) -> String {
     if let Some(t) = &entry.keys_text {
         return t.clone();
     }
     let first = entry.keys.first().map(|b| b.when);
-    entry
-        .keys
-        .iter()
-        .map(|b| match b.when.note().filter(|_| Some(b.when) != first) {
-            Some(note) => format!("{} ({note})", ctx.format_shortcut(&b.key)),
-            None => ctx.format_shortcut(&b.key),
-        })
-        .collect::<Vec<_>>()
-        .join(" / ")
+    let mut shown: Vec<String> = Vec::new();
+    for b in &entry.keys {
+        let text = match b.when.note().filter(|_| Some(b.when) != first) {
+            Some(note) => format!("{} ({note})", key_text(&b.key)),
+            None => key_text(&b.key),
+        };
+        if !shown.iter().any(|s| s.split(' ').next() == text.split(' ').next()) {
+            shown.push(text);
+        }
+    }
+    shown.join(" / ")
 }
 
-/// When the entry's keys apply, for the help: "choosing a tail", ….
-pub fn when_text(entry: &Entry) -> &'static str {
-    entry.keys.first().and_then(|b| b.when.note()).unwrap_or("")
+/// When the entry's keys apply, for the help: "choosing a tail", …
+/// (each mode once, in the order of the keys).
+pub fn when_text(entry: &Entry) -> String {
+    let mut notes: Vec<&str> = Vec::new();
+    for n in entry.keys.iter().filter_map(|b| b.when.note()) {
+        if !notes.contains(&n) {
+            notes.push(n);
+        }
+    }
+    notes.join(", or ")
 }
 
 #[cfg(test)]

@@ -228,6 +228,7 @@ impl SpanlabApp {
             Some(d) if d.tail.is_none() => Mode::ChoosingTail,
             Some(_) => Mode::ChoosingType,
             None if self.adjudication.is_some() => Mode::Adjudicating,
+            None if self.open.as_ref().is_some_and(|o| matches!(o.selection, Selection::Relation(_))) => Mode::RelationSelected,
             None => Mode::Annotating,
         }
     }

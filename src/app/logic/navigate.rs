@@ -280,11 +280,13 @@ impl SpanlabApp {
         }
     }
 
-    /// Closes the dialog, or cancels the relation being drawn, or clears
-    /// the selection.
+    /// Closes the dialog or the dashboard, or cancels the relation being
+    /// drawn, or clears the selection.
     pub(super) fn escape(&mut self) {
         if self.dialog != Dialog::None {
             self.dialog = Dialog::None;
+        } else if self.dashboard.is_some() {
+            self.dashboard = None;
         } else if let Some(open) = self.open.as_mut()
             && open.draft.take().is_none()
         {

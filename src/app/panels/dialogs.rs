@@ -239,7 +239,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
         }
         Dialog::Shortcuts => {
             let m = egui::Modal::new(egui::Id::unique("shortcuts")).show(ctx, |ui| {
-                ui.heading("Keyboard shortcuts");
+                ui.heading("Keys and commands");
                 egui::ScrollArea::vertical().max_height(ctx.content_rect().height() * 0.75).show(ui, |ui| {
                     egui::Grid::new("shortcut grid").striped(true).show(ui, |ui| {
                         let mut group = None;
@@ -249,7 +249,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                                 ui.label(RichText::new(e.group.title()).strong());
                                 ui.end_row();
                             }
-                            ui.label(RichText::new(shortcut_text(ctx, e)).monospace());
+                            ui.label(RichText::new(shortcut_text(e)).monospace());
                             ui.label(e.name.as_ref());
                             ui.label(RichText::new(when_text(e)).weak());
                             ui.end_row();
@@ -376,7 +376,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                             if ui.selectable_label(k == *selected, format!("{} › {}", e.group.title(), e.name)).clicked() {
                                 run = Some(e.command.clone());
                             }
-                            ui.label(RichText::new(shortcut_text(ctx, e)).weak().monospace());
+                            ui.label(RichText::new(shortcut_text(e)).weak().monospace());
                         });
                     }
                 });

@@ -28,7 +28,7 @@ pub fn menu_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                         ui.separator();
                     }
                     group = Some(e.group);
-                    let button = egui::Button::new(e.name.as_ref()).shortcut_text(shortcut_text(ui.ctx(), e));
+                    let button = egui::Button::new(e.name.as_ref()).shortcut_text(shortcut_text(e));
                     if ui.add(button).clicked() {
                         run = Some(e.command.clone());
                         ui.close();
@@ -111,7 +111,7 @@ pub fn header_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                 ui.label("saving…");
             }
             let done = egui::Button::new("Done ▶")
-                .shortcut_text(ui.ctx().format_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter)));
+                .shortcut_text(super::super::commands::key_text(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter)));
             if ui.add(done).on_hover_text("mark done and open the next unfinished document").clicked() {
                 app.queued.push(Command::MarkDone);
             }

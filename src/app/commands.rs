@@ -23,8 +23,11 @@ pub enum Command {
     Undo,
     /// Redo the last undone edit.
     Redo,
-    /// Give the selection (text, span or suggestion) this entity label.
+    /// Give the selection (text, span or suggestion) this entity label; a
+    /// text selection that starts or ends inside a word takes the whole word.
     Label(String),
+    /// Give the text selection this label, exactly its characters.
+    LabelExact(String),
     /// Delete the selected span (with its relations) or relation; reject a suggestion.
     DeleteSelected,
     /// Accept the selected suggestion.
@@ -181,6 +184,7 @@ impl Command {
         matches!(
             self,
             C::Label(_)
+                | C::LabelExact(_)
                 | C::DeleteSelected
                 | C::AcceptSuggestion
                 | C::RejectSuggestion
@@ -473,15 +477,24 @@ fn fixed_entries() -> Vec<Entry> {
     ]
 }
 
-/// One entry per entity label of the schema, with its hotkey.
+/// Two entries per entity label of the schema: its hotkey (the selection
+/// snapped to words), and Alt with it (exactly the characters).
 fn label_entries(schema: &Schema) -> impl Iterator<Item = Entry> + '_ {
-    schema.entity_labels.iter().map(|l| Entry {
+    let snapped = schema.entity_labels.iter().map(|l| Entry {
         command: Command::Label(l.name.clone()),
         name: Cow::Owned(format!("Label {}", l.name)),
         group: Group::Labels,
         keys: hotkey(l.hotkey.as_deref()).map(|key| Binding { key: k(NONE, key), when: ANNOTATING }).into_iter().collect(),
         keys_text: l.hotkey.clone(),
-    })
+    });
+    let exact = schema.entity_labels.iter().map(|l| Entry {
+        command: Command::LabelExact(l.name.clone()),
+        name: Cow::Owned(format!("Label {}, exactly the selected characters", l.name)),
+        group: Group::Labels,
+        keys: hotkey(l.hotkey.as_deref()).map(|key| Binding { key: k(ALT, key), when: ANNOTATING }).into_iter().collect(),
+        keys_text: l.hotkey.as_ref().map(|h| format!("Alt+{h}")),
+    });
+    snapped.chain(exact)
 }
 
 /// The relation types of the schema (their hotkeys apply while a drawn

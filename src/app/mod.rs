@@ -15,10 +15,10 @@
 //!   (the dashboard's figures), `store::writer` (every write).
 //!
 //! Who uses whom (no module imports one that imports it back):
-//! `settings`, `suggester`, `adjudication`, `figures`, `search` and
-//! `fonts` use no other module of the app; `forms` uses `settings`;
-//! `state` and `commands` use `forms`; `widgets` use `state` and
-//! `commands`; this module uses those; `logic`, `ui`, `panels` and
+//! `settings`, `suggester`, `adjudication`, `figures`, `search`, `parts`
+//! and `fonts` use no other module of the app; `forms` uses `settings`;
+//! `state` and `commands` use `forms`; `widgets` use `state`,
+//! `commands` and `parts`; this module uses those; `logic`, `ui`, `panels` and
 //! `screenshot` use this module, and only `ui` uses `panels`.
 
 pub mod adjudication;
@@ -28,6 +28,7 @@ pub mod fonts;
 pub mod forms;
 mod logic;
 pub mod panels;
+pub mod parts;
 pub mod screenshot;
 pub mod search;
 pub mod settings;

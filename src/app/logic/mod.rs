@@ -37,7 +37,8 @@ impl SpanlabApp {
         match command {
             C::Undo => self.undo(),
             C::Redo => self.redo(),
-            C::Label(label) => self.label_selection(&label),
+            C::Label(label) => self.label_selection(&label, false),
+            C::LabelExact(label) => self.label_selection(&label, true),
             C::DeleteSelected => self.delete_selected(),
             C::AcceptSuggestion => self.accept_suggestion(),
             C::RejectSuggestion => self.reject_suggestion(),

@@ -94,7 +94,11 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                             cmds.push(Command::RejectSuggestion);
                         }
                     });
-                    ui.label(RichText::new("or press a label's key to accept it with that label").weak().small());
+                    ui.label(
+                        RichText::new("or a label's key: accept it with that label; Alt+←/→ (start), Alt+Shift+←/→ (end): accept it with that boundary moved")
+                            .weak()
+                            .small(),
+                    );
                 }
             }
             Selection::Text { anchor, head } if anchor != head => {

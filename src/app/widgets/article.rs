@@ -18,8 +18,8 @@ use egui::text::LayoutJob;
 use egui::{Align, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, TextFormat, Ui, Vec2, pos2, vec2};
 
 use super::super::commands::Command;
+use super::super::parts::{part_at, snap_to_parts};
 use super::super::state::{RelationDraft, Selection};
-use crate::model::words::snap_to_words;
 use crate::model::{CharIdx, Document, Schema, SpanId};
 
 /// Documents shorter than this are laid out whole on open (exact heights);
@@ -364,13 +364,15 @@ impl ArticleView {
                 Some(doc.text().end())
             };
             if response.drag_started() {
-                self.drag_anchor = response.interact_pointer_pos().and_then(hit);
+                // Where the button went down, not where egui noticed the drag.
+                let origin = ui.input(|i| i.pointer.press_origin()).or_else(|| response.interact_pointer_pos());
+                self.drag_anchor = origin.and_then(hit);
             }
             if let (Some(anchor), Some(pos)) = (self.drag_anchor, response.interact_pointer_pos())
                 && let Some(head) = hit(pos)
             {
                 if response.drag_stopped() {
-                    let (a, b) = if alt { (anchor.min(head), anchor.max(head)) } else { snap_to_words(doc.text(), anchor, head) };
+                    let (a, b) = if alt { (anchor.min(head), anchor.max(head)) } else { snap_to_parts(doc.text(), anchor, head) };
                     out.commands.push(Command::SelectText(a, b));
                     self.drag_anchor = None;
                 } else if response.dragged() {
@@ -381,7 +383,15 @@ impl ArticleView {
                 self.drag_anchor = None;
             }
             let hovered_char = response.hover_pos().and_then(hit);
-            if response.clicked()
+            if response.double_clicked() {
+                // A word, or one part of a hyphenated compound.
+                // The pointer is on the character at its nearest boundary or the one before.
+                let part =
+                    |c: CharIdx| part_at(doc.text(), c).or_else(|| (c > CharIdx::ZERO).then(|| part_at(doc.text(), c - 1)).flatten());
+                if let Some((a, b)) = response.interact_pointer_pos().and_then(hit).and_then(part) {
+                    out.commands.push(Command::SelectText(a, b));
+                }
+            } else if response.clicked()
                 && let Some(c) = response.interact_pointer_pos().and_then(hit)
             {
                 let span = doc.spans().at(c).last().map(|s| s.id);

@@ -98,6 +98,9 @@ pub struct SpanlabApp {
     pub(crate) adjudication_scroll: bool,
     /// The dashboard's figures, when it is open.
     pub dashboard: Option<figures::Dashboard>,
+    /// The documents marked done that the engine has learned from (this
+    /// session, or again from their files at the start).
+    pub(crate) learned: std::collections::BTreeSet<crate::model::DocId>,
     pub(crate) article: widgets::article::ArticleView,
     /// Commands queued by the panels this frame.
     pub(crate) queued: Vec<Command>,
@@ -177,6 +180,7 @@ impl SpanlabApp {
             adjudication: None,
             adjudication_scroll: false,
             dashboard: None,
+            learned: Default::default(),
             article: widgets::article::ArticleView::default(),
             queued: Vec::new(),
             search: None,
@@ -234,12 +238,24 @@ impl SpanlabApp {
         }
     }
 
+    /// Says something until the next command.
     pub(crate) fn info(&mut self, text: impl Into<String>) {
-        self.messages.push(Message { text: text.into(), error: false });
+        self.messages.push(Message { text: text.into(), error: false, lasting: false });
     }
 
+    /// Says something until it is dismissed.
+    pub(crate) fn notice(&mut self, text: impl Into<String>) {
+        self.messages.push(Message { text: text.into(), error: false, lasting: true });
+    }
+
+    /// Says what went wrong, until it is dismissed.
     pub(crate) fn error(&mut self, text: impl Into<String>) {
-        self.messages.push(Message { text: text.into(), error: true });
+        self.messages.push(Message { text: text.into(), error: true, lasting: true });
+    }
+
+    /// Drops the messages that last only until the next command.
+    pub(crate) fn forget_passing_messages(&mut self) {
+        self.messages.retain(|m| m.lasting);
     }
 
     /// The theme the settings ask for.

@@ -98,13 +98,17 @@ impl OpenDoc {
     }
 }
 
-/// A message shown in the window.
+/// A message shown in the window's status bar.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Message {
     /// What to say.
     pub text: String,
-    /// Shown in the error colour, with a dismiss button.
+    /// Shown in the error colour; stays until dismissed.
     pub error: bool,
+    /// Stays until dismissed (errors, and notices such as what was
+    /// recovered after a crash); any other message goes with the next
+    /// command, so that none outlives what it says.
+    pub lasting: bool,
 }
 
 /// Which dialog is open.

@@ -65,17 +65,36 @@ impl SpanlabApp {
         dialogs::dialogs_ui(self, &ctx);
     }
 
+    /// The status bar: what lasts until dismissed (errors, notices), then
+    /// what the last command said, or the everyday keys.
     fn status_ui(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
-            if let Some(m) = self.messages.last() {
-                let color = if m.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+        let mut dismissed = None;
+        let lasting: Vec<usize> = self.messages.iter().enumerate().filter(|(_, m)| m.lasting).map(|(i, _)| i).collect();
+        // The three latest that last; older ones wait behind them.
+        for &i in lasting.iter().rev().take(3).rev() {
+            let Some(m) = self.messages.get(i) else { continue };
+            ui.horizontal_wrapped(|ui| {
+                let color = if m.error { ui.visuals().error_fg_color } else { ui.visuals().strong_text_color() };
                 ui.label(RichText::new(&m.text).color(color));
-                if m.error && ui.small_button("dismiss").clicked() {
-                    self.messages.pop();
+                if ui.small_button("dismiss").clicked() {
+                    dismissed = Some(i);
                 }
-            } else {
+            });
+        }
+        if lasting.len() > 3 {
+            ui.label(RichText::new(format!("({} older messages)", lasting.len() - 3)).weak().small());
+        }
+        if let Some(i) = dismissed {
+            self.messages.remove(i);
+        }
+        ui.horizontal(|ui| match self.messages.iter().rev().find(|m| !m.lasting) {
+            Some(m) => {
+                ui.label(&m.text);
+            }
+            None if lasting.is_empty() => {
                 ui.label(RichText::new("Drag over words, then press a label key · j/k: suggestions · Enter: accept · x: reject · r: relation · Ctrl+P: commands · ?: shortcuts").weak());
             }
+            None => {}
         });
     }
 

@@ -176,6 +176,8 @@ impl SpanlabApp {
         self.commit_comment();
         if self.edit(Edit::SetStatus { status: Status::Done }, "mark done") {
             self.learn_from_open();
+            let id = self.open.as_ref().map(|o| o.doc.id.0.clone()).unwrap_or_default();
+            self.info(format!("{id} done; {}", self.learned_text()));
             let here = self.open.as_ref().map(|o| o.index);
             match self.next_unfinished(here) {
                 Some(i) => self.open_document(i),

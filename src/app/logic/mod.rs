@@ -31,9 +31,10 @@ use crate::model::Status;
 use crate::model::edit::Edit;
 
 impl SpanlabApp {
-    /// Runs one command.
+    /// Runs one command (what the last one said goes, unless it lasts).
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         use Command as C;
+        self.forget_passing_messages();
         match command {
             C::Undo => self.undo(),
             C::Redo => self.redo(),

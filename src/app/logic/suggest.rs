@@ -41,6 +41,13 @@ impl SpanlabApp {
         let Some(open) = &self.open else { return };
         let gold: Vec<_> = open.doc.spans().iter().map(|s| (s.start, s.end, s.label.clone())).collect();
         self.suggester.learn(open.doc.text().clone(), gold);
+        self.learned.insert(open.doc.id.clone());
+    }
+
+    /// "suggestions now learn from 2 done documents".
+    pub(super) fn learned_text(&self) -> String {
+        let n = self.learned.len();
+        format!("suggestions now learn from {n} done document{}", if n == 1 { "" } else { "s" })
     }
 
     /// Starts the engine afresh from the shipped model and has it learn, in
@@ -53,6 +60,7 @@ impl SpanlabApp {
         }
         let indices: Vec<usize> =
             self.project.entries.iter().enumerate().filter(|(_, e)| e.summary.status == Status::Done).map(|(i, _)| i).collect();
+        self.learned = indices.iter().filter_map(|&i| self.project.entries.get(i)).map(|e| e.id.clone()).collect();
         if indices.is_empty() {
             self.learn_progress = None;
             return;
@@ -147,7 +155,7 @@ impl SpanlabApp {
         self.learn_progress = (done < total).then_some((done, total));
         if done == total {
             self.learn_cancel = None;
-            self.info(format!("suggestions now learn from {total} done documents"));
+            self.info(self.learned_text());
         }
     }
 

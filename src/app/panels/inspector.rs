@@ -7,6 +7,11 @@ use egui::{RichText, Ui};
 use super::super::{Command, Selection, SpanlabApp};
 use crate::model::{Origin, Status};
 
+/// At most `n` characters of `s`, with an ellipsis when cut.
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_owned() } else { format!("{}…", s.chars().take(n.saturating_sub(1)).collect::<String>()) }
+}
+
 /// Draws the inspector.
 pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     let Some(open) = &app.open else { return };
@@ -112,7 +117,6 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             }
         }
         ui.separator();
-        ui.heading(format!("Relations ({})", doc.relation_count()));
         let focus = match open.selection {
             Selection::Span(id) => Some(id),
             _ => None,
@@ -130,6 +134,11 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
         }
         let rows: &[crate::model::RelationId] = app.relation_rows.as_ref().map_or(&[], |(_, rows)| rows);
         let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
+        // The heading counts the rows below it.
+        match focus {
+            Some(f) => ui.heading(format!("Relations of “{}” ({} of {})", short(&name(f), 28), rows.len(), doc.relation_count())),
+            None => ui.heading(format!("Relations ({})", doc.relation_count())),
+        };
         let row_height = ui.spacing().interact_size.y;
         egui::ScrollArea::vertical().id_salt("relations").max_height(row_height * 14.0).auto_shrink([false, true]).show_rows(
             ui,

@@ -1440,3 +1440,59 @@ fn after_a_crash_the_window_says_what_it_recovered() {
     h.run_ok();
     assert!(h.query_by_label_contains("recovered").is_none());
 }
+
+/// Imports a doccano file of documents without spans into `into`, through
+/// the window's import command.
+fn import_without_spans(h: &mut Harness<'_, SpanlabApp>, dir: &std::path::Path, into: &std::path::Path, texts: &[(&str, &str)]) {
+    let file = dir.join("in.jsonl");
+    let lines: String = texts.iter().map(|(id, t)| format!("{}\n", serde_json::json!({"id": id, "text": t, "label": []}))).collect();
+    std::fs::write(&file, lines).expect("write");
+    let form = spanlab::app::forms::ImportForm { file: file.display().to_string(), into: into.display().to_string(), ..Default::default() };
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, spanlab::app::Command::RunImport(Box::new(form)));
+    // The first document's suggestions are ready before the next frame
+    // draws it (as on a fast machine).
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    h.run_ok();
+}
+
+/// Issue 15, item 3: after importing a dataset whose documents have no
+/// spans, "Suggest for all new documents" said every document already had
+/// suggestions or annotations, the open one got none either, and the
+/// inspector showed the counts of the project open before.
+#[test]
+fn an_imported_dataset_without_spans_gets_suggestions() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    let before = h.state().open.as_ref().map_or(0, |o| o.doc.pending_count());
+    assert!(before >= 5, "{before}");
+    let dir = f.root.parent().expect("parent").to_path_buf();
+    let into = dir.join("imported");
+    import_without_spans(
+        &mut h,
+        &dir,
+        &into,
+        &[("a", "Wang Yi est à Pékin."), ("b", "Le président Emmanuel Macron est à Berlin."), ("c", "La Chine et la Russie.")],
+    );
+    settle(&mut h);
+    assert_eq!(h.state().project.root, into);
+    let open = h.state().open.as_ref().expect("the first imported document is open");
+    let pending = open.doc.pending_count();
+    assert!(pending > 0, "the open document got suggestions");
+    h.get_by_label(&format!("suggestions: {pending} pending, 0 accepted, 0 edited, 0 rejected"));
+    h.get_by_label("Suggest for all new documents").click();
+    h.run_ok();
+    run_until(&mut h, "the corpus suggestions", |a| a.corpus_progress.is_none() && !a.is_suggesting());
+    h.run_ok();
+    assert!(h.query_by_label_contains("already has").is_none());
+    h.get_by_label_contains("suggested for 2 documents");
+    h.state_mut().flush_writes();
+    let p = Project::open(&into, None).expect("opens");
+    for i in 1..3 {
+        assert!(p.load(i).expect("loads").doc.pending_count() > 0, "document {i} got suggestions");
+    }
+    // Asked again, it says why there is nothing left to do.
+    h.get_by_label("Suggest for all new documents").click();
+    h.run_ok();
+    h.get_by_label_contains("no document needs suggestions");
+}

@@ -118,7 +118,7 @@ pub enum Command {
     ApplySettings(Box<SettingsForm>),
     /// Drop the document's pending suggestions and suggest again.
     SuggestAgain,
-    /// Suggest for every document never annotated, in the background.
+    /// Suggest for every document that has nothing yet, in the background.
     SuggestCorpus,
     /// Stop the corpus-wide suggestion job and learning.
     CancelBackground,

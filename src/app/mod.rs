@@ -111,6 +111,8 @@ pub struct SpanlabApp {
     pub(crate) suggester: suggester::Suggester,
     /// A corpus-wide suggestion job: (done, total).
     pub corpus_progress: Option<(usize, usize)>,
+    /// Documents the corpus job gave suggestions so far.
+    pub(crate) corpus_suggested: usize,
     pub(crate) corpus_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
     /// Learning again from the done documents: (done, total).
     pub learn_progress: Option<(usize, usize)>,
@@ -159,6 +161,7 @@ impl SpanlabApp {
             engine,
             suggester,
             corpus_progress: None,
+            corpus_suggested: 0,
             corpus_cancel: None,
             learn_progress: None,
             learn_cancel: None,

@@ -17,7 +17,6 @@ use std::time::Duration;
 use crate::model::edit::Edit;
 use crate::model::{DocId, Document, Schema, Suggestion, SuggestionState, Text};
 use crate::store::Project;
-use crate::store::annotations::annotation_path;
 use crate::store::project::SourceCache;
 use crate::suggest::external::{Endpoint, External};
 use crate::suggest::{Candidate, Engine, resolve_overlaps};
@@ -58,7 +57,7 @@ pub enum Outcome {
     },
 }
 
-/// Suggesting over the documents of a project that were never annotated.
+/// Suggesting over the documents of a project that wait for suggestions.
 pub struct CorpusJob {
     /// The project, as the window has it.
     pub project: Project,
@@ -88,8 +87,8 @@ pub struct LearnJob {
 pub struct CorpusProgress {
     /// The document's index in the corpus.
     pub index: usize,
-    /// The document with its suggestions, to save (none when it was
-    /// annotated meanwhile, or could not be read, or the job was stopped).
+    /// The document with its suggestions, to save (none when it no longer
+    /// waits for them, or could not be read, or the job was stopped).
     pub doc: Option<Box<Document>>,
     /// What went wrong with this document.
     pub error: Option<String>,
@@ -152,7 +151,27 @@ pub fn add_suggestions_edit(doc: &mut Document, candidates: Vec<Candidate>) -> O
     (!suggestions.is_empty()).then_some(Edit::AddSuggestions { suggestions })
 }
 
-/// Suggests for one stored document, unless it has annotations: the
+/// Whether a document waits for suggestions: nothing is in it yet (no
+/// span, relation or suggestion, whatever became of it) and it is neither
+/// done nor skipped. An imported document without spans waits too, though
+/// it has an annotation file.
+pub fn needs_suggestions(doc: &Document) -> bool {
+    doc.spans().is_empty()
+        && doc.relation_count() == 0
+        && doc.suggestions().next().is_none()
+        && matches!(doc.status(), crate::model::Status::New | crate::model::Status::InProgress)
+}
+
+/// [`needs_suggestions`] from what the corpus list knows of a document.
+pub fn summary_needs_suggestions(s: &crate::store::Summary) -> bool {
+    s.spans == 0
+        && s.relations == 0
+        && s.suggestions == 0
+        && s.broken.is_none()
+        && matches!(s.status, crate::model::Status::New | crate::model::Status::InProgress)
+}
+
+/// Suggests for one stored document that waits for suggestions: the
 /// document to save, and what went wrong.
 fn suggest_stored(
     engine: &Engine,
@@ -165,7 +184,7 @@ fn suggest_stored(
         Ok(l) => l,
         Err(e) => return (None, Some(e.to_string())),
     };
-    if loaded.had_annotations {
+    if !needs_suggestions(&loaded.doc) {
         return (None, None);
     }
     let mut doc = loaded.doc;
@@ -174,9 +193,6 @@ fn suggest_stored(
         && let Err(e) = doc.apply(edit, &job.schema)
     {
         return (None, Some(format!("{}: {e}", doc.id)));
-    }
-    if annotation_path(&job.project.annotations, &doc.id).exists() {
-        return (None, error);
     }
     (Some(Box::new(doc)), error)
 }

@@ -20,7 +20,7 @@ use crate::store::writer::Job;
 
 impl SpanlabApp {
     /// Opens the document at `index` of the corpus, suggesting entities for
-    /// it if it was never annotated.
+    /// it if it waits for them (nothing in it yet).
     pub fn open_document(&mut self, index: usize) {
         self.commit_comment();
         self.save_now();
@@ -32,7 +32,7 @@ impl SpanlabApp {
             }
         };
         let doc = loaded.doc;
-        let fresh = !loaded.had_annotations && doc.suggestions().next().is_none();
+        let fresh = super::super::suggester::needs_suggestions(&doc);
         if fresh && !self.request_suggestions(&doc) {
             self.error("the suggestion worker is not running: no suggestions for this document");
         }
@@ -207,6 +207,10 @@ impl SpanlabApp {
                 self.open = None;
                 self.adjudication = None;
                 self.dashboard = None;
+                // The inspector's counts belong to the folder left behind
+                // (its documents may have the same ids and revisions).
+                self.relation_rows = None;
+                self.outcomes = None;
                 // The writer, journal and lock belong to the folder now open
                 // (the old writer finishes its queue as it is dropped).
                 self.commands = CommandTable::new(&self.project.schema);

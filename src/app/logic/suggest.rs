@@ -137,14 +137,25 @@ impl SpanlabApp {
         if let Some(e) = p.error {
             self.error(e);
         }
-        let untouched = self.project.entries.get(p.index).is_some_and(|e| !e.summary.annotated);
-        if let Some(doc) = p.doc.filter(|_| untouched) {
-            self.save_other(*doc);
+        // Still waiting: nothing was done to it here meanwhile.
+        let waiting = self.project.entries.get(p.index).is_some_and(|e| suggester::summary_needs_suggestions(&e.summary));
+        if let Some(doc) = p.doc.filter(|_| waiting) {
+            let suggested = doc.pending_count() > 0;
+            if self.save_other(*doc) && suggested {
+                self.corpus_suggested += 1;
+            }
         }
         self.corpus_progress = (p.done < p.total).then_some((p.done, p.total));
         if p.done == p.total {
             self.corpus_cancel = None;
-            self.info(format!("suggestions ready for {} documents", p.total));
+            let n = std::mem::take(&mut self.corpus_suggested);
+            let rest = p.total - n;
+            let others = if rest == 0 {
+                String::new()
+            } else {
+                format!("; {rest} got none (nothing found above the threshold, annotated meanwhile, or stopped)")
+            };
+            self.info(format!("suggested for {n} document{}{others}", if n == 1 { "" } else { "s" }));
         }
     }
 
@@ -179,16 +190,23 @@ impl SpanlabApp {
         self.autosave();
     }
 
-    /// Suggests, in the background, for every document never annotated
-    /// (but the open one).
+    /// Suggests, in the background, for every document that waits for
+    /// suggestions (but the open one, which got its own when opened).
     pub(super) fn suggest_corpus(&mut self) {
         let open = self.open.as_ref().map(|o| o.index);
-        let indices: Vec<usize> =
-            self.project.entries.iter().enumerate().filter(|(i, e)| Some(*i) != open && !e.summary.annotated).map(|(i, _)| i).collect();
+        let indices: Vec<usize> = self
+            .project
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| Some(*i) != open && suggester::summary_needs_suggestions(&e.summary))
+            .map(|(i, _)| i)
+            .collect();
         if indices.is_empty() {
-            self.info("every document already has suggestions or annotations");
+            self.info("no document needs suggestions: each one has spans or suggestions, or is done or skipped (Suggest again refreshes the open one)");
             return;
         }
+        self.corpus_suggested = 0;
         let cancel = Arc::new(AtomicBool::new(false));
         let job = CorpusJob {
             project: self.project.clone(),

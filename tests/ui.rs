@@ -1496,3 +1496,55 @@ fn an_imported_dataset_without_spans_gets_suggestions() {
     h.run_ok();
     h.get_by_label_contains("no document needs suggestions");
 }
+
+/// Every file under `dir` with its bytes.
+fn files_under(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(list) = std::fs::read_dir(dir) else { return out };
+    for entry in list.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.insert(path.clone(), std::fs::read(&path).unwrap_or_default());
+        }
+    }
+    out
+}
+
+/// Issue 15, item 6: the sample corpus (no folder named) saved into the
+/// repository's tracked `annotations/`: a newcomer's `git status` changed
+/// after one accepted suggestion. Its annotations go to the user's data
+/// folder; the repository's files stay as they are.
+#[test]
+fn the_sample_corpus_saves_outside_the_repository() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let (root, annotations) = spanlab::cli::sample_project_at(data.path()).expect("the sample");
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let before = (files_under(&repo.join("annotations")), files_under(&repo.join("assets")));
+    let project = Project::open(&root, Some(&annotations)).expect("opens");
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
+    h.run_ok();
+    settle(&mut h);
+    assert!(matches!(h.state().open.as_ref().map(|o| o.selection), Some(Selection::Suggestion(_))));
+    key(&mut h, Key::Enter);
+    h.state_mut().flush_writes();
+    drop(h);
+    let after = (files_under(&repo.join("annotations")), files_under(&repo.join("assets")));
+    let changed: Vec<_> = after
+        .0
+        .keys()
+        .chain(after.1.keys())
+        .filter(|k| before.0.get(*k) != after.0.get(*k) || before.1.get(*k) != after.1.get(*k))
+        .collect();
+    assert!(before == after, "the repository's files changed: {changed:?}");
+    assert!(annotations.starts_with(data.path()), "{}", annotations.display());
+    assert_eq!(
+        std::fs::read_dir(annotations.join("documents")).map(|d| d.count()).unwrap_or(0),
+        1,
+        "the accepted suggestion was saved there"
+    );
+}

@@ -197,8 +197,61 @@ fn suggest_stored(
     (Some(Box::new(doc)), error)
 }
 
+/// The names the user rejected by cutting a suggestion short: it was
+/// accepted, then its span moved strictly inside it. Each longer name that
+/// the cut removed words from is one, with the suggestion's label:
+/// "Charte des Nations unies" kept as "Nations unies" rejects "Charte des
+/// Nations unies" and "des Nations unies". A span grown from a suggestion
+/// ("Kim" to "Kim Jong Un") rejects nothing (the short name may be right
+/// elsewhere).
+pub fn cut_suggestions(doc: &Document) -> Vec<(String, String)> {
+    use crate::model::words::{next_word_start, previous_word_end};
+    let text = doc.text();
+    let mut out = Vec::new();
+    for s in doc.suggestions() {
+        let SuggestionState::Accepted { span } = &s.state else { continue };
+        let Some(kept) = doc.spans().get(*span) else { continue };
+        let inside = kept.start >= s.start && kept.end <= s.end && (kept.start, kept.end) != (s.start, s.end);
+        if !inside {
+            continue;
+        }
+        // Word starts from the suggestion's to the kept one's, word ends
+        // from the kept one's to the suggestion's.
+        let mut starts = vec![s.start];
+        while let Some(&last) = starts.last() {
+            let next = next_word_start(text, last);
+            if next >= kept.start || next <= last {
+                break;
+            }
+            starts.push(next);
+        }
+        starts.push(kept.start);
+        let mut ends = vec![s.end];
+        while let Some(&last) = ends.last() {
+            let next = previous_word_end(text, last);
+            if next <= kept.end || next >= last {
+                break;
+            }
+            ends.push(next);
+        }
+        ends.push(kept.end);
+        for &a in &starts {
+            for &b in &ends {
+                if (a, b) != (kept.start, kept.end) && a < b {
+                    let name = text.slice(a, b).unwrap_or("").to_owned();
+                    if !out.iter().any(|(n, l): &(String, String)| *n == name && *l == s.label) {
+                        out.push((name, s.label.clone()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Learns from one stored document marked done: the tagger from its spans,
-/// the memory from their names. Returns an error text.
+/// the memory from their names and the suggestions cut short. Returns an
+/// error text.
 fn relearn(engine: &Engine, project: &Project, index: usize, cache: &mut SourceCache) -> Option<String> {
     let doc = match project.load_cached(index, cache) {
         Ok(l) => l.doc,
@@ -211,6 +264,9 @@ fn relearn(engine: &Engine, project: &Project, index: usize, cache: &mut SourceC
     engine.learn(doc.text(), &gold);
     for s in doc.spans().iter() {
         engine.remember(doc.span_text(s), &s.label);
+    }
+    for (name, label) in cut_suggestions(&doc) {
+        engine.reject(&name, &label);
     }
     None
 }
@@ -332,5 +388,37 @@ impl Suggester {
     /// Whether jobs are still being worked on.
     pub fn busy(&self) -> bool {
         self.waiting > 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::model::CharIdx;
+
+    /// A document with one suggestion `[a, b)` accepted, its span then
+    /// moved to `[x, y)`.
+    fn cut(text: &str, (a, b): (usize, usize), (x, y): (usize, usize)) -> Vec<(String, String)> {
+        let schema = Schema::news();
+        let mut doc = Document::new(DocId("a".into()), "a.txt".into(), text.to_owned());
+        let c = Candidate { start: CharIdx::new(a), end: CharIdx::new(b), label: "ORG".into(), score: 0.8, recognizer: "tagger".into() };
+        let edit = add_suggestions_edit(&mut doc, vec![c]).expect("one");
+        doc.apply(edit, &schema).expect("adds");
+        let id = doc.suggestions().next().map(|s| s.id).expect("there");
+        let accept = doc.accept_suggestion_edit(id).expect("accepts");
+        doc.apply(accept, &schema).expect("accepted");
+        let span = doc.spans().iter().next().map(|s| s.id).expect("span");
+        let moved = doc.change_span_edit(span, CharIdx::new(x), CharIdx::new(y), "ORG").expect("moves");
+        doc.apply(moved, &schema).expect("moved");
+        cut_suggestions(&doc)
+    }
+
+    #[test]
+    fn cutting_a_suggestion_short_rejects_the_longer_names_it_removed_words_from() {
+        let t = "la Charte des Nations unies, dit-il";
+        let names: Vec<String> = cut(t, (3, 27), (14, 27)).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["Charte des Nations unies", "des Nations unies"]);
+        assert!(cut(t, (14, 21), (14, 27)).is_empty(), "a span grown from a suggestion rejects nothing");
     }
 }

@@ -371,6 +371,27 @@ mod tests {
         assert_eq!(f.open().selection, Selection::None);
     }
 
+    /// Issue 15, item 13: the memory learns the span the user cut and the
+    /// one they kept, not only the names they accepted.
+    #[test]
+    fn a_suggestion_cut_short_is_not_suggested_again_in_the_next_document() {
+        let mut f = app_with(&[
+            ("a", "Les principes de la Charte des Nations unies sont clairs."),
+            ("b", "Le Conseil a rappelé les principes de la Charte des Nations unies, a dit le ministre."),
+        ]);
+        let s = f.suggest("Charte des Nations unies", "ORG", 0.83);
+        f.run(Command::SelectSuggestion(s));
+        f.run(Command::StartWordRight);
+        f.run(Command::StartWordRight);
+        assert_eq!(f.selected(), "Nations unies ORG");
+        f.run(Command::MarkDone);
+        f.settle();
+        assert_eq!(f.open().doc.id.0, "b");
+        let pending = f.pending();
+        assert!(!pending.contains(&"Charte des Nations unies ORG".to_owned()), "{pending:?}");
+        assert!(pending.contains(&"Nations unies ORG".to_owned()), "{pending:?}");
+    }
+
     #[test]
     fn done_opens_the_next_unfinished_document() {
         let mut f = app_with(&[("a", "A."), ("b", "B.")]);

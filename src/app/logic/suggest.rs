@@ -35,12 +35,18 @@ impl SpanlabApp {
         }
     }
 
-    /// Feeds the open document's gold spans to the engine (online learning):
-    /// the next documents' suggestions change without a restart.
+    /// Feeds the open document's gold spans to the engine (online learning),
+    /// and the suggestions the user cut short: the next documents'
+    /// suggestions change without a restart.
     pub(super) fn learn_from_open(&mut self) {
         let Some(open) = &self.open else { return };
         let gold: Vec<_> = open.doc.spans().iter().map(|s| (s.start, s.end, s.label.clone())).collect();
         self.suggester.learn(open.doc.text().clone(), gold);
+        // What the user cut short is not suggested again (the names kept
+        // are remembered by the learning above).
+        for (name, label) in suggester::cut_suggestions(&open.doc) {
+            self.engine.reject(&name, &label);
+        }
         self.learned.insert(open.doc.id.clone());
     }
 

@@ -1548,3 +1548,31 @@ fn the_sample_corpus_saves_outside_the_repository() {
         "the accepted suggestion was saved there"
     );
 }
+
+/// Issue 15, item 14: Find selects as you type (from where the caret was)
+/// and says which occurrence it shows: "n of m".
+#[test]
+fn find_selects_as_you_type_and_says_n_of_m() {
+    let f = fixture(&[("a.txt", "Lavrov a vu Wang Yi. Puis Lavrov est parti, et Lavrov est revenu.")]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    key(&mut h, Key::ArrowRight);
+    key(&mut h, Key::ArrowRight);
+    key_mod(&mut h, Modifiers::COMMAND, Key::F);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Find").type_text("Lav");
+    h.run_ok();
+    let sel = |h: &Harness<'_, SpanlabApp>| match h.state().open.as_ref().map(|o| o.selection) {
+        Some(Selection::Text { anchor, head }) => (anchor.get(), head.get()),
+        other => panic!("a text selection, got {other:?}"),
+    };
+    assert_eq!(sel(&h), (26, 29), "the first occurrence after the caret, without Enter");
+    h.get_by_label("2 of 3");
+    key(&mut h, Key::Enter);
+    assert_eq!(sel(&h), (47, 50));
+    h.get_by_label("3 of 3");
+    key(&mut h, Key::Escape);
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
+    assert_eq!(sel(&h), (47, 50), "closing keeps the selection");
+    key(&mut h, Key::P);
+    assert_eq!(spans(&h), [("Lavrov".to_owned(), "PER".to_owned())], "a label key takes the whole word");
+}

@@ -110,6 +110,9 @@ pub enum Command {
     Find,
     /// Select the next occurrence of this text after the caret.
     FindNext(String),
+    /// Select the first occurrence of this text at or after a place (the
+    /// find bar's origin), as it is typed.
+    FindFrom(String, CharIdx),
     /// Show the keyboard shortcuts.
     ShowShortcuts,
     /// Open the settings dialog.

@@ -98,6 +98,8 @@ pub struct SpanlabApp {
     pub(crate) adjudication_scroll: bool,
     /// The dashboard's figures, when it is open.
     pub dashboard: Option<figures::Dashboard>,
+    /// The find bar's occurrences for a (document, query).
+    pub(crate) find_hits: Option<((crate::model::DocId, String), Vec<crate::model::CharIdx>)>,
     /// The documents marked done that the engine has learned from (this
     /// session, or again from their files at the start).
     pub(crate) learned: std::collections::BTreeSet<crate::model::DocId>,
@@ -183,6 +185,7 @@ impl SpanlabApp {
             adjudication: None,
             adjudication_scroll: false,
             dashboard: None,
+            find_hits: None,
             learned: Default::default(),
             article: widgets::article::ArticleView::default(),
             queued: Vec::new(),

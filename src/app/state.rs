@@ -138,6 +138,9 @@ pub enum Dialog {
         query: String,
         /// Just opened: focus the field.
         fresh: bool,
+        /// Where the search starts as the query is typed (the caret when
+        /// the bar opened).
+        origin: CharIdx,
     },
     /// The settings.
     Settings(SettingsForm),

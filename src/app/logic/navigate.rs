@@ -190,20 +190,34 @@ impl SpanlabApp {
         }
     }
 
+    /// Where a search starts: after the selection, or at the caret.
+    pub(super) fn find_origin(&self) -> CharIdx {
+        let Some(open) = self.open.as_ref() else {
+            return CharIdx::ZERO;
+        };
+        match open.selection {
+            Selection::Text { anchor, head } => anchor.max(head),
+            Selection::Span(id) => open.doc.spans().get(id).map_or(CharIdx::ZERO, |s| s.end),
+            Selection::Suggestion(id) => open.doc.suggestion(id).map_or(CharIdx::ZERO, |s| s.end),
+            _ => CharIdx::ZERO,
+        }
+    }
+
     /// Selects the next occurrence of `query` after the caret (wrapping); an
     /// occurrence that is exactly a span selects the span.
     pub(super) fn find_next(&mut self, query: &str) {
+        let from = self.find_origin();
+        self.find_from(query, from);
+    }
+
+    /// Selects the first occurrence of `query` at or after `from` (wrapping);
+    /// an occurrence that is exactly a span selects the span.
+    pub(super) fn find_from(&mut self, query: &str, from: CharIdx) {
         if query.is_empty() {
             return;
         }
         let Some(open) = self.open.as_ref() else {
             return;
-        };
-        let from = match open.selection {
-            Selection::Text { anchor, head } => anchor.max(head),
-            Selection::Span(id) => open.doc.spans().get(id).map_or(CharIdx::ZERO, |s| s.end),
-            Selection::Suggestion(id) => open.doc.suggestion(id).map_or(CharIdx::ZERO, |s| s.end),
-            _ => CharIdx::ZERO,
         };
         let hits = open.doc.text().find_all(query);
         let Some(start) = hits.iter().find(|&&h| h >= from).or(hits.first()).copied() else {

@@ -116,7 +116,8 @@ impl SpanlabApp {
     }
 
     pub(super) fn show_find(&mut self) {
-        self.dialog = Dialog::Find { query: String::new(), fresh: true };
+        let origin = self.find_origin();
+        self.dialog = Dialog::Find { query: String::new(), fresh: true, origin };
     }
 
     pub(super) fn show_shortcuts(&mut self) {

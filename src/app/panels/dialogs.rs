@@ -89,6 +89,26 @@ fn offsets_title(o: Offsets) -> &'static str {
     }
 }
 
+/// For the find bar: which occurrence of `query` the selection is (from 1),
+/// and how many there are (kept per document and query: a long article is
+/// not searched every frame).
+fn find_count(app: &mut SpanlabApp, query: &str) -> (Option<usize>, usize) {
+    let Some(open) = &app.open else { return (None, 0) };
+    let key = (open.doc.id.clone(), query.to_owned());
+    if app.find_hits.as_ref().is_none_or(|(k, _)| *k != key) {
+        let hits = if query.is_empty() { Vec::new() } else { open.doc.text().find_all(query) };
+        app.find_hits = Some((key, hits));
+    }
+    let hits: &[crate::model::CharIdx] = app.find_hits.as_ref().map_or(&[], |(_, h)| h);
+    let start = match open.selection {
+        crate::app::Selection::Text { anchor, head } => Some(anchor.min(head)),
+        crate::app::Selection::Span(id) => open.doc.spans().get(id).map(|s| s.start),
+        _ => None,
+    };
+    let at = start.and_then(|s| hits.binary_search(&s).ok()).map(|i| i + 1);
+    (at, hits.len())
+}
+
 /// Draws the open dialog, if any.
 pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
     let mut dialog = std::mem::take(&mut app.dialog);
@@ -307,31 +327,43 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 });
             });
         }
-        Dialog::Find { query, fresh } => {
+        Dialog::Find { query, fresh, origin } => {
             let mut run = None;
+            let counted = find_count(app, query);
             egui::Window::new("Find").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0)).show(
                 ctx,
                 |ui| {
                     ui.horizontal(|ui| {
                         let l = ui.label("Find");
-                        let r = ui.add(egui::TextEdit::singleline(query).desired_width(280.0)).labelled_by(l.id);
+                        let r = ui.add(egui::TextEdit::singleline(query).desired_width(240.0)).labelled_by(l.id);
                         if *fresh {
                             r.request_focus();
                             *fresh = false;
                         }
-                        if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                            run = Some(query.clone());
+                        if r.changed() {
+                            // Selects as it is typed, from where the caret was.
+                            run = Some(Command::FindFrom(query.clone(), *origin));
+                        } else if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                            run = Some(Command::FindNext(query.clone()));
                             r.request_focus();
                         }
                         if ui.button("Next").clicked() {
-                            run = Some(query.clone());
+                            run = Some(Command::FindNext(query.clone()));
                         }
+                        // Which occurrence is selected, of how many.
+                        let status = match counted {
+                            _ if query.is_empty() => String::new(),
+                            (_, 0) => "not found".to_owned(),
+                            (Some(n), m) => format!("{n} of {m}"),
+                            (None, m) => format!("{m} found"),
+                        };
+                        ui.label(status);
                     });
-                    ui.label(RichText::new("Enter: next occurrence · Esc: close, then press a label key").weak().small());
+                    ui.label(RichText::new("Selects as you type · Enter: next · Esc: close, then press a label key").weak().small());
                 },
             );
-            if let Some(q) = run {
-                app.queued.push(Command::FindNext(q));
+            if let Some(c) = run {
+                app.queued.push(c);
             }
             if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
                 keep = false;

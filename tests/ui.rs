@@ -811,6 +811,7 @@ fn the_dashboard_reads_its_figures_in_the_background_and_plots_them() {
     h.get_by_label("Progress by status");
     h.get_by_label("Agreement per label (exact and partial span F1)");
     h.get_by_label("Suggestions by source: what became of them");
+    shot(&mut h, "dashboard");
     key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::B);
     assert!(h.state().dashboard.is_none(), "the shortcut closes it");
 }
@@ -950,6 +951,14 @@ fn the_corpus_search_never_reads_articles_in_the_frame() {
     go.send(()).expect("release");
     feeder.join().expect("feeder");
     run_until(&mut h, "the index", |a| a.corpus_rows() == [0, 2]);
+}
+
+/// Saves a rendering of the window as `name`.png in the folder that
+/// SPANLAB_TEST_SHOTS names, if set (to look at).
+fn shot(h: &mut Harness<'_, SpanlabApp>, name: &str) {
+    if let Some(dir) = std::env::var_os("SPANLAB_TEST_SHOTS") {
+        h.render().expect("renders").save(std::path::PathBuf::from(dir).join(format!("{name}.png"))).expect("png");
+    }
 }
 
 /// The pixels that differ between two renderings of the window, above its

@@ -65,8 +65,7 @@ fn effort_before_after(docs: &[DocRecord], taught: &[usize], schema: &Schema) ->
     let rest: Vec<&DocRecord> = docs.iter().enumerate().filter(|(i, _)| !taught.contains(i)).map(|(_, d)| d).collect();
     let before = effort(&rest, &predict(&Engine::builtin(), &rest, schema), schema);
     let engine = Engine::builtin();
-    for &i in taught {
-        let d = &docs[i];
+    for d in taught.iter().filter_map(|&i| docs.get(i)) {
         engine.learn(&Text::new(d.text.clone()), &gold_spans(d));
     }
     (before, effort(&rest, &predict(&engine, &rest, schema), schema))
@@ -106,13 +105,10 @@ fn main() {
         for r in 0..DRAWS {
             let taught: Vec<usize> = if r == 0 { (0..k).collect() } else { draw(docs.len(), k, &mut state) };
             let (before, after) = effort_before_after(docs, &taught, &schema);
-            changes.push((after / before - 1.0) * 100.0);
+            let change = (after / before - 1.0) * 100.0;
+            changes.push(change);
             if r == 0 {
-                println!(
-                    "dev   k={k}, the first {k}: effort {before:.4} -> {after:.4} on the other {} ({:+.1} %)",
-                    docs.len() - k,
-                    changes[0]
-                );
+                println!("dev   k={k}, the first {k}: effort {before:.4} -> {after:.4} on the other {} ({change:+.1} %)", docs.len() - k);
             }
         }
         let mean = changes.iter().sum::<f64>() / changes.len() as f64;
@@ -148,14 +144,13 @@ fn main() {
     let mut base = None;
     for k in 0..n {
         let mut total = 0.0;
-        for target in 0..n {
-            let taught: Vec<usize> = (0..n).filter(|&i| i != target).take(k).collect();
+        for (target, held_out) in seeds.documents.iter().enumerate() {
+            let taught = seeds.documents.iter().enumerate().filter(|&(i, _)| i != target).map(|(_, d)| d).take(k);
             let engine = Engine::builtin();
-            for &i in &taught {
-                let d = &seeds.documents[i];
+            for d in taught {
                 engine.learn(&Text::new(d.text.clone()), &gold_spans(d));
             }
-            let t = [&seeds.documents[target]];
+            let t = [held_out];
             total += effort(&t, &predict(&engine, &t, &schema), &schema);
         }
         let e = total / n as f64;

@@ -16,9 +16,12 @@
 //!   the window.
 //!
 //! Nothing but `main.rs` uses `app` or `cli` (benches and tests may).
+//! `testing` exists in unit tests only, and only they use it.
 
 pub mod app;
 pub mod cli;
 pub mod model;
 pub mod store;
 pub mod suggest;
+#[cfg(test)]
+pub(crate) mod testing;

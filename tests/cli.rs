@@ -152,10 +152,7 @@ fn export_done_only_and_with_suggestions() {
 fn suggest_on_the_seeds_writes_what_score_py_accepts_and_eval_agrees_with_it() {
     // Reads ../shared/seeds and runs ../shared/tools/score.py with python3.
     let Some(shared) = shared() else { return };
-    if std::process::Command::new("python3").arg("--version").output().is_err() {
-        eprintln!("skipped: no python3 to run score.py");
-        return;
-    }
+    let Some(python3) = common::python3() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     let s = dir.path().join("S.json");
     let o = spanlab(&["suggest", path_str(&shared.join("seeds")), "--out", path_str(&s)]);
@@ -169,7 +166,7 @@ fn suggest_on_the_seeds_writes_what_score_py_accepts_and_eval_agrees_with_it() {
             "--json".to_owned(),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
-        let py = std::process::Command::new("python3").args(&args).output().expect("python3 runs");
+        let py = std::process::Command::new(python3).args(&args).output().expect("python3 runs");
         assert!(py.status.success(), "score.py rejected our file: {}", String::from_utf8_lossy(&py.stderr));
         let py_json: Value = serde_json::from_str(String::from_utf8_lossy(&py.stdout).lines().last().expect("json line")).expect("json");
         let mut ours_args = vec!["eval", "--gold", path_str(&gold), "--pred", path_str(&s), "--json"];

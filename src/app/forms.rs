@@ -97,15 +97,7 @@ impl SettingsForm {
 
     /// Writes the form into the settings; true when the recommender changed.
     pub fn apply(&self, s: &mut super::settings::Settings) -> bool {
-        use crate::suggest::external::{Endpoint, split_command};
-        let r = self.recommender.trim();
-        let recommender = if r.is_empty() {
-            None
-        } else if r.starts_with("http://") {
-            Some(Endpoint::Http { url: r.to_owned() })
-        } else {
-            Some(Endpoint::Command { argv: split_command(r) })
-        };
+        let recommender = crate::suggest::external::Endpoint::parse(&self.recommender);
         let changed = recommender != s.recommender || self.timeout_ms != s.recommender_timeout_ms;
         s.min_score = self.min_score.clamp(0.0, 1.0);
         s.uncertain_first = self.uncertain_first;

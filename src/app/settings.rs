@@ -72,9 +72,10 @@ impl Settings {
         write_atomic(path, json.as_bytes())
     }
 
-    /// The external recommender with its timeout, if one is set.
+    /// The external recommender with its timeout, if one is set (the
+    /// recommender raises a short timeout to its minimum).
     pub fn external(&self) -> Option<(crate::suggest::external::Endpoint, std::time::Duration)> {
-        self.recommender.clone().map(|e| (e, std::time::Duration::from_millis(self.recommender_timeout_ms.max(100))))
+        self.recommender.clone().map(|e| (e, std::time::Duration::from_millis(self.recommender_timeout_ms)))
     }
 
     /// Puts a project first in the recent list.

@@ -19,7 +19,7 @@ use crate::model::{DocId, Document, Schema, Suggestion, SuggestionState, Text};
 use crate::store::Project;
 use crate::store::project::SourceCache;
 use crate::suggest::external::{Endpoint, External};
-use crate::suggest::{Candidate, Engine, resolve_overlaps};
+use crate::suggest::{Candidate, Engine, merge_external};
 
 /// A document to suggest entities for.
 pub struct Job {
@@ -123,10 +123,7 @@ fn candidates_for(
     let mut error = None;
     if let Some(ext) = ext {
         match ext.request(&id.0, text, &schema.entity_names()) {
-            Ok(more) => {
-                candidates.extend(more.into_iter().filter(|c| c.score >= min_score));
-                candidates = resolve_overlaps(candidates);
-            }
+            Ok(more) => candidates = merge_external(candidates, more, min_score),
             Err(e) => error = Some(format!("{}: {e}", ext.name())),
         }
     }

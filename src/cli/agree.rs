@@ -1,6 +1,10 @@
 //! `spanlab agree A B [C...]`: inter-annotator agreement between datasets or
 //! project folders (definitions in `model::agree`): pairs, labels, relation
 //! labels and documents, as tables or `--json`.
+//!
+//! Owns: the subcommand's arguments, reading each version and the printed
+//! report; the figures are [`agree`]'s. Must not touch: files other than
+//! the ones it reads (it writes only to standard output).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -86,7 +90,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     if names.len() != a.versions.len() {
         bail!("--names gives {} names for {} versions", names.len(), a.versions.len());
     }
-    if let Some(dup) = names.iter().enumerate().find_map(|(i, n)| names[..i].contains(n).then_some(n)) {
+    if let Some(dup) = names.iter().enumerate().find_map(|(i, n)| names.iter().take(i).any(|m| m == n).then_some(n)) {
         bail!("two versions are both called {dup:?}: name them with --names");
     }
     let datasets: Vec<Dataset> = a.versions.iter().map(|p| read(p)).collect::<Result<_>>()?;

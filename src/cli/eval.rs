@@ -1,6 +1,10 @@
 //! `spanlab eval --gold GOLD.json (--pred PRED.json | --suggest)`: per-label
 //! precision/recall/F1, boundary-lenient F1 and correction effort, with the
 //! definitions of `shared/tools/score.py`.
+//!
+//! Owns: the subcommand's arguments, the predictions it makes with
+//! `--suggest`, and the printed tables; the figures are [`score`]'s. Must
+//! not touch: files other than the ones it reads (it writes nothing).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,5 +1,12 @@
 //! `spanlab suggest INPUT... --out FILE.json`: pre-annotates texts and writes
 //! a dataset whose entities are the suggestions (status `new`).
+//!
+//! Owns: the subcommand's arguments and its output dataset. The built-in
+//! engine runs on scoped threads, one run of documents per core; an
+//! external recommender (`--recommender`, read by
+//! [`Endpoint::parse`]) is asked afterwards, one document at a time, and
+//! its candidates merged by [`merge_external`]. Must not touch: the
+//! project's annotation files (it writes only `--out`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,8 +20,8 @@ use crate::store::atomic::write_atomic;
 use crate::store::inputs::{InputDoc, read_inputs};
 use std::time::Duration;
 
-use crate::suggest::external::{Endpoint, External, split_command};
-use crate::suggest::{Engine, resolve_overlaps};
+use crate::suggest::external::{Endpoint, External};
+use crate::suggest::{Engine, merge_external};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -89,15 +96,12 @@ pub fn suggest_records(
         .map(|((d, text), mut candidates)| {
             if let Some(ext) = external {
                 match ext.request(&d.id, &text, &schema.entity_names()) {
-                    Ok(more) => {
-                        candidates.extend(more.into_iter().filter(|c| c.score >= min_score));
-                        candidates = resolve_overlaps(candidates);
-                    }
+                    Ok(more) => candidates = merge_external(candidates, more, min_score),
                     Err(e) => errors.push(format!("document {}: {e}", d.id)),
                 }
                 tick();
             }
-            let mut entities: Vec<EntityRecord> = candidates
+            let entities: Vec<EntityRecord> = candidates
                 .into_iter()
                 .map(|c| {
                     let mut extra = crate::model::span::Extra::new();
@@ -108,11 +112,7 @@ pub fn suggest_records(
                     EntityRecord { extra, ..EntityRecord::new(0, &text, c.start, c.end, c.label) }
                 })
                 .collect();
-            entities.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));
-            for (i, e) in entities.iter_mut().enumerate() {
-                e.id = format!("T{}", i + 1);
-            }
-            DocRecord {
+            let mut record = DocRecord {
                 id: d.id,
                 source: d.source,
                 sha256: sha256_hex(text.as_str()),
@@ -121,7 +121,9 @@ pub fn suggest_records(
                 entities,
                 relations: Vec::new(),
                 extra: Default::default(),
-            }
+            };
+            record.renumber();
+            record
         })
         .collect()
 }
@@ -130,11 +132,13 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let docs = read_inputs(&a.inputs)?;
     let schema = Schema::news();
     let engine = Engine::builtin();
-    let external = a.recommender.as_deref().map(|r| {
-        let endpoint =
-            if r.starts_with("http://") { Endpoint::Http { url: r.to_owned() } } else { Endpoint::Command { argv: split_command(r) } };
-        External::new(endpoint, Duration::from_millis(a.recommender_timeout_ms))
-    });
+    let external = match a.recommender.as_deref() {
+        None => None,
+        Some(r) => {
+            let endpoint = Endpoint::parse(r).context("--recommender is empty: give a command line or http://127.0.0.1:PORT")?;
+            Some(External::new(endpoint, Duration::from_millis(a.recommender_timeout_ms)))
+        }
+    };
     let bar = super::progress::documents(docs.len(), "suggest");
     let mut dataset = Dataset::empty(&schema);
     let mut errors = Vec::new();

@@ -1,6 +1,10 @@
 //! `spanlab train CORPUS... --out MODEL`: trains the suggestion tagger on gold
 //! datasets or project folders, reproducibly (same corpus, epochs and seed:
 //! byte-identical model).
+//!
+//! Owns: the subcommand's arguments, reading the corpora and writing the
+//! model file; the training itself is [`train_from_dataset`]'s. Must not
+//! touch: the built-in model in `assets/` (it writes only `--out`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -3,7 +3,8 @@
 //! document; Cohen's kappa (two annotators) and Krippendorff's alpha (any
 //! number) over token labels; relation F1 (head span, tail span, label).
 //!
-//! Owns: the definitions. Pure: datasets in, figures out.
+//! Owns: the definitions. Pure: datasets in, figures out; must not touch
+//! files (the CLI reads the versions) or the datasets (read only).
 //!
 //! Definitions, for annotators A and B of one document set:
 //! - **Exact span F1**: spans are `(start, end, label)`; with `m` spans in
@@ -27,6 +28,8 @@
 //! A figure whose denominator is zero (no spans on either side, a single
 //! label everywhere) is `None`: shown as "–", `null` in JSON.
 
+#![deny(missing_docs)]
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
@@ -38,17 +41,22 @@ pub const OUTSIDE: &str = "O";
 
 /// One annotator's documents.
 pub struct Version<'a> {
+    /// The annotator's name, as reported.
     pub annotator: String,
+    /// Their documents.
     pub dataset: &'a Dataset,
 }
 
 /// Agreement counts between two sets (exact or partial): F1 and its parts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct F1 {
-    /// Items of the first annotator, of the second, and matched on each side.
+    /// Items of the first annotator.
     pub first: usize,
+    /// Items of the second annotator.
     pub second: usize,
+    /// Items of the first annotator the second matches.
     pub matched_first: usize,
+    /// Items of the second annotator the first matches.
     pub matched_second: usize,
 }
 
@@ -78,8 +86,11 @@ impl F1 {
 /// Span and relation agreement of two annotators.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct PairScores {
+    /// Exact span agreement.
     pub exact: F1,
+    /// Partial-overlap span agreement.
     pub partial: F1,
+    /// Relation agreement.
     pub relations: F1,
 }
 
@@ -94,8 +105,11 @@ impl PairScores {
 /// Agreement of one pair of annotators.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pair {
+    /// The first annotator (earlier in the order given).
     pub first: String,
+    /// The second annotator.
     pub second: String,
+    /// Over all labels.
     pub all: PairScores,
     /// Span agreement restricted to each label (relations: by relation label).
     pub by_label: BTreeMap<String, PairScores>,
@@ -113,11 +127,13 @@ pub struct Chance {
 /// One label's row.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LabelRow {
+    /// The entity label.
     pub label: String,
     /// Spans with this label, per annotator (in the order given).
     pub spans: Vec<usize>,
-    /// Mean over pairs.
+    /// Exact span F1, mean over pairs.
     pub exact_f1: Option<f64>,
+    /// Partial span F1, mean over pairs.
     pub partial_f1: Option<f64>,
     /// "This label or not" over token units.
     pub chance: Chance,
@@ -126,26 +142,37 @@ pub struct LabelRow {
 /// One document's row.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DocumentRow {
+    /// The document's id.
     pub id: String,
+    /// Spans per annotator (in the order given).
     pub spans: Vec<usize>,
+    /// Relations per annotator.
     pub relations: Vec<usize>,
+    /// Exact span F1, mean over pairs.
     pub exact_f1: Option<f64>,
+    /// Partial span F1, mean over pairs.
     pub partial_f1: Option<f64>,
+    /// Relation F1, mean over pairs.
     pub relation_f1: Option<f64>,
+    /// Over the document's token units.
     pub chance: Chance,
 }
 
 /// Relation labels' rows: relation F1 restricted to each relation label.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RelationRow {
+    /// The relation label.
     pub label: String,
+    /// Relations with this label, per annotator (in the order given).
     pub relations: Vec<usize>,
+    /// Relation F1, mean over pairs.
     pub f1: Option<f64>,
 }
 
 /// Everything `spanlab agree` reports.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Agreement {
+    /// The annotators, in the order given.
     pub annotators: Vec<String>,
     /// Documents every annotator has.
     pub documents: usize,
@@ -153,31 +180,75 @@ pub struct Agreement {
     pub not_shared: Vec<(String, Vec<String>)>,
     /// Token units compared.
     pub units: usize,
+    /// Every pair of annotators, in the order given.
     pub pairs: Vec<Pair>,
     /// Over all units.
     pub chance: Chance,
+    /// Per entity label, sorted.
     pub labels: Vec<LabelRow>,
+    /// Per relation label, sorted.
     pub relation_labels: Vec<RelationRow>,
+    /// Per shared document, by id.
     pub per_document: Vec<DocumentRow>,
 }
 
 /// Why versions cannot be compared.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AgreeError {
+    /// Fewer than two versions.
     #[error("agreement needs at least two annotators, got {0}")]
     TooFew(usize),
+    /// Two annotators' documents with one id have different texts.
     #[error("document {id:?}: the text of {first} and of {second} differ (first difference at code point {at})")]
-    TextsDiffer { id: String, first: String, second: String, at: usize },
+    TextsDiffer {
+        /// The document.
+        id: String,
+        /// The first annotator.
+        first: String,
+        /// The annotator whose text differs.
+        second: String,
+        /// The first code point that differs.
+        at: usize,
+    },
+    /// One annotator has two documents with one id.
     #[error("{annotator}: document {id:?} appears twice")]
-    DuplicateDocument { annotator: String, id: String },
+    DuplicateDocument {
+        /// The annotator.
+        annotator: String,
+        /// The document.
+        id: String,
+    },
+    /// An entity lies outside its text.
     #[error("{annotator}: document {id:?}, entity {entity:?}: [{start}, {end}) is not inside a text of {len} code points")]
-    BadOffsets { annotator: String, id: String, entity: String, start: i64, end: i64, len: usize },
+    BadOffsets {
+        /// The annotator.
+        annotator: String,
+        /// The document.
+        id: String,
+        /// The entity's id.
+        entity: String,
+        /// Its start, as stored.
+        start: i64,
+        /// Its end, as stored.
+        end: i64,
+        /// The text's length in code points.
+        len: usize,
+    },
+    /// No document id is in every version.
     #[error("no document is shared by all annotators")]
     NothingShared,
 }
 
 type SpanKey = (usize, usize, String);
 type RelationKey = (SpanKey, SpanKey, String);
+
+/// A document every annotator has: their views, in the order given, and
+/// the units they are compared on.
+struct SharedDoc<'a> {
+    id: &'a str,
+    views: Vec<DocView>,
+    units: Vec<(usize, usize)>,
+}
 
 /// One annotator's view of one document.
 struct DocView {
@@ -333,10 +404,10 @@ pub fn krippendorff_alpha(codes: &[Vec<&str>]) -> Option<f64> {
     for u in 0..units {
         values.clear();
         values.extend(codes.iter().filter_map(|c| c.get(u).copied()));
-        for i in 0..m {
-            for j in 0..m {
+        for (i, &a) in values.iter().enumerate() {
+            for (j, &b) in values.iter().enumerate() {
                 if i != j {
-                    *o.entry((values[i], values[j])).or_default() += 1.0 / (m as f64 - 1.0);
+                    *o.entry((a, b)).or_default() += 1.0 / (m as f64 - 1.0);
                 }
             }
         }
@@ -356,7 +427,17 @@ pub fn krippendorff_alpha(codes: &[Vec<&str>]) -> Option<f64> {
 }
 
 fn chance(codes: &[Vec<&str>]) -> Chance {
-    Chance { kappa: if codes.len() == 2 { cohen_kappa(&codes[0], &codes[1]) } else { None }, alpha: krippendorff_alpha(codes) }
+    let kappa = match codes {
+        [a, b] => cohen_kappa(a, b),
+        _ => None,
+    };
+    Chance { kappa, alpha: krippendorff_alpha(codes) }
+}
+
+/// Every pair of items, the first before the second, in order: `[a, b, c]`
+/// gives `(a, b)`, `(a, c)`, `(b, c)`.
+fn pairs_of<T>(xs: &[T]) -> impl Iterator<Item = (&T, &T)> {
+    xs.iter().enumerate().flat_map(move |(i, a)| xs.iter().skip(i + 1).map(move |b| (a, b)))
 }
 
 fn mean(xs: impl Iterator<Item = Option<f64>>) -> Option<f64> {
@@ -396,49 +477,52 @@ pub fn agree(versions: &[Version<'_>]) -> Result<Agreement, AgreeError> {
         return Err(AgreeError::NothingShared);
     }
     let k = versions.len();
-    let pair_index: Vec<(usize, usize)> = (0..k).flat_map(|i| (i + 1..k).map(move |j| (i, j))).collect();
-    let mut pair_totals: Vec<(PairScores, BTreeMap<String, PairScores>)> = vec![Default::default(); pair_index.len()];
+    let mut pair_totals: Vec<(PairScores, BTreeMap<String, PairScores>)> = vec![Default::default(); pairs_of(&names).count()];
     let mut all_codes: Vec<Vec<&str>> = vec![Vec::new(); k];
     let mut span_labels: BTreeSet<String> = BTreeSet::new();
     let mut span_counts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut rel_counts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut per_document = Vec::new();
-    let mut views_store: Vec<Vec<DocView>> = Vec::new();
-    let mut unit_store: Vec<Vec<(usize, usize)>> = Vec::new();
+    let mut store: Vec<SharedDoc<'_>> = Vec::new();
+    // Adds one to annotator `i`'s count of `label`.
+    let count = |counts: &mut BTreeMap<String, Vec<usize>>, label: &str, i: usize| {
+        if let Some(c) = counts.entry(label.to_owned()).or_insert_with(|| vec![0; k]).get_mut(i) {
+            *c += 1;
+        }
+    };
     for id in &shared {
-        let docs: Vec<&DocRecord> = maps.iter().filter_map(|m| m.get(id).copied()).collect();
-        let text = &docs[0].text;
-        for (i, d) in docs.iter().enumerate().skip(1) {
+        // Shared: every annotator has it.
+        let docs: Vec<(&DocRecord, &String)> = maps.iter().zip(&names).filter_map(|(m, n)| Some((*m.get(id)?, n))).collect();
+        let Some(((first, first_name), others)) = docs.split_first() else { continue };
+        let text = &first.text;
+        for (d, name) in others {
             if d.text != *text {
                 let at = text.chars().zip(d.text.chars()).take_while(|(a, b)| a == b).count();
-                return Err(AgreeError::TextsDiffer { id: (*id).to_owned(), first: names[0].clone(), second: names[i].clone(), at });
+                return Err(AgreeError::TextsDiffer { id: (*id).to_owned(), first: (*first_name).clone(), second: (*name).clone(), at });
             }
         }
         let len = text.chars().count();
-        let views: Vec<DocView> = docs.iter().zip(&names).map(|(d, n)| view(n, d, len)).collect::<Result<_, _>>()?;
+        let views: Vec<DocView> = docs.iter().map(|(d, n)| view(n, d, len)).collect::<Result<_, _>>()?;
         for (i, v) in views.iter().enumerate() {
             for s in &v.spans {
                 span_labels.insert(s.2.clone());
-                span_counts.entry(s.2.clone()).or_insert_with(|| vec![0; k])[i] += 1;
+                count(&mut span_counts, &s.2, i);
             }
             for r in &v.relations {
-                rel_counts.entry(r.2.clone()).or_insert_with(|| vec![0; k])[i] += 1;
+                count(&mut rel_counts, &r.2, i);
             }
         }
         let refs: Vec<&DocView> = views.iter().collect();
-        unit_store.push(units(text, &refs));
-        views_store.push(views);
+        store.push(SharedDoc { id, units: units(text, &refs), views });
     }
-    for (d, id) in shared.iter().enumerate() {
-        let views = &views_store[d];
-        let us = &unit_store[d];
-        let codes: Vec<Vec<&str>> = views.iter().map(|v| unit_labels(us, v)).collect();
+    for SharedDoc { id, views, units } in &store {
+        let codes: Vec<Vec<&str>> = views.iter().map(|v| unit_labels(units, v)).collect();
         let mut doc_pairs = Vec::new();
-        for (p, &(i, j)) in pair_index.iter().enumerate() {
-            let (all, by_label) = pair_scores(&views[i], &views[j]);
-            pair_totals[p].0.add(&all);
+        for ((a, b), (total, total_by_label)) in pairs_of(views).zip(pair_totals.iter_mut()) {
+            let (all, by_label) = pair_scores(a, b);
+            total.add(&all);
             for (l, s) in by_label {
-                pair_totals[p].1.entry(l).or_default().add(&s);
+                total_by_label.entry(l).or_default().add(&s);
             }
             doc_pairs.push(all);
         }
@@ -451,14 +535,13 @@ pub fn agree(versions: &[Version<'_>]) -> Result<Agreement, AgreeError> {
             relation_f1: mean(doc_pairs.iter().map(|p| p.relations.f1())),
             chance: chance(&codes),
         });
-        for (i, c) in codes.into_iter().enumerate() {
-            all_codes[i].extend(c);
+        for (all, c) in all_codes.iter_mut().zip(codes) {
+            all.extend(c);
         }
     }
-    let pairs: Vec<Pair> = pair_index
-        .iter()
+    let pairs: Vec<Pair> = pairs_of(&names)
         .zip(pair_totals)
-        .map(|(&(i, j), (all, by_label))| Pair { first: names[i].clone(), second: names[j].clone(), all, by_label })
+        .map(|((first, second), (all, by_label))| Pair { first: first.clone(), second: second.clone(), all, by_label })
         .collect();
     let labels = span_labels
         .iter()
@@ -533,17 +616,7 @@ mod tests {
                     )
                 })
                 .collect(),
-            relations: rels
-                .iter()
-                .enumerate()
-                .map(|(i, &(h, t, l))| RelationRecord {
-                    id: format!("R{}", i + 1),
-                    head: format!("T{}", h + 1),
-                    tail: format!("T{}", t + 1),
-                    label: l.into(),
-                    extra: Default::default(),
-                })
-                .collect(),
+            relations: rels.iter().enumerate().map(|(i, &(h, t, l))| RelationRecord::new(i + 1, h + 1, t + 1, l)).collect(),
             extra: Default::default(),
         }
     }

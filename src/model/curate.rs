@@ -5,6 +5,9 @@
 //! Owns: what counts as the same span (start, end, label) and the same
 //! relation (head span, tail span, label) across versions, and how taking a
 //! span settles a conflict (the curated spans it cannot coexist with go).
+//! Must not touch: the versions (they are read only) and files; the curated
+//! document's spans and relations change only through the [`Edit`]s
+//! returned (making them takes fresh ids from it).
 
 use std::collections::BTreeMap;
 
@@ -55,14 +58,19 @@ fn key(s: &Span) -> SpanKey {
 pub fn candidates(versions: &[&Document]) -> Vec<Candidate> {
     let n = versions.len();
     let mut items: BTreeMap<Item, Vec<bool>> = BTreeMap::new();
+    // Marks `item` as had by version `i`.
+    let mut mark = |item: Item, i: usize| {
+        if let Some(b) = items.entry(item).or_insert_with(|| vec![false; n]).get_mut(i) {
+            *b = true;
+        }
+    };
     for (i, d) in versions.iter().enumerate() {
         for s in d.spans().iter() {
-            items.entry(Item::Span(key(s))).or_insert_with(|| vec![false; n])[i] = true;
+            mark(Item::Span(key(s)), i);
         }
         for r in d.relations() {
             let (Some(h), Some(t)) = (d.spans().get(r.head), d.spans().get(r.tail)) else { continue };
-            let item = Item::Relation { head: key(h), tail: key(t), label: r.label.clone() };
-            items.entry(item).or_insert_with(|| vec![false; n])[i] = true;
+            mark(Item::Relation { head: key(h), tail: key(t), label: r.label.clone() }, i);
         }
     }
     let mut out: Vec<Candidate> = items.into_iter().map(|(item, by)| Candidate { item, by }).collect();

@@ -136,12 +136,24 @@ pub struct EntityRecord {
     pub extra: Extra,
 }
 
+/// The id of a document's `n`-th entity, counting from 1: `T3`. The one
+/// place entity ids are spelled.
+fn entity_id(n: usize) -> String {
+    format!("T{n}")
+}
+
+/// The id of a document's `n`-th relation, counting from 1: `R2`. The one
+/// place relation ids are spelled.
+fn relation_id(n: usize) -> String {
+    format!("R{n}")
+}
+
 impl EntityRecord {
     /// The `n`-th entity of a document (id `T{n}`), its text read from
     /// `text`, with no other fields.
     pub fn new(n: usize, text: &Text, start: CharIdx, end: CharIdx, label: impl Into<String>) -> Self {
         Self {
-            id: format!("T{n}"),
+            id: entity_id(n),
             start: start.get() as i64,
             end: end.get() as i64,
             label: label.into(),
@@ -160,6 +172,47 @@ pub struct RelationRecord {
     pub label: String,
     #[serde(flatten)]
     pub extra: Extra,
+}
+
+impl RelationRecord {
+    /// The `n`-th relation of a document (id `R{n}`), from its `head`-th
+    /// entity to its `tail`-th (ids `T{head}`, `T{tail}`), with no other
+    /// fields: `new(2, 1, 3, "MEETS")` is `R2`, `T1` → `T3`.
+    pub fn new(n: usize, head: usize, tail: usize, label: impl Into<String>) -> Self {
+        Self { id: relation_id(n), head: entity_id(head), tail: entity_id(tail), label: label.into(), extra: Extra::new() }
+    }
+}
+
+impl DocRecord {
+    /// Puts the entities and relations in the contract's order and numbers
+    /// them: entities by `(start, end, label)` as `T1…`, relations by (head's
+    /// position, tail's position, label) as `R1…`, each relation's head and
+    /// tail following their entity's new id. A relation naming no entity
+    /// keeps that name and goes after the others (validation reports it).
+    pub fn renumber(&mut self) {
+        self.entities.sort_by(|a, b| (a.start, a.end, &a.label).cmp(&(b.start, b.end, &b.label)));
+        let mut position: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, e) in self.entities.iter_mut().enumerate() {
+            let old = std::mem::replace(&mut e.id, entity_id(i + 1));
+            position.entry(old).or_insert(i);
+        }
+        let place = |id: &str| position.get(id).copied();
+        let mut relations: Vec<(Option<usize>, Option<usize>, RelationRecord)> =
+            std::mem::take(&mut self.relations).into_iter().map(|r| (place(&r.head), place(&r.tail), r)).collect();
+        // Known positions first (`None` would sort before them).
+        let order = |p: Option<usize>| p.map_or((1, 0), |p| (0, p));
+        relations.sort_by(|a, b| (order(a.0), order(a.1), &a.2.label).cmp(&(order(b.0), order(b.1), &b.2.label)));
+        self.relations = relations
+            .into_iter()
+            .enumerate()
+            .map(|(i, (head, tail, r))| RelationRecord {
+                id: relation_id(i + 1),
+                head: head.map_or(r.head, |h| entity_id(h + 1)),
+                tail: tail.map_or(r.tail, |t| entity_id(t + 1)),
+                ..r
+            })
+            .collect();
+    }
 }
 
 /// A problem found in a dataset or a document, naming where it is.
@@ -451,13 +504,7 @@ pub fn document_record(doc: &Document, include_suggestions: bool, notes: &mut Ex
     let relations = rels
         .into_iter()
         .enumerate()
-        .map(|(i, (h, t, r))| RelationRecord {
-            id: format!("R{}", i + 1),
-            head: format!("T{}", h + 1),
-            tail: format!("T{}", t + 1),
-            label: r.label.clone(),
-            extra: r.extra.clone(),
-        })
+        .map(|(i, (h, t, r))| RelationRecord { extra: r.extra.clone(), ..RelationRecord::new(i + 1, h + 1, t + 1, r.label.clone()) })
         .collect::<Vec<_>>();
     let mut extra = doc.extra.clone();
     if !doc.comment().is_empty() {
@@ -620,6 +667,38 @@ mod tests {
         let json = ds.to_json();
         let again = export([&other, &doc], &schema, &Extra::new(), ExportOptions::default()).expect("valid").0.to_json();
         assert_eq!(json, again, "byte-identical whatever the input order");
+    }
+
+    #[test]
+    fn a_record_renumbers_in_the_contracts_order() {
+        // "Lavrov à Pékin et Wang Yi": written out of order, odd ids.
+        let text = Text::from("Lavrov à Pékin et Wang Yi");
+        let entity = |id: &str, s: usize, e: usize, l: &str| EntityRecord {
+            id: id.into(),
+            ..EntityRecord::new(0, &text, CharIdx::new(s), CharIdx::new(e), l)
+        };
+        let relation = |id: &str, h: &str, t: &str, l: &str| RelationRecord {
+            id: id.into(),
+            head: h.into(),
+            tail: t.into(),
+            ..RelationRecord::new(0, 0, 0, l)
+        };
+        let mut d = DocRecord {
+            id: "d".into(),
+            source: String::new(),
+            text: text.as_str().to_owned(),
+            sha256: String::new(),
+            status: Status::New,
+            entities: vec![entity("x", 18, 25, "PER"), entity("y", 9, 14, "GPE"), entity("z", 0, 6, "PER")],
+            relations: vec![relation("r", "x", "z", "MEETS"), relation("s", "z", "gone", "MEETS"), relation("t", "z", "y", "VISITS")],
+            extra: Extra::new(),
+        };
+        d.renumber();
+        let ents: Vec<_> = d.entities.iter().map(|e| (e.id.as_str(), e.text.as_str())).collect();
+        assert_eq!(ents, [("T1", "Lavrov"), ("T2", "Pékin"), ("T3", "Wang Yi")]);
+        let rels: Vec<_> = d.relations.iter().map(|r| (r.id.as_str(), r.head.as_str(), r.tail.as_str())).collect();
+        assert_eq!(rels, [("R1", "T1", "T2"), ("R2", "T1", "gone"), ("R3", "T3", "T1")]);
+        assert_eq!(RelationRecord::new(2, 1, 3, "MEETS"), relation("R2", "T1", "T3", "MEETS"));
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! A one-line markup for spans, used by tests and examples:
+//! A one-line markup for spans, used by tests:
 //! `"[Sergueï Lavrov]{PER} a rencontré [Wang Yi]{PER}"`.
 //!
 //! Owns: parsing that markup into a text and `(start, end, label)` triples in
 //! code points. Brackets that are not followed by `{LABEL}` stay text.
+//! Must not touch: documents, the schema (labels are taken as written).
 
 use super::text::CharIdx;
 
@@ -16,8 +17,7 @@ pub fn parse_markup(markup: &str) -> (String, Vec<(CharIdx, CharIdx, String)>) {
     let mut spans = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    while let Some(&c) = chars.get(i) {
         if c == '[' {
             open.push(len);
             i += 1;
@@ -25,10 +25,11 @@ pub fn parse_markup(markup: &str) -> (String, Vec<(CharIdx, CharIdx, String)>) {
         }
         if c == ']'
             && chars.get(i + 1) == Some(&'{')
-            && let Some(close) = chars[i + 2..].iter().position(|&c| c == '}')
+            && let Some(after) = chars.get(i + 2..)
+            && let Some(close) = after.iter().position(|&c| c == '}')
             && let Some(start) = open.pop()
         {
-            let label: String = chars[i + 2..i + 2 + close].iter().collect();
+            let label: String = after.iter().take(close).collect();
             spans.push((CharIdx::new(start), CharIdx::new(len), label));
             i += close + 3;
             continue;

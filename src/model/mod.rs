@@ -1,7 +1,16 @@
-//! The annotation model: text and offsets, schema, spans, relations,
-//! suggestions, documents, edits and history, and the gold dataset format.
+//! The annotation model: text and offsets ([`text`]), the tokenizer
+//! ([`tokenize`]) and word boundaries ([`words`]), the schema, spans,
+//! relations and suggestions ([`span`]), documents, edits and history,
+//! re-anchoring spans on a changed text ([`reanchor`]), the gold dataset
+//! format ([`dataset`]), scoring against gold ([`score`]), agreement
+//! between annotators ([`agree`]), adjudication ([`curate`]), and the
+//! one-line span markup of tests ([`markup`]).
 //!
-//! Pure: no egui, no file system, no threads. Everything else trusts it.
+//! Pure: no egui, no file system, no threads, nothing else of the crate.
+//! Everything else trusts it, so nothing here indexes a slice in a way that
+//! can panic (a lint keeps it so; tests may).
+
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 pub mod agree;
 pub mod curate;

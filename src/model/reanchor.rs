@@ -5,6 +5,9 @@
 //! drift of the spans before it); a single nearest occurrence re-anchors it,
 //! anything else makes it an [`Orphan`] for the annotator to review, with the
 //! relations that named it. Nothing is dropped silently.
+//!
+//! Owns: [`reanchor`] and its window. Must not touch: files (the store
+//! reads the old annotations and the new text), the document's history.
 
 use super::document::Orphan;
 use super::span::{Relation, Span, SpanId, Suggestion};

@@ -185,11 +185,12 @@ impl Schema {
     }
 
     fn fill_colors(&mut self) {
-        let mut next = 0;
+        let mut fallback = FALLBACK_COLORS.iter().cycle();
         for label in &mut self.entity_labels {
-            if parse_hex_color(&label.color).is_none() {
-                label.color = FALLBACK_COLORS[next % FALLBACK_COLORS.len()].to_owned();
-                next += 1;
+            if parse_hex_color(&label.color).is_none()
+                && let Some(color) = fallback.next()
+            {
+                label.color = (*color).to_owned();
             }
         }
     }

@@ -4,8 +4,12 @@
 //! and correction effort (the actions an annotator needs to turn the
 //! predictions into the gold).
 //!
-//! It lives in the model because it is pure arithmetic over datasets, shared
-//! by `spanlab eval`, the benchmarks and (later) the dashboard.
+//! Owns: [`score`] and its [`Report`]. It lives in the model because it is
+//! pure arithmetic over datasets, used by `spanlab eval` and the learning
+//! benchmark. Must not touch: files (the CLI reads the datasets), the
+//! datasets themselves (read only).
+
+#![deny(missing_docs)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -21,23 +25,36 @@ pub struct ScoreOptions {
     pub label_map: BTreeMap<String, String>,
     /// Labels to score (after mapping); `None`: the gold schema's and gold's.
     pub labels: Option<Vec<String>>,
+    /// Also score relations.
     pub relations: bool,
+    /// Also score gold documents whose status is `skipped`.
     pub include_skipped: bool,
+    /// Leave out gold documents that no prediction matches (otherwise
+    /// their spans are all missed).
     pub matched_only: bool,
 }
 
 /// Counts and ratios for one label or a total.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Counts {
+    /// Predictions that match a gold item.
     pub tp: usize,
+    /// Predictions that match none.
     pub fp: usize,
+    /// Gold items no prediction matches.
     #[serde(rename = "fn")]
     pub fn_: usize,
+    /// Gold items: `tp + fn`.
     pub gold: usize,
+    /// Predictions: `tp + fp`.
     pub pred: usize,
+    /// `tp / pred` (0 without predictions), to four decimals.
     pub precision: f64,
+    /// `tp / gold` (0 without gold), to four decimals.
     pub recall: f64,
+    /// The harmonic mean of precision and recall, to four decimals.
     pub f1: f64,
+    /// Nothing on either side (left out of the macro averages).
     pub empty: bool,
 }
 
@@ -63,40 +80,64 @@ impl Counts {
 /// Per-label exact and lenient counts.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct LabelScore {
+    /// Exact `(start, end, label)` matches.
     #[serde(flatten)]
     pub exact: Counts,
+    /// One-to-one matches of overlapping spans with the label.
     pub lenient: Counts,
 }
 
 /// The correction-effort estimate.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Effort {
+    /// Gold spans scored.
     pub gold: usize,
+    /// Actions needed: relabel, resize and reject count one, resize and
+    /// relabel at once and create count two.
     pub actions: usize,
     /// actions / (2 × gold): 1.0 saves nothing, 0.0 is perfect.
     pub ratio: f64,
+    /// `1 - ratio`.
     pub saved: f64,
+    /// How many of each kind: `exact`, `relabel`, `resize`,
+    /// `resize_relabel`, `create`, `reject`.
     pub by_kind: BTreeMap<&'static str, usize>,
 }
 
 /// The whole report.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Report {
+    /// The labels scored, after mapping, in the gold schema's order.
     pub labels: Vec<String>,
+    /// Gold documents scored.
     pub documents_scored: usize,
+    /// Gold documents paired with a prediction by id (and the same text).
     pub matched_by_id: usize,
+    /// Gold documents paired with a prediction by their text's SHA-256.
     pub matched_by_sha256: usize,
+    /// Ids of gold documents no prediction matches.
     pub unmatched_gold: Vec<String>,
+    /// Predicted documents no gold document matches.
     pub unmatched_pred: usize,
+    /// Gold documents left out for their status `skipped`.
     pub skipped_gold: usize,
+    /// Per label.
     pub per_label: BTreeMap<String, LabelScore>,
+    /// Exact matches over all labels.
     pub micro: Counts,
+    /// Lenient matches over all labels.
     pub lenient_micro: Counts,
+    /// Mean F1 of the labels that are not empty.
     pub macro_f1: f64,
+    /// Mean precision of the labels that are not empty.
     pub macro_precision: f64,
+    /// Mean recall of the labels that are not empty.
     pub macro_recall: f64,
+    /// The correction effort.
     pub effort: Effort,
+    /// Predicted spans whose label (after mapping) is not scored, by label.
     pub ignored_pred_labels: BTreeMap<String, usize>,
+    /// Relation scores, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relations: Option<RelationReport>,
 }
@@ -104,9 +145,13 @@ pub struct Report {
 /// Relation scores.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RelationReport {
+    /// The relation labels: the gold schema's, then any other in gold.
     pub labels: Vec<String>,
+    /// Per relation label: matches of (head span, tail span, label).
     pub per_label: BTreeMap<String, Counts>,
+    /// Matches of (head span, tail span, label) over all labels.
     pub micro: Counts,
+    /// The same with the head's and tail's entity labels matching too.
     pub strict_micro: Counts,
 }
 
@@ -136,28 +181,30 @@ pub fn score(gold: &Dataset, pred: &Dataset, opts: &ScoreOptions) -> Result<Repo
 
     // Pair documents: by id with the same text, then by text.
     let sha = |d: &DocRecord| sha256_hex(&d.text);
-    let pred_sha: Vec<String> = pred.documents.iter().map(sha).collect();
+    // Each prediction with its text's hash.
+    let preds: Vec<(&DocRecord, String)> = pred.documents.iter().map(|d| (d, sha(d))).collect();
     let by_id: HashMap<&str, usize> = pred.documents.iter().enumerate().rev().map(|(i, d)| (d.id.as_str(), i)).collect();
     let mut used = BTreeSet::new();
     let mut pairs: Vec<(&DocRecord, Option<&DocRecord>)> = Vec::new();
     let mut pending = Vec::new();
     for g in &gold_docs {
         let gs = sha(g);
-        match by_id.get(g.id.as_str()) {
-            Some(&i) if pred_sha[i] == gs && !used.contains(&i) => {
+        let same_id = by_id.get(g.id.as_str()).copied();
+        match same_id.and_then(|i| Some((i, preds.get(i)?))) {
+            Some((i, (p, ps))) if *ps == gs && !used.contains(&i) => {
                 used.insert(i);
                 report.matched_by_id += 1;
-                pairs.push((g, Some(&pred.documents[i])));
+                pairs.push((g, Some(*p)));
             }
-            other => pending.push((*g, gs, other.copied())),
+            _ => pending.push((*g, gs, same_id)),
         }
     }
     for (g, gs, same_id) in pending {
-        match (0..pred.documents.len()).find(|i| !used.contains(i) && pred_sha[*i] == gs) {
-            Some(i) => {
+        match preds.iter().enumerate().find(|(i, (_, ps))| !used.contains(i) && *ps == gs) {
+            Some((i, (p, _))) => {
                 used.insert(i);
                 report.matched_by_sha256 += 1;
-                pairs.push((g, Some(&pred.documents[i])));
+                pairs.push((g, Some(*p)));
             }
             None => {
                 if same_id.is_some() {
@@ -193,9 +240,9 @@ pub fn score(gold: &Dataset, pred: &Dataset, opts: &ScoreOptions) -> Result<Repo
         }
     };
     let label_set: BTreeSet<&str> = labels.iter().map(String::as_str).collect();
-    let mut per: BTreeMap<&str, [usize; 6]> = labels.iter().map(|l| (l.as_str(), [0; 6])).collect();
-    let mut acts: BTreeMap<&'static str, usize> =
-        ["exact", "relabel", "resize", "resize_relabel", "create", "reject"].into_iter().map(|k| (k, 0)).collect();
+    // Per label: exact and lenient tallies.
+    let mut per: BTreeMap<&str, (Tally, Tally)> = labels.iter().map(|l| (l.as_str(), Default::default())).collect();
+    let mut acts = Actions::default();
     let mut n_gold = 0;
     for (g, p) in &pairs {
         let gold_e: Vec<Ent> =
@@ -214,47 +261,98 @@ pub fn score(gold: &Dataset, pred: &Dataset, opts: &ScoreOptions) -> Result<Repo
             let ps: Vec<(usize, usize)> = pred_e.iter().filter(|x| &x.2 == lab).map(|x| (x.0, x.1)).collect();
             let tp = multiset_intersection(&gs, &ps);
             let ltp = max_overlap_matching(&gs, &ps);
-            if let Some(c) = per.get_mut(lab.as_str()) {
-                c[0] += tp;
-                c[1] += ps.len() - tp;
-                c[2] += gs.len() - tp;
-                c[3] += ltp;
-                c[4] += ps.len() - ltp;
-                c[5] += gs.len() - ltp;
+            if let Some((exact, lenient)) = per.get_mut(lab.as_str()) {
+                exact.add(Tally::of(tp, ps.len(), gs.len()));
+                lenient.add(Tally::of(ltp, ps.len(), gs.len()));
             }
         }
         n_gold += gold_e.len();
         effort_of(&gold_e, &pred_e, &mut acts);
     }
-    let mut tot = [0usize; 6];
+    let (mut total, mut lenient_total) = (Tally::default(), Tally::default());
     let mut non_empty = Vec::new();
     for lab in &labels {
-        let c = per.get(lab.as_str()).copied().unwrap_or_default();
-        for k in 0..6 {
-            tot[k] += c[k];
-        }
-        let s = LabelScore { exact: Counts::new(c[0], c[1], c[2]), lenient: Counts::new(c[3], c[4], c[5]) };
+        let (exact, lenient) = per.get(lab.as_str()).copied().unwrap_or_default();
+        total.add(exact);
+        lenient_total.add(lenient);
+        let s = LabelScore { exact: exact.counts(), lenient: lenient.counts() };
         if !s.exact.empty {
             non_empty.push(s.exact.clone());
         }
         report.per_label.insert(lab.clone(), s);
     }
-    report.micro = Counts::new(tot[0], tot[1], tot[2]);
-    report.lenient_micro = Counts::new(tot[3], tot[4], tot[5]);
+    report.micro = total.counts();
+    report.lenient_micro = lenient_total.counts();
     if !non_empty.is_empty() {
         let n = non_empty.len() as f64;
         report.macro_precision = round4(non_empty.iter().map(|c| c.precision).sum::<f64>() / n);
         report.macro_recall = round4(non_empty.iter().map(|c| c.recall).sum::<f64>() / n);
         report.macro_f1 = round4(non_empty.iter().map(|c| c.f1).sum::<f64>() / n);
     }
-    let actions = acts["relabel"] + acts["resize"] + 2 * acts["resize_relabel"] + 2 * acts["create"] + acts["reject"];
+    let actions = acts.total();
     let ratio = if n_gold > 0 { actions as f64 / (2 * n_gold) as f64 } else { 0.0 };
-    report.effort = Effort { gold: n_gold, actions, ratio: round4(ratio), saved: round4(1.0 - ratio), by_kind: acts };
+    report.effort = Effort { gold: n_gold, actions, ratio: round4(ratio), saved: round4(1.0 - ratio), by_kind: acts.by_kind() };
     report.labels = labels;
     if opts.relations {
         report.relations = Some(score_relations(gold, &pairs, &map));
     }
     Ok(report)
+}
+
+/// Matches, false positives and false negatives, summed over documents.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Tally {
+    /// `tp` matches among `pred` predictions and `gold` gold items (`tp` is
+    /// at most both).
+    fn of(tp: usize, pred: usize, gold: usize) -> Self {
+        Self { tp, fp: pred.saturating_sub(tp), fn_: gold.saturating_sub(tp) }
+    }
+
+    fn add(&mut self, o: Tally) {
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.fn_ += o.fn_;
+    }
+
+    fn counts(self) -> Counts {
+        Counts::new(self.tp, self.fp, self.fn_)
+    }
+}
+
+/// The correction actions, by kind (as score.py counts them).
+#[derive(Clone, Copy, Debug, Default)]
+struct Actions {
+    exact: usize,
+    relabel: usize,
+    resize: usize,
+    resize_relabel: usize,
+    create: usize,
+    reject: usize,
+}
+
+impl Actions {
+    /// Relabelling, resizing and rejecting cost one action, the rest two.
+    fn total(&self) -> usize {
+        self.relabel + self.resize + 2 * self.resize_relabel + 2 * self.create + self.reject
+    }
+
+    fn by_kind(&self) -> BTreeMap<&'static str, usize> {
+        [
+            ("exact", self.exact),
+            ("relabel", self.relabel),
+            ("resize", self.resize),
+            ("resize_relabel", self.resize_relabel),
+            ("create", self.create),
+            ("reject", self.reject),
+        ]
+        .into()
+    }
 }
 
 fn multiset_intersection(a: &[(usize, usize)], b: &[(usize, usize)]) -> usize {
@@ -292,32 +390,36 @@ fn max_overlap_matching(golds: &[(usize, usize)], preds: &[(usize, usize)]) -> u
             cand.into_iter().map(|c| c.2).collect()
         })
         .collect();
-    let mut match_pred = vec![usize::MAX; preds.len()];
-    fn augment(i: usize, adj: &[Vec<usize>], seen: &mut [bool], match_pred: &mut [usize]) -> bool {
-        for &j in &adj[i] {
-            if seen[j] {
-                continue;
+    // The gold each prediction is matched with.
+    let mut match_pred: Vec<Option<usize>> = vec![None; preds.len()];
+    fn augment(i: usize, adj: &[Vec<usize>], seen: &mut [bool], match_pred: &mut [Option<usize>]) -> bool {
+        for &j in adj.get(i).map_or(&[][..], Vec::as_slice) {
+            match seen.get_mut(j) {
+                Some(s) if !*s => *s = true,
+                _ => continue,
             }
-            seen[j] = true;
-            if match_pred[j] == usize::MAX || augment(match_pred[j], adj, seen, match_pred) {
-                match_pred[j] = i;
+            let free = match match_pred.get(j).copied().flatten() {
+                None => true,
+                Some(other) => augment(other, adj, seen, match_pred),
+            };
+            if free && let Some(m) = match_pred.get_mut(j) {
+                *m = Some(i);
                 return true;
             }
         }
         false
     }
     let mut matched = 0;
-    for i in 0..golds.len() {
+    for (i, cand) in adj.iter().enumerate() {
         let mut seen = vec![false; preds.len()];
-        if !adj[i].is_empty() && augment(i, &adj, &mut seen, &mut match_pred) {
+        if !cand.is_empty() && augment(i, &adj, &mut seen, &mut match_pred) {
             matched += 1;
         }
     }
     matched
 }
 
-fn effort_of(gold: &[Ent], pred: &[Ent], acts: &mut BTreeMap<&'static str, usize>) {
-    let mut bump = |k: &'static str, n: usize| *acts.entry(k).or_default() += n;
+fn effort_of(gold: &[Ent], pred: &[Ent], acts: &mut Actions) {
     let mut pc: BTreeMap<&Ent, usize> = BTreeMap::new();
     for p in pred {
         *pc.entry(p).or_default() += 1;
@@ -327,7 +429,7 @@ fn effort_of(gold: &[Ent], pred: &[Ent], acts: &mut BTreeMap<&'static str, usize
         match pc.get_mut(x) {
             Some(c) if *c > 0 => {
                 *c -= 1;
-                bump("exact", 1);
+                acts.exact += 1;
             }
             _ => rest_g.push(x),
         }
@@ -354,7 +456,7 @@ fn effort_of(gold: &[Ent], pred: &[Ent], acts: &mut BTreeMap<&'static str, usize
         match cand {
             Some(i) => {
                 used.insert(i);
-                bump("relabel", 1);
+                acts.relabel += 1;
             }
             None => rest_g2.push(x),
         }
@@ -367,26 +469,27 @@ fn effort_of(gold: &[Ent], pred: &[Ent], acts: &mut BTreeMap<&'static str, usize
             }
             let ov = x.1.min(y.1) as i64 - x.0.max(y.0) as i64;
             if ov > 0 {
-                cands.push((-ov, gi, pi));
+                // (gi, pi) is unique: the label test never decides the order.
+                cands.push((-ov, gi, pi, x.2 == y.2));
             }
         }
     }
     cands.sort();
     let mut done_g = BTreeSet::new();
-    for (_, gi, pi) in cands {
+    for (_, gi, pi, same_label) in cands {
         if done_g.contains(&gi) || used.contains(&pi) {
             continue;
         }
         done_g.insert(gi);
         used.insert(pi);
-        if rest_g2[gi].2 == rest_p[pi].2 {
-            bump("resize", 1);
+        if same_label {
+            acts.resize += 1;
         } else {
-            bump("resize_relabel", 1);
+            acts.resize_relabel += 1;
         }
     }
-    bump("create", rest_g2.len() - done_g.len());
-    bump("reject", rest_p.len() - used.len());
+    acts.create += rest_g2.len() - done_g.len();
+    acts.reject += rest_p.len() - used.len();
 }
 
 fn score_relations(gold: &Dataset, pairs: &[(&DocRecord, Option<&DocRecord>)], map: &dyn Fn(&str) -> String) -> RelationReport {
@@ -414,7 +517,8 @@ fn score_relations(gold: &Dataset, pairs: &[(&DocRecord, Option<&DocRecord>)], m
         }
         out
     };
-    let mut per: BTreeMap<String, [usize; 6]> = BTreeMap::new();
+    // Per relation label: tallies on spans only, and on spans with labels.
+    let mut per: BTreeMap<String, (Tally, Tally)> = BTreeMap::new();
     for (g, p) in pairs {
         let gk = keys(Some(g));
         let pk = keys(*p);
@@ -424,24 +528,19 @@ fn score_relations(gold: &Dataset, pairs: &[(&DocRecord, Option<&DocRecord>)], m
             let (pl, ps) = pk.get(lab).unwrap_or(&empty);
             let tp = multiset_keys(gl, pl);
             let stp = multiset_keys(gs, ps);
-            let c = per.entry(lab.clone()).or_default();
-            c[0] += tp;
-            c[1] += pl.len() - tp;
-            c[2] += gl.len() - tp;
-            c[3] += stp;
-            c[4] += ps.len() - stp;
-            c[5] += gs.len() - stp;
+            let (loose, strict) = per.entry(lab.clone()).or_default();
+            loose.add(Tally::of(tp, pl.len(), gl.len()));
+            strict.add(Tally::of(stp, ps.len(), gs.len()));
         }
     }
-    let mut tot = [0usize; 6];
+    let (mut total, mut strict_total) = (Tally::default(), Tally::default());
     let mut per_label = BTreeMap::new();
-    for (lab, c) in &per {
-        for k in 0..6 {
-            tot[k] += c[k];
-        }
-        per_label.insert(lab.clone(), Counts::new(c[0], c[1], c[2]));
+    for (lab, &(loose, strict)) in &per {
+        total.add(loose);
+        strict_total.add(strict);
+        per_label.insert(lab.clone(), loose.counts());
     }
-    RelationReport { labels, per_label, micro: Counts::new(tot[0], tot[1], tot[2]), strict_micro: Counts::new(tot[3], tot[4], tot[5]) }
+    RelationReport { labels, per_label, micro: total.counts(), strict_micro: strict_total.counts() }
 }
 
 fn multiset_keys<K: Ord>(a: &[K], b: &[K]) -> usize {

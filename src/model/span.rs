@@ -267,7 +267,8 @@ impl SpanSet {
     pub fn index_of(&self, id: SpanId) -> Option<usize> {
         let &(start, end) = self.places.get(&id)?;
         let first = self.spans.partition_point(|s| (s.start, s.end) < (start, end));
-        self.spans[first..].iter().take_while(|s| (s.start, s.end) == (start, end)).position(|s| s.id == id).map(|i| first + i)
+        let from_first = self.spans.get(first..).unwrap_or_default();
+        from_first.iter().take_while(|s| (s.start, s.end) == (start, end)).position(|s| s.id == id).map(|i| first + i)
     }
 
     /// Adds a span, keeping the order; a span with the same id is replaced.
@@ -290,7 +291,7 @@ impl SpanSet {
     pub fn overlapping(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = &Span> {
         let from = start.saturating_sub(self.max_len);
         let first = self.spans.partition_point(|s| s.start < from);
-        self.spans[first..].iter().take_while(move |s| s.start < end).filter(move |s| s.overlaps(start, end))
+        self.spans.get(first..).unwrap_or_default().iter().take_while(move |s| s.start < end).filter(move |s| s.overlaps(start, end))
     }
 
     /// Spans that contain the code point at `at`, innermost last.

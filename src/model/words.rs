@@ -4,6 +4,9 @@
 //! A word is a run of letters, digits and combining marks, with inner hyphens
 //! (`Saint-Pétersbourg`) and inner periods between letters (`U.S`) kept. An
 //! apostrophe ends a word, so `l'Union` holds the words `l` and `Union`.
+//!
+//! Owns: what a word is for selection (not the tokenizer's tokens, which
+//! the suggestions use). Must not touch: documents, the UI (which calls it).
 
 use super::text::{CharIdx, Text};
 
@@ -43,10 +46,11 @@ pub fn snap_to_words(text: &Text, start: CharIdx, end: CharIdx) -> (CharIdx, Cha
     }
     if a == b {
         let (mut a, mut b) = (a0, b0);
-        while a < b && c[a].is_whitespace() {
+        let space_at = |i: usize| c.get(i).is_some_and(|ch| ch.is_whitespace());
+        while a < b && space_at(a) {
             a += 1;
         }
-        while b > a && c[b - 1].is_whitespace() {
+        while b > a && space_at(b - 1) {
             b -= 1;
         }
         return (CharIdx::new(a), CharIdx::new(b));

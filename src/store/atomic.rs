@@ -37,16 +37,24 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".to_owned());
     let tmp = dir.join(format!(".{name}.tmp-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
+    replace_through(&tmp, dir, path, bytes)
+}
+
+/// Writes `bytes` to the new file `tmp` in `dir`, then renames it over
+/// `path`; on any failure `tmp` is removed and `path` is left as it was.
+fn replace_through(tmp: &Path, dir: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut created = false;
     let result = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut f = OpenOptions::new().write(true).create_new(true).open(tmp)?;
+        created = true;
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
-        fs::rename(&tmp, path)?;
+        fs::rename(tmp, path)?;
         sync_dir(dir)
     })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    if result.is_err() && created {
+        let _ = fs::remove_file(tmp);
     }
     result
 }
@@ -86,19 +94,44 @@ mod tests {
         assert!(fs::metadata("/dev/null").expect("meta").file_type().is_char_device(), "still the device");
     }
 
-    #[cfg(unix)]
+    /// Each failure here happens whoever runs the tests, root included
+    /// (permissions would not stop root).
     #[test]
     fn a_failed_write_keeps_the_old_file() {
-        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("a.json");
         write_atomic(&p, b"saved").expect("write");
-        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o500)).expect("chmod");
-        let denied = write_atomic(&p, b"lost");
-        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700)).expect("chmod");
-        // Root ignores folder permissions; the check only means something otherwise.
-        if denied.is_err() {
-            assert_eq!(fs::read(&p).expect("read"), b"saved");
-        }
+        let listing = || {
+            let mut names: Vec<_> = fs::read_dir(dir.path()).expect("list").map(|e| e.expect("entry").file_name()).collect();
+            names.sort();
+            names
+        };
+
+        // A folder stands where the temporary file must go: it cannot be
+        // created, and the folder is not removed as if it were ours.
+        let tmp = dir.path().join(".a.json.tmp-test");
+        fs::create_dir(&tmp).expect("mkdir");
+        fs::write(tmp.join("inside"), b"x").expect("write");
+        let e = replace_through(&tmp, dir.path(), &p, b"lost").expect_err("a folder is in the way");
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists, "{e}");
+        assert_eq!(fs::read(&p).expect("read"), b"saved");
+        assert_eq!(fs::read(tmp.join("inside")).expect("read"), b"x");
+        fs::remove_dir_all(&tmp).expect("rmdir");
+
+        // A folder stands where the target must go: the temporary file is
+        // written, the rename fails, the temporary file is removed.
+        let target = dir.path().join("b.json");
+        fs::create_dir(&target).expect("mkdir");
+        fs::write(target.join("old"), b"kept").expect("write");
+        assert!(write_atomic(&target, b"lost").is_err(), "a file cannot replace a folder");
+        assert_eq!(fs::read(target.join("old")).expect("read"), b"kept");
+        assert_eq!(listing(), ["a.json", "b.json"], "no temporary file left");
+
+        // The target's folder is a file: nothing can be written under it.
+        let under = p.join("c.json");
+        let e = write_atomic(&under, b"lost").expect_err("a path under a file");
+        assert!(e.to_string().contains("is a file, not a folder"), "{e}");
+        assert_eq!(fs::read(&p).expect("read"), b"saved");
+        assert_eq!(listing(), ["a.json", "b.json"]);
     }
 }

@@ -103,7 +103,8 @@ pub fn write(
     out: &Path,
     strict: bool,
 ) -> Result<Report, StoreError> {
-    let (written, report) = formats::write(dataset, schema, format, options, tokenizer);
+    let (written, report) = formats::write(dataset, schema, format, options, tokenizer)
+        .map_err(|source| StoreError::Format { path: out.to_path_buf(), source })?;
     if strict {
         refuse_losses(out, &report)?;
     }
@@ -164,6 +165,54 @@ mod tests {
         report.lose("relations", || "document a: R1".into());
         let e = refuse_losses(&out, &report).unwrap_err().to_string();
         assert!(e.contains("x.jsonl") && e.contains("1 × relations (e.g. document a: R1)"), "{e}");
+    }
+
+    /// An offset the writer cannot count in the file's unit (past the end
+    /// of its text, or negative) was written as 0 by the gold, doccano,
+    /// spaCy JSONL and Label Studio writers: it is an error naming the
+    /// document and the entity, and nothing is written.
+    #[test]
+    fn an_offset_that_cannot_be_converted_is_an_error_not_a_zero() {
+        use crate::model::dataset::{DocRecord, EntityRecord};
+        let text = crate::model::Text::from("Lavrov à Pékin");
+        let dataset = |start: i64, end: i64| {
+            let mut ds = Dataset::empty(&Schema::news());
+            let ok = EntityRecord::new(1, &text, crate::model::CharIdx::new(0), crate::model::CharIdx::new(6), "PER");
+            let bad = EntityRecord { id: "T2".into(), start, end, label: "GPE".into(), text: "Pékin".into(), extra: Default::default() };
+            ds.documents.push(DocRecord {
+                id: "d7".into(),
+                source: String::new(),
+                text: text.as_str().to_owned(),
+                sha256: String::new(),
+                status: crate::model::Status::Done,
+                entities: vec![ok, bad],
+                relations: Vec::new(),
+                extra: Default::default(),
+            });
+            ds
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            (Format::Spanlab, Some(formats::Offsets::Utf16)),
+            (Format::Spanlab, Some(formats::Offsets::Bytes)),
+            (Format::Doccano, None),
+            (Format::SpacyJsonl, None),
+            (Format::LabelStudio, Some(formats::Offsets::Utf16)),
+        ];
+        for ((start, end), wrong) in [((9, 40), "offset 40 is outside the text (14 code points)"), ((-3, 14), "offset -3 is outside")] {
+            for (format, offsets) in cases {
+                let out = dir.path().join(format!("out-{format}-{offsets:?}"));
+                let options = Options { offsets, ..Options::default() };
+                let result = write(&dataset(start, end), &Schema::news(), format, &options, &formats::format_tokens, &out, false);
+                let e = match result {
+                    Ok(_) => panic!("{format} {offsets:?}: wrote {:?}", fs::read_to_string(&out).unwrap_or_default()),
+                    Err(e) => e.to_string(),
+                };
+                assert!(e.contains(&format!("document d7, entity T2: {wrong}")), "{format} {offsets:?}: {e}");
+                assert!(e.contains(&format!("out-{format}")), "the error names the file: {e}");
+                assert!(!out.exists(), "{format} {offsets:?}: nothing written");
+            }
+        }
     }
 
     #[test]

@@ -17,8 +17,15 @@
 //! again on the next request); errors are returned, never hidden, and never
 //! block longer than the timeout.
 //!
-//! Owns: the protocol and its two transports. Must not touch: the UI (which
-//! calls this from a background thread).
+//! Owns: the protocol, its two transports, and reading a recommender
+//! setting as a user writes it ([`Endpoint::parse`]).
+//! Processes and threads: a subprocess recommender is started on the first
+//! request and kept running, with one thread that reads its output lines;
+//! it is killed when it times out, fails, or the [`External`] is dropped.
+//! A request blocks its caller for at most the timeout, so the window asks
+//! from its background worker, and `spanlab suggest` after the built-in
+//! suggestions.
+//! Must not touch: the UI, files, any address but this machine's loopback.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -35,31 +42,75 @@ use crate::model::{CharIdx, RecognizerName, Text};
 /// The protocol's name in requests.
 pub const PROTOCOL: &str = "spanlab-recommender";
 
+/// The shortest time a recommender is given per request: [`External::new`]
+/// raises shorter timeouts to this.
+pub const MIN_TIMEOUT: Duration = Duration::from_millis(100);
+
 /// How to reach a recommender.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Endpoint {
     /// A program and its arguments, started once and kept running.
-    Command { argv: Vec<String> },
+    Command {
+        /// The program, then its arguments.
+        argv: Vec<String>,
+    },
     /// `http://127.0.0.1:PORT` (or `localhost`, or `[::1]`).
-    Http { url: String },
+    Http {
+        /// The server's address, as the user wrote it.
+        url: String,
+    },
+}
+
+impl Endpoint {
+    /// Reads a recommender as a user writes it (in the settings, or after
+    /// `--recommender`): text starting with `http://` is a server, anything
+    /// else a command line split like a shell ([`split_command`]); blank
+    /// text is no recommender. Whether a URL is on this machine is checked
+    /// when the server is first asked.
+    ///
+    /// `"python3 'my model.py' --fast"` gives `Command { argv: ["python3",
+    /// "my model.py", "--fast"] }`; `" http://127.0.0.1:8000 "` gives
+    /// `Http { url: "http://127.0.0.1:8000" }`; `"  "` gives `None`.
+    pub fn parse(line: &str) -> Option<Endpoint> {
+        let line = line.trim();
+        if line.is_empty() {
+            None
+        } else if line.starts_with("http://") {
+            Some(Endpoint::Http { url: line.to_owned() })
+        } else {
+            Some(Endpoint::Command { argv: split_command(line) })
+        }
+    }
 }
 
 /// Why a recommender gave no answer.
 #[derive(Debug, thiserror::Error)]
 pub enum RecommenderError {
+    /// The command could not be started.
     #[error("cannot start recommender {command:?}: {source}")]
-    Start { command: String, source: std::io::Error },
+    Start {
+        /// The command line.
+        command: String,
+        /// Why it did not start.
+        source: std::io::Error,
+    },
+    /// No answer within the timeout; the recommender was stopped.
     #[error("recommender did not answer within {0:?} (stopped)")]
     Timeout(Duration),
+    /// The subprocess exited or closed its output.
     #[error("recommender exited or closed its output")]
     Closed,
+    /// Reading or writing failed.
     #[error("recommender I/O: {0}")]
     Io(#[from] std::io::Error),
+    /// The answer is not a response of the protocol.
     #[error("recommender answered something that is not a valid response: {0}")]
     BadResponse(String),
+    /// The URL is not a loopback address.
     #[error("recommender URL {0:?} must be http://127.0.0.1:PORT, http://localhost:PORT or http://[::1]:PORT")]
     BadUrl(String),
+    /// The server answered with another status than 200.
     #[error("recommender answered HTTP status {0}")]
     Status(u16),
 }
@@ -108,13 +159,14 @@ pub struct External {
 }
 
 impl External {
-    /// A recommender at `endpoint`; nothing is started until the first request.
+    /// A recommender at `endpoint` given `timeout` per request (at least
+    /// [`MIN_TIMEOUT`]); nothing is started until the first request.
     pub fn new(endpoint: Endpoint, timeout: Duration) -> Self {
         let name = match &endpoint {
             Endpoint::Command { argv } => RecognizerName::external(&command_name(argv)),
             Endpoint::Http { url } => RecognizerName::external(url),
         };
-        Self { endpoint, timeout, name, process: Mutex::new(None) }
+        Self { endpoint, timeout: timeout.max(MIN_TIMEOUT), name, process: Mutex::new(None) }
     }
 
     /// The recognizer name its candidates carry.
@@ -315,11 +367,7 @@ mod tests {
 
     /// A fake recommender: a Python one-liner loop that marks every "Paris".
     fn fake(delay: &str) -> Option<Endpoint> {
-        let ok = Command::new("python3").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!("skipped: no python3 for the fake recommender");
-            return None;
-        }
+        let python3 = crate::testing::python3()?;
         let script = format!(
             "import sys, json, time\n\
              for line in sys.stdin:\n\
@@ -331,7 +379,7 @@ mod tests {
              \x20   spans.append({{'start': 0, 'end': 10**6, 'label': 'GPE'}})\n\
              \x20   print(json.dumps({{'id': r['id'], 'spans': spans}}), flush=True)\n"
         );
-        Some(Endpoint::Command { argv: vec!["python3".into(), "-c".into(), script] })
+        Some(Endpoint::Command { argv: vec![python3.into(), "-c".into(), script] })
     }
 
     fn labels() -> Vec<String> {
@@ -402,5 +450,24 @@ mod tests {
     #[test]
     fn commands_split_like_a_shell() {
         assert_eq!(split_command("python3 'my script.py' --x \"a b\""), ["python3", "my script.py", "--x", "a b"]);
+    }
+
+    #[test]
+    fn endpoints_parse_as_typed() {
+        let command = |argv: &[&str]| Some(Endpoint::Command { argv: argv.iter().map(|&a| a.to_owned()).collect() });
+        assert_eq!(Endpoint::parse("python3 'my model.py' --fast"), command(&["python3", "my model.py", "--fast"]));
+        assert_eq!(Endpoint::parse("  ./ner  "), command(&["./ner"]));
+        assert_eq!(Endpoint::parse(" http://127.0.0.1:8000 "), Some(Endpoint::Http { url: "http://127.0.0.1:8000".into() }));
+        assert_eq!(Endpoint::parse("http://10.0.0.1:80"), Some(Endpoint::Http { url: "http://10.0.0.1:80".into() }), "refused when asked");
+        assert_eq!(Endpoint::parse(""), None);
+        assert_eq!(Endpoint::parse(" \t\n"), None);
+    }
+
+    #[test]
+    fn timeouts_have_a_floor() {
+        let ext = |ms: u64| External::new(Endpoint::Http { url: "http://127.0.0.1:9".into() }, Duration::from_millis(ms)).timeout;
+        assert_eq!(ext(0), MIN_TIMEOUT);
+        assert_eq!(ext(99), MIN_TIMEOUT);
+        assert_eq!(ext(2_500), Duration::from_millis(2_500));
     }
 }

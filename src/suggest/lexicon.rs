@@ -1,10 +1,11 @@
-//! Closed word lists for French and English shared by the recognizers (and
-//! meant for the features of a later statistical tagger): determiners,
-//! function words, name particles, nationality words, months and weekdays,
-//! titles, ministerial portfolios and the head nouns of organisation, event
-//! and place names.
+//! Closed word lists for French and English shared by the recognizers and
+//! the tagger's features: determiners, function words, name particles,
+//! nationality words, months and weekdays, titles, ministerial portfolios
+//! and the head nouns of organisation, event and place names.
 //!
-//! Owns: the lists and their lookup sets. Every entry is a lookup key in the
+//! Owns: the lists and their lookup sets, the fast hash maps and sets the
+//! recognizers use for them, and telling English lines from French ones
+//! ([`Lexicon::english_ranges`]). Every entry is a lookup key in the
 //! sense of [`normalize`] (lower case, `'` for apostrophes).
 //! Must not touch: anything but `std` and the tokenizer.
 

@@ -4,16 +4,34 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// `../shared` beside the repository, if present. Tests that read it say so
-/// and skip (with a message) only when it is absent.
+/// True under `CI=true`, which CI sets and `.ci/run` exports.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"))
+}
+
+/// What a test needs from outside the repository (`../shared`, python3,
+/// spaCy, a wgpu adapter): `found`, or, when it is `None`, the one decision
+/// of what happens then. Under `CI=true` the test fails here, since a
+/// skipped test would pass having checked nothing; elsewhere it prints
+/// `skipped: <what> is missing` and the caller returns.
+pub fn require<T>(found: Option<T>, what: &str) -> Option<T> {
+    if found.is_none() {
+        assert!(!in_ci(), "{what} is missing: under CI=true a test fails rather than skip");
+        eprintln!("skipped: {what} is missing");
+    }
+    found
+}
+
+/// `../shared` beside the repository ([`require`]d).
 pub fn shared() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared");
-    if p.join("eval").join("seeds.gold.json").is_file() {
-        Some(p)
-    } else {
-        eprintln!("skipped: ../shared is absent");
-        None
-    }
+    require(p.join("eval").join("seeds.gold.json").is_file().then_some(p), "../shared (beside the repository)")
+}
+
+/// The `python3` command, when it runs ([`require`]d).
+pub fn python3() -> Option<&'static str> {
+    let runs = Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success());
+    require(runs.then_some("python3"), "python3")
 }
 
 /// Runs the spanlab binary.

@@ -13,8 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use super::{FormatError, Options, RawDoc, RawEntity, RawRelation, Report, convert_offset, dataset_of, numbered_id, resolve_offsets};
-use crate::model::{CharIdx, Dataset, Status, Text};
+use super::{FormatError, Options, RawDoc, RawEntity, RawRelation, Report, dataset_of, entity_offsets, fields, numbered_id};
+use crate::model::dataset::EntityRecord;
+use crate::model::{Dataset, Text};
 
 /// doccano's two JSONL shapes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,8 +41,9 @@ impl Shape {
 const RESERVED: [&str; 10] = ["id", "text", "label", "labels", "entities", "relations", "document_id", "source", "status", "offsets"];
 
 /// Writes one line per document. The shape is `options.doccano_shape`, else
-/// the relation shape when any document has a relation.
-pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u8> {
+/// the relation shape when any document has a relation. An entity whose
+/// offsets cannot be counted in the unit asked for is an error.
+pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Result<Vec<u8>, FormatError> {
     let shape = options.doccano_shape.unwrap_or(if dataset.documents.iter().any(|d| !d.relations.is_empty()) {
         Shape::Relations
     } else {
@@ -51,13 +53,20 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
     let mut out = String::new();
     for (i, d) in dataset.documents.iter().enumerate() {
         let text = Text::new(d.text.clone());
-        let at = |x: i64| unit.from_char(&text, CharIdx::new(x.max(0) as usize)).unwrap_or(0);
+        let at = |e: &EntityRecord| entity_offsets(&text, unit, &d.id, e);
         let mut line = Map::new();
         line.insert("id".to_owned(), json!(i + 1));
         line.insert("text".to_owned(), json!(d.text));
         match shape {
             Shape::Ner => {
-                let labels: Vec<Value> = d.entities.iter().map(|e| json!([at(e.start), at(e.end), e.label])).collect();
+                let labels = d
+                    .entities
+                    .iter()
+                    .map(|e| {
+                        let (start, end) = at(e)?;
+                        Ok(json!([start, end, e.label]))
+                    })
+                    .collect::<Result<_, FormatError>>()?;
                 line.insert("label".to_owned(), Value::Array(labels));
                 for r in &d.relations {
                     report.lose("relations (doccano's sequence-labelling shape has no place for them)", || {
@@ -67,12 +76,15 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
             }
             Shape::Relations => {
                 let number: BTreeMap<&str, usize> = d.entities.iter().enumerate().map(|(k, e)| (e.id.as_str(), k + 1)).collect();
-                let entities: Vec<Value> = d
+                let entities = d
                     .entities
                     .iter()
                     .enumerate()
-                    .map(|(k, e)| json!({"id": k + 1, "start_offset": at(e.start), "end_offset": at(e.end), "label": e.label}))
-                    .collect();
+                    .map(|(k, e)| {
+                        let (start, end) = at(e)?;
+                        Ok(json!({"id": k + 1, "start_offset": start, "end_offset": end, "label": e.label}))
+                    })
+                    .collect::<Result<_, FormatError>>()?;
                 let relations: Vec<Value> = d
                     .relations
                     .iter()
@@ -113,7 +125,7 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
         out.push_str(&Value::Object(line).to_string());
         out.push('\n');
     }
-    out.into_bytes()
+    Ok(out.into_bytes())
 }
 
 /// Reads either shape (each line may have its own).
@@ -134,41 +146,18 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
         let Some(Value::String(text)) = obj.remove("text") else {
             return Err(FormatError::new(place("\"text\""), "missing, or not a string"));
         };
-        let declared = match obj.remove("offsets") {
-            None => None,
-            Some(Value::String(s)) => {
-                Some(super::Offsets::parse(&s).ok_or_else(|| FormatError::new(place("\"offsets\""), format!("unknown unit {s:?}")))?)
-            }
-            Some(v) => return Err(FormatError::new(place("\"offsets\""), format!("expected a string, found {v}"))),
-        };
-        let unit = resolve_offsets(declared, options.offsets).map_err(|e| FormatError::new(place(""), e.message))?;
-        report.offsets = unit;
-        let id = match (obj.remove("document_id"), obj.remove("id")) {
-            (Some(Value::String(s)), _) | (None, Some(Value::String(s))) => s,
-            (None, Some(Value::Number(x))) => x.to_string(),
-            (None, None) => numbered_id(docs.len()),
-            (Some(v), _) | (None, Some(v)) => {
-                return Err(FormatError::new(place("id"), format!("expected a string or a number, found {v}")));
+        let unit = fields::offsets_unit(obj.remove("offsets").as_ref(), &place("\"offsets\""), &place(""), options, report)?;
+        let id = match obj.remove("document_id").or(obj.remove("id")) {
+            None => numbered_id(docs.len()),
+            Some(v) => {
+                fields::id_text(&v).ok_or_else(|| FormatError::new(place("id"), format!("expected a string or a number, found {v}")))?
             }
         };
-        if !ids.insert(id.clone()) {
-            return Err(FormatError::new(place("id"), format!("duplicate document id {id:?}")));
-        }
-        let status = match obj.remove("status") {
-            None => None,
-            Some(Value::String(s)) if let Some(status) = Status::parse(&s) => Some(status),
-            Some(v) => return Err(FormatError::new(place("\"status\""), format!("{v} is not one of new, in_progress, done, skipped"))),
-        };
-        let source = match obj.remove("source") {
-            Some(Value::String(s)) => s,
-            None => String::new(),
-            Some(v) => return Err(FormatError::new(place("\"source\""), format!("expected a string, found {v}"))),
-        };
+        fields::claim_id(&mut ids, &id, &place("id"))?;
+        let status = fields::status(obj.remove("status").as_ref(), &place("\"status\""))?;
+        let source = fields::source(obj.remove("source"), &place("\"source\""))?;
         let t = Text::new(text.clone());
-        let offset = |v: Option<&Value>, what: &str| -> Result<usize, FormatError> {
-            let x = v.and_then(Value::as_i64).ok_or_else(|| FormatError::new(place(what), "expected an integer offset"))?;
-            convert_offset(&t, unit, x).map(|c| c.get()).map_err(|m| FormatError::new(place(what), m))
-        };
+        let offset = |v: Option<&Value>, what: &str| fields::offset(&t, unit, v, &place(what));
         let mut raw = RawDoc { id, source, text, status, ..RawDoc::default() };
         if let Some(entities) = obj.remove("entities") {
             let Value::Array(entities) = entities else {
@@ -183,7 +172,7 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
                 if start >= end {
                     return Err(FormatError::new(place(&what), format!("start {start} is not before end {end}")));
                 }
-                let key = e.get("id").map_or_else(|| (k + 1).to_string(), json_key);
+                let key = e.get("id").map_or_else(|| (k + 1).to_string(), fields::json_key);
                 if by_id.insert(key.clone(), raw.entities.len()).is_some() {
                     return Err(FormatError::new(place(&what), format!("duplicate entity id {key}")));
                 }
@@ -196,7 +185,7 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
                 for (k, r) in relations.iter().enumerate() {
                     let what = format!("relation {}", k + 1);
                     let end = |key: &str| -> Result<usize, FormatError> {
-                        let v = r.get(key).map(json_key).ok_or_else(|| FormatError::new(place(&what), format!("{key} missing")))?;
+                        let v = r.get(key).map(fields::json_key).ok_or_else(|| FormatError::new(place(&what), format!("{key} missing")))?;
                         by_id
                             .get(&v)
                             .copied()
@@ -237,14 +226,6 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
     Ok(dataset_of(docs, "imported"))
 }
 
-/// An id as a map key: strings as they are, numbers as written.
-fn json_key(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testgen::{arb_dataset, canon};
@@ -278,7 +259,7 @@ mod tests {
         let x = read(r#"{"text": "😀 Paul", "label": [[2, 6, "PER"]]}"#, &Options::default(), &mut report()).unwrap();
         let opts = Options { offsets: Some(Offsets::Utf16), ..Options::default() };
         let mut r = Report::new(Format::Doccano, Direction::Export);
-        let bytes = write(&x, &opts, &mut r);
+        let bytes = write(&x, &opts, &mut r).unwrap();
         let line = String::from_utf8(bytes).unwrap();
         assert!(line.contains(r#""label":[[3,7,"PER"]]"#), "{line}");
         assert!(line.contains(r#""offsets":"utf16""#));
@@ -313,7 +294,7 @@ mod tests {
         fn round_trip_keeps_what_the_shape_can_hold(x in arb_dataset(true, true), unit in 0usize..3, ner in any::<bool>()) {
             let opts = Options { offsets: Some(Offsets::ALL[unit]), doccano_shape: ner.then_some(Shape::Ner), ..Options::default() };
             let mut w = Report::new(Format::Doccano, Direction::Export);
-            let bytes = write(&x, &opts, &mut w);
+            let bytes = write(&x, &opts, &mut w).unwrap();
             let back = read(std::str::from_utf8(&bytes).unwrap(), &Options::default(), &mut report()).unwrap();
             let has_relations = x.documents.iter().any(|d| !d.relations.is_empty());
             if ner && has_relations {

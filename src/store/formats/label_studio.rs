@@ -14,10 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use super::{
-    FormatError, Offsets, Options, RawDoc, RawEntity, RawRelation, Report, convert_offset, dataset_of, numbered_id, resolve_offsets,
-};
-use crate::model::{CharIdx, Dataset, Status, Text};
+use super::{FormatError, Offsets, Options, RawDoc, RawEntity, RawRelation, Report, dataset_of, entity_offsets, fields, numbered_id};
+use crate::model::{Dataset, Status, Text};
 
 /// The entity field that marks a suggestion (see `model::dataset`).
 const SUGGESTION: &str = "suggestion";
@@ -25,23 +23,24 @@ const SUGGESTION: &str = "suggestion";
 /// Keys of `data` that are not document extra fields.
 const DATA_KEYS: [&str; 3] = ["text", "document_id", "source"];
 
-/// Writes the tasks, numbered from 1 in the dataset's order.
-pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u8> {
+/// Writes the tasks, numbered from 1 in the dataset's order. An entity
+/// whose offsets cannot be counted in the unit asked for is an error.
+pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Result<Vec<u8>, FormatError> {
     let unit = options.offsets.unwrap_or_default();
     let mut tasks = Vec::new();
     for (i, d) in dataset.documents.iter().enumerate() {
         let text = Text::new(d.text.clone());
-        let at = |x: i64| unit.from_char(&text, CharIdx::new(x.max(0) as usize)).unwrap_or(0);
         let mut gold = Vec::new();
         let mut predictions: BTreeMap<String, (Vec<Value>, Vec<f64>)> = BTreeMap::new();
         let mut pending = BTreeSet::new();
         for e in &d.entities {
+            let (start, end) = entity_offsets(&text, unit, &d.id, e)?;
             let item = json!({
                 "id": e.id,
                 "from_name": options.from_name,
                 "to_name": options.to_name,
                 "type": "labels",
-                "value": {"start": at(e.start), "end": at(e.end), "text": e.text, "labels": [e.label]},
+                "value": {"start": start, "end": end, "text": e.text, "labels": [e.label]},
             });
             let suggestion = e.extra.get(SUGGESTION);
             let state = suggestion.and_then(|s| s.get("state")).and_then(Value::as_str);
@@ -118,7 +117,7 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Vec<u
     }
     let mut out = serde_json::to_string_pretty(&Value::Array(tasks)).unwrap_or_default();
     out.push('\n');
-    out.into_bytes()
+    Ok(out.into_bytes())
 }
 
 /// Reads a list of tasks (or one task). Each task's first annotation that
@@ -151,33 +150,17 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
             Some(Value::Object(m)) => m,
             _ => Map::new(),
         };
-        let declared = match meta.get("offsets") {
-            None => None,
-            Some(Value::String(s)) => {
-                Some(Offsets::parse(s).ok_or_else(|| FormatError::new(place("meta.offsets"), format!("unknown unit {s:?}")))?)
-            }
-            Some(v) => return Err(FormatError::new(place("meta.offsets"), format!("expected a string, found {v}"))),
-        };
-        let unit = resolve_offsets(declared, options.offsets).map_err(|e| FormatError::new(place(""), e.message))?;
-        report.offsets = unit;
-        let id = match (data.remove("document_id"), task.get("id").cloned()) {
-            (Some(Value::String(s)), _) => s,
-            (Some(Value::Number(x)), _) | (None, Some(Value::Number(x))) => x.to_string(),
-            (None, Some(Value::String(s))) => s,
-            _ => numbered_id(i),
-        };
-        if !ids.insert(id.clone()) {
-            return Err(FormatError::new(place("id"), format!("duplicate document id {id:?}")));
+        let unit = fields::offsets_unit(meta.get("offsets"), &place("meta.offsets"), &place(""), options, report)?;
+        let id = match data.remove("document_id") {
+            Some(v) => fields::id_text(&v),
+            None => task.get("id").and_then(fields::id_text),
         }
-        let source = match data.remove("source") {
-            Some(Value::String(s)) => s,
-            _ => String::new(),
-        };
-        let status = match meta.get("status").and_then(Value::as_str) {
-            Some(s) if let Some(status) = Status::parse(s) => Some(status),
-            Some(s) => return Err(FormatError::new(place("meta.status"), format!("{s:?} is not one of new, in_progress, done, skipped"))),
-            None => None,
-        };
+        .unwrap_or_else(|| numbered_id(i));
+        fields::claim_id(&mut ids, &id, &place("id"))?;
+        // data and meta are free-form: a source or a status that is not a
+        // string is not ours.
+        let source = fields::source(data.remove("source").filter(Value::is_string), &place("data.source"))?;
+        let status = fields::status(meta.get("status").filter(|v| v.is_string()), &place("meta.status"))?;
         let t = Text::new(text.clone());
         let mut raw = RawDoc { id: id.clone(), source, text, status, extra: data.into_iter().collect(), ..RawDoc::default() };
 
@@ -206,7 +189,7 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
                         let (start, end, labels) = span_of(r, &t, unit, &where_)?;
                         for label in labels {
                             if let Some(rid) = r.get("id") {
-                                by_id.insert(key(rid), raw.entities.len());
+                                by_id.insert(fields::json_key(rid), raw.entities.len());
                             }
                             raw.entities.push(RawEntity { start, end, label, ..RawEntity::default() });
                         }
@@ -219,7 +202,7 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
             }
             for (r, where_) in rels {
                 let end = |k: &str| -> Result<usize, FormatError> {
-                    let v = r.get(k).map(key).ok_or_else(|| FormatError::new(where_.clone(), format!("{k} missing")))?;
+                    let v = r.get(k).map(fields::json_key).ok_or_else(|| FormatError::new(where_.clone(), format!("{k} missing")))?;
                     by_id
                         .get(&v)
                         .copied()
@@ -285,11 +268,7 @@ fn results_of<'a>(a: &'a Value, place: &str) -> Result<&'a Vec<Value>, FormatErr
 /// The code-point range and labels of a `labels` result.
 fn span_of(r: &Value, text: &Text, unit: Offsets, place: &str) -> Result<(usize, usize, Vec<String>), FormatError> {
     let value = r.get("value").ok_or_else(|| FormatError::new(place, "\"value\" missing"))?;
-    let at = |k: &str| -> Result<usize, FormatError> {
-        let x =
-            value.get(k).and_then(Value::as_i64).ok_or_else(|| FormatError::new(place, format!("value.{k} missing, or not an integer")))?;
-        convert_offset(text, unit, x).map(|c| c.get()).map_err(|m| FormatError::new(place, format!("value.{k}: {m}")))
-    };
+    let at = |k: &str| fields::offset(text, unit, value.get(k), &format!("{place}, value.{k}"));
     let (start, end) = (at("start")?, at("end")?);
     if start >= end {
         return Err(FormatError::new(place, format!("start {start} is not before end {end}")));
@@ -303,13 +282,6 @@ fn span_of(r: &Value, text: &Text, unit: Offsets, place: &str) -> Result<(usize,
         return Err(FormatError::new(place, "value.labels missing or empty"));
     }
     Ok((start, end, labels))
-}
-
-fn key(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -368,7 +340,7 @@ mod tests {
             "predictions": [{"model_version": "tagger", "result": [{"type": "labels", "value": {"start": 7, "end": 12, "labels": ["LOC"]}, "score": 0.75}]}]}]"#;
         let x = read(input, &Options::default(), &mut report()).unwrap();
         let mut w = Report::new(Format::LabelStudio, Direction::Export);
-        let out = String::from_utf8(write(&x, &Options::default(), &mut w)).unwrap();
+        let out = String::from_utf8(write(&x, &Options::default(), &mut w).unwrap()).unwrap();
         let v: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v[0]["predictions"][0]["model_version"], "tagger");
         assert_eq!(v[0]["predictions"][0]["result"][0]["value"]["text"], "Paris");
@@ -404,7 +376,7 @@ mod tests {
         fn round_trip(x in arb_dataset(true, true), unit in 0usize..3) {
             let opts = Options { offsets: Some(Offsets::ALL[unit]), from_name: "ner".into(), to_name: "doc".into(), ..Options::default() };
             let mut w = Report::new(Format::LabelStudio, Direction::Export);
-            let bytes = write(&x, &opts, &mut w);
+            let bytes = write(&x, &opts, &mut w).unwrap();
             prop_assert!(w.is_lossless(), "{}", w);
             let back = read(std::str::from_utf8(&bytes).unwrap(), &Options::default(), &mut report()).unwrap();
             prop_assert_eq!(canon(&back), canon(&x));

@@ -19,6 +19,7 @@ pub mod brat;
 pub mod conll;
 pub mod docbin;
 pub mod doccano;
+mod fields;
 pub mod label_studio;
 pub mod spacy_jsonl;
 #[cfg(test)]
@@ -387,23 +388,33 @@ impl fmt::Display for Report {
 /// Writes a dataset in a format. `schema` is the project's (brat's
 /// `annotation.conf` is made from it); `tokenizer` cuts texts for the
 /// token-based formats.
-pub fn write(dataset: &Dataset, schema: &Schema, format: Format, options: &Options, tokenizer: Tokenizer) -> (Written, Report) {
+///
+/// An entity whose offsets cannot be counted in the file's unit (negative,
+/// or past the end of its text) is an error naming the document and the
+/// entity: no writer makes an offset up.
+pub fn write(
+    dataset: &Dataset,
+    schema: &Schema,
+    format: Format,
+    options: &Options,
+    tokenizer: Tokenizer,
+) -> Result<(Written, Report), FormatError> {
     let mut report = Report::new(format, Direction::Export);
     report.count(dataset);
     report.offsets = options.offsets.unwrap_or_default();
     let written = match format {
-        Format::Spanlab => Written::File(spanlab_json(dataset, report.offsets).into_bytes()),
-        Format::Doccano => Written::File(doccano::write(dataset, options, &mut report)),
-        Format::SpacyJsonl => Written::File(spacy_jsonl::write(dataset, options, tokenizer, &mut report)),
+        Format::Spanlab => Written::File(spanlab_json(dataset, report.offsets)?.into_bytes()),
+        Format::Doccano => Written::File(doccano::write(dataset, options, &mut report)?),
+        Format::SpacyJsonl => Written::File(spacy_jsonl::write(dataset, options, tokenizer, &mut report)?),
         Format::Docbin => Written::File(docbin::write(dataset, tokenizer, &mut report)),
         Format::Brat => Written::Folder(brat::write(dataset, schema, options, &mut report)),
         Format::Conll => Written::File(conll::write(dataset, tokenizer, &mut report)),
-        Format::LabelStudio => Written::File(label_studio::write(dataset, options, &mut report)),
+        Format::LabelStudio => Written::File(label_studio::write(dataset, options, &mut report)?),
     };
     if !matches!(format, Format::Spanlab | Format::Doccano | Format::SpacyJsonl | Format::LabelStudio | Format::Brat) {
         report.offsets = Offsets::Chars;
     }
-    (written, report)
+    Ok((written, report))
 }
 
 /// Reads a dataset in a format. `texts`, when given, holds the documents'
@@ -449,33 +460,45 @@ fn file_text(source: &Source) -> Result<&str, FormatError> {
 
 /// The gold dataset's JSON; with another unit than code points, offsets are
 /// recounted and the unit recorded in an `"offsets"` field.
-fn spanlab_json(dataset: &Dataset, offsets: Offsets) -> String {
+fn spanlab_json(dataset: &Dataset, offsets: Offsets) -> Result<String, FormatError> {
     if offsets == Offsets::Chars {
-        return dataset.to_json();
+        return Ok(dataset.to_json());
     }
     let mut d = dataset.clone();
     d.extra.insert("offsets".to_owned(), serde_json::Value::String(offsets.name().to_owned()));
     for doc in &mut d.documents {
         let text = Text::new(doc.text.clone());
         for e in &mut doc.entities {
-            e.start = offsets.from_char(&text, CharIdx::new(e.start.max(0) as usize)).unwrap_or(0) as i64;
-            e.end = offsets.from_char(&text, CharIdx::new(e.end.max(0) as usize)).unwrap_or(0) as i64;
+            let (start, end) = entity_offsets(&text, offsets, &doc.id, e)?;
+            (e.start, e.end) = (start as i64, end as i64);
         }
     }
-    d.to_json()
+    Ok(d.to_json())
+}
+
+/// An entity's `[start, end)` counted in `unit`, for a writer. An offset
+/// that cannot be counted there (negative, or past the end of the text) is
+/// an error naming the document and the entity, never a made-up number:
+/// `document d7, entity T2: offset 40 is outside the text (14 code points)`.
+fn entity_offsets(text: &Text, unit: Offsets, document: &str, e: &EntityRecord) -> Result<(usize, usize), FormatError> {
+    let place = || format!("document {document}, entity {}", e.id);
+    Ok((count_offset(text, unit, e.start, place)?, count_offset(text, unit, e.end, place)?))
+}
+
+/// A code-point offset counted in `unit`, for a writer; an error at `place`
+/// when it is outside the text.
+fn count_offset(text: &Text, unit: Offsets, at: i64, place: impl FnOnce() -> String) -> Result<usize, FormatError> {
+    usize::try_from(at)
+        .ok()
+        .and_then(|c| unit.from_char(text, CharIdx::new(c)))
+        .ok_or_else(|| FormatError::new(place(), format!("offset {at} is outside the text ({} code points)", text.len_chars())))
 }
 
 fn read_spanlab(source: &Source, options: &Options, report: &mut Report) -> Result<Dataset, FormatError> {
     let json = file_text(source)?;
     let mut d =
         Dataset::from_json(json).map_err(|e| FormatError::new(format!("line {}, column {}", e.line(), e.column()), e.to_string()))?;
-    let declared = match d.extra.remove("offsets") {
-        Some(serde_json::Value::String(s)) => {
-            Some(Offsets::parse(&s).ok_or_else(|| FormatError::new("\"offsets\"", format!("unknown offset unit {s:?}")))?)
-        }
-        Some(other) => return Err(FormatError::new("\"offsets\"", format!("expected a string, found {other}"))),
-        None => None,
-    };
+    let declared = fields::declared_offsets(d.extra.remove("offsets").as_ref(), "\"offsets\"")?;
     let unit = resolve_offsets(declared, options.offsets)?;
     report.offsets = unit;
     if unit != Offsets::Chars {
@@ -585,13 +608,10 @@ impl RawDoc {
             }
             last = Some(key);
             number.insert(i, entities.len());
+            let n = entities.len() + 1;
             entities.push(EntityRecord {
-                id: format!("T{}", entities.len() + 1),
-                start: e.start as i64,
-                end: e.end as i64,
-                label: e.label.clone(),
-                text: text.slice(CharIdx::new(e.start), CharIdx::new(e.end)).unwrap_or("").to_owned(),
                 extra: e.extra.clone(),
+                ..EntityRecord::new(n, &text, CharIdx::new(e.start), CharIdx::new(e.end), e.label.clone())
             });
         }
         let mut rels: Vec<(usize, usize, &RawRelation)> =
@@ -601,13 +621,7 @@ impl RawDoc {
         let relations = rels
             .into_iter()
             .enumerate()
-            .map(|(i, (h, t, r))| RelationRecord {
-                id: format!("R{}", i + 1),
-                head: format!("T{}", h + 1),
-                tail: format!("T{}", t + 1),
-                label: r.label.clone(),
-                extra: r.extra.clone(),
-            })
+            .map(|(i, (h, t, r))| RelationRecord { extra: r.extra.clone(), ..RelationRecord::new(i + 1, h + 1, t + 1, r.label.clone()) })
             .collect();
         DocRecord {
             id: self.id,
@@ -729,7 +743,7 @@ mod tests {
         fn the_gold_format_round_trips_in_every_unit(x in arb_dataset(true, true), unit in 0usize..3) {
             let opts = Options { offsets: Some(Offsets::ALL[unit]), ..Options::default() };
             let tok: Tokenizer = &|_| Vec::new();
-            let (written, report) = write(&x, &Schema::news(), Format::Spanlab, &opts, tok);
+            let (written, report) = write(&x, &Schema::news(), Format::Spanlab, &opts, tok).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert!(report.is_lossless());
             let Written::File(bytes) = written else { return Err(TestCaseError::fail("a file")) };
             let source = Source::File { name: "x.json".into(), bytes };

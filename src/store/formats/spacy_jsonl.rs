@@ -18,67 +18,70 @@ use serde_json::{Map, Value, json};
 
 use super::tokens::{self, Index};
 use super::{
-    FormatError, Offsets, Options, RawDoc, RawEntity, RawRelation, Report, Tokenizer, convert_offset, dataset_of, numbered_id,
-    resolve_offsets,
+    FormatError, Offsets, Options, RawDoc, RawEntity, RawRelation, Report, Tokenizer, count_offset, dataset_of, entity_offsets, fields,
+    numbered_id,
 };
-use crate::model::{CharIdx, Dataset, Status, Text};
+use crate::model::dataset::EntityRecord;
+use crate::model::{Dataset, Status, Text};
 
 /// Keys of `meta` that are not document extra fields.
 const META_KEYS: [&str; 4] = ["id", "source", "status", "offsets"];
 
-/// Writes one task a line.
-pub fn write(dataset: &Dataset, options: &Options, tokenizer: Tokenizer, report: &mut Report) -> Vec<u8> {
+/// Writes one task a line. An entity whose offsets cannot be counted in
+/// the unit asked for is an error.
+pub fn write(dataset: &Dataset, options: &Options, tokenizer: Tokenizer, report: &mut Report) -> Result<Vec<u8>, FormatError> {
     let unit = options.offsets.unwrap_or_default();
     let mut out = String::new();
     for d in &dataset.documents {
         let text = Text::new(d.text.clone());
-        let at = |x: usize| unit.from_char(&text, CharIdx::new(x)).unwrap_or(0);
-        let bounds: Vec<(usize, usize)> = d.entities.iter().map(|e| (e.start.max(0) as usize, e.end.max(0) as usize)).collect();
-        let toks = tokens::segment(&text, &tokenizer(&d.text), &bounds);
+        // Each entity's code points, checked against the text.
+        let chars = d.entities.iter().map(|e| entity_offsets(&text, Offsets::Chars, &d.id, e)).collect::<Result<Vec<_>, _>>()?;
+        let toks = tokens::segment(&text, &tokenizer(&d.text), &chars);
         let index = Index::new(&toks);
-        let token_list: Vec<Value> = toks
+        let token_list = toks
             .iter()
             .enumerate()
-            .map(|(i, t)| json!({"text": tokens::tok_text(&text, t), "start": at(t.start), "end": at(t.end), "id": i, "ws": t.ws}))
-            .collect();
-        let span_json = |s: usize, e: usize, label: &str| -> Value {
-            let (ts, te) = index.span(s, e).unwrap_or((0, 0));
-            json!({"start": at(s), "end": at(e), "token_start": ts, "token_end": te, "label": label})
+            .map(|(i, t)| {
+                let place = || format!("document {}, token {i}", d.id);
+                let (start, end) = (count_offset(&text, unit, t.start as i64, place)?, count_offset(&text, unit, t.end as i64, place)?);
+                Ok(json!({"text": tokens::tok_text(&text, t), "start": start, "end": end, "id": i, "ws": t.ws}))
+            })
+            .collect::<Result<Vec<Value>, FormatError>>()?;
+        let span_json = |e: &EntityRecord, (s, end): (usize, usize)| -> Result<Value, FormatError> {
+            let (start_at, end_at) = entity_offsets(&text, unit, &d.id, e)?;
+            let (ts, te) = index.span(s, end).unwrap_or((0, 0));
+            Ok(json!({"start": start_at, "end": end_at, "token_start": ts, "token_end": te, "label": e.label}))
         };
-        let spans: Vec<Value> = d
+        let spans = d
             .entities
             .iter()
-            .map(|e| {
+            .zip(&chars)
+            .map(|(e, &range)| {
                 for key in e.extra.keys() {
                     report.lose(&format!("entity field \"{key}\" (spaCy JSONL has no place for it)"), || {
                         format!("document {}: {}", d.id, e.id)
                     });
                 }
-                span_json(e.start.max(0) as usize, e.end.max(0) as usize, &e.label)
+                span_json(e, range)
             })
-            .collect();
-        let find = |id: &str| d.entities.iter().find(|e| e.id == id);
-        let relations: Vec<Value> = d
-            .relations
-            .iter()
-            .filter_map(|r| {
-                let (h, c) = (find(&r.head)?, find(&r.tail)?);
-                let (hs, he) = (h.start.max(0) as usize, h.end.max(0) as usize);
-                let (cs, ce) = (c.start.max(0) as usize, c.end.max(0) as usize);
-                for key in r.extra.keys() {
-                    report.lose(&format!("relation field \"{key}\" (spaCy JSONL has no place for it)"), || {
-                        format!("document {}: {}", d.id, r.id)
-                    });
-                }
-                Some(json!({
-                    "head": index.span(hs, he).map_or(0, |x| x.1),
-                    "child": index.span(cs, ce).map_or(0, |x| x.1),
-                    "head_span": span_json(hs, he, &h.label),
-                    "child_span": span_json(cs, ce, &c.label),
-                    "label": r.label,
-                }))
-            })
-            .collect();
+            .collect::<Result<Vec<Value>, FormatError>>()?;
+        let find = |id: &str| d.entities.iter().zip(&chars).find(|(e, _)| e.id == id);
+        let mut relations: Vec<Value> = Vec::new();
+        for r in &d.relations {
+            let (Some((h, &head)), Some((c, &child))) = (find(&r.head), find(&r.tail)) else { continue };
+            for key in r.extra.keys() {
+                report.lose(&format!("relation field \"{key}\" (spaCy JSONL has no place for it)"), || {
+                    format!("document {}: {}", d.id, r.id)
+                });
+            }
+            relations.push(json!({
+                "head": index.span(head.0, head.1).map_or(0, |x| x.1),
+                "child": index.span(child.0, child.1).map_or(0, |x| x.1),
+                "head_span": span_json(h, head)?,
+                "child_span": span_json(c, child)?,
+                "label": r.label,
+            }));
+        }
         let mut meta = Map::new();
         meta.insert("id".to_owned(), json!(d.id));
         if !d.source.is_empty() {
@@ -106,7 +109,7 @@ pub fn write(dataset: &Dataset, options: &Options, tokenizer: Tokenizer, report:
         out.push_str(&line.to_string());
         out.push('\n');
     }
-    out.into_bytes()
+    Ok(out.into_bytes())
 }
 
 /// Reads one task a line. Spans need `start`/`end`, or `token_start`/
@@ -134,42 +137,19 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
             None | Some(Value::Null) => Map::new(),
             Some(v) => return Err(FormatError::new(place("\"meta\""), format!("expected an object, found {v}"))),
         };
-        let declared = match meta.remove("offsets") {
-            None => None,
-            Some(Value::String(s)) => {
-                Some(Offsets::parse(&s).ok_or_else(|| FormatError::new(place("meta.offsets"), format!("unknown unit {s:?}")))?)
-            }
-            Some(v) => return Err(FormatError::new(place("meta.offsets"), format!("expected a string, found {v}"))),
-        };
-        let unit = resolve_offsets(declared, options.offsets).map_err(|e| FormatError::new(place(""), e.message))?;
-        report.offsets = unit;
-        let id = match meta.remove("id") {
-            Some(Value::String(s)) => s,
-            Some(Value::Number(x)) => x.to_string(),
-            _ => numbered_id(docs.len()),
-        };
-        if !ids.insert(id.clone()) {
-            return Err(FormatError::new(place("meta.id"), format!("duplicate document id {id:?}")));
-        }
-        let source = match meta.remove("source") {
-            Some(Value::String(s)) => s,
-            _ => String::new(),
-        };
+        let unit = fields::offsets_unit(meta.remove("offsets").as_ref(), &place("meta.offsets"), &place(""), options, report)?;
+        let id = meta.remove("id").as_ref().and_then(fields::id_text).unwrap_or_else(|| numbered_id(docs.len()));
+        fields::claim_id(&mut ids, &id, &place("meta.id"))?;
+        // meta is free-form: a source that is not a string is not ours.
+        let source = fields::source(meta.remove("source").filter(Value::is_string), &place("meta.source"))?;
         let answer = obj.get("answer").and_then(Value::as_str).unwrap_or("");
-        let status = match meta.remove("status") {
-            Some(Value::String(s)) if let Some(status) = Status::parse(&s) => Some(status),
-            Some(v) => return Err(FormatError::new(place("meta.status"), format!("{v} is not one of new, in_progress, done, skipped"))),
-            None => match answer {
-                "accept" => Some(Status::Done),
-                "reject" | "ignore" => Some(Status::Skipped),
-                _ => None,
-            },
-        };
+        let status = fields::status(meta.remove("status").as_ref(), &place("meta.status"))?.or(match answer {
+            "accept" => Some(Status::Done),
+            "reject" | "ignore" => Some(Status::Skipped),
+            _ => None,
+        });
         let t = Text::new(text.clone());
-        let offset = |v: Option<&Value>, what: &str| -> Result<usize, FormatError> {
-            let x = v.and_then(Value::as_i64).ok_or_else(|| FormatError::new(place(what), "expected an integer offset"))?;
-            convert_offset(&t, unit, x).map(|c| c.get()).map_err(|m| FormatError::new(place(what), m))
-        };
+        let offset = |v: Option<&Value>, what: &str| fields::offset(&t, unit, v, &place(what));
         // Token index → code-point range, for spans given by tokens only.
         let mut token_ranges: Vec<(usize, usize)> = Vec::new();
         if let Some(Value::Array(toks)) = obj.get("tokens") {
@@ -263,7 +243,7 @@ mod tests {
         )
         .unwrap();
         let mut w = Report::new(Format::SpacyJsonl, Direction::Export);
-        let line = String::from_utf8(write(&x, &Options::default(), &test_tokenizer, &mut w)).unwrap();
+        let line = String::from_utf8(write(&x, &Options::default(), &test_tokenizer, &mut w).unwrap()).unwrap();
         let v: Value = serde_json::from_str(line.trim()).unwrap();
         let words: Vec<&str> = v["tokens"].as_array().unwrap().iter().map(|t| t["text"].as_str().unwrap()).collect();
         assert_eq!(words, vec!["Zoé", "vit", "à", "l", "'", "ONU", "."]);
@@ -306,7 +286,7 @@ mod tests {
         fn round_trip(x in arb_dataset(true, true), unit in 0usize..3) {
             let opts = Options { offsets: Some(Offsets::ALL[unit]), ..Options::default() };
             let mut w = Report::new(Format::SpacyJsonl, Direction::Export);
-            let bytes = write(&x, &opts, &test_tokenizer, &mut w);
+            let bytes = write(&x, &opts, &test_tokenizer, &mut w).unwrap();
             prop_assert!(w.is_lossless(), "{}", w);
             let back = read(std::str::from_utf8(&bytes).unwrap(), &Options::default(), &mut report()).unwrap();
             prop_assert_eq!(canon(&back), canon(&x));

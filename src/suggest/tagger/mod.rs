@@ -1,0 +1,167 @@
+//! A statistical named-entity tagger: an averaged structured perceptron
+//! over the tokenizer's tokens, with BILOU tags and Viterbi decoding.
+//!
+//! Owns: the [`Tagger`] (labels, feature weights, transitions, settings and
+//! where its training data came from) and, one concern per file:
+//! - `lattice`: the BILOU tag layout and the Viterbi lattice (best path,
+//!   max-marginals), on plain score arrays;
+//! - `decode`: tagging a text ([`Tagger::tag`]), a span's confidence
+//!   ([`Calibration`]) and the guidelines' boundary rules ([`TaggedSpan`]);
+//! - `online`: learning from one corrected document ([`Tagger::update`],
+//!   [`OnlineOptions`]);
+//! - `train`: training on a corpus ([`Tagger::train_with`],
+//!   [`train_from_dataset`], [`TrainOptions`]);
+//! - `model_file`: the binary model format ([`Tagger::to_bytes`],
+//!   [`Tagger::from_bytes`], [`TaggerError`]);
+//! - `recognizer`: the [`TaggerRecognizer`] (recognizer name `"tagger"`).
+//!
+//! Must not touch: files (models come in and go out as bytes), the UI.
+//! Threads: training extracts features on scoped threads that it joins
+//! before it learns (the model does not depend on how many there are);
+//! nothing else here starts one. The [`TaggerRecognizer`] shares its tagger
+//! behind a lock, so that online updates show at once on every thread.
+//! Features are read by [`super::features`].
+//!
+//! How it tags: each token gets a score per tag (`O`, and `B`/`I`/`L`/`U`
+//! per label), the sum of the weights of its features; a first-order
+//! Viterbi pass with learned transitions picks the best valid tag sequence
+//! per sentence. A span's confidence comes from its *margin*: how much
+//! worse the best sequence is that tags any of its tokens otherwise
+//! (max-marginals from a backward pass), through a sigmoid
+//! `1 / (1 + e^-(a·√margin + b))` whose `a` and `b` the model stores.
+//! Weights are kept as 16-bit multiples of the model's step (1/64), so
+//! scores are sums of integers until the margin is scaled back.
+
+mod decode;
+mod lattice;
+mod model_file;
+mod online;
+mod recognizer;
+#[cfg(test)]
+mod testing;
+mod train;
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::Arc;
+
+use super::features::{OFFSETS, offset_salt};
+use super::gazetteer::Gazetteer;
+use super::lexicon::FxHasher;
+use lattice::Structure;
+
+pub use decode::{Calibration, TaggedSpan};
+pub use model_file::{FORMAT_VERSION, MAGIC, TaggerError};
+pub use online::OnlineOptions;
+pub use recognizer::{TaggerRecognizer, news_label};
+pub use train::{Example, TrainOptions, TrainingInfo, train_from_dataset};
+
+/// At most this many labels (tags must fit a 64-bit mask).
+pub const MAX_LABELS: usize = 15;
+/// Weights are stored as multiples of this (a power of two, so that
+/// loading and saving again gives the same bytes).
+const DEFAULT_STEP: f32 = 1.0 / 64.0;
+
+type U64Map<V> = HashMap<u64, V, BuildHasherDefault<FxHasher>>;
+
+/// The named-entity tagger.
+#[derive(Clone, Debug)]
+pub struct Tagger {
+    labels: Vec<String>,
+    st: Structure,
+    rows: U64Map<u32>,
+    /// Feature weights, in units of `step`, `tags` per row.
+    weights: Vec<i16>,
+    /// `(tags + 1) × tags`: from each tag (and, last, from the start), in
+    /// units of `step`.
+    trans: Vec<f32>,
+    /// To the end of a sentence, in units of `step`.
+    end: Vec<f32>,
+    step: f32,
+    calibration: Calibration,
+    online: OnlineOptions,
+    info: TrainingInfo,
+    gazetteer: Arc<Gazetteer>,
+    salts: [u64; 5],
+}
+
+impl Tagger {
+    fn empty(labels: Vec<String>, options: &TrainOptions, info: TrainingInfo) -> Self {
+        let st = Structure::new(labels.len());
+        let n = st.n;
+        Self {
+            labels,
+            st,
+            rows: U64Map::default(),
+            weights: Vec::new(),
+            trans: vec![0.0; (n + 1) * n],
+            end: vec![0.0; n],
+            step: DEFAULT_STEP,
+            calibration: options.calibration,
+            online: options.online,
+            info,
+            gazetteer: Gazetteer::builtin(),
+            salts: salts(),
+        }
+    }
+
+    /// The labels, as trained.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Where the training data came from.
+    pub fn training_info(&self) -> &TrainingInfo {
+        &self.info
+    }
+
+    /// The number of feature rows.
+    pub fn feature_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The confidence calibration.
+    pub fn calibration(&self) -> Calibration {
+        self.calibration
+    }
+
+    /// Sets the confidence calibration.
+    pub fn set_calibration(&mut self, c: Calibration) {
+        self.calibration = c;
+    }
+
+    /// The online-learning settings.
+    pub fn online_options(&self) -> OnlineOptions {
+        self.online
+    }
+
+    /// Sets the online-learning settings.
+    pub fn set_online_options(&mut self, o: OnlineOptions) {
+        self.online = o;
+    }
+
+    fn label_index(&self, label: &str) -> Option<usize> {
+        self.labels.iter().position(|l| l == label).or_else(|| {
+            // The news schema's GPE is WiNER's Location.
+            (label == "GPE").then(|| self.labels.iter().position(|l| l == "LOC")).flatten()
+        })
+    }
+
+    fn row(&self, id: u64) -> Option<&[i16]> {
+        let r = *self.rows.get(&id)? as usize;
+        let n = self.st.n;
+        self.weights.get(r * n..(r + 1) * n)
+    }
+
+    fn add_row(&self, id: u64, acc: &mut [f32]) {
+        if let Some(w) = self.row(id) {
+            for (a, &b) in acc.iter_mut().zip(w) {
+                *a += f32::from(b);
+            }
+        }
+    }
+}
+
+fn salts() -> [u64; 5] {
+    OFFSETS.map(offset_salt)
+}

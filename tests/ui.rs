@@ -1585,3 +1585,70 @@ fn find_selects_as_you_type_and_says_n_of_m() {
     key(&mut h, Key::P);
     assert_eq!(spans(&h), [("Lavrov".to_owned(), "PER".to_owned())], "a label key takes the whole word");
 }
+
+/// Issue 15, item 9: selecting a relation widened the inspector (its row of
+/// buttons did not wrap) and re-wrapped the article.
+#[test]
+fn selecting_a_relation_keeps_the_inspector_and_the_article_in_place() {
+    let text = "Le secrétaire général de l'Organisation du traité de l'Atlantique Nord s'adresse à l'Assemblée parlementaire du Conseil de l'Europe réunie à Strasbourg.";
+    let f = fixture(&[("a.txt", text)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    let at = |w: &str| {
+        let b = text.find(w).expect("in the text");
+        let s = text[..b].chars().count();
+        (s, s + w.chars().count())
+    };
+    let (a, b) = (at("Organisation du traité de l'Atlantique Nord"), at("Conseil de l'Europe"));
+    add_suggestions(&mut h, &[(a.0, a.1, "ORG"), (b.0, b.1, "ORG")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::R);
+    key(&mut h, Key::Enter);
+    key(&mut h, Key::B);
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.relation_count()), Some(1));
+    key(&mut h, Key::Escape);
+    h.run_ok();
+    let width = h.state().article_view().wrap_width();
+    let view = h.state().article_view().view_rect().expect("drawn");
+    let rel = h.state().open.as_ref().and_then(|o| o.doc.relations().next().map(|r| r.id)).expect("relation");
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, spanlab::app::Command::SelectRelation(rel));
+    h.run_ok();
+    h.run_ok();
+    assert_eq!(h.state().article_view().wrap_width(), width, "the article keeps its width");
+    let after = h.state().article_view().view_rect().expect("drawn");
+    assert_eq!(after.right(), view.right(), "the inspector keeps its width");
+}
+
+/// Issue 15, item 9: labelling a selection at the bottom edge of the view
+/// scrolled the text under the pointer (the new span was "brought into
+/// view", centred).
+#[test]
+fn labelling_at_the_edge_of_the_view_does_not_scroll() {
+    let long: String = (0..40).map(|i| format!("Paragraphe {i} : le ministre a rencontré son homologue à Pékin hier soir.\n")).collect();
+    let f = fixture(&[("a.txt", &long)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    h.run_ok();
+    let view = h.state().article_view().view_rect().expect("drawn");
+    // Scroll so that a row's middle sits on the view's bottom edge: the
+    // edge cuts it, and a pointer can still point at its upper half.
+    let n = long.chars().count();
+    let below = (0..n)
+        .filter_map(|c| h.state().article_view().screen_pos(CharIdx::new(c)).map(|p| p.y))
+        .find(|&y| y > view.bottom())
+        .expect("a row below the view");
+    wheel(&mut h, -(below - view.bottom()));
+    let view = h.state().article_view().view_rect().expect("drawn");
+    let edge = (0..n)
+        .find(|&c| h.state().article_view().screen_pos(CharIdx::new(c)).is_some_and(|p| (p.y - view.bottom()).abs() < 2.0))
+        .expect("a row the edge cuts");
+    let before = char_pos(&h, edge);
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, spanlab::app::Command::SelectText(CharIdx::new(edge), CharIdx::new(edge + 1)));
+    key(&mut h, Key::O);
+    assert_eq!(spans(&h).len(), 1);
+    h.run_ok();
+    assert_eq!(char_pos(&h, edge), before, "the text under the pointer stayed");
+}

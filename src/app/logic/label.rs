@@ -39,7 +39,11 @@ impl SpanlabApp {
                 let edit = if replaced.is_empty() { add } else { Edit::Batch { edits: replaced.into_iter().chain([add]).collect() } };
                 if self.edit(edit, &format!("new {label} span")) {
                     self.remember_span(id);
-                    self.select(Selection::Span(id));
+                    // Selected where it is: the text was on screen, and
+                    // scrolling now would move it from under the pointer.
+                    if let Some(open) = self.open.as_mut() {
+                        open.selection = Selection::Span(id);
+                    }
                 }
             }
             Selection::Span(id) => {

@@ -64,7 +64,9 @@ impl SpanlabApp {
             Selection::Relation(id) => {
                 doc.relation(id).is_none_or(|r| [r.head, r.tail].iter().any(|&e| doc.spans().get(e).is_some_and(|s| shows(s.start))))
             }
-            Selection::Text { anchor, head } => anchor == head || shows(head),
+            // Text is selected where it can be seen, if only in part (a row
+            // the view's edge cuts): acting on it needs no scrolling.
+            Selection::Text { anchor, head } => anchor == head || self.article.shows_part(head).unwrap_or(true),
             Selection::None => true,
         }
     }

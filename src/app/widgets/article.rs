@@ -79,6 +79,10 @@ pub struct ArticleView {
     atlas_probe: Option<Arc<Galley>>,
     /// The part of the scroll area shown last frame (content coordinates).
     viewport: Option<Rect>,
+    /// Where that part was on screen.
+    view_rect: Option<Rect>,
+    /// The width the text was wrapped at last frame.
+    wrap_width: f32,
     /// Show the top of the article on the next frame (another document).
     to_top: bool,
 }
@@ -149,6 +153,16 @@ impl ArticleView {
         self.to_top = true;
     }
 
+    /// The width the text was wrapped at last frame (points).
+    pub fn wrap_width(&self) -> f32 {
+        self.wrap_width
+    }
+
+    /// Where the article's view was on screen last frame.
+    pub fn view_rect(&self) -> Option<Rect> {
+        self.view_rect
+    }
+
     /// Whether the row holding character `c` was in view last frame (its
     /// text, not only the room above it for labels and arcs); `None` before
     /// the article was drawn (nothing is known about the view).
@@ -156,6 +170,15 @@ impl ArticleView {
         let viewport = self.viewport?;
         let (top, bottom) = self.text_band_of(c)?;
         Some(top >= viewport.min.y - 0.5 && bottom <= viewport.max.y + 0.5)
+    }
+
+    /// Whether any of the row holding character `c` was in view last frame
+    /// (a row the view's edge cuts counts): where a pointer could have made
+    /// a selection. `None` before the article was drawn.
+    pub fn shows_part(&self, c: CharIdx) -> Option<bool> {
+        let viewport = self.viewport?;
+        let (top, bottom) = self.text_band_of(c)?;
+        Some(bottom > viewport.min.y && top < viewport.max.y)
     }
 
     /// The vertical extent of the text of the row holding `c`, in the
@@ -195,7 +218,10 @@ impl ArticleView {
                 let r = g.pos_from_cursor(egui::text::CCursor::new(c - p.start));
                 let next = g.pos_from_cursor(egui::text::CCursor::new(c - p.start + 1));
                 let x = if (next.center().y - r.center().y).abs() < 1.0 { (r.left() + next.left()) / 2.0 } else { r.left() + 2.0 };
-                return Some(origin + vec2(x, y + r.center().y));
+                // The row's rect holds the room for labels above the text:
+                // the glyph's middle is the middle of the text's band.
+                let (top, bottom) = self.text_band_of(c)?;
+                return Some(pos2(origin.x + x, origin.y - TOP_MARGIN + (top + bottom) / 2.0));
             }
             y += p.height;
         }
@@ -353,6 +379,8 @@ impl ArticleView {
             let origin = rect.min + vec2(8.0, TOP_MARGIN);
             self.origin = Some(origin);
             self.viewport = Some(viewport);
+            self.view_rect = Some(ui.clip_rect());
+            self.wrap_width = width;
             let painter = ui.painter().clone();
 
             // Visible paragraphs with their screen tops.

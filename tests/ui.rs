@@ -1592,7 +1592,7 @@ fn find_selects_as_you_type_and_says_n_of_m() {
 fn selecting_a_relation_keeps_the_inspector_and_the_article_in_place() {
     let text = "Le secrétaire général de l'Organisation du traité de l'Atlantique Nord s'adresse à l'Assemblée parlementaire du Conseil de l'Europe réunie à Strasbourg.";
     let f = fixture(&[("a.txt", text)]);
-    let mut h = harness(&f.root);
+    let mut h = harness_sized(&f.root, egui::vec2(800.0, 600.0));
     clear_suggestions(&mut h);
     let at = |w: &str| {
         let b = text.find(w).expect("in the text");
@@ -1651,4 +1651,49 @@ fn labelling_at_the_edge_of_the_view_does_not_scroll() {
     assert_eq!(spans(&h).len(), 1);
     h.run_ok();
     assert_eq!(char_pos(&h, edge), before, "the text under the pointer stayed");
+}
+
+/// A harness with a window of this size.
+fn harness_sized(root: &std::path::Path, size: egui::Vec2) -> Harness<'static, SpanlabApp> {
+    let project = Project::open(root, None).expect("project opens");
+    let mut h = Harness::builder()
+        .with_size(size)
+        .with_max_steps(12)
+        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
+    h.run_ok();
+    settle(&mut h);
+    h
+}
+
+/// Issue 15, item 10: at 800×600 the "Done" button was drawn over the
+/// document's name, and at 1000×700 over its status tag; the side panels
+/// left the article a sliver and could not be put away.
+#[test]
+fn a_small_window_cuts_nothing_off_and_its_side_panels_collapse() {
+    let name = "fr-une-breve-au-nom-plutot-long";
+    let f = fixture(&[(&format!("{name}.txt"), TEXT)]);
+    for (w, hgt) in [(800.0, 600.0), (1000.0, 700.0)] {
+        let mut h = harness_sized(&f.root, egui::vec2(w, hgt));
+        let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, hgt));
+        let done = h.get_by_label_contains("Done").rect();
+        let title = h.get_by_label(name).rect();
+        let status = h.get_by_label("[new]").rect();
+        assert!(window.contains_rect(done), "{w}×{hgt}: Done {done:?} is in the window");
+        assert!(!done.intersects(title), "{w}×{hgt}: Done {done:?} covers the name {title:?}");
+        assert!(!done.intersects(status), "{w}×{hgt}: Done {done:?} covers the status tag {status:?}");
+        let view = h.state().article_view().view_rect().expect("drawn");
+        assert!(view.width() >= 0.4 * w, "{w}×{hgt}: the article gets {} of {w} points", view.width());
+        // Both side panels put away, then back.
+        let ctx = h.ctx.clone();
+        h.state_mut().apply(&ctx, spanlab::app::Command::ToggleCorpusPanel);
+        h.state_mut().apply(&ctx, spanlab::app::Command::ToggleInspector);
+        h.run_ok();
+        let wide = h.state().article_view().view_rect().expect("drawn");
+        assert!(wide.width() > w - 60.0, "{w}×{hgt}: with both panels away the article gets {} of {w}", wide.width());
+        assert!(h.query_by_label("Suggest for all new documents").is_none(), "the corpus panel is away");
+        h.state_mut().apply(&ctx, spanlab::app::Command::ToggleCorpusPanel);
+        h.state_mut().apply(&ctx, spanlab::app::Command::ToggleInspector);
+        h.run_ok();
+        assert_eq!(h.state().article_view().view_rect().expect("drawn").width(), view.width(), "{w}×{hgt}: back as they were");
+    }
 }

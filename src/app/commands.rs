@@ -131,6 +131,10 @@ pub enum Command {
     ToggleTheme,
     /// Show or hide the relation arcs.
     ToggleRelations,
+    /// Show or put away the corpus list (the left panel).
+    ToggleCorpusPanel,
+    /// Show or put away the inspector (the right panel).
+    ToggleInspector,
     /// Close the window.
     Quit,
     /// Open the document at this index of the corpus list.
@@ -446,6 +450,8 @@ fn fixed_entries() -> Vec<Entry> {
         entry(C::PreviousTail, "Previous candidate tail", G::Relations, TAIL, &[k(SHIFT, Key::Tab), k(NONE, Key::ArrowLeft)]),
         entry(C::ConfirmTail, "Take this tail (then choose the type)", G::Relations, TAIL, &[k(NONE, Key::Enter)]),
         e(C::ToggleRelations, "Show or hide relation arcs", G::View, &[k(SHIFT, Key::R)]),
+        e(C::ToggleCorpusPanel, "Show or put away the corpus list", G::View, &[k(CMD, Key::OpenBracket)]),
+        e(C::ToggleInspector, "Show or put away the inspector", G::View, &[k(CMD, Key::CloseBracket)]),
         entry(C::Escape, "Cancel / clear selection", G::Navigate, When::Always, &[k(NONE, Key::Escape)]),
         e(C::MarkDone, "Mark done and open the next unfinished document", G::Document, &[k(CMD, Key::Enter)]),
         e(C::MarkSkipped, "Mark skipped", G::Document, &[k(CMD.plus(SHIFT), Key::S)]),

@@ -30,14 +30,29 @@ impl SpanlabApp {
         egui::Panel::top("menu").show(ui, |ui| top::menu_ui(self, ui));
         egui::Panel::top("palette").show(ui, |ui| top::palette_ui(self, ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        egui::Panel::left("corpus").default_size(250.0).min_size(160.0).show(ui, |ui| corpus::corpus_ui(self, ui));
-        egui::Panel::right("inspector").default_size(320.0).min_size(220.0).show(ui, |ui| {
-            if self.adjudication.is_some() {
-                adjudicate::adjudication_ui(self, ui);
-            } else {
-                inspector::inspector_ui(self, ui);
-            }
-        });
+        // The side panels start narrower in a small window, may be resized
+        // (never past the article's share) and put away (Ctrl+[, Ctrl+]).
+        let width = ui.available_width();
+        let (corpus_width, inspector_width) = if width < 1100.0 { (180.0, 240.0) } else { (250.0, 320.0) };
+        if self.settings.show_corpus {
+            egui::Panel::left("corpus")
+                .default_size(corpus_width)
+                .min_size(140.0)
+                .max_size((width * 0.3).max(140.0))
+                .show(ui, |ui| corpus::corpus_ui(self, ui));
+        }
+        if self.settings.show_inspector {
+            egui::Panel::right("inspector").default_size(inspector_width).min_size(200.0).max_size((width * 0.35).max(200.0)).show(
+                ui,
+                |ui| {
+                    if self.adjudication.is_some() {
+                        adjudicate::adjudication_ui(self, ui);
+                    } else {
+                        inspector::inspector_ui(self, ui);
+                    }
+                },
+            );
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             top::header_ui(self, ui);
             ui.separator();

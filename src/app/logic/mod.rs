@@ -110,6 +110,14 @@ impl SpanlabApp {
             C::ResolveConflict(choice) => self.resolve_conflict(choice),
             C::ToggleTheme => self.toggle_theme(ctx),
             C::ToggleRelations => self.toggle_relations(),
+            C::ToggleCorpusPanel => {
+                self.settings.show_corpus = !self.settings.show_corpus;
+                self.save_settings();
+            }
+            C::ToggleInspector => {
+                self.settings.show_inspector = !self.settings.show_inspector;
+                self.save_settings();
+            }
             C::Quit => self.quit(ctx),
         }
     }

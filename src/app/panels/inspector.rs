@@ -19,6 +19,10 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     let schema = &app.project.schema;
     let mut cmds = Vec::new();
     egui::ScrollArea::vertical().id_salt("inspector").auto_shrink(false).show(ui, |ui| {
+        // Whatever is selected, the inspector keeps its width: text wraps
+        // and rows of buttons wrap (a wider row would widen the panel and
+        // re-wrap the article).
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
         if let Some(d) = &open.draft {
             ui.heading("New relation");
             let head = doc.spans().get(d.head).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
@@ -75,7 +79,7 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                             }
                         }
                     });
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         if ui.button("Start relation (r)").clicked() {
                             cmds.push(Command::StartRelation);
                         }
@@ -91,7 +95,7 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                     ui.heading(format!("Suggested {}", s.label));
                     ui.label(RichText::new(format!("“{}”", doc.text().slice(s.start, s.end).unwrap_or(""))).size(16.0));
                     ui.label(format!("by {} with score {:.2}", s.recognizer, s.score));
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         if ui.button("Accept (Enter)").clicked() {
                             cmds.push(Command::AcceptSuggestion);
                         }
@@ -172,7 +176,7 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                     }
                 }
             });
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui.button("Jump to head").clicked() {
                     cmds.push(Command::SelectSpan(r.head));
                 }
@@ -197,7 +201,7 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
         }
         ui.separator();
         ui.heading("Document");
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label("Status");
             egui::ComboBox::from_id_salt("doc status")
                 .selected_text(doc.status().as_str())

@@ -81,20 +81,14 @@ pub fn header_ui(app: &mut SpanlabApp, ui: &mut Ui) {
         ui.label("No document: open a folder of articles (File → Open folder…).");
         return;
     };
+    // The right-hand part first; the name and status tag get what is left,
+    // cut short (whole on hover) rather than drawn under the buttons.
     ui.horizontal(|ui| {
-        ui.heading(open.doc.id.0.as_str());
-        ui.label(RichText::new(format!("[{}]", open.doc.status())).weak());
-        if let Some(enc) = &open.encoding {
-            ui.label(RichText::new(enc).weak().small());
-        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if let Some(name) = &app.project.annotator {
-                ui.label(RichText::new(format!("annotating as {name}")).weak())
-                    .on_hover_text("your own files: annotations/annotators/NAME/ (Settings → annotator)");
-            }
-            if open.suggesting {
-                ui.add(egui::Spinner::new());
-                ui.label(RichText::new("suggesting…").weak());
+            let done = egui::Button::new("Done ▶")
+                .shortcut_text(super::super::commands::key_text(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter)));
+            if ui.add(done).on_hover_text("mark done and open the next unfinished document").clicked() {
+                app.queued.push(Command::MarkDone);
             }
             if app.options.read_only {
                 ui.label(RichText::new("read-only").weak());
@@ -110,11 +104,36 @@ pub fn header_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             } else {
                 ui.label("saving…");
             }
-            let done = egui::Button::new("Done ▶")
-                .shortcut_text(super::super::commands::key_text(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter)));
-            if ui.add(done).on_hover_text("mark done and open the next unfinished document").clicked() {
-                app.queued.push(Command::MarkDone);
+            if open.suggesting {
+                ui.label(RichText::new("suggesting…").weak());
+                ui.add(egui::Spinner::new());
             }
+            if let Some(name) = &app.project.annotator {
+                ui.add(egui::Label::new(RichText::new(format!("annotating as {name}")).weak()).truncate())
+                    .on_hover_text("your own files: annotations/annotators/NAME/ (Settings → annotator)");
+            }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                let status = RichText::new(format!("[{}]", open.doc.status())).weak();
+                let room = ui.available_width();
+                let tag = ui.fonts_mut(|f| {
+                    f.layout_no_wrap(
+                        format!("[{}]", open.doc.status()),
+                        egui::TextStyle::Body.resolve(ui.style()),
+                        egui::Color32::PLACEHOLDER,
+                    )
+                    .size()
+                    .x
+                });
+                let name = open.doc.id.0.as_str();
+                ui.scope(|ui| {
+                    ui.set_max_width((room - tag - 2.0 * ui.spacing().item_spacing.x).max(24.0));
+                    ui.add(egui::Label::new(RichText::new(name).heading()).truncate()).on_hover_text(name);
+                });
+                ui.add(egui::Label::new(status).truncate());
+                if let Some(enc) = &open.encoding {
+                    ui.add(egui::Label::new(RichText::new(enc).weak().small()).truncate());
+                }
+            });
         });
     });
 }

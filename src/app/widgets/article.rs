@@ -211,7 +211,6 @@ impl ArticleView {
     /// aims at to point at it.
     pub fn screen_pos(&self, c: CharIdx) -> Option<Pos2> {
         let origin = self.origin?;
-        let mut y = 0.0;
         for p in &self.paras {
             if c >= p.start && c < p.end {
                 let g = p.galley.as_ref()?;
@@ -223,7 +222,6 @@ impl ArticleView {
                 let (top, bottom) = self.text_band_of(c)?;
                 return Some(pos2(origin.x + x, origin.y - TOP_MARGIN + (top + bottom) / 2.0));
             }
-            y += p.height;
         }
         None
     }

@@ -1697,3 +1697,25 @@ fn a_small_window_cuts_nothing_off_and_its_side_panels_collapse() {
         assert_eq!(h.state().article_view().view_rect().expect("drawn").width(), view.width(), "{w}×{hgt}: back as they were");
     }
 }
+
+/// Issue 15, item 11: with no desktop portal and no zenity, Browse… did
+/// nothing at all. Now it says so, and what is typed next goes into the
+/// path field.
+#[test]
+fn browse_without_a_file_chooser_says_so_and_puts_the_cursor_in_the_path_field() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, spanlab::app::Command::OpenFolder);
+    h.run_ok();
+    h.get_by_label("Browse…").click();
+    h.run_ok();
+    h.run_ok();
+    assert!(h.query_by_label_contains("no file chooser").is_some(), "Browse… says why nothing opened");
+    // Select what the field holds, then type over it.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run_ok();
+    type_text(&mut h, "/tmp/typed");
+    let spanlab::app::Dialog::OpenFolder(path) = &h.state().dialog else { panic!("the dialog stays open") };
+    assert_eq!(path, "/tmp/typed", "the cursor was in the path field");
+}

@@ -15,13 +15,14 @@
 //!   (the dashboard's figures), `store::writer` (every write).
 //!
 //! Who uses whom (no module imports one that imports it back):
-//! `settings`, `suggester`, `adjudication`, `figures`, `search`, `parts`
-//! and `fonts` use no other module of the app; `forms` uses `settings`;
+//! `settings`, `suggester`, `adjudication`, `figures`, `search`, `parts`,
+//! `chooser` and `fonts` use no other module of the app; `forms` uses `settings`;
 //! `state` and `commands` use `forms`; `widgets` use `state`,
 //! `commands` and `parts`; this module uses those; `logic`, `ui`, `panels` and
 //! `screenshot` use this module, and only `ui` uses `panels`.
 
 pub mod adjudication;
+pub mod chooser;
 pub mod commands;
 pub mod figures;
 pub mod fonts;

@@ -170,4 +170,7 @@ pub struct AppOptions {
     pub read_only: bool,
     /// Annotate as this annotator (overrides the settings' name).
     pub annotator: Option<String>,
+    /// Browse… asks the desktop's file chooser (off: it says there is
+    /// none, as in tests and screenshots).
+    pub native_chooser: bool,
 }

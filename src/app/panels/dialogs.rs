@@ -8,6 +8,7 @@
 use egui::{RichText, Ui};
 
 use super::super::SpanlabApp;
+use super::super::chooser::{self, Choice};
 use super::super::commands::{Command, ConflictChoice, Entry, shortcut_text, when_text};
 use super::super::state::Dialog;
 use crate::store::formats::{Format, Offsets};
@@ -41,16 +42,30 @@ fn native_folder() -> Option<String> {
     rfd::FileDialog::new().pick_folder().map(|p| p.display().to_string())
 }
 
-fn path_row(ui: &mut Ui, label: &str, value: &mut String, browse: impl FnOnce() -> Option<String>) {
+/// A path field with its Browse… button. With no chooser on the desktop,
+/// Browse… says so under the row and puts the cursor in the field.
+fn path_row(ui: &mut Ui, label: &str, value: &mut String, native: bool, browse: impl FnOnce() -> Option<String>) {
+    let note_id = ui.make_persistent_id(("no chooser", label));
     ui.horizontal(|ui| {
         let l = ui.label(label);
-        ui.add(egui::TextEdit::singleline(value).desired_width(420.0)).labelled_by(l.id);
-        if ui.button("Browse…").on_hover_text("native file dialog; type the path if none opens").clicked()
-            && let Some(p) = browse()
-        {
-            *value = p;
+        let field = ui.add(egui::TextEdit::singleline(value).desired_width(420.0)).labelled_by(l.id);
+        if ui.button("Browse…").on_hover_text("the desktop's file chooser; type the path if none opens").clicked() {
+            match chooser::choose(native, browse) {
+                Choice::Path(p) => {
+                    *value = p;
+                    ui.data_mut(|d| d.remove::<String>(note_id));
+                }
+                Choice::Cancelled => {}
+                Choice::NoChooser(why) => {
+                    ui.data_mut(|d| d.insert_temp(note_id, why));
+                    field.request_focus();
+                }
+            }
         }
     });
+    if let Some(why) = ui.data(|d| d.get_temp::<String>(note_id)) {
+        ui.label(RichText::new(why).color(ui.visuals().warn_fg_color));
+    }
 }
 
 /// A conversion's report: what was carried, then what was not (in the
@@ -113,6 +128,7 @@ fn find_count(app: &mut SpanlabApp, query: &str) -> (Option<usize>, usize) {
 pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
     let mut dialog = std::mem::take(&mut app.dialog);
     let mut keep = true;
+    let native = app.options.native_chooser;
     match &mut dialog {
         Dialog::None => keep = false,
         Dialog::Export(form) => {
@@ -149,7 +165,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     ui.checkbox(&mut form.strict, "Strict: refuse to write if the format cannot carry everything");
                     let current = form.path.clone();
                     let f = form.format;
-                    path_row(ui, if f.is_folder() { "Folder" } else { "File" }, &mut form.path, || native_save(&current, f));
+                    path_row(ui, if f.is_folder() { "Folder" } else { "File" }, &mut form.path, native, || native_save(&current, f));
                     ui.horizontal(|ui| {
                         if ui.button(RichText::new("Export").strong()).clicked() {
                             app.queued.push(Command::RunExport(Box::new(form.clone())));
@@ -174,7 +190,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
                 .show(ctx, |ui| {
                     ui.label("A folder of articles (.txt, .md, .html, .jsonl, dataset .json). Annotations go to its annotations/ folder.");
-                    path_row(ui, "Folder", path, native_folder);
+                    path_row(ui, "Folder", path, native, native_folder);
                     ui.horizontal(|ui| {
                         if ui.button(RichText::new("Open").strong()).clicked() {
                             // The dialog closes once the folder is open.
@@ -214,12 +230,13 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                         ui,
                         if folder { "Dataset folder" } else { "Dataset" },
                         &mut form.file,
+                        native,
                         if folder { native_folder } else { native_open_file },
                     );
                     if form.format == Some(Format::Conll) {
-                        path_row(ui, "Original texts (optional)", &mut form.texts, native_open_file);
+                        path_row(ui, "Original texts (optional)", &mut form.texts, native, native_open_file);
                     }
-                    path_row(ui, "Into folder", &mut form.into, native_folder);
+                    path_row(ui, "Into folder", &mut form.into, native, native_folder);
                     ui.checkbox(&mut form.strict, "Strict: refuse to import if anything cannot be carried");
                     ui.horizontal(|ui| {
                         if ui.button(RichText::new("Import").strong()).clicked() {

@@ -1681,6 +1681,9 @@ fn a_small_window_cuts_nothing_off_and_its_side_panels_collapse() {
         assert!(window.contains_rect(done), "{w}×{hgt}: Done {done:?} is in the window");
         assert!(!done.intersects(title), "{w}×{hgt}: Done {done:?} covers the name {title:?}");
         assert!(!done.intersects(status), "{w}×{hgt}: Done {done:?} covers the status tag {status:?}");
+        let font = egui::TextStyle::Heading.resolve(&h.ctx.global_style());
+        let full = h.ctx.fonts_mut(|f| f.layout_no_wrap(name.to_owned(), font, egui::Color32::PLACEHOLDER).size().x);
+        assert!(title.width() + 1.0 >= full, "{w}×{hgt}: the name is shown whole ({} of {full} points)", title.width());
         let view = h.state().article_view().view_rect().expect("drawn");
         assert!(view.width() >= 0.4 * w, "{w}×{hgt}: the article gets {} of {w} points", view.width());
         // Both side panels put away, then back.

@@ -38,11 +38,11 @@ impl SpanlabApp {
             egui::Panel::left("corpus")
                 .default_size(corpus_width)
                 .min_size(140.0)
-                .max_size((width * 0.3).max(140.0))
+                .max_size((width * 0.25).max(140.0))
                 .show(ui, |ui| corpus::corpus_ui(self, ui));
         }
         if self.settings.show_inspector {
-            egui::Panel::right("inspector").default_size(inspector_width).min_size(200.0).max_size((width * 0.35).max(200.0)).show(
+            egui::Panel::right("inspector").default_size(inspector_width).min_size(200.0).max_size((width * 0.3).max(200.0)).show(
                 ui,
                 |ui| {
                     if self.adjudication.is_some() {

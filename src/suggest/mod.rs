@@ -156,7 +156,7 @@ pub trait Recognizer: Send + Sync {
     }
 
     /// For a recognizer that learns a language (the tagger): true when it
-    /// was trained or taught on texts in `language` (`en`, `fr` or `other`,
+    /// was trained on texts in `language` (`en`, `fr` or `other`,
     /// [`tagger::language_of`]). The default is false: rules are heard on
     /// every line, a tagger that does not know English is not heard on
     /// English lines.
@@ -171,6 +171,12 @@ pub trait Recognizer: Send + Sync {
     /// where it found nothing. The default is false.
     fn learned_the_rules(&self) -> bool {
         false
+    }
+
+    /// Learns that `name` is not a `label` (the user cut or removed such a
+    /// suggestion). The default learns nothing.
+    fn reject(&self, name: &str, label: &str) {
+        let _ = (name, label);
     }
 
     /// False when [`Recognizer::vetoes`] is false for every name (the
@@ -434,6 +440,15 @@ impl Engine {
     pub fn remember(&self, name: &str, label: &str) {
         for r in &self.recognizers {
             r.remember(name, label);
+        }
+    }
+
+    /// Learns that `name` is not a `label`: the user cut such a suggestion
+    /// short ("Charte des Nations unies" to "Nations unies"), so other
+    /// recognizers' suggestions of it are dropped (see [`memory`]).
+    pub fn reject(&self, name: &str, label: &str) {
+        for r in &self.recognizers {
+            r.reject(name, label);
         }
     }
 

@@ -62,6 +62,7 @@ impl SpanlabApp {
     /// earlier sessions comes back from the saved annotations, and the
     /// suggestions requested next already use it.
     pub(crate) fn relearn_from_done(&mut self) {
+        self.teach_decisions();
         if let Some(c) = self.learn_cancel.take() {
             c.store(true, Ordering::Relaxed);
         }

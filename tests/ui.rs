@@ -1722,3 +1722,29 @@ fn browse_without_a_file_chooser_says_so_and_puts_the_cursor_in_the_path_field()
     let spanlab::app::Dialog::OpenFolder(path) = &h.state().dialog else { panic!("the dialog stays open") };
     assert_eq!(path, "/tmp/typed", "the cursor was in the path field");
 }
+
+/// Issue 15, items 10 and 11: the path rows of the dialogs were wider than
+/// their windows, and Browse… was drawn outside, where nobody saw it.
+#[test]
+fn every_browse_button_is_inside_its_dialog() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    for size in [egui::vec2(800.0, 600.0), egui::vec2(1400.0, 900.0)] {
+        let mut h = harness_sized(&f.root, size);
+        let ctx = h.ctx.clone();
+        for (command, title) in [
+            (spanlab::app::Command::OpenFolder, "Open folder"),
+            (spanlab::app::Command::Import, "Import a dataset"),
+            (spanlab::app::Command::Export, "Export annotations"),
+        ] {
+            h.state_mut().apply(&ctx, command);
+            h.run_ok();
+            h.run_ok();
+            let window = h.ctx.memory(|m| m.area_rect(egui::Id::unique(Some(title)))).expect("the dialog is drawn");
+            assert!(egui::Rect::from_min_size(egui::Pos2::ZERO, size).contains_rect(window), "{title} {window:?} in the window");
+            for b in h.get_all_by_label("Browse…") {
+                assert!(window.contains_rect(b.rect()), "{size:?} {title}: Browse… {:?} outside the dialog {window:?}", b.rect());
+            }
+            key(&mut h, Key::Escape);
+        }
+    }
+}

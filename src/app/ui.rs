@@ -78,6 +78,14 @@ impl SpanlabApp {
         });
         dashboard::dashboard_ui(self, &ctx);
         dialogs::dialogs_ui(self, &ctx);
+        let kind = std::mem::discriminant(&self.dialog);
+        if kind != self.dialog_sizing.0 {
+            self.dialog_sizing = (kind, 4);
+        }
+        if self.dialog_sizing.1 > 0 {
+            self.dialog_sizing.1 -= 1;
+            ctx.request_repaint();
+        }
     }
 
     /// The status bar: what lasts until dismissed (errors, notices), then

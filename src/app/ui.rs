@@ -114,6 +114,17 @@ impl SpanlabApp {
             Some(m) => {
                 ui.label(&m.text);
             }
+            // A document with suggestions and nothing else yet: the
+            // cheapest flow first (the annotate bench: fewer keys than
+            // reviewing each suggestion).
+            None if lasting.is_empty() && self.open.as_ref().is_some_and(|o| o.doc.spans().is_empty() && o.doc.pending_count() > 0) => {
+                ui.label(
+                    RichText::new(
+                        "Shift+A: accept all suggestions, then fix what is wrong (Tab, a label key, Alt+←/→, Delete) · or one by one: j/k, Enter, x · ?: shortcuts",
+                    )
+                    .weak(),
+                );
+            }
             None if lasting.is_empty() => {
                 ui.label(RichText::new("Drag over words, then press a label key · j/k: suggestions · Enter: accept · x: reject · r: relation · Ctrl+P: commands · ?: shortcuts").weak());
             }

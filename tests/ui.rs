@@ -977,12 +977,19 @@ fn the_article_looks_the_same_after_switching_the_theme_twice() {
     let f = fixture(&[("a.txt", TEXT)]);
     let mut h = harness(&f.root);
     h.remove_cursor();
+    // The header says "saving…" until the writer has the document's
+    // suggestions: wait for "saved", so only the theme can differ.
+    h.state_mut().flush_writes();
     h.run_ok();
     let before = h.render().expect("renders");
     key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::L);
     assert!(h.state().settings.dark);
+    h.state_mut().flush_writes();
+    h.run_ok();
     let dark = h.render().expect("renders");
     key_mod(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::L);
+    h.state_mut().flush_writes();
+    h.run_ok();
     let after = h.render().expect("renders");
     if let Some(dir) = std::env::var_os("SPANLAB_TEST_SHOTS") {
         let dir = std::path::PathBuf::from(dir);
@@ -1002,6 +1009,7 @@ fn the_article_looks_the_same_after_switching_the_theme_twice() {
     fresh.run_ok();
     settle(&mut fresh);
     fresh.remove_cursor();
+    fresh.state_mut().flush_writes();
     fresh.run_ok();
     let started_dark = fresh.render().expect("renders");
     if let Some(dir) = std::env::var_os("SPANLAB_TEST_SHOTS") {

@@ -243,7 +243,9 @@ impl Bot {
             let hits: Vec<usize> = self.doc().text().find_all(&query).into_iter().map(CharIdx::get).collect();
             let Some(target) = hits.iter().position(|&h| h == a) else { continue };
             let first = hits.iter().position(|&h| h >= from).unwrap_or(0);
-            let enters = (target + hits.len() - first) % hits.len() + 1;
+            // Typing selects the first occurrence after the caret; each
+            // Enter the next one.
+            let enters = (target + hits.len() - first) % hits.len();
             let plan = FindPlan { query, enters };
             if best.as_ref().is_none_or(|b| plan.cost() < b.cost()) {
                 best = Some(plan);

@@ -171,6 +171,19 @@ pub enum Command {
     AdjudicateSelect(usize),
     /// The user's answer to a file changed on disk under unsaved edits.
     ResolveConflict(ConflictChoice),
+    /// The user's answer to quitting with unsaved edits.
+    QuitChoice(QuitChoice),
+}
+
+/// What to do when quitting with edits that could not be saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QuitChoice {
+    /// Write them into this folder, then quit.
+    SaveElsewhere(String),
+    /// Close the dialog and keep trying to save them.
+    KeepTrying,
+    /// Quit without them.
+    Discard,
 }
 
 /// What to do when the open document's file changed on disk under unsaved

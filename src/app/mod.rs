@@ -38,7 +38,7 @@ pub mod widgets;
 
 use std::sync::Arc;
 
-pub use commands::{Command, CommandTable, ConflictChoice, Mode};
+pub use commands::{Command, CommandTable, ConflictChoice, Mode, QuitChoice};
 pub use settings::Settings;
 pub use state::{AppOptions, CorpusFilter, Dialog, Message, OpenDoc, RelationDraft, Selection};
 
@@ -117,6 +117,8 @@ pub struct SpanlabApp {
     /// Holds the project against a second instance (released on drop).
     pub(crate) lock: Option<crate::store::lock::ProjectLock>,
     pub(crate) last_check: std::time::Instant,
+    /// The window is closing (everything saved, or the user chose to quit).
+    pub(crate) quitting: bool,
 }
 
 impl SpanlabApp {
@@ -156,6 +158,7 @@ impl SpanlabApp {
             writer: None,
             lock: None,
             last_check: std::time::Instant::now(),
+            quitting: false,
             open: None,
             settings,
             options,
@@ -203,6 +206,12 @@ impl SpanlabApp {
             Dialog::Export(form) => Some(&form.path),
             _ => None,
         }
+    }
+
+    /// Whether the window is closing (Quit found nothing unsaved, or the
+    /// user chose to quit anyway).
+    pub fn quitting(&self) -> bool {
+        self.quitting
     }
 
     /// Whether suggestions are still being computed in the background.
@@ -260,6 +269,7 @@ impl eframe::App for SpanlabApp {
             self.apply(ui.ctx(), c);
         }
         self.pump_writer(ui.ctx());
+        self.hold_close(ui.ctx());
     }
 
     /// Writes what is pending before the window closes.

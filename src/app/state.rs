@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::forms::{ExportForm, ImportForm, SettingsForm};
+use super::forms::{ExportForm, ImportForm, QuitForm, SettingsForm};
 use crate::model::{CharIdx, DocId, Document, Edit, History, RelationId, SpanId, Status, SuggestionId};
 use crate::store::LoadReport;
 
@@ -139,6 +139,8 @@ pub enum Dialog {
     Settings(SettingsForm),
     /// The open document's file changed on disk while it had unsaved edits.
     Conflict,
+    /// Quitting with edits that are not saved.
+    Quit(QuitForm),
 }
 
 /// Corpus list filter.

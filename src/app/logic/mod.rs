@@ -7,6 +7,7 @@
 //! - `relations.rs`: drawing a relation, its likely types, relabelling;
 //! - `adjudicate.rs`: the adjudication cursor, taking and dropping;
 //! - `save.rs`: the journal and the writer, conflicts with the disk;
+//! - `quit.rs`: quitting, which asks when edits are not saved;
 //! - `project.rs`: opening documents and folders, import, export,
 //!   settings, dialogs, the dashboard, the corpus search;
 //! - `suggest.rs`: suggestions and learning in the background.
@@ -19,6 +20,7 @@ mod adjudicate;
 mod label;
 mod navigate;
 mod project;
+mod quit;
 mod relations;
 mod save;
 mod suggest;
@@ -108,6 +110,7 @@ impl SpanlabApp {
             C::ToggleTheme => self.toggle_theme(ctx),
             C::ToggleRelations => self.toggle_relations(),
             C::Quit => self.quit(ctx),
+            C::QuitChoice(choice) => self.quit_choice(ctx, choice),
         }
     }
 
@@ -168,10 +171,5 @@ impl SpanlabApp {
     fn toggle_relations(&mut self) {
         self.settings.show_relations = !self.settings.show_relations;
         self.save_settings();
-    }
-
-    fn quit(&mut self, ctx: &egui::Context) {
-        self.commit_comment();
-        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
     }
 }

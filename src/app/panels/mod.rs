@@ -9,4 +9,5 @@ pub mod corpus;
 pub mod dashboard;
 pub mod dialogs;
 pub mod inspector;
+pub mod quit;
 pub mod top;

@@ -49,5 +49,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
         r.articles_written,
         r.articles_existing
     );
+    if r.already_imported > 0 {
+        println!("{} documents were already imported by an interrupted run of this import; it is now complete", r.already_imported);
+    }
     Ok(ExitCode::SUCCESS)
 }

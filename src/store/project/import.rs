@@ -14,6 +14,7 @@ use super::super::annotations::{AnnotationFile, annotation_path};
 use super::super::atomic::write_atomic;
 use super::super::decode::{decode, encode_for_file};
 use super::{ANNOTATORS_DIR, IMPORT_PENDING, PROJECT_FILE, ProjectFile, SCHEMA_FILE, check_annotator, default_annotations, io_err, read_schema};
+use super::super::formats::schema::{Widening, source_schema, widen_to_fit};
 use crate::model::dataset::{Dataset, record_to_document};
 use crate::model::{Document, Schema};
 
@@ -28,6 +29,9 @@ pub struct ImportReport {
     /// Documents an interrupted run of the same import had already written
     /// (counted in `documents` too).
     pub already_imported: usize,
+    /// `Some` when the project had no schema and took the source's: that
+    /// schema, and how it grew to fit the data (nothing when it fit).
+    pub schema_taken: Option<(Schema, Vec<Widening>)>,
 }
 
 /// A relative path that stays inside its folder, or `None`.
@@ -60,6 +64,22 @@ pub fn import_dataset(dataset: &Dataset, dataset_path: &Path, into: &Path) -> Re
 /// [`import_dataset`] as an annotator: the annotation files go to
 /// `annotations/annotators/NAME/`.
 pub fn import_dataset_as(dataset: &Dataset, dataset_path: &Path, into: &Path, annotator: Option<&str>) -> Result<ImportReport, StoreError> {
+    import_dataset_with(dataset, None, dataset_path, into, annotator)
+}
+
+/// [`import_dataset_as`], with the schema the source declares (brat's
+/// `annotation.conf`, [`Report::declared_schema`](crate::store::formats::Report)).
+/// A new project takes the source's schema, widened to fit the data
+/// ([`source_schema`](crate::store::formats::schema::source_schema)); a project
+/// that has one keeps it, and data it cannot hold is refused with what to
+/// change in its schema file.
+pub fn import_dataset_with(
+    dataset: &Dataset,
+    declared: Option<&Schema>,
+    dataset_path: &Path,
+    into: &Path,
+    annotator: Option<&str>,
+) -> Result<ImportReport, StoreError> {
     let base = default_annotations(into);
     let annotations = match annotator {
         Some(name) => {
@@ -75,10 +95,36 @@ pub fn import_dataset_as(dataset: &Dataset, dataset_path: &Path, into: &Path, an
     let annotated = has_files(&base)
         || fs::read_dir(base.join(ANNOTATORS_DIR)).is_ok_and(|list| list.filter_map(|e| e.ok()).any(|e| has_files(&e.path())));
     let existing_schema = annotated || base.join(SCHEMA_FILE).exists();
-    let schema = if existing_schema { read_schema(&base)? } else { dataset.implied_schema() };
+    let (schema, widened) = if existing_schema {
+        (read_schema(&base)?, Vec::new())
+    } else {
+        let (schema, _, widened) = source_schema(dataset, declared);
+        (schema, widened)
+    };
     let problems = dataset.validate(Some(&schema));
     if !problems.is_empty() {
-        return Err(StoreError::Invalid { path: dataset_path.to_path_buf(), problems: problems.iter().map(ToString::to_string).collect() });
+        let problems = problems.iter().map(ToString::to_string).collect();
+        if existing_schema {
+            let (_, fixes) = widen_to_fit(&schema, dataset);
+            if !fixes.is_empty() {
+                return Err(StoreError::DoesNotFit {
+                    path: dataset_path.to_path_buf(),
+                    schema: base.join(SCHEMA_FILE),
+                    problems,
+                    fixes: {
+                        let mut fixes: Vec<String> = fixes.iter().map(Widening::fix).collect();
+                        if !base.join(SCHEMA_FILE).exists() {
+                            fixes.insert(
+                                0,
+                                "create it (the project uses the default schema, assets/schema/news.json, as it has none)".to_owned(),
+                            );
+                        }
+                        fixes
+                    },
+                });
+            }
+        }
+        return Err(StoreError::Invalid { path: dataset_path.to_path_buf(), problems });
     }
     // Plan every write first.
     let mut plan = Vec::new();
@@ -145,7 +191,7 @@ pub fn import_dataset_as(dataset: &Dataset, dataset_path: &Path, into: &Path, an
     super::super::journal::ensure_gitignore(&base);
     fs::remove_file(&pending).map_err(io_err(&pending))?;
     let _ = super::super::atomic::sync_dir(&base);
-    Ok(report)
+    Ok(ImportReport { schema_taken: (!existing_schema).then_some((schema, widened)), ..report })
 }
 
 /// One document an import writes.

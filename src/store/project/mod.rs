@@ -38,7 +38,7 @@ mod import;
 
 pub use files::{JsonlDoc, parse_dataset_if_any, parse_jsonl, read_dataset, read_dataset_if_any, read_jsonl, read_text_file};
 use files::{Scan, read_regular, walk};
-pub use import::{ImportReport, import_dataset, import_dataset_as};
+pub use import::{ImportReport, import_dataset, import_dataset_as, import_dataset_with};
 
 /// The schema file inside an annotations folder.
 pub const SCHEMA_FILE: &str = "schema.json";

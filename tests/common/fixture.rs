@@ -287,4 +287,3 @@ pub fn saved_a() -> Value {
     let s = Saved::new();
     serde_json::from_slice(&s.project_before["annotations/documents/a.json"]).expect("json")
 }
-

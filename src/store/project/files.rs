@@ -188,4 +188,3 @@ pub(super) fn walk(root: &Path, dir: &Path, annotations: &Path, out: &mut Vec<(S
         }
     }
 }
-

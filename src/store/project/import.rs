@@ -13,8 +13,10 @@ use super::super::StoreError;
 use super::super::annotations::{AnnotationFile, annotation_path};
 use super::super::atomic::write_atomic;
 use super::super::decode::{decode, encode_for_file};
-use super::{ANNOTATORS_DIR, IMPORT_PENDING, PROJECT_FILE, ProjectFile, SCHEMA_FILE, check_annotator, default_annotations, io_err, read_schema};
 use super::super::formats::schema::{Widening, source_schema, widen_to_fit};
+use super::{
+    ANNOTATORS_DIR, IMPORT_PENDING, PROJECT_FILE, ProjectFile, SCHEMA_FILE, check_annotator, default_annotations, io_err, read_schema,
+};
 use crate::model::dataset::{Dataset, record_to_document};
 use crate::model::{Document, Schema};
 
@@ -252,4 +254,3 @@ fn write_import(
     }
     Ok(())
 }
-

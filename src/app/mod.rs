@@ -24,6 +24,7 @@
 pub mod adjudication;
 pub mod chooser;
 pub mod commands;
+pub mod everywhere;
 pub mod figures;
 pub mod fonts;
 pub mod forms;
@@ -133,6 +134,13 @@ pub struct SpanlabApp {
     pub(crate) held_keys: Vec<egui::Event>,
     /// Frames to go on holding keys back while a dialog's field gets focus.
     pub(crate) hold_frames: u8,
+    /// The everywhere dialog's scan of the corpus, while it runs.
+    pub(crate) everywhere_scan: Option<everywhere::Scan>,
+    /// An everywhere action running, a few documents per frame.
+    pub everywhere_job: Option<everywhere::ApplyJob>,
+    /// Undo steps of documents changed while not open (an everywhere
+    /// action), given to their history when they are opened.
+    pub(crate) other_steps: std::collections::HashMap<crate::model::DocId, Vec<crate::model::edit::Step>>,
 }
 
 impl SpanlabApp {
@@ -176,6 +184,9 @@ impl SpanlabApp {
             quitting: false,
             held_keys: Vec::new(),
             hold_frames: 0,
+            everywhere_scan: None,
+            everywhere_job: None,
+            other_steps: Default::default(),
             open: None,
             settings,
             options,
@@ -302,8 +313,14 @@ impl eframe::App for SpanlabApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame_ui(ui);
         let queued = std::mem::take(&mut self.queued);
+        let everywhere = queued.iter().any(|c| matches!(c, Command::PreviewEverywhere(_) | Command::RunEverywhere(_)));
         for c in queued {
             self.apply(ui.ctx(), c);
+        }
+        // A preview or an everywhere action started by a command shows its
+        // first results in the next frame, not at the next input.
+        if everywhere || self.everywhere_scan.is_some() || self.everywhere_job.is_some() {
+            ui.ctx().request_repaint();
         }
         self.pump_writer(ui.ctx());
         self.hold_close(ui.ctx());

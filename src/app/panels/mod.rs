@@ -8,6 +8,7 @@ pub mod adjudicate;
 pub mod corpus;
 pub mod dashboard;
 pub mod dialogs;
+pub mod everywhere;
 pub mod inspector;
 pub mod quit;
 pub mod top;

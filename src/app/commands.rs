@@ -181,6 +181,8 @@ pub enum Command {
     AdjudicateSelect(usize),
     /// The user's answer to a file changed on disk under unsaved edits.
     ResolveConflict(ConflictChoice),
+    /// The user's answer to quitting with unsaved edits.
+    QuitChoice(QuitChoice),
     /// Label every mention of the selection's text (preview first).
     Everywhere,
     /// Accept the selected suggestion everywhere: every mention of its text
@@ -199,6 +201,17 @@ pub enum Command {
     RunEverywhere(Box<EverywhereForm>),
     /// Stop the everywhere scan or action.
     CancelEverywhere,
+}
+
+/// What to do when quitting with edits that could not be saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QuitChoice {
+    /// Write them into this folder, then quit.
+    SaveElsewhere(String),
+    /// Close the dialog and keep trying to save them.
+    KeepTrying,
+    /// Quit without them.
+    Discard,
 }
 
 impl Command {

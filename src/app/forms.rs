@@ -128,6 +128,21 @@ impl SettingsForm {
     }
 }
 
+/// The quit dialog's fields: what is unsaved, and where to save it instead.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QuitForm {
+    /// One line per document whose edits are not all in its file.
+    pub unsaved: Vec<String>,
+    /// Some edits are in no file and no journal: quitting loses them.
+    pub at_risk: bool,
+    /// The folder to save them in instead.
+    pub path: String,
+    /// Why the last attempt to save them there failed.
+    pub error: Option<String>,
+    /// The conflict dialog was open: "keep trying" goes back to it.
+    pub conflict: bool,
+}
+
 /// The import dialog's fields.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportForm {

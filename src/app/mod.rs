@@ -44,7 +44,7 @@ pub mod widgets;
 
 use std::sync::Arc;
 
-pub use commands::{Command, CommandTable, ConflictChoice, Mode};
+pub use commands::{Command, CommandTable, ConflictChoice, Mode, QuitChoice};
 pub use settings::Settings;
 pub use state::{AppOptions, CorpusFilter, Dialog, Message, OpenDoc, RelationDraft, Selection};
 
@@ -132,6 +132,8 @@ pub struct SpanlabApp {
     /// Holds the project against a second instance (released on drop).
     pub(crate) lock: Option<crate::store::lock::ProjectLock>,
     pub(crate) last_check: std::time::Instant,
+    /// The window is closing (everything saved, or the user chose to quit).
+    pub(crate) quitting: bool,
     /// Key events held back for the next frames (typed after a key that
     /// opened a dialog, or after a click), in order.
     pub(crate) held_keys: Vec<egui::Event>,
@@ -189,6 +191,7 @@ impl SpanlabApp {
             writer: None,
             lock: None,
             last_check: std::time::Instant::now(),
+            quitting: false,
             held_keys: Vec::new(),
             hold_frames: 0,
             dialog_sizing: (std::mem::discriminant(&Dialog::None), 0),
@@ -244,6 +247,12 @@ impl SpanlabApp {
             Dialog::Export(form) => Some(&form.path),
             _ => None,
         }
+    }
+
+    /// Whether the window is closing (Quit found nothing unsaved, or the
+    /// user chose to quit anyway).
+    pub fn quitting(&self) -> bool {
+        self.quitting
     }
 
     /// Whether suggestions are still being computed in the background.
@@ -325,6 +334,7 @@ impl eframe::App for SpanlabApp {
             ui.ctx().request_repaint();
         }
         self.pump_writer(ui.ctx());
+        self.hold_close(ui.ctx());
     }
 
     /// Writes what is pending before the window closes.

@@ -1,4 +1,9 @@
-//! `spanlab export DIR --out PATH [--format F]`
+//! `spanlab export DIR --out PATH [--format F]`: recovers what crashed
+//! spanlabs left in their journals (never the journal of one still
+//! running), refuses a destination inside the project (it would be read
+//! back as articles), writes the export, and says what the project could
+//! not give it: every warning, and, when files could not be read, that
+//! their documents are missing (exit 1).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,15 +45,20 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<ExitCode> {
     let mut project = Project::open_as(&a.dir, a.annotations.as_deref(), a.annotator.as_deref())?;
-    // Edits a crash left in the journal go into the files first, unless the
-    // window is open on the project (its writer owns the journal then).
-    match crate::store::lock::holder(&project.annotations) {
-        Some(other) => eprintln!("note: spanlab ({other}) has this project open; exporting the files as last saved"),
-        None => {
-            if let Some(n) = project.recover_journal()?.notice() {
-                eprintln!("{n}");
-            }
-        }
+    project.check_export_destination(&a.out)?;
+    // Edits crashed spanlabs left in their journals go into the files
+    // first; a running window's journal is its own, left alone.
+    if let Some(other) = crate::store::lock::holder(&project.annotations) {
+        eprintln!("note: spanlab ({other}) has this project open; its unsaved edits are not in this export");
+    }
+    if let Some(n) = project.recover_journal()?.notice() {
+        eprintln!("{n}");
+    }
+    for w in &project.passed_over {
+        eprintln!("note: {w}");
+    }
+    for w in &project.warnings {
+        eprintln!("warning: {w}");
     }
     let bar = super::progress::documents(project.entries.len(), "export");
     let options = ExportOptions { done_only: a.done_only, include_suggestions: a.include_suggestions };
@@ -74,6 +84,13 @@ pub fn run(a: Args) -> Result<ExitCode> {
     }
     if notes.orphans > 0 {
         println!("warning: {} spans wait for review after their article changed; they are not in the export", notes.orphans);
+    }
+    if !project.unreadable.is_empty() {
+        println!(
+            "incomplete: {} file(s) of the project could not be read (above); what they hold is not in this export",
+            project.unreadable.len()
+        );
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }

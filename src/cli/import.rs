@@ -49,6 +49,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
         r.articles_written,
         r.articles_existing
     );
+    if r.already_imported > 0 {
+        println!("{} documents were already imported by an interrupted run of this import; it is now complete", r.already_imported);
+    }
     if let Some((schema, widened)) = &r.schema_taken {
         let from = match (&report.declared_schema, report.format) {
             (Some(_), Format::Brat) => "its annotation.conf",

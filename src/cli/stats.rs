@@ -1,5 +1,7 @@
 //! `spanlab stats DIR`: documents by status, spans and relations by label,
-//! what became of suggestions.
+//! what became of suggestions. A document that cannot be read counts as
+//! `unreadable` (so the statuses add up to the documents), and what the
+//! project passed over is said.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -49,6 +51,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         let loaded = match project.load_cached(i, &mut cache) {
             Ok(l) => l,
             Err(e) => {
+                *s.by_status.entry("unreadable".to_owned()).or_default() += 1;
                 s.unreadable.push(e.to_string());
                 continue;
             }
@@ -99,7 +102,11 @@ pub fn run(a: Args) -> Result<ExitCode> {
     if s.orphans > 0 {
         println!("spans waiting for review after their article changed: {}", s.orphans);
     }
-    for w in project.warnings.iter().chain(&s.unreadable) {
+    for w in &project.passed_over {
+        println!("note: {w}");
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for w in project.warnings.iter().chain(&s.unreadable).filter(|w| seen.insert(*w)) {
         println!("warning: {w}");
     }
     Ok(ExitCode::SUCCESS)

@@ -1,5 +1,6 @@
 //! `spanlab validate FILE_OR_DIR`: every problem, each naming file, document
-//! and entity; exit 1 if there is any.
+//! and entity, each said once; exit 1 if there is any. What a project
+//! passes over is said too (as notes).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let mut checked = 0;
     if a.path.is_dir() {
         let project = Project::open(&a.path, a.annotations.as_deref())?;
+        for w in &project.passed_over {
+            eprintln!("note: {w}");
+        }
         for w in project.warnings.iter().filter(|w| !project.unreadable.contains(w)) {
             eprintln!("warning: {w}");
         }
@@ -62,6 +66,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
             problems.push(format!("{}: {p}", a.path.display()));
         }
     }
+    // A file that cannot be read is also the error of each document in it.
+    let mut seen = std::collections::BTreeSet::new();
+    problems.retain(|p| seen.insert(p.clone()));
     for p in &problems {
         println!("{p}");
     }

@@ -2,15 +2,16 @@
 //! document except its text (which stays in the article, never modified).
 //!
 //! Owns: the file's shape (`spanlab-annotations`, version 1), its
-//! deterministic rendering, safe file names for document ids, and loading
-//! onto a text that may have changed (re-anchoring).
+//! deterministic rendering, safe file names for document ids (never longer
+//! than a file name may be), and loading onto a text that may have changed
+//! (re-anchoring, helped by the text recorded around each span).
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::document::Orphan;
-use crate::model::reanchor::reanchor;
+use crate::model::reanchor::{Anchor, reanchor};
 use crate::model::span::{Extra, Origin, Relation, Span, SpanId, Suggestion};
 use crate::model::{CharIdx, DocId, Document, Status};
 
@@ -50,7 +51,8 @@ pub struct AnnotationFile {
     pub extra: Extra,
 }
 
-/// A span with its text, so it can be found again if the article changes.
+/// A span with its text and the text around it, so it can be found again
+/// if the article changes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SpanRecord {
     pub id: SpanId,
@@ -58,17 +60,30 @@ pub struct SpanRecord {
     pub end: usize,
     pub label: String,
     pub text: String,
+    /// The text just before the span (see `model::reanchor`); absent in
+    /// files of earlier versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// The text just after the span.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
     pub origin: Origin,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
 }
 
-/// A suggestion with its text.
+/// A suggestion with its text and the text around it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SuggestionRecord {
     #[serde(flatten)]
     pub suggestion: Suggestion,
     pub text: String,
+    /// The text just before the suggestion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    /// The text just after the suggestion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
 }
 
 /// What happened while loading annotations onto their text.
@@ -88,19 +103,27 @@ impl AnnotationFile {
         let spans = doc
             .spans()
             .iter()
-            .map(|s| SpanRecord {
-                id: s.id,
-                start: s.start.get(),
-                end: s.end.get(),
-                label: s.label.clone(),
-                text: text.slice(s.start, s.end).unwrap_or("").to_owned(),
-                origin: s.origin.clone(),
-                extra: s.extra.clone(),
+            .map(|s| {
+                let anchor = Anchor::of(text, s.start, s.end);
+                SpanRecord {
+                    id: s.id,
+                    start: s.start.get(),
+                    end: s.end.get(),
+                    label: s.label.clone(),
+                    text: anchor.text,
+                    before: anchor.before,
+                    after: anchor.after,
+                    origin: s.origin.clone(),
+                    extra: s.extra.clone(),
+                }
             })
             .collect();
         let suggestions = doc
             .suggestions()
-            .map(|s| SuggestionRecord { suggestion: s.clone(), text: text.slice(s.start, s.end).unwrap_or("").to_owned() })
+            .map(|s| {
+                let anchor = Anchor::of(text, s.start, s.end);
+                SuggestionRecord { suggestion: s.clone(), text: anchor.text, before: anchor.before, after: anchor.after }
+            })
             .collect();
         Self {
             format: FORMAT.to_owned(),
@@ -152,13 +175,13 @@ impl AnnotationFile {
         let to_span = |r: SpanRecord| {
             (
                 Span { id: r.id, start: CharIdx::new(r.start), end: CharIdx::new(r.end), label: r.label, origin: r.origin, extra: r.extra },
-                r.text,
+                Anchor { text: r.text, before: r.before, after: r.after },
             )
         };
         let (spans, relations, suggestions) = if self.sha256 == doc.sha256() {
             let mut spans = Vec::new();
             for r in self.spans {
-                let (span, recorded) = to_span(r);
+                let (span, Anchor { text: recorded, .. }) = to_span(r);
                 let actual = doc.text().slice(span.start, span.end);
                 if actual != Some(recorded.as_str()) {
                     return Err(format!(
@@ -179,7 +202,7 @@ impl AnnotationFile {
                 doc.text(),
                 self.spans.into_iter().map(to_span).collect(),
                 self.relations,
-                self.suggestions.into_iter().map(|s| (s.suggestion, s.text)).collect(),
+                self.suggestions.into_iter().map(|s| (s.suggestion, Anchor { text: s.text, before: s.before, after: s.after })).collect(),
             );
             report.moved = r.moved;
             report.orphaned = r.orphans.len();
@@ -212,9 +235,64 @@ pub fn file_stem_for_id(id: &str) -> String {
     out
 }
 
+/// The file name of a document's annotations: [`file_stem_for_id`] and
+/// `.json`, unless that would pass the 255 bytes a file name may have (a
+/// long article name, or one of accented letters, each written `%XX`):
+/// then as much of the stem as fits, `~`, and the first 16 hex digits of
+/// the id's SHA-256 (`~` never occurs in a stem, so no other id's file has
+/// that name).
+pub fn file_name_for_id(id: &str) -> String {
+    const MAX: usize = super::atomic::NAME_MAX;
+    let stem = file_stem_for_id(id);
+    if stem.len() + ".json".len() <= MAX {
+        return format!("{stem}.json");
+    }
+    let hash = crate::model::document::sha256_hex(id);
+    let hash = hash.get(..16).unwrap_or(&hash);
+    // Room for the prefix: what is left after `~HASH.json` and a margin for
+    // the temporary name's own `.` (see `store::atomic`).
+    let room = MAX - 1 - hash.len() - ".json".len();
+    let mut cut = 0;
+    let bytes = stem.as_bytes();
+    while cut < bytes.len() {
+        let next = if bytes.get(cut) == Some(&b'%') { cut + 3 } else { cut + 1 };
+        if next > room {
+            break;
+        }
+        cut = next;
+    }
+    format!("{}~{hash}.json", stem.get(..cut).unwrap_or(""))
+}
+
+/// The document id an annotation file's name is for, when the name says it
+/// (not for a name shortened with a hash): `"2016%2F01%2Fa.json"` →
+/// `"2016/01/a"`.
+pub fn id_of_file_name(name: &str) -> Option<String> {
+    let stem = name.strip_suffix(".json")?;
+    if stem.contains('~') {
+        return None;
+    }
+    if stem == "%00" {
+        return Some(String::new());
+    }
+    let mut bytes = Vec::with_capacity(stem.len());
+    let mut rest = stem.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == b'%' {
+            let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
+            bytes.push(u8::from_str_radix(hex, 16).ok()?);
+            rest = tail.get(2..)?;
+        } else {
+            bytes.push(b);
+            rest = tail;
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
 /// Where a document's annotation file lives inside an annotations folder.
 pub fn annotation_path(annotations: &Path, id: &DocId) -> PathBuf {
-    annotations.join("documents").join(format!("{}.json", file_stem_for_id(&id.0)))
+    annotations.join("documents").join(file_name_for_id(&id.0))
 }
 
 #[cfg(test)]
@@ -257,6 +335,21 @@ mod tests {
         assert!(matches!(doc.spans().iter().next().map(|s| &s.origin), Some(Origin::Suggested { score: 0.0, .. })));
     }
 
+    /// D15: ids whose file name would pass 255 bytes get a shorter one,
+    /// distinct for distinct ids.
+    #[test]
+    fn d15_long_ids_get_file_names_that_fit() {
+        for id in ["a".repeat(250), "a".repeat(251), "é".repeat(100), format!("{}{}", "b".repeat(200), "é".repeat(30))] {
+            let name = file_name_for_id(&id);
+            assert!(name.len() <= 255 && name.ends_with(".json"), "{} bytes: {name}", name.len());
+        }
+        assert_eq!(file_name_for_id(&"a".repeat(250)), format!("{}.json", "a".repeat(250)), "a name that fits is kept");
+        assert_ne!(file_name_for_id(&"é".repeat(100)), file_name_for_id(&"é".repeat(101)));
+        let name = file_name_for_id(&"é".repeat(100));
+        let prefix = name.split('~').next().unwrap();
+        assert!(prefix.len().is_multiple_of(3) && prefix.bytes().step_by(3).all(|b| b == b'%'), "cut between escapes: {name}");
+    }
+
     #[test]
     fn ids_never_escape_the_folder() {
         for id in ["..", "../x", "a/b", "a\\b", ".hidden", "", "é", "/etc/passwd"] {
@@ -265,6 +358,9 @@ mod tests {
         }
         assert_eq!(file_stem_for_id("2016/01/a b"), "2016%2F01%2Fa%20b");
         assert_ne!(file_stem_for_id("a/b"), file_stem_for_id("a%2Fb"), "distinct ids, distinct files");
+        for id in ["2016/01/a b", "..", "é😀", "", "a%2Fb"] {
+            assert_eq!(id_of_file_name(&file_name_for_id(id)).as_deref(), Some(id), "{id:?}");
+        }
     }
 
     #[test]

@@ -5,6 +5,12 @@
 //! A target that exists and is not a regular file or a folder (a device such
 //! as `/dev/stdout` or `/dev/full`, a named pipe) is written into directly:
 //! renaming over it would replace the device with a file.
+//!
+//! The temporary file is `.NAME.tmp-PID-N`, with `NAME` cut short when the
+//! whole would pass the 255 bytes a file name may have (a target whose own
+//! name is 235 to 255 bytes long could otherwise never be written). A
+//! process killed mid-write leaves its temporary file behind:
+//! [`remove_stale_temporaries`] removes those of processes that are gone.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -36,8 +42,53 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         });
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".to_owned());
-    let tmp = dir.join(format!(".{name}.tmp-{}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
+    let tmp = dir.join(temporary_name(&name, std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
     replace_through(&tmp, dir, path, bytes)
+}
+
+/// The longest file name, in bytes, that common file systems take.
+pub const NAME_MAX: usize = 255;
+
+/// `.NAME.tmp-PID-N`, with `NAME` cut (on a character boundary) so that the
+/// whole fits in [`NAME_MAX`] bytes.
+fn temporary_name(name: &str, pid: u32, n: u64) -> String {
+    let tail = format!(".tmp-{pid}-{n}");
+    let room = NAME_MAX.saturating_sub(1 + tail.len());
+    let mut cut = name.len().min(room);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!(".{}{tail}", name.get(..cut).unwrap_or(""))
+}
+
+/// Removes, from a folder, the temporary files (`.NAME.tmp-PID-N`, and
+/// folders so named by folder exports) that processes killed mid-write
+/// left: those whose process is gone. Best effort; returns how many it
+/// removed.
+pub fn remove_stale_temporaries(dir: &Path) -> usize {
+    let Ok(list) = fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for entry in list.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !name.starts_with('.') {
+            continue;
+        }
+        let Some((_, tail)) = name.rsplit_once(".tmp-") else { continue };
+        let Some((pid, n)) = tail.split_once('-') else { continue };
+        let (Ok(pid), true) = (pid.parse::<u32>(), !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) else { continue };
+        if pid == std::process::id() || super::lock::process_alive(pid) {
+            continue;
+        }
+        let gone = match entry.file_type() {
+            Ok(t) if t.is_file() => fs::remove_file(entry.path()).is_ok(),
+            // A folder export written aside (see `store::convert`).
+            Ok(t) if t.is_dir() => fs::remove_dir_all(entry.path()).is_ok(),
+            _ => false,
+        };
+        removed += usize::from(gone);
+    }
+    removed
 }
 
 /// Writes `bytes` to the new file `tmp` in `dir`, then renames it over
@@ -61,7 +112,7 @@ fn replace_through(tmp: &Path, dir: &Path, path: &Path, bytes: &[u8]) -> io::Res
 
 /// Flushes a folder's entries (the rename) to disk; a no-op where folders
 /// cannot be opened (Windows).
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     match File::open(dir) {
         Ok(d) => d.sync_all().or(Ok(())),
         Err(_) => Ok(()),
@@ -81,6 +132,34 @@ mod tests {
         assert_eq!(fs::read(&p).expect("read"), b"second");
         let names: Vec<_> = fs::read_dir(p.parent().expect("parent")).expect("list").map(|e| e.expect("entry").file_name()).collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    /// D15: a target whose name is 235 to 255 bytes long is written (the
+    /// temporary name used to pass 255 bytes).
+    #[test]
+    fn d15_a_target_with_a_name_of_255_bytes_is_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for len in [235, 250, 255] {
+            let p = dir.path().join("a".repeat(len));
+            write_atomic(&p, b"x").expect("a long name");
+            assert_eq!(fs::read(&p).expect("read"), b"x");
+        }
+        let p = dir.path().join(format!("{}.json", "é".repeat(125)));
+        write_atomic(&p, b"y").expect("a long name of two-byte characters");
+        assert_eq!(fs::read(&p).expect("read"), b"y");
+        assert!(temporary_name(&"é".repeat(200), 4_000_000, 99).len() <= NAME_MAX);
+    }
+
+    #[test]
+    fn temporaries_of_dead_processes_are_removed_and_others_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in [".a.json.tmp-4000000000-0", ".a.json.tmp-1-3", ".keep", "b.tmp-4000000000-0"] {
+            fs::write(dir.path().join(name), b"").expect("write");
+        }
+        assert_eq!(remove_stale_temporaries(dir.path()), 1);
+        let mut left: Vec<_> = fs::read_dir(dir.path()).expect("list").map(|e| e.expect("entry").file_name()).collect();
+        left.sort();
+        assert_eq!(left, [".a.json.tmp-1-3", ".keep", "b.tmp-4000000000-0"], "pid 1 lives; not ours otherwise");
     }
 
     #[cfg(target_os = "linux")]

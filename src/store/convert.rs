@@ -2,8 +2,10 @@
 //! side of [`formats`].
 //!
 //! Owns: turning a path into a [`Source`] (one file, or a brat folder's
-//! files), guessing its format, and writing a [`Written`] atomically. With
-//! `strict`, any loss is an error and nothing is written.
+//! files), guessing its format, and writing a [`Written`] atomically: a
+//! file through `atomic`, a folder (brat) written whole beside its place
+//! and swapped in, so a killed export leaves the old folder or the new one,
+//! never a mix. With `strict`, any loss is an error and nothing is written.
 //! Must not touch: the conversions themselves (they live in `formats`).
 
 use std::fs;
@@ -109,19 +111,122 @@ pub fn write(
         refuse_losses(out, &report)?;
     }
     match written {
-        Written::File(bytes) => write_atomic(out, &bytes).map_err(|e| io(out, e))?,
-        Written::Folder(files) => {
-            fs::create_dir_all(out).map_err(|e| io(out, e))?;
-            for (rel, bytes) in files {
-                let path = safe_join(out, &rel)?;
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-                }
-                write_atomic(&path, &bytes).map_err(|e| io(&path, e))?;
+        Written::File(bytes) => {
+            // What earlier exports killed midway left behind.
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                super::atomic::remove_stale_temporaries(dir);
             }
+            write_atomic(out, &bytes).map_err(|e| io(out, e))?
         }
+        Written::Folder(files) => write_folder(out, files)?,
     }
     Ok(report)
+}
+
+/// Writes a folder export whole: into `.NAME.tmp-PID-N` beside `out`, each
+/// file synced, then swapped in (the old folder renamed aside, the new one
+/// renamed to `out`, the old one removed). A folder that holds other files
+/// than an export's (`.txt`, `.ann`, `.conf`) is not replaced.
+fn write_folder(out: &Path, files: Vec<(String, Vec<u8>)>) -> Result<(), StoreError> {
+    let parent = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".to_owned());
+    // An export killed between its two renames left the old folder aside:
+    // it goes back first; then what killed exports left is removed.
+    if fs::symlink_metadata(out).is_err()
+        && let Some(old) = interrupted_swap(&parent, &name)
+    {
+        fs::rename(&old, out).map_err(|e| io(out, e))?;
+    }
+    super::atomic::remove_stale_temporaries(&parent);
+    if let Ok(meta) = fs::symlink_metadata(out) {
+        if !meta.is_dir() {
+            return Err(io(
+                out,
+                std::io::Error::new(std::io::ErrorKind::AlreadyExists, "not a folder; an export to a folder cannot replace it"),
+            ));
+        }
+        if let Some(other) = foreign_file(out) {
+            return Err(StoreError::Decode {
+                path: other,
+                message: "the export folder holds files an export does not write; choose an empty or new folder".into(),
+            });
+        }
+    }
+    fs::create_dir_all(&parent).map_err(|e| io(&parent, e))?;
+    let pid = std::process::id();
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let aside = |what: &str| parent.join(format!(".{name}.tmp-{pid}-{stamp}{what}"));
+    let (new, old) = (aside("0"), aside("1"));
+    let result = (|| {
+        fs::create_dir(&new).map_err(|e| io(&new, e))?;
+        for (rel, bytes) in files {
+            let path = safe_join(&new, &rel)?;
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+            }
+            write_atomic(&path, &bytes).map_err(|e| io(&path, e))?;
+        }
+        let had = out.exists();
+        if had {
+            fs::rename(out, &old).map_err(|e| io(out, e))?;
+        }
+        if let Err(e) = fs::rename(&new, out) {
+            if had {
+                let _ = fs::rename(&old, out);
+            }
+            return Err(io(out, e));
+        }
+        super::atomic::sync_dir(&parent).map_err(|e| io(&parent, e))?;
+        if had {
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&new);
+    }
+    result
+}
+
+/// The old folder a killed folder export had renamed aside
+/// (`.NAME.tmp-PID-STAMP1`, its process gone), the latest if several.
+fn interrupted_swap(parent: &Path, name: &str) -> Option<PathBuf> {
+    let prefix = format!(".{name}.tmp-");
+    let mut found: Vec<(u128, PathBuf)> = fs::read_dir(parent)
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            let (pid, stamp) = n.strip_prefix(&prefix)?.split_once('-')?;
+            let stamp = stamp.strip_suffix('1')?;
+            let pid: u32 = pid.parse().ok()?;
+            let alive = pid == std::process::id() || super::lock::process_alive(pid);
+            (!alive && e.file_type().is_ok_and(|t| t.is_dir())).then(|| (stamp.parse().unwrap_or(0), e.path()))
+        })
+        .collect();
+    found.sort();
+    found.pop().map(|(_, p)| p)
+}
+
+/// A file in an export folder that an export does not write, if any.
+fn foreign_file(dir: &Path) -> Option<PathBuf> {
+    let list = fs::read_dir(dir).ok()?;
+    for entry in list.flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => {
+                if let Some(f) = foreign_file(&path) {
+                    return Some(f);
+                }
+            }
+            Ok(t) if t.is_file() && matches!(path.extension().and_then(|e| e.to_str()), Some("txt" | "ann" | "conf")) => {}
+            _ => return Some(path),
+        }
+    }
+    None
 }
 
 /// An error when the report lists any loss (`--strict`).

@@ -1,4 +1,5 @@
-//! Decoding article bytes to text: UTF-8 with or without BOM, UTF-16 with
+//! Decoding article bytes to text: UTF-8 with or without BOM, UTF-32 with
+//! BOM (whose little-endian BOM starts like UTF-16's), UTF-16 with
 //! BOM (and without one, when every other byte of a mostly Latin text is
 //! zero), and legacy single-byte encodings (Windows-1252/Latin-1 and others)
 //! detected with chardetng. A file that is UTF-8 but for a few broken bytes
@@ -24,6 +25,10 @@ pub enum DecodeError {
 
 /// Decodes a file's bytes.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    // Before UTF-16: `FF FE 00 00` is UTF-32LE's BOM, not UTF-16LE's and a NUL.
+    if let Some(d) = utf32_with_bom(bytes) {
+        return d;
+    }
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let body = &bytes[bom_len..];
         let (text, had_errors) = encoding.decode_without_bom_handling(body);
@@ -56,6 +61,29 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             Ok(Decoded { text: text.into_owned(), encoding: format!("{} (detected)", encoding.name()) })
         }
     }
+}
+
+/// UTF-32 with a byte order mark (`FF FE 00 00` little-endian, `00 00 FE
+/// FF` big-endian), which encoding_rs does not read; `None` without one.
+fn utf32_with_bom(bytes: &[u8]) -> Option<Result<Decoded, DecodeError>> {
+    let (little, name) = match bytes.get(..4)? {
+        [0xFF, 0xFE, 0, 0] => (true, "UTF-32LE (BOM)"),
+        [0, 0, 0xFE, 0xFF] => (false, "UTF-32BE (BOM)"),
+        _ => return None,
+    };
+    let mut text = String::with_capacity(bytes.len() / 4);
+    for (i, unit) in bytes.chunks(4).enumerate().skip(1) {
+        let offset = i * 4;
+        let malformed = || DecodeError::Malformed { encoding: name.trim_end_matches(" (BOM)").to_owned(), offset };
+        let Ok(unit) = <[u8; 4]>::try_from(unit) else { return Some(Err(malformed())) };
+        let n = if little { u32::from_le_bytes(unit) } else { u32::from_be_bytes(unit) };
+        match char::from_u32(n) {
+            Some('\0') => return Some(Err(DecodeError::Binary(offset))),
+            Some(c) => text.push(c),
+            None => return Some(Err(malformed())),
+        }
+    }
+    Some(Ok(Decoded { text, encoding: name.to_owned() }))
 }
 
 /// UTF-16 without a byte order mark, recognised by its zero bytes: in a
@@ -151,6 +179,27 @@ mod tests {
         }
         let d = decode(&be).expect("utf16be");
         assert_eq!((d.text.as_str(), d.encoding.as_str()), ("été", "UTF-16BE (BOM)"));
+    }
+
+    /// D17: UTF-32 with a BOM was read as UTF-16 with NULs between the letters.
+    #[test]
+    fn d17_utf32_with_a_bom_is_read() {
+        let text = "Zoë à Pékin 😀\r\n";
+        let mut le = vec![0xFF, 0xFE, 0, 0];
+        le.extend(text.chars().flat_map(|c| (c as u32).to_le_bytes()));
+        let d = decode(&le).expect("utf32le");
+        assert_eq!((d.text.as_str(), d.encoding.as_str()), (text, "UTF-32LE (BOM)"));
+        let mut be = vec![0, 0, 0xFE, 0xFF];
+        be.extend(text.chars().flat_map(|c| (c as u32).to_be_bytes()));
+        assert_eq!(decode(&be).expect("utf32be").text, text);
+        let mut torn = le.clone();
+        torn.pop();
+        assert!(matches!(decode(&torn), Err(DecodeError::Malformed { offset, .. }) if offset == le.len() - 4));
+        let mut surrogate = vec![0xFF, 0xFE, 0, 0];
+        surrogate.extend(0xD800u32.to_le_bytes());
+        assert_eq!(decode(&surrogate), Err(DecodeError::Malformed { encoding: "UTF-32LE".into(), offset: 4 }));
+        // UTF-16LE text starting with a NUL character is binary either way.
+        assert!(decode(&[0xFF, 0xFE, 0, 0, b'a', 0]).is_err());
     }
 
     #[test]

@@ -101,7 +101,10 @@ fn push_text(out: &mut String, raw: &str, hidden: bool) {
     }
 }
 
-/// Decodes `&name;`, `&#123;` and `&#x1F600;`; unknown references stay as written.
+/// Decodes `&name;`, `&#123;` and `&#x1F600;`; unknown references stay as
+/// written. A numeric reference to NUL (`&#0;`) or to a number that is no
+/// character (a surrogate, past U+10FFFF) is U+FFFD, as in browsers: a NUL
+/// in an article would make it unreadable.
 pub fn decode_references(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -113,10 +116,11 @@ pub fn decode_references(s: &str) -> String {
         let end = rest.bytes().take(33).position(|b| b == b';');
         let decoded = end.and_then(|e| {
             let body = &rest[1..e];
+            let number = |n: Option<u32>| n.map(|n| char::from_u32(n).filter(|&c| c != '\0').unwrap_or('\u{FFFD}'));
             let c = if let Some(hex) = body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {
-                u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+                number(u32::from_str_radix(hex, 16).ok())
             } else if let Some(dec) = body.strip_prefix('#') {
-                dec.parse().ok().and_then(char::from_u32)
+                number(dec.parse().ok())
             } else {
                 named(body)
             };
@@ -205,6 +209,12 @@ mod tests {
             <body><script>var x = '<p>';</script><p>Le pr&eacute;sident\n  a parl&#233;.</p>\
             <!-- hidden --><p>&laquo;&nbsp;Oui&nbsp;&raquo;<br>fin &#x1F600; &bogus;</p></body></html>";
         assert_eq!(visible_text(html), "Sommet & suite\n\nLe président a parlé.\n\n«\u{a0}Oui\u{a0}»\nfin 😀 &bogus;");
+    }
+
+    #[test]
+    fn a_reference_to_nul_or_no_character_is_a_replacement_character() {
+        assert_eq!(visible_text("<p>a&#0;b&#x0;c&#xD800;d&#1114112;e</p>"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e");
+        assert_eq!(decode_references("&#99999999999;"), "&#99999999999;", "not a number that fits: left as written");
     }
 
     #[test]

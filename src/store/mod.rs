@@ -20,7 +20,7 @@ pub mod writer;
 use std::path::PathBuf;
 
 pub use annotations::LoadReport;
-pub use project::{Entry, Loaded, Location, Project, Summary};
+pub use project::{AnnotationsFrom, Entry, Loaded, Location, Project, Summary};
 
 /// A failure of the store, naming the file concerned.
 #[derive(Debug, thiserror::Error)]
@@ -60,4 +60,6 @@ pub enum StoreError {
     DoesNotFit { path: PathBuf, schema: PathBuf, problems: Vec<String>, fixes: Vec<String> },
     #[error("{}: --strict: the conversion would lose {} kind(s) of data; nothing was written:\n  {}", path.display(), losses.len(), losses.join("\n  "))]
     Lossy { path: PathBuf, losses: Vec<String> },
+    #[error("{}: inside the project folder {}, where an export would be read back as articles; write it outside the project, or into its annotations folder", path.display(), root.display())]
+    ExportInsideProject { path: PathBuf, root: PathBuf },
 }

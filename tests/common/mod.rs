@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod fixture;
+
 /// True under `CI=true`, which CI sets and `.ci/run` exports.
 pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "0" | "false"))
@@ -49,4 +51,88 @@ pub fn stderr(o: &Output) -> String {
 
 pub fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
+}
+
+/// A file system mounted for a test, unmounted when dropped: a small
+/// tmpfs (a disk that fills up) or a read-only bind mount (a folder that
+/// cannot be written, whoever runs the tests, root included).
+pub struct Mount {
+    pub path: PathBuf,
+}
+
+impl Mount {
+    /// A tmpfs of `bytes` at `path` (created if needed) ([`require`]d:
+    /// mounting needs root, which CI has).
+    pub fn tmpfs(path: &Path, bytes: u64) -> Option<Self> {
+        std::fs::create_dir_all(path).expect("mkdir");
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs"])
+            .arg(path)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        require(ok.then(|| Self { path: path.to_path_buf() }), "mounting a tmpfs (root and mount(8))")
+    }
+
+    /// `path` bind-mounted read-only onto itself ([`require`]d).
+    pub fn read_only(path: &Path) -> Option<Self> {
+        let run = |args: &[&str]| Command::new("mount").args(args).arg(path).arg(path).output().is_ok_and(|o| o.status.success());
+        let bound = run(&["--bind"]);
+        let ro = bound && Command::new("mount").args(["-o", "remount,bind,ro"]).arg(path).output().is_ok_and(|o| o.status.success());
+        if bound && !ro {
+            let _ = Command::new("umount").arg(path).output();
+        }
+        require(ro.then(|| Self { path: path.to_path_buf() }), "a read-only bind mount (root and mount(8))")
+    }
+
+    /// Changes a tmpfs's size (not below what it holds).
+    pub fn resize(&self, bytes: u64) -> bool {
+        Command::new("mount").args(["-o", &format!("remount,size={bytes}")]).arg(&self.path).output().is_ok_and(|o| o.status.success())
+    }
+
+    /// Bytes in use on the mounted file system.
+    pub fn used(&self) -> u64 {
+        let o = Command::new("df").args(["-B1", "--output=used"]).arg(&self.path).output().expect("df runs");
+        String::from_utf8_lossy(&o.stdout).lines().nth(1).and_then(|l| l.trim().parse().ok()).expect("df's figure")
+    }
+
+    /// Writes a file that takes every free byte of the mount (the disk is
+    /// then full); returns its path.
+    pub fn fill(&self, name: &str) -> PathBuf {
+        use std::io::Write;
+        let p = self.path.join(name);
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&p).expect("filler");
+        let chunk = vec![b'x'; 4096];
+        while f.write_all(&chunk).is_ok() {}
+        while f.write_all(b"x").is_ok() {}
+        let _ = f.sync_all();
+        p
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let done = Command::new("umount").arg(&self.path).output().is_ok_and(|o| o.status.success());
+        if !done {
+            // Still busy (a helper process not yet reaped): detach it.
+            let _ = Command::new("umount").arg("-l").arg(&self.path).output();
+        }
+    }
+}
+
+/// Runs a command, killing it after `seconds`: `None` when it had to be killed.
+pub fn run_for(mut cmd: Command, seconds: u64) -> Option<Output> {
+    use std::process::Stdio;
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("runs");
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return Some(child.wait_with_output().expect("output"));
+        }
+        if start.elapsed().as_secs() >= seconds {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }

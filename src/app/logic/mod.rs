@@ -7,6 +7,7 @@
 //! - `relations.rs`: drawing a relation, its likely types, relabelling;
 //! - `adjudicate.rs`: the adjudication cursor, taking and dropping;
 //! - `save.rs`: the journal and the writer, conflicts with the disk;
+//! - `quit.rs`: quitting, which asks when edits are not saved;
 //! - `project.rs`: opening documents and folders, import, export,
 //!   settings, dialogs, the dashboard, the corpus search;
 //! - `suggest.rs`: suggestions and learning in the background;
@@ -21,6 +22,7 @@ mod everywhere;
 mod label;
 mod navigate;
 mod project;
+mod quit;
 mod relations;
 mod save;
 mod suggest;
@@ -130,6 +132,7 @@ impl SpanlabApp {
             C::RunEverywhere(form) => self.run_everywhere(*form),
             C::CancelEverywhere => self.cancel_everywhere(),
             C::Quit => self.quit(ctx),
+            C::QuitChoice(choice) => self.quit_choice(ctx, choice),
         }
     }
 
@@ -190,10 +193,5 @@ impl SpanlabApp {
     fn toggle_relations(&mut self) {
         self.settings.show_relations = !self.settings.show_relations;
         self.save_settings();
-    }
-
-    fn quit(&mut self, ctx: &egui::Context) {
-        self.commit_comment();
-        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
     }
 }

@@ -251,6 +251,8 @@ impl SpanlabApp {
         if form.path.trim().is_empty() {
             return Err("choose where to write the file".into());
         }
+        // Never into the project, where it would be read back as articles.
+        self.project.check_export_destination(&path).map_err(|e| e.to_string())?;
         // The export reads the files: write the open document's first.
         self.flush_writes();
         let options = ExportOptions { done_only: form.done_only, include_suggestions: form.include_suggestions };
@@ -266,8 +268,16 @@ impl SpanlabApp {
             form.strict,
         )
         .map_err(|e| e.to_string())?;
+        let missing = if self.project.unreadable.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "\nincomplete: these files could not be read; what they hold is not in the export:\n{}",
+                self.project.unreadable.join("\n")
+            )
+        };
         Ok(format!(
-            "wrote {}\n{}{}",
+            "wrote {}\n{}{}{missing}",
             path.display(),
             report,
             if notes.orphans > 0 { format!("\n({} spans awaiting review were left out)", notes.orphans) } else { String::new() }

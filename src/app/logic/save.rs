@@ -167,7 +167,7 @@ impl SpanlabApp {
         self.open.as_ref().is_some_and(|o| &o.doc.id == doc)
     }
 
-    fn take_ack(&mut self, ack: Ack) {
+    pub(super) fn take_ack(&mut self, ack: Ack) {
         match ack {
             Ack::Journaled { doc, seq } => {
                 if let Some(open) = self.open.as_mut().filter(|o| o.doc.id == doc) {
@@ -191,7 +191,17 @@ impl SpanlabApp {
                 }
                 self.error(format!("{}: not saved: {message}", doc.0));
             }
-            Ack::Flushed => {}
+            Ack::Reopened { message, vanished } => {
+                self.error(message);
+                // Its file went with the folder: write it again now.
+                if let (Some(w), Some(open)) = (&self.writer, &self.open)
+                    && vanished.contains(&open.doc.id)
+                {
+                    w.send(Job::Save { doc: Arc::clone(&open.doc), force: false });
+                }
+            }
+            // Answers, read where they were asked for (see `quit.rs`).
+            Ack::Unsaved { .. } | Ack::SavedElsewhere { .. } | Ack::Flushed => {}
         }
     }
 

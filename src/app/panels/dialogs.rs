@@ -1,5 +1,5 @@
 //! Dialogs: export, import, open folder, settings, find, the conflict with
-//! the disk, the shortcut help and the command palette (both listing the
+//! the disk, quitting with unsaved edits (drawn by `quit.rs`), the shortcut help and the command palette (both listing the
 //! one command table). They edit their forms and return commands; the app
 //! runs the export, the import or the folder change after the frame. File
 //! choosers use the native dialog where there is one; the path field
@@ -286,6 +286,11 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
             });
             if let Some(c) = choice {
                 app.queued.push(Command::ResolveConflict(c));
+            }
+        }
+        Dialog::Quit(form) => {
+            if let Some(c) = super::quit::quit_ui(ctx, form) {
+                app.queued.push(c);
             }
         }
         Dialog::Shortcuts => {

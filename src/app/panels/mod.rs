@@ -10,4 +10,5 @@ pub mod dashboard;
 pub mod dialogs;
 pub mod everywhere;
 pub mod inspector;
+pub mod quit;
 pub mod top;

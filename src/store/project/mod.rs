@@ -5,26 +5,48 @@
 //! per-document annotation files, the project's schema file, importing a
 //! dataset into a folder and exporting the project. Article files are never
 //! written, except by an import creating them.
+//!
+//! Only regular files are taken as articles (a named pipe would never
+//! end), and annotation files must be regular files; what is passed over
+//! is said, naming the file. An id that has annotations keeps
+//! its article: a new file with the same name gets another id. A spanlab
+//! dataset whose every document is an article of the project (an export
+//! written into it) is not read as articles again, and exports are refused
+//! there ([`Project::check_export_destination`]). An import is resumable:
+//! it leaves [`IMPORT_PENDING`] until it is done, and running it again
+//! finishes it.
+//!
+//! Split by concern: `files.rs` reads the folder and its files, `import.rs`
+//! writes an import; this file is the project, its ids, loading and saving.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use super::annotations::{AnnotationFile, LoadReport, annotation_path};
 use super::atomic::write_atomic;
-use super::decode::{decode, encode_for_file};
 use super::html::visible_text;
 use crate::model::dataset::{Dataset, ExportNotes, ExportOptions, record_to_document};
 use crate::model::span::Extra;
 use crate::model::{DocId, Document, Schema, Status};
 
+mod files;
+mod import;
+
+pub use files::{JsonlDoc, parse_dataset_if_any, parse_jsonl, read_dataset, read_dataset_if_any, read_jsonl, read_text_file};
+use files::{Scan, read_regular, walk};
+pub use import::{ImportReport, import_dataset, import_dataset_as, import_dataset_with};
+
 /// The schema file inside an annotations folder.
 pub const SCHEMA_FILE: &str = "schema.json";
 /// Project settings inside an annotations folder.
 pub const PROJECT_FILE: &str = "project.json";
+/// Left in an annotations folder while an import into it runs; its
+/// presence afterwards means the import was interrupted.
+pub const IMPORT_PENDING: &str = "import-pending.json";
 
 /// Where a document's text comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,7 +135,22 @@ pub struct Project {
     /// Files that could not be read (broken annotation files, JSONL and
     /// dataset files), each naming its file and place; also in `warnings`.
     pub unreadable: Vec<String>,
+    /// Files and folders passed over by rule (a README, `target/`,
+    /// `node_modules/`, an `annotations/` folder that is not this
+    /// project's), each naming its path; not in `warnings`.
+    pub passed_over: Vec<String>,
     pub settings: ProjectFile,
+}
+
+/// Which annotations [`Project::load_with`] puts on a document's text.
+#[derive(Clone, Copy, Debug)]
+pub enum AnnotationsFrom<'a> {
+    /// Its annotation file, as it is on disk.
+    Disk,
+    /// None (as if it had no annotation file).
+    Nothing,
+    /// These bytes, as if they were its annotation file.
+    Bytes(&'a [u8]),
 }
 
 /// A loaded document and what happened while loading it.
@@ -127,7 +164,7 @@ pub struct Loaded {
     pub had_annotations: bool,
 }
 
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+pub(super) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |source| StoreError::Io { path: path.to_path_buf(), source }
 }
 
@@ -190,6 +227,12 @@ impl Project {
                     continue;
                 }
                 match read_annotation_file(&path) {
+                    // A file whose `id` is not the one its name is for (an id
+                    // changed by hand, a bad merge) would hide its annotations.
+                    Ok(file) if annotation_path(&annotations, &DocId(file.id.clone())) != path => {
+                        let named = super::annotations::id_of_file_name(&name).unwrap_or_else(|| "?".to_owned());
+                        unreadable.push(format!("{}: {}", path.display(), wrong_id(&file.id, &named)));
+                    }
                     Ok(file) => {
                         let summary = Summary {
                             status: file.status,
@@ -212,23 +255,24 @@ impl Project {
             warnings.push(format!("{}: not a folder; annotations cannot be saved", docs_dir.display()));
         }
 
-        // 2. Articles.
-        let mut found: Vec<(DocId, String, Location, Option<Summary>)> = Vec::new();
+        // 2. Articles. `claimed`: the id comes from an annotation file that
+        // names this article, and no other article may take it.
+        let mut found: Vec<Found> = Vec::new();
         let mut files = Vec::new();
-        walk(root, root, &base, &mut files, &mut warnings);
+        let mut passed_over = Vec::new();
+        walk(root, root, &base, &mut files, &mut Scan { warnings: &mut warnings, passed_over: &mut passed_over });
         files.sort();
-        for rel in files {
-            let path = root.join(&rel);
+        for (rel, path) in files {
             let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
             let stem = rel.rsplit_once('.').map_or(rel.as_str(), |(s, _)| s).to_owned();
             match ext.as_str() {
                 "txt" | "md" | "markdown" | "html" | "htm" => {
                     let location = if ext.starts_with("htm") { Location::Html(path) } else { Location::Text(path) };
-                    let (id, summary) = match by_article.get(&rel) {
-                        Some((id, s)) => (id.clone(), Some(s.clone())),
-                        None => (DocId(stem), None),
+                    let (id, summary, claimed) = match by_article.get(&rel) {
+                        Some((id, s)) => (id.clone(), Some(s.clone()), true),
+                        None => (DocId(stem), None, false),
                     };
-                    found.push((id, rel, location, summary));
+                    found.push(Found { id, source: rel, location, summary, claimed });
                 }
                 "jsonl" => match read_jsonl(&path) {
                     Ok(lines) => {
@@ -236,7 +280,14 @@ impl Project {
                             let source = format!("{rel}#{line}");
                             let id = id.unwrap_or_else(|| format!("{stem}-{line}"));
                             let summary = by_article.get(&source).map(|(_, s)| s.clone());
-                            found.push((DocId(id), source, Location::JsonlLine { path: path.clone(), line }, summary));
+                            let claimed = by_article.get(&source).is_some_and(|(named, _)| named.0 == id);
+                            found.push(Found {
+                                id: DocId(id),
+                                source,
+                                location: Location::JsonlLine { path: path.clone(), line },
+                                summary,
+                                claimed,
+                            });
                         }
                     }
                     Err(e) => unreadable.push(e.to_string()),
@@ -250,12 +301,13 @@ impl Project {
                                 relations: d.relations.len(),
                                 ..Summary::default()
                             });
-                            found.push((
-                                DocId(d.id.clone()),
-                                d.source.clone(),
-                                Location::DatasetDoc { path: path.clone(), index },
-                                Some(summary),
-                            ));
+                            found.push(Found {
+                                id: DocId(d.id.clone()),
+                                source: d.source.clone(),
+                                location: Location::DatasetDoc { path: path.clone(), index },
+                                summary: Some(summary),
+                                claimed: annotated.get(&DocId(d.id.clone())).is_some_and(|(source, _)| *source == d.source),
+                            });
                         }
                     }
                     Ok(None) => warnings.push(format!("{}: not a spanlab dataset; passed over", path.display())),
@@ -265,12 +317,20 @@ impl Project {
             }
         }
 
-        // 3. Unique ids; annotation files whose article is gone stay listed.
+        // Our own export written into the folder: every document of it is
+        // an article here already.
+        drop_own_exports(&mut found, &mut warnings);
+
+        // 3. Unique ids, the claimed ones first: an id that has annotations
+        // keeps its article (and one whose article is gone stays reserved);
+        // annotation files whose article is gone stay listed.
         let mut entries: Vec<Entry> = Vec::new();
-        let mut seen = BTreeSet::new();
-        for (id, source, location, summary) in found {
+        let mut seen: BTreeSet<DocId> = found.iter().filter(|f| f.claimed).map(|f| f.id.clone()).collect();
+        let present: BTreeSet<&str> = found.iter().map(|f| f.source.as_str()).collect();
+        seen.extend(by_article.iter().filter(|(article, _)| !present.contains(article.as_str())).map(|(_, (id, _))| id.clone()));
+        for Found { id, source, location, summary, claimed } in found {
             let mut id = id;
-            if seen.contains(&id) {
+            if !claimed && seen.contains(&id) {
                 let mut n = 2;
                 while seen.contains(&DocId(format!("{}~{n}", id.0))) {
                     n += 1;
@@ -283,8 +343,9 @@ impl Project {
             let summary = summary.or_else(|| annotated.get(&id).map(|(_, s)| s.clone())).unwrap_or_default();
             entries.push(Entry { id, source, location, summary });
         }
+        let listed: BTreeSet<DocId> = entries.iter().map(|e| e.id.clone()).collect();
         for (id, (source, summary)) in annotated {
-            if !seen.contains(&id) {
+            if !listed.contains(&id) {
                 warnings.push(format!(
                     "{}: the article {source:?} of document {} is missing; its annotations are kept",
                     annotation_path(&annotations, &id).display(),
@@ -294,6 +355,16 @@ impl Project {
             }
         }
         entries.sort_by(|a, b| a.id.cmp(&b.id));
+        if let Ok(pending) = fs::read_to_string(base.join(IMPORT_PENDING)) {
+            let dataset = serde_json::from_str::<serde_json::Value>(&pending)
+                .ok()
+                .and_then(|v| v.get("dataset").and_then(|d| d.as_str()).map(str::to_owned))
+                .unwrap_or_default();
+            unreadable.push(format!(
+                "{}: an import into this folder (of {dataset}) was interrupted; run it again to finish it",
+                base.join(IMPORT_PENDING).display()
+            ));
+        }
         warnings.extend(unreadable.iter().cloned());
         Ok(Self {
             root: root.to_path_buf(),
@@ -304,8 +375,22 @@ impl Project {
             entries,
             warnings,
             unreadable,
+            passed_over,
             settings,
         })
+    }
+
+    /// Refuses an export destination inside the project folder (outside
+    /// its annotations folder), where the export would be read back as
+    /// articles: every document would appear twice.
+    pub fn check_export_destination(&self, out: &Path) -> Result<(), StoreError> {
+        let out = resolved(out);
+        let root = resolved(&self.root);
+        let inside = |dir: &Path| out.starts_with(dir) && out != dir;
+        if out == root || (inside(&root) && !inside(&resolved(&self.base))) {
+            return Err(StoreError::ExportInsideProject { path: out, root });
+        }
+        Ok(())
     }
 
     /// The index of a document by id.
@@ -322,6 +407,16 @@ impl Project {
     /// file holding several of them is read once into `cache`, not once per
     /// document (which made exporting a big JSONL file quadratic).
     pub fn load_cached(&self, index: usize, cache: &mut SourceCache) -> Result<Loaded, StoreError> {
+        self.load_from(index, cache, AnnotationsFrom::Disk)
+    }
+
+    /// Reads a document's text and puts on it the annotations `from` says
+    /// (the writer rebuilds a document from the file it knew).
+    pub fn load_with(&self, index: usize, from: AnnotationsFrom<'_>) -> Result<Loaded, StoreError> {
+        self.load_from(index, &mut SourceCache::default(), from)
+    }
+
+    fn load_from(&self, index: usize, cache: &mut SourceCache, from: AnnotationsFrom<'_>) -> Result<Loaded, StoreError> {
         let entry = self.entries.get(index).ok_or(StoreError::NoDocument(index))?;
         let (text, encoding, record) = match &entry.location {
             Location::Text(path) => {
@@ -349,8 +444,15 @@ impl Project {
             }
         };
         let ann = annotation_path(&self.annotations, &entry.id);
-        if ann.exists() {
-            let file = read_annotation_file(&ann)?;
+        let file = match from {
+            AnnotationsFrom::Disk if fs::symlink_metadata(&ann).is_ok() => Some(read_annotation_file(&ann)?),
+            AnnotationsFrom::Disk | AnnotationsFrom::Nothing => None,
+            AnnotationsFrom::Bytes(bytes) => Some(serde_json::from_slice(bytes).map_err(|e| json_err(&ann, &e))?),
+        };
+        if let Some(file) = file {
+            if file.id != entry.id.0 {
+                return Err(StoreError::Annotation { path: ann.clone(), message: wrong_id(&file.id, &entry.id.0) });
+            }
             let (mut doc, report) = file.into_document(text).map_err(|message| StoreError::Annotation { path: ann.clone(), message })?;
             doc.id = entry.id.clone();
             return Ok(Loaded { doc, report, encoding, had_annotations: true });
@@ -396,8 +498,9 @@ impl Project {
         (path, file.to_json().into_bytes())
     }
 
-    /// Replays the journal of edits left by a crash onto the annotation
-    /// files (see `store::journal`), and updates the summaries.
+    /// Replays the journals of edits that crashed (or otherwise ended)
+    /// spanlabs left onto the annotation files (see `store::journal`; the
+    /// journals of running ones are left alone), and updates the summaries.
     pub fn recover_journal(&mut self) -> Result<super::journal::Recovery, StoreError> {
         let mut saved: Vec<(DocId, Summary)> = Vec::new();
         let recovery = super::journal::recover(
@@ -522,9 +625,9 @@ fn entry_path(e: &Entry) -> PathBuf {
     }
 }
 
-fn read_schema(annotations: &Path) -> Result<Schema, StoreError> {
+pub(super) fn read_schema(annotations: &Path) -> Result<Schema, StoreError> {
     let path = annotations.join(SCHEMA_FILE);
-    match fs::read_to_string(&path) {
+    match read_regular(&path).and_then(|b| String::from_utf8(b).map_err(std::io::Error::other)) {
         Ok(json) => Schema::from_json(&json).map_err(|e| StoreError::Schema { path, message: e.to_string() }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Schema::news()),
         Err(source) => Err(StoreError::Io { path, source }),
@@ -533,7 +636,7 @@ fn read_schema(annotations: &Path) -> Result<Schema, StoreError> {
 
 fn read_settings(annotations: &Path) -> Result<ProjectFile, StoreError> {
     let path = annotations.join(PROJECT_FILE);
-    match fs::read_to_string(&path) {
+    match read_regular(&path).and_then(|b| String::from_utf8(b).map_err(std::io::Error::other)) {
         Ok(json) => serde_json::from_str(&json).map_err(|e| json_err(&path, &e)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ProjectFile::default()),
         Err(source) => Err(StoreError::Io { path, source }),
@@ -545,318 +648,76 @@ pub(crate) fn json_err(path: &Path, e: &serde_json::Error) -> StoreError {
 }
 
 fn read_annotation_file(path: &Path) -> Result<AnnotationFile, StoreError> {
-    let bytes = fs::read(path).map_err(io_err(path))?;
+    let bytes = read_regular(path).map_err(io_err(path))?;
     serde_json::from_slice(&bytes).map_err(|e| json_err(path, &e))
 }
 
-/// Reads and decodes a text file; returns the text and the encoding's name.
-pub fn read_text_file(path: &Path) -> Result<(String, String), StoreError> {
-    let bytes = fs::read(path).map_err(io_err(path))?;
-    let d = decode(&bytes).map_err(|e| StoreError::Decode { path: path.to_path_buf(), message: e.to_string() })?;
-    Ok((d.text, d.encoding))
-}
-
-/// One document of a JSONL file: line number (1-based), id, text, other fields.
-pub type JsonlDoc = (usize, Option<String>, String, Extra);
-
-/// The documents of a JSONL file.
-pub fn read_jsonl(path: &Path) -> Result<Vec<JsonlDoc>, StoreError> {
-    let (content, _) = read_text_file(path)?;
-    parse_jsonl(&content, path)
-}
-
-/// The documents of a JSONL file's decoded text; `path` only names the file
-/// in errors.
-pub fn parse_jsonl(content: &str, path: &Path) -> Result<Vec<JsonlDoc>, StoreError> {
-    let mut out = Vec::new();
-    for (i, line) in content.lines().enumerate() {
-        let n = i + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let value: serde_json::Value = serde_json::from_str(line).map_err(|e| StoreError::Json {
-            path: path.to_path_buf(),
-            line: n,
-            column: e.column(),
-            message: e.to_string(),
-        })?;
-        let serde_json::Value::Object(mut map) = value else {
-            return Err(StoreError::Json { path: path.to_path_buf(), line: n, column: 1, message: "a line must be a JSON object".into() });
-        };
-        let Some(serde_json::Value::String(text)) = map.remove("text") else {
-            return Err(StoreError::Json { path: path.to_path_buf(), line: n, column: 1, message: "missing string field \"text\"".into() });
-        };
-        let id = match map.remove("id") {
-            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s),
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
-        out.push((n, id, text, map.into_iter().collect()));
-    }
-    Ok(out)
-}
-
-/// Reads a `.json` file that is a spanlab dataset; `None` when it is some other JSON.
-pub fn read_dataset_if_any(path: &Path) -> Result<Option<Dataset>, StoreError> {
-    let (json, _) = read_text_file(path)?;
-    parse_dataset_if_any(&json, path)
-}
-
-/// A decoded `.json` file's text as a spanlab dataset; `None` when it is some
-/// other JSON. `path` only names the file in errors.
-pub fn parse_dataset_if_any(json: &str, path: &Path) -> Result<Option<Dataset>, StoreError> {
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| json_err(path, &e))?;
-    if value.get("format").and_then(|f| f.as_str()) != Some(crate::model::dataset::FORMAT) {
-        return Ok(None);
-    }
-    Dataset::from_json(json).map(Some).map_err(|e| json_err(path, &e))
-}
-
-/// Reads a dataset file, failing on anything else.
-pub fn read_dataset(path: &Path) -> Result<Dataset, StoreError> {
-    read_dataset_if_any(path)?.ok_or_else(|| StoreError::NotADataset(path.to_path_buf()))
-}
-
-fn walk(root: &Path, dir: &Path, annotations: &Path, out: &mut Vec<String>, warnings: &mut Vec<String>) {
-    let list = match fs::read_dir(dir) {
-        Ok(l) => l,
-        Err(e) => {
-            warnings.push(format!("{}: cannot list: {e}", dir.display()));
-            return;
-        }
-    };
-    for entry in list.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || path == annotations {
-            continue;
-        }
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            if name != "target" && name != "node_modules" && name != "annotations" {
-                walk(root, &path, annotations, out, warnings);
+/// A path made absolute with its links resolved, as far as it exists (the
+/// rest appended as written).
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let mut rest = Vec::new();
+    let mut at = absolute.as_path();
+    loop {
+        if let Ok(real) = at.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                out.push(part);
             }
-            continue;
+            return out;
         }
-        if kind.is_symlink() {
-            match fs::metadata(&path) {
-                Ok(target) if target.is_dir() => {
-                    warnings.push(format!("{}: symbolic link to a folder; passed over", path.display()));
-                    continue;
-                }
-                Ok(_) => {}
-                // A dangling link or a loop: nothing to read.
-                Err(e) => {
-                    warnings.push(format!("{}: symbolic link that leads nowhere ({e}); passed over", path.display()));
-                    continue;
-                }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                at = parent;
             }
-        }
-        if name.to_ascii_lowercase().starts_with("readme.") {
-            continue;
-        }
-        if let Ok(rel) = path.strip_prefix(root) {
-            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-            out.push(rel.join("/"));
+            _ => return absolute,
         }
     }
 }
 
-/// What an import wrote.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ImportReport {
-    pub documents: usize,
-    pub entities: usize,
-    pub relations: usize,
-    pub articles_written: usize,
-    pub articles_existing: usize,
-    /// `Some` when the project had no schema and took the source's: that
-    /// schema, and how it grew to fit the data (nothing when it fit).
-    pub schema_taken: Option<(Schema, Vec<super::formats::schema::Widening>)>,
+/// The problem of an annotation file whose `id` is not the one its name is
+/// for (the same words wherever it is found, so it is said once).
+fn wrong_id(id: &str, named: &str) -> String {
+    format!("its \"id\" is {id:?}, but its file is that of document {named:?}: correct the id, or the file's name")
 }
 
-/// A relative path that stays inside its folder, or `None`.
-fn safe_relative(source: &str) -> Option<PathBuf> {
-    let p = Path::new(source);
-    if source.is_empty() || source.contains('\\') || source.contains(':') {
-        return None;
-    }
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::Normal(s) if !s.to_string_lossy().starts_with('.') => out.push(s),
-            _ => return None,
-        }
-    }
-    (!out.as_os_str().is_empty()).then_some(out)
+/// One article found while opening a project.
+struct Found {
+    id: DocId,
+    source: String,
+    location: Location,
+    summary: Option<Summary>,
+    /// The id comes from an annotation file naming this article.
+    claimed: bool,
 }
 
-/// Imports a dataset into a project folder: each text becomes an article
-/// file, each document's annotations an annotation file. Refuses, writing
-/// nothing, if the dataset is invalid, an article of that name holds another
-/// text, or a document already has annotations there.
-pub fn import_dataset(dataset: &Dataset, dataset_path: &Path, into: &Path) -> Result<ImportReport, StoreError> {
-    import_dataset_as(dataset, dataset_path, into, None)
-}
-
-/// [`import_dataset`] as an annotator: the annotation files go to
-/// `annotations/annotators/NAME/`.
-pub fn import_dataset_as(dataset: &Dataset, dataset_path: &Path, into: &Path, annotator: Option<&str>) -> Result<ImportReport, StoreError> {
-    import_dataset_with(dataset, None, dataset_path, into, annotator)
-}
-
-/// [`import_dataset_as`], with the schema the source declares (brat's
-/// `annotation.conf`, [`Report::declared_schema`](super::formats::Report)).
-/// A new project takes the source's schema, widened to fit the data
-/// ([`source_schema`](super::formats::schema::source_schema)); a project
-/// that has one keeps it, and data it cannot hold is refused with what to
-/// change in its schema file.
-pub fn import_dataset_with(
-    dataset: &Dataset,
-    declared: Option<&Schema>,
-    dataset_path: &Path,
-    into: &Path,
-    annotator: Option<&str>,
-) -> Result<ImportReport, StoreError> {
-    let base = default_annotations(into);
-    let annotations = match annotator {
-        Some(name) => {
-            check_annotator(name).map_err(|message| StoreError::Annotation { path: base.join(ANNOTATORS_DIR), message })?;
-            base.join(ANNOTATORS_DIR).join(name)
-        }
-        None => base.clone(),
-    };
-    // A project that already has annotations (anyone's) keeps its schema (the
-    // default one when it has no schema file): an import must fit it, not
-    // replace it.
-    let has_files = |dir: &Path| fs::read_dir(dir.join("documents")).is_ok_and(|mut list| list.next().is_some());
-    let annotated = has_files(&base)
-        || fs::read_dir(base.join(ANNOTATORS_DIR)).is_ok_and(|list| list.filter_map(|e| e.ok()).any(|e| has_files(&e.path())));
-    let existing_schema = annotated || base.join(SCHEMA_FILE).exists();
-    let (schema, widened) = if existing_schema {
-        (read_schema(&base)?, Vec::new())
-    } else {
-        let (schema, _, widened) = super::formats::schema::source_schema(dataset, declared);
-        (schema, widened)
-    };
-    let problems = dataset.validate(Some(&schema));
-    if !problems.is_empty() {
-        let problems = problems.iter().map(ToString::to_string).collect();
-        if existing_schema {
-            let (_, fixes) = super::formats::schema::widen_to_fit(&schema, dataset);
-            if !fixes.is_empty() {
-                return Err(StoreError::DoesNotFit {
-                    path: dataset_path.to_path_buf(),
-                    schema: base.join(SCHEMA_FILE),
-                    problems,
-                    fixes: {
-                        let mut fixes: Vec<String> = fixes.iter().map(super::formats::schema::Widening::fix).collect();
-                        if !base.join(SCHEMA_FILE).exists() {
-                            fixes.insert(
-                                0,
-                                "create it (the project uses the default schema, assets/schema/news.json, as it has none)".to_owned(),
-                            );
-                        }
-                        fixes
-                    },
-                });
-            }
-        }
-        return Err(StoreError::Invalid { path: dataset_path.to_path_buf(), problems });
-    }
-    // Plan every write first.
-    let mut plan = Vec::new();
-    let mut used = BTreeSet::new();
-    let mut report = ImportReport::default();
-    for rec in &dataset.documents {
-        let mut rel = safe_relative(&rec.source)
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("txt")))
-            .unwrap_or_else(|| PathBuf::from(format!("{}.txt", super::annotations::file_stem_for_id(&rec.id))));
-        if !used.insert(rel.clone()) {
-            rel = PathBuf::from(format!("{}.txt", super::annotations::file_stem_for_id(&rec.id)));
-            used.insert(rel.clone());
-        }
-        let path = into.join(&rel);
-        let exists = match fs::read(&path) {
-            Ok(bytes) => {
-                let same = decode(&bytes).map(|d| d.text == rec.text).unwrap_or(false);
-                if !same {
-                    return Err(StoreError::WouldOverwrite { path, id: rec.id.clone() });
-                }
-                true
-            }
-            Err(_) => false,
-        };
-        let id = DocId(rec.id.clone());
-        let ann = annotation_path(&annotations, &id);
-        if ann.exists() {
-            return Err(StoreError::AlreadyAnnotated { path: ann, id: rec.id.clone() });
-        }
-        let doc =
-            record_to_document(rec).map_err(|p| StoreError::Invalid { path: dataset_path.to_path_buf(), problems: vec![p.to_string()] })?;
-        let rel_str = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
-        plan.push((path, exists, doc, rel_str));
-    }
-    fs::create_dir_all(into).map_err(io_err(into))?;
-    // The files this import creates, removed again when a later write fails
-    // (a read-only or full annotations folder): no half-imported documents.
-    let mut created: Vec<PathBuf> = Vec::new();
-    let result = write_import(dataset, &schema, existing_schema, (&base, &annotations, annotator), plan, &mut report, &mut created);
-    if result.is_err() {
-        for path in created.iter().rev() {
-            let _ = fs::remove_file(path);
+/// Drops the documents of spanlab datasets in the folder whose every
+/// document is another article of the project (our own export, written
+/// into it), with a warning naming each.
+fn drop_own_exports(found: &mut Vec<Found>, warnings: &mut Vec<String>) {
+    let mut by_file: BTreeMap<PathBuf, Vec<&str>> = BTreeMap::new();
+    for f in found.iter() {
+        if let Location::DatasetDoc { path, .. } = &f.location {
+            by_file.entry(path.clone()).or_default().push(f.source.as_str());
         }
     }
-    result.map(|()| ImportReport { schema_taken: (!existing_schema).then_some((schema, widened)), ..report })
-}
-
-/// The writing half of [`import_dataset`]; records in `created` each file it
-/// made that did not exist before.
-fn write_import(
-    dataset: &Dataset,
-    schema: &Schema,
-    existing_schema: bool,
-    (base, annotations, annotator): (&Path, &Path, Option<&str>),
-    plan: Vec<(PathBuf, bool, Document, String)>,
-    report: &mut ImportReport,
-    created: &mut Vec<PathBuf>,
-) -> Result<(), StoreError> {
-    let mut write_new = |path: &Path, bytes: &[u8]| -> Result<(), StoreError> {
-        let existed = path.exists();
-        write_atomic(path, bytes).map_err(io_err(path))?;
-        if !existed {
-            created.push(path.to_path_buf());
-        }
-        Ok(())
-    };
-    if !existing_schema && *schema != Schema::news() {
-        write_new(&base.join(SCHEMA_FILE), schema.to_json().as_bytes())?;
+    let exports: BTreeSet<PathBuf> = by_file
+        .into_iter()
+        .filter(|(path, sources)| {
+            sources.iter().all(|source| {
+                found.iter().any(|f| f.source == *source && !matches!(&f.location, Location::DatasetDoc { path: p, .. } if p == path))
+            })
+        })
+        .map(|(path, _)| path)
+        .collect();
+    for path in &exports {
+        warnings.push(format!(
+            "{}: every document in it is an article of this project (an export written into it?); not read as articles",
+            path.display()
+        ));
     }
-    if !dataset.extra.is_empty() {
-        let settings = ProjectFile { dataset_extra: dataset.extra.clone() };
-        let json = serde_json::to_string_pretty(&settings).unwrap_or_default();
-        write_new(&base.join(PROJECT_FILE), json.as_bytes())?;
-    }
-    for (path, exists, doc, rel) in plan {
-        if exists {
-            report.articles_existing += 1;
-        } else {
-            write_new(&path, &encode_for_file(doc.text().as_str()))?;
-            report.articles_written += 1;
-        }
-        let mut file = AnnotationFile::from_document(&doc);
-        if file.source != rel {
-            file.article = Some(rel);
-        }
-        file.annotator = annotator.map(str::to_owned);
-        write_new(&annotation_path(annotations, &doc.id), file.to_json().as_bytes())?;
-        report.documents += 1;
-        report.entities += doc.spans().len() + doc.pending_count();
-        report.relations += doc.relation_count();
-    }
-    Ok(())
+    found.retain(|f| !matches!(&f.location, Location::DatasetDoc { path, .. } if exports.contains(path)));
 }
 
 #[cfg(test)]

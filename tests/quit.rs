@@ -1,0 +1,178 @@
+//! Quitting with unsaved edits (issue 14, D5): with the annotations
+//! folder read-only, on a full disk, with a file that cannot be written or
+//! with the conflict dialog open, Ctrl+Q and the window's close button ask
+//! (save elsewhere, keep trying, discard) instead of exiting with the edits
+//! gone. The disk faults are real: a small tmpfs, a read-only bind mount.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::path_str;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use serde_json::{Value, json};
+use spanlab::app::{AppOptions, Selection, SpanlabApp};
+use spanlab::model::{CharIdx, DocId};
+use spanlab::store::Project;
+
+use common::fixture::*;
+
+/// The window on a project whose annotations are in `annotations`.
+fn harness_on(root: &Path, annotations: &Path) -> Harness<'static, SpanlabApp> {
+    let project = Project::open(root, Some(annotations)).expect("the project opens");
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
+    h.run_ok();
+    h
+}
+
+/// Opens document `id`, selects `needle` and presses the key of PER, as
+/// the user would.
+fn label_in_window(h: &mut Harness<'_, SpanlabApp>, id: &str, needle: &str) {
+    let i = h.state().project.position(&DocId(id.into())).expect("listed");
+    if h.state().open.as_ref().map(|o| o.index) != Some(i) {
+        h.state_mut().open_document(i);
+    }
+    settle(h);
+    let text = h.state().open.as_ref().expect("open").doc.text().as_str().to_owned();
+    let (s, e) = find(&text, needle);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::Text { anchor: CharIdx::new(s), head: CharIdx::new(e) };
+    h.key_press(egui::Key::P);
+    h.run_ok();
+    let open = h.state().open.as_ref().expect("open");
+    assert!(open.doc.spans().iter().any(|x| open.doc.span_text(x) == needle), "labelled: {}", messages(h));
+}
+
+/// Presses Ctrl+Q; the window must ask (not quit), listing document `id`.
+fn quit_asks(h: &mut Harness<'_, SpanlabApp>, id: &str) -> spanlab::app::forms::QuitForm {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Q);
+    h.run_ok();
+    assert!(!h.state().quitting(), "Ctrl+Q with unsaved edits must ask, not quit: {}", messages(h));
+    let spanlab::app::Dialog::Quit(form) = h.state().dialog.clone() else { panic!("the quit dialog: {:?}", h.state().dialog) };
+    assert!(form.unsaved.iter().any(|l| l.starts_with(&format!("{id}: "))), "{form:?}");
+    assert!(h.query_all_by_label_contains("Unsaved edits").next().is_some(), "the dialog is shown");
+    form
+}
+
+/// D5: with the annotations folder read-only, Ctrl+Q asked nothing and the
+/// edit was gone. It asks; "save elsewhere" writes the document there.
+#[cfg(target_os = "linux")]
+#[test]
+fn d5_quit_with_a_read_only_annotations_folder_asks_and_saves_elsewhere() {
+    let s = Saved::new();
+    let ann = s.project.join("annotations");
+    let Some(ro) = common::Mount::read_only(&ann) else { return };
+    let mut h = harness_on(&s.project, &ann);
+    settle(&mut h);
+    label_in_window(&mut h, "b", "siège");
+    let form = quit_asks(&mut h, "b");
+    assert!(form.at_risk, "nothing could be journaled either: {form:?}");
+    // Keep trying: the dialog closes, the window stays.
+    h.get_by_label("Keep trying").click();
+    h.run_ok();
+    assert!(!h.state().quitting() && h.state().dialog == spanlab::app::Dialog::None);
+    // Ask again, and save elsewhere.
+    quit_asks(&mut h, "b");
+    let elsewhere = s.path("rescued");
+    if let spanlab::app::Dialog::Quit(form) = &mut h.state_mut().dialog {
+        form.path = path_str(&elsewhere).to_owned();
+    }
+    h.get_by_label("Save elsewhere and quit").click();
+    h.run_ok();
+    assert!(h.state().quitting(), "{}", messages(&h));
+    drop(h);
+    let saved: Value = serde_json::from_slice(&fs::read(elsewhere.join("b.json")).expect("written elsewhere")).expect("json");
+    let texts: Vec<&str> = saved["spans"].as_array().expect("spans").iter().map(|x| x["text"].as_str().expect("text")).collect();
+    assert!(texts.contains(&"siège"), "{texts:?}");
+    drop(ro);
+    s.assert_unchanged();
+}
+
+/// D5: on a full disk, Ctrl+Q asks; "discard" quits.
+#[cfg(target_os = "linux")]
+#[test]
+fn d5_quit_on_a_full_disk_asks() {
+    let s = Saved::new();
+    let Some(disk) = common::Mount::tmpfs(&s.path("disk"), 256 * 1024) else { return };
+    let ann = disk.path.join("annotations");
+    for (rel, bytes) in &s.project_before {
+        if let Some(name) = rel.strip_prefix("annotations/").filter(|n| !n.is_empty() && !n.ends_with('/')) {
+            let p = ann.join(name);
+            fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            fs::write(p, bytes).expect("write");
+        }
+    }
+    let mut h = harness_on(&s.project, &ann);
+    settle(&mut h);
+    let filler = disk.fill("filler");
+    label_in_window(&mut h, "b", "siège");
+    let form = quit_asks(&mut h, "b");
+    assert!(form.unsaved.iter().any(|l| l.contains("No space left")), "{form:?}");
+    h.get_by_label(if form.at_risk { "Discard them and quit" } else { "Quit (recover at the next start)" }).click();
+    h.run_ok();
+    assert!(h.state().quitting());
+    drop(h);
+    fs::remove_file(filler).expect("rm");
+    drop(disk);
+}
+
+/// D5: a file that cannot be written (here `documents` is a file): the edit
+/// is in the journal, and Ctrl+Q says so before quitting.
+#[test]
+fn d5_quit_with_an_unsaveable_file_asks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("P");
+    fs::create_dir_all(root.join("annotations")).expect("mkdir");
+    fs::write(root.join("a.txt"), TEXT_A).expect("write");
+    fs::write(root.join("annotations/documents"), "not a folder").expect("write");
+    let mut h = harness(&root);
+    settle(&mut h);
+    label_in_window(&mut h, "a", "Wang Yi");
+    let form = quit_asks(&mut h, "a");
+    assert!(!form.at_risk, "the edit is in the journal: {form:?}");
+    assert!(form.unsaved.iter().any(|l| l.contains("documents")), "{form:?}");
+}
+
+/// D5: with the conflict dialog open (the file changed on disk under an
+/// unsaved edit), the window's close button asks too; "keep trying" goes
+/// back to the conflict.
+#[test]
+fn d5_closing_with_a_conflict_open_asks() {
+    let s = Saved::new();
+    let mut h = harness(&s.project);
+    settle(&mut h);
+    label_in_window(&mut h, "b", "siège");
+    // Someone else changes b's file before the window writes it.
+    let mut v: Value = serde_json::from_slice(&s.project_before["annotations/documents/b.json"]).expect("json");
+    v["comment"] = json!("changed elsewhere");
+    fs::write(s.project.join("annotations/documents/b.json"), serde_json::to_string_pretty(&v).expect("json")).expect("write");
+    h.state_mut().flush_writes();
+    h.run_ok();
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::Conflict, "{}", messages(&h));
+    h.input_mut().viewports.entry(egui::ViewportId::ROOT).or_default().events.push(egui::ViewportEvent::Close);
+    h.run_ok();
+    assert!(!h.state().quitting());
+    let spanlab::app::Dialog::Quit(form) = h.state().dialog.clone() else { panic!("the quit dialog: {:?}", h.state().dialog) };
+    assert!(form.conflict && form.unsaved.iter().any(|l| l.starts_with("b: ")), "{form:?}");
+    h.get_by_label("Keep trying").click();
+    h.run_ok();
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::Conflict);
+}
+
+/// Nothing unsaved: Ctrl+Q quits at once.
+#[test]
+fn quit_with_everything_saved_quits() {
+    let s = Saved::new();
+    let mut h = harness(&s.project);
+    settle(&mut h);
+    label_in_window(&mut h, "b", "siège");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Q);
+    h.run_ok();
+    assert!(h.state().quitting(), "{:?}", h.state().dialog);
+}

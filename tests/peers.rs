@@ -1,0 +1,142 @@
+//! Our files read by the other tools' own code (tests/peers.py), beyond
+//! spaCy (tests/spacy.rs):
+//!
+//! - doccano's "Auto" encoding: chardet, as doccano 1.8.4 calls it, must
+//!   take our doccano JSONL for ASCII or UTF-8, and every text and span
+//!   read that way must be ours. It took the same records written as raw
+//!   UTF-8 for Windows-1254 and the import failed.
+//! - seqeval: the tags of our CoNLL, decoded in strict IOB2 the way the
+//!   CoNLL-2003 loaders read a file (`-DOCSTART-` lines start documents),
+//!   give every document and exactly the entities spanlab reads back.
+//!
+//! Needs a Python with chardet 4 and seqeval: `$SPANLAB_SPACY_PYTHON`
+//! (`.ci/run` installs them in its spaCy venv), else that venv, else
+//! `python3`. Under `CI=true` their absence fails the tests; elsewhere they
+//! say they skipped.
+
+#![allow(clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{awkward_dataset, path_str, shared, spanlab, stderr, stdout};
+use serde_json::{Value, json};
+
+/// A Python that imports chardet and seqeval, [`common::require`]d.
+fn peers_python() -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(p) = std::env::var_os("SPANLAB_SPACY_PYTHON") {
+        candidates.push(p.into());
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        candidates.push(Path::new(&home).join(".cache/spanlab-ci-spacy/bin/python"));
+    }
+    candidates.push("python3".into());
+    let found = candidates
+        .into_iter()
+        .find(|py| Command::new(py).args(["-c", "import chardet, seqeval.scheme"]).output().is_ok_and(|o| o.status.success()));
+    common::require(found, "a Python with chardet and seqeval (set SPANLAB_SPACY_PYTHON; .ci/run installs them)")
+}
+
+/// Runs spanlab and expects success.
+fn run(args: &[&str]) {
+    let o = spanlab(args);
+    assert!(o.status.success(), "spanlab {args:?}: {}{}", stdout(&o), stderr(&o));
+}
+
+/// Runs tests/peers.py; the JSON line it printed.
+fn peers(py: &Path, what: &str, file: &Path) -> Value {
+    let o = Command::new(py)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers.py"))
+        .args([what, path_str(file)])
+        .output()
+        .expect("python runs");
+    let printed = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "peers.py {what} {}: {printed}{}", file.display(), String::from_utf8_lossy(&o.stderr));
+    let line = printed.lines().find(|l| l.starts_with('{')).expect("peers.py prints a JSON line");
+    serde_json::from_str(line).expect("json")
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
+}
+
+/// The datasets the checks run on: the sample corpus with its suggestions,
+/// the awkward documents, and the seeds when ../shared is there.
+fn datasets(dir: &Path) -> Vec<(&'static str, PathBuf)> {
+    let sample = dir.join("sample.json");
+    run(&["suggest", path_str(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/corpus")), "--out", path_str(&sample)]);
+    let awkward = dir.join("awkward.json");
+    std::fs::write(&awkward, awkward_dataset().to_string()).expect("write");
+    let mut all = vec![("sample", sample), ("awkward", awkward)];
+    if let Some(shared) = shared() {
+        all.push(("seeds", shared.join("eval/seeds.gold.json")));
+    }
+    all
+}
+
+#[test]
+fn doccano_auto_encoding_reads_our_jsonl_as_we_wrote_it() {
+    let Some(py) = peers_python() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, gold) in datasets(dir.path()) {
+        for shape in ["ner", "relations"] {
+            let out = dir.path().join(format!("{name}-{shape}.jsonl"));
+            run(&["convert", path_str(&gold), path_str(&out), "--to", "doccano", "--shape", shape]);
+            let found = peers(&py, "doccano", &out);
+            let encoding = found["encoding"].as_str().expect("encoding").to_ascii_lowercase();
+            assert!(encoding == "ascii" || encoding == "utf-8", "{name} {shape}: chardet {} took it for {encoding}", found["chardet"]);
+            let want: Vec<Value> = read_json(&gold)["documents"]
+                .as_array()
+                .expect("documents")
+                .iter()
+                .map(|d| {
+                    let spans: Vec<Value> =
+                        d["entities"].as_array().expect("entities").iter().map(|e| json!([e["text"], e["label"]])).collect();
+                    json!([d["text"], spans])
+                })
+                .collect();
+            assert_eq!(found["documents"], Value::Array(want.clone()), "{name} {shape}: what doccano reads");
+            eprintln!(
+                "{name} ({shape}): chardet {} reads {} documents as {encoding} (the same records as raw UTF-8: {})",
+                found["chardet"],
+                want.len(),
+                found["raw_utf8_encoding"]
+            );
+        }
+    }
+}
+
+#[test]
+fn seqeval_decodes_every_document_and_entity_of_our_conll() {
+    let Some(py) = peers_python() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, gold) in datasets(dir.path()) {
+        let conll = dir.path().join(format!("{name}.conll"));
+        run(&["convert", path_str(&gold), path_str(&conll), "--to", "conll"]);
+        let back = dir.path().join(format!("{name}-back.json"));
+        run(&["convert", path_str(&conll), path_str(&back), "--from", "conll", "--to", "spanlab"]);
+        let found = peers(&py, "seqeval", &conll);
+        let documents = read_json(&gold)["documents"].as_array().map_or(0, Vec::len);
+        assert_eq!(found["documents"], json!(documents), "{name}: one -DOCSTART- per document");
+        // spanlab's reading of the same file, in its order: the entities'
+        // text is their tokens joined by spaces.
+        let back = read_json(&back);
+        let mut ours: Vec<Value> = Vec::new();
+        for (i, d) in back["documents"].as_array().expect("documents").iter().enumerate() {
+            for e in d["entities"].as_array().expect("entities") {
+                let text = e["text"].as_str().expect("text").split_whitespace().collect::<Vec<_>>().join(" ");
+                ours.push(json!([i, text, e["label"]]));
+            }
+        }
+        assert!(!ours.is_empty(), "{name}: entities to find");
+        assert_eq!(found["entities"], Value::Array(ours), "{name}: seqeval's entities");
+        eprintln!(
+            "{name}: seqeval {} decodes {documents} documents and {} entities",
+            found["seqeval"],
+            found["entities"].as_array().map_or(0, Vec::len)
+        );
+    }
+}

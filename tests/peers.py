@@ -4,6 +4,7 @@ JSON line saying what that reader found in it.
 usage:
   python tests/peers.py doccano FILE.jsonl
   python tests/peers.py seqeval FILE.conll
+  python tests/peers.py label-studio FILE.json OUTDIR
 
 doccano: doccano 1.8.4 imports a file with the encoding "Auto" by default,
 which guesses the encoding from the bytes with chardet (`chardet.detect` on
@@ -24,6 +25,16 @@ seqeval decode each sentence's tags in strict IOB2 (`seqeval.scheme.Tokens`,
 as doccano's CoNLL import does; an invalid sequence is an error). Prints the
 number of documents and each entity as [document index, tokens joined by
 spaces, label].
+
+label-studio: label-studio-sdk's own code on our Label Studio tasks. A
+labeling config is made from the labels the tasks use (a `Labels` control
+named "label" on a `Text` object named "text", spanlab's defaults, with a
+`Relations` control when there are relations); `LabelInterface` validates
+every annotation and prediction against it; and its `Converter` exports the
+tasks to CoNLL 2003 in OUTDIR/result.conll, as Label Studio's export does.
+Prints the number of tasks, of tasks Label Studio counts as labelled (with
+an annotation not cancelled), of the converter's items, and the validation
+errors.
 """
 import io
 import json
@@ -111,5 +122,45 @@ def seqeval(path):
     print(json.dumps({"seqeval": version("seqeval"), "documents": documents, "entities": entities}, ensure_ascii=False))
 
 
+def label_studio(path, out):
+    from importlib.metadata import version
+    from label_studio_sdk.converter import Converter
+    from label_studio_sdk.label_interface import LabelInterface
+
+    with open(path, encoding="utf-8") as f:
+        tasks = json.load(f)
+    results = [r for t in tasks for k in ("annotations", "predictions") for a in t.get(k, []) for r in a["result"]]
+    labels = sorted({label for r in results if r["type"] == "labels" for label in r["value"]["labels"]})
+    relations = sorted({label for r in results if r["type"] == "relation" for label in r.get("labels", [])})
+    config = '<View><Labels name="label" toName="text">'
+    config += "".join(f'<Label value="{label}"/>' for label in labels) + "</Labels>"
+    if relations:
+        config += "<Relations>" + "".join(f'<Relation value="{label}"/>' for label in relations) + "</Relations>"
+    config += '<Text name="text" value="$text"/></View>'
+    interface = LabelInterface(config)
+    errors = []
+    for i, task in enumerate(tasks):
+        for kind in ("annotations", "predictions"):
+            for item in task.get(kind, []):
+                found = interface._validate_object(item, return_errors=True)
+                errors.extend(f"task {i}, {kind}: {e}" for e in found)
+    def labelled(task):
+        return any(not (a.get("was_cancelled") or a.get("skipped")) for a in task.get("annotations", []))
+    converter = Converter(config=config, project_dir=None, download_resources=False)
+    items = list(converter.iter_from_json_file(path))
+    converter.convert_to_conll2003(path, out, is_dir=False)
+    print(json.dumps({
+        "label_studio_sdk": version("label-studio-sdk"),
+        "tasks": len(tasks),
+        "labelled": sum(1 for t in tasks if labelled(t)),
+        "converter_items": len(items),
+        "errors": errors,
+    }, ensure_ascii=False))
+
+
 if __name__ == "__main__":
-    {"doccano": doccano, "seqeval": seqeval}[sys.argv[1]](sys.argv[2])
+    what = sys.argv[1]
+    if what == "label-studio":
+        label_studio(sys.argv[2], sys.argv[3])
+    else:
+        {"doccano": doccano, "seqeval": seqeval}[what](sys.argv[2])

@@ -8,11 +8,16 @@
 //! - seqeval: the tags of our CoNLL, decoded in strict IOB2 the way the
 //!   CoNLL-2003 loaders read a file (`-DOCSTART-` lines start documents),
 //!   give every document and exactly the entities spanlab reads back.
+//! - label-studio-sdk: `LabelInterface` finds every annotation and
+//!   prediction of our tasks valid, Label Studio counts as labelled exactly
+//!   the documents that are not `new`, and its converter's CoNLL export of
+//!   our tasks reads back in spanlab with their entities.
 //!
 //! Needs a Python with chardet 4 and seqeval: `$SPANLAB_SPACY_PYTHON`
 //! (`.ci/run` installs them in its spaCy venv), else that venv, else
-//! `python3`. Under `CI=true` their absence fails the tests; elsewhere they
-//! say they skipped.
+//! `python3`; and one with label-studio-sdk: `$SPANLAB_LABEL_STUDIO_PYTHON`,
+//! else the venv `.ci/run` makes for it. Under `CI=true` their absence
+//! fails the tests; elsewhere they say they skipped.
 
 #![allow(clippy::expect_used)]
 
@@ -40,6 +45,22 @@ fn peers_python() -> Option<PathBuf> {
     common::require(found, "a Python with chardet and seqeval (set SPANLAB_SPACY_PYTHON; .ci/run installs them)")
 }
 
+/// A Python that imports label_studio_sdk, [`common::require`]d.
+fn label_studio_python() -> Option<PathBuf> {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(p) = std::env::var_os("SPANLAB_LABEL_STUDIO_PYTHON") {
+        candidates.push(p.into());
+    }
+    if let Some(home) = std::env::var_os("HOME") {
+        candidates.push(Path::new(&home).join(".cache/spanlab-ci-label-studio/bin/python"));
+    }
+    candidates.push("python3".into());
+    let found = candidates
+        .into_iter()
+        .find(|py| Command::new(py).args(["-c", "import label_studio_sdk.converter"]).output().is_ok_and(|o| o.status.success()));
+    common::require(found, "a Python with label-studio-sdk (set SPANLAB_LABEL_STUDIO_PYTHON; .ci/run installs it)")
+}
+
 /// Runs spanlab and expects success.
 fn run(args: &[&str]) {
     let o = spanlab(args);
@@ -48,9 +69,16 @@ fn run(args: &[&str]) {
 
 /// Runs tests/peers.py; the JSON line it printed.
 fn peers(py: &Path, what: &str, file: &Path) -> Value {
+    peers_with(py, what, &[path_str(file)])
+}
+
+/// Runs tests/peers.py with its arguments; the JSON line it printed.
+fn peers_with(py: &Path, what: &str, args: &[&str]) -> Value {
+    let file = Path::new(args.first().copied().unwrap_or_default());
     let o = Command::new(py)
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers.py"))
-        .args([what, path_str(file)])
+        .arg(what)
+        .args(args)
         .output()
         .expect("python runs");
     let printed = String::from_utf8_lossy(&o.stdout).into_owned();
@@ -137,6 +165,77 @@ fn seqeval_decodes_every_document_and_entity_of_our_conll() {
             "{name}: seqeval {} decodes {documents} documents and {} entities",
             found["seqeval"],
             found["entities"].as_array().map_or(0, Vec::len)
+        );
+    }
+}
+
+/// Our Label Studio tasks through label-studio-sdk: the sample corpus with
+/// its documents done, in progress or not started (those carry predictions
+/// only), and the seeds. Every annotation and prediction is valid for
+/// `LabelInterface`; the tasks Label Studio counts as labelled are the
+/// documents that are not `new` (it counted them all before); its
+/// converter exports exactly those to CoNLL, and spanlab reads that file
+/// back, with the sample's entities label for label.
+#[test]
+fn label_studio_sdk_validates_our_tasks_and_exports_only_the_labelled_ones() {
+    let Some(py) = label_studio_python() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut inputs = Vec::new();
+    for (name, gold) in datasets(dir.path()) {
+        if name == "awkward" {
+            // Overlapping spans, which Label Studio's CoNLL export cannot hold.
+            continue;
+        }
+        let mut data = read_json(&gold);
+        if name == "sample" {
+            for (i, d) in data["documents"].as_array_mut().expect("documents").iter_mut().enumerate() {
+                let status = ["done", "new", "in_progress"][i % 3];
+                d["status"] = json!(status);
+                if status != "new" {
+                    for e in d["entities"].as_array_mut().expect("entities") {
+                        e.as_object_mut().expect("entity").remove("suggestion");
+                    }
+                }
+            }
+        }
+        let path = dir.path().join(format!("{name}-statuses.json"));
+        std::fs::write(&path, data.to_string()).expect("write");
+        inputs.push((name, path, data));
+    }
+    for (name, gold, data) in inputs {
+        let tasks = dir.path().join(format!("{name}-tasks.json"));
+        run(&["convert", path_str(&gold), path_str(&tasks), "--to", "label-studio"]);
+        let out = dir.path().join(format!("{name}-ls"));
+        let found = peers_with(&py, "label-studio", &[path_str(&tasks), path_str(&out)]);
+        assert_eq!(found["errors"], json!([]), "{name}: LabelInterface's validation");
+        let documents = data["documents"].as_array().expect("documents");
+        let started: Vec<&Value> = documents.iter().filter(|d| d["status"] != json!("new")).collect();
+        assert_eq!(found["tasks"], json!(documents.len()), "{name}: {found}");
+        assert_eq!(found["labelled"], json!(started.len()), "{name}: the tasks Label Studio counts as labelled");
+        assert_eq!(found["converter_items"], json!(started.len()), "{name}: what its converter exports");
+        let back = dir.path().join(format!("{name}-ls-back.json"));
+        run(&["convert", path_str(&out.join("result.conll")), path_str(&back), "--from", "conll", "--to", "spanlab"]);
+        let labels = |docs: Vec<&Value>| -> Vec<Value> {
+            docs.iter().flat_map(|d| d["entities"].as_array().expect("entities").iter().map(|e| e["label"].clone())).collect()
+        };
+        let want = labels(started.clone());
+        assert!(!want.is_empty(), "{name}: entities to export");
+        let read_back = read_json(&back);
+        let got = labels(read_back["documents"].as_array().expect("documents").iter().collect());
+        // Its converter tokenizes with NLTK's Treebank tokenizer, made for
+        // English: on the seeds' French it keeps elisions and sentence-final
+        // periods inside tokens and joins two names in one token
+        // ("Iran-Israël"), so there only the sample's entities are compared.
+        if name == "sample" {
+            assert_eq!(got, want, "{name}: the entities of its CoNLL");
+        }
+        eprintln!(
+            "{name}: label-studio-sdk {} validates {} tasks, counts {} as labelled, exports {} of their {} entities to CoNLL that spanlab reads back",
+            found["label_studio_sdk"],
+            documents.len(),
+            started.len(),
+            got.len(),
+            want.len()
         );
     }
 }

@@ -319,3 +319,30 @@ fn a_doccano_line_without_text_is_skipped_and_named_and_strict_refuses() {
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(!dir.path().join("q").exists(), "no project made");
 }
+
+/// The README's GNU parallel recipe: `parallel --pipe -k -N 500 spanlab
+/// suggest - --out -` over 5,000 documents gives the same bytes as one
+/// process. Needs GNU parallel (`.ci/run` installs it; elsewhere the test
+/// says it skipped, and fails under `CI=true`).
+#[test]
+fn gnu_parallel_pipe_gives_the_same_bytes_as_one_process() {
+    use std::process::Command;
+    let runs = Command::new("parallel").arg("--version").output().is_ok_and(|o| o.status.success());
+    if common::require(runs.then_some(()), "GNU parallel").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("docs.jsonl");
+    std::fs::write(&input, stream_input(5000)).expect("write");
+    let (one, err, code) = pipe(&["suggest", "-", "--out", "-"], stream_input(5000));
+    assert_eq!(code, Some(0), "{err}");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!("parallel --will-cite --pipe -k -N 500 {} suggest - --out - < {}", env!("CARGO_BIN_EXE_spanlab"), path_str(&input)))
+        .output()
+        .expect("sh runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(o.stdout.len(), one.len());
+    assert!(o.stdout == one.as_bytes(), "parallel's output differs from one process's");
+    assert_eq!(one.lines().count(), 5000);
+}

@@ -46,7 +46,8 @@ impl fmt::Display for RelationId {
 }
 
 /// Which recognizer proposed a suggestion, written in files as its name:
-/// `tagger`, `memory`, `gazetteer`, `dates`, `titles`, `capitals`, or
+/// `tagger`, `memory`, `gazetteer`, `dates`, `titles`, `capitals`,
+/// `everywhere`, or
 /// `external:` and a recommender's command or URL. Any other name (another
 /// tool's, an older file's) is kept as it was read ([`RecognizerName::Other`]),
 /// so every file loads and writes back the same.
@@ -64,6 +65,9 @@ pub enum RecognizerName {
     Titles,
     /// The capitalisation heuristic.
     Capitals,
+    /// An "everywhere" action the annotator previewed and ran (label every
+    /// occurrence of a name, [`crate::model::everywhere`]).
+    Everywhere,
     /// An external recommender, by its whole name: `external:ner.py`,
     /// `external:http://127.0.0.1:8000` (see [`RecognizerName::external`]).
     External(String),
@@ -90,6 +94,7 @@ impl RecognizerName {
             "dates" => Self::Dates,
             "titles" => Self::Titles,
             "capitals" => Self::Capitals,
+            "everywhere" => Self::Everywhere,
             _ if name.starts_with(Self::EXTERNAL_PREFIX) => Self::External(name.to_owned()),
             _ => Self::Other(name.to_owned()),
         }
@@ -104,6 +109,7 @@ impl RecognizerName {
             Self::Dates => "dates",
             Self::Titles => "titles",
             Self::Capitals => "capitals",
+            Self::Everywhere => "everywhere",
             Self::External(name) | Self::Other(name) => name,
         }
     }

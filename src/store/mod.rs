@@ -7,6 +7,7 @@ pub mod annotations;
 pub mod atomic;
 pub mod convert;
 pub mod dashboard;
+pub mod decisions;
 pub mod decode;
 pub mod formats;
 pub mod html;

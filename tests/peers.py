@@ -5,6 +5,7 @@ usage:
   python tests/peers.py doccano FILE.jsonl
   python tests/peers.py seqeval FILE.conll
   python tests/peers.py label-studio FILE.json OUTDIR
+  python tests/peers.py datasets DATASET.json LINES.jsonl
 
 doccano: doccano 1.8.4 imports a file with the encoding "Auto" by default,
 which guesses the encoding from the bytes with chardet (`chardet.detect` on
@@ -35,6 +36,12 @@ tasks to CoNLL 2003 in OUTDIR/result.conll, as Label Studio's export does.
 Prints the number of tasks, of tasks Label Studio counts as labelled (with
 an annotation not cancelled), of the converter's items, and the validation
 errors.
+
+datasets: Hugging Face `datasets` loads a gold dataset file
+(`load_dataset("json", field="documents")`) and the same documents as gold
+lines (`load_dataset("json")`), as a pipeline would, and prints for each the
+number of rows, of entities, and whether every entity's `text` is
+`text[start:end]` of its row.
 """
 import io
 import json
@@ -158,9 +165,27 @@ def label_studio(path, out):
     }, ensure_ascii=False))
 
 
+def hf_datasets(dataset_path, lines_path):
+    import datasets
+
+    def summary(rows):
+        entities = [(r["text"], e) for r in rows for e in r["entities"]]
+        return {
+            "rows": rows.num_rows,
+            "entities": len(entities),
+            "offsets_right": all(t[e["start"]:e["end"]] == e["text"] for t, e in entities),
+        }
+
+    whole = datasets.load_dataset("json", data_files=dataset_path, field="documents", split="train")
+    lines = datasets.load_dataset("json", data_files=lines_path, split="train")
+    print(json.dumps({"datasets": datasets.__version__, "dataset": summary(whole), "lines": summary(lines)}))
+
+
 if __name__ == "__main__":
     what = sys.argv[1]
     if what == "label-studio":
         label_studio(sys.argv[2], sys.argv[3])
+    elif what == "datasets":
+        hf_datasets(sys.argv[2], sys.argv[3])
     else:
         {"doccano": doccano, "seqeval": seqeval}[what](sys.argv[2])

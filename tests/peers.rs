@@ -12,11 +12,14 @@
 //!   prediction of our tasks valid, Label Studio counts as labelled exactly
 //!   the documents that are not `new`, and its converter's CoNLL export of
 //!   our tasks reads back in spanlab with their entities.
+//! - Hugging Face `datasets` loads our gold dataset JSON and our gold lines
+//!   with every document, every entity and offsets that slice its text.
 //!
 //! Needs a Python with chardet 4 and seqeval: `$SPANLAB_SPACY_PYTHON`
 //! (`.ci/run` installs them in its spaCy venv), else that venv, else
-//! `python3`; and one with label-studio-sdk: `$SPANLAB_LABEL_STUDIO_PYTHON`,
-//! else the venv `.ci/run` makes for it. Under `CI=true` their absence
+//! `python3`; one with label-studio-sdk: `$SPANLAB_LABEL_STUDIO_PYTHON`,
+//! else the venv `.ci/run` makes for it; and one with `datasets`:
+//! `$SPANLAB_DATASETS_PYTHON`, else its venv. Under `CI=true` their absence
 //! fails the tests; elsewhere they say they skipped.
 
 #![allow(clippy::expect_used)]
@@ -29,36 +32,30 @@ use std::process::Command;
 use common::{awkward_dataset, path_str, shared, spanlab, stderr, stdout};
 use serde_json::{Value, json};
 
-/// A Python that imports chardet and seqeval, [`common::require`]d.
+/// A Python that imports chardet and seqeval.
 fn peers_python() -> Option<PathBuf> {
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(p) = std::env::var_os("SPANLAB_SPACY_PYTHON") {
-        candidates.push(p.into());
-    }
-    if let Some(home) = std::env::var_os("HOME") {
-        candidates.push(Path::new(&home).join(".cache/spanlab-ci-spacy/bin/python"));
-    }
-    candidates.push("python3".into());
-    let found = candidates
-        .into_iter()
-        .find(|py| Command::new(py).args(["-c", "import chardet, seqeval.scheme"]).output().is_ok_and(|o| o.status.success()));
-    common::require(found, "a Python with chardet and seqeval (set SPANLAB_SPACY_PYTHON; .ci/run installs them)")
+    python_with("chardet, seqeval.scheme", "SPANLAB_SPACY_PYTHON", "spanlab-ci-spacy")
 }
 
-/// A Python that imports label_studio_sdk, [`common::require`]d.
-fn label_studio_python() -> Option<PathBuf> {
+/// A Python that imports `module`: `$VAR`, else `~/.cache/VENV` (what
+/// `.ci/run` makes), else `python3`; [`common::require`]d.
+fn python_with(module: &str, var: &str, venv: &str) -> Option<PathBuf> {
     let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(p) = std::env::var_os("SPANLAB_LABEL_STUDIO_PYTHON") {
+    if let Some(p) = std::env::var_os(var) {
         candidates.push(p.into());
     }
     if let Some(home) = std::env::var_os("HOME") {
-        candidates.push(Path::new(&home).join(".cache/spanlab-ci-label-studio/bin/python"));
+        candidates.push(Path::new(&home).join(".cache").join(venv).join("bin/python"));
     }
     candidates.push("python3".into());
     let found = candidates
         .into_iter()
-        .find(|py| Command::new(py).args(["-c", "import label_studio_sdk.converter"]).output().is_ok_and(|o| o.status.success()));
-    common::require(found, "a Python with label-studio-sdk (set SPANLAB_LABEL_STUDIO_PYTHON; .ci/run installs it)")
+        .find(|py| Command::new(py).args(["-c", &format!("import {module}")]).output().is_ok_and(|o| o.status.success()));
+    common::require(found, &format!("a Python with {module} (set {var}; .ci/run installs it)"))
+}
+
+fn label_studio_python() -> Option<PathBuf> {
+    python_with("label_studio_sdk.converter", "SPANLAB_LABEL_STUDIO_PYTHON", "spanlab-ci-label-studio")
 }
 
 /// Runs spanlab and expects success.
@@ -237,5 +234,36 @@ fn label_studio_sdk_validates_our_tasks_and_exports_only_the_labelled_ones() {
             got.len(),
             want.len()
         );
+    }
+}
+
+/// Hugging Face `datasets` loads our gold dataset JSON (`field="documents"`)
+/// and our gold lines: one row per document, every entity, and offsets
+/// that slice the row's text to the entity's text.
+#[test]
+fn hf_datasets_loads_our_dataset_and_gold_lines() {
+    let Some(py) = python_with("datasets", "SPANLAB_DATASETS_PYTHON", "spanlab-ci-datasets") else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, gold) in datasets(dir.path()) {
+        let lines = dir.path().join(format!("{name}.gold.jsonl"));
+        run(&["convert", path_str(&gold), path_str(&lines), "--to", "gold-lines"]);
+        let o = Command::new(&py)
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers.py"))
+            .args(["datasets", path_str(&gold), path_str(&lines)])
+            .env("HF_HOME", dir.path().join("hf"))
+            .env("HF_HUB_OFFLINE", "1")
+            .env("HF_DATASETS_OFFLINE", "1")
+            .output()
+            .expect("python runs");
+        let printed = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(o.status.success(), "{name}: {printed}{}", String::from_utf8_lossy(&o.stderr));
+        let found: Value = serde_json::from_str(printed.lines().find(|l| l.starts_with('{')).expect("a JSON line")).expect("json");
+        let data = read_json(&gold);
+        let documents = data["documents"].as_array().expect("documents");
+        let entities: usize = documents.iter().map(|d| d["entities"].as_array().map_or(0, Vec::len)).sum();
+        let want = json!({"rows": documents.len(), "entities": entities, "offsets_right": true});
+        assert_eq!(found["dataset"], want, "{name}: the dataset JSON");
+        assert_eq!(found["lines"], want, "{name}: the gold lines");
+        eprintln!("{name}: datasets {} loads {} rows and {entities} entities from both", found["datasets"], documents.len());
     }
 }

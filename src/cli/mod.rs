@@ -25,7 +25,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use open::{Screenshot, Window, sample_project};
+pub use open::{Screenshot, Window, data_home, sample_project, sample_project_at};
 
 /// spanlab: annotate named entities and relations in news articles, offline.
 ///

@@ -48,6 +48,8 @@ pub struct Summary {
     pub spans: usize,
     pub relations: usize,
     pub pending: usize,
+    /// Suggestions in any state (pending, accepted, rejected).
+    pub suggestions: usize,
     pub orphans: usize,
     /// An annotation file exists.
     pub annotated: bool,
@@ -63,6 +65,7 @@ impl Summary {
             spans: doc.spans().len(),
             relations: doc.relation_count(),
             pending: doc.pending_count(),
+            suggestions: doc.suggestions().count(),
             orphans: doc.orphans.len(),
             annotated: true,
             broken: None,
@@ -193,6 +196,7 @@ impl Project {
                             spans: file.spans.len(),
                             relations: file.relations.len(),
                             pending: file.suggestions.iter().filter(|s| s.suggestion.is_pending()).count(),
+                            suggestions: file.suggestions.len(),
                             orphans: file.orphans.len(),
                             annotated: true,
                             broken: None,

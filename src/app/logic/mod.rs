@@ -31,13 +31,15 @@ use crate::model::Status;
 use crate::model::edit::Edit;
 
 impl SpanlabApp {
-    /// Runs one command.
+    /// Runs one command (what the last one said goes, unless it lasts).
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         use Command as C;
+        self.forget_passing_messages();
         match command {
             C::Undo => self.undo(),
             C::Redo => self.redo(),
-            C::Label(label) => self.label_selection(&label),
+            C::Label(label) => self.label_selection(&label, false),
+            C::LabelExact(label) => self.label_selection(&label, true),
             C::DeleteSelected => self.delete_selected(),
             C::AcceptSuggestion => self.accept_suggestion(),
             C::RejectSuggestion => self.reject_suggestion(),
@@ -88,6 +90,7 @@ impl SpanlabApp {
             C::CommandPalette => self.show_palette(),
             C::Find => self.show_find(),
             C::FindNext(query) => self.find_next(&query),
+            C::FindFrom(query, origin) => self.find_from(&query, origin),
             C::ShowShortcuts => self.show_shortcuts(),
             C::Settings => self.show_settings(),
             C::ApplySettings(form) => self.apply_settings(&form),
@@ -107,6 +110,14 @@ impl SpanlabApp {
             C::ResolveConflict(choice) => self.resolve_conflict(choice),
             C::ToggleTheme => self.toggle_theme(ctx),
             C::ToggleRelations => self.toggle_relations(),
+            C::ToggleCorpusPanel => {
+                self.settings.show_corpus = !self.settings.show_corpus;
+                self.save_settings();
+            }
+            C::ToggleInspector => {
+                self.settings.show_inspector = !self.settings.show_inspector;
+                self.save_settings();
+            }
             C::Quit => self.quit(ctx),
         }
     }

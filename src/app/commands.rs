@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use super::forms::{ExportForm, ImportForm, SettingsForm};
+use super::forms::{EverywhereForm, ExportForm, ImportForm, SettingsForm};
 use crate::model::{CharIdx, RelationId, Schema, SpanId, Status, SuggestionId};
 
 /// Everything the user can ask of the window. Panels return these; the app
@@ -181,6 +181,24 @@ pub enum Command {
     AdjudicateSelect(usize),
     /// The user's answer to a file changed on disk under unsaved edits.
     ResolveConflict(ConflictChoice),
+    /// Label every mention of the selection's text (preview first).
+    Everywhere,
+    /// Accept the selected suggestion everywhere: every mention of its text
+    /// gets its label (preview first).
+    AcceptEverywhere,
+    /// Reject the selected suggestion everywhere (preview first).
+    RejectEverywhere,
+    /// Delete the spans on every mention of the selection's text (preview first).
+    DeleteEverywhere,
+    /// Filter the pending suggestions, then accept, reject or relabel all
+    /// that match (preview first).
+    FilterSuggestions,
+    /// Compute the everywhere dialog's preview.
+    PreviewEverywhere(Box<EverywhereForm>),
+    /// Run the everywhere dialog's previewed action on the ticked rows.
+    RunEverywhere(Box<EverywhereForm>),
+    /// Stop the everywhere scan or action.
+    CancelEverywhere,
 }
 
 impl Command {
@@ -195,6 +213,10 @@ impl Command {
                 | C::DeleteSelected
                 | C::AcceptSuggestion
                 | C::RejectSuggestion
+                | C::Everywhere
+                | C::AcceptEverywhere
+                | C::RejectEverywhere
+                | C::DeleteEverywhere
                 | C::StartWordLeft
                 | C::StartWordRight
                 | C::EndWordLeft
@@ -424,6 +446,31 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::PreviousSuggestion, "Previous suggestion", G::Suggestions, &[k(NONE, Key::K)]),
         e(C::AcceptAll, "Accept all suggestions in document", G::Suggestions, &[k(SHIFT, Key::A)]),
         e(C::RejectAll, "Reject all suggestions in document", G::Suggestions, &[k(SHIFT, Key::X)]),
+        e(
+            C::AcceptEverywhere,
+            "Accept everywhere: every mention of the suggestion's text, corpus-wide (preview)",
+            G::Suggestions,
+            &[k(SHIFT, Key::Enter)],
+        ),
+        e(
+            C::RejectEverywhere,
+            "Reject everywhere: the suggestion's text, corpus-wide (preview)",
+            G::Suggestions,
+            &[k(CMD.plus(SHIFT), Key::X)],
+        ),
+        e(
+            C::FilterSuggestions,
+            "Filter suggestions, then accept, reject or relabel all that match (preview)",
+            G::Suggestions,
+            &[k(CMD.plus(SHIFT), Key::F)],
+        ),
+        e(C::Everywhere, "Label everywhere: every mention of the selection's text, corpus-wide (preview)", G::Edit, &[k(SHIFT, Key::E)]),
+        e(
+            C::DeleteEverywhere,
+            "Delete everywhere: the spans of the selection's text, corpus-wide (preview)",
+            G::Edit,
+            &[k(SHIFT, Key::Delete)],
+        ),
         e(C::SuggestAgain, "Suggest again for this document", G::Suggestions, &[k(CMD.plus(SHIFT), Key::G)]),
         e(C::SuggestCorpus, "Suggest for every new document (background)", G::Suggestions, &[]),
         e(C::CancelBackground, "Stop background work (suggesting, learning)", G::Suggestions, &[]),

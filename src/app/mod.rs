@@ -24,6 +24,7 @@
 pub mod adjudication;
 pub mod chooser;
 pub mod commands;
+pub mod everywhere;
 pub mod figures;
 pub mod fonts;
 pub mod forms;
@@ -131,6 +132,13 @@ pub struct SpanlabApp {
     pub(crate) held_keys: Vec<egui::Event>,
     /// Frames to go on holding keys back while a dialog's field gets focus.
     pub(crate) hold_frames: u8,
+    /// The everywhere dialog's scan of the corpus, while it runs.
+    pub(crate) everywhere_scan: Option<everywhere::Scan>,
+    /// An everywhere action running, a few documents per frame.
+    pub everywhere_job: Option<everywhere::ApplyJob>,
+    /// Undo steps of documents changed while not open (an everywhere
+    /// action), given to their history when they are opened.
+    pub(crate) other_steps: std::collections::HashMap<crate::model::DocId, Vec<crate::model::edit::Step>>,
 }
 
 impl SpanlabApp {
@@ -173,6 +181,9 @@ impl SpanlabApp {
             last_check: std::time::Instant::now(),
             held_keys: Vec::new(),
             hold_frames: 0,
+            everywhere_scan: None,
+            everywhere_job: None,
+            other_steps: Default::default(),
             open: None,
             settings,
             options,

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::forms::{ExportForm, ImportForm, SettingsForm};
+use super::forms::{EverywhereForm, ExportForm, ImportForm, SettingsForm};
 use crate::model::{CharIdx, DocId, Document, Edit, History, RelationId, SpanId, Status, SuggestionId};
 use crate::store::LoadReport;
 
@@ -146,6 +146,8 @@ pub enum Dialog {
     Settings(SettingsForm),
     /// The open document's file changed on disk while it had unsaved edits.
     Conflict,
+    /// An everywhere or filtered bulk action and its preview.
+    Everywhere(Box<EverywhereForm>),
 }
 
 /// Corpus list filter.

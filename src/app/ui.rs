@@ -19,6 +19,9 @@ impl SpanlabApp {
             self.apply_theme(&ctx);
         }
         self.receive_suggestions();
+        if self.poll_everywhere() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(30));
+        }
         self.update_search();
         if self.search.as_ref().is_some_and(super::search::CorpusIndex::indexing) {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));

@@ -9,13 +9,15 @@
 //! - `save.rs`: the journal and the writer, conflicts with the disk;
 //! - `project.rs`: opening documents and folders, import, export,
 //!   settings, dialogs, the dashboard, the corpus search;
-//! - `suggest.rs`: suggestions and learning in the background.
+//! - `suggest.rs`: suggestions and learning in the background;
+//! - `everywhere.rs`: everywhere and filtered bulk actions over the corpus.
 //!
 //! Every change to a document goes through [`SpanlabApp::edit`], which
 //! records it for undo and sends it to the journal at once.
 //! Must not touch: egui widgets (panels draw; this only applies).
 
 mod adjudicate;
+mod everywhere;
 mod label;
 mod navigate;
 mod project;
@@ -27,6 +29,7 @@ mod testing;
 
 use super::SpanlabApp;
 use super::commands::Command;
+use super::forms::NameAction;
 use crate::model::Status;
 use crate::model::edit::Edit;
 
@@ -118,6 +121,14 @@ impl SpanlabApp {
                 self.settings.show_inspector = !self.settings.show_inspector;
                 self.save_settings();
             }
+            C::Everywhere => self.everywhere(NameAction::Label, false),
+            C::AcceptEverywhere => self.everywhere(NameAction::Label, true),
+            C::RejectEverywhere => self.everywhere(NameAction::Reject, true),
+            C::DeleteEverywhere => self.everywhere(NameAction::Delete, false),
+            C::FilterSuggestions => self.filter_suggestions(),
+            C::PreviewEverywhere(form) => self.preview_everywhere(*form),
+            C::RunEverywhere(form) => self.run_everywhere(*form),
+            C::CancelEverywhere => self.cancel_everywhere(),
             C::Quit => self.quit(ctx),
         }
     }

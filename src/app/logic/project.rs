@@ -51,10 +51,12 @@ impl SpanlabApp {
         if let Some(w) = &self.writer {
             w.send(Job::Opened { doc: doc.id.clone() });
         }
+        // Everywhere actions run while it was closed are undone here.
+        let steps = self.other_steps.remove(&doc.id).unwrap_or_default();
         self.open = Some(OpenDoc {
             index,
             doc: Arc::new(doc),
-            history: History::default(),
+            history: History::with_steps(steps),
             selection: first,
             draft: None,
             sent: 0,

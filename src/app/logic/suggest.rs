@@ -61,6 +61,7 @@ impl SpanlabApp {
     /// was learned in earlier sessions comes back from the saved
     /// annotations, and the suggestions requested next already use it.
     pub(crate) fn relearn_from_done(&mut self) {
+        self.teach_decisions();
         if let Some(c) = self.learn_cancel.take() {
             c.store(true, Ordering::Relaxed);
         }

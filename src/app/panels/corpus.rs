@@ -41,6 +41,16 @@ pub fn corpus_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             }
         });
     }
+    if let Some((done, total)) = app.everywhere_job.as_ref().map(crate::app::everywhere::ApplyJob::progress) {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(format!("everywhere {done}/{total}")).desired_width(170.0),
+            );
+            if ui.small_button("stop").clicked() {
+                app.queued.push(Command::CancelEverywhere);
+            }
+        });
+    }
     if let Some((done, total)) = app.corpus_progress {
         ui.horizontal(|ui| {
             ui.add(

@@ -131,6 +131,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
     let native = app.options.native_chooser;
     match &mut dialog {
         Dialog::None => keep = false,
+        Dialog::Everywhere(form) => keep = super::everywhere::everywhere_ui(app, ctx, form),
         Dialog::Export(form) => {
             egui::Window::new("Export annotations")
                 .collapsible(false)

@@ -304,8 +304,14 @@ impl eframe::App for SpanlabApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame_ui(ui);
         let queued = std::mem::take(&mut self.queued);
+        let everywhere = queued.iter().any(|c| matches!(c, Command::PreviewEverywhere(_) | Command::RunEverywhere(_)));
         for c in queued {
             self.apply(ui.ctx(), c);
+        }
+        // A preview or an everywhere action started by a command shows its
+        // first results in the next frame, not at the next input.
+        if everywhere || self.everywhere_scan.is_some() || self.everywhere_job.is_some() {
+            ui.ctx().request_repaint();
         }
         self.pump_writer(ui.ctx());
     }

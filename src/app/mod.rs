@@ -132,6 +132,10 @@ pub struct SpanlabApp {
     pub(crate) held_keys: Vec<egui::Event>,
     /// Frames to go on holding keys back while a dialog's field gets focus.
     pub(crate) hold_frames: u8,
+    /// The kind of dialog drawn last frame, and how many more frames to
+    /// draw after it changed: a dialog grows to its content over a few
+    /// frames, and nothing else asks for them when the user waits.
+    pub(crate) dialog_sizing: (std::mem::Discriminant<Dialog>, u8),
     /// The everywhere dialog's scan of the corpus, while it runs.
     pub(crate) everywhere_scan: Option<everywhere::Scan>,
     /// An everywhere action running, a few documents per frame.
@@ -181,6 +185,7 @@ impl SpanlabApp {
             last_check: std::time::Instant::now(),
             held_keys: Vec::new(),
             hold_frames: 0,
+            dialog_sizing: (std::mem::discriminant(&Dialog::None), 0),
             everywhere_scan: None,
             everywhere_job: None,
             other_steps: Default::default(),

@@ -11,12 +11,14 @@
 //! - `ui.rs`: one frame (keys, then panels, then the article); `panels/`
 //!   and `widgets/` draw and return commands; none changes the model.
 //! - Background work the window only polls: `suggester.rs` (suggestions,
-//!   learning), `search.rs` (the corpus search's index), `figures.rs`
+//!   learning, over `project_model.rs`: the tagger trained on the done
+//!   documents), `search.rs` (the corpus search's index), `figures.rs`
 //!   (the dashboard's figures), `store::writer` (every write).
 //!
 //! Who uses whom (no module imports one that imports it back):
-//! `settings`, `suggester`, `adjudication`, `figures`, `search`, `parts`,
-//! `chooser` and `fonts` use no other module of the app; `forms` uses `settings`;
+//! `settings`, `project_model`, `adjudication`, `figures`, `search`,
+//! `parts`, `chooser` and `fonts` use no other module of the app;
+//! `suggester` uses `project_model`; `forms` uses `settings`;
 //! `state` and `commands` use `forms`; `widgets` use `state`,
 //! `commands` and `parts`; this module uses those; `logic`, `ui`, `panels` and
 //! `screenshot` use this module, and only `ui` uses `panels`.
@@ -31,6 +33,7 @@ pub mod forms;
 mod logic;
 pub mod panels;
 pub mod parts;
+pub mod project_model;
 pub mod screenshot;
 pub mod search;
 pub mod settings;
@@ -120,6 +123,8 @@ pub struct SpanlabApp {
     pub(crate) corpus_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
     /// Learning again from the done documents: (done, total).
     pub learn_progress: Option<(usize, usize)>,
+    /// The models the suggestions come from, as Settings show them.
+    pub model_in_use: String,
     pub(crate) learn_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
     /// Journals edits and saves documents in the background (none when
     /// read-only): the only writer of annotation files.
@@ -179,6 +184,7 @@ impl SpanlabApp {
             corpus_suggested: 0,
             corpus_cancel: None,
             learn_progress: None,
+            model_in_use: suggester::SHIPPED.to_owned(),
             learn_cancel: None,
             writer: None,
             lock: None,

@@ -324,6 +324,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
             }
         }
         Dialog::Settings(form) => {
+            let in_use = app.model_in_use.clone();
             egui::Window::new("Settings").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0)).show(ctx, |ui| {
                 egui::Grid::new("settings grid").num_columns(2).show(ui, |ui| {
                     let l = ui.label("Suggestion threshold");
@@ -344,6 +345,13 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     ui.end_row();
                     let l = ui.label("Recommender timeout (ms)");
                     ui.add(egui::DragValue::new(&mut form.timeout_ms).range(100..=600_000)).labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label("Model file");
+                    ui.add(egui::TextEdit::singleline(&mut form.model).hint_text("empty: the shipped model  (spanlab train … --out MODEL)").desired_width(360.0))
+                        .labelled_by(l.id);
+                    ui.end_row();
+                    ui.label("Models in use");
+                    ui.label(in_use);
                     ui.end_row();
                 });
                 ui.label(RichText::new("The threshold and the recommender apply to documents opened from now on; Suggest again (Ctrl+Shift+G) refreshes this one.").weak().small());

@@ -143,7 +143,7 @@ fn stream_input(n: usize) -> String {
 
 /// Runs `spanlab ARGS` with `input` on standard input; (stdout, stderr,
 /// exit code).
-fn pipe(args: &[&str], input: String) -> (String, String, Option<i32>) {
+fn pipe(args: &[&str], input: impl Into<Vec<u8>>) -> (String, String, Option<i32>) {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_spanlab"))
@@ -154,30 +154,37 @@ fn pipe(args: &[&str], input: String) -> (String, String, Option<i32>) {
         .spawn()
         .expect("spanlab runs");
     let mut stdin = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let input: Vec<u8> = input.into();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
     let o = child.wait_with_output().expect("output");
     writer.join().expect("writer").expect("written");
     (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned(), o.status.code())
 }
 
 /// The streaming contract: one line out per good line in, in input order,
-/// ids and fields kept; a bad line in the middle named on standard error
-/// with its line number and left out, the others written; exit status 1.
+/// ids and fields kept; bad lines in the middle (not JSON, no text, not
+/// UTF-8) named on standard error with their line number and left out, the
+/// others written; exit status 1.
 #[test]
 fn suggest_streams_in_order_and_names_bad_lines() {
     let mut lines: Vec<String> = stream_input(1000).lines().map(str::to_owned).collect();
     lines[499] = "{\"id\": \"broken\", \"text\": ".to_owned();
     lines[700] = "{\"id\": \"no-text\"}".to_owned();
+    lines[800] = "NOT-UTF-8".to_owned();
     lines.insert(300, String::new());
-    let (out, err, code) = pipe(&["suggest", "-", "--out", "-"], lines.join("\n") + "\n");
+    let text = lines.join("\n") + "\n";
+    let (before, after) = text.split_once("NOT-UTF-8").expect("the placeholder");
+    let input = [before.as_bytes(), b"{\"id\": \"latin1\", \"text\": \"Zo\xe9\"}", after.as_bytes()].concat();
+    let (out, err, code) = pipe(&["suggest", "-", "--out", "-"], input);
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("<stdin>:501: column"), "the broken line, counted with the blank one: {err}");
     assert!(err.contains("<stdin>:702: \"text\": missing"), "{err}");
-    assert!(err.contains("2 line(s) failed"), "{err}");
+    assert!(err.contains("<stdin>:802: invalid UTF-8 at byte 28 of the line"), "{err}");
+    assert!(err.contains("3 line(s) failed"), "{err}");
     let docs: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
-    assert_eq!(docs.len(), 998);
+    assert_eq!(docs.len(), 997);
     let ids: Vec<&str> = docs.iter().map(|d| d["id"].as_str().expect("id")).collect();
-    let want: Vec<String> = (0..1000).filter(|&i| i != 499 && i != 700).map(|i| format!("d{i:06}")).collect();
+    let want: Vec<String> = (0..1000).filter(|&i| i != 499 && i != 700 && i != 800).map(|i| format!("d{i:06}")).collect();
     assert_eq!(ids, want, "input order, ids kept");
     for d in &docs {
         let labels: Vec<&str> = d["entities"].as_array().expect("entities").iter().filter_map(|e| e["label"].as_str()).collect();
@@ -318,4 +325,31 @@ fn a_doccano_line_without_text_is_skipped_and_named_and_strict_refuses() {
     let o = spanlab(&["import", path_str(&input), "--into", path_str(&dir.path().join("q")), "--format", "doccano", "--strict"]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(!dir.path().join("q").exists(), "no project made");
+}
+
+/// The README's GNU parallel recipe: `parallel --pipe -k -N 500 spanlab
+/// suggest - --out -` over 5,000 documents gives the same bytes as one
+/// process. Needs GNU parallel (`.ci/run` installs it; elsewhere the test
+/// says it skipped, and fails under `CI=true`).
+#[test]
+fn gnu_parallel_pipe_gives_the_same_bytes_as_one_process() {
+    use std::process::Command;
+    let runs = Command::new("parallel").arg("--version").output().is_ok_and(|o| o.status.success());
+    if common::require(runs.then_some(()), "GNU parallel").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("docs.jsonl");
+    std::fs::write(&input, stream_input(5000)).expect("write");
+    let (one, err, code) = pipe(&["suggest", "-", "--out", "-"], stream_input(5000));
+    assert_eq!(code, Some(0), "{err}");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!("parallel --will-cite --pipe -k -N 500 {} suggest - --out - < {}", env!("CARGO_BIN_EXE_spanlab"), path_str(&input)))
+        .output()
+        .expect("sh runs");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(o.stdout.len(), one.len());
+    assert!(o.stdout == one.as_bytes(), "parallel's output differs from one process's");
+    assert_eq!(one.lines().count(), 5000);
 }

@@ -184,8 +184,12 @@ impl Schema {
         schema
     }
 
+    /// Gives each label without a valid colour one of the palette's: first
+    /// those no label has yet, in order, then the whole palette again.
     fn fill_colors(&mut self) {
-        let mut fallback = FALLBACK_COLORS.iter().cycle();
+        let used: Vec<[u8; 3]> = self.entity_labels.iter().filter_map(|l| parse_hex_color(&l.color)).collect();
+        let unused = FALLBACK_COLORS.iter().filter(|c| parse_hex_color(c).is_none_or(|rgb| !used.contains(&rgb)));
+        let mut fallback = unused.chain(FALLBACK_COLORS.iter().cycle());
         for label in &mut self.entity_labels {
             if parse_hex_color(&label.color).is_none()
                 && let Some(color) = fallback.next()
@@ -307,6 +311,24 @@ mod tests {
         let unknown = r#"{"name":"x","entity_labels":[{"name":"A"}],"relation_labels":[{"name":"R","head":["Z"]}]}"#;
         assert!(matches!(Schema::from_json(unknown), Err(SchemaError::UnknownEndLabel { .. })));
         assert!(matches!(Schema::from_json("{"), Err(SchemaError::Json(_))));
+    }
+
+    /// Labels without a colour got the palette from its start, whatever the
+    /// others had: a brat schema widened by its event types gave `Binding`
+    /// the colour of `Protein`. They take the palette's colours no label
+    /// has yet, in order, and only cycle once all are used.
+    #[test]
+    fn missing_colours_skip_the_ones_in_use() {
+        let json =
+            r##"{"name":"x","entity_labels":[{"name":"A","color":"#E69F00"},{"name":"B","color":"#56b4e9"},{"name":"C"},{"name":"D"}]}"##;
+        let s = Schema::from_json(json).expect("parses");
+        let colours: Vec<&str> = s.entity_labels.iter().map(|l| l.color.as_str()).collect();
+        assert_eq!(colours, ["#E69F00", "#56b4e9", "#009E73", "#F0E442"]);
+        let many: Vec<String> = (0..9).map(|i| format!(r#"{{"name":"L{i}"}}"#)).collect();
+        let s = Schema::from_json(&format!(r#"{{"name":"x","entity_labels":[{}]}}"#, many.join(","))).expect("parses");
+        let colours: Vec<&str> = s.entity_labels.iter().map(|l| l.color.as_str()).collect();
+        assert_eq!(colours[..7], FALLBACK_COLORS, "the palette in order");
+        assert_eq!(colours[7..], FALLBACK_COLORS[..2], "then again from its start");
     }
 
     #[test]

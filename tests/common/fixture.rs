@@ -146,7 +146,10 @@ impl Saved {
             // The window's own files: its journal (while edits are unsaved),
             // its lock, and the .gitignore that keeps them out of git.
             let name = k.strip_prefix("annotations/").unwrap_or("");
-            let own = (name.starts_with("journal-") && name.ends_with(".jsonl")) || name.starts_with(".lock-") || name == ".gitignore" || name == "project-model.bin";
+            let own = (name.starts_with("journal-") && name.ends_with(".jsonl"))
+                || name.starts_with(".lock-")
+                || name == ".gitignore"
+                || name == "project-model.bin";
             assert!(own || (k.starts_with("annotations/documents/") && k.ends_with(".json")), "{k} appeared");
         }
         assert!(fs::read(&self.export).expect("read") == self.export_before, "the earlier export changed");

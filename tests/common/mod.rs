@@ -136,3 +136,60 @@ pub fn run_for(mut cmd: Command, seconds: u64) -> Option<Output> {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// Documents that are hard on a tokenizer and on `doc.ents`, as a gold
+/// dataset: `(id, text, [(entity text, label)])`, each entity the first
+/// occurrence of its text; in d5 "Paris" is inside an ORG and "Paris et
+/// Lyon" straddles its end, with a relation between the nested two.
+pub fn awkward_dataset() -> serde_json::Value {
+    /// Entities as `(text to find, label)`.
+    type Needles<'a> = &'a [(&'a str, &'a str)];
+    let docs: [(&str, &str, Needles); 8] = [
+        (
+            "d1",
+            "Emmanuel Macron 😀 a reçu\r\nSergueï Lavrov à l'Élysée.",
+            &[("Emmanuel Macron", "PER"), ("😀", "EMOJI"), ("Sergueï Lavrov", "PER"), ("Élysée", "LOC")],
+        ),
+        ("d2", "Le 3\u{a0}mai, l'ONU\u{a0}a voté  deux fois.", &[("3\u{a0}mai", "DATE"), ("ONU", "ORG"), ("  deux", "CARDINAL")]),
+        ("d3", "Zoe\u{301} et Rene\u{301}e à Sète", &[("Zoe\u{301}", "PER"), ("Rene", "PER"), ("Sète", "GPE")]),
+        ("d4", "التقى محمد بن سلمان بالرئيس في الرياض", &[("محمد بن سلمان", "PER"), ("الرياض", "GPE")]),
+        ("d5", "Université de Paris et Lyon", &[("Université de Paris", "ORG"), ("Paris", "GPE"), ("Paris et Lyon", "LOC")]),
+        ("d6", "", &[]),
+        ("d7", "ORG PER _ TAG 🇫🇷\r\n\r\n", &[("ORG", "ORG"), ("🇫🇷", "PERSON")]),
+        ("d8", "  Lyon\t", &[(" ", "GAP"), ("Lyon", "GPE")]),
+    ];
+    let mut labels: Vec<&str> = Vec::new();
+    let mut documents = Vec::new();
+    for (id, text, needles) in docs {
+        let mut entities: Vec<(usize, usize, &str, &str)> = needles
+            .iter()
+            .map(|&(needle, label)| {
+                let start = text[..text.find(needle).expect("the needle is in the text")].chars().count();
+                (start, start + needle.chars().count(), label, needle)
+            })
+            .collect();
+        entities.sort();
+        for e in &entities {
+            if !labels.contains(&e.2) {
+                labels.push(e.2);
+            }
+        }
+        let id_of = |needle: &str| entities.iter().position(|e| e.3 == needle).map(|i| format!("T{}", i + 1));
+        let relations = match (id_of("Paris"), id_of("Université de Paris")) {
+            (Some(head), Some(tail)) => vec![serde_json::json!({"id": "R1", "head": head, "tail": tail, "label": "LOCATED_IN"})],
+            _ => Vec::new(),
+        };
+        let entities: Vec<serde_json::Value> = entities
+            .iter()
+            .enumerate()
+            .map(|(i, (s, e, label, t))| serde_json::json!({"id": format!("T{}", i + 1), "start": s, "end": e, "label": label, "text": t}))
+            .collect();
+        documents.push(serde_json::json!({"id": id, "text": text, "status": "done", "entities": entities, "relations": relations}));
+    }
+    serde_json::json!({
+        "format": "spanlab-dataset",
+        "version": 1,
+        "schema": {"name": "awkward", "entity_labels": labels, "relation_labels": ["LOCATED_IN"]},
+        "documents": documents,
+    })
+}

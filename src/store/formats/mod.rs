@@ -138,7 +138,11 @@ impl Format {
             return Some(Format::LabelStudio);
         }
         if trimmed.starts_with('{') {
-            if trimmed.contains("\"spanlab-dataset\"") {
+            // A dataset names its format, or starts with a key that only a
+            // dataset has (written compactly with sorted keys, its
+            // `"format"` comes after `"documents"`, past these bytes).
+            if trimmed.contains("\"spanlab-dataset\"") || matches!(first_key(trimmed), Some("documents" | "format" | "schema" | "version"))
+            {
                 return Some(Format::Spanlab);
             }
             let first_line = trimmed.lines().next().unwrap_or("");
@@ -161,6 +165,14 @@ impl Format {
         }
         None
     }
+}
+
+/// The first key of a JSON object's text (`{ "documents": …` →
+/// `documents`), when it has no escapes.
+fn first_key(object: &str) -> Option<&str> {
+    let rest = object.strip_prefix('{')?.trim_start().strip_prefix('"')?;
+    let (key, _) = rest.split_once('"')?;
+    (!key.contains('\\')).then_some(key)
 }
 
 impl fmt::Display for Format {
@@ -772,6 +784,24 @@ mod tests {
     use super::testgen::{arb_dataset, canon};
     use super::*;
     use proptest::prelude::*;
+
+    /// A gold dataset written compactly with its keys sorted (serde_json's
+    /// `Value`, `jq -cS`) starts `{"documents":[{"entities":` and names its
+    /// format past the bytes sniffed: it was taken for gold lines, read as
+    /// one line without a text, and converted to nothing. A dataset's own
+    /// keys say it is one; a gold line is still a gold line.
+    #[test]
+    fn a_compact_dataset_with_sorted_keys_is_a_dataset_not_gold_lines() {
+        let long = "x".repeat(5000);
+        let compact = format!("{{\"documents\":[{{\"entities\":[],\"id\":\"a\",\"text\":\"{long}\"}}],\"format\":\"spanlab-dataset\"}}");
+        let head = compact.as_bytes().get(..4096).unwrap();
+        assert_eq!(Format::sniff("x.json", false, head), Some(Format::Spanlab));
+        for start in ["{ \"schema\": {", "{\"version\":1,", "{\"format\":\"other\","] {
+            assert_eq!(Format::sniff("x.json", false, start.as_bytes()), Some(Format::Spanlab), "{start}");
+        }
+        let line = "{\"entities\":[],\"id\":\"a\",\"text\":\"Paris\"}\n";
+        assert_eq!(Format::sniff("x.jsonl", false, line.as_bytes()), Some(Format::GoldLines));
+    }
 
     #[test]
     fn sniffing_names_and_contents() {

@@ -64,6 +64,8 @@ pub enum RecognizerName {
     Titles,
     /// The capitalisation heuristic.
     Capitals,
+    /// The relation engine (patterns and its learned scorer).
+    Relations,
     /// An external recommender, by its whole name: `external:ner.py`,
     /// `external:http://127.0.0.1:8000` (see [`RecognizerName::external`]).
     External(String),
@@ -90,6 +92,7 @@ impl RecognizerName {
             "dates" => Self::Dates,
             "titles" => Self::Titles,
             "capitals" => Self::Capitals,
+            "relations" => Self::Relations,
             _ if name.starts_with(Self::EXTERNAL_PREFIX) => Self::External(name.to_owned()),
             _ => Self::Other(name.to_owned()),
         }
@@ -104,6 +107,7 @@ impl RecognizerName {
             Self::Dates => "dates",
             Self::Titles => "titles",
             Self::Capitals => "capitals",
+            Self::Relations => "relations",
             Self::External(name) | Self::Other(name) => name,
         }
     }
@@ -319,6 +323,7 @@ mod tests {
             ("dates", RecognizerName::Dates),
             ("titles", RecognizerName::Titles),
             ("capitals", RecognizerName::Capitals),
+            ("relations", RecognizerName::Relations),
             ("external:ner.py", RecognizerName::external("ner.py")),
             ("external:http://127.0.0.1:8000", RecognizerName::External("external:http://127.0.0.1:8000".into())),
             ("spaCy", RecognizerName::Other("spaCy".into())),

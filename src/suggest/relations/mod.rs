@@ -40,6 +40,10 @@ use scorer::{Features, PairFacts, Scorer, features};
 
 use crate::model::{RecognizerName, Schema, Text};
 
+/// The threshold a relation suggestion must reach where no setting says
+/// otherwise (the window's default confidence threshold).
+pub const DEFAULT_MIN_SCORE: f32 = 0.3;
+
 /// How many words may lie between the two mentions of a candidate.
 pub const MAX_WORDS_APART: usize = 40;
 

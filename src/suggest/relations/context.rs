@@ -86,6 +86,8 @@ pub struct PairText {
     /// another mention belongs to that one (`[A] a rencontré [B], puis
     /// [C]`).
     pub since_last_mention: usize,
+    /// The entity labels of the other mentions lying between.
+    pub labels_between: Vec<String>,
 }
 
 impl PairText {
@@ -111,13 +113,15 @@ impl PairText {
         let sentences_apart = layout.sentence_of(second.start).saturating_sub(layout.sentence_of(first.start));
         let between = words(raw_between);
         let since_last_mention = between.len();
-        Some(Self { before, between, after, sentences_apart, crosses_line, since_last_mention })
+        Some(Self { before, between, after, sentences_apart, crosses_line, since_last_mention, labels_between: Vec::new() })
     }
 
-    /// Notes that another mention lying between the two ends at
-    /// `last_end`, the last such end.
-    pub fn set_last_mention_between(&mut self, text: &Text, last_end: CharIdx, second: &Mention) {
-        if let Some(raw) = text.slice(last_end, second.start) {
+    /// Notes the other mentions lying between the two (`inside`, those
+    /// that end before `second` starts count).
+    pub fn set_mentions_between(&mut self, text: &Text, inside: &[Mention], second: &Mention) {
+        let inside: Vec<&Mention> = inside.iter().filter(|m| m.end <= second.start).collect();
+        self.labels_between = inside.iter().map(|m| m.label.clone()).collect();
+        if let Some(raw) = inside.iter().map(|m| m.end).max().and_then(|end| text.slice(end, second.start)) {
             self.since_last_mention = words(raw).len().min(self.between.len());
         }
     }

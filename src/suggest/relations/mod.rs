@@ -163,10 +163,9 @@ impl RelationEngine {
                     continue;
                 }
                 let Some(mut pair) = PairText::new(text, &layout, first, second) else { continue };
-                let last_between = order.get(a + 1..b).unwrap_or(&[]).iter().filter_map(|&k| mentions.get(k)).map(|m| m.end).max();
-                if let Some(end) = last_between.filter(|&e| e <= second.start) {
-                    pair.set_last_mention_between(text, end, second);
-                }
+                let inside: Vec<Mention> =
+                    order.get(a + 1..b).unwrap_or(&[]).iter().filter_map(|&k| mentions.get(k)).filter(|m| m.start >= first.end).cloned().collect();
+                pair.set_mentions_between(text, &inside, second);
                 if pair.crosses_line || pair.between_word_count() > MAX_WORDS_APART {
                     break;
                 }
@@ -213,10 +212,8 @@ impl RelationEngine {
         let (fm, sm) = (mentions.get(first)?, mentions.get(second)?);
         let layout = Layout::new(text);
         let mut pair = PairText::new(text, &layout, fm, sm)?;
-        let inside: Vec<&Mention> = mentions.iter().filter(|m| m.start >= fm.end && m.end <= sm.start).collect();
-        if let Some(end) = inside.iter().map(|m| m.end).max() {
-            pair.set_last_mention_between(text, end, sm);
-        }
+        let inside: Vec<Mention> = mentions.iter().filter(|m| m.start >= fm.end && m.end <= sm.start).cloned().collect();
+        pair.set_mentions_between(text, &inside, sm);
         let between = inside.len();
         let fired = fire(&pair, &fm.label, &sm.label);
         let (hl, tl) = if dir == Dir::Forward { (&fm.label, &sm.label) } else { (&sm.label, &fm.label) };

@@ -229,6 +229,13 @@ pub const PATTERNS: &[Pattern] = &[
             "appel téléphonique avec",
             "s'est entretenu par téléphone avec",
             "a serré la main de",
+            "serrant la main de",
+            "serre la main de",
+            "a été reçu",
+            "a été reçue",
+            "ont été reçus",
+            "was received",
+            "was welcomed",
             "son homologue",
             "sa homologue",
             "leur homologue",
@@ -284,6 +291,15 @@ pub const PATTERNS: &[Pattern] = &[
             "call between",
             "conversation between",
         ],
+    },
+    Pattern {
+        name: "meets-entre",
+        label: "MEETS",
+        heads: &[],
+        tails: &[],
+        dir: Dir::Forward,
+        shape: Shape::Before { gap: 2, max: 4, joins: &["et", "and"] },
+        phrases: &["entre", "between"],
     },
     Pattern {
         name: "meets-together",
@@ -357,6 +373,11 @@ pub const PATTERNS: &[Pattern] = &[
             "en voyage",
             "en déplacement",
             "en tournée",
+            "visite officielle",
+            "visite d'état",
+            "visite de travail",
+            "state visit",
+            "official visit",
             "arrivé à",
             "arrivée à",
             "arrivé en",
@@ -530,7 +551,25 @@ pub const PATTERNS: &[Pattern] = &[
         shape: Shape::Between { max: 6, ends: &[] },
         phrases: &["basé à", "basée à", "basé en", "basée en", "siège à", "siège est à", "siégeant à", "based in", "headquartered in"],
     },
+    Pattern {
+        name: "located-comma",
+        label: "LOCATED_IN",
+        heads: &["GPE", "LOC"],
+        tails: &[],
+        dir: Dir::Forward,
+        shape: Shape::Exact,
+        phrases: &[", au", ", en", ", aux", ", dans le", ", dans la", ", in"],
+    },
     // SUPPORTS: one party states support for another.
+    Pattern {
+        name: "supports-noun",
+        label: "SUPPORTS",
+        heads: &[],
+        tails: &[],
+        dir: Dir::Forward,
+        shape: Shape::Before { gap: 4, max: 2, joins: &["à", "au", "aux", "for", "to"] },
+        phrases: &["soutien", "appui", "aide", "support", "backing"],
+    },
     Pattern {
         name: "supports",
         label: "SUPPORTS",
@@ -544,6 +583,7 @@ pub const PATTERNS: &[Pattern] = &[
             "a soutenu",
             "ont soutenu",
             "soutiendra",
+            "soutenir",
             "soutien à",
             "soutien au",
             "soutien aux",
@@ -751,6 +791,10 @@ fn last_end_from_end(words: &[String], phrase: &[String]) -> Option<usize> {
     (0..=words.len() - phrase.len()).rev().find(|&i| words.get(i..i + phrase.len()) == Some(phrase)).map(|i| words.len() - (i + phrase.len()))
 }
 
+/// Quotation marks, which [`Shape::Exact`] reads through
+/// (`l'« [opération X]{EVENT} » en [Y]{GPE}`).
+const QUOTES: &[&str] = &["«", "»", "\"", "“", "”", "‹", "›"];
+
 /// Determiners dropped from the end of the words between before `ends` is
 /// checked (`ministre de la [Russie]`).
 const DETERMINERS: &[&str] = &["la", "le", "les", "l'", "the"];
@@ -787,13 +831,17 @@ impl Pattern {
         }
         match self.shape {
             Shape::Between { max, ends } => {
+                // A trigger after another mention of the head's kind is that one's.
+                if self.dir == Dir::Forward && p.labels_between.iter().any(|l| l == head) {
+                    return false;
+                }
                 if word_count(&p.between) > max || !any_phrase(p.between_since_last_mention(), self.phrases) {
                     return false;
                 }
                 ends.is_empty() || without_trailing_determiners(&p.between).last().is_some_and(|w| ends.contains(&w.as_str()))
             }
             Shape::Exact => {
-                let between = p.between.join(" ");
+                let between = p.between.iter().filter(|w| !QUOTES.contains(&w.as_str())).cloned().collect::<Vec<_>>().join(" ");
                 self.phrases.iter().any(|ph| words(ph).join(" ") == between)
             }
             Shape::Before { gap, max, joins } => {
@@ -841,10 +889,18 @@ mod tests {
     /// The `(label, direction)` of the patterns fired on the first two
     /// marked mentions.
     fn fired(markup: &str) -> Vec<(&'static str, Dir)> {
+        fired_on(markup, 0, 1)
+    }
+
+    /// The same on mentions `i` and `j` (`i` first), the others lying
+    /// between them noted.
+    fn fired_on(markup: &str, i: usize, j: usize) -> Vec<(&'static str, Dir)> {
         let (s, spans) = parse_markup(markup);
         let text = Text::new(s);
-        let m: Vec<Mention> = spans.iter().map(|(a, b, l)| Mention { start: *a, end: *b, label: l.clone() }).collect();
-        let p = PairText::new(&text, &Layout::new(&text), &m[0], &m[1]).expect("in order");
+        let all: Vec<Mention> = spans.iter().map(|(a, b, l)| Mention { start: *a, end: *b, label: l.clone() }).collect();
+        let m = [all[i].clone(), all[j].clone()];
+        let mut p = PairText::new(&text, &Layout::new(&text), &m[0], &m[1]).expect("in order");
+        p.set_mentions_between(&text, &all[i + 1..j], &m[1]);
         let schema = crate::model::Schema::news();
         let allowed = |pat: &Pattern| {
             let (h, t) = if pat.dir == Dir::Forward { (&m[0].label, &m[1].label) } else { (&m[1].label, &m[0].label) };
@@ -900,6 +956,22 @@ mod tests {
         assert_eq!(fired("[Vornie]{GPE}, membre de l'[Union des Lacs]{ORG}, a voté."), [("MEMBER_OF", Forward)]);
         assert_eq!(fired("[Vornie]{GPE} a participé à la [conférence de Kessel]{EVENT}."), [("PARTICIPATES_IN", Forward)]);
         assert_eq!(fired("Le [sommet des Lacs]{EVENT}, le [3 mai]{DATE}, fut bref."), [("DATE_OF", Forward)]);
+    }
+
+    #[test]
+    fn the_nearest_head_takes_the_trigger() {
+        // The visit is Boris Venn's, not Ada Quill's.
+        assert_eq!(fired("[Ada Quill]{PER} a reçu [Boris Venn]{PER}, en visite à [Kessel]{GPE}."), [("MEETS", Forward)]);
+        assert!(fired_on("[Ada Quill]{PER} a reçu [Boris Venn]{PER}, en visite à [Kessel]{GPE}.", 0, 2).is_empty());
+        assert_eq!(fired_on("[Ada Quill]{PER} a reçu [Boris Venn]{PER}, en visite à [Kessel]{GPE}.", 1, 2), [("VISITS", Forward)]);
+    }
+
+    #[test]
+    fn nouns_and_commas() {
+        assert_eq!(fired("Le soutien total de la [Vornie]{GPE} à [Kessel]{GPE} est acquis."), [("SUPPORTS", Forward)]);
+        assert_eq!(fired("Une réunion à [Kessel]{GPE}, en [Vornie]{GPE}, a eu lieu."), [("LOCATED_IN", Forward)]);
+        assert_eq!(fired("L'« [opération Nord]{EVENT} » en [Vornie]{GPE} dure."), [("LOCATED_IN", Forward)]);
+        assert_eq!(fired("La rencontre d'hier entre le juge [Ada Quill]{PER} et le maire [Boris Venn]{PER} fut longue."), [("MEETS", Forward)]);
     }
 
     #[test]

@@ -65,6 +65,10 @@ pub fn features(p: &PairText, facts: PairFacts<'_>, fired: &[&Pattern]) -> Featu
         format!("sent|{l}|{}", p.sentences_apart.min(2)),
         format!("ents|{l}|{}", mentions_between.min(2)),
     ];
+    let same = if dir == Dir::Forward { head } else { tail };
+    if p.labels_between.iter().any(|x| x == same) {
+        f.push(format!("samelab|{l}|{d}"));
+    }
     let mut any = false;
     for pat in fired.iter().filter(|pat| pat.label == l && pat.dir == dir) {
         f.push(format!("pat|{}", pat.name));

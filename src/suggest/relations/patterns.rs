@@ -68,6 +68,9 @@ pub enum Shape {
         max: usize,
         /// Words one of which starts the words between (any when empty).
         joins: &'static [&'static str],
+        /// Words one of which stands right before the first mention, less
+        /// determiners (any when empty): `soutien de la [A] à [B]`.
+        adjoins: &'static [&'static str],
     },
     /// The words between are one of `joins` (at most `max` words, holding
     /// one of them), a phrase among the words after.
@@ -271,7 +274,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Before { gap: 2, max: 3, joins: &["et", "and"] },
+        shape: Shape::Before { gap: 2, max: 3, joins: &["et", "and"], adjoins: &[] },
         phrases: &[
             "entretien entre",
             "entretiens entre",
@@ -298,7 +301,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Before { gap: 2, max: 4, joins: &["et", "and"] },
+        shape: Shape::Before { gap: 2, max: 4, joins: &["et", "and"], adjoins: &[] },
         phrases: &["entre", "between"],
     },
     Pattern {
@@ -349,7 +352,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Backward,
-        shape: Shape::Before { gap: 4, max: 3, joins: &[] },
+        shape: Shape::Before { gap: 4, max: 3, joins: &[], adjoins: PREPS },
         phrases: ROLES,
     },
     Pattern { name: "role-possessive", label: "ROLE_IN", heads: &[], tails: &[], dir: Dir::Backward, shape: Shape::Titles { max: 4 }, phrases: &[] },
@@ -421,12 +424,21 @@ pub const PATTERNS: &[Pattern] = &[
         ],
     },
     Pattern {
+        name: "visits-noun",
+        label: "VISITS",
+        heads: &[],
+        tails: &[],
+        dir: Dir::Forward,
+        shape: Shape::Between { max: 16, ends: &["à", "en", "au", "aux", "in", "to"] },
+        phrases: &["visite", "séjour", "voyage", "déplacement", "tournée", "visit", "trip", "tour", "stay", "journey"],
+    },
+    Pattern {
         name: "visits-arrival",
         label: "VISITS",
         heads: &[],
         tails: &[],
         dir: Dir::Backward,
-        shape: Shape::Before { gap: 1, max: 6, joins: &[","] },
+        shape: Shape::Before { gap: 1, max: 6, joins: &[","], adjoins: &["à", "en", "au", "aux", "in", "to"] },
         phrases: &[
             "visite à",
             "visite en",
@@ -567,7 +579,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Before { gap: 4, max: 2, joins: &["à", "au", "aux", "for", "to"] },
+        shape: Shape::Before { gap: 4, max: 2, joins: &["à", "au", "aux", "for", "to"], adjoins: &["de", "du", "des", "d'", "of"] },
         phrases: &["soutien", "appui", "aide", "support", "backing"],
     },
     Pattern {
@@ -599,8 +611,6 @@ pub const PATTERNS: &[Pattern] = &[
             "aux côtés du",
             "solidarité avec",
             "solidaire de",
-            "salue",
-            "a salué",
             "allié de",
             "alliée de",
             "alliés de",
@@ -621,7 +631,6 @@ pub const PATTERNS: &[Pattern] = &[
             "allied with",
             "military aid to",
             "weapons to",
-            "praised",
         ],
     },
     // OPPOSES: one party is at war with, condemns or opposes another.
@@ -697,7 +706,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Before { gap: 2, max: 3, joins: &["et", "and"] },
+        shape: Shape::Before { gap: 2, max: 3, joins: &["et", "and"], adjoins: &[] },
         phrases: &["guerre entre", "conflit entre", "hostilités entre", "affrontements entre", "war between", "conflict between", "fighting between"],
     },
     // PARTICIPATES_IN: a party takes part in a named event.
@@ -844,8 +853,11 @@ impl Pattern {
                 let between = p.between.iter().filter(|w| !QUOTES.contains(&w.as_str())).cloned().collect::<Vec<_>>().join(" ");
                 self.phrases.iter().any(|ph| words(ph).join(" ") == between)
             }
-            Shape::Before { gap, max, joins } => {
+            Shape::Before { gap, max, joins, adjoins } => {
                 if word_count(&p.between) > max {
+                    return false;
+                }
+                if !adjoins.is_empty() && !without_trailing_determiners(&p.before).last().is_some_and(|w| adjoins.contains(&w.as_str())) {
                     return false;
                 }
                 if !joins.is_empty() && !p.between.first().is_some_and(|w| joins.contains(&w.as_str())) {
@@ -943,6 +955,7 @@ mod tests {
         assert_eq!(fired("[Ada Quill]{PER} s'est rendue dimanche à [Vornic]{GPE}."), [("VISITS", Forward)]);
         assert_eq!(fired("À son arrivée à [Vornic]{GPE}, [Ada Quill]{PER} a salué la foule."), [("VISITS", Backward)]);
         assert_eq!(fired("[Ada Quill]{PER} arrived in [Vornic]{GPE} late."), [("VISITS", Forward)]);
+        assert_eq!(fired("[Ada Quill]{PER} achève un long séjour d'étude en [Vornie]{GPE}."), [("VISITS", Forward)]);
         assert_eq!(fired("[Kessel]{GPE}, ville portuaire du sud de la [Vornie]{GPE}, compte dix mille habitants."), [("LOCATED_IN", Forward)]);
         assert_eq!(fired("[Kessel]{GPE} ([Vornie]{GPE}) est calme."), [("LOCATED_IN", Forward)]);
         assert_eq!(fired("Le [sommet des Lacs]{EVENT} à [Kessel]{GPE} s'ouvre."), [("LOCATED_IN", Forward)]);
@@ -969,6 +982,8 @@ mod tests {
     #[test]
     fn nouns_and_commas() {
         assert_eq!(fired("Le soutien total de la [Vornie]{GPE} à [Kessel]{GPE} est acquis."), [("SUPPORTS", Forward)]);
+        // Who supports is the one after "de": here neither of the two.
+        assert!(fired("Son soutien à la [Vornie]{GPE} aux [Nations Lacustres]{ORG} fut net.").is_empty());
         assert_eq!(fired("Une réunion à [Kessel]{GPE}, en [Vornie]{GPE}, a eu lieu."), [("LOCATED_IN", Forward)]);
         assert_eq!(fired("L'« [opération Nord]{EVENT} » en [Vornie]{GPE} dure."), [("LOCATED_IN", Forward)]);
         assert_eq!(fired("La rencontre d'hier entre le juge [Ada Quill]{PER} et le maire [Boris Venn]{PER} fut longue."), [("MEETS", Forward)]);

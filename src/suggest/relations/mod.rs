@@ -337,13 +337,13 @@ mod tests {
         let e = RelationEngine::new();
         let schema = Schema::news();
         // "a sillonné" is in no visiting pattern; the annotator draws it.
+        assert!(suggested(&e, "[Ada Quill]{PER} a sillonné la [Vornie]{GPE} cet été.").is_empty());
         for markup in [
             "[Ada Quill]{PER} a sillonné la [Vornie]{GPE} cet été.",
             "[Boris Venn]{PER} a sillonné le [Kessel]{GPE} en mai.",
             "[Cora Lind]{PER} a sillonné les [Lacs]{LOC} longtemps.",
         ] {
             let (text, m) = doc(markup);
-            assert!(e.suggest(&text, &m, &schema, 0.5).is_empty());
             e.learn_document(&text, &m, &schema, &[(0, 1, "VISITS".into())], 0.5);
         }
         assert_eq!(e.updates(), 3);

@@ -23,9 +23,9 @@ use crate::store::atomic::write_atomic;
 use crate::store::inputs::{InputDoc, read_inputs};
 use std::time::Duration;
 
-use crate::suggest::external::{Endpoint, External};
+use crate::suggest::external::{Ask, Endpoint, External, merge_relations};
 use crate::suggest::relations::DEFAULT_MIN_SCORE;
-use crate::suggest::{Engine, Mention, RelationEngine, merge_external};
+use crate::suggest::{Engine, Mention, RelationCandidate, RelationEngine, merge_external};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -127,17 +127,27 @@ pub fn suggest_records(
         .zip(texts)
         .zip(found)
         .map(|((d, text), mut candidates)| {
+            let as_mentions = |c: &[crate::suggest::Candidate]| -> Vec<Mention> {
+                c.iter().map(|c| Mention { start: c.start, end: c.end, label: c.label.clone() }).collect()
+            };
+            let mut external_relations = Vec::new();
             if let Some(ext) = external {
-                match ext.request(&d.id, &text, &schema.entity_names()) {
-                    Ok(more) => candidates = merge_external(candidates, more, min_score),
+                let (labels, relation_labels) = (schema.entity_names(), if relations.is_some() { schema.relation_names() } else { Vec::new() });
+                let spans = as_mentions(&candidates);
+                match ext.ask(&d.id, &text, Ask { labels: &labels, relation_labels: &relation_labels, spans: &spans }) {
+                    Ok(answer) => {
+                        candidates = merge_external(candidates, answer.spans, min_score);
+                        external_relations = answer.relations;
+                    }
                     Err(e) => errors.push(format!("document {}: {e}", d.id)),
                 }
                 tick();
             }
-            let mentions: Vec<Mention> = candidates.iter().map(|c| Mention { start: c.start, end: c.end, label: c.label.clone() }).collect();
+            let mentions = as_mentions(&candidates);
+            let relations: Vec<RelationCandidate> = relations
+                .map(|r| merge_relations(&mentions, r.engine.suggest(&text, &mentions, schema, r.min_score), external_relations, r.min_score))
+                .unwrap_or_default();
             let relations: Vec<RelationRecord> = relations
-                .map(|r| r.engine.suggest(&text, &mentions, schema, r.min_score))
-                .unwrap_or_default()
                 .into_iter()
                 .enumerate()
                 .map(|(i, r)| RelationRecord { extra: provenance(&r.recognizer, r.score), ..RelationRecord::new(i + 1, r.head + 1, r.tail + 1, r.label) })

@@ -51,7 +51,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::Candidate;
-use super::relations::Mention;
+use super::relations::{Mention, RelationCandidate};
 use crate::model::{CharIdx, RecognizerName, Text};
 
 /// The protocol's name in requests.
@@ -196,6 +196,33 @@ pub struct ExternalRelation {
     pub score: f32,
     /// The recommender.
     pub recognizer: RecognizerName,
+}
+
+/// Adds a recommender's relations to the built-in ones, over the final
+/// `mentions`: a relation whose ends are not both among them (exact
+/// start, end and label), or that scores under `min_score`, is dropped; of
+/// two relations on the same two mentions the higher score stays. Sorted
+/// as [`crate::suggest::RelationEngine::suggest`] sorts.
+pub fn merge_relations(mentions: &[Mention], builtin: Vec<RelationCandidate>, external: Vec<ExternalRelation>, min_score: f32) -> Vec<RelationCandidate> {
+    let index = |m: &Mention| mentions.iter().position(|x| x == m);
+    let mut all = builtin;
+    for r in external.into_iter().filter(|r| r.score >= min_score) {
+        let (Some(head), Some(tail)) = (index(&r.head), index(&r.tail)) else { continue };
+        let pair = |c: &RelationCandidate| (c.head.min(c.tail), c.head.max(c.tail));
+        let new = RelationCandidate { head, tail, label: r.label, score: r.score, recognizer: r.recognizer };
+        match all.iter().position(|c| pair(c) == pair(&new)) {
+            Some(k) if all.get(k).is_some_and(|c| c.score >= new.score) => {}
+            Some(k) => {
+                if let Some(slot) = all.get_mut(k) {
+                    *slot = new;
+                }
+            }
+            None => all.push(new),
+        }
+    }
+    let pos = |i: usize| mentions.get(i).map(|m| (m.start, m.end));
+    all.sort_by(|a, b| (pos(a.head), pos(a.tail), &a.label).cmp(&(pos(b.head), pos(b.tail), &b.label)));
+    all
 }
 
 /// A recommender's answer: spans and relations.
@@ -599,6 +626,32 @@ mod tests {
         let spans = [Mention::new(0, 3, "PER")];
         let got = ext.ask("d", &Text::from("Ada à Paris"), Ask { labels: &labels, relation_labels: &relation_labels, spans: &spans }).expect("answers");
         assert_eq!((got.spans.len(), got.relations.len()), (1, 0));
+    }
+
+    #[test]
+    fn external_relations_merge_onto_the_final_spans() {
+        let m = [Mention::new(0, 3, "PER"), Mention::new(7, 12, "PER"), Mention::new(15, 20, "GPE")];
+        let builtin = vec![RelationCandidate { head: 0, tail: 1, label: "MEETS".into(), score: 0.6, recognizer: RecognizerName::Relations }];
+        let ext = |h: &Mention, t: &Mention, label: &str, score: f32| ExternalRelation {
+            head: h.clone(),
+            tail: t.clone(),
+            label: label.into(),
+            score,
+            recognizer: RecognizerName::external("x"),
+        };
+        let got = merge_relations(
+            &m,
+            builtin,
+            vec![
+                ext(&m[1], &m[0], "OPPOSES", 0.9),                 // beats the built-in MEETS on the same pair
+                ext(&m[1], &m[2], "VISITS", 0.2),                  // under the threshold
+                ext(&m[0], &Mention::new(15, 20, "LOC"), "VISITS", 0.9), // no such span
+                ext(&m[0], &m[2], "VISITS", 0.8),
+            ],
+            0.3,
+        );
+        let got: Vec<(usize, usize, &str)> = got.iter().map(|c| (c.head, c.tail, c.label.as_str())).collect();
+        assert_eq!(got, [(0, 2, "VISITS"), (1, 0, "OPPOSES")]);
     }
 
     #[test]

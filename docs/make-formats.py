@@ -17,12 +17,12 @@ EXAMPLE = os.path.join(ROOT, "docs", "example.json")
 SECTIONS = [
     ("spanlab", [], "The gold dataset (`shared/dataset-format.md`): the reference every other format is converted from and to."),
     ("spanlab", ["--offsets", "utf16"], "The same with `--offsets utf16`: offsets count UTF-16 units and the file says so."),
-    ("doccano", [], "doccano JSONL, relation shape (chosen because the document has relations; `--shape ner` gives `\"label\": [[start, end, \"TYPE\"]]`). The document's id, source and status travel as extra keys, which doccano keeps as metadata."),
+    ("doccano", [], "doccano JSONL, relation shape (chosen because the document has relations; `--shape ner` gives `\"label\": [[start, end, \"TYPE\"]]`). The document's id, source and status travel as extra keys, which doccano keeps as metadata. Every character outside ASCII is a `\\uXXXX` escape, so doccano's \"Auto\" encoding detection reads the file as ASCII (it takes UTF-8 with a few accents or an emoji for Windows-1254); any JSON reader gives back the same text."),
     ("doccano", ["--shape", "ner"], "doccano's sequence-labelling shape: it has no place for relations, and the report says so."),
     ("spacy-jsonl", [], "spaCy / Prodigy JSONL. Tokens are cut at every entity boundary; `ws` is spaCy's trailing space; a relation's `head` and `child` are the last tokens of its spans."),
-    ("label-studio", [], "Label Studio tasks (`--from-name`/`--to-name` name the labels control and the text object; pending suggestions go to `predictions`)."),
+    ("label-studio", [], "Label Studio tasks (`--from-name`/`--to-name` name the labels control and the text object; pending suggestions go to `predictions`). A document not started (status `new`) has no `annotations`, only `predictions`: Label Studio counts a task with an annotation as labelled."),
     ("brat", [], "brat standoff: a folder of `.txt` + `.ann`, with an `annotation.conf` made from the schema (and a `visual.conf` with its colours)."),
-    ("conll", [], "CoNLL-2003 style IOB2. Import with `--texts` (the original documents) re-attaches tokens to the text by offset; without it the text is rebuilt from the tokens."),
+    ("conll", [], "CoNLL-2003 style IOB2, each document after `-DOCSTART- -X- O O`, the delimiter `spacy convert --converter ner` splits on (readers that skip `-DOCSTART-` lines skip it too). Import with `--texts` (the original documents) re-attaches tokens to the text by offset; without it the text is rebuilt from the tokens."),
     ("docbin", [], "spaCy's binary `DocBin` (`.spacy`), what `spacy train` reads: binary, so here is what spaCy sees (`DocBin().from_disk(path).get_docs(nlp.vocab)`)."),
 ]
 

@@ -17,8 +17,14 @@ fn main() -> ExitCode {
 /// Opens the window on the project, or renders it to the screenshot's file.
 fn open(w: Window) -> anyhow::Result<ExitCode> {
     if let Some(shot) = w.screenshot {
-        let options =
-            AppOptions { settings_path: None, first_doc: w.first_doc, dark: Some(w.dark), read_only: true, annotator: w.annotator };
+        let options = AppOptions {
+            settings_path: None,
+            first_doc: w.first_doc,
+            dark: Some(w.dark),
+            read_only: true,
+            annotator: w.annotator,
+            native_chooser: false,
+        };
         app::screenshot::screenshot(w.project, options, shot.size, &shot.out).map_err(anyhow::Error::msg)?;
         println!("wrote {}", shot.out.display());
         return Ok(ExitCode::SUCCESS);
@@ -29,6 +35,7 @@ fn open(w: Window) -> anyhow::Result<ExitCode> {
         dark: w.dark.then_some(true),
         read_only: false,
         annotator: w.annotator,
+        native_chooser: true,
     };
     app::run(w.project, options).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,10 @@
 //! other way: spaCy writes a DocBin of its own (tests/spacy_write.py) and
 //! spanlab reads its texts and `doc.ents` exactly.
 //!
+//! And spaCy's own converter: `spacy convert FILE --converter ner` on our
+//! CoNLL (tests/spacy_convert.py) finds every document and the entities
+//! spanlab reads back from the same file.
+//!
 //! Needs a Python with spaCy: `$SPANLAB_SPACY_PYTHON`, else the peer venv
 //! that shared/tools/setup-peer.sh makes, else `python3` if it imports
 //! spacy. `.ci/run` installs one, and under `CI=true` its absence fails the
@@ -199,5 +203,58 @@ fn spacy_reads_awkward_docbins_and_spanlab_reads_the_ones_spacy_writes() {
     for what in expected["report"].as_array().expect("report") {
         let what = what.as_str().expect("a string");
         assert!(report.contains(&format!("not carried: 1 × {what}")), "the report names {what}: {report}");
+    }
+}
+
+/// `spacy convert --converter ner` on our CoNLL, for a dataset file: spaCy
+/// must find one document per non-empty document of the dataset (it merged
+/// them, `-DOCSTART-` lines included as tokens, while we wrote another
+/// delimiter than the one it splits on), and exactly the entities spanlab
+/// reads back from the file.
+fn check_spacy_convert(py: &Path, gold: &Path, dir: &Path, name: &str) {
+    let conll = dir.join(format!("{name}.conll"));
+    run(&["convert", path_str(gold), path_str(&conll), "--to", "conll"]);
+    let back = dir.join(format!("{name}-back.json"));
+    run(&["convert", path_str(&conll), path_str(&back), "--from", "conll", "--to", "spanlab"]);
+    let out = dir.join(format!("{name}-spacy"));
+    let printed = python(py, "spacy_convert.py", &[path_str(&conll), path_str(&out)]);
+    let line = printed.lines().find(|l| l.starts_with('{')).expect("spacy_convert.py prints a JSON line");
+    let found: Value = serde_json::from_str(line).expect("json");
+    let gold = read_json(gold);
+    let non_empty = gold["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .filter(|d| d["text"].as_str().is_some_and(|t| !t.trim().is_empty()))
+        .count();
+    assert_eq!(found["documents"], json!(non_empty), "{name}: spaCy's documents");
+    let ours: Vec<Value> = read_json(&back)["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .filter(|d| d["text"].as_str().is_some_and(|t| !t.trim().is_empty()))
+        .enumerate()
+        .flat_map(|(i, d)| {
+            d["entities"].as_array().expect("entities").iter().map(move |e| json!([i, e["text"], e["label"]])).collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(!ours.is_empty(), "{name}: entities to find");
+    assert_eq!(found["entities"], Value::Array(ours), "{name}: spaCy's entities");
+    eprintln!("{name}: spacy convert found {non_empty} documents and {} entities", found["entities"].as_array().map_or(0, Vec::len));
+}
+
+#[test]
+fn spacy_convert_finds_every_document_and_entity_of_our_conll() {
+    let Some(py) = spacy_python() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sample = dir.path().join("sample-suggested.json");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/corpus");
+    run(&["suggest", path_str(&corpus), "--out", path_str(&sample)]);
+    check_spacy_convert(&py, &sample, dir.path(), "sample");
+    let awkward = dir.path().join("awkward.json");
+    std::fs::write(&awkward, awkward_dataset().to_string()).expect("write");
+    check_spacy_convert(&py, &awkward, dir.path(), "awkward");
+    if let Some(shared) = shared() {
+        check_spacy_convert(&py, &shared.join("eval/seeds.gold.json"), dir.path(), "seeds");
     }
 }

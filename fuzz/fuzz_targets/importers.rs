@@ -2,7 +2,7 @@
 //! that keeps the readers' promises, or an error, never panic. What it
 //! returns must survive being written back in the same format and read again.
 //!
-//! Input layout: byte 0 picks the format (`Format::ALL[b % 7]`), byte 1 the
+//! Input layout: byte 0 picks the format (`Format::ALL[b % Format::ALL.len()]`), byte 1 the
 //! options (bits 0-1: offsets none/chars/utf16/bytes; bit 2: CoNLL is read a
 //! second time with the first result as its texts; bit 3: a DocBin's bytes
 //! are zlib-compressed here, so that the fuzzer mutates the msgpack inside,

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
-use super::forms::{ExportForm, ImportForm, SettingsForm};
+use super::forms::{EverywhereForm, ExportForm, ImportForm, SettingsForm};
 use crate::model::{CharIdx, RelationId, Schema, SpanId, Status, SuggestionId};
 
 /// Everything the user can ask of the window. Panels return these; the app
@@ -23,8 +23,11 @@ pub enum Command {
     Undo,
     /// Redo the last undone edit.
     Redo,
-    /// Give the selection (text, span or suggestion) this entity label.
+    /// Give the selection (text, span or suggestion) this entity label; a
+    /// text selection that starts or ends inside a word takes the whole word.
     Label(String),
+    /// Give the text selection this label, exactly its characters.
+    LabelExact(String),
     /// Delete the selected span (with its relations) or relation; reject a suggestion.
     DeleteSelected,
     /// Accept the selected suggestion.
@@ -107,6 +110,9 @@ pub enum Command {
     Find,
     /// Select the next occurrence of this text after the caret.
     FindNext(String),
+    /// Select the first occurrence of this text at or after a place (the
+    /// find bar's origin), as it is typed.
+    FindFrom(String, CharIdx),
     /// Show the keyboard shortcuts.
     ShowShortcuts,
     /// Open the settings dialog.
@@ -115,7 +121,7 @@ pub enum Command {
     ApplySettings(Box<SettingsForm>),
     /// Drop the document's pending suggestions and suggest again.
     SuggestAgain,
-    /// Suggest for every document never annotated, in the background.
+    /// Suggest for every document that has nothing yet, in the background.
     SuggestCorpus,
     /// Stop the corpus-wide suggestion job and learning.
     CancelBackground,
@@ -125,6 +131,10 @@ pub enum Command {
     ToggleTheme,
     /// Show or hide the relation arcs.
     ToggleRelations,
+    /// Show or put away the corpus list (the left panel).
+    ToggleCorpusPanel,
+    /// Show or put away the inspector (the right panel).
+    ToggleInspector,
     /// Close the window.
     Quit,
     /// Open the document at this index of the corpus list.
@@ -171,6 +181,54 @@ pub enum Command {
     AdjudicateSelect(usize),
     /// The user's answer to a file changed on disk under unsaved edits.
     ResolveConflict(ConflictChoice),
+    /// Label every mention of the selection's text (preview first).
+    Everywhere,
+    /// Accept the selected suggestion everywhere: every mention of its text
+    /// gets its label (preview first).
+    AcceptEverywhere,
+    /// Reject the selected suggestion everywhere (preview first).
+    RejectEverywhere,
+    /// Delete the spans on every mention of the selection's text (preview first).
+    DeleteEverywhere,
+    /// Filter the pending suggestions, then accept, reject or relabel all
+    /// that match (preview first).
+    FilterSuggestions,
+    /// Compute the everywhere dialog's preview.
+    PreviewEverywhere(Box<EverywhereForm>),
+    /// Run the everywhere dialog's previewed action on the ticked rows.
+    RunEverywhere(Box<EverywhereForm>),
+    /// Stop the everywhere scan or action.
+    CancelEverywhere,
+}
+
+impl Command {
+    /// Whether the command changes the selected span, suggestion or
+    /// relation (a key must not do that to something out of view).
+    pub fn acts_on_selection(&self) -> bool {
+        use Command as C;
+        matches!(
+            self,
+            C::Label(_)
+                | C::LabelExact(_)
+                | C::DeleteSelected
+                | C::AcceptSuggestion
+                | C::RejectSuggestion
+                | C::Everywhere
+                | C::AcceptEverywhere
+                | C::RejectEverywhere
+                | C::DeleteEverywhere
+                | C::StartWordLeft
+                | C::StartWordRight
+                | C::EndWordLeft
+                | C::EndWordRight
+                | C::StartCharLeft
+                | C::StartCharRight
+                | C::EndCharLeft
+                | C::EndCharRight
+                | C::StartRelation
+                | C::RelationType(_)
+        )
+    }
 }
 
 /// What to do when the open document's file changed on disk under unsaved
@@ -196,6 +254,9 @@ pub enum Mode {
     ChoosingType,
     /// The adjudication panel is open (keys it does not take annotate).
     Adjudicating,
+    /// A relation is selected: a relation type's key changes its type
+    /// (keys it does not take annotate).
+    RelationSelected,
 }
 
 /// Where a key applies.
@@ -213,7 +274,7 @@ impl When {
     pub fn applies(self, mode: Mode) -> bool {
         match self {
             When::Always => true,
-            When::In(Mode::Annotating) => matches!(mode, Mode::Annotating | Mode::Adjudicating),
+            When::In(Mode::Annotating) => matches!(mode, Mode::Annotating | Mode::Adjudicating | Mode::RelationSelected),
             When::In(m) => m == mode,
         }
     }
@@ -225,6 +286,7 @@ impl When {
             When::In(Mode::ChoosingTail) => Some("choosing a tail"),
             When::In(Mode::ChoosingType) => Some("choosing a type"),
             When::In(Mode::Adjudicating) => Some("adjudicating"),
+            When::In(Mode::RelationSelected) => Some("a relation selected"),
         }
     }
 }
@@ -349,6 +411,7 @@ const ANNOTATING: When = When::In(Mode::Annotating);
 const TAIL: When = When::In(Mode::ChoosingTail);
 const TYPE: When = When::In(Mode::ChoosingType);
 const ADJUDICATING: When = When::In(Mode::Adjudicating);
+const RELATION: When = When::In(Mode::RelationSelected);
 
 /// The digit keys 1–9, for the n-th relation type.
 const DIGITS: [Key; 9] = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
@@ -383,6 +446,31 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::PreviousSuggestion, "Previous suggestion", G::Suggestions, &[k(NONE, Key::K)]),
         e(C::AcceptAll, "Accept all suggestions in document", G::Suggestions, &[k(SHIFT, Key::A)]),
         e(C::RejectAll, "Reject all suggestions in document", G::Suggestions, &[k(SHIFT, Key::X)]),
+        e(
+            C::AcceptEverywhere,
+            "Accept everywhere: every mention of the suggestion's text, corpus-wide (preview)",
+            G::Suggestions,
+            &[k(SHIFT, Key::Enter)],
+        ),
+        e(
+            C::RejectEverywhere,
+            "Reject everywhere: the suggestion's text, corpus-wide (preview)",
+            G::Suggestions,
+            &[k(CMD.plus(SHIFT), Key::X)],
+        ),
+        e(
+            C::FilterSuggestions,
+            "Filter suggestions, then accept, reject or relabel all that match (preview)",
+            G::Suggestions,
+            &[k(CMD.plus(SHIFT), Key::F)],
+        ),
+        e(C::Everywhere, "Label everywhere: every mention of the selection's text, corpus-wide (preview)", G::Edit, &[k(SHIFT, Key::E)]),
+        e(
+            C::DeleteEverywhere,
+            "Delete everywhere: the spans of the selection's text, corpus-wide (preview)",
+            G::Edit,
+            &[k(SHIFT, Key::Delete)],
+        ),
         e(C::SuggestAgain, "Suggest again for this document", G::Suggestions, &[k(CMD.plus(SHIFT), Key::G)]),
         e(C::SuggestCorpus, "Suggest for every new document (background)", G::Suggestions, &[]),
         e(C::CancelBackground, "Stop background work (suggesting, learning)", G::Suggestions, &[]),
@@ -409,6 +497,8 @@ fn fixed_entries() -> Vec<Entry> {
         entry(C::PreviousTail, "Previous candidate tail", G::Relations, TAIL, &[k(SHIFT, Key::Tab), k(NONE, Key::ArrowLeft)]),
         entry(C::ConfirmTail, "Take this tail (then choose the type)", G::Relations, TAIL, &[k(NONE, Key::Enter)]),
         e(C::ToggleRelations, "Show or hide relation arcs", G::View, &[k(SHIFT, Key::R)]),
+        e(C::ToggleCorpusPanel, "Show or put away the corpus list", G::View, &[k(CMD, Key::OpenBracket)]),
+        e(C::ToggleInspector, "Show or put away the inspector", G::View, &[k(CMD, Key::CloseBracket)]),
         entry(C::Escape, "Cancel / clear selection", G::Navigate, When::Always, &[k(NONE, Key::Escape)]),
         e(C::MarkDone, "Mark done and open the next unfinished document", G::Document, &[k(CMD, Key::Enter)]),
         e(C::MarkSkipped, "Mark skipped", G::Document, &[k(CMD.plus(SHIFT), Key::S)]),
@@ -443,15 +533,24 @@ fn fixed_entries() -> Vec<Entry> {
     ]
 }
 
-/// One entry per entity label of the schema, with its hotkey.
+/// Two entries per entity label of the schema: its hotkey (the selection
+/// snapped to words), and Alt with it (exactly the characters).
 fn label_entries(schema: &Schema) -> impl Iterator<Item = Entry> + '_ {
-    schema.entity_labels.iter().map(|l| Entry {
+    let snapped = schema.entity_labels.iter().map(|l| Entry {
         command: Command::Label(l.name.clone()),
         name: Cow::Owned(format!("Label {}", l.name)),
         group: Group::Labels,
         keys: hotkey(l.hotkey.as_deref()).map(|key| Binding { key: k(NONE, key), when: ANNOTATING }).into_iter().collect(),
         keys_text: l.hotkey.clone(),
-    })
+    });
+    let exact = schema.entity_labels.iter().map(|l| Entry {
+        command: Command::LabelExact(l.name.clone()),
+        name: Cow::Owned(format!("Label {}, exactly the selected characters", l.name)),
+        group: Group::Labels,
+        keys: hotkey(l.hotkey.as_deref()).map(|key| Binding { key: k(ALT, key), when: ANNOTATING }).into_iter().collect(),
+        keys_text: l.hotkey.as_ref().map(|h| format!("Alt+{h}")),
+    });
+    snapped.chain(exact)
 }
 
 /// The relation types of the schema (their hotkeys apply while a drawn
@@ -462,7 +561,10 @@ fn relation_type_entries(schema: &Schema) -> impl Iterator<Item = Entry> + '_ {
         command: Command::RelationType(r.name.clone()),
         name: Cow::Owned(format!("Relation type {}", r.name)),
         group: Group::Relations,
-        keys: hotkey(r.hotkey.as_deref()).map(|key| Binding { key: k(NONE, key), when: TYPE }).into_iter().collect(),
+        keys: hotkey(r.hotkey.as_deref())
+            .into_iter()
+            .flat_map(|key| [Binding { key: k(NONE, key), when: TYPE }, Binding { key: k(NONE, key), when: RELATION }])
+            .collect(),
         keys_text: None,
     });
     let by_place = DIGITS.iter().enumerate().map(|(n, &digit)| {
@@ -524,27 +626,67 @@ impl CommandTable {
     }
 }
 
+/// A key as the user types it: a plain letter in lower case (`j`), a chord
+/// with its modifiers (`Shift+A`, `Ctrl+Shift+L`), arrows as arrows.
+pub fn key_text(key: &KeyboardShortcut) -> String {
+    let m = key.modifiers;
+    let mut out = String::new();
+    if m.ctrl || m.command || m.mac_cmd {
+        out.push_str("Ctrl+");
+    }
+    if m.alt {
+        out.push_str("Alt+");
+    }
+    if m.shift {
+        out.push_str("Shift+");
+    }
+    let name = match key.logical_key {
+        Key::ArrowLeft => "←".to_owned(),
+        Key::ArrowRight => "→".to_owned(),
+        Key::ArrowUp => "↑".to_owned(),
+        Key::ArrowDown => "↓".to_owned(),
+        Key::Escape => "Esc".to_owned(),
+        Key::Questionmark => "?".to_owned(),
+        Key::Comma => ",".to_owned(),
+        other => {
+            let name = other.name();
+            if name.chars().count() == 1 && m.is_none() { name.to_lowercase() } else { name.to_owned() }
+        }
+    };
+    out.push_str(&name);
+    out
+}
+
 /// Shortcut text for help and menus: the keys, each with its mode when it
-/// differs from the first key's.
-pub fn shortcut_text(ctx: &egui::Context, entry: &Entry) -> String {
+/// differs from the first key's (the same key in two modes is said once).
+pub fn shortcut_text(entry: &Entry) -> String {
     if let Some(t) = &entry.keys_text {
         return t.clone();
     }
     let first = entry.keys.first().map(|b| b.when);
-    entry
-        .keys
-        .iter()
-        .map(|b| match b.when.note().filter(|_| Some(b.when) != first) {
-            Some(note) => format!("{} ({note})", ctx.format_shortcut(&b.key)),
-            None => ctx.format_shortcut(&b.key),
-        })
-        .collect::<Vec<_>>()
-        .join(" / ")
+    let mut shown: Vec<String> = Vec::new();
+    for b in &entry.keys {
+        let text = match b.when.note().filter(|_| Some(b.when) != first) {
+            Some(note) => format!("{} ({note})", key_text(&b.key)),
+            None => key_text(&b.key),
+        };
+        if !shown.iter().any(|s| s.split(' ').next() == text.split(' ').next()) {
+            shown.push(text);
+        }
+    }
+    shown.join(" / ")
 }
 
-/// When the entry's keys apply, for the help: "choosing a tail", ….
-pub fn when_text(entry: &Entry) -> &'static str {
-    entry.keys.first().and_then(|b| b.when.note()).unwrap_or("")
+/// When the entry's keys apply, for the help: "choosing a tail", …
+/// (each mode once, in the order of the keys).
+pub fn when_text(entry: &Entry) -> String {
+    let mut notes: Vec<&str> = Vec::new();
+    for n in entry.keys.iter().filter_map(|b| b.when.note()) {
+        if !notes.contains(&n) {
+            notes.push(n);
+        }
+    }
+    notes.join(", or ")
 }
 
 #[cfg(test)]

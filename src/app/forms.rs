@@ -1,5 +1,5 @@
-//! The dialogs' forms: the fields of the export, import and settings
-//! dialogs, with what turns them into options. The dialogs edit them; the
+//! The dialogs' forms: the fields of the export, import, settings and
+//! everywhere dialogs, with what turns them into options. The dialogs edit them; the
 //! app runs them when a dialog returns `Command::RunExport`,
 //! `Command::RunImport` or `Command::ApplySettings` (the commands carry
 //! the forms, so this module uses no other module of the app but
@@ -8,6 +8,9 @@
 //! Owns: the forms' defaults and their conversion to settings. Must not
 //! touch: the window or the disk.
 
+use crate::model::everywhere::{Action, MatchOptions, Occurrence};
+use crate::model::filter::{Bulk, SuggestionFilter};
+use crate::model::{DocId, SuggestionId};
 use crate::store::Project;
 use crate::store::formats::{Format, Offsets};
 
@@ -126,4 +129,148 @@ pub struct ImportForm {
     pub strict: bool,
     /// Why the last import failed.
     pub error: Option<String>,
+}
+
+/// What the everywhere dialog acts on: every mention of a name, or the
+/// pending suggestions a filter takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EverywhereKind {
+    Name,
+    Filter,
+}
+
+/// What is done to every mention of a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameAction {
+    /// Label (a suggestion of the label there is accepted).
+    Label,
+    /// Reject the pending suggestions there.
+    Reject,
+    /// Remove the spans there.
+    Delete,
+}
+
+/// The everywhere dialog's fields and its preview.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EverywhereForm {
+    pub kind: EverywhereKind,
+    /// The name (for [`EverywhereKind::Name`]).
+    pub name: String,
+    pub action: NameAction,
+    /// What the filter's suggestions get (for [`EverywhereKind::Filter`]).
+    pub bulk: Bulk,
+    /// The label to give, or to act on only ("" = any, for reject and delete).
+    pub label: String,
+    pub filter: SuggestionFilter,
+    /// Restrict the filter to the part of the article on screen (the open
+    /// document only).
+    pub on_screen: bool,
+    /// The whole corpus, not only the open document.
+    pub corpus: bool,
+    pub options: MatchOptions,
+    pub preview: Preview,
+}
+
+impl EverywhereForm {
+    /// A form on `name`, labelling it `label`, in the open document.
+    pub fn name(name: &str, action: NameAction, label: &str, corpus: bool) -> Self {
+        Self {
+            kind: EverywhereKind::Name,
+            name: name.to_owned(),
+            action,
+            bulk: Bulk::Accept,
+            label: label.to_owned(),
+            filter: SuggestionFilter::default(),
+            on_screen: false,
+            corpus,
+            options: MatchOptions::default(),
+            preview: Preview::default(),
+        }
+    }
+
+    /// A form filtering the pending suggestions.
+    pub fn filter() -> Self {
+        Self { kind: EverywhereKind::Filter, ..Self::name("", NameAction::Label, "", false) }
+    }
+
+    /// The action on names, as the model runs it.
+    pub fn name_action(&self) -> Action {
+        let label = (!self.label.is_empty()).then(|| self.label.clone());
+        match self.action {
+            NameAction::Label => Action::Label(self.label.clone()),
+            NameAction::Reject => Action::Reject(label),
+            NameAction::Delete => Action::Delete(label),
+        }
+    }
+
+    /// What the action is called in messages and in the undo menu.
+    pub fn description(&self) -> String {
+        let label = if self.label.is_empty() { String::new() } else { format!(" {}", self.label) };
+        match (self.kind, self.action, &self.bulk) {
+            (EverywhereKind::Name, NameAction::Label, _) => format!("label «{}» everywhere as{label}", self.name),
+            (EverywhereKind::Name, NameAction::Reject, _) => format!("reject{label} suggestions of «{}» everywhere", self.name),
+            (EverywhereKind::Name, NameAction::Delete, _) => format!("delete{label} spans of «{}» everywhere", self.name),
+            (EverywhereKind::Filter, _, Bulk::Accept) => "accept the filtered suggestions".to_owned(),
+            (EverywhereKind::Filter, _, Bulk::Reject) => "reject the filtered suggestions".to_owned(),
+            (EverywhereKind::Filter, _, Bulk::Relabel(l)) => format!("relabel the filtered suggestions as {l}"),
+        }
+    }
+
+    /// Whether two forms ask for the same rows (the preview of one is the
+    /// preview of the other).
+    pub fn same_question(&self, other: &Self) -> bool {
+        (self.kind, &self.name, self.action, &self.bulk, &self.label, &self.filter, self.on_screen, self.corpus, self.options)
+            == (
+                other.kind,
+                &other.name,
+                other.action,
+                &other.bulk,
+                &other.label,
+                &other.filter,
+                other.on_screen,
+                other.corpus,
+                other.options,
+            )
+    }
+}
+
+/// The rows of one document in the preview.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocRows {
+    pub index: usize,
+    pub id: DocId,
+    /// Each occurrence, with the suggestion it is (filtered bulk actions).
+    pub rows: Vec<(Option<SuggestionId>, Occurrence)>,
+}
+
+impl DocRows {
+    /// How many rows the action will do.
+    pub fn ticked(&self) -> usize {
+        self.rows.iter().filter(|(_, o)| o.ticked && o.can_tick()).count()
+    }
+}
+
+/// The preview: documents with rows, as the scan found them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Preview {
+    /// The question the rows answer (`None`: not asked yet).
+    pub asked: Option<Box<EverywhereForm>>,
+    pub docs: Vec<DocRows>,
+    /// Documents scanned, of how many.
+    pub scanned: usize,
+    pub total: usize,
+    /// Why the question cannot be asked (an unknown label, an empty name).
+    pub error: Option<String>,
+}
+
+impl Preview {
+    /// Whether the scan has finished.
+    pub fn complete(&self) -> bool {
+        self.asked.is_some() && self.scanned == self.total
+    }
+
+    /// Rows the action will do, over all documents.
+    pub fn ticked(&self) -> usize {
+        self.docs.iter().map(DocRows::ticked).sum()
+    }
 }

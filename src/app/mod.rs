@@ -15,19 +15,22 @@
 //!   (the dashboard's figures), `store::writer` (every write).
 //!
 //! Who uses whom (no module imports one that imports it back):
-//! `settings`, `suggester`, `adjudication`, `figures`, `search` and
-//! `fonts` use no other module of the app; `forms` uses `settings`;
-//! `state` and `commands` use `forms`; `widgets` use `state` and
-//! `commands`; this module uses those; `logic`, `ui`, `panels` and
+//! `settings`, `suggester`, `adjudication`, `figures`, `search`, `parts`,
+//! `chooser` and `fonts` use no other module of the app; `forms` uses `settings`;
+//! `state` and `commands` use `forms`; `widgets` use `state`,
+//! `commands` and `parts`; this module uses those; `logic`, `ui`, `panels` and
 //! `screenshot` use this module, and only `ui` uses `panels`.
 
 pub mod adjudication;
+pub mod chooser;
 pub mod commands;
+pub mod everywhere;
 pub mod figures;
 pub mod fonts;
 pub mod forms;
 mod logic;
 pub mod panels;
+pub mod parts;
 pub mod screenshot;
 pub mod search;
 pub mod settings;
@@ -97,6 +100,11 @@ pub struct SpanlabApp {
     pub(crate) adjudication_scroll: bool,
     /// The dashboard's figures, when it is open.
     pub dashboard: Option<figures::Dashboard>,
+    /// The find bar's occurrences for a (document, query).
+    pub(crate) find_hits: Option<((crate::model::DocId, String), Vec<crate::model::CharIdx>)>,
+    /// The documents marked done that the engine has learned from (this
+    /// session, or again from their files at the start).
+    pub(crate) learned: std::collections::BTreeSet<crate::model::DocId>,
     pub(crate) article: widgets::article::ArticleView,
     /// Commands queued by the panels this frame.
     pub(crate) queued: Vec<Command>,
@@ -107,6 +115,8 @@ pub struct SpanlabApp {
     pub(crate) suggester: suggester::Suggester,
     /// A corpus-wide suggestion job: (done, total).
     pub corpus_progress: Option<(usize, usize)>,
+    /// Documents the corpus job gave suggestions so far.
+    pub(crate) corpus_suggested: usize,
     pub(crate) corpus_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
     /// Learning again from the done documents: (done, total).
     pub learn_progress: Option<(usize, usize)>,
@@ -117,6 +127,18 @@ pub struct SpanlabApp {
     /// Holds the project against a second instance (released on drop).
     pub(crate) lock: Option<crate::store::lock::ProjectLock>,
     pub(crate) last_check: std::time::Instant,
+    /// Key events held back for the next frames (typed after a key that
+    /// opened a dialog, or after a click), in order.
+    pub(crate) held_keys: Vec<egui::Event>,
+    /// Frames to go on holding keys back while a dialog's field gets focus.
+    pub(crate) hold_frames: u8,
+    /// The everywhere dialog's scan of the corpus, while it runs.
+    pub(crate) everywhere_scan: Option<everywhere::Scan>,
+    /// An everywhere action running, a few documents per frame.
+    pub everywhere_job: Option<everywhere::ApplyJob>,
+    /// Undo steps of documents changed while not open (an everywhere
+    /// action), given to their history when they are opened.
+    pub(crate) other_steps: std::collections::HashMap<crate::model::DocId, Vec<crate::model::edit::Step>>,
 }
 
 impl SpanlabApp {
@@ -150,12 +172,18 @@ impl SpanlabApp {
             engine,
             suggester,
             corpus_progress: None,
+            corpus_suggested: 0,
             corpus_cancel: None,
             learn_progress: None,
             learn_cancel: None,
             writer: None,
             lock: None,
             last_check: std::time::Instant::now(),
+            held_keys: Vec::new(),
+            hold_frames: 0,
+            everywhere_scan: None,
+            everywhere_job: None,
+            other_steps: Default::default(),
             open: None,
             settings,
             options,
@@ -169,6 +197,8 @@ impl SpanlabApp {
             adjudication: None,
             adjudication_scroll: false,
             dashboard: None,
+            find_hits: None,
+            learned: Default::default(),
             article: widgets::article::ArticleView::default(),
             queued: Vec::new(),
             search: None,
@@ -221,20 +251,38 @@ impl SpanlabApp {
             Some(d) if d.tail.is_none() => Mode::ChoosingTail,
             Some(_) => Mode::ChoosingType,
             None if self.adjudication.is_some() => Mode::Adjudicating,
+            None if self.open.as_ref().is_some_and(|o| matches!(o.selection, Selection::Relation(_))) => Mode::RelationSelected,
             None => Mode::Annotating,
         }
     }
 
+    /// Says something until the next command.
     pub(crate) fn info(&mut self, text: impl Into<String>) {
-        self.messages.push(Message { text: text.into(), error: false });
+        self.messages.push(Message { text: text.into(), error: false, lasting: false });
     }
 
+    /// Says something until it is dismissed.
+    pub(crate) fn notice(&mut self, text: impl Into<String>) {
+        self.messages.push(Message { text: text.into(), error: false, lasting: true });
+    }
+
+    /// Says what went wrong, until it is dismissed.
     pub(crate) fn error(&mut self, text: impl Into<String>) {
-        self.messages.push(Message { text: text.into(), error: true });
+        self.messages.push(Message { text: text.into(), error: true, lasting: true });
+    }
+
+    /// Drops the messages that last only until the next command.
+    pub(crate) fn forget_passing_messages(&mut self) {
+        self.messages.retain(|m| m.lasting);
+    }
+
+    /// The theme the settings ask for.
+    pub(crate) fn theme(&self) -> egui::Theme {
+        if self.settings.dark { egui::Theme::Dark } else { egui::Theme::Light }
     }
 
     pub(crate) fn apply_theme(&self, ctx: &egui::Context) {
-        ctx.set_theme(if self.settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        ctx.set_theme(self.theme());
     }
 
     fn remember_project(&mut self) {

@@ -19,6 +19,10 @@ pub struct Settings {
     /// Suggestions scored below this are not shown.
     pub min_score: f32,
     pub show_relations: bool,
+    /// The corpus list (left panel) is shown.
+    pub show_corpus: bool,
+    /// The inspector (right panel) is shown.
+    pub show_inspector: bool,
     pub font_size: f32,
     /// Review the least certain suggestions first (j/k go by score, lowest first).
     pub uncertain_first: bool,
@@ -36,6 +40,8 @@ impl Default for Settings {
             annotator: String::new(),
             min_score: 0.3,
             show_relations: true,
+            show_corpus: true,
+            show_inspector: true,
             font_size: 17.0,
             uncertain_first: false,
             recommender: None,

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::forms::{ExportForm, ImportForm, SettingsForm};
+use super::forms::{EverywhereForm, ExportForm, ImportForm, SettingsForm};
 use crate::model::{CharIdx, DocId, Document, Edit, History, RelationId, SpanId, Status, SuggestionId};
 use crate::store::LoadReport;
 
@@ -98,13 +98,17 @@ impl OpenDoc {
     }
 }
 
-/// A message shown in the window.
+/// A message shown in the window's status bar.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Message {
     /// What to say.
     pub text: String,
-    /// Shown in the error colour, with a dismiss button.
+    /// Shown in the error colour; stays until dismissed.
     pub error: bool,
+    /// Stays until dismissed (errors, and notices such as what was
+    /// recovered after a crash); any other message goes with the next
+    /// command, so that none outlives what it says.
+    pub lasting: bool,
 }
 
 /// Which dialog is open.
@@ -134,11 +138,16 @@ pub enum Dialog {
         query: String,
         /// Just opened: focus the field.
         fresh: bool,
+        /// Where the search starts as the query is typed (the caret when
+        /// the bar opened).
+        origin: CharIdx,
     },
     /// The settings.
     Settings(SettingsForm),
     /// The open document's file changed on disk while it had unsaved edits.
     Conflict,
+    /// An everywhere or filtered bulk action and its preview.
+    Everywhere(Box<EverywhereForm>),
 }
 
 /// Corpus list filter.
@@ -163,4 +172,7 @@ pub struct AppOptions {
     pub read_only: bool,
     /// Annotate as this annotator (overrides the settings' name).
     pub annotator: Option<String>,
+    /// Browse… asks the desktop's file chooser (off: it says there is
+    /// none, as in tests and screenshots).
+    pub native_chooser: bool,
 }

@@ -17,7 +17,6 @@ use std::time::Duration;
 use crate::model::edit::Edit;
 use crate::model::{DocId, Document, Schema, Suggestion, SuggestionState, Text};
 use crate::store::Project;
-use crate::store::annotations::annotation_path;
 use crate::store::project::SourceCache;
 use crate::suggest::external::{Endpoint, External};
 use crate::suggest::{Candidate, Engine, merge_external};
@@ -58,7 +57,7 @@ pub enum Outcome {
     },
 }
 
-/// Suggesting over the documents of a project that were never annotated.
+/// Suggesting over the documents of a project that wait for suggestions.
 pub struct CorpusJob {
     /// The project, as the window has it.
     pub project: Project,
@@ -88,8 +87,8 @@ pub struct LearnJob {
 pub struct CorpusProgress {
     /// The document's index in the corpus.
     pub index: usize,
-    /// The document with its suggestions, to save (none when it was
-    /// annotated meanwhile, or could not be read, or the job was stopped).
+    /// The document with its suggestions, to save (none when it no longer
+    /// waits for them, or could not be read, or the job was stopped).
     pub doc: Option<Box<Document>>,
     /// What went wrong with this document.
     pub error: Option<String>,
@@ -149,7 +148,27 @@ pub fn add_suggestions_edit(doc: &mut Document, candidates: Vec<Candidate>) -> O
     (!suggestions.is_empty()).then_some(Edit::AddSuggestions { suggestions })
 }
 
-/// Suggests for one stored document, unless it has annotations: the
+/// Whether a document waits for suggestions: nothing is in it yet (no
+/// span, relation or suggestion, whatever became of it) and it is neither
+/// done nor skipped. An imported document without spans waits too, though
+/// it has an annotation file.
+pub fn needs_suggestions(doc: &Document) -> bool {
+    doc.spans().is_empty()
+        && doc.relation_count() == 0
+        && doc.suggestions().next().is_none()
+        && matches!(doc.status(), crate::model::Status::New | crate::model::Status::InProgress)
+}
+
+/// [`needs_suggestions`] from what the corpus list knows of a document.
+pub fn summary_needs_suggestions(s: &crate::store::Summary) -> bool {
+    s.spans == 0
+        && s.relations == 0
+        && s.suggestions == 0
+        && s.broken.is_none()
+        && matches!(s.status, crate::model::Status::New | crate::model::Status::InProgress)
+}
+
+/// Suggests for one stored document that waits for suggestions: the
 /// document to save, and what went wrong.
 fn suggest_stored(
     engine: &Engine,
@@ -162,7 +181,7 @@ fn suggest_stored(
         Ok(l) => l,
         Err(e) => return (None, Some(e.to_string())),
     };
-    if loaded.had_annotations {
+    if !needs_suggestions(&loaded.doc) {
         return (None, None);
     }
     let mut doc = loaded.doc;
@@ -172,14 +191,64 @@ fn suggest_stored(
     {
         return (None, Some(format!("{}: {e}", doc.id)));
     }
-    if annotation_path(&job.project.annotations, &doc.id).exists() {
-        return (None, error);
-    }
     (Some(Box::new(doc)), error)
 }
 
+/// The names the user rejected by cutting a suggestion short: it was
+/// accepted, then its span moved strictly inside it. Each longer name that
+/// the cut removed words from is one, with the suggestion's label:
+/// "Charte des Nations unies" kept as "Nations unies" rejects "Charte des
+/// Nations unies" and "des Nations unies". A span grown from a suggestion
+/// ("Kim" to "Kim Jong Un") rejects nothing (the short name may be right
+/// elsewhere).
+pub fn cut_suggestions(doc: &Document) -> Vec<(String, String)> {
+    use crate::model::words::{next_word_start, previous_word_end};
+    let text = doc.text();
+    let mut out = Vec::new();
+    for s in doc.suggestions() {
+        let SuggestionState::Accepted { span } = &s.state else { continue };
+        let Some(kept) = doc.spans().get(*span) else { continue };
+        let inside = kept.start >= s.start && kept.end <= s.end && (kept.start, kept.end) != (s.start, s.end);
+        if !inside {
+            continue;
+        }
+        // Word starts from the suggestion's to the kept one's, word ends
+        // from the kept one's to the suggestion's.
+        let mut starts = vec![s.start];
+        while let Some(&last) = starts.last() {
+            let next = next_word_start(text, last);
+            if next >= kept.start || next <= last {
+                break;
+            }
+            starts.push(next);
+        }
+        starts.push(kept.start);
+        let mut ends = vec![s.end];
+        while let Some(&last) = ends.last() {
+            let next = previous_word_end(text, last);
+            if next <= kept.end || next >= last {
+                break;
+            }
+            ends.push(next);
+        }
+        ends.push(kept.end);
+        for &a in &starts {
+            for &b in &ends {
+                if (a, b) != (kept.start, kept.end) && a < b {
+                    let name = text.slice(a, b).unwrap_or("").to_owned();
+                    if !out.iter().any(|(n, l): &(String, String)| *n == name && *l == s.label) {
+                        out.push((name, s.label.clone()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Learns from one stored document marked done: the tagger from its spans,
-/// the memory from their names. Returns an error text.
+/// the memory from their names and the suggestions cut short. Returns an
+/// error text.
 fn relearn(engine: &Engine, project: &Project, index: usize, cache: &mut SourceCache) -> Option<String> {
     let doc = match project.load_cached(index, cache) {
         Ok(l) => l.doc,
@@ -192,6 +261,9 @@ fn relearn(engine: &Engine, project: &Project, index: usize, cache: &mut SourceC
     engine.learn(doc.text(), &gold);
     for s in doc.spans().iter() {
         engine.remember(doc.span_text(s), &s.label);
+    }
+    for (name, label) in cut_suggestions(&doc) {
+        engine.reject(&name, &label);
     }
     None
 }
@@ -313,5 +385,37 @@ impl Suggester {
     /// Whether jobs are still being worked on.
     pub fn busy(&self) -> bool {
         self.waiting > 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::model::CharIdx;
+
+    /// A document with one suggestion `[a, b)` accepted, its span then
+    /// moved to `[x, y)`.
+    fn cut(text: &str, (a, b): (usize, usize), (x, y): (usize, usize)) -> Vec<(String, String)> {
+        let schema = Schema::news();
+        let mut doc = Document::new(DocId("a".into()), "a.txt".into(), text.to_owned());
+        let c = Candidate { start: CharIdx::new(a), end: CharIdx::new(b), label: "ORG".into(), score: 0.8, recognizer: "tagger".into() };
+        let edit = add_suggestions_edit(&mut doc, vec![c]).expect("one");
+        doc.apply(edit, &schema).expect("adds");
+        let id = doc.suggestions().next().map(|s| s.id).expect("there");
+        let accept = doc.accept_suggestion_edit(id).expect("accepts");
+        doc.apply(accept, &schema).expect("accepted");
+        let span = doc.spans().iter().next().map(|s| s.id).expect("span");
+        let moved = doc.change_span_edit(span, CharIdx::new(x), CharIdx::new(y), "ORG").expect("moves");
+        doc.apply(moved, &schema).expect("moved");
+        cut_suggestions(&doc)
+    }
+
+    #[test]
+    fn cutting_a_suggestion_short_rejects_the_longer_names_it_removed_words_from() {
+        let t = "la Charte des Nations unies, dit-il";
+        let names: Vec<String> = cut(t, (3, 27), (14, 27)).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["Charte des Nations unies", "des Nations unies"]);
+        assert!(cut(t, (14, 21), (14, 27)).is_empty(), "a span grown from a suggestion rejects nothing");
     }
 }

@@ -1,6 +1,7 @@
 //! One frame: what the background sent, then the keys (through the command
-//! table), then the panels, then the article. Everything the user asks for
-//! is queued as a [`Command`](super::Command), applied after the frame.
+//! table, each applied at once, in the order typed), then the panels, then
+//! the article. What the panels ask for is queued as a
+//! [`Command`](super::Command), applied after the frame.
 
 use egui::{Key, Modifiers, RichText, Ui};
 
@@ -13,7 +14,14 @@ impl SpanlabApp {
     /// Draws the whole window for one frame, queueing commands.
     pub(crate) fn frame_ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        // The settings decide the theme, whatever the platform started with.
+        if ctx.theme() != self.theme() {
+            self.apply_theme(&ctx);
+        }
         self.receive_suggestions();
+        if self.poll_everywhere() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(30));
+        }
         self.update_search();
         if self.search.as_ref().is_some_and(super::search::CorpusIndex::indexing) {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
@@ -25,14 +33,29 @@ impl SpanlabApp {
         egui::Panel::top("menu").show(ui, |ui| top::menu_ui(self, ui));
         egui::Panel::top("palette").show(ui, |ui| top::palette_ui(self, ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        egui::Panel::left("corpus").default_size(250.0).min_size(160.0).show(ui, |ui| corpus::corpus_ui(self, ui));
-        egui::Panel::right("inspector").default_size(320.0).min_size(220.0).show(ui, |ui| {
-            if self.adjudication.is_some() {
-                adjudicate::adjudication_ui(self, ui);
-            } else {
-                inspector::inspector_ui(self, ui);
-            }
-        });
+        // The side panels start narrower in a small window, may be resized
+        // (never past the article's share) and put away (Ctrl+[, Ctrl+]).
+        let width = ui.available_width();
+        let (corpus_width, inspector_width) = if width < 1100.0 { (180.0, 240.0) } else { (250.0, 320.0) };
+        if self.settings.show_corpus {
+            egui::Panel::left("corpus")
+                .default_size(corpus_width)
+                .min_size(140.0)
+                .max_size((width * 0.25).max(140.0))
+                .show(ui, |ui| corpus::corpus_ui(self, ui));
+        }
+        if self.settings.show_inspector {
+            egui::Panel::right("inspector").default_size(inspector_width).min_size(200.0).max_size((width * 0.3).max(200.0)).show(
+                ui,
+                |ui| {
+                    if self.adjudication.is_some() {
+                        adjudicate::adjudication_ui(self, ui);
+                    } else {
+                        inspector::inspector_ui(self, ui);
+                    }
+                },
+            );
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             top::header_ui(self, ui);
             ui.separator();
@@ -60,56 +83,166 @@ impl SpanlabApp {
         dialogs::dialogs_ui(self, &ctx);
     }
 
+    /// The status bar: what lasts until dismissed (errors, notices), then
+    /// what the last command said, or the everyday keys.
     fn status_ui(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
-            if let Some(m) = self.messages.last() {
-                let color = if m.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+        let mut dismissed = None;
+        let lasting: Vec<usize> = self.messages.iter().enumerate().filter(|(_, m)| m.lasting).map(|(i, _)| i).collect();
+        // The three latest that last; older ones wait behind them.
+        for &i in lasting.iter().rev().take(3).rev() {
+            let Some(m) = self.messages.get(i) else { continue };
+            ui.horizontal_wrapped(|ui| {
+                let color = if m.error { ui.visuals().error_fg_color } else { ui.visuals().strong_text_color() };
                 ui.label(RichText::new(&m.text).color(color));
-                if m.error && ui.small_button("dismiss").clicked() {
-                    self.messages.pop();
+                if ui.small_button("dismiss").clicked() {
+                    dismissed = Some(i);
                 }
-            } else {
+            });
+        }
+        if lasting.len() > 3 {
+            ui.label(RichText::new(format!("({} older messages)", lasting.len() - 3)).weak().small());
+        }
+        if let Some(i) = dismissed {
+            self.messages.remove(i);
+        }
+        ui.horizontal(|ui| match self.messages.iter().rev().find(|m| !m.lasting) {
+            Some(m) => {
+                ui.label(&m.text);
+            }
+            None if lasting.is_empty() => {
                 ui.label(RichText::new("Drag over words, then press a label key · j/k: suggestions · Enter: accept · x: reject · r: relation · Ctrl+P: commands · ?: shortcuts").weak());
             }
+            None => {}
         });
     }
 
+    /// Reads this frame's key events in the order they were typed (after
+    /// those held back last frame) and applies each key's command at once,
+    /// so the next key finds the mode the last one left (`r Enter Enter`
+    /// typed within a frame draws a relation). Keys after one that opened a
+    /// dialog, or after a click (which may focus a text field), are held
+    /// back until that field can take them: typed fast after Ctrl+P they
+    /// go into the palette, not to the shortcuts.
     fn handle_keys(&mut self, ctx: &egui::Context) {
+        let held = std::mem::take(&mut self.held_keys);
+        let events = ctx.input_mut(|i| {
+            let mut all = held;
+            all.append(&mut i.events);
+            all
+        });
+        // A dialog opened by a key gets its field focused in the frame after
+        // the one that first draws it: keys wait until then.
+        let mut holding = self.hold_frames > 0;
+        self.hold_frames = self.hold_frames.saturating_sub(1);
+        if !holding && self.dialog == Dialog::None && !ctx.text_edit_focused() {
+            // The article is driven by keys, not by egui's focus: Tab selects
+            // the next span, so no button may keep the focus Tab would give it.
+            ctx.memory_mut(|m| {
+                if let Some(id) = m.focused() {
+                    m.surrender_focus(id);
+                }
+            });
+        }
+        let mut kept = Vec::with_capacity(events.len());
+        let mut held_back = Vec::new();
+        let mut clicked = false;
+        let mut after_command = false;
+        for event in events {
+            let keyish = matches!(
+                event,
+                egui::Event::Key { .. }
+                    | egui::Event::Text(_)
+                    | egui::Event::Paste(_)
+                    | egui::Event::Copy
+                    | egui::Event::Cut
+                    | egui::Event::Ime(_)
+            );
+            if keyish && (holding || clicked) {
+                held_back.push(event);
+                continue;
+            }
+            match event {
+                egui::Event::PointerButton { .. } => {
+                    clicked = true;
+                    kept.push(event);
+                }
+                // The text a shortcut's key typed is not text.
+                egui::Event::Text(_) if after_command => after_command = false,
+                egui::Event::Key { key, pressed: true, modifiers, .. } => {
+                    after_command = false;
+                    let dialog_was_open = self.dialog != Dialog::None;
+                    match self.key_command(ctx, key, modifiers) {
+                        KeyUse::Widgets => kept.push(event),
+                        KeyUse::Done => after_command = true,
+                        KeyUse::Command(c) => {
+                            self.apply_key(ctx, c);
+                            after_command = true;
+                            if !dialog_was_open && self.dialog != Dialog::None {
+                                holding = true;
+                                self.hold_frames = 2;
+                            }
+                        }
+                    }
+                }
+                other => kept.push(other),
+            }
+        }
+        ctx.input_mut(|i| i.events = kept);
+        if !held_back.is_empty() {
+            self.held_keys = held_back;
+            ctx.request_repaint();
+        }
+    }
+
+    /// What a key press does now: a command, nothing (done here), or it is
+    /// left to the widgets (a dialog's or a text field's typing).
+    fn key_command(&mut self, ctx: &egui::Context, key: Key, modifiers: Modifiers) -> KeyUse {
+        let plain_escape = key == Key::Escape && modifiers.is_none();
         if self.dialog != Dialog::None {
             // Esc closes a dialog (the palette and the help close themselves).
-            if !matches!(self.dialog, Dialog::Palette { .. } | Dialog::Shortcuts)
-                && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape))
-            {
-                self.queued.push(super::Command::Escape);
+            if plain_escape && !matches!(self.dialog, Dialog::Palette { .. } | Dialog::Shortcuts) {
+                return KeyUse::Command(super::Command::Escape);
             }
-            return;
+            return KeyUse::Widgets;
         }
         if ctx.text_edit_focused() {
-            if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+            if plain_escape {
                 ctx.memory_mut(|m| {
                     if let Some(id) = m.focused() {
                         m.surrender_focus(id);
                     }
                 });
+                return KeyUse::Done;
             }
+            return KeyUse::Widgets;
+        }
+        // One table says what each key does in the current mode (drawing a
+        // relation, adjudicating, annotating).
+        let mode = self.mode();
+        self.commands
+            .shortcuts(mode)
+            .into_iter()
+            .find(|(k, _)| k.logical_key == key && modifiers.matches_logically(k.modifiers))
+            .map_or(KeyUse::Widgets, |(_, c)| KeyUse::Command(c.clone()))
+    }
+
+    /// Applies a key's command; one that acts on the selection while it is
+    /// out of view brings it into view instead (press again to act).
+    fn apply_key(&mut self, ctx: &egui::Context, command: super::Command) {
+        if command.acts_on_selection() && !self.selection_in_view() {
+            self.bring_selection_into_view();
             return;
         }
-        // The article is driven by keys, not by egui's focus: Tab selects the
-        // next span, so no button may keep the focus Tab would give it.
-        ctx.memory_mut(|m| {
-            if let Some(id) = m.focused() {
-                m.surrender_focus(id);
-            }
-        });
-        // One table says what each key does in the current mode (drawing a
-        // relation, adjudicating, annotating). A key pressed twice within
-        // one frame (fast typing, key repeat on a busy machine) acts twice.
-        let mode = self.mode();
-        for (k, c) in self.commands.shortcuts(mode) {
-            let n = ctx.input_mut(|i| i.count_and_consume_key(k.modifiers, k.logical_key));
-            for _ in 0..n.min(16) {
-                self.queued.push(c.clone());
-            }
-        }
+        self.apply(ctx, command);
     }
+}
+
+/// What a key press is for.
+enum KeyUse {
+    /// This command.
+    Command(super::Command),
+    /// Nothing more: it was handled.
+    Done,
+    /// The widgets (a field being typed in, a dialog's own keys).
+    Widgets,
 }

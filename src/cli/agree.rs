@@ -3,7 +3,12 @@
 //! labels and documents, as tables or `--json`.
 //!
 //! Owns: the subcommand's arguments, reading each version and the printed
-//! report; the figures are [`agree`]'s. Must not touch: files other than
+//! report; the figures are [`agree`]'s. A version that breaks its schema
+//! (a relation whose head another tool relabelled, an unknown label, a
+//! forbidden overlap) is compared as it is, its problems printed as
+//! warnings (and listed under `"warnings"` with `--json`): agreement is
+//! what such versions need. Only what makes spans uncomparable (offsets
+//! outside the text, texts that differ) is an error. Must not touch: files other than
 //! the ones it reads (it writes only to standard output).
 
 use std::path::{Path, PathBuf};
@@ -11,11 +16,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use crate::model::ExportOptions;
 use crate::model::agree::{Agreement, Chance, Version, agree};
-use crate::model::dataset::Dataset;
+use crate::model::dataset::{Dataset, ExportNotes, document_record};
 use crate::store::Project;
-use crate::store::project::read_dataset;
+use crate::store::project::{SourceCache, read_dataset};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,32 +37,57 @@ pub struct Args {
     json: bool,
 }
 
-fn read(path: &Path) -> Result<Dataset> {
+/// A version to compare, and what in it breaks its schema. Versions that
+/// break the schema (a relation whose head another tool relabelled, a label
+/// the schema lacks, overlaps it forbids) are exactly the ones agreement is
+/// for: they are compared, and their problems are warnings.
+fn read(path: &Path) -> Result<(Dataset, Vec<String>)> {
     if path.is_dir() {
         let project = Project::open(path, None)?;
-        let (ds, _) = project.export(ExportOptions::default(), |_| {})?;
-        return Ok(ds);
+        return project_version(&project);
     }
     let ds = read_dataset(path)?;
-    if let Some(p) = ds.validate(None).first() {
-        bail!("{}: {p}", path.display());
-    }
-    Ok(ds)
+    let warnings = ds.validate(None).iter().map(|p| format!("{}: {p}", path.display())).collect();
+    Ok((ds, warnings))
 }
 
-/// Every annotator's version in one project folder.
-fn annotators_of(dir: &Path) -> Result<(Vec<String>, Vec<Dataset>)> {
+/// A project's annotations (or one annotator's) as a dataset, as an export
+/// would make it but without refusing what breaks the project's schema:
+/// that is listed instead, naming the annotations folder.
+fn project_version(project: &Project) -> Result<(Dataset, Vec<String>)> {
+    let mut dataset = Dataset::empty(&project.schema);
+    let mut cache = SourceCache::default();
+    let mut notes = ExportNotes::default();
+    for i in 0..project.entries.len() {
+        let loaded = project.load_cached(i, &mut cache)?;
+        dataset.documents.push(document_record(&loaded.doc, false, &mut notes));
+    }
+    dataset.documents.sort_by(|a, b| a.id.cmp(&b.id));
+    let warnings = dataset.validate(Some(&project.schema)).iter().map(|p| format!("{}: {p}", project.annotations.display())).collect();
+    Ok((dataset, warnings))
+}
+
+/// Every annotator's version in one project folder, and their warnings.
+fn annotators_of(dir: &Path) -> Result<(Vec<String>, Vec<Dataset>, Vec<String>)> {
     let project = Project::open(dir, None)?;
-    let versions = project.annotator_versions()?;
-    if versions.len() < 2 {
+    let names = project.annotators();
+    if names.len() < 2 {
         bail!(
             "{}: {} annotator(s) with files in {}; give two or more datasets or folders, or have several annotators annotate",
             dir.display(),
-            versions.len(),
+            names.len(),
             project.base.join(crate::store::project::ANNOTATORS_DIR).display()
         );
     }
-    Ok(versions.into_iter().unzip())
+    let mut datasets = Vec::new();
+    let mut warnings = Vec::new();
+    for name in &names {
+        let version = Project::open_as(&project.root, Some(&project.base), Some(name))?;
+        let (dataset, w) = project_version(&version)?;
+        datasets.push(dataset);
+        warnings.extend(w);
+    }
+    Ok((names, datasets, warnings))
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
@@ -66,7 +95,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         if !dir.is_dir() {
             bail!("{}: one version alone is not enough; give two or more, or a project folder with several annotators", dir.display());
         }
-        let (mut names, datasets) = annotators_of(dir)?;
+        let (mut names, datasets, warnings) = annotators_of(dir)?;
         if let Some(n) = &a.names {
             let given: Vec<String> = n.split(',').map(|s| s.trim().to_owned()).collect();
             if given.len() != names.len() {
@@ -74,7 +103,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
             }
             names = given;
         }
-        return report(&a, &names, &datasets);
+        return report(&a, &names, &datasets, &warnings);
     }
     let names: Vec<String> = match &a.names {
         Some(n) => n.split(',').map(|s| s.trim().to_owned()).collect(),
@@ -93,15 +122,41 @@ pub fn run(a: Args) -> Result<ExitCode> {
     if let Some(dup) = names.iter().enumerate().find_map(|(i, n)| names.iter().take(i).any(|m| m == n).then_some(n)) {
         bail!("two versions are both called {dup:?}: name them with --names");
     }
-    let datasets: Vec<Dataset> = a.versions.iter().map(|p| read(p)).collect::<Result<_>>()?;
-    report(&a, &names, &datasets)
+    let mut datasets = Vec::new();
+    let mut warnings = Vec::new();
+    for p in &a.versions {
+        let (dataset, w) = read(p)?;
+        datasets.push(dataset);
+        warnings.extend(w);
+    }
+    report(&a, &names, &datasets, &warnings)
 }
 
-fn report(a: &Args, names: &[String], datasets: &[Dataset]) -> Result<ExitCode> {
+/// Computes and prints the agreement; the versions' schema problems go to
+/// standard error as warnings (and into `--json` as `"warnings"`).
+fn report(a: &Args, names: &[String], datasets: &[Dataset], warnings: &[String]) -> Result<ExitCode> {
     let versions: Vec<Version<'_>> = names.iter().zip(datasets).map(|(n, d)| Version { annotator: n.clone(), dataset: d }).collect();
     let report = agree(&versions)
         .with_context(|| format!("comparing {}", a.versions.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")))?;
-    let out = if a.json { serde_json::to_string_pretty(&report)? + "\n" } else { tables(&report) };
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    let out = if a.json {
+        let mut v = serde_json::to_value(&report)?;
+        if let Some(obj) = v.as_object_mut() {
+            obj.insert("warnings".to_owned(), serde_json::json!(warnings));
+        }
+        serde_json::to_string_pretty(&v)? + "\n"
+    } else {
+        let mut out = tables(&report);
+        if !warnings.is_empty() {
+            out.push_str(&format!(
+                "{} schema problem(s) in the versions (listed on standard error as warnings); they were compared as they are.\n",
+                warnings.len()
+            ));
+        }
+        out
+    };
     let mut stdout = std::io::stdout().lock();
     match std::io::Write::write_all(&mut stdout, out.as_bytes()).and_then(|()| std::io::Write::flush(&mut stdout)) {
         // A closed pipe (`| head`) is the reader's choice, not an error.

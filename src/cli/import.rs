@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::formats::{FormatArgs, parse_format};
 use crate::store::formats::Format;
-use crate::store::project::import_dataset_as;
+use crate::store::project::import_dataset_with;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -39,7 +39,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         crate::store::convert::refuse_losses(&a.path, &report)?;
     }
     super::formats::print(&report);
-    let r = import_dataset_as(&dataset, &a.path, &a.into, a.annotator.as_deref())?;
+    let r = import_dataset_with(&dataset, report.declared_schema.as_ref(), &a.path, &a.into, a.annotator.as_deref())?;
     println!(
         "imported {} documents ({} entities, {} relations) into {}: {} articles written, {} already there",
         r.documents,
@@ -49,5 +49,22 @@ pub fn run(a: Args) -> Result<ExitCode> {
         r.articles_written,
         r.articles_existing
     );
+    if let Some((schema, widened)) = &r.schema_taken {
+        let from = match (&report.declared_schema, report.format) {
+            (Some(_), Format::Brat) => "its annotation.conf",
+            (Some(_), _) => "the schema it declares",
+            (None, _) => "the labels in the data",
+        };
+        println!(
+            "the new project takes the source's schema, from {from}: {} entity labels, {} relation labels, overlapping spans {}{}",
+            schema.entity_labels.len(),
+            schema.relation_labels.len(),
+            if schema.allow_overlap { "allowed" } else { "forbidden" },
+            if widened.is_empty() { "" } else { "; widened to fit the data:" }
+        );
+        for w in widened {
+            println!("  {w}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@
 //! they concern.
 
 mod agree;
+mod apply;
 mod convert;
 mod crash_helper;
 mod eval;
@@ -24,7 +25,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use open::{Screenshot, Window, sample_project};
+pub use open::{Screenshot, Window, data_home, sample_project, sample_project_at};
 
 /// spanlab: annotate named entities and relations in news articles, offline.
 ///
@@ -67,6 +68,9 @@ enum Command {
     Import(import::Args),
     /// Export a project's annotations (gold JSON or another tool's format).
     Export(export::Args),
+    /// One decision for every mention of a name across a project: label it
+    /// everywhere, reject its suggestions everywhere, or delete its spans.
+    Apply(apply::Args),
     /// Convert a dataset from one format to another.
     Convert(convert::Args),
     /// Edit a project until killed (for the crash test).
@@ -101,6 +105,7 @@ pub fn run() -> Outcome {
         Some(Command::Suggest(a)) => suggest::run(a),
         Some(Command::Import(a)) => import::run(a),
         Some(Command::Export(a)) => export::run(a),
+        Some(Command::Apply(a)) => apply::run(a),
         Some(Command::Convert(a)) => convert::run(a),
         Some(Command::CrashHelper(a)) => crash_helper::run(a),
         Some(Command::Validate(a)) => validate::run(a),

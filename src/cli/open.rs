@@ -1,9 +1,10 @@
 //! `spanlab [DIR]`: finds the project to open in the window (or to render
 //! with --screenshot) and says so to `main.rs`, the only place that reaches
 //! the app. With no DIR, the sample corpus: the repository's `assets/corpus`
-//! with its annotations in the top-level `annotations/`, or, when the binary
-//! runs away from its sources, an embedded copy unpacked into the user's
-//! data folder.
+//! (or, when the binary runs away from its sources, an embedded copy
+//! unpacked into the user's data folder), its annotations always in the
+//! user's data folder (`$XDG_DATA_HOME/spanlab/sample/annotations`), so
+//! running the app changes no file of the repository.
 
 use std::path::{Path, PathBuf};
 
@@ -34,19 +35,33 @@ const SAMPLE: &[(&str, &[u8])] = &[
     ("fr-visite-dakar-crlf.txt", include_bytes!("../../assets/corpus/fr-visite-dakar-crlf.txt")),
 ];
 
-/// The sample project's folder and annotations folder.
-pub fn sample_project() -> Result<(PathBuf, PathBuf)> {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let corpus = repo.join("assets").join("corpus");
-    if corpus.is_dir() {
-        return Ok((corpus, repo.join("annotations")));
-    }
+/// The user's data folder for spanlab: `$XDG_DATA_HOME/spanlab`, or
+/// `~/.local/share/spanlab`.
+pub fn data_home() -> Result<PathBuf> {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("share")))
         .context("neither XDG_DATA_HOME nor HOME is set: name a folder to open")?;
-    let root = base.join("spanlab").join("sample");
+    Ok(base.join("spanlab"))
+}
+
+/// The sample project's folder and annotations folder.
+pub fn sample_project() -> Result<(PathBuf, PathBuf)> {
+    sample_project_at(&data_home()?)
+}
+
+/// The sample project's folder and annotations folder, with `data` as the
+/// user's data folder.
+pub fn sample_project_at(data: &Path) -> Result<(PathBuf, PathBuf)> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = repo.join("assets").join("corpus");
+    if corpus.is_dir() {
+        // Running from the sources: the articles are the repository's, the
+        // annotations the user's (running the app changes no tracked file).
+        return Ok((corpus, data.join("sample").join("annotations")));
+    }
+    let root = data.join("sample");
     for (name, bytes) in SAMPLE {
         let path = root.join(name);
         if !path.exists() {

@@ -10,9 +10,21 @@
 //! [`Endpoint::parse`]) is asked afterwards, one document at a time, and
 //! its candidates merged by [`merge_external`]. Must not touch: the
 //! project's annotation files (it writes only `--out`).
+//!
+//! Streaming (`spanlab suggest - --out -`, for GNU parallel, Spark's
+//! `rdd.pipe` and other batch engines): JSONL documents on standard input
+//! (or one `.jsonl` file) — `text`, an optional `id` (else `doc-NNNN` by
+//! line), any other field kept, and entities already there kept too — and
+//! one gold line per document on standard output, in input order, with the
+//! suggestions as pending entities (those that overlap a kept entity left
+//! out). Memory stays the same whatever the number of lines
+//! ([`stream_lines`]); a bad line is named on standard error
+//! (`<stdin>:12: …`) and left out, and the exit status is 1 if any was.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use std::io::Write as _;
 
 use anyhow::{Context, Result};
 
@@ -20,6 +32,7 @@ use crate::model::dataset::{Dataset, DocRecord, EntityRecord, RelationRecord};
 use crate::model::document::sha256_hex;
 use crate::model::{Schema, Text};
 use crate::store::atomic::write_atomic;
+use crate::store::convert::stream_lines;
 use crate::store::inputs::{InputDoc, read_inputs};
 use std::time::Duration;
 
@@ -32,7 +45,8 @@ pub struct Args {
     /// .txt/.md/.html files, folders, .jsonl files or dataset .json files.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Where to write the dataset JSON.
+    /// Where to write the dataset JSON; `-`: stream gold lines to standard
+    /// output, one per JSONL line of the input (`-` for standard input).
     #[arg(long, value_name = "FILE.json")]
     out: PathBuf,
     /// Leave out suggestions scored below this (0 to 1).
@@ -174,6 +188,9 @@ pub fn suggest_records(
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
+    if a.out.as_os_str() == "-" {
+        return stream(&a);
+    }
     let docs = read_inputs(&a.inputs)?;
     let schema = Schema::news();
     let engine = Engine::builtin();
@@ -203,5 +220,123 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let n: usize = dataset.documents.iter().map(|d| d.entities.len()).sum();
     let r: usize = dataset.documents.iter().map(|d| d.relations.len()).sum();
     println!("wrote {}: {} documents, {n} suggested entities, {r} suggested relations", a.out.display(), dataset.documents.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The suggestions for a text as pending entities (`"suggestion"` with the
+/// recognizer, the score to four decimals and `"state": "pending"`).
+fn suggestion_records(text: &Text, candidates: Vec<crate::suggest::Candidate>) -> Vec<EntityRecord> {
+    candidates
+        .into_iter()
+        .map(|c| {
+            let mut extra = crate::model::span::Extra::new();
+            extra.insert(
+                "suggestion".into(),
+                serde_json::json!({"recognizer": c.recognizer, "score": (f64::from(c.score) * 1e4).round() / 1e4, "state": "pending"}),
+            );
+            EntityRecord { extra, ..EntityRecord::new(0, text, c.start, c.end, c.label) }
+        })
+        .collect()
+}
+
+/// One line of a stream: the document with its suggestions as a gold line,
+/// `None` for a blank or skipped line, or the error naming the place in the
+/// line. An external recommender's failure is a warning (`Err` inside
+/// `Ok`): the line keeps the built-in suggestions.
+fn suggest_line(
+    engine: &Engine,
+    external: Option<&External>,
+    schema: &Schema,
+    min_score: f32,
+    n: usize,
+    line: &str,
+) -> Result<(Option<String>, Option<String>, usize), crate::store::formats::FormatError> {
+    use crate::store::formats::{Direction, Format, Options, Report, lines};
+    let mut report = Report::new(Format::GoldLines, Direction::Import);
+    let Some(mut record) = lines::read_line(Format::GoldLines, line, n, &Options::default(), &mut report)? else {
+        if line.trim().is_empty() {
+            return Ok((None, None, 0));
+        }
+        return Err(crate::store::formats::FormatError::new("\"text\"", "missing: each line is a document with a text"));
+    };
+    let text = Text::new(record.text.clone());
+    let mut candidates = engine.suggest(&text, schema, min_score);
+    let mut warning = None;
+    if let Some(ext) = external {
+        match ext.request(&record.id, &text, &schema.entity_names()) {
+            Ok(more) => candidates = merge_external(candidates, more, min_score),
+            Err(e) => warning = Some(format!("document {}: {e}", record.id)),
+        }
+    }
+    let kept: Vec<(i64, i64)> = record.entities.iter().map(|e| (e.start, e.end)).collect();
+    let suggested: Vec<EntityRecord> =
+        suggestion_records(&text, candidates).into_iter().filter(|e| !kept.iter().any(|&(s, t)| s < e.end && e.start < t)).collect();
+    let count = suggested.len();
+    record.entities.extend(suggested);
+    record.renumber();
+    let mut out = serde_json::to_string(&record).map_err(|e| crate::store::formats::FormatError::new("", e.to_string()))?;
+    out.push('\n');
+    Ok((Some(out), warning, count))
+}
+
+/// `suggest - --out -`: the streaming mode (see the module's header).
+fn stream(a: &Args) -> Result<ExitCode> {
+    let [input] = a.inputs.as_slice() else {
+        anyhow::bail!("with --out -, give one input: - (standard input) or one .jsonl file");
+    };
+    let schema = Schema::news();
+    let engine = Engine::builtin();
+    let external = match a.recommender.as_deref() {
+        None => None,
+        Some(r) => {
+            let endpoint = Endpoint::parse(r).context("--recommender is empty: give a command line or http://127.0.0.1:PORT")?;
+            Some(External::new(endpoint, Duration::from_millis(a.recommender_timeout_ms)))
+        }
+    };
+    let name = if input.as_os_str() == "-" { "<stdin>".to_owned() } else { input.display().to_string() };
+    let reader: Box<dyn std::io::Read + Send> = if input.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(input).with_context(|| format!("{}: cannot open", input.display()))?)
+    };
+    let (mut documents, mut entities, mut failed) = (0usize, 0usize, 0usize);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let map = |n: usize, line: &str| suggest_line(&engine, external.as_ref(), &schema, a.min_score, n, line);
+    let streamed = stream_lines(reader, map, |n, result, last| {
+        match result {
+            Err(message) => {
+                failed += 1;
+                eprintln!("{name}:{n}: {message}");
+            }
+            Ok(Err(e)) => {
+                failed += 1;
+                let at = if e.place.is_empty() { String::new() } else { format!("{}: ", e.place) };
+                eprintln!("{name}:{n}: {at}{}", e.message);
+            }
+            Ok(Ok((line, warning, count))) => {
+                if let Some(w) = warning {
+                    eprintln!("{name}:{n}: warning: {w}");
+                }
+                if let Some(line) = line {
+                    documents += 1;
+                    entities += count;
+                    out.write_all(line.as_bytes())?;
+                }
+            }
+        }
+        if last { out.flush() } else { Ok(()) }
+    });
+    match streamed.and_then(|()| out.flush()) {
+        // The reader of the output stopped (`| head`): its choice.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("streaming {name}"))),
+        Ok(()) => {}
+    }
+    eprintln!("suggested {entities} entities in {documents} documents");
+    if failed > 0 {
+        eprintln!("{failed} line(s) failed (named above); the others were written");
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -414,6 +414,13 @@ pub struct History {
 }
 
 impl History {
+    /// A history whose undo stack holds `steps` (oldest first): edits made
+    /// to the document while it was not open (an everywhere action over the
+    /// corpus), undoable once it is.
+    pub fn with_steps(steps: Vec<Step>) -> Self {
+        Self { undo: steps, ..Self::default() }
+    }
+
     /// Applies an edit and records it; clears the redo stack.
     pub fn apply(&mut self, doc: &mut Document, edit: Edit, description: &str, schema: &Schema) -> Result<(), EditError> {
         let forward = edit.clone();

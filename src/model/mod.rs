@@ -1,6 +1,8 @@
 //! The annotation model: text and offsets ([`text`]), the tokenizer
 //! ([`tokenize`]) and word boundaries ([`words`]), the schema, spans,
 //! relations and suggestions ([`span`]), documents, edits and history,
+//! one decision for every mention of a name ([`everywhere`]) and filtered
+//! bulk actions on suggestions ([`filter`]),
 //! re-anchoring spans on a changed text ([`reanchor`]), the gold dataset
 //! format ([`dataset`]), scoring against gold ([`score`]), agreement
 //! between annotators ([`agree`]), adjudication ([`curate`]), and the
@@ -17,6 +19,8 @@ pub mod curate;
 pub mod dataset;
 pub mod document;
 pub mod edit;
+pub mod everywhere;
+pub mod filter;
 pub mod markup;
 pub mod reanchor;
 pub mod schema;

@@ -46,7 +46,8 @@ impl fmt::Display for RelationId {
 }
 
 /// Which recognizer proposed a suggestion, written in files as its name:
-/// `tagger`, `memory`, `gazetteer`, `dates`, `titles`, `capitals`, or
+/// `tagger`, `memory`, `gazetteer`, `dates`, `titles`, `capitals`,
+/// `everywhere`, or
 /// `external:` and a recommender's command or URL. Any other name (another
 /// tool's, an older file's) is kept as it was read ([`RecognizerName::Other`]),
 /// so every file loads and writes back the same.
@@ -66,6 +67,9 @@ pub enum RecognizerName {
     Capitals,
     /// The relation engine (patterns and its learned scorer).
     Relations,
+    /// An "everywhere" action the annotator previewed and ran (label every
+    /// occurrence of a name, [`crate::model::everywhere`]).
+    Everywhere,
     /// An external recommender, by its whole name: `external:ner.py`,
     /// `external:http://127.0.0.1:8000` (see [`RecognizerName::external`]).
     External(String),
@@ -93,6 +97,7 @@ impl RecognizerName {
             "titles" => Self::Titles,
             "capitals" => Self::Capitals,
             "relations" => Self::Relations,
+            "everywhere" => Self::Everywhere,
             _ if name.starts_with(Self::EXTERNAL_PREFIX) => Self::External(name.to_owned()),
             _ => Self::Other(name.to_owned()),
         }
@@ -108,6 +113,7 @@ impl RecognizerName {
             Self::Titles => "titles",
             Self::Capitals => "capitals",
             Self::Relations => "relations",
+            Self::Everywhere => "everywhere",
             Self::External(name) | Self::Other(name) => name,
         }
     }

@@ -148,6 +148,114 @@ fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, StoreError> {
     Ok(root.join(rel))
 }
 
+/// How many lines a stream reads ahead and maps at once: the most it holds
+/// in memory, whatever its length.
+pub const STREAM_BATCH: usize = 256;
+
+/// Streams lines from `input` to the caller in input order, with memory
+/// bounded by [`STREAM_BATCH`] lines, whatever the stream's length. A
+/// reader thread reads lines ahead; each batch (what has arrived, up to
+/// [`STREAM_BATCH`] lines, so that a slow input is never waited on) is
+/// mapped by `map` on every core, and `sink` then gets each line's number
+/// (from 1) and result in input order, or a message when the line is not
+/// UTF-8, and whether it is the last of its batch (the time to flush an
+/// output, so that results follow a slow input). Blank lines are passed to
+/// `map` too. Stops at the end of the
+/// input, at a read error (returned) or when `sink` fails (its error).
+pub fn stream_lines<R: Send>(
+    input: impl std::io::Read + Send,
+    map: impl Fn(usize, &str) -> R + Sync,
+    mut sink: impl FnMut(usize, Result<R, String>, bool) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::BufRead;
+    use std::sync::mpsc::{TryRecvError, sync_channel};
+    enum Item {
+        Line(usize, Result<String, String>),
+        Failed(std::io::Error),
+    }
+    let (tx, rx) = sync_channel::<Item>(STREAM_BATCH);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut reader = std::io::BufReader::new(input);
+            let mut buf = Vec::new();
+            let mut n = 0;
+            loop {
+                buf.clear();
+                match reader.read_until(b'\n', &mut buf) {
+                    Ok(0) => return,
+                    Ok(_) => {
+                        n += 1;
+                        let bytes = buf.strip_suffix(b"\n").unwrap_or(&buf);
+                        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+                        let line = String::from_utf8(bytes.to_vec())
+                            .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.utf8_error().valid_up_to()));
+                        if tx.send(Item::Line(n, line)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Item::Failed(e));
+                        return;
+                    }
+                }
+            }
+        });
+        let result = (|| {
+            let mut batch: Vec<(usize, Result<String, String>)> = Vec::with_capacity(STREAM_BATCH);
+            loop {
+                batch.clear();
+                let mut failed = None;
+                match rx.recv() {
+                    Ok(Item::Line(n, l)) => batch.push((n, l)),
+                    Ok(Item::Failed(e)) => return Err(e),
+                    Err(_) => return Ok(()),
+                }
+                while batch.len() < STREAM_BATCH {
+                    match rx.try_recv() {
+                        Ok(Item::Line(n, l)) => batch.push((n, l)),
+                        Ok(Item::Failed(e)) => {
+                            failed = Some(e);
+                            break;
+                        }
+                        Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+                    }
+                }
+                let chunk = batch.len().div_ceil(threads).max(1);
+                let map = &map;
+                let mapped: Vec<Vec<Option<R>>> = std::thread::scope(|inner| {
+                    let handles: Vec<_> = batch
+                        .chunks(chunk)
+                        .map(|part| {
+                            let handle =
+                                inner.spawn(move || part.iter().map(|(n, l)| l.as_ref().ok().map(|l| map(*n, l))).collect::<Vec<_>>());
+                            (part.len(), handle)
+                        })
+                        .collect();
+                    // A worker that panicked leaves its lines without a result.
+                    handles.into_iter().map(|(len, h)| h.join().unwrap_or_else(|_| (0..len).map(|_| None).collect())).collect()
+                });
+                let mut results = mapped.into_iter().flatten();
+                let last = batch.len();
+                for (k, (n, line)) in batch.drain(..).enumerate() {
+                    let result = match (line, results.next().flatten()) {
+                        (Err(m), _) => Err(m),
+                        (Ok(_), Some(r)) => Ok(r),
+                        (Ok(_), None) => Err("this line's worker failed".to_owned()),
+                    };
+                    sink(n, result, k + 1 == last)?;
+                }
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+            }
+        })();
+        // Let the reader stop if it waits to hand on a line.
+        drop(rx);
+        result
+    })
+}
+
 fn io(path: &Path, source: std::io::Error) -> StoreError {
     StoreError::Io { path: path.to_path_buf(), source }
 }

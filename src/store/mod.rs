@@ -7,6 +7,7 @@ pub mod annotations;
 pub mod atomic;
 pub mod convert;
 pub mod dashboard;
+pub mod decisions;
 pub mod decode;
 pub mod formats;
 pub mod html;
@@ -52,6 +53,11 @@ pub enum StoreError {
     AlreadyAnnotated { path: PathBuf, id: String },
     #[error("{}: {source}", path.display())]
     Format { path: PathBuf, source: formats::FormatError },
+    #[error(
+        "{}: does not fit the project's schema, {} problem(s):\n  {}\nto import it, change {}: {}; or import into a new folder, which takes the source's schema",
+        path.display(), problems.len(), problems.join("\n  "), schema.display(), fixes.join("; ")
+    )]
+    DoesNotFit { path: PathBuf, schema: PathBuf, problems: Vec<String>, fixes: Vec<String> },
     #[error("{}: --strict: the conversion would lose {} kind(s) of data; nothing was written:\n  {}", path.display(), losses.len(), losses.join("\n  "))]
     Lossy { path: PathBuf, losses: Vec<String> },
 }

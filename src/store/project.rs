@@ -48,6 +48,8 @@ pub struct Summary {
     pub spans: usize,
     pub relations: usize,
     pub pending: usize,
+    /// Suggestions in any state (pending, accepted, rejected).
+    pub suggestions: usize,
     pub orphans: usize,
     /// An annotation file exists.
     pub annotated: bool,
@@ -63,6 +65,7 @@ impl Summary {
             spans: doc.spans().len(),
             relations: doc.relation_count(),
             pending: doc.pending_count(),
+            suggestions: doc.suggestions().count(),
             orphans: doc.orphans.len(),
             annotated: true,
             broken: None,
@@ -193,6 +196,7 @@ impl Project {
                             spans: file.spans.len(),
                             relations: file.relations.len(),
                             pending: file.suggestions.iter().filter(|s| s.suggestion.is_pending()).count(),
+                            suggestions: file.suggestions.len(),
                             orphans: file.orphans.len(),
                             annotated: true,
                             broken: None,
@@ -668,6 +672,9 @@ pub struct ImportReport {
     pub relations: usize,
     pub articles_written: usize,
     pub articles_existing: usize,
+    /// `Some` when the project had no schema and took the source's: that
+    /// schema, and how it grew to fit the data (nothing when it fit).
+    pub schema_taken: Option<(Schema, Vec<super::formats::schema::Widening>)>,
 }
 
 /// A relative path that stays inside its folder, or `None`.
@@ -697,6 +704,22 @@ pub fn import_dataset(dataset: &Dataset, dataset_path: &Path, into: &Path) -> Re
 /// [`import_dataset`] as an annotator: the annotation files go to
 /// `annotations/annotators/NAME/`.
 pub fn import_dataset_as(dataset: &Dataset, dataset_path: &Path, into: &Path, annotator: Option<&str>) -> Result<ImportReport, StoreError> {
+    import_dataset_with(dataset, None, dataset_path, into, annotator)
+}
+
+/// [`import_dataset_as`], with the schema the source declares (brat's
+/// `annotation.conf`, [`Report::declared_schema`](super::formats::Report)).
+/// A new project takes the source's schema, widened to fit the data
+/// ([`source_schema`](super::formats::schema::source_schema)); a project
+/// that has one keeps it, and data it cannot hold is refused with what to
+/// change in its schema file.
+pub fn import_dataset_with(
+    dataset: &Dataset,
+    declared: Option<&Schema>,
+    dataset_path: &Path,
+    into: &Path,
+    annotator: Option<&str>,
+) -> Result<ImportReport, StoreError> {
     let base = default_annotations(into);
     let annotations = match annotator {
         Some(name) => {
@@ -712,10 +735,36 @@ pub fn import_dataset_as(dataset: &Dataset, dataset_path: &Path, into: &Path, an
     let annotated = has_files(&base)
         || fs::read_dir(base.join(ANNOTATORS_DIR)).is_ok_and(|list| list.filter_map(|e| e.ok()).any(|e| has_files(&e.path())));
     let existing_schema = annotated || base.join(SCHEMA_FILE).exists();
-    let schema = if existing_schema { read_schema(&base)? } else { dataset.implied_schema() };
+    let (schema, widened) = if existing_schema {
+        (read_schema(&base)?, Vec::new())
+    } else {
+        let (schema, _, widened) = super::formats::schema::source_schema(dataset, declared);
+        (schema, widened)
+    };
     let problems = dataset.validate(Some(&schema));
     if !problems.is_empty() {
-        return Err(StoreError::Invalid { path: dataset_path.to_path_buf(), problems: problems.iter().map(ToString::to_string).collect() });
+        let problems = problems.iter().map(ToString::to_string).collect();
+        if existing_schema {
+            let (_, fixes) = super::formats::schema::widen_to_fit(&schema, dataset);
+            if !fixes.is_empty() {
+                return Err(StoreError::DoesNotFit {
+                    path: dataset_path.to_path_buf(),
+                    schema: base.join(SCHEMA_FILE),
+                    problems,
+                    fixes: {
+                        let mut fixes: Vec<String> = fixes.iter().map(super::formats::schema::Widening::fix).collect();
+                        if !base.join(SCHEMA_FILE).exists() {
+                            fixes.insert(
+                                0,
+                                "create it (the project uses the default schema, assets/schema/news.json, as it has none)".to_owned(),
+                            );
+                        }
+                        fixes
+                    },
+                });
+            }
+        }
+        return Err(StoreError::Invalid { path: dataset_path.to_path_buf(), problems });
     }
     // Plan every write first.
     let mut plan = Vec::new();
@@ -760,7 +809,7 @@ pub fn import_dataset_as(dataset: &Dataset, dataset_path: &Path, into: &Path, an
             let _ = fs::remove_file(path);
         }
     }
-    result.map(|()| report)
+    result.map(|()| ImportReport { schema_taken: (!existing_schema).then_some((schema, widened)), ..report })
 }
 
 /// The writing half of [`import_dataset`]; records in `created` each file it

@@ -215,6 +215,11 @@ impl Recognizer for MemoryRecognizer {
         memory.remember(name, label);
     }
 
+    fn reject(&self, name: &str, label: &str) {
+        let mut memory = self.memory.write().unwrap_or_else(PoisonError::into_inner);
+        memory.reject(name, label);
+    }
+
     fn can_veto(&self) -> bool {
         let memory = self.memory.read().unwrap_or_else(PoisonError::into_inner);
         !memory.is_empty()
@@ -291,5 +296,7 @@ mod tests {
         assert!(r.vetoes("Twitter", "ORG"));
         r.remember("Pyongyang", "GPE");
         assert_eq!(r.recognize(&Text::from("à Pyongyang")).len(), 1);
+        r.reject("Charte des Nations unies", "ORG");
+        assert!(r.vetoes("Charte des Nations unies", "ORG") && !r.vetoes("Nations unies", "ORG"));
     }
 }

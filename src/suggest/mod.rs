@@ -157,6 +157,12 @@ pub trait Recognizer: Send + Sync {
         let _ = (name, label);
     }
 
+    /// Learns that `name` is not a `label` (the user cut or removed such a
+    /// suggestion). The default learns nothing.
+    fn reject(&self, name: &str, label: &str) {
+        let _ = (name, label);
+    }
+
     /// False when [`Recognizer::vetoes`] is false for every name (the
     /// engine then skips asking). The default is false.
     fn can_veto(&self) -> bool {
@@ -363,6 +369,15 @@ impl Engine {
     pub fn remember(&self, name: &str, label: &str) {
         for r in &self.recognizers {
             r.remember(name, label);
+        }
+    }
+
+    /// Learns that `name` is not a `label`: the user cut such a suggestion
+    /// short ("Charte des Nations unies" to "Nations unies"), so other
+    /// recognizers' suggestions of it are dropped (see [`memory`]).
+    pub fn reject(&self, name: &str, label: &str) {
+        for r in &self.recognizers {
+            r.reject(name, label);
         }
     }
 

@@ -6,15 +6,18 @@
 
 use super::super::SpanlabApp;
 use super::super::commands::Command;
+use super::super::parts::snap_to_parts;
 use super::super::state::Selection;
 use crate::model::edit::Edit;
 use crate::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
 use crate::model::{SpanId, Status};
 
 impl SpanlabApp {
-    /// Gives the selection a label: a text range becomes a span, a span is
-    /// relabelled, a suggestion is accepted with that label.
-    pub(super) fn label_selection(&mut self, label: &str) {
+    /// Gives the selection a label: a text range becomes a span (widened
+    /// to whole words unless `exact`; the pending suggestions it overlaps
+    /// are rejected, it replaces them), a span is relabelled, a suggestion
+    /// is accepted with that label.
+    pub(super) fn label_selection(&mut self, label: &str, exact: bool) {
         let Some(open) = self.open.as_mut() else {
             return;
         };
@@ -25,14 +28,22 @@ impl SpanlabApp {
                     self.info("select some text first (drag over it, or Shift+→ from the caret)");
                     return;
                 }
-                let edit = open.doc_mut().add_span_edit(a, b, label);
-                let Edit::AddSpan { span } = &edit else {
+                let (a, b) = if exact { (a, b) } else { snap_to_parts(open.doc.text(), a, b) };
+                let replaced: Vec<Edit> =
+                    open.doc.pending_overlapping(a, b).filter_map(|s| open.doc.reject_suggestion_edit(s.id)).collect();
+                let add = open.doc_mut().add_span_edit(a, b, label);
+                let Edit::AddSpan { span } = &add else {
                     return;
                 };
                 let id = span.id;
+                let edit = if replaced.is_empty() { add } else { Edit::Batch { edits: replaced.into_iter().chain([add]).collect() } };
                 if self.edit(edit, &format!("new {label} span")) {
                     self.remember_span(id);
-                    self.select(Selection::Span(id));
+                    // Selected where it is: the text was on screen, and
+                    // scrolling now would move it from under the pointer.
+                    if let Some(open) = self.open.as_mut() {
+                        open.selection = Selection::Span(id);
+                    }
                 }
             }
             Selection::Span(id) => {
@@ -169,6 +180,8 @@ impl SpanlabApp {
         self.commit_comment();
         if self.edit(Edit::SetStatus { status: Status::Done }, "mark done") {
             self.learn_from_open();
+            let id = self.open.as_ref().map(|o| o.doc.id.0.clone()).unwrap_or_default();
+            self.info(format!("{id} done; {}", self.learned_text()));
             let here = self.open.as_ref().map(|o| o.index);
             match self.next_unfinished(here) {
                 Some(i) => self.open_document(i),
@@ -177,16 +190,24 @@ impl SpanlabApp {
         }
     }
 
-    /// Moves the selected span's start or end by a word or a character.
+    /// Moves the selected span's start or end by a word or a character; a
+    /// pending suggestion is accepted with its boundary moved, in one step
+    /// (an edited span, selected).
     pub(super) fn move_boundary(&mut self, command: &Command) {
         let Some(open) = self.open.as_ref() else {
             return;
         };
-        let Selection::Span(id) = open.selection else {
-            self.info("select a span to move its boundaries");
-            return;
+        let (id, span) = match open.selection {
+            Selection::Span(id) => (Some(id), open.doc.spans().get(id).cloned()),
+            Selection::Suggestion(sid) => {
+                (None, open.doc.suggestion(sid).map(|s| crate::model::Span::manual(SpanId(0), s.start, s.end, &s.label)))
+            }
+            _ => {
+                self.info("select a span or a suggestion to move its boundaries");
+                return;
+            }
         };
-        let Some(span) = open.doc.spans().get(id).cloned() else {
+        let Some(span) = span else {
             return;
         };
         let text = open.doc.text();
@@ -206,8 +227,36 @@ impl SpanlabApp {
             self.info("a span cannot be empty");
             return;
         }
-        if let Some(edit) = open.doc.change_span_edit(id, s, e, &span.label) {
-            self.edit(edit, "move span boundary");
+        match id {
+            Some(id) => {
+                if let Some(edit) = open.doc.change_span_edit(id, s, e, &span.label) {
+                    self.edit(edit, "move span boundary");
+                }
+            }
+            None => self.accept_moved(s, e),
+        }
+    }
+
+    /// Accepts the selected suggestion with other boundaries, and selects
+    /// the new span.
+    fn accept_moved(&mut self, start: crate::model::CharIdx, end: crate::model::CharIdx) {
+        let Some(open) = self.open.as_mut() else { return };
+        let Selection::Suggestion(sid) = open.selection else { return };
+        let Some(Edit::Batch { mut edits }) = open.doc_mut().accept_suggestion_edit(sid) else { return };
+        let mut new = None;
+        if let Some(Edit::AddSpan { span }) = edits.first_mut() {
+            span.start = start;
+            span.end = end;
+            if let crate::model::Origin::Suggested { edited, .. } = &mut span.origin {
+                *edited = true;
+            }
+            new = Some(span.id);
+        }
+        if self.edit(Edit::Batch { edits }, "accept suggestion with a boundary moved")
+            && let Some(id) = new
+        {
+            self.remember_span(id);
+            self.select(Selection::Span(id));
         }
     }
 
@@ -324,6 +373,27 @@ mod tests {
         assert_eq!(f.markup(), "[Sergueï Lavrov]{PER} a rencontré Wang Yi.");
         assert_eq!(f.open().doc.relation_count(), 0);
         assert_eq!(f.open().selection, Selection::None);
+    }
+
+    /// Issue 15, item 13: the memory learns the span the user cut and the
+    /// one they kept, not only the names they accepted.
+    #[test]
+    fn a_suggestion_cut_short_is_not_suggested_again_in_the_next_document() {
+        let mut f = app_with(&[
+            ("a", "Les principes de la Charte des Nations unies sont clairs."),
+            ("b", "Le Conseil a rappelé les principes de la Charte des Nations unies, a dit le ministre."),
+        ]);
+        let s = f.suggest("Charte des Nations unies", "ORG", 0.83);
+        f.run(Command::SelectSuggestion(s));
+        f.run(Command::StartWordRight);
+        f.run(Command::StartWordRight);
+        assert_eq!(f.selected(), "Nations unies ORG");
+        f.run(Command::MarkDone);
+        f.settle();
+        assert_eq!(f.open().doc.id.0, "b");
+        let pending = f.pending();
+        assert!(!pending.contains(&"Charte des Nations unies ORG".to_owned()), "{pending:?}");
+        assert!(pending.contains(&"Nations unies ORG".to_owned()), "{pending:?}");
     }
 
     #[test]

@@ -9,13 +9,15 @@
 //! - `save.rs`: the journal and the writer, conflicts with the disk;
 //! - `project.rs`: opening documents and folders, import, export,
 //!   settings, dialogs, the dashboard, the corpus search;
-//! - `suggest.rs`: suggestions and learning in the background.
+//! - `suggest.rs`: suggestions and learning in the background;
+//! - `everywhere.rs`: everywhere and filtered bulk actions over the corpus.
 //!
 //! Every change to a document goes through [`SpanlabApp::edit`], which
 //! records it for undo and sends it to the journal at once.
 //! Must not touch: egui widgets (panels draw; this only applies).
 
 mod adjudicate;
+mod everywhere;
 mod label;
 mod navigate;
 mod project;
@@ -27,17 +29,20 @@ mod testing;
 
 use super::SpanlabApp;
 use super::commands::Command;
+use super::forms::NameAction;
 use crate::model::Status;
 use crate::model::edit::Edit;
 
 impl SpanlabApp {
-    /// Runs one command.
+    /// Runs one command (what the last one said goes, unless it lasts).
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         use Command as C;
+        self.forget_passing_messages();
         match command {
             C::Undo => self.undo(),
             C::Redo => self.redo(),
-            C::Label(label) => self.label_selection(&label),
+            C::Label(label) => self.label_selection(&label, false),
+            C::LabelExact(label) => self.label_selection(&label, true),
             C::DeleteSelected => self.delete_selected(),
             C::AcceptSuggestion => self.accept_suggestion(),
             C::RejectSuggestion => self.reject_suggestion(),
@@ -88,6 +93,7 @@ impl SpanlabApp {
             C::CommandPalette => self.show_palette(),
             C::Find => self.show_find(),
             C::FindNext(query) => self.find_next(&query),
+            C::FindFrom(query, origin) => self.find_from(&query, origin),
             C::ShowShortcuts => self.show_shortcuts(),
             C::Settings => self.show_settings(),
             C::ApplySettings(form) => self.apply_settings(&form),
@@ -107,6 +113,22 @@ impl SpanlabApp {
             C::ResolveConflict(choice) => self.resolve_conflict(choice),
             C::ToggleTheme => self.toggle_theme(ctx),
             C::ToggleRelations => self.toggle_relations(),
+            C::ToggleCorpusPanel => {
+                self.settings.show_corpus = !self.settings.show_corpus;
+                self.save_settings();
+            }
+            C::ToggleInspector => {
+                self.settings.show_inspector = !self.settings.show_inspector;
+                self.save_settings();
+            }
+            C::Everywhere => self.everywhere(NameAction::Label, false),
+            C::AcceptEverywhere => self.everywhere(NameAction::Label, true),
+            C::RejectEverywhere => self.everywhere(NameAction::Reject, true),
+            C::DeleteEverywhere => self.everywhere(NameAction::Delete, false),
+            C::FilterSuggestions => self.filter_suggestions(),
+            C::PreviewEverywhere(form) => self.preview_everywhere(*form),
+            C::RunEverywhere(form) => self.run_everywhere(*form),
+            C::CancelEverywhere => self.cancel_everywhere(),
             C::Quit => self.quit(ctx),
         }
     }

@@ -48,6 +48,36 @@ impl SpanlabApp {
         }
     }
 
+    /// Whether what is selected is in view, or being brought into view by
+    /// the key that selected it (a text selection: its moving end). Before
+    /// the article was drawn nothing is known, and it counts as in view.
+    pub(crate) fn selection_in_view(&self) -> bool {
+        let Some(open) = &self.open else { return true };
+        if open.scroll_to.is_some() {
+            return true;
+        }
+        let shows = |c| self.article.shows(c).unwrap_or(true);
+        let doc = &open.doc;
+        match open.selection {
+            Selection::Span(id) => doc.spans().get(id).is_none_or(|s| shows(s.start)),
+            Selection::Suggestion(id) => doc.suggestion(id).is_none_or(|s| shows(s.start)),
+            Selection::Relation(id) => {
+                doc.relation(id).is_none_or(|r| [r.head, r.tail].iter().any(|&e| doc.spans().get(e).is_some_and(|s| shows(s.start))))
+            }
+            // Text is selected where it can be seen, if only in part (a row
+            // the view's edge cuts): acting on it needs no scrolling.
+            Selection::Text { anchor, head } => anchor == head || self.article.shows_part(head).unwrap_or(true),
+            Selection::None => true,
+        }
+    }
+
+    /// Scrolls the article to what is selected, and says so.
+    pub(crate) fn bring_selection_into_view(&mut self) {
+        let Some(sel) = self.open.as_ref().map(|o| o.selection) else { return };
+        self.select(sel);
+        self.info("the selection was out of view: it is shown now; press the key again to act on it");
+    }
+
     /// The span or pending suggestion after (or before) the selection in
     /// text order (spans before suggestions that start at the same place),
     /// wrapping around; found by binary search, so Tab costs the same on a
@@ -162,20 +192,34 @@ impl SpanlabApp {
         }
     }
 
+    /// Where a search starts: after the selection, or at the caret.
+    pub(super) fn find_origin(&self) -> CharIdx {
+        let Some(open) = self.open.as_ref() else {
+            return CharIdx::ZERO;
+        };
+        match open.selection {
+            Selection::Text { anchor, head } => anchor.max(head),
+            Selection::Span(id) => open.doc.spans().get(id).map_or(CharIdx::ZERO, |s| s.end),
+            Selection::Suggestion(id) => open.doc.suggestion(id).map_or(CharIdx::ZERO, |s| s.end),
+            _ => CharIdx::ZERO,
+        }
+    }
+
     /// Selects the next occurrence of `query` after the caret (wrapping); an
     /// occurrence that is exactly a span selects the span.
     pub(super) fn find_next(&mut self, query: &str) {
+        let from = self.find_origin();
+        self.find_from(query, from);
+    }
+
+    /// Selects the first occurrence of `query` at or after `from` (wrapping);
+    /// an occurrence that is exactly a span selects the span.
+    pub(super) fn find_from(&mut self, query: &str, from: CharIdx) {
         if query.is_empty() {
             return;
         }
         let Some(open) = self.open.as_ref() else {
             return;
-        };
-        let from = match open.selection {
-            Selection::Text { anchor, head } => anchor.max(head),
-            Selection::Span(id) => open.doc.spans().get(id).map_or(CharIdx::ZERO, |s| s.end),
-            Selection::Suggestion(id) => open.doc.suggestion(id).map_or(CharIdx::ZERO, |s| s.end),
-            _ => CharIdx::ZERO,
         };
         let hits = open.doc.text().find_all(query);
         let Some(start) = hits.iter().find(|&&h| h >= from).or(hits.first()).copied() else {
@@ -252,11 +296,13 @@ impl SpanlabApp {
         }
     }
 
-    /// Closes the dialog, or cancels the relation being drawn, or clears
-    /// the selection.
+    /// Closes the dialog or the dashboard, or cancels the relation being
+    /// drawn, or clears the selection.
     pub(super) fn escape(&mut self) {
         if self.dialog != Dialog::None {
             self.dialog = Dialog::None;
+        } else if self.dashboard.is_some() {
+            self.dashboard = None;
         } else if let Some(open) = self.open.as_mut()
             && open.draft.take().is_none()
         {

@@ -20,7 +20,7 @@ use crate::store::writer::Job;
 
 impl SpanlabApp {
     /// Opens the document at `index` of the corpus, suggesting entities for
-    /// it if it was never annotated.
+    /// it if it waits for them (nothing in it yet).
     pub fn open_document(&mut self, index: usize) {
         self.commit_comment();
         self.save_now();
@@ -32,7 +32,7 @@ impl SpanlabApp {
             }
         };
         let doc = loaded.doc;
-        let fresh = !loaded.had_annotations && doc.suggestions().next().is_none();
+        let fresh = super::super::suggester::needs_suggestions(&doc);
         if fresh && !self.request_suggestions(&doc) {
             self.error("the suggestion worker is not running: no suggestions for this document");
         }
@@ -44,14 +44,19 @@ impl SpanlabApp {
             ));
         }
         self.comment_draft = doc.comment().to_owned();
-        let first = self.first_suggestion(&doc).map(Selection::Suggestion).unwrap_or_default();
+        let first = self.first_suggestion(&doc);
+        // The view starts at the top, or at the selected suggestion.
+        let scroll_to = first.and_then(|id| doc.suggestion(id)).map(|s| s.start);
+        let first = first.map(Selection::Suggestion).unwrap_or_default();
         if let Some(w) = &self.writer {
             w.send(Job::Opened { doc: doc.id.clone() });
         }
+        // Everywhere actions run while it was closed are undone here.
+        let steps = self.other_steps.remove(&doc.id).unwrap_or_default();
         self.open = Some(OpenDoc {
             index,
             doc: Arc::new(doc),
-            history: History::default(),
+            history: History::with_steps(steps),
             selection: first,
             draft: None,
             sent: 0,
@@ -62,7 +67,7 @@ impl SpanlabApp {
             save_error: None,
             load_report: loaded.report,
             encoding: loaded.encoding,
-            scroll_to: None,
+            scroll_to,
             suggesting: fresh,
         });
         self.article.reset();
@@ -113,7 +118,8 @@ impl SpanlabApp {
     }
 
     pub(super) fn show_find(&mut self) {
-        self.dialog = Dialog::Find { query: String::new(), fresh: true };
+        let origin = self.find_origin();
+        self.dialog = Dialog::Find { query: String::new(), fresh: true, origin };
     }
 
     pub(super) fn show_shortcuts(&mut self) {
@@ -204,6 +210,10 @@ impl SpanlabApp {
                 self.open = None;
                 self.adjudication = None;
                 self.dashboard = None;
+                // The inspector's counts belong to the folder left behind
+                // (its documents may have the same ids and revisions).
+                self.relation_rows = None;
+                self.outcomes = None;
                 // The writer, journal and lock belong to the folder now open
                 // (the old writer finishes its queue as it is dropped).
                 self.commands = CommandTable::new(&self.project.schema);

@@ -169,11 +169,22 @@ impl SpanlabApp {
         let Some(open) = self.open.as_mut() else {
             return;
         };
-        // Relabel a selected relation.
+        // Relabel a selected relation, with a type its ends allow.
         if open.draft.is_none() {
             if let Selection::Relation(id) = open.selection
                 && let Some(mut r) = open.doc.relation(id).cloned()
+                && r.label != label
             {
+                let labels = (open.doc.spans().get(r.head).map(|s| s.label.clone()), open.doc.spans().get(r.tail).map(|s| s.label.clone()));
+                let allowed = match &labels {
+                    (Some(h), Some(t)) => self.project.schema.relations_allowed(h, t).iter().any(|x| x.name == label),
+                    _ => false,
+                };
+                if !allowed {
+                    let (h, t) = (labels.0.unwrap_or_default(), labels.1.unwrap_or_default());
+                    self.info(format!("{label} does not join {h} → {t}"));
+                    return;
+                }
                 r.label = label.to_owned();
                 self.edit(Edit::SetRelation { relation: r }, "relabel relation");
             }
@@ -258,7 +269,7 @@ mod tests {
         f.run(Command::RelationTypeAt(0));
         assert_eq!(relations(&f), ["Sergueï Lavrov MEETS Wang Yi"]);
         assert_eq!(f.selected(), "MEETS", "the new relation is selected");
-        assert_eq!(f.app.mode(), Mode::Annotating);
+        assert_eq!(f.app.mode(), Mode::RelationSelected, "a type key now changes its type");
     }
 
     #[test]

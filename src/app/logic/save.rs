@@ -94,8 +94,20 @@ impl SpanlabApp {
         }
         match self.project.recover_journal() {
             Ok(r) => {
-                if let Some(n) = r.notice() {
-                    if r.conflicts.is_empty() { self.info(n) } else { self.error(n) }
+                if !r.recovered.is_empty() {
+                    let edits: usize = r.recovered.iter().map(|x| x.1).sum();
+                    let docs: Vec<String> =
+                        r.recovered.iter().map(|(id, n)| format!("{id} ({n} edit{})", if *n == 1 { "" } else { "s" })).collect();
+                    self.notice(format!(
+                        "spanlab had stopped before saving: {edits} unsaved edit{} recovered from the journal and saved, in {}",
+                        if edits == 1 { " was" } else { "s were" },
+                        docs.join(", ")
+                    ));
+                }
+                if !r.conflicts.is_empty()
+                    && let Some(n) = r.notice()
+                {
+                    self.error(n);
                 }
             }
             Err(e) => self.error(format!("recovering unsaved edits: {e}")),

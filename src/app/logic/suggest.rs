@@ -35,12 +35,25 @@ impl SpanlabApp {
         }
     }
 
-    /// Feeds the open document's gold spans to the engine (online learning):
-    /// the next documents' suggestions change without a restart.
+    /// Feeds the open document's gold spans to the engine (online learning),
+    /// and the suggestions the user cut short: the next documents'
+    /// suggestions change without a restart.
     pub(super) fn learn_from_open(&mut self) {
         let Some(open) = &self.open else { return };
         let gold: Vec<_> = open.doc.spans().iter().map(|s| (s.start, s.end, s.label.clone())).collect();
         self.suggester.learn(open.doc.text().clone(), gold);
+        // What the user cut short is not suggested again (the names kept
+        // are remembered by the learning above).
+        for (name, label) in suggester::cut_suggestions(&open.doc) {
+            self.engine.reject(&name, &label);
+        }
+        self.learned.insert(open.doc.id.clone());
+    }
+
+    /// "suggestions now learn from 2 done documents".
+    pub(super) fn learned_text(&self) -> String {
+        let n = self.learned.len();
+        format!("suggestions now learn from {n} done document{}", if n == 1 { "" } else { "s" })
     }
 
     /// Starts the engine afresh from the shipped model and has it learn, in
@@ -48,11 +61,13 @@ impl SpanlabApp {
     /// was learned in earlier sessions comes back from the saved
     /// annotations, and the suggestions requested next already use it.
     pub(crate) fn relearn_from_done(&mut self) {
+        self.teach_decisions();
         if let Some(c) = self.learn_cancel.take() {
             c.store(true, Ordering::Relaxed);
         }
         let indices: Vec<usize> =
             self.project.entries.iter().enumerate().filter(|(_, e)| e.summary.status == Status::Done).map(|(i, _)| i).collect();
+        self.learned = indices.iter().filter_map(|&i| self.project.entries.get(i)).map(|e| e.id.clone()).collect();
         if indices.is_empty() {
             self.learn_progress = None;
             return;
@@ -115,10 +130,10 @@ impl SpanlabApp {
             return;
         }
         let first = self.open.as_ref().and_then(|o| self.first_suggestion(&o.doc));
-        if let Some(open) = self.open.as_mut()
-            && open.selection == Selection::None
+        if let Some(first) = first
+            && self.open.as_ref().is_some_and(|o| o.selection == Selection::None)
         {
-            open.selection = first.map(Selection::Suggestion).unwrap_or_default();
+            self.select(Selection::Suggestion(first));
         }
         self.autosave();
     }
@@ -129,14 +144,25 @@ impl SpanlabApp {
         if let Some(e) = p.error {
             self.error(e);
         }
-        let untouched = self.project.entries.get(p.index).is_some_and(|e| !e.summary.annotated);
-        if let Some(doc) = p.doc.filter(|_| untouched) {
-            self.save_other(*doc);
+        // Still waiting: nothing was done to it here meanwhile.
+        let waiting = self.project.entries.get(p.index).is_some_and(|e| suggester::summary_needs_suggestions(&e.summary));
+        if let Some(doc) = p.doc.filter(|_| waiting) {
+            let suggested = doc.pending_count() > 0;
+            if self.save_other(*doc) && suggested {
+                self.corpus_suggested += 1;
+            }
         }
         self.corpus_progress = (p.done < p.total).then_some((p.done, p.total));
         if p.done == p.total {
             self.corpus_cancel = None;
-            self.info(format!("suggestions ready for {} documents", p.total));
+            let n = std::mem::take(&mut self.corpus_suggested);
+            let rest = p.total - n;
+            let others = if rest == 0 {
+                String::new()
+            } else {
+                format!("; {rest} got none (nothing found above the threshold, annotated meanwhile, or stopped)")
+            };
+            self.info(format!("suggested for {n} document{}{others}", if n == 1 { "" } else { "s" }));
         }
     }
 
@@ -147,7 +173,7 @@ impl SpanlabApp {
         self.learn_progress = (done < total).then_some((done, total));
         if done == total {
             self.learn_cancel = None;
-            self.info(format!("suggestions now learn from {total} done documents"));
+            self.info(self.learned_text());
         }
     }
 
@@ -171,16 +197,23 @@ impl SpanlabApp {
         self.autosave();
     }
 
-    /// Suggests, in the background, for every document never annotated
-    /// (but the open one).
+    /// Suggests, in the background, for every document that waits for
+    /// suggestions (but the open one, which got its own when opened).
     pub(super) fn suggest_corpus(&mut self) {
         let open = self.open.as_ref().map(|o| o.index);
-        let indices: Vec<usize> =
-            self.project.entries.iter().enumerate().filter(|(i, e)| Some(*i) != open && !e.summary.annotated).map(|(i, _)| i).collect();
+        let indices: Vec<usize> = self
+            .project
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| Some(*i) != open && suggester::summary_needs_suggestions(&e.summary))
+            .map(|(i, _)| i)
+            .collect();
         if indices.is_empty() {
-            self.info("every document already has suggestions or annotations");
+            self.info("no document needs suggestions: each one has spans or suggestions, or is done or skipped (Suggest again refreshes the open one)");
             return;
         }
+        self.corpus_suggested = 0;
         let cancel = Arc::new(AtomicBool::new(false));
         let job = CorpusJob {
             project: self.project.clone(),

@@ -62,6 +62,24 @@ impl Fixture {
         self.app.apply(&ctx, command);
     }
 
+    /// Waits for the open document's suggestions.
+    pub fn settle(&mut self) {
+        for _ in 0..500 {
+            self.app.receive_suggestions();
+            if !self.app.is_suggesting() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("suggestions never arrived");
+    }
+
+    /// The open document's pending suggestions, as text and label.
+    pub fn pending(&self) -> Vec<String> {
+        let doc = &self.open().doc;
+        doc.pending_suggestions().iter().map(|s| format!("{} {}", doc.text().slice(s.start, s.end).unwrap_or(""), s.label)).collect()
+    }
+
     /// The open document.
     pub fn open(&self) -> &OpenDoc {
         self.app.open.as_ref().expect("a document is open")

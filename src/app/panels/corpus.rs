@@ -41,6 +41,16 @@ pub fn corpus_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             }
         });
     }
+    if let Some((done, total)) = app.everywhere_job.as_ref().map(crate::app::everywhere::ApplyJob::progress) {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::ProgressBar::new(done as f32 / total.max(1) as f32).text(format!("everywhere {done}/{total}")).desired_width(170.0),
+            );
+            if ui.small_button("stop").clicked() {
+                app.queued.push(Command::CancelEverywhere);
+            }
+        });
+    }
     if let Some((done, total)) = app.corpus_progress {
         ui.horizontal(|ui| {
             ui.add(
@@ -66,8 +76,12 @@ pub fn corpus_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             .response
             .labelled_by(label.id);
     });
-    let search = ui.add(egui::TextEdit::singleline(&mut app.filter.query).hint_text("search text or name").desired_width(f32::INFINITY));
-    search.on_hover_text("matches document names and texts");
+    ui.horizontal(|ui| {
+        let label = ui.label("Search");
+        ui.add(egui::TextEdit::singleline(&mut app.filter.query).hint_text("text or name").desired_width(f32::INFINITY))
+            .labelled_by(label.id)
+            .on_hover_text("matches document names and texts");
+    });
     if let Some((read, total)) = app.search.as_ref().filter(|s| s.indexing()).map(super::super::search::CorpusIndex::progress) {
         ui.horizontal(|ui| {
             ui.add(egui::Spinner::new());

@@ -16,10 +16,23 @@ fn rgb(c: [u8; 3]) -> Color32 {
     Color32::from_rgb(c[0], c[1], c[2])
 }
 
-/// A small bar plot whose x axis names its bars.
-fn bars_plot(ui: &mut Ui, id: &str, names: Vec<String>, charts: Vec<BarChart>, legend: bool) {
+/// What a bar plot shows: its bars' names, what its axes count, its
+/// highest value (the y axis goes from 0 to above it).
+struct Axes<'a> {
+    names: Vec<String>,
+    x: &'a str,
+    y: &'a str,
+    max: f64,
+}
+
+/// A small bar plot whose x axis names its bars, both axes labelled. With a
+/// legend, the y axis reaches well above the highest bar, so the legend
+/// (top right) never covers one.
+fn bars_plot(ui: &mut Ui, id: &str, axes: Axes<'_>, charts: Vec<BarChart>, legend: bool) {
+    let names = axes.names;
+    let top = axes.max.max(1.0) * if legend { 1.6 } else { 1.1 };
     let mut plot = Plot::new(id)
-        .height(170.0)
+        .height(180.0)
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
@@ -27,12 +40,15 @@ fn bars_plot(ui: &mut Ui, id: &str, names: Vec<String>, charts: Vec<BarChart>, l
         .allow_double_click_reset(false)
         .show_grid([false, true])
         .include_y(0.0)
+        .include_y(top)
+        .x_axis_label(axes.x)
+        .y_axis_label(axes.y)
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() < 1e-6 && i >= 0.0 { names.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
         });
     if legend {
-        plot = plot.legend(Legend::default());
+        plot = plot.legend(Legend::default().position(egui_plot::Corner::RightTop));
     }
     plot.show(ui, |p| {
         for c in charts {
@@ -90,7 +106,13 @@ pub fn dashboard_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                             .color(colors.get(i).copied().unwrap_or(Color32::GRAY))
                     })
                     .collect();
-                bars_plot(ui, "status", f.by_status.iter().map(|(s, _)| s.as_str().to_owned()).collect(), bars, false);
+                let axes = Axes {
+                    names: f.by_status.iter().map(|(s, _)| s.as_str().to_owned()).collect(),
+                    x: "status",
+                    y: "documents",
+                    max: f.by_status.iter().map(|x| x.1).max().unwrap_or(0) as f64,
+                };
+                bars_plot(ui, "status", axes, bars, false);
             }
             {
                 let ui = right;
@@ -104,7 +126,13 @@ pub fn dashboard_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                         BarChart::new(l.clone(), vec![Bar::new(i as f64, *n as f64).name(l).width(0.7)]).color(color)
                     })
                     .collect();
-                bars_plot(ui, "labels", f.by_label.iter().map(|(l, _)| l.clone()).collect(), bars, false);
+                let axes = Axes {
+                    names: f.by_label.iter().map(|(l, _)| l.clone()).collect(),
+                    x: "label",
+                    y: "spans",
+                    max: f.by_label.iter().map(|x| x.1).max().unwrap_or(0) as f64,
+                };
+                bars_plot(ui, "labels", axes, bars, false);
             }
         });
         ui.add_space(8.0);
@@ -129,10 +157,12 @@ pub fn dashboard_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     .enumerate()
                     .map(|(i, &c)| Bar::new(i as f64, c as f64).name(names.get(i).map_or("", String::as_str)).width(0.8))
                     .collect();
+                let axes =
+                    Axes { names, x: "spans in the document", y: "documents", max: counts.iter().copied().max().unwrap_or(0) as f64 };
                 bars_plot(
                     ui,
                     "per document",
-                    names,
+                    axes,
                     vec![BarChart::new("documents", bars).color(Color32::from_rgb(0x56, 0xB4, 0xE9))],
                     false,
                 );
@@ -158,7 +188,8 @@ pub fn dashboard_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                         BarChart::new("partial", partial.collect()).color(Color32::from_rgb(0x56, 0xB4, 0xE9)),
                     ];
                     ui.label(RichText::new(format!("between {}", f.annotators.join(", "))).weak().small());
-                    bars_plot(ui, "agreement", f.agreement.iter().map(|a| a.label.clone()).collect(), charts, true);
+                    let axes = Axes { names: f.agreement.iter().map(|a| a.label.clone()).collect(), x: "label", y: "F1", max: 1.0 };
+                    bars_plot(ui, "agreement", axes, charts, true);
                 }
             }
         });
@@ -182,7 +213,10 @@ pub fn dashboard_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 let chart = BarChart::new(name, bars).color(color).stack_on(&refs);
                 charts.push(chart);
             }
-            bars_plot(ui, "sources", f.by_source.iter().map(|(s, _)| s.clone()).collect(), charts, true);
+            let max =
+                f.by_source.iter().map(|(_, o)| o.accepted + o.edited + o.rejected + o.deleted_after_accept + o.pending).max().unwrap_or(0);
+            let axes = Axes { names: f.by_source.iter().map(|(s, _)| s.clone()).collect(), x: "source", y: "suggestions", max: max as f64 };
+            bars_plot(ui, "sources", axes, charts, true);
         }
     });
     if refresh {

@@ -8,6 +8,7 @@
 use egui::{RichText, Ui};
 
 use super::super::SpanlabApp;
+use super::super::chooser::{self, Choice};
 use super::super::commands::{Command, ConflictChoice, Entry, shortcut_text, when_text};
 use super::super::state::Dialog;
 use crate::store::formats::{Format, Offsets};
@@ -41,16 +42,30 @@ fn native_folder() -> Option<String> {
     rfd::FileDialog::new().pick_folder().map(|p| p.display().to_string())
 }
 
-fn path_row(ui: &mut Ui, label: &str, value: &mut String, browse: impl FnOnce() -> Option<String>) {
+/// A path field with its Browse… button. With no chooser on the desktop,
+/// Browse… says so under the row and puts the cursor in the field.
+fn path_row(ui: &mut Ui, label: &str, value: &mut String, native: bool, browse: impl FnOnce() -> Option<String>) {
+    let note_id = ui.make_persistent_id(("no chooser", label));
     ui.horizontal(|ui| {
         let l = ui.label(label);
-        ui.add(egui::TextEdit::singleline(value).desired_width(420.0)).labelled_by(l.id);
-        if ui.button("Browse…").on_hover_text("native file dialog; type the path if none opens").clicked()
-            && let Some(p) = browse()
-        {
-            *value = p;
+        let field = ui.add(egui::TextEdit::singleline(value).desired_width(420.0)).labelled_by(l.id);
+        if ui.button("Browse…").on_hover_text("the desktop's file chooser; type the path if none opens").clicked() {
+            match chooser::choose(native, browse) {
+                Choice::Path(p) => {
+                    *value = p;
+                    ui.data_mut(|d| d.remove::<String>(note_id));
+                }
+                Choice::Cancelled => {}
+                Choice::NoChooser(why) => {
+                    ui.data_mut(|d| d.insert_temp(note_id, why));
+                    field.request_focus();
+                }
+            }
         }
     });
+    if let Some(why) = ui.data(|d| d.get_temp::<String>(note_id)) {
+        ui.label(RichText::new(why).color(ui.visuals().warn_fg_color));
+    }
 }
 
 /// A conversion's report: what was carried, then what was not (in the
@@ -89,12 +104,34 @@ fn offsets_title(o: Offsets) -> &'static str {
     }
 }
 
+/// For the find bar: which occurrence of `query` the selection is (from 1),
+/// and how many there are (kept per document and query: a long article is
+/// not searched every frame).
+fn find_count(app: &mut SpanlabApp, query: &str) -> (Option<usize>, usize) {
+    let Some(open) = &app.open else { return (None, 0) };
+    let key = (open.doc.id.clone(), query.to_owned());
+    if app.find_hits.as_ref().is_none_or(|(k, _)| *k != key) {
+        let hits = if query.is_empty() { Vec::new() } else { open.doc.text().find_all(query) };
+        app.find_hits = Some((key, hits));
+    }
+    let hits: &[crate::model::CharIdx] = app.find_hits.as_ref().map_or(&[], |(_, h)| h);
+    let start = match open.selection {
+        crate::app::Selection::Text { anchor, head } => Some(anchor.min(head)),
+        crate::app::Selection::Span(id) => open.doc.spans().get(id).map(|s| s.start),
+        _ => None,
+    };
+    let at = start.and_then(|s| hits.binary_search(&s).ok()).map(|i| i + 1);
+    (at, hits.len())
+}
+
 /// Draws the open dialog, if any.
 pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
     let mut dialog = std::mem::take(&mut app.dialog);
     let mut keep = true;
+    let native = app.options.native_chooser;
     match &mut dialog {
         Dialog::None => keep = false,
+        Dialog::Everywhere(form) => keep = super::everywhere::everywhere_ui(app, ctx, form),
         Dialog::Export(form) => {
             egui::Window::new("Export annotations")
                 .collapsible(false)
@@ -129,7 +166,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     ui.checkbox(&mut form.strict, "Strict: refuse to write if the format cannot carry everything");
                     let current = form.path.clone();
                     let f = form.format;
-                    path_row(ui, if f.is_folder() { "Folder" } else { "File" }, &mut form.path, || native_save(&current, f));
+                    path_row(ui, if f.is_folder() { "Folder" } else { "File" }, &mut form.path, native, || native_save(&current, f));
                     ui.horizontal(|ui| {
                         if ui.button(RichText::new("Export").strong()).clicked() {
                             app.queued.push(Command::RunExport(Box::new(form.clone())));
@@ -154,7 +191,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
                 .show(ctx, |ui| {
                     ui.label("A folder of articles (.txt, .md, .html, .jsonl, dataset .json). Annotations go to its annotations/ folder.");
-                    path_row(ui, "Folder", path, native_folder);
+                    path_row(ui, "Folder", path, native, native_folder);
                     ui.horizontal(|ui| {
                         if ui.button(RichText::new("Open").strong()).clicked() {
                             // The dialog closes once the folder is open.
@@ -194,12 +231,13 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                         ui,
                         if folder { "Dataset folder" } else { "Dataset" },
                         &mut form.file,
+                        native,
                         if folder { native_folder } else { native_open_file },
                     );
                     if form.format == Some(Format::Conll) {
-                        path_row(ui, "Original texts (optional)", &mut form.texts, native_open_file);
+                        path_row(ui, "Original texts (optional)", &mut form.texts, native, native_open_file);
                     }
-                    path_row(ui, "Into folder", &mut form.into, native_folder);
+                    path_row(ui, "Into folder", &mut form.into, native, native_folder);
                     ui.checkbox(&mut form.strict, "Strict: refuse to import if anything cannot be carried");
                     ui.horizontal(|ui| {
                         if ui.button(RichText::new("Import").strong()).clicked() {
@@ -239,7 +277,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
         }
         Dialog::Shortcuts => {
             let m = egui::Modal::new(egui::Id::unique("shortcuts")).show(ctx, |ui| {
-                ui.heading("Keyboard shortcuts");
+                ui.heading("Keys and commands");
                 egui::ScrollArea::vertical().max_height(ctx.content_rect().height() * 0.75).show(ui, |ui| {
                     egui::Grid::new("shortcut grid").striped(true).show(ui, |ui| {
                         let mut group = None;
@@ -249,7 +287,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                                 ui.label(RichText::new(e.group.title()).strong());
                                 ui.end_row();
                             }
-                            ui.label(RichText::new(shortcut_text(ctx, e)).monospace());
+                            ui.label(RichText::new(shortcut_text(e)).monospace());
                             ui.label(e.name.as_ref());
                             ui.label(RichText::new(when_text(e)).weak());
                             ui.end_row();
@@ -307,52 +345,65 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 });
             });
         }
-        Dialog::Find { query, fresh } => {
+        Dialog::Find { query, fresh, origin } => {
             let mut run = None;
+            let counted = find_count(app, query);
             egui::Window::new("Find").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0)).show(
                 ctx,
                 |ui| {
                     ui.horizontal(|ui| {
                         let l = ui.label("Find");
-                        let r = ui.add(egui::TextEdit::singleline(query).desired_width(280.0)).labelled_by(l.id);
+                        let r = ui.add(egui::TextEdit::singleline(query).desired_width(240.0)).labelled_by(l.id);
                         if *fresh {
                             r.request_focus();
                             *fresh = false;
                         }
-                        if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                            run = Some(query.clone());
+                        if r.changed() {
+                            // Selects as it is typed, from where the caret was.
+                            run = Some(Command::FindFrom(query.clone(), *origin));
+                        } else if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                            run = Some(Command::FindNext(query.clone()));
                             r.request_focus();
                         }
                         if ui.button("Next").clicked() {
-                            run = Some(query.clone());
+                            run = Some(Command::FindNext(query.clone()));
                         }
+                        // Which occurrence is selected, of how many.
+                        let status = match counted {
+                            _ if query.is_empty() => String::new(),
+                            (_, 0) => "not found".to_owned(),
+                            (Some(n), m) => format!("{n} of {m}"),
+                            (None, m) => format!("{m} found"),
+                        };
+                        ui.label(status);
                     });
-                    ui.label(RichText::new("Enter: next occurrence · Esc: close, then press a label key").weak().small());
+                    ui.label(RichText::new("Selects as you type · Enter: next · Esc: close, then press a label key").weak().small());
                 },
             );
-            if let Some(q) = run {
-                app.queued.push(Command::FindNext(q));
+            if let Some(c) = run {
+                app.queued.push(c);
             }
             if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
                 keep = false;
             }
         }
         Dialog::Palette { query, selected } => {
-            let q = query.to_lowercase();
-            let matches: Vec<&Entry> = app
-                .commands
-                .entries()
-                .iter()
-                .filter(|e| e.name.to_lowercase().contains(&q) || e.group.title().to_lowercase().contains(&q))
-                .collect();
             let mut run: Option<Command> = None;
             let m = egui::Modal::new(egui::Id::unique("palette")).show(ctx, |ui| {
-                ui.set_width(520.0);
+                ui.set_width(560.0);
                 let l = ui.label("Command");
                 let r = ui
                     .add(egui::TextEdit::singleline(query).hint_text("type to filter commands").desired_width(f32::INFINITY))
                     .labelled_by(l.id);
                 r.request_focus();
+                // Filtered by what the field holds now, this frame's typing included.
+                let q = query.to_lowercase();
+                let matches: Vec<&Entry> = app
+                    .commands
+                    .entries()
+                    .iter()
+                    .filter(|e| e.name.to_lowercase().contains(&q) || e.group.title().to_lowercase().contains(&q))
+                    .collect();
                 if ui.input(|i| i.key_pressed(egui::Key::ArrowDown)) {
                     *selected = (*selected + 1).min(matches.len().saturating_sub(1));
                 }
@@ -363,13 +414,19 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     run = matches.get(*selected).map(|e| e.command.clone());
                 }
-                egui::ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
+                // The list keeps its height while it is filtered: the
+                // window does not jump under the pointer.
+                let height = 360.0;
+                egui::ScrollArea::vertical().min_scrolled_height(height).max_height(height).auto_shrink([false, false]).show(ui, |ui| {
+                    if matches.is_empty() {
+                        ui.label(RichText::new("no command matches").weak());
+                    }
                     for (k, e) in matches.iter().enumerate() {
                         ui.horizontal(|ui| {
                             if ui.selectable_label(k == *selected, format!("{} › {}", e.group.title(), e.name)).clicked() {
                                 run = Some(e.command.clone());
                             }
-                            ui.label(RichText::new(shortcut_text(ctx, e)).weak().monospace());
+                            ui.label(RichText::new(shortcut_text(e)).weak().monospace());
                         });
                     }
                 });

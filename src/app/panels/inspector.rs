@@ -7,6 +7,11 @@ use egui::{RichText, Ui};
 use super::super::{Command, Selection, SpanlabApp};
 use crate::model::{Origin, Status};
 
+/// At most `n` characters of `s`, with an ellipsis when cut.
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_owned() } else { format!("{}…", s.chars().take(n.saturating_sub(1)).collect::<String>()) }
+}
+
 /// Draws the inspector.
 pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     let Some(open) = &app.open else { return };
@@ -14,6 +19,10 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     let schema = &app.project.schema;
     let mut cmds = Vec::new();
     egui::ScrollArea::vertical().id_salt("inspector").auto_shrink(false).show(ui, |ui| {
+        // Whatever is selected, the inspector keeps its width: text wraps
+        // and rows of buttons wrap (a wider row would widen the panel and
+        // re-wrap the article).
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
         if let Some(d) = &open.draft {
             ui.heading("New relation");
             let head = doc.spans().get(d.head).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
@@ -70,7 +79,7 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                             }
                         }
                     });
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         if ui.button("Start relation (r)").clicked() {
                             cmds.push(Command::StartRelation);
                         }
@@ -86,7 +95,7 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                     ui.heading(format!("Suggested {}", s.label));
                     ui.label(RichText::new(format!("“{}”", doc.text().slice(s.start, s.end).unwrap_or(""))).size(16.0));
                     ui.label(format!("by {} with score {:.2}", s.recognizer, s.score));
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         if ui.button("Accept (Enter)").clicked() {
                             cmds.push(Command::AcceptSuggestion);
                         }
@@ -94,7 +103,11 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                             cmds.push(Command::RejectSuggestion);
                         }
                     });
-                    ui.label(RichText::new("or press a label's key to accept it with that label").weak().small());
+                    ui.label(
+                        RichText::new("or a label's key: accept it with that label; Alt+←/→ (start), Alt+Shift+←/→ (end): accept it with that boundary moved")
+                            .weak()
+                            .small(),
+                    );
                 }
             }
             Selection::Text { anchor, head } if anchor != head => {
@@ -108,7 +121,6 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             }
         }
         ui.separator();
-        ui.heading(format!("Relations ({})", doc.relation_count()));
         let focus = match open.selection {
             Selection::Span(id) => Some(id),
             _ => None,
@@ -126,6 +138,11 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
         }
         let rows: &[crate::model::RelationId] = app.relation_rows.as_ref().map_or(&[], |(_, rows)| rows);
         let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
+        // The heading counts the rows below it.
+        match focus {
+            Some(f) => ui.heading(format!("Relations of “{}” ({} of {})", short(&name(f), 28), rows.len(), doc.relation_count())),
+            None => ui.heading(format!("Relations ({})", doc.relation_count())),
+        };
         let row_height = ui.spacing().interact_size.y;
         egui::ScrollArea::vertical().id_salt("relations").max_height(row_height * 14.0).auto_shrink([false, true]).show_rows(
             ui,
@@ -159,7 +176,7 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                     }
                 }
             });
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui.button("Jump to head").clicked() {
                     cmds.push(Command::SelectSpan(r.head));
                 }
@@ -184,7 +201,7 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
         }
         ui.separator();
         ui.heading("Document");
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label("Status");
             egui::ComboBox::from_id_salt("doc status")
                 .selected_text(doc.status().as_str())

@@ -8,5 +8,6 @@ pub mod adjudicate;
 pub mod corpus;
 pub mod dashboard;
 pub mod dialogs;
+pub mod everywhere;
 pub mod inspector;
 pub mod top;

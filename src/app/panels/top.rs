@@ -28,7 +28,7 @@ pub fn menu_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                         ui.separator();
                     }
                     group = Some(e.group);
-                    let button = egui::Button::new(e.name.as_ref()).shortcut_text(shortcut_text(ui.ctx(), e));
+                    let button = egui::Button::new(e.name.as_ref()).shortcut_text(shortcut_text(e));
                     if ui.add(button).clicked() {
                         run = Some(e.command.clone());
                         ui.close();
@@ -75,46 +75,85 @@ pub fn palette_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     });
 }
 
-/// The document header: title, status, saved indicator.
+/// Under this width (points) the header takes two rows: the name and its
+/// status tag, then Done and the save state.
+const HEADER_ONE_ROW: f32 = 520.0;
+
+/// The document header: title, status, saved indicator, Done. Nothing of it
+/// is drawn over another part: the name is cut short (whole on hover), and
+/// in a narrow view it gets a row of its own.
 pub fn header_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     let Some(open) = &app.open else {
         ui.label("No document: open a folder of articles (File → Open folder…).");
         return;
     };
-    ui.horizontal(|ui| {
-        ui.heading(open.doc.id.0.as_str());
-        ui.label(RichText::new(format!("[{}]", open.doc.status())).weak());
-        if let Some(enc) = &open.encoding {
-            ui.label(RichText::new(enc).weak().small());
-        }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if let Some(name) = &app.project.annotator {
-                ui.label(RichText::new(format!("annotating as {name}")).weak())
-                    .on_hover_text("your own files: annotations/annotators/NAME/ (Settings → annotator)");
-            }
-            if open.suggesting {
-                ui.add(egui::Spinner::new());
-                ui.label(RichText::new("suggesting…").weak());
-            }
-            if app.options.read_only {
-                ui.label(RichText::new("read-only").weak());
-            } else if let Some(e) = &open.save_error {
-                ui.label(RichText::new("⚠ not saved").color(ui.visuals().error_fg_color)).on_hover_text(e);
-            } else if open.journaled == open.sent {
-                let hover = if open.saved == open.sent {
-                    "every change is saved as you make it"
-                } else {
-                    "every change is safe in the project's journal; the document's file follows in a moment"
-                };
-                ui.label(RichText::new("✔ saved").color(ui.visuals().weak_text_color())).on_hover_text(hover);
-            } else {
-                ui.label("saving…");
-            }
-            let done = egui::Button::new("Done ▶")
-                .shortcut_text(ui.ctx().format_shortcut(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter)));
-            if ui.add(done).on_hover_text("mark done and open the next unfinished document").clicked() {
-                app.queued.push(Command::MarkDone);
-            }
+    let mut done = false;
+    if ui.available_width() < HEADER_ONE_ROW {
+        ui.horizontal(|ui| title_ui(ui, open));
+        ui.horizontal(|ui| {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                done = state_ui(ui, open, app.options.read_only, app.project.annotator.as_deref());
+            });
         });
+    } else {
+        // The right-hand part first; the name gets what is left.
+        ui.horizontal(|ui| {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                done = state_ui(ui, open, app.options.read_only, app.project.annotator.as_deref());
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| title_ui(ui, open));
+            });
+        });
+    }
+    if done {
+        app.queued.push(Command::MarkDone);
+    }
+}
+
+/// The document's name (cut short to leave room for its status tag) and
+/// status, left to right.
+fn title_ui(ui: &mut Ui, open: &crate::app::OpenDoc) {
+    let tag = format!("[{}]", open.doc.status());
+    let room = ui.available_width();
+    let tag_width =
+        ui.fonts_mut(|f| f.layout_no_wrap(tag.clone(), egui::TextStyle::Body.resolve(ui.style()), egui::Color32::PLACEHOLDER).size().x);
+    let name = open.doc.id.0.as_str();
+    ui.scope(|ui| {
+        ui.set_max_width((room - tag_width - 2.0 * ui.spacing().item_spacing.x).max(24.0));
+        ui.add(egui::Label::new(RichText::new(name).heading()).truncate()).on_hover_text(name);
     });
+    ui.add(egui::Label::new(RichText::new(tag).weak()).truncate());
+    if let Some(enc) = &open.encoding {
+        ui.add(egui::Label::new(RichText::new(enc).weak().small()).truncate());
+    }
+}
+
+/// Done, the save state, the suggesting spinner and the annotator, right
+/// to left; whether Done was clicked.
+fn state_ui(ui: &mut Ui, open: &crate::app::OpenDoc, read_only: bool, annotator: Option<&str>) -> bool {
+    let done = egui::Button::new("Done ▶")
+        .shortcut_text(super::super::commands::key_text(&egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::Enter)));
+    let clicked = ui.add(done).on_hover_text("mark done and open the next unfinished document").clicked();
+    if read_only {
+        ui.label(RichText::new("read-only").weak());
+    } else if let Some(e) = &open.save_error {
+        ui.label(RichText::new("⚠ not saved").color(ui.visuals().error_fg_color)).on_hover_text(e);
+    } else if open.journaled == open.sent {
+        let hover = if open.saved == open.sent {
+            "every change is saved as you make it"
+        } else {
+            "every change is safe in the project's journal; the document's file follows in a moment"
+        };
+        ui.label(RichText::new("✔ saved").color(ui.visuals().weak_text_color())).on_hover_text(hover);
+    } else {
+        ui.label("saving…");
+    }
+    if open.suggesting {
+        ui.label(RichText::new("suggesting…").weak());
+        ui.add(egui::Spinner::new());
+    }
+    if let Some(name) = annotator {
+        ui.add(egui::Label::new(RichText::new(format!("annotating as {name}")).weak()).truncate())
+            .on_hover_text("your own files: annotations/annotators/NAME/ (Settings → annotator)");
+    }
+    clicked
 }

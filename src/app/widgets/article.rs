@@ -5,7 +5,10 @@
 //! Owns: paragraph layout and its cache (one galley per paragraph, or per
 //! piece of a very long one, keyed by the document's text hash, the wrap
 //! width and the font size; only paragraphs near the visible part are laid
-//! out), hit-testing, drawing.
+//! out), hit-testing, drawing. A galley's glyphs point into egui's font
+//! atlas, which egui rebuilds when the theme changes (light and dark text
+//! are rasterized differently), the fonts change or the atlas fills up: the
+//! cached galleys are dropped then (see [`ArticleView::ui`]).
 //! Returns [`Command`]s; it never changes the document.
 
 use std::sync::Arc;
@@ -15,8 +18,8 @@ use egui::text::LayoutJob;
 use egui::{Align, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind, TextFormat, Ui, Vec2, pos2, vec2};
 
 use super::super::commands::Command;
+use super::super::parts::{part_at, snap_to_parts};
 use super::super::state::{RelationDraft, Selection};
-use crate::model::words::snap_to_words;
 use crate::model::{CharIdx, Document, Schema, SpanId};
 
 /// Documents shorter than this are laid out whole on open (exact heights);
@@ -70,6 +73,18 @@ pub struct ArticleView {
     origin: Option<Pos2>,
     /// Paragraph layouts computed so far (for tests and benchmarks).
     pub layouts: usize,
+    /// A small galley laid out through egui's cache every frame: when egui
+    /// hands back another one, it has rebuilt its font atlas and every
+    /// cached galley points into the old one.
+    atlas_probe: Option<Arc<Galley>>,
+    /// The part of the scroll area shown last frame (content coordinates).
+    viewport: Option<Rect>,
+    /// Where that part was on screen.
+    view_rect: Option<Rect>,
+    /// The width the text was wrapped at last frame.
+    wrap_width: f32,
+    /// Show the top of the article on the next frame (another document).
+    to_top: bool,
 }
 
 /// Vertical metrics of one text row.
@@ -83,6 +98,23 @@ impl Metrics {
     fn new(font_size: f32) -> Self {
         Self { line: (font_size * 3.1).round(), text: (font_size * 1.35).round(), chip: (font_size * 0.9).round() }
     }
+}
+
+/// The article's text colour: near black on the light page, near white on
+/// the dark one (egui's default text grey fell to 2.4:1 on a span's fill
+/// in the dark theme; WCAG AA asks 4.5:1).
+pub fn text_color(visuals: &egui::Visuals) -> Color32 {
+    if visuals.dark_mode { Color32::from_gray(228) } else { Color32::from_gray(28) }
+}
+
+/// The page the article is drawn on (the central panel's fill).
+pub fn page_color(visuals: &egui::Visuals) -> Color32 {
+    visuals.panel_fill
+}
+
+/// The fill behind a gold span of a label colour, drawn on the page.
+pub fn span_fill(rgb: [u8; 3], dark_mode: bool) -> Color32 {
+    color32(rgb, if dark_mode { 80 } else { 70 })
 }
 
 fn color32(rgb: [u8; 3], alpha: u8) -> Color32 {
@@ -117,6 +149,61 @@ impl ArticleView {
         self.paras.clear();
         self.drag_anchor = None;
         self.origin = None;
+        self.viewport = None;
+        self.to_top = true;
+    }
+
+    /// The width the text was wrapped at last frame (points).
+    pub fn wrap_width(&self) -> f32 {
+        self.wrap_width
+    }
+
+    /// Where the article's view was on screen last frame.
+    pub fn view_rect(&self) -> Option<Rect> {
+        self.view_rect
+    }
+
+    /// Whether the row holding character `c` was in view last frame (its
+    /// text, not only the room above it for labels and arcs); `None` before
+    /// the article was drawn (nothing is known about the view).
+    pub fn shows(&self, c: CharIdx) -> Option<bool> {
+        let viewport = self.viewport?;
+        let (top, bottom) = self.text_band_of(c)?;
+        Some(top >= viewport.min.y - 0.5 && bottom <= viewport.max.y + 0.5)
+    }
+
+    /// Whether any of the row holding character `c` was in view last frame
+    /// (a row the view's edge cuts counts): where a pointer could have made
+    /// a selection. `None` before the article was drawn.
+    pub fn shows_part(&self, c: CharIdx) -> Option<bool> {
+        let viewport = self.viewport?;
+        let (top, bottom) = self.text_band_of(c)?;
+        Some(bottom > viewport.min.y && top < viewport.max.y)
+    }
+
+    /// The vertical extent of the text of the row holding `c`, in the
+    /// scroll area's content coordinates, if its paragraph is laid out.
+    fn text_band_of(&self, c: CharIdx) -> Option<(f32, f32)> {
+        let mut y = TOP_MARGIN;
+        for p in &self.paras {
+            if c >= p.start && c <= p.end {
+                let g = p.galley.as_ref()?;
+                let k = c - p.start;
+                let mut seen = 0;
+                for row in &g.rows {
+                    let n = row.glyphs.len();
+                    if k < seen + n || std::ptr::eq(row, g.rows.last().unwrap_or(row)) {
+                        let bottom = y + row.pos.y + row.size.y;
+                        let height = row.glyphs.first().map_or(row.size.y, |gl| gl.font_height);
+                        return Some((bottom - height, bottom));
+                    }
+                    seen += n;
+                }
+                return Some((y, y + p.height));
+            }
+            y += p.height;
+        }
+        None
     }
 
     /// Where character `c` was drawn last frame (the middle of its glyph,
@@ -124,18 +211,31 @@ impl ArticleView {
     /// aims at to point at it.
     pub fn screen_pos(&self, c: CharIdx) -> Option<Pos2> {
         let origin = self.origin?;
-        let mut y = 0.0;
         for p in &self.paras {
             if c >= p.start && c < p.end {
                 let g = p.galley.as_ref()?;
                 let r = g.pos_from_cursor(egui::text::CCursor::new(c - p.start));
                 let next = g.pos_from_cursor(egui::text::CCursor::new(c - p.start + 1));
                 let x = if (next.center().y - r.center().y).abs() < 1.0 { (r.left() + next.left()) / 2.0 } else { r.left() + 2.0 };
-                return Some(origin + vec2(x, y + r.center().y));
+                // The row's rect holds the room for labels above the text:
+                // the glyph's middle is the middle of the text's band.
+                let (top, bottom) = self.text_band_of(c)?;
+                return Some(pos2(origin.x + x, origin.y - TOP_MARGIN + (top + bottom) / 2.0));
             }
-            y += p.height;
         }
         None
+    }
+
+    /// Drops the cached galleys (keeping the paragraphs' heights, so
+    /// nothing moves) when egui rebuilt its font atlas since last frame.
+    fn check_atlas(&mut self, ui: &Ui, font_size: f32) {
+        let probe = ui.painter().layout_no_wrap("Ag".to_owned(), FontId::proportional(font_size), Color32::PLACEHOLDER);
+        if self.atlas_probe.as_ref().is_some_and(|p| !Arc::ptr_eq(p, &probe)) {
+            for p in &mut self.paras {
+                p.galley = None;
+            }
+        }
+        self.atlas_probe = Some(probe);
     }
 
     fn prepare(&mut self, doc: &Document, width: f32, font_size: f32) {
@@ -211,7 +311,12 @@ impl ArticleView {
         let doc = input.doc;
         let fs = input.font_size;
         let m = Metrics::new(fs);
-        let scroll = egui::ScrollArea::vertical().auto_shrink(false).id_salt("article");
+        let mut scroll = egui::ScrollArea::vertical().auto_shrink(false).id_salt("article");
+        if std::mem::take(&mut self.to_top) {
+            // Another document opens at its top, not where the last one was.
+            scroll = scroll.vertical_scroll_offset(0.0);
+        }
+        self.check_atlas(ui, fs);
         scroll.show_viewport(ui, |ui, viewport| {
             let width = (ui.available_width() - 24.0).max(120.0);
             let fresh = self.key.is_none();
@@ -254,10 +359,10 @@ impl ArticleView {
                         self.layout(ui, doc, k, width, fs);
                         let Some(p) = self.paras.get(k) else { break };
                         let row_y = p.galley.as_ref().map_or(0.0, |g| row_top_of(g, target - p.start));
-                        let top = ui.min_rect().top() + y + row_y;
+                        let top = ui.min_rect().top() + TOP_MARGIN + y + row_y;
                         let r = Rect::from_min_size(pos2(ui.min_rect().left(), top), vec2(10.0, m.line));
-                        let visible = Rect::from_min_max(pos2(0.0, viewport.min.y), pos2(1.0, viewport.max.y));
-                        if !(visible.min.y <= y + row_y && y + row_y + m.line <= visible.max.y) {
+                        let shown = self.text_band_of(target).is_some_and(|(a, b)| a >= viewport.min.y && b <= viewport.max.y);
+                        if !shown {
                             ui.scroll_to_rect(r, Some(Align::Center));
                         }
                         break;
@@ -271,6 +376,9 @@ impl ArticleView {
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "article text"));
             let origin = rect.min + vec2(8.0, TOP_MARGIN);
             self.origin = Some(origin);
+            self.viewport = Some(viewport);
+            self.view_rect = Some(ui.clip_rect());
+            self.wrap_width = width;
             let painter = ui.painter().clone();
 
             // Visible paragraphs with their screen tops.
@@ -299,13 +407,15 @@ impl ArticleView {
                 Some(doc.text().end())
             };
             if response.drag_started() {
-                self.drag_anchor = response.interact_pointer_pos().and_then(hit);
+                // Where the button went down, not where egui noticed the drag.
+                let origin = ui.input(|i| i.pointer.press_origin()).or_else(|| response.interact_pointer_pos());
+                self.drag_anchor = origin.and_then(hit);
             }
             if let (Some(anchor), Some(pos)) = (self.drag_anchor, response.interact_pointer_pos())
                 && let Some(head) = hit(pos)
             {
                 if response.drag_stopped() {
-                    let (a, b) = if alt { (anchor.min(head), anchor.max(head)) } else { snap_to_words(doc.text(), anchor, head) };
+                    let (a, b) = if alt { (anchor.min(head), anchor.max(head)) } else { snap_to_parts(doc.text(), anchor, head) };
                     out.commands.push(Command::SelectText(a, b));
                     self.drag_anchor = None;
                 } else if response.dragged() {
@@ -316,7 +426,15 @@ impl ArticleView {
                 self.drag_anchor = None;
             }
             let hovered_char = response.hover_pos().and_then(hit);
-            if response.clicked()
+            if response.double_clicked() {
+                // A word, or one part of a hyphenated compound.
+                // The pointer is on the character at its nearest boundary or the one before.
+                let part =
+                    |c: CharIdx| part_at(doc.text(), c).or_else(|| (c > CharIdx::ZERO).then(|| part_at(doc.text(), c - 1)).flatten());
+                if let Some((a, b)) = response.interact_pointer_pos().and_then(hit).and_then(part) {
+                    out.commands.push(Command::SelectText(a, b));
+                }
+            } else if response.clicked()
                 && let Some(c) = response.interact_pointer_pos().and_then(hit)
             {
                 let span = doc.spans().at(c).last().map(|s| s.id);
@@ -331,8 +449,7 @@ impl ArticleView {
 
             // Drawing.
             let dark = ui.visuals().dark_mode;
-            let text_color = ui.visuals().text_color();
-            let fill_alpha = if dark { 95 } else { 70 };
+            let text_color = text_color(ui.visuals());
             let sel_color = ui.visuals().selection.stroke.color;
             let mut anchors: std::collections::HashMap<SpanId, Pos2> = Default::default();
             let draft_tail = input.draft.and_then(|d| d.tail.or_else(|| d.candidates.get(d.index).copied()));
@@ -359,7 +476,7 @@ impl ArticleView {
                     let rects = range_rects(g, s.start.max(p.start) - p.start, s.end.min(p.end) - p.start, &m);
                     for r in &rects {
                         let r = r.translate(top.to_vec2());
-                        painter.rect_filled(r.expand2(vec2(1.0, 0.0)), 3.0, color32(rgb, fill_alpha));
+                        painter.rect_filled(r.expand2(vec2(1.0, 0.0)), 3.0, span_fill(rgb, dark));
                         painter.line_segment([r.left_bottom(), r.right_bottom()], Stroke::new(2.0, color32(rgb, 255)));
                     }
                     if let Some(first) = rects.first().filter(|_| s.start >= p.start) {
@@ -591,4 +708,49 @@ fn arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke, label: &str, c
     painter.rect_filled(rect, 3.0, bg);
     painter.galley(rect.min + vec2(2.0, 2.0), galley, color);
     rect
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// WCAG 2 relative luminance of an opaque colour.
+    fn luminance(c: Color32) -> f32 {
+        let lin = |v: u8| {
+            let v = f32::from(v) / 255.0;
+            if v <= 0.040_45 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+    }
+
+    fn contrast(a: Color32, b: Color32) -> f32 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    /// `over` drawn with its alpha on the opaque `page`.
+    fn blend(over: Color32, page: Color32) -> Color32 {
+        let a = f32::from(over.a()) / 255.0;
+        // Color32 is premultiplied: its channels already carry the alpha.
+        let mix = |o: u8, p: u8| (f32::from(o) + f32::from(p) * (1.0 - a)).round().clamp(0.0, 255.0) as u8;
+        Color32::from_rgb(mix(over.r(), page.r()), mix(over.g(), page.g()), mix(over.b(), page.b()))
+    }
+
+    /// Issue 15, item 14: the article's text reads at WCAG AA contrast
+    /// (4.5:1) on the page and on every label's span fill, in both themes
+    /// (egui's default grey on a dark span fill: 2.4:1).
+    #[test]
+    fn article_text_has_aa_contrast_on_the_page_and_on_span_fills_in_both_themes() {
+        let schema = Schema::news();
+        for visuals in [egui::Visuals::light(), egui::Visuals::dark()] {
+            let (text, page) = (text_color(&visuals), page_color(&visuals));
+            let on_page = contrast(text, page);
+            assert!(on_page >= 4.5, "dark {}: {on_page:.2} on the page", visuals.dark_mode);
+            for l in &schema.entity_labels {
+                let fill = blend(span_fill(l.rgb(), visuals.dark_mode), page);
+                let c = contrast(text, fill);
+                assert!(c >= 4.5, "dark {}: {c:.2} on a {} span", visuals.dark_mode, l.name);
+            }
+        }
+    }
 }

@@ -37,6 +37,10 @@ impl Shape {
     }
 }
 
+/// The loss of a line without a text: skipped, as doccano's own import
+/// skips it (naming the line) rather than refusing the file.
+pub const NO_TEXT: &str = "lines without \"text\" (skipped, as doccano does)";
+
 /// Keys of a line that are not the document's extra fields.
 const RESERVED: [&str; 10] = ["id", "text", "label", "labels", "entities", "relations", "document_id", "source", "status", "offsets"];
 
@@ -44,6 +48,12 @@ const RESERVED: [&str; 10] = ["id", "text", "label", "labels", "entities", "rela
 /// the relation shape when any document has a relation. An entity whose
 /// offsets cannot be counted in the unit asked for is an error.
 pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Result<Vec<u8>, FormatError> {
+    write_numbered(dataset, 1, options, report)
+}
+
+/// [`write()`], numbering the lines' `"id"` from `first` (a stream's lines
+/// written one at a time).
+pub fn write_numbered(dataset: &Dataset, first: usize, options: &Options, report: &mut Report) -> Result<Vec<u8>, FormatError> {
     let shape = options.doccano_shape.unwrap_or(if dataset.documents.iter().any(|d| !d.relations.is_empty()) {
         Shape::Relations
     } else {
@@ -55,7 +65,7 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Resul
         let text = Text::new(d.text.clone());
         let at = |e: &EntityRecord| entity_offsets(&text, unit, &d.id, e);
         let mut line = Map::new();
-        line.insert("id".to_owned(), json!(i + 1));
+        line.insert("id".to_owned(), json!(first + i));
         line.insert("text".to_owned(), json!(d.text));
         match shape {
             Shape::Ner => {
@@ -122,10 +132,35 @@ pub fn write(dataset: &Dataset, options: &Options, report: &mut Report) -> Resul
                 report.lose(&format!("relation field \"{key}\" (doccano has no place for it)"), || format!("document {}: {}", d.id, r.id));
             }
         }
-        out.push_str(&Value::Object(line).to_string());
+        out.push_str(&ascii_json(&Value::Object(line)));
         out.push('\n');
     }
     Ok(out.into_bytes())
+}
+
+/// A value as compact JSON in pure ASCII: every other character of a
+/// string is written as a `\uXXXX` escape (a surrogate pair past U+FFFF),
+/// which every JSON reader decodes to the same text. doccano's "Auto"
+/// encoding guesses a file's encoding from its bytes (chardet), and takes
+/// UTF-8 with a few accents or an emoji for Windows-1254; an ASCII file it
+/// reads right. Outside strings JSON is ASCII already, so escaping every
+/// character above U+007F of the serialized text is exact.
+///
+/// `{"text":"Zoé 😀"}` → `{"text":"Zo\u00e9 \ud83d\ude00"}`.
+pub fn ascii_json(value: &Value) -> String {
+    let json = value.to_string();
+    let mut out = String::with_capacity(json.len());
+    let mut units = [0u16; 2];
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+    out
 }
 
 /// Reads either shape (each line may have its own).
@@ -143,8 +178,14 @@ pub fn read(input: &str, options: &Options, report: &mut Report) -> Result<Datas
         let Value::Object(mut obj) = value else {
             return Err(FormatError::new(place(""), "expected a JSON object"));
         };
-        let Some(Value::String(text)) = obj.remove("text") else {
-            return Err(FormatError::new(place("\"text\""), "missing, or not a string"));
+        let text = match obj.remove("text") {
+            Some(Value::String(text)) => text,
+            // doccano skips a record without text and names its line.
+            None | Some(Value::Null) => {
+                report.lose(NO_TEXT, || format!("line {n}"));
+                continue;
+            }
+            Some(v) => return Err(FormatError::new(place("\"text\""), format!("expected a string, found {v}"))),
         };
         let unit = fields::offsets_unit(obj.remove("offsets").as_ref(), &place("\"offsets\""), &place(""), options, report)?;
         let id = match obj.remove("document_id").or(obj.remove("id")) {
@@ -287,6 +328,63 @@ mod tests {
             let e = read(input, &Options::default(), &mut report()).unwrap_err();
             assert!(e.place.starts_with(place), "{input}: {e}");
         }
+    }
+
+    /// doccano's "Auto" encoding (chardet) took our UTF-8 lines for
+    /// Windows-1254 when a text had accents or an emoji, and its import
+    /// failed: every line is ASCII now, and reads back to the same texts and
+    /// fields. (Failed before: the file held the characters as UTF-8.)
+    #[test]
+    fn lines_are_pure_ascii_and_read_back_exactly() {
+        let line =
+            r#"{"id": "é1", "text": "Zoé 😀 voit Paul à Paris", "label": [[0, 3, "PER"], [11, 15, "PER"], [18, 23, "GPE"]], "note": "ça"}"#;
+        let x = read(line, &Options::default(), &mut report()).unwrap();
+        for shape in [Shape::Ner, Shape::Relations] {
+            let opts = Options { doccano_shape: Some(shape), ..Options::default() };
+            let bytes = write(&x, &opts, &mut Report::new(Format::Doccano, Direction::Export)).unwrap();
+            assert!(bytes.is_ascii(), "{shape:?}: {}", String::from_utf8_lossy(&bytes));
+            let out = String::from_utf8(bytes).unwrap();
+            assert!(out.contains(r#""text":"Zo\u00e9 \ud83d\ude00 voit Paul \u00e0 Paris""#), "{out}");
+            let back = read(&out, &Options::default(), &mut report()).unwrap();
+            assert_eq!(canon(&back), canon(&x));
+            assert_eq!(back.documents[0].extra, x.documents[0].extra);
+        }
+        assert_eq!(ascii_json(&json!("\u{7f}\u{80}\u{ffff}\u{10000}")), "\"\u{7f}\\u0080\\uffff\\ud800\\udc00\"");
+    }
+
+    /// A line without a text is skipped and named, as doccano's own import
+    /// does, instead of refusing the whole file (it did before).
+    #[test]
+    fn a_line_without_text_is_skipped_and_named() {
+        let input = "{\"text\": \"a\"}\n{\"label\": [[0, 1, \"X\"]]}\n{\"text\": null}\n{\"text\": \"b\"}\n";
+        let mut r = report();
+        let d = read(input, &Options::default(), &mut r).unwrap();
+        let texts: Vec<&str> = d.documents.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(texts, ["a", "b"]);
+        let loss = r.losses.iter().find(|l| l.what == NO_TEXT).expect("reported");
+        assert_eq!((loss.count, loss.examples.clone()), (2, vec!["line 2".to_owned(), "line 3".to_owned()]));
+    }
+
+    /// A relation listed twice was merged without a word ("nothing lost")
+    /// while a duplicate entity was reported: both are reported now, and so
+    /// is a relation that becomes a duplicate when its entities merge.
+    #[test]
+    fn duplicate_relations_are_reported_like_duplicate_entities() {
+        let line = r#"{"text": "Zoé voit Paul", "entities": [
+            {"id": 1, "start_offset": 0, "end_offset": 3, "label": "PER"},
+            {"id": 2, "start_offset": 9, "end_offset": 13, "label": "PER"},
+            {"id": 3, "start_offset": 0, "end_offset": 3, "label": "PER"}],
+          "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "MEETS"}, {"id": 2, "from_id": 1, "to_id": 2, "type": "MEETS"},
+            {"id": 3, "from_id": 3, "to_id": 2, "type": "MEETS"}, {"id": 4, "from_id": 2, "to_id": 1, "type": "MEETS"}]}"#
+            .replace('\n', " ");
+        let mut r = report();
+        let d = read(&line, &Options::default(), &mut r).unwrap();
+        assert_eq!(d.documents[0].entities.len(), 2);
+        assert_eq!(d.documents[0].relations.len(), 2, "T1 → T2 and T2 → T1");
+        let count = |what: &str| r.losses.iter().find(|l| l.what == what).map(|l| (l.count, l.examples[0].clone()));
+        assert_eq!(count(super::super::DUPLICATE_ENTITIES), Some((1, "document doc-0001: PER [0, 3)".to_owned())));
+        assert_eq!(count(super::super::DUPLICATE_RELATIONS), Some((2, "document doc-0001: MEETS T1 → T2".to_owned())));
+        assert!(!r.to_string().contains("nothing lost"), "{r}");
     }
 
     proptest! {

@@ -21,6 +21,8 @@ pub mod docbin;
 pub mod doccano;
 mod fields;
 pub mod label_studio;
+pub mod lines;
+pub mod schema;
 pub mod spacy_jsonl;
 #[cfg(test)]
 pub(crate) mod testgen;
@@ -50,12 +52,22 @@ pub enum Format {
     Conll,
     /// Label Studio task JSON.
     LabelStudio,
+    /// The gold dataset's documents, one a line (JSONL), for streams.
+    GoldLines,
 }
 
 impl Format {
     /// Every format, in the order menus show them.
-    pub const ALL: [Format; 7] =
-        [Format::Spanlab, Format::Doccano, Format::SpacyJsonl, Format::Docbin, Format::Brat, Format::Conll, Format::LabelStudio];
+    pub const ALL: [Format; 8] = [
+        Format::Spanlab,
+        Format::Doccano,
+        Format::SpacyJsonl,
+        Format::Docbin,
+        Format::Brat,
+        Format::Conll,
+        Format::LabelStudio,
+        Format::GoldLines,
+    ];
 
     /// The name used on the command line (`--format spacy-jsonl`).
     pub fn name(self) -> &'static str {
@@ -67,6 +79,7 @@ impl Format {
             Format::Brat => "brat",
             Format::Conll => "conll",
             Format::LabelStudio => "label-studio",
+            Format::GoldLines => "gold-lines",
         }
     }
 
@@ -80,6 +93,7 @@ impl Format {
             Format::Brat => "brat standoff (folder)",
             Format::Conll => "CoNLL IOB2",
             Format::LabelStudio => "Label Studio JSON",
+            Format::GoldLines => "spanlab gold lines (JSONL)",
         }
     }
 
@@ -92,7 +106,7 @@ impl Format {
     pub fn extension(self) -> &'static str {
         match self {
             Format::Spanlab | Format::LabelStudio => "json",
-            Format::Doccano | Format::SpacyJsonl => "jsonl",
+            Format::Doccano | Format::SpacyJsonl | Format::GoldLines => "jsonl",
             Format::Docbin => "spacy",
             Format::Brat => "",
             Format::Conll => "conll",
@@ -130,6 +144,9 @@ impl Format {
             let first_line = trimmed.lines().next().unwrap_or("");
             if first_line.contains("\"tokens\"") || first_line.contains("\"spans\"") {
                 return Some(Format::SpacyJsonl);
+            }
+            if first_line.contains("\"entities\"") && !first_line.contains("\"start_offset\"") {
+                return Some(Format::GoldLines);
             }
             if first_line.contains("\"start_offset\"") || first_line.contains("\"label\"") || first_line.contains("\"labels\"") {
                 return Some(Format::Doccano);
@@ -321,11 +338,24 @@ pub struct Report {
     pub offsets: Offsets,
     /// Losses by kind, in the order first met.
     pub losses: Vec<Loss>,
+    /// On import, the schema the input declares of its own (brat's
+    /// `annotation.conf`): what a new project takes, widened to fit the
+    /// data by [`schema::source_schema`]. `None` when it declares none.
+    pub declared_schema: Option<Schema>,
 }
 
 impl Report {
     pub fn new(format: Format, direction: Direction) -> Self {
-        Self { format, direction, documents: 0, entities: 0, relations: 0, offsets: Offsets::Chars, losses: Vec::new() }
+        Self {
+            format,
+            direction,
+            documents: 0,
+            entities: 0,
+            relations: 0,
+            offsets: Offsets::Chars,
+            losses: Vec::new(),
+            declared_schema: None,
+        }
     }
 
     /// Records one thing not carried; `example` is only built for the first few.
@@ -341,6 +371,24 @@ impl Report {
         loss.count += 1;
         if loss.examples.len() < EXAMPLES {
             loss.examples.push(example());
+        }
+    }
+
+    /// Adds another report's counts and losses to this one (a stream's
+    /// lines, each read with its own report, summed in order).
+    pub fn absorb(&mut self, other: Report) {
+        self.documents += other.documents;
+        self.entities += other.entities;
+        self.relations += other.relations;
+        for l in other.losses {
+            match self.losses.iter_mut().find(|m| m.what == l.what) {
+                Some(m) => {
+                    m.count += l.count;
+                    let room = EXAMPLES.saturating_sub(m.examples.len());
+                    m.examples.extend(l.examples.into_iter().take(room));
+                }
+                None => self.losses.push(l),
+            }
         }
     }
 
@@ -410,6 +458,13 @@ pub fn write(
         Format::Brat => Written::Folder(brat::write(dataset, schema, options, &mut report)),
         Format::Conll => Written::File(conll::write(dataset, tokenizer, &mut report)),
         Format::LabelStudio => Written::File(label_studio::write(dataset, options, &mut report)?),
+        Format::GoldLines => {
+            let unit = report.offsets;
+            if unit != Offsets::Chars {
+                report.lose("offset unit (gold lines count code points)", || format!("--offsets {}", unit.name()));
+            }
+            Written::File(lines::write_gold_lines(dataset)?)
+        }
     };
     if !matches!(format, Format::Spanlab | Format::Doccano | Format::SpacyJsonl | Format::LabelStudio | Format::Brat) {
         report.offsets = Offsets::Chars;
@@ -430,6 +485,7 @@ pub fn read(source: &Source, format: Format, options: &Options, texts: Option<&D
         Format::Brat => brat::read(source, options, &mut report)?,
         Format::Conll => conll::read(file_text(source)?, texts, &mut report)?,
         Format::LabelStudio => label_studio::read(file_text(source)?, options, &mut report)?,
+        Format::GoldLines => dataset_of(lines::read_gold_lines(file_text(source)?, &mut report)?, "imported"),
     };
     report.count(&dataset);
     Ok((dataset, report))
@@ -584,26 +640,22 @@ pub struct RawRelation {
 
 impl RawDoc {
     /// The canonical record: entities sorted by `(start, end, label)` and
-    /// numbered `T1…`, exact duplicates merged (reported), relations sorted
-    /// and numbered `R1…`, each entity's `text` taken from the text.
+    /// numbered `T1…`, exact duplicates merged, relations sorted and
+    /// numbered `R1…` with exact duplicates merged (same head, tail and
+    /// label, counting a merged entity as one), each entity's `text` taken
+    /// from the text. Every merge is reported, naming the document.
     pub fn into_record(self, report: &mut Report) -> DocRecord {
         let text = Text::new(self.text.clone());
-        let mut order: Vec<usize> = (0..self.entities.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&self.entities[a], &self.entities[b]);
-            (x.start, x.end, &x.label).cmp(&(y.start, y.end, &y.label))
-        });
+        let mut order: Vec<(usize, &RawEntity)> = self.entities.iter().enumerate().collect();
+        order.sort_by(|(_, x), (_, y)| (x.start, x.end, &x.label).cmp(&(y.start, y.end, &y.label)));
         let mut number: BTreeMap<usize, usize> = BTreeMap::new();
         let mut entities: Vec<EntityRecord> = Vec::new();
         let mut last: Option<(usize, usize, &str)> = None;
-        for i in order {
-            let e = &self.entities[i];
+        for (i, e) in order {
             let key = (e.start, e.end, e.label.as_str());
             if last == Some(key) {
-                report.lose("duplicate entities (same offsets and label), merged into one", || {
-                    format!("document {}: {} [{}, {})", self.id, e.label, e.start, e.end)
-                });
-                number.insert(i, entities.len() - 1);
+                report.lose(DUPLICATE_ENTITIES, || format!("document {}: {} [{}, {})", self.id, e.label, e.start, e.end));
+                number.insert(i, entities.len().saturating_sub(1));
                 continue;
             }
             last = Some(key);
@@ -617,12 +669,18 @@ impl RawDoc {
         let mut rels: Vec<(usize, usize, &RawRelation)> =
             self.relations.iter().filter_map(|r| Some((*number.get(&r.head)?, *number.get(&r.tail)?, r))).collect();
         rels.sort_by(|a, b| (a.0, a.1, &a.2.label).cmp(&(b.0, b.1, &b.2.label)));
-        rels.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2.label == b.2.label);
-        let relations = rels
-            .into_iter()
-            .enumerate()
-            .map(|(i, (h, t, r))| RelationRecord { extra: r.extra.clone(), ..RelationRecord::new(i + 1, h + 1, t + 1, r.label.clone()) })
-            .collect();
+        let mut relations: Vec<RelationRecord> = Vec::with_capacity(rels.len());
+        let mut last: Option<(usize, usize, &str)> = None;
+        for (h, t, r) in rels {
+            let key = (h, t, r.label.as_str());
+            if last == Some(key) {
+                report.lose(DUPLICATE_RELATIONS, || format!("document {}: {} T{} → T{}", self.id, r.label, h + 1, t + 1));
+                continue;
+            }
+            last = Some(key);
+            relations
+                .push(RelationRecord { extra: r.extra.clone(), ..RelationRecord::new(relations.len() + 1, h + 1, t + 1, r.label.clone()) });
+        }
         DocRecord {
             id: self.id,
             source: self.source,
@@ -635,6 +693,11 @@ impl RawDoc {
         }
     }
 }
+
+/// The loss a reader reports when a document lists one entity twice.
+pub const DUPLICATE_ENTITIES: &str = "duplicate entities (same offsets and label), merged into one";
+/// The loss a reader reports when a document lists one relation twice.
+pub const DUPLICATE_RELATIONS: &str = "duplicate relations (same head, tail and label), merged into one";
 
 /// A dataset of canonical records, sorted by id, with a schema naming the
 /// labels found (in order of first appearance), or the default schema's

@@ -267,6 +267,20 @@ mod tests {
         assert_eq!(doc.extra.len(), 0);
     }
 
+    /// A relation listed twice in spaCy JSONL (Prodigy writes one per
+    /// annotator pass) was merged silently; the merge is reported, like a
+    /// duplicate span's.
+    #[test]
+    fn duplicate_relations_and_spans_are_reported() {
+        let line = r#"{"text": "Zoé voit Paul", "tokens": [{"text": "Zoé", "start": 0, "end": 3, "id": 0, "ws": true}, {"text": "voit", "start": 4, "end": 8, "id": 1, "ws": true}, {"text": "Paul", "start": 9, "end": 13, "id": 2, "ws": false}], "spans": [{"token_start": 0, "token_end": 0, "label": "PER"}, {"token_start": 2, "token_end": 2, "label": "PER"}, {"token_start": 2, "token_end": 2, "label": "PER"}], "relations": [{"head": 0, "child": 2, "label": "MEETS"}, {"head": 0, "child": 2, "label": "MEETS"}, {"head": 2, "child": 0, "label": "MEETS"}]}"#;
+        let mut r = report();
+        let d = read(line, &Options::default(), &mut r).unwrap();
+        assert_eq!((d.documents[0].entities.len(), d.documents[0].relations.len()), (2, 2));
+        let count = |what: &str| r.losses.iter().find(|l| l.what == what).map(|l| (l.count, l.examples[0].clone()));
+        assert_eq!(count(super::super::DUPLICATE_ENTITIES), Some((1, "document doc-0001: PER [9, 13)".to_owned())));
+        assert_eq!(count(super::super::DUPLICATE_RELATIONS), Some((1, "document doc-0001: MEETS T1 → T2".to_owned())));
+    }
+
     #[test]
     fn bad_lines_name_their_place() {
         for (input, place) in [

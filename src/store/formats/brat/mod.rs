@@ -34,13 +34,23 @@
 //! (`"2016/01/a b"` → `2016%2F01%2Fa%20b.txt`) and percent-decoded on
 //! reading.
 //!
-//! The parts: `write` and `read`, with their tests beside them in `tests`.
+//! Reading also takes the schema the folder declares: `annotation.conf`
+//! (at the top of the folder, else the first found) with the colours of
+//! `visual.conf`, read by `conf` and handed back in the report
+//! ([`Report::declared_schema`](crate::store::formats::Report)), so that an
+//! import into a new project takes brat's labels, relation constraints and
+//! overlap policy.
+//!
+//! The parts: `write`, `read` and `conf`, with their tests beside them in
+//! `tests`.
 
+mod conf;
 mod read;
 #[cfg(test)]
 mod tests;
 mod write;
 
+pub use conf::read_conf;
 pub use read::read;
 pub use write::write;
 

@@ -44,6 +44,7 @@ pub fn read(source: &Source, options: &Options, report: &mut Report) -> Result<D
             pairs.entry(stem).or_default().1 = Some((path, bytes));
         }
     }
+    report.declared_schema = declared_schema(files)?;
     let mut ids: BTreeMap<String, &str> = BTreeMap::new();
     let mut records = Vec::new();
     for (stem, (txt, ann)) in pairs {
@@ -67,6 +68,26 @@ pub fn read(source: &Source, options: &Options, report: &mut Report) -> Result<D
         records.push(raw.into_record(report));
     }
     Ok(dataset_of(records, BRAT))
+}
+
+/// The schema of the folder's `annotation.conf` (the one at its top, else
+/// the first by path), with colours from the `visual.conf` beside it;
+/// `None` without one.
+fn declared_schema(files: &[(String, Vec<u8>)]) -> Result<Option<crate::model::Schema>, FormatError> {
+    let depth = |p: &str| p.matches('/').count();
+    let conf = files
+        .iter()
+        .filter(|(p, _)| p.rsplit('/').next() == Some("annotation.conf"))
+        .min_by(|a, b| (depth(&a.0), &a.0).cmp(&(depth(&b.0), &b.0)));
+    let Some((conf_path, conf_bytes)) = conf else { return Ok(None) };
+    let folder = conf_path.strip_suffix("annotation.conf").unwrap_or("");
+    let visual_path = format!("{folder}visual.conf");
+    let visual = match files.iter().find(|(p, _)| *p == visual_path) {
+        Some((p, bytes)) => Some(utf8(p, bytes)?),
+        None => None,
+    };
+    let conf = utf8(conf_path, conf_bytes)?;
+    super::read_conf(BRAT, conf.strip_prefix('\u{FEFF}').unwrap_or(conf), visual, conf_path).map(Some)
 }
 
 /// A document id from a file stem: each path component percent-decoded

@@ -134,6 +134,63 @@ fn reads_a_hand_written_folder_with_every_line_type() {
     assert!(d.validate(None).is_empty(), "{:?}", d.validate(None));
 }
 
+/// An `annotation.conf` in the style of brat's BioNLP example corpora:
+/// a hierarchy with a grouping type, alternative names, a macro, events and
+/// attributes spanlab has no place for, a symmetric relation, relations
+/// defined over several lines, and nesting allowed by `ENTITY-NESTING`.
+const BIONLP_CONF: &str = "# a comment\n[entities]\n\n!Physical\n  Protein | Gene or gene product\n  Entity\nChemical\n---\n\n\
+    [relations]\n<PHYS>=Protein|Entity\nEquiv\tArg1:Protein, Arg2:Protein, <REL-TYPE>:symmetric-transitive\n\
+    Protein-Component\tArg1:Protein, Arg2:Entity\nBinds\tArg1:Physical, Arg2:<PHYS>\nBinds\tArg1:Chemical, Arg2:Chemical\n\
+    Any\tArg1:<ENTITY>, Arg2:Chemical\nENTITY-NESTING\tArg1:Protein, Arg2:Entity\n\n\
+    [events]\nBinding\tTheme+:Protein\n\n[attributes]\nNegation\tArg:<EVENT>\n";
+
+#[test]
+fn annotation_conf_becomes_the_schema_with_its_hierarchy_and_overlap_policy() {
+    let visual =
+        "[labels]\nProtein | Protein | Pro\n\n[drawing]\nProtein\tbgColor:#7fa2ff, fgColor:black\nSPAN_DEFAULT\tbgColor:lightgreen\n";
+    let s = read_conf("bionlp", BIONLP_CONF, Some(visual), "annotation.conf").unwrap();
+    assert_eq!(s.entity_names(), ["Protein", "Entity", "Chemical"], "!Physical groups, is no label");
+    assert!(s.allow_overlap, "ENTITY-NESTING allows nesting");
+    assert_eq!(s.relation_names(), ["Equiv", "Protein-Component", "Binds", "Any"]);
+    let r = |n: &str| s.relation(n).unwrap().clone();
+    assert!(r("Equiv").symmetric);
+    assert_eq!((r("Protein-Component").head, r("Protein-Component").tail), (vec!["Protein".to_owned()], vec!["Entity".to_owned()]));
+    assert_eq!(r("Binds").head, ["Protein", "Entity", "Chemical"], "Physical is its children; the second line adds Chemical");
+    assert_eq!(r("Binds").tail, ["Protein", "Entity", "Chemical"], "the macro expands");
+    assert!(r("Any").head.is_empty(), "<ENTITY> is any entity");
+    assert_eq!(s.entity("Protein").unwrap().color, "#7fa2ff");
+    // Without an overlap rule brat forbids overlaps, and so does the schema.
+    let plain = read_conf("x", "[entities]\nA\nB\n[relations]\nR\tArg1:A, Arg2:B\n", None, "annotation.conf").unwrap();
+    assert!(!plain.allow_overlap);
+    assert!(
+        read_conf("x", "[entities]\nA\n[relations]\nA\tArg1:A, Arg2:A\n", None, "a/annotation.conf")
+            .unwrap_err()
+            .to_string()
+            .contains("a/annotation.conf")
+    );
+}
+
+/// brat corpora with overlapping spans could not be imported ("the schema
+/// forbids overlapping spans"), even a folder spanlab wrote with
+/// `<OVERLAP>` in its `annotation.conf`: reading hands the declared schema
+/// on, with its overlap policy.
+#[test]
+fn reading_a_folder_hands_on_its_declared_schema() {
+    let d =
+        one_doc("a", LAVROV, vec![(0, 14, "PER", json!({})), (8, 14, "PER", json!({})), (27, 34, "PER", json!({}))], &[(0, 2, "MEETS")]);
+    let (files, _) = export(&d, &Schema::news(), None);
+    assert!(file(&files, "annotation.conf").contains("<OVERLAP>"));
+    let source = Source::Folder(files);
+    let (back, report) = import(&source, None).unwrap();
+    let declared = report.declared_schema.expect("annotation.conf read");
+    assert!(declared.allow_overlap);
+    assert_eq!(declared.entity_names(), Schema::news().entity_names());
+    assert!(declared.relation("MEETS").is_some_and(|r| r.allows("PER", "PER") && !r.allows("DATE", "PER")));
+    assert!(back.validate(Some(&declared)).is_empty(), "{:?}", back.validate(Some(&declared)));
+    let (_, no_conf) = import(&folder(&[("a.txt", "x"), ("a.ann", "")]), None).unwrap();
+    assert_eq!(no_conf.declared_schema, None);
+}
+
 #[test]
 fn writes_the_expected_ann_and_txt() {
     let lavrov = json!({

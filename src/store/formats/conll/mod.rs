@@ -1,9 +1,9 @@
 //! CoNLL-2003 style IOB2: one token a line as `TOKEN TAG`, a blank line
-//! after each sentence, and `-DOCSTART- -X- -X- O` and a blank line before
+//! after each sentence, and `-DOCSTART- -X- O O` and a blank line before
 //! each document.
 //!
 //! ```text
-//! -DOCSTART- -X- -X- O
+//! -DOCSTART- -X- O O
 //!
 //! Selon O
 //! l' O
@@ -29,6 +29,16 @@
 //! `#` token survives a round trip; a `-DOCSTART-` token is written cut
 //! after its `-`, so it cannot read as a new document.
 //!
+//! The document delimiter is the one line every reader of the format
+//! recognises: spaCy's `spacy convert --converter ner` splits documents on
+//! exactly `-DOCSTART- -X- O O` (with any other spelling it finds no
+//! delimiter and takes the `-DOCSTART-` lines for tokens), and readers that
+//! skip lines starting with `-DOCSTART-` (the CoNLL-2003 loaders, or
+//! feeding the tags to seqeval) skip it too. Reading, a document starts at
+//! any line whose first column is `-DOCSTART-` (`-DOCSTART- -X- -X- O`,
+//! `-DOCSTART- -X- O`, `-DOCSTART- O`, `-DOCSTART-`) and at CoNLL-U's
+//! `# newdoc` comment (`# newdoc id = X`).
+//!
 //! The parts: `write` and `read`, with their tests beside them in `tests`.
 
 mod read;
@@ -41,8 +51,9 @@ pub use write::write;
 
 /// The first column of a line that starts a document.
 const DOCSTART: &str = "-DOCSTART-";
-/// The line written before each document.
-const DOCSTART_LINE: &str = "-DOCSTART- -X- -X- O";
+/// The line written before each document: the delimiter spaCy's `ner`
+/// converter looks for, verbatim.
+const DOCSTART_LINE: &str = "-DOCSTART- -X- O O";
 /// The schema name of a dataset read without its original texts.
 const SCHEMA_NAME: &str = "conll";
 /// How many code points of a text an example or an error quotes.

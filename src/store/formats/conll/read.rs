@@ -140,6 +140,12 @@ fn parse(text: &str) -> Result<Vec<Block<'_>>, FormatError> {
         }
         let tag = if columns.len() >= 2 { Tag::parse(last) } else { None };
         if token.starts_with('#') && tag.is_none() {
+            // CoNLL-U's `# newdoc` (`# newdoc id = X`) starts a document.
+            let comment = line.trim_start().trim_start_matches('#').trim_start();
+            if comment.strip_prefix("newdoc").is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t'])) {
+                end_sentence(&mut blocks, &mut sentence);
+                blocks.push(Block { number, sentences: Vec::new() });
+            }
             continue;
         }
         if columns.len() < 2 {

@@ -153,7 +153,7 @@ fn exports_exact_lines_with_apostrophes_crlf_and_emoji() {
     let d = dataset(&[("doc-0001", "new", text, &[("ONU", "ORG"), ("Marie Curie", "PER"), ("Sénat", "ORG")])]);
     let mut report = export_report();
     let out = write_str(&d, &words, &mut report);
-    let expected = "-DOCSTART- -X- -X- O\n\n\
+    let expected = "-DOCSTART- -X- O O\n\n\
                     Selon O\nl' O\nONU B-ORG\n, O\nMarie B-PER\nCurie I-PER\n😀 O\npart. O\n\n\
                     Le O\nSénat B-ORG\nvote. O\n\n";
     assert_eq!(out, expected);
@@ -198,7 +198,7 @@ fn whitespace_in_entities_is_trimmed_or_dropped_and_reported() {
     d.documents[0].entities = vec![mk(1, 3, "LOC"), mk(2, 10, "LOC"), mk(9, 40, "ORG"), mk(9, 12, "NEW LABEL")];
     let mut report = export_report();
     let out = write_str(&d, &test_tokenizer, &mut report);
-    assert_eq!(out, "-DOCSTART- -X- -X- O\n\nà O\nParis B-LOC\nok B-NEW_LABEL\n\n");
+    assert_eq!(out, "-DOCSTART- -X- O O\n\nà O\nParis B-LOC\nok B-NEW_LABEL\n\n");
     for what in [WHITESPACE_ONLY, TRIMMED, INVALID_OFFSETS, SPACED_LABEL] {
         assert!(has(&report, what), "{what}: {report}");
     }
@@ -216,7 +216,7 @@ fn overlaps_keep_the_earliest_then_longest_and_name_the_rest() {
     });
     let mut report = export_report();
     let out = write_str(&d, &words, &mut report);
-    assert_eq!(out, "-DOCSTART- -X- -X- O\n\nLe O\nParis B-ORG\nSaint-Germain I-ORG\ngagne O\n\n");
+    assert_eq!(out, "-DOCSTART- -X- O O\n\nLe O\nParis B-ORG\nSaint-Germain I-ORG\ngagne O\n\n");
     let overlap = report.losses.iter().find(|l| l.what == LOST_OVERLAPS).unwrap();
     assert_eq!(overlap.examples, ["document d1: LOC [3, 8) \"Paris\""]);
     assert!(has(&report, LOST_RELATIONS), "{report}");
@@ -228,7 +228,7 @@ fn overlaps_keep_the_earliest_then_longest_and_name_the_rest() {
 fn sentences_never_break_inside_an_entity() {
     let d = dataset(&[("doc-0001", "new", "Vive St. Louis. Oui", &[("St. Louis", "LOC")])]);
     let out = write_str(&d, &test_tokenizer, &mut export_report());
-    assert_eq!(out, "-DOCSTART- -X- -X- O\n\nVive O\nSt B-LOC\n. I-LOC\nLouis I-LOC\n. O\n\nOui O\n\n");
+    assert_eq!(out, "-DOCSTART- -X- O O\n\nVive O\nSt B-LOC\n. I-LOC\nLouis I-LOC\n. O\n\nOui O\n\n");
 }
 
 #[test]
@@ -237,7 +237,7 @@ fn hash_and_docstart_tokens_survive_and_comments_are_skipped() {
     let d = dataset(&[("doc-0001", "new", text, &[("#paris", "ORG"), ("-DOCSTART-", "MISC")])]);
     let mut report = export_report();
     let out = write_str(&d, &words, &mut report);
-    assert_eq!(out, "-DOCSTART- -X- -X- O\n\n#paris B-ORG\n- B-MISC\nDOCSTART- I-MISC\n# O\nx O\n\n");
+    assert_eq!(out, "-DOCSTART- -X- O O\n\n#paris B-ORG\n- B-MISC\nDOCSTART- I-MISC\n# O\nx O\n\n");
     let back = read(&out, Some(&d), &mut import_report()).unwrap();
     assert_eq!(testgen::canon(&back), testgen::canon(&d));
     let commented = "# newdoc id = 3\n# text = Paris\nParis B-LOC\n";
@@ -261,6 +261,28 @@ fn empty_files_and_lone_docstarts() {
     let out = write(&empty, &test_tokenizer, &mut export_report());
     assert!(out.is_empty());
     assert!(read("", Some(&empty), &mut import_report()).unwrap().documents.is_empty());
+}
+
+/// spaCy's `ner` converter splits documents on exactly `-DOCSTART- -X- O O`
+/// and found none in our files (`-DOCSTART- -X- -X- O`), so it merged
+/// every document and took the delimiters for tokens: each document now
+/// starts with spaCy's line, and every common spelling reads back.
+#[test]
+fn the_delimiter_is_the_one_spacy_looks_for_and_every_variant_reads() {
+    let d = dataset(&[("doc-0001", "new", "Paris", &[("Paris", "LOC")]), ("doc-0002", "new", "Rome", &[])]);
+    let out = write_str(&d, &words, &mut export_report());
+    assert_eq!(out, "-DOCSTART- -X- O O\n\nParis B-LOC\n\n-DOCSTART- -X- O O\n\nRome O\n\n");
+    assert_eq!(out.matches("-DOCSTART- -X- O O").count(), 2, "what spaCy splits on");
+    for delimiter in
+        ["-DOCSTART- -X- O O", "-DOCSTART- -X- -X- O", "-DOCSTART- -X- O", "-DOCSTART-\tO", "-DOCSTART-", "# newdoc", "# newdoc id = a1"]
+    {
+        let file = format!("{delimiter}\n\nParis B-LOC\n\n{delimiter}\nRome O\n");
+        let back = read(&file, None, &mut import_report()).unwrap();
+        assert_eq!(shown(&back), shown(&d), "{delimiter:?}");
+    }
+    // Other comments are still comments.
+    let back = read("# sent_id = 1\nParis B-LOC\n# newdocs\nRome O\n", None, &mut import_report()).unwrap();
+    assert_eq!(back.documents.len(), 1);
 }
 
 #[test]

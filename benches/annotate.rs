@@ -1,0 +1,636 @@
+//! The annotator's keystrokes: `cargo bench --bench annotate` drives the
+//! real window (egui_kittest, key events only) from the engine's
+//! suggestions to the gold of each seed article (`../shared/seeds`,
+//! `../shared/eval/seeds.gold.json`), entities then relations, and prints
+//! per article and in total `keys per gold entity: X` and `keys per gold
+//! relation: Y`.
+//!
+//! The simulated annotator may only use what the window shows (the text,
+//! the selection, the spans and pending suggestions, the relation being
+//! drawn) and the gold as "what the person wants"; it never edits the model.
+//! Every key press counts one, a chord (Shift+A, Ctrl+F) one, and every
+//! typed character one. Before a key it plans the cheapest way it knows to
+//! get somewhere (Tab, the arrows, Find), then presses and looks: if the
+//! window did something else, it goes on from what it sees.
+//!
+//! The articles are annotated in order in one window, each marked done
+//! (Ctrl+Enter), so the engine learns from the earlier ones as it would
+//! for a person. At the end the project is exported and compared with the
+//! gold; remaining differences are printed.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing, clippy::print_stdout)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use spanlab::app::{AppOptions, Mode, Selection, SpanlabApp};
+use spanlab::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
+use spanlab::model::{CharIdx, Document, SpanId};
+use spanlab::store::Project;
+
+const NONE: Modifiers = Modifiers::NONE;
+const SHIFT: Modifiers = Modifiers::SHIFT;
+const CMD: Modifiers = Modifiers::COMMAND;
+const ALT: Modifiers = Modifiers::ALT;
+
+/// A gold entity: `[start, end)` in code points, and its label.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Ent {
+    start: usize,
+    end: usize,
+    label: String,
+}
+
+/// A gold relation between two gold entities.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Rel {
+    head: (usize, usize),
+    tail: (usize, usize),
+    label: String,
+}
+
+struct GoldDoc {
+    id: String,
+    entities: Vec<Ent>,
+    relations: Vec<Rel>,
+}
+
+fn read_gold(shared: &Path) -> Vec<GoldDoc> {
+    let gold: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(shared.join("eval/seeds.gold.json")).expect("the seeds' gold")).expect("json");
+    let mut docs = Vec::new();
+    for d in gold["documents"].as_array().expect("documents") {
+        let ents = d["entities"].as_array().expect("entities");
+        let at = |id: &serde_json::Value| {
+            let e = ents.iter().find(|e| &e["id"] == id).expect("entity");
+            (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize)
+        };
+        let mut entities: Vec<Ent> = ents
+            .iter()
+            .map(|e| Ent {
+                start: e["start"].as_u64().unwrap() as usize,
+                end: e["end"].as_u64().unwrap() as usize,
+                label: e["label"].as_str().unwrap().to_owned(),
+            })
+            .collect();
+        entities.sort();
+        let mut relations: Vec<Rel> = d["relations"]
+            .as_array()
+            .expect("relations")
+            .iter()
+            .map(|r| Rel { head: at(&r["head"]), tail: at(&r["tail"]), label: r["label"].as_str().unwrap().to_owned() })
+            .collect();
+        relations.sort();
+        docs.push(GoldDoc { id: d["id"].as_str().unwrap().to_owned(), entities, relations });
+    }
+    docs
+}
+
+/// The window and the keys pressed in it.
+struct Bot {
+    h: Harness<'static, SpanlabApp>,
+    keys: usize,
+    trace: bool,
+}
+
+impl Bot {
+    fn app(&self) -> &SpanlabApp {
+        self.h.state()
+    }
+
+    fn doc(&self) -> &Document {
+        &self.app().open.as_ref().expect("a document is open").doc
+    }
+
+    fn selection(&self) -> Selection {
+        self.app().open.as_ref().map_or(Selection::None, |o| o.selection)
+    }
+
+    fn press(&mut self, m: Modifiers, k: Key) {
+        if self.trace {
+            eprintln!("  key {m:?} {k:?}");
+        }
+        self.h.key_press_modifiers(m, k);
+        self.h.run_ok();
+        self.keys += 1;
+    }
+
+    fn type_char(&mut self, c: char) {
+        if self.trace {
+            eprintln!("  type {c:?}");
+        }
+        self.h.event(egui::Event::Text(c.to_string()));
+        self.h.run_ok();
+        self.keys += 1;
+    }
+
+    /// Waits (without keys) for the open document's suggestions.
+    fn settle(&mut self) {
+        for _ in 0..2000 {
+            if !self.app().is_suggesting() && !self.app().open.as_ref().is_some_and(|o| o.suggesting) {
+                self.h.run_ok();
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            self.h.run_ok();
+        }
+        panic!("suggestions never arrived");
+    }
+
+    fn text_of(&self, a: usize, b: usize) -> String {
+        self.doc().text().slice(CharIdx::new(a), CharIdx::new(b)).unwrap_or("").to_owned()
+    }
+
+    fn span_at(&self, a: usize, b: usize) -> Option<SpanId> {
+        self.doc().spans().iter().find(|s| s.start.get() == a && s.end.get() == b).map(|s| s.id)
+    }
+
+    /// The range a selection covers.
+    fn selected_range(&self) -> Option<(usize, usize)> {
+        let doc = self.doc();
+        match self.selection() {
+            Selection::Span(id) => doc.spans().get(id).map(|s| (s.start.get(), s.end.get())),
+            Selection::Suggestion(id) => doc.suggestion(id).map(|s| (s.start.get(), s.end.get())),
+            Selection::Text { anchor, head } => Some((anchor.min(head).get(), anchor.max(head).get())),
+            _ => None,
+        }
+    }
+
+    /// The items Tab visits (spans and pending suggestions), in text order.
+    fn items(&self) -> Vec<(usize, Selection)> {
+        let doc = self.doc();
+        let mut v: Vec<(usize, u8, Selection)> = doc.spans().iter().map(|s| (s.start.get(), 0, Selection::Span(s.id))).collect();
+        v.extend(doc.pending_suggestions().iter().map(|s| (s.start.get(), 1, Selection::Suggestion(s.id))));
+        v.sort_by_key(|x| (x.0, x.1));
+        v.into_iter().map(|x| (x.0, x.2)).collect()
+    }
+
+    /// Where Tab starts from: the selected item's place, or the caret's.
+    fn tab_distance(&self, target: Selection) -> (usize, usize) {
+        let items = self.items();
+        let n = items.len();
+        let Some(t) = items.iter().position(|x| x.1 == target) else { return (usize::MAX, usize::MAX) };
+        let here = self.selection();
+        match items.iter().position(|x| x.1 == here) {
+            Some(c) => ((t + n - c) % n, (c + n - t) % n),
+            None => {
+                let at = self.selection_start();
+                let first_after = items.iter().position(|x| x.0 >= at).unwrap_or(0);
+                ((t + n - first_after) % n + 1, (first_after + 2 * n - 1 - t) % n + 1)
+            }
+        }
+    }
+
+    fn selection_start(&self) -> usize {
+        let doc = self.doc();
+        match self.selection() {
+            Selection::Relation(id) => doc.relation(id).and_then(|r| doc.spans().get(r.head)).map_or(0, |s| s.start.get()),
+            Selection::Text { head, .. } => head.get(),
+            _ => self.selected_range().map_or(0, |r| r.0),
+        }
+    }
+
+    /// Selects a span or suggestion by Tab, Shift+Tab or Find (the cheapest
+    /// by the bot's reckoning), looking after each key.
+    fn go_to_item(&mut self, target: Selection) {
+        if self.selection() == target {
+            return;
+        }
+        let (fwd, back) = self.tab_distance(target);
+        let find_cost = match target {
+            Selection::Span(id) => self.doc().spans().get(id).map(|s| (s.start.get(), s.end.get())),
+            _ => None,
+        }
+        .and_then(|(a, b)| self.find_plan(a, b, true).map(|p| (p.cost(), p, (a, b))));
+        if let Some((cost, plan, _)) = find_cost.clone()
+            && cost < fwd.min(back)
+        {
+            self.run_find(&plan);
+            if self.selection() == target {
+                return;
+            }
+        }
+        let forward = fwd <= back;
+        if self.trace {
+            eprintln!("  go to {target:?} from {:?}: forward {fwd}, back {back}", self.selection());
+        }
+        for _ in 0..400 {
+            if self.selection() == target {
+                return;
+            }
+            self.press(if forward { NONE } else { SHIFT }, Key::Tab);
+        }
+        panic!("Tab never reached {target:?}");
+    }
+
+    /// The cheapest Find for the text `[a, b)`: a prefix of it (the whole
+    /// of it when `whole`), typed, then Enter until the occurrence at `a`.
+    fn find_plan(&self, a: usize, b: usize, whole: bool) -> Option<FindPlan> {
+        let text = self.text_of(a, b);
+        let from = match self.selection() {
+            Selection::Text { anchor, head } => anchor.max(head).get(),
+            Selection::Span(_) | Selection::Suggestion(_) => self.selected_range().map_or(0, |r| r.1),
+            _ => 0,
+        };
+        let lens: Vec<usize> = if whole { vec![text.chars().count()] } else { (1..=text.chars().count()).collect() };
+        let mut best: Option<FindPlan> = None;
+        for k in lens {
+            let query: String = text.chars().take(k).collect();
+            let hits: Vec<usize> = self.doc().text().find_all(&query).into_iter().map(CharIdx::get).collect();
+            let Some(target) = hits.iter().position(|&h| h == a) else { continue };
+            let first = hits.iter().position(|&h| h >= from).unwrap_or(0);
+            let enters = (target + hits.len() - first) % hits.len() + 1;
+            let plan = FindPlan { query, enters };
+            if best.as_ref().is_none_or(|b| plan.cost() < b.cost()) {
+                best = Some(plan);
+            }
+        }
+        best
+    }
+
+    fn run_find(&mut self, plan: &FindPlan) {
+        self.press(CMD, Key::F);
+        for c in plan.query.chars() {
+            self.type_char(c);
+        }
+        for _ in 0..plan.enters {
+            self.press(NONE, Key::Enter);
+        }
+        self.press(NONE, Key::Escape);
+    }
+
+    fn hotkey(&self, label: &str) -> Key {
+        let schema = &self.app().project.schema;
+        let h = schema.entity(label).and_then(|l| l.hotkey.clone()).or_else(|| schema.relation(label).and_then(|l| l.hotkey.clone()));
+        Key::from_name(&h.expect("a hotkey").to_ascii_uppercase()).expect("a key")
+    }
+
+    /// Moves the selected span's boundaries to `[a, b)`, by words where a
+    /// word lands inside, else by characters.
+    fn move_boundaries(&mut self, a: usize, b: usize) {
+        for _ in 0..200 {
+            let Some((s, e)) = self.selected_range() else { return };
+            if (s, e) == (a, b) {
+                return;
+            }
+            let text = self.doc().text().clone();
+            // Grow before shrinking, so the span never empties.
+            if e < b || (s == a && e > b) || (a >= e) {
+                if e < b {
+                    let w = next_word_end(&text, CharIdx::new(e)).get();
+                    self.press(if w <= b { ALT | SHIFT } else { ALT | SHIFT | CMD }, Key::ArrowRight);
+                } else {
+                    let w = previous_word_end(&text, CharIdx::new(e)).get();
+                    self.press(if w >= b && w > s { ALT | SHIFT } else { ALT | SHIFT | CMD }, Key::ArrowLeft);
+                }
+            } else if s > a {
+                let w = previous_word_start(&text, CharIdx::new(s)).get();
+                self.press(if w >= a { ALT } else { ALT | CMD }, Key::ArrowLeft);
+            } else if s < a {
+                let w = next_word_start(&text, CharIdx::new(s)).get();
+                self.press(if w <= a && w < e { ALT } else { ALT | CMD }, Key::ArrowRight);
+            } else {
+                let w = previous_word_end(&text, CharIdx::new(e)).get();
+                self.press(if w >= b && w > s { ALT | SHIFT } else { ALT | SHIFT | CMD }, Key::ArrowLeft);
+            }
+        }
+        panic!("could not move the span to {a}..{b}");
+    }
+
+    /// Selects the text `[a, b)`: Find a prefix, then extend by words and
+    /// characters; or the arrows from where the selection is.
+    fn select_text(&mut self, a: usize, b: usize) {
+        let text = self.doc().text().clone();
+        // The arrows: caret by words to `a`, then extend.
+        let arrow_plan = {
+            let mut at = match self.selection() {
+                Selection::Text { head, .. } => head.get(),
+                _ => self.selected_range().map_or(0, |r| r.1),
+            };
+            let mut presses = 0;
+            while at < a && presses < 60 {
+                let n = next_word_start(&text, CharIdx::new(at)).get();
+                if n > a {
+                    break;
+                }
+                at = n;
+                presses += 1;
+            }
+            while at > a && presses < 60 {
+                at = previous_word_start(&text, CharIdx::new(at)).get();
+                presses += 1;
+            }
+            (at == a).then_some(presses + extend_cost(&text, a, a, b))
+        };
+        let find = self.find_plan(a, b, false).map(|p| {
+            let len = p.query.chars().count();
+            let cost = p.cost() + extend_cost(&text, a, a + len, b);
+            (cost, p)
+        });
+        let use_arrows = match (&arrow_plan, &find) {
+            (Some(arrows), Some((cost, _))) => arrows <= cost,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        match (use_arrows, find) {
+            (true, _) => {
+                for _ in 0..80 {
+                    let at = match self.selection() {
+                        Selection::Text { head, .. } => head.get(),
+                        _ => self.selected_range().map_or(0, |r| r.1),
+                    };
+                    if at == a && matches!(self.selection(), Selection::Text { .. }) {
+                        break;
+                    }
+                    self.press(NONE, if at < a { Key::ArrowRight } else { Key::ArrowLeft });
+                }
+            }
+            (false, Some((_, plan))) => self.run_find(&plan),
+            (false, None) => panic!("no way to reach {a}"),
+        }
+        self.extend_to(b);
+    }
+
+    /// Extends the text selection's head to `b`.
+    fn extend_to(&mut self, b: usize) {
+        let text = self.doc().text().clone();
+        for _ in 0..100 {
+            let Selection::Text { head, .. } = self.selection() else { panic!("a text selection, got {:?}", self.selection()) };
+            let h = head.get();
+            if h == b {
+                return;
+            }
+            if h < b {
+                let w = next_word_end(&text, head).get();
+                self.press(if w <= b { SHIFT } else { SHIFT | CMD }, Key::ArrowRight);
+            } else {
+                self.press(SHIFT | CMD, Key::ArrowLeft);
+            }
+        }
+        panic!("could not extend the selection to {b}");
+    }
+
+    /// Turns the document's spans into the gold entities.
+    fn fix_entities(&mut self, gold: &[Ent]) {
+        for _round in 0..400 {
+            let doc = self.doc();
+            let have: Vec<(usize, usize, String, SpanId)> =
+                doc.spans().iter().map(|s| (s.start.get(), s.end.get(), s.label.clone(), s.id)).collect();
+            let wanted: BTreeSet<&Ent> = gold.iter().collect();
+            let right: BTreeSet<(usize, usize, &str)> = have
+                .iter()
+                .filter(|s| wanted.contains(&Ent { start: s.0, end: s.1, label: s.2.clone() }))
+                .map(|s| (s.0, s.1, s.2.as_str()))
+                .collect();
+            let missing: Vec<&Ent> = gold.iter().filter(|g| !right.contains(&(g.start, g.end, g.label.as_str()))).collect();
+            let wrong: Vec<&(usize, usize, String, SpanId)> = have.iter().filter(|s| !right.contains(&(s.0, s.1, s.2.as_str()))).collect();
+            // The first thing to do in text order.
+            let first_wrong = wrong.first().copied().cloned();
+            let first_missing = missing.first().map(|g| (*g).clone());
+            match (first_wrong, first_missing) {
+                (None, None) => return,
+                (Some(w), m) if m.as_ref().is_none_or(|m| w.0 <= m.start || w.1 > m.start) => {
+                    // A wrong span: fix it into a missing gold entity it overlaps, else delete it.
+                    let target = missing
+                        .iter()
+                        .find(|g| g.start < w.1 && w.0 < g.end && !have.iter().any(|h| h.3 != w.3 && h.0 < g.end && g.start < h.1))
+                        .map(|g| (*g).clone());
+                    self.go_to_item(Selection::Span(w.3));
+                    match target {
+                        Some(g) => {
+                            if g.label != w.2 {
+                                let k = self.hotkey(&g.label);
+                                self.press(NONE, k);
+                            }
+                            self.move_boundaries(g.start, g.end);
+                        }
+                        None => self.press(NONE, Key::Delete),
+                    }
+                }
+                (_, Some(g)) => {
+                    self.select_text(g.start, g.end);
+                    let k = self.hotkey(&g.label);
+                    self.press(NONE, k);
+                }
+                (Some(_), None) => unreachable!(),
+            }
+        }
+        panic!("the entities never matched the gold");
+    }
+
+    /// The flow the help teaches: each suggestion in turn, Enter to accept,
+    /// x to reject, a label key to accept as another label; a suggestion
+    /// whose boundaries are wrong is accepted, selected again and moved.
+    fn review_suggestions(&mut self, gold: &[Ent]) {
+        for _ in 0..2000 {
+            if self.doc().pending_count() == 0 {
+                return;
+            }
+            let Selection::Suggestion(id) = self.selection() else {
+                self.press(NONE, Key::J);
+                continue;
+            };
+            let Some(s) = self.doc().suggestion(id).cloned() else { return };
+            let (a, b) = (s.start.get(), s.end.get());
+            let taken = |bot: &Self, g: &Ent| bot.doc().spans().iter().any(|x| x.start.get() < g.end && g.start < x.end.get());
+            let exact = gold.iter().find(|g| g.start == a && g.end == b && !taken(self, g)).cloned();
+            let overlapping = gold.iter().find(|g| g.start < b && a < g.end && !taken(self, g)).cloned();
+            match (exact, overlapping) {
+                (Some(g), _) if g.label == s.label => self.press(NONE, Key::Enter),
+                (Some(g), _) => {
+                    let k = self.hotkey(&g.label);
+                    self.press(NONE, k);
+                }
+                (None, Some(g)) => {
+                    let k = if g.label == s.label { Key::Enter } else { self.hotkey(&g.label) };
+                    self.press(NONE, k);
+                    if let Some(span) = self.span_at(a, b) {
+                        self.go_to_item(Selection::Span(span));
+                        self.move_boundaries(g.start, g.end);
+                        if self.doc().pending_count() > 0 {
+                            self.press(NONE, Key::J);
+                        }
+                    }
+                }
+                (None, None) => self.press(NONE, Key::X),
+            }
+        }
+        panic!("the suggestions never ran out");
+    }
+
+    /// Draws the gold relations: head, r, the tail, the type.
+    fn draw_relations(&mut self, gold: &[Rel]) {
+        for r in gold {
+            let (Some(head), Some(tail)) = (self.span_at(r.head.0, r.head.1), self.span_at(r.tail.0, r.tail.1)) else {
+                panic!("the relation's spans are missing")
+            };
+            self.go_to_item(Selection::Span(head));
+            self.press(NONE, Key::R);
+            let candidates = self.app().open.as_ref().and_then(|o| o.draft.as_ref()).map(|d| d.candidates.clone()).unwrap_or_default();
+            let Some(i) = candidates.iter().position(|&c| c == tail) else {
+                panic!("{} is no candidate tail", self.text_of(r.tail.0, r.tail.1))
+            };
+            let n = candidates.len();
+            let forward = i <= n - i;
+            for _ in 0..(if forward { i } else { n - i }) {
+                self.press(if forward { NONE } else { SHIFT }, Key::Tab);
+            }
+            self.press(NONE, Key::Enter);
+            assert_eq!(self.app().mode(), Mode::ChoosingType);
+            let types = self.app().open.as_ref().and_then(|o| o.draft.as_ref()).map(|d| d.types.clone()).unwrap_or_default();
+            if types.first() == Some(&r.label) {
+                self.press(NONE, Key::Enter);
+            } else {
+                let k = self.hotkey(&r.label);
+                self.press(NONE, k);
+            }
+        }
+    }
+}
+
+/// Keys to extend a selection whose head is at `h` (anchor `a`) to `b`.
+fn extend_cost(text: &spanlab::model::Text, _a: usize, mut h: usize, b: usize) -> usize {
+    let mut n = 0;
+    while h < b && n < 60 {
+        let w = next_word_end(text, CharIdx::new(h)).get();
+        h = if w <= b { w } else { h + 1 };
+        n += 1;
+    }
+    n + h.saturating_sub(b)
+}
+
+#[derive(Clone, Debug)]
+struct FindPlan {
+    query: String,
+    enters: usize,
+}
+
+impl FindPlan {
+    /// Ctrl+F, the query, the Enters, Esc.
+    fn cost(&self) -> usize {
+        2 + self.query.chars().count() + self.enters
+    }
+}
+
+fn copy_seeds(shared: &Path, docs: &[GoldDoc], into: &Path) {
+    std::fs::create_dir_all(into).unwrap();
+    for d in docs {
+        let name = format!("{}.txt", d.id);
+        std::fs::copy(shared.join("seeds").join(&name), into.join(&name)).expect("a seed article");
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    /// Each suggestion in turn (what the help teaches).
+    Review,
+    /// Accept all, then fix.
+    AcceptAllThenFix,
+}
+
+impl Flow {
+    fn title(self) -> &'static str {
+        match self {
+            Flow::Review => "review each suggestion (Enter, x, a label key), then fix",
+            Flow::AcceptAllThenFix => "accept all (Shift+A), reject what overlaps (Shift+X), then fix",
+        }
+    }
+}
+
+/// Annotates every seed in one window with `flow`; returns the keys for
+/// entities and for relations.
+fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("seeds");
+    copy_seeds(shared, gold, &root);
+    let project = Project::open(&root, None).unwrap();
+    let h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
+    let mut bot = Bot { h, keys: 0, trace };
+    bot.h.run_ok();
+    println!("flow: {}; relations: head, r, tail, type", flow.title());
+    let (mut total_e, mut total_r, mut keys_e, mut keys_r) = (0, 0, 0, 0);
+    for g in gold {
+        bot.settle();
+        assert_eq!(bot.doc().id.0, g.id, "the window opened the next seed");
+        bot.keys = 0;
+        match flow {
+            Flow::Review => bot.review_suggestions(&g.entities),
+            Flow::AcceptAllThenFix => {
+                bot.press(SHIFT, Key::A);
+                if bot.doc().pending_count() > 0 {
+                    bot.press(SHIFT, Key::X);
+                }
+            }
+        }
+        bot.fix_entities(&g.entities);
+        let e = bot.keys;
+        bot.keys = 0;
+        bot.draw_relations(&g.relations);
+        let r = bot.keys;
+        bot.keys = 0;
+        bot.press(CMD, Key::Enter);
+        let e = e + bot.keys;
+        println!(
+            "  {}: {} entities, {} relations, {e} + {r} keys: keys per gold entity: {:.2}, keys per gold relation: {:.2}",
+            g.id,
+            g.entities.len(),
+            g.relations.len(),
+            e as f64 / g.entities.len() as f64,
+            r as f64 / g.relations.len().max(1) as f64
+        );
+        total_e += g.entities.len();
+        total_r += g.relations.len();
+        keys_e += e;
+        keys_r += r;
+    }
+    println!("  total: {total_e} entities, {total_r} relations, {keys_e} + {keys_r} keys");
+    println!("  keys per gold entity: {:.2}", keys_e as f64 / total_e as f64);
+    println!("  keys per gold relation: {:.2}", keys_r as f64 / total_r as f64);
+    // What the files say, against the gold.
+    bot.h.state_mut().flush_writes();
+    let project = Project::open(&root, None).unwrap();
+    let (dataset, _) = project.export(Default::default(), |_| {}).expect("the annotations export");
+    let mut differences = 0;
+    for g in gold {
+        let Some(d) = dataset.documents.iter().find(|d| d.id == g.id) else {
+            println!("  {}: missing from the export", g.id);
+            differences += 1;
+            continue;
+        };
+        let ents: BTreeSet<Ent> =
+            d.entities.iter().map(|e| Ent { start: e.start as usize, end: e.end as usize, label: e.label.clone() }).collect();
+        let want: BTreeSet<Ent> = g.entities.iter().cloned().collect();
+        let at = |id: &str| d.entities.iter().find(|e| e.id == id).map_or((0, 0), |e| (e.start as usize, e.end as usize));
+        let rels: BTreeSet<Rel> =
+            d.relations.iter().map(|r| Rel { head: at(&r.head), tail: at(&r.tail), label: r.label.clone() }).collect();
+        let want_r: BTreeSet<Rel> = g.relations.iter().cloned().collect();
+        for e in want.symmetric_difference(&ents) {
+            println!("  {}: entity {} {e:?}", g.id, if want.contains(e) { "missing" } else { "extra" });
+            differences += 1;
+        }
+        for r in want_r.symmetric_difference(&rels) {
+            println!("  {}: relation {} {r:?}", g.id, if want_r.contains(r) { "missing" } else { "extra" });
+            differences += 1;
+        }
+    }
+    println!("  differences from the gold: {differences}");
+    (keys_e, keys_r)
+}
+
+fn main() {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("shared");
+    if !shared.join("eval/seeds.gold.json").is_file() {
+        println!("skipped: ../shared (the seeds and their gold) is absent");
+        return;
+    }
+    let trace = std::env::var_os("SPANLAB_BENCH_TRACE").is_some();
+    let gold = read_gold(&shared);
+    for flow in [Flow::Review, Flow::AcceptAllThenFix] {
+        run(&shared, &gold, flow, trace);
+    }
+}

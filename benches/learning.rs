@@ -131,7 +131,12 @@ fn relation_rotations(seeds: &Dataset, schema: &Schema) {
         .iter()
         .map(|d| {
             let text = Text::new(d.text.clone());
-            engine.suggest(&text, schema, 0.3).into_iter().enumerate().map(|(i, c)| EntityRecord::new(i + 1, &text, c.start, c.end, c.label)).collect()
+            engine
+                .suggest(&text, schema, 0.3)
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| EntityRecord::new(i + 1, &text, c.start, c.end, c.label))
+                .collect()
         })
         .collect();
     let n = seeds.documents.len();

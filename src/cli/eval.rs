@@ -86,7 +86,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
             let mut ds = crate::model::Dataset::empty(&schema);
             let relation_engine = RelationEngine::new();
             let relations = a.relations.then_some(RelationOptions { engine: &relation_engine, min_score: a.relation_min_score });
-            ds.documents = super::suggest::suggest_records(&Engine::builtin(), relations, None, &schema, docs, 0.0, &mut Vec::new(), &|| {});
+            ds.documents =
+                super::suggest::suggest_records(&Engine::builtin(), relations, None, &schema, docs, 0.0, &mut Vec::new(), &|| {});
             ds
         }
     };
@@ -176,7 +177,10 @@ fn print_report(r: &Report, a: &Args, opts: &ScoreOptions) {
         );
         for (l, c) in &rel.per_label {
             if !c.empty {
-                println!("  {l:<16} gold {:>4} pred {:>4} tp {:>4} prec {:.3} rec {:.3} f1 {:.3}", c.gold, c.pred, c.tp, c.precision, c.recall, c.f1);
+                println!(
+                    "  {l:<16} gold {:>4} pred {:>4} tp {:>4} prec {:.3} rec {:.3} f1 {:.3}",
+                    c.gold, c.pred, c.tp, c.precision, c.recall, c.f1
+                );
             }
         }
         let e = &rel.effort;

@@ -146,7 +146,8 @@ pub fn suggest_records(
             };
             let mut external_relations = Vec::new();
             if let Some(ext) = external {
-                let (labels, relation_labels) = (schema.entity_names(), if relations.is_some() { schema.relation_names() } else { Vec::new() });
+                let (labels, relation_labels) =
+                    (schema.entity_names(), if relations.is_some() { schema.relation_names() } else { Vec::new() });
                 let spans = as_mentions(&candidates);
                 match ext.ask(&d.id, &text, Ask { labels: &labels, relation_labels: &relation_labels, spans: &spans }) {
                     Ok(answer) => {
@@ -159,17 +160,25 @@ pub fn suggest_records(
             }
             let mentions = as_mentions(&candidates);
             let relations: Vec<RelationCandidate> = relations
-                .map(|r| merge_relations(&mentions, r.engine.suggest(&text, &mentions, schema, r.min_score), external_relations, r.min_score))
+                .map(|r| {
+                    merge_relations(&mentions, r.engine.suggest(&text, &mentions, schema, r.min_score), external_relations, r.min_score)
+                })
                 .unwrap_or_default();
             let relations: Vec<RelationRecord> = relations
                 .into_iter()
                 .enumerate()
-                .map(|(i, r)| RelationRecord { extra: provenance(&r.recognizer, r.score), ..RelationRecord::new(i + 1, r.head + 1, r.tail + 1, r.label) })
+                .map(|(i, r)| RelationRecord {
+                    extra: provenance(&r.recognizer, r.score),
+                    ..RelationRecord::new(i + 1, r.head + 1, r.tail + 1, r.label)
+                })
                 .collect();
             let entities: Vec<EntityRecord> = candidates
                 .into_iter()
                 .enumerate()
-                .map(|(i, c)| EntityRecord { extra: provenance(&c.recognizer, c.score), ..EntityRecord::new(i + 1, &text, c.start, c.end, c.label) })
+                .map(|(i, c)| EntityRecord {
+                    extra: provenance(&c.recognizer, c.score),
+                    ..EntityRecord::new(i + 1, &text, c.start, c.end, c.label)
+                })
                 .collect();
             let mut record = DocRecord {
                 id: d.id,

@@ -203,7 +203,12 @@ pub struct ExternalRelation {
 /// start, end and label), or that scores under `min_score`, is dropped; of
 /// two relations on the same two mentions the higher score stays. Sorted
 /// as [`crate::suggest::RelationEngine::suggest`] sorts.
-pub fn merge_relations(mentions: &[Mention], builtin: Vec<RelationCandidate>, external: Vec<ExternalRelation>, min_score: f32) -> Vec<RelationCandidate> {
+pub fn merge_relations(
+    mentions: &[Mention],
+    builtin: Vec<RelationCandidate>,
+    external: Vec<ExternalRelation>,
+    min_score: f32,
+) -> Vec<RelationCandidate> {
     let index = |m: &Mention| mentions.iter().position(|x| x == m);
     let mut all = builtin;
     for r in external.into_iter().filter(|r| r.score >= min_score) {
@@ -290,8 +295,15 @@ impl External {
     /// is no span.
     pub fn ask(&self, id: &str, text: &Text, ask: Ask<'_>) -> Result<Answer, RecommenderError> {
         let spans = ask.spans.iter().map(|m| RequestSpan { start: m.start.get(), end: m.end.get(), label: &m.label }).collect();
-        let request =
-            Request { protocol: PROTOCOL, version: VERSION, id, text: text.as_str(), labels: ask.labels, relation_labels: ask.relation_labels, spans };
+        let request = Request {
+            protocol: PROTOCOL,
+            version: VERSION,
+            id,
+            text: text.as_str(),
+            labels: ask.labels,
+            relation_labels: ask.relation_labels,
+            spans,
+        };
         let body = serde_json::to_string(&request).map_err(|e| RecommenderError::BadResponse(e.to_string()))?;
         let answer = match &self.endpoint {
             Endpoint::Command { argv } => self.ask_process(argv, &body)?,
@@ -307,7 +319,9 @@ impl External {
         let of_request = match response.relation_spans.as_deref() {
             Some("request") => true,
             Some("response") => false,
-            Some(other) => return Err(RecommenderError::BadResponse(format!("relation_spans is {other:?}, not \"request\" or \"response\""))),
+            Some(other) => {
+                return Err(RecommenderError::BadResponse(format!("relation_spans is {other:?}, not \"request\" or \"response\"")));
+            }
             None => own.is_empty(),
         };
         let ends = if of_request { ask.spans } else { own.as_slice() };
@@ -597,7 +611,10 @@ mod tests {
         assert_eq!(got.spans.len(), 2);
         assert_eq!(got.relations.len(), 1, "the relation with a label not asked for is dropped: {:?}", got.relations);
         let r = &got.relations[0];
-        assert_eq!((&r.head, &r.tail, r.label.as_str(), r.score), (&Mention::new(0, 9, "PER"), &Mention::new(12, 17, "GPE"), "VISITS", 0.75));
+        assert_eq!(
+            (&r.head, &r.tail, r.label.as_str(), r.score),
+            (&Mention::new(0, 9, "PER"), &Mention::new(12, 17, "GPE"), "VISITS", 0.75)
+        );
         assert_eq!(r.recognizer, *ext.name());
     }
 
@@ -624,14 +641,17 @@ mod tests {
         let labels = labels();
         let relation_labels = vec!["VISITS".to_owned()];
         let spans = [Mention::new(0, 3, "PER")];
-        let got = ext.ask("d", &Text::from("Ada à Paris"), Ask { labels: &labels, relation_labels: &relation_labels, spans: &spans }).expect("answers");
+        let got = ext
+            .ask("d", &Text::from("Ada à Paris"), Ask { labels: &labels, relation_labels: &relation_labels, spans: &spans })
+            .expect("answers");
         assert_eq!((got.spans.len(), got.relations.len()), (1, 0));
     }
 
     #[test]
     fn external_relations_merge_onto_the_final_spans() {
         let m = [Mention::new(0, 3, "PER"), Mention::new(7, 12, "PER"), Mention::new(15, 20, "GPE")];
-        let builtin = vec![RelationCandidate { head: 0, tail: 1, label: "MEETS".into(), score: 0.6, recognizer: RecognizerName::Relations }];
+        let builtin =
+            vec![RelationCandidate { head: 0, tail: 1, label: "MEETS".into(), score: 0.6, recognizer: RecognizerName::Relations }];
         let ext = |h: &Mention, t: &Mention, label: &str, score: f32| ExternalRelation {
             head: h.clone(),
             tail: t.clone(),
@@ -643,8 +663,8 @@ mod tests {
             &m,
             builtin,
             vec![
-                ext(&m[1], &m[0], "OPPOSES", 0.9),                 // beats the built-in MEETS on the same pair
-                ext(&m[1], &m[2], "VISITS", 0.2),                  // under the threshold
+                ext(&m[1], &m[0], "OPPOSES", 0.9),                       // beats the built-in MEETS on the same pair
+                ext(&m[1], &m[2], "VISITS", 0.2),                        // under the threshold
                 ext(&m[0], &Mention::new(15, 20, "LOC"), "VISITS", 0.9), // no such span
                 ext(&m[0], &m[2], "VISITS", 0.8),
             ],

@@ -188,7 +188,10 @@ mod tests {
 
     #[test]
     fn words_split_punctuation_and_elisions() {
-        assert_eq!(words("Lavrov, ministre de l’Intérieur (sic)."), ["lavrov", ",", "ministre", "de", "l'", "intérieur", "(", "sic", ")", "."]);
+        assert_eq!(
+            words("Lavrov, ministre de l’Intérieur (sic)."),
+            ["lavrov", ",", "ministre", "de", "l'", "intérieur", "(", "sic", ")", "."]
+        );
         assert_eq!(words("s'est rendu à"), ["s'", "est", "rendu", "à"]);
         assert_eq!(words("porte-parole du"), ["porte-parole", "du"]);
     }

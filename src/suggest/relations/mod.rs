@@ -142,7 +142,13 @@ impl RelationEngine {
                 })
                 .max_by(|a, b| a.score.total_cmp(&b.score));
             if let Some(b) = best.filter(|b| b.score >= min_score) {
-                out.push(RelationCandidate { head: b.head, tail: b.tail, label: b.label, score: b.score, recognizer: RecognizerName::Relations });
+                out.push(RelationCandidate {
+                    head: b.head,
+                    tail: b.tail,
+                    label: b.label,
+                    score: b.score,
+                    recognizer: RecognizerName::Relations,
+                });
             }
         });
         let pos = |i: usize| mentions.get(i).map(|m| (m.start, m.end));
@@ -163,8 +169,14 @@ impl RelationEngine {
                     continue;
                 }
                 let Some(mut pair) = PairText::new(text, &layout, first, second) else { continue };
-                let inside: Vec<Mention> =
-                    order.get(a + 1..b).unwrap_or(&[]).iter().filter_map(|&k| mentions.get(k)).filter(|m| m.start >= first.end).cloned().collect();
+                let inside: Vec<Mention> = order
+                    .get(a + 1..b)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|&k| mentions.get(k))
+                    .filter(|m| m.start >= first.end)
+                    .cloned()
+                    .collect();
                 pair.set_mentions_between(text, &inside, second);
                 if pair.crosses_line || pair.between_word_count() > MAX_WORDS_APART {
                     break;
@@ -249,7 +261,14 @@ impl RelationEngine {
     /// whose final relations are `gold` (`(head, tail, label)` over
     /// `mentions`): accepted, rejected, retyped (same head and tail) or
     /// drawn. Suggestions are made at `min_score`.
-    pub fn feedback_for(&self, text: &Text, mentions: &[Mention], schema: &Schema, gold: &[(usize, usize, String)], min_score: f32) -> Vec<RelationFeedback> {
+    pub fn feedback_for(
+        &self,
+        text: &Text,
+        mentions: &[Mention],
+        schema: &Schema,
+        gold: &[(usize, usize, String)],
+        min_score: f32,
+    ) -> Vec<RelationFeedback> {
         let suggested = self.suggest(text, mentions, schema, min_score);
         let mut unmatched_gold: Vec<&(usize, usize, String)> = gold.iter().collect();
         let mut out = Vec::new();
@@ -348,7 +367,10 @@ mod tests {
         }
         assert_eq!(e.updates(), 3);
         assert_eq!(suggested(&e, "[Dan Roe]{PER} a sillonné la [Morvie]{GPE} à vélo."), [(0, 1, "VISITS".into())]);
-        assert!(suggested(&RelationEngine::new(), "[Dan Roe]{PER} a sillonné la [Morvie]{GPE} à vélo.").is_empty(), "a new engine has not learned it");
+        assert!(
+            suggested(&RelationEngine::new(), "[Dan Roe]{PER} a sillonné la [Morvie]{GPE} à vélo.").is_empty(),
+            "a new engine has not learned it"
+        );
     }
 
     #[test]
@@ -360,7 +382,10 @@ mod tests {
         assert_eq!(before.len(), 1, "{before:?}");
         let (text, m) = doc(markup);
         let fb = e.feedback_for(&text, &m, &schema, &[(0, 1, "SUPPORTS".into())], 0.5);
-        assert!(matches!(fb.as_slice(), [RelationFeedback { verdict: Verdict::Retyped { .. }, .. }]) || before[0].2 == "SUPPORTS", "{fb:?}");
+        assert!(
+            matches!(fb.as_slice(), [RelationFeedback { verdict: Verdict::Retyped { .. }, .. }]) || before[0].2 == "SUPPORTS",
+            "{fb:?}"
+        );
         for _ in 0..4 {
             e.learn_document(&text, &m, &schema, &[(0, 1, "SUPPORTS".into())], 0.5);
         }

@@ -174,8 +174,8 @@ const ROLES: &[&str] = &[
 /// Words that may stand between a place and a person's name in a title
 /// (`Russia's foreign minister`), besides [`ROLES`].
 const TITLE_WORDS: &[&str] = &[
-    "'", "'s", "s", "foreign", "deputy", "vice", "defence", "defense", "interior", "finance", "prime", "press", "affairs", "general", "acting",
-    "top", "senior", "then", "former", "state", "first", "supreme", "ministre", "minister",
+    "'", "'s", "s", "foreign", "deputy", "vice", "defence", "defense", "interior", "finance", "prime", "press", "affairs", "general",
+    "acting", "top", "senior", "then", "former", "state", "first", "supreme", "ministre", "minister",
 ];
 
 /// Every pattern.
@@ -355,7 +355,15 @@ pub const PATTERNS: &[Pattern] = &[
         shape: Shape::Before { gap: 4, max: 3, joins: &[], adjoins: PREPS },
         phrases: ROLES,
     },
-    Pattern { name: "role-possessive", label: "ROLE_IN", heads: &[], tails: &[], dir: Dir::Backward, shape: Shape::Titles { max: 4 }, phrases: &[] },
+    Pattern {
+        name: "role-possessive",
+        label: "ROLE_IN",
+        heads: &[],
+        tails: &[],
+        dir: Dir::Backward,
+        shape: Shape::Titles { max: 4 },
+        phrases: &[],
+    },
     // VISITS: a person travels to a place.
     Pattern {
         name: "visits-verb",
@@ -552,7 +560,19 @@ pub const PATTERNS: &[Pattern] = &[
         tails: &[],
         dir: Dir::Forward,
         shape: Shape::Exact,
-        phrases: &["à", "en", "au", "aux", "in", "at", "qui se tient à", "qui s'est tenu à", "qui se tiendra à", "held in", "to be held in"],
+        phrases: &[
+            "à",
+            "en",
+            "au",
+            "aux",
+            "in",
+            "at",
+            "qui se tient à",
+            "qui s'est tenu à",
+            "qui se tiendra à",
+            "held in",
+            "to be held in",
+        ],
     },
     Pattern {
         name: "located-seat",
@@ -707,7 +727,15 @@ pub const PATTERNS: &[Pattern] = &[
         tails: &[],
         dir: Dir::Forward,
         shape: Shape::Before { gap: 2, max: 3, joins: &["et", "and"], adjoins: &[] },
-        phrases: &["guerre entre", "conflit entre", "hostilités entre", "affrontements entre", "war between", "conflict between", "fighting between"],
+        phrases: &[
+            "guerre entre",
+            "conflit entre",
+            "hostilités entre",
+            "affrontements entre",
+            "war between",
+            "conflict between",
+            "fighting between",
+        ],
     },
     // PARTICIPATES_IN: a party takes part in a named event.
     Pattern {
@@ -797,7 +825,10 @@ fn last_end_from_end(words: &[String], phrase: &[String]) -> Option<usize> {
     if phrase.is_empty() || phrase.len() > words.len() {
         return None;
     }
-    (0..=words.len() - phrase.len()).rev().find(|&i| words.get(i..i + phrase.len()) == Some(phrase)).map(|i| words.len() - (i + phrase.len()))
+    (0..=words.len() - phrase.len())
+        .rev()
+        .find(|&i| words.get(i..i + phrase.len()) == Some(phrase))
+        .map(|i| words.len() - (i + phrase.len()))
 }
 
 /// Quotation marks, which [`Shape::Exact`] reads through
@@ -956,7 +987,10 @@ mod tests {
         assert_eq!(fired("À son arrivée à [Vornic]{GPE}, [Ada Quill]{PER} a salué la foule."), [("VISITS", Backward)]);
         assert_eq!(fired("[Ada Quill]{PER} arrived in [Vornic]{GPE} late."), [("VISITS", Forward)]);
         assert_eq!(fired("[Ada Quill]{PER} achève un long séjour d'étude en [Vornie]{GPE}."), [("VISITS", Forward)]);
-        assert_eq!(fired("[Kessel]{GPE}, ville portuaire du sud de la [Vornie]{GPE}, compte dix mille habitants."), [("LOCATED_IN", Forward)]);
+        assert_eq!(
+            fired("[Kessel]{GPE}, ville portuaire du sud de la [Vornie]{GPE}, compte dix mille habitants."),
+            [("LOCATED_IN", Forward)]
+        );
         assert_eq!(fired("[Kessel]{GPE} ([Vornie]{GPE}) est calme."), [("LOCATED_IN", Forward)]);
         assert_eq!(fired("Le [sommet des Lacs]{EVENT} à [Kessel]{GPE} s'ouvre."), [("LOCATED_IN", Forward)]);
     }
@@ -986,7 +1020,10 @@ mod tests {
         assert!(fired("Son soutien à la [Vornie]{GPE} aux [Nations Lacustres]{ORG} fut net.").is_empty());
         assert_eq!(fired("Une réunion à [Kessel]{GPE}, en [Vornie]{GPE}, a eu lieu."), [("LOCATED_IN", Forward)]);
         assert_eq!(fired("L'« [opération Nord]{EVENT} » en [Vornie]{GPE} dure."), [("LOCATED_IN", Forward)]);
-        assert_eq!(fired("La rencontre d'hier entre le juge [Ada Quill]{PER} et le maire [Boris Venn]{PER} fut longue."), [("MEETS", Forward)]);
+        assert_eq!(
+            fired("La rencontre d'hier entre le juge [Ada Quill]{PER} et le maire [Boris Venn]{PER} fut longue."),
+            [("MEETS", Forward)]
+        );
     }
 
     #[test]

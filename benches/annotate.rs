@@ -25,7 +25,9 @@ use std::path::{Path, PathBuf};
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use spanlab::app::{AppOptions, Mode, Selection, SpanlabApp};
+use spanlab::app::{AppOptions, Dialog, Mode, Selection, SpanlabApp};
+use spanlab::model::Text;
+use spanlab::model::everywhere::{MatchOptions, find};
 use spanlab::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
 use spanlab::model::{CharIdx, Document, SpanId};
 use spanlab::store::Project;
@@ -241,7 +243,9 @@ impl Bot {
             let hits: Vec<usize> = self.doc().text().find_all(&query).into_iter().map(CharIdx::get).collect();
             let Some(target) = hits.iter().position(|&h| h == a) else { continue };
             let first = hits.iter().position(|&h| h >= from).unwrap_or(0);
-            let enters = (target + hits.len() - first) % hits.len() + 1;
+            // Typing selects the first occurrence after the caret; each
+            // Enter the next one.
+            let enters = (target + hits.len() - first) % hits.len();
             let plan = FindPlan { query, enters };
             if best.as_ref().is_none_or(|b| plan.cost() < b.cost()) {
                 best = Some(plan);
@@ -433,31 +437,123 @@ impl Bot {
                 continue;
             };
             let Some(s) = self.doc().suggestion(id).cloned() else { return };
-            let (a, b) = (s.start.get(), s.end.get());
-            let taken = |bot: &Self, g: &Ent| bot.doc().spans().iter().any(|x| x.start.get() < g.end && g.start < x.end.get());
-            let exact = gold.iter().find(|g| g.start == a && g.end == b && !taken(self, g)).cloned();
-            let overlapping = gold.iter().find(|g| g.start < b && a < g.end && !taken(self, g)).cloned();
-            match (exact, overlapping) {
-                (Some(g), _) if g.label == s.label => self.press(NONE, Key::Enter),
-                (Some(g), _) => {
-                    let k = self.hotkey(&g.label);
-                    self.press(NONE, k);
-                }
-                (None, Some(g)) => {
-                    let k = if g.label == s.label { Key::Enter } else { self.hotkey(&g.label) };
-                    self.press(NONE, k);
-                    if let Some(span) = self.span_at(a, b) {
-                        self.go_to_item(Selection::Span(span));
-                        self.move_boundaries(g.start, g.end);
-                        if self.doc().pending_count() > 0 {
-                            self.press(NONE, Key::J);
-                        }
-                    }
-                }
-                (None, None) => self.press(NONE, Key::X),
-            }
+            self.review_one(gold, &s);
         }
         panic!("the suggestions never ran out");
+    }
+
+    /// One suggestion of the review: accept, relabel, fix its boundaries or reject.
+    fn review_one(&mut self, gold: &[Ent], s: &spanlab::model::Suggestion) {
+        let (a, b) = (s.start.get(), s.end.get());
+        let taken = |bot: &Self, g: &Ent| bot.doc().spans().iter().any(|x| x.start.get() < g.end && g.start < x.end.get());
+        let exact = gold.iter().find(|g| g.start == a && g.end == b && !taken(self, g)).cloned();
+        let overlapping = gold.iter().find(|g| g.start < b && a < g.end && !taken(self, g)).cloned();
+        match (exact, overlapping) {
+            (Some(g), _) if g.label == s.label => self.press(NONE, Key::Enter),
+            (Some(g), _) => {
+                let k = self.hotkey(&g.label);
+                self.press(NONE, k);
+            }
+            (None, Some(g)) => {
+                let k = if g.label == s.label { Key::Enter } else { self.hotkey(&g.label) };
+                self.press(NONE, k);
+                if let Some(span) = self.span_at(a, b) {
+                    self.go_to_item(Selection::Span(span));
+                    self.move_boundaries(g.start, g.end);
+                    if self.doc().pending_count() > 0 {
+                        self.press(NONE, Key::J);
+                    }
+                }
+            }
+            (None, None) => self.press(NONE, Key::X),
+        }
+    }
+
+    /// The corpus flow: as the review, but a suggestion the gold wants at
+    /// every mention of its text (and some later) is accepted everywhere,
+    /// and one it wants nowhere (and that occurs later) rejected everywhere;
+    /// the preview is checked against the gold before Enter (Esc otherwise).
+    fn corpus_review(&mut self, corpus: &[(String, Text, Vec<Ent>)], at: usize) {
+        for _ in 0..2000 {
+            if self.doc().pending_count() == 0 {
+                return;
+            }
+            let Selection::Suggestion(id) = self.selection() else {
+                self.press(NONE, Key::J);
+                continue;
+            };
+            let Some(s) = self.doc().suggestion(id).cloned() else { return };
+            if !s.is_pending() {
+                self.press(NONE, Key::J);
+                continue;
+            }
+            let (a, b) = (s.start.get(), s.end.get());
+            let gold = &corpus[at].2;
+            let name = self.text_of(a, b);
+            let free = !self.doc().spans().iter().any(|x| x.start.get() < b && a < x.end.get());
+            let wanted_here = gold.iter().any(|g| (g.start, g.end, g.label.as_str()) == (a, b, s.label.as_str()));
+            let nothing_here = !gold.iter().any(|g| g.start < b && a < g.end);
+            if free
+                && wanted_here
+                && everywhere_pays(corpus, at, (a, b), &name, &s.label, true)
+                && self.everywhere(corpus, SHIFT, Key::Enter, true)
+            {
+                continue;
+            }
+            if nothing_here
+                && everywhere_pays(corpus, at, (a, b), &name, &s.label, false)
+                && self.everywhere(corpus, CMD.plus(SHIFT), Key::X, false)
+            {
+                continue;
+            }
+            self.review_one(gold, &s);
+        }
+        panic!("the suggestions never ran out");
+    }
+
+    /// Opens the everywhere preview with this key, checks every ticked row
+    /// against the gold (`accept`: each is wanted; else: none is), then
+    /// presses Enter, or Esc when the preview holds something the gold does
+    /// not want. Returns whether it applied.
+    fn everywhere(&mut self, corpus: &[(String, Text, Vec<Ent>)], m: Modifiers, k: Key, accept: bool) -> bool {
+        self.press(m, k);
+        if !matches!(self.app().dialog, Dialog::Everywhere(_)) {
+            // The key brought the suggestion into view first.
+            self.press(m, k);
+        }
+        for _ in 0..4000 {
+            if matches!(&self.app().dialog, Dialog::Everywhere(f) if f.preview.complete()) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            self.h.run_ok();
+        }
+        self.h.run_ok();
+        let Dialog::Everywhere(form) = &self.app().dialog else { return false };
+        let label = form.label.clone();
+        let good = form.preview.complete()
+            && form.preview.docs.iter().all(|d| {
+                let gold = corpus.iter().find(|c| c.0 == d.id.0).map(|c| &c.2);
+                d.rows.iter().filter(|(_, o)| o.ticked).all(|(_, o)| {
+                    let wanted = gold.is_some_and(|g| {
+                        g.iter().any(|e| (e.start, e.end, e.label.as_str()) == (o.start.get(), o.end.get(), label.as_str()))
+                    });
+                    wanted == accept
+                })
+            });
+        if !good {
+            self.press(NONE, Key::Escape);
+            return false;
+        }
+        self.press(NONE, Key::Enter);
+        for _ in 0..4000 {
+            if self.app().everywhere_job.is_none() && !matches!(self.app().dialog, Dialog::Everywhere(_)) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            self.h.run_ok();
+        }
+        true
     }
 
     /// Draws the gold relations: head, r, the tail, the type.
@@ -491,6 +587,29 @@ impl Bot {
 }
 
 /// Keys to extend a selection whose head is at `h` (anchor `a`) to `b`.
+/// Whether an everywhere action on `name` would help: every mention of it
+/// in the corpus is (`accept`) or is not (reject) the gold entity of that
+/// label, and some mention lies in a document still to annotate.
+fn everywhere_pays(corpus: &[(String, Text, Vec<Ent>)], at: usize, here: (usize, usize), name: &str, label: &str, accept: bool) -> bool {
+    let mut gain = 0;
+    for (i, (_, text, gold)) in corpus.iter().enumerate() {
+        for (a, b) in find(text, name, MatchOptions::default()) {
+            let (a, b) = (a.get(), b.get());
+            if i == at && (a, b) == here {
+                continue;
+            }
+            let wanted = gold.iter().any(|g| (g.start, g.end, g.label.as_str()) == (a, b, label));
+            if wanted != accept {
+                return false;
+            }
+            if i > at || (i == at && accept) {
+                gain += 1;
+            }
+        }
+    }
+    gain > 0
+}
+
 fn extend_cost(text: &spanlab::model::Text, _a: usize, mut h: usize, b: usize) -> usize {
     let mut n = 0;
     while h < b && n < 60 {
@@ -528,6 +647,9 @@ enum Flow {
     Review,
     /// Accept all, then fix.
     AcceptAllThenFix,
+    /// Suggest for the whole corpus first, then review with everywhere
+    /// actions where the gold wants the same decision for every mention.
+    Corpus,
 }
 
 impl Flow {
@@ -535,6 +657,9 @@ impl Flow {
         match self {
             Flow::Review => "review each suggestion (Enter, x, a label key), then fix",
             Flow::AcceptAllThenFix => "accept all (Shift+A), reject what overlaps (Shift+X), then fix",
+            Flow::Corpus => {
+                "corpus: suggest for all (palette), review with accept/reject everywhere (Shift+Enter, Ctrl+Shift+X, then Enter), then fix"
+            }
         }
     }
 }
@@ -554,12 +679,39 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
     bot.h.run_ok();
     println!("flow: {}; relations: head, r, tail, type", flow.title());
     let (mut total_e, mut total_r, mut keys_e, mut keys_r) = (0, 0, 0, 0);
-    for g in gold {
+    // What the person can read: each article's text, with the gold they want.
+    let project = Project::open(&root, None).unwrap();
+    let corpus: Vec<(String, Text, Vec<Ent>)> = gold
+        .iter()
+        .map(|g| {
+            let i = project.position(&spanlab::model::DocId(g.id.clone())).expect("a seed");
+            (g.id.clone(), project.load(i).expect("loads").doc.text().clone(), g.entities.clone())
+        })
+        .collect();
+    if flow == Flow::Corpus {
+        // Ctrl+P, "every new", Enter: suggestions for every article.
+        bot.press(CMD, Key::P);
+        for c in "every new".chars() {
+            bot.type_char(c);
+        }
+        bot.press(NONE, Key::Enter);
+        for _ in 0..20_000 {
+            if bot.app().corpus_progress.is_none() && !bot.app().is_suggesting() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            bot.h.run_ok();
+        }
+        keys_e += bot.keys;
+        bot.keys = 0;
+    }
+    for (at, g) in gold.iter().enumerate() {
         bot.settle();
         assert_eq!(bot.doc().id.0, g.id, "the window opened the next seed");
         bot.keys = 0;
         match flow {
             Flow::Review => bot.review_suggestions(&g.entities),
+            Flow::Corpus => bot.corpus_review(&corpus, at),
             Flow::AcceptAllThenFix => {
                 bot.press(SHIFT, Key::A);
                 if bot.doc().pending_count() > 0 {
@@ -630,7 +782,11 @@ fn main() {
     }
     let trace = std::env::var_os("SPANLAB_BENCH_TRACE").is_some();
     let gold = read_gold(&shared);
-    for flow in [Flow::Review, Flow::AcceptAllThenFix] {
-        run(&shared, &gold, flow, trace);
+    for flow in [Flow::Review, Flow::AcceptAllThenFix, Flow::Corpus] {
+        let (keys_e, _) = run(&shared, &gold, flow, trace);
+        if flow == Flow::Corpus {
+            let total: usize = gold.iter().map(|g| g.entities.len()).sum();
+            println!("corpus keys per gold entity: {:.2}", keys_e as f64 / total as f64);
+        }
     }
 }

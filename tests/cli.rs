@@ -421,3 +421,94 @@ fn a_version_2_recommender_adds_relations() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(read_json(&out)["documents"][0]["relations"], json!([]));
 }
+
+/// A dataset of short English news items (written for this test).
+fn english_dataset(labels: &[&str], extra: Option<(&str, &str)>) -> Value {
+    let items = [
+        ("e1", "Mara Kessing joined Ostrava Rowing Club in Vienna on Monday.", vec![(0, 12, "PER"), (20, 39, "ORG"), (43, 49, "GPE")]),
+        ("e2", "The Lakeland Savings Bank fined Tomas Wendt in Oslo.", vec![(4, 25, "ORG"), (32, 43, "PER"), (47, 51, "GPE")]),
+        (
+            "e3",
+            "Officials in Lisbon said Ines Barrow would lead Harbour Freight Union.",
+            vec![(13, 19, "GPE"), (25, 36, "PER"), (48, 69, "ORG")],
+        ),
+    ];
+    let documents: Vec<Value> = items
+        .iter()
+        .enumerate()
+        .map(|(k, (id, text, spans))| {
+            let mut entities: Vec<Value> = spans
+                .iter()
+                .enumerate()
+                .map(|(i, (a, b, l))| {
+                    let t: String = text.chars().skip(*a).take(b - a).collect();
+                    json!({"id": format!("T{}", i + 1), "start": a, "end": b, "label": l, "text": t})
+                })
+                .collect();
+            if let (0, Some((word, label))) = (k, extra) {
+                let a = text.find(word).expect("the word is in the first text");
+                let a = text[..a].chars().count();
+                entities.push(json!({"id": "T9", "start": a, "end": a + word.chars().count(), "label": label, "text": word}));
+            }
+            json!({"id": id, "source": format!("{id}.txt"), "text": text, "status": "done", "entities": entities, "relations": []})
+        })
+        .collect();
+    json!({"format": "spanlab-dataset", "version": 1, "schema": {"name": "test", "entity_labels": labels, "relation_labels": []}, "documents": documents})
+}
+
+#[test]
+fn models_are_trained_used_and_refused_with_the_file_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ds = dir.path().join("ds.json");
+    std::fs::write(&ds, english_dataset(&["PER", "ORG", "GPE"], None).to_string()).expect("write");
+    let model = dir.path().join("m.bin");
+    let again = dir.path().join("m2.bin");
+    for out in [&model, &again] {
+        let o = spanlab(&["train", path_str(&ds), "--out", path_str(out), "--base", "builtin", "--epochs", "2"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let bytes = std::fs::read(&model).expect("model");
+    assert_eq!(bytes, std::fs::read(&again).expect("model"), "byte-reproducible");
+    let header = String::from_utf8_lossy(&bytes[..bytes.len().min(4000)]).into_owned();
+    for field in ["\"version\": 2", "\"languages\"", "\"en\": 3", "\"corpus_sha256\"", "\"characters\"", "\"name\": \"builtin\""] {
+        assert!(header.contains(field), "{field} in {header}");
+    }
+    let input = dir.path().join("in.txt");
+    std::fs::write(&input, "Talks in Vienna: Mara Kessing met the Ostrava Rowing Club.").expect("write");
+    let s = dir.path().join("s.json");
+    let o = spanlab(&["suggest", path_str(&input), "--model", path_str(&model), "--out", path_str(&s)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let texts: Vec<String> =
+        read_json(&s)["documents"][0]["entities"].as_array().expect("entities").iter().map(|e| e["text"].to_string()).collect();
+    assert!(texts.iter().any(|t| t.contains("Mara Kessing")), "{texts:?}");
+
+    // Corrupt, truncated, of another version: refused, naming the file.
+    let mut corrupt = bytes.clone();
+    let mid = corrupt.len() - 40;
+    corrupt[mid] ^= 0x55;
+    let mut version = bytes.clone();
+    version[12] = 9;
+    for (name, data, says) in
+        [("corrupt.bin", corrupt, "corrupt"), ("cut.bin", bytes[..bytes.len() / 2].to_vec(), "truncated"), ("v9.bin", version, "version 9")]
+    {
+        let p = dir.path().join(name);
+        std::fs::write(&p, data).expect("write");
+        let o = spanlab(&["suggest", path_str(&input), "--model", path_str(&p), "--out", path_str(&s)]);
+        assert!(!o.status.success(), "{name} was accepted");
+        let err = stderr(&o);
+        assert!(err.contains(name) && err.contains(says), "{name}: {err}");
+        let o = spanlab(&["train", path_str(&ds), "--out", path_str(&dir.path().join("x.bin")), "--base", path_str(&p)]);
+        assert!(!o.status.success() && stderr(&o).contains(name), "--base {name}: {}", stderr(&o));
+    }
+
+    // A model with a label the news schema does not have.
+    let product = dir.path().join("product.json");
+    std::fs::write(&product, english_dataset(&["PER", "ORG", "GPE", "PRODUCT"], Some(("Monday", "PRODUCT"))).to_string()).expect("write");
+    let pmodel = dir.path().join("product.bin");
+    let o = spanlab(&["train", path_str(&product), "--out", path_str(&pmodel), "--epochs", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = spanlab(&["suggest", path_str(&input), "--model", path_str(&pmodel), "--out", path_str(&s)]);
+    assert!(!o.status.success(), "a model with PRODUCT was accepted for the news schema");
+    let err = stderr(&o);
+    assert!(err.contains("product.bin") && err.contains("PRODUCT"), "{err}");
+}

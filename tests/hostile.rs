@@ -148,14 +148,15 @@ impl Saved {
     }
 
     /// Nothing saved changed, but the window may have saved suggestions for
-    /// the documents it opened: new annotation files only.
+    /// the documents it opened, and its project model (trained on the done
+    /// documents): new annotation files only.
     fn assert_kept(&self) {
         let now = snapshot(&self.project);
         for (k, v) in &self.project_before {
             assert!(now.get(k) == Some(v), "{k} changed");
         }
         for k in now.keys().filter(|k| !self.project_before.contains_key(*k)) {
-            let journal = k == "annotations/journal.jsonl" || k == "annotations/.lock";
+            let journal = k == "annotations/journal.jsonl" || k == "annotations/.lock" || k == "annotations/project-model.bin";
             assert!(journal || (k.starts_with("annotations/documents/") && k.ends_with(".json")), "{k} appeared");
         }
         assert!(fs::read(&self.export).expect("read") == self.export_before, "the earlier export changed");

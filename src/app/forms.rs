@@ -75,6 +75,8 @@ pub struct SettingsForm {
     pub recommender: String,
     /// How long the recommender may take per document.
     pub timeout_ms: u64,
+    /// A model file to suggest with; empty for the shipped model.
+    pub model: String,
 }
 
 impl SettingsForm {
@@ -95,10 +97,12 @@ impl SettingsForm {
             font_size: s.font_size,
             recommender,
             timeout_ms: s.recommender_timeout_ms,
+            model: s.model.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
         }
     }
 
-    /// Writes the form into the settings; true when the recommender changed.
+    /// Writes the form into the settings; true when the recommender changed
+    /// (see [`SettingsForm::model_changed`] for the model).
     pub fn apply(&self, s: &mut super::settings::Settings) -> bool {
         let recommender = crate::suggest::external::Endpoint::parse(&self.recommender);
         let changed = recommender != s.recommender || self.timeout_ms != s.recommender_timeout_ms;
@@ -108,7 +112,19 @@ impl SettingsForm {
         s.font_size = self.font_size.clamp(10.0, 32.0);
         s.recommender = recommender;
         s.recommender_timeout_ms = self.timeout_ms.max(100);
+        s.model = self.model_path();
         changed
+    }
+
+    /// The model file the form names (`None`: the shipped model).
+    pub fn model_path(&self) -> Option<std::path::PathBuf> {
+        let m = self.model.trim();
+        (!m.is_empty()).then(|| std::path::PathBuf::from(m))
+    }
+
+    /// True when the form names another model than the settings.
+    pub fn model_changed(&self, s: &super::settings::Settings) -> bool {
+        self.model_path() != s.model
     }
 }
 

@@ -11,12 +11,14 @@
 //! - `ui.rs`: one frame (keys, then panels, then the article); `panels/`
 //!   and `widgets/` draw and return commands; none changes the model.
 //! - Background work the window only polls: `suggester.rs` (suggestions,
-//!   learning), `search.rs` (the corpus search's index), `figures.rs`
+//!   learning, over `project_model.rs`: the tagger trained on the done
+//!   documents), `search.rs` (the corpus search's index), `figures.rs`
 //!   (the dashboard's figures), `store::writer` (every write).
 //!
 //! Who uses whom (no module imports one that imports it back):
-//! `settings`, `suggester`, `adjudication`, `figures`, `search`, `parts`,
-//! `chooser` and `fonts` use no other module of the app; `forms` uses `settings`;
+//! `settings`, `project_model`, `adjudication`, `figures`, `search`,
+//! `parts`, `chooser` and `fonts` use no other module of the app;
+//! `suggester` uses `project_model`; `forms` uses `settings`;
 //! `state` and `commands` use `forms`; `widgets` use `state`,
 //! `commands` and `parts`; this module uses those; `logic`, `ui`, `panels` and
 //! `screenshot` use this module, and only `ui` uses `panels`.
@@ -31,6 +33,7 @@ pub mod forms;
 mod logic;
 pub mod panels;
 pub mod parts;
+pub mod project_model;
 pub mod screenshot;
 pub mod search;
 pub mod settings;
@@ -120,6 +123,8 @@ pub struct SpanlabApp {
     pub(crate) corpus_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
     /// Learning again from the done documents: (done, total).
     pub learn_progress: Option<(usize, usize)>,
+    /// The models the suggestions come from, as Settings show them.
+    pub model_in_use: String,
     pub(crate) learn_cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
     /// Journals edits and saves documents in the background (none when
     /// read-only): the only writer of annotation files.
@@ -132,6 +137,10 @@ pub struct SpanlabApp {
     pub(crate) held_keys: Vec<egui::Event>,
     /// Frames to go on holding keys back while a dialog's field gets focus.
     pub(crate) hold_frames: u8,
+    /// The kind of dialog drawn last frame, and how many more frames to
+    /// draw after it changed: a dialog grows to its content over a few
+    /// frames, and nothing else asks for them when the user waits.
+    pub(crate) dialog_sizing: (std::mem::Discriminant<Dialog>, u8),
     /// The everywhere dialog's scan of the corpus, while it runs.
     pub(crate) everywhere_scan: Option<everywhere::Scan>,
     /// An everywhere action running, a few documents per frame.
@@ -175,12 +184,14 @@ impl SpanlabApp {
             corpus_suggested: 0,
             corpus_cancel: None,
             learn_progress: None,
+            model_in_use: suggester::SHIPPED.to_owned(),
             learn_cancel: None,
             writer: None,
             lock: None,
             last_check: std::time::Instant::now(),
             held_keys: Vec::new(),
             hold_frames: 0,
+            dialog_sizing: (std::mem::discriminant(&Dialog::None), 0),
             everywhere_scan: None,
             everywhere_job: None,
             other_steps: Default::default(),
@@ -304,8 +315,14 @@ impl eframe::App for SpanlabApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.frame_ui(ui);
         let queued = std::mem::take(&mut self.queued);
+        let everywhere = queued.iter().any(|c| matches!(c, Command::PreviewEverywhere(_) | Command::RunEverywhere(_)));
         for c in queued {
             self.apply(ui.ctx(), c);
+        }
+        // A preview or an everywhere action started by a command shows its
+        // first results in the next frame, not at the next input.
+        if everywhere || self.everywhere_scan.is_some() || self.everywhere_job.is_some() {
+            ui.ctx().request_repaint();
         }
         self.pump_writer(ui.ctx());
     }

@@ -6,7 +6,7 @@
 //!
 //! Owns: nothing but these text functions. Must not touch: the app's state.
 //! They read only a window of the text around the positions (a part longer
-//! than `REACH` code points is cut), so a 10 MB line costs nothing.
+//! than `REACH`, 256, code points is cut), so a 10 MB line costs nothing.
 
 use crate::model::{CharIdx, Text};
 

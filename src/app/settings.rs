@@ -30,6 +30,9 @@ pub struct Settings {
     pub recommender: Option<crate::suggest::external::Endpoint>,
     /// How long a recommender may take per document.
     pub recommender_timeout_ms: u64,
+    /// A model file (made by `spanlab train`) to suggest with instead of
+    /// the shipped one; the project model continues from it.
+    pub model: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -46,6 +49,7 @@ impl Default for Settings {
             uncertain_first: false,
             recommender: None,
             recommender_timeout_ms: 10_000,
+            model: None,
         }
     }
 }

@@ -4,10 +4,11 @@
 //! document that was never annotated and polls for the outcome each frame.
 //!
 //! Owns: the worker thread and its jobs (one document, the whole corpus,
-//! learning from done documents). Must not touch: the window, or any file
-//! for writing: a corpus job returns each document with its suggestions,
-//! and the app saves it through the writer (`store::writer`), the only
-//! writer of annotation files.
+//! learning from done documents: the project model, `project_model.rs`,
+//! which the worker then suggests with). Must not touch: the window, or any
+//! file for writing but the project model's: a corpus job returns each
+//! document with its suggestions, and the app saves it through the writer
+//! (`store::writer`), the only writer of annotation files.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,14 +47,18 @@ pub enum Outcome {
     },
     /// One document of a corpus job handled.
     Corpus(CorpusProgress),
-    /// One document of a learning job handled.
+    /// A share of a learning job done (one message per done document).
     Learned {
-        /// Documents handled so far.
+        /// Documents' worth handled so far.
         done: usize,
         /// Documents in the job.
         total: usize,
-        /// Why this one could not be read.
+        /// What went wrong (the engine then goes on without the project model).
         error: Option<String>,
+        /// With the last message: the engine over the project model (or
+        /// the chosen model), which the worker now suggests with, and what
+        /// it is.
+        engine: Option<(Arc<Engine>, String)>,
     },
 }
 
@@ -72,11 +77,13 @@ pub struct CorpusJob {
 }
 
 /// Learning again from a project's documents marked done, so what the
-/// engine learned in earlier sessions is back (it is derived from the saved
-/// annotations, never stored apart from them).
+/// engine learned in earlier sessions is back: the project model
+/// ([`super::project_model`]), derived from the saved annotations.
 pub struct LearnJob {
     /// The project, as the window has it.
     pub project: Project,
+    /// The model file to start from (Settings); `None`: the shipped model.
+    pub base: Option<std::path::PathBuf>,
     /// The documents marked done.
     pub indices: Vec<usize>,
     /// Set to stop after the current document.
@@ -194,6 +201,77 @@ fn suggest_stored(
     (Some(Box::new(doc)), error)
 }
 
+/// What Settings say of the shipped model.
+pub const SHIPPED: &str = "the shipped model (French news, WiNER-fr) with the rules and the memory of names";
+
+/// Reads the base model and builds the project model on it (see
+/// [`super::project_model`]), sending exactly `total` progress messages,
+/// the last with the engine to suggest with and what it is. Returns that
+/// engine.
+fn relearn(job: &LearnJob, done: &Sender<Outcome>, current: &Arc<Engine>) -> Option<Arc<Engine>> {
+    let total = job.indices.len().max(1);
+    let mut sent = 0;
+    let send_up_to = |k: usize, sent: &mut usize| {
+        while *sent < k.min(total - 1) {
+            *sent += 1;
+            let _ = done.send(Outcome::Learned { done: *sent, total, error: None, engine: None });
+        }
+    };
+    let mut errors = Vec::new();
+    let base = match super::project_model::base_model(&job.project, job.base.as_deref()) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            errors.push(format!("{e}; suggesting with the shipped model"));
+            super::project_model::base_model(&job.project, None).map_err(|e| errors.push(e)).ok()
+        }
+    };
+    let chosen = job.base.is_some() && errors.is_empty();
+    let built = match &base {
+        Some(base) if !job.cancel.load(Ordering::Relaxed) && !job.indices.is_empty() => {
+            super::project_model::build(&job.project, base, |d, t| send_up_to(d * total / t.max(1), &mut sent))
+        }
+        _ => Ok(None),
+    };
+    send_up_to(total, &mut sent);
+    let base_name = base.as_ref().map(|b| b.1.name.clone()).unwrap_or_default();
+    let engine = match built {
+        Ok(Some(tagger)) if !job.cancel.load(Ordering::Relaxed) => {
+            let about = format!(
+                "the project model (annotations/{}: {base_name} trained on {} done documents) with the rules and the memory of names",
+                super::project_model::MODEL_FILE,
+                tagger.training_info().documents
+            );
+            Some((Arc::new(Engine::with_tagger(Some(tagger))), about))
+        }
+        Ok(_) if chosen => base.map(|(tagger, about)| {
+            let about = format!("{} (chosen in Settings) with the rules and the memory of names", about.name);
+            (Arc::new(Engine::with_tagger(Some(tagger))), about)
+        }),
+        Ok(_) => None,
+        Err(e) => {
+            errors.push(format!("project model: {e}"));
+            None
+        }
+    };
+    // What the user cut short in the done documents is not suggested again.
+    let target = engine.as_ref().map_or(current, |(e, _)| e);
+    let mut cache = SourceCache::default();
+    for &index in &job.indices {
+        match job.project.load_cached(index, &mut cache) {
+            Ok(l) if l.doc.status() == crate::model::Status::Done => {
+                for (name, label) in cut_suggestions(&l.doc) {
+                    target.reject(&name, &label);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    let error = (!errors.is_empty()).then(|| errors.join("; "));
+    let _ = done.send(Outcome::Learned { done: total, total, error, engine: engine.clone() });
+    engine.map(|(e, _)| e)
+}
+
 /// The names the user rejected by cutting a suggestion short: it was
 /// accepted, then its span moved strictly inside it. Each longer name that
 /// the cut removed words from is one, with the suggestion's label:
@@ -246,28 +324,6 @@ pub fn cut_suggestions(doc: &Document) -> Vec<(String, String)> {
     out
 }
 
-/// Learns from one stored document marked done: the tagger from its spans,
-/// the memory from their names and the suggestions cut short. Returns an
-/// error text.
-fn relearn(engine: &Engine, project: &Project, index: usize, cache: &mut SourceCache) -> Option<String> {
-    let doc = match project.load_cached(index, cache) {
-        Ok(l) => l.doc,
-        Err(e) => return Some(e.to_string()),
-    };
-    if doc.status() != crate::model::Status::Done {
-        return None;
-    }
-    let gold: Vec<_> = doc.spans().iter().map(|s| (s.start, s.end, s.label.clone())).collect();
-    engine.learn(doc.text(), &gold);
-    for s in doc.spans().iter() {
-        engine.remember(doc.span_text(s), &s.label);
-    }
-    for (name, label) in cut_suggestions(&doc) {
-        engine.reject(&name, &label);
-    }
-    None
-}
-
 /// The handle the app keeps.
 pub struct Suggester {
     tx: Sender<Message>,
@@ -284,6 +340,7 @@ impl Suggester {
         let _worker = std::thread::Builder::new()
             .name("spanlab-suggest".into())
             .spawn(move || {
+                let mut engine = engine;
                 let mut ext = external.map(|(e, t)| External::new(e, t));
                 while let Ok(message) = jobs.recv() {
                     match message {
@@ -297,18 +354,8 @@ impl Suggester {
                             }
                         }
                         Message::Relearn(job) => {
-                            let total = job.indices.len();
-                            // JSONL and dataset sources are read once for the whole job.
-                            let mut cache = SourceCache::default();
-                            for (k, &index) in job.indices.iter().enumerate() {
-                                let error = if job.cancel.load(Ordering::Relaxed) {
-                                    None
-                                } else {
-                                    relearn(&engine, &job.project, index, &mut cache)
-                                };
-                                if done.send(Outcome::Learned { done: k + 1, total, error }).is_err() {
-                                    return;
-                                }
+                            if let Some(e) = relearn(&job, &done, &engine) {
+                                engine = e;
                             }
                         }
                         Message::Corpus(job) => {
@@ -343,7 +390,7 @@ impl Suggester {
 
     /// Queues learning from done documents; each answers with an outcome.
     pub fn request_relearn(&mut self, job: LearnJob) -> bool {
-        let n = job.indices.len();
+        let n = job.indices.len().max(1);
         let sent = self.tx.send(Message::Relearn(job)).is_ok();
         if sent {
             self.waiting += n;

@@ -81,6 +81,14 @@ impl SpanlabApp {
         });
         dashboard::dashboard_ui(self, &ctx);
         dialogs::dialogs_ui(self, &ctx);
+        let kind = std::mem::discriminant(&self.dialog);
+        if kind != self.dialog_sizing.0 {
+            self.dialog_sizing = (kind, 4);
+        }
+        if self.dialog_sizing.1 > 0 {
+            self.dialog_sizing.1 -= 1;
+            ctx.request_repaint();
+        }
     }
 
     /// The status bar: what lasts until dismissed (errors, notices), then
@@ -108,6 +116,17 @@ impl SpanlabApp {
         ui.horizontal(|ui| match self.messages.iter().rev().find(|m| !m.lasting) {
             Some(m) => {
                 ui.label(&m.text);
+            }
+            // A document with suggestions and nothing else yet: the
+            // cheapest flow first (the annotate bench: fewer keys than
+            // reviewing each suggestion).
+            None if lasting.is_empty() && self.open.as_ref().is_some_and(|o| o.doc.spans().is_empty() && o.doc.pending_count() > 0) => {
+                ui.label(
+                    RichText::new(
+                        "Shift+A: accept all suggestions, then fix what is wrong (Tab, a label key, Alt+←/→, Delete) · or one by one: j/k, Enter, x · ?: shortcuts",
+                    )
+                    .weak(),
+                );
             }
             None if lasting.is_empty() => {
                 ui.label(RichText::new("Drag over words, then press a label key · j/k: suggestions · Enter: accept · x: reject · r: relation · Ctrl+P: commands · ?: shortcuts").weak());

@@ -16,8 +16,8 @@ use crate::model::Schema;
 use crate::model::score::{Counts, Report, ScoreOptions, score};
 use crate::store::inputs::InputDoc;
 use crate::store::project::read_dataset;
+use crate::suggest::RelationEngine;
 use crate::suggest::relations::DEFAULT_MIN_SCORE;
-use crate::suggest::{Engine, RelationEngine};
 
 use super::suggest::RelationOptions;
 
@@ -32,6 +32,10 @@ pub struct Args {
     /// Score spanlab's own suggestions on the gold texts.
     #[arg(long)]
     suggest: bool,
+    /// With --suggest: suggest with this model (made by `spanlab train`)
+    /// instead of the shipped one.
+    #[arg(long, value_name = "MODEL", requires = "suggest")]
+    model: Option<PathBuf>,
     /// Label mapping applied to gold and predictions, e.g. GPE=LOC (repeat or comma-separate).
     #[arg(long = "map", value_name = "FROM=TO")]
     map: Vec<String>,
@@ -81,13 +85,13 @@ pub fn run(a: Args) -> Result<ExitCode> {
         Some(p) => read_dataset(p)?,
         None => {
             let schema = Schema::news();
+            let engine = super::models::engine_for(a.model.as_deref(), &schema)?;
             let docs =
                 gold.documents.iter().map(|d| InputDoc { id: d.id.clone(), source: d.source.clone(), text: d.text.clone() }).collect();
             let mut ds = crate::model::Dataset::empty(&schema);
             let relation_engine = RelationEngine::new();
             let relations = a.relations.then_some(RelationOptions { engine: &relation_engine, min_score: a.relation_min_score });
-            ds.documents =
-                super::suggest::suggest_records(&Engine::builtin(), relations, None, &schema, docs, 0.0, &mut Vec::new(), &|| {});
+            ds.documents = super::suggest::suggest_records(&engine, relations, None, &schema, docs, 0.0, &mut Vec::new(), &|| {});
             ds
         }
     };
@@ -111,7 +115,11 @@ pub fn run(a: Args) -> Result<ExitCode> {
 }
 
 fn print_report(r: &Report, a: &Args, opts: &ScoreOptions) {
-    let pred = a.pred.as_ref().map_or_else(|| "spanlab suggest (built-in engine)".to_owned(), |p| p.display().to_string());
+    let pred = match (&a.pred, &a.model) {
+        (Some(p), _) => p.display().to_string(),
+        (None, Some(m)) => format!("spanlab suggest (model {})", m.display()),
+        (None, None) => "spanlab suggest (built-in engine)".to_owned(),
+    };
     println!("gold: {}   pred: {pred}", a.gold.display());
     println!(
         "documents: {} scored ({} matched by id, {} by sha256, {} unmatched gold), {} unmatched pred, {} skipped gold left out",

@@ -13,6 +13,7 @@ mod eval;
 mod export;
 mod formats;
 mod import;
+mod models;
 mod open;
 mod progress;
 mod stats;
@@ -80,7 +81,8 @@ enum Command {
     Validate(validate::Args),
     /// Counts of documents, spans, relations and suggestions in a project.
     Stats(stats::Args),
-    /// Train the suggestion tagger on gold datasets or project folders.
+    /// Train a suggestion model on gold datasets or project folders, from
+    /// scratch or continuing from the shipped model or another one.
     Train(train::Args),
     /// Score predictions against gold (the definitions of shared/tools/score.py).
     Eval(eval::Args),

@@ -4,8 +4,8 @@
 //! the entities are, with a `suggestion` object: recognizer, score,
 //! state).
 //!
-//! Owns: the subcommand's arguments and its output dataset. The built-in
-//! engine runs on scoped threads, one run of documents per core; an
+//! Owns: the subcommand's arguments and its output dataset. The engine
+//! (over the shipped model, or `--model`) runs on scoped threads, one run of documents per core; an
 //! external recommender (`--recommender`, read by
 //! [`Endpoint::parse`]) is asked afterwards, one document at a time, and
 //! its candidates merged by [`merge_external`]. Must not touch: the
@@ -40,6 +40,8 @@ use crate::suggest::external::{Ask, Endpoint, External, merge_relations};
 use crate::suggest::relations::DEFAULT_MIN_SCORE;
 use crate::suggest::{Engine, Mention, RelationCandidate, RelationEngine, merge_external};
 
+// The subcommand's model: see `super::models`.
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// .txt/.md/.html files, folders, .jsonl files or dataset .json files.
@@ -66,6 +68,10 @@ pub struct Args {
     /// Suggest no relations.
     #[arg(long)]
     no_relations: bool,
+    /// Suggest with this model (made by `spanlab train`) instead of the
+    /// shipped one.
+    #[arg(long, value_name = "MODEL")]
+    model: Option<PathBuf>,
 }
 
 /// What to suggest besides entities: relations from this engine, kept from
@@ -196,13 +202,22 @@ pub fn suggest_records(
         .collect()
 }
 
+/// The schema to suggest labels of: a project folder's, when it is the only
+/// input, else the news schema.
+fn schema_of(inputs: &[PathBuf]) -> Result<Schema> {
+    match inputs {
+        [one] if one.is_dir() => Ok(crate::store::Project::open(one, None)?.schema),
+        _ => Ok(Schema::news()),
+    }
+}
+
 pub fn run(a: Args) -> Result<ExitCode> {
     if a.out.as_os_str() == "-" {
         return stream(&a);
     }
     let docs = read_inputs(&a.inputs)?;
-    let schema = Schema::news();
-    let engine = Engine::builtin();
+    let schema = schema_of(&a.inputs)?;
+    let engine = super::models::engine_for(a.model.as_deref(), &schema)?;
     let external = match a.recommender.as_deref() {
         None => None,
         Some(r) => {
@@ -294,7 +309,7 @@ fn stream(a: &Args) -> Result<ExitCode> {
         anyhow::bail!("with --out -, give one input: - (standard input) or one .jsonl file");
     };
     let schema = Schema::news();
-    let engine = Engine::builtin();
+    let engine = super::models::engine_for(a.model.as_deref(), &schema)?;
     let external = match a.recommender.as_deref() {
         None => None,
         Some(r) => {

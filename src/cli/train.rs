@@ -1,10 +1,16 @@
-//! `spanlab train CORPUS... --out MODEL`: trains the suggestion tagger on gold
-//! datasets or project folders, reproducibly (same corpus, epochs and seed:
-//! byte-identical model).
+//! `spanlab train CORPUS... --out MODEL [--base builtin|MODEL]`: trains a
+//! suggestion model on gold datasets or project folders, reproducibly (same
+//! corpus, base, epochs and seed: byte-identical model).
 //!
-//! Owns: the subcommand's arguments, reading the corpora and writing the
-//! model file; the training itself is [`train_from_dataset`]'s. Must not
-//! touch: the built-in model in `assets/` (it writes only `--out`).
+//! Owns: the subcommand's arguments, reading the corpora and the base, and
+//! writing the model file; the training itself is
+//! [`train_model`]'s. Must not touch: the built-in model in `assets/` (it
+//! writes only `--out`), the projects it reads.
+//!
+//! A project folder gives its documents marked done, in the project's
+//! order: what the window trains its project model on, so that `spanlab
+//! train DIR --base builtin` writes the same model as the window keeps in
+//! `DIR/annotations/`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,16 +21,24 @@ use crate::model::{Dataset, ExportOptions};
 use crate::store::Project;
 use crate::store::atomic::write_atomic;
 use crate::store::project::read_dataset;
-use crate::suggest::tagger::{TrainOptions, train_from_dataset};
+use crate::suggest::learning::train_model;
+use crate::suggest::tagger::TrainOptions;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Dataset JSON files or project folders (documents marked skipped are left out).
+    /// Dataset JSON files (documents marked skipped are left out) or project
+    /// folders (their documents marked done).
     #[arg(required = true)]
     corpus: Vec<PathBuf>,
     /// Where to write the model.
     #[arg(long, value_name = "MODEL")]
     out: PathBuf,
+    /// Continue from a model: `builtin` (the shipped one) or a model file.
+    /// Labels it does not have are added; the rules' proposals become
+    /// features and the corpus's names are recorded (as in the window's
+    /// project model).
+    #[arg(long, value_name = "builtin|MODEL")]
+    base: Option<String>,
     /// Passes over the corpus.
     #[arg(long)]
     epochs: Option<usize>,
@@ -33,27 +47,33 @@ pub struct Args {
     seed: Option<u64>,
 }
 
+/// The documents of a corpus path: a project's documents marked done, or a
+/// dataset file's.
+pub fn corpus_dataset(path: &std::path::Path) -> Result<Dataset> {
+    if path.is_dir() {
+        let project = Project::open(path, None)?;
+        let (ds, _) = project.export(ExportOptions { done_only: true, include_suggestions: false }, |_| {})?;
+        return Ok(ds);
+    }
+    let ds = read_dataset(path)?;
+    let problems = ds.validate(None);
+    if let Some(p) = problems.first() {
+        bail!("{} problem(s), first: {p} in {}", problems.len(), path.display());
+    }
+    Ok(ds)
+}
+
 pub fn run(a: Args) -> Result<ExitCode> {
     let mut datasets: Vec<Dataset> = Vec::new();
     for path in &a.corpus {
-        if path.is_dir() {
-            let project = Project::open(path, None)?;
-            let (ds, _) = project.export(ExportOptions::default(), |_| {})?;
-            datasets.push(ds);
-        } else {
-            let ds = read_dataset(path)?;
-            let problems = ds.validate(None);
-            if let Some(p) = problems.first() {
-                bail!("{}: {} problem(s), first: {p}", path.display(), problems.len());
-            }
-            datasets.push(ds);
-        }
+        datasets.push(corpus_dataset(path)?);
     }
     let docs: usize = datasets.iter().map(|d| d.documents.len()).sum();
     if docs == 0 {
-        bail!("no documents to train on");
+        bail!("no documents to train on (a project folder gives its documents marked done)");
     }
-    let mut options = TrainOptions::default();
+    let base = a.base.as_deref().map(super::models::read_base).transpose()?;
+    let mut options = if base.is_some() { TrainOptions::continuing() } else { TrainOptions::default() };
     if let Some(e) = a.epochs {
         options.epochs = e.max(1);
     }
@@ -67,20 +87,27 @@ pub fn run(a: Args) -> Result<ExitCode> {
             .progress_chars("=> "),
     );
     let t0 = std::time::Instant::now();
-    let tagger = train_from_dataset(&datasets, options.clone(), |done, total| {
+    let base_ref = base.as_ref().map(|(t, about)| (t, about.clone()));
+    let tagger = train_model(&datasets, base_ref, &options, |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
     bar.finish_and_clear();
     let bytes = tagger.to_bytes();
     write_atomic(&a.out, &bytes).with_context(|| format!("writing {}", a.out.display()))?;
+    let info = tagger.training_info();
+    let languages: Vec<String> = info.languages.iter().map(|(l, n)| format!("{l} {n}")).collect();
     println!(
-        "wrote {}: {} bytes, {} features, trained on {docs} documents, {} epochs, seed {}, in {:.1} s",
+        "wrote {}: {} bytes, labels {}, {} features, {} names, trained on {docs} documents ({}), {} epochs, seed {}{}, in {:.1} s",
         a.out.display(),
         bytes.len(),
+        tagger.labels().join(" "),
         tagger.feature_count(),
+        tagger.names().len(),
+        languages.join(", "),
         options.epochs,
         options.seed,
+        info.base.as_ref().map_or_else(String::new, |b| format!(", from {}", b.name)),
         t0.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)

@@ -69,6 +69,7 @@ mod t {
     pub const GAZ: u64 = 28;
     pub const PAD: u64 = 29;
     pub const OFFSET: u64 = 30;
+    pub const HINT: u64 = 31;
 }
 
 /// Flags (values of the `FLAG` template).
@@ -195,6 +196,9 @@ pub struct DocFeatures<'a> {
     gaz: Vec<u64>,
     /// The sentences (token ranges).
     pub sentences: Vec<Range<usize>>,
+    /// Per token, what the rule recognizers said of it ([`DocFeatures::set_hints`]);
+    /// empty when not asked.
+    hints: Vec<Vec<u64>>,
 }
 
 impl<'a> DocFeatures<'a> {
@@ -280,7 +284,30 @@ impl<'a> DocFeatures<'a> {
                 }
             }
         }
-        Self { s, doc, type_of, types, gaz, sentences: sentences(tokens) }
+        Self { s, doc, type_of, types, gaz, sentences: sentences(tokens), hints: Vec::new() }
+    }
+
+    /// Adds what rule recognizers proposed as features (template `HINT`): for
+    /// each `(first token, end token, recognizer, label)`, each of its tokens
+    /// gets the recognizer, the label and its BILOU position, seen from the
+    /// token itself and from its neighbours (offsets −1 and +1).
+    pub fn set_hints(&mut self, hints: &[(usize, usize, &str, &str)]) {
+        self.hints = vec![Vec::new(); self.type_of.len()];
+        for &(a, b, recognizer, label) in hints {
+            let kind = mix(hash_str(recognizer), hash_str(label));
+            let n = b.saturating_sub(a);
+            for k in a..b {
+                let pos = match (n, k - a) {
+                    (1, _) => 3,
+                    (_, 0) => 0,
+                    (_, j) if j + 1 == n => 2,
+                    _ => 1,
+                };
+                if let Some(h) = self.hints.get_mut(k) {
+                    h.push(mix(kind, pos));
+                }
+            }
+        }
     }
 
     /// The number of tokens.
@@ -336,6 +363,9 @@ impl<'a> DocFeatures<'a> {
             let g = self.gaz.get(j as usize).copied().unwrap_or(0);
             if g != 0 {
                 out.push(mix(t::GAZ, mix(g, (d + 2) as u64)));
+            }
+            for &h in self.hints.get(j as usize).map_or(&[][..], Vec::as_slice) {
+                out.push(mix(t::HINT, mix(h, (d + 2) as u64)));
             }
         }
     }

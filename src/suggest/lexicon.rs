@@ -186,6 +186,89 @@ pub const GENERIC_CAPS: &str = "\
     share commentaires comments publicité advertisement états etats chambre coalition grand \
     grande saint sainte san santa";
 
+/// English roles and forms of address that are not in [`TITLES`] but
+/// introduce a person as titles do (`Coach Jürgen Klopp`, `Father Gianni`,
+/// `First Lady Michelle Obama`). Read by the capitalisation rule only (the
+/// tagger's features do not see this list).
+pub const ROLES_EN: &str = "\
+    soldier father brother sister mother officer inspector superintendent superintendant \
+    detective constable sergeant corporal lieutenant commander marshal coach manager striker \
+    goalkeeper midfielder defender forward captain skipper player driver pilot priest bishop \
+    archbishop cardinal rabbi imam cleric reverend rev rev. pastor monk nun lady lord sir dame \
+    baron baroness count countess duke duchess prince co-ceo cfo coo cto founder co-founder \
+    chairperson vice-chairman dean rector chancellor-elect vice-chancellor presidents ministers \
+    premier-elect mayor-elect governor-elect senators judges magistrate sheriff ombudsman editor \
+    publisher author director-general commissioner-general head leader spokesman singer rapper \
+    actor actress artist painter writer novelist poet composer conductor pianist violinist \
+    guitarist drummer designer architect photographer filmmaker producer economist historian \
+    scientist physicist chemist biologist researcher doctor dr surgeon nurse student teacher \
+    lecturer former late ex-president ex-chancellor ex-minister";
+
+/// Heads of names of things that the news schema does not label (prizes,
+/// laws, treaties, plans, works, products): a run of capitalised words
+/// ending in one of them (`Nobel Peace Prize`, `Stop Online Piracy Act`,
+/// `Stability and Growth Pact`) or opening with one before `of`
+/// (`Capital of Culture`) is not a person. Read by the capitalisation rule
+/// only.
+pub const THING_HEADS_EN: &str = "\
+    prize prizes award awards medal medals trophy laureate act acts law laws bill bills treaty \
+    treaties pact accord accords agreement agreements charter protocol declaration resolution \
+    amendment directive regulation ordinance decree plan plans doctrine strategy initiative \
+    report reports index guide guidelines handbook manual recipe casserole menu dish album song \
+    single film movie novel book opera symphony requiem mass anthem painting sculpture disease \
+    syndrome virus vaccine drug pill app model engine version edition title rank status \
+    principle rule rules code theory method test rate tax footballer player actor actress coach \
+    athlete sportsman sportswoman personality person woman man";
+
+/// First words of award and honour names (`Best Supporting Actor`, `Most
+/// Valuable Player`): a run that starts with one is not a person. Read by
+/// the capitalisation rule only.
+pub const AWARD_STARTS_EN: &str = "best most outstanding lifetime";
+
+/// Heads of organisation names beyond [`ORG_KEYWORDS`], in English and in
+/// the languages whose names English news quotes as they are (German,
+/// Italian, Spanish, Portuguese, Dutch): media, authorities, firms, parties,
+/// clubs. Read by the capitalisation rule only.
+pub const ORG_HEADS_EN: &str = "\
+    authority authorities administration directorate inspectorate board observatory monitor \
+    watch daily weekly magazine magazin newspaper telegraph express chronicle observer guardian \
+    mirror courier sentinel dispatch bulletin review broadcasting broadcaster network channel \
+    studio studios records label institution society societies trust consortium syndicate cartel \
+    mafia gang militia insurgency rebels partnership union unions confederation chamber chambers \
+    exchange bourse commerce industries industry enterprises group airline airport-authority \
+    railway railways rail transit telecom telecommunications media entertainment publishing \
+    pictures productions labs laboratory laboratories research consulting partners investments \
+    securities insurance assurance energy electric power oil gas mining chemicals steel \
+    automotive auto autos pharmaceuticals software electronics foods brewery university college \
+    polytechnic seminary hospital clinic parliament assembly cabinet presidium politburo junta \
+    regime corps battalion regiment division squad squadron unit units command zeitung stiftung \
+    verein verband gesellschaft institut partei bund bank ministerium amt gmbh ag kg se sa spa \
+    s.p.a. nv bv plc llc co compagnia società banca partito polizia policía polícia compañía \
+    empresa banco partido fundación fundação associação asociación sindicato federación ejército \
+    exército marine marines";
+
+/// Words that start English sentences without being names (adverbs and
+/// connectives); a capitalised one there says nothing about a name. Read by
+/// the capitalisation rule only (words ending in `-ly` count too).
+pub const SENTENCE_STARTS_EN: &str = "\
+    maybe perhaps yet still thus hence instead indeed meanwhile nevertheless nonetheless besides \
+    furthermore moreover therefore otherwise elsewhere overall together altogether afterwards \
+    later earlier soon once twice first second third fourth fifth finally eventually initially \
+    ultimately recently previously currently apparently obviously clearly certainly \
+    unfortunately fortunately surprisingly interestingly importantly officially reportedly \
+    allegedly separately additionally similarly likewise conversely consequently accordingly \
+    regardless anyway anyhow whether unless until while whereas despite although though because \
+    since given following according asked told speaking writing talking looking adding noting \
+    saying critics experts officials analysts observers residents witnesses police authorities \
+    investigators prosecutors sources supporters opponents protesters demonstrators activists \
+    voters citizens people many most some several few others both neither either none nobody \
+    everyone everybody someone somebody anyone nothing everything something another other such \
+    what who whom whose which where when why how there here this these that those it its it's we \
+    our they their he his she her you your i my me us them all every each no not nor only just \
+    even also too very quite rather almost nearly about around roughly some-time sometimes often \
+    always never usually generally typically traditionally historically politically economically \
+    financially legally technically personally today tonight yesterday tomorrow now then";
+
 /// Frequent French function words, to tell a French text from an English
 /// one.
 pub const FRENCH_MARKERS: &str = "\
@@ -226,7 +309,7 @@ const DEMONYMS_EN: &str = "\
     russian chinese american french ukrainian korean japanese german british english italian \
     spanish portuguese polish turkish iranian iraqi syrian lebanese israeli palestinian saudi \
     qatari emirati egyptian algerian moroccan tunisian libyan sudanese ethiopian kenyan nigerian \
-    senegalese malian african indian pakistani afghan bangladeshi vietnamese thai indonesian \
+    senegalese malian somali somalian african indian pakistani afghan bangladeshi vietnamese thai indonesian \
     filipino malaysian burmese cambodian mongolian kazakh uzbek kyrgyz tajik turkmen azerbaijani \
     armenian georgian belarusian moldovan romanian bulgarian serbian croatian bosnian albanian \
     greek hungarian czech slovak slovenian austrian swiss belgian dutch danish swedish norwegian \
@@ -388,6 +471,16 @@ pub struct Lexicon {
     pub generic_caps: FastSet,
     /// [`LOWER_NAME_PREFIXES`].
     pub lower_name_prefixes: Vec<String>,
+    /// [`ROLES_EN`].
+    pub roles_en: FastSet,
+    /// [`THING_HEADS_EN`].
+    pub thing_heads_en: FastSet,
+    /// [`AWARD_STARTS_EN`].
+    pub award_starts_en: FastSet,
+    /// [`ORG_HEADS_EN`].
+    pub org_heads_en: FastSet,
+    /// [`SENTENCE_STARTS_EN`].
+    pub sentence_starts_en: FastSet,
     /// Titles by their first key: the title's keys and whether it needs a
     /// capital, longest first.
     pub titles: FastMap<Vec<(Vec<String>, bool)>>,
@@ -447,6 +540,11 @@ impl Lexicon {
             loc_keywords: set(LOC_KEYWORDS),
             generic_caps: set(GENERIC_CAPS),
             lower_name_prefixes: LOWER_NAME_PREFIXES.split_whitespace().map(str::to_owned).collect(),
+            roles_en: set(ROLES_EN),
+            thing_heads_en: set(THING_HEADS_EN),
+            award_starts_en: set(AWARD_STARTS_EN),
+            org_heads_en: set(ORG_HEADS_EN),
+            sentence_starts_en: set(SENTENCE_STARTS_EN),
             titles,
             title_words,
             language_markers: FRENCH_MARKERS
@@ -478,6 +576,18 @@ impl Lexicon {
         en > fr
     }
 
+    /// The language of a text: `en` when it has more English than French
+    /// function words, `fr` when more French, `other` when as many (none,
+    /// in a text in another language).
+    pub fn language(&self, doc: &Tokenized) -> &'static str {
+        let (en, fr) = self.count_markers(doc, 0..doc.len());
+        match en.cmp(&fr) {
+            std::cmp::Ordering::Greater => "en",
+            std::cmp::Ordering::Less => "fr",
+            std::cmp::Ordering::Equal => "other",
+        }
+    }
+
     fn count_markers(&self, doc: &Tokenized, range: std::ops::Range<usize>) -> (usize, usize) {
         let (mut en, mut fr) = (0usize, 0usize);
         for i in range {
@@ -497,14 +607,16 @@ impl Lexicon {
 
     /// The token ranges of a text's English lines, merged: a line is
     /// English when it has more English than French function words; a line
-    /// with as many of each (a short headline) belongs with the line before.
+    /// with as many of each (a short headline) belongs with the line before,
+    /// or, at the start of the text, with the first line that has more of
+    /// one kind.
     ///
     /// `"Le ministre est là.\nThe minister is here.\nOK"` gives the tokens
     /// of the second and third lines.
     pub fn english_ranges(&self, doc: &Tokenized) -> Vec<std::ops::Range<usize>> {
         let tokens = doc.tokens();
-        let mut out: Vec<std::ops::Range<usize>> = Vec::new();
-        let mut english = false;
+        // Lines, with their language when they say (more markers of one).
+        let mut lines: Vec<(usize, usize, Option<bool>)> = Vec::new();
         let mut start = 0;
         while start < tokens.len() {
             let mut end = start + 1;
@@ -512,8 +624,16 @@ impl Lexicon {
                 end += 1;
             }
             let (en, fr) = self.count_markers(doc, start..end);
-            if en != fr {
-                english = en > fr;
+            lines.push((start, end, (en != fr).then_some(en > fr)));
+            start = end;
+        }
+        // Lines that do not say belong with the line before; the first ones
+        // (a headline) with the first line that says.
+        let mut english = lines.iter().find_map(|l| l.2).unwrap_or(false);
+        let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+        for (start, end, says) in lines {
+            if let Some(e) = says {
+                english = e;
             }
             if english {
                 match out.last_mut() {
@@ -521,7 +641,6 @@ impl Lexicon {
                     _ => out.push(start..end),
                 }
             }
-            start = end;
         }
         out
     }

@@ -75,6 +75,12 @@ impl Memory {
     /// ignored.
     pub fn vote(&mut self, name: &str, label: &str, by: i32) {
         let tokens: Vec<String> = tokenize(name).iter().map(|t| norm_token(t.text(name))).collect();
+        self.vote_tokens(tokens, label, by);
+    }
+
+    /// [`Memory::vote`] for a name given as its tokens.
+    pub fn vote_tokens(&mut self, tokens: Vec<String>, label: &str, by: i32) {
+        let tokens: Vec<String> = tokens.iter().map(|t| norm_token(t)).collect();
         let Some(first) = tokens.first().cloned() else {
             return;
         };
@@ -95,6 +101,18 @@ impl Memory {
             Some((_, v)) => *v = v.saturating_add(by),
             None => entry.votes.push((label.to_owned(), by)),
         }
+    }
+
+    /// Every name with a vote, as `(tokens, label, vote)`, sorted.
+    pub fn votes(&self) -> Vec<(Vec<String>, String, i32)> {
+        let mut out: Vec<(Vec<String>, String, i32)> = self
+            .by_first
+            .values()
+            .flatten()
+            .flat_map(|e| e.votes.iter().filter(|(_, v)| *v != 0).map(|(l, v)| (e.tokens.clone(), l.clone(), *v)))
+            .collect();
+        out.sort();
+        out
     }
 
     /// Remembers that `name` is a `label` (one vote for it).
@@ -174,6 +192,11 @@ impl MemoryRecognizer {
     /// A recognizer with an empty memory.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A recognizer that starts from a memory.
+    pub fn with_memory(memory: Memory) -> Self {
+        Self { memory: Arc::new(RwLock::new(memory)) }
     }
 
     /// The shared memory.

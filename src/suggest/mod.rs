@@ -73,6 +73,7 @@ mod combine;
 pub mod external;
 pub mod features;
 pub mod gazetteer;
+pub mod learning;
 pub mod lexicon;
 pub mod memory;
 pub mod patterns;
@@ -157,6 +158,24 @@ pub trait Recognizer: Send + Sync {
         let _ = (name, label);
     }
 
+    /// For a recognizer that learns a language (the tagger): true when it
+    /// was trained on texts in `language` (`en`, `fr` or `other`,
+    /// [`tagger::language_of`]). The default is false: rules are heard on
+    /// every line, a tagger that does not know English is not heard on
+    /// English lines.
+    fn knows_language(&self, language: &str) -> bool {
+        let _ = language;
+        false
+    }
+
+    /// For a learned recognizer (the tagger): true when it was trained with
+    /// the rules' proposals as features (a project's model), so that what
+    /// it leaves out is a decision, and the rules' candidates may fill in
+    /// where it found nothing. The default is false.
+    fn learned_the_rules(&self) -> bool {
+        false
+    }
+
     /// Learns that `name` is not a `label` (the user cut or removed such a
     /// suggestion). The default learns nothing.
     fn reject(&self, name: &str, label: &str) {
@@ -175,6 +194,17 @@ pub trait Recognizer: Send + Sync {
         let _ = (name, label);
         false
     }
+}
+
+/// What [`Engine::gather`] found.
+struct Gathered {
+    /// Every candidate.
+    all: Vec<Candidate>,
+    /// Where the tagger was not heard.
+    english: Vec<(CharIdx, CharIdx)>,
+    /// Whether the tagger learned the rules, whose candidates then fill in
+    /// where it found nothing.
+    fills_in: bool,
 }
 
 /// The built-in engine: combines recognizers into one ranked,
@@ -216,14 +246,25 @@ impl Engine {
         Ok(Self::with_tagger(Some(Tagger::from_bytes(bytes)?)))
     }
 
-    /// The rule recognizers, the memory and, when given, a tagger.
+    /// The rule recognizers, the memory and, when given, a tagger. The
+    /// memory starts from the names the tagger's corpus taught
+    /// ([`Tagger::names`]).
     pub fn with_tagger(tagger: Option<Tagger>) -> Self {
-        let gazetteer = Gazetteer::builtin();
+        let memory = match &tagger {
+            Some(t) if !t.names().is_empty() => MemoryRecognizer::with_memory(learning::memory_of(t)),
+            _ => MemoryRecognizer::new(),
+        };
+        Self::assemble(tagger, memory)
+    }
+
+    /// The built-in recognizers over a tagger (if any) and a memory.
+    fn assemble(tagger: Option<Tagger>, memory: MemoryRecognizer) -> Self {
+        let gazetteer = Gazetteer::for_rules();
         let mut recognizers: Vec<Box<dyn Recognizer>> = Vec::new();
         if let Some(t) = tagger {
             recognizers.push(Box::new(TaggerRecognizer::new(Arc::new(RwLock::new(t)))));
         }
-        recognizers.push(Box::new(MemoryRecognizer::new()));
+        recognizers.push(Box::new(memory));
         recognizers.push(Box::new(GazetteerRecognizer::new(gazetteer.clone())));
         recognizers.push(Box::new(DateRecognizer::new()));
         recognizers.push(Box::new(TitleRecognizer::new()));
@@ -233,7 +274,7 @@ impl Engine {
 
     /// The rule recognizers only (gazetteer, dates, titles, capitals).
     pub fn rules() -> Self {
-        let gazetteer = Gazetteer::builtin();
+        let gazetteer = Gazetteer::for_rules();
         Self::with(vec![
             Box::new(GazetteerRecognizer::new(gazetteer.clone())),
             Box::new(DateRecognizer::new()),
@@ -265,17 +306,21 @@ impl Engine {
     }
 
     /// Every recognizer's candidates, in bounds and with a finite score, in
-    /// recognizer order (overlapping, not combined). The tagger, trained on
-    /// French, is not heard on English lines.
+    /// recognizer order (overlapping, not combined). A tagger that does not
+    /// know English is not heard on English lines.
     pub fn candidates(&self, text: &Text) -> Vec<Candidate> {
-        self.candidates_and_english(text).0
+        self.gather(text).all
     }
 
-    /// [`Engine::candidates`] and the code-point ranges of English lines.
-    fn candidates_and_english(&self, text: &Text) -> (Vec<Candidate>, Vec<(CharIdx, CharIdx)>) {
+    /// Every recognizer's candidates, and where the tagger was not heard.
+    fn gather(&self, text: &Text) -> Gathered {
         let doc = Tokenized::new(text.as_str());
         let len = text.len_chars();
-        let english_tokens = lexicon::Lexicon::get().english_ranges(&doc);
+        let taggers = || self.recognizers.iter().filter(|r| r.name() == RecognizerName::Tagger);
+        let has_tagger = taggers().next().is_some();
+        let hears_english = taggers().any(|r| r.knows_language("en"));
+        let fills_in = taggers().any(|r| r.learned_the_rules());
+        let english_tokens = if hears_english { Vec::new() } else { lexicon::Lexicon::get().english_ranges(&doc) };
         let english: Vec<(CharIdx, CharIdx)> = english_tokens
             .iter()
             .filter_map(|r| {
@@ -284,15 +329,17 @@ impl Engine {
                 Some((first.start, last.end))
             })
             .collect();
-        let has_tagger = self.recognizers.iter().any(|r| r.name() == RecognizerName::Tagger);
         // Rules whose candidates the policy never keeps where the tagger is
-        // heard only read the English lines.
+        // heard only read the English lines (all lines when the tagger
+        // learned the rules: their candidates fill in where it found
+        // nothing).
         let mut english_doc: Option<Tokenized> = None;
         let mut all = Vec::new();
         for r in &self.recognizers {
             let name = r.name();
-            let tagger = name == RecognizerName::Tagger;
-            let unheard_only = has_tagger && self.policy.rule(&name).is_some_and(|p| p.overrides_at >= NEVER && p.alone_at >= NEVER);
+            let is_tagger = name == RecognizerName::Tagger;
+            let unheard_only =
+                !fills_in && has_tagger && self.policy.rule(&name).is_some_and(|p| p.overrides_at >= NEVER && p.alone_at >= NEVER);
             let found = if unheard_only {
                 if english.is_empty() {
                     continue;
@@ -308,20 +355,37 @@ impl Engine {
             all.extend(
                 found
                     .into_iter()
-                    .filter(|c| c.start < c.end && c.end.get() <= len && c.score.is_finite() && !(tagger && overlaps_any(&english, c))),
+                    .filter(|c| c.start < c.end && c.end.get() <= len && c.score.is_finite() && !(is_tagger && overlaps_any(&english, c))),
             );
         }
-        (all, english)
+        Gathered { all, english, fills_in }
+    }
+
+    /// The policy to combine gathered candidates by: the engine's, or, when
+    /// the tagger learned the rules (a project's model, trained with their
+    /// proposals as features), one that keeps the rules' candidates
+    /// wherever the tagger found nothing.
+    fn policy_for(&self, g: &Gathered) -> std::borrow::Cow<'_, Policy> {
+        if !g.fills_in {
+            return std::borrow::Cow::Borrowed(&self.policy);
+        }
+        let mut p = self.policy.clone();
+        for r in &mut p.rules {
+            r.alone_at = r.alone_at.min(0.0);
+            r.alone_words = 1;
+        }
+        std::borrow::Cow::Owned(p)
     }
 
     /// Non-overlapping candidates sorted by (start, end), only labels the
     /// schema has, score >= min_score.
     pub fn suggest(&self, text: &Text, schema: &Schema, min_score: f32) -> Vec<Candidate> {
-        let (all, english) = self.candidates_and_english(text);
+        let g = self.gather(text);
+        let policy = self.policy_for(&g);
         let can_veto = self.recognizers.iter().any(|r| r.can_veto());
         let all: Vec<Candidate> =
-            all.into_iter().filter(|c| schema.entity(&c.label).is_some()).filter(|c| !self.vetoed(text, c, can_veto)).collect();
-        combine_in(Some(text), all, &self.policy, &english).into_iter().filter(|c| c.score >= min_score).collect()
+            g.all.into_iter().filter(|c| schema.entity(&c.label).is_some()).filter(|c| !self.vetoed(text, c, can_veto)).collect();
+        combine_in(Some(text), all, &policy, &g.english).into_iter().filter(|c| c.score >= min_score).collect()
     }
 
     fn vetoed(&self, text: &Text, c: &Candidate, can_veto: bool) -> bool {
@@ -340,6 +404,16 @@ impl Engine {
     /// that are not in it are remembered as rejected. Later suggestions
     /// change at once (the engine may be shared between threads).
     pub fn learn(&self, text: &Text, gold: &[(CharIdx, CharIdx, String)]) {
+        self.learn_from(text, gold, true);
+    }
+
+    /// [`Engine::learn`] without the tagger: only the memory learns the
+    /// document's names and what it left out of the engine's suggestions.
+    pub fn learn_names(&self, text: &Text, gold: &[(CharIdx, CharIdx, String)]) {
+        self.learn_from(text, gold, false);
+    }
+
+    fn learn_from(&self, text: &Text, gold: &[(CharIdx, CharIdx, String)], tagger_too: bool) {
         let suggested = self.suggest_all_labels(text);
         // Gold spans as a sorted list of disjoint-or-not ranges, merged.
         let mut covered: Vec<(CharIdx, CharIdx)> = gold.iter().map(|(a, b, _)| (*a, *b)).collect();
@@ -360,7 +434,7 @@ impl Engine {
             .map(|c| (c.start, c.end, c.label))
             .collect();
         let feedback = Feedback { gold, rejected: &rejected };
-        for r in &self.recognizers {
+        for r in self.recognizers.iter().filter(|r| tagger_too || r.name() != RecognizerName::Tagger) {
             r.learn(text, &feedback);
         }
     }
@@ -382,10 +456,11 @@ impl Engine {
     }
 
     fn suggest_all_labels(&self, text: &Text) -> Vec<Candidate> {
-        let (all, english) = self.candidates_and_english(text);
+        let g = self.gather(text);
+        let policy = self.policy_for(&g);
         let can_veto = self.recognizers.iter().any(|r| r.can_veto());
-        let all: Vec<Candidate> = all.into_iter().filter(|c| !self.vetoed(text, c, can_veto)).collect();
-        combine_in(Some(text), all, &self.policy, &english)
+        let all: Vec<Candidate> = g.all.into_iter().filter(|c| !self.vetoed(text, c, can_veto)).collect();
+        combine_in(Some(text), all, &policy, &g.english)
     }
 }
 
@@ -436,7 +511,7 @@ mod tests {
     #[test]
     fn schema_and_min_score_filter() {
         let text = Text::from("Hier, Lavrov a vu le ministre Wang Yi à Pékin le 3 mars.");
-        let all = Engine::rules().suggest(&text, &Schema::news(), 0.0);
+        let all = Engine::rules().suggest(&Text::from("Hier, Sergueï Lavrov a vu Wang Yi."), &Schema::news(), 0.0);
         assert!(all.iter().any(|c| c.recognizer == RecognizerName::Capitals && c.label == "PER"), "{all:?}");
         let engine = Engine::builtin();
         let strict = engine.suggest(&text, &Schema::news(), 0.8);

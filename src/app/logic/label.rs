@@ -187,6 +187,10 @@ impl SpanlabApp {
                 Some(i) => self.open_document(i),
                 None => self.info("every document is done or skipped"),
             }
+            // The done documents changed: the project model is rebuilt in
+            // the background, after the next document's suggestions.
+            self.flush_writes();
+            self.relearn_from_done();
         }
     }
 

@@ -141,12 +141,20 @@ impl SpanlabApp {
             return;
         }
         let annotator = self.settings.annotator.clone();
+        let model_changed = form.model_changed(&self.settings);
         let recommender_changed = form.apply(&mut self.settings);
         self.save_settings();
         if self.settings.annotator != annotator && self.options.annotator.is_none() {
             // Another name: that annotator's own files.
             let root = self.project.root.clone();
             self.open_project(&root);
+            return;
+        }
+        if model_changed {
+            // Another model: the engine starts over from it, and the
+            // project model continues from it.
+            self.restart_engine();
+            self.info("settings saved; the suggestions' model changes once it is read (see Settings → Models in use)");
             return;
         }
         if recommender_changed {

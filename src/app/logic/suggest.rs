@@ -56,10 +56,11 @@ impl SpanlabApp {
         format!("suggestions now learn from {n} done document{}", if n == 1 { "" } else { "s" })
     }
 
-    /// Starts the engine afresh from the shipped model and has it learn, in
-    /// the background, from every document of the project marked done: what
-    /// was learned in earlier sessions comes back from the saved
-    /// annotations, and the suggestions requested next already use it.
+    /// Starts the engine afresh from the shipped model and has the worker
+    /// build, in the background, the project model from every document of
+    /// the project marked done (`project_model.rs`): what was learned in
+    /// earlier sessions comes back from the saved annotations, and the
+    /// suggestions requested next already use it.
     pub(crate) fn relearn_from_done(&mut self) {
         self.teach_decisions();
         if let Some(c) = self.learn_cancel.take() {
@@ -68,14 +69,15 @@ impl SpanlabApp {
         let indices: Vec<usize> =
             self.project.entries.iter().enumerate().filter(|(_, e)| e.summary.status == Status::Done).map(|(i, _)| i).collect();
         self.learned = indices.iter().filter_map(|&i| self.project.entries.get(i)).map(|e| e.id.clone()).collect();
-        if indices.is_empty() {
+        if indices.is_empty() && self.settings.model.is_none() {
             self.learn_progress = None;
             return;
         }
         let cancel = Arc::new(AtomicBool::new(false));
-        let job = LearnJob { project: self.project.clone(), indices: indices.clone(), cancel: cancel.clone() };
+        let job =
+            LearnJob { project: self.project.clone(), base: self.settings.model.clone(), indices: indices.clone(), cancel: cancel.clone() };
         if self.suggester.request_relearn(job) {
-            self.learn_progress = Some((0, indices.len()));
+            self.learn_progress = Some((0, indices.len().max(1)));
             self.learn_cancel = Some(cancel);
         }
     }
@@ -84,6 +86,7 @@ impl SpanlabApp {
     /// forgotten), then learning from this project's done documents.
     pub(super) fn restart_engine(&mut self) {
         self.engine = Arc::new(Engine::builtin());
+        self.model_in_use = suggester::SHIPPED.to_owned();
         self.suggester = Suggester::new(self.engine.clone(), self.settings.external());
         self.corpus_progress = None;
         self.corpus_cancel = None;
@@ -105,7 +108,7 @@ impl SpanlabApp {
             match outcome {
                 Outcome::Suggested { doc, candidates, error } => self.take_suggestions(&doc, candidates, error),
                 Outcome::Corpus(progress) => self.take_corpus_progress(progress),
-                Outcome::Learned { done, total, error } => self.take_learning_progress(done, total, error),
+                Outcome::Learned { done, total, error, engine } => self.take_learning_progress(done, total, error, engine),
             }
         }
     }
@@ -166,11 +169,18 @@ impl SpanlabApp {
         }
     }
 
-    fn take_learning_progress(&mut self, done: usize, total: usize, error: Option<String>) {
+    fn take_learning_progress(&mut self, done: usize, total: usize, error: Option<String>, engine: Option<(Arc<Engine>, String)>) {
         if let Some(e) = error {
             self.error(e);
         }
         self.learn_progress = (done < total).then_some((done, total));
+        if let Some((engine, about)) = engine {
+            // The worker suggests with it already; names remembered from
+            // now on go to it.
+            self.engine = engine;
+            self.info(format!("suggestions now come from {about}"));
+            self.model_in_use = about;
+        }
         if done == total {
             self.learn_cancel = None;
             self.info(self.learned_text());

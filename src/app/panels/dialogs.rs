@@ -42,13 +42,23 @@ fn native_folder() -> Option<String> {
     rfd::FileDialog::new().pick_folder().map(|p| p.display().to_string())
 }
 
+/// How wide the dialogs with a path field are (points).
+const PATH_DIALOG_WIDTH: f32 = 560.0;
+
 /// A path field with its Browse… button. With no chooser on the desktop,
 /// Browse… says so under the row and puts the cursor in the field.
 fn path_row(ui: &mut Ui, label: &str, value: &mut String, native: bool, browse: impl FnOnce() -> Option<String>) {
     let note_id = ui.make_persistent_id(("no chooser", label));
     ui.horizontal(|ui| {
         let l = ui.label(label);
-        let field = ui.add(egui::TextEdit::singleline(value).desired_width(420.0)).labelled_by(l.id);
+        // The field takes what the button leaves, so the row never grows
+        // the dialog (which would be drawn a frame late, Browse… clipped).
+        let button = ui.fonts_mut(|f| {
+            f.layout_no_wrap("Browse…".to_owned(), egui::TextStyle::Button.resolve(ui.style()), egui::Color32::PLACEHOLDER).size().x
+        }) + 2.0 * ui.spacing().button_padding.x
+            + ui.spacing().item_spacing.x;
+        let width = (ui.available_width() - button).max(120.0);
+        let field = ui.add(egui::TextEdit::singleline(value).desired_width(width)).labelled_by(l.id);
         if ui.button("Browse…").on_hover_text("the desktop's file chooser; type the path if none opens").clicked() {
             match chooser::choose(native, browse) {
                 Choice::Path(p) => {
@@ -135,6 +145,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
         Dialog::Export(form) => {
             egui::Window::new("Export annotations")
                 .collapsible(false)
+                .default_width(PATH_DIALOG_WIDTH)
                 .resizable(false)
                 .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
                 .show(ctx, |ui| {
@@ -187,6 +198,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
         Dialog::OpenFolder(path) => {
             egui::Window::new("Open folder")
                 .collapsible(false)
+                .default_width(PATH_DIALOG_WIDTH)
                 .resizable(false)
                 .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
                 .show(ctx, |ui| {
@@ -206,6 +218,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
         Dialog::Import(form) => {
             egui::Window::new("Import a dataset")
                 .collapsible(false)
+                .default_width(PATH_DIALOG_WIDTH)
                 .resizable(false)
                 .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
                 .show(ctx, |ui| {
@@ -311,6 +324,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
             }
         }
         Dialog::Settings(form) => {
+            let in_use = app.model_in_use.clone();
             egui::Window::new("Settings").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0)).show(ctx, |ui| {
                 egui::Grid::new("settings grid").num_columns(2).show(ui, |ui| {
                     let l = ui.label("Suggestion threshold");
@@ -331,6 +345,13 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     ui.end_row();
                     let l = ui.label("Recommender timeout (ms)");
                     ui.add(egui::DragValue::new(&mut form.timeout_ms).range(100..=600_000)).labelled_by(l.id);
+                    ui.end_row();
+                    let l = ui.label("Model file");
+                    ui.add(egui::TextEdit::singleline(&mut form.model).hint_text("empty: the shipped model  (spanlab train … --out MODEL)").desired_width(360.0))
+                        .labelled_by(l.id);
+                    ui.end_row();
+                    ui.label("Models in use");
+                    ui.label(in_use);
                     ui.end_row();
                 });
                 ui.label(RichText::new("The threshold and the recommender apply to documents opened from now on; Suggest again (Ctrl+Shift+G) refreshes this one.").weak().small());

@@ -30,8 +30,8 @@ pub fn everywhere_ui(app: &mut SpanlabApp, ctx: &egui::Context, form: &mut Every
     };
     egui::Window::new(title)
         .collapsible(false)
-        .resizable(true)
-        .default_width(640.0)
+        .resizable(false)
+        .min_width(560.0)
         .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 60.0))
         .show(ctx, |ui| {
             match form.kind {
@@ -46,7 +46,7 @@ pub fn everywhere_ui(app: &mut SpanlabApp, ctx: &egui::Context, form: &mut Every
                 app.queued.push(Command::PreviewEverywhere(Box::new(form.clone())));
             }
             ui.separator();
-            let ticked = preview_ui(ui, form);
+            let ticked = summary_ui(ui, form);
             ui.horizontal(|ui| {
                 let ready = form.preview.complete() && ticked > 0 && form.preview.error.is_none();
                 let apply = ui.add_enabled(ready, egui::Button::new(RichText::new(format!("Apply to {ticked}")).strong()));
@@ -60,6 +60,7 @@ pub fn everywhere_ui(app: &mut SpanlabApp, ctx: &egui::Context, form: &mut Every
                 }
                 ui.label(RichText::new("Enter: apply · Esc: cancel · one undo step per document").weak().small());
             });
+            rows_ui(ui, form);
         });
     keep
 }
@@ -156,9 +157,9 @@ fn label_combo(ui: &mut Ui, salt: &str, value: &mut String, labels: &[String], a
         .labelled_by(by);
 }
 
-/// The preview's summary and rows; returns how many rows are ticked.
-fn preview_ui(ui: &mut Ui, form: &mut EverywhereForm) -> usize {
-    let p = &mut form.preview;
+/// The preview's summary; returns how many rows are ticked.
+fn summary_ui(ui: &mut Ui, form: &EverywhereForm) -> usize {
+    let p = &form.preview;
     if let Some(e) = &p.error {
         ui.label(RichText::new(e).color(ui.visuals().error_fg_color));
         return 0;
@@ -173,7 +174,16 @@ fn preview_ui(ui: &mut Ui, form: &mut EverywhereForm) -> usize {
         if p.docs.len() == 1 { "" } else { "s" },
         if conflicts == 1 { "" } else { "s" },
     ));
-    egui::ScrollArea::vertical().max_height(320.0).auto_shrink([false, true]).show(ui, |ui| {
+    ticked
+}
+
+/// Each document's rows, each occurrence in its context with its tick.
+fn rows_ui(ui: &mut Ui, form: &mut EverywhereForm) {
+    let p = &mut form.preview;
+    if p.error.is_some() {
+        return;
+    }
+    egui::ScrollArea::vertical().max_height(300.0).auto_shrink([false, true]).show(ui, |ui| {
         for doc in &mut p.docs {
             let n = doc.ticked();
             ui.label(RichText::new(format!("{} — {n} of {}", doc.id, doc.rows.len())).strong());
@@ -195,5 +205,4 @@ fn preview_ui(ui: &mut Ui, form: &mut EverywhereForm) -> usize {
             }
         }
     });
-    ticked
 }

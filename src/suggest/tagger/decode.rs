@@ -137,7 +137,7 @@ impl Tagger {
     /// Tags a tokenized text: spans sorted by position, not overlapping,
     /// with determiners, elided articles and titles left out.
     pub fn tag(&self, s: &str, doc: &Tokenized) -> Vec<TaggedSpan> {
-        let f = DocFeatures::new(s, doc, &self.gazetteer);
+        let f = self.features(s, doc);
         let (cache, pads) = self.type_cache(&f);
         let mut scratch = Scratch::default();
         let mut out = Vec::new();

@@ -7,6 +7,8 @@
 //!   max-marginals), on plain score arrays;
 //! - `decode`: tagging a text ([`Tagger::tag`]), a span's confidence
 //!   ([`Calibration`]) and the guidelines' boundary rules ([`TaggedSpan`]);
+//! - `gold`: a document's gold tags and the segments learning works on;
+//! - `hints`: the rule recognizers' proposals as features;
 //! - `online`: learning from one corrected document ([`Tagger::update`],
 //!   [`OnlineOptions`]);
 //! - `train`: training on a corpus ([`Tagger::train_with`],
@@ -33,6 +35,8 @@
 //! scores are sums of integers until the margin is scaled back.
 
 mod decode;
+mod gold;
+mod hints;
 mod lattice;
 mod model_file;
 mod online;
@@ -45,16 +49,20 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
-use super::features::{OFFSETS, offset_salt};
+use super::features::{DocFeatures, OFFSETS, offset_salt};
 use super::gazetteer::Gazetteer;
 use super::lexicon::FxHasher;
+use crate::model::tokenize::Tokenized;
 use lattice::Structure;
 
 pub use decode::{Calibration, TaggedSpan};
 pub use model_file::{FORMAT_VERSION, MAGIC, TaggerError};
 pub use online::OnlineOptions;
 pub use recognizer::{TaggerRecognizer, news_label};
-pub use train::{Example, TrainOptions, TrainingInfo, train_from_dataset};
+pub use train::{BaseModel, Example, TrainOptions, TrainingInfo, corpus_digest, examples_from, info_from, language_of, train_from_dataset};
+
+/// A name a corpus taught: its tokens, a label and its vote.
+pub type TaughtName = (Vec<String>, String, i32);
 
 /// At most this many labels (tags must fit a 64-bit mask).
 pub const MAX_LABELS: usize = 15;
@@ -81,6 +89,14 @@ pub struct Tagger {
     calibration: Calibration,
     online: OnlineOptions,
     info: TrainingInfo,
+    /// Labels that online learning added (their tags learn from every
+    /// feature, see `online`), in the order added.
+    online_labels: Vec<String>,
+    /// Whether the rule recognizers' proposals are features (`hints`).
+    hints: bool,
+    /// The names its training corpus taught, with their votes (see
+    /// [`Tagger::names`]).
+    names: Vec<TaughtName>,
     gazetteer: Arc<Gazetteer>,
     salts: [u64; 5],
 }
@@ -100,6 +116,9 @@ impl Tagger {
             calibration: options.calibration,
             online: options.online,
             info,
+            online_labels: Vec::new(),
+            hints: false,
+            names: Vec::new(),
             gazetteer: Gazetteer::builtin(),
             salts: salts(),
         }
@@ -140,11 +159,97 @@ impl Tagger {
         self.online = o;
     }
 
+    /// The labels online learning added (not trained on a corpus yet).
+    pub fn online_labels(&self) -> &[String] {
+        &self.online_labels
+    }
+
+    /// True when the tagger was trained on documents of `language`
+    /// ([`language_of`]; online learning does not count, see `online`).
+    pub fn knows_language(&self, language: &str) -> bool {
+        self.info.languages.get(language).is_some_and(|&n| n > 0)
+    }
+
+    /// Adds labels after the ones it has (those it knows are skipped, and
+    /// those beyond [`MAX_LABELS`]): their tags start with zero weights,
+    /// the other tags keep their numbers and weights. Returns how many were
+    /// added.
+    pub fn add_labels(&mut self, labels: &[String]) -> usize {
+        let old = self.st.n;
+        let mut added = 0;
+        for l in labels {
+            if self.labels.len() >= MAX_LABELS || self.labels.contains(l) || l.trim().is_empty() {
+                continue;
+            }
+            self.labels.push(l.clone());
+            added += 1;
+        }
+        if added == 0 {
+            return 0;
+        }
+        self.st = Structure::new(self.labels.len());
+        let n = self.st.n;
+        let rows = self.weights.len() / old.max(1);
+        let mut weights = vec![0i16; rows * n];
+        for (new, old_row) in weights.chunks_exact_mut(n).zip(self.weights.chunks_exact(old)) {
+            if let Some(head) = new.get_mut(..old) {
+                head.copy_from_slice(old_row);
+            }
+        }
+        self.weights = weights;
+        // Transitions: old tags keep theirs, from the start row included.
+        let mut trans = vec![0.0f32; (n + 1) * n];
+        for from in 0..=old {
+            let to_row = if from == old { n } else { from };
+            for to in 0..old {
+                if let (Some(w), Some(&x)) = (trans.get_mut(to_row * n + to), self.trans.get(from * old + to)) {
+                    *w = x;
+                }
+            }
+        }
+        self.trans = trans;
+        self.end.resize(n, 0.0);
+        added
+    }
+
     fn label_index(&self, label: &str) -> Option<usize> {
         self.labels.iter().position(|l| l == label).or_else(|| {
             // The news schema's GPE is WiNER's Location.
             (label == "GPE").then(|| self.labels.iter().position(|l| l == "LOC")).flatten()
         })
+    }
+
+    /// The names its training corpus taught, as the engine's memory
+    /// ([`crate::suggest::memory`]) starts from them: each name's tokens, a
+    /// label and its vote (positive: suggested wherever the name occurs;
+    /// negative: the engine's suggestions of it with that label are
+    /// dropped), sorted. Empty for the shipped model.
+    pub fn names(&self) -> &[TaughtName] {
+        &self.names
+    }
+
+    /// Sets the taught names (sorted here).
+    pub fn set_names(&mut self, mut names: Vec<TaughtName>) {
+        names.sort();
+        names.retain(|(tokens, label, vote)| !tokens.is_empty() && !label.trim().is_empty() && *vote != 0);
+        self.names = names;
+    }
+
+    /// True when the rule recognizers' proposals are among its features.
+    pub fn uses_hints(&self) -> bool {
+        self.hints
+    }
+
+    /// The features of a tokenized text, with the rules' hints when the
+    /// model uses them.
+    fn features<'a>(&self, s: &'a str, doc: &'a Tokenized) -> DocFeatures<'a> {
+        let mut f = DocFeatures::new(s, doc, &self.gazetteer);
+        if self.hints {
+            let found = hints::rule_hints(s, doc);
+            let list: Vec<(usize, usize, &str, &str)> = found.iter().map(|(a, b, r, l)| (*a, *b, r.as_str(), l.as_str())).collect();
+            f.set_hints(&list);
+        }
+        f
     }
 
     fn row(&self, id: u64) -> Option<&[i16]> {

@@ -21,13 +21,13 @@ use sha2::{Digest, Sha256};
 use super::decode::Calibration;
 use super::online::OnlineOptions;
 use super::train::{TrainOptions, TrainingInfo};
-use super::{MAX_LABELS, Tagger};
+use super::{MAX_LABELS, Tagger, TaughtName};
 use crate::suggest::features::{FEATURES_VERSION, HASH_NAME, OFFSETS};
 
 /// The first bytes of a model file.
 pub const MAGIC: &[u8; 12] = b"SPANLAB-NER\n";
 /// The model format version this module reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The `format` field of the header.
 const FORMAT_NAME: &str = "spanlab-ner-tagger";
 /// The tag scheme.
@@ -46,7 +46,7 @@ pub enum TaggerError {
     #[error("tagger model is truncated: {0}")]
     Truncated(&'static str),
     /// The checksum does not match.
-    #[error("tagger model is corrupt: its SHA-256 checksum does not match its contents")]
+    #[error("tagger model is corrupt or truncated: its SHA-256 checksum does not match its contents")]
     Checksum,
     /// The header is not valid.
     #[error("tagger model header is invalid: {0}")]
@@ -73,7 +73,13 @@ struct Header {
     weights: WeightHeader,
     confidence: Calibration,
     online: OnlineOptions,
+    /// Labels added by online learning (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    online_labels: Vec<String>,
     training: TrainingInfo,
+    /// The names the corpus taught (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    names: Vec<TaughtName>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -83,6 +89,9 @@ struct FeatureHeader {
     hash: String,
     offsets: Vec<isize>,
     gazetteer: String,
+    /// The rule recognizers' proposals are features.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    hints: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -141,11 +150,14 @@ impl Tagger {
                 hash: HASH_NAME.into(),
                 offsets: OFFSETS.to_vec(),
                 gazetteer: "builtin".into(),
+                hints: self.hints,
             },
             weights: WeightHeader { step: self.step, encoding: "zigzag-leb128".into(), rows: kept.len() },
             confidence: self.calibration,
             online: self.online,
+            online_labels: self.online_labels.clone(),
             training: self.info.clone(),
+            names: self.names.clone(),
         };
         let header = serde_json::to_vec_pretty(&header).unwrap_or_default();
         let mut out = Vec::with_capacity(body.len() + header.len() + 64);
@@ -221,7 +233,17 @@ impl Tagger {
             return bad("online settings out of range".into());
         }
         let options = TrainOptions { calibration: c, online: o, ..TrainOptions::default() };
+        if header.online_labels.iter().any(|l| !labels.contains(l)) {
+            return bad("online labels must be among the labels".into());
+        }
         let mut tagger = Tagger::empty(labels, &options, header.training);
+        tagger.online_labels = header.online_labels;
+        tagger.hints = header.features.hints;
+        if header.names.iter().any(|(tokens, label, _)| tokens.is_empty() || tokens.iter().any(|t| t.is_empty()) || label.trim().is_empty())
+        {
+            return bad("a taught name has no token or no label".into());
+        }
+        tagger.set_names(header.names);
         tagger.step = step;
         let n = tagger.st.n;
         for w in tagger.trans.iter_mut().chain(tagger.end.iter_mut()) {
@@ -338,9 +360,9 @@ mod tests {
         let good = Tagger::train(&corpus()[..4], 1, 1).to_bytes();
         assert_eq!(Tagger::from_bytes(b"").err(), Some(TaggerError::BadMagic));
         assert_eq!(Tagger::from_bytes(b"hello world, not a model").err(), Some(TaggerError::BadMagic));
-        let mut v2 = good.clone();
-        v2[MAGIC.len()] = 2;
-        assert_eq!(Tagger::from_bytes(&v2).err(), Some(TaggerError::UnsupportedVersion(2)));
+        let mut v1 = good.clone();
+        v1[MAGIC.len()] = 1;
+        assert_eq!(Tagger::from_bytes(&v1).err(), Some(TaggerError::UnsupportedVersion(1)));
         for cut in [MAGIC.len() + 2, MAGIC.len() + 8, good.len() / 2, good.len() - 1] {
             assert!(Tagger::from_bytes(&good[..cut]).is_err(), "cut at {cut}");
         }

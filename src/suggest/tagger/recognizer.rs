@@ -70,6 +70,14 @@ impl Recognizer for TaggerRecognizer {
             .collect()
     }
 
+    fn learned_the_rules(&self) -> bool {
+        self.tagger.read().unwrap_or_else(PoisonError::into_inner).uses_hints()
+    }
+
+    fn knows_language(&self, language: &str) -> bool {
+        self.tagger.read().unwrap_or_else(PoisonError::into_inner).knows_language(language)
+    }
+
     fn learn(&self, text: &Text, feedback: &Feedback<'_>) {
         let mut tagger = self.tagger.write().unwrap_or_else(PoisonError::into_inner);
         tagger.update(text, feedback.gold);

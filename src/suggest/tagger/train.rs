@@ -5,23 +5,28 @@
 //! dropped.
 //!
 //! Owns: [`Tagger::train`], [`Tagger::train_with`], [`train_from_dataset`],
-//! [`TrainOptions`], [`TrainingInfo`], [`Example`], and a document's gold
-//! BILOU tags and segments (which online learning uses too).
+//! [`TrainOptions`], [`TrainingInfo`], [`Example`]; a document's gold
+//! BILOU tags and segments are `gold`'s (online learning uses them too).
 //! Threads: features are extracted on scoped threads, one run of documents
 //! each, all joined before learning starts; they are interned in document
 //! order afterwards, so the model is the same whatever the core count.
 //! Must not touch: files (the caller reads the corpus and writes the
 //! bytes), the UI.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::decode::Calibration;
-use super::lattice::{Lattice, Part, Scratch, Structure, part, tag_of};
+use super::gold::{gold_tags, segments};
+use super::lattice::{Lattice, Scratch, Structure};
 use super::online::OnlineOptions;
 use super::{MAX_LABELS, Tagger};
 use crate::model::tokenize::Tokenized;
 use crate::model::{CharIdx, Dataset};
-use crate::suggest::features::{DocFeatures, FeatureIndex};
+use crate::suggest::features::FeatureIndex;
+use crate::suggest::lexicon::Lexicon;
 
 /// Training parameters.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,16 +45,40 @@ pub struct TrainOptions {
     /// The attribution to record for the training data; `None`: composed
     /// from the corpus's provenance.
     pub notice: Option<String>,
+    /// The rule recognizers' proposals are features (`hints`).
+    pub hints: bool,
+    /// The names the corpus teaches are recorded in the model
+    /// ([`Tagger::names`], made by [`crate::suggest::learning::train_model`]).
+    pub names: bool,
+}
+
+impl TrainOptions {
+    /// The options for continuing from a base on a project's documents
+    /// ([`Tagger::continue_with`]): the default ones, with the rules'
+    /// proposals as features and the corpus's names recorded.
+    pub fn continuing() -> Self {
+        Self { hints: true, names: true, ..Self::default() }
+    }
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        Self { epochs: 24, seed: 1, prune: 1.0, calibration: Calibration::default(), online: OnlineOptions::default(), notice: None }
+        Self {
+            epochs: 24,
+            seed: 1,
+            prune: 1.0,
+            calibration: Calibration::default(),
+            online: OnlineOptions::default(),
+            notice: None,
+            hints: false,
+            names: false,
+        }
     }
 }
 
 /// Where a model's training data came from (recorded in the model file;
-/// required for attribution).
+/// required for attribution), and what it was: its languages, size and
+/// digest, and the model it continued from.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TrainingInfo {
@@ -69,6 +98,59 @@ pub struct TrainingInfo {
     pub epochs: usize,
     /// Shuffle seed.
     pub seed: u64,
+    /// Documents trained on per language ([`language_of`]: `en`, `fr`, or
+    /// `other`), sorted by language (online learning adds none: see
+    /// `online`).
+    pub languages: BTreeMap<String, usize>,
+    /// The SHA-256 of the training documents ([`corpus_digest`]): the same
+    /// texts with the same spans give the same digest.
+    pub corpus_sha256: String,
+    /// Code points in the training documents.
+    pub characters: usize,
+    /// Gold spans in the training documents.
+    pub spans: usize,
+    /// The model this one continued from (none: trained from scratch).
+    pub base: Option<BaseModel>,
+}
+
+/// The model a model continued from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BaseModel {
+    /// Its name: `builtin` for the shipped model, else the file's name.
+    pub name: String,
+    /// The SHA-256 of its bytes.
+    pub sha256: String,
+    /// Its labels.
+    pub labels: Vec<String>,
+}
+
+/// The language of a text, as the model records it: `en` when it has more
+/// English than French function words, `fr` when more French, `other`
+/// otherwise ([`Lexicon::language`]).
+pub fn language_of(text: &str) -> &'static str {
+    Lexicon::get().language(&Tokenized::new(text))
+}
+
+/// The SHA-256 (hex) of training documents, in order: each text and its
+/// spans sorted, with lengths, so that no two corpora share a digest by
+/// concatenation.
+pub fn corpus_digest(docs: &[Example]) -> String {
+    let mut h = Sha256::new();
+    for d in docs {
+        h.update((d.text.len() as u64).to_le_bytes());
+        h.update(d.text.as_bytes());
+        let mut spans: Vec<&(CharIdx, CharIdx, String)> = d.spans.iter().collect();
+        spans.sort();
+        h.update((spans.len() as u64).to_le_bytes());
+        for (a, b, l) in spans {
+            h.update((a.get() as u64).to_le_bytes());
+            h.update((b.get() as u64).to_le_bytes());
+            h.update((l.len() as u64).to_le_bytes());
+            h.update(l.as_bytes());
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// One training document: a text and its gold spans.
@@ -78,65 +160,6 @@ pub struct Example {
     pub text: String,
     /// Gold spans `(start, end, label)` in code points.
     pub spans: Vec<(CharIdx, CharIdx, String)>,
-}
-
-/// Gold tags per token (`None`: a token of a span whose label the tag set
-/// does not know), from code-point spans; a span keeps the tokens that lie
-/// inside it.
-pub(super) fn gold_tags(
-    doc: &Tokenized,
-    spans: &[(CharIdx, CharIdx, String)],
-    label_index: &dyn Fn(&str) -> Option<usize>,
-) -> Vec<Option<u16>> {
-    let tokens = doc.tokens();
-    let mut tags: Vec<Option<u16>> = vec![Some(0); tokens.len()];
-    let mut taken = vec![false; tokens.len()];
-    let mut sorted: Vec<&(CharIdx, CharIdx, String)> = spans.iter().collect();
-    sorted.sort_by_key(|(s, e, _)| (*s, std::cmp::Reverse(*e)));
-    for (s, e, label) in sorted {
-        let first = tokens.partition_point(|t| t.start < *s);
-        let mut end = first;
-        while tokens.get(end).is_some_and(|t| t.end <= *e) {
-            end += 1;
-        }
-        if end == first || (first..end).any(|i| taken.get(i).copied().unwrap_or(true)) {
-            continue;
-        }
-        for i in first..end {
-            if let Some(t) = taken.get_mut(i) {
-                *t = true;
-            }
-        }
-        let k = label_index(label);
-        for i in first..end {
-            let tag = k.map(|k| {
-                let p = match (end - first, i - first) {
-                    (1, _) => Part::Unit(k),
-                    (_, 0) => Part::Begin(k),
-                    (n, j) if j + 1 == n => Part::Last(k),
-                    _ => Part::Inside(k),
-                };
-                tag_of(p) as u16
-            });
-            if let Some(slot) = tags.get_mut(i) {
-                *slot = tag;
-            }
-        }
-    }
-    tags
-}
-
-/// Sentence ranges, merged where a gold span crosses a sentence start.
-pub(super) fn segments(f: &DocFeatures<'_>, gold: &[Option<u16>]) -> Vec<std::ops::Range<usize>> {
-    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
-    for r in &f.sentences {
-        let continues = gold.get(r.start).copied().flatten().is_some_and(|t| matches!(part(t as usize), Part::Inside(_) | Part::Last(_)));
-        match out.last_mut() {
-            Some(last) if continues && last.end == r.start => last.end = r.end,
-            _ => out.push(r.clone()),
-        }
-    }
-    out
 }
 
 impl Tagger {
@@ -150,19 +173,74 @@ impl Tagger {
 
     /// Trains a tagger; `progress(done, total)` is called as documents of
     /// each epoch are done. `info` is recorded in the model (its
-    /// `documents`, `epochs` and `seed` are filled in). The labels are the
-    /// spans' labels, sorted (the first [`MAX_LABELS`]; sentences with
-    /// spans of other labels are left out).
-    pub fn train_with(docs: &[Example], options: &TrainOptions, mut info: TrainingInfo, mut progress: impl FnMut(usize, usize)) -> Tagger {
+    /// `documents`, `epochs`, `seed`, languages and corpus digest are
+    /// filled in). The labels are the spans' labels, sorted (the first
+    /// [`MAX_LABELS`]; sentences with spans of other labels are left out).
+    pub fn train_with(docs: &[Example], options: &TrainOptions, info: TrainingInfo, progress: impl FnMut(usize, usize)) -> Tagger {
         let mut labels: Vec<String> = docs.iter().flat_map(|d| d.spans.iter().map(|s| s.2.clone())).collect();
         labels.sort();
         labels.dedup();
         labels.truncate(MAX_LABELS);
+        let mut tagger = Tagger::empty(labels, options, TrainingInfo::default());
+        tagger.hints = options.hints;
+        tagger.train_on(docs, options, info, false, progress)
+    }
+
+    /// Continues training `base` on more documents: its weights are the
+    /// starting point, labels it does not know are added (after its own,
+    /// sorted; `GPE` is its `LOC` when it has no `GPE`), and every feature
+    /// may move, so the new labels and a new language get their shapes,
+    /// affixes and contexts as well as their words. The same base and
+    /// documents give the same bytes. `info.base` names the base.
+    pub fn continue_with(
+        base: &Tagger,
+        docs: &[Example],
+        options: &TrainOptions,
+        info: TrainingInfo,
+        progress: impl FnMut(usize, usize),
+    ) -> Tagger {
+        let mut tagger = base.clone();
+        tagger.calibration = options.calibration;
+        tagger.online = options.online;
+        tagger.online_labels.clear();
+        tagger.hints = options.hints;
+        let new: Vec<String> = {
+            let mut v: Vec<String> =
+                docs.iter().flat_map(|d| d.spans.iter().map(|s| s.2.clone())).filter(|l| !tagger.labels.contains(l)).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        tagger.add_labels(&new);
+        tagger.train_on(docs, options, info, true, progress)
+    }
+
+    /// The training loop, from this tagger's weights when `warm`, else
+    /// from zero.
+    fn train_on(
+        mut self,
+        docs: &[Example],
+        options: &TrainOptions,
+        mut info: TrainingInfo,
+        warm: bool,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Tagger {
         info.documents = docs.len();
         info.epochs = options.epochs;
         info.seed = options.seed;
-        let mut tagger = Tagger::empty(labels, options, info);
+        info.corpus_sha256 = corpus_digest(docs);
+        info.characters = docs.iter().map(|d| d.text.chars().count()).sum();
+        info.spans = docs.iter().map(|d| d.spans.len()).sum();
+        info.languages = BTreeMap::new();
+        for d in docs {
+            *info.languages.entry(language_of(&d.text).to_owned()).or_default() += 1;
+        }
+        self.info = info;
+        let tagger = self;
         let mut trainer = Trainer::new(tagger.st.n);
+        if warm {
+            trainer.warm_start(&tagger);
+        }
         // Features are extracted on every core; interning them in document
         // order afterwards keeps the model identical whatever the core count.
         let extracted = extract_in_parallel(docs, &tagger);
@@ -193,6 +271,7 @@ impl Tagger {
                 }
             }
         }
+        let mut tagger = tagger;
         trainer.finish(&mut tagger, options.prune);
         tagger
     }
@@ -234,7 +313,7 @@ fn extract_in_parallel(docs: &[Example], tagger: &Tagger) -> Vec<Vec<RawInstance
 /// One document's segments with their features and gold tags.
 fn extract(d: &Example, tagger: &Tagger) -> Vec<RawInstance> {
     let doc = Tokenized::new(&d.text);
-    let f = DocFeatures::new(&d.text, &doc, &tagger.gazetteer);
+    let f = tagger.features(&d.text, &doc);
     let tags = gold_tags(&doc, &d.spans, &|l| tagger.label_index(l));
     let mut out = Vec::new();
     let mut fs = Vec::new();
@@ -296,6 +375,33 @@ impl Trainer {
         }
     }
 
+    /// Starts from a tagger's weights (in the trainer's units: the
+    /// tagger's times its step), its rows interned in key order.
+    fn warm_start(&mut self, tagger: &Tagger) {
+        let n = self.n;
+        let step = tagger.step;
+        let mut rows: Vec<(u64, u32)> = tagger.rows.iter().map(|(&k, &r)| (k, r)).collect();
+        rows.sort_unstable();
+        for (key, r) in rows {
+            let r = r as usize;
+            let Some(w) = tagger.weights.get(r * n..(r + 1) * n) else {
+                continue;
+            };
+            let f = self.intern(key);
+            if let Some(slot) = self.row_of.get_mut(f as usize) {
+                *slot = (self.w.len() / n) as u32;
+                self.w.extend(w.iter().map(|&x| f32::from(x) * step));
+                self.u.resize(self.w.len(), 0.0);
+            }
+        }
+        for (t, &x) in self.trans.iter_mut().zip(&tagger.trans) {
+            *t = x * step;
+        }
+        for (t, &x) in self.end.iter_mut().zip(&tagger.end) {
+            *t = x * step;
+        }
+    }
+
     fn intern(&mut self, id: u64) -> u32 {
         let next = self.keys.len() as u32;
         let d = *self.index.entry(id).or_insert(next);
@@ -322,13 +428,15 @@ impl Trainer {
         }
     }
 
+    /// One perceptron step on an instance.
     fn learn(&mut self, st: &Structure, inst: &Instance, scratch: &mut Scratch) {
         let n = self.n;
         let len = inst.gold.len();
         scratch.emit.clear();
         scratch.emit.resize(len * n, 0.0);
+        let range = |i: usize| (inst.bounds.get(i).copied().unwrap_or(0) as usize, inst.bounds.get(i + 1).copied().unwrap_or(0) as usize);
         for (i, row) in scratch.emit.chunks_exact_mut(n).enumerate() {
-            let (a, b) = (inst.bounds.get(i).copied().unwrap_or(0) as usize, inst.bounds.get(i + 1).copied().unwrap_or(0) as usize);
+            let (a, b) = range(i);
             for &f in inst.feats.get(a..b).unwrap_or(&[]) {
                 let r = self.row_of.get(f as usize).copied().unwrap_or(NO_ROW);
                 if r == NO_ROW {
@@ -347,7 +455,7 @@ impl Trainer {
         if pred != inst.gold {
             for (i, (&g, &p)) in inst.gold.iter().zip(&pred).enumerate() {
                 if g != p {
-                    let (a, b) = (inst.bounds.get(i).copied().unwrap_or(0) as usize, inst.bounds.get(i + 1).copied().unwrap_or(0) as usize);
+                    let (a, b) = range(i);
                     for k in a..b {
                         let Some(&f) = inst.feats.get(k) else {
                             continue;
@@ -414,11 +522,9 @@ impl Trainer {
     }
 }
 
-/// Trains a tagger on datasets (documents with status `skipped` are left
-/// out). The training corpus recorded in the model comes from the first
-/// dataset's `provenance` block when it has one (`corpus`, `repository`,
-/// `commit`, `license`). `progress(done, total)` counts documents × epochs.
-pub fn train_from_dataset(datasets: &[Dataset], options: TrainOptions, progress: impl FnMut(usize, usize)) -> Tagger {
+/// The training documents of datasets: every document but those with
+/// status `skipped`, in order, with their entities as spans.
+pub fn examples_from(datasets: &[Dataset]) -> Vec<Example> {
     let mut examples = Vec::new();
     for ds in datasets {
         for d in &ds.documents {
@@ -436,6 +542,13 @@ pub fn train_from_dataset(datasets: &[Dataset], options: TrainOptions, progress:
             });
         }
     }
+    examples
+}
+
+/// Where datasets came from, for the model's header: the first dataset's
+/// `provenance` block when it has one (`corpus`, `repository`, `commit`,
+/// `license`), and the attribution to show.
+pub fn info_from(datasets: &[Dataset], options: &TrainOptions) -> TrainingInfo {
     let mut info = TrainingInfo::default();
     if let Some(p) = datasets.first().and_then(|d| d.extra.get("provenance")) {
         let field = |k: &str| p.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
@@ -451,40 +564,21 @@ pub fn train_from_dataset(datasets: &[Dataset], options: TrainOptions, progress:
             format!("Trained on {} ({} at commit {}); licence: {}.", info.corpus, info.source, info.commit, info.licence)
         }
     });
-    Tagger::train_with(&examples, &options, info, progress)
+    info
+}
+
+/// Trains a tagger on datasets (documents with status `skipped` are left
+/// out; [`examples_from`], [`info_from`]). `progress(done, total)` counts
+/// documents × epochs.
+pub fn train_from_dataset(datasets: &[Dataset], options: TrainOptions, progress: impl FnMut(usize, usize)) -> Tagger {
+    Tagger::train_with(&examples_from(datasets), &options, info_from(datasets, &options), progress)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Text;
-    use crate::model::markup::parse_markup;
     use crate::suggest::tagger::testing::{corpus, tags_of};
-
-    #[test]
-    fn gold_tags_follow_tokens() {
-        let (text, spans) = parse_markup("Selon l'[AFP]{ORG}, [Jean-Yves Le Drian]{PER} est à [Moscou]{X}.");
-        let doc = Tokenized::new(&text);
-        let labels = ["ORG".to_string(), "PER".to_string()];
-        let tags = gold_tags(&doc, &spans, &|l| labels.iter().position(|x| x == l));
-        let parts: Vec<Option<Part>> = tags.iter().map(|t| t.map(|t| part(t as usize))).collect();
-        assert_eq!(
-            parts,
-            [
-                Some(Part::Out),
-                Some(Part::Out),
-                Some(Part::Unit(0)),
-                Some(Part::Out),
-                Some(Part::Begin(1)),
-                Some(Part::Inside(1)),
-                Some(Part::Last(1)),
-                Some(Part::Out),
-                Some(Part::Out),
-                None,
-                Some(Part::Out),
-            ]
-        );
-    }
 
     #[test]
     fn learns_a_tiny_corpus() {

@@ -31,16 +31,25 @@
 //! scored as LOC). Every simulation starts from the shipped model (or, for
 //! the new label, from the model trained without it) and writes nothing
 //! back to it.
+//!
+//! Relations (printed first): on the seeds, every rotation, a fresh
+//! relation engine (the shipped state) learns from k = 0 … 4 other seeds'
+//! corrected relations (their gold entities and relations, as when the
+//! annotator marks them done), then suggests relations on the fifth
+//! between the shipped entity engine's own suggestions; relation F1 and
+//! relation correction effort (`spanlab eval --relations`) averaged over
+//! the rotations.
 
 use std::path::Path;
 
-use spanlab::model::dataset::{Dataset, DocRecord, EntityRecord};
+use spanlab::model::dataset::{Dataset, DocRecord, EntityRecord, RelationRecord};
 use spanlab::model::score::{Report, ScoreOptions, score};
 use spanlab::model::{CharIdx, Schema, Status, Text};
 use spanlab::store::project::read_dataset;
 use spanlab::suggest::learning::{builtin_base, train_model};
+use spanlab::suggest::relations::DEFAULT_MIN_SCORE;
 use spanlab::suggest::tagger::BaseModel;
-use spanlab::suggest::{BUILTIN_MODEL, Engine, Tagger, TrainOptions, train_from_dataset};
+use spanlab::suggest::{BUILTIN_MODEL, Engine, Mention, RelationEngine, Tagger, TrainOptions, train_from_dataset};
 
 fn gold_spans(d: &DocRecord) -> Vec<(CharIdx, CharIdx, String)> {
     d.entities.iter().map(|e| (CharIdx::new(e.start as usize), CharIdx::new(e.end as usize), e.label.clone())).collect()
@@ -108,6 +117,80 @@ fn draw(n: usize, k: usize, state: &mut u64) -> Vec<usize> {
     out
 }
 
+/// A document's gold entities as mentions, and its relations as indices
+/// into them.
+fn gold_mentions(d: &DocRecord) -> (Vec<Mention>, Vec<(usize, usize, String)>) {
+    let mentions = d.entities.iter().map(|e| Mention::new(e.start as usize, e.end as usize, &e.label)).collect();
+    let at = |id: &str| d.entities.iter().position(|e| e.id == id);
+    let relations = d.relations.iter().filter_map(|r| Some((at(&r.head)?, at(&r.tail)?, r.label.clone()))).collect();
+    (mentions, relations)
+}
+
+/// The relation engine's suggestions on `d`, between the shipped entity
+/// engine's suggestions (`entities`), as a one-document dataset.
+fn predict_relations(relations: &RelationEngine, d: &DocRecord, entities: &[EntityRecord], schema: &Schema) -> Dataset {
+    let text = Text::new(d.text.clone());
+    let mentions: Vec<Mention> = entities.iter().map(|e| Mention::new(e.start as usize, e.end as usize, &e.label)).collect();
+    let mut rec = d.clone();
+    rec.entities = entities.to_vec();
+    rec.relations = relations
+        .suggest(&text, &mentions, schema, DEFAULT_MIN_SCORE)
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| RelationRecord::new(i + 1, r.head + 1, r.tail + 1, r.label))
+        .collect();
+    let mut ds = Dataset::empty(schema);
+    ds.documents.push(rec);
+    ds
+}
+
+/// Relation F1 and effort at k = 0 … 4 corrected seeds, every rotation.
+fn relation_rotations(seeds: &Dataset, schema: &Schema) {
+    let engine = Engine::builtin();
+    let entities: Vec<Vec<EntityRecord>> = seeds
+        .documents
+        .iter()
+        .map(|d| {
+            let text = Text::new(d.text.clone());
+            engine
+                .suggest(&text, schema, 0.3)
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| EntityRecord::new(i + 1, &text, c.start, c.end, c.label))
+                .collect()
+        })
+        .collect();
+    let n = seeds.documents.len();
+    let opts = ScoreOptions { relations: true, ..Default::default() };
+    let mut base = None;
+    for k in 0..n {
+        let (mut f1, mut effort) = (0.0, 0.0);
+        let (mut right, mut predicted, mut gold) = (0, 0, 0);
+        for (target, held_out) in seeds.documents.iter().enumerate() {
+            let relations = RelationEngine::new();
+            for d in seeds.documents.iter().enumerate().filter(|&(i, _)| i != target).map(|(_, d)| d).take(k) {
+                let (mentions, rels) = gold_mentions(d);
+                relations.learn_document(&Text::new(d.text.clone()), &mentions, schema, &rels, DEFAULT_MIN_SCORE);
+            }
+            let pred = predict_relations(&relations, held_out, entities.get(target).map_or(&[][..], |v| v), schema);
+            let mut g = Dataset::empty(schema);
+            g.documents.push(held_out.clone());
+            let Some(r) = score(&g, &pred, &opts).ok().and_then(|r| r.relations) else { continue };
+            f1 += r.micro.f1;
+            effort += r.effort.ratio;
+            right += r.effort.right;
+            predicted += r.effort.predicted;
+            gold += r.effort.gold;
+        }
+        let (f1, effort) = (f1 / n as f64, effort / n as f64);
+        let b = *base.get_or_insert(effort);
+        println!(
+            "seeds relations k={k}: mean relation F1 {f1:.3}, mean relation effort {effort:.4} over {n} rotations ({:+.1} % vs k=0); {right} right of {predicted} suggested, {gold} gold",
+            (effort / b - 1.0) * 100.0
+        );
+    }
+}
+
 fn main() {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared");
     let (Ok(dev), Ok(seeds)) =
@@ -117,6 +200,10 @@ fn main() {
         return;
     };
     let schema = Schema::news();
+    relation_rotations(&seeds, &schema);
+    if std::env::var_os("SPANLAB_BENCH_RELATIONS_ONLY").is_some() {
+        return;
+    }
     let docs = &dev.documents;
 
     const DRAWS: usize = 20;

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """An external recommender for spanlab, backed by a spaCy pipeline.
 
-Speaks spanlab's recommender protocol (version 1) in either transport:
+Speaks spanlab's recommender protocol in either transport (version 2
+requests, answered with spans only, which is a valid version 2 answer; for
+relations see relation_recommender.py):
 
   subprocess (default): one JSON request per line on stdin, one JSON
       response per line on stdout. In spanlab's settings, set the external
@@ -9,8 +11,9 @@ Speaks spanlab's recommender protocol (version 1) in either transport:
   HTTP:  python3 examples/spacy_recommender.py --http 8000
       then set the recommender to  http://127.0.0.1:8000
 
-Request:  {"protocol": "spanlab-recommender", "version": 1, "id": "doc-3",
-           "text": "...", "labels": ["PER", "ORG", "GPE", ...]}
+Request:  {"protocol": "spanlab-recommender", "version": 2, "id": "doc-3",
+           "text": "...", "labels": ["PER", "ORG", "GPE", ...],
+           "relation_labels": [...], "spans": [...]}
 Response: {"id": "doc-3", "spans": [{"start": 0, "end": 6, "label": "PER",
            "score": 0.8}]}
 Offsets are code points (Python str indices), end exclusive.

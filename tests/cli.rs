@@ -364,6 +364,64 @@ fn agree_compares_datasets_and_project_folders() {
     assert!(stderr(&o).contains("both called \"ann\""), "{}", stderr(&o));
 }
 
+/// `spanlab suggest` writes relation suggestions between its entity
+/// suggestions, marked like them, and `eval --relations` scores them.
+#[test]
+fn suggest_writes_relation_suggestions_and_eval_scores_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let article = dir.path().join("a.txt");
+    std::fs::write(&article, "Le ministre Sergueï Lavrov a rencontré lundi à Pékin son homologue Wang Yi.\n").expect("write");
+    let out = dir.path().join("S.json");
+    let o = spanlab(&["suggest", path_str(&article), "--out", path_str(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("suggested relations"), "{}", stdout(&o));
+    let ds = read_json(&out);
+    let doc = &ds["documents"][0];
+    let name = |id: &Value| doc["entities"].as_array().unwrap().iter().find(|e| &e["id"] == id).unwrap()["text"].clone();
+    let rels: Vec<(Value, Value, Value)> =
+        doc["relations"].as_array().unwrap().iter().map(|r| (name(&r["head"]), name(&r["tail"]), r["label"].clone())).collect();
+    assert!(rels.contains(&(json!("Sergueï Lavrov"), json!("Wang Yi"), json!("MEETS"))), "{rels:?}");
+    for r in doc["relations"].as_array().unwrap() {
+        assert_eq!(r["suggestion"]["recognizer"], "relations");
+        assert_eq!(r["suggestion"]["state"], "pending");
+        assert!(r["suggestion"]["score"].as_f64().unwrap() >= 0.3);
+    }
+    // Scored against itself: every relation right, effort 0.
+    let o = spanlab(&["eval", "--gold", path_str(&out), "--pred", path_str(&out), "--relations"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("= 0.000 (1.0 = no help"), "{}", stdout(&o));
+    // --no-relations writes none.
+    let o = spanlab(&["suggest", path_str(&article), "--out", path_str(&out), "--no-relations"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read_json(&out)["documents"][0]["relations"], json!([]));
+}
+
+/// A version 2 recommender (`examples/relation_recommender.py`) adds
+/// relations between the spans spanlab told it of.
+#[test]
+fn a_version_2_recommender_adds_relations() {
+    let Some(python3) = common::python3() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let article = dir.path().join("a.txt");
+    // No built-in pattern reads "parcourt"; the recommender's rule does.
+    std::fs::write(&article, "Sergueï Lavrov parcourt la Chine depuis lundi.\n").expect("write");
+    let out = dir.path().join("S.json");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/relation_recommender.py");
+    let recommender = format!("{python3} {} --rule VISITS:PER:GPE:parcourt", path_str(&script));
+    let o = spanlab(&["suggest", path_str(&article), "--out", path_str(&out), "--recommender", &recommender]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = &read_json(&out)["documents"][0];
+    let rels = doc["relations"].as_array().unwrap();
+    assert_eq!(rels.len(), 1, "{doc}");
+    assert_eq!(rels[0]["label"], "VISITS");
+    assert_eq!(rels[0]["suggestion"]["recognizer"], "external:relation_recommender.py");
+    assert_eq!(rels[0]["suggestion"]["score"], 0.7);
+    // Without it, nothing.
+    let o = spanlab(&["suggest", path_str(&article), "--out", path_str(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read_json(&out)["documents"][0]["relations"], json!([]));
+}
+
 /// A dataset of short English news items (written for this test).
 fn english_dataset(labels: &[&str], extra: Option<(&str, &str)>) -> Value {
     let items = [

@@ -16,6 +16,10 @@ use crate::model::Schema;
 use crate::model::score::{Counts, Report, ScoreOptions, score};
 use crate::store::inputs::InputDoc;
 use crate::store::project::read_dataset;
+use crate::suggest::RelationEngine;
+use crate::suggest::relations::DEFAULT_MIN_SCORE;
+
+use super::suggest::RelationOptions;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,9 +42,14 @@ pub struct Args {
     /// Comma-separated labels to score (after mapping).
     #[arg(long, value_name = "A,B")]
     labels: Option<String>,
-    /// Also score relations.
+    /// Also score relations (with `--suggest`: the relation engine's, on
+    /// its own entity suggestions).
     #[arg(long)]
     relations: bool,
+    /// With `--suggest --relations`: leave out relation suggestions scored
+    /// below this.
+    #[arg(long, default_value_t = DEFAULT_MIN_SCORE)]
+    relation_min_score: f32,
     /// Also score gold documents whose status is `skipped`.
     #[arg(long)]
     include_skipped: bool,
@@ -80,7 +89,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
             let docs =
                 gold.documents.iter().map(|d| InputDoc { id: d.id.clone(), source: d.source.clone(), text: d.text.clone() }).collect();
             let mut ds = crate::model::Dataset::empty(&schema);
-            ds.documents = super::suggest::suggest_records(&engine, None, &schema, docs, 0.0, &mut Vec::new(), &|| {});
+            let relation_engine = RelationEngine::new();
+            let relations = a.relations.then_some(RelationOptions { engine: &relation_engine, min_score: a.relation_min_score });
+            ds.documents = super::suggest::suggest_records(&engine, relations, None, &schema, docs, 0.0, &mut Vec::new(), &|| {});
             ds
         }
     };
@@ -174,8 +185,16 @@ fn print_report(r: &Report, a: &Args, opts: &ScoreOptions) {
         );
         for (l, c) in &rel.per_label {
             if !c.empty {
-                println!("  {l:<16} gold {:>4} pred {:>4} f1 {:.3}", c.gold, c.pred, c.f1);
+                println!(
+                    "  {l:<16} gold {:>4} pred {:>4} tp {:>4} prec {:.3} rec {:.3} f1 {:.3}",
+                    c.gold, c.pred, c.tp, c.precision, c.recall, c.f1
+                );
             }
         }
+        let e = &rel.effort;
+        println!(
+            "relation correction effort: {} actions for {} gold relations = {:.3} (1.0 = no help; {} suggested: {} right, {} retyped, {} rejected; {} drawn)",
+            e.actions, e.gold, e.ratio, e.predicted, e.right, e.retyped, e.rejected, e.drawn
+        );
     }
 }

@@ -1,5 +1,8 @@
 //! `spanlab suggest INPUT... --out FILE.json`: pre-annotates texts and writes
-//! a dataset whose entities are the suggestions (status `new`).
+//! a dataset whose entities are the suggestions (status `new`), with the
+//! relations the relation engine suggests between them (each marked, as
+//! the entities are, with a `suggestion` object: recognizer, score,
+//! state).
 //!
 //! Owns: the subcommand's arguments and its output dataset. The engine
 //! (over the shipped model, or `--model`) runs on scoped threads, one run of documents per core; an
@@ -25,7 +28,7 @@ use std::io::Write as _;
 
 use anyhow::{Context, Result};
 
-use crate::model::dataset::{Dataset, DocRecord, EntityRecord};
+use crate::model::dataset::{Dataset, DocRecord, EntityRecord, RelationRecord};
 use crate::model::document::sha256_hex;
 use crate::model::{Schema, Text};
 use crate::store::atomic::write_atomic;
@@ -33,8 +36,9 @@ use crate::store::convert::stream_lines;
 use crate::store::inputs::{InputDoc, read_inputs};
 use std::time::Duration;
 
-use crate::suggest::external::{Endpoint, External};
-use crate::suggest::{Engine, merge_external};
+use crate::suggest::external::{Ask, Endpoint, External, merge_relations};
+use crate::suggest::relations::DEFAULT_MIN_SCORE;
+use crate::suggest::{Engine, Mention, RelationCandidate, RelationEngine, merge_external};
 
 // The subcommand's model: see `super::models`.
 
@@ -57,17 +61,46 @@ pub struct Args {
     /// How long the recommender may take per document.
     #[arg(long, value_name = "MS", default_value_t = 30_000)]
     recommender_timeout_ms: u64,
+    /// Leave out relation suggestions scored below this (0 to 1; the
+    /// window's default threshold).
+    #[arg(long, default_value_t = DEFAULT_MIN_SCORE)]
+    relation_min_score: f32,
+    /// Suggest no relations.
+    #[arg(long)]
+    no_relations: bool,
     /// Suggest with this model (made by `spanlab train`) instead of the
     /// shipped one.
     #[arg(long, value_name = "MODEL")]
     model: Option<PathBuf>,
 }
 
+/// What to suggest besides entities: relations from this engine, kept from
+/// this score on (`None`: no relations).
+#[derive(Clone, Copy, Debug)]
+pub struct RelationOptions<'a> {
+    /// The relation engine.
+    pub engine: &'a RelationEngine,
+    /// The threshold.
+    pub min_score: f32,
+}
+
+/// A `suggestion` object as datasets write it.
+fn provenance(recognizer: &crate::model::RecognizerName, score: f32) -> crate::model::span::Extra {
+    let mut extra = crate::model::span::Extra::new();
+    extra.insert(
+        "suggestion".into(),
+        serde_json::json!({"recognizer": recognizer, "score": (f64::from(score) * 1e4).round() / 1e4, "state": "pending"}),
+    );
+    extra
+}
+
 /// Suggests entities for each input document, as dataset records. An
 /// external recommender's failures are pushed to `errors` (naming the
 /// document) and that document keeps the built-in suggestions.
+#[allow(clippy::too_many_arguments)]
 pub fn suggest_records(
     engine: &Engine,
+    relations: Option<RelationOptions<'_>>,
     external: Option<&External>,
     schema: &Schema,
     docs: Vec<InputDoc>,
@@ -114,14 +147,45 @@ pub fn suggest_records(
         .zip(texts)
         .zip(found)
         .map(|((d, text), mut candidates)| {
+            let as_mentions = |c: &[crate::suggest::Candidate]| -> Vec<Mention> {
+                c.iter().map(|c| Mention { start: c.start, end: c.end, label: c.label.clone() }).collect()
+            };
+            let mut external_relations = Vec::new();
             if let Some(ext) = external {
-                match ext.request(&d.id, &text, &schema.entity_names()) {
-                    Ok(more) => candidates = merge_external(candidates, more, min_score),
+                let (labels, relation_labels) =
+                    (schema.entity_names(), if relations.is_some() { schema.relation_names() } else { Vec::new() });
+                let spans = as_mentions(&candidates);
+                match ext.ask(&d.id, &text, Ask { labels: &labels, relation_labels: &relation_labels, spans: &spans }) {
+                    Ok(answer) => {
+                        candidates = merge_external(candidates, answer.spans, min_score);
+                        external_relations = answer.relations;
+                    }
                     Err(e) => errors.push(format!("document {}: {e}", d.id)),
                 }
                 tick();
             }
-            let entities = suggestion_records(&text, candidates);
+            let mentions = as_mentions(&candidates);
+            let relations: Vec<RelationCandidate> = relations
+                .map(|r| {
+                    merge_relations(&mentions, r.engine.suggest(&text, &mentions, schema, r.min_score), external_relations, r.min_score)
+                })
+                .unwrap_or_default();
+            let relations: Vec<RelationRecord> = relations
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| RelationRecord {
+                    extra: provenance(&r.recognizer, r.score),
+                    ..RelationRecord::new(i + 1, r.head + 1, r.tail + 1, r.label)
+                })
+                .collect();
+            let entities: Vec<EntityRecord> = candidates
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| EntityRecord {
+                    extra: provenance(&c.recognizer, c.score),
+                    ..EntityRecord::new(i + 1, &text, c.start, c.end, c.label)
+                })
+                .collect();
             let mut record = DocRecord {
                 id: d.id,
                 source: d.source,
@@ -129,7 +193,7 @@ pub fn suggest_records(
                 text: text.as_str().to_owned(),
                 status: crate::model::Status::New,
                 entities,
-                relations: Vec::new(),
+                relations,
                 extra: Default::default(),
             };
             record.renumber();
@@ -164,7 +228,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let bar = super::progress::documents(docs.len(), "suggest");
     let mut dataset = Dataset::empty(&schema);
     let mut errors = Vec::new();
-    dataset.documents = suggest_records(&engine, external.as_ref(), &schema, docs, a.min_score, &mut errors, &|| bar.inc(1));
+    let relation_engine = RelationEngine::new();
+    let relations = (!a.no_relations).then_some(RelationOptions { engine: &relation_engine, min_score: a.relation_min_score });
+    dataset.documents = suggest_records(&engine, relations, external.as_ref(), &schema, docs, a.min_score, &mut errors, &|| bar.inc(1));
     bar.finish_and_clear();
     for e in &errors {
         eprintln!("warning: {e}");
@@ -176,7 +242,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
     }
     write_atomic(&a.out, dataset.to_json().as_bytes()).with_context(|| format!("writing {}", a.out.display()))?;
     let n: usize = dataset.documents.iter().map(|d| d.entities.len()).sum();
-    println!("wrote {}: {} documents, {n} suggested entities", a.out.display(), dataset.documents.len());
+    let r: usize = dataset.documents.iter().map(|d| d.relations.len()).sum();
+    println!("wrote {}: {} documents, {n} suggested entities, {r} suggested relations", a.out.display(), dataset.documents.len());
     Ok(ExitCode::SUCCESS)
 }
 

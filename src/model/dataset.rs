@@ -621,6 +621,11 @@ pub fn record_to_document(d: &DocRecord) -> Result<Document, Problem> {
     }
     let mut relations = Vec::new();
     for r in &d.relations {
+        // A pending relation suggestion (`spanlab suggest`): the document
+        // model keeps none yet.
+        if r.extra.get(SUGGESTION_FIELD).is_some_and(|v| v.get("state").and_then(|s| s.as_str()).unwrap_or("pending") == "pending") {
+            continue;
+        }
         let (Some(&head), Some(&tail)) = (ids.get(r.head.as_str()), ids.get(r.tail.as_str())) else {
             return Err(Problem::new(doc_name, Some(format!("relation {}", r.id)), "names an entity that is not a gold span"));
         };
@@ -811,6 +816,38 @@ mod tests {
             let v: serde_json::Value = serde_json::from_str(&once).expect("json");
             assert_eq!(v["x"].as_f64(), n.parse::<f64>().ok(), "{n} is kept exactly");
         }
+    }
+
+    /// `spanlab suggest` writes relation suggestions (a pending
+    /// `suggestion` object) between suggested entities; importing such a
+    /// dataset failed ("names an entity that is not a gold span"). The
+    /// document model keeps no relation suggestions yet: they are left out.
+    #[test]
+    fn pending_relation_suggestions_do_not_stop_an_import() {
+        let text = Text::from("Ada a vu Boris.");
+        let pending = |id: usize, s: usize, e: usize| {
+            let mut r = EntityRecord::new(id, &text, CharIdx::new(s), CharIdx::new(e), "PER");
+            r.extra.insert(SUGGESTION_FIELD.into(), serde_json::json!({"recognizer": "tagger", "score": 0.9, "state": "pending"}));
+            r
+        };
+        let mut rel = RelationRecord::new(1, 1, 2, "MEETS");
+        rel.extra.insert(SUGGESTION_FIELD.into(), serde_json::json!({"recognizer": "relations", "score": 0.8, "state": "pending"}));
+        let record = DocRecord {
+            id: "d".into(),
+            source: String::new(),
+            sha256: String::new(),
+            text: text.as_str().to_owned(),
+            status: Status::New,
+            entities: vec![pending(1, 0, 3), pending(2, 9, 14)],
+            relations: vec![rel],
+            extra: Extra::new(),
+        };
+        let doc = record_to_document(&record).expect("imports");
+        assert_eq!((doc.pending_count(), doc.relation_count()), (2, 0));
+        // A relation between gold spans with no suggestion object still needs them.
+        let mut gold = record.clone();
+        gold.relations = vec![RelationRecord::new(1, 1, 2, "MEETS")];
+        assert!(record_to_document(&gold).is_err());
     }
 
     #[test]

@@ -153,6 +153,77 @@ pub struct RelationReport {
     pub micro: Counts,
     /// The same with the head's and tail's entity labels matching too.
     pub strict_micro: Counts,
+    /// What correcting the predicted relations into the gold ones takes.
+    pub effort: RelationEffort,
+}
+
+/// Relation correction effort: `(rejected + drawn + retyped) / gold`, 1.0
+/// meaning no help. A predicted relation is right when both its spans are
+/// exact and its label matches a gold relation; one with the spans of a
+/// gold relation left over (same head, same tail) and another label is
+/// retyped (one action); any other is rejected; a gold relation that no
+/// prediction reached is drawn.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RelationEffort {
+    /// Gold relations.
+    pub gold: usize,
+    /// Predicted relations.
+    pub predicted: usize,
+    /// Predicted relations that are right as they are.
+    pub right: usize,
+    /// Predicted relations removed.
+    pub rejected: usize,
+    /// Predicted relations given the gold label.
+    pub retyped: usize,
+    /// Gold relations drawn by hand.
+    pub drawn: usize,
+    /// `rejected + drawn + retyped`.
+    pub actions: usize,
+    /// `actions / gold` (0 when there is no gold relation).
+    pub ratio: f64,
+}
+
+impl RelationEffort {
+    fn add(&mut self, o: &RelationEffort) {
+        self.gold += o.gold;
+        self.predicted += o.predicted;
+        self.right += o.right;
+        self.rejected += o.rejected;
+        self.retyped += o.retyped;
+        self.drawn += o.drawn;
+        self.actions = self.rejected + self.drawn + self.retyped;
+        self.ratio = if self.gold == 0 { 0.0 } else { round4(self.actions as f64 / self.gold as f64) };
+    }
+}
+
+/// The effort of correcting `pred` relations into `gold` ones, each
+/// `(head start, head end, tail start, tail end, label)`.
+fn relation_effort(gold: &[(usize, usize, usize, usize, String)], pred: &[(usize, usize, usize, usize, String)]) -> RelationEffort {
+    let mut left_gold: Vec<&(usize, usize, usize, usize, String)> = gold.iter().collect();
+    let mut wrong = Vec::new();
+    let mut e = RelationEffort { gold: gold.len(), predicted: pred.len(), ..Default::default() };
+    for p in pred {
+        match left_gold.iter().position(|g| *g == p) {
+            Some(k) => {
+                left_gold.remove(k);
+                e.right += 1;
+            }
+            None => wrong.push(p),
+        }
+    }
+    for p in wrong {
+        match left_gold.iter().position(|g| (g.0, g.1, g.2, g.3) == (p.0, p.1, p.2, p.3)) {
+            Some(k) => {
+                left_gold.remove(k);
+                e.retyped += 1;
+            }
+            None => e.rejected += 1,
+        }
+    }
+    e.drawn = left_gold.len();
+    let mut total = RelationEffort::default();
+    total.add(&e);
+    total
 }
 
 fn round4(x: f64) -> f64 {
@@ -519,9 +590,14 @@ fn score_relations(gold: &Dataset, pairs: &[(&DocRecord, Option<&DocRecord>)], m
     };
     // Per relation label: tallies on spans only, and on spans with labels.
     let mut per: BTreeMap<String, (Tally, Tally)> = BTreeMap::new();
+    let mut effort = RelationEffort::default();
     for (g, p) in pairs {
         let gk = keys(Some(g));
         let pk = keys(*p);
+        let flat = |k: &BTreeMap<String, (Vec<Key>, Vec<Key>)>| -> Vec<(usize, usize, usize, usize, String)> {
+            k.iter().flat_map(|(lab, (loose, _))| loose.iter().map(move |x| (x.0, x.1, x.3, x.4, lab.clone()))).collect()
+        };
+        effort.add(&relation_effort(&flat(&gk), &flat(&pk)));
         for lab in &labels {
             let empty = (Vec::new(), Vec::new());
             let (gl, gs) = gk.get(lab).unwrap_or(&empty);
@@ -540,7 +616,7 @@ fn score_relations(gold: &Dataset, pairs: &[(&DocRecord, Option<&DocRecord>)], m
         strict_total.add(strict);
         per_label.insert(lab.clone(), loose.counts());
     }
-    RelationReport { labels, per_label, micro: total.counts(), strict_micro: strict_total.counts() }
+    RelationReport { labels, per_label, micro: total.counts(), strict_micro: strict_total.counts(), effort }
 }
 
 fn multiset_keys<K: Ord>(a: &[K], b: &[K]) -> usize {
@@ -562,7 +638,7 @@ fn multiset_keys<K: Ord>(a: &[K], b: &[K]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::dataset::{DatasetSchema, EntityRecord};
+    use crate::model::dataset::{DatasetSchema, EntityRecord, RelationRecord};
 
     fn ds(ents: &[(i64, i64, &str)]) -> Dataset {
         let text = "x".repeat(100);
@@ -627,5 +703,32 @@ mod tests {
         };
         let r = score(&gold, &pred, &opts).expect("pairs");
         assert_eq!(r.micro.f1, 1.0);
+    }
+
+    #[test]
+    fn relation_effort_by_hand() {
+        // Entities T1..T4 at 0-5, 10-15, 20-25, 30-35.
+        let ents = [(0, 5, "PER"), (10, 15, "PER"), (20, 25, "LOC"), (30, 35, "PER")];
+        let with = |rels: &[(usize, usize, &str)]| {
+            let mut d = ds(&ents);
+            d.schema.relation_labels = vec!["MEETS".into(), "ROLE_IN".into(), "VISITS".into()];
+            d.documents[0].relations = rels.iter().enumerate().map(|(i, &(h, t, l))| RelationRecord::new(i + 1, h, t, l)).collect();
+            d
+        };
+        // gold: T1 MEETS T2, T1 VISITS T3, T4 MEETS T2
+        // pred: T1 MEETS T2 (right), T1 ROLE_IN T3 (retyped), T2 MEETS T4
+        // (reversed: rejected; T4 → T2 is drawn), T4 VISITS T3 (rejected).
+        let gold = with(&[(1, 2, "MEETS"), (1, 3, "VISITS"), (4, 2, "MEETS")]);
+        let pred = with(&[(1, 2, "MEETS"), (1, 3, "ROLE_IN"), (2, 4, "MEETS"), (4, 3, "VISITS")]);
+        let opts = ScoreOptions { relations: true, ..Default::default() };
+        let r = score(&gold, &pred, &opts).expect("pairs").relations.expect("asked for");
+        let e = &r.effort;
+        assert_eq!((e.gold, e.predicted, e.right, e.retyped, e.rejected, e.drawn), (3, 4, 1, 1, 2, 1));
+        assert_eq!(e.actions, 4);
+        assert_eq!(e.ratio, 1.3333);
+        assert_eq!((r.micro.tp, r.micro.fp, r.micro.fn_), (1, 3, 2));
+        // No prediction: every gold relation drawn, effort 1.
+        let none = score(&gold, &with(&[]), &opts).expect("pairs").relations.expect("asked for");
+        assert_eq!((none.effort.drawn, none.effort.ratio), (3, 1.0));
     }
 }

@@ -65,6 +65,8 @@ pub enum RecognizerName {
     Titles,
     /// The capitalisation heuristic.
     Capitals,
+    /// The relation engine (patterns and its learned scorer).
+    Relations,
     /// An "everywhere" action the annotator previewed and ran (label every
     /// occurrence of a name, [`crate::model::everywhere`]).
     Everywhere,
@@ -94,6 +96,7 @@ impl RecognizerName {
             "dates" => Self::Dates,
             "titles" => Self::Titles,
             "capitals" => Self::Capitals,
+            "relations" => Self::Relations,
             "everywhere" => Self::Everywhere,
             _ if name.starts_with(Self::EXTERNAL_PREFIX) => Self::External(name.to_owned()),
             _ => Self::Other(name.to_owned()),
@@ -109,6 +112,7 @@ impl RecognizerName {
             Self::Dates => "dates",
             Self::Titles => "titles",
             Self::Capitals => "capitals",
+            Self::Relations => "relations",
             Self::Everywhere => "everywhere",
             Self::External(name) | Self::Other(name) => name,
         }
@@ -325,6 +329,7 @@ mod tests {
             ("dates", RecognizerName::Dates),
             ("titles", RecognizerName::Titles),
             ("capitals", RecognizerName::Capitals),
+            ("relations", RecognizerName::Relations),
             ("external:ner.py", RecognizerName::external("ner.py")),
             ("external:http://127.0.0.1:8000", RecognizerName::External("external:http://127.0.0.1:8000".into())),
             ("spaCy", RecognizerName::Other("spaCy".into())),

@@ -2,13 +2,27 @@
 //! either a subprocess speaking one JSON object per line on stdin/stdout, or
 //! an HTTP server on localhost.
 //!
-//! Protocol, version 1 (offsets are code points, end exclusive):
+//! Protocol, version 2 (offsets are code points, end exclusive):
 //!
 //! ```text
-//! request  {"protocol": "spanlab-recommender", "version": 1, "id": "doc-3",
-//!           "text": "Lavrov est à Pékin.", "labels": ["PER", "ORG", ...]}
-//! response {"id": "doc-3", "spans": [{"start": 0, "end": 6, "label": "PER", "score": 0.91}]}
+//! request  {"protocol": "spanlab-recommender", "version": 2, "id": "doc-3",
+//!           "text": "Lavrov est à Pékin.", "labels": ["PER", "ORG", ...],
+//!           "relation_labels": ["MEETS", "VISITS", ...],
+//!           "spans": [{"start": 0, "end": 6, "label": "PER"}, {"start": 13, "end": 18, "label": "GPE"}]}
+//! response {"id": "doc-3", "spans": [{"start": 0, "end": 6, "label": "PER", "score": 0.91}],
+//!           "relations": [{"head": 0, "tail": 1, "label": "VISITS", "score": 0.8}]}
 //! ```
+//!
+//! The request's `spans` are the entity spans spanlab already has for the
+//! text (accepted ones and its own suggestions). A response's `relations`
+//! are optional; `head` and `tail` index the response's own `spans`, or
+//! the request's `spans` when the response says `"relation_spans":
+//! "request"` (the default when its `spans` are empty). Relations with a
+//! label not asked for, or an index past its list, are dropped.
+//!
+//! Version 1 is the same without `relation_labels`, `spans` in requests
+//! and `relations` in responses: a version 1 recommender reads the fields
+//! it knows, answers spans, and keeps working.
 //!
 //! A subprocess gets one request per line and answers with one line. Over
 //! HTTP the request is the body of `POST /suggest` to `http://127.0.0.1:PORT`
@@ -37,6 +51,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::Candidate;
+use super::relations::{Mention, RelationCandidate};
 use crate::model::{CharIdx, RecognizerName, Text};
 
 /// The protocol's name in requests.
@@ -115,6 +130,9 @@ pub enum RecommenderError {
     Status(u16),
 }
 
+/// The protocol version spanlab speaks.
+pub const VERSION: u32 = 2;
+
 #[derive(Serialize)]
 struct Request<'a> {
     protocol: &'static str,
@@ -122,6 +140,15 @@ struct Request<'a> {
     id: &'a str,
     text: &'a str,
     labels: &'a [String],
+    relation_labels: &'a [String],
+    spans: Vec<RequestSpan<'a>>,
+}
+
+#[derive(Serialize)]
+struct RequestSpan<'a> {
+    start: usize,
+    end: usize,
+    label: &'a str,
 }
 
 #[derive(Deserialize)]
@@ -129,6 +156,87 @@ struct Response {
     #[serde(default)]
     id: Option<String>,
     spans: Vec<ResponseSpan>,
+    #[serde(default)]
+    relations: Vec<ResponseRelation>,
+    #[serde(default)]
+    relation_spans: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ResponseRelation {
+    head: usize,
+    tail: usize,
+    label: String,
+    #[serde(default = "default_score")]
+    score: f32,
+}
+
+/// What a recommender asks spanlab to add: a document's spans and what it
+/// knows of them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ask<'a> {
+    /// Entity labels it may propose.
+    pub labels: &'a [String],
+    /// Relation labels it may propose.
+    pub relation_labels: &'a [String],
+    /// The spans spanlab has for the text (accepted and suggested).
+    pub spans: &'a [Mention],
+}
+
+/// A relation a recommender proposed, its ends given as spans.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExternalRelation {
+    /// The head span.
+    pub head: Mention,
+    /// The tail span.
+    pub tail: Mention,
+    /// The relation label.
+    pub label: String,
+    /// Confidence in `[0, 1]`.
+    pub score: f32,
+    /// The recommender.
+    pub recognizer: RecognizerName,
+}
+
+/// Adds a recommender's relations to the built-in ones, over the final
+/// `mentions`: a relation whose ends are not both among them (exact
+/// start, end and label), or that scores under `min_score`, is dropped; of
+/// two relations on the same two mentions the higher score stays. Sorted
+/// as [`crate::suggest::RelationEngine::suggest`] sorts.
+pub fn merge_relations(
+    mentions: &[Mention],
+    builtin: Vec<RelationCandidate>,
+    external: Vec<ExternalRelation>,
+    min_score: f32,
+) -> Vec<RelationCandidate> {
+    let index = |m: &Mention| mentions.iter().position(|x| x == m);
+    let mut all = builtin;
+    for r in external.into_iter().filter(|r| r.score >= min_score) {
+        let (Some(head), Some(tail)) = (index(&r.head), index(&r.tail)) else { continue };
+        let pair = |c: &RelationCandidate| (c.head.min(c.tail), c.head.max(c.tail));
+        let new = RelationCandidate { head, tail, label: r.label, score: r.score, recognizer: r.recognizer };
+        match all.iter().position(|c| pair(c) == pair(&new)) {
+            Some(k) if all.get(k).is_some_and(|c| c.score >= new.score) => {}
+            Some(k) => {
+                if let Some(slot) = all.get_mut(k) {
+                    *slot = new;
+                }
+            }
+            None => all.push(new),
+        }
+    }
+    let pos = |i: usize| mentions.get(i).map(|m| (m.start, m.end));
+    all.sort_by(|a, b| (pos(a.head), pos(a.tail), &a.label).cmp(&(pos(b.head), pos(b.tail), &b.label)));
+    all
+}
+
+/// A recommender's answer: spans and relations.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Answer {
+    /// Proposed spans, in the text and with labels asked for.
+    pub spans: Vec<Candidate>,
+    /// Proposed relations, with labels asked for.
+    pub relations: Vec<ExternalRelation>,
 }
 
 #[derive(Deserialize)]
@@ -174,11 +282,29 @@ impl External {
         &self.name
     }
 
-    /// Asks for suggestions on one text. Spans outside the text, empty, or
-    /// with labels not in `labels` are dropped.
+    /// Asks for entity suggestions on one text, telling it no spans and no
+    /// relation labels. Spans outside the text, empty, or with labels not
+    /// in `labels` are dropped.
     pub fn request(&self, id: &str, text: &Text, labels: &[String]) -> Result<Vec<Candidate>, RecommenderError> {
-        let body = serde_json::to_string(&Request { protocol: PROTOCOL, version: 1, id, text: text.as_str(), labels })
-            .map_err(|e| RecommenderError::BadResponse(e.to_string()))?;
+        Ok(self.ask(id, text, Ask { labels, ..Ask::default() })?.spans)
+    }
+
+    /// Asks for spans and relations on one text (protocol version 2).
+    /// Spans outside the text, empty, or with labels not asked for are
+    /// dropped; so are relations with a label not asked for or an end that
+    /// is no span.
+    pub fn ask(&self, id: &str, text: &Text, ask: Ask<'_>) -> Result<Answer, RecommenderError> {
+        let spans = ask.spans.iter().map(|m| RequestSpan { start: m.start.get(), end: m.end.get(), label: &m.label }).collect();
+        let request = Request {
+            protocol: PROTOCOL,
+            version: VERSION,
+            id,
+            text: text.as_str(),
+            labels: ask.labels,
+            relation_labels: ask.relation_labels,
+            spans,
+        };
+        let body = serde_json::to_string(&request).map_err(|e| RecommenderError::BadResponse(e.to_string()))?;
         let answer = match &self.endpoint {
             Endpoint::Command { argv } => self.ask_process(argv, &body)?,
             Endpoint::Http { url } => self.ask_http(url, &body)?,
@@ -189,10 +315,36 @@ impl External {
             return Err(RecommenderError::BadResponse(format!("answer for document {:?}, asked for {id:?}", response.id)));
         }
         let len = text.len_chars();
-        Ok(response
+        let own: Vec<Mention> = response.spans.iter().map(|s| Mention::new(s.start, s.end, &s.label)).collect();
+        let of_request = match response.relation_spans.as_deref() {
+            Some("request") => true,
+            Some("response") => false,
+            Some(other) => {
+                return Err(RecommenderError::BadResponse(format!("relation_spans is {other:?}, not \"request\" or \"response\"")));
+            }
+            None => own.is_empty(),
+        };
+        let ends = if of_request { ask.spans } else { own.as_slice() };
+        let in_text = |m: &Mention| m.start < m.end && m.end.get() <= len && ask.labels.contains(&m.label);
+        let relations = response
+            .relations
+            .into_iter()
+            .filter(|r| ask.relation_labels.contains(&r.label))
+            .filter_map(|r| {
+                let (head, tail) = (ends.get(r.head)?, ends.get(r.tail)?);
+                (in_text(head) && in_text(tail) && r.head != r.tail).then(|| ExternalRelation {
+                    head: head.clone(),
+                    tail: tail.clone(),
+                    label: r.label,
+                    score: r.score.clamp(0.0, 1.0),
+                    recognizer: self.name.clone(),
+                })
+            })
+            .collect();
+        let spans = response
             .spans
             .into_iter()
-            .filter(|s| s.start < s.end && s.end <= len && labels.contains(&s.label))
+            .filter(|s| s.start < s.end && s.end <= len && ask.labels.contains(&s.label))
             .map(|s| Candidate {
                 start: CharIdx::new(s.start),
                 end: CharIdx::new(s.end),
@@ -200,7 +352,8 @@ impl External {
                 score: s.score.clamp(0.0, 1.0),
                 recognizer: self.name.clone(),
             })
-            .collect())
+            .collect();
+        Ok(Answer { spans, relations })
     }
 
     fn ask_process(&self, argv: &[String], body: &str) -> Result<String, RecommenderError> {
@@ -416,6 +569,109 @@ mod tests {
         assert!(matches!(err, RecommenderError::Closed | RecommenderError::Io(_)), "{err}");
         let missing = External::new(Endpoint::Command { argv: vec!["/no/such/program".into()] }, Duration::from_secs(1));
         assert!(matches!(missing.request("d", &Text::from("x"), &labels()), Err(RecommenderError::Start { .. })));
+    }
+
+    /// A fake version 2 recommender: marks every "Paris" and "Lavrov", and
+    /// relates each person it is told of (request spans) to each Paris it
+    /// found (its own spans), or, with `request_only`, relates the
+    /// request's first two spans.
+    fn fake_v2(request_only: bool) -> Option<Endpoint> {
+        let python3 = crate::testing::python3()?;
+        let script = format!(
+            "import sys, json\n\
+             for line in sys.stdin:\n\
+             \x20   r = json.loads(line)\n\
+             \x20   assert r['version'] == 2 and 'VISITS' in r['relation_labels']\n\
+             \x20   if {request_only}:\n\
+             \x20       print(json.dumps({{'id': r['id'], 'spans': [], 'relations': [{{'head': 0, 'tail': 1, 'label': 'MEETS', 'score': 0.7}}, {{'head': 0, 'tail': 9, 'label': 'MEETS'}}]}}), flush=True); continue\n\
+             \x20   t = r['text']; spans = []; rels = []\n\
+             \x20   i = t.find('Paris')\n\
+             \x20   while i >= 0:\n\
+             \x20       spans.append({{'start': i, 'end': i + 5, 'label': 'GPE', 'score': 0.8}}); i = t.find('Paris', i + 1)\n\
+             \x20   for p in [s for s in r['spans'] if s['label'] == 'PER']:\n\
+             \x20       spans.append(dict(p, score=0.9))\n\
+             \x20       for k, s in enumerate(spans):\n\
+             \x20           if s['label'] == 'GPE': rels.append({{'head': len(spans) - 1, 'tail': k, 'label': 'VISITS', 'score': 0.75}})\n\
+             \x20   rels.append({{'head': 0, 'tail': 0, 'label': 'NOT_ASKED'}})\n\
+             \x20   print(json.dumps({{'id': r['id'], 'spans': spans, 'relations': rels}}), flush=True)\n",
+            request_only = if request_only { "True" } else { "False" }
+        );
+        Some(Endpoint::Command { argv: vec![python3.into(), "-c".into(), script] })
+    }
+
+    #[test]
+    fn version_2_relations_index_the_response_spans() {
+        let Some(endpoint) = fake_v2(false) else { return };
+        let ext = External::new(endpoint, Duration::from_secs(20));
+        let text = Text::from("Ada Quill à Paris.");
+        let labels = labels();
+        let relation_labels = vec!["MEETS".to_owned(), "VISITS".to_owned()];
+        let spans = [Mention::new(0, 9, "PER")];
+        let got = ext.ask("d", &text, Ask { labels: &labels, relation_labels: &relation_labels, spans: &spans }).expect("answers");
+        assert_eq!(got.spans.len(), 2);
+        assert_eq!(got.relations.len(), 1, "the relation with a label not asked for is dropped: {:?}", got.relations);
+        let r = &got.relations[0];
+        assert_eq!(
+            (&r.head, &r.tail, r.label.as_str(), r.score),
+            (&Mention::new(0, 9, "PER"), &Mention::new(12, 17, "GPE"), "VISITS", 0.75)
+        );
+        assert_eq!(r.recognizer, *ext.name());
+    }
+
+    #[test]
+    fn version_2_relations_may_index_the_request_spans() {
+        let Some(endpoint) = fake_v2(true) else { return };
+        let ext = External::new(endpoint, Duration::from_secs(20));
+        let text = Text::from("Ada et Boris.");
+        let labels = labels();
+        let relation_labels = vec!["MEETS".to_owned(), "VISITS".to_owned()];
+        let spans = [Mention::new(0, 3, "PER"), Mention::new(7, 12, "PER")];
+        let got = ext.ask("d", &text, Ask { labels: &labels, relation_labels: &relation_labels, spans: &spans }).expect("answers");
+        assert!(got.spans.is_empty());
+        assert_eq!(got.relations.len(), 1, "the index past the request's spans is dropped");
+        assert_eq!((&got.relations[0].head, &got.relations[0].tail), (&spans[0], &spans[1]));
+        assert_eq!(got.relations[0].score, 0.7);
+    }
+
+    #[test]
+    fn a_version_1_recommender_still_answers_spans() {
+        // `fake` answers version 1 responses: no relations field at all.
+        let Some(endpoint) = fake("0") else { return };
+        let ext = External::new(endpoint, Duration::from_secs(20));
+        let labels = labels();
+        let relation_labels = vec!["VISITS".to_owned()];
+        let spans = [Mention::new(0, 3, "PER")];
+        let got = ext
+            .ask("d", &Text::from("Ada à Paris"), Ask { labels: &labels, relation_labels: &relation_labels, spans: &spans })
+            .expect("answers");
+        assert_eq!((got.spans.len(), got.relations.len()), (1, 0));
+    }
+
+    #[test]
+    fn external_relations_merge_onto_the_final_spans() {
+        let m = [Mention::new(0, 3, "PER"), Mention::new(7, 12, "PER"), Mention::new(15, 20, "GPE")];
+        let builtin =
+            vec![RelationCandidate { head: 0, tail: 1, label: "MEETS".into(), score: 0.6, recognizer: RecognizerName::Relations }];
+        let ext = |h: &Mention, t: &Mention, label: &str, score: f32| ExternalRelation {
+            head: h.clone(),
+            tail: t.clone(),
+            label: label.into(),
+            score,
+            recognizer: RecognizerName::external("x"),
+        };
+        let got = merge_relations(
+            &m,
+            builtin,
+            vec![
+                ext(&m[1], &m[0], "OPPOSES", 0.9),                       // beats the built-in MEETS on the same pair
+                ext(&m[1], &m[2], "VISITS", 0.2),                        // under the threshold
+                ext(&m[0], &Mention::new(15, 20, "LOC"), "VISITS", 0.9), // no such span
+                ext(&m[0], &m[2], "VISITS", 0.8),
+            ],
+            0.3,
+        );
+        let got: Vec<(usize, usize, &str)> = got.iter().map(|c| (c.head, c.tail, c.label.as_str())).collect();
+        assert_eq!(got, [(0, 2, "VISITS"), (1, 0, "OPPOSES")]);
     }
 
     #[test]

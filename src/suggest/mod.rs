@@ -10,7 +10,8 @@
 //! titled persons, [`capitals`] for the capitalisation heuristic), the
 //! statistical tagger ([`tagger`], its features in [`features`], its model
 //! compiled in from `assets/model/ner-fr.bin`), the user's [`memory`], and
-//! the protocol to a user's own recommender ([`external`]). They all read
+//! the protocol to a user's own recommender ([`external`]). Relations
+//! between the spans are proposed, and learned, by [`relations`]. They all read
 //! the text through the model's tokenizer ([`crate::model::tokenize`],
 //! re-exported here as [`tokenize()`]).
 //!
@@ -76,6 +77,7 @@ pub mod learning;
 pub mod lexicon;
 pub mod memory;
 pub mod patterns;
+pub mod relations;
 pub mod tagger;
 
 use std::fmt;
@@ -87,6 +89,7 @@ pub use combine::{Policy, RulePolicy, combine, combine_in, merge_external, resol
 pub use gazetteer::{Gazetteer, GazetteerRecognizer};
 pub use memory::{Memory, MemoryRecognizer};
 pub use patterns::{DateRecognizer, TitleRecognizer};
+pub use relations::{Mention, RelationCandidate, RelationEngine};
 pub use tagger::{Tagger, TaggerError, TaggerRecognizer, TrainOptions, train_from_dataset};
 
 pub use crate::model::RecognizerName;

@@ -1,0 +1,402 @@
+//! Relation suggestions: typed relations between the entity mentions of a
+//! document, proposed by patterns and a learned scorer, learned online from
+//! the annotator's corrections.
+//!
+//! Owns: the [`RelationEngine`], the candidates it returns
+//! ([`RelationCandidate`], indices into the caller's mentions), and what a
+//! correction says ([`RelationFeedback`]). The pieces: [`context`] reads the
+//! words around a pair, [`patterns`] holds the French and English trigger
+//! patterns, [`scorer`] the features and weights. Must not touch: the UI,
+//! files, the document model's edits (callers turn candidates into
+//! suggestions); of the crate it uses [`crate::model`] only.
+//!
+//! How it proposes, for mentions sorted by position:
+//! - candidates are the pairs in one line (a paragraph) at most
+//!   [`MAX_WORDS_APART`] words apart that do not overlap, each in every
+//!   direction and label the schema allows; a symmetric label (MEETS) only
+//!   from the first mention to the second, as the guidelines say;
+//! - each is scored by the [`scorer::Scorer`] (0–1); a pair keeps its best
+//!   label and direction, when that scores at least the threshold;
+//! - the result is sorted by (head position, tail position, label).
+//!
+//! Learning: every accepted or drawn relation is a positive example of its
+//! label, every rejected one a negative, a retyped one both (the old label
+//! negative, the new positive). [`RelationEngine::learn_document`] does the
+//! same for a whole corrected document, comparing what the engine suggests
+//! with what the annotator kept, as the entity engine's `learn` does.
+
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
+pub mod context;
+pub mod patterns;
+pub mod scorer;
+
+use std::sync::RwLock;
+
+pub use context::Mention;
+use context::{Layout, PairText};
+use patterns::{Dir, fire};
+use scorer::{Features, PairFacts, Scorer, features};
+
+use crate::model::{RecognizerName, Schema, Text};
+
+/// The threshold a relation suggestion must reach where no setting says
+/// otherwise (the window's default confidence threshold).
+pub const DEFAULT_MIN_SCORE: f32 = 0.3;
+
+/// How many words may lie between the two mentions of a candidate.
+pub const MAX_WORDS_APART: usize = 40;
+
+/// One proposed relation: `head` and `tail` index the mentions it was
+/// given.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationCandidate {
+    /// The head mention's index.
+    pub head: usize,
+    /// The tail mention's index.
+    pub tail: usize,
+    /// The relation label.
+    pub label: String,
+    /// Confidence in `[0, 1]`.
+    pub score: f32,
+    /// Who proposed it.
+    pub recognizer: RecognizerName,
+}
+
+/// What the annotator did with one relation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    /// A suggested relation kept as it was.
+    Accepted,
+    /// A relation drawn by hand.
+    Drawn,
+    /// A suggested relation removed.
+    Rejected,
+    /// A suggested relation given another label: this one was `from`.
+    Retyped {
+        /// The label it was suggested with.
+        from: String,
+    },
+}
+
+/// One correction: the relation (as the annotator left it, or as it was
+/// suggested when rejected) and what was done.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationFeedback {
+    /// The head mention's index.
+    pub head: usize,
+    /// The tail mention's index.
+    pub tail: usize,
+    /// The relation's label (the new one when retyped).
+    pub label: String,
+    /// What was done.
+    pub verdict: Verdict,
+}
+
+/// The relation engine: patterns and a scorer that learns. May be shared
+/// between threads (what it learns is behind a lock).
+#[derive(Debug, Default)]
+pub struct RelationEngine {
+    scorer: RwLock<Scorer>,
+}
+
+/// One scored reading of a pair.
+struct Scored {
+    head: usize,
+    tail: usize,
+    label: String,
+    score: f32,
+}
+
+/// The mentions' indices sorted by position.
+fn by_position(mentions: &[Mention]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..mentions.len()).collect();
+    order.sort_by_key(|&i| mentions.get(i).map(|m| (m.start, m.end)));
+    order
+}
+
+impl RelationEngine {
+    /// The shipped engine: the patterns, nothing learned.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many corrections it learned from since it was made.
+    pub fn updates(&self) -> u64 {
+        self.scorer.read().map_or(0, |s| s.updates())
+    }
+
+    /// Relations among `mentions` that score at least `min_score`, at most
+    /// one per pair, sorted by (head position, tail position, label).
+    ///
+    /// `"[Ada Quill]{PER} a rencontré [Boris Venn]{PER}"` gives one MEETS
+    /// from mention 0 to mention 1, scored about 0.88.
+    pub fn suggest(&self, text: &Text, mentions: &[Mention], schema: &Schema, min_score: f32) -> Vec<RelationCandidate> {
+        let Ok(scorer) = self.scorer.read() else { return Vec::new() };
+        let mut out: Vec<RelationCandidate> = Vec::new();
+        self.each_pair(text, mentions, |first, second, pair, between| {
+            let best = Self::readings(schema, mentions, first, second, pair, between)
+                .map(|(facts_label, dir, f)| {
+                    let (head, tail) = if dir == Dir::Forward { (first, second) } else { (second, first) };
+                    Scored { head, tail, label: facts_label, score: scorer.score(&f) }
+                })
+                .max_by(|a, b| a.score.total_cmp(&b.score));
+            if let Some(b) = best.filter(|b| b.score >= min_score) {
+                out.push(RelationCandidate {
+                    head: b.head,
+                    tail: b.tail,
+                    label: b.label,
+                    score: b.score,
+                    recognizer: RecognizerName::Relations,
+                });
+            }
+        });
+        let pos = |i: usize| mentions.get(i).map(|m| (m.start, m.end));
+        out.sort_by(|a, b| (pos(a.head), pos(a.tail), &a.label).cmp(&(pos(b.head), pos(b.tail), &b.label)));
+        out
+    }
+
+    /// Calls `visit(first, second, words, mentions between)` for each
+    /// candidate pair, `first` before `second` in the text.
+    fn each_pair(&self, text: &Text, mentions: &[Mention], mut visit: impl FnMut(usize, usize, &PairText, usize)) {
+        let layout = Layout::new(text);
+        let order = by_position(mentions);
+        for (a, &i) in order.iter().enumerate() {
+            let Some(first) = mentions.get(i) else { continue };
+            for (b, &j) in order.iter().enumerate().skip(a + 1) {
+                let Some(second) = mentions.get(j) else { continue };
+                if first.end > second.start {
+                    continue;
+                }
+                let Some(mut pair) = PairText::new(text, &layout, first, second) else { continue };
+                let inside: Vec<Mention> = order
+                    .get(a + 1..b)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|&k| mentions.get(k))
+                    .filter(|m| m.start >= first.end)
+                    .cloned()
+                    .collect();
+                pair.set_mentions_between(text, &inside, second);
+                if pair.crosses_line || pair.between_word_count() > MAX_WORDS_APART {
+                    break;
+                }
+                visit(i, j, &pair, b - a - 1);
+            }
+        }
+    }
+
+    /// Every reading of a pair the schema allows: `(label, direction,
+    /// features)`.
+    fn readings<'a>(
+        schema: &'a Schema,
+        mentions: &'a [Mention],
+        first: usize,
+        second: usize,
+        pair: &'a PairText,
+        between: usize,
+    ) -> impl Iterator<Item = (String, Dir, Features)> + 'a {
+        let (fl, sl) = match (mentions.get(first), mentions.get(second)) {
+            (Some(f), Some(s)) => (f.label.as_str(), s.label.as_str()),
+            _ => ("", ""),
+        };
+        let fired = fire(pair, fl, sl);
+        [Dir::Forward, Dir::Backward].into_iter().flat_map(move |dir| {
+            let (head, tail) = if dir == Dir::Forward { (fl, sl) } else { (sl, fl) };
+            let fired = fired.clone();
+            schema.relations_allowed(head, tail).into_iter().filter(move |r| dir == Dir::Forward || !r.symmetric).map(move |r| {
+                let facts = PairFacts { label: &r.name, dir, head, tail, mentions_between: between };
+                (r.name.clone(), dir, features(pair, facts, &fired))
+            })
+        })
+    }
+
+    /// The features of the relation `head → tail` labelled `label`, or
+    /// `None` when the pair is no candidate (overlapping, on two lines, too
+    /// far apart) or the schema does not allow it.
+    fn features_of(&self, text: &Text, mentions: &[Mention], schema: &Schema, head: usize, tail: usize, label: &str) -> Option<Features> {
+        let (h, t) = (mentions.get(head)?, mentions.get(tail)?);
+        let rel = schema.relation(label).filter(|r| r.allows(&h.label, &t.label))?;
+        let forward = (h.start, h.end) <= (t.start, t.end);
+        let (first, second) = if forward { (head, tail) } else { (tail, head) };
+        // A symmetric label is read from the first mention.
+        let dir = if forward || rel.symmetric { Dir::Forward } else { Dir::Backward };
+        let (fm, sm) = (mentions.get(first)?, mentions.get(second)?);
+        let layout = Layout::new(text);
+        let mut pair = PairText::new(text, &layout, fm, sm)?;
+        let inside: Vec<Mention> = mentions.iter().filter(|m| m.start >= fm.end && m.end <= sm.start).cloned().collect();
+        pair.set_mentions_between(text, &inside, sm);
+        let between = inside.len();
+        let fired = fire(&pair, &fm.label, &sm.label);
+        let (hl, tl) = if dir == Dir::Forward { (&fm.label, &sm.label) } else { (&sm.label, &fm.label) };
+        Some(features(&pair, PairFacts { label, dir, head: hl, tail: tl, mentions_between: between }, &fired))
+    }
+
+    /// Learns from corrections on one document whose mentions are
+    /// `mentions`. Relations the schema does not allow teach nothing.
+    pub fn learn(&self, text: &Text, mentions: &[Mention], schema: &Schema, feedback: &[RelationFeedback]) {
+        let mut examples: Vec<(Features, bool)> = Vec::new();
+        for fb in feedback {
+            let mut push = |label: &str, truth: bool| {
+                if let Some(f) = self.features_of(text, mentions, schema, fb.head, fb.tail, label) {
+                    examples.push((f, truth));
+                }
+            };
+            match &fb.verdict {
+                Verdict::Accepted | Verdict::Drawn => push(&fb.label, true),
+                Verdict::Rejected => push(&fb.label, false),
+                Verdict::Retyped { from } => {
+                    push(from, false);
+                    push(&fb.label, true);
+                }
+            }
+        }
+        let Ok(mut scorer) = self.scorer.write() else { return };
+        for (f, truth) in &examples {
+            scorer.update(f, *truth);
+        }
+    }
+
+    /// What the annotator did to this engine's suggestions on a document
+    /// whose final relations are `gold` (`(head, tail, label)` over
+    /// `mentions`): accepted, rejected, retyped (same head and tail) or
+    /// drawn. Suggestions are made at `min_score`.
+    pub fn feedback_for(
+        &self,
+        text: &Text,
+        mentions: &[Mention],
+        schema: &Schema,
+        gold: &[(usize, usize, String)],
+        min_score: f32,
+    ) -> Vec<RelationFeedback> {
+        let suggested = self.suggest(text, mentions, schema, min_score);
+        let mut unmatched_gold: Vec<&(usize, usize, String)> = gold.iter().collect();
+        let mut out = Vec::new();
+        let mut retype_candidates = Vec::new();
+        for s in suggested {
+            if let Some(k) = unmatched_gold.iter().position(|g| g.0 == s.head && g.1 == s.tail && g.2 == s.label) {
+                unmatched_gold.remove(k);
+                out.push(RelationFeedback { head: s.head, tail: s.tail, label: s.label, verdict: Verdict::Accepted });
+            } else {
+                retype_candidates.push(s);
+            }
+        }
+        for s in retype_candidates {
+            if let Some(k) = unmatched_gold.iter().position(|g| g.0 == s.head && g.1 == s.tail) {
+                let g = unmatched_gold.remove(k);
+                out.push(RelationFeedback { head: s.head, tail: s.tail, label: g.2.clone(), verdict: Verdict::Retyped { from: s.label } });
+            } else {
+                out.push(RelationFeedback { head: s.head, tail: s.tail, label: s.label, verdict: Verdict::Rejected });
+            }
+        }
+        for g in unmatched_gold {
+            out.push(RelationFeedback { head: g.0, tail: g.1, label: g.2.clone(), verdict: Verdict::Drawn });
+        }
+        out
+    }
+
+    /// Learns from a corrected document: what it would suggest at
+    /// `min_score` is compared with the relations kept (`gold`), and each
+    /// difference taught as [`RelationEngine::learn`] does.
+    pub fn learn_document(&self, text: &Text, mentions: &[Mention], schema: &Schema, gold: &[(usize, usize, String)], min_score: f32) {
+        let feedback = self.feedback_for(text, mentions, schema, gold, min_score);
+        self.learn(text, mentions, schema, &feedback);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::markup::parse_markup;
+
+    fn doc(markup: &str) -> (Text, Vec<Mention>) {
+        let (s, spans) = parse_markup(markup);
+        (Text::new(s), spans.into_iter().map(|(a, b, l)| Mention { start: a, end: b, label: l }).collect())
+    }
+
+    fn suggested(engine: &RelationEngine, markup: &str) -> Vec<(usize, usize, String)> {
+        let (text, m) = doc(markup);
+        engine.suggest(&text, &m, &Schema::news(), 0.5).into_iter().map(|c| (c.head, c.tail, c.label)).collect()
+    }
+
+    #[test]
+    fn proposes_what_the_patterns_say_and_the_schema_allows() {
+        let e = RelationEngine::new();
+        let r = suggested(
+            &e,
+            "[Ada Quill]{PER}, ministre de l'Énergie de la [Vornie]{GPE}, a rencontré jeudi à [Kessel]{GPE} son homologue [Boris Venn]{PER}.",
+        );
+        assert_eq!(r, [(0, 1, "ROLE_IN".into()), (0, 3, "MEETS".into())], "{r:?}");
+        // The head is the second mention when the title comes first.
+        let r = suggested(&e, "Le porte-parole du [Conseil vert]{ORG}, [Ada Quill]{PER}, a démenti.");
+        assert_eq!(r, [(1, 0, "ROLE_IN".into())]);
+        // No relation between a date and a person, whatever the words.
+        assert!(suggested(&e, "[Ada Quill]{PER} a rencontré [mardi]{DATE} la presse.").is_empty());
+    }
+
+    #[test]
+    fn meets_runs_from_the_first_mention() {
+        let e = RelationEngine::new();
+        assert_eq!(suggested(&e, "[Boris Venn]{PER} a été reçu par [Ada Quill]{PER}."), [(0, 1, "MEETS".into())]);
+    }
+
+    #[test]
+    fn scores_are_probabilities_and_threshold_applies() {
+        let e = RelationEngine::new();
+        let (text, m) = doc("[Ada Quill]{PER} a rencontré [Boris Venn]{PER}, puis [Cora Lind]{PER} a parlé.");
+        let all = e.suggest(&text, &m, &Schema::news(), 0.0);
+        assert!(all.iter().all(|c| (0.0..=1.0).contains(&c.score) && c.recognizer == RecognizerName::Relations));
+        let kept = e.suggest(&text, &m, &Schema::news(), 0.5);
+        assert_eq!(kept.len(), 1);
+        assert!(all.len() > kept.len(), "lower scores exist below the threshold");
+    }
+
+    #[test]
+    fn learns_a_relation_no_pattern_knows() {
+        let e = RelationEngine::new();
+        let schema = Schema::news();
+        // "a sillonné" is in no visiting pattern; the annotator draws it.
+        assert!(suggested(&e, "[Ada Quill]{PER} a sillonné la [Vornie]{GPE} cet été.").is_empty());
+        for markup in [
+            "[Ada Quill]{PER} a sillonné la [Vornie]{GPE} cet été.",
+            "[Boris Venn]{PER} a sillonné le [Kessel]{GPE} en mai.",
+            "[Cora Lind]{PER} a sillonné les [Lacs]{LOC} longtemps.",
+        ] {
+            let (text, m) = doc(markup);
+            e.learn_document(&text, &m, &schema, &[(0, 1, "VISITS".into())], 0.5);
+        }
+        assert_eq!(e.updates(), 3);
+        assert_eq!(suggested(&e, "[Dan Roe]{PER} a sillonné la [Morvie]{GPE} à vélo."), [(0, 1, "VISITS".into())]);
+        assert!(
+            suggested(&RelationEngine::new(), "[Dan Roe]{PER} a sillonné la [Morvie]{GPE} à vélo.").is_empty(),
+            "a new engine has not learned it"
+        );
+    }
+
+    #[test]
+    fn learns_from_rejections_and_retypes() {
+        let e = RelationEngine::new();
+        let schema = Schema::news();
+        let markup = "[Vornie]{GPE} contre toute attente appuie [Kessel]{GPE}.";
+        let before = suggested(&e, markup);
+        assert_eq!(before.len(), 1, "{before:?}");
+        let (text, m) = doc(markup);
+        let fb = e.feedback_for(&text, &m, &schema, &[(0, 1, "SUPPORTS".into())], 0.5);
+        assert!(
+            matches!(fb.as_slice(), [RelationFeedback { verdict: Verdict::Retyped { .. }, .. }]) || before[0].2 == "SUPPORTS",
+            "{fb:?}"
+        );
+        for _ in 0..4 {
+            e.learn_document(&text, &m, &schema, &[(0, 1, "SUPPORTS".into())], 0.5);
+        }
+        assert_eq!(suggested(&e, markup), [(0, 1, "SUPPORTS".into())]);
+        // Rejected: the same words stop suggesting it.
+        let other = "[Ada Quill]{PER} rencontre souvent [Boris Venn]{PER} au marché.";
+        assert_eq!(suggested(&e, other).len(), 1);
+        let (text, m) = doc(other);
+        for _ in 0..6 {
+            e.learn_document(&text, &m, &schema, &[], 0.5);
+        }
+        assert!(suggested(&e, other).is_empty());
+    }
+}

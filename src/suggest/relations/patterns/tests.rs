@@ -1,0 +1,105 @@
+//! The patterns on sentences written for them (none taken from a seed or
+//! an evaluation set).
+
+use super::super::context::{Layout, Mention};
+use super::*;
+use crate::model::Text;
+use crate::model::markup::parse_markup;
+
+/// The `(label, direction)` of the patterns fired on the first two
+/// marked mentions.
+fn fired(markup: &str) -> Vec<(&'static str, Dir)> {
+    fired_on(markup, 0, 1)
+}
+
+/// The same on mentions `i` and `j` (`i` first), the others lying
+/// between them noted.
+fn fired_on(markup: &str, i: usize, j: usize) -> Vec<(&'static str, Dir)> {
+    let (s, spans) = parse_markup(markup);
+    let text = Text::new(s);
+    let all: Vec<Mention> = spans.iter().map(|(a, b, l)| Mention { start: *a, end: *b, label: l.clone() }).collect();
+    let m = [all[i].clone(), all[j].clone()];
+    let mut p = PairText::new(&text, &Layout::new(&text), &m[0], &m[1]).expect("in order");
+    p.set_mentions_between(&text, &all[i + 1..j], &m[1]);
+    let schema = crate::model::Schema::news();
+    let allowed = |pat: &Pattern| {
+        let (h, t) = if pat.dir == Dir::Forward { (&m[0].label, &m[1].label) } else { (&m[1].label, &m[0].label) };
+        schema.relation(pat.label).is_some_and(|r| r.allows(h, t))
+    };
+    let mut out: Vec<(&'static str, Dir)> =
+        fire(&p, &m[0].label, &m[1].label).into_iter().filter(|pat| allowed(pat)).map(|pat| (pat.label, pat.dir)).collect();
+    out.dedup();
+    out
+}
+
+use Dir::{Backward, Forward};
+
+#[test]
+fn french_meetings() {
+    assert_eq!(fired("[Ada Quill]{PER} a rencontré mardi [Boris Venn]{PER}."), [("MEETS", Forward)]);
+    assert_eq!(fired("[Ada Quill]{PER} s’est entretenue avec son homologue [Boris Venn]{PER}."), [("MEETS", Forward)]);
+    assert_eq!(fired("Un entretien entre [Ada Quill]{PER} et [Boris Venn]{PER} a eu lieu."), [("MEETS", Forward)]);
+    assert_eq!(fired("[Ada Quill]{PER} et [Boris Venn]{PER} se sont rencontrés hier."), [("MEETS", Forward)]);
+}
+
+#[test]
+fn english_meetings() {
+    assert_eq!(fired("[Ada Quill]{PER} met her counterpart [Boris Venn]{PER} on Monday."), [("MEETS", Forward)]);
+    assert_eq!(fired("Talks between [Ada Quill]{PER} and [Boris Venn]{PER} ended late."), [("MEETS", Forward)]);
+}
+
+#[test]
+fn roles_both_ways() {
+    assert_eq!(fired("[Ada Quill]{PER}, ministre de l'Énergie de la [Vornie]{GPE}, a parlé."), [("ROLE_IN", Forward)]);
+    assert_eq!(fired("Le porte-parole du [Conseil vert]{ORG}, [Ada Quill]{PER}, a démenti."), [("ROLE_IN", Backward)]);
+    assert_eq!(fired("[Vornia]{GPE}'s foreign minister [Ada Quill]{PER} said no."), [("ROLE_IN", Backward)]);
+    assert_eq!(fired("[Ada Quill]{PER}, spokeswoman for the [Green Council]{ORG}, denied it."), [("ROLE_IN", Forward)]);
+    // A role of someone else: the words between do not end on a preposition.
+    assert!(fired("[Ada Quill]{PER} a critiqué le ministre à [Vornic]{GPE}.").iter().all(|f| f.0 != "ROLE_IN"));
+}
+
+#[test]
+fn visits_and_places() {
+    assert_eq!(fired("[Ada Quill]{PER} s'est rendue dimanche à [Vornic]{GPE}."), [("VISITS", Forward)]);
+    assert_eq!(fired("À son arrivée à [Vornic]{GPE}, [Ada Quill]{PER} a salué la foule."), [("VISITS", Backward)]);
+    assert_eq!(fired("[Ada Quill]{PER} arrived in [Vornic]{GPE} late."), [("VISITS", Forward)]);
+    assert_eq!(fired("[Ada Quill]{PER} achève un long séjour d'étude en [Vornie]{GPE}."), [("VISITS", Forward)]);
+    assert_eq!(fired("[Kessel]{GPE}, ville portuaire du sud de la [Vornie]{GPE}, compte dix mille habitants."), [("LOCATED_IN", Forward)]);
+    assert_eq!(fired("[Kessel]{GPE} ([Vornie]{GPE}) est calme."), [("LOCATED_IN", Forward)]);
+    assert_eq!(fired("Le [sommet des Lacs]{EVENT} à [Kessel]{GPE} s'ouvre."), [("LOCATED_IN", Forward)]);
+}
+
+#[test]
+fn stances_membership_events() {
+    assert_eq!(fired("[Vornie]{GPE} soutient pleinement [Kessel]{GPE}."), [("SUPPORTS", Forward)]);
+    assert_eq!(fired("[Vornie]{GPE} a condamné les frappes de [Kessel]{GPE}."), [("OPPOSES", Forward)]);
+    assert_eq!(fired("[Vornia]{GPE} condemned [Kessel]{GPE} on Monday."), [("OPPOSES", Forward)]);
+    assert_eq!(fired("[Vornie]{GPE}, membre de l'[Union des Lacs]{ORG}, a voté."), [("MEMBER_OF", Forward)]);
+    assert_eq!(fired("[Vornie]{GPE} a participé à la [conférence de Kessel]{EVENT}."), [("PARTICIPATES_IN", Forward)]);
+    assert_eq!(fired("Le [sommet des Lacs]{EVENT}, le [3 mai]{DATE}, fut bref."), [("DATE_OF", Forward)]);
+}
+
+#[test]
+fn the_nearest_head_takes_the_trigger() {
+    // The visit is Boris Venn's, not Ada Quill's.
+    assert_eq!(fired("[Ada Quill]{PER} a reçu [Boris Venn]{PER}, en visite à [Kessel]{GPE}."), [("MEETS", Forward)]);
+    assert!(fired_on("[Ada Quill]{PER} a reçu [Boris Venn]{PER}, en visite à [Kessel]{GPE}.", 0, 2).is_empty());
+    assert_eq!(fired_on("[Ada Quill]{PER} a reçu [Boris Venn]{PER}, en visite à [Kessel]{GPE}.", 1, 2), [("VISITS", Forward)]);
+}
+
+#[test]
+fn nouns_and_commas() {
+    assert_eq!(fired("Le soutien total de la [Vornie]{GPE} à [Kessel]{GPE} est acquis."), [("SUPPORTS", Forward)]);
+    // Who supports is the one after "de": here neither of the two.
+    assert!(fired("Son soutien à la [Vornie]{GPE} aux [Nations Lacustres]{ORG} fut net.").is_empty());
+    assert_eq!(fired("Une réunion à [Kessel]{GPE}, en [Vornie]{GPE}, a eu lieu."), [("LOCATED_IN", Forward)]);
+    assert_eq!(fired("L'« [opération Nord]{EVENT} » en [Vornie]{GPE} dure."), [("LOCATED_IN", Forward)]);
+    assert_eq!(fired("La rencontre d'hier entre le juge [Ada Quill]{PER} et le maire [Boris Venn]{PER} fut longue."), [("MEETS", Forward)]);
+}
+
+#[test]
+fn nothing_across_sentences_or_without_trigger() {
+    assert!(fired("[Ada Quill]{PER} a parlé. Elle a rencontré [Boris Venn]{PER}.").is_empty());
+    assert!(fired("[Ada Quill]{PER} et [Boris Venn]{PER} ont voté la loi.").is_empty());
+    assert!(fired("[Vornie]{GPE}, [Kessel]{GPE} et d'autres.").is_empty());
+}

@@ -141,6 +141,18 @@ pub fn decode_references(s: &str) -> String {
     out
 }
 
+/// HTML 4's Latin-1 entities, in the order of their code points, U+00A0 to
+/// U+00FF.
+const LATIN1: [&str; 96] = [
+    "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf", "laquo", "not", "shy", "reg", "macr",
+    "deg", "plusmn", "sup2", "sup3", "acute", "micro", "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34",
+    "iquest", "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave", "Eacute", "Ecirc", "Euml", "Igrave",
+    "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute", "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute",
+    "Ucirc", "Uuml", "Yacute", "THORN", "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil", "egrave",
+    "eacute", "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde", "ograve", "oacute", "ocirc", "otilde", "ouml",
+    "divide", "oslash", "ugrave", "uacute", "ucirc", "uuml", "yacute", "thorn", "yuml",
+];
+
 fn named(name: &str) -> Option<char> {
     Some(match name {
         "amp" => '&',
@@ -195,13 +207,25 @@ fn named(name: &str) -> Option<char> {
         "szlig" => 'ß',
         "thinsp" => '\u{2009}',
         "shy" => '\u{ad}',
-        _ => return None,
+        _ => return LATIN1.iter().position(|&n| n == name).and_then(|i| char::from_u32(0xA0 + i as u32)),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sample corpus's Arctic article showed `&Aring;`, `&oslash;` and
+    /// `&eth;` as written: every Latin-1 entity of HTML 4 is a letter.
+    #[test]
+    fn every_latin1_named_reference_is_decoded() {
+        assert_eq!(decode_references("&Aring;lesund, Troms&oslash;, Rey&eth;arfj&ouml;r&eth;ur"), "Ålesund, Tromsø, Reyðarfjörður");
+        assert_eq!(
+            decode_references("&THORN;&thorn; &AElig;&aelig; &yuml;&Yacute; &times;&divide; &sect;&para; &iquest;&iexcl;"),
+            "Þþ Ææ ÿÝ ×÷ §¶ ¿¡"
+        );
+        assert_eq!(decode_references("&Oslash;resund &Otilde;&otilde; &Atilde;"), "Øresund Õõ Ã");
+    }
 
     #[test]
     fn keeps_visible_text_only() {

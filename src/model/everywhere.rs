@@ -82,6 +82,23 @@ pub struct Occurrence {
 }
 
 impl Occurrence {
+    /// The row for `[start, end)` of `text` with its context on one line,
+    /// ticked when its fate is [`Fate::Apply`].
+    pub fn at(text: &Text, start: CharIdx, end: CharIdx, fate: Fate) -> Self {
+        let from = CharIdx::new(start.get().saturating_sub(CONTEXT_CHARS));
+        let to = CharIdx::new((end.get() + CONTEXT_CHARS).min(text.len_chars()));
+        let one_line = |s: &str| s.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect::<String>();
+        Self {
+            start,
+            end,
+            text: text.slice(start, end).unwrap_or_default().to_owned(),
+            before: one_line(text.slice(from, start).unwrap_or_default()),
+            after: one_line(text.slice(end, to).unwrap_or_default()),
+            ticked: fate == Fate::Apply,
+            fate,
+        }
+    }
+
     /// Whether the user may tick or untick it.
     pub fn can_tick(&self) -> bool {
         matches!(self.fate, Fate::Apply | Fate::Conflict { .. })
@@ -255,20 +272,8 @@ pub fn preview(
     let text = doc.text();
     Ok(find(text, name, options)
         .into_iter()
-        .map(|(start, end)| {
-            let fate = fate(doc, schema, action, start, end);
-            let ticked = fate == Fate::Apply;
-            let (before, after) = context(text, start, end);
-            Occurrence { start, end, text: text.slice(start, end).unwrap_or_default().to_owned(), before, after, fate, ticked }
-        })
+        .map(|(start, end)| Occurrence::at(text, start, end, fate(doc, schema, action, start, end)))
         .collect())
-}
-
-fn context(text: &Text, start: CharIdx, end: CharIdx) -> (String, String) {
-    let from = CharIdx::new(start.get().saturating_sub(CONTEXT_CHARS));
-    let to = CharIdx::new((end.get() + CONTEXT_CHARS).min(text.len_chars()));
-    let one_line = |s: &str| s.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect::<String>();
-    (one_line(text.slice(from, start).unwrap_or_default()), one_line(text.slice(end, to).unwrap_or_default()))
 }
 
 fn pending_at<'a>(doc: &'a Document, start: CharIdx, end: CharIdx, label: Option<&'a String>) -> impl Iterator<Item = SuggestionId> + 'a {

@@ -10,10 +10,10 @@
 
 use super::document::Document;
 use super::edit::Edit;
-use super::everywhere::{CONTEXT_CHARS, Fate, Occurrence};
+use super::everywhere::{Fate, Occurrence};
 use super::schema::Schema;
 use super::span::{Origin, RecognizerName, Suggestion, SuggestionId, SuggestionState};
-use super::text::{CharIdx, Text};
+use super::text::CharIdx;
 
 /// Which pending suggestions a bulk action takes. Empty fields take all.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,24 +99,9 @@ pub fn bulk_preview(doc: &Document, schema: &Schema, filter: &SuggestionFilter, 
                     }
                 }
             };
-            (s.id, occurrence(doc.text(), s, fate))
+            (s.id, Occurrence::at(doc.text(), s.start, s.end, fate))
         })
         .collect()
-}
-
-fn occurrence(text: &Text, s: &Suggestion, fate: Fate) -> Occurrence {
-    let from = CharIdx::new(s.start.get().saturating_sub(CONTEXT_CHARS));
-    let to = CharIdx::new((s.end.get() + CONTEXT_CHARS).min(text.len_chars()));
-    let one_line = |x: &str| x.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect::<String>();
-    Occurrence {
-        start: s.start,
-        end: s.end,
-        text: text.slice(s.start, s.end).unwrap_or_default().to_owned(),
-        before: one_line(text.slice(from, s.start).unwrap_or_default()),
-        after: one_line(text.slice(s.end, to).unwrap_or_default()),
-        ticked: fate == Fate::Apply,
-        fate,
-    }
 }
 
 /// The one edit that does `action` on the ticked rows of a preview, or

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::ArgGroup;
 
-use crate::model::everywhere::{Action, Fate, MatchOptions, Occurrence, edit_for, preview};
+use crate::model::everywhere::{Action, Fate, MatchOptions, Occurrence, edit_for, lessons, preview};
 use crate::store::Project;
 use crate::store::decisions::{self, Decision, Verdict};
 
@@ -141,21 +141,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
                 _ => {}
             }
         }
-        for o in &done {
-            match &action {
-                Action::Label(label) => {
-                    learned.insert((o.text.clone(), label.clone(), true));
-                }
-                Action::Reject(label) => {
-                    for s in doc.pending_overlapping(o.start, o.end).filter(|s| (s.start, s.end) == (o.start, o.end)) {
-                        if label.as_ref().is_none_or(|l| l == &s.label) {
-                            learned.insert((o.text.clone(), s.label.clone(), false));
-                        }
-                    }
-                }
-                Action::Delete(_) => {}
-            }
-        }
+        learned.extend(lessons(&doc, &action, &done));
         if done.is_empty() {
             continue;
         }

@@ -337,6 +337,27 @@ fn same_place_relation_clash(
     })
 }
 
+/// What a memory of names learns from `action` at the ticked occurrences
+/// of `doc` (looked at before the edit): `(name, label, whether it is one)`
+/// for each name labelled, and for each pending suggestion rejected.
+pub fn lessons(doc: &Document, action: &Action, occurrences: &[&Occurrence]) -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    for o in occurrences.iter().filter(|o| o.ticked && o.can_tick()) {
+        match action {
+            Action::Label(label) => out.push((o.text.clone(), label.clone(), true)),
+            Action::Reject(label) => {
+                for s in doc.pending_overlapping(o.start, o.end).filter(|s| (s.start, s.end) == (o.start, o.end)) {
+                    if label.as_ref().is_none_or(|l| l == &s.label) {
+                        out.push((o.text.clone(), s.label.clone(), false));
+                    }
+                }
+            }
+            Action::Delete(_) => {}
+        }
+    }
+    out
+}
+
 /// The one edit that does `action` at the ticked occurrences of a preview
 /// of `doc`, or `None` when there is nothing to do. Spans it creates carry
 /// the provenance `everywhere` (an accepted suggestion keeps its own).

@@ -14,7 +14,7 @@ use super::super::everywhere::{ApplyJob, Found, Lessons, Rows, Scan, carry_ticks
 use super::super::forms::{DocRows, EverywhereForm, EverywhereKind, NameAction, Preview};
 use super::super::state::{Dialog, Selection};
 use crate::model::edit::Step;
-use crate::model::everywhere::{Action, Occurrence, edit_for};
+use crate::model::everywhere::{self, Occurrence, edit_for};
 use crate::model::filter::bulk_edit;
 use crate::model::{CharIdx, Document, Edit, Schema, Status, SuggestionId};
 use crate::store::decisions::{self, Decision, Verdict};
@@ -38,23 +38,9 @@ fn edit_of(doc: &mut Document, schema: &Schema, form: &EverywhereForm, rows: &Ro
 
 /// What the memory learns from the rows done in `doc` (before the edit).
 fn lessons(doc: &Document, form: &EverywhereForm, rows: &Rows, into: &mut Lessons) {
-    if form.kind != EverywhereKind::Name {
-        return;
-    }
-    for (_, o) in rows.iter().filter(|(_, o)| o.ticked && o.can_tick()) {
-        match form.name_action() {
-            Action::Label(label) => {
-                into.insert((o.text.clone(), label, true));
-            }
-            Action::Reject(label) => {
-                for s in doc.pending_overlapping(o.start, o.end).filter(|s| (s.start, s.end) == (o.start, o.end)) {
-                    if label.as_ref().is_none_or(|l| l == &s.label) {
-                        into.insert((o.text.clone(), s.label.clone(), false));
-                    }
-                }
-            }
-            Action::Delete(_) => {}
-        }
+    if form.kind == EverywhereKind::Name {
+        let occurrences: Vec<&Occurrence> = rows.iter().map(|(_, o)| o).collect();
+        into.extend(everywhere::lessons(doc, &form.name_action(), &occurrences));
     }
 }
 

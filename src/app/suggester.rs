@@ -21,7 +21,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::Duration;
 
 use crate::model::edit::Edit;
-use crate::model::{DocId, Document, Schema, Suggestion, SuggestionState, Text};
+use crate::model::{DocId, Document, RecognizerName, Schema, Suggestion, SuggestionState, Text};
 use crate::store::Project;
 use crate::store::project::SourceCache;
 use crate::suggest::external::{Endpoint, External};
@@ -232,7 +232,7 @@ fn suggest_stored(
 }
 
 /// What Settings say of the shipped model.
-pub const SHIPPED: &str = "the shipped model (French news, WiNER-fr) with the rules and the memory of names";
+pub const SHIPPED: &str = "the shipped model (French news, WiNER-fr; its suggestions say tagger) with the rules and the memory of names";
 
 /// Reads the base model and builds the project model on it (see
 /// [`super::project_model`]), calling `progress` exactly `total - 1` times
@@ -268,15 +268,18 @@ fn relearn(job: &LearnJob, progress: &mut dyn FnMut(usize, usize)) -> Trained {
     let engine = match built {
         Ok(Some(tagger)) if !job.cancel.load(Ordering::Relaxed) => {
             let about = format!(
-                "the project model (annotations/{}: {base_name} trained on {} done documents) with the rules and the memory of names",
+                "the project model (annotations/{}: {base_name} trained on {} done documents; its suggestions say {}) with the rules and the memory of names",
                 super::project_model::MODEL_FILE,
-                tagger.training_info().documents
+                tagger.training_info().documents,
+                RecognizerName::model(super::project_model::MODEL_FILE)
             );
-            Some((Arc::new(Engine::with_tagger(Some(tagger))), about))
+            let name = RecognizerName::model(super::project_model::MODEL_FILE);
+            Some((Arc::new(Engine::with_tagger_named(Some(tagger), name)), about))
         }
         Ok(_) if chosen => base.map(|(tagger, about)| {
-            let about = format!("{} (chosen in Settings) with the rules and the memory of names", about.name);
-            (Arc::new(Engine::with_tagger(Some(tagger))), about)
+            let name = RecognizerName::model(&about.name);
+            let about = format!("{} (chosen in Settings; its suggestions say {name}) with the rules and the memory of names", about.name);
+            (Arc::new(Engine::with_tagger_named(Some(tagger), name)), about)
         }),
         Ok(_) => None,
         Err(e) => {

@@ -116,8 +116,11 @@ pub struct CorpusProgress {
 enum Message {
     Suggest(Job),
     /// A corrected document: the engine learns from it.
-    Learn { text: Text, gold: Vec<Gold> },
-    Corpus(CorpusJob),
+    Learn {
+        text: Text,
+        gold: Vec<Gold>,
+    },
+    Corpus(Box<CorpusJob>),
     /// Training for the trainer thread (the worker hands it on).
     Train(Training),
     /// What the trainer built: the worker suggests with it from now on.
@@ -485,7 +488,7 @@ impl Suggester {
     /// Queues a corpus job; each document answers with an outcome.
     pub fn request_corpus(&mut self, job: CorpusJob) -> bool {
         let n = job.indices.len();
-        let sent = self.tx.send(Message::Corpus(job)).is_ok();
+        let sent = self.tx.send(Message::Corpus(Box::new(job))).is_ok();
         if sent {
             self.waiting += n;
         }

@@ -111,8 +111,7 @@ pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Poli
         return resolve_overlaps(candidates);
     }
     // The tagger's spans (not overlapping each other), by position.
-    let mut tagged: Vec<usize> =
-        (0..candidates.len()).filter(|&i| candidates.get(i).is_some_and(|c| c.recognizer.is_tagger())).collect();
+    let mut tagged: Vec<usize> = (0..candidates.len()).filter(|&i| candidates.get(i).is_some_and(|c| c.recognizer.is_tagger())).collect();
     let span = |i: usize| candidates.get(i).map_or((CharIdx::ZERO, CharIdx::ZERO), |c| (c.start, c.end));
     if !tagged.is_sorted_by_key(|&i| span(i)) {
         tagged.sort_by_key(|&i| span(i));

@@ -392,7 +392,9 @@ impl ArticleView {
                 for p in &self.paras {
                     if pos.y < y + p.height {
                         return Some(match &p.galley {
-                            Some(g) => p.start + p.map.char_at_glyph(g.cursor_from_pos(pos - pos2(origin.x, y)).index.0).min(p.end - p.start),
+                            Some(g) => {
+                                p.start + p.map.char_at_glyph(g.cursor_from_pos(pos - pos2(origin.x, y)).index.0).min(p.end - p.start)
+                            }
                             None => p.start,
                         });
                     }

@@ -52,7 +52,9 @@ impl GlyphMap {
         while i < n {
             let (Some(&c), g) = (chars.get(i), glyphs.get(j).copied()) else { break };
             if !is_rtl(c) && g == Some(c) {
-                glyph_of[i] = Some(j as u32);
+                if let Some(slot) = glyph_of.get_mut(i) {
+                    *slot = Some(j as u32);
+                }
                 (i, j) = (i + 1, j + 1);
                 continue;
             }
@@ -68,8 +70,7 @@ impl GlyphMap {
             let mut used = vec![false; j2 - j];
             // Visual order: the stretch's first character is drawn last.
             let mut hi = j2;
-            for k in i..i2 {
-                let Some(&c) = chars.get(k) else { break };
+            for (k, &c) in chars.iter().enumerate().take(i2).skip(i) {
                 let free = |x: &usize| glyphs.get(*x) == Some(&c) && !used.get(*x - j).copied().unwrap_or(true);
                 let found = (j..hi).rev().find(free).or_else(|| (j..j2).find(free));
                 if let Some(x) = found {
@@ -79,7 +80,9 @@ impl GlyphMap {
                     if x < hi {
                         hi = x;
                     }
-                    glyph_of[k] = Some(x as u32);
+                    if let Some(slot) = glyph_of.get_mut(k) {
+                        *slot = Some(x as u32);
+                    }
                 }
             }
             (i, j) = (i2, j2);

@@ -281,7 +281,7 @@ fn relearn(job: &LearnJob, progress: &mut dyn FnMut(usize, usize)) -> Trained {
         }
         Ok(_) if chosen => base.map(|(tagger, about)| {
             let name = RecognizerName::model(&about.name);
-            let about = format!("{} (chosen in Settings; its suggestions say {name}) with the rules and the memory of names", about.name);
+            let about = format!("{} (chosen in Settings) with the rules and the memory of names; its suggestions say {name}", about.name);
             (Arc::new(Engine::with_tagger_named(Some(tagger), name)), about)
         }),
         Ok(_) => None,

@@ -3,12 +3,17 @@
 //! recommender never freezes the window. The app sends a job when it opens a
 //! document that was never annotated and polls for the outcome each frame.
 //!
-//! Owns: the worker thread and its jobs (one document, the whole corpus,
-//! learning from done documents: the project model, `project_model.rs`,
-//! which the worker then suggests with). Must not touch: the window, or any
-//! file for writing but the project model's: a corpus job returns each
-//! document with its suggestions, and the app saves it through the writer
-//! (`store::writer`), the only writer of annotation files.
+//! Owns: two threads and their jobs. The *worker* suggests (one document,
+//! the whole corpus) and learns online from each corrected document; the
+//! *trainer* builds the project model from the done documents
+//! (`project_model.rs`), which takes minutes on a large project, reporting
+//! its progress as it goes. While it trains the worker keeps answering;
+//! when it is done the worker takes the new engine, teaches it again what
+//! it learned online meanwhile, and suggests with it from the next job on.
+//! Must not touch: the window, or any file for writing but the project
+//! model's: a corpus job returns each document with its suggestions, and
+//! the app saves it through the writer (`store::writer`), the only writer
+//! of annotation files.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,11 +21,14 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::Duration;
 
 use crate::model::edit::Edit;
-use crate::model::{DocId, Document, Schema, Suggestion, SuggestionState, Text};
+use crate::model::{DocId, Document, RecognizerName, Schema, Suggestion, SuggestionState, Text};
 use crate::store::Project;
 use crate::store::project::SourceCache;
 use crate::suggest::external::{Endpoint, External};
 use crate::suggest::{Candidate, Engine, merge_external};
+
+/// A gold span `(start, end, label)`.
+type Gold = (crate::model::CharIdx, crate::model::CharIdx, String);
 
 /// A document to suggest entities for.
 pub struct Job {
@@ -110,12 +118,37 @@ enum Message {
     /// A corrected document: the engine learns from it.
     Learn {
         text: Text,
-        gold: Vec<(crate::model::CharIdx, crate::model::CharIdx, String)>,
+        gold: Vec<Gold>,
     },
-    Corpus(CorpusJob),
-    Relearn(LearnJob),
+    Corpus(Box<CorpusJob>),
+    /// Training for the trainer thread (the worker hands it on).
+    Train(Training),
+    /// What the trainer built: the worker suggests with it from now on.
+    Trained(Trained),
     SetExternal(Option<(Endpoint, Duration)>),
 }
+
+/// What a training job gives the worker: the engine to suggest with from
+/// now on and what it is (none: keep the current one), the names the done
+/// documents' cut suggestions reject, what went wrong, and how many
+/// progress steps the job counts (its last message says `total` of
+/// `total`).
+pub struct Trained {
+    /// The engine to suggest with, and what it is.
+    pub engine: Option<(Arc<Engine>, String)>,
+    /// `(name, label)` pairs the engine must not suggest
+    /// ([`cut_suggestions`]).
+    pub rejects: Vec<(String, String)>,
+    /// What went wrong.
+    pub error: Option<String>,
+    /// The job's progress steps.
+    pub total: usize,
+}
+
+/// A training job, run on the trainer thread: it calls `progress(done,
+/// total)` exactly `total - 1` times (done from 1 up) and returns what it
+/// trained, which the worker answers with the last message.
+pub type Training = Box<dyn FnOnce(&mut dyn FnMut(usize, usize)) -> Trained + Send>;
 
 /// The built-in engine plus the external recommender, if any.
 fn candidates_for(
@@ -202,19 +235,20 @@ fn suggest_stored(
 }
 
 /// What Settings say of the shipped model.
-pub const SHIPPED: &str = "the shipped model (French news, WiNER-fr) with the rules and the memory of names";
+pub const SHIPPED: &str = "the shipped model (French news, WiNER-fr; its suggestions say tagger) with the rules and the memory of names";
 
 /// Reads the base model and builds the project model on it (see
-/// [`super::project_model`]), sending exactly `total` progress messages,
-/// the last with the engine to suggest with and what it is. Returns that
-/// engine.
-fn relearn(job: &LearnJob, done: &Sender<Outcome>, current: &Arc<Engine>) -> Option<Arc<Engine>> {
+/// [`super::project_model`]), calling `progress` exactly `total - 1` times
+/// (`total`: the done documents, at least one); returns the engine to
+/// suggest with and what it is, and the names the done documents' cut
+/// suggestions reject. Runs on the trainer thread.
+fn relearn(job: &LearnJob, progress: &mut dyn FnMut(usize, usize)) -> Trained {
     let total = job.indices.len().max(1);
     let mut sent = 0;
-    let send_up_to = |k: usize, sent: &mut usize| {
+    let mut send_up_to = |k: usize, sent: &mut usize| {
         while *sent < k.min(total - 1) {
             *sent += 1;
-            let _ = done.send(Outcome::Learned { done: *sent, total, error: None, engine: None });
+            progress(*sent, total);
         }
     };
     let mut errors = Vec::new();
@@ -237,15 +271,18 @@ fn relearn(job: &LearnJob, done: &Sender<Outcome>, current: &Arc<Engine>) -> Opt
     let engine = match built {
         Ok(Some(tagger)) if !job.cancel.load(Ordering::Relaxed) => {
             let about = format!(
-                "the project model (annotations/{}: {base_name} trained on {} done documents) with the rules and the memory of names",
+                "the project model (annotations/{}: {base_name} trained on {} done documents; its suggestions say {}) with the rules and the memory of names",
                 super::project_model::MODEL_FILE,
-                tagger.training_info().documents
+                tagger.training_info().documents,
+                RecognizerName::model(super::project_model::MODEL_FILE)
             );
-            Some((Arc::new(Engine::with_tagger(Some(tagger))), about))
+            let name = RecognizerName::model(super::project_model::MODEL_FILE);
+            Some((Arc::new(Engine::with_tagger_named(Some(tagger), name)), about))
         }
         Ok(_) if chosen => base.map(|(tagger, about)| {
-            let about = format!("{} (chosen in Settings) with the rules and the memory of names", about.name);
-            (Arc::new(Engine::with_tagger(Some(tagger))), about)
+            let name = RecognizerName::model(&about.name);
+            let about = format!("{} (chosen in Settings) with the rules and the memory of names; its suggestions say {name}", about.name);
+            (Arc::new(Engine::with_tagger_named(Some(tagger), name)), about)
         }),
         Ok(_) => None,
         Err(e) => {
@@ -254,22 +291,17 @@ fn relearn(job: &LearnJob, done: &Sender<Outcome>, current: &Arc<Engine>) -> Opt
         }
     };
     // What the user cut short in the done documents is not suggested again.
-    let target = engine.as_ref().map_or(current, |(e, _)| e);
+    let mut rejects = Vec::new();
     let mut cache = SourceCache::default();
     for &index in &job.indices {
         match job.project.load_cached(index, &mut cache) {
-            Ok(l) if l.doc.status() == crate::model::Status::Done => {
-                for (name, label) in cut_suggestions(&l.doc) {
-                    target.reject(&name, &label);
-                }
-            }
+            Ok(l) if l.doc.status() == crate::model::Status::Done => rejects.extend(cut_suggestions(&l.doc)),
             Ok(_) => {}
             Err(e) => errors.push(e.to_string()),
         }
     }
     let error = (!errors.is_empty()).then(|| errors.join("; "));
-    let _ = done.send(Outcome::Learned { done: total, total, error, engine: engine.clone() });
-    engine.map(|(e, _)| e)
+    Trained { engine, rejects, error, total }
 }
 
 /// The names the user rejected by cutting a suggestion short: it was
@@ -333,19 +365,45 @@ pub struct Suggester {
 }
 
 impl Suggester {
-    /// Starts the worker thread.
+    /// Starts the worker and trainer threads.
     pub fn new(engine: Arc<Engine>, external: Option<(Endpoint, Duration)>) -> Self {
         let (tx, jobs) = channel::<Message>();
         let (done, rx) = channel::<Outcome>();
+        let (train_tx, trainings) = channel::<Training>();
+        let (back, progress) = (tx.clone(), done.clone());
+        // Without a trainer the training channel is closed: the worker
+        // answers a training job at once with the error.
+        let _trainer = std::thread::Builder::new()
+            .name("spanlab-train".into())
+            .spawn(move || {
+                while let Ok(training) = trainings.recv() {
+                    let trained = training(&mut |done, total| {
+                        let _ = progress.send(Outcome::Learned { done, total, error: None, engine: None });
+                    });
+                    if back.send(Message::Trained(trained)).is_err() {
+                        break;
+                    }
+                }
+            })
+            .ok();
         let _worker = std::thread::Builder::new()
             .name("spanlab-suggest".into())
             .spawn(move || {
                 let mut engine = engine;
                 let mut ext = external.map(|(e, t)| External::new(e, t));
+                // Trainings handed on and not back yet, and what the engine
+                // learned online meanwhile (taught again to their engine).
+                let mut training = 0usize;
+                let mut learned_meanwhile: Vec<(Text, Vec<Gold>)> = Vec::new();
                 while let Ok(message) = jobs.recv() {
                     match message {
                         Message::SetExternal(e) => ext = e.map(|(e, t)| External::new(e, t)),
-                        Message::Learn { text, gold } => engine.learn(&text, &gold),
+                        Message::Learn { text, gold } => {
+                            engine.learn(&text, &gold);
+                            if training > 0 {
+                                learned_meanwhile.push((text, gold));
+                            }
+                        }
                         Message::Suggest(job) => {
                             let (candidates, error) =
                                 candidates_for(&engine, ext.as_ref(), &job.doc, &job.text, &job.schema, job.min_score);
@@ -353,9 +411,30 @@ impl Suggester {
                                 break;
                             }
                         }
-                        Message::Relearn(job) => {
-                            if let Some(e) = relearn(&job, &done, &engine) {
-                                engine = e;
+                        Message::Train(job) => match train_tx.send(job) {
+                            Ok(()) => training += 1,
+                            Err(_) => {
+                                let error = Some("the training thread is not running".to_owned());
+                                let _ = done.send(Outcome::Learned { done: 1, total: 1, error, engine: None });
+                            }
+                        },
+                        Message::Trained(t) => {
+                            training = training.saturating_sub(1);
+                            if let Some((e, _)) = &t.engine {
+                                engine = e.clone();
+                                for (text, gold) in &learned_meanwhile {
+                                    engine.learn(text, gold);
+                                }
+                            }
+                            if training == 0 {
+                                learned_meanwhile.clear();
+                            }
+                            for (name, label) in &t.rejects {
+                                engine.reject(name, label);
+                            }
+                            let outcome = Outcome::Learned { done: t.total, total: t.total, error: t.error, engine: t.engine };
+                            if done.send(outcome).is_err() {
+                                break;
                             }
                         }
                         Message::Corpus(job) => {
@@ -388,12 +467,20 @@ impl Suggester {
         sent
     }
 
-    /// Queues learning from done documents; each answers with an outcome.
+    /// Queues learning from done documents on the trainer thread (the
+    /// project model); each document's share answers with an outcome,
+    /// while suggestions keep being answered.
     pub fn request_relearn(&mut self, job: LearnJob) -> bool {
-        let n = job.indices.len().max(1);
-        let sent = self.tx.send(Message::Relearn(job)).is_ok();
+        let total = job.indices.len().max(1);
+        self.request_training(total, Box::new(move |progress| relearn(&job, progress)))
+    }
+
+    /// Queues a training job on the trainer thread: `total` outcomes
+    /// answer it ([`Training`]).
+    pub fn request_training(&mut self, total: usize, training: Training) -> bool {
+        let sent = self.tx.send(Message::Train(training)).is_ok();
         if sent {
-            self.waiting += n;
+            self.waiting += total.max(1);
         }
         sent
     }
@@ -401,7 +488,7 @@ impl Suggester {
     /// Queues a corpus job; each document answers with an outcome.
     pub fn request_corpus(&mut self, job: CorpusJob) -> bool {
         let n = job.indices.len();
-        let sent = self.tx.send(Message::Corpus(job)).is_ok();
+        let sent = self.tx.send(Message::Corpus(Box::new(job))).is_ok();
         if sent {
             self.waiting += n;
         }
@@ -456,6 +543,50 @@ mod tests {
         let moved = doc.change_span_edit(span, CharIdx::new(x), CharIdx::new(y), "ORG").expect("moves");
         doc.apply(moved, &schema).expect("moved");
         cut_suggestions(&doc)
+    }
+
+    /// The next outcome (a hung worker fails the test instead of hanging it).
+    fn next(s: &mut Suggester) -> Outcome {
+        let o = s.rx.recv_timeout(Duration::from_secs(300)).expect("the worker answers");
+        s.waiting = s.waiting.saturating_sub(1);
+        o
+    }
+
+    fn job(text: &str) -> Job {
+        Job { doc: DocId("d".into()), text: Text::from(text), schema: Schema::news(), min_score: 0.0 }
+    }
+
+    #[test]
+    fn suggestions_are_answered_while_a_model_trains() {
+        // The engine before training finds nothing; the trained one has the rules.
+        let mut s = Suggester::new(Arc::new(Engine::with(Vec::new())), None);
+        let (started_tx, started) = channel::<()>();
+        let (open_gate, gate) = channel::<()>();
+        let training: Training = Box::new(move |progress| {
+            progress(1, 2);
+            let _ = started_tx.send(());
+            // Blocked until the test lets it finish.
+            let _ = gate.recv();
+            Trained { engine: Some((Arc::new(Engine::rules()), "the rules".into())), rejects: Vec::new(), error: None, total: 2 }
+        });
+        assert!(s.request_training(2, training));
+        started.recv().expect("the training runs");
+        assert!(matches!(next(&mut s), Outcome::Learned { done: 1, total: 2, engine: None, .. }));
+        // While the training waits on its gate, a suggestion request is answered.
+        assert!(s.request(job("Elle est partie le 12 mars 2024.")));
+        let Outcome::Suggested { candidates, .. } = next(&mut s) else { panic!("suggestions first") };
+        assert!(candidates.is_empty(), "the engine before training: {candidates:?}");
+        assert!(s.busy(), "the training is still counted");
+        open_gate.send(()).expect("the training waits");
+        let Outcome::Learned { done: 2, total: 2, engine: Some((_, about)), error: None } = next(&mut s) else {
+            panic!("the training's last message brings the engine")
+        };
+        assert_eq!(about, "the rules");
+        assert!(!s.busy());
+        // The worker suggests with the trained engine from the next job on.
+        assert!(s.request(job("Elle est partie le 12 mars 2024.")));
+        let Outcome::Suggested { candidates, .. } = next(&mut s) else { panic!("suggestions") };
+        assert!(candidates.iter().any(|c| c.label == "DATE"), "{candidates:?}");
     }
 
     #[test]

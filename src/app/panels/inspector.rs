@@ -67,7 +67,8 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                         Origin::Manual => "created by hand".to_owned(),
                         Origin::Imported => "imported".to_owned(),
                         Origin::Suggested { recognizer, score, edited } => {
-                            format!("suggested by {recognizer} (score {score:.2}), accepted{}", if *edited { " then edited" } else { "" })
+                            let model = recognizer.model_description().map(|m| format!(" with {m}")).unwrap_or_default();
+                            format!("suggested by {recognizer}{model} (score {score:.2}), accepted{}", if *edited { " then edited" } else { "" })
                         }
                     };
                     ui.label(origin);
@@ -95,6 +96,9 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                     ui.heading(format!("Suggested {}", s.label));
                     ui.label(RichText::new(format!("“{}”", doc.text().slice(s.start, s.end).unwrap_or(""))).size(16.0));
                     ui.label(format!("by {} with score {:.2}", s.recognizer, s.score));
+                    if let Some(model) = s.recognizer.model_description() {
+                        ui.label(RichText::new(format!("proposed by {model}")).weak());
+                    }
                     ui.horizontal_wrapped(|ui| {
                         if ui.button("Accept (Enter)").clicked() {
                             cmds.push(Command::AcceptSuggestion);

@@ -20,7 +20,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing, clippy::print_stdout)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use egui::{Key, Modifiers};
@@ -90,11 +90,87 @@ fn read_gold(shared: &Path) -> Vec<GoldDoc> {
     docs
 }
 
+/// What a key was pressed for, as the bench tallies it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Cat {
+    /// Accepting a suggestion as it is (Enter, Shift+A).
+    Accept,
+    /// Rejecting a suggestion (x, Shift+X).
+    Reject,
+    /// Accepting or keeping a span under another label (a label key on it).
+    Relabel,
+    /// Moving a span's or suggestion's boundaries.
+    Boundary,
+    /// Deleting a wrong span.
+    Delete,
+    /// Selecting and labelling a span no suggestion had.
+    Missed,
+    /// Getting somewhere: Tab, j, the arrows to a place, Find.
+    Navigate,
+    /// Everywhere and filtered actions, their preview's Enter or Esc.
+    Everywhere,
+    /// Suggesting for the corpus, marking done.
+    Document,
+    /// Drawing relations.
+    Relation,
+}
+
+impl Cat {
+    const ALL: [Cat; 10] = [
+        Cat::Accept,
+        Cat::Reject,
+        Cat::Relabel,
+        Cat::Boundary,
+        Cat::Delete,
+        Cat::Missed,
+        Cat::Navigate,
+        Cat::Everywhere,
+        Cat::Document,
+        Cat::Relation,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Cat::Accept => "accept",
+            Cat::Reject => "reject",
+            Cat::Relabel => "relabel",
+            Cat::Boundary => "boundary",
+            Cat::Delete => "delete",
+            Cat::Missed => "missed",
+            Cat::Navigate => "navigate",
+            Cat::Everywhere => "everywhere",
+            Cat::Document => "document",
+            Cat::Relation => "relation",
+        }
+    }
+}
+
+/// Keys per category.
+#[derive(Clone, Default)]
+struct Tally(BTreeMap<Cat, usize>);
+
+impl Tally {
+    fn add(&mut self, other: &Tally) {
+        for (c, n) in &other.0 {
+            *self.0.entry(*c).or_default() += n;
+        }
+    }
+
+    /// "accept 40, reject 3, …" (the entity categories, then relations).
+    fn line(&self) -> String {
+        Cat::ALL.iter().map(|c| format!("{} {}", c.name(), self.0.get(c).copied().unwrap_or(0))).collect::<Vec<_>>().join(", ")
+    }
+}
+
 /// The window and the keys pressed in it.
 struct Bot {
     h: Harness<'static, SpanlabApp>,
     keys: usize,
     trace: bool,
+    /// What the next keys are for.
+    cat: Cat,
+    /// Keys per category since the last reset.
+    tally: Tally,
 }
 
 impl Bot {
@@ -116,7 +192,7 @@ impl Bot {
         }
         self.h.key_press_modifiers(m, k);
         self.h.run_ok();
-        self.keys += 1;
+        self.count();
     }
 
     fn type_char(&mut self, c: char) {
@@ -125,7 +201,20 @@ impl Bot {
         }
         self.h.event(egui::Event::Text(c.to_string()));
         self.h.run_ok();
+        self.count();
+    }
+
+    fn count(&mut self) {
         self.keys += 1;
+        *self.tally.0.entry(self.cat).or_default() += 1;
+    }
+
+    /// Runs `f` with the keys it presses counted as `cat`.
+    fn as_cat<T>(&mut self, cat: Cat, f: impl FnOnce(&mut Self) -> T) -> T {
+        let before = std::mem::replace(&mut self.cat, cat);
+        let out = f(self);
+        self.cat = before;
+        out
     }
 
     /// Waits (without keys) for the open document's suggestions.
@@ -197,6 +286,10 @@ impl Bot {
     /// Selects a span or suggestion by Tab, Shift+Tab or Find (the cheapest
     /// by the bot's reckoning), looking after each key.
     fn go_to_item(&mut self, target: Selection) {
+        self.as_cat(Cat::Navigate, |bot| bot.go_to_item_counted(target));
+    }
+
+    fn go_to_item_counted(&mut self, target: Selection) {
         if self.selection() == target {
             return;
         }
@@ -274,6 +367,10 @@ impl Bot {
     /// Moves the selected span's boundaries to `[a, b)`, by words where a
     /// word lands inside, else by characters.
     fn move_boundaries(&mut self, a: usize, b: usize) {
+        self.as_cat(Cat::Boundary, |bot| bot.move_boundaries_counted(a, b));
+    }
+
+    fn move_boundaries_counted(&mut self, a: usize, b: usize) {
         for _ in 0..200 {
             let Some((s, e)) = self.selected_range() else { return };
             if (s, e) == (a, b) {
@@ -338,6 +435,7 @@ impl Bot {
             (Some(_), None) => true,
             _ => false,
         };
+        let before = std::mem::replace(&mut self.cat, Cat::Navigate);
         match (use_arrows, find) {
             (true, _) => {
                 for _ in 0..80 {
@@ -354,6 +452,7 @@ impl Bot {
             (false, Some((_, plan))) => self.run_find(&plan),
             (false, None) => panic!("no way to reach {a}"),
         }
+        self.cat = before;
         self.extend_to(b);
     }
 
@@ -406,18 +505,18 @@ impl Bot {
                         Some(g) => {
                             if g.label != w.2 {
                                 let k = self.hotkey(&g.label);
-                                self.press(NONE, k);
+                                self.as_cat(Cat::Relabel, |bot| bot.press(NONE, k));
                             }
                             self.move_boundaries(g.start, g.end);
                         }
-                        None => self.press(NONE, Key::Delete),
+                        None => self.as_cat(Cat::Delete, |bot| bot.press(NONE, Key::Delete)),
                     }
                 }
-                (_, Some(g)) => {
-                    self.select_text(g.start, g.end);
-                    let k = self.hotkey(&g.label);
-                    self.press(NONE, k);
-                }
+                (_, Some(g)) => self.as_cat(Cat::Missed, |bot| {
+                    bot.select_text(g.start, g.end);
+                    let k = bot.hotkey(&g.label);
+                    bot.press(NONE, k);
+                }),
                 (Some(_), None) => unreachable!(),
             }
         }
@@ -433,7 +532,7 @@ impl Bot {
                 return;
             }
             let Selection::Suggestion(id) = self.selection() else {
-                self.press(NONE, Key::J);
+                self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
                 continue;
             };
             let Some(s) = self.doc().suggestion(id).cloned() else { return };
@@ -449,23 +548,23 @@ impl Bot {
         let exact = gold.iter().find(|g| g.start == a && g.end == b && !taken(self, g)).cloned();
         let overlapping = gold.iter().find(|g| g.start < b && a < g.end && !taken(self, g)).cloned();
         match (exact, overlapping) {
-            (Some(g), _) if g.label == s.label => self.press(NONE, Key::Enter),
+            (Some(g), _) if g.label == s.label => self.as_cat(Cat::Accept, |bot| bot.press(NONE, Key::Enter)),
             (Some(g), _) => {
                 let k = self.hotkey(&g.label);
-                self.press(NONE, k);
+                self.as_cat(Cat::Relabel, |bot| bot.press(NONE, k));
             }
             (None, Some(g)) => {
-                let k = if g.label == s.label { Key::Enter } else { self.hotkey(&g.label) };
-                self.press(NONE, k);
+                let (k, cat) = if g.label == s.label { (Key::Enter, Cat::Boundary) } else { (self.hotkey(&g.label), Cat::Relabel) };
+                self.as_cat(cat, |bot| bot.press(NONE, k));
                 if let Some(span) = self.span_at(a, b) {
                     self.go_to_item(Selection::Span(span));
                     self.move_boundaries(g.start, g.end);
                     if self.doc().pending_count() > 0 {
-                        self.press(NONE, Key::J);
+                        self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
                     }
                 }
             }
-            (None, None) => self.press(NONE, Key::X),
+            (None, None) => self.as_cat(Cat::Reject, |bot| bot.press(NONE, Key::X)),
         }
     }
 
@@ -479,12 +578,12 @@ impl Bot {
                 return;
             }
             let Selection::Suggestion(id) = self.selection() else {
-                self.press(NONE, Key::J);
+                self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
                 continue;
             };
             let Some(s) = self.doc().suggestion(id).cloned() else { return };
             if !s.is_pending() {
-                self.press(NONE, Key::J);
+                self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
                 continue;
             }
             let (a, b) = (s.start.get(), s.end.get());
@@ -516,6 +615,10 @@ impl Bot {
     /// presses Enter, or Esc when the preview holds something the gold does
     /// not want. Returns whether it applied.
     fn everywhere(&mut self, corpus: &[(String, Text, Vec<Ent>)], m: Modifiers, k: Key, accept: bool) -> bool {
+        self.as_cat(Cat::Everywhere, |bot| bot.everywhere_counted(corpus, m, k, accept))
+    }
+
+    fn everywhere_counted(&mut self, corpus: &[(String, Text, Vec<Ent>)], m: Modifiers, k: Key, accept: bool) -> bool {
         self.press(m, k);
         if !matches!(self.app().dialog, Dialog::Everywhere(_)) {
             // The key brought the suggestion into view first.
@@ -558,11 +661,15 @@ impl Bot {
 
     /// Draws the gold relations: head, r, the tail, the type.
     fn draw_relations(&mut self, gold: &[Rel]) {
+        self.as_cat(Cat::Relation, |bot| bot.draw_relations_counted(gold));
+    }
+
+    fn draw_relations_counted(&mut self, gold: &[Rel]) {
         for r in gold {
             let (Some(head), Some(tail)) = (self.span_at(r.head.0, r.head.1), self.span_at(r.tail.0, r.tail.1)) else {
                 panic!("the relation's spans are missing")
             };
-            self.go_to_item(Selection::Span(head));
+            self.go_to_item_counted(Selection::Span(head));
             self.press(NONE, Key::R);
             let candidates = self.app().open.as_ref().and_then(|o| o.draft.as_ref()).map(|d| d.candidates.clone()).unwrap_or_default();
             let Some(i) = candidates.iter().position(|&c| c == tail) else {
@@ -675,7 +782,8 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
         .with_size(egui::vec2(1400.0, 900.0))
         .with_max_steps(12)
         .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
-    let mut bot = Bot { h, keys: 0, trace };
+    let mut bot = Bot { h, keys: 0, trace, cat: Cat::Navigate, tally: Tally::default() };
+    let mut tally = Tally::default();
     bot.h.run_ok();
     println!("flow: {}; relations: head, r, tail, type", flow.title());
     let (mut total_e, mut total_r, mut keys_e, mut keys_r) = (0, 0, 0, 0);
@@ -690,11 +798,13 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
         .collect();
     if flow == Flow::Corpus {
         // Ctrl+P, "every new", Enter: suggestions for every article.
+        bot.cat = Cat::Document;
         bot.press(CMD, Key::P);
         for c in "every new".chars() {
             bot.type_char(c);
         }
         bot.press(NONE, Key::Enter);
+        bot.cat = Cat::Navigate;
         for _ in 0..20_000 {
             if bot.app().corpus_progress.is_none() && !bot.app().is_suggesting() {
                 break;
@@ -704,18 +814,21 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
         }
         keys_e += bot.keys;
         bot.keys = 0;
+        println!("  before the first article: {} keys ({})", keys_e, bot.tally.line());
+        tally.add(&bot.tally);
     }
     for (at, g) in gold.iter().enumerate() {
         bot.settle();
         assert_eq!(bot.doc().id.0, g.id, "the window opened the next seed");
         bot.keys = 0;
+        bot.tally = Tally::default();
         match flow {
             Flow::Review => bot.review_suggestions(&g.entities),
             Flow::Corpus => bot.corpus_review(&corpus, at),
             Flow::AcceptAllThenFix => {
-                bot.press(SHIFT, Key::A);
+                bot.as_cat(Cat::Accept, |bot| bot.press(SHIFT, Key::A));
                 if bot.doc().pending_count() > 0 {
-                    bot.press(SHIFT, Key::X);
+                    bot.as_cat(Cat::Reject, |bot| bot.press(SHIFT, Key::X));
                 }
             }
         }
@@ -725,7 +838,7 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
         bot.draw_relations(&g.relations);
         let r = bot.keys;
         bot.keys = 0;
-        bot.press(CMD, Key::Enter);
+        bot.as_cat(Cat::Document, |bot| bot.press(CMD, Key::Enter));
         let e = e + bot.keys;
         println!(
             "  {}: {} entities, {} relations, {e} + {r} keys: keys per gold entity: {:.2}, keys per gold relation: {:.2}",
@@ -735,6 +848,8 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
             e as f64 / g.entities.len() as f64,
             r as f64 / g.relations.len().max(1) as f64
         );
+        println!("    keys by kind: {}", bot.tally.line());
+        tally.add(&bot.tally);
         total_e += g.entities.len();
         total_r += g.relations.len();
         keys_e += e;
@@ -743,6 +858,12 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
     println!("  total: {total_e} entities, {total_r} relations, {keys_e} + {keys_r} keys");
     println!("  keys per gold entity: {:.2}", keys_e as f64 / total_e as f64);
     println!("  keys per gold relation: {:.2}", keys_r as f64 / total_r as f64);
+    println!("  keys by kind: {}", tally.line());
+    let per = |c: Cat| tally.0.get(&c).copied().unwrap_or(0) as f64 / total_e as f64;
+    println!(
+        "  keys by kind per gold entity: {}",
+        Cat::ALL.iter().filter(|&&c| c != Cat::Relation).map(|&c| format!("{} {:.2}", c.name(), per(c))).collect::<Vec<_>>().join(", ")
+    );
     // What the files say, against the gold.
     bot.h.state_mut().flush_writes();
     let project = Project::open(&root, None).unwrap();

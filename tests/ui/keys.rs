@@ -1,0 +1,54 @@
+//! Issues 15 and 20, the annotator's keystrokes: what the window learns
+//! between documents of a corpus, and the keys that make a missed name
+//! cheap. Shares the helpers of `main.rs`.
+
+use egui::{Key, Modifiers};
+
+use super::*;
+
+/// Waits for the corpus job, learning and the open document's suggestions.
+fn settle_all(h: &mut Harness<'_, SpanlabApp>) {
+    for _ in 0..1000 {
+        let s = h.state();
+        if s.corpus_progress.is_none() && s.learn_progress.is_none() && !s.is_suggesting() {
+            h.run_ok();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        h.run_ok();
+    }
+    panic!("the background work never finished");
+}
+
+/// The corpus flow suggested for every document before the first was done,
+/// so what the user taught in the first never reached the others: a
+/// document whose suggestions were made before the engine learned, and
+/// that nobody touched since, is suggested for again when it is opened.
+#[test]
+fn suggestions_made_before_learning_are_made_again_when_the_document_opens() {
+    const A: &str = "Le bureau Tramoville ouvrira ses portes lundi.";
+    const B: &str = "Les experts du bureau Tramoville restent prudents, a dit Emmanuel Macron à Berlin.";
+    let tramoville_org = |p: &[(String, String)]| p.iter().any(|(t, l)| t == "Tramoville" && l == "ORG");
+    // Control: on its own, the engine does not call Tramoville an ORG.
+    let control = fixture(&[("b.txt", B)]);
+    let h = harness(&control.root);
+    assert!(!tramoville_org(&pending(&h)), "{:?}", pending(&h));
+    drop(h);
+    let f = fixture(&[("a.txt", A), ("b.txt", B)]);
+    let mut h = harness(&f.root);
+    // Suggestions for every document first, as the corpus flow does.
+    key_mod(&mut h, Modifiers::COMMAND, Key::P);
+    type_text(&mut h, "every new document");
+    key(&mut h, Key::Enter);
+    settle_all(&mut h);
+    h.state_mut().flush_writes();
+    let b = &h.state().project.entries[1].summary;
+    assert!(b.pending > 0, "b got its suggestions from the corpus job");
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(10, 20, "ORG")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    settle_all(&mut h);
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.id.0.as_str()), Some("b"));
+    assert!(tramoville_org(&pending(&h)), "{:?}", pending(&h));
+}

@@ -50,6 +50,11 @@ pub enum Command {
     CaretWordLeft,
     /// Move the caret a word right.
     CaretWordRight,
+    /// Select the next name (a run of capitalised words) that has no span
+    /// or suggestion, after the selection.
+    NextName,
+    /// Select the previous name that has no span or suggestion.
+    PreviousName,
     /// Extend the text selection a word left.
     ExtendWordLeft,
     /// Extend the text selection a word right.
@@ -493,6 +498,8 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::PreviousSpan, "Previous span or suggestion", G::Navigate, &[k(SHIFT, Key::Tab)]),
         e(C::CaretWordLeft, "Caret one word left", G::Navigate, &[k(NONE, Key::ArrowLeft)]),
         e(C::CaretWordRight, "Caret one word right", G::Navigate, &[k(NONE, Key::ArrowRight)]),
+        e(C::NextName, "Select the next name without a span or suggestion (then a label key)", G::SelectText, &[k(NONE, Key::N)]),
+        e(C::PreviousName, "Select the previous name without a span or suggestion", G::SelectText, &[k(SHIFT, Key::N)]),
         e(C::ExtendWordLeft, "Extend selection a word left", G::SelectText, &[k(SHIFT, Key::ArrowLeft)]),
         e(C::ExtendWordRight, "Extend selection a word right", G::SelectText, &[k(SHIFT, Key::ArrowRight)]),
         e(C::ExtendCharLeft, "Extend selection a character left", G::SelectText, &[k(SHIFT.plus(CMD), Key::ArrowLeft)]),

@@ -52,3 +52,48 @@ fn suggestions_made_before_learning_are_made_again_when_the_document_opens() {
     assert_eq!(h.state().open.as_ref().map(|o| o.doc.id.0.as_str()), Some("b"));
     assert!(tramoville_org(&pending(&h)), "{:?}", pending(&h));
 }
+
+/// What is selected as text, or "" when no text is.
+fn selected_text(h: &Harness<'_, SpanlabApp>) -> String {
+    let open = h.state().open.as_ref().expect("open");
+    match open.selection {
+        Selection::Text { anchor, head } => open.doc.text().slice(anchor.min(head), anchor.max(head)).unwrap_or("").to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// A name no suggestion found costs two keys: n selects the next name
+/// without a span or suggestion, a label key labels it; Shift+N goes back
+/// (wrapping). Names with a span or a suggestion are passed over, and a
+/// sentence's first word is no name when the text writes it in lower case.
+#[test]
+fn n_selects_the_next_name_without_a_span_so_a_missed_name_costs_two_keys() {
+    const T: &str = "Selon le rapport, Ottavio Brenner a rencontré la ministre Ilse Varga à Vienne. Le reste suit.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    // "Vienne" has a pending suggestion: n never selects it.
+    add_suggestions(&mut h, &[(71, 77, "GPE")]);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::None;
+    key(&mut h, Key::N);
+    assert_eq!(selected_text(&h), "Ottavio Brenner");
+    key(&mut h, Key::P);
+    assert_eq!(spans(&h), [("Ottavio Brenner".to_owned(), "PER".to_owned())]);
+    key(&mut h, Key::N);
+    assert_eq!(selected_text(&h), "Ilse Varga");
+    key(&mut h, Key::N);
+    assert_eq!(selected_text(&h), "Ilse Varga", "the only free name left: n wraps to it");
+    key_mod(&mut h, Modifiers::SHIFT, Key::N);
+    assert_eq!(selected_text(&h), "Ilse Varga");
+    key(&mut h, Key::P);
+    assert_eq!(spans(&h).len(), 2);
+    key(&mut h, Key::N);
+    assert!(h.state().messages.last().is_some_and(|m| m.text.contains("every name")), "{:?}", h.state().messages.last());
+    // Listed in the palette and the help.
+    key_mod(&mut h, Modifiers::COMMAND, Key::P);
+    type_text(&mut h, "next name");
+    assert!(h.query_by_label_contains("Select the next name without a span or suggestion").is_some());
+    key(&mut h, Key::Escape);
+    key(&mut h, Key::F1);
+    assert!(h.query_by_label_contains("Select the previous name without a span or suggestion").is_some());
+}

@@ -7,6 +7,7 @@
 use super::super::SpanlabApp;
 use super::super::commands::Command;
 use super::super::state::{Dialog, Selection};
+use crate::model::names::names;
 use crate::model::words::{next_word_end, next_word_start, previous_word_start};
 use crate::model::{CharIdx, Status};
 
@@ -287,6 +288,47 @@ impl SpanlabApp {
         let anchor = if extend { anchor } else { new_head };
         open.selection = Selection::Text { anchor, head: new_head };
         open.scroll_to = Some(new_head);
+    }
+
+    /// Selects the next (or previous) name of the text (`model::names`) that
+    /// no span or pending suggestion touches, after (or before) the
+    /// selection, wrapping: a name the suggestions missed is then one label
+    /// key away.
+    pub(super) fn step_name(&mut self, forward: bool) {
+        let Some(open) = self.open.as_ref() else { return };
+        let doc = &open.doc;
+        let range = |a: CharIdx, b: CharIdx| (a.min(b), a.max(b));
+        let (lo, hi) = match open.selection {
+            Selection::Text { anchor, head } => range(anchor, head),
+            Selection::Span(id) => doc.spans().get(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.start, s.end)),
+            Selection::Suggestion(id) => doc.suggestion(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.start, s.end)),
+            Selection::Relation(_) | Selection::None => (self.selection_start(), self.selection_start()),
+        };
+        // What is taken, sorted by start, with the furthest end so far.
+        let mut taken: Vec<(CharIdx, CharIdx)> = doc.spans().iter().map(|s| (s.start, s.end)).collect();
+        taken.extend(doc.pending_suggestions().iter().map(|s| (s.start, s.end)));
+        taken.sort_unstable();
+        let furthest: Vec<CharIdx> = taken
+            .iter()
+            .scan(CharIdx::ZERO, |m, r| {
+                *m = (*m).max(r.1);
+                Some(*m)
+            })
+            .collect();
+        let free = |a: CharIdx, b: CharIdx| {
+            let before = taken.partition_point(|r| r.0 < b);
+            before == 0 || furthest.get(before - 1).is_none_or(|&e| e <= a)
+        };
+        let free_names: Vec<(CharIdx, CharIdx)> = names(doc.text()).into_iter().filter(|&(a, b)| free(a, b)).collect();
+        let pick = if forward {
+            free_names.iter().find(|n| n.0 >= hi).or(free_names.first())
+        } else {
+            free_names.iter().rev().find(|n| n.1 <= lo).or(free_names.last())
+        };
+        match pick.copied() {
+            Some((a, b)) => self.select(Selection::Text { anchor: a, head: b }),
+            None => self.info("every name of this document has a span or a suggestion"),
+        }
     }
 
     /// Selects a text range without scrolling (the mouse made it).

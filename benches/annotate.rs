@@ -28,6 +28,7 @@ use egui_kittest::Harness;
 use spanlab::app::{AppOptions, Dialog, Mode, Selection, SpanlabApp};
 use spanlab::model::Text;
 use spanlab::model::everywhere::{MatchOptions, find};
+use spanlab::model::names::names;
 use spanlab::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
 use spanlab::model::{CharIdx, Document, SpanId};
 use spanlab::store::Project;
@@ -430,6 +431,25 @@ impl Bot {
             let cost = p.cost() + extend_cost(&text, a, a + len, b);
             (cost, p)
         });
+        let names = self.name_plan(a, b);
+        let best_other = match (&arrow_plan, &find) {
+            (Some(x), Some((y, _))) => Some(*x.min(y)),
+            (x, y) => x.or(y.as_ref().map(|f| f.0)),
+        };
+        if let Some((cost, forward)) = names
+            && best_other.is_none_or(|o| cost <= o)
+        {
+            let before = std::mem::replace(&mut self.cat, Cat::Navigate);
+            for _ in 0..80 {
+                if matches!(self.selection(), Selection::Text { anchor, head } if anchor.min(head).get() == a) {
+                    break;
+                }
+                self.press(if forward { NONE } else { SHIFT }, Key::N);
+            }
+            self.cat = before;
+            self.extend_to(b);
+            return;
+        }
         let use_arrows = match (&arrow_plan, &find) {
             (Some(arrows), Some((cost, _))) => arrows <= cost,
             (Some(_), None) => true,
@@ -454,6 +474,35 @@ impl Bot {
         }
         self.cat = before;
         self.extend_to(b);
+    }
+
+    /// The cost of selecting `[a, b)` with n (or Shift+N), the names the
+    /// window shows without a span or suggestion, then extending to `b`:
+    /// (keys, forward). The bot knows what n does, as a user who has used it.
+    fn name_plan(&self, a: usize, b: usize) -> Option<(usize, bool)> {
+        let doc = self.doc();
+        let taken: Vec<(usize, usize)> = doc
+            .spans()
+            .iter()
+            .map(|s| (s.start.get(), s.end.get()))
+            .chain(doc.pending_suggestions().iter().map(|s| (s.start.get(), s.end.get())))
+            .collect();
+        let free: Vec<(usize, usize)> = names(doc.text())
+            .into_iter()
+            .map(|(x, y)| (x.get(), y.get()))
+            .filter(|&(x, y)| !taken.iter().any(|t| t.0 < y && x < t.1))
+            .collect();
+        let t = free.iter().position(|n| n.0 == a)?;
+        let end = free[t].1;
+        let (lo, hi) = self.selected_range().unwrap_or((0, 0));
+        let n = free.len();
+        let first_fwd = free.iter().position(|f| f.0 >= hi).unwrap_or(0);
+        let first_back = free.iter().rposition(|f| f.1 <= lo).unwrap_or(n - 1);
+        let fwd = (t + n - first_fwd) % n + 1;
+        let back = (first_back + n - t) % n + 1;
+        let text = doc.text();
+        let extend = if end <= b { extend_cost(text, a, end, b) } else { end - b };
+        Some((fwd.min(back) + extend, fwd <= back))
     }
 
     /// Extends the text selection's head to `b`.
@@ -554,14 +603,15 @@ impl Bot {
                 self.as_cat(Cat::Relabel, |bot| bot.press(NONE, k));
             }
             (None, Some(g)) => {
-                let (k, cat) = if g.label == s.label { (Key::Enter, Cat::Boundary) } else { (self.hotkey(&g.label), Cat::Relabel) };
-                self.as_cat(cat, |bot| bot.press(NONE, k));
-                if let Some(span) = self.span_at(a, b) {
-                    self.go_to_item(Selection::Span(span));
-                    self.move_boundaries(g.start, g.end);
-                    if self.doc().pending_count() > 0 {
-                        self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
-                    }
+                // The boundary keys on the suggestion accept it moved (one
+                // key per move), then a label key if the label differs.
+                self.move_boundaries(g.start, g.end);
+                if g.label != s.label {
+                    let k = self.hotkey(&g.label);
+                    self.as_cat(Cat::Relabel, |bot| bot.press(NONE, k));
+                }
+                if self.doc().pending_count() > 0 {
+                    self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
                 }
             }
             (None, None) => self.as_cat(Cat::Reject, |bot| bot.press(NONE, Key::X)),

@@ -103,6 +103,9 @@ impl SpanlabApp {
             Selection::Suggestion(id) if doc.suggestion(id).is_some_and(|s| s.is_pending()) => {
                 (doc.suggestion(id).map_or(NOWHERE, sugg_key), true)
             }
+            // A text selection: from where it starts (after Find, Tab
+            // takes the span under the found letters).
+            Selection::Text { anchor, head } => ((anchor.min(head), 0, 0, 0), false),
             _ => ((self.selection_start(), 0, 0, 0), false),
         };
         let bound = |k: Key| (k.0, CharIdx::new(k.2), crate::model::SuggestionId(k.3));
@@ -395,6 +398,21 @@ mod tests {
         assert_eq!(seen, ["ministre ORG?", "Sergueï Lavrov PER", "Wang Yi PER", "Pékin GPE?", "ministre ORG?"]);
         f.run(Command::PreviousSpan);
         assert_eq!(f.selected(), "Pékin GPE?", "Shift+Tab wraps back");
+    }
+
+    /// Find, Esc, Tab reaches a span by a few letters of it: Tab from a
+    /// text selection starts where the selection starts (it went past the
+    /// span under the found letters).
+    #[test]
+    fn tab_after_find_selects_the_span_the_found_letters_start() {
+        let mut f = app_with(&[("a", "[Wang Yi]{PER} et [Sergueï Lavrov]{PER} à [Pékin]{GPE}.")]);
+        f.run(Command::FindNext("Serg".into()));
+        assert_eq!(f.selected(), "[Serg]");
+        f.run(Command::NextSpan);
+        assert_eq!(f.selected(), "Sergueï Lavrov PER");
+        f.run(Command::FindNext("Serg".into()));
+        f.run(Command::PreviousSpan);
+        assert_eq!(f.selected(), "Wang Yi PER");
     }
 
     #[test]

@@ -9,9 +9,22 @@
 //! the selection, the spans and pending suggestions, the relation being
 //! drawn) and the gold as "what the person wants"; it never edits the model.
 //! Every key press counts one, a chord (Shift+A, Ctrl+F) one, and every
-//! typed character one. Before a key it plans the cheapest way it knows to
-//! get somewhere (Tab, the arrows, Find), then presses and looks: if the
-//! window did something else, it goes on from what it sees.
+//! typed character one. The bot uses no mouse: a click or a drag would
+//! count one action each, like a key, but the figures here are keyboard
+//! only (a click on any span would make navigation nearly free, and the
+//! keys are what the issues ask to make cheap). Before a key it plans the
+//! cheapest way it knows to get somewhere (Tab, the arrows, Find, n for the
+//! next name without a span), then presses and looks: if the window did
+//! something else, it goes on from what it sees.
+//!
+//! Each key is tallied by what it was for, printed per article and per
+//! flow: accept (Enter, Shift+A), reject (x, Shift+X), relabel (a label key
+//! on a suggestion or span), boundary (Alt+arrows), delete, missed
+//! (extending a selection over a name no suggestion had, and its label
+//! key), navigate (Tab, j, the arrows or n to a place, Find), everywhere
+//! (Shift+Enter, Ctrl+Shift+X, Shift+E, Shift+Delete and the preview's
+//! Enter or Esc), document (suggesting for the corpus, marking done) and
+//! relation.
 //!
 //! The articles are annotated in order in one window, each marked done
 //! (Ctrl+Enter), so the engine learns from the earlier ones as it would
@@ -565,7 +578,18 @@ impl Bot {
                             }
                             self.move_boundaries(g.start, g.end);
                         }
-                        None => self.as_cat(Cat::Delete, |bot| bot.press(NONE, Key::Delete)),
+                        None => {
+                            // The same wrong name more than once here, and
+                            // nowhere wanted: delete everywhere (Shift+Delete, Enter).
+                            let name = self.text_of(w.0, w.1);
+                            let again = have.iter().filter(|h| h.3 != w.3 && self.text_of(h.0, h.1) == name && h.2 == w.2).count();
+                            let everywhere = corpus.is_some_and(|(corpus, at)| {
+                                again > 0 && everywhere_pays(corpus, at, (w.0, w.1), &name, &w.2, false)
+                            });
+                            if !(everywhere && corpus.is_some_and(|(corpus, _)| self.everywhere(corpus, SHIFT, Key::Delete, false))) {
+                                self.as_cat(Cat::Delete, |bot| bot.press(NONE, Key::Delete));
+                            }
+                        }
                     }
                 }
                 (_, Some(g)) => {
@@ -766,7 +790,6 @@ impl Bot {
     }
 }
 
-/// Keys to extend a selection whose head is at `h` (anchor `a`) to `b`.
 /// Whether an everywhere action on `name` would help: every mention of it
 /// in the corpus is (`accept`) or is not (reject) the gold entity of that
 /// label, and some mention lies in a document still to annotate.
@@ -790,6 +813,7 @@ fn everywhere_pays(corpus: &[(String, Text, Vec<Ent>)], at: usize, here: (usize,
     gain > 0
 }
 
+/// Keys to extend a selection whose head is at `h` (anchor `a`) to `b`.
 fn extend_cost(text: &spanlab::model::Text, _a: usize, mut h: usize, b: usize) -> usize {
     let mut n = 0;
     while h < b && n < 60 {
@@ -832,8 +856,8 @@ enum Flow {
     CorpusReview,
     /// Suggest for the whole corpus first, then in each document accept
     /// all and fix, labelling a missed name everywhere when the gold wants
-    /// every mention of it (what a document done teaches reaches the next
-    /// ones: their suggestions are made again when they open).
+    /// every mention of it, deleting a wrong one everywhere when it wants
+    /// none (what a document done teaches reaches the next ones).
     Corpus,
 }
 
@@ -845,7 +869,9 @@ impl Flow {
             Flow::CorpusReview => {
                 "corpus: suggest for all (palette), review with accept/reject everywhere (Shift+Enter, Ctrl+Shift+X, then Enter), then fix"
             }
-            Flow::Corpus => "corpus: suggest for all (palette), in each article accept all (Shift+A), then fix; a missed name the gold wants at every mention labelled everywhere (Shift+E, Enter)",
+            Flow::Corpus => {
+                "corpus: in each article accept all (Shift+A), then fix; a missed name the gold wants at every mention labelled everywhere (Shift+E, Enter), a wrong one deleted everywhere (Shift+Delete, Enter)"
+            }
         }
     }
 }
@@ -875,7 +901,7 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
             (g.id.clone(), project.load(i).expect("loads").doc.text().clone(), g.entities.clone())
         })
         .collect();
-    if matches!(flow, Flow::Corpus | Flow::CorpusReview) {
+    if flow == Flow::CorpusReview {
         // Ctrl+P, "every new", Enter: suggestions for every article.
         bot.cat = Cat::Document;
         bot.press(CMD, Key::P);

@@ -309,8 +309,8 @@ impl Bot {
             return;
         }
         let (fwd, back) = self.tab_distance(target);
-        // Find: the whole name selects its span; a few of its first letters
-        // select text where it starts, and Tab takes the span from there.
+        // Find: a few of its first letters, Esc selects the span (or
+        // suggestion) they lie in.
         let range = match target {
             Selection::Span(id) => self.doc().spans().get(id).map(|s| (s.start.get(), s.end.get())),
             Selection::Suggestion(id) => self.doc().suggestion(id).map(|s| (s.start.get(), s.end.get())),
@@ -318,7 +318,7 @@ impl Bot {
         };
         let whole = range.and_then(|(a, b)| self.find_plan(a, b, true)).filter(|_| matches!(target, Selection::Span(_)));
         let prefix = range.and_then(|(a, b)| self.find_plan(a, b, false));
-        let plans = [whole.map(|p| (p.cost(), p)), prefix.map(|p| (p.cost() + 1, p))];
+        let plans = [whole.map(|p| (p.cost(), p)), prefix.map(|p| (p.cost(), p))];
         if let Some((cost, plan)) = plans.into_iter().flatten().min_by_key(|p| p.0)
             && cost < fwd.min(back)
         {

@@ -118,6 +118,9 @@ pub enum Command {
     /// Select the first occurrence of this text at or after a place (the
     /// find bar's origin), as it is typed.
     FindFrom(String, CharIdx),
+    /// The find bar closed (Esc): the span or pending suggestion the found
+    /// text lies in is selected.
+    FindDone,
     /// Show the keyboard shortcuts.
     ShowShortcuts,
     /// Open the settings dialog.

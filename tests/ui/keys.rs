@@ -97,3 +97,26 @@ fn n_selects_the_next_name_without_a_span_so_a_missed_name_costs_two_keys() {
     key(&mut h, Key::F1);
     assert!(h.query_by_label_contains("Select the previous name without a span or suggestion").is_some());
 }
+
+/// Ctrl+F, a few letters of a name, Esc: its span is selected, and Delete
+/// deletes it (three keys and the letters, wherever it is); the caret
+/// stays there, so Tab goes on to the next span.
+#[test]
+fn find_a_few_letters_then_esc_selects_the_span_for_delete() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(12, 26, "PER"), (39, 46, "PER"), (49, 54, "GPE")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    assert_eq!(spans(&h).len(), 3);
+    key_mod(&mut h, Modifiers::COMMAND, Key::F);
+    type_text(&mut h, "Wan");
+    key(&mut h, Key::Escape);
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
+    key(&mut h, Key::Delete);
+    assert_eq!(spans(&h), [("Sergueï Lavrov".to_owned(), "PER".to_owned()), ("Pékin".to_owned(), "GPE".to_owned())]);
+    key(&mut h, Key::Tab);
+    let open = h.state().open.as_ref().expect("open");
+    let Selection::Span(id) = open.selection else { panic!("a span is selected: {:?}", open.selection) };
+    assert_eq!(open.doc.spans().get(id).map(|s| open.doc.span_text(s)), Some("Pékin"));
+}

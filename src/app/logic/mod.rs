@@ -99,6 +99,7 @@ impl SpanlabApp {
             C::Find => self.show_find(),
             C::FindNext(query) => self.find_next(&query),
             C::FindFrom(query, origin) => self.find_from(&query, origin),
+            C::FindDone => self.find_done(),
             C::ShowShortcuts => self.show_shortcuts(),
             C::Settings => self.show_settings(),
             C::ApplySettings(form) => self.apply_settings(&form),

@@ -238,6 +238,24 @@ impl SpanlabApp {
         }
     }
 
+    /// The find bar closed: the span, else the pending suggestion, that
+    /// the found text lies in is selected (Find a few letters of a name,
+    /// Esc, and Delete or a boundary key acts on its span).
+    pub(super) fn find_done(&mut self) {
+        let Some(open) = self.open.as_ref() else { return };
+        let Selection::Text { anchor, head } = open.selection else { return };
+        let (a, b) = (anchor.min(head), anchor.max(head));
+        if a == b {
+            return;
+        }
+        let doc = &open.doc;
+        let span = doc.spans().iter().find(|s| s.start <= a && b <= s.end).map(|s| Selection::Span(s.id));
+        let suggestion = || doc.pending_overlapping(a, b).find(|s| s.start <= a && b <= s.end).map(|s| Selection::Suggestion(s.id));
+        if let Some(sel) = span.or_else(suggestion) {
+            self.select(sel);
+        }
+    }
+
     /// After accepting or rejecting, move to the next pending suggestion.
     pub(super) fn after_decision(&mut self) {
         let here = self.selection_start();
@@ -345,7 +363,11 @@ impl SpanlabApp {
     /// drawn, or clears the selection.
     pub(super) fn escape(&mut self) {
         if self.dialog != Dialog::None {
+            let found = matches!(self.dialog, Dialog::Find { .. });
             self.dialog = Dialog::None;
+            if found {
+                self.find_done();
+            }
         } else if self.dashboard.is_some() {
             self.dashboard = None;
         } else if let Some(open) = self.open.as_mut()
@@ -398,6 +420,24 @@ mod tests {
         assert_eq!(seen, ["ministre ORG?", "Sergueï Lavrov PER", "Wang Yi PER", "Pékin GPE?", "ministre ORG?"]);
         f.run(Command::PreviousSpan);
         assert_eq!(f.selected(), "Pékin GPE?", "Shift+Tab wraps back");
+    }
+
+    /// Find a few letters of a span, Esc: the span is selected, ready for
+    /// Delete, the boundary keys or a label key (it was the letters, and
+    /// Tab had to follow).
+    #[test]
+    fn closing_find_selects_the_span_or_suggestion_the_found_text_lies_in() {
+        let mut f = app_with(&[("a", "[Wang Yi]{PER} et [Sergueï Lavrov]{PER} à Pékin puis Pékin.")]);
+        f.suggest("Pékin", "GPE", 0.9);
+        f.run(Command::FindNext("Lav".into()));
+        f.run(Command::FindDone);
+        assert_eq!(f.selected(), "Sergueï Lavrov PER");
+        f.run(Command::FindNext("Péki".into()));
+        f.run(Command::FindDone);
+        assert_eq!(f.selected(), "Pékin GPE?");
+        f.run(Command::FindNext("Péki".into()));
+        f.run(Command::FindDone);
+        assert_eq!(f.selected(), "[Péki]", "no span or suggestion there: the text stays selected");
     }
 
     /// Find, Esc, Tab reaches a span by a few letters of it: Tab from a

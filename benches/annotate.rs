@@ -26,6 +26,9 @@
 //! Enter or Esc), document (suggesting for the corpus, marking done) and
 //! relation.
 //!
+//! `SPANLAB_BENCH_TRACE=1` prints every key; `SPANLAB_BENCH_FLOW=N` runs
+//! only the N-th flow.
+//!
 //! The articles are annotated in order in one window, each marked done
 //! (Ctrl+Enter), so the engine learns from the earlier ones as it would
 //! for a person. At the end the project is exported and compared with the
@@ -202,7 +205,7 @@ impl Bot {
 
     fn press(&mut self, m: Modifiers, k: Key) {
         if self.trace {
-            eprintln!("  key {m:?} {k:?}");
+            eprintln!("  key {m:?} {k:?} ({})", self.cat.name());
         }
         self.h.key_press_modifiers(m, k);
         self.h.run_ok();
@@ -211,7 +214,7 @@ impl Bot {
 
     fn type_char(&mut self, c: char) {
         if self.trace {
-            eprintln!("  type {c:?}");
+            eprintln!("  type {c:?} ({})", self.cat.name());
         }
         self.h.event(egui::Event::Text(c.to_string()));
         self.h.run_ok();
@@ -569,6 +572,9 @@ impl Bot {
                         .iter()
                         .find(|g| g.start < w.1 && w.0 < g.end && !have.iter().any(|h| h.3 != w.3 && h.0 < g.end && g.start < h.1))
                         .map(|g| (*g).clone());
+                    if self.trace {
+                        eprintln!("  fix {:?} {} into {target:?}", self.text_of(w.0, w.1), w.2);
+                    }
                     self.go_to_item(Selection::Span(w.3));
                     match target {
                         Some(g) => {
@@ -1008,7 +1014,13 @@ fn main() {
     }
     let trace = std::env::var_os("SPANLAB_BENCH_TRACE").is_some();
     let gold = read_gold(&shared);
-    for flow in [Flow::Review, Flow::AcceptAllThenFix, Flow::CorpusReview, Flow::Corpus] {
+    // SPANLAB_BENCH_FLOW=N runs only the N-th flow (from 1), to trace it.
+    let only: Option<usize> = std::env::var("SPANLAB_BENCH_FLOW").ok().and_then(|v| v.parse().ok());
+    let flows = [Flow::Review, Flow::AcceptAllThenFix, Flow::CorpusReview, Flow::Corpus];
+    for (i, flow) in flows.into_iter().enumerate() {
+        if only.is_some_and(|n| n != i + 1) {
+            continue;
+        }
         let (keys_e, _) = run(&shared, &gold, flow, trace);
         if matches!(flow, Flow::Corpus | Flow::CorpusReview) {
             let total: usize = gold.iter().map(|g| g.entities.len()).sum();

@@ -539,6 +539,11 @@ impl Bot {
             }
             if h < b {
                 let w = next_word_end(&text, head).get();
+                // Alt+N: through the next name, when that goes further.
+                if next_name_end(&text, h).is_some_and(|n| n <= b && n > w) {
+                    self.press(ALT, Key::N);
+                    continue;
+                }
                 self.press(if w <= b { SHIFT } else { SHIFT | CMD }, Key::ArrowRight);
             } else {
                 self.press(SHIFT | CMD, Key::ArrowLeft);
@@ -824,10 +829,20 @@ fn extend_cost(text: &spanlab::model::Text, _a: usize, mut h: usize, b: usize) -
     let mut n = 0;
     while h < b && n < 60 {
         let w = next_word_end(text, CharIdx::new(h)).get();
-        h = if w <= b { w } else { h + 1 };
+        h = match next_name_end(text, h) {
+            Some(e) if e <= b && e > w => e,
+            _ if w <= b => w,
+            _ => h + 1,
+        };
         n += 1;
     }
     n + h.saturating_sub(b)
+}
+
+/// Where Alt+N takes a selection whose head is at `h`: the end of the
+/// next name starting at or after it.
+fn next_name_end(text: &spanlab::model::Text, h: usize) -> Option<usize> {
+    names(text).into_iter().find(|n| n.0.get() >= h).map(|n| n.1.get())
 }
 
 #[derive(Clone, Debug)]

@@ -120,3 +120,22 @@ fn find_a_few_letters_then_esc_selects_the_span_for_delete() {
     let Selection::Span(id) = open.selection else { panic!("a span is selected: {:?}", open.selection) };
     assert_eq!(open.doc.spans().get(id).map(|s| open.doc.span_text(s)), Some("Pékin"));
 }
+
+/// A long name with lower-case words inside: n selects its first
+/// capitalised words, Alt+N extends the selection through the next name
+/// (one key where Shift+→ took one per word).
+#[test]
+fn alt_n_extends_the_selection_through_the_next_name() {
+    const T: &str = "La délégation de l'Agence spatiale des Andes boréales a quitté Lima.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    key(&mut h, Key::N);
+    assert_eq!(selected_text(&h), "Agence");
+    key_mod(&mut h, Modifiers::ALT, Key::N);
+    assert_eq!(selected_text(&h), "Agence spatiale des Andes");
+    key(&mut h, Key::O);
+    assert_eq!(spans(&h), [("Agence spatiale des Andes".to_owned(), "ORG".to_owned())]);
+    key_mod(&mut h, Modifiers::ALT, Key::N);
+    assert!(h.state().messages.last().is_some_and(|m| m.text.contains("select some text")), "{:?}", h.state().messages.last());
+}

@@ -89,6 +89,7 @@ impl SpanlabApp {
             C::SelectText(a, b) => self.select_text(a, b),
             C::NextName => self.step_name(true),
             C::PreviousName => self.step_name(false),
+            C::ExtendToName => self.extend_to_name(),
             C::OpenFolder => self.show_open_folder(),
             C::OpenProject(p) => self.open_project(&p),
             C::Import => self.show_import(),

@@ -352,6 +352,22 @@ impl SpanlabApp {
         }
     }
 
+    /// Extends the text selection through the next name (`model::names`)
+    /// that starts at or after its head: `[Organisation] de coopération de
+    /// Shanghai` → `[Organisation de coopération de Shanghai]`.
+    pub(super) fn extend_to_name(&mut self) {
+        let Some(open) = self.open.as_ref() else { return };
+        let Selection::Text { anchor, head } = open.selection else {
+            self.info("select some text first (n selects the next name)");
+            return;
+        };
+        let (from, to) = (anchor.min(head), anchor.max(head));
+        match names(open.doc.text()).into_iter().find(|n| n.0 >= to) {
+            Some((_, end)) => self.select(Selection::Text { anchor: from, head: end }),
+            None => self.info("no name after the selection"),
+        }
+    }
+
     /// Selects a text range without scrolling (the mouse made it).
     pub(super) fn select_text(&mut self, anchor: CharIdx, head: CharIdx) {
         if let Some(open) = self.open.as_mut() {

@@ -62,6 +62,9 @@ struct Ent {
     label: String,
 }
 
+/// An article as the person reads it: its id, its text, the gold they want.
+type Article = (String, Text, Vec<Ent>);
+
 /// A gold relation between two gold entities.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Rel {
@@ -553,7 +556,7 @@ impl Bot {
     }
 
     /// Turns the document's spans into the gold entities.
-    fn fix_entities(&mut self, gold: &[Ent], corpus: Option<(&[(String, Text, Vec<Ent>)], usize)>) {
+    fn fix_entities(&mut self, gold: &[Ent], corpus: Option<(&[Article], usize)>) {
         for _round in 0..400 {
             let doc = self.doc();
             let have: Vec<(usize, usize, String, SpanId)> =
@@ -594,9 +597,8 @@ impl Bot {
                             // nowhere wanted: delete everywhere (Shift+Delete, Enter).
                             let name = self.text_of(w.0, w.1);
                             let again = have.iter().filter(|h| h.3 != w.3 && self.text_of(h.0, h.1) == name && h.2 == w.2).count();
-                            let everywhere = corpus.is_some_and(|(corpus, at)| {
-                                again > 0 && everywhere_pays(corpus, at, (w.0, w.1), &name, &w.2, false)
-                            });
+                            let everywhere =
+                                corpus.is_some_and(|(corpus, at)| again > 0 && everywhere_pays(corpus, at, (w.0, w.1), &name, &w.2, false));
                             if !(everywhere && corpus.is_some_and(|(corpus, _)| self.everywhere(corpus, SHIFT, Key::Delete, false))) {
                                 self.as_cat(Cat::Delete, |bot| bot.press(NONE, Key::Delete));
                             }

@@ -30,11 +30,11 @@ const PARTICLES: [&str; 20] =
 /// they are no name even when the text never writes them in lower case.
 const FUNCTION_WORDS: &[&str] = &[
     "a", "à", "après", "au", "aux", "avant", "avec", "ce", "ces", "cet", "cette", "chez", "comme", "dans", "de", "depuis", "des", "du",
-    "elle", "elles", "en", "entre", "et", "il", "ils", "je", "la", "le", "les", "leur", "leurs", "lors", "mais", "malgré", "nous",
-    "on", "ou", "où", "par", "parmi", "pendant", "pour", "puis", "quand", "que", "qui", "sans", "selon", "ses", "son", "sa", "sous",
-    "sur", "un", "une", "vers", "after", "an", "and", "as", "at", "before", "but", "by", "for", "from", "he", "her", "his", "if",
-    "in", "it", "its", "of", "on", "or", "she", "since", "that", "the", "their", "there", "these", "they", "this", "those", "to",
-    "under", "we", "when", "where", "while", "with", "yet",
+    "elle", "elles", "en", "entre", "et", "il", "ils", "je", "la", "le", "les", "leur", "leurs", "lors", "mais", "malgré", "nous", "on",
+    "ou", "où", "par", "parmi", "pendant", "pour", "puis", "quand", "que", "qui", "sans", "selon", "ses", "son", "sa", "sous", "sur", "un",
+    "une", "vers", "after", "an", "and", "as", "at", "before", "but", "by", "for", "from", "he", "her", "his", "if", "in", "it", "its",
+    "of", "on", "or", "she", "since", "that", "the", "their", "there", "these", "they", "this", "those", "to", "under", "we", "when",
+    "where", "while", "with", "yet",
 ];
 
 /// A word of the text: `[start, end)` in code points.

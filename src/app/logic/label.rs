@@ -290,7 +290,7 @@ impl SpanlabApp {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::super::testing::app_with;
-    use crate::app::{Command, Selection};
+    use crate::app::Command;
     use crate::model::{CharIdx, Origin, Status};
 
     const NEWS: &str = "Le ministre Sergueï Lavrov a rencontré Wang Yi à Pékin.";

@@ -36,7 +36,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing, clippy::print_stdout)]
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use egui::{Key, Modifiers};
@@ -48,6 +48,10 @@ use spanlab::model::names::names;
 use spanlab::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
 use spanlab::model::{CharIdx, Document, SpanId};
 use spanlab::store::Project;
+
+#[path = "annotate/tally.rs"]
+mod tally;
+use tally::{Cat, Tally};
 
 const NONE: Modifiers = Modifiers::NONE;
 const SHIFT: Modifiers = Modifiers::SHIFT;
@@ -108,78 +112,6 @@ fn read_gold(shared: &Path) -> Vec<GoldDoc> {
         docs.push(GoldDoc { id: d["id"].as_str().unwrap().to_owned(), entities, relations });
     }
     docs
-}
-
-/// What a key was pressed for, as the bench tallies it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Cat {
-    /// Accepting a suggestion as it is (Enter, Shift+A).
-    Accept,
-    /// Rejecting a suggestion (x, Shift+X).
-    Reject,
-    /// Accepting or keeping a span under another label (a label key on it).
-    Relabel,
-    /// Moving a span's or suggestion's boundaries.
-    Boundary,
-    /// Deleting a wrong span.
-    Delete,
-    /// Selecting and labelling a span no suggestion had.
-    Missed,
-    /// Getting somewhere: Tab, j, the arrows to a place, Find.
-    Navigate,
-    /// Everywhere and filtered actions, their preview's Enter or Esc.
-    Everywhere,
-    /// Suggesting for the corpus, marking done.
-    Document,
-    /// Drawing relations.
-    Relation,
-}
-
-impl Cat {
-    const ALL: [Cat; 10] = [
-        Cat::Accept,
-        Cat::Reject,
-        Cat::Relabel,
-        Cat::Boundary,
-        Cat::Delete,
-        Cat::Missed,
-        Cat::Navigate,
-        Cat::Everywhere,
-        Cat::Document,
-        Cat::Relation,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            Cat::Accept => "accept",
-            Cat::Reject => "reject",
-            Cat::Relabel => "relabel",
-            Cat::Boundary => "boundary",
-            Cat::Delete => "delete",
-            Cat::Missed => "missed",
-            Cat::Navigate => "navigate",
-            Cat::Everywhere => "everywhere",
-            Cat::Document => "document",
-            Cat::Relation => "relation",
-        }
-    }
-}
-
-/// Keys per category.
-#[derive(Clone, Default)]
-struct Tally(BTreeMap<Cat, usize>);
-
-impl Tally {
-    fn add(&mut self, other: &Tally) {
-        for (c, n) in &other.0 {
-            *self.0.entry(*c).or_default() += n;
-        }
-    }
-
-    /// "accept 40, reject 3, …" (the entity categories, then relations).
-    fn line(&self) -> String {
-        Cat::ALL.iter().map(|c| format!("{} {}", c.name(), self.0.get(c).copied().unwrap_or(0))).collect::<Vec<_>>().join(", ")
-    }
 }
 
 /// The window and the keys pressed in it.

@@ -50,6 +50,14 @@ pub enum Command {
     CaretWordLeft,
     /// Move the caret a word right.
     CaretWordRight,
+    /// Select the next name (a run of capitalised words) that has no span
+    /// or suggestion, after the selection.
+    NextName,
+    /// Select the previous name that has no span or suggestion.
+    PreviousName,
+    /// Extend the text selection through the next name after its head (a
+    /// long name with lower-case words inside in one key).
+    ExtendToName,
     /// Extend the text selection a word left.
     ExtendWordLeft,
     /// Extend the text selection a word right.
@@ -113,6 +121,9 @@ pub enum Command {
     /// Select the first occurrence of this text at or after a place (the
     /// find bar's origin), as it is typed.
     FindFrom(String, CharIdx),
+    /// The find bar closed (Esc): the span or pending suggestion the found
+    /// text lies in is selected.
+    FindDone,
     /// Show the keyboard shortcuts.
     ShowShortcuts,
     /// Open the settings dialog.
@@ -493,6 +504,9 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::PreviousSpan, "Previous span or suggestion", G::Navigate, &[k(SHIFT, Key::Tab)]),
         e(C::CaretWordLeft, "Caret one word left", G::Navigate, &[k(NONE, Key::ArrowLeft)]),
         e(C::CaretWordRight, "Caret one word right", G::Navigate, &[k(NONE, Key::ArrowRight)]),
+        e(C::NextName, "Select the next name without a span or suggestion (then a label key)", G::SelectText, &[k(NONE, Key::N)]),
+        e(C::PreviousName, "Select the previous name without a span or suggestion", G::SelectText, &[k(SHIFT, Key::N)]),
+        e(C::ExtendToName, "Extend the selection through the next name", G::SelectText, &[k(ALT, Key::N)]),
         e(C::ExtendWordLeft, "Extend selection a word left", G::SelectText, &[k(SHIFT, Key::ArrowLeft)]),
         e(C::ExtendWordRight, "Extend selection a word right", G::SelectText, &[k(SHIFT, Key::ArrowRight)]),
         e(C::ExtendCharLeft, "Extend selection a character left", G::SelectText, &[k(SHIFT.plus(CMD), Key::ArrowLeft)]),

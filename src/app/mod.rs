@@ -108,6 +108,15 @@ pub struct SpanlabApp {
     /// The documents marked done that the engine has learned from (this
     /// session, or again from their files at the start).
     pub(crate) learned: std::collections::BTreeSet<crate::model::DocId>,
+    /// How often the engine learned in this session (a document done, an
+    /// everywhere action's lessons). Suggestions made before the last time
+    /// are stale (`logic/suggest.rs`).
+    pub(crate) lessons: u64,
+    /// For the documents given suggestions in this session: `lessons` when
+    /// they were asked for.
+    pub(crate) suggested_at: std::collections::HashMap<crate::model::DocId, u64>,
+    /// `lessons` when the corpus job was asked for.
+    pub(crate) corpus_lessons: u64,
     pub(crate) article: widgets::article::ArticleView,
     /// Commands queued by the panels this frame.
     pub(crate) queued: Vec<Command>,
@@ -213,6 +222,9 @@ impl SpanlabApp {
             dashboard: None,
             find_hits: None,
             learned: Default::default(),
+            lessons: 0,
+            suggested_at: Default::default(),
+            corpus_lessons: 0,
             article: widgets::article::ArticleView::default(),
             queued: Vec::new(),
             search: None,

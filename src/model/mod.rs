@@ -1,5 +1,6 @@
 //! The annotation model: text and offsets ([`text`]), the tokenizer
-//! ([`tokenize`]) and word boundaries ([`words`]), the schema, spans,
+//! ([`tokenize`]), word boundaries ([`words`]) and names as a reader spots
+//! them for the "next name" key ([`names`]), the schema, spans,
 //! relations and suggestions ([`span`]), documents, edits and history,
 //! one decision for every mention of a name ([`everywhere`]) and filtered
 //! bulk actions on suggestions ([`filter`]),
@@ -22,6 +23,7 @@ pub mod edit;
 pub mod everywhere;
 pub mod filter;
 pub mod markup;
+pub mod names;
 pub mod reanchor;
 pub mod schema;
 pub mod score;

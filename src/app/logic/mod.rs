@@ -3,7 +3,8 @@
 //!
 //! - `label.rs`: labelling a selection, accepting and rejecting
 //!   suggestions, deleting, moving a span's boundaries, status and comment;
-//! - `navigate.rs`: Tab order, the caret, find, the next unfinished document;
+//! - `navigate.rs`: Tab order, the caret, the next name, find, the next
+//!   unfinished document;
 //! - `relations.rs`: drawing a relation, its likely types, relabelling;
 //! - `adjudicate.rs`: the adjudication cursor, taking and dropping;
 //! - `save.rs`: the journal and the writer, conflicts with the disk;
@@ -86,6 +87,9 @@ impl SpanlabApp {
             C::SelectSuggestion(id) => self.select(super::Selection::Suggestion(id)),
             C::SelectRelation(id) => self.select(super::Selection::Relation(id)),
             C::SelectText(a, b) => self.select_text(a, b),
+            C::NextName => self.step_name(true),
+            C::PreviousName => self.step_name(false),
+            C::ExtendToName => self.extend_to_name(),
             C::OpenFolder => self.show_open_folder(),
             C::OpenProject(p) => self.open_project(&p),
             C::Import => self.show_import(),
@@ -96,6 +100,7 @@ impl SpanlabApp {
             C::Find => self.show_find(),
             C::FindNext(query) => self.find_next(&query),
             C::FindFrom(query, origin) => self.find_from(&query, origin),
+            C::FindDone => self.find_done(),
             C::ShowShortcuts => self.show_shortcuts(),
             C::Settings => self.show_settings(),
             C::ApplySettings(form) => self.apply_settings(&form),

@@ -7,6 +7,7 @@
 use super::super::SpanlabApp;
 use super::super::commands::Command;
 use super::super::state::{Dialog, Selection};
+use crate::model::names::names;
 use crate::model::words::{next_word_end, next_word_start, previous_word_start};
 use crate::model::{CharIdx, Status};
 
@@ -102,6 +103,9 @@ impl SpanlabApp {
             Selection::Suggestion(id) if doc.suggestion(id).is_some_and(|s| s.is_pending()) => {
                 (doc.suggestion(id).map_or(NOWHERE, sugg_key), true)
             }
+            // A text selection: from where it starts (after Find, Tab
+            // takes the span under the found letters).
+            Selection::Text { anchor, head } => ((anchor.min(head), 0, 0, 0), false),
             _ => ((self.selection_start(), 0, 0, 0), false),
         };
         let bound = |k: Key| (k.0, CharIdx::new(k.2), crate::model::SuggestionId(k.3));
@@ -234,6 +238,24 @@ impl SpanlabApp {
         }
     }
 
+    /// The find bar closed: the span, else the pending suggestion, that
+    /// the found text lies in is selected (Find a few letters of a name,
+    /// Esc, and Delete or a boundary key acts on its span).
+    pub(super) fn find_done(&mut self) {
+        let Some(open) = self.open.as_ref() else { return };
+        let Selection::Text { anchor, head } = open.selection else { return };
+        let (a, b) = (anchor.min(head), anchor.max(head));
+        if a == b {
+            return;
+        }
+        let doc = &open.doc;
+        let span = doc.spans().iter().find(|s| s.start <= a && b <= s.end).map(|s| Selection::Span(s.id));
+        let suggestion = || doc.pending_overlapping(a, b).find(|s| s.start <= a && b <= s.end).map(|s| Selection::Suggestion(s.id));
+        if let Some(sel) = span.or_else(suggestion) {
+            self.select(sel);
+        }
+    }
+
     /// After accepting or rejecting, move to the next pending suggestion.
     pub(super) fn after_decision(&mut self) {
         let here = self.selection_start();
@@ -289,6 +311,63 @@ impl SpanlabApp {
         open.scroll_to = Some(new_head);
     }
 
+    /// Selects the next (or previous) name of the text (`model::names`) that
+    /// no span or pending suggestion touches, after (or before) the
+    /// selection, wrapping: a name the suggestions missed is then one label
+    /// key away.
+    pub(super) fn step_name(&mut self, forward: bool) {
+        let Some(open) = self.open.as_ref() else { return };
+        let doc = &open.doc;
+        let range = |a: CharIdx, b: CharIdx| (a.min(b), a.max(b));
+        let (lo, hi) = match open.selection {
+            Selection::Text { anchor, head } => range(anchor, head),
+            Selection::Span(id) => doc.spans().get(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.start, s.end)),
+            Selection::Suggestion(id) => doc.suggestion(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.start, s.end)),
+            Selection::Relation(_) | Selection::None => (self.selection_start(), self.selection_start()),
+        };
+        // What is taken, sorted by start, with the furthest end so far.
+        let mut taken: Vec<(CharIdx, CharIdx)> = doc.spans().iter().map(|s| (s.start, s.end)).collect();
+        taken.extend(doc.pending_suggestions().iter().map(|s| (s.start, s.end)));
+        taken.sort_unstable();
+        let furthest: Vec<CharIdx> = taken
+            .iter()
+            .scan(CharIdx::ZERO, |m, r| {
+                *m = (*m).max(r.1);
+                Some(*m)
+            })
+            .collect();
+        let free = |a: CharIdx, b: CharIdx| {
+            let before = taken.partition_point(|r| r.0 < b);
+            before == 0 || furthest.get(before - 1).is_none_or(|&e| e <= a)
+        };
+        let free_names: Vec<(CharIdx, CharIdx)> = names(doc.text()).into_iter().filter(|&(a, b)| free(a, b)).collect();
+        let pick = if forward {
+            free_names.iter().find(|n| n.0 >= hi).or(free_names.first())
+        } else {
+            free_names.iter().rev().find(|n| n.1 <= lo).or(free_names.last())
+        };
+        match pick.copied() {
+            Some((a, b)) => self.select(Selection::Text { anchor: a, head: b }),
+            None => self.info("every name of this document has a span or a suggestion"),
+        }
+    }
+
+    /// Extends the text selection through the next name (`model::names`)
+    /// that starts at or after its head: `[Organisation] de coopération de
+    /// Shanghai` → `[Organisation de coopération de Shanghai]`.
+    pub(super) fn extend_to_name(&mut self) {
+        let Some(open) = self.open.as_ref() else { return };
+        let Selection::Text { anchor, head } = open.selection else {
+            self.info("select some text first (n selects the next name)");
+            return;
+        };
+        let (from, to) = (anchor.min(head), anchor.max(head));
+        match names(open.doc.text()).into_iter().find(|n| n.0 >= to) {
+            Some((_, end)) => self.select(Selection::Text { anchor: from, head: end }),
+            None => self.info("no name after the selection"),
+        }
+    }
+
     /// Selects a text range without scrolling (the mouse made it).
     pub(super) fn select_text(&mut self, anchor: CharIdx, head: CharIdx) {
         if let Some(open) = self.open.as_mut() {
@@ -300,7 +379,11 @@ impl SpanlabApp {
     /// drawn, or clears the selection.
     pub(super) fn escape(&mut self) {
         if self.dialog != Dialog::None {
+            let found = matches!(self.dialog, Dialog::Find { .. });
             self.dialog = Dialog::None;
+            if found {
+                self.find_done();
+            }
         } else if self.dashboard.is_some() {
             self.dashboard = None;
         } else if let Some(open) = self.open.as_mut()
@@ -353,6 +436,39 @@ mod tests {
         assert_eq!(seen, ["ministre ORG?", "Sergueï Lavrov PER", "Wang Yi PER", "Pékin GPE?", "ministre ORG?"]);
         f.run(Command::PreviousSpan);
         assert_eq!(f.selected(), "Pékin GPE?", "Shift+Tab wraps back");
+    }
+
+    /// Find a few letters of a span, Esc: the span is selected, ready for
+    /// Delete, the boundary keys or a label key (it was the letters, and
+    /// Tab had to follow).
+    #[test]
+    fn closing_find_selects_the_span_or_suggestion_the_found_text_lies_in() {
+        let mut f = app_with(&[("a", "[Wang Yi]{PER} et [Sergueï Lavrov]{PER} à Pékin puis Pékin.")]);
+        f.suggest("Pékin", "GPE", 0.9);
+        f.run(Command::FindNext("Lav".into()));
+        f.run(Command::FindDone);
+        assert_eq!(f.selected(), "Sergueï Lavrov PER");
+        f.run(Command::FindNext("Péki".into()));
+        f.run(Command::FindDone);
+        assert_eq!(f.selected(), "Pékin GPE?");
+        f.run(Command::FindNext("Péki".into()));
+        f.run(Command::FindDone);
+        assert_eq!(f.selected(), "[Péki]", "no span or suggestion there: the text stays selected");
+    }
+
+    /// Find, Esc, Tab reaches a span by a few letters of it: Tab from a
+    /// text selection starts where the selection starts (it went past the
+    /// span under the found letters).
+    #[test]
+    fn tab_after_find_selects_the_span_the_found_letters_start() {
+        let mut f = app_with(&[("a", "[Wang Yi]{PER} et [Sergueï Lavrov]{PER} à [Pékin]{GPE}.")]);
+        f.run(Command::FindNext("Serg".into()));
+        assert_eq!(f.selected(), "[Serg]");
+        f.run(Command::NextSpan);
+        assert_eq!(f.selected(), "Sergueï Lavrov PER");
+        f.run(Command::FindNext("Serg".into()));
+        f.run(Command::PreviousSpan);
+        assert_eq!(f.selected(), "Wang Yi PER");
     }
 
     #[test]

@@ -21,7 +21,41 @@ impl SpanlabApp {
     pub(super) fn request_suggestions(&mut self, doc: &crate::model::Document) -> bool {
         let job =
             Job { doc: doc.id.clone(), text: doc.text().clone(), schema: self.project.schema.clone(), min_score: self.settings.min_score };
+        self.suggested_at.insert(doc.id.clone(), self.lessons);
         self.suggester.request(job)
+    }
+
+    /// Whether the open document's pending suggestions were made in this
+    /// session before the engine last learned (a document done, an
+    /// everywhere action): the corpus job suggests for every document
+    /// first, and what the user teaches in the first must reach the others.
+    pub(super) fn suggestions_are_stale(&self, doc: &crate::model::Document) -> bool {
+        doc.pending_count() > 0 && self.suggested_at.get(&doc.id).is_some_and(|&at| at < self.lessons)
+    }
+
+    /// Asks again for the open document's suggestions, made before the
+    /// engine learned: the pending ones are replaced (only added to when
+    /// everywhere actions left undo steps in it, which may name them); what
+    /// the document already holds, spans and decided suggestions, stays
+    /// and is not suggested over.
+    pub(super) fn refresh_stale_suggestions(&mut self) {
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else { return };
+        if open.history.undo_description().is_none() {
+            let ids: Vec<_> = open.doc.pending_suggestions().iter().map(|s| s.id).collect();
+            if open.history.apply_unstepped(Arc::make_mut(&mut open.doc), Edit::RemoveSuggestions { ids }, &schema).is_err() {
+                return;
+            }
+            open.selection = Selection::None;
+        }
+        let doc = Arc::clone(&open.doc);
+        let requested = self.request_suggestions(&doc);
+        if let Some(open) = self.open.as_mut() {
+            open.suggesting = requested;
+        }
+        if requested {
+            self.info(format!("{}: suggesting again, with what was learned since its suggestions were made", doc.id));
+        }
     }
 
     /// The suggestion to review first: the first in the text, or the least
@@ -42,6 +76,7 @@ impl SpanlabApp {
         let Some(open) = &self.open else { return };
         let gold: Vec<_> = open.doc.spans().iter().map(|s| (s.start, s.end, s.label.clone())).collect();
         self.suggester.learn(open.doc.text().clone(), gold);
+        self.lessons += 1;
         // What the user cut short is not suggested again (the names kept
         // are remembered by the learning above).
         for (name, label) in suggester::cut_suggestions(&open.doc) {
@@ -125,6 +160,16 @@ impl SpanlabApp {
             return;
         }
         open.suggesting = false;
+        // Nothing over what the document holds: spans, suggestions (pending
+        // or decided) at the same place.
+        let held = &open.doc;
+        let candidates: Vec<Candidate> = candidates
+            .into_iter()
+            .filter(|c| {
+                !held.spans().iter().any(|s| s.start < c.end && c.start < s.end)
+                    && !held.suggestions().any(|s| s.start < c.end && c.start < s.end)
+            })
+            .collect();
         let edit = suggester::add_suggestions_edit(open.doc_mut(), candidates);
         if let Some(edit) = edit
             && let Err(e) = open.history.apply_unstepped(Arc::make_mut(&mut open.doc), edit, &schema)
@@ -151,6 +196,7 @@ impl SpanlabApp {
         let waiting = self.project.entries.get(p.index).is_some_and(|e| suggester::summary_needs_suggestions(&e.summary));
         if let Some(doc) = p.doc.filter(|_| waiting) {
             let suggested = doc.pending_count() > 0;
+            self.suggested_at.insert(doc.id.clone(), self.corpus_lessons);
             if self.save_other(*doc) && suggested {
                 self.corpus_suggested += 1;
             }
@@ -224,6 +270,7 @@ impl SpanlabApp {
             return;
         }
         self.corpus_suggested = 0;
+        self.corpus_lessons = self.lessons;
         let cancel = Arc::new(AtomicBool::new(false));
         let job = CorpusJob {
             project: self.project.clone(),

@@ -65,8 +65,9 @@ impl Document {
     }
 
     /// Pending relation suggestions whose two ends are still there (a span
-    /// or a pending or accepted entity suggestion), in reading order: by the
-    /// start of their first end, then of their second, then by id.
+    /// or a pending or accepted entity suggestion), in reading order: a
+    /// relation is read where its later end starts (both its ends have been
+    /// read there), then by its earlier end, then by id.
     pub fn pending_relation_suggestions(&self) -> Vec<&RelationSuggestion> {
         let mut out: Vec<(CharIdx, CharIdx, &RelationSuggestion)> = self
             .relation_suggestions
@@ -74,16 +75,18 @@ impl Document {
             .filter(|r| r.is_pending())
             .filter_map(|r| {
                 let (h, t) = (self.end_place(r.head)?, self.end_place(r.tail)?);
-                Some((h.0.min(t.0), h.0.max(t.0), r))
+                Some((h.0.max(t.0), h.0.min(t.0), r))
             })
             .collect();
         out.sort_by_key(|&(a, b, r)| (a, b, r.id));
         out.into_iter().map(|(_, _, r)| r).collect()
     }
 
-    /// Where a relation suggestion is read: the start of its earlier end.
-    pub fn relation_suggestion_start(&self, r: &RelationSuggestion) -> Option<CharIdx> {
-        Some(self.end_place(r.head)?.0.min(self.end_place(r.tail)?.0))
+    /// Where a relation suggestion is read: the start of its later end
+    /// (`None` when an end is gone).
+    pub fn relation_suggestion_at(&self, id: SuggestionId) -> Option<CharIdx> {
+        let r = self.relation_suggestion(id)?;
+        Some(self.end_place(r.head)?.0.max(self.end_place(r.tail)?.0))
     }
 
     /// Adds stored relation suggestions to a document assembled by

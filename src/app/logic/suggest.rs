@@ -13,7 +13,7 @@ use super::super::state::Selection;
 use super::super::suggester::{self, CorpusJob, CorpusProgress, Job, LearnJob, Outcome, Suggester};
 use crate::model::edit::Edit;
 use crate::model::{DocId, Status, SuggestionId};
-use crate::suggest::{Candidate, Engine};
+use crate::suggest::{Candidate, Engine, RelationCandidate, RelationEngine};
 
 impl SpanlabApp {
     /// Asks the worker for suggestions on the open document; false when it
@@ -74,8 +74,13 @@ impl SpanlabApp {
             return;
         }
         let cancel = Arc::new(AtomicBool::new(false));
-        let job =
-            LearnJob { project: self.project.clone(), base: self.settings.model.clone(), indices: indices.clone(), cancel: cancel.clone() };
+        let job = LearnJob {
+            project: self.project.clone(),
+            base: self.settings.model.clone(),
+            indices: indices.clone(),
+            schema: self.project.schema.clone(),
+            cancel: cancel.clone(),
+        };
         if self.suggester.request_relearn(job) {
             self.learn_progress = Some((0, indices.len().max(1)));
             self.learn_cancel = Some(cancel);
@@ -87,7 +92,8 @@ impl SpanlabApp {
     pub(super) fn restart_engine(&mut self) {
         self.engine = Arc::new(Engine::builtin());
         self.model_in_use = suggester::SHIPPED.to_owned();
-        self.suggester = Suggester::new(self.engine.clone(), self.settings.external());
+        self.relation_engine = Arc::new(RelationEngine::new());
+        self.suggester = Suggester::new(self.engine.clone(), self.relation_engine.clone(), self.settings.external());
         self.corpus_progress = None;
         self.corpus_cancel = None;
         if let Some(open) = self.open.as_mut() {
@@ -106,7 +112,7 @@ impl SpanlabApp {
     pub(crate) fn receive_suggestions(&mut self) {
         while let Some(outcome) = self.suggester.poll() {
             match outcome {
-                Outcome::Suggested { doc, candidates, error } => self.take_suggestions(&doc, candidates, error),
+                Outcome::Suggested { doc, candidates, relations, error } => self.take_suggestions(&doc, candidates, relations, error),
                 Outcome::Corpus(progress) => self.take_corpus_progress(progress),
                 Outcome::Learned { done, total, error, engine } => self.take_learning_progress(done, total, error, engine),
             }
@@ -115,7 +121,7 @@ impl SpanlabApp {
 
     /// Suggestions for a document: added to it if it is still open and
     /// waiting for them.
-    fn take_suggestions(&mut self, doc: &DocId, candidates: Vec<Candidate>, error: Option<String>) {
+    fn take_suggestions(&mut self, doc: &DocId, candidates: Vec<Candidate>, relations: Vec<RelationCandidate>, error: Option<String>) {
         if let Some(e) = error {
             self.error(e);
         }
@@ -125,7 +131,7 @@ impl SpanlabApp {
             return;
         }
         open.suggesting = false;
-        let edit = suggester::add_suggestions_edit(open.doc_mut(), candidates);
+        let edit = suggester::add_suggestions_edit(open.doc_mut(), candidates, relations);
         if let Some(edit) = edit
             && let Err(e) = open.history.apply_unstepped(Arc::make_mut(&mut open.doc), edit, &schema)
         {

@@ -242,6 +242,7 @@ impl Command {
                 | C::EndCharRight
                 | C::StartRelation
                 | C::RelationType(_)
+                | C::RelationTypeAt(_)
         )
     }
 }

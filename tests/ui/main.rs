@@ -5,6 +5,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod relations;
 mod window;
 
 use egui::{Key, Modifiers};

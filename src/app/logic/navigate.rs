@@ -262,8 +262,12 @@ impl SpanlabApp {
     /// (entity or relation) in reading order.
     pub(super) fn after_decision(&mut self) {
         let here = self.selection_start();
+        let kind = |s: &Selection| u8::from(matches!(s, Selection::RelationSuggestion(_)));
+        let current = self.open.as_ref().map_or(0, |o| kind(&o.selection));
         let items = self.suggestion_items();
-        let next = items.iter().find(|(at, _)| *at >= here).or(items.first()).map(|x| x.1);
+        // Onwards from the decided one: an entity suggestion still pending
+        // where a decided relation is read came before it.
+        let next = items.iter().find(|(at, s)| (*at, kind(s)) >= (here, current)).or(items.first()).map(|x| x.1);
         self.select(next.unwrap_or(Selection::None));
     }
 

@@ -724,8 +724,8 @@ fn dashed_rect(r: Rect, stroke: Stroke) -> Vec<egui::Shape> {
 #[allow(clippy::too_many_arguments)]
 fn dashed_arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke, label: &str, bg: Color32, fs: f32, m: &Metrics) -> Rect {
     let same_row = (a.y - b.y).abs() < 1.0;
-    // Higher than a gold arc's, so both show when they join the same spans.
-    let lift = if same_row { (m.line - m.text - m.chip) * 1.3 + ((b.x - a.x).abs() * 0.05).min(10.0) } else { m.line * 0.7 };
+    // As high as a gold arc (higher, it ran into the row above).
+    let lift = if same_row { (m.line - m.text - m.chip) * 0.9 + ((b.x - a.x).abs() * 0.04).min(8.0) } else { m.line * 0.5 };
     let (p1, p2) = (a + vec2(0.0, -lift), b + vec2(0.0, -lift));
     let curve = CubicBezierShape::from_points_stroke([a, p1, p2, b], false, Color32::TRANSPARENT, stroke);
     painter.extend(egui::Shape::dashed_line(&curve.flatten(Some(0.5)), stroke, 5.0, 3.0));

@@ -37,7 +37,7 @@ fn position(doc: &Document, ends: &[RelationEnd], end: RelationEnd) -> Option<us
 impl SpanlabApp {
     /// The relation engine's scores of every type the schema allows from
     /// `head` to `tail` (spans or pending suggestions), best first.
-    pub(crate) fn scored_types(&self, head: RelationEnd, tail: RelationEnd) -> Vec<(String, f32)> {
+    pub fn scored_types(&self, head: RelationEnd, tail: RelationEnd) -> Vec<(String, f32)> {
         let Some(open) = &self.open else { return Vec::new() };
         let doc = &open.doc;
         let (Some(h), Some(t)) = (doc.end_place(head), doc.end_place(tail)) else { return Vec::new() };

@@ -1,7 +1,8 @@
 //! The annotator's keystrokes: `cargo bench --bench annotate` drives the
 //! real window (egui_kittest, key events only) from the engine's
 //! suggestions to the gold of each seed article (`../shared/seeds`,
-//! `../shared/eval/seeds.gold.json`), entities then relations, and prints
+//! `../shared/eval/seeds.gold.json`), entities then relations (the
+//! suggested relations reviewed, the missing ones drawn), and prints
 //! per article and in total `keys per gold entity: X` and `keys per gold
 //! relation: Y`.
 //!
@@ -701,13 +702,62 @@ impl Bot {
         true
     }
 
-    /// Draws the gold relations: head, r, the tail, the type.
+    /// The gold relations already in the document (accepted suggestions).
+    fn has_relation(&self, r: &Rel) -> bool {
+        let doc = self.doc();
+        let place = |id| doc.spans().get(id).map(|s| (s.start.get(), s.end.get()));
+        doc.relations().any(|x| place(x.head) == Some(r.head) && place(x.tail) == Some(r.tail) && x.label == r.label)
+    }
+
+    /// Reviews the suggested relations in reading order (j): Enter for a
+    /// gold one, its type for a gold pair of another type (the type's key,
+    /// or its number in the inspector's list when a review key takes that
+    /// key), x for the others.
+    fn review_relations(&mut self, gold: &[Rel]) {
+        for _ in 0..2000 {
+            if self.doc().pending_relation_suggestions().is_empty() {
+                return;
+            }
+            let Selection::RelationSuggestion(id) = self.selection() else {
+                self.press(NONE, Key::J);
+                continue;
+            };
+            let Some(r) = self.doc().relation_suggestion(id).cloned() else { return };
+            let place = |bot: &Self, e| bot.doc().end_place(e).map(|p| (p.0.get(), p.1.get()));
+            let (h, t) = (place(self, r.head), place(self, r.tail));
+            let want = gold.iter().find(|g| Some(g.head) == h && Some(g.tail) == t && !self.has_relation(g)).cloned();
+            match want {
+                Some(g) if g.label == r.label => self.press(NONE, Key::Enter),
+                Some(g) => {
+                    let types = self.app().scored_types(r.head, r.tail);
+                    let clash = self.app().commands.clashes().iter().any(|c| c.starts_with(&format!("{}'s key", g.label)));
+                    match types.iter().position(|(l, _)| *l == g.label) {
+                        Some(n) if clash && n < 9 => self.press(NONE, Key::from_name(&(n + 1).to_string()).expect("a digit")),
+                        Some(_) if !clash => {
+                            let k = self.hotkey(&g.label);
+                            self.press(NONE, k);
+                        }
+                        _ => self.press(NONE, Key::X),
+                    }
+                }
+                None => self.press(NONE, Key::X),
+            }
+        }
+        panic!("the suggested relations never ran out");
+    }
+
+    /// Reviews the suggested relations, then draws the gold ones still
+    /// missing: head, r, the tail, the type.
     fn draw_relations(&mut self, gold: &[Rel]) {
         self.as_cat(Cat::Relation, |bot| bot.draw_relations_counted(gold));
     }
 
     fn draw_relations_counted(&mut self, gold: &[Rel]) {
+        self.review_relations(gold);
         for r in gold {
+            if self.has_relation(r) {
+                continue;
+            }
             let (Some(head), Some(tail)) = (self.span_at(r.head.0, r.head.1), self.span_at(r.tail.0, r.tail.1)) else {
                 panic!("the relation's spans are missing")
             };
@@ -845,7 +895,10 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
     let mut bot = Bot { h, keys: 0, trace, cat: Cat::Navigate, tally: Tally::default() };
     let mut tally = Tally::default();
     bot.h.run_ok();
-    println!("flow: {}; relations: head, r, tail, type", flow.title());
+    println!(
+        "flow: {}; relations: review the suggested ones (j, Enter, x, a type), then draw the missing (head, r, tail, type)",
+        flow.title()
+    );
     let (mut total_e, mut total_r, mut keys_e, mut keys_r) = (0, 0, 0, 0);
     // What the person can read: each article's text, with the gold they want.
     let project = Project::open(&root, None).unwrap();

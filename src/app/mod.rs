@@ -76,6 +76,9 @@ pub struct SpanlabApp {
     pub project: Project,
     /// The suggestion engine (shared with the suggestion worker).
     pub engine: Arc<Engine>,
+    /// The relation engine (shared with the suggestion worker; learns
+    /// online from the relations accepted, rejected, retyped and drawn).
+    pub relation_engine: Arc<crate::suggest::RelationEngine>,
     /// The document being annotated.
     pub open: Option<OpenDoc>,
     /// What is persisted between sessions.
@@ -186,10 +189,12 @@ impl SpanlabApp {
         };
         let engine = Arc::new(Engine::builtin());
         let commands = CommandTable::new(&project.schema);
-        let suggester = suggester::Suggester::new(engine.clone(), settings.external());
+        let relation_engine = Arc::new(crate::suggest::RelationEngine::new());
+        let suggester = suggester::Suggester::new(engine.clone(), relation_engine.clone(), settings.external());
         let mut app = Self {
             project,
             engine,
+            relation_engine,
             suggester,
             corpus_progress: None,
             corpus_suggested: 0,
@@ -284,6 +289,9 @@ impl SpanlabApp {
             Some(_) => Mode::ChoosingType,
             None if self.adjudication.is_some() => Mode::Adjudicating,
             None if self.open.as_ref().is_some_and(|o| matches!(o.selection, Selection::Relation(_))) => Mode::RelationSelected,
+            None if self.open.as_ref().is_some_and(|o| matches!(o.selection, Selection::RelationSuggestion(_))) => {
+                Mode::SuggestedRelationSelected
+            }
             None => Mode::Annotating,
         }
     }

@@ -21,11 +21,13 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::Duration;
 
 use crate::model::edit::Edit;
-use crate::model::{DocId, Document, RecognizerName, Schema, Suggestion, SuggestionState, Text};
+use crate::model::{
+    DocId, Document, RecognizerName, RelationEnd, RelationSuggestion, RelationSuggestionState, Schema, Suggestion, SuggestionState, Text,
+};
 use crate::store::Project;
 use crate::store::project::SourceCache;
 use crate::suggest::external::{Endpoint, External};
-use crate::suggest::{Candidate, Engine, merge_external};
+use crate::suggest::{Candidate, Engine, Mention, RelationCandidate, RelationEngine, merge_external};
 
 /// A gold span `(start, end, label)`.
 type Gold = (crate::model::CharIdx, crate::model::CharIdx, String);
@@ -50,6 +52,9 @@ pub enum Outcome {
         doc: DocId,
         /// What the engine (and the recommender) found.
         candidates: Vec<Candidate>,
+        /// Relations between those candidates (indices into them), from
+        /// the relation engine.
+        relations: Vec<RelationCandidate>,
         /// The external recommender failed (the built-in suggestions are still there).
         error: Option<String>,
     },
@@ -94,6 +99,8 @@ pub struct LearnJob {
     pub base: Option<std::path::PathBuf>,
     /// The documents marked done.
     pub indices: Vec<usize>,
+    /// The project's schema (which relations the relation engine learns).
+    pub schema: Schema,
     /// Set to stop after the current document.
     pub cancel: Arc<AtomicBool>,
 }
@@ -150,29 +157,40 @@ pub struct Trained {
 /// trained, which the worker answers with the last message.
 pub type Training = Box<dyn FnOnce(&mut dyn FnMut(usize, usize)) -> Trained + Send>;
 
-/// The built-in engine plus the external recommender, if any.
-fn candidates_for(
-    engine: &Engine,
-    ext: Option<&External>,
-    id: &DocId,
-    text: &Text,
-    schema: &Schema,
-    min_score: f32,
-) -> (Vec<Candidate>, Option<String>) {
-    let mut candidates = engine.suggest(text, schema, min_score);
+/// The engines a worker suggests with.
+struct Engines<'a> {
+    entities: &'a Engine,
+    relations: &'a RelationEngine,
+    external: Option<&'a External>,
+}
+
+/// What was found for one text: entity candidates, relations between them
+/// (indices into them) and what went wrong with the recommender.
+type Found = (Vec<Candidate>, Vec<RelationCandidate>, Option<String>);
+
+/// The built-in engine plus the external recommender, if any, then the
+/// relation engine over the entities found.
+fn candidates_for(engines: &Engines<'_>, id: &DocId, text: &Text, schema: &Schema, min_score: f32) -> Found {
+    let mut candidates = engines.entities.suggest(text, schema, min_score);
     let mut error = None;
-    if let Some(ext) = ext {
+    if let Some(ext) = engines.external {
         match ext.request(&id.0, text, &schema.entity_names()) {
             Ok(more) => candidates = merge_external(candidates, more, min_score),
             Err(e) => error = Some(format!("{}: {e}", ext.name())),
         }
     }
-    (candidates, error)
+    let relations = engines.relations.suggest(text, &mentions_of(&candidates), schema, min_score);
+    (candidates, relations, error)
 }
 
-/// The edit that adds candidates to a document as pending suggestions
-/// (`None` when there are none).
-pub fn add_suggestions_edit(doc: &mut Document, candidates: Vec<Candidate>) -> Option<Edit> {
+/// Entity candidates as the relation engine reads them.
+pub fn mentions_of(candidates: &[Candidate]) -> Vec<Mention> {
+    candidates.iter().map(|c| Mention { start: c.start, end: c.end, label: c.label.clone() }).collect()
+}
+
+/// The edit that adds candidates to a document as pending suggestions,
+/// with the relations between them (`None` when there are none).
+pub fn add_suggestions_edit(doc: &mut Document, candidates: Vec<Candidate>, relations: Vec<RelationCandidate>) -> Option<Edit> {
     let suggestions: Vec<Suggestion> = candidates
         .into_iter()
         .map(|c| Suggestion {
@@ -185,7 +203,26 @@ pub fn add_suggestions_edit(doc: &mut Document, candidates: Vec<Candidate>) -> O
             state: SuggestionState::Pending,
         })
         .collect();
-    (!suggestions.is_empty()).then_some(Edit::AddSuggestions { suggestions })
+    let ids: Vec<_> = suggestions.iter().map(|s| s.id).collect();
+    let relations: Vec<RelationSuggestion> = relations
+        .into_iter()
+        .filter_map(|r| {
+            Some(RelationSuggestion {
+                head: RelationEnd::Suggestion(*ids.get(r.head)?),
+                tail: RelationEnd::Suggestion(*ids.get(r.tail)?),
+                id: doc.fresh_suggestion_id(),
+                label: r.label,
+                recognizer: r.recognizer,
+                score: r.score,
+                state: RelationSuggestionState::Pending,
+            })
+        })
+        .collect();
+    if suggestions.is_empty() {
+        return None;
+    }
+    let add = Edit::AddSuggestions { suggestions };
+    Some(if relations.is_empty() { add } else { Edit::Batch { edits: vec![add, Edit::AddRelationSuggestions { suggestions: relations }] } })
 }
 
 /// Whether a document waits for suggestions: nothing is in it yet (no
@@ -211,8 +248,7 @@ pub fn summary_needs_suggestions(s: &crate::store::Summary) -> bool {
 /// Suggests for one stored document that waits for suggestions: the
 /// document to save, and what went wrong.
 fn suggest_stored(
-    engine: &Engine,
-    ext: Option<&External>,
+    engines: &Engines<'_>,
     job: &CorpusJob,
     index: usize,
     cache: &mut SourceCache,
@@ -225,8 +261,8 @@ fn suggest_stored(
         return (None, None);
     }
     let mut doc = loaded.doc;
-    let (candidates, error) = candidates_for(engine, ext, &doc.id, doc.text(), &job.schema, job.min_score);
-    if let Some(edit) = add_suggestions_edit(&mut doc, candidates)
+    let (candidates, relations, error) = candidates_for(engines, &doc.id, doc.text(), &job.schema, job.min_score);
+    if let Some(edit) = add_suggestions_edit(&mut doc, candidates, relations)
         && let Err(e) = doc.apply(edit, &job.schema)
     {
         return (None, Some(format!("{}: {e}", doc.id)));
@@ -241,8 +277,9 @@ pub const SHIPPED: &str = "the shipped model (French news, WiNER-fr; its suggest
 /// [`super::project_model`]), calling `progress` exactly `total - 1` times
 /// (`total`: the done documents, at least one); returns the engine to
 /// suggest with and what it is, and the names the done documents' cut
-/// suggestions reject. Runs on the trainer thread.
-fn relearn(job: &LearnJob, progress: &mut dyn FnMut(usize, usize)) -> Trained {
+/// suggestions reject; teaches `relations` the done documents' relations.
+/// Runs on the trainer thread.
+fn relearn(job: &LearnJob, relations: &RelationEngine, progress: &mut dyn FnMut(usize, usize)) -> Trained {
     let total = job.indices.len().max(1);
     let mut sent = 0;
     let mut send_up_to = |k: usize, sent: &mut usize| {
@@ -295,13 +332,27 @@ fn relearn(job: &LearnJob, progress: &mut dyn FnMut(usize, usize)) -> Trained {
     let mut cache = SourceCache::default();
     for &index in &job.indices {
         match job.project.load_cached(index, &mut cache) {
-            Ok(l) if l.doc.status() == crate::model::Status::Done => rejects.extend(cut_suggestions(&l.doc)),
+            Ok(l) if l.doc.status() == crate::model::Status::Done => {
+                rejects.extend(cut_suggestions(&l.doc));
+                learn_relations(relations, &l.doc, &job.schema);
+            }
             Ok(_) => {}
             Err(e) => errors.push(e.to_string()),
         }
     }
     let error = (!errors.is_empty()).then(|| errors.join("; "));
     Trained { engine, rejects, error, total }
+}
+
+/// Teaches the relation engine a corrected document: what it would
+/// suggest between the document's spans compared with the relations kept.
+pub fn learn_relations(relations: &RelationEngine, doc: &Document, schema: &Schema) {
+    let spans: Vec<&crate::model::Span> = doc.spans().iter().collect();
+    let mentions: Vec<Mention> = spans.iter().map(|s| Mention { start: s.start, end: s.end, label: s.label.clone() }).collect();
+    let index = |id| spans.iter().position(|s| s.id == id);
+    let gold: Vec<(usize, usize, String)> =
+        doc.relations().filter_map(|r| Some((index(r.head)?, index(r.tail)?, r.label.clone()))).collect();
+    relations.learn_document(doc.text(), &mentions, schema, &gold, crate::suggest::relations::DEFAULT_MIN_SCORE);
 }
 
 /// The names the user rejected by cutting a suggestion short: it was
@@ -362,15 +413,21 @@ pub struct Suggester {
     rx: Receiver<Outcome>,
     /// Jobs sent and not yet answered.
     waiting: usize,
+    /// The relation engine the worker suggests with (relearning teaches it).
+    relations: Arc<RelationEngine>,
 }
 
 impl Suggester {
-    /// Starts the worker and trainer threads.
-    pub fn new(engine: Arc<Engine>, external: Option<(Endpoint, Duration)>) -> Self {
+    /// Starts the worker and trainer threads; the worker suggests entities
+    /// with `engine`, then relations between them with `relations` (shared:
+    /// what the window teaches it, the worker suggests with; the trainer
+    /// teaches it the done documents).
+    pub fn new(engine: Arc<Engine>, relations: Arc<RelationEngine>, external: Option<(Endpoint, Duration)>) -> Self {
         let (tx, jobs) = channel::<Message>();
         let (done, rx) = channel::<Outcome>();
         let (train_tx, trainings) = channel::<Training>();
         let (back, progress) = (tx.clone(), done.clone());
+        let taught = relations.clone();
         // Without a trainer the training channel is closed: the worker
         // answers a training job at once with the error.
         let _trainer = std::thread::Builder::new()
@@ -405,9 +462,9 @@ impl Suggester {
                             }
                         }
                         Message::Suggest(job) => {
-                            let (candidates, error) =
-                                candidates_for(&engine, ext.as_ref(), &job.doc, &job.text, &job.schema, job.min_score);
-                            if done.send(Outcome::Suggested { doc: job.doc, candidates, error }).is_err() {
+                            let engines = Engines { entities: &engine, relations: &relations, external: ext.as_ref() };
+                            let (candidates, relations, error) = candidates_for(&engines, &job.doc, &job.text, &job.schema, job.min_score);
+                            if done.send(Outcome::Suggested { doc: job.doc, candidates, relations, error }).is_err() {
                                 break;
                             }
                         }
@@ -442,8 +499,8 @@ impl Suggester {
                             let mut cache = SourceCache::default();
                             for (k, &index) in job.indices.iter().enumerate() {
                                 let cancelled = job.cancel.load(Ordering::Relaxed);
-                                let (doc, error) =
-                                    if cancelled { (None, None) } else { suggest_stored(&engine, ext.as_ref(), &job, index, &mut cache) };
+                                let engines = Engines { entities: &engine, relations: &relations, external: ext.as_ref() };
+                                let (doc, error) = if cancelled { (None, None) } else { suggest_stored(&engines, &job, index, &mut cache) };
                                 let progress = CorpusProgress { index, doc, error, done: k + 1, total };
                                 if done.send(Outcome::Corpus(progress)).is_err() {
                                     return;
@@ -455,7 +512,7 @@ impl Suggester {
             })
             // Without a thread the job channel is closed: requests fail and the app says so.
             .ok();
-        Self { tx, rx, waiting: 0 }
+        Self { tx, rx, waiting: 0, relations: taught }
     }
 
     /// Queues a document.
@@ -472,7 +529,8 @@ impl Suggester {
     /// while suggestions keep being answered.
     pub fn request_relearn(&mut self, job: LearnJob) -> bool {
         let total = job.indices.len().max(1);
-        self.request_training(total, Box::new(move |progress| relearn(&job, progress)))
+        let relations = self.relations.clone();
+        self.request_training(total, Box::new(move |progress| relearn(&job, &relations, progress)))
     }
 
     /// Queues a training job on the trainer thread: `total` outcomes
@@ -534,7 +592,7 @@ mod tests {
         let schema = Schema::news();
         let mut doc = Document::new(DocId("a".into()), "a.txt".into(), text.to_owned());
         let c = Candidate { start: CharIdx::new(a), end: CharIdx::new(b), label: "ORG".into(), score: 0.8, recognizer: "tagger".into() };
-        let edit = add_suggestions_edit(&mut doc, vec![c]).expect("one");
+        let edit = add_suggestions_edit(&mut doc, vec![c], Vec::new()).expect("one");
         doc.apply(edit, &schema).expect("adds");
         let id = doc.suggestions().next().map(|s| s.id).expect("there");
         let accept = doc.accept_suggestion_edit(id).expect("accepts");
@@ -559,7 +617,7 @@ mod tests {
     #[test]
     fn suggestions_are_answered_while_a_model_trains() {
         // The engine before training finds nothing; the trained one has the rules.
-        let mut s = Suggester::new(Arc::new(Engine::with(Vec::new())), None);
+        let mut s = Suggester::new(Arc::new(Engine::with(Vec::new())), Arc::new(RelationEngine::new()), None);
         let (started_tx, started) = channel::<()>();
         let (open_gate, gate) = channel::<()>();
         let training: Training = Box::new(move |progress| {

@@ -25,6 +25,7 @@ pub mod filter;
 pub mod markup;
 pub mod names;
 pub mod reanchor;
+pub mod relation_suggestions;
 pub mod schema;
 pub mod score;
 pub mod span;
@@ -36,5 +37,8 @@ pub use dataset::{Dataset, ExportOptions, Problem};
 pub use document::{DocId, Document, Status, UnknownStatus};
 pub use edit::{Edit, EditError, History};
 pub use schema::Schema;
-pub use span::{Origin, RecognizerName, Relation, RelationId, Span, SpanId, Suggestion, SuggestionId, SuggestionState};
+pub use span::{
+    Origin, RecognizerName, Relation, RelationEnd, RelationId, RelationSuggestion, RelationSuggestionState, Span, SpanId, Suggestion,
+    SuggestionId, SuggestionState,
+};
 pub use text::{ByteIdx, CharIdx, Text, Utf16Idx};

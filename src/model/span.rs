@@ -260,6 +260,53 @@ impl Suggestion {
     }
 }
 
+/// One end of a suggested relation: a gold span, or an entity suggestion
+/// (the relation can be accepted once that suggestion is, or with it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationEnd {
+    Span(SpanId),
+    Suggestion(SuggestionId),
+}
+
+/// What became of a relation suggestion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RelationSuggestionState {
+    /// Shown, not yet decided.
+    Pending,
+    /// Accepted (perhaps retyped) as this gold relation.
+    Accepted { relation: RelationId },
+    /// Rejected by the annotator.
+    Rejected,
+}
+
+/// A relation proposed by a recognizer between two spans or entity
+/// suggestions; like an entity [`Suggestion`] it stays apart from the gold
+/// relations until accepted, and the record of its fate is kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelationSuggestion {
+    pub id: SuggestionId,
+    pub head: RelationEnd,
+    pub tail: RelationEnd,
+    pub label: String,
+    pub recognizer: RecognizerName,
+    pub score: f32,
+    pub state: RelationSuggestionState,
+}
+
+impl RelationSuggestion {
+    /// Whether the suggestion still waits for a decision.
+    pub fn is_pending(&self) -> bool {
+        self.state == RelationSuggestionState::Pending
+    }
+
+    /// Whether `end` is its head or its tail.
+    pub fn hangs_on(&self, end: RelationEnd) -> bool {
+        self.head == end || self.tail == end
+    }
+}
+
 /// The gold spans of a document, sorted by `(start, end, label, id)`, with
 /// lookup by id and by position, both logarithmic (a long article has tens
 /// of thousands of spans, and drawing a frame looks up every visible

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod keys;
+mod relations;
 mod window;
 
 use egui::{Key, Modifiers};

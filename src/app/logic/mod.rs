@@ -6,6 +6,8 @@
 //! - `navigate.rs`: Tab order, the caret, the next name, find, the next
 //!   unfinished document;
 //! - `relations.rs`: drawing a relation, its likely types, relabelling;
+//! - `relation_review.rs`: suggested relations (accept, retype, reject),
+//!   teaching the relation engine, its ranking of types;
 //! - `adjudicate.rs`: the adjudication cursor, taking and dropping;
 //! - `save.rs`: the journal and the writer, conflicts with the disk;
 //! - `quit.rs`: quitting, which asks when edits are not saved;
@@ -24,6 +26,7 @@ mod label;
 mod navigate;
 mod project;
 mod quit;
+mod relation_review;
 mod relations;
 mod save;
 mod suggest;
@@ -47,6 +50,15 @@ impl SpanlabApp {
             C::Label(label) => self.label_selection(&label, false),
             C::LabelExact(label) => self.label_selection(&label, true),
             C::DeleteSelected => self.delete_selected(),
+            C::AcceptSuggestion if self.mode() == super::commands::Mode::SuggestedRelationSelected => self.accept_relation_suggestion(None),
+            C::RejectSuggestion if self.mode() == super::commands::Mode::SuggestedRelationSelected => self.reject_relation_suggestion(),
+            C::RelationType(label) if self.mode() == super::commands::Mode::SuggestedRelationSelected => {
+                self.accept_relation_suggestion(Some(&label))
+            }
+            C::RelationTypeAt(n) if self.mode() == super::commands::Mode::SuggestedRelationSelected => {
+                self.accept_relation_suggestion_at(n)
+            }
+            C::SelectRelationSuggestion(id) => self.select_relation_suggestion(id),
             C::AcceptSuggestion => self.accept_suggestion(),
             C::RejectSuggestion => self.reject_suggestion(),
             C::NextSuggestion => self.step_item(true, true),

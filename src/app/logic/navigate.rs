@@ -31,6 +31,7 @@ impl SpanlabApp {
             Selection::Suggestion(id) => open.doc.suggestion(id).map_or(CharIdx::ZERO, |s| s.start),
             Selection::Text { head, .. } => head,
             Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map_or(CharIdx::ZERO, |s| s.start),
+            Selection::RelationSuggestion(id) => open.doc.relation_suggestion_at(id).unwrap_or(CharIdx::ZERO),
             Selection::None => CharIdx::ZERO,
         }
     }
@@ -44,6 +45,7 @@ impl SpanlabApp {
                 Selection::Suggestion(id) => open.doc.suggestion(id).map(|s| s.start),
                 Selection::Text { head, .. } => Some(head),
                 Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map(|s| s.start),
+                Selection::RelationSuggestion(id) => open.doc.relation_suggestion_at(id),
                 Selection::None => None,
             };
         }
@@ -65,6 +67,9 @@ impl SpanlabApp {
             Selection::Relation(id) => {
                 doc.relation(id).is_none_or(|r| [r.head, r.tail].iter().any(|&e| doc.spans().get(e).is_some_and(|s| shows(s.start))))
             }
+            // Where it is read (its later end) must show: the arc is drawn
+            // from there.
+            Selection::RelationSuggestion(id) => doc.relation_suggestion_at(id).is_none_or(shows),
             // Text is selected where it can be seen, if only in part (a row
             // the view's edge cuts): acting on it needs no scrolling.
             Selection::Text { anchor, head } => anchor == head || self.article.shows_part(head).unwrap_or(true),
@@ -161,7 +166,8 @@ impl SpanlabApp {
     /// Selects the next (or previous) span or suggestion, or suggestion
     /// only: in text order, or by score when reviewing uncertain ones first.
     pub(super) fn step_item(&mut self, forward: bool, suggestions_only: bool) {
-        if !(suggestions_only && self.settings.uncertain_first) {
+        let relations_pending = self.open.as_ref().is_some_and(|o| !o.doc.pending_relation_suggestions().is_empty());
+        if !(suggestions_only && (self.settings.uncertain_first || relations_pending)) {
             if let Some(sel) = self.neighbour_item(forward, suggestions_only) {
                 self.select(sel);
             }
@@ -169,14 +175,14 @@ impl SpanlabApp {
         }
         let here = self.selection_start();
         let current = self.open.as_ref().map(|o| o.selection);
-        let mut items: Vec<(CharIdx, Selection)> =
-            self.items().into_iter().filter(|(_, s)| !suggestions_only || matches!(s, Selection::Suggestion(_))).collect();
+        let mut items: Vec<(CharIdx, Selection)> = if suggestions_only { self.suggestion_items() } else { self.items() };
         if suggestions_only
             && self.settings.uncertain_first
             && let Some(open) = &self.open
         {
             let score = |s: &Selection| match s {
                 Selection::Suggestion(id) => open.doc.suggestion(*id).map_or(0.0, |x| x.score),
+                Selection::RelationSuggestion(id) => open.doc.relation_suggestion(*id).map_or(0.0, |x| x.score),
                 _ => 0.0,
             };
             items.sort_by(|a, b| score(&a.1).total_cmp(&score(&b.1)).then(a.0.cmp(&b.0)));
@@ -194,6 +200,24 @@ impl SpanlabApp {
         if let Some(&(_, sel)) = items.get(next) {
             self.select(sel);
         }
+    }
+
+    /// Pending entity and relation suggestions in reading order, for j/k:
+    /// a relation where its later end starts, after the entity suggestions
+    /// that start there (so both its ends were seen first).
+    pub(super) fn suggestion_items(&self) -> Vec<(CharIdx, Selection)> {
+        let Some(open) = &self.open else { return Vec::new() };
+        let doc = &open.doc;
+        let mut v: Vec<(CharIdx, u8, Selection)> =
+            doc.pending_suggestions().iter().map(|s| (s.start, 0, Selection::Suggestion(s.id))).collect();
+        v.extend(
+            doc.pending_relation_suggestions()
+                .iter()
+                .filter_map(|r| Some((doc.relation_suggestion_at(r.id)?, 1, Selection::RelationSuggestion(r.id)))),
+        );
+        // A stable sort keeps the model's reading order within a place.
+        v.sort_by_key(|x| (x.0, x.1));
+        v.into_iter().map(|(at, _, sel)| (at, sel)).collect()
     }
 
     /// Where a search starts: after the selection, or at the caret.
@@ -256,14 +280,17 @@ impl SpanlabApp {
         }
     }
 
-    /// After accepting or rejecting, move to the next pending suggestion.
+    /// After accepting or rejecting, move to the next pending suggestion
+    /// (entity or relation) in reading order.
     pub(super) fn after_decision(&mut self) {
         let here = self.selection_start();
-        let next = self.open.as_ref().and_then(|o| {
-            let p = o.doc.pending_suggestions();
-            p.iter().find(|s| s.start >= here).or(p.first()).map(|s| s.id)
-        });
-        self.select(next.map_or(Selection::None, Selection::Suggestion));
+        let kind = |s: &Selection| u8::from(matches!(s, Selection::RelationSuggestion(_)));
+        let current = self.open.as_ref().map_or(0, |o| kind(&o.selection));
+        let items = self.suggestion_items();
+        // Onwards from the decided one: an entity suggestion still pending
+        // where a decided relation is read came before it.
+        let next = items.iter().find(|(at, s)| (*at, kind(s)) >= (here, current)).or(items.first()).map(|x| x.1);
+        self.select(next.unwrap_or(Selection::None));
     }
 
     /// Drops a selection that no longer exists (after undo, delete, …).
@@ -275,6 +302,7 @@ impl SpanlabApp {
             Selection::Span(id) => open.doc.spans().get(id).is_none(),
             Selection::Suggestion(id) => !open.doc.suggestion(id).is_some_and(|s| s.is_pending()),
             Selection::Relation(id) => open.doc.relation(id).is_none(),
+            Selection::RelationSuggestion(id) => !open.doc.pending_relation_suggestions().iter().any(|r| r.id == id),
             _ => false,
         };
         if gone {
@@ -323,7 +351,7 @@ impl SpanlabApp {
             Selection::Text { anchor, head } => range(anchor, head),
             Selection::Span(id) => doc.spans().get(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.start, s.end)),
             Selection::Suggestion(id) => doc.suggestion(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.start, s.end)),
-            Selection::Relation(_) | Selection::None => (self.selection_start(), self.selection_start()),
+            Selection::Relation(_) | Selection::RelationSuggestion(_) | Selection::None => (self.selection_start(), self.selection_start()),
         };
         // What is taken, sorted by start, with the furthest end so far.
         let mut taken: Vec<(CharIdx, CharIdx)> = doc.spans().iter().map(|s| (s.start, s.end)).collect();

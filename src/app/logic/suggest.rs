@@ -13,7 +13,7 @@ use super::super::state::Selection;
 use super::super::suggester::{self, CorpusJob, CorpusProgress, Job, LearnJob, Outcome, Suggester};
 use crate::model::edit::Edit;
 use crate::model::{DocId, Status, SuggestionId};
-use crate::suggest::{Candidate, Engine};
+use crate::suggest::{Candidate, Engine, RelationCandidate, RelationEngine};
 
 impl SpanlabApp {
     /// Asks the worker for suggestions on the open document; false when it
@@ -109,8 +109,13 @@ impl SpanlabApp {
             return;
         }
         let cancel = Arc::new(AtomicBool::new(false));
-        let job =
-            LearnJob { project: self.project.clone(), base: self.settings.model.clone(), indices: indices.clone(), cancel: cancel.clone() };
+        let job = LearnJob {
+            project: self.project.clone(),
+            base: self.settings.model.clone(),
+            indices: indices.clone(),
+            schema: self.project.schema.clone(),
+            cancel: cancel.clone(),
+        };
         if self.suggester.request_relearn(job) {
             self.learn_progress = Some((0, indices.len().max(1)));
             self.learn_cancel = Some(cancel);
@@ -122,7 +127,8 @@ impl SpanlabApp {
     pub(super) fn restart_engine(&mut self) {
         self.engine = Arc::new(Engine::builtin());
         self.model_in_use = suggester::SHIPPED.to_owned();
-        self.suggester = Suggester::new(self.engine.clone(), self.settings.external());
+        self.relation_engine = Arc::new(RelationEngine::new());
+        self.suggester = Suggester::new(self.engine.clone(), self.relation_engine.clone(), self.settings.external());
         self.corpus_progress = None;
         self.corpus_cancel = None;
         if let Some(open) = self.open.as_mut() {
@@ -141,7 +147,7 @@ impl SpanlabApp {
     pub(crate) fn receive_suggestions(&mut self) {
         while let Some(outcome) = self.suggester.poll() {
             match outcome {
-                Outcome::Suggested { doc, candidates, error } => self.take_suggestions(&doc, candidates, error),
+                Outcome::Suggested { doc, candidates, relations, error } => self.take_suggestions(&doc, candidates, relations, error),
                 Outcome::Corpus(progress) => self.take_corpus_progress(progress),
                 Outcome::Learned { done, total, error, engine } => self.take_learning_progress(done, total, error, engine),
             }
@@ -150,7 +156,7 @@ impl SpanlabApp {
 
     /// Suggestions for a document: added to it if it is still open and
     /// waiting for them.
-    fn take_suggestions(&mut self, doc: &DocId, candidates: Vec<Candidate>, error: Option<String>) {
+    fn take_suggestions(&mut self, doc: &DocId, candidates: Vec<Candidate>, relations: Vec<RelationCandidate>, error: Option<String>) {
         if let Some(e) = error {
             self.error(e);
         }
@@ -161,16 +167,29 @@ impl SpanlabApp {
         }
         open.suggesting = false;
         // Nothing over what the document holds: spans, suggestions (pending
-        // or decided) at the same place.
+        // or decided) at the same place; a suggested relation goes with an
+        // end left out.
         let held = &open.doc;
-        let candidates: Vec<Candidate> = candidates
+        let fresh = |c: &Candidate| {
+            !held.spans().iter().any(|s| s.start < c.end && c.start < s.end)
+                && !held.suggestions().any(|s| s.start < c.end && c.start < s.end)
+        };
+        let mut kept_at = Vec::with_capacity(candidates.len());
+        let mut kept = Vec::with_capacity(candidates.len());
+        for c in candidates {
+            kept_at.push(fresh(&c).then_some(kept.len()));
+            if fresh(&c) {
+                kept.push(c);
+            }
+        }
+        let relations: Vec<RelationCandidate> = relations
             .into_iter()
-            .filter(|c| {
-                !held.spans().iter().any(|s| s.start < c.end && c.start < s.end)
-                    && !held.suggestions().any(|s| s.start < c.end && c.start < s.end)
+            .filter_map(|r| {
+                let (head, tail) = (kept_at.get(r.head).copied().flatten()?, kept_at.get(r.tail).copied().flatten()?);
+                Some(RelationCandidate { head, tail, ..r })
             })
             .collect();
-        let edit = suggester::add_suggestions_edit(open.doc_mut(), candidates);
+        let edit = suggester::add_suggestions_edit(open.doc_mut(), kept, relations);
         if let Some(edit) = edit
             && let Err(e) = open.history.apply_unstepped(Arc::make_mut(&mut open.doc), edit, &schema)
         {

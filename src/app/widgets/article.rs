@@ -21,7 +21,7 @@ use super::super::commands::Command;
 use super::super::parts::{part_at, snap_to_parts};
 use super::super::state::{RelationDraft, Selection};
 use super::glyph_map::GlyphMap;
-use crate::model::{CharIdx, Document, Schema, SpanId};
+use crate::model::{CharIdx, Document, RelationEnd, Schema, SpanId, SuggestionId};
 
 /// Documents shorter than this are laid out whole on open (exact heights);
 /// longer ones paragraph by paragraph as they come into view.
@@ -448,6 +448,8 @@ impl ArticleView {
             let text_color = text_color(ui.visuals());
             let sel_color = ui.visuals().selection.stroke.color;
             let mut anchors: std::collections::HashMap<SpanId, Pos2> = Default::default();
+            // Where the chips of pending suggestions are (suggested relations start and end there).
+            let mut suggestion_anchors: std::collections::HashMap<SuggestionId, Pos2> = Default::default();
             let draft_tail = input.draft.and_then(|d| d.tail.or_else(|| d.candidates.get(d.index).copied()));
             for &(k, top) in &visible {
                 let Some(p) = self.paras.get(k) else { continue };
@@ -504,7 +506,8 @@ impl ArticleView {
                         }
                     }
                     if let Some(first) = rects.first().filter(|_| s.start >= p.start) {
-                        chip_ui(&painter, first.translate(top.to_vec2()), &format!("{}?", s.label), rgb, true, &m, fs);
+                        let chip = chip_ui(&painter, first.translate(top.to_vec2()), &format!("{}?", s.label), rgb, true, &m, fs);
+                        suggestion_anchors.insert(s.id, chip.center_top());
                     }
                 }
                 painter.galley(top, g.clone(), text_color);
@@ -564,6 +567,31 @@ impl ArticleView {
                             }
                         }
                         (None, None) => {}
+                    }
+                }
+                // Suggested relations: dashed arcs labelled with their type
+                // and a question mark; the score on hover; a click selects.
+                let end_anchor = |end: RelationEnd| match doc.end_span(end) {
+                    Some(span) => anchors.get(&span).copied(),
+                    None => match end {
+                        RelationEnd::Suggestion(id) => suggestion_anchors.get(&id).copied(),
+                        RelationEnd::Span(_) => None,
+                    },
+                };
+                for r in doc.pending_relation_suggestions() {
+                    let (Some(a), Some(b)) = (end_anchor(r.head), end_anchor(r.tail)) else { continue };
+                    let selected = input.selection == Selection::RelationSuggestion(r.id);
+                    let color = if selected { sel_color } else { text_color.gamma_multiply(if anything { 0.4 } else { 0.75 }) };
+                    let stroke = Stroke::new(if selected { 2.2 } else { 1.3 }, color);
+                    let label = format!("{}?", r.label);
+                    let rect = dashed_arc(&painter, a, b, stroke, &label, ui.visuals().extreme_bg_color, fs, &m);
+                    let id = ui.scope_id().with(("suggested relation", r.id.0));
+                    let tip = format!(
+                        "suggested {} (score {:.2}, {})\nEnter: accept (with its suggested ends) · x: reject · a type key or its number: accept as that type",
+                        r.label, r.score, r.recognizer
+                    );
+                    if ui.interact(rect, id, Sense::click()).on_hover_text(tip).clicked() {
+                        out.commands.push(Command::SelectRelationSuggestion(r.id));
                     }
                 }
                 // The relation being drawn.
@@ -722,6 +750,27 @@ fn chip_ui(painter: &egui::Painter, span: Rect, label: &str, rgb: [u8; 3], sugge
 fn dashed_rect(r: Rect, stroke: Stroke) -> Vec<egui::Shape> {
     let pts = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
     egui::Shape::dashed_line(&pts, stroke, 4.0, 3.0)
+}
+
+/// Draws a suggested relation's arc from `a` to `b`, dashed, with its
+/// label; returns the label's rectangle.
+#[allow(clippy::too_many_arguments)]
+fn dashed_arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke, label: &str, bg: Color32, fs: f32, m: &Metrics) -> Rect {
+    let same_row = (a.y - b.y).abs() < 1.0;
+    // As high as a gold arc (higher, it ran into the row above).
+    let lift = if same_row { (m.line - m.text - m.chip) * 0.9 + ((b.x - a.x).abs() * 0.04).min(8.0) } else { m.line * 0.5 };
+    let (p1, p2) = (a + vec2(0.0, -lift), b + vec2(0.0, -lift));
+    let curve = CubicBezierShape::from_points_stroke([a, p1, p2, b], false, Color32::TRANSPARENT, stroke);
+    painter.extend(egui::Shape::dashed_line(&curve.flatten(Some(0.5)), stroke, 5.0, 3.0));
+    let head = [b, b + vec2(-4.0, -7.0), b + vec2(4.0, -7.0)];
+    painter.add(egui::Shape::convex_polygon(head.to_vec(), stroke.color, Stroke::NONE));
+    let mid = pos2((a.x + 3.0 * p1.x + 3.0 * p2.x + b.x) / 8.0, (a.y + 3.0 * p1.y + 3.0 * p2.y + b.y) / 8.0);
+    let galley = painter.layout_no_wrap(label.to_owned(), FontId::proportional(fs * 0.58), stroke.color);
+    let rect = Rect::from_center_size(mid, galley.size() + Vec2::splat(4.0));
+    painter.rect_filled(rect, 3.0, bg);
+    painter.extend(dashed_rect(rect, Stroke::new(1.0, stroke.color)));
+    painter.galley(rect.min + vec2(2.0, 2.0), galley, stroke.color);
+    rect
 }
 
 /// Draws a relation arc from `a` to `b` with its label; returns the label's rectangle.

@@ -18,7 +18,7 @@
 use super::document::Document;
 use super::edit::Edit;
 use super::schema::Schema;
-use super::span::{Origin, RecognizerName, Span, SpanId, SuggestionId, SuggestionState};
+use super::span::{Origin, RecognizerName, Span, SpanId, SuggestionId};
 use super::text::{CharIdx, Text};
 
 /// How occurrences of a name are matched.
@@ -363,11 +363,11 @@ pub fn lessons(doc: &Document, action: &Action, occurrences: &[&Occurrence]) -> 
 /// the provenance `everywhere` (an accepted suggestion keeps its own).
 pub fn edit_for(doc: &mut Document, schema: &Schema, action: &Action, occurrences: &[Occurrence]) -> Option<Edit> {
     let mut edits = Vec::new();
+    let mut rejected = Vec::new();
     for o in occurrences.iter().filter(|o| o.ticked && o.can_tick()) {
         match action {
             Action::Reject(label) => {
-                let ids: Vec<SuggestionId> = pending_at(doc, o.start, o.end, label.as_ref()).collect();
-                edits.extend(ids.into_iter().map(|id| Edit::SetSuggestionState { id, state: SuggestionState::Rejected }));
+                rejected.extend(pending_at(doc, o.start, o.end, label.as_ref()));
             }
             Action::Delete(label) => {
                 let ids: Vec<SpanId> = doc
@@ -381,6 +381,7 @@ pub fn edit_for(doc: &mut Document, schema: &Schema, action: &Action, occurrence
             Action::Label(label) => edits.extend(label_edits(doc, schema, label, o)),
         }
     }
+    edits.extend(doc.reject_suggestions_edits(&rejected));
     (!edits.is_empty()).then_some(Edit::Batch { edits })
 }
 
@@ -416,7 +417,7 @@ fn label_edits(doc: &mut Document, schema: &Schema, label: &str, o: &Occurrence)
 mod tests {
     use super::*;
     use crate::model::document::DocId;
-    use crate::model::span::Suggestion;
+    use crate::model::span::{Suggestion, SuggestionState};
 
     fn opts() -> MatchOptions {
         MatchOptions::default()

@@ -35,8 +35,7 @@ use spanlab::store::Project;
 
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib: u64 =
-        status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0);
+    let kib: u64 = status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0);
     kib as f64 / 1024.0
 }
 
@@ -59,10 +58,8 @@ fn main() {
         big_article();
         return;
     }
-    let docs: usize = ["SPANLAB_SCALE_DOCS", "SPANLAB_SCALE_ARTICLES"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok()?.parse().ok())
-        .unwrap_or(10_000);
+    let docs: usize =
+        ["SPANLAB_SCALE_DOCS", "SPANLAB_SCALE_ARTICLES"].iter().find_map(|v| std::env::var(v).ok()?.parse().ok()).unwrap_or(10_000);
     let dir = tempfile::tempdir().expect("a temporary folder");
     let schema = Schema::news();
 
@@ -115,7 +112,10 @@ fn main() {
     let mut h = launch(project);
     h.step();
     let shown = h.state().open.as_ref().map(|o| o.doc.id.0.clone()).unwrap_or_default();
-    println!("launch to the first frame of the window on the {docs} documents ({shown} open): {:.3} s (target ≤ 1 s)", t.elapsed().as_secs_f64());
+    println!(
+        "launch to the first frame of the window on the {docs} documents ({shown} open): {:.3} s (target ≤ 1 s)",
+        t.elapsed().as_secs_f64()
+    );
 
     // Scrolling the corpus list: frames stay short whatever its length.
     let mut times = Vec::new();

@@ -133,16 +133,7 @@ impl CorpusIndex {
         // Without a thread nothing is indexed: names still match.
         let read = if rx.is_some() { 0 } else { total };
         let data = CorpusText { chunks: Vec::new(), places: vec![None; total] };
-        Self {
-            names,
-            data: Arc::new(data),
-            read,
-            rx,
-            stop,
-            matched_for: None,
-            matches: vec![false; total],
-            hits: Vec::new(),
-        }
+        Self { names, data: Arc::new(data), read, rx, stop, matched_for: None, matches: vec![false; total], hits: Vec::new() }
     }
 
     /// Takes the texts read since last time (no file is read here).

@@ -1,7 +1,8 @@
 //! The annotator's keystrokes: `cargo bench --bench annotate` drives the
 //! real window (egui_kittest, key events only) from the engine's
 //! suggestions to the gold of each seed article (`../shared/seeds`,
-//! `../shared/eval/seeds.gold.json`), entities then relations, and prints
+//! `../shared/eval/seeds.gold.json`), entities then relations (the
+//! suggested relations reviewed, the missing ones drawn), and prints
 //! per article and in total `keys per gold entity: X` and `keys per gold
 //! relation: Y`.
 //!
@@ -9,9 +10,25 @@
 //! the selection, the spans and pending suggestions, the relation being
 //! drawn) and the gold as "what the person wants"; it never edits the model.
 //! Every key press counts one, a chord (Shift+A, Ctrl+F) one, and every
-//! typed character one. Before a key it plans the cheapest way it knows to
-//! get somewhere (Tab, the arrows, Find), then presses and looks: if the
-//! window did something else, it goes on from what it sees.
+//! typed character one. The bot uses no mouse: a click or a drag would
+//! count one action each, like a key, but the figures here are keyboard
+//! only (a click on any span would make navigation nearly free, and the
+//! keys are what the issues ask to make cheap). Before a key it plans the
+//! cheapest way it knows to get somewhere (Tab, the arrows, Find, n for the
+//! next name without a span), then presses and looks: if the window did
+//! something else, it goes on from what it sees.
+//!
+//! Each key is tallied by what it was for, printed per article and per
+//! flow: accept (Enter, Shift+A), reject (x, Shift+X), relabel (a label key
+//! on a suggestion or span), boundary (Alt+arrows), delete, missed
+//! (extending a selection over a name no suggestion had, and its label
+//! key), navigate (Tab, j, the arrows or n to a place, Find), everywhere
+//! (Shift+Enter, Ctrl+Shift+X, Shift+E, Shift+Delete and the preview's
+//! Enter or Esc), document (suggesting for the corpus, marking done) and
+//! relation.
+//!
+//! `SPANLAB_BENCH_TRACE=1` prints every key; `SPANLAB_BENCH_FLOW=N` runs
+//! only the N-th flow.
 //!
 //! The articles are annotated in order in one window, each marked done
 //! (Ctrl+Enter), so the engine learns from the earlier ones as it would
@@ -28,9 +45,14 @@ use egui_kittest::Harness;
 use spanlab::app::{AppOptions, Dialog, Mode, Selection, SpanlabApp};
 use spanlab::model::Text;
 use spanlab::model::everywhere::{MatchOptions, find};
+use spanlab::model::names::names;
 use spanlab::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
 use spanlab::model::{CharIdx, Document, SpanId};
 use spanlab::store::Project;
+
+#[path = "annotate/tally.rs"]
+mod tally;
+use tally::{Cat, Tally};
 
 const NONE: Modifiers = Modifiers::NONE;
 const SHIFT: Modifiers = Modifiers::SHIFT;
@@ -44,6 +66,9 @@ struct Ent {
     end: usize,
     label: String,
 }
+
+/// An article as the person reads it: its id, its text, the gold they want.
+type Article = (String, Text, Vec<Ent>);
 
 /// A gold relation between two gold entities.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -95,6 +120,10 @@ struct Bot {
     h: Harness<'static, SpanlabApp>,
     keys: usize,
     trace: bool,
+    /// What the next keys are for.
+    cat: Cat,
+    /// Keys per category since the last reset.
+    tally: Tally,
 }
 
 impl Bot {
@@ -112,20 +141,33 @@ impl Bot {
 
     fn press(&mut self, m: Modifiers, k: Key) {
         if self.trace {
-            eprintln!("  key {m:?} {k:?}");
+            eprintln!("  key {m:?} {k:?} ({})", self.cat.name());
         }
         self.h.key_press_modifiers(m, k);
         self.h.run_ok();
-        self.keys += 1;
+        self.count();
     }
 
     fn type_char(&mut self, c: char) {
         if self.trace {
-            eprintln!("  type {c:?}");
+            eprintln!("  type {c:?} ({})", self.cat.name());
         }
         self.h.event(egui::Event::Text(c.to_string()));
         self.h.run_ok();
+        self.count();
+    }
+
+    fn count(&mut self) {
         self.keys += 1;
+        *self.tally.0.entry(self.cat).or_default() += 1;
+    }
+
+    /// Runs `f` with the keys it presses counted as `cat`.
+    fn as_cat<T>(&mut self, cat: Cat, f: impl FnOnce(&mut Self) -> T) -> T {
+        let before = std::mem::replace(&mut self.cat, cat);
+        let out = f(self);
+        self.cat = before;
+        out
     }
 
     /// Waits (without keys) for the open document's suggestions.
@@ -189,7 +231,8 @@ impl Bot {
         let doc = self.doc();
         match self.selection() {
             Selection::Relation(id) => doc.relation(id).and_then(|r| doc.spans().get(r.head)).map_or(0, |s| s.start.get()),
-            Selection::Text { head, .. } => head.get(),
+            // Tab goes on from where a text selection starts.
+            Selection::Text { anchor, head } => anchor.min(head).get(),
             _ => self.selected_range().map_or(0, |r| r.0),
         }
     }
@@ -197,16 +240,25 @@ impl Bot {
     /// Selects a span or suggestion by Tab, Shift+Tab or Find (the cheapest
     /// by the bot's reckoning), looking after each key.
     fn go_to_item(&mut self, target: Selection) {
+        self.as_cat(Cat::Navigate, |bot| bot.go_to_item_counted(target));
+    }
+
+    fn go_to_item_counted(&mut self, target: Selection) {
         if self.selection() == target {
             return;
         }
         let (fwd, back) = self.tab_distance(target);
-        let find_cost = match target {
+        // Find: a few of its first letters, Esc selects the span (or
+        // suggestion) they lie in.
+        let range = match target {
             Selection::Span(id) => self.doc().spans().get(id).map(|s| (s.start.get(), s.end.get())),
+            Selection::Suggestion(id) => self.doc().suggestion(id).map(|s| (s.start.get(), s.end.get())),
             _ => None,
-        }
-        .and_then(|(a, b)| self.find_plan(a, b, true).map(|p| (p.cost(), p, (a, b))));
-        if let Some((cost, plan, _)) = find_cost.clone()
+        };
+        let whole = range.and_then(|(a, b)| self.find_plan(a, b, true)).filter(|_| matches!(target, Selection::Span(_)));
+        let prefix = range.and_then(|(a, b)| self.find_plan(a, b, false));
+        let plans = [whole.map(|p| (p.cost(), p)), prefix.map(|p| (p.cost(), p))];
+        if let Some((cost, plan)) = plans.into_iter().flatten().min_by_key(|p| p.0)
             && cost < fwd.min(back)
         {
             self.run_find(&plan);
@@ -214,6 +266,7 @@ impl Bot {
                 return;
             }
         }
+        let (fwd, back) = self.tab_distance(target);
         let forward = fwd <= back;
         if self.trace {
             eprintln!("  go to {target:?} from {:?}: forward {fwd}, back {back}", self.selection());
@@ -274,6 +327,10 @@ impl Bot {
     /// Moves the selected span's boundaries to `[a, b)`, by words where a
     /// word lands inside, else by characters.
     fn move_boundaries(&mut self, a: usize, b: usize) {
+        self.as_cat(Cat::Boundary, |bot| bot.move_boundaries_counted(a, b));
+    }
+
+    fn move_boundaries_counted(&mut self, a: usize, b: usize) {
         for _ in 0..200 {
             let Some((s, e)) = self.selected_range() else { return };
             if (s, e) == (a, b) {
@@ -333,11 +390,31 @@ impl Bot {
             let cost = p.cost() + extend_cost(&text, a, a + len, b);
             (cost, p)
         });
+        let names = self.name_plan(a, b);
+        let best_other = match (&arrow_plan, &find) {
+            (Some(x), Some((y, _))) => Some(*x.min(y)),
+            (x, y) => x.or(y.as_ref().map(|f| f.0)),
+        };
+        if let Some((cost, forward)) = names
+            && best_other.is_none_or(|o| cost <= o)
+        {
+            let before = std::mem::replace(&mut self.cat, Cat::Navigate);
+            for _ in 0..80 {
+                if matches!(self.selection(), Selection::Text { anchor, head } if anchor.min(head).get() == a) {
+                    break;
+                }
+                self.press(if forward { NONE } else { SHIFT }, Key::N);
+            }
+            self.cat = before;
+            self.extend_to(b);
+            return;
+        }
         let use_arrows = match (&arrow_plan, &find) {
             (Some(arrows), Some((cost, _))) => arrows <= cost,
             (Some(_), None) => true,
             _ => false,
         };
+        let before = std::mem::replace(&mut self.cat, Cat::Navigate);
         match (use_arrows, find) {
             (true, _) => {
                 for _ in 0..80 {
@@ -354,7 +431,37 @@ impl Bot {
             (false, Some((_, plan))) => self.run_find(&plan),
             (false, None) => panic!("no way to reach {a}"),
         }
+        self.cat = before;
         self.extend_to(b);
+    }
+
+    /// The cost of selecting `[a, b)` with n (or Shift+N), the names the
+    /// window shows without a span or suggestion, then extending to `b`:
+    /// (keys, forward). The bot knows what n does, as a user who has used it.
+    fn name_plan(&self, a: usize, b: usize) -> Option<(usize, bool)> {
+        let doc = self.doc();
+        let taken: Vec<(usize, usize)> = doc
+            .spans()
+            .iter()
+            .map(|s| (s.start.get(), s.end.get()))
+            .chain(doc.pending_suggestions().iter().map(|s| (s.start.get(), s.end.get())))
+            .collect();
+        let free: Vec<(usize, usize)> = names(doc.text())
+            .into_iter()
+            .map(|(x, y)| (x.get(), y.get()))
+            .filter(|&(x, y)| !taken.iter().any(|t| t.0 < y && x < t.1))
+            .collect();
+        let t = free.iter().position(|n| n.0 == a)?;
+        let end = free[t].1;
+        let (lo, hi) = self.selected_range().unwrap_or((0, 0));
+        let n = free.len();
+        let first_fwd = free.iter().position(|f| f.0 >= hi).unwrap_or(0);
+        let first_back = free.iter().rposition(|f| f.1 <= lo).unwrap_or(n - 1);
+        let fwd = (t + n - first_fwd) % n + 1;
+        let back = (first_back + n - t) % n + 1;
+        let text = doc.text();
+        let extend = if end <= b { extend_cost(text, a, end, b) } else { end - b };
+        Some((fwd.min(back) + extend, fwd <= back))
     }
 
     /// Extends the text selection's head to `b`.
@@ -368,6 +475,11 @@ impl Bot {
             }
             if h < b {
                 let w = next_word_end(&text, head).get();
+                // Alt+N: through the next name, when that goes further.
+                if next_name_end(&text, h).is_some_and(|n| n <= b && n > w) {
+                    self.press(ALT, Key::N);
+                    continue;
+                }
                 self.press(if w <= b { SHIFT } else { SHIFT | CMD }, Key::ArrowRight);
             } else {
                 self.press(SHIFT | CMD, Key::ArrowLeft);
@@ -377,7 +489,7 @@ impl Bot {
     }
 
     /// Turns the document's spans into the gold entities.
-    fn fix_entities(&mut self, gold: &[Ent]) {
+    fn fix_entities(&mut self, gold: &[Ent], corpus: Option<(&[Article], usize)>) {
         for _round in 0..400 {
             let doc = self.doc();
             let have: Vec<(usize, usize, String, SpanId)> =
@@ -401,22 +513,51 @@ impl Bot {
                         .iter()
                         .find(|g| g.start < w.1 && w.0 < g.end && !have.iter().any(|h| h.3 != w.3 && h.0 < g.end && g.start < h.1))
                         .map(|g| (*g).clone());
+                    if self.trace {
+                        eprintln!("  fix {:?} {} into {target:?}", self.text_of(w.0, w.1), w.2);
+                    }
                     self.go_to_item(Selection::Span(w.3));
                     match target {
                         Some(g) => {
                             if g.label != w.2 {
                                 let k = self.hotkey(&g.label);
-                                self.press(NONE, k);
+                                self.as_cat(Cat::Relabel, |bot| bot.press(NONE, k));
                             }
                             self.move_boundaries(g.start, g.end);
                         }
-                        None => self.press(NONE, Key::Delete),
+                        None => {
+                            // The same wrong name more than once here, and
+                            // nowhere wanted: delete everywhere (Shift+Delete, Enter).
+                            let name = self.text_of(w.0, w.1);
+                            let again = have.iter().filter(|h| h.3 != w.3 && self.text_of(h.0, h.1) == name && h.2 == w.2).count();
+                            let everywhere =
+                                corpus.is_some_and(|(corpus, at)| again > 0 && everywhere_pays(corpus, at, (w.0, w.1), &name, &w.2, false));
+                            if !(everywhere && corpus.is_some_and(|(corpus, _)| self.everywhere(corpus, SHIFT, Key::Delete, false))) {
+                                self.as_cat(Cat::Delete, |bot| bot.press(NONE, Key::Delete));
+                            }
+                        }
                     }
                 }
                 (_, Some(g)) => {
-                    self.select_text(g.start, g.end);
-                    let k = self.hotkey(&g.label);
-                    self.press(NONE, k);
+                    self.as_cat(Cat::Missed, |bot| {
+                        bot.select_text(g.start, g.end);
+                        let k = bot.hotkey(&g.label);
+                        bot.press(NONE, k);
+                    });
+                    // Other mentions here the gold wants too, and nowhere
+                    // one it does not: label everywhere (Shift+E, Enter).
+                    if let Some((corpus, at)) = corpus {
+                        let name = self.text_of(g.start, g.end);
+                        let spans: Vec<(usize, usize)> = self.doc().spans().iter().map(|s| (s.start.get(), s.end.get())).collect();
+                        let others_here = find(&corpus[at].1, &name, MatchOptions::default())
+                            .into_iter()
+                            .map(|(x, y)| (x.get(), y.get()))
+                            .filter(|&(x, y)| (x, y) != (g.start, g.end) && !spans.iter().any(|s| s.0 < y && x < s.1))
+                            .count();
+                        if others_here > 0 && everywhere_pays(corpus, at, (g.start, g.end), &name, &g.label, true) {
+                            self.everywhere(corpus, SHIFT, Key::E, true);
+                        }
+                    }
                 }
                 (Some(_), None) => unreachable!(),
             }
@@ -433,7 +574,7 @@ impl Bot {
                 return;
             }
             let Selection::Suggestion(id) = self.selection() else {
-                self.press(NONE, Key::J);
+                self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
                 continue;
             };
             let Some(s) = self.doc().suggestion(id).cloned() else { return };
@@ -449,23 +590,24 @@ impl Bot {
         let exact = gold.iter().find(|g| g.start == a && g.end == b && !taken(self, g)).cloned();
         let overlapping = gold.iter().find(|g| g.start < b && a < g.end && !taken(self, g)).cloned();
         match (exact, overlapping) {
-            (Some(g), _) if g.label == s.label => self.press(NONE, Key::Enter),
+            (Some(g), _) if g.label == s.label => self.as_cat(Cat::Accept, |bot| bot.press(NONE, Key::Enter)),
             (Some(g), _) => {
                 let k = self.hotkey(&g.label);
-                self.press(NONE, k);
+                self.as_cat(Cat::Relabel, |bot| bot.press(NONE, k));
             }
             (None, Some(g)) => {
-                let k = if g.label == s.label { Key::Enter } else { self.hotkey(&g.label) };
-                self.press(NONE, k);
-                if let Some(span) = self.span_at(a, b) {
-                    self.go_to_item(Selection::Span(span));
-                    self.move_boundaries(g.start, g.end);
-                    if self.doc().pending_count() > 0 {
-                        self.press(NONE, Key::J);
-                    }
+                // The boundary keys on the suggestion accept it moved (one
+                // key per move), then a label key if the label differs.
+                self.move_boundaries(g.start, g.end);
+                if g.label != s.label {
+                    let k = self.hotkey(&g.label);
+                    self.as_cat(Cat::Relabel, |bot| bot.press(NONE, k));
+                }
+                if self.doc().pending_count() > 0 {
+                    self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
                 }
             }
-            (None, None) => self.press(NONE, Key::X),
+            (None, None) => self.as_cat(Cat::Reject, |bot| bot.press(NONE, Key::X)),
         }
     }
 
@@ -479,12 +621,12 @@ impl Bot {
                 return;
             }
             let Selection::Suggestion(id) = self.selection() else {
-                self.press(NONE, Key::J);
+                self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
                 continue;
             };
             let Some(s) = self.doc().suggestion(id).cloned() else { return };
             if !s.is_pending() {
-                self.press(NONE, Key::J);
+                self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
                 continue;
             }
             let (a, b) = (s.start.get(), s.end.get());
@@ -516,6 +658,10 @@ impl Bot {
     /// presses Enter, or Esc when the preview holds something the gold does
     /// not want. Returns whether it applied.
     fn everywhere(&mut self, corpus: &[(String, Text, Vec<Ent>)], m: Modifiers, k: Key, accept: bool) -> bool {
+        self.as_cat(Cat::Everywhere, |bot| bot.everywhere_counted(corpus, m, k, accept))
+    }
+
+    fn everywhere_counted(&mut self, corpus: &[(String, Text, Vec<Ent>)], m: Modifiers, k: Key, accept: bool) -> bool {
         self.press(m, k);
         if !matches!(self.app().dialog, Dialog::Everywhere(_)) {
             // The key brought the suggestion into view first.
@@ -556,13 +702,66 @@ impl Bot {
         true
     }
 
-    /// Draws the gold relations: head, r, the tail, the type.
+    /// The gold relations already in the document (accepted suggestions).
+    fn has_relation(&self, r: &Rel) -> bool {
+        let doc = self.doc();
+        let place = |id| doc.spans().get(id).map(|s| (s.start.get(), s.end.get()));
+        doc.relations().any(|x| place(x.head) == Some(r.head) && place(x.tail) == Some(r.tail) && x.label == r.label)
+    }
+
+    /// Reviews the suggested relations in reading order (j): Enter for a
+    /// gold one, its type for a gold pair of another type (the type's key,
+    /// or its number in the inspector's list when a review key takes that
+    /// key), x for the others.
+    fn review_relations(&mut self, gold: &[Rel]) {
+        for _ in 0..2000 {
+            if self.doc().pending_relation_suggestions().is_empty() {
+                return;
+            }
+            let Selection::RelationSuggestion(id) = self.selection() else {
+                self.press(NONE, Key::J);
+                continue;
+            };
+            let Some(r) = self.doc().relation_suggestion(id).cloned() else { return };
+            let place = |bot: &Self, e| bot.doc().end_place(e).map(|p| (p.0.get(), p.1.get()));
+            let (h, t) = (place(self, r.head), place(self, r.tail));
+            let want = gold.iter().find(|g| Some(g.head) == h && Some(g.tail) == t && !self.has_relation(g)).cloned();
+            match want {
+                Some(g) if g.label == r.label => self.press(NONE, Key::Enter),
+                Some(g) => {
+                    let types = self.app().scored_types(r.head, r.tail);
+                    let clash = self.app().commands.clashes().iter().any(|c| c.starts_with(&format!("{}'s key", g.label)));
+                    match types.iter().position(|(l, _)| *l == g.label) {
+                        Some(n) if clash && n < 9 => self.press(NONE, Key::from_name(&(n + 1).to_string()).expect("a digit")),
+                        Some(_) if !clash => {
+                            let k = self.hotkey(&g.label);
+                            self.press(NONE, k);
+                        }
+                        _ => self.press(NONE, Key::X),
+                    }
+                }
+                None => self.press(NONE, Key::X),
+            }
+        }
+        panic!("the suggested relations never ran out");
+    }
+
+    /// Reviews the suggested relations, then draws the gold ones still
+    /// missing: head, r, the tail, the type.
     fn draw_relations(&mut self, gold: &[Rel]) {
+        self.as_cat(Cat::Relation, |bot| bot.draw_relations_counted(gold));
+    }
+
+    fn draw_relations_counted(&mut self, gold: &[Rel]) {
+        self.review_relations(gold);
         for r in gold {
+            if self.has_relation(r) {
+                continue;
+            }
             let (Some(head), Some(tail)) = (self.span_at(r.head.0, r.head.1), self.span_at(r.tail.0, r.tail.1)) else {
                 panic!("the relation's spans are missing")
             };
-            self.go_to_item(Selection::Span(head));
+            self.go_to_item_counted(Selection::Span(head));
             self.press(NONE, Key::R);
             let candidates = self.app().open.as_ref().and_then(|o| o.draft.as_ref()).map(|d| d.candidates.clone()).unwrap_or_default();
             let Some(i) = candidates.iter().position(|&c| c == tail) else {
@@ -586,7 +785,6 @@ impl Bot {
     }
 }
 
-/// Keys to extend a selection whose head is at `h` (anchor `a`) to `b`.
 /// Whether an everywhere action on `name` would help: every mention of it
 /// in the corpus is (`accept`) or is not (reject) the gold entity of that
 /// label, and some mention lies in a document still to annotate.
@@ -610,14 +808,25 @@ fn everywhere_pays(corpus: &[(String, Text, Vec<Ent>)], at: usize, here: (usize,
     gain > 0
 }
 
+/// Keys to extend a selection whose head is at `h` (anchor `a`) to `b`.
 fn extend_cost(text: &spanlab::model::Text, _a: usize, mut h: usize, b: usize) -> usize {
     let mut n = 0;
     while h < b && n < 60 {
         let w = next_word_end(text, CharIdx::new(h)).get();
-        h = if w <= b { w } else { h + 1 };
+        h = match next_name_end(text, h) {
+            Some(e) if e <= b && e > w => e,
+            _ if w <= b => w,
+            _ => h + 1,
+        };
         n += 1;
     }
     n + h.saturating_sub(b)
+}
+
+/// Where Alt+N takes a selection whose head is at `h`: the end of the
+/// next name starting at or after it.
+fn next_name_end(text: &spanlab::model::Text, h: usize) -> Option<usize> {
+    names(text).into_iter().find(|n| n.0.get() >= h).map(|n| n.1.get())
 }
 
 #[derive(Clone, Debug)]
@@ -649,6 +858,11 @@ enum Flow {
     AcceptAllThenFix,
     /// Suggest for the whole corpus first, then review with everywhere
     /// actions where the gold wants the same decision for every mention.
+    CorpusReview,
+    /// Suggest for the whole corpus first, then in each document accept
+    /// all and fix, labelling a missed name everywhere when the gold wants
+    /// every mention of it, deleting a wrong one everywhere when it wants
+    /// none (what a document done teaches reaches the next ones).
     Corpus,
 }
 
@@ -657,8 +871,11 @@ impl Flow {
         match self {
             Flow::Review => "review each suggestion (Enter, x, a label key), then fix",
             Flow::AcceptAllThenFix => "accept all (Shift+A), reject what overlaps (Shift+X), then fix",
-            Flow::Corpus => {
+            Flow::CorpusReview => {
                 "corpus: suggest for all (palette), review with accept/reject everywhere (Shift+Enter, Ctrl+Shift+X, then Enter), then fix"
+            }
+            Flow::Corpus => {
+                "corpus: in each article accept all (Shift+A), then fix; a missed name the gold wants at every mention labelled everywhere (Shift+E, Enter), a wrong one deleted everywhere (Shift+Delete, Enter)"
             }
         }
     }
@@ -675,9 +892,13 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
         .with_size(egui::vec2(1400.0, 900.0))
         .with_max_steps(12)
         .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
-    let mut bot = Bot { h, keys: 0, trace };
+    let mut bot = Bot { h, keys: 0, trace, cat: Cat::Navigate, tally: Tally::default() };
+    let mut tally = Tally::default();
     bot.h.run_ok();
-    println!("flow: {}; relations: head, r, tail, type", flow.title());
+    println!(
+        "flow: {}; relations: review the suggested ones (j, Enter, x, a type), then draw the missing (head, r, tail, type)",
+        flow.title()
+    );
     let (mut total_e, mut total_r, mut keys_e, mut keys_r) = (0, 0, 0, 0);
     // What the person can read: each article's text, with the gold they want.
     let project = Project::open(&root, None).unwrap();
@@ -688,13 +909,15 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
             (g.id.clone(), project.load(i).expect("loads").doc.text().clone(), g.entities.clone())
         })
         .collect();
-    if flow == Flow::Corpus {
+    if flow == Flow::CorpusReview {
         // Ctrl+P, "every new", Enter: suggestions for every article.
+        bot.cat = Cat::Document;
         bot.press(CMD, Key::P);
         for c in "every new".chars() {
             bot.type_char(c);
         }
         bot.press(NONE, Key::Enter);
+        bot.cat = Cat::Navigate;
         for _ in 0..20_000 {
             if bot.app().corpus_progress.is_none() && !bot.app().is_suggesting() {
                 break;
@@ -704,28 +927,31 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
         }
         keys_e += bot.keys;
         bot.keys = 0;
+        println!("  before the first article: {} keys ({})", keys_e, bot.tally.line());
+        tally.add(&bot.tally);
     }
     for (at, g) in gold.iter().enumerate() {
         bot.settle();
         assert_eq!(bot.doc().id.0, g.id, "the window opened the next seed");
         bot.keys = 0;
+        bot.tally = Tally::default();
         match flow {
             Flow::Review => bot.review_suggestions(&g.entities),
-            Flow::Corpus => bot.corpus_review(&corpus, at),
-            Flow::AcceptAllThenFix => {
-                bot.press(SHIFT, Key::A);
+            Flow::CorpusReview => bot.corpus_review(&corpus, at),
+            Flow::AcceptAllThenFix | Flow::Corpus => {
+                bot.as_cat(Cat::Accept, |bot| bot.press(SHIFT, Key::A));
                 if bot.doc().pending_count() > 0 {
-                    bot.press(SHIFT, Key::X);
+                    bot.as_cat(Cat::Reject, |bot| bot.press(SHIFT, Key::X));
                 }
             }
         }
-        bot.fix_entities(&g.entities);
+        bot.fix_entities(&g.entities, (flow == Flow::Corpus).then_some((corpus.as_slice(), at)));
         let e = bot.keys;
         bot.keys = 0;
         bot.draw_relations(&g.relations);
         let r = bot.keys;
         bot.keys = 0;
-        bot.press(CMD, Key::Enter);
+        bot.as_cat(Cat::Document, |bot| bot.press(CMD, Key::Enter));
         let e = e + bot.keys;
         println!(
             "  {}: {} entities, {} relations, {e} + {r} keys: keys per gold entity: {:.2}, keys per gold relation: {:.2}",
@@ -735,6 +961,8 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
             e as f64 / g.entities.len() as f64,
             r as f64 / g.relations.len().max(1) as f64
         );
+        println!("    keys by kind: {}", bot.tally.line());
+        tally.add(&bot.tally);
         total_e += g.entities.len();
         total_r += g.relations.len();
         keys_e += e;
@@ -743,6 +971,12 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
     println!("  total: {total_e} entities, {total_r} relations, {keys_e} + {keys_r} keys");
     println!("  keys per gold entity: {:.2}", keys_e as f64 / total_e as f64);
     println!("  keys per gold relation: {:.2}", keys_r as f64 / total_r as f64);
+    println!("  keys by kind: {}", tally.line());
+    let per = |c: Cat| tally.0.get(&c).copied().unwrap_or(0) as f64 / total_e as f64;
+    println!(
+        "  keys by kind per gold entity: {}",
+        Cat::ALL.iter().filter(|&&c| c != Cat::Relation).map(|&c| format!("{} {:.2}", c.name(), per(c))).collect::<Vec<_>>().join(", ")
+    );
     // What the files say, against the gold.
     bot.h.state_mut().flush_writes();
     let project = Project::open(&root, None).unwrap();
@@ -782,11 +1016,18 @@ fn main() {
     }
     let trace = std::env::var_os("SPANLAB_BENCH_TRACE").is_some();
     let gold = read_gold(&shared);
-    for flow in [Flow::Review, Flow::AcceptAllThenFix, Flow::Corpus] {
+    // SPANLAB_BENCH_FLOW=N runs only the N-th flow (from 1), to trace it.
+    let only: Option<usize> = std::env::var("SPANLAB_BENCH_FLOW").ok().and_then(|v| v.parse().ok());
+    let flows = [Flow::Review, Flow::AcceptAllThenFix, Flow::CorpusReview, Flow::Corpus];
+    for (i, flow) in flows.into_iter().enumerate() {
+        if only.is_some_and(|n| n != i + 1) {
+            continue;
+        }
         let (keys_e, _) = run(&shared, &gold, flow, trace);
-        if flow == Flow::Corpus {
+        if matches!(flow, Flow::Corpus | Flow::CorpusReview) {
             let total: usize = gold.iter().map(|g| g.entities.len()).sum();
-            println!("corpus keys per gold entity: {:.2}", keys_e as f64 / total as f64);
+            let which = if flow == Flow::Corpus { "" } else { " (reviewing each suggestion)" };
+            println!("corpus keys per gold entity{which}: {:.2}", keys_e as f64 / total as f64);
         }
     }
 }

@@ -481,6 +481,14 @@ fn models_are_trained_used_and_refused_with_the_file_named() {
     let texts: Vec<String> =
         read_json(&s)["documents"][0]["entities"].as_array().expect("entities").iter().map(|e| e["text"].to_string()).collect();
     assert!(texts.iter().any(|t| t.contains("Mara Kessing")), "{texts:?}");
+    // Provenance: the tagger's suggestions name the model file, never the shipped model.
+    let recognizers: Vec<String> = read_json(&s)["documents"][0]["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .map(|e| e["suggestion"]["recognizer"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(recognizers.iter().all(|r| r != "tagger" && (!r.starts_with("tagger") || r == "tagger:m.bin")), "{recognizers:?}");
 
     // Corrupt, truncated, of another version: refused, naming the file.
     let mut corrupt = bytes.clone();

@@ -50,6 +50,14 @@ pub enum Command {
     CaretWordLeft,
     /// Move the caret a word right.
     CaretWordRight,
+    /// Select the next name (a run of capitalised words) that has no span
+    /// or suggestion, after the selection.
+    NextName,
+    /// Select the previous name that has no span or suggestion.
+    PreviousName,
+    /// Extend the text selection through the next name after its head (a
+    /// long name with lower-case words inside in one key).
+    ExtendToName,
     /// Extend the text selection a word left.
     ExtendWordLeft,
     /// Extend the text selection a word right.
@@ -113,6 +121,9 @@ pub enum Command {
     /// Select the first occurrence of this text at or after a place (the
     /// find bar's origin), as it is typed.
     FindFrom(String, CharIdx),
+    /// The find bar closed (Esc): the span or pending suggestion the found
+    /// text lies in is selected.
+    FindDone,
     /// Show the keyboard shortcuts.
     ShowShortcuts,
     /// Open the settings dialog.
@@ -145,6 +156,8 @@ pub enum Command {
     SelectSuggestion(SuggestionId),
     /// Select a relation by id.
     SelectRelation(RelationId),
+    /// Select a suggested relation by id.
+    SelectRelationSuggestion(SuggestionId),
     /// Select a text range (code points).
     SelectText(CharIdx, CharIdx),
     /// Finish choosing the pending relation's tail: this span.
@@ -240,6 +253,7 @@ impl Command {
                 | C::EndCharRight
                 | C::StartRelation
                 | C::RelationType(_)
+                | C::RelationTypeAt(_)
         )
     }
 }
@@ -270,6 +284,11 @@ pub enum Mode {
     /// A relation is selected: a relation type's key changes its type
     /// (keys it does not take annotate).
     RelationSelected,
+    /// A suggested relation is selected: Enter accepts it, x rejects it, a
+    /// relation type's key (or its number in the list of types) accepts it
+    /// with that type; the review keys win over a type's hotkey (see
+    /// [`CommandTable::clashes`]).
+    SuggestedRelationSelected,
 }
 
 /// Where a key applies.
@@ -287,7 +306,9 @@ impl When {
     pub fn applies(self, mode: Mode) -> bool {
         match self {
             When::Always => true,
-            When::In(Mode::Annotating) => matches!(mode, Mode::Annotating | Mode::Adjudicating | Mode::RelationSelected),
+            When::In(Mode::Annotating) => {
+                matches!(mode, Mode::Annotating | Mode::Adjudicating | Mode::RelationSelected | Mode::SuggestedRelationSelected)
+            }
             When::In(m) => m == mode,
         }
     }
@@ -300,6 +321,7 @@ impl When {
             When::In(Mode::ChoosingType) => Some("choosing a type"),
             When::In(Mode::Adjudicating) => Some("adjudicating"),
             When::In(Mode::RelationSelected) => Some("a relation selected"),
+            When::In(Mode::SuggestedRelationSelected) => Some("a suggested relation selected"),
         }
     }
 }
@@ -425,6 +447,7 @@ const TAIL: When = When::In(Mode::ChoosingTail);
 const TYPE: When = When::In(Mode::ChoosingType);
 const ADJUDICATING: When = When::In(Mode::Adjudicating);
 const RELATION: When = When::In(Mode::RelationSelected);
+const SUGGESTED_RELATION: When = When::In(Mode::SuggestedRelationSelected);
 
 /// The digit keys 1–9, for the n-th relation type.
 const DIGITS: [Key; 9] = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
@@ -453,12 +476,17 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::Undo, "Undo", G::Edit, &[k(CMD, Key::Z)]),
         e(C::Redo, "Redo", G::Edit, &[k(CMD.plus(SHIFT), Key::Z), k(CMD, Key::Y)]),
         e(C::DeleteSelected, "Delete selected span or relation", G::Edit, &[k(NONE, Key::Delete), k(NONE, Key::Backspace)]),
-        e(C::AcceptSuggestion, "Accept suggestion", G::Suggestions, &[k(NONE, Key::Enter)]),
-        e(C::RejectSuggestion, "Reject suggestion", G::Suggestions, &[k(NONE, Key::X)]),
-        e(C::NextSuggestion, "Next suggestion", G::Suggestions, &[k(NONE, Key::J)]),
-        e(C::PreviousSuggestion, "Previous suggestion", G::Suggestions, &[k(NONE, Key::K)]),
-        e(C::AcceptAll, "Accept all suggestions in document", G::Suggestions, &[k(SHIFT, Key::A)]),
-        e(C::RejectAll, "Reject all suggestions in document", G::Suggestions, &[k(SHIFT, Key::X)]),
+        e(C::AcceptSuggestion, "Accept suggestion (a relation: with its pending ends)", G::Suggestions, &[k(NONE, Key::Enter)]),
+        e(C::RejectSuggestion, "Reject suggestion (an entity: with the suggested relations on it)", G::Suggestions, &[k(NONE, Key::X)]),
+        e(C::NextSuggestion, "Next suggestion, entity or relation", G::Suggestions, &[k(NONE, Key::J)]),
+        e(C::PreviousSuggestion, "Previous suggestion, entity or relation", G::Suggestions, &[k(NONE, Key::K)]),
+        e(
+            C::AcceptAll,
+            "Accept all suggestions in document, with the suggested relations whose two ends are then accepted",
+            G::Suggestions,
+            &[k(SHIFT, Key::A)],
+        ),
+        e(C::RejectAll, "Reject all suggestions in document, suggested relations included", G::Suggestions, &[k(SHIFT, Key::X)]),
         e(
             C::AcceptEverywhere,
             "Accept everywhere: every mention of the suggestion's text, corpus-wide (preview)",
@@ -493,6 +521,9 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::PreviousSpan, "Previous span or suggestion", G::Navigate, &[k(SHIFT, Key::Tab)]),
         e(C::CaretWordLeft, "Caret one word left", G::Navigate, &[k(NONE, Key::ArrowLeft)]),
         e(C::CaretWordRight, "Caret one word right", G::Navigate, &[k(NONE, Key::ArrowRight)]),
+        e(C::NextName, "Select the next name without a span or suggestion (then a label key)", G::SelectText, &[k(NONE, Key::N)]),
+        e(C::PreviousName, "Select the previous name without a span or suggestion", G::SelectText, &[k(SHIFT, Key::N)]),
+        e(C::ExtendToName, "Extend the selection through the next name", G::SelectText, &[k(ALT, Key::N)]),
         e(C::ExtendWordLeft, "Extend selection a word left", G::SelectText, &[k(SHIFT, Key::ArrowLeft)]),
         e(C::ExtendWordRight, "Extend selection a word right", G::SelectText, &[k(SHIFT, Key::ArrowRight)]),
         e(C::ExtendCharLeft, "Extend selection a character left", G::SelectText, &[k(SHIFT.plus(CMD), Key::ArrowLeft)]),
@@ -569,19 +600,23 @@ fn label_entries(schema: &Schema) -> impl Iterator<Item = Entry> + '_ {
 /// The relation types of the schema (their hotkeys apply while a drawn
 /// relation's type list shows), then "the n-th type of the list" for 1–9
 /// (Enter also takes the first).
-fn relation_type_entries(schema: &Schema) -> impl Iterator<Item = Entry> + '_ {
+fn relation_type_entries<'a>(schema: &'a Schema, reserved: &'a [Key]) -> impl Iterator<Item = Entry> + 'a {
     let by_name = schema.relation_labels.iter().map(|r| Entry {
         command: Command::RelationType(r.name.clone()),
         name: Cow::Owned(format!("Relation type {}", r.name)),
         group: Group::Relations,
         keys: hotkey(r.hotkey.as_deref())
             .into_iter()
-            .flat_map(|key| [Binding { key: k(NONE, key), when: TYPE }, Binding { key: k(NONE, key), when: RELATION }])
+            .flat_map(|key| {
+                let suggested = (!reserved.contains(&key)).then_some(Binding { key: k(NONE, key), when: SUGGESTED_RELATION });
+                [Some(Binding { key: k(NONE, key), when: TYPE }), Some(Binding { key: k(NONE, key), when: RELATION }), suggested]
+            })
+            .flatten()
             .collect(),
         keys_text: None,
     });
     let by_place = DIGITS.iter().enumerate().map(|(n, &digit)| {
-        let mut keys = vec![Binding { key: k(NONE, digit), when: TYPE }];
+        let mut keys = vec![Binding { key: k(NONE, digit), when: TYPE }, Binding { key: k(NONE, digit), when: SUGGESTED_RELATION }];
         if n == 0 {
             keys.insert(0, Binding { key: k(NONE, Key::Enter), when: TYPE });
         }
@@ -600,15 +635,45 @@ fn relation_type_entries(schema: &Schema) -> impl Iterator<Item = Entry> + '_ {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommandTable {
     entries: Vec<Entry>,
+    clashes: Vec<String>,
 }
 
 impl CommandTable {
     /// The table for a schema.
     pub fn new(schema: &Schema) -> Self {
         let mut entries = fixed_entries();
+        // A suggested relation is reviewed with the everyday keys (Enter,
+        // x, j, k, …): a relation type whose hotkey is one of them cannot
+        // take that key there, and the help says so.
+        let reserved: Vec<Key> = entries
+            .iter()
+            .flat_map(|e| &e.keys)
+            .filter(|b| b.when == ANNOTATING && b.key.modifiers == NONE)
+            .map(|b| b.key.logical_key)
+            .collect();
+        let clashes = schema
+            .relation_labels
+            .iter()
+            .filter_map(|r| {
+                let key = hotkey(r.hotkey.as_deref())?;
+                let taken = entries.iter().find(|e| e.keys.iter().any(|b| b.when == ANNOTATING && b.key == k(NONE, key)))?;
+                Some(format!(
+                    "{}'s key {} is \"{}\" while a suggested relation is selected: there, give it its number in the list of types",
+                    r.name,
+                    r.hotkey.as_deref().unwrap_or(""),
+                    taken.name
+                ))
+            })
+            .collect();
         entries.extend(label_entries(schema));
-        entries.extend(relation_type_entries(schema));
-        Self { entries }
+        entries.extend(relation_type_entries(schema, &reserved));
+        Self { entries, clashes }
+    }
+
+    /// The relation types whose hotkey a review key takes while a
+    /// suggested relation is selected, said as the help says it.
+    pub fn clashes(&self) -> &[String] {
+        &self.clashes
     }
 
     /// Every entry, in table order.

@@ -76,6 +76,9 @@ pub struct SpanlabApp {
     pub project: Project,
     /// The suggestion engine (shared with the suggestion worker).
     pub engine: Arc<Engine>,
+    /// The relation engine (shared with the suggestion worker; learns
+    /// online from the relations accepted, rejected, retyped and drawn).
+    pub relation_engine: Arc<crate::suggest::RelationEngine>,
     /// The document being annotated.
     pub open: Option<OpenDoc>,
     /// What is persisted between sessions.
@@ -108,6 +111,15 @@ pub struct SpanlabApp {
     /// The documents marked done that the engine has learned from (this
     /// session, or again from their files at the start).
     pub(crate) learned: std::collections::BTreeSet<crate::model::DocId>,
+    /// How often the engine learned in this session (a document done, an
+    /// everywhere action's lessons). Suggestions made before the last time
+    /// are stale (`logic/suggest.rs`).
+    pub(crate) lessons: u64,
+    /// For the documents given suggestions in this session: `lessons` when
+    /// they were asked for.
+    pub(crate) suggested_at: std::collections::HashMap<crate::model::DocId, u64>,
+    /// `lessons` when the corpus job was asked for.
+    pub(crate) corpus_lessons: u64,
     pub(crate) article: widgets::article::ArticleView,
     /// Commands queued by the panels this frame.
     pub(crate) queued: Vec<Command>,
@@ -177,10 +189,12 @@ impl SpanlabApp {
         };
         let engine = Arc::new(Engine::builtin());
         let commands = CommandTable::new(&project.schema);
-        let suggester = suggester::Suggester::new(engine.clone(), settings.external());
+        let relation_engine = Arc::new(crate::suggest::RelationEngine::new());
+        let suggester = suggester::Suggester::new(engine.clone(), relation_engine.clone(), settings.external());
         let mut app = Self {
             project,
             engine,
+            relation_engine,
             suggester,
             corpus_progress: None,
             corpus_suggested: 0,
@@ -213,6 +227,9 @@ impl SpanlabApp {
             dashboard: None,
             find_hits: None,
             learned: Default::default(),
+            lessons: 0,
+            suggested_at: Default::default(),
+            corpus_lessons: 0,
             article: widgets::article::ArticleView::default(),
             queued: Vec::new(),
             search: None,
@@ -272,6 +289,9 @@ impl SpanlabApp {
             Some(_) => Mode::ChoosingType,
             None if self.adjudication.is_some() => Mode::Adjudicating,
             None if self.open.as_ref().is_some_and(|o| matches!(o.selection, Selection::Relation(_))) => Mode::RelationSelected,
+            None if self.open.as_ref().is_some_and(|o| matches!(o.selection, Selection::RelationSuggestion(_))) => {
+                Mode::SuggestedRelationSelected
+            }
             None => Mode::Annotating,
         }
     }

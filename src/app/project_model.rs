@@ -10,7 +10,7 @@
 //!
 //! Owns: [`build`], [`base_model`], [`MODEL_FILE`]. Must not touch: annotation files (it
 //! reads the project through its export and writes only its own model
-//! file), the window. Runs on the suggester's worker thread.
+//! file), the window. Runs on the suggester's trainer thread.
 
 use std::path::PathBuf;
 

@@ -32,6 +32,8 @@ pub enum Selection {
     Suggestion(SuggestionId),
     /// A relation.
     Relation(RelationId),
+    /// A pending relation suggestion.
+    RelationSuggestion(SuggestionId),
 }
 
 /// A relation being drawn from the keyboard or the mouse.

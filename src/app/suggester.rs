@@ -3,12 +3,17 @@
 //! recommender never freezes the window. The app sends a job when it opens a
 //! document that was never annotated and polls for the outcome each frame.
 //!
-//! Owns: the worker thread and its jobs (one document, the whole corpus,
-//! learning from done documents: the project model, `project_model.rs`,
-//! which the worker then suggests with). Must not touch: the window, or any
-//! file for writing but the project model's: a corpus job returns each
-//! document with its suggestions, and the app saves it through the writer
-//! (`store::writer`), the only writer of annotation files.
+//! Owns: two threads and their jobs. The *worker* suggests (one document,
+//! the whole corpus) and learns online from each corrected document; the
+//! *trainer* builds the project model from the done documents
+//! (`project_model.rs`), which takes minutes on a large project, reporting
+//! its progress as it goes. While it trains the worker keeps answering;
+//! when it is done the worker takes the new engine, teaches it again what
+//! it learned online meanwhile, and suggests with it from the next job on.
+//! Must not touch: the window, or any file for writing but the project
+//! model's: a corpus job returns each document with its suggestions, and
+//! the app saves it through the writer (`store::writer`), the only writer
+//! of annotation files.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,11 +21,16 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::Duration;
 
 use crate::model::edit::Edit;
-use crate::model::{DocId, Document, Schema, Suggestion, SuggestionState, Text};
+use crate::model::{
+    DocId, Document, RecognizerName, RelationEnd, RelationSuggestion, RelationSuggestionState, Schema, Suggestion, SuggestionState, Text,
+};
 use crate::store::Project;
 use crate::store::project::SourceCache;
 use crate::suggest::external::{Endpoint, External};
-use crate::suggest::{Candidate, Engine, merge_external};
+use crate::suggest::{Candidate, Engine, Mention, RelationCandidate, RelationEngine, merge_external};
+
+/// A gold span `(start, end, label)`.
+type Gold = (crate::model::CharIdx, crate::model::CharIdx, String);
 
 /// A document to suggest entities for.
 pub struct Job {
@@ -42,6 +52,9 @@ pub enum Outcome {
         doc: DocId,
         /// What the engine (and the recommender) found.
         candidates: Vec<Candidate>,
+        /// Relations between those candidates (indices into them), from
+        /// the relation engine.
+        relations: Vec<RelationCandidate>,
         /// The external recommender failed (the built-in suggestions are still there).
         error: Option<String>,
     },
@@ -86,6 +99,8 @@ pub struct LearnJob {
     pub base: Option<std::path::PathBuf>,
     /// The documents marked done.
     pub indices: Vec<usize>,
+    /// The project's schema (which relations the relation engine learns).
+    pub schema: Schema,
     /// Set to stop after the current document.
     pub cancel: Arc<AtomicBool>,
 }
@@ -110,36 +125,72 @@ enum Message {
     /// A corrected document: the engine learns from it.
     Learn {
         text: Text,
-        gold: Vec<(crate::model::CharIdx, crate::model::CharIdx, String)>,
+        gold: Vec<Gold>,
     },
-    Corpus(CorpusJob),
-    Relearn(LearnJob),
+    Corpus(Box<CorpusJob>),
+    /// Training for the trainer thread (the worker hands it on).
+    Train(Training),
+    /// What the trainer built: the worker suggests with it from now on.
+    Trained(Trained),
     SetExternal(Option<(Endpoint, Duration)>),
 }
 
-/// The built-in engine plus the external recommender, if any.
-fn candidates_for(
-    engine: &Engine,
-    ext: Option<&External>,
-    id: &DocId,
-    text: &Text,
-    schema: &Schema,
-    min_score: f32,
-) -> (Vec<Candidate>, Option<String>) {
-    let mut candidates = engine.suggest(text, schema, min_score);
+/// What a training job gives the worker: the engine to suggest with from
+/// now on and what it is (none: keep the current one), the names the done
+/// documents' cut suggestions reject, what went wrong, and how many
+/// progress steps the job counts (its last message says `total` of
+/// `total`).
+pub struct Trained {
+    /// The engine to suggest with, and what it is.
+    pub engine: Option<(Arc<Engine>, String)>,
+    /// `(name, label)` pairs the engine must not suggest
+    /// ([`cut_suggestions`]).
+    pub rejects: Vec<(String, String)>,
+    /// What went wrong.
+    pub error: Option<String>,
+    /// The job's progress steps.
+    pub total: usize,
+}
+
+/// A training job, run on the trainer thread: it calls `progress(done,
+/// total)` exactly `total - 1` times (done from 1 up) and returns what it
+/// trained, which the worker answers with the last message.
+pub type Training = Box<dyn FnOnce(&mut dyn FnMut(usize, usize)) -> Trained + Send>;
+
+/// The engines a worker suggests with.
+struct Engines<'a> {
+    entities: &'a Engine,
+    relations: &'a RelationEngine,
+    external: Option<&'a External>,
+}
+
+/// What was found for one text: entity candidates, relations between them
+/// (indices into them) and what went wrong with the recommender.
+type Found = (Vec<Candidate>, Vec<RelationCandidate>, Option<String>);
+
+/// The built-in engine plus the external recommender, if any, then the
+/// relation engine over the entities found.
+fn candidates_for(engines: &Engines<'_>, id: &DocId, text: &Text, schema: &Schema, min_score: f32) -> Found {
+    let mut candidates = engines.entities.suggest(text, schema, min_score);
     let mut error = None;
-    if let Some(ext) = ext {
+    if let Some(ext) = engines.external {
         match ext.request(&id.0, text, &schema.entity_names()) {
             Ok(more) => candidates = merge_external(candidates, more, min_score),
             Err(e) => error = Some(format!("{}: {e}", ext.name())),
         }
     }
-    (candidates, error)
+    let relations = engines.relations.suggest(text, &mentions_of(&candidates), schema, min_score);
+    (candidates, relations, error)
 }
 
-/// The edit that adds candidates to a document as pending suggestions
-/// (`None` when there are none).
-pub fn add_suggestions_edit(doc: &mut Document, candidates: Vec<Candidate>) -> Option<Edit> {
+/// Entity candidates as the relation engine reads them.
+pub fn mentions_of(candidates: &[Candidate]) -> Vec<Mention> {
+    candidates.iter().map(|c| Mention { start: c.start, end: c.end, label: c.label.clone() }).collect()
+}
+
+/// The edit that adds candidates to a document as pending suggestions,
+/// with the relations between them (`None` when there are none).
+pub fn add_suggestions_edit(doc: &mut Document, candidates: Vec<Candidate>, relations: Vec<RelationCandidate>) -> Option<Edit> {
     let suggestions: Vec<Suggestion> = candidates
         .into_iter()
         .map(|c| Suggestion {
@@ -152,7 +203,26 @@ pub fn add_suggestions_edit(doc: &mut Document, candidates: Vec<Candidate>) -> O
             state: SuggestionState::Pending,
         })
         .collect();
-    (!suggestions.is_empty()).then_some(Edit::AddSuggestions { suggestions })
+    let ids: Vec<_> = suggestions.iter().map(|s| s.id).collect();
+    let relations: Vec<RelationSuggestion> = relations
+        .into_iter()
+        .filter_map(|r| {
+            Some(RelationSuggestion {
+                head: RelationEnd::Suggestion(*ids.get(r.head)?),
+                tail: RelationEnd::Suggestion(*ids.get(r.tail)?),
+                id: doc.fresh_suggestion_id(),
+                label: r.label,
+                recognizer: r.recognizer,
+                score: r.score,
+                state: RelationSuggestionState::Pending,
+            })
+        })
+        .collect();
+    if suggestions.is_empty() {
+        return None;
+    }
+    let add = Edit::AddSuggestions { suggestions };
+    Some(if relations.is_empty() { add } else { Edit::Batch { edits: vec![add, Edit::AddRelationSuggestions { suggestions: relations }] } })
 }
 
 /// Whether a document waits for suggestions: nothing is in it yet (no
@@ -178,8 +248,7 @@ pub fn summary_needs_suggestions(s: &crate::store::Summary) -> bool {
 /// Suggests for one stored document that waits for suggestions: the
 /// document to save, and what went wrong.
 fn suggest_stored(
-    engine: &Engine,
-    ext: Option<&External>,
+    engines: &Engines<'_>,
     job: &CorpusJob,
     index: usize,
     cache: &mut SourceCache,
@@ -192,8 +261,8 @@ fn suggest_stored(
         return (None, None);
     }
     let mut doc = loaded.doc;
-    let (candidates, error) = candidates_for(engine, ext, &doc.id, doc.text(), &job.schema, job.min_score);
-    if let Some(edit) = add_suggestions_edit(&mut doc, candidates)
+    let (candidates, relations, error) = candidates_for(engines, &doc.id, doc.text(), &job.schema, job.min_score);
+    if let Some(edit) = add_suggestions_edit(&mut doc, candidates, relations)
         && let Err(e) = doc.apply(edit, &job.schema)
     {
         return (None, Some(format!("{}: {e}", doc.id)));
@@ -202,19 +271,21 @@ fn suggest_stored(
 }
 
 /// What Settings say of the shipped model.
-pub const SHIPPED: &str = "the shipped model (French news, WiNER-fr) with the rules and the memory of names";
+pub const SHIPPED: &str = "the shipped model (French news, WiNER-fr; its suggestions say tagger) with the rules and the memory of names";
 
 /// Reads the base model and builds the project model on it (see
-/// [`super::project_model`]), sending exactly `total` progress messages,
-/// the last with the engine to suggest with and what it is. Returns that
-/// engine.
-fn relearn(job: &LearnJob, done: &Sender<Outcome>, current: &Arc<Engine>) -> Option<Arc<Engine>> {
+/// [`super::project_model`]), calling `progress` exactly `total - 1` times
+/// (`total`: the done documents, at least one); returns the engine to
+/// suggest with and what it is, and the names the done documents' cut
+/// suggestions reject; teaches `relations` the done documents' relations.
+/// Runs on the trainer thread.
+fn relearn(job: &LearnJob, relations: &RelationEngine, progress: &mut dyn FnMut(usize, usize)) -> Trained {
     let total = job.indices.len().max(1);
     let mut sent = 0;
-    let send_up_to = |k: usize, sent: &mut usize| {
+    let mut send_up_to = |k: usize, sent: &mut usize| {
         while *sent < k.min(total - 1) {
             *sent += 1;
-            let _ = done.send(Outcome::Learned { done: *sent, total, error: None, engine: None });
+            progress(*sent, total);
         }
     };
     let mut errors = Vec::new();
@@ -237,15 +308,18 @@ fn relearn(job: &LearnJob, done: &Sender<Outcome>, current: &Arc<Engine>) -> Opt
     let engine = match built {
         Ok(Some(tagger)) if !job.cancel.load(Ordering::Relaxed) => {
             let about = format!(
-                "the project model (annotations/{}: {base_name} trained on {} done documents) with the rules and the memory of names",
+                "the project model (annotations/{}: {base_name} trained on {} done documents; its suggestions say {}) with the rules and the memory of names",
                 super::project_model::MODEL_FILE,
-                tagger.training_info().documents
+                tagger.training_info().documents,
+                RecognizerName::model(super::project_model::MODEL_FILE)
             );
-            Some((Arc::new(Engine::with_tagger(Some(tagger))), about))
+            let name = RecognizerName::model(super::project_model::MODEL_FILE);
+            Some((Arc::new(Engine::with_tagger_named(Some(tagger), name)), about))
         }
         Ok(_) if chosen => base.map(|(tagger, about)| {
-            let about = format!("{} (chosen in Settings) with the rules and the memory of names", about.name);
-            (Arc::new(Engine::with_tagger(Some(tagger))), about)
+            let name = RecognizerName::model(&about.name);
+            let about = format!("{} (chosen in Settings) with the rules and the memory of names; its suggestions say {name}", about.name);
+            (Arc::new(Engine::with_tagger_named(Some(tagger), name)), about)
         }),
         Ok(_) => None,
         Err(e) => {
@@ -254,22 +328,31 @@ fn relearn(job: &LearnJob, done: &Sender<Outcome>, current: &Arc<Engine>) -> Opt
         }
     };
     // What the user cut short in the done documents is not suggested again.
-    let target = engine.as_ref().map_or(current, |(e, _)| e);
+    let mut rejects = Vec::new();
     let mut cache = SourceCache::default();
     for &index in &job.indices {
         match job.project.load_cached(index, &mut cache) {
             Ok(l) if l.doc.status() == crate::model::Status::Done => {
-                for (name, label) in cut_suggestions(&l.doc) {
-                    target.reject(&name, &label);
-                }
+                rejects.extend(cut_suggestions(&l.doc));
+                learn_relations(relations, &l.doc, &job.schema);
             }
             Ok(_) => {}
             Err(e) => errors.push(e.to_string()),
         }
     }
     let error = (!errors.is_empty()).then(|| errors.join("; "));
-    let _ = done.send(Outcome::Learned { done: total, total, error, engine: engine.clone() });
-    engine.map(|(e, _)| e)
+    Trained { engine, rejects, error, total }
+}
+
+/// Teaches the relation engine a corrected document: what it would
+/// suggest between the document's spans compared with the relations kept.
+pub fn learn_relations(relations: &RelationEngine, doc: &Document, schema: &Schema) {
+    let spans: Vec<&crate::model::Span> = doc.spans().iter().collect();
+    let mentions: Vec<Mention> = spans.iter().map(|s| Mention { start: s.start, end: s.end, label: s.label.clone() }).collect();
+    let index = |id| spans.iter().position(|s| s.id == id);
+    let gold: Vec<(usize, usize, String)> =
+        doc.relations().filter_map(|r| Some((index(r.head)?, index(r.tail)?, r.label.clone()))).collect();
+    relations.learn_document(doc.text(), &mentions, schema, &gold, crate::suggest::relations::DEFAULT_MIN_SCORE);
 }
 
 /// The names the user rejected by cutting a suggestion short: it was
@@ -330,32 +413,85 @@ pub struct Suggester {
     rx: Receiver<Outcome>,
     /// Jobs sent and not yet answered.
     waiting: usize,
+    /// The relation engine the worker suggests with (relearning teaches it).
+    relations: Arc<RelationEngine>,
 }
 
 impl Suggester {
-    /// Starts the worker thread.
-    pub fn new(engine: Arc<Engine>, external: Option<(Endpoint, Duration)>) -> Self {
+    /// Starts the worker and trainer threads; the worker suggests entities
+    /// with `engine`, then relations between them with `relations` (shared:
+    /// what the window teaches it, the worker suggests with; the trainer
+    /// teaches it the done documents).
+    pub fn new(engine: Arc<Engine>, relations: Arc<RelationEngine>, external: Option<(Endpoint, Duration)>) -> Self {
         let (tx, jobs) = channel::<Message>();
         let (done, rx) = channel::<Outcome>();
+        let (train_tx, trainings) = channel::<Training>();
+        let (back, progress) = (tx.clone(), done.clone());
+        let taught = relations.clone();
+        // Without a trainer the training channel is closed: the worker
+        // answers a training job at once with the error.
+        let _trainer = std::thread::Builder::new()
+            .name("spanlab-train".into())
+            .spawn(move || {
+                while let Ok(training) = trainings.recv() {
+                    let trained = training(&mut |done, total| {
+                        let _ = progress.send(Outcome::Learned { done, total, error: None, engine: None });
+                    });
+                    if back.send(Message::Trained(trained)).is_err() {
+                        break;
+                    }
+                }
+            })
+            .ok();
         let _worker = std::thread::Builder::new()
             .name("spanlab-suggest".into())
             .spawn(move || {
                 let mut engine = engine;
                 let mut ext = external.map(|(e, t)| External::new(e, t));
+                // Trainings handed on and not back yet, and what the engine
+                // learned online meanwhile (taught again to their engine).
+                let mut training = 0usize;
+                let mut learned_meanwhile: Vec<(Text, Vec<Gold>)> = Vec::new();
                 while let Ok(message) = jobs.recv() {
                     match message {
                         Message::SetExternal(e) => ext = e.map(|(e, t)| External::new(e, t)),
-                        Message::Learn { text, gold } => engine.learn(&text, &gold),
+                        Message::Learn { text, gold } => {
+                            engine.learn(&text, &gold);
+                            if training > 0 {
+                                learned_meanwhile.push((text, gold));
+                            }
+                        }
                         Message::Suggest(job) => {
-                            let (candidates, error) =
-                                candidates_for(&engine, ext.as_ref(), &job.doc, &job.text, &job.schema, job.min_score);
-                            if done.send(Outcome::Suggested { doc: job.doc, candidates, error }).is_err() {
+                            let engines = Engines { entities: &engine, relations: &relations, external: ext.as_ref() };
+                            let (candidates, relations, error) = candidates_for(&engines, &job.doc, &job.text, &job.schema, job.min_score);
+                            if done.send(Outcome::Suggested { doc: job.doc, candidates, relations, error }).is_err() {
                                 break;
                             }
                         }
-                        Message::Relearn(job) => {
-                            if let Some(e) = relearn(&job, &done, &engine) {
-                                engine = e;
+                        Message::Train(job) => match train_tx.send(job) {
+                            Ok(()) => training += 1,
+                            Err(_) => {
+                                let error = Some("the training thread is not running".to_owned());
+                                let _ = done.send(Outcome::Learned { done: 1, total: 1, error, engine: None });
+                            }
+                        },
+                        Message::Trained(t) => {
+                            training = training.saturating_sub(1);
+                            if let Some((e, _)) = &t.engine {
+                                engine = e.clone();
+                                for (text, gold) in &learned_meanwhile {
+                                    engine.learn(text, gold);
+                                }
+                            }
+                            if training == 0 {
+                                learned_meanwhile.clear();
+                            }
+                            for (name, label) in &t.rejects {
+                                engine.reject(name, label);
+                            }
+                            let outcome = Outcome::Learned { done: t.total, total: t.total, error: t.error, engine: t.engine };
+                            if done.send(outcome).is_err() {
+                                break;
                             }
                         }
                         Message::Corpus(job) => {
@@ -363,8 +499,8 @@ impl Suggester {
                             let mut cache = SourceCache::default();
                             for (k, &index) in job.indices.iter().enumerate() {
                                 let cancelled = job.cancel.load(Ordering::Relaxed);
-                                let (doc, error) =
-                                    if cancelled { (None, None) } else { suggest_stored(&engine, ext.as_ref(), &job, index, &mut cache) };
+                                let engines = Engines { entities: &engine, relations: &relations, external: ext.as_ref() };
+                                let (doc, error) = if cancelled { (None, None) } else { suggest_stored(&engines, &job, index, &mut cache) };
                                 let progress = CorpusProgress { index, doc, error, done: k + 1, total };
                                 if done.send(Outcome::Corpus(progress)).is_err() {
                                     return;
@@ -376,7 +512,7 @@ impl Suggester {
             })
             // Without a thread the job channel is closed: requests fail and the app says so.
             .ok();
-        Self { tx, rx, waiting: 0 }
+        Self { tx, rx, waiting: 0, relations: taught }
     }
 
     /// Queues a document.
@@ -388,12 +524,21 @@ impl Suggester {
         sent
     }
 
-    /// Queues learning from done documents; each answers with an outcome.
+    /// Queues learning from done documents on the trainer thread (the
+    /// project model); each document's share answers with an outcome,
+    /// while suggestions keep being answered.
     pub fn request_relearn(&mut self, job: LearnJob) -> bool {
-        let n = job.indices.len().max(1);
-        let sent = self.tx.send(Message::Relearn(job)).is_ok();
+        let total = job.indices.len().max(1);
+        let relations = self.relations.clone();
+        self.request_training(total, Box::new(move |progress| relearn(&job, &relations, progress)))
+    }
+
+    /// Queues a training job on the trainer thread: `total` outcomes
+    /// answer it ([`Training`]).
+    pub fn request_training(&mut self, total: usize, training: Training) -> bool {
+        let sent = self.tx.send(Message::Train(training)).is_ok();
         if sent {
-            self.waiting += n;
+            self.waiting += total.max(1);
         }
         sent
     }
@@ -401,7 +546,7 @@ impl Suggester {
     /// Queues a corpus job; each document answers with an outcome.
     pub fn request_corpus(&mut self, job: CorpusJob) -> bool {
         let n = job.indices.len();
-        let sent = self.tx.send(Message::Corpus(job)).is_ok();
+        let sent = self.tx.send(Message::Corpus(Box::new(job))).is_ok();
         if sent {
             self.waiting += n;
         }
@@ -447,7 +592,7 @@ mod tests {
         let schema = Schema::news();
         let mut doc = Document::new(DocId("a".into()), "a.txt".into(), text.to_owned());
         let c = Candidate { start: CharIdx::new(a), end: CharIdx::new(b), label: "ORG".into(), score: 0.8, recognizer: "tagger".into() };
-        let edit = add_suggestions_edit(&mut doc, vec![c]).expect("one");
+        let edit = add_suggestions_edit(&mut doc, vec![c], Vec::new()).expect("one");
         doc.apply(edit, &schema).expect("adds");
         let id = doc.suggestions().next().map(|s| s.id).expect("there");
         let accept = doc.accept_suggestion_edit(id).expect("accepts");
@@ -456,6 +601,50 @@ mod tests {
         let moved = doc.change_span_edit(span, CharIdx::new(x), CharIdx::new(y), "ORG").expect("moves");
         doc.apply(moved, &schema).expect("moved");
         cut_suggestions(&doc)
+    }
+
+    /// The next outcome (a hung worker fails the test instead of hanging it).
+    fn next(s: &mut Suggester) -> Outcome {
+        let o = s.rx.recv_timeout(Duration::from_secs(300)).expect("the worker answers");
+        s.waiting = s.waiting.saturating_sub(1);
+        o
+    }
+
+    fn job(text: &str) -> Job {
+        Job { doc: DocId("d".into()), text: Text::from(text), schema: Schema::news(), min_score: 0.0 }
+    }
+
+    #[test]
+    fn suggestions_are_answered_while_a_model_trains() {
+        // The engine before training finds nothing; the trained one has the rules.
+        let mut s = Suggester::new(Arc::new(Engine::with(Vec::new())), Arc::new(RelationEngine::new()), None);
+        let (started_tx, started) = channel::<()>();
+        let (open_gate, gate) = channel::<()>();
+        let training: Training = Box::new(move |progress| {
+            progress(1, 2);
+            let _ = started_tx.send(());
+            // Blocked until the test lets it finish.
+            let _ = gate.recv();
+            Trained { engine: Some((Arc::new(Engine::rules()), "the rules".into())), rejects: Vec::new(), error: None, total: 2 }
+        });
+        assert!(s.request_training(2, training));
+        started.recv().expect("the training runs");
+        assert!(matches!(next(&mut s), Outcome::Learned { done: 1, total: 2, engine: None, .. }));
+        // While the training waits on its gate, a suggestion request is answered.
+        assert!(s.request(job("Elle est partie le 12 mars 2024.")));
+        let Outcome::Suggested { candidates, .. } = next(&mut s) else { panic!("suggestions first") };
+        assert!(candidates.is_empty(), "the engine before training: {candidates:?}");
+        assert!(s.busy(), "the training is still counted");
+        open_gate.send(()).expect("the training waits");
+        let Outcome::Learned { done: 2, total: 2, engine: Some((_, about)), error: None } = next(&mut s) else {
+            panic!("the training's last message brings the engine")
+        };
+        assert_eq!(about, "the rules");
+        assert!(!s.busy());
+        // The worker suggests with the trained engine from the next job on.
+        assert!(s.request(job("Elle est partie le 12 mars 2024.")));
+        let Outcome::Suggested { candidates, .. } = next(&mut s) else { panic!("suggestions") };
+        assert!(candidates.iter().any(|c| c.label == "DATE"), "{candidates:?}");
     }
 
     #[test]

@@ -123,13 +123,13 @@ impl SpanlabApp {
             None if lasting.is_empty() && self.open.as_ref().is_some_and(|o| o.doc.spans().is_empty() && o.doc.pending_count() > 0) => {
                 ui.label(
                     RichText::new(
-                        "Shift+A: accept all suggestions, then fix what is wrong (Tab, a label key, Alt+←/→, Delete) · or one by one: j/k, Enter, x · ?: shortcuts",
+                        "Shift+A: accept all suggestions, then fix what is wrong (Tab, a label key, Alt+←/→, Delete, n: a missed name) · or one by one: j/k, Enter, x · ?: shortcuts",
                     )
                     .weak(),
                 );
             }
             None if lasting.is_empty() => {
-                ui.label(RichText::new("Drag over words, then press a label key · j/k: suggestions · Enter: accept · x: reject · r: relation · Ctrl+P: commands · ?: shortcuts").weak());
+                ui.label(RichText::new("Drag over words (or n), then press a label key · j/k: suggestions · Enter: accept · x: reject · r: relation · Ctrl+P: commands · ?: shortcuts").weak());
             }
             None => {}
         });

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::model::Schema;
+use crate::model::{RecognizerName, Schema};
 use crate::suggest::learning::{BUILTIN_NAME, builtin_base, file_base, load_model};
 use crate::suggest::tagger::BaseModel;
 use crate::suggest::{BUILTIN_MODEL, Engine, Tagger};
@@ -21,7 +21,10 @@ pub fn engine_for(model: Option<&Path>, schema: &Schema) -> Result<Engine> {
         return Ok(Engine::builtin());
     };
     let bytes = std::fs::read(path).with_context(|| format!("reading the model {}", path.display()))?;
-    Ok(Engine::with_tagger(Some(load_model(&bytes, &path.display().to_string(), schema)?)))
+    let tagger = load_model(&bytes, &path.display().to_string(), schema)?;
+    // Its suggestions say which model proposed them: `tagger:` and the file's name.
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    Ok(Engine::with_tagger_named(Some(tagger), RecognizerName::model(&name)))
 }
 
 /// The base to continue training from: `builtin` (the shipped model) or a

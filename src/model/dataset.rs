@@ -14,7 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use super::document::{DocId, Document, Status, UnknownStatus, sha256_hex};
 use super::schema::Schema;
-use super::span::{Extra, Origin, RecognizerName, Relation, RelationId, Span, SpanId, Suggestion, SuggestionState};
+use super::span::{
+    Extra, Origin, RecognizerName, Relation, RelationEnd, RelationId, RelationSuggestion, RelationSuggestionState, Span, SpanId,
+    Suggestion, SuggestionId, SuggestionState,
+};
 use super::text::{CharIdx, Text};
 
 /// The `format` field's value.
@@ -456,6 +459,7 @@ pub fn document_record(doc: &Document, include_suggestions: bool, notes: &mut Ex
         end: CharIdx,
         label: &'a str,
         span: Option<SpanId>,
+        suggestion: Option<SuggestionId>,
         extra: Extra,
     }
     let mut items: Vec<Item> = doc
@@ -469,7 +473,7 @@ pub fn document_record(doc: &Document, include_suggestions: bool, notes: &mut Ex
                     serde_json::json!({"recognizer": recognizer.as_str(), "score": round4(*score), "state": if *edited { "edited" } else { "accepted" }}),
                 );
             }
-            Item { start: s.start, end: s.end, label: &s.label, span: Some(s.id), extra }
+            Item { start: s.start, end: s.end, label: &s.label, span: Some(s.id), suggestion: None, extra }
         })
         .collect();
     if include_suggestions {
@@ -488,11 +492,12 @@ pub fn document_record(doc: &Document, include_suggestions: bool, notes: &mut Ex
                 SUGGESTION_FIELD.to_owned(),
                 serde_json::json!({"recognizer": s.recognizer.as_str(), "score": round4(s.score), "state": "pending"}),
             );
-            items.push(Item { start: s.start, end: s.end, label: &s.label, span: None, extra });
+            items.push(Item { start: s.start, end: s.end, label: &s.label, span: None, suggestion: Some(s.id), extra });
         }
     }
     items.sort_by(|a, b| (a.start, a.end, a.label).cmp(&(b.start, b.end, b.label)));
     let mut number: BTreeMap<SpanId, usize> = BTreeMap::new();
+    let mut suggestion_number: BTreeMap<SuggestionId, usize> = BTreeMap::new();
     let entities: Vec<EntityRecord> = items
         .into_iter()
         .enumerate()
@@ -500,16 +505,42 @@ pub fn document_record(doc: &Document, include_suggestions: bool, notes: &mut Ex
             if let Some(id) = it.span {
                 number.insert(id, i);
             }
+            if let Some(id) = it.suggestion {
+                suggestion_number.insert(id, i);
+            }
             EntityRecord { extra: it.extra, ..EntityRecord::new(i + 1, doc.text(), it.start, it.end, it.label) }
         })
         .collect();
-    let mut rels: Vec<(usize, usize, &Relation)> =
-        doc.relations().filter_map(|r| Some((*number.get(&r.head)?, *number.get(&r.tail)?, r))).collect();
-    rels.sort_by(|a, b| (a.0, a.1, &a.2.label).cmp(&(b.0, b.1, &b.2.label)));
+    let mut rels: Vec<(usize, usize, &str, Extra)> =
+        doc.relations().filter_map(|r| Some((*number.get(&r.head)?, *number.get(&r.tail)?, r.label.as_str(), r.extra.clone()))).collect();
+    if include_suggestions {
+        // Pending relation suggestions whose two ends were exported.
+        let end_number = |end: RelationEnd| match doc.end_span(end) {
+            Some(span) => number.get(&span).copied(),
+            None => match end {
+                RelationEnd::Suggestion(id) => suggestion_number.get(&id).copied(),
+                RelationEnd::Span(_) => None,
+            },
+        };
+        for r in doc.pending_relation_suggestions() {
+            let (Some(h), Some(t)) = (end_number(r.head), end_number(r.tail)) else {
+                notes.suggestions_clashing += 1;
+                continue;
+            };
+            let mut extra = Extra::new();
+            extra.insert(
+                SUGGESTION_FIELD.to_owned(),
+                serde_json::json!({"recognizer": r.recognizer.as_str(), "score": round4(r.score), "state": "pending"}),
+            );
+            rels.push((h, t, r.label.as_str(), extra));
+        }
+    }
+    rels.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    rels.dedup_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2));
     let relations = rels
         .into_iter()
         .enumerate()
-        .map(|(i, (h, t, r))| RelationRecord { extra: r.extra.clone(), ..RelationRecord::new(i + 1, h + 1, t + 1, r.label.clone()) })
+        .map(|(i, (h, t, label, extra))| RelationRecord { extra, ..RelationRecord::new(i + 1, h + 1, t + 1, label.to_owned()) })
         .collect::<Vec<_>>();
     let mut extra = doc.extra.clone();
     if !doc.comment().is_empty() {
@@ -596,6 +627,7 @@ pub fn record_to_document(d: &DocRecord) -> Result<Document, Problem> {
     }
     doc.extra = extra;
     let mut ids: BTreeMap<&str, SpanId> = BTreeMap::new();
+    let mut suggestion_ids: BTreeMap<&str, SuggestionId> = BTreeMap::new();
     let mut spans = Vec::new();
     let mut suggestions = Vec::new();
     for e in &d.entities {
@@ -611,6 +643,7 @@ pub fn record_to_document(d: &DocRecord) -> Result<Document, Problem> {
         match provenance {
             Some((recognizer, score, state)) if state == "pending" => {
                 let id = doc.fresh_suggestion_id();
+                suggestion_ids.insert(e.id.as_str(), id);
                 suggestions.push(Suggestion { id, start, end, label: e.label.clone(), recognizer, score, state: SuggestionState::Pending });
             }
             other => {
@@ -625,10 +658,27 @@ pub fn record_to_document(d: &DocRecord) -> Result<Document, Problem> {
         }
     }
     let mut relations = Vec::new();
+    let mut relation_suggestions = Vec::new();
     for r in &d.relations {
-        // A pending relation suggestion (`spanlab suggest`): the document
-        // model keeps none yet.
-        if r.extra.get(SUGGESTION_FIELD).is_some_and(|v| v.get("state").and_then(|s| s.as_str()).unwrap_or("pending") == "pending") {
+        // A pending relation suggestion (`spanlab suggest`, or an export
+        // with suggestions): its ends are spans or entity suggestions.
+        if let Some(v) = r.extra.get(SUGGESTION_FIELD).filter(|v| v.get("state").and_then(|s| s.as_str()).unwrap_or("pending") == "pending")
+        {
+            let end = |name: &str| {
+                ids.get(name).map(|&s| RelationEnd::Span(s)).or_else(|| suggestion_ids.get(name).map(|&s| RelationEnd::Suggestion(s)))
+            };
+            let (Some(head), Some(tail)) = (end(r.head.as_str()), end(r.tail.as_str())) else {
+                return Err(Problem::new(doc_name, Some(format!("relation {}", r.id)), "names an entity that does not exist"));
+            };
+            relation_suggestions.push(RelationSuggestion {
+                id: doc.fresh_suggestion_id(),
+                head,
+                tail,
+                label: r.label.clone(),
+                recognizer: RecognizerName::parse(v.get("recognizer").and_then(|r| r.as_str()).unwrap_or("unknown")),
+                score: v.get("score").and_then(serde_json::Value::as_f64).unwrap_or(0.0) as f32,
+                state: RelationSuggestionState::Pending,
+            });
             continue;
         }
         let (Some(&head), Some(&tail)) = (ids.get(r.head.as_str()), ids.get(r.tail.as_str())) else {
@@ -637,7 +687,9 @@ pub fn record_to_document(d: &DocRecord) -> Result<Document, Problem> {
         let id = RelationId(doc.fresh_relation_id().0);
         relations.push(Relation { id, head, tail, label: r.label.clone(), extra: r.extra.clone() });
     }
-    Document::from_parts(doc, spans, relations, suggestions).map_err(|e| Problem::new(doc_name, None, e.to_string()))
+    Document::from_parts(doc, spans, relations, suggestions)
+        .and_then(|doc| doc.with_relation_suggestions(relation_suggestions))
+        .map_err(|e| Problem::new(doc_name, None, e.to_string()))
 }
 
 #[cfg(test)]
@@ -821,38 +873,6 @@ mod tests {
             let v: serde_json::Value = serde_json::from_str(&once).expect("json");
             assert_eq!(v["x"].as_f64(), n.parse::<f64>().ok(), "{n} is kept exactly");
         }
-    }
-
-    /// `spanlab suggest` writes relation suggestions (a pending
-    /// `suggestion` object) between suggested entities; importing such a
-    /// dataset failed ("names an entity that is not a gold span"). The
-    /// document model keeps no relation suggestions yet: they are left out.
-    #[test]
-    fn pending_relation_suggestions_do_not_stop_an_import() {
-        let text = Text::from("Ada a vu Boris.");
-        let pending = |id: usize, s: usize, e: usize| {
-            let mut r = EntityRecord::new(id, &text, CharIdx::new(s), CharIdx::new(e), "PER");
-            r.extra.insert(SUGGESTION_FIELD.into(), serde_json::json!({"recognizer": "tagger", "score": 0.9, "state": "pending"}));
-            r
-        };
-        let mut rel = RelationRecord::new(1, 1, 2, "MEETS");
-        rel.extra.insert(SUGGESTION_FIELD.into(), serde_json::json!({"recognizer": "relations", "score": 0.8, "state": "pending"}));
-        let record = DocRecord {
-            id: "d".into(),
-            source: String::new(),
-            sha256: String::new(),
-            text: text.as_str().to_owned(),
-            status: Status::New,
-            entities: vec![pending(1, 0, 3), pending(2, 9, 14)],
-            relations: vec![rel],
-            extra: Extra::new(),
-        };
-        let doc = record_to_document(&record).expect("imports");
-        assert_eq!((doc.pending_count(), doc.relation_count()), (2, 0));
-        // A relation between gold spans with no suggestion object still needs them.
-        let mut gold = record.clone();
-        gold.relations = vec![RelationRecord::new(1, 1, 2, "MEETS")];
-        assert!(record_to_document(&gold).is_err());
     }
 
     #[test]

@@ -11,7 +11,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::span::{Extra, Origin, Relation, RelationId, Span, SpanId, SpanSet, Suggestion, SuggestionId, SuggestionState};
+use super::span::{
+    Extra, Origin, Relation, RelationEnd, RelationId, RelationSuggestion, Span, SpanId, SpanSet, Suggestion, SuggestionId, SuggestionState,
+};
 use super::text::{CharIdx, Text};
 
 /// A document's id: unique in a project, stable across sessions.
@@ -90,7 +92,7 @@ pub struct Orphan {
 }
 
 /// A stored score that JSON can write back: infinities become 1 or 0, NaN 0.
-fn finite_score(score: f32) -> f32 {
+pub(super) fn finite_score(score: f32) -> f32 {
     if score.is_finite() {
         score
     } else if score > 0.0 {
@@ -129,6 +131,8 @@ pub struct Document {
     pub(super) spans: SpanSet,
     pub(super) relations: BTreeMap<RelationId, Relation>,
     pub(super) suggestions: Suggestions,
+    /// Relation suggestions by id (see [`super::relation_suggestions`]).
+    pub(super) relation_suggestions: BTreeMap<SuggestionId, RelationSuggestion>,
     /// Spans that could not be re-anchored after the text changed.
     pub orphans: Vec<Orphan>,
     /// Document fields from an imported dataset that spanlab does not interpret.
@@ -152,6 +156,7 @@ impl Document {
             spans: SpanSet::default(),
             relations: BTreeMap::new(),
             suggestions: Suggestions::default(),
+            relation_suggestions: BTreeMap::new(),
             orphans: Vec::new(),
             extra: Extra::new(),
             next_id: 1,
@@ -505,6 +510,10 @@ pub enum PartsError {
     DuplicateRelation(RelationId),
     #[error("{id} names {span}, which does not exist")]
     DanglingRelation { id: RelationId, span: SpanId },
+    #[error("relation suggestion {id} names {end:?}, which is neither a span nor a suggestion")]
+    DanglingRelationSuggestion { id: u64, end: RelationEnd },
+    #[error("id {0} appears twice")]
+    DuplicateId(u64),
     #[error("id {0} is too large (ids go up to {MAX_ID})")]
     IdTooLarge(u64),
 }

@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use super::document::{Document, Status};
 use super::schema::Schema;
-use super::span::{Origin, Relation, RelationId, Span, SpanId, Suggestion, SuggestionId, SuggestionState};
+use super::span::{
+    Origin, Relation, RelationEnd, RelationId, RelationSuggestion, RelationSuggestionState, Span, SpanId, Suggestion, SuggestionId,
+    SuggestionState,
+};
 use super::text::CharIdx;
 
 /// One change to a document.
@@ -48,6 +51,17 @@ pub enum Edit {
         id: SuggestionId,
         state: SuggestionState,
     },
+    /// Adds relation suggestions (each end a span or an entity suggestion).
+    AddRelationSuggestions {
+        suggestions: Vec<RelationSuggestion>,
+    },
+    RemoveRelationSuggestions {
+        ids: Vec<SuggestionId>,
+    },
+    SetRelationSuggestionState {
+        id: SuggestionId,
+        state: RelationSuggestionState,
+    },
     SetStatus {
         status: Status,
     },
@@ -77,6 +91,8 @@ pub enum EditError {
     NoRelation(RelationId),
     #[error("suggestion {0:?} does not exist")]
     NoSuggestion(SuggestionId),
+    #[error("relation suggestion {0:?} names {1:?}, which does not exist")]
+    NoRelationEnd(SuggestionId, RelationEnd),
     #[error("id {0} is already used")]
     IdInUse(u64),
     #[error("{label} cannot go from {head} to {tail}")]
@@ -116,6 +132,7 @@ impl Document {
                 }
                 let mut restore = vec![Edit::AddSpan { span }];
                 restore.extend(gone.into_iter().map(|relation| Edit::AddRelation { relation }));
+                restore.extend(self.take_hanging(&[RelationEnd::Span(id)]));
                 Ok(if restore.len() == 1 { restore.remove(0) } else { Edit::Batch { edits: restore } })
             }
             Edit::SetSpan { span } => {
@@ -184,8 +201,42 @@ impl Document {
                 if let Some(missing) = ids.iter().find(|&&id| !self.suggestions.contains(id)) {
                     return Err(EditError::NoSuggestion(*missing));
                 }
+                let ends: Vec<RelationEnd> = ids.iter().map(|&id| RelationEnd::Suggestion(id)).collect();
+                let hanging = self.take_hanging(&ends);
                 let suggestions = ids.iter().filter_map(|&id| self.suggestions.remove(id)).collect();
-                Ok(Edit::AddSuggestions { suggestions })
+                let restore = Edit::AddSuggestions { suggestions };
+                Ok(match hanging {
+                    Some(h) => Edit::Batch { edits: vec![restore, h] },
+                    None => restore,
+                })
+            }
+            Edit::AddRelationSuggestions { suggestions } => {
+                for r in &suggestions {
+                    if self.relation_suggestions.contains_key(&r.id) || self.suggestions.contains(r.id) {
+                        return Err(EditError::IdInUse(r.id.0));
+                    }
+                    if let Some(end) = [r.head, r.tail].into_iter().find(|&e| !self.end_exists(e)) {
+                        return Err(EditError::NoRelationEnd(r.id, end));
+                    }
+                }
+                let ids = suggestions.iter().map(|r| r.id).collect();
+                for r in suggestions {
+                    self.next_id = self.next_id.max(r.id.0 + 1);
+                    self.relation_suggestions.insert(r.id, r);
+                }
+                Ok(Edit::RemoveRelationSuggestions { ids })
+            }
+            Edit::RemoveRelationSuggestions { ids } => {
+                if let Some(missing) = ids.iter().find(|id| !self.relation_suggestions.contains_key(id)) {
+                    return Err(EditError::NoSuggestion(*missing));
+                }
+                let suggestions = ids.iter().filter_map(|id| self.relation_suggestions.remove(id)).collect();
+                Ok(Edit::AddRelationSuggestions { suggestions })
+            }
+            Edit::SetRelationSuggestionState { id, state } => {
+                let r = self.relation_suggestions.get_mut(&id).ok_or(EditError::NoSuggestion(id))?;
+                let old = std::mem::replace(&mut r.state, state);
+                Ok(Edit::SetRelationSuggestionState { id, state: old })
             }
             Edit::SetSuggestionState { id, state } => {
                 let old = self.suggestions.set_state(id, state).ok_or(EditError::NoSuggestion(id))?;
@@ -217,6 +268,15 @@ impl Document {
                 Ok(Edit::Batch { edits: inverses })
             }
         }
+    }
+
+    /// Removes the relation suggestions hanging on any of `ends` and
+    /// returns the edit that puts them back.
+    fn take_hanging(&mut self, ends: &[RelationEnd]) -> Option<Edit> {
+        let ids: Vec<SuggestionId> =
+            self.relation_suggestions.values().filter(|r| ends.iter().any(|&e| r.hangs_on(e))).map(|r| r.id).collect();
+        let suggestions: Vec<RelationSuggestion> = ids.iter().filter_map(|id| self.relation_suggestions.remove(id)).collect();
+        (!suggestions.is_empty()).then_some(Edit::AddRelationSuggestions { suggestions })
     }
 
     fn check_span(&self, span: &Span, schema: &Schema, replacing: Option<SpanId>) -> Result<(), EditError> {
@@ -300,18 +360,28 @@ impl Document {
         })
     }
 
-    /// Rejects a pending suggestion.
+    /// Rejects a pending suggestion, and removes the pending relation
+    /// suggestions that hang on it.
     pub fn reject_suggestion_edit(&self, id: SuggestionId) -> Option<Edit> {
-        self.suggestions.get(id).filter(|s| s.is_pending()).map(|_| Edit::SetSuggestionState { id, state: SuggestionState::Rejected })
+        self.suggestions.get(id).filter(|s| s.is_pending())?;
+        let reject = Edit::SetSuggestionState { id, state: SuggestionState::Rejected };
+        let hanging = self.pending_relation_suggestions_on(RelationEnd::Suggestion(id));
+        Some(if hanging.is_empty() {
+            reject
+        } else {
+            Edit::Batch { edits: vec![Edit::RemoveRelationSuggestions { ids: hanging }, reject] }
+        })
     }
 
     /// Accepts every pending suggestion that does not clash with a gold span
-    /// or an earlier accepted one (the higher score wins a clash).
+    /// or an earlier accepted one (the higher score wins a clash), then
+    /// every pending relation suggestion whose two ends are now spans.
     pub fn accept_all_edit(&mut self, schema: &Schema) -> Option<Edit> {
         let mut pending: Vec<Suggestion> = self.pending_suggestions().into_iter().cloned().collect();
         pending.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
         let mut taken: Vec<(CharIdx, CharIdx)> = Vec::new();
         let mut edits = Vec::new();
+        let mut accepted = BTreeMap::new();
         for s in pending {
             let clash = !schema.allow_overlap
                 && (self.spans.overlapping(s.start, s.end).next().is_some() || taken.iter().any(|&(a, b)| a < s.end && s.start < b));
@@ -320,16 +390,28 @@ impl Document {
             }
             taken.push((s.start, s.end));
             if let Some(Edit::Batch { edits: e }) = self.accept_suggestion_edit(s.id) {
+                if let Some(Edit::AddSpan { span }) = e.first() {
+                    accepted.insert(s.id, (span.id, span.label.clone()));
+                }
                 edits.extend(e);
             }
         }
+        self.accept_relations_with_ends(schema, &accepted, &mut edits);
         (!edits.is_empty()).then_some(Edit::Batch { edits })
     }
 
-    /// Rejects every pending suggestion.
+    /// Rejects every pending suggestion, entities and relations.
     pub fn reject_all_edit(&self) -> Option<Edit> {
-        let edits: Vec<Edit> =
-            self.pending_suggestions().iter().map(|s| Edit::SetSuggestionState { id: s.id, state: SuggestionState::Rejected }).collect();
+        let edits: Vec<Edit> = self
+            .pending_suggestions()
+            .iter()
+            .map(|s| Edit::SetSuggestionState { id: s.id, state: SuggestionState::Rejected })
+            .chain(
+                self.relation_suggestions()
+                    .filter(|r| r.is_pending())
+                    .map(|r| Edit::SetRelationSuggestionState { id: r.id, state: RelationSuggestionState::Rejected }),
+            )
+            .collect();
         (!edits.is_empty()).then_some(Edit::Batch { edits })
     }
 
@@ -390,7 +472,37 @@ pub fn rebase(edit: Edit, doc: &mut Document, map: &mut BTreeMap<u64, u64>) -> E
             Edit::AddSuggestions { suggestions }
         }
         Edit::RemoveSuggestions { ids } => Edit::RemoveSuggestions { ids: ids.into_iter().map(|i| gid(i, map)).collect() },
-        Edit::SetSuggestionState { id, state } => Edit::SetSuggestionState { id: gid(id, map), state },
+        Edit::SetSuggestionState { id, state } => {
+            let state = match state {
+                SuggestionState::Accepted { span } => SuggestionState::Accepted { span: sid(span, map) },
+                other => other,
+            };
+            Edit::SetSuggestionState { id: gid(id, map), state }
+        }
+        Edit::AddRelationSuggestions { mut suggestions } => {
+            let end = |e: RelationEnd, map: &BTreeMap<u64, u64>| match e {
+                RelationEnd::Span(id) => RelationEnd::Span(sid(id, map)),
+                RelationEnd::Suggestion(id) => RelationEnd::Suggestion(gid(id, map)),
+            };
+            for r in &mut suggestions {
+                if doc.relation_suggestion(r.id).is_some() || doc.suggestion(r.id).is_some() {
+                    let fresh = doc.fresh_suggestion_id();
+                    map.insert(r.id.0, fresh.0);
+                }
+                r.id = gid(r.id, map);
+                r.head = end(r.head, map);
+                r.tail = end(r.tail, map);
+            }
+            Edit::AddRelationSuggestions { suggestions }
+        }
+        Edit::RemoveRelationSuggestions { ids } => Edit::RemoveRelationSuggestions { ids: ids.into_iter().map(|i| gid(i, map)).collect() },
+        Edit::SetRelationSuggestionState { id, state } => {
+            let state = match state {
+                RelationSuggestionState::Accepted { relation } => RelationSuggestionState::Accepted { relation: rid(relation, map) },
+                other => other,
+            };
+            Edit::SetRelationSuggestionState { id: gid(id, map), state }
+        }
         Edit::Batch { edits } => Edit::Batch { edits: edits.into_iter().map(|e| rebase(e, doc, map)).collect() },
         other @ (Edit::SetStatus { .. } | Edit::SetComment { .. }) => other,
     }

@@ -1,5 +1,6 @@
 //! The annotation model: text and offsets ([`text`]), the tokenizer
-//! ([`tokenize`]) and word boundaries ([`words`]), the schema, spans,
+//! ([`tokenize`]), word boundaries ([`words`]) and names as a reader spots
+//! them for the "next name" key ([`names`]), the schema, spans,
 //! relations and suggestions ([`span`]), documents, edits and history,
 //! one decision for every mention of a name ([`everywhere`]) and filtered
 //! bulk actions on suggestions ([`filter`]),
@@ -22,7 +23,9 @@ pub mod edit;
 pub mod everywhere;
 pub mod filter;
 pub mod markup;
+pub mod names;
 pub mod reanchor;
+pub mod relation_suggestions;
 pub mod schema;
 pub mod score;
 pub mod span;
@@ -34,5 +37,8 @@ pub use dataset::{Dataset, ExportOptions, Problem};
 pub use document::{DocId, Document, Status, UnknownStatus};
 pub use edit::{Edit, EditError, History};
 pub use schema::Schema;
-pub use span::{Origin, RecognizerName, Relation, RelationId, Span, SpanId, Suggestion, SuggestionId, SuggestionState};
+pub use span::{
+    Origin, RecognizerName, Relation, RelationEnd, RelationId, RelationSuggestion, RelationSuggestionState, Span, SpanId, Suggestion,
+    SuggestionId, SuggestionState,
+};
 pub use text::{ByteIdx, CharIdx, Text, Utf16Idx};

@@ -46,15 +46,20 @@ impl fmt::Display for RelationId {
 }
 
 /// Which recognizer proposed a suggestion, written in files as its name:
-/// `tagger`, `memory`, `gazetteer`, `dates`, `titles`, `capitals`,
+/// `tagger` (the tagger with the shipped model), `tagger:` and a model
+/// file's name (the tagger with that model: `tagger:project-model.bin`, the
+/// project's), `memory`, `gazetteer`, `dates`, `titles`, `capitals`,
 /// `everywhere`, or
 /// `external:` and a recommender's command or URL. Any other name (another
 /// tool's, an older file's) is kept as it was read ([`RecognizerName::Other`]),
 /// so every file loads and writes back the same.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RecognizerName {
-    /// The statistical tagger.
+    /// The statistical tagger with the shipped model.
     Tagger,
+    /// The statistical tagger with a model read from a file, by its whole
+    /// name: `tagger:project-model.bin` (see [`RecognizerName::model`]).
+    Model(String),
     /// The names the user taught.
     Memory,
     /// The gazetteer's names.
@@ -87,6 +92,31 @@ impl RecognizerName {
         Self::External(format!("{}{what}", Self::EXTERNAL_PREFIX))
     }
 
+    /// The prefix of a tagger's name when its model came from a file.
+    pub const MODEL_PREFIX: &str = "tagger:";
+
+    /// The name of the tagger with the model read from the file named
+    /// `file` (its name, without folders): `tagger:` and the name.
+    pub fn model(file: &str) -> Self {
+        Self::Model(format!("{}{file}", Self::MODEL_PREFIX))
+    }
+
+    /// True for the statistical tagger, whatever its model.
+    pub fn is_tagger(&self) -> bool {
+        matches!(self, Self::Tagger | Self::Model(_))
+    }
+
+    /// Which model a tagger's suggestion came from, for people: "the shipped
+    /// model", "the model file project-model.bin"; `None` for the other
+    /// recognizers.
+    pub fn model_description(&self) -> Option<String> {
+        match self {
+            Self::Tagger => Some("the shipped model".to_owned()),
+            Self::Model(name) => Some(format!("the model file {}", name.strip_prefix(Self::MODEL_PREFIX).unwrap_or(name))),
+            _ => None,
+        }
+    }
+
     /// Reads a name as files write it; every name is accepted.
     pub fn parse(name: &str) -> Self {
         match name {
@@ -99,6 +129,7 @@ impl RecognizerName {
             "relations" => Self::Relations,
             "everywhere" => Self::Everywhere,
             _ if name.starts_with(Self::EXTERNAL_PREFIX) => Self::External(name.to_owned()),
+            _ if name.starts_with(Self::MODEL_PREFIX) => Self::Model(name.to_owned()),
             _ => Self::Other(name.to_owned()),
         }
     }
@@ -114,7 +145,7 @@ impl RecognizerName {
             Self::Capitals => "capitals",
             Self::Relations => "relations",
             Self::Everywhere => "everywhere",
-            Self::External(name) | Self::Other(name) => name,
+            Self::External(name) | Self::Model(name) | Self::Other(name) => name,
         }
     }
 }
@@ -229,6 +260,53 @@ impl Suggestion {
     }
 }
 
+/// One end of a suggested relation: a gold span, or an entity suggestion
+/// (the relation can be accepted once that suggestion is, or with it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationEnd {
+    Span(SpanId),
+    Suggestion(SuggestionId),
+}
+
+/// What became of a relation suggestion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum RelationSuggestionState {
+    /// Shown, not yet decided.
+    Pending,
+    /// Accepted (perhaps retyped) as this gold relation.
+    Accepted { relation: RelationId },
+    /// Rejected by the annotator.
+    Rejected,
+}
+
+/// A relation proposed by a recognizer between two spans or entity
+/// suggestions; like an entity [`Suggestion`] it stays apart from the gold
+/// relations until accepted, and the record of its fate is kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelationSuggestion {
+    pub id: SuggestionId,
+    pub head: RelationEnd,
+    pub tail: RelationEnd,
+    pub label: String,
+    pub recognizer: RecognizerName,
+    pub score: f32,
+    pub state: RelationSuggestionState,
+}
+
+impl RelationSuggestion {
+    /// Whether the suggestion still waits for a decision.
+    pub fn is_pending(&self) -> bool {
+        self.state == RelationSuggestionState::Pending
+    }
+
+    /// Whether `end` is its head or its tail.
+    pub fn hangs_on(&self, end: RelationEnd) -> bool {
+        self.head == end || self.tail == end
+    }
+}
+
 /// The gold spans of a document, sorted by `(start, end, label, id)`, with
 /// lookup by id and by position, both logarithmic (a long article has tens
 /// of thousands of spans, and drawing a frame looks up every visible
@@ -331,6 +409,7 @@ mod tests {
             ("capitals", RecognizerName::Capitals),
             ("relations", RecognizerName::Relations),
             ("external:ner.py", RecognizerName::external("ner.py")),
+            ("tagger:project-model.bin", RecognizerName::model("project-model.bin")),
             ("external:http://127.0.0.1:8000", RecognizerName::External("external:http://127.0.0.1:8000".into())),
             ("spaCy", RecognizerName::Other("spaCy".into())),
             ("", RecognizerName::Other(String::new())),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::document::Orphan;
 use crate::model::reanchor::{Anchor, reanchor};
-use crate::model::span::{Extra, Origin, Relation, Span, SpanId, Suggestion};
+use crate::model::span::{Extra, Origin, Relation, RelationEnd, RelationSuggestion, Span, SpanId, Suggestion};
 use crate::model::{CharIdx, DocId, Document, Status};
 
 /// The `format` field of an annotation file.
@@ -45,6 +45,10 @@ pub struct AnnotationFile {
     pub relations: Vec<Relation>,
     #[serde(default)]
     pub suggestions: Vec<SuggestionRecord>,
+    /// Relation suggestions, their ends spans or entity suggestions of
+    /// this file (by id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relation_suggestions: Vec<RelationSuggestion>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub orphans: Vec<Orphan>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
@@ -139,6 +143,7 @@ impl AnnotationFile {
             spans,
             relations: doc.relations().cloned().collect(),
             suggestions,
+            relation_suggestions: doc.relation_suggestions().cloned().collect(),
             orphans: doc.orphans.clone(),
             extra: doc.extra.clone(),
         }
@@ -211,6 +216,19 @@ impl AnnotationFile {
             (r.spans, r.relations, r.suggestions)
         };
         let doc = Document::from_parts(doc, spans, relations, suggestions).map_err(|e| e.to_string())?;
+        let mut relation_suggestions = self.relation_suggestions;
+        if report.text_changed {
+            // Those whose span or suggestion was not found again go, as
+            // such suggestions do.
+            let before = relation_suggestions.len();
+            let exists = |end| match end {
+                RelationEnd::Span(id) => doc.spans().get(id).is_some(),
+                RelationEnd::Suggestion(id) => doc.suggestion(id).is_some(),
+            };
+            relation_suggestions.retain(|r| exists(r.head) && exists(r.tail));
+            report.suggestions_lost += before - relation_suggestions.len();
+        }
+        let doc = doc.with_relation_suggestions(relation_suggestions).map_err(|e| e.to_string())?;
         Ok((doc, report))
     }
 }
@@ -423,5 +441,59 @@ mod proptests {
             prop_assert!(!report.text_changed);
             prop_assert_eq!(AnnotationFile::from_document(&back).to_json(), json);
         }
+    }
+}
+
+#[cfg(test)]
+mod relation_suggestion_tests {
+    use super::*;
+    use crate::model::span::{RecognizerName, RelationSuggestionState, SuggestionId, SuggestionState};
+    use crate::model::{Edit, Schema};
+
+    /// Relation suggestions are saved with the file and loaded back; on a
+    /// changed text those whose entity suggestion was lost go too.
+    #[test]
+    fn relation_suggestions_round_trip_and_follow_their_ends() {
+        let schema = Schema::news();
+        let text = "Ada Quill a rencontré Boris Venn hier.";
+        let mut doc = Document::new(DocId("d".into()), "d.txt".into(), text.into());
+        let add = doc.add_span_edit(CharIdx::new(0), CharIdx::new(9), "PER");
+        doc.apply(add, &schema).expect("span");
+        let ada = doc.spans().iter().next().expect("ada").id;
+        let boris = doc.fresh_suggestion_id();
+        let s = Suggestion {
+            id: boris,
+            start: CharIdx::new(22),
+            end: CharIdx::new(32),
+            label: "PER".into(),
+            recognizer: RecognizerName::Tagger,
+            score: 0.9,
+            state: SuggestionState::Pending,
+        };
+        doc.apply(Edit::AddSuggestions { suggestions: vec![s] }, &schema).expect("suggestion");
+        let r = RelationSuggestion {
+            id: SuggestionId(doc.next_id()),
+            head: RelationEnd::Span(ada),
+            tail: RelationEnd::Suggestion(boris),
+            label: "MEETS".into(),
+            recognizer: RecognizerName::Relations,
+            score: 0.75,
+            state: RelationSuggestionState::Pending,
+        };
+        doc.apply(Edit::AddRelationSuggestions { suggestions: vec![r.clone()] }, &schema).expect("relation");
+        let json = AnnotationFile::from_document(&doc).to_json();
+        assert!(json.contains("\"relation_suggestions\""), "{json}");
+        let file: AnnotationFile = serde_json::from_str(&json).expect("parses");
+        let (back, _) = file.clone().into_document(text.into()).expect("loads");
+        assert_eq!(back.relation_suggestions().cloned().collect::<Vec<_>>(), [r]);
+        assert!(back.next_id() > doc.relation_suggestions().map(|r| r.id.0).max().unwrap_or(0));
+        // Boris is no longer in the text: his suggestion and the relation go.
+        let (changed, report) = file.into_document("Ada Quill a rencontré quelqu'un hier.".into()).expect("loads");
+        assert_eq!((changed.relation_suggestions().count(), report.suggestions_lost), (0, 2));
+        // A file whose relation names nothing is refused, saying so.
+        let bad = json.replace(&format!("\"suggestion\": {}", boris.0), "\"suggestion\": 4242");
+        let file: AnnotationFile = serde_json::from_str(&bad).expect("parses");
+        let err = file.into_document(text.into()).expect_err("dangling");
+        assert!(err.contains("neither a span nor a suggestion"), "{err}");
     }
 }

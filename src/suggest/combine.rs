@@ -107,12 +107,11 @@ pub fn combine(candidates: Vec<Candidate>, policy: &Policy) -> Vec<Candidate> {
 /// sorted code-point ranges where the tagger was not heard (English lines),
 /// where the other recognizers compete by score.
 pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Policy, unheard: &[(CharIdx, CharIdx)]) -> Vec<Candidate> {
-    if !candidates.iter().any(|c| c.recognizer == RecognizerName::Tagger) {
+    if !candidates.iter().any(|c| c.recognizer.is_tagger()) {
         return resolve_overlaps(candidates);
     }
     // The tagger's spans (not overlapping each other), by position.
-    let mut tagged: Vec<usize> =
-        (0..candidates.len()).filter(|&i| candidates.get(i).is_some_and(|c| c.recognizer == RecognizerName::Tagger)).collect();
+    let mut tagged: Vec<usize> = (0..candidates.len()).filter(|&i| candidates.get(i).is_some_and(|c| c.recognizer.is_tagger())).collect();
     let span = |i: usize| candidates.get(i).map_or((CharIdx::ZERO, CharIdx::ZERO), |c| (c.start, c.end));
     if !tagged.is_sorted_by_key(|&i| span(i)) {
         tagged.sort_by_key(|&i| span(i));
@@ -125,7 +124,7 @@ pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Poli
     let mut raised = vec![f32::NEG_INFINITY; candidates.len()];
     for (i, c) in candidates.iter().enumerate() {
         let p = match (&c.recognizer, policy.rule(&c.recognizer)) {
-            (RecognizerName::Tagger, _) => 1.0 + c.score,
+            (r, _) if r.is_tagger() => 1.0 + c.score,
             // A remembered name inside a longer tagger span is part of a
             // longer name: the tagger's span wins.
             (RecognizerName::Memory, _) if within_longer(&tagged, longest, &span, c) => c.score,

@@ -27,7 +27,11 @@
 //!   for its label, and each suggestion of the model's own engine that the
 //!   documents do not have gets a vote against, document by document, as
 //!   the window's online learning does. A name the project leaves out (a
-//!   news agency in a photo credit) is then not suggested again.
+//!   news agency in a photo credit) is then not suggested again;
+//! - what the documents call the recognizers' labels
+//!   ([`super::Engine::label_votes`]): a project whose schema calls
+//!   organisations `INST` gets the gazetteer's and the base's `ORG`
+//!   candidates as `INST`.
 //!
 //! Measured by `cargo bench --bench learning` (English news from the shipped
 //! state, a new label; see the README).
@@ -35,6 +39,7 @@
 use sha2::{Digest, Sha256};
 
 use super::memory::{Memory, MemoryRecognizer};
+pub use super::tagger::LabelVote;
 use super::tagger::{BaseModel, Example, TaggerError, TaughtName, TrainOptions, examples_from, info_from};
 use super::{BUILTIN_MODEL, Engine, Tagger};
 use crate::model::{Dataset, Schema, Text};
@@ -131,22 +136,24 @@ pub fn train_model(
     };
     if options.names {
         let done = options.epochs * examples.len();
-        let names = taught_names(&tagger, &examples, |k| progress(done + k, total));
+        let (names, votes) = taught_names(&tagger, &examples, |k| progress(done + k, total));
         tagger.set_names(names);
+        tagger.set_label_votes(votes);
     }
     tagger
 }
 
 /// The names documents teach an engine over `tagger`: the memory after it
-/// learned each document in order ([`Engine::learn_names`]).
-fn taught_names(tagger: &Tagger, examples: &[Example], mut progress: impl FnMut(usize)) -> Vec<TaughtName> {
+/// learned each document in order ([`Engine::learn_names`]); and what they
+/// call the recognizers' labels ([`Engine::label_votes`]).
+fn taught_names(tagger: &Tagger, examples: &[Example], mut progress: impl FnMut(usize)) -> (Vec<TaughtName>, Vec<LabelVote>) {
     let memory = MemoryRecognizer::new();
-    let engine = Engine::assemble(Some(tagger.clone()), memory.clone());
+    let engine = Engine::assemble(Some((tagger.clone(), crate::model::RecognizerName::Tagger)), memory.clone());
     for (k, ex) in examples.iter().enumerate() {
         engine.learn_names(&Text::from(ex.text.as_str()), &ex.spans);
         progress(k + 1);
     }
-    memory.memory().read().map(|m| m.votes()).unwrap_or_default()
+    (memory.memory().read().map(|m| m.votes()).unwrap_or_default(), engine.label_votes())
 }
 
 /// The memory that a model's taught names start.

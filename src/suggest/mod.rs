@@ -47,6 +47,11 @@
 //! - the tagger is trained on French: on English lines (more English than
 //!   French function words, [`lexicon::Lexicon::english_ranges`]) it is not
 //!   heard and the rules compete by score, as without a tagger;
+//! - a label the schema lacks (the shipped model's and the gazetteer's
+//!   `ORG` in a project that calls organisations `INST`) is suggested as
+//!   the project's label that the corrected documents gave such candidates
+//!   most often ([`Engine::label_votes`], learned online and kept in a
+//!   project model), else dropped;
 //! - names the user taught ([`memory`]) win, except inside a longer tagger
 //!   span (the longer name wins); the user's rejections veto the same text
 //!   with the same label;
@@ -80,6 +85,7 @@ pub mod patterns;
 pub mod relations;
 pub mod tagger;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock, RwLock};
 
@@ -212,7 +218,15 @@ struct Gathered {
 pub struct Engine {
     recognizers: Vec<Box<dyn Recognizer>>,
     policy: Policy,
+    /// `(recognizer's label, project's label) → votes`: how often a
+    /// candidate with the first label was a corrected span with the second
+    /// ([`Engine::label_votes`]).
+    label_votes: RwLock<BTreeMap<(String, String), i32>>,
 }
+
+/// A label the schema lacks is suggested as the project's label that at
+/// least this many corrected spans gave its candidates.
+pub const LABEL_MAP_VOTES: i32 = 2;
 
 impl fmt::Debug for Engine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -250,19 +264,32 @@ impl Engine {
     /// memory starts from the names the tagger's corpus taught
     /// ([`Tagger::names`]).
     pub fn with_tagger(tagger: Option<Tagger>) -> Self {
+        Self::with_tagger_named(tagger, RecognizerName::Tagger)
+    }
+
+    /// [`Engine::with_tagger`], the tagger's suggestions marked with `name`
+    /// (provenance: [`RecognizerName::model`] for a model read from a file).
+    pub fn with_tagger_named(tagger: Option<Tagger>, name: RecognizerName) -> Self {
         let memory = match &tagger {
             Some(t) if !t.names().is_empty() => MemoryRecognizer::with_memory(learning::memory_of(t)),
             _ => MemoryRecognizer::new(),
         };
-        Self::assemble(tagger, memory)
+        let votes: BTreeMap<(String, String), i32> =
+            tagger.as_ref().map(|t| t.label_votes().iter().map(|(a, b, n)| ((a.clone(), b.clone()), *n)).collect()).unwrap_or_default();
+        let engine = Self::assemble(tagger.map(|t| (t, name)), memory);
+        if let Ok(mut v) = engine.label_votes.write() {
+            *v = votes;
+        }
+        engine
     }
 
-    /// The built-in recognizers over a tagger (if any) and a memory.
-    fn assemble(tagger: Option<Tagger>, memory: MemoryRecognizer) -> Self {
+    /// The built-in recognizers over a tagger (if any, with its name) and a
+    /// memory.
+    fn assemble(tagger: Option<(Tagger, RecognizerName)>, memory: MemoryRecognizer) -> Self {
         let gazetteer = Gazetteer::for_rules();
         let mut recognizers: Vec<Box<dyn Recognizer>> = Vec::new();
-        if let Some(t) = tagger {
-            recognizers.push(Box::new(TaggerRecognizer::new(Arc::new(RwLock::new(t)))));
+        if let Some((t, name)) = tagger {
+            recognizers.push(Box::new(TaggerRecognizer::named(Arc::new(RwLock::new(t)), name)));
         }
         recognizers.push(Box::new(memory));
         recognizers.push(Box::new(GazetteerRecognizer::new(gazetteer.clone())));
@@ -286,7 +313,33 @@ impl Engine {
     /// An engine over the given recognizers (earlier ones win exact ties),
     /// combined by the default [`Policy`].
     pub fn with(recognizers: Vec<Box<dyn Recognizer>>) -> Self {
-        Self { recognizers, policy: Policy::default() }
+        Self { recognizers, policy: Policy::default(), label_votes: RwLock::default() }
+    }
+
+    /// What the corrected documents call the recognizers' labels:
+    /// `(recognizer's label, project's label, votes)`, sorted. A candidate
+    /// of any recognizer but the memory whose span a corrected document
+    /// has exactly is a vote for that span's label. A label the schema
+    /// lacks (the shipped model's and the gazetteer's `ORG` in a project
+    /// that calls organisations `INST`) is then suggested as the project's
+    /// label with the most votes, from [`LABEL_MAP_VOTES`] on; without,
+    /// such candidates are dropped.
+    pub fn label_votes(&self) -> Vec<learning::LabelVote> {
+        let votes = self.label_votes.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        votes.iter().map(|((a, b), n)| (a.clone(), b.clone(), *n)).collect()
+    }
+
+    /// The project's label for a recognizer's label the schema lacks
+    /// ([`Engine::label_votes`]).
+    fn mapped_label(&self, label: &str, schema: &Schema) -> Option<String> {
+        let votes = self.label_votes.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        votes
+            .range((label.to_owned(), String::new())..)
+            .take_while(|((from, _), _)| from == label)
+            .filter(|((_, to), n)| **n >= LABEL_MAP_VOTES && schema.entity(to).is_some())
+            // Most votes; among equals, the first label.
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.1.cmp(&a.0.1)))
+            .map(|((_, to), _)| to.clone())
     }
 
     /// The same engine with another combination policy.
@@ -316,7 +369,7 @@ impl Engine {
     fn gather(&self, text: &Text) -> Gathered {
         let doc = Tokenized::new(text.as_str());
         let len = text.len_chars();
-        let taggers = || self.recognizers.iter().filter(|r| r.name() == RecognizerName::Tagger);
+        let taggers = || self.recognizers.iter().filter(|r| r.name().is_tagger());
         let has_tagger = taggers().next().is_some();
         let hears_english = taggers().any(|r| r.knows_language("en"));
         let fills_in = taggers().any(|r| r.learned_the_rules());
@@ -337,7 +390,7 @@ impl Engine {
         let mut all = Vec::new();
         for r in &self.recognizers {
             let name = r.name();
-            let is_tagger = name == RecognizerName::Tagger;
+            let is_tagger = name.is_tagger();
             let unheard_only =
                 !fills_in && has_tagger && self.policy.rule(&name).is_some_and(|p| p.overrides_at >= NEVER && p.alone_at >= NEVER);
             let found = if unheard_only {
@@ -383,8 +436,18 @@ impl Engine {
         let g = self.gather(text);
         let policy = self.policy_for(&g);
         let can_veto = self.recognizers.iter().any(|r| r.can_veto());
-        let all: Vec<Candidate> =
-            g.all.into_iter().filter(|c| schema.entity(&c.label).is_some()).filter(|c| !self.vetoed(text, c, can_veto)).collect();
+        let all: Vec<Candidate> = g
+            .all
+            .into_iter()
+            .filter_map(|mut c| {
+                if schema.entity(&c.label).is_none() {
+                    // A label the schema lacks: the project's name for it, if the corrections gave one.
+                    c.label = (c.recognizer != RecognizerName::Memory).then(|| self.mapped_label(&c.label, schema)).flatten()?;
+                }
+                Some(c)
+            })
+            .filter(|c| !self.vetoed(text, c, can_veto))
+            .collect();
         combine_in(Some(text), all, &policy, &g.english).into_iter().filter(|c| c.score >= min_score).collect()
     }
 
@@ -414,6 +477,7 @@ impl Engine {
     }
 
     fn learn_from(&self, text: &Text, gold: &[(CharIdx, CharIdx, String)], tagger_too: bool) {
+        self.count_label_votes(text, gold);
         let suggested = self.suggest_all_labels(text);
         // Gold spans as a sorted list of disjoint-or-not ranges, merged.
         let mut covered: Vec<(CharIdx, CharIdx)> = gold.iter().map(|(a, b, _)| (*a, *b)).collect();
@@ -434,7 +498,7 @@ impl Engine {
             .map(|c| (c.start, c.end, c.label))
             .collect();
         let feedback = Feedback { gold, rejected: &rejected };
-        for r in self.recognizers.iter().filter(|r| tagger_too || r.name() != RecognizerName::Tagger) {
+        for r in self.recognizers.iter().filter(|r| tagger_too || !r.name().is_tagger()) {
             r.learn(text, &feedback);
         }
     }
@@ -452,6 +516,28 @@ impl Engine {
     pub fn reject(&self, name: &str, label: &str) {
         for r in &self.recognizers {
             r.reject(name, label);
+        }
+    }
+
+    /// Each candidate (but the memory's) whose span is exactly a gold span
+    /// votes for that span's label ([`Engine::label_votes`]).
+    fn count_label_votes(&self, text: &Text, gold: &[(CharIdx, CharIdx, String)]) {
+        let gathered = self.gather(text);
+        let mut seen: Vec<(CharIdx, CharIdx, &str, &str)> = Vec::new();
+        for c in gathered.all.iter().filter(|c| c.recognizer != RecognizerName::Memory) {
+            for (_, _, label) in gold.iter().filter(|(a, b, _)| (*a, *b) == (c.start, c.end)) {
+                // One vote per span and pair of labels, however many recognizers agree.
+                if !seen.contains(&(c.start, c.end, c.label.as_str(), label.as_str())) {
+                    seen.push((c.start, c.end, c.label.as_str(), label.as_str()));
+                }
+            }
+        }
+        if seen.is_empty() {
+            return;
+        }
+        let mut votes = self.label_votes.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (_, _, from, to) in seen {
+            *votes.entry((from.to_owned(), to.to_owned())).or_default() += 1;
         }
     }
 
@@ -651,6 +737,51 @@ mod tests {
         let again = engine.suggest(&Text::from("à Kalma"), &schema, 0.0);
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].recognizer, RecognizerName::Memory);
+    }
+
+    #[test]
+    fn a_label_the_schema_lacks_is_suggested_as_the_one_the_corrections_give_it() {
+        let schema = Schema::from_label_names("project", &["PER", "INST", "GPE", "LOC", "DATE"], &[]);
+        let engine = Engine::builtin();
+        let later = Text::from("Le directeur de Greenpeace a écrit à Interpol.");
+        let inst = |e: &Engine| e.suggest(&later, &schema, 0.0).into_iter().filter(|c| c.label == "INST").count();
+        assert_eq!(inst(&engine), 0, "ORG is dropped: the schema lacks it");
+        let (text, gold) = parse_markup("Un rapport de l'[OTAN]{INST} cite la [Banque mondiale]{INST} et l'[UNESCO]{INST}.");
+        engine.learn(&Text::from(text.as_str()), &gold);
+        let votes = engine.label_votes();
+        assert!(votes.iter().any(|(from, to, n)| from == "ORG" && to == "INST" && *n >= LABEL_MAP_VOTES), "{votes:?}");
+        let got: Vec<(String, String)> = engine
+            .suggest(&later, &schema, 0.0)
+            .into_iter()
+            .map(|c| (later.slice(c.start, c.end).unwrap_or("").to_owned(), c.label))
+            .collect();
+        assert!(got.contains(&("Greenpeace".to_string(), "INST".to_string())), "{got:?}");
+        assert!(got.contains(&("Interpol".to_string(), "INST".to_string())), "{got:?}");
+        // With the news schema, which has ORG, nothing is mapped.
+        let news = engine.suggest(&later, &Schema::news(), 0.0);
+        assert!(news.iter().all(|c| c.label != "INST"), "{news:?}");
+        // A model keeps the votes the documents gave, and an engine over it starts from them.
+        let mut tagger = builtin_tagger().cloned().expect("the shipped model");
+        tagger.set_label_votes(votes.clone());
+        let again = Tagger::from_bytes(&tagger.to_bytes()).expect("reads");
+        assert_eq!(again.label_votes(), votes.as_slice());
+        assert_eq!(inst(&Engine::with_tagger(Some(again))), 2);
+    }
+
+    #[test]
+    fn a_model_read_from_a_file_is_named_in_its_suggestions() {
+        let schema = Schema::news();
+        let text = Text::from("Le ministre Sergueï Lavrov est arrivé à Pékin lundi pour rencontrer Wang Yi.");
+        let shipped = Engine::builtin().suggest(&text, &schema, 0.0);
+        let tagger = builtin_tagger().cloned();
+        let named = Engine::with_tagger_named(tagger, RecognizerName::model("mine.bin")).suggest(&text, &schema, 0.0);
+        let spans = |v: &[Candidate]| v.iter().map(|c| (c.start, c.end, c.label.clone())).collect::<Vec<_>>();
+        assert_eq!(spans(&named), spans(&shipped), "the same tagger, combined as a tagger");
+        let by = |v: &[Candidate], r: &RecognizerName| v.iter().filter(|c| &c.recognizer == r).count();
+        assert!(by(&shipped, &RecognizerName::Tagger) > 0);
+        assert_eq!(by(&named, &RecognizerName::model("mine.bin")), by(&shipped, &RecognizerName::Tagger));
+        assert_eq!(by(&named, &RecognizerName::Tagger), 0);
+        assert_eq!(RecognizerName::model("mine.bin").model_description().as_deref(), Some("the model file mine.bin"));
     }
 
     #[test]

@@ -5,6 +5,8 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod keys;
+mod relations;
 mod window;
 
 use egui::{Key, Modifiers};
@@ -673,6 +675,8 @@ fn settings_pick_a_model_refuse_a_bad_one_and_say_which_models_are_in_use() {
     assert!(h.state().model_in_use.contains("shipped model"), "{}", h.state().model_in_use);
     pick(&mut h, &good);
     assert!(h.state().model_in_use.contains("good.bin (chosen in Settings)"), "{}", h.state().model_in_use);
+    // And how its suggestions say where they came from.
+    assert!(h.state().model_in_use.contains("tagger:good.bin"), "{}", h.state().model_in_use);
     // The settings dialog shows it.
     h.state_mut().dialog = spanlab::app::Dialog::Settings(spanlab::app::forms::SettingsForm::from_settings(&h.state().settings));
     h.run_ok();

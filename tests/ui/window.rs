@@ -164,7 +164,7 @@ fn six_quick_enters_accept_six_suggestions() {
 }
 
 /// Scrolls the article with the mouse wheel (negative: down).
-fn wheel(h: &mut Harness<'_, SpanlabApp>, dy: f32) {
+pub(super) fn wheel(h: &mut Harness<'_, SpanlabApp>, dy: f32) {
     let at = h.state().article_view().screen_pos(CharIdx::ZERO).map_or(egui::pos2(700.0, 400.0), |p| p + egui::vec2(100.0, 60.0));
     h.hover_at(at);
     h.event(egui::Event::MouseWheel {

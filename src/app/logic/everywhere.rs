@@ -263,6 +263,9 @@ impl SpanlabApp {
             if docs == 1 { "" } else { "s" }
         ));
         let mut keep = Vec::new();
+        if !job.learned.is_empty() {
+            self.lessons += 1;
+        }
         for (text, label, is) in job.learned {
             if is {
                 self.engine.remember(&text, &label);

@@ -151,8 +151,10 @@ impl SpanlabApp {
                 let Some(open) = &self.open else { return };
                 let n = open.doc.relations_of(id).len();
                 let what = if n > 0 { format!("delete span and its {n} relation(s)") } else { "delete span".to_owned() };
+                let at = open.doc.spans().get(id).map(|s| s.start);
                 if self.edit(Edit::RemoveSpan { id }, &what) {
-                    self.select(Selection::None);
+                    // A caret where it was: Tab, n and the arrows go on from there.
+                    self.select(at.map_or(Selection::None, |at| Selection::Text { anchor: at, head: at }));
                 }
             }
             Selection::Relation(id) if self.edit(Edit::RemoveRelation { id }, "delete relation") => {
@@ -288,7 +290,7 @@ impl SpanlabApp {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::super::testing::app_with;
-    use crate::app::{Command, Selection};
+    use crate::app::Command;
     use crate::model::{CharIdx, Origin, Status};
 
     const NEWS: &str = "Le ministre Sergueï Lavrov a rencontré Wang Yi à Pékin.";
@@ -376,7 +378,7 @@ mod tests {
         f.run(Command::DeleteSelected);
         assert_eq!(f.markup(), "[Sergueï Lavrov]{PER} a rencontré Wang Yi.");
         assert_eq!(f.open().doc.relation_count(), 0);
-        assert_eq!(f.open().selection, Selection::None);
+        assert_eq!(f.selected(), "[]", "a caret where the span was");
     }
 
     /// Issue 15, item 13: the memory learns the span the user cut and the
@@ -398,6 +400,24 @@ mod tests {
         let pending = f.pending();
         assert!(!pending.contains(&"Charte des Nations unies ORG".to_owned()), "{pending:?}");
         assert!(pending.contains(&"Nations unies ORG".to_owned()), "{pending:?}");
+    }
+
+    /// After Delete, Tab goes on from where the deleted span was (it went
+    /// back to the top of the article, and each fix after the first cost
+    /// the Tabs from there).
+    #[test]
+    fn tab_after_delete_goes_on_from_the_deleted_span() {
+        let mut f = app_with(&[("a", "[Paris]{GPE}, [Berlin]{GPE}, [Rome]{GPE} et [Oslo]{GPE}.")]);
+        let berlin = f.span("Berlin");
+        f.run(Command::SelectSpan(berlin));
+        f.run(Command::DeleteSelected);
+        f.run(Command::NextSpan);
+        assert_eq!(f.selected(), "Rome GPE");
+        let rome = f.span("Rome");
+        f.run(Command::SelectSpan(rome));
+        f.run(Command::DeleteSelected);
+        f.run(Command::PreviousSpan);
+        assert_eq!(f.selected(), "Paris GPE");
     }
 
     #[test]

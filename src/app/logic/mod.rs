@@ -3,8 +3,11 @@
 //!
 //! - `label.rs`: labelling a selection, accepting and rejecting
 //!   suggestions, deleting, moving a span's boundaries, status and comment;
-//! - `navigate.rs`: Tab order, the caret, find, the next unfinished document;
+//! - `navigate.rs`: Tab order, the caret, the next name, find, the next
+//!   unfinished document;
 //! - `relations.rs`: drawing a relation, its likely types, relabelling;
+//! - `relation_review.rs`: suggested relations (accept, retype, reject),
+//!   teaching the relation engine, its ranking of types;
 //! - `adjudicate.rs`: the adjudication cursor, taking and dropping;
 //! - `save.rs`: the journal and the writer, conflicts with the disk;
 //! - `quit.rs`: quitting, which asks when edits are not saved;
@@ -23,6 +26,7 @@ mod label;
 mod navigate;
 mod project;
 mod quit;
+mod relation_review;
 mod relations;
 mod save;
 mod suggest;
@@ -46,6 +50,15 @@ impl SpanlabApp {
             C::Label(label) => self.label_selection(&label, false),
             C::LabelExact(label) => self.label_selection(&label, true),
             C::DeleteSelected => self.delete_selected(),
+            C::AcceptSuggestion if self.mode() == super::commands::Mode::SuggestedRelationSelected => self.accept_relation_suggestion(None),
+            C::RejectSuggestion if self.mode() == super::commands::Mode::SuggestedRelationSelected => self.reject_relation_suggestion(),
+            C::RelationType(label) if self.mode() == super::commands::Mode::SuggestedRelationSelected => {
+                self.accept_relation_suggestion(Some(&label))
+            }
+            C::RelationTypeAt(n) if self.mode() == super::commands::Mode::SuggestedRelationSelected => {
+                self.accept_relation_suggestion_at(n)
+            }
+            C::SelectRelationSuggestion(id) => self.select_relation_suggestion(id),
             C::AcceptSuggestion => self.accept_suggestion(),
             C::RejectSuggestion => self.reject_suggestion(),
             C::NextSuggestion => self.step_item(true, true),
@@ -86,6 +99,9 @@ impl SpanlabApp {
             C::SelectSuggestion(id) => self.select(super::Selection::Suggestion(id)),
             C::SelectRelation(id) => self.select(super::Selection::Relation(id)),
             C::SelectText(a, b) => self.select_text(a, b),
+            C::NextName => self.step_name(true),
+            C::PreviousName => self.step_name(false),
+            C::ExtendToName => self.extend_to_name(),
             C::OpenFolder => self.show_open_folder(),
             C::OpenProject(p) => self.open_project(&p),
             C::Import => self.show_import(),
@@ -96,6 +112,7 @@ impl SpanlabApp {
             C::Find => self.show_find(),
             C::FindNext(query) => self.find_next(&query),
             C::FindFrom(query, origin) => self.find_from(&query, origin),
+            C::FindDone => self.find_done(),
             C::ShowShortcuts => self.show_shortcuts(),
             C::Settings => self.show_settings(),
             C::ApplySettings(form) => self.apply_settings(&form),

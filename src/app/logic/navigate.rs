@@ -7,6 +7,7 @@
 use super::super::SpanlabApp;
 use super::super::commands::Command;
 use super::super::state::{Dialog, Selection};
+use crate::model::names::names;
 use crate::model::words::{next_word_end, next_word_start, previous_word_start};
 use crate::model::{CharIdx, Status};
 
@@ -30,6 +31,7 @@ impl SpanlabApp {
             Selection::Suggestion(id) => open.doc.suggestion(id).map_or(CharIdx::ZERO, |s| s.start),
             Selection::Text { head, .. } => head,
             Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map_or(CharIdx::ZERO, |s| s.start),
+            Selection::RelationSuggestion(id) => open.doc.relation_suggestion_at(id).unwrap_or(CharIdx::ZERO),
             Selection::None => CharIdx::ZERO,
         }
     }
@@ -43,6 +45,7 @@ impl SpanlabApp {
                 Selection::Suggestion(id) => open.doc.suggestion(id).map(|s| s.start),
                 Selection::Text { head, .. } => Some(head),
                 Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map(|s| s.start),
+                Selection::RelationSuggestion(id) => open.doc.relation_suggestion_at(id),
                 Selection::None => None,
             };
         }
@@ -64,6 +67,9 @@ impl SpanlabApp {
             Selection::Relation(id) => {
                 doc.relation(id).is_none_or(|r| [r.head, r.tail].iter().any(|&e| doc.spans().get(e).is_some_and(|s| shows(s.start))))
             }
+            // Where it is read (its later end) must show: the arc is drawn
+            // from there.
+            Selection::RelationSuggestion(id) => doc.relation_suggestion_at(id).is_none_or(shows),
             // Text is selected where it can be seen, if only in part (a row
             // the view's edge cuts): acting on it needs no scrolling.
             Selection::Text { anchor, head } => anchor == head || self.article.shows_part(head).unwrap_or(true),
@@ -102,6 +108,9 @@ impl SpanlabApp {
             Selection::Suggestion(id) if doc.suggestion(id).is_some_and(|s| s.is_pending()) => {
                 (doc.suggestion(id).map_or(NOWHERE, sugg_key), true)
             }
+            // A text selection: from where it starts (after Find, Tab
+            // takes the span under the found letters).
+            Selection::Text { anchor, head } => ((anchor.min(head), 0, 0, 0), false),
             _ => ((self.selection_start(), 0, 0, 0), false),
         };
         let bound = |k: Key| (k.0, CharIdx::new(k.2), crate::model::SuggestionId(k.3));
@@ -157,7 +166,8 @@ impl SpanlabApp {
     /// Selects the next (or previous) span or suggestion, or suggestion
     /// only: in text order, or by score when reviewing uncertain ones first.
     pub(super) fn step_item(&mut self, forward: bool, suggestions_only: bool) {
-        if !(suggestions_only && self.settings.uncertain_first) {
+        let relations_pending = self.open.as_ref().is_some_and(|o| !o.doc.pending_relation_suggestions().is_empty());
+        if !(suggestions_only && (self.settings.uncertain_first || relations_pending)) {
             if let Some(sel) = self.neighbour_item(forward, suggestions_only) {
                 self.select(sel);
             }
@@ -165,14 +175,14 @@ impl SpanlabApp {
         }
         let here = self.selection_start();
         let current = self.open.as_ref().map(|o| o.selection);
-        let mut items: Vec<(CharIdx, Selection)> =
-            self.items().into_iter().filter(|(_, s)| !suggestions_only || matches!(s, Selection::Suggestion(_))).collect();
+        let mut items: Vec<(CharIdx, Selection)> = if suggestions_only { self.suggestion_items() } else { self.items() };
         if suggestions_only
             && self.settings.uncertain_first
             && let Some(open) = &self.open
         {
             let score = |s: &Selection| match s {
                 Selection::Suggestion(id) => open.doc.suggestion(*id).map_or(0.0, |x| x.score),
+                Selection::RelationSuggestion(id) => open.doc.relation_suggestion(*id).map_or(0.0, |x| x.score),
                 _ => 0.0,
             };
             items.sort_by(|a, b| score(&a.1).total_cmp(&score(&b.1)).then(a.0.cmp(&b.0)));
@@ -190,6 +200,24 @@ impl SpanlabApp {
         if let Some(&(_, sel)) = items.get(next) {
             self.select(sel);
         }
+    }
+
+    /// Pending entity and relation suggestions in reading order, for j/k:
+    /// a relation where its later end starts, after the entity suggestions
+    /// that start there (so both its ends were seen first).
+    pub(super) fn suggestion_items(&self) -> Vec<(CharIdx, Selection)> {
+        let Some(open) = &self.open else { return Vec::new() };
+        let doc = &open.doc;
+        let mut v: Vec<(CharIdx, u8, Selection)> =
+            doc.pending_suggestions().iter().map(|s| (s.start, 0, Selection::Suggestion(s.id))).collect();
+        v.extend(
+            doc.pending_relation_suggestions()
+                .iter()
+                .filter_map(|r| Some((doc.relation_suggestion_at(r.id)?, 1, Selection::RelationSuggestion(r.id)))),
+        );
+        // A stable sort keeps the model's reading order within a place.
+        v.sort_by_key(|x| (x.0, x.1));
+        v.into_iter().map(|(at, _, sel)| (at, sel)).collect()
     }
 
     /// Where a search starts: after the selection, or at the caret.
@@ -234,14 +262,35 @@ impl SpanlabApp {
         }
     }
 
-    /// After accepting or rejecting, move to the next pending suggestion.
+    /// The find bar closed: the span, else the pending suggestion, that
+    /// the found text lies in is selected (Find a few letters of a name,
+    /// Esc, and Delete or a boundary key acts on its span).
+    pub(super) fn find_done(&mut self) {
+        let Some(open) = self.open.as_ref() else { return };
+        let Selection::Text { anchor, head } = open.selection else { return };
+        let (a, b) = (anchor.min(head), anchor.max(head));
+        if a == b {
+            return;
+        }
+        let doc = &open.doc;
+        let span = doc.spans().iter().find(|s| s.start <= a && b <= s.end).map(|s| Selection::Span(s.id));
+        let suggestion = || doc.pending_overlapping(a, b).find(|s| s.start <= a && b <= s.end).map(|s| Selection::Suggestion(s.id));
+        if let Some(sel) = span.or_else(suggestion) {
+            self.select(sel);
+        }
+    }
+
+    /// After accepting or rejecting, move to the next pending suggestion
+    /// (entity or relation) in reading order.
     pub(super) fn after_decision(&mut self) {
         let here = self.selection_start();
-        let next = self.open.as_ref().and_then(|o| {
-            let p = o.doc.pending_suggestions();
-            p.iter().find(|s| s.start >= here).or(p.first()).map(|s| s.id)
-        });
-        self.select(next.map_or(Selection::None, Selection::Suggestion));
+        let kind = |s: &Selection| u8::from(matches!(s, Selection::RelationSuggestion(_)));
+        let current = self.open.as_ref().map_or(0, |o| kind(&o.selection));
+        let items = self.suggestion_items();
+        // Onwards from the decided one: an entity suggestion still pending
+        // where a decided relation is read came before it.
+        let next = items.iter().find(|(at, s)| (*at, kind(s)) >= (here, current)).or(items.first()).map(|x| x.1);
+        self.select(next.unwrap_or(Selection::None));
     }
 
     /// Drops a selection that no longer exists (after undo, delete, …).
@@ -253,6 +302,7 @@ impl SpanlabApp {
             Selection::Span(id) => open.doc.spans().get(id).is_none(),
             Selection::Suggestion(id) => !open.doc.suggestion(id).is_some_and(|s| s.is_pending()),
             Selection::Relation(id) => open.doc.relation(id).is_none(),
+            Selection::RelationSuggestion(id) => !open.doc.pending_relation_suggestions().iter().any(|r| r.id == id),
             _ => false,
         };
         if gone {
@@ -289,6 +339,63 @@ impl SpanlabApp {
         open.scroll_to = Some(new_head);
     }
 
+    /// Selects the next (or previous) name of the text (`model::names`) that
+    /// no span or pending suggestion touches, after (or before) the
+    /// selection, wrapping: a name the suggestions missed is then one label
+    /// key away.
+    pub(super) fn step_name(&mut self, forward: bool) {
+        let Some(open) = self.open.as_ref() else { return };
+        let doc = &open.doc;
+        let range = |a: CharIdx, b: CharIdx| (a.min(b), a.max(b));
+        let (lo, hi) = match open.selection {
+            Selection::Text { anchor, head } => range(anchor, head),
+            Selection::Span(id) => doc.spans().get(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.start, s.end)),
+            Selection::Suggestion(id) => doc.suggestion(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.start, s.end)),
+            Selection::Relation(_) | Selection::RelationSuggestion(_) | Selection::None => (self.selection_start(), self.selection_start()),
+        };
+        // What is taken, sorted by start, with the furthest end so far.
+        let mut taken: Vec<(CharIdx, CharIdx)> = doc.spans().iter().map(|s| (s.start, s.end)).collect();
+        taken.extend(doc.pending_suggestions().iter().map(|s| (s.start, s.end)));
+        taken.sort_unstable();
+        let furthest: Vec<CharIdx> = taken
+            .iter()
+            .scan(CharIdx::ZERO, |m, r| {
+                *m = (*m).max(r.1);
+                Some(*m)
+            })
+            .collect();
+        let free = |a: CharIdx, b: CharIdx| {
+            let before = taken.partition_point(|r| r.0 < b);
+            before == 0 || furthest.get(before - 1).is_none_or(|&e| e <= a)
+        };
+        let free_names: Vec<(CharIdx, CharIdx)> = names(doc.text()).into_iter().filter(|&(a, b)| free(a, b)).collect();
+        let pick = if forward {
+            free_names.iter().find(|n| n.0 >= hi).or(free_names.first())
+        } else {
+            free_names.iter().rev().find(|n| n.1 <= lo).or(free_names.last())
+        };
+        match pick.copied() {
+            Some((a, b)) => self.select(Selection::Text { anchor: a, head: b }),
+            None => self.info("every name of this document has a span or a suggestion"),
+        }
+    }
+
+    /// Extends the text selection through the next name (`model::names`)
+    /// that starts at or after its head: `[Organisation] de coopération de
+    /// Shanghai` → `[Organisation de coopération de Shanghai]`.
+    pub(super) fn extend_to_name(&mut self) {
+        let Some(open) = self.open.as_ref() else { return };
+        let Selection::Text { anchor, head } = open.selection else {
+            self.info("select some text first (n selects the next name)");
+            return;
+        };
+        let (from, to) = (anchor.min(head), anchor.max(head));
+        match names(open.doc.text()).into_iter().find(|n| n.0 >= to) {
+            Some((_, end)) => self.select(Selection::Text { anchor: from, head: end }),
+            None => self.info("no name after the selection"),
+        }
+    }
+
     /// Selects a text range without scrolling (the mouse made it).
     pub(super) fn select_text(&mut self, anchor: CharIdx, head: CharIdx) {
         if let Some(open) = self.open.as_mut() {
@@ -300,7 +407,11 @@ impl SpanlabApp {
     /// drawn, or clears the selection.
     pub(super) fn escape(&mut self) {
         if self.dialog != Dialog::None {
+            let found = matches!(self.dialog, Dialog::Find { .. });
             self.dialog = Dialog::None;
+            if found {
+                self.find_done();
+            }
         } else if self.dashboard.is_some() {
             self.dashboard = None;
         } else if let Some(open) = self.open.as_mut()
@@ -353,6 +464,39 @@ mod tests {
         assert_eq!(seen, ["ministre ORG?", "Sergueï Lavrov PER", "Wang Yi PER", "Pékin GPE?", "ministre ORG?"]);
         f.run(Command::PreviousSpan);
         assert_eq!(f.selected(), "Pékin GPE?", "Shift+Tab wraps back");
+    }
+
+    /// Find a few letters of a span, Esc: the span is selected, ready for
+    /// Delete, the boundary keys or a label key (it was the letters, and
+    /// Tab had to follow).
+    #[test]
+    fn closing_find_selects_the_span_or_suggestion_the_found_text_lies_in() {
+        let mut f = app_with(&[("a", "[Wang Yi]{PER} et [Sergueï Lavrov]{PER} à Pékin puis Pékin.")]);
+        f.suggest("Pékin", "GPE", 0.9);
+        f.run(Command::FindNext("Lav".into()));
+        f.run(Command::FindDone);
+        assert_eq!(f.selected(), "Sergueï Lavrov PER");
+        f.run(Command::FindNext("Péki".into()));
+        f.run(Command::FindDone);
+        assert_eq!(f.selected(), "Pékin GPE?");
+        f.run(Command::FindNext("Péki".into()));
+        f.run(Command::FindDone);
+        assert_eq!(f.selected(), "[Péki]", "no span or suggestion there: the text stays selected");
+    }
+
+    /// Find, Esc, Tab reaches a span by a few letters of it: Tab from a
+    /// text selection starts where the selection starts (it went past the
+    /// span under the found letters).
+    #[test]
+    fn tab_after_find_selects_the_span_the_found_letters_start() {
+        let mut f = app_with(&[("a", "[Wang Yi]{PER} et [Sergueï Lavrov]{PER} à [Pékin]{GPE}.")]);
+        f.run(Command::FindNext("Serg".into()));
+        assert_eq!(f.selected(), "[Serg]");
+        f.run(Command::NextSpan);
+        assert_eq!(f.selected(), "Sergueï Lavrov PER");
+        f.run(Command::FindNext("Serg".into()));
+        f.run(Command::PreviousSpan);
+        assert_eq!(f.selected(), "Wang Yi PER");
     }
 
     #[test]

@@ -71,6 +71,9 @@ impl SpanlabApp {
             suggesting: fresh,
         });
         self.article.reset();
+        if !fresh && self.open.as_ref().is_some_and(|o| self.suggestions_are_stale(&o.doc)) {
+            self.refresh_stale_suggestions();
+        }
         if self.adjudication.is_some() {
             self.load_adjudication();
         }

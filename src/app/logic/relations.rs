@@ -11,15 +11,20 @@ use crate::model::edit::Edit;
 use crate::model::{CharIdx, RelationId, SpanId};
 
 impl SpanlabApp {
-    /// Relation types allowed between two spans, likeliest first.
+    /// Relation types allowed between two spans, likeliest first: by the
+    /// relation engine's score of the pair (its patterns and what it
+    /// learned), then by how often this session and this document joined
+    /// the two labels with each.
     pub(crate) fn likely_types(&self, head: SpanId, tail: SpanId) -> Vec<String> {
+        let scores = self.scored_types(crate::model::RelationEnd::Span(head), crate::model::RelationEnd::Span(tail));
+        let score = |name: &str| scores.iter().find(|(l, _)| l == name).map_or(0.0, |x| x.1);
         let Some(open) = &self.open else {
             return Vec::new();
         };
         let (Some(h), Some(t)) = (open.doc.spans().get(head), open.doc.spans().get(tail)) else {
             return Vec::new();
         };
-        let mut allowed: Vec<(usize, usize, String)> = self
+        let mut allowed: Vec<(f32, usize, usize, String)> = self
             .project
             .schema
             .relations_allowed(&h.label, &t.label)
@@ -37,11 +42,11 @@ impl SpanlabApp {
                     })
                     .count();
                 let n = session + here;
-                (usize::MAX - n, i, r.name.clone())
+                (score(&r.name), usize::MAX - n, i, r.name.clone())
             })
             .collect();
-        allowed.sort();
-        allowed.into_iter().map(|x| x.2).collect()
+        allowed.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+        allowed.into_iter().map(|x| x.3).collect()
     }
 
     /// Starts drawing a relation from the selected span (or re-targeting
@@ -214,6 +219,7 @@ impl SpanlabApp {
             open.doc.spans().get(head).map(|s| s.label.clone()).unwrap_or_default(),
             open.doc.spans().get(tail).map(|s| s.label.clone()).unwrap_or_default(),
         );
+        self.teach_drawn(head, tail, label);
         if self.edit(edit, &format!("new {label} relation")) {
             *self.relation_counts.entry((labels.0, labels.1, label.to_owned())).or_default() += 1;
             if let Some(open) = self.open.as_mut() {

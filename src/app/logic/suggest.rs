@@ -13,7 +13,7 @@ use super::super::state::Selection;
 use super::super::suggester::{self, CorpusJob, CorpusProgress, Job, LearnJob, Outcome, Suggester};
 use crate::model::edit::Edit;
 use crate::model::{DocId, Status, SuggestionId};
-use crate::suggest::{Candidate, Engine};
+use crate::suggest::{Candidate, Engine, RelationCandidate, RelationEngine};
 
 impl SpanlabApp {
     /// Asks the worker for suggestions on the open document; false when it
@@ -21,7 +21,41 @@ impl SpanlabApp {
     pub(super) fn request_suggestions(&mut self, doc: &crate::model::Document) -> bool {
         let job =
             Job { doc: doc.id.clone(), text: doc.text().clone(), schema: self.project.schema.clone(), min_score: self.settings.min_score };
+        self.suggested_at.insert(doc.id.clone(), self.lessons);
         self.suggester.request(job)
+    }
+
+    /// Whether the open document's pending suggestions were made in this
+    /// session before the engine last learned (a document done, an
+    /// everywhere action): the corpus job suggests for every document
+    /// first, and what the user teaches in the first must reach the others.
+    pub(super) fn suggestions_are_stale(&self, doc: &crate::model::Document) -> bool {
+        doc.pending_count() > 0 && self.suggested_at.get(&doc.id).is_some_and(|&at| at < self.lessons)
+    }
+
+    /// Asks again for the open document's suggestions, made before the
+    /// engine learned: the pending ones are replaced (only added to when
+    /// everywhere actions left undo steps in it, which may name them); what
+    /// the document already holds, spans and decided suggestions, stays
+    /// and is not suggested over.
+    pub(super) fn refresh_stale_suggestions(&mut self) {
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else { return };
+        if open.history.undo_description().is_none() {
+            let ids: Vec<_> = open.doc.pending_suggestions().iter().map(|s| s.id).collect();
+            if open.history.apply_unstepped(Arc::make_mut(&mut open.doc), Edit::RemoveSuggestions { ids }, &schema).is_err() {
+                return;
+            }
+            open.selection = Selection::None;
+        }
+        let doc = Arc::clone(&open.doc);
+        let requested = self.request_suggestions(&doc);
+        if let Some(open) = self.open.as_mut() {
+            open.suggesting = requested;
+        }
+        if requested {
+            self.info(format!("{}: suggesting again, with what was learned since its suggestions were made", doc.id));
+        }
     }
 
     /// The suggestion to review first: the first in the text, or the least
@@ -42,6 +76,7 @@ impl SpanlabApp {
         let Some(open) = &self.open else { return };
         let gold: Vec<_> = open.doc.spans().iter().map(|s| (s.start, s.end, s.label.clone())).collect();
         self.suggester.learn(open.doc.text().clone(), gold);
+        self.lessons += 1;
         // What the user cut short is not suggested again (the names kept
         // are remembered by the learning above).
         for (name, label) in suggester::cut_suggestions(&open.doc) {
@@ -74,8 +109,13 @@ impl SpanlabApp {
             return;
         }
         let cancel = Arc::new(AtomicBool::new(false));
-        let job =
-            LearnJob { project: self.project.clone(), base: self.settings.model.clone(), indices: indices.clone(), cancel: cancel.clone() };
+        let job = LearnJob {
+            project: self.project.clone(),
+            base: self.settings.model.clone(),
+            indices: indices.clone(),
+            schema: self.project.schema.clone(),
+            cancel: cancel.clone(),
+        };
         if self.suggester.request_relearn(job) {
             self.learn_progress = Some((0, indices.len().max(1)));
             self.learn_cancel = Some(cancel);
@@ -87,7 +127,8 @@ impl SpanlabApp {
     pub(super) fn restart_engine(&mut self) {
         self.engine = Arc::new(Engine::builtin());
         self.model_in_use = suggester::SHIPPED.to_owned();
-        self.suggester = Suggester::new(self.engine.clone(), self.settings.external());
+        self.relation_engine = Arc::new(RelationEngine::new());
+        self.suggester = Suggester::new(self.engine.clone(), self.relation_engine.clone(), self.settings.external());
         self.corpus_progress = None;
         self.corpus_cancel = None;
         if let Some(open) = self.open.as_mut() {
@@ -106,7 +147,7 @@ impl SpanlabApp {
     pub(crate) fn receive_suggestions(&mut self) {
         while let Some(outcome) = self.suggester.poll() {
             match outcome {
-                Outcome::Suggested { doc, candidates, error } => self.take_suggestions(&doc, candidates, error),
+                Outcome::Suggested { doc, candidates, relations, error } => self.take_suggestions(&doc, candidates, relations, error),
                 Outcome::Corpus(progress) => self.take_corpus_progress(progress),
                 Outcome::Learned { done, total, error, engine } => self.take_learning_progress(done, total, error, engine),
             }
@@ -115,7 +156,7 @@ impl SpanlabApp {
 
     /// Suggestions for a document: added to it if it is still open and
     /// waiting for them.
-    fn take_suggestions(&mut self, doc: &DocId, candidates: Vec<Candidate>, error: Option<String>) {
+    fn take_suggestions(&mut self, doc: &DocId, candidates: Vec<Candidate>, relations: Vec<RelationCandidate>, error: Option<String>) {
         if let Some(e) = error {
             self.error(e);
         }
@@ -125,7 +166,30 @@ impl SpanlabApp {
             return;
         }
         open.suggesting = false;
-        let edit = suggester::add_suggestions_edit(open.doc_mut(), candidates);
+        // Nothing over what the document holds: spans, suggestions (pending
+        // or decided) at the same place; a suggested relation goes with an
+        // end left out.
+        let held = &open.doc;
+        let fresh = |c: &Candidate| {
+            !held.spans().iter().any(|s| s.start < c.end && c.start < s.end)
+                && !held.suggestions().any(|s| s.start < c.end && c.start < s.end)
+        };
+        let mut kept_at = Vec::with_capacity(candidates.len());
+        let mut kept = Vec::with_capacity(candidates.len());
+        for c in candidates {
+            kept_at.push(fresh(&c).then_some(kept.len()));
+            if fresh(&c) {
+                kept.push(c);
+            }
+        }
+        let relations: Vec<RelationCandidate> = relations
+            .into_iter()
+            .filter_map(|r| {
+                let (head, tail) = (kept_at.get(r.head).copied().flatten()?, kept_at.get(r.tail).copied().flatten()?);
+                Some(RelationCandidate { head, tail, ..r })
+            })
+            .collect();
+        let edit = suggester::add_suggestions_edit(open.doc_mut(), kept, relations);
         if let Some(edit) = edit
             && let Err(e) = open.history.apply_unstepped(Arc::make_mut(&mut open.doc), edit, &schema)
         {
@@ -151,6 +215,7 @@ impl SpanlabApp {
         let waiting = self.project.entries.get(p.index).is_some_and(|e| suggester::summary_needs_suggestions(&e.summary));
         if let Some(doc) = p.doc.filter(|_| waiting) {
             let suggested = doc.pending_count() > 0;
+            self.suggested_at.insert(doc.id.clone(), self.corpus_lessons);
             if self.save_other(*doc) && suggested {
                 self.corpus_suggested += 1;
             }
@@ -224,6 +289,7 @@ impl SpanlabApp {
             return;
         }
         self.corpus_suggested = 0;
+        self.corpus_lessons = self.lessons;
         let cancel = Arc::new(AtomicBool::new(false));
         let job = CorpusJob {
             project: self.project.clone(),

@@ -155,6 +155,7 @@ impl Fixture {
             }
             Selection::Text { anchor, head } => format!("[{}]", doc.text().slice(anchor.min(head), anchor.max(head)).unwrap_or("")),
             Selection::Relation(id) => doc.relation(id).map(|r| r.label.clone()).unwrap_or_default(),
+            Selection::RelationSuggestion(id) => doc.relation_suggestion(id).map(|r| format!("{}?", r.label)).unwrap_or_default(),
         }
     }
 

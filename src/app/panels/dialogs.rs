@@ -403,7 +403,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                         };
                         ui.label(status);
                     });
-                    ui.label(RichText::new("Selects as you type · Enter: next · Esc: close, then press a label key").weak().small());
+                    ui.label(RichText::new("Selects as you type · Enter: next · Esc: close (the span the text lies in is selected), then press a label key").weak().small());
                 },
             );
             if let Some(c) = run {
@@ -411,6 +411,8 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
             }
             if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape)) {
                 keep = false;
+                // The span (or suggestion) the found text lies in is selected.
+                app.queued.push(Command::FindDone);
             }
         }
         Dialog::Palette { query, selected } => {

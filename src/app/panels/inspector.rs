@@ -4,6 +4,7 @@
 
 use egui::{RichText, Ui};
 
+use super::super::state::OpenDoc;
 use super::super::{Command, Selection, SpanlabApp};
 use crate::model::{Origin, Status};
 
@@ -12,8 +13,74 @@ fn short(s: &str, n: usize) -> String {
     if s.chars().count() <= n { s.to_owned() } else { format!("{}…", s.chars().take(n.saturating_sub(1)).collect::<String>()) }
 }
 
+/// Suggested relations: the list (a click selects one), then the selected
+/// one with its types ranked by the relation engine, numbered as the keys
+/// that accept it with that type.
+fn suggested_relations_ui(open: &OpenDoc, scored: &[(String, f32)], clashes: &[String], ui: &mut Ui, cmds: &mut Vec<Command>) {
+    let doc = &open.doc;
+    let pending = doc.pending_relation_suggestions();
+    if pending.is_empty() {
+        return;
+    }
+    let name = |end| doc.end_place(end).and_then(|(a, b, _)| doc.text().slice(a, b)).unwrap_or("").to_owned();
+    ui.separator();
+    ui.heading(format!("Suggested relations ({})", pending.len()));
+    let row_height = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical().id_salt("suggested relations").max_height(row_height * 10.0).auto_shrink([false, true]).show_rows(
+        ui,
+        row_height,
+        pending.len(),
+        |ui, range| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+            for r in pending.get(range).unwrap_or(&[]) {
+                let selected = open.selection == Selection::RelationSuggestion(r.id);
+                let text = format!("{} —{}?→ {}  {:.2}", short(&name(r.head), 24), r.label, short(&name(r.tail), 24), r.score);
+                if ui
+                    .selectable_label(selected, &text)
+                    .on_hover_text(format!("suggested by {} with score {:.2}", r.recognizer, r.score))
+                    .clicked()
+                {
+                    cmds.push(Command::SelectRelationSuggestion(r.id));
+                }
+            }
+        },
+    );
+    let Selection::RelationSuggestion(id) = open.selection else { return };
+    let Some(r) = doc.relation_suggestion(id).filter(|r| r.is_pending()) else { return };
+    ui.label(RichText::new(format!("{} —{}?→ {}", name(r.head), r.label, name(r.tail))).strong());
+    ui.label(format!("suggested by {} with score {:.2}", r.recognizer, r.score));
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Accept (Enter)").clicked() {
+            cmds.push(Command::AcceptSuggestion);
+        }
+        if ui.button("Reject (x)").clicked() {
+            cmds.push(Command::RejectSuggestion);
+        }
+    });
+    ui.label(RichText::new("Accept as another type (its number or its key):").weak().small());
+    ui.horizontal_wrapped(|ui| {
+        for (n, (label, score)) in scored.iter().enumerate() {
+            let text = if n < 9 { format!("{} {label} {score:.2}", n + 1) } else { format!("{label} {score:.2}") };
+            if ui.selectable_label(*label == r.label, text).clicked() {
+                cmds.push(Command::RelationType(label.clone()));
+            }
+        }
+    });
+    for clash in clashes {
+        ui.label(RichText::new(clash).weak().small());
+    }
+}
+
 /// Draws the inspector.
 pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
+    // The selected suggested relation's types, ranked by the relation engine.
+    let scored = match app.open.as_ref().map(|o| o.selection) {
+        Some(Selection::RelationSuggestion(id)) => {
+            app.open.as_ref().and_then(|o| o.doc.relation_suggestion(id)).map(|r| app.scored_types(r.head, r.tail)).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    let clashes = app.commands.clashes().to_vec();
     let Some(open) = &app.open else { return };
     let doc = &open.doc;
     let schema = &app.project.schema;
@@ -67,7 +134,8 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                         Origin::Manual => "created by hand".to_owned(),
                         Origin::Imported => "imported".to_owned(),
                         Origin::Suggested { recognizer, score, edited } => {
-                            format!("suggested by {recognizer} (score {score:.2}), accepted{}", if *edited { " then edited" } else { "" })
+                            let model = recognizer.model_description().map(|m| format!(" with {m}")).unwrap_or_default();
+                            format!("suggested by {recognizer}{model} (score {score:.2}), accepted{}", if *edited { " then edited" } else { "" })
                         }
                     };
                     ui.label(origin);
@@ -95,6 +163,9 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                     ui.heading(format!("Suggested {}", s.label));
                     ui.label(RichText::new(format!("“{}”", doc.text().slice(s.start, s.end).unwrap_or(""))).size(16.0));
                     ui.label(format!("by {} with score {:.2}", s.recognizer, s.score));
+                    if let Some(model) = s.recognizer.model_description() {
+                        ui.label(RichText::new(format!("proposed by {model}")).weak());
+                    }
                     ui.horizontal_wrapped(|ui| {
                         if ui.button("Accept (Enter)").clicked() {
                             cmds.push(Command::AcceptSuggestion);
@@ -191,6 +262,7 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                 }
             });
         }
+        suggested_relations_ui(open, &scored, &clashes, ui, &mut cmds);
         if !doc.orphans.is_empty() {
             ui.separator();
             ui.heading(format!("To review ({})", doc.orphans.len()));

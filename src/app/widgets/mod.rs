@@ -1,3 +1,4 @@
 //! Custom widgets.
 
 pub mod article;
+pub mod glyph_map;

@@ -232,6 +232,15 @@ impl RelationEngine {
         Some(features(&pair, PairFacts { label, dir, head: hl, tail: tl, mentions_between: between }, &fired))
     }
 
+    /// The score of the relation `head → tail` labelled `label` (indices
+    /// into `mentions`), whatever the threshold; `None` when the pair is no
+    /// candidate (overlapping, on two lines, too far apart) or the schema
+    /// does not allow it. The window ranks a drawn relation's types by it.
+    pub fn score_of(&self, text: &Text, mentions: &[Mention], schema: &Schema, head: usize, tail: usize, label: &str) -> Option<f32> {
+        let f = self.features_of(text, mentions, schema, head, tail, label)?;
+        Some(self.scorer.read().ok()?.score(&f))
+    }
+
     /// Learns from corrections on one document whose mentions are
     /// `mentions`. Relations the schema does not allow teach nothing.
     pub fn learn(&self, text: &Text, mentions: &[Mention], schema: &Schema, feedback: &[RelationFeedback]) {

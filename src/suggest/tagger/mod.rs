@@ -15,7 +15,8 @@
 //!   [`train_from_dataset`], [`TrainOptions`]);
 //! - `model_file`: the binary model format ([`Tagger::to_bytes`],
 //!   [`Tagger::from_bytes`], [`TaggerError`]);
-//! - `recognizer`: the [`TaggerRecognizer`] (recognizer name `"tagger"`).
+//! - `recognizer`: the [`TaggerRecognizer`] (recognizer name `"tagger"`,
+//!   or `"tagger:FILE"` with a model read from a file).
 //!
 //! Must not touch: files (models come in and go out as bytes), the UI.
 //! Threads: training extracts features on scoped threads that it joins
@@ -64,6 +65,11 @@ pub use train::{BaseModel, Example, TrainOptions, TrainingInfo, corpus_digest, e
 /// A name a corpus taught: its tokens, a label and its vote.
 pub type TaughtName = (Vec<String>, String, i32);
 
+/// A recognizer's label, a label of the project's and how many of the
+/// recognizers' candidates with the first were the project's spans with
+/// the second (see [`crate::suggest::Engine::label_votes`]).
+pub type LabelVote = (String, String, i32);
+
 /// At most this many labels (tags must fit a 64-bit mask).
 pub const MAX_LABELS: usize = 15;
 /// Weights are stored as multiples of this (a power of two, so that
@@ -97,6 +103,9 @@ pub struct Tagger {
     /// The names its training corpus taught, with their votes (see
     /// [`Tagger::names`]).
     names: Vec<TaughtName>,
+    /// What the project calls the labels its schema lacks (see
+    /// [`Tagger::label_votes`]).
+    label_votes: Vec<LabelVote>,
     gazetteer: Arc<Gazetteer>,
     salts: [u64; 5],
 }
@@ -119,6 +128,7 @@ impl Tagger {
             online_labels: Vec::new(),
             hints: false,
             names: Vec::new(),
+            label_votes: Vec::new(),
             gazetteer: Gazetteer::builtin(),
             salts: salts(),
         }
@@ -233,6 +243,21 @@ impl Tagger {
         names.sort();
         names.retain(|(tokens, label, vote)| !tokens.is_empty() && !label.trim().is_empty() && *vote != 0);
         self.names = names;
+    }
+
+    /// What the documents it was trained on call the recognizers' labels:
+    /// `(recognizer's label, project's label, votes)`, sorted; the engine
+    /// over it starts from them ([`crate::suggest::Engine::label_votes`]).
+    pub fn label_votes(&self) -> &[LabelVote] {
+        &self.label_votes
+    }
+
+    /// Sets the label votes (sorted here; empty labels and zero votes
+    /// left out).
+    pub fn set_label_votes(&mut self, mut votes: Vec<LabelVote>) {
+        votes.sort();
+        votes.retain(|(from, to, n)| !from.trim().is_empty() && !to.trim().is_empty() && *n > 0);
+        self.label_votes = votes;
     }
 
     /// True when the rule recognizers' proposals are among its features.

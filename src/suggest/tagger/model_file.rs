@@ -80,6 +80,9 @@ struct Header {
     /// The names the corpus taught (absent when none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     names: Vec<TaughtName>,
+    /// What the corpus calls the recognizers' labels (absent when nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    label_votes: Vec<super::LabelVote>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -158,6 +161,7 @@ impl Tagger {
             online_labels: self.online_labels.clone(),
             training: self.info.clone(),
             names: self.names.clone(),
+            label_votes: self.label_votes.clone(),
         };
         let header = serde_json::to_vec_pretty(&header).unwrap_or_default();
         let mut out = Vec::with_capacity(body.len() + header.len() + 64);
@@ -244,6 +248,10 @@ impl Tagger {
             return bad("a taught name has no token or no label".into());
         }
         tagger.set_names(header.names);
+        if header.label_votes.iter().any(|(from, to, n)| from.trim().is_empty() || to.trim().is_empty() || *n <= 0) {
+            return bad("a label vote has no label or no vote".into());
+        }
+        tagger.set_label_votes(header.label_votes);
         tagger.step = step;
         let n = tagger.st.n;
         for w in tagger.trans.iter_mut().chain(tagger.end.iter_mut()) {

@@ -15,18 +15,28 @@ use crate::model::{RecognizerName, Text};
 use crate::suggest::gazetteer::Gazetteer;
 use crate::suggest::{Candidate, Feedback, Recognizer};
 
-/// The tagger as a recognizer (name `"tagger"`): its spans as candidates,
-/// `LOC` as `GPE` when the gazetteer knows the name as one, `MISC` left
-/// out. Shares the tagger, so online updates show at once.
+/// The tagger as a recognizer (name `"tagger"`, or `"tagger:FILE"` with a
+/// model read from a file): its spans as candidates, `LOC` as `GPE` when
+/// the gazetteer knows the name as one, `MISC` left out. Shares the tagger,
+/// so online updates show at once.
 #[derive(Clone, Debug)]
 pub struct TaggerRecognizer {
     tagger: Arc<RwLock<Tagger>>,
+    name: RecognizerName,
 }
 
 impl TaggerRecognizer {
-    /// A recognizer over a shared tagger.
+    /// A recognizer over a shared tagger with the shipped model.
     pub fn new(tagger: Arc<RwLock<Tagger>>) -> Self {
-        Self { tagger }
+        Self::named(tagger, RecognizerName::Tagger)
+    }
+
+    /// A recognizer over a shared tagger whose candidates say `name`
+    /// (which model proposed them; a tagger's name,
+    /// [`RecognizerName::is_tagger`]).
+    pub fn named(tagger: Arc<RwLock<Tagger>>, name: RecognizerName) -> Self {
+        let name = if name.is_tagger() { name } else { RecognizerName::Tagger };
+        Self { tagger, name }
     }
 
     /// The shared tagger.
@@ -49,7 +59,7 @@ pub fn news_label(label: &str, text: &str, gazetteer: &Gazetteer) -> Option<Stri
 
 impl Recognizer for TaggerRecognizer {
     fn name(&self) -> RecognizerName {
-        RecognizerName::Tagger
+        self.name.clone()
     }
 
     fn recognize(&self, text: &Text) -> Vec<Candidate> {
@@ -65,7 +75,7 @@ impl Recognizer for TaggerRecognizer {
             .filter_map(|span| {
                 let name = text.slice(span.start, span.end)?;
                 let label = news_label(&span.label, name, &tagger.gazetteer)?;
-                Some(Candidate { start: span.start, end: span.end, label, score: span.confidence, recognizer: RecognizerName::Tagger })
+                Some(Candidate { start: span.start, end: span.end, label, score: span.confidence, recognizer: self.name.clone() })
             })
             .collect()
     }

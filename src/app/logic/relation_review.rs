@@ -1,0 +1,134 @@
+//! Suggested relations in the window: accepting one (Enter; with its ends
+//! still pending as entity suggestions), retyping it (a relation type's key
+//! or its number in the list of types), rejecting it (x); the relation
+//! engine learns from each decision and from every relation drawn, and
+//! ranks the types of a hand-drawn relation.
+//!
+//! Every change is an edit applied through [`SpanlabApp::edit`]; the
+//! engine learns after the edit applied. Must not touch: the disk.
+
+use super::super::SpanlabApp;
+use super::super::state::Selection;
+use crate::model::{Document, RelationEnd, SpanId, SuggestionId};
+use crate::suggest::Mention;
+use crate::suggest::relations::{RelationFeedback, Verdict};
+
+/// The document's mentions as the relation engine reads them: its gold
+/// spans and pending entity suggestions, each with what it is.
+pub(crate) fn mentions(doc: &Document) -> (Vec<Mention>, Vec<RelationEnd>) {
+    let mut all: Vec<(Mention, RelationEnd)> =
+        doc.spans().iter().map(|s| (Mention { start: s.start, end: s.end, label: s.label.clone() }, RelationEnd::Span(s.id))).collect();
+    all.extend(
+        doc.pending_suggestions()
+            .into_iter()
+            .map(|s| (Mention { start: s.start, end: s.end, label: s.label.clone() }, RelationEnd::Suggestion(s.id))),
+    );
+    all.sort_by_key(|(m, _)| (m.start, m.end));
+    all.into_iter().unzip()
+}
+
+/// Where an end is among [`mentions`]' ends: itself, or the span its
+/// accepted entity suggestion became.
+fn position(doc: &Document, ends: &[RelationEnd], end: RelationEnd) -> Option<usize> {
+    let span = doc.end_span(end);
+    ends.iter().position(|&e| e == end || (span.is_some() && doc.end_span(e) == span))
+}
+
+impl SpanlabApp {
+    /// The relation engine's scores of every type the schema allows from
+    /// `head` to `tail` (spans or pending suggestions), best first.
+    pub fn scored_types(&self, head: RelationEnd, tail: RelationEnd) -> Vec<(String, f32)> {
+        let Some(open) = &self.open else { return Vec::new() };
+        let doc = &open.doc;
+        let (Some(h), Some(t)) = (doc.end_place(head), doc.end_place(tail)) else { return Vec::new() };
+        let (mentions, ends) = mentions(doc);
+        let (Some(hi), Some(ti)) = (position(doc, &ends, head), position(doc, &ends, tail)) else { return Vec::new() };
+        let mut out: Vec<(String, f32)> = self
+            .project
+            .schema
+            .relations_allowed(h.2, t.2)
+            .into_iter()
+            .map(|r| {
+                let score = self.relation_engine.score_of(doc.text(), &mentions, &self.project.schema, hi, ti, &r.name).unwrap_or(0.0);
+                (r.name.clone(), score)
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
+    }
+
+    /// Teaches the relation engine one decision on the relation `head →
+    /// tail` labelled `label` (run before the edit, while a pending end is
+    /// still a suggestion where the engine saw it).
+    pub(crate) fn teach_relation(&self, head: RelationEnd, tail: RelationEnd, label: &str, verdict: Verdict) {
+        let Some(open) = &self.open else { return };
+        let doc = &open.doc;
+        let (mentions, ends) = mentions(doc);
+        let (Some(h), Some(t)) = (position(doc, &ends, head), position(doc, &ends, tail)) else { return };
+        let feedback = RelationFeedback { head: h, tail: t, label: label.to_owned(), verdict };
+        self.relation_engine.learn(doc.text(), &mentions, &self.project.schema, &[feedback]);
+    }
+
+    /// The selected relation suggestion, if pending.
+    fn selected_relation_suggestion(&self) -> Option<crate::model::RelationSuggestion> {
+        let open = self.open.as_ref()?;
+        let Selection::RelationSuggestion(id) = open.selection else { return None };
+        open.doc.relation_suggestion(id).filter(|r| r.is_pending()).cloned()
+    }
+
+    /// Accepts the selected relation suggestion with its own type, or with
+    /// `label` (a retype); its ends still pending are accepted with it.
+    pub(super) fn accept_relation_suggestion(&mut self, label: Option<&str>) {
+        let Some(r) = self.selected_relation_suggestion() else { return };
+        if let Some(label) = label
+            && !self.scored_types(r.head, r.tail).iter().any(|(l, _)| l == label)
+        {
+            let ends = |e| self.open.as_ref().and_then(|o| o.doc.end_place(e)).map(|p| p.2.to_owned()).unwrap_or_default();
+            self.info(format!("{label} does not join {} → {}", ends(r.head), ends(r.tail)));
+            return;
+        }
+        let verdict = match label {
+            Some(l) if l != r.label => Verdict::Retyped { from: r.label.clone() },
+            _ => Verdict::Accepted,
+        };
+        let Some(open) = self.open.as_mut() else { return };
+        let Some(edit) = open.doc_mut().accept_relation_suggestion_edit(r.id, label) else { return };
+        let what = match label {
+            Some(l) if l != r.label => format!("accept suggested relation as {l}"),
+            _ => format!("accept suggested {} relation", r.label),
+        };
+        self.teach_relation(r.head, r.tail, label.unwrap_or(&r.label), verdict);
+        if self.edit(edit, &what) {
+            self.after_decision();
+        }
+    }
+
+    /// Accepts the selected relation suggestion with the n-th type of its
+    /// list (likeliest first).
+    pub(super) fn accept_relation_suggestion_at(&mut self, n: usize) {
+        let Some(r) = self.selected_relation_suggestion() else { return };
+        if let Some((label, _)) = self.scored_types(r.head, r.tail).get(n).cloned() {
+            self.accept_relation_suggestion(Some(&label));
+        }
+    }
+
+    /// Rejects the selected relation suggestion.
+    pub(super) fn reject_relation_suggestion(&mut self) {
+        let Some(r) = self.selected_relation_suggestion() else { return };
+        let Some(edit) = self.open.as_ref().and_then(|o| o.doc.reject_relation_suggestion_edit(r.id)) else { return };
+        self.teach_relation(r.head, r.tail, &r.label, Verdict::Rejected);
+        if self.edit(edit, &format!("reject suggested {} relation", r.label)) {
+            self.after_decision();
+        }
+    }
+
+    /// Teaches the engine a relation drawn by hand.
+    pub(super) fn teach_drawn(&self, head: SpanId, tail: SpanId, label: &str) {
+        self.teach_relation(RelationEnd::Span(head), RelationEnd::Span(tail), label, Verdict::Drawn);
+    }
+
+    /// Selects a relation suggestion.
+    pub(super) fn select_relation_suggestion(&mut self, id: SuggestionId) {
+        self.select(Selection::RelationSuggestion(id));
+    }
+}

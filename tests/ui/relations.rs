@@ -1,0 +1,167 @@
+//! Issue 16: suggested relations in the window: dashed arcs listed in the
+//! inspector, reached with j/k, accepted with Enter (with their pending
+//! ends), rejected with x, retyped with a type key; rejecting an entity
+//! suggestion takes the relations on it; undo takes everything back.
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use spanlab::app::{Mode, Selection, SpanlabApp};
+use spanlab::model::edit::Edit;
+use spanlab::model::{CharIdx, RecognizerName, RelationEnd, RelationSuggestion, RelationSuggestionState, SuggestionId};
+
+use super::*;
+
+/// Our own sample: "Ada Quill" (code points 0..9) is a gold span; "Boris
+/// Venn" (22..32) and "Kessel" (41..47) are pending entity suggestions.
+const SAMPLE: &str = "Ada Quill a rencontré Boris Venn mardi à Kessel.";
+
+/// Opens the sample with Ada a span, Boris and Kessel suggested, and three
+/// suggested relations: Ada MEETS Boris, Ada VISITS Kessel, Boris VISITS
+/// Kessel. Returns their ids in that order.
+fn sample(h: &mut Harness<'_, SpanlabApp>) -> [SuggestionId; 3] {
+    clear_suggestions(h);
+    let schema = h.state().project.schema.clone();
+    let open = h.state_mut().open.as_mut().expect("open");
+    let add = open.doc_mut().add_span_edit(CharIdx::new(0), CharIdx::new(9), "PER");
+    open.doc_mut().apply(add, &schema).expect("span");
+    let ada = RelationEnd::Span(open.doc.spans().iter().next().expect("ada").id);
+    add_suggestions(h, &[(22, 32, "PER"), (41, 47, "GPE")]);
+    let open = h.state_mut().open.as_mut().expect("open");
+    let ids: Vec<_> = open.doc.pending_suggestions().iter().map(|s| RelationEnd::Suggestion(s.id)).collect();
+    let (boris, kessel) = (ids[0], ids[1]);
+    let mut made = Vec::new();
+    let mut suggestions = Vec::new();
+    for (head, tail, label) in [(ada, boris, "MEETS"), (ada, kessel, "VISITS"), (boris, kessel, "VISITS")] {
+        let id = open.doc_mut().fresh_suggestion_id();
+        made.push(id);
+        suggestions.push(RelationSuggestion {
+            id,
+            head,
+            tail,
+            label: label.into(),
+            recognizer: RecognizerName::Relations,
+            score: 0.7,
+            state: RelationSuggestionState::Pending,
+        });
+    }
+    open.doc_mut().apply(Edit::AddRelationSuggestions { suggestions }, &schema).expect("relations");
+    h.run_ok();
+    [made[0], made[1], made[2]]
+}
+
+fn relations(h: &Harness<'_, SpanlabApp>) -> Vec<String> {
+    let open = h.state().open.as_ref().expect("open");
+    let doc = &open.doc;
+    let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
+    doc.relations().map(|r| format!("{} {} {}", name(r.head), r.label, name(r.tail))).collect()
+}
+
+fn pending(h: &Harness<'_, SpanlabApp>) -> (usize, usize) {
+    let doc = &h.state().open.as_ref().expect("open").doc;
+    (doc.pending_count(), doc.pending_relation_suggestions().len())
+}
+
+fn selection(h: &Harness<'_, SpanlabApp>) -> Selection {
+    h.state().open.as_ref().expect("open").selection
+}
+
+#[test]
+fn suggested_relations_are_listed_reached_with_j_and_decided_with_single_keys() {
+    let chars: Vec<char> = SAMPLE.chars().collect();
+    assert_eq!(chars[22..32].iter().collect::<String>(), "Boris Venn");
+    assert_eq!(chars[41..47].iter().collect::<String>(), "Kessel");
+    let f = fixture(&[("a.txt", SAMPLE)]);
+    let mut h = harness(&f.root);
+    let [meets, ada_visits, boris_visits] = sample(&mut h);
+    assert!(h.query_by_label_contains("Suggested relations (3)").is_some(), "the inspector lists them");
+    // Reading order: Boris, then MEETS (both its ends read), then Kessel,
+    // then the two VISITS.
+    key(&mut h, Key::J);
+    assert!(matches!(selection(&h), Selection::Suggestion(_)));
+    key(&mut h, Key::J);
+    assert_eq!(selection(&h), Selection::RelationSuggestion(meets));
+    assert_eq!(h.state().mode(), Mode::SuggestedRelationSelected);
+    assert!(h.query_by_label_contains("suggested by relations with score 0.70").is_some(), "its detail shows");
+    // The schema's OPPOSES key is x, which rejects here: the inspector says so.
+    assert!(h.query_by_label_contains("OPPOSES's key x").is_some());
+    // Enter accepts MEETS and Boris with it.
+    key(&mut h, Key::Enter);
+    assert_eq!(relations(&h), ["Ada Quill MEETS Boris Venn"]);
+    assert_eq!(pending(&h), (1, 2));
+    // The next is Kessel, then Ada VISITS Kessel: x rejects it.
+    assert!(matches!(selection(&h), Selection::Suggestion(_)));
+    key(&mut h, Key::J);
+    assert_eq!(selection(&h), Selection::RelationSuggestion(ada_visits));
+    key(&mut h, Key::X);
+    assert_eq!(pending(&h), (1, 1));
+    assert_eq!(relations(&h).len(), 1, "x rejected the relation, not an entity");
+    // Then Boris VISITS Kessel, retyped with SUPPORTS's key: Kessel is accepted too.
+    assert_eq!(selection(&h), Selection::RelationSuggestion(boris_visits));
+    key(&mut h, Key::S);
+    assert_eq!(relations(&h), ["Ada Quill MEETS Boris Venn", "Boris Venn SUPPORTS Kessel"]);
+    assert_eq!(pending(&h), (0, 0));
+    // Undo takes each decision back.
+    for _ in 0..3 {
+        key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    }
+    assert_eq!(pending(&h), (2, 3));
+    assert!(relations(&h).is_empty());
+}
+
+#[test]
+fn rejecting_an_entity_suggestion_takes_its_relations_and_accept_all_takes_the_rest() {
+    let f = fixture(&[("a.txt", SAMPLE)]);
+    let mut h = harness(&f.root);
+    let [_, ada_visits, _] = sample(&mut h);
+    key(&mut h, Key::J);
+    assert!(matches!(selection(&h), Selection::Suggestion(_)), "Boris");
+    key(&mut h, Key::X);
+    assert_eq!(pending(&h), (1, 1), "MEETS and Boris VISITS hung on Boris");
+    assert!(h.query_by_label_contains("Suggested relations (1)").is_some());
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    assert_eq!(relations(&h), ["Ada Quill VISITS Kessel"], "accept all takes the relation whose ends it accepted");
+    let doc = &h.state().open.as_ref().expect("open").doc;
+    assert!(matches!(doc.relation_suggestion(ada_visits).map(|r| r.state), Some(RelationSuggestionState::Accepted { .. })));
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(pending(&h), (2, 3));
+    // The help says what Shift+A and Shift+X do with relations.
+    h.key_press(Key::F1);
+    h.run_ok();
+    assert!(h.query_by_label_contains("with the suggested relations whose two ends are then accepted").is_some());
+    assert!(h.query_by_label_contains("suggested relations included").is_some());
+}
+
+#[test]
+fn a_drawn_relation_s_types_follow_the_relation_engine() {
+    let f = fixture(&[("a.txt", "Ada Quill est arrivée à Kessel hier soir.")]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(0, 9, "PER"), (24, 30, "GPE")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::R);
+    key(&mut h, Key::Enter);
+    key(&mut h, Key::Enter);
+    assert_eq!(relations(&h), ["Ada Quill VISITS Kessel"], "\"est arrivée à\" says VISITS, not ROLE_IN");
+}
+
+/// Issue 15's rule holds for suggested relations: a key acts on one only
+/// when it is in view.
+#[test]
+fn no_key_acts_on_a_suggested_relation_out_of_view() {
+    let long: String = std::iter::once(SAMPLE.to_owned() + "\n").chain((0..80).map(|i| format!("Ligne {i} sans personne.\n"))).collect();
+    let f = fixture(&[("a.txt", &long)]);
+    let mut h = harness(&f.root);
+    let [meets, ..] = sample(&mut h);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::RelationSuggestion(meets);
+    h.run_ok();
+    super::window::wheel(&mut h, -6000.0);
+    assert_eq!(h.state().article_view().shows(CharIdx::new(22)), Some(false));
+    key(&mut h, Key::Enter);
+    assert!(relations(&h).is_empty(), "nothing accepted unseen");
+    h.run_ok();
+    key(&mut h, Key::Enter);
+    assert_eq!(relations(&h), ["Ada Quill MEETS Boris Venn"]);
+}

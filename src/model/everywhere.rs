@@ -117,6 +117,16 @@ pub enum EverywhereError {
     UnknownLabel(String),
 }
 
+/// A text folded as loosely as any [`MatchOptions`] fold it (case, accents,
+/// apostrophes and dashes), code point for code point: when a name matches
+/// a text under some options, the folded text contains the folded name. The
+/// corpus index keeps texts so, to pass over the documents a name cannot
+/// be in without reading them.
+pub fn fold_loosely(text: &str) -> String {
+    let loose = MatchOptions { ignore_case: true, ignore_accents: true, whole_name: false };
+    text.chars().map(|c| fold(c, loose)).collect()
+}
+
 /// Folds one code point as the options say, keeping one code point for one.
 fn fold(c: char, options: MatchOptions) -> char {
     let c = match c {
@@ -426,6 +436,22 @@ mod tests {
     fn found(text: &str, name: &str, options: MatchOptions) -> Vec<String> {
         let t = Text::from(text);
         find(&t, name, options).into_iter().map(|(a, b)| t.slice(a, b).unwrap_or_default().to_owned()).collect()
+    }
+
+    #[test]
+    fn a_name_found_under_any_options_is_in_the_loosely_folded_text() {
+        let text = "Sergueï LAVROV, l’envoyé de Jean‑Marie Le Pen à Pékin.";
+        let folded = fold_loosely(text);
+        assert_eq!(folded.chars().count(), text.chars().count(), "one code point for one");
+        for name in ["Sergueï", "sergueï", "SERGUEI", "lavrov", "l'envoye", "Jean-Marie", "PEKIN"] {
+            for (ignore_case, ignore_accents) in [(false, false), (true, false), (false, true), (true, true)] {
+                let options = MatchOptions { ignore_case, ignore_accents, whole_name: false };
+                if !found(text, name, options).is_empty() {
+                    assert!(folded.contains(&fold_loosely(name)), "{name} under {options:?}");
+                }
+            }
+        }
+        assert!(!folded.contains(&fold_loosely("Macron")));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod keys;
+mod relation_keys;
 mod relations;
 mod window;
 

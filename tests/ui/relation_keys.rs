@@ -73,3 +73,34 @@ fn period_in_a_document_without_relations_says_so() {
     assert_eq!(selection(&h), Selection::None);
     assert!(h.query_by_label_contains("no relations in this document yet").is_some());
 }
+
+/// After r the engine's most likely tail is under the cursor (not merely
+/// the nearest span), with its most likely type first: r, Enter, Enter.
+/// A tail already related to the head comes after the others.
+#[test]
+fn r_preselects_the_tail_the_relation_engine_finds_most_likely() {
+    let f = fixture(&[("a.txt", "Depuis Kessel, Ada Quill a rencontré Boris Venn hier soir.")]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(7, 13, "GPE"), (15, 24, "PER"), (37, 47, "PER")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    let ada = |h: &mut Harness<'_, SpanlabApp>| {
+        h.state_mut().open.as_mut().expect("open").selection = Selection::None;
+        key(h, Key::Tab);
+        key(h, Key::Tab);
+        assert!(matches!(selection(h), Selection::Span(_)), "Ada Quill");
+    };
+    ada(&mut h);
+    key(&mut h, Key::R);
+    assert_eq!(h.state().mode(), Mode::ChoosingTail);
+    key(&mut h, Key::Enter);
+    key(&mut h, Key::Enter);
+    assert_eq!(relations(&h), ["Ada Quill MEETS Boris Venn"], "Kessel is nearer, but \"a rencontré\" points at Boris Venn");
+    ada(&mut h);
+    key(&mut h, Key::R);
+    key(&mut h, Key::Enter);
+    key(&mut h, Key::Enter);
+    let rels = relations(&h);
+    assert_eq!(rels.len(), 2);
+    assert!(rels[1].starts_with("Ada Quill ") && rels[1].ends_with(" Kessel"), "Boris Venn, related already, comes last: {rels:?}");
+}

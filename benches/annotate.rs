@@ -824,7 +824,7 @@ impl Bot {
             let wrong = doc.relations().find_map(|x| {
                 let (h, t) = (place(x.head)?, place(x.tail)?);
                 let ok = gold.iter().any(|g| g.head == h && g.tail == t && g.label == x.label);
-                (!ok).then(|| (x.id, h, t))
+                (!ok).then_some((x.id, h, t))
             });
             let Some((id, h, t)) = wrong else { return };
             self.go_to_relation(id);

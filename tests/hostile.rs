@@ -208,6 +208,50 @@ fn a_100_mb_article_opens_is_annotated_and_reopens() {
     }
 }
 
+/// A link to `/dev/zero` or a named pipe given on the command line was read
+/// until memory ran out (or forever): only regular files are read, and the
+/// message names the file and what it is.
+#[cfg(unix)]
+#[test]
+fn a_link_to_dev_zero_or_a_pipe_named_on_the_command_line_is_refused_naming_it() {
+    let s = Saved::new();
+    let zero = s.path("zero.txt");
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+    let pipe = s.path("pipe.txt");
+    assert!(std::process::Command::new("mkfifo").arg(&pipe).status().expect("mkfifo runs").success());
+    for (input, what) in [(&zero, "a device"), (&pipe, "a named pipe")] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_spanlab"));
+        cmd.args(["suggest", path_str(input), "--out", path_str(&s.path("out.json"))]);
+        let o = common::run_for(cmd, 60).unwrap_or_else(|| panic!("{} is read forever", input.display()));
+        assert!(!o.status.success());
+        let msg = stderr(&o);
+        assert!(msg.contains(path_str(input)) && msg.contains(what) && msg.contains("not a regular file"), "{msg}");
+    }
+    assert!(!s.path("out.json").exists());
+}
+
+/// Articles over the size limit (a setting, `max_article_mb` in
+/// `annotations/project.json`, 256 MB by default) are refused before they
+/// are read, naming the file, its size and the limit.
+#[test]
+fn an_article_over_the_size_limit_is_refused_naming_the_file_and_the_limit() {
+    let mut s = Saved::new();
+    // A sparse file of 300 MB: over the default limit, and nothing to write.
+    let huge = s.path("huge.txt");
+    fs::File::create(&huge).expect("create").set_len(300 * 1024 * 1024).expect("set_len");
+    let o = spanlab(&["suggest", path_str(&huge), "--out", path_str(&s.path("out.json"))]);
+    refused(&o, &["huge.txt", "314.6 MB", "over the limit of 256 MB"]);
+    // In a project the limit is its setting.
+    fs::write(s.project.join("annotations/project.json"), r#"{"max_article_mb": 1}"#).expect("write");
+    s.add("big.txt", "Lavrov à Pékin. ".repeat(100_000));
+    let p = Project::open(&s.project, None).expect("opens");
+    let i = p.entries.iter().position(|e| e.id.0 == "big").expect("listed");
+    let e = p.load(i).expect_err("refused").to_string();
+    assert!(e.contains("big.txt") && e.contains("1.8 MB") && e.contains("over the limit of 1 MB") && e.contains("max_article_mb"), "{e}");
+    assert!(p.load(p.entries.iter().position(|e| e.id.0 == "a").expect("a")).is_ok());
+    refused(&spanlab(&["export", path_str(&s.project), "--out", path_str(&s.path("x.json"))]), &["big.txt", "over the limit of 1 MB"]);
+}
+
 #[test]
 fn an_article_of_a_million_lines_is_annotated_at_its_last_line() {
     let s = Saved::new();

@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
 use super::forms::{DocRows, EverywhereForm, EverywhereKind};
-use crate::model::everywhere::{Occurrence, preview};
+use super::search::CorpusText;
+use crate::model::everywhere::{Occurrence, fold_loosely, preview};
 use crate::model::filter::bulk_preview;
 use crate::model::{CharIdx, Document, Schema, SuggestionId};
 use crate::store::Project;
@@ -94,17 +95,21 @@ pub struct Scan {
 
 impl Scan {
     /// Scans every document but `skip` (the open one, scanned from memory).
-    pub fn start(project: Project, form: EverywhereForm, skip: Option<usize>) -> Self {
+    /// With the corpus index (`texts`), a name's scan reads only the
+    /// documents whose folded text holds the folded name.
+    pub fn start(project: Project, form: EverywhereForm, skip: Option<usize>, texts: Option<Arc<CorpusText>>) -> Self {
         let (tx, rx) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let stop = cancel.clone();
         let _worker = std::thread::Builder::new().name("spanlab-everywhere".into()).spawn(move || {
             let mut cache = crate::store::project::SourceCache::default();
+            let folded = fold_loosely(&form.name);
+            let may_hold = |index: usize| form.kind != EverywhereKind::Name || texts.as_ref().is_none_or(|t| t.may_contain(index, &folded));
             for index in 0..project.entries.len() {
                 if stop.load(Ordering::Relaxed) {
                     return;
                 }
-                if Some(index) != skip {
+                if Some(index) != skip && may_hold(index) {
                     match project.load_cached(index, &mut cache) {
                         Ok(loaded) => match rows_for(&loaded.doc, &project.schema, &form, None) {
                             Ok(rows) if !rows.is_empty() => {

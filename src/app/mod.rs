@@ -124,7 +124,7 @@ pub struct SpanlabApp {
     /// Commands queued by the panels this frame.
     pub(crate) queued: Vec<Command>,
     /// The corpus search's index, once something was searched.
-    pub(crate) search: Option<search::CorpusIndex>,
+    pub search: Option<search::CorpusIndex>,
     /// How often each relation type joined each pair of entity labels (for "likely first").
     pub(crate) relation_counts: std::collections::HashMap<(String, String, String), usize>,
     pub(crate) suggester: suggester::Suggester,

@@ -284,14 +284,19 @@ impl Dataset {
     /// newline. The same dataset always gives the same bytes.
     pub fn to_json(&self) -> String {
         let mut out = Vec::new();
-        let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
-        let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
-        if self.serialize(&mut ser).is_err() {
+        if self.write_json(&mut out).is_err() {
             return String::new();
         }
-        let mut s = String::from_utf8(out).unwrap_or_default();
-        s.push('\n');
-        s
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// [`Dataset::to_json`] written into `out` as it is made, never whole
+    /// in memory (an export of 100,000 documents is 400 MB).
+    pub fn write_json(&self, mut out: impl std::io::Write) -> std::io::Result<()> {
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+        self.serialize(&mut ser).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")
     }
 
     /// Every problem that makes this dataset invalid under `schema` (or, when

@@ -363,14 +363,12 @@ impl Document {
     /// Rejects a pending suggestion, and removes the pending relation
     /// suggestions that hang on it.
     pub fn reject_suggestion_edit(&self, id: SuggestionId) -> Option<Edit> {
-        self.suggestions.get(id).filter(|s| s.is_pending())?;
-        let reject = Edit::SetSuggestionState { id, state: SuggestionState::Rejected };
-        let hanging = self.pending_relation_suggestions_on(RelationEnd::Suggestion(id));
-        Some(if hanging.is_empty() {
-            reject
-        } else {
-            Edit::Batch { edits: vec![Edit::RemoveRelationSuggestions { ids: hanging }, reject] }
-        })
+        let mut edits = self.reject_suggestions_edits(&[id]);
+        match edits.len() {
+            0 => None,
+            1 => edits.pop(),
+            _ => Some(Edit::Batch { edits }),
+        }
     }
 
     /// Accepts every pending suggestion that does not clash with a gold span

@@ -18,7 +18,7 @@
 use super::document::Document;
 use super::edit::Edit;
 use super::schema::Schema;
-use super::span::{Origin, RecognizerName, Span, SpanId, SuggestionId, SuggestionState};
+use super::span::{Origin, RecognizerName, Span, SpanId, SuggestionId};
 use super::text::{CharIdx, Text};
 
 /// How occurrences of a name are matched.
@@ -115,6 +115,16 @@ pub enum EverywhereError {
     EmptyName,
     #[error("the schema has no entity label {0:?}")]
     UnknownLabel(String),
+}
+
+/// A text folded as loosely as any [`MatchOptions`] fold it (case, accents,
+/// apostrophes and dashes), code point for code point: when a name matches
+/// a text under some options, the folded text contains the folded name. The
+/// corpus index keeps texts so, to pass over the documents a name cannot
+/// be in without reading them.
+pub fn fold_loosely(text: &str) -> String {
+    let loose = MatchOptions { ignore_case: true, ignore_accents: true, whole_name: false };
+    text.chars().map(|c| fold(c, loose)).collect()
 }
 
 /// Folds one code point as the options say, keeping one code point for one.
@@ -363,11 +373,11 @@ pub fn lessons(doc: &Document, action: &Action, occurrences: &[&Occurrence]) -> 
 /// the provenance `everywhere` (an accepted suggestion keeps its own).
 pub fn edit_for(doc: &mut Document, schema: &Schema, action: &Action, occurrences: &[Occurrence]) -> Option<Edit> {
     let mut edits = Vec::new();
+    let mut rejected = Vec::new();
     for o in occurrences.iter().filter(|o| o.ticked && o.can_tick()) {
         match action {
             Action::Reject(label) => {
-                let ids: Vec<SuggestionId> = pending_at(doc, o.start, o.end, label.as_ref()).collect();
-                edits.extend(ids.into_iter().map(|id| Edit::SetSuggestionState { id, state: SuggestionState::Rejected }));
+                rejected.extend(pending_at(doc, o.start, o.end, label.as_ref()));
             }
             Action::Delete(label) => {
                 let ids: Vec<SpanId> = doc
@@ -381,6 +391,7 @@ pub fn edit_for(doc: &mut Document, schema: &Schema, action: &Action, occurrence
             Action::Label(label) => edits.extend(label_edits(doc, schema, label, o)),
         }
     }
+    edits.extend(doc.reject_suggestions_edits(&rejected));
     (!edits.is_empty()).then_some(Edit::Batch { edits })
 }
 
@@ -416,7 +427,7 @@ fn label_edits(doc: &mut Document, schema: &Schema, label: &str, o: &Occurrence)
 mod tests {
     use super::*;
     use crate::model::document::DocId;
-    use crate::model::span::Suggestion;
+    use crate::model::span::{Suggestion, SuggestionState};
 
     fn opts() -> MatchOptions {
         MatchOptions::default()
@@ -425,6 +436,22 @@ mod tests {
     fn found(text: &str, name: &str, options: MatchOptions) -> Vec<String> {
         let t = Text::from(text);
         find(&t, name, options).into_iter().map(|(a, b)| t.slice(a, b).unwrap_or_default().to_owned()).collect()
+    }
+
+    #[test]
+    fn a_name_found_under_any_options_is_in_the_loosely_folded_text() {
+        let text = "Sergueï LAVROV, l’envoyé de Jean‑Marie Le Pen à Pékin.";
+        let folded = fold_loosely(text);
+        assert_eq!(folded.chars().count(), text.chars().count(), "one code point for one");
+        for name in ["Sergueï", "sergueï", "SERGUEI", "lavrov", "l'envoye", "Jean-Marie", "PEKIN"] {
+            for (ignore_case, ignore_accents) in [(false, false), (true, false), (false, true), (true, true)] {
+                let options = MatchOptions { ignore_case, ignore_accents, whole_name: false };
+                if !found(text, name, options).is_empty() {
+                    assert!(folded.contains(&fold_loosely(name)), "{name} under {options:?}");
+                }
+            }
+        }
+        assert!(!folded.contains(&fold_loosely("Macron")));
     }
 
     #[test]

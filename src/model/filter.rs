@@ -12,7 +12,7 @@ use super::document::Document;
 use super::edit::Edit;
 use super::everywhere::{Fate, Occurrence};
 use super::schema::Schema;
-use super::span::{Origin, RecognizerName, Suggestion, SuggestionId, SuggestionState};
+use super::span::{Origin, RecognizerName, Suggestion, SuggestionId};
 use super::text::CharIdx;
 
 /// Which pending suggestions a bulk action takes. Empty fields take all.
@@ -110,13 +110,14 @@ pub fn bulk_preview(doc: &Document, schema: &Schema, filter: &SuggestionFilter, 
 /// ticked suggestions that overlap, the first in reading order wins.
 pub fn bulk_edit(doc: &mut Document, schema: &Schema, action: &Bulk, rows: &[(SuggestionId, Occurrence)]) -> Option<Edit> {
     let mut edits = Vec::new();
+    let mut rejected = Vec::new();
     let mut taken: Vec<(CharIdx, CharIdx)> = Vec::new();
     for (id, o) in rows.iter().filter(|(_, o)| o.ticked && o.can_tick()) {
         if !doc.suggestion(*id).is_some_and(Suggestion::is_pending) {
             continue;
         }
         match action {
-            Bulk::Reject => edits.push(Edit::SetSuggestionState { id: *id, state: SuggestionState::Rejected }),
+            Bulk::Reject => rejected.push(*id),
             Bulk::Accept | Bulk::Relabel(_) => {
                 if !schema.allow_overlap {
                     if taken.iter().any(|&(a, b)| a < o.end && o.start < b) {
@@ -141,6 +142,7 @@ pub fn bulk_edit(doc: &mut Document, schema: &Schema, action: &Bulk, rows: &[(Su
             }
         }
     }
+    edits.extend(doc.reject_suggestions_edits(&rejected));
     (!edits.is_empty()).then_some(Edit::Batch { edits })
 }
 
@@ -148,6 +150,7 @@ pub fn bulk_edit(doc: &mut Document, schema: &Schema, action: &Bulk, rows: &[(Su
 mod tests {
     use super::*;
     use crate::model::document::DocId;
+    use crate::model::span::SuggestionState;
 
     fn doc_with(text: &str, suggestions: &[(usize, usize, &str, RecognizerName, f32)]) -> Document {
         let mut d = Document::new(DocId("d".into()), "d.txt".into(), text.into());

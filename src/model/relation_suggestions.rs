@@ -132,6 +132,17 @@ impl Document {
         self.relation_suggestions.values().filter(|r| r.is_pending() && r.hangs_on(end)).map(|r| r.id).collect()
     }
 
+    /// Rejects the pending entity suggestions `ids` and removes, once each,
+    /// the pending relation suggestions hanging on any of them (a bulk
+    /// reject: a relation between two of them goes once).
+    pub fn reject_suggestions_edits(&self, ids: &[SuggestionId]) -> Vec<Edit> {
+        let ids: Vec<SuggestionId> = ids.iter().copied().filter(|&id| self.suggestion(id).is_some_and(|s| s.is_pending())).collect();
+        let hanging: std::collections::BTreeSet<SuggestionId> =
+            ids.iter().flat_map(|&id| self.pending_relation_suggestions_on(RelationEnd::Suggestion(id))).collect();
+        let remove = (!hanging.is_empty()).then(|| Edit::RemoveRelationSuggestions { ids: hanging.into_iter().collect() });
+        remove.into_iter().chain(ids.into_iter().map(|id| Edit::SetSuggestionState { id, state: SuggestionState::Rejected })).collect()
+    }
+
     /// Accepts a pending relation suggestion as a gold relation labelled
     /// `label` (its own label when `None`; another one retypes it), first
     /// accepting the entity suggestions its ends still are. The relation
@@ -313,6 +324,40 @@ mod tests {
         let ada = doc.spans().iter().next().expect("ada").id;
         doc.apply(Edit::RemoveSpan { id: ada }, &schema).expect("removes");
         assert_eq!(doc.relation_suggestions().count(), 0);
+    }
+
+    #[test]
+    fn bulk_and_everywhere_rejects_remove_the_relations_on_what_they_reject() {
+        use crate::model::everywhere::{Action, MatchOptions, edit_for, preview};
+        use crate::model::filter::{Bulk, SuggestionFilter, bulk_edit, bulk_preview};
+        // A third suggested relation joins the two entity suggestions, so
+        // one bulk reject takes it away through both of its ends.
+        let (mut doc, schema, [k, b, _, _]) = sample();
+        let both = RelationSuggestion {
+            id: doc.fresh_suggestion_id(),
+            head: RelationEnd::Suggestion(b),
+            tail: RelationEnd::Suggestion(k),
+            label: "VISITS".into(),
+            recognizer: RecognizerName::Relations,
+            score: 0.7,
+            state: RelationSuggestionState::Pending,
+        };
+        doc.apply(Edit::AddRelationSuggestions { suggestions: vec![both] }, &schema).expect("relation");
+        let start = doc.clone();
+        let rows = bulk_preview(&doc, &schema, &SuggestionFilter::default(), &Bulk::Reject);
+        let edit = bulk_edit(&mut doc, &schema, &Bulk::Reject, &rows).expect("edit");
+        let inverse = doc.apply(edit, &schema).expect("one edit");
+        assert_eq!((doc.pending_count(), doc.relation_suggestions().count()), (0, 0), "nothing hangs on a rejected suggestion");
+        doc.apply(inverse, &schema).expect("undone");
+        assert_eq!(doc.relation_suggestions().count(), 3);
+        // Reject everywhere of one name takes the relations on it only.
+        let mut doc = start;
+        let action = Action::Reject(None);
+        let p = preview(&doc, &schema, "Kessel", &action, MatchOptions::default()).expect("preview");
+        let edit = edit_for(&mut doc, &schema, &action, &p).expect("edit");
+        doc.apply(edit, &schema).expect("applies");
+        let left: Vec<&str> = doc.relation_suggestions().map(|r| r.label.as_str()).collect();
+        assert_eq!(left, ["MEETS"], "VISITS hung on Kessel, twice");
     }
 
     #[test]

@@ -43,6 +43,11 @@ pub enum StoreError {
     Invalid { path: PathBuf, problems: Vec<String> },
     #[error("{}: changed on disk since the project was opened; reopen it", .0.display())]
     Changed(PathBuf),
+    #[error(
+        "{}: {:.1} MB, over the limit of {max_mb} MB for one file; not read (a project's limit is `max_article_mb` in annotations/project.json)",
+        path.display(), *bytes as f64 / 1e6
+    )]
+    TooBig { path: PathBuf, bytes: u64, max_mb: u64 },
     #[error("no document number {0}")]
     NoDocument(usize),
     #[error("document {id}: its article {article:?} is missing")]

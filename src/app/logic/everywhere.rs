@@ -12,6 +12,7 @@ use std::collections::{BTreeSet, VecDeque};
 use super::super::SpanlabApp;
 use super::super::everywhere::{ApplyJob, Found, Lessons, Rows, Scan, carry_ticks, rows_for};
 use super::super::forms::{DocRows, EverywhereForm, EverywhereKind, NameAction, Preview};
+use super::super::search::CorpusIndex;
 use super::super::state::{Dialog, Selection};
 use crate::model::edit::Step;
 use crate::model::everywhere::{self, Occurrence, edit_for};
@@ -113,7 +114,11 @@ impl SpanlabApp {
             self.flush_writes();
             preview.total = self.project.entries.len().max(1);
             preview.scanned = 0;
-            self.everywhere_scan = Some(Scan::start(self.project.clone(), form, open_index));
+            // The corpus index, once complete, passes over the documents
+            // the name is not in; the first scan starts it for the next.
+            let project = &self.project;
+            let texts = self.search.get_or_insert_with(|| CorpusIndex::start(project)).complete();
+            self.everywhere_scan = Some(Scan::start(self.project.clone(), form, open_index, texts));
         }
         if let Dialog::Everywhere(shown) = &mut self.dialog {
             shown.preview = preview;

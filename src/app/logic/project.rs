@@ -183,26 +183,31 @@ impl SpanlabApp {
     /// Each frame: when the corpus list is searched, starts indexing the
     /// articles in the background (once) and takes what was read.
     pub(crate) fn update_search(&mut self) {
-        let query = self.filter.query.to_lowercase();
-        if query.is_empty() && self.search.is_none() {
+        if self.filter.query.is_empty() && self.search.is_none() {
             return;
         }
         let project = &self.project;
-        self.search.get_or_insert_with(|| CorpusIndex::start(project)).update(&query);
+        self.search.get_or_insert_with(|| CorpusIndex::start(project)).update(&self.filter.query);
     }
 
     /// The corpus list's rows: the indices of the documents that pass the
     /// filter (status, and name or text), in corpus order. A text not read
     /// yet by the search's index does not match (the list says "indexing…").
     pub fn corpus_rows(&self) -> Vec<usize> {
-        let query = self.filter.query.to_lowercase();
+        let query = if self.filter.query.is_empty() || self.search.is_some() { String::new() } else { self.filter.query.to_lowercase() };
+        let searched = !self.filter.query.is_empty();
         self.project
             .entries
             .iter()
             .enumerate()
             .filter(|(i, e)| {
                 self.filter.status.is_none_or(|s| s == e.summary.status)
-                    && (query.is_empty() || e.id.0.to_lowercase().contains(&query) || self.search.as_ref().is_some_and(|s| s.matches(*i)))
+                    && (!searched
+                        || match &self.search {
+                            // The index matches names and texts, folded.
+                            Some(s) => s.matches(*i),
+                            None => e.id.0.to_lowercase().contains(&query),
+                        })
             })
             .map(|(i, _)| i)
             .collect()

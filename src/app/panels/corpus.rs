@@ -78,9 +78,14 @@ pub fn corpus_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     });
     ui.horizontal(|ui| {
         let label = ui.label("Search");
-        ui.add(egui::TextEdit::singleline(&mut app.filter.query).hint_text("text or name").desired_width(f32::INFINITY))
+        let typed = ui
+            .add(egui::TextEdit::singleline(&mut app.filter.query).hint_text("text or name").desired_width(f32::INFINITY))
             .labelled_by(label.id)
-            .on_hover_text("matches document names and texts");
+            .on_hover_text("matches document names and texts, whatever their case and accents");
+        if typed.changed() {
+            // The rows below are this keystroke's, from the index.
+            app.update_search();
+        }
     });
     if let Some((read, total)) = app.search.as_ref().filter(|s| s.indexing()).map(super::super::search::CorpusIndex::progress) {
         ui.horizontal(|ui| {

@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::super::StoreError;
-use super::super::decode::decode;
+use super::super::decode::decode_owned;
 use super::{io_err, json_err};
 use crate::model::dataset::Dataset;
 use crate::model::span::Extra;
@@ -44,10 +44,34 @@ pub(super) fn file_kind(meta: &fs::Metadata) -> &'static str {
     if meta.is_dir() { "a folder" } else { "not a regular file" }
 }
 
-/// Reads and decodes a text file; returns the text and the encoding's name.
+/// The largest file read by default, in MB (10⁶ bytes): a project's
+/// `max_article_mb` setting (in `annotations/project.json`) changes it for
+/// its articles.
+pub const DEFAULT_MAX_ARTICLE_MB: u64 = 256;
+
+/// Reads and decodes a text file of at most [`DEFAULT_MAX_ARTICLE_MB`];
+/// returns the text and the encoding's name.
 pub fn read_text_file(path: &Path) -> Result<(String, String), StoreError> {
+    read_text_file_within(path, DEFAULT_MAX_ARTICLE_MB)
+}
+
+/// Reads and decodes a text file of at most `max_mb` MB. Anything but a
+/// regular file (a link to `/dev/zero`, a named pipe) is refused before
+/// it is read, and so is a file over the limit, naming its size.
+pub fn read_text_file_within(path: &Path, max_mb: u64) -> Result<(String, String), StoreError> {
+    let meta = fs::metadata(path).map_err(io_err(path))?;
+    if !meta.is_file() {
+        let kind = file_kind(&meta);
+        return Err(StoreError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("not a regular file ({kind}); not read")),
+        });
+    }
+    if meta.len() > max_mb.saturating_mul(1_000_000) {
+        return Err(StoreError::TooBig { path: path.to_path_buf(), bytes: meta.len(), max_mb });
+    }
     let bytes = fs::read(path).map_err(io_err(path))?;
-    let d = decode(&bytes).map_err(|e| StoreError::Decode { path: path.to_path_buf(), message: e.to_string() })?;
+    let d = decode_owned(bytes).map_err(|e| StoreError::Decode { path: path.to_path_buf(), message: e.to_string() })?;
     Ok((d.text, d.encoding))
 }
 

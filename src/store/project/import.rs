@@ -232,7 +232,7 @@ fn write_import(
         write_new(&base.join(SCHEMA_FILE), schema.to_json().as_bytes())?;
     }
     if !dataset.extra.is_empty() {
-        let settings = ProjectFile { dataset_extra: dataset.extra.clone() };
+        let settings = ProjectFile { dataset_extra: dataset.extra.clone(), ..ProjectFile::default() };
         let json = serde_json::to_string_pretty(&settings).unwrap_or_default();
         write_new(&base.join(PROJECT_FILE), json.as_bytes())?;
     }

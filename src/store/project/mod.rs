@@ -36,7 +36,10 @@ use crate::model::{DocId, Document, Schema, Status};
 mod files;
 mod import;
 
-pub use files::{JsonlDoc, parse_dataset_if_any, parse_jsonl, read_dataset, read_dataset_if_any, read_jsonl, read_text_file};
+pub use files::{
+    DEFAULT_MAX_ARTICLE_MB, JsonlDoc, parse_dataset_if_any, parse_jsonl, read_dataset, read_dataset_if_any, read_jsonl, read_text_file,
+    read_text_file_within,
+};
 use files::{Scan, read_regular, walk};
 pub use import::{ImportReport, import_dataset, import_dataset_as, import_dataset_with};
 
@@ -111,6 +114,10 @@ pub struct ProjectFile {
     /// Top-level fields of an imported dataset, written back on export.
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub dataset_extra: Extra,
+    /// The largest article read, in MB (10⁶ bytes); `None`: 256 MB
+    /// ([`DEFAULT_MAX_ARTICLE_MB`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_article_mb: Option<u64>,
 }
 
 /// An open project.
@@ -398,6 +405,11 @@ impl Project {
         self.entries.binary_search_by(|e| e.id.cmp(id)).ok()
     }
 
+    /// The largest article this project reads, in MB.
+    pub fn max_article_mb(&self) -> u64 {
+        self.settings.max_article_mb.unwrap_or(DEFAULT_MAX_ARTICLE_MB)
+    }
+
     /// Reads a document's text and annotations.
     pub fn load(&self, index: usize) -> Result<Loaded, StoreError> {
         self.load_cached(index, &mut SourceCache::default())
@@ -420,11 +432,11 @@ impl Project {
         let entry = self.entries.get(index).ok_or(StoreError::NoDocument(index))?;
         let (text, encoding, record) = match &entry.location {
             Location::Text(path) => {
-                let d = read_text_file(path)?;
+                let d = read_text_file_within(path, self.max_article_mb())?;
                 (d.0, Some(d.1), None)
             }
             Location::Html(path) => {
-                let d = read_text_file(path)?;
+                let d = read_text_file_within(path, self.max_article_mb())?;
                 (visible_text(&d.0), Some(d.1), None)
             }
             Location::JsonlLine { path, line } => {

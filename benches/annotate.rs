@@ -27,6 +27,11 @@
 //! Enter or Esc), document (suggesting for the corpus, marking done) and
 //! relation.
 //!
+//! Relation keys are tallied again by what they were for: review (j,
+//! Enter, x or a type on a suggested relation), fix (period or comma to
+//! an accepted relation the gold does not want, or Tab or Find to its head
+//! first, then a type key or Delete) and draw (head, r, tail, type).
+//!
 //! `SPANLAB_BENCH_TRACE=1` prints every key; `SPANLAB_BENCH_FLOW=N` runs
 //! only the N-th flow.
 //!
@@ -47,7 +52,7 @@ use spanlab::model::Text;
 use spanlab::model::everywhere::{MatchOptions, find};
 use spanlab::model::names::names;
 use spanlab::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
-use spanlab::model::{CharIdx, Document, SpanId};
+use spanlab::model::{CharIdx, Document, RelationId, SpanId};
 use spanlab::store::Project;
 
 #[path = "annotate/tally.rs"]
@@ -124,6 +129,10 @@ struct Bot {
     cat: Cat,
     /// Keys per category since the last reset.
     tally: Tally,
+    /// What the relation keys are for (review, fix, draw), counted per
+    /// flow in `rel_tally`.
+    rel_kind: &'static str,
+    rel_tally: std::collections::BTreeMap<&'static str, usize>,
 }
 
 impl Bot {
@@ -160,6 +169,9 @@ impl Bot {
     fn count(&mut self) {
         self.keys += 1;
         *self.tally.0.entry(self.cat).or_default() += 1;
+        if self.cat == Cat::Relation {
+            *self.rel_tally.entry(self.rel_kind).or_default() += 1;
+        }
     }
 
     /// Runs `f` with the keys it presses counted as `cat`.
@@ -752,8 +764,90 @@ impl Bot {
         self.as_cat(Cat::Relation, |bot| bot.draw_relations_counted(gold));
     }
 
+    /// The accepted relations as the arcs show them, in the order period
+    /// steps through them: by where the head starts, then the tail.
+    fn relation_order(&self) -> Vec<(usize, usize, RelationId)> {
+        let doc = self.doc();
+        let start = |id| doc.spans().get(id).map_or(0, |s| s.start.get());
+        let mut v: Vec<_> = doc.relations().map(|r| (start(r.head), start(r.tail), r.id)).collect();
+        v.sort();
+        v
+    }
+
+    /// Selects an accepted relation: period or comma from here when that is
+    /// cheap, else the head span first (Tab or Find), then period.
+    fn go_to_relation(&mut self, target: RelationId) {
+        let order = self.relation_order();
+        let n = order.len();
+        let Some(t) = order.iter().position(|x| x.2 == target) else { panic!("no such relation") };
+        let (fwd, back) = match self.selection() {
+            Selection::Relation(id) => {
+                let c = order.iter().position(|x| x.2 == id).unwrap_or(0);
+                ((t + n - c) % n, (c + n - t) % n)
+            }
+            _ => {
+                let here = self.selection_start();
+                let f = order.iter().position(|x| x.0 >= here).unwrap_or(0);
+                let b = order.iter().rposition(|x| x.0 < here).unwrap_or(n - 1);
+                ((t + n - f) % n + 1, (b + n - t) % n + 1)
+            }
+        };
+        if fwd.min(back) > 3 {
+            let head = self.doc().relation(target).map(|r| r.head).expect("the relation");
+            let via_tab = self.tab_distance(Selection::Span(head));
+            let first_on_head = order.iter().position(|x| x.0 == order[t].0).unwrap_or(t);
+            if via_tab.0.min(via_tab.1) + 1 + (t - first_on_head) < fwd.min(back) {
+                self.as_cat(Cat::Relation, |bot| bot.go_to_item_counted(Selection::Span(head)));
+            }
+        }
+        let forward = match self.selection() {
+            Selection::Relation(_) => fwd <= back,
+            _ => true,
+        };
+        for _ in 0..=n {
+            if self.selection() == Selection::Relation(target) {
+                return;
+            }
+            self.press(NONE, if forward { Key::Period } else { Key::Comma });
+        }
+        panic!("period never reached the relation");
+    }
+
+    /// Fixes the accepted relations the gold does not want (accept all
+    /// takes some): reached with period, retyped with the type's key when
+    /// the gold wants that pair with another type, else deleted.
+    fn fix_relations(&mut self, gold: &[Rel]) {
+        self.rel_kind = "fix";
+        for _ in 0..500 {
+            let doc = self.doc();
+            let place = |id| doc.spans().get(id).map(|s| (s.start.get(), s.end.get()));
+            let wrong = doc.relations().find_map(|x| {
+                let (h, t) = (place(x.head)?, place(x.tail)?);
+                let ok = gold.iter().any(|g| g.head == h && g.tail == t && g.label == x.label);
+                (!ok).then_some((x.id, h, t))
+            });
+            let Some((id, h, t)) = wrong else { return };
+            self.go_to_relation(id);
+            let retype = gold.iter().find(|g| g.head == h && g.tail == t && !self.has_relation(g)).map(|g| g.label.clone());
+            let before = self.relation_order().len();
+            if let Some(label) = retype {
+                let k = self.hotkey(&label);
+                self.press(NONE, k);
+                if self.doc().relation(id).is_some_and(|r| r.label == label) {
+                    continue;
+                }
+            }
+            self.press(NONE, Key::Delete);
+            assert!(self.relation_order().len() < before, "Delete removed the relation");
+        }
+        panic!("the wrong relations never ran out");
+    }
+
     fn draw_relations_counted(&mut self, gold: &[Rel]) {
+        self.rel_kind = "review";
         self.review_relations(gold);
+        self.fix_relations(gold);
+        self.rel_kind = "draw";
         for r in gold {
             if self.has_relation(r) {
                 continue;
@@ -892,11 +986,11 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
         .with_size(egui::vec2(1400.0, 900.0))
         .with_max_steps(12)
         .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
-    let mut bot = Bot { h, keys: 0, trace, cat: Cat::Navigate, tally: Tally::default() };
+    let mut bot = Bot { h, keys: 0, trace, cat: Cat::Navigate, tally: Tally::default(), rel_kind: "review", rel_tally: Default::default() };
     let mut tally = Tally::default();
     bot.h.run_ok();
     println!(
-        "flow: {}; relations: review the suggested ones (j, Enter, x, a type), then draw the missing (head, r, tail, type)",
+        "flow: {}; relations: review the suggested ones (j, Enter, x, a type), fix the wrong accepted ones (period to reach, a type or Delete), then draw the missing (head, r, tail, type)",
         flow.title()
     );
     let (mut total_e, mut total_r, mut keys_e, mut keys_r) = (0, 0, 0, 0);
@@ -972,6 +1066,10 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
     println!("  keys per gold entity: {:.2}", keys_e as f64 / total_e as f64);
     println!("  keys per gold relation: {:.2}", keys_r as f64 / total_r as f64);
     println!("  keys by kind: {}", tally.line());
+    println!(
+        "  relation keys by kind per gold relation: {}",
+        bot.rel_tally.iter().map(|(k, v)| format!("{k} {:.2}", *v as f64 / total_r as f64)).collect::<Vec<_>>().join(", ")
+    );
     let per = |c: Cat| tally.0.get(&c).copied().unwrap_or(0) as f64 / total_e as f64;
     println!(
         "  keys by kind per gold entity: {}",

@@ -46,6 +46,11 @@ pub enum Command {
     NextSpan,
     /// Select the previous span or suggestion in text order.
     PreviousSpan,
+    /// Select the next accepted relation in reading order (by its head),
+    /// from the selection: to delete or retype it.
+    NextRelation,
+    /// Select the previous accepted relation in reading order.
+    PreviousRelation,
     /// Move the caret a word left.
     CaretWordLeft,
     /// Move the caret a word right.
@@ -537,6 +542,13 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::EndCharLeft, "Span end one character left", G::EditSpan, &[k(ALT.plus(CMD).plus(SHIFT), Key::ArrowLeft)]),
         e(C::EndCharRight, "Span end one character right", G::EditSpan, &[k(ALT.plus(CMD).plus(SHIFT), Key::ArrowRight)]),
         e(C::StartRelation, "Start a relation from the selected span", G::Relations, &[k(NONE, Key::R)]),
+        e(
+            C::NextRelation,
+            "Next relation, in reading order by its head (then Delete, or a type's key to retype)",
+            G::Relations,
+            &[k(NONE, Key::Period)],
+        ),
+        e(C::PreviousRelation, "Previous relation, in reading order by its head", G::Relations, &[k(NONE, Key::Comma)]),
         entry(C::NextTail, "Next candidate tail", G::Relations, TAIL, &[k(NONE, Key::Tab), k(NONE, Key::ArrowRight)]),
         entry(C::PreviousTail, "Previous candidate tail", G::Relations, TAIL, &[k(SHIFT, Key::Tab), k(NONE, Key::ArrowLeft)]),
         entry(C::ConfirmTail, "Take this tail (then choose the type)", G::Relations, TAIL, &[k(NONE, Key::Enter)]),

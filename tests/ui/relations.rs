@@ -14,12 +14,12 @@ use super::*;
 
 /// Our own sample: "Ada Quill" (code points 0..9) is a gold span; "Boris
 /// Venn" (22..32) and "Kessel" (41..47) are pending entity suggestions.
-const SAMPLE: &str = "Ada Quill a rencontré Boris Venn mardi à Kessel.";
+pub(super) const SAMPLE: &str = "Ada Quill a rencontré Boris Venn mardi à Kessel.";
 
 /// Opens the sample with Ada a span, Boris and Kessel suggested, and three
 /// suggested relations: Ada MEETS Boris, Ada VISITS Kessel, Boris VISITS
 /// Kessel. Returns their ids in that order.
-fn sample(h: &mut Harness<'_, SpanlabApp>) -> [SuggestionId; 3] {
+pub(super) fn sample(h: &mut Harness<'_, SpanlabApp>) -> [SuggestionId; 3] {
     clear_suggestions(h);
     let schema = h.state().project.schema.clone();
     let open = h.state_mut().open.as_mut().expect("open");
@@ -50,7 +50,7 @@ fn sample(h: &mut Harness<'_, SpanlabApp>) -> [SuggestionId; 3] {
     [made[0], made[1], made[2]]
 }
 
-fn relations(h: &Harness<'_, SpanlabApp>) -> Vec<String> {
+pub(super) fn relations(h: &Harness<'_, SpanlabApp>) -> Vec<String> {
     let open = h.state().open.as_ref().expect("open");
     let doc = &open.doc;
     let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
@@ -62,7 +62,7 @@ fn pending(h: &Harness<'_, SpanlabApp>) -> (usize, usize) {
     (doc.pending_count(), doc.pending_relation_suggestions().len())
 }
 
-fn selection(h: &Harness<'_, SpanlabApp>) -> Selection {
+pub(super) fn selection(h: &Harness<'_, SpanlabApp>) -> Selection {
     h.state().open.as_ref().expect("open").selection
 }
 

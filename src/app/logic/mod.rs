@@ -65,6 +65,8 @@ impl SpanlabApp {
             C::PreviousSuggestion => self.step_item(false, true),
             C::NextSpan => self.step_item(true, false),
             C::PreviousSpan => self.step_item(false, false),
+            C::NextRelation => self.step_relation(true),
+            C::PreviousRelation => self.step_relation(false),
             C::AcceptAll => self.accept_all(),
             C::RejectAll => self.reject_all(),
             C::CaretWordLeft | C::CaretWordRight | C::ExtendWordLeft | C::ExtendWordRight | C::ExtendCharLeft | C::ExtendCharRight => {

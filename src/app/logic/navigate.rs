@@ -202,6 +202,38 @@ impl SpanlabApp {
         }
     }
 
+    /// Selects the next (or previous) accepted relation in reading order:
+    /// by where its head starts, then where its tail starts. From a
+    /// selected relation it steps on (and wraps); from anything else it
+    /// starts at the selection, so a span selected first reaches the
+    /// relations headed there in one key.
+    pub(super) fn step_relation(&mut self, forward: bool) {
+        let Some(open) = &self.open else { return };
+        let doc = &open.doc;
+        let start = |id| doc.spans().get(id).map_or(CharIdx::ZERO, |s| s.start);
+        let mut v: Vec<(CharIdx, CharIdx, crate::model::RelationId)> =
+            doc.relations().map(|r| (start(r.head), start(r.tail), r.id)).collect();
+        if v.is_empty() {
+            self.notice("no relations in this document yet");
+            return;
+        }
+        v.sort();
+        let here = self.selection_start();
+        let pos = match open.selection {
+            Selection::Relation(id) => v.iter().position(|x| x.2 == id),
+            _ => None,
+        };
+        let n = v.len();
+        let next = match (pos, forward) {
+            (Some(p), true) => (p + 1) % n,
+            (Some(p), false) => (p + n - 1) % n,
+            (None, true) => v.iter().position(|x| x.0 >= here).unwrap_or(0),
+            (None, false) => v.iter().rposition(|x| x.0 < here).unwrap_or(n - 1),
+        };
+        let id = v[next].2;
+        self.select(Selection::Relation(id));
+    }
+
     /// Pending entity and relation suggestions in reading order, for j/k:
     /// a relation where its later end starts, after the entity suggestions
     /// that start there (so both its ends were seen first).

@@ -50,7 +50,8 @@ impl SpanlabApp {
     }
 
     /// Starts drawing a relation from the selected span (or re-targeting
-    /// one): candidate tails nearest first.
+    /// one): the relation engine's most likely tail first, then the others
+    /// nearest first.
     pub(super) fn start_relation(&mut self, retarget: Option<crate::model::RelationId>) {
         let Some(open) = self.open.as_ref() else {
             return;
@@ -74,6 +75,19 @@ impl SpanlabApp {
         if candidates.is_empty() {
             self.info(format!("no span in this document can be the tail of a relation from a {} span", h.label));
             return;
+        }
+        // The tail the relation engine finds most likely (of those not yet
+        // related to the head) comes first, ahead of the nearest; the rest
+        // stay nearest first.
+        let related = |t: SpanId| open.doc.relations().any(|r| (r.head, r.tail) == (head, t) || (r.head, r.tail) == (t, head));
+        let best = |t: SpanId| {
+            let end = crate::model::RelationEnd::Span;
+            self.scored_types(end(head), end(t)).into_iter().map(|x| x.1).fold(0.0_f32, f32::max)
+        };
+        let scores: Vec<f32> = candidates.iter().map(|c| if related(c.1) { -1.0 } else { best(c.1) }).collect();
+        if let Some(top) = (0..scores.len()).reduce(|a, b| if scores[b] > scores[a] { b } else { a }) {
+            let c = candidates.remove(top);
+            candidates.insert(0, c);
         }
         let draft = RelationDraft {
             head,

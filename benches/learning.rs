@@ -170,7 +170,7 @@ fn relation_rotations(seeds: &Dataset, schema: &Schema) {
             let relations = RelationEngine::new();
             for d in seeds.documents.iter().enumerate().filter(|&(i, _)| i != target).map(|(_, d)| d).take(k) {
                 let (mentions, rels) = gold_mentions(d);
-                relations.learn_document(&Text::new(d.text.clone()), &mentions, schema, &rels, DEFAULT_MIN_SCORE);
+                relations.learn_document(&Text::new(d.text.clone()), &mentions, schema, &rels);
             }
             let pred = predict_relations(&relations, held_out, entities.get(target).map_or(&[][..], |v| v), schema);
             let mut g = Dataset::empty(schema);

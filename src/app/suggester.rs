@@ -352,7 +352,7 @@ pub fn learn_relations(relations: &RelationEngine, doc: &Document, schema: &Sche
     let index = |id| spans.iter().position(|s| s.id == id);
     let gold: Vec<(usize, usize, String)> =
         doc.relations().filter_map(|r| Some((index(r.head)?, index(r.tail)?, r.label.clone()))).collect();
-    relations.learn_document(doc.text(), &mentions, schema, &gold, crate::suggest::relations::DEFAULT_MIN_SCORE);
+    relations.learn_document(doc.text(), &mentions, schema, &gold);
 }
 
 /// The names the user rejected by cutting a suggestion short: it was

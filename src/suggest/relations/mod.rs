@@ -19,11 +19,15 @@
 //!   label and direction, when that scores at least the threshold;
 //! - the result is sorted by (head position, tail position, label).
 //!
-//! Learning: every accepted or drawn relation is a positive example of its
-//! label, every rejected one a negative, a retyped one both (the old label
-//! negative, the new positive). [`RelationEngine::learn_document`] does the
-//! same for a whole corrected document, comparing what the engine suggests
-//! with what the annotator kept, as the entity engine's `learn` does.
+//! Learning: in the window, every accepted or drawn relation is a positive
+//! example of its label, every rejected one a negative, a retyped one both
+//! (the old label negative, the new positive), one step each
+//! ([`RelationEngine::learn`]). A whole corrected document teaches more
+//! ([`RelationEngine::learn_document`]): every candidate reading of every
+//! pair is an example, positive when the annotator kept that relation,
+//! negative otherwise, learned in several AdaGrad passes over all features
+//! (words, trigger lexicons, labels and direction, distances, the label's
+//! bias); the patterns stay a prior with a strong starting weight.
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
@@ -304,12 +308,32 @@ impl RelationEngine {
         out
     }
 
-    /// Learns from a corrected document: what it would suggest at
-    /// `min_score` is compared with the relations kept (`gold`), and each
-    /// difference taught as [`RelationEngine::learn`] does.
-    pub fn learn_document(&self, text: &Text, mentions: &[Mention], schema: &Schema, gold: &[(usize, usize, String)], min_score: f32) {
-        let feedback = self.feedback_for(text, mentions, schema, gold, min_score);
-        self.learn(text, mentions, schema, &feedback);
+    /// Learns from a corrected document whose mentions are `mentions` and
+    /// whose relations the annotator kept or drew are `gold`
+    /// (`(head, tail, label)` over `mentions`).
+    ///
+    /// Every candidate the engine could propose (each pair it reads, in each
+    /// direction and label the schema allows) is an example: positive when
+    /// `gold` holds it (a symmetric label in either direction), negative
+    /// otherwise, so pairs no pattern covers teach as much as those it
+    /// suggested. The scorer makes several passes over them
+    /// ([`scorer::Scorer::train`]), whatever threshold suggestions are made
+    /// at.
+    pub fn learn_document(&self, text: &Text, mentions: &[Mention], schema: &Schema, gold: &[(usize, usize, String)]) {
+        let holds = |head: usize, tail: usize, label: &str| {
+            let symmetric = schema.relation(label).is_some_and(|r| r.symmetric);
+            gold.iter().any(|g| g.2 == label && ((g.0 == head && g.1 == tail) || (symmetric && g.0 == tail && g.1 == head)))
+        };
+        let mut examples: Vec<(Features, bool)> = Vec::new();
+        self.each_pair(text, mentions, |first, second, pair, between| {
+            for (label, dir, f) in Self::readings(schema, mentions, first, second, pair, between) {
+                let (head, tail) = if dir == Dir::Forward { (first, second) } else { (second, first) };
+                examples.push((f, holds(head, tail, &label)));
+            }
+        });
+        if let Ok(mut scorer) = self.scorer.write() {
+            scorer.train(&examples);
+        }
     }
 }
 
@@ -372,7 +396,7 @@ mod tests {
             "[Cora Lind]{PER} a sillonné les [Lacs]{LOC} longtemps.",
         ] {
             let (text, m) = doc(markup);
-            e.learn_document(&text, &m, &schema, &[(0, 1, "VISITS".into())], 0.5);
+            e.learn_document(&text, &m, &schema, &[(0, 1, "VISITS".into())]);
         }
         assert_eq!(e.updates(), 3);
         assert_eq!(suggested(&e, "[Dan Roe]{PER} a sillonné la [Morvie]{GPE} à vélo."), [(0, 1, "VISITS".into())]);
@@ -380,6 +404,44 @@ mod tests {
             suggested(&RelationEngine::new(), "[Dan Roe]{PER} a sillonné la [Morvie]{GPE} à vélo.").is_empty(),
             "a new engine has not learned it"
         );
+    }
+
+    #[test]
+    fn learns_from_every_candidate_pair_even_with_short_words() {
+        let schema = Schema::news();
+        // No pattern reads "est au", and every word around is short: the
+        // pair, its labels, direction and distance must carry what the
+        // annotator taught, and the other pairs (never suggested) are
+        // negatives.
+        let taught = "[Ada Quill]{PER} est au [Kessel]{GPE}. [Cora Lind]{PER} pense au [Vornie]{GPE}.";
+        let shape = "[Boris Venn]{PER} est au [Lormand]{GPE}.";
+        let other = "[Dan Roe]{PER} pense au [Morvie]{GPE}.";
+        assert!(suggested(&RelationEngine::new(), taught).is_empty());
+        let e = RelationEngine::new();
+        let (text, m) = doc(taught);
+        for _ in 0..2 {
+            e.learn_document(&text, &m, &schema, &[(0, 1, "VISITS".into())]);
+        }
+        assert_eq!(e.updates(), 2);
+        assert_eq!(suggested(&e, shape), [(0, 1, "VISITS".into())]);
+        assert!(suggested(&e, other).is_empty(), "{:?}", suggested(&e, other));
+        assert!(suggested(&RelationEngine::new(), shape).is_empty(), "a new engine has not learned it");
+    }
+
+    #[test]
+    fn learning_a_document_is_deterministic_and_keeps_the_patterns() {
+        let schema = Schema::news();
+        let (text, m) = doc("[Ada Quill]{PER} a sillonné la [Vornie]{GPE}, puis [Boris Venn]{PER} a parlé.");
+        let (a, b) = (RelationEngine::new(), RelationEngine::new());
+        for e in [&a, &b] {
+            e.learn_document(&text, &m, &schema, &[(0, 1, "VISITS".into())]);
+        }
+        let (t2, m2) = doc("[Cora Lind]{PER} a sillonné le [Kessel]{GPE} et [Dan Roe]{PER} a rencontré [Eve Marsh]{PER}.");
+        let scores = |e: &RelationEngine| e.suggest(&t2, &m2, &schema, 0.0).into_iter().map(|c| c.score).collect::<Vec<f32>>();
+        assert_eq!(scores(&a), scores(&b));
+        // What one document taught does not drown a pattern it never saw.
+        let r = a.suggest(&t2, &m2, &schema, DEFAULT_MIN_SCORE);
+        assert!(r.iter().any(|c| c.head == 2 && c.tail == 3 && c.label == "MEETS"), "{r:?}");
     }
 
     #[test]
@@ -396,7 +458,7 @@ mod tests {
             "{fb:?}"
         );
         for _ in 0..4 {
-            e.learn_document(&text, &m, &schema, &[(0, 1, "SUPPORTS".into())], 0.5);
+            e.learn_document(&text, &m, &schema, &[(0, 1, "SUPPORTS".into())]);
         }
         assert_eq!(suggested(&e, markup), [(0, 1, "SUPPORTS".into())]);
         // Rejected: the same words stop suggesting it.
@@ -404,7 +466,7 @@ mod tests {
         assert_eq!(suggested(&e, other).len(), 1);
         let (text, m) = doc(other);
         for _ in 0..6 {
-            e.learn_document(&text, &m, &schema, &[], 0.5);
+            e.learn_document(&text, &m, &schema, &[]);
         }
         assert!(suggested(&e, other).is_empty());
     }

@@ -141,28 +141,28 @@ pub fn prior(feature: &str) -> f32 {
     }
 }
 
-/// True for the features a correction moves: the patterns, the trigger
-/// lexicons, the nearest-head feature and the words (of four letters or
-/// more: content words, not `de`, `la`, `the`). The rest (a label's bias,
-/// distances, entity labels) stays as shipped: one document's corrections
-/// say which words state a relation, not that relations are more frequent
-/// everywhere, and moving them made every later suggestion worse.
-pub fn learnable(feature: &str) -> bool {
-    let mut parts = feature.split('|');
-    match parts.next() {
-        Some("pat" | "lex" | "samelab") => true,
-        Some("w" | "b" | "a") => parts.nth(2).is_some_and(|w| w.chars().filter(|c| c.is_alphanumeric()).count() >= 4),
-        _ => false,
-    }
-}
+/// How far one pass over a document's example may move a feature's weight,
+/// at most (AdaGrad's rate: a feature's steps shrink as its squared
+/// gradients add up).
+pub const LEARNING_RATE: f32 = 0.05;
 
-/// How far one correction moves the logit of the example it was made on.
-pub const LEARNING_RATE: f32 = 3.0;
+/// The rate of one correction made in the window ([`Scorer::update`]): a
+/// single step, where a document gets [`PASSES`].
+pub const CORRECTION_RATE: f32 = 0.3;
+
+/// The squared gradient a feature starts with, so that its first step is
+/// not a full [`LEARNING_RATE`] on a single example.
+const INITIAL_SQUARES: f32 = 1.0;
+
+/// How many passes [`Scorer::train`] makes over one document's examples.
+pub const PASSES: usize = 20;
 
 /// The weights: the shipped priors plus what was learned.
 #[derive(Clone, Debug, Default)]
 pub struct Scorer {
     learned: HashMap<String, f32>,
+    /// Per feature, the squared gradients seen so far (AdaGrad).
+    squares: HashMap<String, f32>,
     updates: u64,
 }
 
@@ -186,22 +186,41 @@ impl Scorer {
         sigmoid(f.0.iter().map(|x| self.weight(x)).sum())
     }
 
-    /// One logistic step towards `truth` (true: the relation holds), on
-    /// the features that [`learnable`] says corrections may move.
-    pub fn update(&mut self, f: &Features, truth: bool) {
-        let moved: Vec<&String> = f.0.iter().filter(|x| learnable(x)).collect();
-        if moved.is_empty() {
-            return;
-        }
+    /// One logistic step towards `truth` on every feature of the example
+    /// (words, patterns, the label's bias, labels and direction, distances),
+    /// each at its own AdaGrad rate. The priors stay where they are: what is
+    /// learned is added to them.
+    fn step(&mut self, f: &Features, truth: bool, rate: f32) {
         let y = if truth { 1.0 } else { 0.0 };
-        let step = LEARNING_RATE * (y - self.score(f)) / moved.len() as f32;
-        for x in moved {
-            *self.learned.entry(x.clone()).or_insert(0.0) += step;
+        let g = y - self.score(f);
+        for x in &f.0 {
+            let squares = self.squares.entry(x.clone()).or_insert(INITIAL_SQUARES);
+            *squares += g * g;
+            *self.learned.entry(x.clone()).or_insert(0.0) += rate / squares.sqrt() * g;
+        }
+    }
+
+    /// Learns from one correction (the window's accept, reject, retype or
+    /// draw): one step.
+    pub fn update(&mut self, f: &Features, truth: bool) {
+        self.step(f, truth, CORRECTION_RATE);
+        self.updates += 1;
+    }
+
+    /// Learns from a whole corrected document: [`PASSES`] passes over its
+    /// examples at [`LEARNING_RATE`], in their order (so the result is
+    /// deterministic).
+    pub fn train(&mut self, examples: &[(Features, bool)]) {
+        for _ in 0..PASSES {
+            for (f, truth) in examples {
+                self.step(f, *truth, LEARNING_RATE);
+            }
         }
         self.updates += 1;
     }
 
-    /// How many corrections it learned from.
+    /// How many corrections ([`Scorer::update`]) and documents
+    /// ([`Scorer::train`]) it learned from.
     pub fn updates(&self) -> u64 {
         self.updates
     }

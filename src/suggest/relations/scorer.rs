@@ -98,10 +98,8 @@ pub fn features(p: &PairText, facts: PairFacts<'_>, fired: &[&Pattern]) -> Featu
     }
     for pat in PATTERNS {
         if pat.phrases.iter().any(|ph| {
-            let ph = super::context::words(ph);
-            !ph.is_empty()
-                && ph.iter().all(|w| w.chars().any(char::is_alphanumeric))
-                && p.between.windows(ph.len()).any(|w| w == ph.as_slice())
+            let ph = super::context::phrase_words(ph);
+            !ph.is_empty() && ph.iter().all(|w| w.chars().any(char::is_alphanumeric)) && p.between.windows(ph.len()).any(|w| w == ph)
         }) {
             f.push(format!("lex|{l}|{}", pat.name));
         }

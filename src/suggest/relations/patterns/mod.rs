@@ -23,7 +23,7 @@
 //! - [`Shape::Titles`]: only title words between (`[A]{GPE}'s foreign
 //!   minister [B]{PER}`).
 
-use super::context::{PairText, words};
+use super::context::{PairText, phrase_words};
 
 /// Which mention is the head.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -851,8 +851,8 @@ fn word_count(words: &[String]) -> usize {
     words.iter().filter(|w| w.chars().any(char::is_alphanumeric) || w.as_str() == "'s").count()
 }
 
-fn any_phrase(words: &[String], phrases: &[&str]) -> bool {
-    phrases.iter().any(|p| holds(words, &super::context::words(p)))
+fn any_phrase(words: &[String], phrases: &[&'static str]) -> bool {
+    phrases.iter().any(|p| holds(words, super::context::phrase_words(p)))
 }
 
 impl Pattern {
@@ -882,7 +882,7 @@ impl Pattern {
             }
             Shape::Exact => {
                 let between = p.between.iter().filter(|w| !QUOTES.contains(&w.as_str())).cloned().collect::<Vec<_>>().join(" ");
-                self.phrases.iter().any(|ph| words(ph).join(" ") == between)
+                self.phrases.iter().any(|ph| phrase_words(ph).join(" ") == between)
             }
             Shape::Before { gap, max, joins, adjoins } => {
                 if word_count(&p.between) > max {
@@ -894,7 +894,7 @@ impl Pattern {
                 if !joins.is_empty() && !p.between.first().is_some_and(|w| joins.contains(&w.as_str())) {
                     return false;
                 }
-                self.phrases.iter().any(|ph| last_end_from_end(&p.before, &words(ph)).is_some_and(|g| g <= gap))
+                self.phrases.iter().any(|ph| last_end_from_end(&p.before, phrase_words(ph)).is_some_and(|g| g <= gap))
             }
             Shape::After { max, joins } => {
                 word_count(&p.between) <= max

@@ -120,14 +120,7 @@ fn main() {
     // Scrolling the corpus list: frames stay short whatever its length.
     let mut times = Vec::new();
     for _ in 0..60 {
-        h.input_mut().events.push(egui::Event::PointerMoved(egui::pos2(100.0, 500.0)));
-        h.input_mut().events.push(egui::Event::MouseWheel {
-            unit: egui::MouseWheelUnit::Point,
-            delta: egui::vec2(0.0, -400.0),
-            phase: egui::TouchPhase::Move,
-            source: egui::MouseWheelSource::Wheel,
-            modifiers: egui::Modifiers::NONE,
-        });
+        wheel(&mut h, egui::pos2(100.0, 500.0), -400.0);
         let t = Instant::now();
         h.step();
         times.push(t.elapsed());
@@ -284,14 +277,7 @@ fn big_article() {
     let open = h.state().open.as_ref().map_or(0, |o| o.doc.text().len_chars());
     let mut times = Vec::new();
     for i in 0..40 {
-        h.input_mut().events.push(egui::Event::PointerMoved(egui::pos2(700.0, 500.0)));
-        h.input_mut().events.push(egui::Event::MouseWheel {
-            unit: egui::MouseWheelUnit::Point,
-            delta: egui::vec2(0.0, if i % 10 == 9 { -400_000.0 } else { -300.0 }),
-            phase: egui::TouchPhase::Move,
-            source: egui::MouseWheelSource::Wheel,
-            modifiers: egui::Modifiers::NONE,
-        });
+        wheel(&mut h, egui::pos2(700.0, 500.0), if i % 10 == 9 { -400_000.0 } else { -300.0 });
         let t = Instant::now();
         h.step();
         times.push(t.elapsed());
@@ -311,4 +297,16 @@ fn big_article() {
         percentile(&times, 0.99),
         peak_rss_mib()
     );
+}
+
+/// The pointer at `at`, then the wheel turned by `dy` points (one frame's input).
+fn wheel<S>(h: &mut egui_kittest::Harness<'_, S>, at: egui::Pos2, dy: f32) {
+    h.input_mut().events.push(egui::Event::PointerMoved(at));
+    h.input_mut().events.push(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, dy),
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+        modifiers: egui::Modifiers::NONE,
+    });
 }

@@ -26,13 +26,7 @@ fn what_the_engine_learned_comes_back_in_the_next_session() {
 
     // Session 2, a new window: it learns from a (done) before suggesting for b.
     let mut h = harness(&f.root);
-    for _ in 0..500 {
-        if h.state().learn_progress.is_none() && !h.state().is_suggesting() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        h.run_ok();
-    }
+    run_until(&mut h, "learning and suggesting settle", |a| a.learn_progress.is_none() && !a.is_suggesting());
     assert_eq!(h.state().open.as_ref().map(|o| o.doc.id.0.as_str()), Some("b"));
     assert!(vendrasque_org(&pending(&h)), "{:?}", pending(&h));
 }
@@ -55,13 +49,7 @@ fn the_window_and_the_command_line_train_the_same_project_model() {
     drop(h);
     // A new window uses the project model of the done document.
     let mut h = harness(&f.root);
-    for _ in 0..500 {
-        if h.state().learn_progress.is_none() && !h.state().is_suggesting() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        h.run_ok();
-    }
+    run_until(&mut h, "learning and suggesting settle", |a| a.learn_progress.is_none() && !a.is_suggesting());
     let kept = h.state().project.annotations.join(spanlab::app::project_model::MODEL_FILE);
     let window_model = std::fs::read(&kept).expect("the window keeps its project model in the annotations folder");
     let dir = tempfile::tempdir().expect("tempdir");

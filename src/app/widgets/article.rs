@@ -752,19 +752,32 @@ fn dashed_rect(r: Rect, stroke: Stroke) -> Vec<egui::Shape> {
     egui::Shape::dashed_line(&pts, stroke, 4.0, 3.0)
 }
 
+/// An arc's two control points from `a` to `b` (lifted into the gap above
+/// the row, higher the longer it is on one row) and its middle, where the
+/// label goes.
+fn arc_shape(a: Pos2, b: Pos2, m: &Metrics) -> ([Pos2; 2], Pos2) {
+    let same_row = (a.y - b.y).abs() < 1.0;
+    let lift = if same_row { (m.line - m.text - m.chip) * 0.9 + ((b.x - a.x).abs() * 0.04).min(8.0) } else { m.line * 0.5 };
+    let (p1, p2) = (a + vec2(0.0, -lift), b + vec2(0.0, -lift));
+    let mid = pos2((a.x + 3.0 * p1.x + 3.0 * p2.x + b.x) / 8.0, (a.y + 3.0 * p1.y + 3.0 * p2.y + b.y) / 8.0);
+    ([p1, p2], mid)
+}
+
+/// An arrow head at an arc's tail `b`, pointing down into its chip.
+fn arrow_head(painter: &egui::Painter, b: Pos2, color: Color32) {
+    let head = [b, b + vec2(-4.0, -7.0), b + vec2(4.0, -7.0)];
+    painter.add(egui::Shape::convex_polygon(head.to_vec(), color, Stroke::NONE));
+}
+
 /// Draws a suggested relation's arc from `a` to `b`, dashed, with its
 /// label; returns the label's rectangle.
 #[allow(clippy::too_many_arguments)]
 fn dashed_arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke, label: &str, bg: Color32, fs: f32, m: &Metrics) -> Rect {
-    let same_row = (a.y - b.y).abs() < 1.0;
     // As high as a gold arc (higher, it ran into the row above).
-    let lift = if same_row { (m.line - m.text - m.chip) * 0.9 + ((b.x - a.x).abs() * 0.04).min(8.0) } else { m.line * 0.5 };
-    let (p1, p2) = (a + vec2(0.0, -lift), b + vec2(0.0, -lift));
+    let ([p1, p2], mid) = arc_shape(a, b, m);
     let curve = CubicBezierShape::from_points_stroke([a, p1, p2, b], false, Color32::TRANSPARENT, stroke);
     painter.extend(egui::Shape::dashed_line(&curve.flatten(Some(0.5)), stroke, 5.0, 3.0));
-    let head = [b, b + vec2(-4.0, -7.0), b + vec2(4.0, -7.0)];
-    painter.add(egui::Shape::convex_polygon(head.to_vec(), stroke.color, Stroke::NONE));
-    let mid = pos2((a.x + 3.0 * p1.x + 3.0 * p2.x + b.x) / 8.0, (a.y + 3.0 * p1.y + 3.0 * p2.y + b.y) / 8.0);
+    arrow_head(painter, b, stroke.color);
     let galley = painter.layout_no_wrap(label.to_owned(), FontId::proportional(fs * 0.58), stroke.color);
     let rect = Rect::from_center_size(mid, galley.size() + Vec2::splat(4.0));
     painter.rect_filled(rect, 3.0, bg);
@@ -776,15 +789,9 @@ fn dashed_arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke, label: 
 /// Draws a relation arc from `a` to `b` with its label; returns the label's rectangle.
 #[allow(clippy::too_many_arguments)]
 fn arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke, label: &str, color: Color32, bg: Color32, fs: f32, m: &Metrics) -> Rect {
-    let same_row = (a.y - b.y).abs() < 1.0;
-    let lift = if same_row { (m.line - m.text - m.chip) * 0.9 + ((b.x - a.x).abs() * 0.04).min(8.0) } else { m.line * 0.5 };
-    let p1 = a + vec2(0.0, -lift);
-    let p2 = b + vec2(0.0, -lift);
+    let ([p1, p2], mid) = arc_shape(a, b, m);
     painter.add(CubicBezierShape::from_points_stroke([a, p1, p2, b], false, Color32::TRANSPARENT, stroke));
-    // Arrow head at the tail, pointing down into its chip.
-    let head = [b, b + vec2(-4.0, -7.0), b + vec2(4.0, -7.0)];
-    painter.add(egui::Shape::convex_polygon(head.to_vec(), stroke.color, Stroke::NONE));
-    let mid = pos2((a.x + 3.0 * p1.x + 3.0 * p2.x + b.x) / 8.0, (a.y + 3.0 * p1.y + 3.0 * p2.y + b.y) / 8.0);
+    arrow_head(painter, b, stroke.color);
     let galley = painter.layout_no_wrap(label.to_owned(), FontId::proportional(fs * 0.58), color);
     let rect = Rect::from_center_size(mid, galley.size() + Vec2::splat(4.0));
     painter.rect_filled(rect, 3.0, bg);

@@ -62,18 +62,19 @@ pub fn run(a: Args) -> Result<ExitCode> {
     }
     let bar = super::progress::documents(project.entries.len(), "export");
     let options = ExportOptions { done_only: a.done_only, include_suggestions: a.include_suggestions };
-    let (dataset, notes) = project.export(options, |n| bar.set_position(n as u64))?;
-    bar.finish_and_clear();
-    let report = crate::store::convert::write(
-        &dataset,
-        &project.schema,
+    // The gold JSON is written as it is made, one document at a time.
+    let (report, notes) = crate::store::convert::export_project(
+        &project,
+        options,
         a.format,
         &a.convert.options(),
         &crate::store::formats::format_tokens,
         &a.out,
         a.convert.strict,
+        |n| bar.set_position(n as u64),
     )
     .with_context(|| format!("exporting {}", a.dir.display()))?;
+    bar.finish_and_clear();
     println!("wrote {}", a.out.display());
     super::formats::print(&report);
     if notes.documents_left_out > 0 {

@@ -21,13 +21,20 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Writes `bytes` to `path` atomically, creating the parent folder if needed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, |out| out.write_all(bytes))
+}
+
+/// [`write_atomic`] of what `write` writes into the (buffered) file as it
+/// makes it, never whole in memory. When `write` fails, nothing replaces
+/// `path` and its error is returned.
+pub fn write_atomic_with<E: From<io::Error>>(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<(), E>) -> Result<(), E> {
     if let Ok(meta) = fs::metadata(path)
         && !meta.is_file()
         && !meta.is_dir()
     {
-        let mut f = OpenOptions::new().write(true).open(path)?;
-        f.write_all(bytes)?;
-        return f.flush();
+        let mut f = io::BufWriter::new(OpenOptions::new().write(true).open(path)?);
+        write(&mut f)?;
+        return Ok(f.flush()?);
     }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -39,11 +46,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
             io::Error::new(io::ErrorKind::NotADirectory, format!("{} is a file, not a folder", dir.display()))
         } else {
             e
-        });
+        }
+        .into());
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".to_owned());
     let tmp = dir.join(temporary_name(&name, std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed)));
-    replace_through(&tmp, dir, path, bytes)
+    replace_through(&tmp, dir, path, write)
 }
 
 /// The longest file name, in bytes, that common file systems take.
@@ -91,18 +99,26 @@ pub fn remove_stale_temporaries(dir: &Path) -> usize {
     removed
 }
 
-/// Writes `bytes` to the new file `tmp` in `dir`, then renames it over
-/// `path`; on any failure `tmp` is removed and `path` is left as it was.
-fn replace_through(tmp: &Path, dir: &Path, path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Writes what `write` writes to the new file `tmp` in `dir`, then renames
+/// it over `path`; on any failure `tmp` is removed and `path` is left as it
+/// was.
+fn replace_through<E: From<io::Error>>(
+    tmp: &Path,
+    dir: &Path,
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), E> {
     let mut created = false;
     let result = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(tmp)?;
+        let f = OpenOptions::new().write(true).create_new(true).open(tmp)?;
         created = true;
-        f.write_all(bytes)?;
+        let mut out = io::BufWriter::with_capacity(1 << 16, f);
+        write(&mut out)?;
+        let f = out.into_inner().map_err(io::IntoInnerError::into_error)?;
         f.sync_all()?;
         drop(f);
         fs::rename(tmp, path)?;
-        sync_dir(dir)
+        Ok(sync_dir(dir)?)
     })();
     if result.is_err() && created {
         let _ = fs::remove_file(tmp);
@@ -191,7 +207,7 @@ mod tests {
         let tmp = dir.path().join(".a.json.tmp-test");
         fs::create_dir(&tmp).expect("mkdir");
         fs::write(tmp.join("inside"), b"x").expect("write");
-        let e = replace_through(&tmp, dir.path(), &p, b"lost").expect_err("a folder is in the way");
+        let e = replace_through(&tmp, dir.path(), &p, |out| out.write_all(b"lost")).expect_err("a folder is in the way");
         assert_eq!(e.kind(), io::ErrorKind::AlreadyExists, "{e}");
         assert_eq!(fs::read(&p).expect("read"), b"saved");
         assert_eq!(fs::read(tmp.join("inside")).expect("read"), b"x");

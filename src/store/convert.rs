@@ -123,6 +123,61 @@ pub fn write(
     Ok(report)
 }
 
+/// Exports a project in a format to `out`, as [`Project::export`] then
+/// [`write`] would, with the same bytes: the gold JSON written document by
+/// document as it is made (an export of 100,000 documents holds one in
+/// memory, never the whole dataset), the other formats from the dataset
+/// made whole. Returns the report and what the export left out.
+#[allow(clippy::too_many_arguments)]
+pub fn export_project(
+    project: &super::Project,
+    export: crate::model::ExportOptions,
+    format: Format,
+    options: &Options,
+    tokenizer: Tokenizer,
+    out: &Path,
+    strict: bool,
+    progress: impl FnMut(usize),
+) -> Result<(Report, crate::model::dataset::ExportNotes), StoreError> {
+    // A device (`/dev/stdout`) is written into directly: an export refused
+    // halfway would leave half a file there, so it is made whole first.
+    let device = fs::metadata(out).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    if format != Format::Spanlab || device {
+        let (dataset, notes) = project.export(export, progress)?;
+        return Ok((write(&dataset, &project.schema, format, options, tokenizer, out, strict)?, notes));
+    }
+    let unit = options.offsets.unwrap_or_default();
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        super::atomic::remove_stale_temporaries(dir);
+    }
+    // The gold JSON loses nothing: `strict` has nothing to refuse.
+    let mut notes = None;
+    super::atomic::write_atomic_with(out, |w| {
+        notes = Some(project.export_json(export, unit, out, w, progress).map_err(Failure::Store)?);
+        Ok::<(), Failure>(())
+    })
+    .map_err(|f| match f {
+        Failure::Io(e) => io(out, e),
+        Failure::Store(e) => e,
+    })?;
+    let notes = notes.unwrap_or_default();
+    let mut report = Report::new(format, formats::Direction::Export);
+    (report.documents, report.entities, report.relations, report.offsets) = (notes.documents, notes.entities, notes.relations, unit);
+    Ok((report, notes))
+}
+
+/// Why a streamed export failed: writing its file, or making it.
+enum Failure {
+    Io(std::io::Error),
+    Store(StoreError),
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
 /// Writes a folder export whole: into `.NAME.tmp-PID-N` beside `out`, each
 /// file synced, then swapped in (the old folder renamed aside, the new one
 /// renamed to `out`, the old one removed). A folder that holds other files

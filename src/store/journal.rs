@@ -61,14 +61,16 @@ const CREATING: &str = ".jsonl.tmp-new";
 
 /// The `.gitignore` written into every project's annotations folder: the
 /// journals, the locks and temporary files belong to this machine's running
-/// sessions, never to the project's history.
+/// sessions, never to the project's history; the summary cache
+/// (`store::summaries`) is rebuilt wherever the project is opened.
 pub const GITIGNORE: &str = "# Written by spanlab: the files of running sessions (journals of unsaved\n\
 # edits, locks, temporary files) belong to this machine, not to the project.\n\
 journal.jsonl\n\
 journal-*.jsonl\n\
 .lock\n\
 .lock-*\n\
-.*.tmp-*\n";
+.*.tmp-*\n\
+summaries.jsonl\n";
 
 /// One line of the journal.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

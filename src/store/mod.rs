@@ -15,6 +15,7 @@ pub mod inputs;
 pub mod journal;
 pub mod lock;
 pub mod project;
+pub mod summaries;
 pub mod writer;
 
 use std::path::PathBuf;

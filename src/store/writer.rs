@@ -401,7 +401,7 @@ impl State {
     /// Saves a document that has its edits up to `upto`; false when the window is gone.
     fn save(&mut self, doc: Arc<Document>, upto: u64, force: bool) -> bool {
         let id = doc.id.clone();
-        let (path, bytes) = self.project.annotation_bytes(&doc);
+        let (path, bytes, known) = self.project.annotation_write(&doc);
         let now = file_hash(&path).ok();
         let state = self.docs.entry(id.clone()).or_default();
         if !force && state.disk.is_some() && now.is_some() && now != state.disk {
@@ -445,7 +445,9 @@ impl State {
                 state.retry = None;
                 state.error = None;
                 state.base = Some(Some(bytes));
-                let summary = Summary::of(&doc);
+                let summary = known.summary.clone();
+                // The file holds these bytes (written now, or already).
+                self.project.remember_written(&path, known);
                 if let Some(i) = self.project.position(&id)
                     && let Some(entry) = self.project.entries.get_mut(i)
                 {

@@ -264,16 +264,17 @@ impl SpanlabApp {
         // The export reads the files: write the open document's first.
         self.flush_writes();
         let options = ExportOptions { done_only: form.done_only, include_suggestions: form.include_suggestions };
-        let (dataset, notes) = self.project.export(options, |_| {}).map_err(|e| e.to_string())?;
         let convert = crate::store::formats::Options { offsets: Some(form.offsets), ..Default::default() };
-        let report = crate::store::convert::write(
-            &dataset,
-            &self.project.schema,
+        // The gold JSON is written as it is made, one document at a time.
+        let (report, notes) = crate::store::convert::export_project(
+            &self.project,
+            options,
             form.format,
             &convert,
             &crate::store::formats::format_tokens,
             &path,
             form.strict,
+            |_| {},
         )
         .map_err(|e| e.to_string())?;
         let missing = if self.project.unreadable.is_empty() {

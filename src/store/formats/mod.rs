@@ -533,15 +533,32 @@ fn spanlab_json(dataset: &Dataset, offsets: Offsets) -> Result<String, FormatErr
         return Ok(dataset.to_json());
     }
     let mut d = dataset.clone();
-    d.extra.insert("offsets".to_owned(), serde_json::Value::String(offsets.name().to_owned()));
+    mark_offsets(&mut d.extra, offsets);
     for doc in &mut d.documents {
-        let text = Text::new(doc.text.clone());
-        for e in &mut doc.entities {
-            let (start, end) = entity_offsets(&text, offsets, &doc.id, e)?;
-            (e.start, e.end) = (start as i64, end as i64);
-        }
+        recount_offsets(doc, offsets)?;
     }
     Ok(d.to_json())
+}
+
+/// Records in a gold dataset's top-level fields the unit its offsets count
+/// (nothing for code points, the format's own unit).
+pub fn mark_offsets(extra: &mut Extra, unit: Offsets) {
+    if unit != Offsets::Chars {
+        extra.insert("offsets".to_owned(), serde_json::Value::String(unit.name().to_owned()));
+    }
+}
+
+/// A gold document's entity offsets counted in `unit` (from code points).
+pub fn recount_offsets(doc: &mut DocRecord, unit: Offsets) -> Result<(), FormatError> {
+    if unit == Offsets::Chars {
+        return Ok(());
+    }
+    let text = Text::new(doc.text.clone());
+    for e in &mut doc.entities {
+        let (start, end) = entity_offsets(&text, unit, &doc.id, e)?;
+        (e.start, e.end) = (start as i64, end as i64);
+    }
+    Ok(())
 }
 
 /// An entity's `[start, end)` counted in `unit`, for a writer. An offset

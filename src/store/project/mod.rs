@@ -29,10 +29,16 @@ use super::StoreError;
 use super::annotations::{AnnotationFile, LoadReport, annotation_path};
 use super::atomic::write_atomic;
 use super::html::visible_text;
-use crate::model::dataset::{Dataset, ExportNotes, ExportOptions, record_to_document};
+use super::summaries::{self, Known, Stamp, SummaryCache};
+use crate::model::dataset::{Dataset, ExportOptions, record_to_document};
 use crate::model::span::Extra;
 use crate::model::{DocId, Document, Schema, Status};
 
+#[cfg(test)]
+mod cache_tests;
+mod export;
+#[cfg(test)]
+mod export_tests;
 mod files;
 mod import;
 
@@ -226,38 +232,61 @@ impl Project {
         let mut annotated: BTreeMap<DocId, (String, Summary)> = BTreeMap::new();
         let docs_dir = annotations.join("documents");
         if let Ok(list) = fs::read_dir(&docs_dir) {
-            let mut paths: Vec<PathBuf> = list.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            paths.sort();
-            for path in paths {
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                if name.starts_with('.') || !name.ends_with(".json") {
-                    continue;
-                }
-                match read_annotation_file(&path) {
-                    // A file whose `id` is not the one its name is for (an id
-                    // changed by hand, a bad merge) would hide its annotations.
-                    Ok(file) if annotation_path(&annotations, &DocId(file.id.clone())) != path => {
-                        let named = super::annotations::id_of_file_name(&name).unwrap_or_else(|| "?".to_owned());
-                        unreadable.push(format!("{}: {}", path.display(), wrong_id(&file.id, &named)));
+            // Each file's stamp comes from the listing; the summary cache
+            // answers for the files it recorded as they are, the others are
+            // read (see `store::summaries`).
+            let mut files: Vec<(String, PathBuf, Option<Stamp>)> = list
+                .filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    if name.starts_with('.') || !name.ends_with(".json") {
+                        return None;
                     }
-                    Ok(file) => {
-                        let summary = Summary {
-                            status: file.status,
-                            spans: file.spans.len(),
-                            relations: file.relations.len(),
-                            pending: file.suggestions.iter().filter(|s| s.suggestion.is_pending()).count(),
-                            suggestions: file.suggestions.len(),
-                            orphans: file.orphans.len(),
-                            annotated: true,
-                            broken: None,
-                        };
-                        let article = file.article.clone().unwrap_or_else(|| file.source.clone());
-                        by_article.insert(article, (DocId(file.id.clone()), summary.clone()));
-                        annotated.insert(DocId(file.id), (file.source, summary));
-                    }
-                    Err(e) => unreadable.push(e.to_string()),
+                    let stamp = e.metadata().ok().and_then(|m| Stamp::of(&m));
+                    Some((name, e.path(), stamp))
+                })
+                .collect();
+            files.sort_by(|a, b| a.1.cmp(&b.1));
+            let mut cache = SummaryCache::read(&annotations);
+            // Each entry to keep, and whether it was read (not in the cache).
+            let mut records: Vec<(summaries::Record, bool)> = Vec::with_capacity(files.len());
+            for (name, path, stamp) in files {
+                let cached =
+                    stamp.and_then(|s| cache.take(&name, s)).filter(|k| annotation_path(&annotations, &DocId(k.id.clone())) == path);
+                let read = cached.is_none();
+                let known = match cached {
+                    Some(known) => known,
+                    None => match read_annotation_file(&path) {
+                        // A file whose `id` is not the one its name is for (an id
+                        // changed by hand, a bad merge) would hide its annotations.
+                        Ok(file) if annotation_path(&annotations, &DocId(file.id.clone())) != path => {
+                            let named = super::annotations::id_of_file_name(&name).unwrap_or_else(|| "?".to_owned());
+                            unreadable.push(format!("{}: {}", path.display(), wrong_id(&file.id, &named)));
+                            continue;
+                        }
+                        Ok(file) => known_of(file),
+                        Err(e) => {
+                            unreadable.push(e.to_string());
+                            continue;
+                        }
+                    },
+                };
+                let article = known.article.clone().unwrap_or_else(|| known.source.clone());
+                by_article.insert(article, (DocId(known.id.clone()), known.summary.clone()));
+                annotated.insert(DocId(known.id.clone()), (known.source.clone(), known.summary.clone()));
+                if let Some(stamp) = stamp {
+                    records.push(((name, stamp, known), read));
                 }
             }
+            // Best effort: a folder that cannot be written opens as fast as
+            // it did before the cache.
+            let _ = if cache.needs_rewrite(records.len()) {
+                summaries::rewrite(&annotations, &records.into_iter().map(|(r, _)| r).collect::<Vec<_>>())
+            } else if records.iter().any(|(_, read)| *read) {
+                summaries::append(&annotations, &records.into_iter().filter(|(_, read)| *read).map(|(r, _)| r).collect::<Vec<_>>())
+            } else {
+                Ok(())
+            };
         } else if docs_dir.exists() && !docs_dir.is_dir() {
             warnings.push(format!("{}: not a folder; annotations cannot be saved", docs_dir.display()));
         }
@@ -479,19 +508,28 @@ impl Project {
         Ok(Loaded { doc, report: LoadReport::default(), encoding, had_annotations: had })
     }
 
-    /// Saves a document's annotations (atomically) and refreshes its summary.
+    /// Saves a document's annotations (atomically) and refreshes its summary
+    /// (and the summary cache's entry).
     pub fn save(&mut self, doc: &Document) -> Result<(), StoreError> {
-        let (path, bytes) = self.annotation_bytes(doc);
+        let (path, bytes, known) = self.annotation_write(doc);
         write_atomic(&path, &bytes).map_err(io_err(&path))?;
         if let Some(i) = self.position(&doc.id) {
-            self.entries[i].summary = Summary::of(doc);
+            self.entries[i].summary = known.summary.clone();
         }
+        self.remember_written(&path, known);
         Ok(())
     }
 
     /// Where a document's annotations go, and the bytes [`Project::save`]
     /// writes there.
     pub fn annotation_bytes(&self, doc: &Document) -> (PathBuf, Vec<u8>) {
+        let (path, bytes, _) = self.annotation_write(doc);
+        (path, bytes)
+    }
+
+    /// [`Project::annotation_bytes`], and what the summary cache records of
+    /// that file once it is written ([`Project::remember_written`]).
+    pub fn annotation_write(&self, doc: &Document) -> (PathBuf, Vec<u8>, Known) {
         let path = annotation_path(&self.annotations, &doc.id);
         let mut file = AnnotationFile::from_document(doc);
         file.annotator.clone_from(&self.annotator);
@@ -507,29 +545,39 @@ impl Project {
         {
             file.article = old.article;
         }
-        (path, file.to_json().into_bytes())
+        let known = Known { id: file.id.clone(), source: file.source.clone(), article: file.article.clone(), summary: Summary::of(doc) };
+        (path, file.to_json().into_bytes(), known)
+    }
+
+    /// Records in the summary cache (see `store::summaries`) the annotation
+    /// file just written at `path`, as it is on disk now. Best effort: an
+    /// entry not recorded only means that file is read at the next open.
+    pub fn remember_written(&self, path: &Path, known: Known) {
+        let (Some(stamp), Some(name)) = (Stamp::of_path(path), path.file_name()) else { return };
+        let _ = summaries::append(&self.annotations, &[(name.to_string_lossy().into_owned(), stamp, known)]);
     }
 
     /// Replays the journals of edits that crashed (or otherwise ended)
     /// spanlabs left onto the annotation files (see `store::journal`; the
     /// journals of running ones are left alone), and updates the summaries.
     pub fn recover_journal(&mut self) -> Result<super::journal::Recovery, StoreError> {
-        let mut saved: Vec<(DocId, Summary)> = Vec::new();
+        let mut saved: Vec<(DocId, PathBuf, Known)> = Vec::new();
         let recovery = super::journal::recover(
             &self.annotations,
             &self.schema,
             |id| self.load_by_id(id).map(|l| l.doc),
             |doc| {
-                let (path, bytes) = self.annotation_bytes(doc);
+                let (path, bytes, known) = self.annotation_write(doc);
                 write_atomic(&path, &bytes).map_err(io_err(&path))?;
-                saved.push((doc.id.clone(), Summary::of(doc)));
+                saved.push((doc.id.clone(), path, known));
                 Ok(())
             },
         )?;
-        for (id, summary) in saved {
+        for (id, path, known) in saved {
             if let Some(i) = self.position(&id) {
-                self.entries[i].summary = summary;
+                self.entries[i].summary = known.summary.clone();
             }
+            self.remember_written(&path, known);
         }
         Ok(recovery)
     }
@@ -538,33 +586,6 @@ impl Project {
     pub fn load_by_id(&self, id: &DocId) -> Result<Loaded, StoreError> {
         let i = self.position(id).ok_or_else(|| StoreError::MissingArticle { id: id.0.clone(), article: String::new() })?;
         self.load(i)
-    }
-
-    /// Loads every document (in id order) and builds the gold dataset; the
-    /// dataset is validated and refused with its problems if invalid.
-    pub fn export(&self, options: ExportOptions, mut progress: impl FnMut(usize)) -> Result<(Dataset, ExportNotes), StoreError> {
-        // One document in memory at a time; JSONL and dataset files read once.
-        let mut exporter = crate::model::dataset::Exporter::new(&self.schema, &self.settings.dataset_extra, options);
-        let mut cache = SourceCache::default();
-        for (i, e) in self.entries.iter().enumerate() {
-            if options.done_only && e.summary.status != Status::Done {
-                continue;
-            }
-            exporter.add(&self.load_cached(i, &mut cache)?.doc);
-            progress(i + 1);
-        }
-        let (mut dataset, mut notes) = exporter.finish().map_err(|problems| StoreError::Invalid {
-            path: self.annotations.clone(),
-            problems: problems.iter().map(ToString::to_string).collect(),
-        })?;
-        // Whose version each document is (a field the format allows).
-        if let Some(name) = &self.annotator {
-            for d in &mut dataset.documents {
-                d.extra.insert("annotator".to_owned(), serde_json::Value::String(name.clone()));
-            }
-        }
-        notes.documents_left_out = self.entries.len() - dataset.documents.len();
-        Ok((dataset, notes))
     }
 
     /// The annotators with a folder of documents in this project, by name.
@@ -657,6 +678,21 @@ fn read_settings(annotations: &Path) -> Result<ProjectFile, StoreError> {
 
 pub(crate) fn json_err(path: &Path, e: &serde_json::Error) -> StoreError {
     StoreError::Json { path: path.to_path_buf(), line: e.line(), column: e.column(), message: e.to_string() }
+}
+
+/// What opening a project needs of an annotation file.
+fn known_of(file: AnnotationFile) -> Known {
+    let summary = Summary {
+        status: file.status,
+        spans: file.spans.len(),
+        relations: file.relations.len(),
+        pending: file.suggestions.iter().filter(|s| s.suggestion.is_pending()).count(),
+        suggestions: file.suggestions.len(),
+        orphans: file.orphans.len(),
+        annotated: true,
+        broken: None,
+    };
+    Known { id: file.id, source: file.source, article: file.article, summary }
 }
 
 fn read_annotation_file(path: &Path) -> Result<AnnotationFile, StoreError> {

@@ -20,6 +20,9 @@ use super::span::{
 };
 use super::text::{CharIdx, Text};
 
+mod stream;
+pub use stream::{Seen, StreamError};
+
 /// The `format` field's value.
 pub const FORMAT: &str = "spanlab-dataset";
 /// The version this module reads and writes.

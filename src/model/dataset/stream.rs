@@ -1,0 +1,137 @@
+//! The gold dataset written document by document: an export of 100,000
+//! documents (400 MB of JSON) never whole in memory.
+//!
+//! Owns: [`Dataset::write_json_streamed`], which writes the bytes
+//! [`Dataset::write_json`] would write for the same documents, and
+//! [`Exporter::record`], which makes and checks one document's record as
+//! [`Exporter::finish`] would. Must not touch: files (the store gives the
+//! writer and the documents).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use serde::ser::{Error as _, SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use super::{Dataset, DocRecord, ExportNotes, Exporter, Problem, document_record, validate_record};
+use crate::model::Status;
+use crate::model::document::Document;
+
+/// Why a streamed write stopped.
+#[derive(Debug)]
+pub enum StreamError<E> {
+    /// Writing failed.
+    Io(std::io::Error),
+    /// A document could not be made (the error its maker gave).
+    Document(E),
+}
+
+impl Dataset {
+    /// [`Dataset::write_json`] with `documents` in place of this dataset's
+    /// own (which are not written): the same bytes, each document made only
+    /// when its turn comes and dropped once written. The first document
+    /// that cannot be made stops the writing with its error.
+    pub fn write_json_streamed<E>(
+        &self,
+        documents: impl Iterator<Item = Result<DocRecord, E>>,
+        mut out: impl std::io::Write,
+    ) -> Result<(), StreamError<E>> {
+        let streamed = Streamed { head: self, documents: RefCell::new(documents), failed: RefCell::new(None) };
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+        let written = streamed.serialize(&mut ser);
+        if let Some(e) = streamed.failed.into_inner() {
+            return Err(StreamError::Document(e));
+        }
+        written.map_err(|e| StreamError::Io(std::io::Error::other(e)))?;
+        out.write_all(b"\n").map_err(StreamError::Io)
+    }
+}
+
+/// A dataset whose documents come from an iterator; serialized as the
+/// derived `Serialize` of [`Dataset`] does (a map, for its flattened
+/// `extra`): `format`, `version`, `schema`, `documents`, then `extra`.
+struct Streamed<'a, I, E> {
+    head: &'a Dataset,
+    documents: RefCell<I>,
+    failed: RefCell<Option<E>>,
+}
+
+/// The `documents` array of a [`Streamed`].
+struct Documents<'s, 'a, I, E>(&'s Streamed<'a, I, E>);
+
+impl<I: Iterator<Item = Result<DocRecord, E>>, E> Serialize for Streamed<'_, I, E> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("format", &self.head.format)?;
+        map.serialize_entry("version", &self.head.version)?;
+        map.serialize_entry("schema", &self.head.schema)?;
+        map.serialize_entry("documents", &Documents(self))?;
+        for (key, value) in &self.head.extra {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<I: Iterator<Item = Result<DocRecord, E>>, E> Serialize for Documents<'_, '_, I, E> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        let mut documents = self.0.documents.borrow_mut();
+        for d in documents.by_ref() {
+            match d {
+                Ok(d) => seq.serialize_element(&d)?,
+                Err(e) => {
+                    *self.0.failed.borrow_mut() = Some(e);
+                    return Err(S::Error::custom("a document could not be made"));
+                }
+            }
+        }
+        seq.end()
+    }
+}
+
+/// The ids met so far by a streamed export, and where.
+#[derive(Debug, Default)]
+pub struct Seen {
+    ids: HashMap<String, usize>,
+    count: usize,
+}
+
+impl Exporter<'_> {
+    /// The dataset's top (format, version, schema, extra), without documents:
+    /// what [`Dataset::write_json_streamed`] writes around them.
+    pub fn head(&self) -> &Dataset {
+        &self.dataset
+    }
+
+    /// One document's record for an export written as it goes, documents
+    /// given in id order: `None` when the options leave it out (counted);
+    /// else the record and the problems that make it invalid, as
+    /// [`Exporter::finish`] would find them (`seen`: the documents before).
+    pub fn record(&mut self, doc: &Document, seen: &mut Seen) -> Option<(DocRecord, Vec<Problem>)> {
+        if self.options.done_only && doc.status() != Status::Done {
+            self.notes.documents_left_out += 1;
+            return None;
+        }
+        let record = document_record(doc, self.options.include_suggestions, &mut self.notes);
+        let i = seen.count;
+        seen.count += 1;
+        self.notes.documents += 1;
+        let name = if record.id.is_empty() { format!("documents[{i}]") } else { record.id.clone() };
+        let mut problems = Vec::new();
+        if record.id.is_empty() {
+            problems.push(Problem::new(Some(&name), None, "id is empty"));
+        } else if let Some(first) = seen.ids.insert(record.id.clone(), i) {
+            problems.push(Problem::new(Some(&name), None, format!("duplicate document id (also documents[{first}])")));
+        }
+        problems.extend(validate_record(&record, &name, self.schema));
+        Some((record, problems))
+    }
+
+    /// What the export counted (documents written, entities, relations,
+    /// what was left out).
+    pub fn notes(&self) -> &ExportNotes {
+        &self.notes
+    }
+}

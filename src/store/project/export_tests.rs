@@ -1,0 +1,116 @@
+//! The gold JSON written document by document against the dataset made
+//! whole: the same bytes, whatever the options; the same refusal.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::fs;
+
+use super::*;
+use crate::model::span::{RecognizerName, Suggestion, SuggestionState};
+use crate::model::{CharIdx, Edit};
+use crate::store::convert::{export_project, write};
+use crate::store::formats::{Format, Offsets, Options, format_tokens};
+
+/// A project of every kind of article, with spans, a relation, a comment,
+/// pending and decided suggestions, statuses, emoji (offsets differ by
+/// unit) and top-level fields kept from an import.
+fn rich() -> (tempfile::TempDir, Project) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("p");
+    fs::create_dir_all(root.join("sub")).unwrap();
+    fs::write(root.join("a.txt"), "😀 Lavrov a vu Wang Yi à Pékin.").unwrap();
+    fs::write(root.join("sub/b.md"), "# Macron\n\nMacron est à Paris.").unwrap();
+    fs::write(root.join("c.html"), "<p>Poutine &eacute;crit.</p>").unwrap();
+    fs::write(root.join("d.jsonl"), "{\"id\": \"j1\", \"text\": \"Biden à Kyiv\"}\n{\"text\": \"Zelensky\"}\n").unwrap();
+    fs::create_dir_all(root.join("annotations")).unwrap();
+    fs::write(root.join("annotations/project.json"), "{\"dataset_extra\": {\"corpus\": \"tests\", \"n\": 1.5}}").unwrap();
+    let mut p = Project::open(&root, None).unwrap();
+    let schema = p.schema.clone();
+    for i in 0..p.entries.len() {
+        let mut doc = p.load(i).unwrap().doc;
+        let len = doc.text().len_chars();
+        let a = doc.add_span_edit(CharIdx::new(2), CharIdx::new(8.min(len)), "PER");
+        doc.apply(a, &schema).unwrap();
+        if i == 0 {
+            let b = doc.add_span_edit(CharIdx::new(14), CharIdx::new(21), "PER");
+            doc.apply(b, &schema).unwrap();
+            let ids: Vec<_> = doc.spans().iter().map(|s| s.id).collect();
+            let r = doc.add_relation_edit(ids[0], ids[1], "MEETS");
+            doc.apply(r, &schema).unwrap();
+            doc.apply(Edit::SetComment { comment: "à revoir \"vite\"".into() }, &schema).unwrap();
+            doc.apply(Edit::SetStatus { status: Status::Done }, &schema).unwrap();
+        }
+        let suggestions =
+            [(24, 29, SuggestionState::Pending, 0.91234), (2, 8, SuggestionState::Pending, 0.5), (9, 11, SuggestionState::Rejected, 0.3)]
+                .into_iter()
+                .filter(|&(_, e, ..)| e <= len)
+                .map(|(s, e, state, score)| Suggestion {
+                    id: doc.fresh_suggestion_id(),
+                    start: CharIdx::new(s),
+                    end: CharIdx::new(e),
+                    label: "GPE".into(),
+                    recognizer: RecognizerName::Gazetteer,
+                    score,
+                    state,
+                })
+                .collect();
+        doc.apply(Edit::AddSuggestions { suggestions }, &schema).unwrap();
+        p.save(&doc).unwrap();
+    }
+    (dir, p)
+}
+
+/// The bytes of the export made whole, and of the one written as it goes.
+fn both(p: &Project, options: ExportOptions, unit: Offsets, out: &std::path::Path) -> (Vec<u8>, Vec<u8>) {
+    let convert = Options { offsets: Some(unit), ..Options::default() };
+    let (dataset, _) = p.export(options, |_| {}).unwrap();
+    write(&dataset, &p.schema, Format::Spanlab, &convert, &format_tokens, out, false).unwrap();
+    let whole = fs::read(out).unwrap();
+    fs::remove_file(out).unwrap();
+    let (report, notes) = export_project(p, options, Format::Spanlab, &convert, &format_tokens, out, true, |_| {}).unwrap();
+    assert_eq!((report.documents, report.entities, report.relations), (dataset.documents.len(), notes.entities, notes.relations));
+    assert_eq!(notes.documents_left_out, p.entries.len() - dataset.documents.len());
+    (whole, fs::read(out).unwrap())
+}
+
+#[test]
+fn the_gold_json_written_as_it_goes_has_the_bytes_of_the_dataset_made_whole() {
+    let (dir, p) = rich();
+    assert_eq!(p.entries.len(), 5);
+    let out = dir.path().join("out/export.json");
+    for done_only in [false, true] {
+        for include_suggestions in [false, true] {
+            for unit in Offsets::ALL {
+                let options = ExportOptions { done_only, include_suggestions };
+                let (whole, streamed) = both(&p, options, unit, &out);
+                assert!(whole.len() > 100, "{options:?} {unit:?}");
+                assert_eq!(String::from_utf8_lossy(&streamed), String::from_utf8_lossy(&whole), "{options:?} {unit:?}");
+            }
+        }
+    }
+    // An annotator's version, and a project with nothing to export.
+    let named = Project::open_as(&p.root, None, Some("ann")).unwrap();
+    let (whole, streamed) = both(&named, ExportOptions::default(), Offsets::Chars, &out);
+    assert_eq!(streamed, whole);
+    let (whole, streamed) = both(&named, ExportOptions { done_only: true, include_suggestions: false }, Offsets::Chars, &out);
+    assert!(String::from_utf8_lossy(&whole).contains("\"documents\": []"));
+    assert_eq!(streamed, whole);
+}
+
+#[test]
+fn an_invalid_export_is_refused_alike_and_leaves_the_destination_as_it_was() {
+    let (dir, mut p) = rich();
+    // A schema without PER: every document's spans are invalid.
+    p.schema = crate::model::Schema::from_label_names("other", &["GPE"], &[]);
+    let whole = p.export(ExportOptions::default(), |_| {}).expect_err("invalid").to_string();
+    let out = dir.path().join("export.json");
+    fs::write(&out, "before").unwrap();
+    let streamed = export_project(&p, ExportOptions::default(), Format::Spanlab, &Options::default(), &format_tokens, &out, false, |_| {})
+        .expect_err("invalid")
+        .to_string();
+    assert_eq!(streamed, whole);
+    assert!(whole.contains("PER"), "{whole}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), "before");
+    let left: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
+}

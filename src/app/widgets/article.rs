@@ -515,6 +515,8 @@ impl ArticleView {
 
             // Relations.
             if input.show_relations {
+                let page = ui.visuals().extreme_bg_color;
+                let column = (origin.x, origin.x + width);
                 let selected_span = match input.selection {
                     Selection::Span(id) => Some(id),
                     _ => None,
@@ -538,7 +540,8 @@ impl ArticleView {
                     let stroke = Stroke::new(if focus { 2.2 } else { 1.3 }, color);
                     match (anchors.get(&r.head), anchors.get(&r.tail)) {
                         (Some(&a), Some(&b)) => {
-                            let label_rect = arc(&painter, a, b, stroke, &r.label, color, ui.visuals().extreme_bg_color, fs, &m);
+                            let style = ArcStyle { stroke, label_color: color, page, dashed: false, column };
+                            let label_rect = arc(&painter, a, b, &r.label, &style, fs, &m);
                             let id = ui.scope_id().with(("relation", r.id.0));
                             if ui.interact(label_rect, id, Sense::click()).clicked() {
                                 out.commands.push(Command::SelectRelation(r.id));
@@ -584,7 +587,8 @@ impl ArticleView {
                     let color = if selected { sel_color } else { text_color.gamma_multiply(if anything { 0.4 } else { 0.75 }) };
                     let stroke = Stroke::new(if selected { 2.2 } else { 1.3 }, color);
                     let label = format!("{}?", r.label);
-                    let rect = dashed_arc(&painter, a, b, stroke, &label, ui.visuals().extreme_bg_color, fs, &m);
+                    let style = ArcStyle { stroke, label_color: color, page, dashed: true, column };
+                    let rect = arc(&painter, a, b, &label, &style, fs, &m);
                     let id = ui.scope_id().with(("suggested relation", r.id.0));
                     let tip = format!(
                         "suggested {} (score {:.2}, {})\nEnter: accept (with its suggested ends) · x: reject · a type key or its number: accept as that type",
@@ -601,7 +605,8 @@ impl ArticleView {
                 {
                     let color = Color32::from_rgb(0xD5, 0x5E, 0x00);
                     let label = d.types.first().map_or("?".to_owned(), |t| format!("{t}?"));
-                    arc(&painter, a, b, Stroke::new(2.2, color), &label, color, ui.visuals().extreme_bg_color, fs, &m);
+                    let style = ArcStyle { stroke: Stroke::new(2.2, color), label_color: color, page, dashed: false, column };
+                    arc(&painter, a, b, &label, &style, fs, &m);
                 }
             }
 
@@ -735,8 +740,7 @@ fn chip_ui(painter: &egui::Painter, span: Rect, label: &str, rgb: [u8; 3], sugge
     let font = FontId::proportional(fs * 0.66);
     let ink = if suggestion { color32(rgb, 255) } else { ink_on(rgb) };
     let galley = painter.layout_no_wrap(label.to_owned(), font, ink);
-    let size = vec2(galley.size().x + 6.0, m.chip);
-    let rect = Rect::from_min_size(pos2(span.left(), span.top() - size.y - 1.0), size);
+    let rect = chip_rect(span, galley.size().x, m);
     if suggestion {
         painter.rect_stroke(rect, 3.0, Stroke::new(1.0, color32(rgb, 255)), StrokeKind::Inside);
     } else {
@@ -746,21 +750,74 @@ fn chip_ui(painter: &egui::Painter, span: Rect, label: &str, rgb: [u8; 3], sugge
     rect
 }
 
+/// Where a span's label chip goes: above its first rectangle, as wide as
+/// its text (`text_width`) and a margin. Relation arcs start and end at its
+/// top's middle.
+fn chip_rect(span: Rect, text_width: f32, m: &Metrics) -> Rect {
+    let size = vec2(text_width + 6.0, m.chip);
+    Rect::from_min_size(pos2(span.left(), span.top() - size.y - 1.0), size)
+}
+
 /// A dashed outline.
 fn dashed_rect(r: Rect, stroke: Stroke) -> Vec<egui::Shape> {
     let pts = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
     egui::Shape::dashed_line(&pts, stroke, 4.0, 3.0)
 }
 
-/// An arc's two control points from `a` to `b` (lifted into the gap above
-/// the row, higher the longer it is on one row) and its middle, where the
-/// label goes.
-fn arc_shape(a: Pos2, b: Pos2, m: &Metrics) -> ([Pos2; 2], Pos2) {
-    let same_row = (a.y - b.y).abs() < 1.0;
-    let lift = if same_row { (m.line - m.text - m.chip) * 0.9 + ((b.x - a.x).abs() * 0.04).min(8.0) } else { m.line * 0.5 };
-    let (p1, p2) = (a + vec2(0.0, -lift), b + vec2(0.0, -lift));
-    let mid = pos2((a.x + 3.0 * p1.x + 3.0 * p2.x + b.x) / 8.0, (a.y + 3.0 * p1.y + 3.0 * p2.y + b.y) / 8.0);
-    ([p1, p2], mid)
+/// The path of a relation arc between two chips' tops, as the view draws
+/// it: cubic pieces and the middle of the label.
+#[derive(Debug)]
+struct ArcPath {
+    /// Each piece's four points (start, two controls, end).
+    pieces: Vec<[Pos2; 4]>,
+    /// The middle of the label's box.
+    label: Pos2,
+}
+
+/// The free band above a row's chips, under the row above's text: arcs and
+/// their labels run there, clear of every word. Its height.
+fn lane_height(m: &Metrics) -> f32 {
+    (m.line - m.text - m.chip - 1.0).max(4.0)
+}
+
+/// The arc from `a` (the head's chip top) to `b` (the tail's), its label
+/// `label_size` big, in a text column from `column.0` to `column.1`
+/// (screen x).
+///
+/// On one row: one curve lifted into the lane above the row (higher the
+/// longer it is, never out of the lane), the label in the lane at its
+/// middle. On two rows, as brat draws it: two pieces, each in the lane of
+/// its end's row, from the upper end to the column's right edge and from
+/// the left edge to the lower end, so no row between them is crossed; the
+/// label sits on the head's piece, in its lane (drawn at the curve's middle,
+/// the label covered the words of the row in between).
+fn arc_path(a: Pos2, b: Pos2, m: &Metrics, column: (f32, f32), label_size: Vec2) -> ArcPath {
+    let lane = lane_height(m);
+    // The label's box lies in the lane from its top (the row above's text
+    // ends there) down, over the chips' tops when it is taller than the lane.
+    let label_y = |p: Pos2| p.y - lane + label_size.y / 2.0;
+    let (left, right) = column;
+    let clamp_x = |x: f32| x.clamp(left + label_size.x / 2.0, (right - label_size.x / 2.0).max(left + label_size.x / 2.0));
+    if (a.y - b.y).abs() < 1.0 {
+        let lift = (lane * 0.9 + ((b.x - a.x).abs() * 0.04).min(8.0)).min((lane - 1.0) / 0.75);
+        let (p1, p2) = (a + vec2(0.0, -lift), b + vec2(0.0, -lift));
+        return ArcPath { pieces: vec![[a, p1, p2, b]], label: pos2((a.x + b.x) / 2.0, label_y(a)) };
+    }
+    let (upper, lower) = if a.y < b.y { (a, b) } else { (b, a) };
+    let (yu, yl) = (upper.y - lane * 0.6, lower.y - lane * 0.6);
+    let bend = |room: f32| room.abs().clamp(0.0, 20.0) * room.signum();
+    let out = [upper, pos2(upper.x, yu), pos2(upper.x + bend((right - upper.x) / 2.0), yu), pos2(right.max(upper.x), yu)];
+    let into = [pos2(left.min(lower.x), yl), pos2(lower.x - bend((lower.x - left) / 2.0), yl), pos2(lower.x, yl), lower];
+    // A tail above its head: the upper piece ends at the tail; the arrow
+    // head is drawn at `b` either way.
+    let label = if a == upper {
+        pos2(clamp_x((upper.x + right) / 2.0), label_y(upper))
+    } else {
+        pos2(clamp_x((left + lower.x) / 2.0), label_y(lower))
+    };
+    let out = if a == upper { out } else { [out[3], out[2], out[1], out[0]] };
+    let into = if a == upper { into } else { [into[3], into[2], into[1], into[0]] };
+    ArcPath { pieces: if a == upper { vec![out, into] } else { vec![into, out] }, label }
 }
 
 /// An arrow head at an arc's tail `b`, pointing down into its chip.
@@ -769,33 +826,40 @@ fn arrow_head(painter: &egui::Painter, b: Pos2, color: Color32) {
     painter.add(egui::Shape::convex_polygon(head.to_vec(), color, Stroke::NONE));
 }
 
-/// Draws a suggested relation's arc from `a` to `b`, dashed, with its
-/// label; returns the label's rectangle.
-#[allow(clippy::too_many_arguments)]
-fn dashed_arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke, label: &str, bg: Color32, fs: f32, m: &Metrics) -> Rect {
-    // As high as a gold arc (higher, it ran into the row above).
-    let ([p1, p2], mid) = arc_shape(a, b, m);
-    let curve = CubicBezierShape::from_points_stroke([a, p1, p2, b], false, Color32::TRANSPARENT, stroke);
-    painter.extend(egui::Shape::dashed_line(&curve.flatten(Some(0.5)), stroke, 5.0, 3.0));
-    arrow_head(painter, b, stroke.color);
-    let galley = painter.layout_no_wrap(label.to_owned(), FontId::proportional(fs * 0.58), stroke.color);
-    let rect = Rect::from_center_size(mid, galley.size() + Vec2::splat(4.0));
-    painter.rect_filled(rect, 3.0, bg);
-    painter.extend(dashed_rect(rect, Stroke::new(1.0, stroke.color)));
-    painter.galley(rect.min + vec2(2.0, 2.0), galley, stroke.color);
-    rect
+/// The margin around a relation label's text, in its box.
+const LABEL_PAD: Vec2 = vec2(4.0, 2.0);
+
+/// How an arc is drawn: its stroke, label colour and the page behind the
+/// label, dashed (a suggested relation) or not, and the text column.
+struct ArcStyle {
+    stroke: Stroke,
+    label_color: Color32,
+    page: Color32,
+    dashed: bool,
+    column: (f32, f32),
 }
 
-/// Draws a relation arc from `a` to `b` with its label; returns the label's rectangle.
-#[allow(clippy::too_many_arguments)]
-fn arc(painter: &egui::Painter, a: Pos2, b: Pos2, stroke: Stroke, label: &str, color: Color32, bg: Color32, fs: f32, m: &Metrics) -> Rect {
-    let ([p1, p2], mid) = arc_shape(a, b, m);
-    painter.add(CubicBezierShape::from_points_stroke([a, p1, p2, b], false, Color32::TRANSPARENT, stroke));
-    arrow_head(painter, b, stroke.color);
-    let galley = painter.layout_no_wrap(label.to_owned(), FontId::proportional(fs * 0.58), color);
-    let rect = Rect::from_center_size(mid, galley.size() + Vec2::splat(4.0));
-    painter.rect_filled(rect, 3.0, bg);
-    painter.galley(rect.min + vec2(2.0, 2.0), galley, color);
+/// Draws a relation arc from `a` to `b` with its label (dashed for a
+/// suggested relation); returns the label's rectangle.
+fn arc(painter: &egui::Painter, a: Pos2, b: Pos2, label: &str, style: &ArcStyle, fs: f32, m: &Metrics) -> Rect {
+    let galley = painter.layout_no_wrap(label.to_owned(), FontId::proportional(fs * 0.58), style.label_color);
+    let size = galley.size() + LABEL_PAD;
+    let path = arc_path(a, b, m, style.column, size);
+    for piece in &path.pieces {
+        let curve = CubicBezierShape::from_points_stroke(*piece, false, Color32::TRANSPARENT, style.stroke);
+        if style.dashed {
+            painter.extend(egui::Shape::dashed_line(&curve.flatten(Some(0.5)), style.stroke, 5.0, 3.0));
+        } else {
+            painter.add(curve);
+        }
+    }
+    arrow_head(painter, b, style.stroke.color);
+    let rect = Rect::from_center_size(path.label, size);
+    painter.rect_filled(rect, 3.0, style.page);
+    if style.dashed {
+        painter.extend(dashed_rect(rect, Stroke::new(1.0, style.stroke.color)));
+    }
+    painter.galley(rect.min + vec2(2.0, 1.0), galley, style.label_color);
     rect
 }
 
@@ -827,17 +891,26 @@ mod tests {
 
     /// One paragraph laid out as the view does, with the window's fonts.
     fn laid_out(text: &str) -> Arc<Galley> {
+        laid_out_at(text, f32::INFINITY, 16.0).0
+    }
+
+    /// One paragraph wrapped at `width` as the view does, with the
+    /// window's fonts, and the size of a relation label's text at that
+    /// font size.
+    fn laid_out_at(text: &str, width: f32, font_size: f32) -> (Arc<Galley>, Vec2) {
         let ctx = egui::Context::default();
         crate::app::fonts::install(&ctx);
-        let mut galley = None;
+        let (mut galley, mut label) = (None, Vec2::ZERO);
         // The fonts apply from the next pass.
         for _ in 0..2 {
             let mut out = ctx.run_pass(egui::RawInput::default(), |ctx| {
-                galley = Some(ctx.fonts_mut(|f| f.layout_job(paragraph_job(text.to_owned(), f32::INFINITY, 16.0))));
+                galley = Some(ctx.fonts_mut(|f| f.layout_job(paragraph_job(text.to_owned(), width, font_size))));
+                label =
+                    ctx.fonts_mut(|f| f.layout_no_wrap("MEMBER_OF".into(), FontId::proportional(font_size * 0.58), Color32::BLACK).size());
             });
             out.textures_delta.clear();
         }
-        galley.expect("laid out")
+        (galley.expect("laid out"), label)
     }
 
     /// The characters whose glyphs' middles fall inside `rects`.
@@ -878,6 +951,76 @@ mod tests {
             let rects = boxes(&g, a, b, &m);
             assert_eq!(drawn_inside(&g, &rects), name, "{text}");
         }
+    }
+
+    /// The pieces of an arc from `a` to `b` and its label's box (for a
+    /// label text `text` big), as the view draws them in a text column
+    /// `column`.
+    fn drawn_arc(a: Pos2, b: Pos2, m: &Metrics, column: (f32, f32), text: Vec2) -> (Vec<[Pos2; 4]>, Rect) {
+        let size = text + LABEL_PAD;
+        let path = arc_path(a, b, m, column, size);
+        (path.pieces, Rect::from_center_size(path.label, size))
+    }
+
+    /// Issue 15: in a window 800 px wide, an arc between spans on different
+    /// rows crossed the text of the row between them, and its label (at the
+    /// curve's middle) covered a word. The label's box overlaps no word of
+    /// any row and the curve stays out of every row's text, on one row or
+    /// up to five, head first or tail first (a 430 px column, the article's
+    /// in an 800 px window).
+    #[test]
+    fn an_arc_keeps_to_the_gaps_between_rows_and_its_label_covers_no_word() {
+        let (fs, width) = (17.0, 430.0);
+        let m = Metrics::new(fs);
+        let text = "Le ministre Sergueï Lavrov a rencontré à Pyongyang son homologue Choe Son Hui, puis il s'est rendu au sommet de \
+                    Tianjin avec Wang Yi, où la Russie et la Chine ont soutenu la Corée du Nord face aux États-Unis et au Japon, \
+                    selon le Kremlin.";
+        let (g, label) = laid_out_at(text, width, fs);
+        assert!(g.rows.len() >= 4, "{} rows", g.rows.len());
+        let bands: Vec<(f32, f32)> = g.rows.iter().map(|r| text_band(r, &m)).collect();
+        let words: Vec<Rect> = g
+            .rows
+            .iter()
+            .flat_map(|row| {
+                let (top, bottom) = text_band(row, &m);
+                row.glyphs.iter().filter(|gl| !gl.chr.is_whitespace()).map(move |gl| {
+                    Rect::from_min_max(pos2(row.pos.x + gl.pos.x, top), pos2(row.pos.x + gl.pos.x + gl.advance_width, bottom))
+                })
+            })
+            .collect();
+        // A name's chip top (where arcs end) and its row.
+        let anchor = |name: &str| {
+            let byte = text.find(name).expect("in the text");
+            let a = text[..byte].chars().count();
+            let r = boxes(&g, a, a + name.chars().count(), &m)[0];
+            let row = bands.iter().position(|b| (b.0 + b.1) / 2.0 >= r.top() && (b.0 + b.1) / 2.0 <= r.bottom()).expect("a row");
+            (chip_rect(r, 22.0, &m).center_top(), row)
+        };
+        let mut rows_apart = std::collections::BTreeSet::new();
+        for (head, tail) in [
+            ("Lavrov", "Pyongyang"),
+            ("Lavrov", "Tianjin"),
+            ("Tianjin", "Lavrov"),
+            ("Lavrov", "Kremlin"),
+            ("Kremlin", "Choe Son Hui"),
+            ("Choe Son Hui", "Tianjin"),
+            ("Wang Yi", "Japon"),
+            ("Japon", "Wang Yi"),
+        ] {
+            let ((a, ra), (b, rb)) = (anchor(head), anchor(tail));
+            rows_apart.insert(ra.abs_diff(rb));
+            let (pieces, label_box) = drawn_arc(a, b, &m, (0.0, width), label);
+            let covered: Vec<&Rect> = words.iter().filter(|w| w.shrink(0.5).intersects(label_box)).collect();
+            assert!(covered.is_empty(), "{head} → {tail} (rows {ra}, {rb}): the label {label_box:?} covers words at {covered:?}");
+            for piece in pieces {
+                let curve = CubicBezierShape::from_points_stroke(piece, false, Color32::TRANSPARENT, Stroke::new(1.0, Color32::BLACK));
+                for p in curve.flatten(Some(0.5)) {
+                    let inside = bands.iter().position(|&(top, bottom)| p.y > top + 0.5 && p.y < bottom - 0.5);
+                    assert!(inside.is_none(), "{head} → {tail} (rows {ra}, {rb}): the curve crosses row {inside:?}'s text at {p:?}");
+                }
+            }
+        }
+        assert_eq!(rows_apart.into_iter().collect::<Vec<_>>(), [0, 1, 2, 3, 4], "one row, and two to five rows");
     }
 
     /// Issue 15, item 14: the article's text reads at WCAG AA contrast

@@ -345,14 +345,30 @@ fn relearn(job: &LearnJob, relations: &RelationEngine, progress: &mut dyn FnMut(
 }
 
 /// Teaches the relation engine a corrected document: what it would
-/// suggest between the document's spans compared with the relations kept.
+/// suggest between the document's spans compared with the relations kept;
+/// and its memory the relations kept and the suggested ones rejected (or
+/// retyped away from) between spans that are still there.
 pub fn learn_relations(relations: &RelationEngine, doc: &Document, schema: &Schema) {
+    use crate::model::RelationSuggestionState;
     let spans: Vec<&crate::model::Span> = doc.spans().iter().collect();
     let mentions: Vec<Mention> = spans.iter().map(|s| Mention { start: s.start, end: s.end, label: s.label.clone() }).collect();
     let index = |id| spans.iter().position(|s| s.id == id);
     let gold: Vec<(usize, usize, String)> =
         doc.relations().filter_map(|r| Some((index(r.head)?, index(r.tail)?, r.label.clone()))).collect();
     relations.learn_document(doc.text(), &mentions, schema, &gold);
+    let rejected: Vec<(usize, usize, String)> = doc
+        .relation_suggestions()
+        .filter(|r| match r.state {
+            RelationSuggestionState::Rejected => true,
+            RelationSuggestionState::Accepted { relation } => doc.relation(relation).is_some_and(|g| g.label != r.label),
+            RelationSuggestionState::Pending => false,
+        })
+        .filter_map(|r| Some((index(doc.end_span(r.head)?)?, index(doc.end_span(r.tail)?)?, r.label.clone())))
+        .filter(|r| !gold.contains(r))
+        .collect();
+    if !rejected.is_empty() {
+        relations.remember_rejected(doc.text(), &mentions, schema, &rejected);
+    }
 }
 
 /// The names the user rejected by cutting a suggestion short: it was

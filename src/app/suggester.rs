@@ -670,4 +670,47 @@ mod tests {
         assert_eq!(names, ["Charte des Nations unies", "des Nations unies"]);
         assert!(cut(t, (14, 21), (14, 27)).is_empty(), "a span grown from a suggestion rejects nothing");
     }
+
+    /// Relearning a done document tells the relation memory the relations
+    /// kept and the relation suggestions rejected in it, as they were saved.
+    #[test]
+    fn relearning_a_done_document_remembers_its_kept_and_rejected_relations() {
+        use crate::model::{RelationSuggestion, RelationSuggestionState};
+        let schema = Schema::news();
+        // "Ada Quill" 0..9, "Vornie" 19..25, "Boris Venn" 30..40, "Kessel" 56..62.
+        let text = "Ada Quill soutient Vornie, et Boris Venn s'entretient à Kessel.";
+        let mut doc = Document::new(DocId("a".into()), "a.txt".into(), text.to_owned());
+        for (a, b, l) in [(0, 9, "PER"), (19, 25, "GPE"), (30, 40, "PER"), (56, 62, "GPE")] {
+            let add = doc.add_span_edit(CharIdx::new(a), CharIdx::new(b), l);
+            doc.apply(add, &schema).expect("span");
+        }
+        let ids: Vec<_> = doc.spans().iter().map(|s| RelationEnd::Span(s.id)).collect();
+        let (supports, visits) = (doc.fresh_suggestion_id(), doc.fresh_suggestion_id());
+        let suggestion = |id, head, tail, label: &str| RelationSuggestion {
+            id,
+            head,
+            tail,
+            label: label.into(),
+            recognizer: RecognizerName::Relations,
+            score: 0.8,
+            state: RelationSuggestionState::Pending,
+        };
+        let suggestions = vec![suggestion(supports, ids[0], ids[1], "SUPPORTS"), suggestion(visits, ids[2], ids[3], "VISITS")];
+        doc.apply(Edit::AddRelationSuggestions { suggestions }, &schema).expect("relations");
+        let reject = doc.reject_relation_suggestion_edit(supports).expect("rejects");
+        doc.apply(reject, &schema).expect("rejected");
+        let accept = doc.accept_relation_suggestion_edit(visits, None).expect("accepts");
+        doc.apply(accept, &schema).expect("accepted");
+        let relations = RelationEngine::new();
+        learn_relations(&relations, &doc, &schema);
+        // Elsewhere, the same names: SUPPORTS stays rejected though the
+        // words say it; VISITS comes from the memory though no word does.
+        let next = Text::from("Ada Quill soutient Vornie. Boris Venn parle de Kessel.");
+        let mentions = [Mention::new(0, 9, "PER"), Mention::new(19, 25, "GPE"), Mention::new(27, 37, "PER"), Mention::new(47, 53, "GPE")];
+        let found: Vec<(usize, usize, String)> =
+            relations.suggest(&next, &mentions, &schema, 0.3).into_iter().map(|r| (r.head, r.tail, r.label)).collect();
+        assert_eq!(found, [(2, 3, "VISITS".to_owned())]);
+        let fresh: Vec<String> = RelationEngine::new().suggest(&next, &mentions, &schema, 0.3).into_iter().map(|r| r.label).collect();
+        assert_eq!(fresh, ["SUPPORTS"], "a new engine suggests what the words say");
+    }
 }

@@ -38,7 +38,10 @@
 //! annotator marks them done), then suggests relations on the fifth
 //! between the shipped entity engine's own suggestions; relation F1 and
 //! relation correction effort (`spanlab eval --relations`) averaged over
-//! the rotations.
+//! the rotations, and each rotation's effort. With
+//! `SPANLAB_BENCH_RELATIONS_SHOW` set, every suggested relation is printed
+//! (right or wrong, who made it, its score) and every gold relation missed
+//! (with its score, or the entity the entity engine missed).
 
 use std::path::Path;
 
@@ -133,12 +136,41 @@ fn predict_relations(relations: &RelationEngine, d: &DocRecord, entities: &[Enti
     let mentions: Vec<Mention> = entities.iter().map(|e| Mention::new(e.start as usize, e.end as usize, &e.label)).collect();
     let mut rec = d.clone();
     rec.entities = entities.to_vec();
-    rec.relations = relations
-        .suggest(&text, &mentions, schema, DEFAULT_MIN_SCORE)
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| RelationRecord::new(i + 1, r.head + 1, r.tail + 1, r.label))
-        .collect();
+    let sugg = relations.suggest(&text, &mentions, schema, DEFAULT_MIN_SCORE);
+    if std::env::var_os("SPANLAB_BENCH_RELATIONS_SHOW").is_some() {
+        let span = |i: usize| entities.get(i).map(|e| (e.start, e.end)).unwrap_or((0, 0));
+        let name = |i: usize| entities.get(i).map(|e| e.text.clone()).unwrap_or_default();
+        let gold_at = |id: &str| d.entities.iter().find(|e| e.id == id).map(|e| (e.start, e.end));
+        for r in &sugg {
+            let ok = d
+                .relations
+                .iter()
+                .any(|g| g.label == r.label && gold_at(&g.head) == Some(span(r.head)) && gold_at(&g.tail) == Some(span(r.tail)));
+            eprintln!(
+                "  {} {} {} -> {} {} {:.2}",
+                if ok { "OK " } else { "BAD" },
+                r.label,
+                name(r.head),
+                name(r.tail),
+                r.recognizer,
+                r.score
+            );
+        }
+        let pos = |sp: Option<(i64, i64)>| entities.iter().position(|e| Some((e.start, e.end)) == sp);
+        for g in &d.relations {
+            let (h, t) = (pos(gold_at(&g.head)), pos(gold_at(&g.tail)));
+            let found = sugg.iter().any(|r| Some(r.head) == h && Some(r.tail) == t && r.label == g.label);
+            if !found {
+                let gname = |id: &str| d.entities.iter().find(|e| e.id == id).map(|e| e.text.clone()).unwrap_or_default();
+                let score = match (h, t) {
+                    (Some(h), Some(t)) => format!("{:?}", relations.score_of(&text, &mentions, schema, h, t, &g.label)),
+                    _ => "entity missed".to_owned(),
+                };
+                eprintln!("  MISS {} {} -> {} {score}", g.label, gname(&g.head), gname(&g.tail));
+            }
+        }
+    }
+    rec.relations = sugg.into_iter().enumerate().map(|(i, r)| RelationRecord::new(i + 1, r.head + 1, r.tail + 1, r.label)).collect();
     let mut ds = Dataset::empty(schema);
     ds.documents.push(rec);
     ds
@@ -166,6 +198,7 @@ fn relation_rotations(seeds: &Dataset, schema: &Schema) {
     for k in 0..n {
         let (mut f1, mut effort) = (0.0, 0.0);
         let (mut right, mut predicted, mut gold) = (0, 0, 0);
+        let mut per_rotation = Vec::with_capacity(n);
         for (target, held_out) in seeds.documents.iter().enumerate() {
             let relations = RelationEngine::new();
             for d in seeds.documents.iter().enumerate().filter(|&(i, _)| i != target).map(|(_, d)| d).take(k) {
@@ -178,6 +211,7 @@ fn relation_rotations(seeds: &Dataset, schema: &Schema) {
             let Some(r) = score(&g, &pred, &opts).ok().and_then(|r| r.relations) else { continue };
             f1 += r.micro.f1;
             effort += r.effort.ratio;
+            per_rotation.push(format!("{:.3} ({}/{})", r.effort.ratio, r.effort.right, r.effort.predicted));
             right += r.effort.right;
             predicted += r.effort.predicted;
             gold += r.effort.gold;
@@ -188,6 +222,7 @@ fn relation_rotations(seeds: &Dataset, schema: &Schema) {
             "seeds relations k={k}: mean relation F1 {f1:.3}, mean relation effort {effort:.4} over {n} rotations ({:+.1} % vs k=0); {right} right of {predicted} suggested, {gold} gold",
             (effort / b - 1.0) * 100.0
         );
+        println!("seeds relations k={k}: effort per rotation (held-out seed 1 … {n}; right/suggested): {}", per_rotation.join(", "));
     }
 }
 

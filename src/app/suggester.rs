@@ -345,14 +345,30 @@ fn relearn(job: &LearnJob, relations: &RelationEngine, progress: &mut dyn FnMut(
 }
 
 /// Teaches the relation engine a corrected document: what it would
-/// suggest between the document's spans compared with the relations kept.
+/// suggest between the document's spans compared with the relations kept;
+/// and its memory the relations kept and the suggested ones rejected (or
+/// retyped away from) between spans that are still there.
 pub fn learn_relations(relations: &RelationEngine, doc: &Document, schema: &Schema) {
+    use crate::model::RelationSuggestionState;
     let spans: Vec<&crate::model::Span> = doc.spans().iter().collect();
     let mentions: Vec<Mention> = spans.iter().map(|s| Mention { start: s.start, end: s.end, label: s.label.clone() }).collect();
     let index = |id| spans.iter().position(|s| s.id == id);
     let gold: Vec<(usize, usize, String)> =
         doc.relations().filter_map(|r| Some((index(r.head)?, index(r.tail)?, r.label.clone()))).collect();
     relations.learn_document(doc.text(), &mentions, schema, &gold);
+    let rejected: Vec<(usize, usize, String)> = doc
+        .relation_suggestions()
+        .filter(|r| match r.state {
+            RelationSuggestionState::Rejected => true,
+            RelationSuggestionState::Accepted { relation } => doc.relation(relation).is_some_and(|g| g.label != r.label),
+            RelationSuggestionState::Pending => false,
+        })
+        .filter_map(|r| Some((index(doc.end_span(r.head)?)?, index(doc.end_span(r.tail)?)?, r.label.clone())))
+        .filter(|r| !gold.contains(r))
+        .collect();
+    if !rejected.is_empty() {
+        relations.remember_rejected(doc.text(), &mentions, schema, &rejected);
+    }
 }
 
 /// The names the user rejected by cutting a suggestion short: it was
@@ -653,5 +669,48 @@ mod tests {
         let names: Vec<String> = cut(t, (3, 27), (14, 27)).into_iter().map(|(n, _)| n).collect();
         assert_eq!(names, ["Charte des Nations unies", "des Nations unies"]);
         assert!(cut(t, (14, 21), (14, 27)).is_empty(), "a span grown from a suggestion rejects nothing");
+    }
+
+    /// Relearning a done document tells the relation memory the relations
+    /// kept and the relation suggestions rejected in it, as they were saved.
+    #[test]
+    fn relearning_a_done_document_remembers_its_kept_and_rejected_relations() {
+        use crate::model::{RelationSuggestion, RelationSuggestionState};
+        let schema = Schema::news();
+        // "Ada Quill" 0..9, "Vornie" 19..25, "Boris Venn" 30..40, "Kessel" 56..62.
+        let text = "Ada Quill soutient Vornie, et Boris Venn s'entretient à Kessel.";
+        let mut doc = Document::new(DocId("a".into()), "a.txt".into(), text.to_owned());
+        for (a, b, l) in [(0, 9, "PER"), (19, 25, "GPE"), (30, 40, "PER"), (56, 62, "GPE")] {
+            let add = doc.add_span_edit(CharIdx::new(a), CharIdx::new(b), l);
+            doc.apply(add, &schema).expect("span");
+        }
+        let ids: Vec<_> = doc.spans().iter().map(|s| RelationEnd::Span(s.id)).collect();
+        let (supports, visits) = (doc.fresh_suggestion_id(), doc.fresh_suggestion_id());
+        let suggestion = |id, head, tail, label: &str| RelationSuggestion {
+            id,
+            head,
+            tail,
+            label: label.into(),
+            recognizer: RecognizerName::Relations,
+            score: 0.8,
+            state: RelationSuggestionState::Pending,
+        };
+        let suggestions = vec![suggestion(supports, ids[0], ids[1], "SUPPORTS"), suggestion(visits, ids[2], ids[3], "VISITS")];
+        doc.apply(Edit::AddRelationSuggestions { suggestions }, &schema).expect("relations");
+        let reject = doc.reject_relation_suggestion_edit(supports).expect("rejects");
+        doc.apply(reject, &schema).expect("rejected");
+        let accept = doc.accept_relation_suggestion_edit(visits, None).expect("accepts");
+        doc.apply(accept, &schema).expect("accepted");
+        let relations = RelationEngine::new();
+        learn_relations(&relations, &doc, &schema);
+        // Elsewhere, the same names: SUPPORTS stays rejected though the
+        // words say it; VISITS comes from the memory though no word does.
+        let next = Text::from("Ada Quill soutient Vornie. Boris Venn parle de Kessel.");
+        let mentions = [Mention::new(0, 9, "PER"), Mention::new(19, 25, "GPE"), Mention::new(27, 37, "PER"), Mention::new(47, 53, "GPE")];
+        let found: Vec<(usize, usize, String)> =
+            relations.suggest(&next, &mentions, &schema, 0.3).into_iter().map(|r| (r.head, r.tail, r.label)).collect();
+        assert_eq!(found, [(2, 3, "VISITS".to_owned())]);
+        let fresh: Vec<String> = RelationEngine::new().suggest(&next, &mentions, &schema, 0.3).into_iter().map(|r| r.label).collect();
+        assert_eq!(fresh, ["SUPPORTS"], "a new engine suggests what the words say");
     }
 }

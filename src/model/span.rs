@@ -72,6 +72,9 @@ pub enum RecognizerName {
     Capitals,
     /// The relation engine (patterns and its learned scorer).
     Relations,
+    /// The relation engine where its memory of the annotator's decisions
+    /// on the same names made the suggestion (`relations:memory`).
+    RelationMemory,
     /// An "everywhere" action the annotator previewed and ran (label every
     /// occurrence of a name, [`crate::model::everywhere`]).
     Everywhere,
@@ -127,6 +130,7 @@ impl RecognizerName {
             "titles" => Self::Titles,
             "capitals" => Self::Capitals,
             "relations" => Self::Relations,
+            "relations:memory" => Self::RelationMemory,
             "everywhere" => Self::Everywhere,
             _ if name.starts_with(Self::EXTERNAL_PREFIX) => Self::External(name.to_owned()),
             _ if name.starts_with(Self::MODEL_PREFIX) => Self::Model(name.to_owned()),
@@ -144,6 +148,7 @@ impl RecognizerName {
             Self::Titles => "titles",
             Self::Capitals => "capitals",
             Self::Relations => "relations",
+            Self::RelationMemory => "relations:memory",
             Self::Everywhere => "everywhere",
             Self::External(name) | Self::Model(name) | Self::Other(name) => name,
         }
@@ -408,6 +413,7 @@ mod tests {
             ("titles", RecognizerName::Titles),
             ("capitals", RecognizerName::Capitals),
             ("relations", RecognizerName::Relations),
+            ("relations:memory", RecognizerName::RelationMemory),
             ("external:ner.py", RecognizerName::external("ner.py")),
             ("tagger:project-model.bin", RecognizerName::model("project-model.bin")),
             ("external:http://127.0.0.1:8000", RecognizerName::External("external:http://127.0.0.1:8000".into())),

@@ -165,3 +165,50 @@ fn no_key_acts_on_a_suggested_relation_out_of_view() {
     key(&mut h, Key::Enter);
     assert_eq!(relations(&h), ["Ada Quill MEETS Boris Venn"]);
 }
+
+/// Issue 16, learning from corrections: a relation accepted in one article
+/// is suggested between the same names in the next, where no pattern would
+/// have proposed it, by the relation memory (`relations:memory`).
+#[test]
+fn a_relation_accepted_in_one_document_is_suggested_between_the_same_names_in_another() {
+    const FIRST: &str = "Ada Quill est arrivée en Vornie hier.";
+    const NEXT: &str = "Ada Quill pense souvent à la Vornie.";
+    let f = fixture(&[("a.txt", FIRST), ("b.txt", NEXT)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(0, 9, "PER"), (25, 31, "GPE")]);
+    let schema = h.state().project.schema.clone();
+    let open = h.state_mut().open.as_mut().expect("open");
+    let ends: Vec<_> = open.doc.pending_suggestions().iter().map(|s| RelationEnd::Suggestion(s.id)).collect();
+    let id = open.doc_mut().fresh_suggestion_id();
+    let visits = RelationSuggestion {
+        id,
+        head: ends[0],
+        tail: ends[1],
+        label: "VISITS".into(),
+        recognizer: RecognizerName::Relations,
+        score: 0.9,
+        state: RelationSuggestionState::Pending,
+    };
+    open.doc_mut().apply(Edit::AddRelationSuggestions { suggestions: vec![visits] }, &schema).expect("relation");
+    open.selection = Selection::RelationSuggestion(id);
+    h.run_ok();
+    key(&mut h, Key::Enter);
+    assert_eq!(relations(&h), ["Ada Quill VISITS Vornie"]);
+    // Done: the next article opens and is suggested for.
+    key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    assert_eq!(h.state().open.as_ref().map(|o| o.index), Some(1));
+    settle(&mut h);
+    let doc = &h.state().open.as_ref().expect("open").doc;
+    let name = |end| doc.end_place(end).and_then(|(a, b, _)| doc.text().slice(a, b)).unwrap_or("").to_owned();
+    let suggested: Vec<(String, String, String, RecognizerName)> = doc
+        .pending_relation_suggestions()
+        .into_iter()
+        .map(|r| (name(r.head), r.label.clone(), name(r.tail), r.recognizer.clone()))
+        .collect();
+    assert_eq!(suggested, [("Ada Quill".into(), "VISITS".into(), "Vornie".into(), RecognizerName::RelationMemory)]);
+    // Without the decision, nothing relates them there.
+    let fresh = spanlab::suggest::RelationEngine::new();
+    let mentions = [spanlab::suggest::Mention::new(0, 9, "PER"), spanlab::suggest::Mention::new(29, 35, "GPE")];
+    assert!(fresh.suggest(&spanlab::model::Text::from(NEXT), &mentions, &schema, 0.0).iter().all(|r| r.score < 0.3));
+}

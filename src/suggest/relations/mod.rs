@@ -28,10 +28,18 @@
 //! negative otherwise, learned in several AdaGrad passes over all features
 //! (words, trigger lexicons, labels and direction, distances, the label's
 //! bias); the patterns stay a prior with a strong starting weight.
+//!
+//! Remembering: every decision also goes to the [`memory`], which keeps
+//! it by the names the relation joins; in a later document a pair of
+//! mentions of the same names in one sentence has its score moved by what
+//! was decided (raised towards how often those names were related when
+//! they met, or suppressed by a rejection), and says so in its recognizer
+//! (`relations:memory`). Shipped, the memory is empty.
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 pub mod context;
+pub mod memory;
 pub mod patterns;
 pub mod scorer;
 
@@ -39,6 +47,7 @@ use std::sync::RwLock;
 
 pub use context::Mention;
 use context::{Layout, PairText};
+use memory::{Decided, NameKey, RelationMemory, name_keys, stands_together};
 use patterns::{Dir, fire};
 use scorer::{Features, PairFacts, Scorer, features};
 
@@ -102,6 +111,7 @@ pub struct RelationFeedback {
 #[derive(Debug, Default)]
 pub struct RelationEngine {
     scorer: RwLock<Scorer>,
+    memory: RwLock<RelationMemory>,
 }
 
 /// One scored reading of a pair.
@@ -110,6 +120,9 @@ struct Scored {
     tail: usize,
     label: String,
     score: f32,
+    recognizer: RecognizerName,
+    /// Whether the scorer alone would have left it under the threshold.
+    alone: bool,
 }
 
 /// The mentions' indices sorted by position.
@@ -136,27 +149,44 @@ impl RelationEngine {
     /// `"[Ada Quill]{PER} a rencontré [Boris Venn]{PER}"` gives one MEETS
     /// from mention 0 to mention 1, scored about 0.88.
     pub fn suggest(&self, text: &Text, mentions: &[Mention], schema: &Schema, min_score: f32) -> Vec<RelationCandidate> {
-        let Ok(scorer) = self.scorer.read() else { return Vec::new() };
-        let mut out: Vec<RelationCandidate> = Vec::new();
+        let (Ok(scorer), Ok(memory)) = (self.scorer.read(), self.memory.read()) else { return Vec::new() };
+        let keys = Self::keys(&memory, text, mentions);
+        let mut found: Vec<(RelationCandidate, bool)> = Vec::new();
         self.each_pair(text, mentions, |first, second, pair, between| {
             let best = Self::readings(schema, mentions, first, second, pair, between)
-                .map(|(facts_label, dir, f)| {
+                .map(|(label, dir, f)| {
                     let (head, tail) = if dir == Dir::Forward { (first, second) } else { (second, first) };
-                    Scored { head, tail, label: facts_label, score: scorer.score(&f) }
+                    let own = scorer.score(&f);
+                    let (score, recognizer) = memory.recall(&keys, (head, tail), &label, stands_together(pair), own);
+                    Scored { head, tail, label, score, recognizer, alone: own < min_score }
                 })
                 .max_by(|a, b| a.score.total_cmp(&b.score));
             if let Some(b) = best.filter(|b| b.score >= min_score) {
-                out.push(RelationCandidate {
-                    head: b.head,
-                    tail: b.tail,
-                    label: b.label,
-                    score: b.score,
-                    recognizer: RecognizerName::Relations,
-                });
+                let c = RelationCandidate { head: b.head, tail: b.tail, label: b.label, score: b.score, recognizer: b.recognizer };
+                found.push((c, b.alone));
             }
         });
+        let mut out = memory::once_per_names(&keys, found, |l| schema.relation(l).is_some_and(|r| r.symmetric));
         let pos = |i: usize| mentions.get(i).map(|m| (m.start, m.end));
         out.sort_by(|a, b| (pos(a.head), pos(a.tail), &a.label).cmp(&(pos(b.head), pos(b.tail), &b.label)));
+        out
+    }
+
+    /// The mentions' name keys when the memory holds something (else none:
+    /// the memory says nothing).
+    fn keys(memory: &RelationMemory, text: &Text, mentions: &[Mention]) -> Vec<NameKey> {
+        if memory.is_empty() { Vec::new() } else { name_keys(text, mentions) }
+    }
+
+    /// The candidate pairs whose mentions stand together as the memory
+    /// counts them (in one sentence), `(first, second)`.
+    fn together(&self, text: &Text, mentions: &[Mention]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        self.each_pair(text, mentions, |first, second, pair, _| {
+            if stands_together(pair) {
+                out.push((first, second));
+            }
+        });
         out
     }
 
@@ -215,10 +245,19 @@ impl RelationEngine {
         })
     }
 
-    /// The features of the relation `head → tail` labelled `label`, or
-    /// `None` when the pair is no candidate (overlapping, on two lines, too
-    /// far apart) or the schema does not allow it.
-    fn features_of(&self, text: &Text, mentions: &[Mention], schema: &Schema, head: usize, tail: usize, label: &str) -> Option<Features> {
+    /// The features of the relation `head → tail` labelled `label`, and
+    /// whether its mentions stand together for the memory, or `None` when
+    /// the pair is no candidate (overlapping, on two lines, too far apart)
+    /// or the schema does not allow it.
+    fn features_of(
+        &self,
+        text: &Text,
+        mentions: &[Mention],
+        schema: &Schema,
+        head: usize,
+        tail: usize,
+        label: &str,
+    ) -> Option<(Features, bool)> {
         let (h, t) = (mentions.get(head)?, mentions.get(tail)?);
         let rel = schema.relation(label).filter(|r| r.allows(&h.label, &t.label))?;
         let forward = (h.start, h.end) <= (t.start, t.end);
@@ -233,7 +272,7 @@ impl RelationEngine {
         let between = inside.len();
         let fired = fire(&pair, &fm.label, &sm.label);
         let (hl, tl) = if dir == Dir::Forward { (&fm.label, &sm.label) } else { (&sm.label, &fm.label) };
-        Some(features(&pair, PairFacts { label, dir, head: hl, tail: tl, mentions_between: between }, &fired))
+        Some((features(&pair, PairFacts { label, dir, head: hl, tail: tl, mentions_between: between }, &fired), stands_together(&pair)))
     }
 
     /// The score of the relation `head → tail` labelled `label` (indices
@@ -241,8 +280,10 @@ impl RelationEngine {
     /// candidate (overlapping, on two lines, too far apart) or the schema
     /// does not allow it. The window ranks a drawn relation's types by it.
     pub fn score_of(&self, text: &Text, mentions: &[Mention], schema: &Schema, head: usize, tail: usize, label: &str) -> Option<f32> {
-        let f = self.features_of(text, mentions, schema, head, tail, label)?;
-        Some(self.scorer.read().ok()?.score(&f))
+        let (f, together) = self.features_of(text, mentions, schema, head, tail, label)?;
+        let memory = self.memory.read().ok()?;
+        let keys = Self::keys(&memory, text, mentions);
+        Some(memory.recall(&keys, (head, tail), label, together, self.scorer.read().ok()?.score(&f)).0)
     }
 
     /// Learns from corrections on one document whose mentions are
@@ -251,7 +292,7 @@ impl RelationEngine {
         let mut examples: Vec<(Features, bool)> = Vec::new();
         for fb in feedback {
             let mut push = |label: &str, truth: bool| {
-                if let Some(f) = self.features_of(text, mentions, schema, fb.head, fb.tail, label) {
+                if let Some((f, _)) = self.features_of(text, mentions, schema, fb.head, fb.tail, label) {
                     examples.push((f, truth));
                 }
             };
@@ -264,10 +305,57 @@ impl RelationEngine {
                 }
             }
         }
-        let Ok(mut scorer) = self.scorer.write() else { return };
-        for (f, truth) in &examples {
-            scorer.update(f, *truth);
+        if let Ok(mut scorer) = self.scorer.write() {
+            for (f, truth) in &examples {
+                scorer.update(f, *truth);
+            }
         }
+        let symmetric = |label: &str| schema.relation(label).is_some_and(|r| r.symmetric);
+        let decided: Vec<Decided> = feedback
+            .iter()
+            .flat_map(|fb| {
+                let one = |label: &str, kept: bool| Decided {
+                    head: fb.head,
+                    tail: fb.tail,
+                    label: label.to_owned(),
+                    symmetric: symmetric(label),
+                    kept,
+                };
+                match &fb.verdict {
+                    Verdict::Accepted | Verdict::Drawn => vec![one(&fb.label, true)],
+                    Verdict::Rejected => vec![one(&fb.label, false)],
+                    Verdict::Retyped { from } => vec![one(from, false), one(&fb.label, true)],
+                }
+            })
+            .collect();
+        self.remember(text, mentions, &decided, false);
+    }
+
+    /// Has the memory learn decisions on a document (see
+    /// [`RelationMemory::decide`]).
+    fn remember(&self, text: &Text, mentions: &[Mention], decided: &[Decided], whole: bool) {
+        let together = self.together(text, mentions);
+        if let Ok(mut memory) = self.memory.write() {
+            memory.decide(text, mentions, &together, decided, whole);
+        }
+    }
+
+    /// Remembers relation suggestions the annotator rejected on a document
+    /// (`(head, tail, label)` over `mentions`), for the memory alone: the
+    /// window tells it those of the done documents when it relearns them
+    /// ([`RelationEngine::learn_document`] tells it the relations kept).
+    pub fn remember_rejected(&self, text: &Text, mentions: &[Mention], schema: &Schema, rejected: &[(usize, usize, String)]) {
+        let decided: Vec<Decided> = rejected
+            .iter()
+            .map(|(head, tail, label)| Decided {
+                head: *head,
+                tail: *tail,
+                label: label.clone(),
+                symmetric: schema.relation(label).is_some_and(|r| r.symmetric),
+                kept: false,
+            })
+            .collect();
+        self.remember(text, mentions, &decided, false);
     }
 
     /// What the annotator did to this engine's suggestions on a document
@@ -334,6 +422,17 @@ impl RelationEngine {
         if let Ok(mut scorer) = self.scorer.write() {
             scorer.train(&examples);
         }
+        let decided: Vec<Decided> = gold
+            .iter()
+            .map(|(head, tail, label)| Decided {
+                head: *head,
+                tail: *tail,
+                label: label.clone(),
+                symmetric: schema.relation(label).is_some_and(|r| r.symmetric),
+                kept: true,
+            })
+            .collect();
+        self.remember(text, mentions, &decided, true);
     }
 }
 
@@ -442,6 +541,41 @@ mod tests {
         // What one document taught does not drown a pattern it never saw.
         let r = a.suggest(&t2, &m2, &schema, DEFAULT_MIN_SCORE);
         assert!(r.iter().any(|c| c.head == 2 && c.tail == 3 && c.label == "MEETS"), "{r:?}");
+    }
+
+    #[test]
+    fn remembers_the_names_a_relation_joined() {
+        let schema = Schema::news();
+        // Nothing in "parle de" says ROLE_IN; the annotator drew it.
+        let (text, m) = doc("[Ada Quill]{PER} parle de la [Vornie]{GPE} avec [Boris Venn]{PER}.");
+        let e = RelationEngine::new();
+        e.learn_document(&text, &m, &schema, &[(0, 1, "ROLE_IN".into())]);
+        // The same names in one sentence, the person by surname alone.
+        let next = "[Ada Quill]{PER} est revenue. Selon [Quill]{PER}, la [Vornie]{GPE} tient bon.";
+        let (t2, m2) = doc(next);
+        let r = e.suggest(&t2, &m2, &schema, DEFAULT_MIN_SCORE);
+        assert_eq!(r.iter().map(|c| (c.head, c.tail, c.label.as_str())).collect::<Vec<_>>(), [(1, 2, "ROLE_IN")], "{r:?}");
+        assert_eq!(r[0].recognizer, RecognizerName::RelationMemory);
+        assert!(suggested(&RelationEngine::new(), next).is_empty(), "a new engine knows nothing of them");
+        // Other names in the same words are not related by the memory.
+        assert!(suggested(&e, "Selon [Cora Lind]{PER}, la [Morvie]{GPE} tient bon.").is_empty());
+        // Scores of a drawn relation's types follow the memory too.
+        let before = RelationEngine::new().score_of(&t2, &m2, &schema, 1, 2, "ROLE_IN");
+        assert!(e.score_of(&t2, &m2, &schema, 1, 2, "ROLE_IN") > before);
+    }
+
+    #[test]
+    fn a_remembered_rejection_suppresses_the_relation_between_those_names() {
+        let schema = Schema::news();
+        let e = RelationEngine::new();
+        let (text, m) = doc("[Ada Quill]{PER} appelle à soutenir la [Vornie]{GPE}, dit [Boris Venn]{PER}.");
+        let shipped = e.suggest(&text, &m, &schema, DEFAULT_MIN_SCORE);
+        assert!(shipped.iter().any(|c| (c.head, c.tail, c.label.as_str()) == (0, 1, "SUPPORTS")), "{shipped:?}");
+        e.learn(&text, &m, &schema, &[RelationFeedback { head: 0, tail: 1, label: "SUPPORTS".into(), verdict: Verdict::Rejected }]);
+        let again = "[Ada Quill]{PER} veut soutenir la [Vornie]{GPE}.";
+        assert!(!suggested(&e, again).contains(&(0, 1, "SUPPORTS".into())), "{:?}", suggested(&e, again));
+        // The same words between other names still say SUPPORTS.
+        assert_eq!(suggested(&e, "[Cora Lind]{PER} veut soutenir la [Morvie]{GPE}."), [(0, 1, "SUPPORTS".into())]);
     }
 
     #[test]

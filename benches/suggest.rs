@@ -5,6 +5,20 @@
 //! `SPANLAB_BENCH_INPUT=FILE cargo bench --bench suggest` measures that text
 //! instead, as it is (for a side-by-side run with `shared/tools/peer_spacy.py`
 //! on the same file; words are counted the same way, whitespace-separated).
+//!
+//! `SPANLAB_BENCH_WRITE_CORPUS=DIR cargo bench --bench suggest` writes the
+//! corpus of the whole-process comparison with spaCy instead, and exits:
+//! the 992 WiNER-fr training articles (`../shared/corpora/winer-fr/
+//! winer-fr.train.json`) written out 4 times as `DIR/all/*.txt` (3,968
+//! files, 945,324 words) and once as `DIR/quarter/*.txt` (992 files, a
+//! quarter of them), each file an article's text, named by its id and copy
+//! (`winer-fr_2016_01_01-002.2.txt`). Then time, one core each, whole
+//! processes:
+//!
+//! ```text
+//! taskset -c 0 target/release/spanlab suggest DIR/all --out /tmp/x.json
+//! taskset -c 0 PYTHON shared/tools/peer_spacy.py --model fr_core_news_sm DIR/quarter --out /tmp/y.json
+//! ```
 
 use std::time::Instant;
 
@@ -18,7 +32,43 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Writes the 3,968 files and the quarter (see the module's header).
+fn write_corpus(dir: &std::path::Path) {
+    let train = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/winer-fr/winer-fr.train.json");
+    let dataset = match spanlab::store::project::read_dataset(&train) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("cannot read {}: {e}", train.display());
+            std::process::exit(1);
+        }
+    };
+    let mut words = [0usize; 2];
+    for (part, copies) in [("all", 4), ("quarter", 1)] {
+        let out = dir.join(part);
+        if let Err(e) = std::fs::create_dir_all(&out) {
+            eprintln!("cannot make {}: {e}", out.display());
+            std::process::exit(1);
+        }
+        for copy in 1..=copies {
+            for d in &dataset.documents {
+                let path = out.join(format!("{}.{copy}.txt", d.id));
+                if let Err(e) = std::fs::write(&path, &d.text) {
+                    eprintln!("cannot write {}: {e}", path.display());
+                    std::process::exit(1);
+                }
+                words[usize::from(part == "quarter")] += d.text.split_whitespace().count();
+            }
+        }
+        println!("{}: {} files", out.display(), dataset.documents.len() * copies);
+    }
+    println!("words: {} in all, {} in the quarter", words[0], words[1]);
+}
+
 fn main() {
+    if let Some(dir) = std::env::var_os("SPANLAB_BENCH_WRITE_CORPUS") {
+        write_corpus(std::path::Path::new(&dir));
+        return;
+    }
     let given = std::env::var_os("SPANLAB_BENCH_INPUT").map(std::path::PathBuf::from);
     let corpus = given.clone().unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("corpus"));
     let docs = match read_inputs(&[corpus]) {

@@ -1,13 +1,30 @@
 //! The words around a pair of mentions, as the patterns and the scorer read
 //! them.
 //!
-//! Owns: [`Mention`], the per-document layout ([`Layout`]: sentences and
-//! line breaks) and [`PairText`], the normalized words before the first
-//! mention, between the two and after the second. Must not touch: scores,
-//! labels of relations (the patterns and the scorer decide those).
+//! Owns: [`Mention`], the per-document layout ([`Layout`]: sentences, line
+//! breaks and, for a whole document's pairs, its words cut once), the
+//! [`Word`] (a normalized word as an id in the patterns' vocabulary, a hash
+//! and a few facts, never a string) and [`PairText`], the words before the
+//! first mention, between the two and after the second. Must not touch:
+//! scores, labels of relations (the patterns and the scorer decide those).
+//!
+//! Why words are cut once: the engine reads every pair of mentions a few
+//! dozen words apart, so cutting the text around each pair into strings
+//! again was most of `spanlab suggest`'s time on a corpus. A [`Layout`]
+//! made [`Layout::with_words`] cuts the whole text once and a pair's words
+//! are slices of that; a region whose edge falls inside a word (a mention
+//! that starts in the middle of `anti-Trump`) is cut on its own, as
+//! [`words`] cuts it, so the words are always those of the region's text.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::OnceLock;
 
 use crate::model::tokenize::{Tokenized, normalize, sentences};
 use crate::model::{CharIdx, Text};
+use crate::suggest::features::hash_str;
+use crate::suggest::lexicon::FxHasher;
 
 /// One entity mention a relation may start or end at: an accepted span or
 /// a pending suggestion, `[start, end)` in code points.
@@ -32,19 +49,218 @@ impl Mention {
 /// the second.
 pub const CONTEXT_WORDS: usize = 6;
 
-/// Where a text's sentences start, in code points, sorted.
+/// The id of a word that is in no pattern ([`Vocab`]).
+pub const UNKNOWN: u32 = u32::MAX;
+
+/// One normalized word, as [`words`] cuts it: lower case, apostrophes
+/// straight, punctuation a word of its own. What the patterns compare is
+/// its id in the [`Vocab`] (every word a pattern names has one; others are
+/// [`UNKNOWN`]); what the scorer reads is its hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// Its id in the patterns' vocabulary, or [`UNKNOWN`].
+    pub id: u32,
+    /// [`hash_str`] of the word.
+    pub hash: u64,
+    /// Its length in bytes (UTF-8).
+    pub len: u32,
+    /// True when a letter or digit is in it (else it is punctuation).
+    pub alnum: bool,
+}
+
+impl Word {
+    /// The word `w` (already normalized and cut).
+    pub fn of(w: &str) -> Self {
+        Self::with_hash(w, hash_str(w))
+    }
+
+    fn with_hash(w: &str, hash: u64) -> Self {
+        Self {
+            id: Vocab::global().id_hashed(w, hash),
+            hash,
+            len: u32::try_from(w.len()).unwrap_or(u32::MAX),
+            alnum: w.chars().any(char::is_alphanumeric),
+        }
+    }
+}
+
+/// The words the patterns name (their phrases cut by [`words`], and the
+/// lists they compare words with), each with a small id: comparing two
+/// words is comparing two numbers.
+#[derive(Debug, Default)]
+pub struct Vocab {
+    words: Vec<String>,
+    by_hash: HashMap<u64, u32, BuildHasherDefault<FxHasher>>,
+}
+
+impl Vocab {
+    /// The vocabulary of [`super::patterns::PATTERNS`] and their lists,
+    /// made once per process.
+    pub fn global() -> &'static Vocab {
+        static VOCAB: OnceLock<Vocab> = OnceLock::new();
+        VOCAB.get_or_init(|| {
+            let mut v = Vocab::default();
+            for w in super::patterns::named_words() {
+                v.intern(&w);
+            }
+            v
+        })
+    }
+
+    fn intern(&mut self, w: &str) -> u32 {
+        let hash = hash_str(w);
+        if let Some(&id) = self.by_hash.get(&hash) {
+            return id;
+        }
+        let id = u32::try_from(self.words.len()).unwrap_or(UNKNOWN);
+        self.words.push(w.to_owned());
+        self.by_hash.insert(hash, id);
+        id
+    }
+
+    /// How many words it holds (ids are below this).
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True when it holds no word.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The id of `w`, or [`UNKNOWN`].
+    pub fn id(&self, w: &str) -> u32 {
+        self.id_hashed(w, hash_str(w))
+    }
+
+    fn id_hashed(&self, w: &str, hash: u64) -> u32 {
+        match self.by_hash.get(&hash) {
+            Some(&id) if self.words.get(id as usize).is_some_and(|k| k == w) => id,
+            _ => UNKNOWN,
+        }
+    }
+}
+
+/// True for characters that make a word of their own.
+fn is_separate(c: char) -> bool {
+    !(c.is_alphanumeric() || c == '\'' || c == '-' || c == '’' || c == 'ʼ' || c == '.' || c.is_whitespace())
+}
+
+/// Cuts text as [`words`] does, one normalized character at a time,
+/// calling `emit(word, first, end)` for each word with the code points of
+/// the first character it was made of and one past the last.
+struct Cutter<F: FnMut(Word, usize, usize)> {
+    cur: String,
+    start: usize,
+    end: usize,
+    emit: F,
+}
+
+impl<F: FnMut(Word, usize, usize)> Cutter<F> {
+    fn flush(&mut self) {
+        if self.cur.is_empty() {
+            return;
+        }
+        let w = self.cur.trim_end_matches('.');
+        let word = Word::of(if w.is_empty() { "." } else { w });
+        (self.emit)(word, self.start, self.end);
+        self.cur.clear();
+    }
+
+    /// One normalized character, made from the source character at `at`.
+    fn push(&mut self, c: char, at: usize) {
+        if c.is_whitespace() {
+            self.flush();
+        } else if is_separate(c) {
+            self.flush();
+            let mut one = [0u8; 4];
+            (self.emit)(Word::of(c.encode_utf8(&mut one)), at, at + 1);
+        } else {
+            if self.cur.is_empty() {
+                self.start = at;
+            }
+            self.cur.push(c);
+            self.end = at + 1;
+            if c == '\'' {
+                self.flush();
+            }
+        }
+    }
+}
+
+/// Cuts `s` as [`words`] does, calling `emit(word, first, end)` for each
+/// word with the code points (counted from `s`'s start) of the first
+/// character it was made of and one past the last.
+fn scan(s: &str, emit: impl FnMut(Word, usize, usize)) {
+    let mut cut = Cutter { cur: String::new(), start: 0, end: 0, emit };
+    for (at, source) in s.chars().enumerate() {
+        // As `normalize`, one source character at a time (lower case may
+        // make several: `İ` is `i` and a combining dot).
+        match source {
+            '’' | 'ʼ' => cut.push('\'', at),
+            '\u{2010}' | '\u{2011}' => cut.push('-', at),
+            c if c.is_ascii() => cut.push(c.to_ascii_lowercase(), at),
+            c => {
+                for l in c.to_lowercase() {
+                    cut.push(l, at);
+                }
+            }
+        }
+    }
+    cut.flush();
+}
+
+/// The [`Word`]s of `s`.
+pub fn word_list(s: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    scan(s, |w, _, _| out.push(w));
+    out
+}
+
+/// A text's words cut once, each with the code points it was made of.
+#[derive(Clone, Debug, Default)]
+struct WordIndex {
+    words: Vec<Word>,
+    /// Per word, its first code point (never decreasing).
+    starts: Vec<CharIdx>,
+    /// Per word, one past its last code point (never decreasing).
+    ends: Vec<CharIdx>,
+}
+
+/// Where a text's sentences start and its lines break, in code points,
+/// sorted; and, made [`Layout::with_words`], its words.
 #[derive(Clone, Debug)]
 pub struct Layout {
     sentence_starts: Vec<CharIdx>,
+    /// Every `\n` and `\r`.
+    breaks: Vec<CharIdx>,
+    words: Option<WordIndex>,
 }
 
 impl Layout {
-    /// The sentences of `text` as the model's tokenizer cuts them.
+    /// The sentences of `text` as the model's tokenizer cuts them, and its
+    /// line breaks. The words of a region are cut when asked for (the
+    /// layout of one pair).
     pub fn new(text: &Text) -> Self {
         let doc = Tokenized::new(text.as_str());
         let tokens = doc.tokens();
         let sentence_starts = sentences(tokens).into_iter().filter_map(|r| tokens.get(r.start).map(|t| t.start)).collect();
-        Self { sentence_starts }
+        let breaks = text.as_str().chars().enumerate().filter(|(_, c)| matches!(c, '\n' | '\r')).map(|(i, _)| CharIdx::new(i)).collect();
+        Self { sentence_starts, breaks, words: None }
+    }
+
+    /// [`Layout::new`] with every word of the text cut once (the layout of
+    /// all the pairs of a document).
+    pub fn with_words(text: &Text) -> Self {
+        let mut layout = Self::new(text);
+        let mut index = WordIndex::default();
+        scan(text.as_str(), |w, start, end| {
+            index.words.push(w);
+            index.starts.push(CharIdx::new(start));
+            index.ends.push(CharIdx::new(end));
+        });
+        layout.words = Some(index);
+        layout
     }
 
     /// The index of the sentence holding `at`.
@@ -61,22 +277,72 @@ impl Layout {
     fn next_sentence_start(&self, at: CharIdx) -> Option<CharIdx> {
         self.sentence_starts.get(self.sentence_of(at) + 1).copied()
     }
+
+    /// The first line break at or after `at`.
+    fn break_from(&self, at: CharIdx) -> Option<CharIdx> {
+        self.breaks.get(self.breaks.partition_point(|&b| b < at)).copied()
+    }
+
+    /// The last line break before `at`.
+    fn break_before(&self, at: CharIdx) -> Option<CharIdx> {
+        self.breaks.partition_point(|&b| b < at).checked_sub(1).and_then(|i| self.breaks.get(i)).copied()
+    }
+
+    /// The words of `[a, b)` as [`words`] cuts that text; `None` when the
+    /// range is not in the text.
+    ///
+    /// `"Le porte-parole du Sénat"`, `[3, 18)`: `porte-parole du`.
+    pub fn words_in<'a>(&'a self, text: &Text, a: CharIdx, b: CharIdx) -> Option<Cow<'a, [Word]>> {
+        if let Some(range) = self.clean_range(a, b)
+            && b <= text.end()
+        {
+            return Some(Cow::Borrowed(self.words.as_ref().and_then(|ix| ix.words.get(range)).unwrap_or(&[])));
+        }
+        Some(Cow::Owned(word_list(text.slice(a, b)?)))
+    }
+
+    /// How many words [`Layout::words_in`] gives for `[a, b)`.
+    fn count_in(&self, text: &Text, a: CharIdx, b: CharIdx) -> Option<usize> {
+        match self.clean_range(a, b) {
+            Some(range) if b <= text.end() => Some(range.len()),
+            _ => {
+                let mut n = 0;
+                scan(text.slice(a, b)?, |_, _, _| n += 1);
+                Some(n)
+            }
+        }
+    }
+
+    /// The indices of the words lying in `[a, b)` when no word of the
+    /// index runs across `a` or `b` (so that cutting the region's text
+    /// alone gives the same words).
+    fn clean_range(&self, a: CharIdx, b: CharIdx) -> Option<std::ops::Range<usize>> {
+        let ix = self.words.as_ref()?;
+        if a > b {
+            return None;
+        }
+        let i = ix.starts.partition_point(|&s| s < a);
+        let j = ix.ends.partition_point(|&e| e <= b);
+        let clean_a = i == 0 || ix.ends.get(i - 1).is_some_and(|&e| e <= a);
+        let clean_b = ix.starts.get(j).is_none_or(|&s| s >= b);
+        (clean_a && clean_b && i <= j).then_some(i..j)
+    }
 }
 
-/// The normalized words around two mentions, the first in the text being
-/// `first`. Words are lower case, apostrophes straight, punctuation a word
-/// of its own: `"Lavrov, ministre de l’Intérieur"` reads
-/// `["lavrov", ",", "ministre", "de", "l'", "intérieur"]`.
+/// The words around two mentions, the first in the text being `first`.
+/// Words are lower case, apostrophes straight, punctuation a word of its
+/// own: `"Lavrov, ministre de l’Intérieur"` reads `lavrov , ministre de l'
+/// intérieur` (as [`Word`]s).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct PairText {
+pub struct PairText<'a> {
     /// Up to [`CONTEXT_WORDS`] words before the first mention, in its
     /// sentence and line.
-    pub before: Vec<String>,
+    pub before: Cow<'a, [Word]>,
     /// Every word between the mentions.
-    pub between: Vec<String>,
+    pub between: Cow<'a, [Word]>,
     /// Up to [`CONTEXT_WORDS`] words after the second mention, in its
     /// sentence and line.
-    pub after: Vec<String>,
+    pub after: Cow<'a, [Word]>,
     /// Sentences crossed between the two (0: same sentence).
     pub sentences_apart: usize,
     /// True when a line break lies between the two.
@@ -87,80 +353,82 @@ pub struct PairText {
     /// [C]`).
     pub since_last_mention: usize,
     /// The entity labels of the other mentions lying between.
-    pub labels_between: Vec<String>,
+    pub labels_between: Vec<&'a str>,
 }
 
-impl PairText {
+/// The last `n` words of `w`.
+fn last_n(w: Cow<'_, [Word]>, n: usize) -> Cow<'_, [Word]> {
+    let keep = w.len().saturating_sub(n);
+    match w {
+        Cow::Borrowed(s) => Cow::Borrowed(s.get(keep..).unwrap_or(&[])),
+        Cow::Owned(mut v) => {
+            v.drain(..keep);
+            Cow::Owned(v)
+        }
+    }
+}
+
+/// The first `n` words of `w`.
+fn first_n(w: Cow<'_, [Word]>, n: usize) -> Cow<'_, [Word]> {
+    match w {
+        Cow::Borrowed(s) => Cow::Borrowed(s.get(..n.min(s.len())).unwrap_or(&[])),
+        Cow::Owned(mut v) => {
+            v.truncate(n);
+            Cow::Owned(v)
+        }
+    }
+}
+
+impl<'a> PairText<'a> {
     /// The context of `first` and `second` (`first` ends before `second`
     /// starts); `None` when they overlap or fall outside the text.
-    pub fn new(text: &Text, layout: &Layout, first: &Mention, second: &Mention) -> Option<Self> {
-        if first.end > second.start {
+    pub fn new(text: &Text, layout: &'a Layout, first: &Mention, second: &Mention) -> Option<Self> {
+        if first.end > second.start || second.start > text.end() || first.start > text.end() || second.end > text.end() {
             return None;
         }
-        let raw_between = text.slice(first.end, second.start)?;
-        let crosses_line = raw_between.contains(['\n', '\r']);
+        let crosses_line = layout.break_from(first.end).is_some_and(|b| b < second.start);
+        // Before: from the sentence's start or the line's, whichever is later.
         let from = layout.sentence_start(first.start);
-        let raw_before = text.slice(from, first.start)?;
-        let raw_before = raw_before.rsplit(['\n', '\r']).next().unwrap_or("");
+        let from = layout.break_before(first.start).map_or(from, |b| from.max(b + 1));
+        // After: to the next sentence's start or the line's end, whichever is earlier.
         let until = layout.next_sentence_start(second.start).unwrap_or(text.end()).max(second.end);
-        let raw_after = text.slice(second.end, until)?;
-        let raw_after = raw_after.split(['\n', '\r']).next().unwrap_or("");
-        let mut before = words(raw_before);
-        let keep = before.len().saturating_sub(CONTEXT_WORDS);
-        before.drain(..keep);
-        let mut after = words(raw_after);
-        after.truncate(CONTEXT_WORDS);
+        let until = layout.break_from(second.end).map_or(until, |b| until.min(b));
+        let before = last_n(layout.words_in(text, from, first.start)?, CONTEXT_WORDS);
+        let after = first_n(layout.words_in(text, second.end, until)?, CONTEXT_WORDS);
+        let between = layout.words_in(text, first.end, second.start)?;
         let sentences_apart = layout.sentence_of(second.start).saturating_sub(layout.sentence_of(first.start));
-        let between = words(raw_between);
         let since_last_mention = between.len();
         Some(Self { before, between, after, sentences_apart, crosses_line, since_last_mention, labels_between: Vec::new() })
     }
 
-    /// Notes the other mentions lying between the two (`inside`, those
+    /// Notes the other mentions lying between the two (of `inside`, those
     /// that end before `second` starts count).
-    pub fn set_mentions_between(&mut self, text: &Text, inside: &[Mention], second: &Mention) {
-        let inside: Vec<&Mention> = inside.iter().filter(|m| m.end <= second.start).collect();
-        self.labels_between = inside.iter().map(|m| m.label.clone()).collect();
-        if let Some(raw) = inside.iter().map(|m| m.end).max().and_then(|end| text.slice(end, second.start)) {
-            self.since_last_mention = words(raw).len().min(self.between.len());
+    pub fn set_mentions_between(&mut self, text: &Text, layout: &Layout, inside: impl IntoIterator<Item = &'a Mention>, second: &Mention) {
+        let mut last_end = None;
+        self.labels_between.clear();
+        for m in inside.into_iter().filter(|m| m.end <= second.start) {
+            self.labels_between.push(&m.label);
+            last_end = last_end.max(Some(m.end));
+        }
+        if let Some(n) = last_end.and_then(|end| layout.count_in(text, end, second.start)) {
+            self.since_last_mention = n.min(self.between.len());
         }
     }
 
     /// The words between that follow the last other mention between.
-    pub fn between_since_last_mention(&self) -> &[String] {
+    pub fn between_since_last_mention(&self) -> &[Word] {
         self.between.get(self.between.len() - self.since_last_mention.min(self.between.len())..).unwrap_or(&[])
     }
 
     /// The words between the mentions that are not punctuation.
     pub fn between_word_count(&self) -> usize {
-        self.between.iter().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+        self.between.iter().filter(|w| w.alnum).count()
     }
-}
-
-/// True for characters that make a word of their own.
-fn is_separate(c: char) -> bool {
-    !(c.is_alphanumeric() || c == '\'' || c == '-' || c == '’' || c == 'ʼ' || c == '.' || c.is_whitespace())
-}
-
-/// The [`words`] of a phrase written in the source (a pattern's trigger),
-/// split once per process and kept: the relation engine asks for the same
-/// few hundred phrases for every pair of mentions, and splitting them anew
-/// was the largest part of `suggest`'s time on a corpus.
-pub fn phrase_words(phrase: &'static str) -> &'static [String] {
-    use std::collections::HashMap;
-    use std::sync::{OnceLock, RwLock};
-    static SPLIT: OnceLock<RwLock<HashMap<&'static str, &'static [String]>>> = OnceLock::new();
-    let split = SPLIT.get_or_init(Default::default);
-    if let Some(w) = split.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(phrase) {
-        return w;
-    }
-    let mut map = split.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-    // Bounded by the phrases written in the source: each is leaked once.
-    map.entry(phrase).or_insert_with(|| Vec::leak(words(phrase)))
 }
 
 /// Splits normalized text into words: punctuation apart, an apostrophe
-/// ending its word (`l'`, `d'`), a final period dropped from a word.
+/// ending its word (`l'`, `d'`), a final period dropped from a word. The
+/// reference [`Word`]s are made from: patterns cut their phrases with it.
 pub fn words(s: &str) -> Vec<String> {
     let norm = normalize(s);
     let mut out = Vec::new();
@@ -195,12 +463,20 @@ pub fn words(s: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::model::markup::parse_markup;
+    use proptest::prelude::*;
 
-    fn pair(markup: &str) -> PairText {
+    fn as_words(expected: &[&str]) -> Vec<Word> {
+        expected.iter().map(|w| Word::of(w)).collect()
+    }
+
+    fn pair_of(markup: &str, check: impl Fn(&PairText<'_>)) {
         let (s, spans) = parse_markup(markup);
         let text = Text::new(s);
         let m: Vec<Mention> = spans.iter().map(|(a, b, l)| Mention { start: *a, end: *b, label: l.clone() }).collect();
-        PairText::new(&text, &Layout::new(&text), &m[0], &m[1]).expect("in order")
+        // A pair's own layout and a whole document's read the same words.
+        for layout in [Layout::new(&text), Layout::with_words(&text)] {
+            check(&PairText::new(&text, &layout, &m[0], &m[1]).expect("in order"));
+        }
     }
 
     #[test]
@@ -211,18 +487,60 @@ mod tests {
         );
         assert_eq!(words("s'est rendu à"), ["s'", "est", "rendu", "à"]);
         assert_eq!(words("porte-parole du"), ["porte-parole", "du"]);
+        assert_eq!(word_list("Lavrov, l’Intérieur…"), as_words(&["lavrov", ",", "l'", "intérieur", "…"]));
     }
 
     #[test]
     fn context_stays_in_the_sentence_and_line() {
-        let p = pair("Hier matin. Puis le chef de [Zorblandia]{GPE}, [Ada Quill]{PER}, a parlé longtemps. Fin.");
-        assert_eq!(p.before, ["puis", "le", "chef", "de"]);
-        assert_eq!(p.between, [","]);
-        assert_eq!(p.after, [",", "a", "parlé", "longtemps"]);
-        assert_eq!(p.sentences_apart, 0);
-        assert!(!p.crosses_line);
-        let p = pair("[Ada Quill]{PER} est partie.\nElle est à [Vornic]{GPE}.");
-        assert!(p.crosses_line);
-        assert_eq!(p.sentences_apart, 1);
+        pair_of("Hier matin. Puis le chef de [Zorblandia]{GPE}, [Ada Quill]{PER}, a parlé longtemps. Fin.", |p| {
+            assert_eq!(*p.before, as_words(&["puis", "le", "chef", "de"]));
+            assert_eq!(*p.between, as_words(&[","]));
+            assert_eq!(*p.after, as_words(&[",", "a", "parlé", "longtemps"]));
+            assert_eq!(p.sentences_apart, 0);
+            assert!(!p.crosses_line);
+        });
+        pair_of("[Ada Quill]{PER} est partie.\nElle est à [Vornic]{GPE}.", |p| {
+            assert!(p.crosses_line);
+            assert_eq!(p.sentences_apart, 1);
+        });
+        // A mention that starts inside a word: the words before are those of
+        // the text before it.
+        pair_of("Un geste anti[Trump]{PER} de [Vornic]{GPE}.", |p| {
+            assert_eq!(*p.before, as_words(&["un", "geste", "anti"]));
+            assert_eq!(*p.between, as_words(&["de"]));
+        });
+    }
+
+    #[test]
+    fn pattern_words_have_ids_and_others_do_not() {
+        let v = Vocab::global();
+        assert!(!v.is_empty());
+        assert_ne!(Word::of("rencontré").id, UNKNOWN);
+        assert_eq!(Word::of("rencontré").id, v.id("rencontré"));
+        assert_eq!(Word::of("zorblandia").id, UNKNOWN);
+    }
+
+    proptest! {
+        /// The words of a region read from a whole document's cut are those
+        /// of the region's text cut alone, wherever the region's edges fall.
+        #[test]
+        fn words_of_a_region_match_cutting_it_alone(
+            s in "[a-zA-Z0-9 \n\r.,'’ʼ\u{2010}\u{2011}«»()İéÉ😀\u{301}-]{0,40}",
+            a in 0usize..45,
+            b in 0usize..45,
+        ) {
+            let text = Text::new(s);
+            let layout = Layout::with_words(&text);
+            let (a, b) = (CharIdx::new(a.min(b)), CharIdx::new(a.max(b)));
+            match text.slice(a, b) {
+                Some(raw) => {
+                    let expected: Vec<Word> = words(raw).iter().map(|w| Word::of(w)).collect();
+                    prop_assert_eq!(layout.words_in(&text, a, b).map(|w| w.into_owned()), Some(expected.clone()));
+                    prop_assert_eq!(layout.count_in(&text, a, b), Some(expected.len()));
+                    prop_assert_eq!(word_list(raw), expected);
+                }
+                None => prop_assert!(layout.words_in(&text, a, b).is_none()),
+            }
+        }
     }
 }

@@ -48,9 +48,10 @@ use std::sync::RwLock;
 pub use context::Mention;
 use context::{Layout, PairText};
 use memory::{Decided, NameKey, RelationMemory, name_keys, stands_together};
-use patterns::{Dir, fire};
-use scorer::{Features, PairFacts, Scorer, features};
+use patterns::{Dir, fire, fire_where, lexicon_between};
+use scorer::{Features, PairFacts, Scorer, features, features_with, prior};
 
+use crate::model::schema::RelationLabel;
 use crate::model::{RecognizerName, Schema, Text};
 
 /// The threshold a relation suggestion must reach where no setting says
@@ -115,10 +116,10 @@ pub struct RelationEngine {
 }
 
 /// One scored reading of a pair.
-struct Scored {
+struct Scored<'a> {
     head: usize,
     tail: usize,
-    label: String,
+    label: &'a str,
     score: f32,
     recognizer: RecognizerName,
     /// Whether the scorer alone would have left it under the threshold.
@@ -130,6 +131,45 @@ fn by_position(mentions: &[Mention]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..mentions.len()).collect();
     order.sort_by_key(|&i| mentions.get(i).map(|m| (m.start, m.end)));
     order
+}
+
+/// The relation labels the schema allows from each head label to each tail
+/// label, asked once per pair of entity labels (a document has a handful).
+struct Allowed<'s> {
+    schema: &'s Schema,
+    known: Vec<(String, String, Vec<&'s RelationLabel>)>,
+}
+
+impl<'s> Allowed<'s> {
+    fn new(schema: &'s Schema) -> Self {
+        Self { schema, known: Vec::new() }
+    }
+
+    fn get(&mut self, head: &str, tail: &str) -> &[&'s RelationLabel] {
+        let at = match self.known.iter().position(|(h, t, _)| h == head && t == tail) {
+            Some(at) => at,
+            None => {
+                self.known.push((head.to_owned(), tail.to_owned(), self.schema.relations_allowed(head, tail)));
+                self.known.len() - 1
+            }
+        };
+        self.known.get(at).map_or(&[], |k| k.2.as_slice())
+    }
+}
+
+/// One reading of a pair: a label the schema allows in one direction (a
+/// symmetric one only from the first mention).
+struct Reading<'s> {
+    label: &'s str,
+    dir: Dir,
+}
+
+/// Every reading of a pair whose first mention is labelled `fl` and second
+/// `sl`, forward ones first, each in schema order.
+fn readings<'s>(allowed: &mut Allowed<'s>, fl: &str, sl: &str) -> Vec<Reading<'s>> {
+    let mut out: Vec<Reading<'s>> = allowed.get(fl, sl).iter().map(|r| Reading { label: &r.name, dir: Dir::Forward }).collect();
+    out.extend(allowed.get(sl, fl).iter().filter(|r| !r.symmetric).map(|r| Reading { label: &r.name, dir: Dir::Backward }));
+    out
 }
 
 impl RelationEngine {
@@ -151,18 +191,39 @@ impl RelationEngine {
     pub fn suggest(&self, text: &Text, mentions: &[Mention], schema: &Schema, min_score: f32) -> Vec<RelationCandidate> {
         let (Ok(scorer), Ok(memory)) = (self.scorer.read(), self.memory.read()) else { return Vec::new() };
         let keys = Self::keys(&memory, text, mentions);
+        // Until it learns, the scorer reads only the shipped weights: the
+        // features of words are not made.
+        let words_count = scorer.learned_anything();
         let mut found: Vec<(RelationCandidate, bool)> = Vec::new();
-        self.each_pair(text, mentions, |first, second, pair, between| {
-            let best = Self::readings(schema, mentions, first, second, pair, between)
-                .map(|(label, dir, f)| {
-                    let (head, tail) = if dir == Dir::Forward { (first, second) } else { (second, first) };
+        let mut allowed = Allowed::new(schema);
+        let layout = Layout::with_words(text);
+        self.each_pair(text, &layout, mentions, |first, second, pair, between| {
+            let (Some(fm), Some(sm)) = (mentions.get(first), mentions.get(second)) else { return };
+            let readings = readings(&mut allowed, &fm.label, &sm.label);
+            if readings.is_empty() {
+                return;
+            }
+            let fired = fire_where(pair, &fm.label, &sm.label, |pat| readings.iter().any(|r| r.label == pat.label && r.dir == pat.dir));
+            let lexicon = if words_count { lexicon_between(pair) } else { Vec::new() };
+            let together = stands_together(pair);
+            let best = readings
+                .iter()
+                .map(|r| {
+                    let (head, tail) = if r.dir == Dir::Forward { (first, second) } else { (second, first) };
+                    let (hl, tl) = if r.dir == Dir::Forward { (&fm.label, &sm.label) } else { (&sm.label, &fm.label) };
+                    let facts = PairFacts { label: r.label, dir: r.dir, head: hl, tail: tl, mentions_between: between };
+                    let f = if words_count {
+                        features_with(pair, facts, &fired, &lexicon)
+                    } else {
+                        Features { prior: prior(pair, facts, &fired), keys: Vec::new() }
+                    };
                     let own = scorer.score(&f);
-                    let (score, recognizer) = memory.recall(&keys, (head, tail), &label, stands_together(pair), own);
-                    Scored { head, tail, label, score, recognizer, alone: own < min_score }
+                    let (score, recognizer) = memory.recall(&keys, (head, tail), r.label, together, own);
+                    Scored { head, tail, label: r.label, score, recognizer, alone: own < min_score }
                 })
                 .max_by(|a, b| a.score.total_cmp(&b.score));
             if let Some(b) = best.filter(|b| b.score >= min_score) {
-                let c = RelationCandidate { head: b.head, tail: b.tail, label: b.label, score: b.score, recognizer: b.recognizer };
+                let c = RelationCandidate { head: b.head, tail: b.tail, label: b.label.to_owned(), score: b.score, recognizer: b.recognizer };
                 found.push((c, b.alone));
             }
         });
@@ -182,7 +243,8 @@ impl RelationEngine {
     /// counts them (in one sentence), `(first, second)`.
     fn together(&self, text: &Text, mentions: &[Mention]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        self.each_pair(text, mentions, |first, second, pair, _| {
+        let layout = Layout::new(text);
+        self.each_pair(text, &layout, mentions, |first, second, pair, _| {
             if stands_together(pair) {
                 out.push((first, second));
             }
@@ -192,8 +254,13 @@ impl RelationEngine {
 
     /// Calls `visit(first, second, words, mentions between)` for each
     /// candidate pair, `first` before `second` in the text.
-    fn each_pair(&self, text: &Text, mentions: &[Mention], mut visit: impl FnMut(usize, usize, &PairText, usize)) {
-        let layout = Layout::new(text);
+    fn each_pair<'a>(
+        &self,
+        text: &Text,
+        layout: &'a Layout,
+        mentions: &'a [Mention],
+        mut visit: impl FnMut(usize, usize, &PairText<'a>, usize),
+    ) {
         let order = by_position(mentions);
         for (a, &i) in order.iter().enumerate() {
             let Some(first) = mentions.get(i) else { continue };
@@ -202,47 +269,15 @@ impl RelationEngine {
                 if first.end > second.start {
                     continue;
                 }
-                let Some(mut pair) = PairText::new(text, &layout, first, second) else { continue };
-                let inside: Vec<Mention> = order
-                    .get(a + 1..b)
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter_map(|&k| mentions.get(k))
-                    .filter(|m| m.start >= first.end)
-                    .cloned()
-                    .collect();
-                pair.set_mentions_between(text, &inside, second);
+                let Some(mut pair) = PairText::new(text, layout, first, second) else { continue };
+                let inside = order.get(a + 1..b).unwrap_or(&[]).iter().filter_map(|&k| mentions.get(k)).filter(|m| m.start >= first.end);
+                pair.set_mentions_between(text, layout, inside, second);
                 if pair.crosses_line || pair.between_word_count() > MAX_WORDS_APART {
                     break;
                 }
                 visit(i, j, &pair, b - a - 1);
             }
         }
-    }
-
-    /// Every reading of a pair the schema allows: `(label, direction,
-    /// features)`.
-    fn readings<'a>(
-        schema: &'a Schema,
-        mentions: &'a [Mention],
-        first: usize,
-        second: usize,
-        pair: &'a PairText,
-        between: usize,
-    ) -> impl Iterator<Item = (String, Dir, Features)> + 'a {
-        let (fl, sl) = match (mentions.get(first), mentions.get(second)) {
-            (Some(f), Some(s)) => (f.label.as_str(), s.label.as_str()),
-            _ => ("", ""),
-        };
-        let fired = fire(pair, fl, sl);
-        [Dir::Forward, Dir::Backward].into_iter().flat_map(move |dir| {
-            let (head, tail) = if dir == Dir::Forward { (fl, sl) } else { (sl, fl) };
-            let fired = fired.clone();
-            schema.relations_allowed(head, tail).into_iter().filter(move |r| dir == Dir::Forward || !r.symmetric).map(move |r| {
-                let facts = PairFacts { label: &r.name, dir, head, tail, mentions_between: between };
-                (r.name.clone(), dir, features(pair, facts, &fired))
-            })
-        })
     }
 
     /// The features of the relation `head → tail` labelled `label`, and
@@ -267,9 +302,9 @@ impl RelationEngine {
         let (fm, sm) = (mentions.get(first)?, mentions.get(second)?);
         let layout = Layout::new(text);
         let mut pair = PairText::new(text, &layout, fm, sm)?;
-        let inside: Vec<Mention> = mentions.iter().filter(|m| m.start >= fm.end && m.end <= sm.start).cloned().collect();
-        pair.set_mentions_between(text, &inside, sm);
+        let inside: Vec<&Mention> = mentions.iter().filter(|m| m.start >= fm.end && m.end <= sm.start).collect();
         let between = inside.len();
+        pair.set_mentions_between(text, &layout, inside, sm);
         let fired = fire(&pair, &fm.label, &sm.label);
         let (hl, tl) = if dir == Dir::Forward { (&fm.label, &sm.label) } else { (&sm.label, &fm.label) };
         Some((features(&pair, PairFacts { label, dir, head: hl, tail: tl, mentions_between: between }, &fired), stands_together(&pair)))
@@ -413,10 +448,17 @@ impl RelationEngine {
             gold.iter().any(|g| g.2 == label && ((g.0 == head && g.1 == tail) || (symmetric && g.0 == tail && g.1 == head)))
         };
         let mut examples: Vec<(Features, bool)> = Vec::new();
-        self.each_pair(text, mentions, |first, second, pair, between| {
-            for (label, dir, f) in Self::readings(schema, mentions, first, second, pair, between) {
-                let (head, tail) = if dir == Dir::Forward { (first, second) } else { (second, first) };
-                examples.push((f, holds(head, tail, &label)));
+        let mut allowed = Allowed::new(schema);
+        let layout = Layout::with_words(text);
+        self.each_pair(text, &layout, mentions, |first, second, pair, between| {
+            let (Some(fm), Some(sm)) = (mentions.get(first), mentions.get(second)) else { return };
+            let fired = fire(pair, &fm.label, &sm.label);
+            let lexicon = lexicon_between(pair);
+            for r in readings(&mut allowed, &fm.label, &sm.label) {
+                let (head, tail) = if r.dir == Dir::Forward { (first, second) } else { (second, first) };
+                let (hl, tl) = if r.dir == Dir::Forward { (&fm.label, &sm.label) } else { (&sm.label, &fm.label) };
+                let facts = PairFacts { label: r.label, dir: r.dir, head: hl, tail: tl, mentions_between: between };
+                examples.push((features_with(pair, facts, &fired, &lexicon), holds(head, tail, r.label)));
             }
         });
         if let Ok(mut scorer) = self.scorer.write() {
@@ -464,6 +506,24 @@ mod tests {
         assert_eq!(r, [(1, 0, "ROLE_IN".into())]);
         // No relation between a date and a person, whatever the words.
         assert!(suggested(&e, "[Ada Quill]{PER} a rencontré [mardi]{DATE} la presse.").is_empty());
+    }
+
+    /// `suggest` reads a whole document's words cut once and only the
+    /// shipped weights; `score_of` cuts one pair's text on its own and makes
+    /// every feature: the same scores, to the last bit.
+    #[test]
+    fn suggestions_score_as_each_pair_alone() {
+        let e = RelationEngine::new();
+        let schema = Schema::news();
+        let (text, m) = doc(
+            "[Ada Quill]{PER}, ministre de l'Énergie de la [Vornie]{GPE}, a rencontré jeudi à [Kessel]{GPE} son homologue [Boris Venn]{PER}.\n\
+             Le porte-parole du [Conseil vert]{ORG}, [Cora Lind]{PER}, a démenti. [Dan Roe]{PER} s'est rendu à anti[Morvie]{GPE} le [3 mars]{DATE}.",
+        );
+        let all = e.suggest(&text, &m, &schema, 0.0);
+        assert!(all.len() >= 6, "{all:?}");
+        for c in all {
+            assert_eq!(Some(c.score), e.score_of(&text, &m, &schema, c.head, c.tail, &c.label), "{c:?}");
+        }
     }
 
     #[test]

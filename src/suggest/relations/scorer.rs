@@ -13,13 +13,27 @@
 //! until corrections teach the words, distances and labels that matter.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
-use super::context::PairText;
-use super::patterns::{Dir, PATTERNS, Pattern};
+use super::context::{PairText, Word};
+use super::patterns::{Dir, Pattern, lexicon_between};
+use crate::suggest::features::{hash_str, mix};
+use crate::suggest::lexicon::FxHasher;
 
-/// The features of one candidate relation, all of weight 1.
+/// The features of one candidate relation, all of weight 1: the sum of
+/// their shipped weights ([`prior`]) and each feature as a hashed key,
+/// sorted, each once.
+///
+/// A feature was a string (`w|VISITS|fwd|arrivée`); it is now the hash of
+/// its parts, made without writing the string, so a document's thousands
+/// of candidates cost no allocation per word.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Features(pub Vec<String>);
+pub struct Features {
+    /// The shipped weights of the features, added up.
+    pub prior: f32,
+    /// The features' keys, sorted and deduplicated.
+    pub keys: Vec<u64>,
+}
 
 /// What the scorer knows of a pair besides its words.
 #[derive(Clone, Copy, Debug)]
@@ -36,109 +50,125 @@ pub struct PairFacts<'a> {
     pub mentions_between: usize,
 }
 
-fn distance_bucket(words: usize) -> &'static str {
-    match words {
-        0..=2 => "0-2",
-        3..=5 => "3-5",
-        6..=9 => "6-9",
-        10..=14 => "10-14",
-        15..=24 => "15-24",
-        _ => "25+",
-    }
+/// The distance buckets, in words between, and the shipped weight of each.
+const DISTANCES: [(usize, f32); 6] = [(2, 0.0), (5, -0.2), (9, -0.6), (14, -0.7), (24, -1.8), (usize::MAX, -3.0)];
+
+/// The bucket of a distance in words: an index into [`DISTANCES`].
+fn distance_bucket(words: usize) -> usize {
+    DISTANCES.iter().position(|&(most, _)| words <= most).unwrap_or(DISTANCES.len() - 1)
 }
 
 /// How many words between are read as features: all of a short gap, the
 /// first and last of a long one.
 const GAP_WORDS: usize = 8;
 
+/// The kinds of feature (the first part of the key).
+mod kind {
+    pub const BIAS: u64 = 1;
+    pub const LABELS: u64 = 2;
+    pub const DIST: u64 = 3;
+    pub const SENT: u64 = 4;
+    pub const ENTS: u64 = 5;
+    pub const SAME_LABEL: u64 = 6;
+    pub const PATTERN: u64 = 7;
+    pub const NO_PATTERN: u64 = 8;
+    pub const WORD: u64 = 9;
+    pub const PUNCT: u64 = 10;
+    pub const BEFORE: u64 = 11;
+    pub const AFTER: u64 = 12;
+    pub const LEXICON: u64 = 13;
+    pub const NONE: u64 = 14;
+}
+
+fn dir_code(dir: Dir) -> u64 {
+    match dir {
+        Dir::Forward => 1,
+        Dir::Backward => 2,
+    }
+}
+
+/// The patterns of `fired` that give this label and direction.
+fn fired_for<'f>(fired: &'f [&Pattern], facts: PairFacts<'f>) -> impl Iterator<Item = &'f &'f Pattern> + 'f {
+    fired.iter().filter(move |pat| pat.label == facts.label && pat.dir == facts.dir)
+}
+
+/// The shipped weight of a candidate's features, added up: the label's
+/// bias (−3), the distance in words (0 to −3), the other mentions between
+/// (0, −0.4, −0.6), +5 per pattern that fired for this label and
+/// direction, the sentences apart (0, −2, −4); every other feature starts
+/// at 0. They are added in the order the features' names sort (`bias`,
+/// `dist`, `ents`, `pat`, `sent`), as the scorer always added them, so a
+/// score is the same to the last bit.
+pub fn prior(p: &PairText<'_>, facts: PairFacts<'_>, fired: &[&Pattern]) -> f32 {
+    let mut sum: f32 = -3.0;
+    sum += DISTANCES.get(distance_bucket(p.between_word_count())).map_or(0.0, |d| d.1);
+    sum += match facts.mentions_between {
+        0 => 0.0,
+        1 => -0.4,
+        _ => -0.6,
+    };
+    for _ in fired_for(fired, facts) {
+        sum += 5.0;
+    }
+    sum += match p.sentences_apart {
+        0 => 0.0,
+        1 => -2.0,
+        _ => -4.0,
+    };
+    sum
+}
+
 /// The features of a candidate: its label, labels and direction, distance
 /// in words, sentences and mentions, the words between and around, the
 /// punctuation between, the trigger lexicons present between and the
 /// patterns that fired (`fired`, those of this label and direction).
-pub fn features(p: &PairText, facts: PairFacts<'_>, fired: &[&Pattern]) -> Features {
-    let PairFacts { label: l, dir, head, tail, mentions_between } = facts;
-    let d = dir.as_str();
+pub fn features(p: &PairText<'_>, facts: PairFacts<'_>, fired: &[&Pattern]) -> Features {
+    features_with(p, facts, fired, &lexicon_between(p))
+}
+
+/// [`features`] with the patterns whose lexicon stands between already
+/// found ([`lexicon_between`]: the same for every reading of a pair).
+pub fn features_with(p: &PairText<'_>, facts: PairFacts<'_>, fired: &[&Pattern], lexicon: &[&Pattern]) -> Features {
+    let PairFacts { label, dir, head, tail, mentions_between } = facts;
+    let l = hash_str(label);
+    let d = dir_code(dir);
+    let of = |kind: u64| mix(kind, l);
+    let with_dir = |kind: u64| mix(of(kind), d);
     let mut f = vec![
-        format!("bias|{l}"),
-        format!("labels|{l}|{head}>{tail}|{d}"),
-        format!("dist|{l}|{}", distance_bucket(p.between_word_count())),
-        format!("sent|{l}|{}", p.sentences_apart.min(2)),
-        format!("ents|{l}|{}", mentions_between.min(2)),
+        of(kind::BIAS),
+        mix(mix(mix(with_dir(kind::LABELS), hash_str(head)), hash_str(tail)), 0),
+        mix(of(kind::DIST), distance_bucket(p.between_word_count()) as u64),
+        mix(of(kind::SENT), p.sentences_apart.min(2) as u64),
+        mix(of(kind::ENTS), mentions_between.min(2) as u64),
     ];
     let same = if dir == Dir::Forward { head } else { tail };
-    if p.labels_between.iter().any(|x| x == same) {
-        f.push(format!("samelab|{l}|{d}"));
+    if p.labels_between.contains(&same) {
+        f.push(with_dir(kind::SAME_LABEL));
     }
     let mut any = false;
-    for pat in fired.iter().filter(|pat| pat.label == l && pat.dir == dir) {
-        f.push(format!("pat|{}", pat.name));
+    for pat in fired_for(fired, facts) {
+        f.push(mix(kind::PATTERN, hash_str(pat.name)));
         any = true;
     }
     if !any {
-        f.push(format!("nopat|{l}"));
+        f.push(of(kind::NO_PATTERN));
     }
+    let word = |kind: u64, w: &Word| mix(with_dir(kind), w.hash);
     let n = p.between.len();
     for (i, w) in p.between.iter().enumerate() {
         if i < GAP_WORDS || i + GAP_WORDS >= n {
-            if w.chars().any(char::is_alphanumeric) {
-                f.push(format!("w|{l}|{d}|{w}"));
-            } else {
-                f.push(format!("p|{l}|{w}"));
-            }
+            f.push(if w.alnum { word(kind::WORD, w) } else { mix(of(kind::PUNCT), w.hash) });
         }
     }
     if n == 0 {
-        f.push(format!("w|{l}|{d}|<none>"));
+        f.push(with_dir(kind::NONE));
     }
-    for w in p.before.iter().rev().take(3) {
-        f.push(format!("b|{l}|{d}|{w}"));
-    }
-    for w in p.after.iter().take(3) {
-        f.push(format!("a|{l}|{d}|{w}"));
-    }
-    for pat in PATTERNS {
-        if pat.phrases.iter().any(|ph| {
-            let ph = super::context::phrase_words(ph);
-            !ph.is_empty() && ph.iter().all(|w| w.chars().any(char::is_alphanumeric)) && p.between.windows(ph.len()).any(|w| w == ph)
-        }) {
-            f.push(format!("lex|{l}|{}", pat.name));
-        }
-    }
-    f.sort();
+    f.extend(p.before.iter().rev().take(3).map(|w| word(kind::BEFORE, w)));
+    f.extend(p.after.iter().take(3).map(|w| word(kind::AFTER, w)));
+    f.extend(lexicon.iter().map(|pat| mix(of(kind::LEXICON), hash_str(pat.name))));
+    f.sort_unstable();
     f.dedup();
-    Features(f)
-}
-
-/// The shipped weight of a feature: the patterns' say, and what distance
-/// costs. Everything else starts at 0.
-pub fn prior(feature: &str) -> f32 {
-    let mut parts = feature.split('|');
-    let kind = parts.next().unwrap_or("");
-    let _label = parts.next();
-    let value = parts.next().unwrap_or("");
-    match kind {
-        "bias" => -3.0,
-        "pat" => 5.0,
-        "dist" => match value {
-            "0-2" => 0.0,
-            "3-5" => -0.2,
-            "6-9" => -0.6,
-            "10-14" => -0.7,
-            "15-24" => -1.8,
-            _ => -3.0,
-        },
-        "sent" => match value {
-            "0" => 0.0,
-            "1" => -2.0,
-            _ => -4.0,
-        },
-        "ents" => match value {
-            "0" => 0.0,
-            "1" => -0.4,
-            _ => -0.6,
-        },
-        _ => 0.0,
-    }
+    Features { prior: prior(p, facts, fired), keys: f }
 }
 
 /// How far one pass over a document's example may move a feature's weight,
@@ -160,9 +190,9 @@ pub const PASSES: usize = 20;
 /// The weights: the shipped priors plus what was learned.
 #[derive(Clone, Debug, Default)]
 pub struct Scorer {
-    learned: HashMap<String, f32>,
+    learned: HashMap<u64, f32, BuildHasherDefault<FxHasher>>,
     /// Per feature, the squared gradients seen so far (AdaGrad).
-    squares: HashMap<String, f32>,
+    squares: HashMap<u64, f32, BuildHasherDefault<FxHasher>>,
     updates: u64,
 }
 
@@ -176,14 +206,20 @@ impl Scorer {
         Self::default()
     }
 
-    /// The weight of one feature.
-    pub fn weight(&self, feature: &str) -> f32 {
-        prior(feature) + self.learned.get(feature).copied().unwrap_or(0.0)
+    /// True once it learned a weight: the words, distances and labels of
+    /// a candidate then count, where the shipped scorer reads only what
+    /// [`prior`] adds up.
+    pub fn learned_anything(&self) -> bool {
+        !self.learned.is_empty()
     }
 
-    /// The score of a candidate, in `(0, 1)`.
+    /// The score of a candidate, in `(0, 1)`: its shipped weights, plus
+    /// what was learned of each feature.
     pub fn score(&self, f: &Features) -> f32 {
-        sigmoid(f.0.iter().map(|x| self.weight(x)).sum())
+        if self.learned.is_empty() {
+            return sigmoid(f.prior);
+        }
+        sigmoid(f.prior + f.keys.iter().map(|k| self.learned.get(k).copied().unwrap_or(0.0)).sum::<f32>())
     }
 
     /// One logistic step towards `truth` on every feature of the example
@@ -193,10 +229,10 @@ impl Scorer {
     fn step(&mut self, f: &Features, truth: bool, rate: f32) {
         let y = if truth { 1.0 } else { 0.0 };
         let g = y - self.score(f);
-        for x in &f.0 {
-            let squares = self.squares.entry(x.clone()).or_insert(INITIAL_SQUARES);
+        for &x in &f.keys {
+            let squares = self.squares.entry(x).or_insert(INITIAL_SQUARES);
             *squares += g * g;
-            *self.learned.entry(x.clone()).or_insert(0.0) += rate / squares.sqrt() * g;
+            *self.learned.entry(x).or_insert(0.0) += rate / squares.sqrt() * g;
         }
     }
 
@@ -229,9 +265,10 @@ impl Scorer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::suggest::relations::patterns::PATTERNS;
 
-    fn pair(between: &[&str]) -> PairText {
-        PairText { between: between.iter().map(|s| (*s).to_owned()).collect(), ..Default::default() }
+    fn pair(between: &[&str]) -> PairText<'static> {
+        PairText { between: between.iter().map(|s| Word::of(s)).collect::<Vec<_>>().into(), ..Default::default() }
     }
 
     const FACTS: PairFacts<'static> = PairFacts { label: "VISITS", dir: Dir::Forward, head: "PER", tail: "GPE", mentions_between: 0 };

@@ -23,7 +23,9 @@
 //! - [`Shape::Titles`]: only title words between (`[A]{GPE}'s foreign
 //!   minister [B]{PER}`).
 
-use super::context::{PairText, phrase_words};
+use std::sync::OnceLock;
+
+use super::context::{PairText, UNKNOWN, Vocab, Word, words};
 
 /// Which mention is the head.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -815,22 +817,6 @@ pub const PATTERNS: &[Pattern] = &[
     },
 ];
 
-/// True when `words` holds `phrase` (already cut into words) as a run.
-fn holds(words: &[String], phrase: &[String]) -> bool {
-    !phrase.is_empty() && words.windows(phrase.len()).any(|w| w == phrase)
-}
-
-/// Where the last run of `phrase` in `words` ends, counted from the end.
-fn last_end_from_end(words: &[String], phrase: &[String]) -> Option<usize> {
-    if phrase.is_empty() || phrase.len() > words.len() {
-        return None;
-    }
-    (0..=words.len() - phrase.len())
-        .rev()
-        .find(|&i| words.get(i..i + phrase.len()) == Some(phrase))
-        .map(|i| words.len() - (i + phrase.len()))
-}
-
 /// Quotation marks, which [`Shape::Exact`] reads through
 /// (`l'« [opération X]{EVENT} » en [Y]{GPE}`).
 const QUOTES: &[&str] = &["«", "»", "\"", "“", "”", "‹", "›"];
@@ -839,77 +825,217 @@ const QUOTES: &[&str] = &["«", "»", "\"", "“", "”", "‹", "›"];
 /// checked (`ministre de la [Russie]`).
 const DETERMINERS: &[&str] = &["la", "le", "les", "l'", "the"];
 
-fn without_trailing_determiners(words: &[String]) -> &[String] {
+/// Every word the patterns name: their phrases cut by [`words`], and the
+/// lists they compare single words with. The [`Vocab`] gives each an id.
+pub fn named_words() -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let lists = [QUOTES, DETERMINERS, TITLE_WORDS, PREPS, &["-", "'s"]];
+    out.extend(lists.iter().flat_map(|l| l.iter()).map(|w| (*w).to_owned()));
+    for role in ROLES {
+        out.extend(words(role));
+        out.extend(role.split(' ').map(str::to_owned));
+    }
+    for pat in PATTERNS {
+        out.extend(pat.phrases.iter().flat_map(|ph| words(ph)));
+        let (a, b): (&[&str], &[&str]) = match pat.shape {
+            Shape::Between { ends, .. } => (ends, &[]),
+            Shape::Before { joins, adjoins, .. } => (joins, adjoins),
+            Shape::After { joins, .. } => (joins, &[]),
+            Shape::Exact | Shape::Titles { .. } => (&[], &[]),
+        };
+        out.extend(a.iter().chain(b).map(|w| (*w).to_owned()));
+    }
+    out
+}
+
+/// A set of word ids.
+#[derive(Debug, Default)]
+struct Ids(Vec<u64>);
+
+impl Ids {
+    fn of<'w>(words: impl IntoIterator<Item = &'w str>) -> Self {
+        let v = Vocab::global();
+        let mut bits = vec![0u64; v.len().div_ceil(64)];
+        for id in words.into_iter().map(|w| v.id(w)).filter(|&id| id != UNKNOWN) {
+            if let Some(b) = bits.get_mut(id as usize / 64) {
+                *b |= 1 << (id % 64);
+            }
+        }
+        Self(bits)
+    }
+
+    fn has(&self, id: u32) -> bool {
+        self.0.get(id as usize / 64).is_some_and(|b| b & (1 << (id % 64)) != 0)
+    }
+}
+
+/// Phrases cut into word ids, with the ids they start with (a word that
+/// starts none is passed over at once).
+#[derive(Debug, Default)]
+struct Phrases {
+    /// Every phrase, in order, the empty one included.
+    all: Vec<Vec<u32>>,
+    firsts: Ids,
+}
+
+impl Phrases {
+    fn of<'p>(phrases: impl IntoIterator<Item = &'p str>) -> Self {
+        let v = Vocab::global();
+        let cut: Vec<Vec<String>> = phrases.into_iter().map(words).collect();
+        let firsts = Ids::of(cut.iter().filter_map(|w| w.first()).map(String::as_str));
+        Self { all: cut.iter().map(|w| w.iter().map(|x| v.id(x)).collect()).collect(), firsts }
+    }
+
+    /// True when `words` holds one of the (non-empty) phrases as a run.
+    fn any_in(&self, words: &[Word]) -> bool {
+        (0..words.len()).any(|i| {
+            let rest = words.get(i..).unwrap_or(&[]);
+            rest.first().is_some_and(|w| self.firsts.has(w.id)) && self.all.iter().any(|ph| starts_with(rest, ph))
+        })
+    }
+}
+
+/// True when `words` starts with the non-empty `phrase`.
+fn starts_with(words: &[Word], phrase: &[u32]) -> bool {
+    !phrase.is_empty() && words.len() >= phrase.len() && words.iter().zip(phrase).all(|(w, &id)| w.id == id)
+}
+
+/// Where the last run of `phrase` in `words` ends, counted from the end.
+fn last_end_from_end(words: &[Word], phrase: &[u32]) -> Option<usize> {
+    if phrase.is_empty() || phrase.len() > words.len() {
+        return None;
+    }
+    (0..=words.len() - phrase.len())
+        .rev()
+        .find(|&i| starts_with(words.get(i..).unwrap_or(&[]), phrase))
+        .map(|i| words.len() - (i + phrase.len()))
+}
+
+/// A pattern with its words as ids.
+#[derive(Debug)]
+struct Compiled {
+    pattern: &'static Pattern,
+    phrases: Phrases,
+    /// Its phrases made of words only (no punctuation): the scorer's
+    /// trigger lexicon ([`lexicon_between`]).
+    lexicon: Phrases,
+    ends: Ids,
+    joins: Ids,
+    adjoins: Ids,
+}
+
+/// The lists single words are compared with, as ids.
+#[derive(Debug)]
+struct Lists {
+    quotes: Ids,
+    determiners: Ids,
+    /// Words a title is made of: each word of a role, [`TITLE_WORDS`], `-`.
+    title_words: Ids,
+    roles: Phrases,
+    apostrophe_s: u32,
+}
+
+/// The patterns and lists as ids, made once per process.
+fn compiled() -> &'static (Vec<Compiled>, Lists) {
+    static COMPILED: OnceLock<(Vec<Compiled>, Lists)> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let patterns = PATTERNS
+            .iter()
+            .map(|pattern| {
+                let (ends, joins, adjoins): (&[&str], &[&str], &[&str]) = match pattern.shape {
+                    Shape::Between { ends, .. } => (ends, &[], &[]),
+                    Shape::Before { joins, adjoins, .. } => (&[], joins, adjoins),
+                    Shape::After { joins, .. } => (&[], joins, &[]),
+                    Shape::Exact | Shape::Titles { .. } => (&[], &[], &[]),
+                };
+                let lexical = |ph: &&str| {
+                    let w = words(ph);
+                    !w.is_empty() && w.iter().all(|w| w.chars().any(char::is_alphanumeric))
+                };
+                Compiled {
+                    pattern,
+                    phrases: Phrases::of(pattern.phrases.iter().copied()),
+                    lexicon: Phrases::of(pattern.phrases.iter().copied().filter(lexical)),
+                    ends: Ids::of(ends.iter().copied()),
+                    joins: Ids::of(joins.iter().copied()),
+                    adjoins: Ids::of(adjoins.iter().copied()),
+                }
+            })
+            .collect();
+        let lists = Lists {
+            quotes: Ids::of(QUOTES.iter().copied()),
+            determiners: Ids::of(DETERMINERS.iter().copied()),
+            title_words: Ids::of(ROLES.iter().flat_map(|r| r.split(' ')).chain(TITLE_WORDS.iter().copied()).chain(["-"])),
+            roles: Phrases::of(ROLES.iter().copied()),
+            apostrophe_s: Vocab::global().id("'s"),
+        };
+        (patterns, lists)
+    })
+}
+
+fn without_trailing_determiners<'w>(words: &'w [Word], lists: &Lists) -> &'w [Word] {
     let mut end = words.len();
-    while end > 0 && words.get(end - 1).is_some_and(|w| DETERMINERS.contains(&w.as_str())) {
+    while end > 0 && words.get(end - 1).is_some_and(|w| lists.determiners.has(w.id)) {
         end -= 1;
     }
     words.get(..end).unwrap_or(&[])
 }
 
-fn word_count(words: &[String]) -> usize {
-    words.iter().filter(|w| w.chars().any(char::is_alphanumeric) || w.as_str() == "'s").count()
+fn word_count(words: &[Word], lists: &Lists) -> usize {
+    words.iter().filter(|w| w.alnum || w.id == lists.apostrophe_s).count()
 }
 
-fn any_phrase(words: &[String], phrases: &[&'static str]) -> bool {
-    phrases.iter().any(|p| holds(words, super::context::phrase_words(p)))
-}
-
-impl Pattern {
+impl Compiled {
     /// True when the pattern matches the pair whose first mention is
     /// labelled `first` and second `second`.
-    pub fn matches(&self, p: &PairText, first: &str, second: &str) -> bool {
-        let (head, tail) = match self.dir {
+    fn matches(&self, p: &PairText<'_>, first: &str, second: &str, lists: &Lists) -> bool {
+        let pat = self.pattern;
+        let (head, tail) = match pat.dir {
             Dir::Forward => (first, second),
             Dir::Backward => (second, first),
         };
-        if (!self.heads.is_empty() && !self.heads.contains(&head)) || (!self.tails.is_empty() && !self.tails.contains(&tail)) {
+        if (!pat.heads.is_empty() && !pat.heads.contains(&head)) || (!pat.tails.is_empty() && !pat.tails.contains(&tail)) {
             return false;
         }
         if p.crosses_line || p.sentences_apart > 0 {
             return false;
         }
-        match self.shape {
+        match pat.shape {
             Shape::Between { max, ends } => {
                 // A trigger after another mention of the head's kind is that one's.
-                if self.dir == Dir::Forward && p.labels_between.iter().any(|l| l == head) {
+                if pat.dir == Dir::Forward && p.labels_between.contains(&head) {
                     return false;
                 }
-                if word_count(&p.between) > max || !any_phrase(p.between_since_last_mention(), self.phrases) {
+                if word_count(&p.between, lists) > max || !self.phrases.any_in(p.between_since_last_mention()) {
                     return false;
                 }
-                ends.is_empty() || without_trailing_determiners(&p.between).last().is_some_and(|w| ends.contains(&w.as_str()))
+                ends.is_empty() || without_trailing_determiners(&p.between, lists).last().is_some_and(|w| self.ends.has(w.id))
             }
             Shape::Exact => {
-                let between = p.between.iter().filter(|w| !QUOTES.contains(&w.as_str())).cloned().collect::<Vec<_>>().join(" ");
-                self.phrases.iter().any(|ph| phrase_words(ph).join(" ") == between)
+                let between = || p.between.iter().filter(|w| !lists.quotes.has(w.id)).map(|w| w.id);
+                self.phrases.all.iter().any(|ph| between().eq(ph.iter().copied()))
             }
             Shape::Before { gap, max, joins, adjoins } => {
-                if word_count(&p.between) > max {
+                if word_count(&p.between, lists) > max {
                     return false;
                 }
-                if !adjoins.is_empty() && !without_trailing_determiners(&p.before).last().is_some_and(|w| adjoins.contains(&w.as_str())) {
+                if !adjoins.is_empty() && !without_trailing_determiners(&p.before, lists).last().is_some_and(|w| self.adjoins.has(w.id)) {
                     return false;
                 }
-                if !joins.is_empty() && !p.between.first().is_some_and(|w| joins.contains(&w.as_str())) {
+                if !joins.is_empty() && !p.between.first().is_some_and(|w| self.joins.has(w.id)) {
                     return false;
                 }
-                self.phrases.iter().any(|ph| last_end_from_end(&p.before, phrase_words(ph)).is_some_and(|g| g <= gap))
+                self.phrases.all.iter().any(|ph| last_end_from_end(&p.before, ph).is_some_and(|g| g <= gap))
             }
-            Shape::After { max, joins } => {
-                word_count(&p.between) <= max
-                    && p.between.iter().any(|w| joins.contains(&w.as_str()))
-                    && p.between.iter().all(|w| joins.contains(&w.as_str()) || !w.chars().any(char::is_alphanumeric) || w.len() <= 3)
-                    && any_phrase(&p.after, self.phrases)
+            Shape::After { max, .. } => {
+                word_count(&p.between, lists) <= max
+                    && p.between.iter().any(|w| self.joins.has(w.id))
+                    && p.between.iter().all(|w| self.joins.has(w.id) || !w.alnum || w.len <= 3)
+                    && self.phrases.any_in(&p.after)
             }
             Shape::Titles { max } => {
-                let n = word_count(&p.between);
-                n >= 1
-                    && n <= max
-                    && any_phrase(&p.between, ROLES)
-                    && p.between.iter().all(|w| {
-                        ROLES.iter().any(|r| r.split(' ').any(|x| x == w)) || TITLE_WORDS.contains(&w.as_str()) || w.as_str() == "-"
-                    })
+                let n = word_count(&p.between, lists);
+                n >= 1 && n <= max && lists.roles.any_in(&p.between) && p.between.iter().all(|w| lists.title_words.has(w.id))
             }
         }
     }
@@ -918,8 +1044,24 @@ impl Pattern {
 /// The patterns that `p` matches, with the relation label and direction
 /// each gives, for a pair whose first mention is labelled `first` and
 /// second `second`.
-pub fn fire(p: &PairText, first: &str, second: &str) -> Vec<&'static Pattern> {
-    PATTERNS.iter().filter(|pat| pat.matches(p, first, second)).collect()
+pub fn fire(p: &PairText<'_>, first: &str, second: &str) -> Vec<&'static Pattern> {
+    fire_where(p, first, second, |_| true)
+}
+
+/// [`fire`] among the patterns `keep` accepts (those whose label and
+/// direction the schema allows for the pair: the others cannot count).
+pub fn fire_where(p: &PairText<'_>, first: &str, second: &str, keep: impl Fn(&Pattern) -> bool) -> Vec<&'static Pattern> {
+    if p.crosses_line || p.sentences_apart > 0 {
+        return Vec::new();
+    }
+    let (patterns, lists) = compiled();
+    patterns.iter().filter(|c| keep(c.pattern) && c.matches(p, first, second, lists)).map(|c| c.pattern).collect()
+}
+
+/// The patterns one of whose phrases made of words only stands among the
+/// words between (the scorer's `lex` features), in [`PATTERNS`] order.
+pub fn lexicon_between(p: &PairText<'_>) -> Vec<&'static Pattern> {
+    compiled().0.iter().filter(|c| c.lexicon.any_in(&p.between)).map(|c| c.pattern).collect()
 }
 
 #[cfg(test)]

@@ -19,8 +19,9 @@ fn fired_on(markup: &str, i: usize, j: usize) -> Vec<(&'static str, Dir)> {
     let text = Text::new(s);
     let all: Vec<Mention> = spans.iter().map(|(a, b, l)| Mention { start: *a, end: *b, label: l.clone() }).collect();
     let m = [all[i].clone(), all[j].clone()];
-    let mut p = PairText::new(&text, &Layout::new(&text), &m[0], &m[1]).expect("in order");
-    p.set_mentions_between(&text, &all[i + 1..j], &m[1]);
+    let layout = Layout::with_words(&text);
+    let mut p = PairText::new(&text, &layout, &m[0], &m[1]).expect("in order");
+    p.set_mentions_between(&text, &layout, &all[i + 1..j], &m[1]);
     let schema = crate::model::Schema::news();
     let allowed = |pat: &Pattern| {
         let (h, t) = if pat.dir == Dir::Forward { (&m[0].label, &m[1].label) } else { (&m[1].label, &m[0].label) };

@@ -653,6 +653,34 @@ mod tests {
     }
 
     #[test]
+    fn only_a_label_the_base_never_saw_is_learned_with_features_left_out() {
+        let options = TrainOptions { epochs: 4, seed: 3, prune: 0.0, ..TrainOptions::default() };
+        let base = Tagger::train_with(&corpus(), &options, TrainingInfo::default(), |_, _| {});
+        let example = |m: &str| {
+            let (text, spans) = crate::model::markup::parse_markup(m);
+            Example { text, spans }
+        };
+        let by_hand = |docs: &[Example], label: &str, dropout: f64| {
+            let mut t = base.clone();
+            t.add_labels(&[label.to_owned()]);
+            t.train_on_dropping(docs, &options, TrainingInfo::default(), true, dropout, |_, _| {}).to_bytes()
+        };
+        let continued = |docs: &[Example]| Tagger::continue_with(&base, docs, &options, TrainingInfo::default(), |_, _| {}).to_bytes();
+        let product = [example("Le ministre [Anne Morel]{PER} achète un [Zorblex]{PRODUCT} à [Lyon]{LOC}.")];
+        assert_eq!(continued(&product), by_hand(&product, "PRODUCT", NEW_LABEL_DROPOUT), "a new label: features left out");
+        assert_ne!(continued(&product), by_hand(&product, "PRODUCT", 0.0));
+        assert_eq!(continued(&product), continued(&product), "drawn from the seed: the same bytes");
+        let gpe = [example("Le ministre [Anne Morel]{PER} est arrivé à [Lyon]{GPE} lundi.")];
+        assert_eq!(continued(&gpe), by_hand(&gpe, "GPE", 0.0), "GPE is the base's LOC: nothing left out");
+        // Everything left out: the features keep the base's weights.
+        let mut all_out = base.clone();
+        all_out.add_labels(&["PRODUCT".to_owned()]);
+        let all_out = all_out.train_on_dropping(&product, &options, TrainingInfo::default(), true, 1.0, |_, _| {});
+        let old = base.st.n;
+        assert!(base.rows.keys().all(|&id| all_out.row(id).and_then(|r| r.get(..old)) == base.row(id)));
+    }
+
+    #[test]
     fn training_is_deterministic_and_round_trips() {
         let a = Tagger::train(&corpus(), 3, 11).to_bytes();
         let b = Tagger::train(&corpus(), 3, 11).to_bytes();

@@ -107,6 +107,22 @@ pub fn combine(candidates: Vec<Candidate>, policy: &Policy) -> Vec<Candidate> {
 /// sorted code-point ranges where the tagger was not heard (English lines),
 /// where the other recognizers compete by score.
 pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Policy, unheard: &[(CharIdx, CharIdx)]) -> Vec<Candidate> {
+    combine_preferring(text, candidates, policy, unheard, &[])
+}
+
+/// [`combine_in`], where the candidates whose `preferred` flag is set (a
+/// rule's candidates of a label the tagger never learned, mapped to the
+/// project's by the corrections) replace the tagger spans lying inside
+/// them, whatever their label, and are kept where the tagger found
+/// nothing, whatever the rule's policy; one that would cut a longer tagger
+/// span is combined as the policy says.
+pub(super) fn combine_preferring(
+    text: Option<&Text>,
+    candidates: Vec<Candidate>,
+    policy: &Policy,
+    unheard: &[(CharIdx, CharIdx)],
+    preferred: &[bool],
+) -> Vec<Candidate> {
     if !candidates.iter().any(|c| c.recognizer.is_tagger()) {
         return resolve_overlaps(candidates);
     }
@@ -140,6 +156,8 @@ pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Poli
                 // Every overlapping tagger span is a piece of c, with c's
                 // label: the tagger cut in pieces what the rule sees whole.
                 let mut pieces = true;
+                // Every overlapping tagger span lies inside c, whatever its label.
+                let mut inside = true;
                 let mut agrees = None;
                 for &t in tagged.get(lo..hi).unwrap_or(&[]) {
                     let Some(tc) = candidates.get(t) else {
@@ -147,7 +165,8 @@ pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Poli
                     };
                     if c.start < tc.end {
                         any = true;
-                        pieces &= c.start <= tc.start && tc.end <= c.end && same_label(&tc.label, &c.label);
+                        inside &= c.start <= tc.start && tc.end <= c.end;
+                        pieces &= inside && same_label(&tc.label, &c.label);
                         if tc.start == c.start && tc.end == c.end && same_label(&tc.label, &c.label) {
                             agrees = Some(t);
                         }
@@ -159,7 +178,9 @@ pub fn combine_in(text: Option<&Text>, candidates: Vec<Candidate>, policy: &Poli
                     }
                     continue;
                 }
-                if any {
+                if preferred.get(i).copied().unwrap_or(false) && inside {
+                    2.0 + c.score
+                } else if any {
                     if c.score < rule.overrides_at && !(pieces && rule.joins_pieces && c.score >= rule.alone_at) {
                         continue;
                     }
@@ -353,6 +374,35 @@ mod tests {
         let got: Vec<(usize, &str, &str)> = got.iter().map(|c| (c.start.get(), c.label.as_str(), c.recognizer.as_str())).collect();
         assert_eq!(got, [(3, "ORG", "ext"), (20, "GPE", "tagger"), (30, "ORG", "tagger"), (40, "DATE", "ext")]);
         assert_eq!(merge_external(builtin.clone(), Vec::new(), 0.9), builtin, "the built-in suggestions are kept as they are");
+    }
+
+    #[test]
+    fn a_preferred_candidate_replaces_the_tagger_spans_inside_it_and_no_longer_one() {
+        let c = |a: usize, b: usize, label: &str, score: f32, r: &str| Candidate {
+            start: CharIdx::new(a),
+            end: CharIdx::new(b),
+            label: label.into(),
+            score,
+            recognizer: r.into(),
+        };
+        let candidates = vec![
+            c(0, 5, "LOC", 0.9, "tagger"),
+            c(0, 5, "INST", 0.75, "gazetteer"),
+            c(10, 20, "PER", 0.9, "tagger"),
+            c(12, 16, "INST", 0.8, "gazetteer"),
+            c(30, 35, "INST", 0.5, "gazetteer"),
+            c(40, 45, "INST", 0.5, "gazetteer"),
+            c(50, 53, "PER", 0.6, "tagger"),
+            c(50, 60, "INST", 0.8, "gazetteer"),
+        ];
+        let preferred = [false, true, false, true, true, false, false, true];
+        let got = combine_preferring(None, candidates.clone(), &Policy::default(), &[], &preferred);
+        let got: Vec<(usize, usize, &str)> = got.iter().map(|c| (c.start.get(), c.end.get(), c.recognizer.as_str())).collect();
+        assert_eq!(got, [(0, 5, "gazetteer"), (10, 20, "tagger"), (30, 35, "gazetteer"), (50, 60, "gazetteer")]);
+        // Without the flags, the policy keeps the tagger's spans and drops lone one-word names.
+        let plain = combine_in(None, candidates, &Policy::default(), &[]);
+        let plain: Vec<(usize, &str)> = plain.iter().map(|c| (c.start.get(), c.recognizer.as_str())).collect();
+        assert_eq!(plain, [(0, "tagger"), (10, "tagger"), (50, "tagger")]);
     }
 
     #[test]

@@ -31,7 +31,9 @@
 //! - what the documents call the recognizers' labels
 //!   ([`super::Engine::label_votes`]): a project whose schema calls
 //!   organisations `INST` gets the gazetteer's and the base's `ORG`
-//!   candidates as `INST`.
+//!   candidates as `INST`; and how often each rule's candidates were right
+//!   ([`super::Engine::rule_votes`]), so that a rule the documents mostly
+//!   contradict is not mapped.
 //!
 //! Measured by `cargo bench --bench learning` (English news from the shipped
 //! state, a new label; see the README).
@@ -39,8 +41,8 @@
 use sha2::{Digest, Sha256};
 
 use super::memory::{Memory, MemoryRecognizer};
-pub use super::tagger::LabelVote;
 use super::tagger::{BaseModel, Example, TaggerError, TaughtName, TrainOptions, examples_from, info_from};
+pub use super::tagger::{LabelVote, RuleVote};
 use super::{BUILTIN_MODEL, Engine, Tagger};
 use crate::model::{Dataset, Schema, Text};
 
@@ -136,24 +138,30 @@ pub fn train_model(
     };
     if options.names {
         let done = options.epochs * examples.len();
-        let (names, votes) = taught_names(&tagger, &examples, |k| progress(done + k, total));
+        let (names, votes, rules) = taught_names(&tagger, &examples, |k| progress(done + k, total));
         tagger.set_names(names);
         tagger.set_label_votes(votes);
+        tagger.set_rule_votes(rules);
     }
     tagger
 }
 
 /// The names documents teach an engine over `tagger`: the memory after it
 /// learned each document in order ([`Engine::learn_names`]); and what they
-/// call the recognizers' labels ([`Engine::label_votes`]).
-fn taught_names(tagger: &Tagger, examples: &[Example], mut progress: impl FnMut(usize)) -> (Vec<TaughtName>, Vec<LabelVote>) {
+/// call the recognizers' labels ([`Engine::label_votes`]) and how often
+/// each recognizer was right ([`Engine::rule_votes`]).
+fn taught_names(
+    tagger: &Tagger,
+    examples: &[Example],
+    mut progress: impl FnMut(usize),
+) -> (Vec<TaughtName>, Vec<LabelVote>, Vec<RuleVote>) {
     let memory = MemoryRecognizer::new();
     let engine = Engine::assemble(Some((tagger.clone(), crate::model::RecognizerName::Tagger)), memory.clone());
     for (k, ex) in examples.iter().enumerate() {
         engine.learn_names(&Text::from(ex.text.as_str()), &ex.spans);
         progress(k + 1);
     }
-    (memory.memory().read().map(|m| m.votes()).unwrap_or_default(), engine.label_votes())
+    (memory.memory().read().map(|m| m.votes()).unwrap_or_default(), engine.label_votes(), engine.rule_votes())
 }
 
 /// The memory that a model's taught names start.

@@ -51,7 +51,11 @@
 //!   `ORG` in a project that calls organisations `INST`) is suggested as
 //!   the project's label that the corrected documents gave such candidates
 //!   most often ([`Engine::label_votes`], learned online and kept in a
-//!   project model), else dropped;
+//!   project model), else dropped; a rule's candidates of it only while
+//!   that label is what they most often were ([`Engine::rule_votes`]),
+//!   and then they replace the tagger spans lying inside them (the tagger
+//!   never learned the label from the corrections' few names) and are
+//!   kept where it found nothing;
 //! - names the user taught ([`memory`]) win, except inside a longer tagger
 //!   span (the longer name wins); the user's rejections veto the same text
 //!   with the same label;
@@ -91,6 +95,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 pub use crate::model::tokenize::{Token, TokenKind, Tokenized, tokenize};
 pub use capitals::CapitalsRecognizer;
+use combine::combine_preferring;
 pub use combine::{Policy, RulePolicy, combine, combine_in, merge_external, resolve_overlaps};
 pub use gazetteer::{Gazetteer, GazetteerRecognizer};
 pub use memory::{Memory, MemoryRecognizer};
@@ -222,6 +227,9 @@ pub struct Engine {
     /// candidate with the first label was a corrected span with the second
     /// ([`Engine::label_votes`]).
     label_votes: RwLock<BTreeMap<(String, String), i32>>,
+    /// `(recognizer, its label, project's label or "" for no span) →
+    /// count` ([`Engine::rule_votes`]).
+    rule_votes: RwLock<BTreeMap<(String, String, String), i32>>,
 }
 
 /// A label the schema lacks is suggested as the project's label that at
@@ -276,9 +284,16 @@ impl Engine {
         };
         let votes: BTreeMap<(String, String), i32> =
             tagger.as_ref().map(|t| t.label_votes().iter().map(|(a, b, n)| ((a.clone(), b.clone()), *n)).collect()).unwrap_or_default();
+        let rules: BTreeMap<(String, String, String), i32> = tagger
+            .as_ref()
+            .map(|t| t.rule_votes().iter().map(|(r, l, to, n)| ((r.clone(), l.clone(), to.clone()), *n)).collect())
+            .unwrap_or_default();
         let engine = Self::assemble(tagger.map(|t| (t, name)), memory);
         if let Ok(mut v) = engine.label_votes.write() {
             *v = votes;
+        }
+        if let Ok(mut v) = engine.rule_votes.write() {
+            *v = rules;
         }
         engine
     }
@@ -313,7 +328,7 @@ impl Engine {
     /// An engine over the given recognizers (earlier ones win exact ties),
     /// combined by the default [`Policy`].
     pub fn with(recognizers: Vec<Box<dyn Recognizer>>) -> Self {
-        Self { recognizers, policy: Policy::default(), label_votes: RwLock::default() }
+        Self { recognizers, policy: Policy::default(), label_votes: RwLock::default(), rule_votes: RwLock::default() }
     }
 
     /// What the corrected documents call the recognizers' labels:
@@ -327,6 +342,39 @@ impl Engine {
     pub fn label_votes(&self) -> Vec<learning::LabelVote> {
         let votes = self.label_votes.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         votes.iter().map(|((a, b), n)| (a.clone(), b.clone(), *n)).collect()
+    }
+
+    /// What each rule's candidates were in the corrected documents:
+    /// `(recognizer, label, project's label, count)`, sorted, the empty
+    /// project label counting candidates whose span no corrected document
+    /// has (the tagger's and the memory's are not counted). A rule's
+    /// candidates of a label the schema lacks are suggested as the
+    /// project's label ([`Engine::label_votes`]) only while that is what
+    /// they most often were, no span included (the capitalisation rule's
+    /// `ORG` runs, which a project annotates as places more often than as
+    /// organisations, are not). A rule never seen is given the benefit of
+    /// the doubt.
+    pub fn rule_votes(&self) -> Vec<learning::RuleVote> {
+        let votes = self.rule_votes.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        votes.iter().map(|((r, l, to), n)| (r.clone(), l.clone(), to.clone(), *n)).collect()
+    }
+
+    /// True when the corrections trust `recognizer`'s candidates of `label`
+    /// as `project_label` ([`Engine::rule_votes`]).
+    fn trusted(&self, recognizer: &RecognizerName, label: &str, project_label: &str) -> bool {
+        let votes = self.rule_votes.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let name = recognizer.to_string();
+        let (mut right, mut other) = (0, 0);
+        for ((_, _, to), n) in
+            votes.range((name.clone(), label.to_owned(), String::new())..).take_while(|((r, l, _), _)| *r == name && l == label)
+        {
+            if to == project_label {
+                right = *n;
+            } else {
+                other = other.max(*n);
+            }
+        }
+        right >= other
     }
 
     /// The project's label for a recognizer's label the schema lacks
@@ -436,19 +484,33 @@ impl Engine {
         let g = self.gather(text);
         let policy = self.policy_for(&g);
         let can_veto = self.recognizers.iter().any(|r| r.can_veto());
+        let mut mapped = Vec::new();
         let all: Vec<Candidate> = g
             .all
             .into_iter()
             .filter_map(|mut c| {
-                if schema.entity(&c.label).is_none() {
-                    // A label the schema lacks: the project's name for it, if the corrections gave one.
-                    c.label = (c.recognizer != RecognizerName::Memory).then(|| self.mapped_label(&c.label, schema)).flatten()?;
+                let lacks = schema.entity(&c.label).is_none();
+                if lacks {
+                    // A label the schema lacks: the project's name for it, if the
+                    // corrections gave one and trust this recognizer's candidates.
+                    let to = (c.recognizer != RecognizerName::Memory).then(|| self.mapped_label(&c.label, schema)).flatten()?;
+                    if !self.trusted(&c.recognizer, &c.label, &to) {
+                        return None;
+                    }
+                    c.label = to;
                 }
-                Some(c)
+                Some((c, lacks))
             })
-            .filter(|c| !self.vetoed(text, c, can_veto))
+            .filter(|(c, _)| !self.vetoed(text, c, can_veto))
+            .map(|(c, lacks)| {
+                // A rule's candidate of a mapped label: the tagger, which never
+                // learned the label from the corrections' few names, does not
+                // outrank it (see `combine`).
+                mapped.push(lacks && !c.recognizer.is_tagger());
+                c
+            })
             .collect();
-        combine_in(Some(text), all, &policy, &g.english).into_iter().filter(|c| c.score >= min_score).collect()
+        combine_preferring(Some(text), all, &policy, &g.english, &mapped).into_iter().filter(|c| c.score >= min_score).collect()
     }
 
     fn vetoed(&self, text: &Text, c: &Candidate, can_veto: bool) -> bool {
@@ -523,6 +585,7 @@ impl Engine {
     /// votes for that span's label ([`Engine::label_votes`]).
     fn count_label_votes(&self, text: &Text, gold: &[(CharIdx, CharIdx, String)]) {
         let gathered = self.gather(text);
+        self.count_rule_votes(&gathered.all, gold);
         let mut seen: Vec<(CharIdx, CharIdx, &str, &str)> = Vec::new();
         for c in gathered.all.iter().filter(|c| c.recognizer != RecognizerName::Memory) {
             for (_, _, label) in gold.iter().filter(|(a, b, _)| (*a, *b) == (c.start, c.end)) {
@@ -538,6 +601,27 @@ impl Engine {
         let mut votes = self.label_votes.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         for (_, _, from, to) in seen {
             *votes.entry((from.to_owned(), to.to_owned())).or_default() += 1;
+        }
+    }
+
+    /// Each candidate (but the memory's and the tagger's) counts for the
+    /// label of the gold span with its span, or for none
+    /// ([`Engine::rule_votes`]); once per span, recognizer and label.
+    fn count_rule_votes(&self, all: &[Candidate], gold: &[(CharIdx, CharIdx, String)]) {
+        let mut seen: Vec<(CharIdx, CharIdx, &RecognizerName, &str)> = Vec::new();
+        for c in all.iter().filter(|c| c.recognizer != RecognizerName::Memory && !c.recognizer.is_tagger()) {
+            let key = (c.start, c.end, &c.recognizer, c.label.as_str());
+            if !seen.contains(&key) {
+                seen.push(key);
+            }
+        }
+        if seen.is_empty() {
+            return;
+        }
+        let mut votes = self.rule_votes.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (a, b, recognizer, label) in seen {
+            let to = gold.iter().find(|(ga, gb, _)| (*ga, *gb) == (a, b)).map_or("", |g| g.2.as_str());
+            *votes.entry((recognizer.to_string(), label.to_owned(), to.to_owned())).or_default() += 1;
         }
     }
 
@@ -763,9 +847,64 @@ mod tests {
         // A model keeps the votes the documents gave, and an engine over it starts from them.
         let mut tagger = builtin_tagger().cloned().expect("the shipped model");
         tagger.set_label_votes(votes.clone());
+        let rules = engine.rule_votes();
+        assert!(rules.iter().any(|(r, from, to, n)| r == "gazetteer" && from == "ORG" && to == "INST" && *n > 0), "{rules:?}");
+        tagger.set_rule_votes(rules.clone());
         let again = Tagger::from_bytes(&tagger.to_bytes()).expect("reads");
         assert_eq!(again.label_votes(), votes.as_slice());
+        assert_eq!(again.rule_votes(), rules.as_slice());
         assert_eq!(inst(&Engine::with_tagger(Some(again))), 2);
+    }
+
+    /// Proposes each occurrence of its words with its label, under its name.
+    struct Words(&'static str, &'static [&'static str], &'static str);
+
+    impl Recognizer for Words {
+        fn name(&self) -> RecognizerName {
+            self.0.into()
+        }
+
+        fn recognize(&self, text: &Text) -> Vec<Candidate> {
+            let s = text.as_str();
+            self.1
+                .iter()
+                .flat_map(|w| s.match_indices(w))
+                .map(|(i, w)| {
+                    let start = s[..i].chars().count();
+                    Candidate {
+                        start: CharIdx::new(start),
+                        end: CharIdx::new(start + w.chars().count()),
+                        label: self.2.into(),
+                        score: 0.8,
+                        recognizer: self.0.into(),
+                    }
+                })
+                .collect()
+        }
+    }
+
+    #[test]
+    fn a_rule_the_corrections_mostly_contradict_is_not_mapped() {
+        let schema = Schema::from_label_names("project", &["PER", "INST", "LOC"], &[]);
+        let engine = Engine::with(vec![
+            Box::new(Words("list", &["Zorgco", "Blimpex", "Quarnel"], "ORG")),
+            Box::new(Words("guess", &["Zorgco", "Blimpex", "Varnholt", "Ostrelia", "Kessa"], "ORG")),
+        ]);
+        // The annotator leaves out most of what the second rule proposes.
+        let (text, gold) = parse_markup("[Zorgco]{INST} et [Blimpex]{INST} vont à Varnholt, Ostrelia et Kessa.");
+        engine.learn(&Text::from(text.as_str()), &gold);
+        let votes = engine.rule_votes();
+        let count = |r: &str, to: &str| votes.iter().find(|v| v.0 == r && v.1 == "ORG" && v.2 == to).map_or(0, |v| v.3);
+        assert_eq!((count("list", "INST"), count("guess", "INST"), count("guess", "")), (2, 2, 3), "{votes:?}");
+        let later = Text::from("Quarnel et Zorgco partent pour Varnholt.");
+        let got: Vec<(String, String, String)> = engine
+            .suggest(&later, &schema, 0.0)
+            .into_iter()
+            .map(|c| (later.slice(c.start, c.end).unwrap_or("").to_owned(), c.label, c.recognizer.to_string()))
+            .collect();
+        // ORG is INST (two votes), but only from the rule whose ORG mostly was one.
+        let list = |t: &str| (t.to_owned(), "INST".to_owned(), "list".to_owned());
+        assert_eq!(got, [list("Quarnel"), list("Zorgco")]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Issue 17, models: what the engine learned comes back in the next
 //! session, the window and the command line train the same project model,
-//! and Settings pick a model file. Shares the helpers of `main.rs`.
+//! its suggestions say they come from it, and Settings pick a model file.
+//! Shares the helpers of `main.rs`.
 
 use super::*;
 
@@ -78,6 +79,52 @@ fn the_window_and_the_command_line_train_the_same_project_model() {
         h.run_ok();
     }
     assert_eq!(std::fs::metadata(&kept).and_then(|m| m.modified()).expect("mtime"), modified, "not trained again");
+}
+
+#[test]
+fn suggestions_from_the_project_model_say_so_and_the_inspector_says_it_in_words() {
+    const A: &str = "Le rapport du cabinet Vendrasque sera publié demain.";
+    const B: &str = "Selon le cabinet Vendrasque, la croissance ralentit.";
+    const C: &str = "Le ministre Sergueï Lavrov est arrivé à Pékin lundi pour rencontrer Wang Yi.";
+    let f = fixture(&[("a.txt", A), ("b.txt", B), ("c.txt", C)]);
+    let mut h = harness(&f.root);
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.id.0.as_str()), Some("a"));
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(22, 32, "ORG")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    run_until(&mut h, "the project model is trained", |a| {
+        a.learn_progress.is_none() && !a.is_suggesting() && a.model_in_use.contains("project model")
+    });
+    // A document opened now gets its suggestions from the project model.
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, spanlab::app::Command::OpenDocument(2));
+    h.run_ok();
+    settle(&mut h);
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.id.0.as_str()), Some("c"));
+    let project_model = spanlab::model::RecognizerName::model(spanlab::app::project_model::MODEL_FILE);
+    assert_eq!(project_model.as_str(), "tagger:project-model.bin");
+    let by: Vec<(String, String, spanlab::model::RecognizerName)> = {
+        let open = h.state().open.as_ref().expect("open");
+        open.doc
+            .pending_suggestions()
+            .iter()
+            .map(|s| (open.doc.text().slice(s.start, s.end).unwrap_or("").to_owned(), s.label.clone(), s.recognizer.clone()))
+            .collect()
+    };
+    assert!(by.iter().any(|(t, l, r)| t == "Sergueï Lavrov" && l == "PER" && *r == project_model), "{by:?}");
+    assert!(by.iter().all(|(_, _, r)| *r != spanlab::model::RecognizerName::Tagger), "none says the shipped model: {by:?}");
+    // The inspector says it in words for the selected suggestion.
+    key(&mut h, Key::J);
+    let selected = {
+        let open = h.state().open.as_ref().expect("open");
+        match open.selection {
+            Selection::Suggestion(id) => open.doc.suggestion(id).map(|s| s.recognizer.clone()),
+            _ => None,
+        }
+    };
+    assert_eq!(selected.as_ref(), Some(&project_model), "j selects the first suggestion, the project model's");
+    assert!(h.query_by_label_contains("proposed by the model file project-model.bin").is_some(), "the inspector names the project model");
 }
 
 /// Trains a model with `spanlab train` on one English document whose spans

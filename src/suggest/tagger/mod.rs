@@ -70,6 +70,12 @@ pub type TaughtName = (Vec<String>, String, i32);
 /// the second (see [`crate::suggest::Engine::label_votes`]).
 pub type LabelVote = (String, String, i32);
 
+/// A recognizer, one of its labels, a label of the project's, and how many
+/// of the recognizer's candidates with the first label were the project's
+/// spans with the second (the empty label: no span) (see
+/// [`crate::suggest::Engine::rule_votes`]).
+pub type RuleVote = (String, String, String, i32);
+
 /// At most this many labels (tags must fit a 64-bit mask).
 pub const MAX_LABELS: usize = 15;
 /// Weights are stored as multiples of this (a power of two, so that
@@ -106,6 +112,9 @@ pub struct Tagger {
     /// What the project calls the labels its schema lacks (see
     /// [`Tagger::label_votes`]).
     label_votes: Vec<LabelVote>,
+    /// How often each recognizer's candidates of a label were right (see
+    /// [`Tagger::rule_votes`]).
+    rule_votes: Vec<RuleVote>,
     gazetteer: Arc<Gazetteer>,
     salts: [u64; 5],
 }
@@ -129,6 +138,7 @@ impl Tagger {
             hints: false,
             names: Vec::new(),
             label_votes: Vec::new(),
+            rule_votes: Vec::new(),
             gazetteer: Gazetteer::builtin(),
             salts: salts(),
         }
@@ -258,6 +268,23 @@ impl Tagger {
         votes.sort();
         votes.retain(|(from, to, n)| !from.trim().is_empty() && !to.trim().is_empty() && *n > 0);
         self.label_votes = votes;
+    }
+
+    /// What, in the documents it was trained on, each recognizer's
+    /// candidates of a label were: `(recognizer, label, project's label,
+    /// count)`, the empty project label for candidates no document has as a
+    /// span, sorted; the engine over it starts from them
+    /// ([`crate::suggest::Engine::rule_votes`]).
+    pub fn rule_votes(&self) -> &[RuleVote] {
+        &self.rule_votes
+    }
+
+    /// Sets the rule votes (sorted here; empty recognizers or labels and
+    /// counts below one left out).
+    pub fn set_rule_votes(&mut self, mut votes: Vec<RuleVote>) {
+        votes.sort();
+        votes.retain(|(r, l, _, n)| !r.trim().is_empty() && !l.trim().is_empty() && *n > 0);
+        self.rule_votes = votes;
     }
 
     /// True when the rule recognizers' proposals are among its features.

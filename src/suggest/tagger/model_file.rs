@@ -83,6 +83,10 @@ struct Header {
     /// What the corpus calls the recognizers' labels (absent when nothing).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     label_votes: Vec<super::LabelVote>,
+    /// How often the recognizers' candidates were right in the corpus
+    /// (absent when nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    rule_votes: Vec<super::RuleVote>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -162,6 +166,7 @@ impl Tagger {
             training: self.info.clone(),
             names: self.names.clone(),
             label_votes: self.label_votes.clone(),
+            rule_votes: self.rule_votes.clone(),
         };
         let header = serde_json::to_vec_pretty(&header).unwrap_or_default();
         let mut out = Vec::with_capacity(body.len() + header.len() + 64);
@@ -252,6 +257,10 @@ impl Tagger {
             return bad("a label vote has no label or no vote".into());
         }
         tagger.set_label_votes(header.label_votes);
+        if header.rule_votes.iter().any(|(r, l, _, n)| r.trim().is_empty() || l.trim().is_empty() || *n <= 0) {
+            return bad("a rule vote has no recognizer, no label or no count".into());
+        }
+        tagger.set_rule_votes(header.rule_votes);
         tagger.step = step;
         let n = tagger.st.n;
         for w in tagger.trans.iter_mut().chain(tagger.end.iter_mut()) {

@@ -2,7 +2,9 @@
 //! update per sentence (sentences a gold span crosses are merged), the
 //! sentences shuffled each epoch by a seeded generator, so the same input
 //! gives the same bytes; averaged weights below [`TrainOptions::prune`] are
-//! dropped.
+//! dropped. Continuing a model with a label it never saw leaves a fifth of
+//! the features out of each step (drawn from the seed: still the same
+//! bytes), so the new label's few names do not teach their words alone.
 //!
 //! Owns: [`Tagger::train`], [`Tagger::train_with`], [`train_from_dataset`],
 //! [`TrainOptions`], [`TrainingInfo`], [`Example`]; a document's gold
@@ -211,18 +213,39 @@ impl Tagger {
             v.dedup();
             v
         };
+        // A label the base never saw (GPE counts as its LOC) is learned from
+        // a few documents: dropping a fifth of the features at each step
+        // keeps the new tag classes from resting on the words of their few
+        // names alone, so they also learn shapes, contexts and the rules'
+        // hints (`cargo bench --bench learning`, the new label).
+        let unseen = new.iter().any(|l| tagger.label_index(l).is_none());
         tagger.add_labels(&new);
-        tagger.train_on(docs, options, info, true, progress)
+        let dropout = if unseen { NEW_LABEL_DROPOUT } else { 0.0 };
+        tagger.train_on_dropping(docs, options, info, true, dropout, progress)
     }
 
     /// The training loop, from this tagger's weights when `warm`, else
     /// from zero.
     fn train_on(
+        self,
+        docs: &[Example],
+        options: &TrainOptions,
+        info: TrainingInfo,
+        warm: bool,
+        progress: impl FnMut(usize, usize),
+    ) -> Tagger {
+        self.train_on_dropping(docs, options, info, warm, 0.0, progress)
+    }
+
+    /// [`Tagger::train_on`], each feature of each token left out of each
+    /// step with probability `dropout` (drawn from the seed).
+    fn train_on_dropping(
         mut self,
         docs: &[Example],
         options: &TrainOptions,
         mut info: TrainingInfo,
         warm: bool,
+        dropout: f64,
         mut progress: impl FnMut(usize, usize),
     ) -> Tagger {
         info.documents = docs.len();
@@ -238,6 +261,7 @@ impl Tagger {
         self.info = info;
         let tagger = self;
         let mut trainer = Trainer::new(tagger.st.n);
+        trainer.dropout = dropout_threshold(dropout, options.seed);
         if warm {
             trainer.warm_start(&tagger);
         }
@@ -275,6 +299,16 @@ impl Tagger {
         trainer.finish(&mut tagger, options.prune);
         tagger
     }
+}
+
+/// The share of features left out of each step when continuing with a
+/// label the base never saw ([`Tagger::continue_with`]).
+const NEW_LABEL_DROPOUT: f64 = 0.2;
+
+/// Features are left out of a step when a hash of the step, the feature's
+/// place and the seed falls below the threshold; `None`: none is.
+fn dropout_threshold(p: f64, seed: u64) -> Option<(u64, u64)> {
+    (p > 0.0).then(|| (((p.min(1.0)) * u64::MAX as f64) as u64, seed))
 }
 
 /// A deterministic random number generator (splitmix64).
@@ -356,6 +390,9 @@ struct Trainer {
     end_u: Vec<f64>,
     /// Instances seen (the averaging clock).
     c: f64,
+    /// Features are left out of a step below this threshold, with this
+    /// seed ([`dropout_threshold`]).
+    dropout: Option<(u64, u64)>,
 }
 
 impl Trainer {
@@ -372,6 +409,7 @@ impl Trainer {
             end: vec![0.0; n],
             end_u: vec![0.0; n],
             c: 1.0,
+            dropout: None,
         }
     }
 
@@ -435,9 +473,15 @@ impl Trainer {
         scratch.emit.clear();
         scratch.emit.resize(len * n, 0.0);
         let range = |i: usize| (inst.bounds.get(i).copied().unwrap_or(0) as usize, inst.bounds.get(i + 1).copied().unwrap_or(0) as usize);
+        // The features this step leaves out, by their place in the instance.
+        let (step, dropout) = (self.c as u64, self.dropout);
+        let dropped = |k: usize| dropout.is_some_and(|(below, seed)| SplitMix(seed ^ step.rotate_left(32) ^ k as u64).next() < below);
         for (i, row) in scratch.emit.chunks_exact_mut(n).enumerate() {
             let (a, b) = range(i);
-            for &f in inst.feats.get(a..b).unwrap_or(&[]) {
+            for (k, &f) in (a..).zip(inst.feats.get(a..b).unwrap_or(&[])) {
+                if dropped(k) {
+                    continue;
+                }
                 let r = self.row_of.get(f as usize).copied().unwrap_or(NO_ROW);
                 if r == NO_ROW {
                     continue;
@@ -457,6 +501,9 @@ impl Trainer {
                 if g != p {
                     let (a, b) = range(i);
                     for k in a..b {
+                        if dropped(k) {
+                            continue;
+                        }
                         let Some(&f) = inst.feats.get(k) else {
                             continue;
                         };
@@ -603,6 +650,34 @@ mod tests {
         for sp in tagger.tag("Le ministre Claire Petit est arrivé.", &doc) {
             assert!((0.0..=1.0).contains(&sp.confidence) && sp.margin >= 0.0);
         }
+    }
+
+    #[test]
+    fn only_a_label_the_base_never_saw_is_learned_with_features_left_out() {
+        let options = TrainOptions { epochs: 4, seed: 3, prune: 0.0, ..TrainOptions::default() };
+        let base = Tagger::train_with(&corpus(), &options, TrainingInfo::default(), |_, _| {});
+        let example = |m: &str| {
+            let (text, spans) = crate::model::markup::parse_markup(m);
+            Example { text, spans }
+        };
+        let by_hand = |docs: &[Example], label: &str, dropout: f64| {
+            let mut t = base.clone();
+            t.add_labels(&[label.to_owned()]);
+            t.train_on_dropping(docs, &options, TrainingInfo::default(), true, dropout, |_, _| {}).to_bytes()
+        };
+        let continued = |docs: &[Example]| Tagger::continue_with(&base, docs, &options, TrainingInfo::default(), |_, _| {}).to_bytes();
+        let product = [example("Le ministre [Anne Morel]{PER} achète un [Zorblex]{PRODUCT} à [Lyon]{LOC}.")];
+        assert_eq!(continued(&product), by_hand(&product, "PRODUCT", NEW_LABEL_DROPOUT), "a new label: features left out");
+        assert_ne!(continued(&product), by_hand(&product, "PRODUCT", 0.0));
+        assert_eq!(continued(&product), continued(&product), "drawn from the seed: the same bytes");
+        let gpe = [example("Le ministre [Anne Morel]{PER} est arrivé à [Lyon]{GPE} lundi.")];
+        assert_eq!(continued(&gpe), by_hand(&gpe, "GPE", 0.0), "GPE is the base's LOC: nothing left out");
+        // Everything left out: the features keep the base's weights.
+        let mut all_out = base.clone();
+        all_out.add_labels(&["PRODUCT".to_owned()]);
+        let all_out = all_out.train_on_dropping(&product, &options, TrainingInfo::default(), true, 1.0, |_, _| {});
+        let old = base.st.n;
+        assert!(base.rows.keys().all(|&id| all_out.row(id).and_then(|r| r.get(..old)) == base.row(id)));
     }
 
     #[test]

@@ -278,12 +278,12 @@ impl SpanlabApp {
         if query.is_empty() {
             return;
         }
-        let Some(open) = self.open.as_ref() else {
-            return;
-        };
-        let hits = open.doc.text().find_all(query);
+        let hits = self.find_hits(query);
         let Some(start) = hits.iter().find(|&&h| h >= from).or(hits.first()).copied() else {
             self.info(format!("{query:?} is not in this document"));
+            return;
+        };
+        let Some(open) = self.open.as_ref() else {
             return;
         };
         let end = start + query.chars().count();
@@ -292,6 +292,20 @@ impl SpanlabApp {
             Some(id) => self.select(Selection::Span(id)),
             None => self.select(Selection::Text { anchor: start, head: end }),
         }
+    }
+
+    /// Where `query` occurs in the open document ([`crate::model::Text::find_all`]),
+    /// found once per (document, query) and kept: the find bar counts the
+    /// occurrences every frame and selects one as a letter is typed, from
+    /// the same list (the text was searched twice per keystroke).
+    pub(crate) fn find_hits(&mut self, query: &str) -> &[CharIdx] {
+        let Some(open) = &self.open else { return &[] };
+        let known = self.find_hits.as_ref().is_some_and(|((doc, q), _)| *doc == open.doc.id && q == query);
+        if !known {
+            let hits = if query.is_empty() { Vec::new() } else { open.doc.text().find_all(query) };
+            self.find_hits = Some(((open.doc.id.clone(), query.to_owned()), hits));
+        }
+        self.find_hits.as_ref().map_or(&[], |(_, h)| h)
     }
 
     /// The find bar closed: the span, else the pending suggestion, that

@@ -118,12 +118,8 @@ fn offsets_title(o: Offsets) -> &'static str {
 /// and how many there are (kept per document and query: a long article is
 /// not searched every frame).
 fn find_count(app: &mut SpanlabApp, query: &str) -> (Option<usize>, usize) {
+    app.find_hits(query);
     let Some(open) = &app.open else { return (None, 0) };
-    let key = (open.doc.id.clone(), query.to_owned());
-    if app.find_hits.as_ref().is_none_or(|(k, _)| *k != key) {
-        let hits = if query.is_empty() { Vec::new() } else { open.doc.text().find_all(query) };
-        app.find_hits = Some((key, hits));
-    }
     let hits: &[crate::model::CharIdx] = app.find_hits.as_ref().map_or(&[], |(_, h)| h);
     let start = match open.selection {
         crate::app::Selection::Text { anchor, head } => Some(anchor.min(head)),

@@ -307,6 +307,8 @@ impl Bot {
         let from = match self.selection() {
             Selection::Text { anchor, head } => anchor.max(head).get(),
             Selection::Span(_) | Selection::Suggestion(_) => self.selected_range().map_or(0, |r| r.1),
+            // A relation: from its head's end.
+            Selection::Relation(id) => self.doc().relation(id).and_then(|r| self.doc().spans().get(r.head)).map_or(0, |s| s.end.get()),
             _ => 0,
         };
         let lens: Vec<usize> = if whole { vec![text.chars().count()] } else { (1..=text.chars().count()).collect() };

@@ -27,10 +27,16 @@
 //! Enter or Esc), document (suggesting for the corpus, marking done) and
 //! relation.
 //!
-//! Relation keys are tallied again by what they were for: review (j,
-//! Enter, x or a type on a suggested relation), fix (period or comma to
-//! an accepted relation the gold does not want, or Tab or Find to its head
-//! first, then a type key or Delete) and draw (head, r, tail, type).
+//! Relation keys are tallied again by what they were for: next (j),
+//! accept (Enter), reject (x) or retype (a type's key) a suggested
+//! relation; suggest (Ctrl+R, the relations between the spans once the
+//! entities are fixed, reviewed as the first ones); fix: reach (period or
+//! comma to an accepted relation the gold does not want, or Tab or Find to
+//! its head first) and retype or delete; draw: reach head (Tab or Find; a
+//! symmetric relation from whichever end is cheaper), r, reach tail (Tab
+//! through the candidates, Enter) and type (Enter or a type's key). The
+//! modules: `annotate/entities.rs` (the entity work), `annotate/relations.rs`
+//! (the relation work), `annotate/tally.rs` (the kinds).
 //!
 //! `SPANLAB_BENCH_TRACE=1` prints every key; `SPANLAB_BENCH_FLOW=N` runs
 //! only the N-th flow.
@@ -47,14 +53,14 @@ use std::path::{Path, PathBuf};
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use spanlab::app::{AppOptions, Dialog, Mode, Selection, SpanlabApp};
-use spanlab::model::Text;
-use spanlab::model::everywhere::{MatchOptions, find};
-use spanlab::model::names::names;
-use spanlab::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
-use spanlab::model::{CharIdx, Document, RelationId, SpanId};
+use spanlab::app::{AppOptions, Selection, SpanlabApp};
+use spanlab::model::{CharIdx, Document, SpanId, Text};
 use spanlab::store::Project;
 
+#[path = "annotate/entities.rs"]
+mod entities;
+#[path = "annotate/relations.rs"]
+mod relations;
 #[path = "annotate/tally.rs"]
 mod tally;
 use tally::{Cat, Tally};
@@ -129,8 +135,8 @@ struct Bot {
     cat: Cat,
     /// Keys per category since the last reset.
     tally: Tally,
-    /// What the relation keys are for (review, fix, draw), counted per
-    /// flow in `rel_tally`.
+    /// What the relation keys are for (accept, reject, draw: reach head,
+    /// …), counted per flow in `rel_tally`.
     rel_kind: &'static str,
     rel_tally: std::collections::BTreeMap<&'static str, usize>,
 }
@@ -150,7 +156,8 @@ impl Bot {
 
     fn press(&mut self, m: Modifiers, k: Key) {
         if self.trace {
-            eprintln!("  key {m:?} {k:?} ({})", self.cat.name());
+            let what = if self.cat == Cat::Relation { self.rel_kind } else { self.cat.name() };
+            eprintln!("  key {m:?} {k:?} ({what})");
         }
         self.h.key_press_modifiers(m, k);
         self.h.run_ok();
@@ -159,7 +166,8 @@ impl Bot {
 
     fn type_char(&mut self, c: char) {
         if self.trace {
-            eprintln!("  type {c:?} ({})", self.cat.name());
+            let what = if self.cat == Cat::Relation { self.rel_kind } else { self.cat.name() };
+            eprintln!("  type {c:?} ({what})");
         }
         self.h.event(egui::Event::Text(c.to_string()));
         self.h.run_ok();
@@ -299,6 +307,8 @@ impl Bot {
         let from = match self.selection() {
             Selection::Text { anchor, head } => anchor.max(head).get(),
             Selection::Span(_) | Selection::Suggestion(_) => self.selected_range().map_or(0, |r| r.1),
+            // A relation: from its head's end.
+            Selection::Relation(id) => self.doc().relation(id).and_then(|r| self.doc().spans().get(r.head)).map_or(0, |s| s.end.get()),
             _ => 0,
         };
         let lens: Vec<usize> = if whole { vec![text.chars().count()] } else { (1..=text.chars().count()).collect() };
@@ -335,592 +345,6 @@ impl Bot {
         let h = schema.entity(label).and_then(|l| l.hotkey.clone()).or_else(|| schema.relation(label).and_then(|l| l.hotkey.clone()));
         Key::from_name(&h.expect("a hotkey").to_ascii_uppercase()).expect("a key")
     }
-
-    /// Moves the selected span's boundaries to `[a, b)`, by words where a
-    /// word lands inside, else by characters.
-    fn move_boundaries(&mut self, a: usize, b: usize) {
-        self.as_cat(Cat::Boundary, |bot| bot.move_boundaries_counted(a, b));
-    }
-
-    fn move_boundaries_counted(&mut self, a: usize, b: usize) {
-        for _ in 0..200 {
-            let Some((s, e)) = self.selected_range() else { return };
-            if (s, e) == (a, b) {
-                return;
-            }
-            let text = self.doc().text().clone();
-            // Grow before shrinking, so the span never empties.
-            if e < b || (s == a && e > b) || (a >= e) {
-                if e < b {
-                    let w = next_word_end(&text, CharIdx::new(e)).get();
-                    self.press(if w <= b { ALT | SHIFT } else { ALT | SHIFT | CMD }, Key::ArrowRight);
-                } else {
-                    let w = previous_word_end(&text, CharIdx::new(e)).get();
-                    self.press(if w >= b && w > s { ALT | SHIFT } else { ALT | SHIFT | CMD }, Key::ArrowLeft);
-                }
-            } else if s > a {
-                let w = previous_word_start(&text, CharIdx::new(s)).get();
-                self.press(if w >= a { ALT } else { ALT | CMD }, Key::ArrowLeft);
-            } else if s < a {
-                let w = next_word_start(&text, CharIdx::new(s)).get();
-                self.press(if w <= a && w < e { ALT } else { ALT | CMD }, Key::ArrowRight);
-            } else {
-                let w = previous_word_end(&text, CharIdx::new(e)).get();
-                self.press(if w >= b && w > s { ALT | SHIFT } else { ALT | SHIFT | CMD }, Key::ArrowLeft);
-            }
-        }
-        panic!("could not move the span to {a}..{b}");
-    }
-
-    /// Selects the text `[a, b)`: Find a prefix, then extend by words and
-    /// characters; or the arrows from where the selection is.
-    fn select_text(&mut self, a: usize, b: usize) {
-        let text = self.doc().text().clone();
-        // The arrows: caret by words to `a`, then extend.
-        let arrow_plan = {
-            let mut at = match self.selection() {
-                Selection::Text { head, .. } => head.get(),
-                _ => self.selected_range().map_or(0, |r| r.1),
-            };
-            let mut presses = 0;
-            while at < a && presses < 60 {
-                let n = next_word_start(&text, CharIdx::new(at)).get();
-                if n > a {
-                    break;
-                }
-                at = n;
-                presses += 1;
-            }
-            while at > a && presses < 60 {
-                at = previous_word_start(&text, CharIdx::new(at)).get();
-                presses += 1;
-            }
-            (at == a).then_some(presses + extend_cost(&text, a, a, b))
-        };
-        let find = self.find_plan(a, b, false).map(|p| {
-            let len = p.query.chars().count();
-            let cost = p.cost() + extend_cost(&text, a, a + len, b);
-            (cost, p)
-        });
-        let names = self.name_plan(a, b);
-        let best_other = match (&arrow_plan, &find) {
-            (Some(x), Some((y, _))) => Some(*x.min(y)),
-            (x, y) => x.or(y.as_ref().map(|f| f.0)),
-        };
-        if let Some((cost, forward)) = names
-            && best_other.is_none_or(|o| cost <= o)
-        {
-            let before = std::mem::replace(&mut self.cat, Cat::Navigate);
-            for _ in 0..80 {
-                if matches!(self.selection(), Selection::Text { anchor, head } if anchor.min(head).get() == a) {
-                    break;
-                }
-                self.press(if forward { NONE } else { SHIFT }, Key::N);
-            }
-            self.cat = before;
-            self.extend_to(b);
-            return;
-        }
-        let use_arrows = match (&arrow_plan, &find) {
-            (Some(arrows), Some((cost, _))) => arrows <= cost,
-            (Some(_), None) => true,
-            _ => false,
-        };
-        let before = std::mem::replace(&mut self.cat, Cat::Navigate);
-        match (use_arrows, find) {
-            (true, _) => {
-                for _ in 0..80 {
-                    let at = match self.selection() {
-                        Selection::Text { head, .. } => head.get(),
-                        _ => self.selected_range().map_or(0, |r| r.1),
-                    };
-                    if at == a && matches!(self.selection(), Selection::Text { .. }) {
-                        break;
-                    }
-                    self.press(NONE, if at < a { Key::ArrowRight } else { Key::ArrowLeft });
-                }
-            }
-            (false, Some((_, plan))) => self.run_find(&plan),
-            (false, None) => panic!("no way to reach {a}"),
-        }
-        self.cat = before;
-        self.extend_to(b);
-    }
-
-    /// The cost of selecting `[a, b)` with n (or Shift+N), the names the
-    /// window shows without a span or suggestion, then extending to `b`:
-    /// (keys, forward). The bot knows what n does, as a user who has used it.
-    fn name_plan(&self, a: usize, b: usize) -> Option<(usize, bool)> {
-        let doc = self.doc();
-        let taken: Vec<(usize, usize)> = doc
-            .spans()
-            .iter()
-            .map(|s| (s.start.get(), s.end.get()))
-            .chain(doc.pending_suggestions().iter().map(|s| (s.start.get(), s.end.get())))
-            .collect();
-        let free: Vec<(usize, usize)> = names(doc.text())
-            .into_iter()
-            .map(|(x, y)| (x.get(), y.get()))
-            .filter(|&(x, y)| !taken.iter().any(|t| t.0 < y && x < t.1))
-            .collect();
-        let t = free.iter().position(|n| n.0 == a)?;
-        let end = free[t].1;
-        let (lo, hi) = self.selected_range().unwrap_or((0, 0));
-        let n = free.len();
-        let first_fwd = free.iter().position(|f| f.0 >= hi).unwrap_or(0);
-        let first_back = free.iter().rposition(|f| f.1 <= lo).unwrap_or(n - 1);
-        let fwd = (t + n - first_fwd) % n + 1;
-        let back = (first_back + n - t) % n + 1;
-        let text = doc.text();
-        let extend = if end <= b { extend_cost(text, a, end, b) } else { end - b };
-        Some((fwd.min(back) + extend, fwd <= back))
-    }
-
-    /// Extends the text selection's head to `b`.
-    fn extend_to(&mut self, b: usize) {
-        let text = self.doc().text().clone();
-        for _ in 0..100 {
-            let Selection::Text { head, .. } = self.selection() else { panic!("a text selection, got {:?}", self.selection()) };
-            let h = head.get();
-            if h == b {
-                return;
-            }
-            if h < b {
-                let w = next_word_end(&text, head).get();
-                // Alt+N: through the next name, when that goes further.
-                if next_name_end(&text, h).is_some_and(|n| n <= b && n > w) {
-                    self.press(ALT, Key::N);
-                    continue;
-                }
-                self.press(if w <= b { SHIFT } else { SHIFT | CMD }, Key::ArrowRight);
-            } else {
-                self.press(SHIFT | CMD, Key::ArrowLeft);
-            }
-        }
-        panic!("could not extend the selection to {b}");
-    }
-
-    /// Turns the document's spans into the gold entities.
-    fn fix_entities(&mut self, gold: &[Ent], corpus: Option<(&[Article], usize)>) {
-        for _round in 0..400 {
-            let doc = self.doc();
-            let have: Vec<(usize, usize, String, SpanId)> =
-                doc.spans().iter().map(|s| (s.start.get(), s.end.get(), s.label.clone(), s.id)).collect();
-            let wanted: BTreeSet<&Ent> = gold.iter().collect();
-            let right: BTreeSet<(usize, usize, &str)> = have
-                .iter()
-                .filter(|s| wanted.contains(&Ent { start: s.0, end: s.1, label: s.2.clone() }))
-                .map(|s| (s.0, s.1, s.2.as_str()))
-                .collect();
-            let missing: Vec<&Ent> = gold.iter().filter(|g| !right.contains(&(g.start, g.end, g.label.as_str()))).collect();
-            let wrong: Vec<&(usize, usize, String, SpanId)> = have.iter().filter(|s| !right.contains(&(s.0, s.1, s.2.as_str()))).collect();
-            // The first thing to do in text order.
-            let first_wrong = wrong.first().copied().cloned();
-            let first_missing = missing.first().map(|g| (*g).clone());
-            match (first_wrong, first_missing) {
-                (None, None) => return,
-                (Some(w), m) if m.as_ref().is_none_or(|m| w.0 <= m.start || w.1 > m.start) => {
-                    // A wrong span: fix it into a missing gold entity it overlaps, else delete it.
-                    let target = missing
-                        .iter()
-                        .find(|g| g.start < w.1 && w.0 < g.end && !have.iter().any(|h| h.3 != w.3 && h.0 < g.end && g.start < h.1))
-                        .map(|g| (*g).clone());
-                    if self.trace {
-                        eprintln!("  fix {:?} {} into {target:?}", self.text_of(w.0, w.1), w.2);
-                    }
-                    self.go_to_item(Selection::Span(w.3));
-                    match target {
-                        Some(g) => {
-                            if g.label != w.2 {
-                                let k = self.hotkey(&g.label);
-                                self.as_cat(Cat::Relabel, |bot| bot.press(NONE, k));
-                            }
-                            self.move_boundaries(g.start, g.end);
-                        }
-                        None => {
-                            // The same wrong name more than once here, and
-                            // nowhere wanted: delete everywhere (Shift+Delete, Enter).
-                            let name = self.text_of(w.0, w.1);
-                            let again = have.iter().filter(|h| h.3 != w.3 && self.text_of(h.0, h.1) == name && h.2 == w.2).count();
-                            let everywhere =
-                                corpus.is_some_and(|(corpus, at)| again > 0 && everywhere_pays(corpus, at, (w.0, w.1), &name, &w.2, false));
-                            if !(everywhere && corpus.is_some_and(|(corpus, _)| self.everywhere(corpus, SHIFT, Key::Delete, false))) {
-                                self.as_cat(Cat::Delete, |bot| bot.press(NONE, Key::Delete));
-                            }
-                        }
-                    }
-                }
-                (_, Some(g)) => {
-                    self.as_cat(Cat::Missed, |bot| {
-                        bot.select_text(g.start, g.end);
-                        let k = bot.hotkey(&g.label);
-                        bot.press(NONE, k);
-                    });
-                    // Other mentions here the gold wants too, and nowhere
-                    // one it does not: label everywhere (Shift+E, Enter).
-                    if let Some((corpus, at)) = corpus {
-                        let name = self.text_of(g.start, g.end);
-                        let spans: Vec<(usize, usize)> = self.doc().spans().iter().map(|s| (s.start.get(), s.end.get())).collect();
-                        let others_here = find(&corpus[at].1, &name, MatchOptions::default())
-                            .into_iter()
-                            .map(|(x, y)| (x.get(), y.get()))
-                            .filter(|&(x, y)| (x, y) != (g.start, g.end) && !spans.iter().any(|s| s.0 < y && x < s.1))
-                            .count();
-                        if others_here > 0 && everywhere_pays(corpus, at, (g.start, g.end), &name, &g.label, true) {
-                            self.everywhere(corpus, SHIFT, Key::E, true);
-                        }
-                    }
-                }
-                (Some(_), None) => unreachable!(),
-            }
-        }
-        panic!("the entities never matched the gold");
-    }
-
-    /// The flow the help teaches: each suggestion in turn, Enter to accept,
-    /// x to reject, a label key to accept as another label; a suggestion
-    /// whose boundaries are wrong is accepted, selected again and moved.
-    fn review_suggestions(&mut self, gold: &[Ent]) {
-        for _ in 0..2000 {
-            if self.doc().pending_count() == 0 {
-                return;
-            }
-            let Selection::Suggestion(id) = self.selection() else {
-                self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
-                continue;
-            };
-            let Some(s) = self.doc().suggestion(id).cloned() else { return };
-            self.review_one(gold, &s);
-        }
-        panic!("the suggestions never ran out");
-    }
-
-    /// One suggestion of the review: accept, relabel, fix its boundaries or reject.
-    fn review_one(&mut self, gold: &[Ent], s: &spanlab::model::Suggestion) {
-        let (a, b) = (s.start.get(), s.end.get());
-        let taken = |bot: &Self, g: &Ent| bot.doc().spans().iter().any(|x| x.start.get() < g.end && g.start < x.end.get());
-        let exact = gold.iter().find(|g| g.start == a && g.end == b && !taken(self, g)).cloned();
-        let overlapping = gold.iter().find(|g| g.start < b && a < g.end && !taken(self, g)).cloned();
-        match (exact, overlapping) {
-            (Some(g), _) if g.label == s.label => self.as_cat(Cat::Accept, |bot| bot.press(NONE, Key::Enter)),
-            (Some(g), _) => {
-                let k = self.hotkey(&g.label);
-                self.as_cat(Cat::Relabel, |bot| bot.press(NONE, k));
-            }
-            (None, Some(g)) => {
-                // The boundary keys on the suggestion accept it moved (one
-                // key per move), then a label key if the label differs.
-                self.move_boundaries(g.start, g.end);
-                if g.label != s.label {
-                    let k = self.hotkey(&g.label);
-                    self.as_cat(Cat::Relabel, |bot| bot.press(NONE, k));
-                }
-                if self.doc().pending_count() > 0 {
-                    self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
-                }
-            }
-            (None, None) => self.as_cat(Cat::Reject, |bot| bot.press(NONE, Key::X)),
-        }
-    }
-
-    /// The corpus flow: as the review, but a suggestion the gold wants at
-    /// every mention of its text (and some later) is accepted everywhere,
-    /// and one it wants nowhere (and that occurs later) rejected everywhere;
-    /// the preview is checked against the gold before Enter (Esc otherwise).
-    fn corpus_review(&mut self, corpus: &[(String, Text, Vec<Ent>)], at: usize) {
-        for _ in 0..2000 {
-            if self.doc().pending_count() == 0 {
-                return;
-            }
-            let Selection::Suggestion(id) = self.selection() else {
-                self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
-                continue;
-            };
-            let Some(s) = self.doc().suggestion(id).cloned() else { return };
-            if !s.is_pending() {
-                self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
-                continue;
-            }
-            let (a, b) = (s.start.get(), s.end.get());
-            let gold = &corpus[at].2;
-            let name = self.text_of(a, b);
-            let free = !self.doc().spans().iter().any(|x| x.start.get() < b && a < x.end.get());
-            let wanted_here = gold.iter().any(|g| (g.start, g.end, g.label.as_str()) == (a, b, s.label.as_str()));
-            let nothing_here = !gold.iter().any(|g| g.start < b && a < g.end);
-            if free
-                && wanted_here
-                && everywhere_pays(corpus, at, (a, b), &name, &s.label, true)
-                && self.everywhere(corpus, SHIFT, Key::Enter, true)
-            {
-                continue;
-            }
-            if nothing_here
-                && everywhere_pays(corpus, at, (a, b), &name, &s.label, false)
-                && self.everywhere(corpus, CMD.plus(SHIFT), Key::X, false)
-            {
-                continue;
-            }
-            self.review_one(gold, &s);
-        }
-        panic!("the suggestions never ran out");
-    }
-
-    /// Opens the everywhere preview with this key, checks every ticked row
-    /// against the gold (`accept`: each is wanted; else: none is), then
-    /// presses Enter, or Esc when the preview holds something the gold does
-    /// not want. Returns whether it applied.
-    fn everywhere(&mut self, corpus: &[(String, Text, Vec<Ent>)], m: Modifiers, k: Key, accept: bool) -> bool {
-        self.as_cat(Cat::Everywhere, |bot| bot.everywhere_counted(corpus, m, k, accept))
-    }
-
-    fn everywhere_counted(&mut self, corpus: &[(String, Text, Vec<Ent>)], m: Modifiers, k: Key, accept: bool) -> bool {
-        self.press(m, k);
-        if !matches!(self.app().dialog, Dialog::Everywhere(_)) {
-            // The key brought the suggestion into view first.
-            self.press(m, k);
-        }
-        for _ in 0..4000 {
-            if matches!(&self.app().dialog, Dialog::Everywhere(f) if f.preview.complete()) {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(2));
-            self.h.run_ok();
-        }
-        self.h.run_ok();
-        let Dialog::Everywhere(form) = &self.app().dialog else { return false };
-        let label = form.label.clone();
-        let good = form.preview.complete()
-            && form.preview.docs.iter().all(|d| {
-                let gold = corpus.iter().find(|c| c.0 == d.id.0).map(|c| &c.2);
-                d.rows.iter().filter(|(_, o)| o.ticked).all(|(_, o)| {
-                    let wanted = gold.is_some_and(|g| {
-                        g.iter().any(|e| (e.start, e.end, e.label.as_str()) == (o.start.get(), o.end.get(), label.as_str()))
-                    });
-                    wanted == accept
-                })
-            });
-        if !good {
-            self.press(NONE, Key::Escape);
-            return false;
-        }
-        self.press(NONE, Key::Enter);
-        for _ in 0..4000 {
-            if self.app().everywhere_job.is_none() && !matches!(self.app().dialog, Dialog::Everywhere(_)) {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(2));
-            self.h.run_ok();
-        }
-        true
-    }
-
-    /// The gold relations already in the document (accepted suggestions).
-    fn has_relation(&self, r: &Rel) -> bool {
-        let doc = self.doc();
-        let place = |id| doc.spans().get(id).map(|s| (s.start.get(), s.end.get()));
-        doc.relations().any(|x| place(x.head) == Some(r.head) && place(x.tail) == Some(r.tail) && x.label == r.label)
-    }
-
-    /// Reviews the suggested relations in reading order (j): Enter for a
-    /// gold one, its type for a gold pair of another type (the type's key,
-    /// or its number in the inspector's list when a review key takes that
-    /// key), x for the others.
-    fn review_relations(&mut self, gold: &[Rel]) {
-        for _ in 0..2000 {
-            if self.doc().pending_relation_suggestions().is_empty() {
-                return;
-            }
-            let Selection::RelationSuggestion(id) = self.selection() else {
-                self.press(NONE, Key::J);
-                continue;
-            };
-            let Some(r) = self.doc().relation_suggestion(id).cloned() else { return };
-            let place = |bot: &Self, e| bot.doc().end_place(e).map(|p| (p.0.get(), p.1.get()));
-            let (h, t) = (place(self, r.head), place(self, r.tail));
-            let want = gold.iter().find(|g| Some(g.head) == h && Some(g.tail) == t && !self.has_relation(g)).cloned();
-            match want {
-                Some(g) if g.label == r.label => self.press(NONE, Key::Enter),
-                Some(g) => {
-                    let types = self.app().scored_types(r.head, r.tail);
-                    let clash = self.app().commands.clashes().iter().any(|c| c.starts_with(&format!("{}'s key", g.label)));
-                    match types.iter().position(|(l, _)| *l == g.label) {
-                        Some(n) if clash && n < 9 => self.press(NONE, Key::from_name(&(n + 1).to_string()).expect("a digit")),
-                        Some(_) if !clash => {
-                            let k = self.hotkey(&g.label);
-                            self.press(NONE, k);
-                        }
-                        _ => self.press(NONE, Key::X),
-                    }
-                }
-                None => self.press(NONE, Key::X),
-            }
-        }
-        panic!("the suggested relations never ran out");
-    }
-
-    /// Reviews the suggested relations, then draws the gold ones still
-    /// missing: head, r, the tail, the type.
-    fn draw_relations(&mut self, gold: &[Rel]) {
-        self.as_cat(Cat::Relation, |bot| bot.draw_relations_counted(gold));
-    }
-
-    /// The accepted relations as the arcs show them, in the order period
-    /// steps through them: by where the head starts, then the tail.
-    fn relation_order(&self) -> Vec<(usize, usize, RelationId)> {
-        let doc = self.doc();
-        let start = |id| doc.spans().get(id).map_or(0, |s| s.start.get());
-        let mut v: Vec<_> = doc.relations().map(|r| (start(r.head), start(r.tail), r.id)).collect();
-        v.sort();
-        v
-    }
-
-    /// Selects an accepted relation: period or comma from here when that is
-    /// cheap, else the head span first (Tab or Find), then period.
-    fn go_to_relation(&mut self, target: RelationId) {
-        let order = self.relation_order();
-        let n = order.len();
-        let Some(t) = order.iter().position(|x| x.2 == target) else { panic!("no such relation") };
-        let (fwd, back) = match self.selection() {
-            Selection::Relation(id) => {
-                let c = order.iter().position(|x| x.2 == id).unwrap_or(0);
-                ((t + n - c) % n, (c + n - t) % n)
-            }
-            _ => {
-                let here = self.selection_start();
-                let f = order.iter().position(|x| x.0 >= here).unwrap_or(0);
-                let b = order.iter().rposition(|x| x.0 < here).unwrap_or(n - 1);
-                ((t + n - f) % n + 1, (b + n - t) % n + 1)
-            }
-        };
-        if fwd.min(back) > 3 {
-            let head = self.doc().relation(target).map(|r| r.head).expect("the relation");
-            let via_tab = self.tab_distance(Selection::Span(head));
-            let first_on_head = order.iter().position(|x| x.0 == order[t].0).unwrap_or(t);
-            if via_tab.0.min(via_tab.1) + 1 + (t - first_on_head) < fwd.min(back) {
-                self.as_cat(Cat::Relation, |bot| bot.go_to_item_counted(Selection::Span(head)));
-            }
-        }
-        let forward = match self.selection() {
-            Selection::Relation(_) => fwd <= back,
-            _ => true,
-        };
-        for _ in 0..=n {
-            if self.selection() == Selection::Relation(target) {
-                return;
-            }
-            self.press(NONE, if forward { Key::Period } else { Key::Comma });
-        }
-        panic!("period never reached the relation");
-    }
-
-    /// Fixes the accepted relations the gold does not want (accept all
-    /// takes some): reached with period, retyped with the type's key when
-    /// the gold wants that pair with another type, else deleted.
-    fn fix_relations(&mut self, gold: &[Rel]) {
-        self.rel_kind = "fix";
-        for _ in 0..500 {
-            let doc = self.doc();
-            let place = |id| doc.spans().get(id).map(|s| (s.start.get(), s.end.get()));
-            let wrong = doc.relations().find_map(|x| {
-                let (h, t) = (place(x.head)?, place(x.tail)?);
-                let ok = gold.iter().any(|g| g.head == h && g.tail == t && g.label == x.label);
-                (!ok).then_some((x.id, h, t))
-            });
-            let Some((id, h, t)) = wrong else { return };
-            self.go_to_relation(id);
-            let retype = gold.iter().find(|g| g.head == h && g.tail == t && !self.has_relation(g)).map(|g| g.label.clone());
-            let before = self.relation_order().len();
-            if let Some(label) = retype {
-                let k = self.hotkey(&label);
-                self.press(NONE, k);
-                if self.doc().relation(id).is_some_and(|r| r.label == label) {
-                    continue;
-                }
-            }
-            self.press(NONE, Key::Delete);
-            assert!(self.relation_order().len() < before, "Delete removed the relation");
-        }
-        panic!("the wrong relations never ran out");
-    }
-
-    fn draw_relations_counted(&mut self, gold: &[Rel]) {
-        self.rel_kind = "review";
-        self.review_relations(gold);
-        self.fix_relations(gold);
-        self.rel_kind = "draw";
-        for r in gold {
-            if self.has_relation(r) {
-                continue;
-            }
-            let (Some(head), Some(tail)) = (self.span_at(r.head.0, r.head.1), self.span_at(r.tail.0, r.tail.1)) else {
-                panic!("the relation's spans are missing")
-            };
-            self.go_to_item_counted(Selection::Span(head));
-            self.press(NONE, Key::R);
-            let candidates = self.app().open.as_ref().and_then(|o| o.draft.as_ref()).map(|d| d.candidates.clone()).unwrap_or_default();
-            let Some(i) = candidates.iter().position(|&c| c == tail) else {
-                panic!("{} is no candidate tail", self.text_of(r.tail.0, r.tail.1))
-            };
-            let n = candidates.len();
-            let forward = i <= n - i;
-            for _ in 0..(if forward { i } else { n - i }) {
-                self.press(if forward { NONE } else { SHIFT }, Key::Tab);
-            }
-            self.press(NONE, Key::Enter);
-            assert_eq!(self.app().mode(), Mode::ChoosingType);
-            let types = self.app().open.as_ref().and_then(|o| o.draft.as_ref()).map(|d| d.types.clone()).unwrap_or_default();
-            if types.first() == Some(&r.label) {
-                self.press(NONE, Key::Enter);
-            } else {
-                let k = self.hotkey(&r.label);
-                self.press(NONE, k);
-            }
-        }
-    }
-}
-
-/// Whether an everywhere action on `name` would help: every mention of it
-/// in the corpus is (`accept`) or is not (reject) the gold entity of that
-/// label, and some mention lies in a document still to annotate.
-fn everywhere_pays(corpus: &[(String, Text, Vec<Ent>)], at: usize, here: (usize, usize), name: &str, label: &str, accept: bool) -> bool {
-    let mut gain = 0;
-    for (i, (_, text, gold)) in corpus.iter().enumerate() {
-        for (a, b) in find(text, name, MatchOptions::default()) {
-            let (a, b) = (a.get(), b.get());
-            if i == at && (a, b) == here {
-                continue;
-            }
-            let wanted = gold.iter().any(|g| (g.start, g.end, g.label.as_str()) == (a, b, label));
-            if wanted != accept {
-                return false;
-            }
-            if i > at || (i == at && accept) {
-                gain += 1;
-            }
-        }
-    }
-    gain > 0
-}
-
-/// Keys to extend a selection whose head is at `h` (anchor `a`) to `b`.
-fn extend_cost(text: &spanlab::model::Text, _a: usize, mut h: usize, b: usize) -> usize {
-    let mut n = 0;
-    while h < b && n < 60 {
-        let w = next_word_end(text, CharIdx::new(h)).get();
-        h = match next_name_end(text, h) {
-            Some(e) if e <= b && e > w => e,
-            _ if w <= b => w,
-            _ => h + 1,
-        };
-        n += 1;
-    }
-    n + h.saturating_sub(b)
-}
-
-/// Where Alt+N takes a selection whose head is at `h`: the end of the
-/// next name starting at or after it.
-fn next_name_end(text: &spanlab::model::Text, h: usize) -> Option<usize> {
-    names(text).into_iter().find(|n| n.0.get() >= h).map(|n| n.1.get())
 }
 
 #[derive(Clone, Debug)]
@@ -990,7 +414,7 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
     let mut tally = Tally::default();
     bot.h.run_ok();
     println!(
-        "flow: {}; relations: review the suggested ones (j, Enter, x, a type), fix the wrong accepted ones (period to reach, a type or Delete), then draw the missing (head, r, tail, type)",
+        "flow: {}; relations: review the suggested ones (j, Enter, x, a type), Ctrl+R and review those, fix the wrong accepted ones (period to reach, a type or Delete), then draw the missing (head, r, tail, type)",
         flow.title()
     );
     let (mut total_e, mut total_r, mut keys_e, mut keys_r) = (0, 0, 0, 0);

@@ -89,6 +89,10 @@ pub enum Command {
     EndCharRight,
     /// Start drawing a relation from the selected span.
     StartRelation,
+    /// Suggest relations between the document's spans as they are now
+    /// (after the entities were fixed), from the relation threshold on,
+    /// and select the first for review (Enter, x, a type's key, j).
+    SuggestRelations,
     /// The next candidate tail of the relation being drawn.
     NextTail,
     /// The previous candidate tail of the relation being drawn.
@@ -542,6 +546,12 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::EndCharLeft, "Span end one character left", G::EditSpan, &[k(ALT.plus(CMD).plus(SHIFT), Key::ArrowLeft)]),
         e(C::EndCharRight, "Span end one character right", G::EditSpan, &[k(ALT.plus(CMD).plus(SHIFT), Key::ArrowRight)]),
         e(C::StartRelation, "Start a relation from the selected span", G::Relations, &[k(NONE, Key::R)]),
+        e(
+            C::SuggestRelations,
+            "Suggest relations between the spans as they are now (after fixing the entities), then review them (Enter, x, a type's key)",
+            G::Relations,
+            &[k(CMD, Key::R)],
+        ),
         e(
             C::NextRelation,
             "Next relation, in reading order by its head (then Delete, or a type's key to retype)",

@@ -65,6 +65,8 @@ impl ExportForm {
 pub struct SettingsForm {
     /// Suggestions scoring below this are not shown.
     pub min_score: f32,
+    /// Relation suggestions scoring below this are not shown.
+    pub relation_min_score: f32,
     /// Review the least certain suggestions first.
     pub uncertain_first: bool,
     /// Annotate as this annotator (empty: the project's own files).
@@ -92,6 +94,7 @@ impl SettingsForm {
         };
         Self {
             min_score: s.min_score,
+            relation_min_score: s.relation_min_score,
             uncertain_first: s.uncertain_first,
             annotator: s.annotator.clone(),
             font_size: s.font_size,
@@ -107,6 +110,7 @@ impl SettingsForm {
         let recommender = crate::suggest::external::Endpoint::parse(&self.recommender);
         let changed = recommender != s.recommender || self.timeout_ms != s.recommender_timeout_ms;
         s.min_score = self.min_score.clamp(0.0, 1.0);
+        s.relation_min_score = self.relation_min_score.clamp(0.0, 1.0);
         s.uncertain_first = self.uncertain_first;
         s.annotator = self.annotator.trim().to_owned();
         s.font_size = self.font_size.clamp(10.0, 32.0);

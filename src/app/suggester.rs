@@ -42,6 +42,8 @@ pub struct Job {
     pub schema: Schema,
     /// Candidates scoring below this are dropped.
     pub min_score: f32,
+    /// Relations scoring below this are dropped.
+    pub relation_min_score: f32,
 }
 
 /// What the worker reports.
@@ -85,6 +87,8 @@ pub struct CorpusJob {
     pub schema: Schema,
     /// Candidates scoring below this are dropped.
     pub min_score: f32,
+    /// Relations scoring below this are dropped.
+    pub relation_min_score: f32,
     /// Set to stop after the current document.
     pub cancel: Arc<AtomicBool>,
 }
@@ -169,8 +173,8 @@ struct Engines<'a> {
 type Found = (Vec<Candidate>, Vec<RelationCandidate>, Option<String>);
 
 /// The built-in engine plus the external recommender, if any, then the
-/// relation engine over the entities found.
-fn candidates_for(engines: &Engines<'_>, id: &DocId, text: &Text, schema: &Schema, min_score: f32) -> Found {
+/// relation engine over the entities found (from `relation_min_score` on).
+fn candidates_for(engines: &Engines<'_>, id: &DocId, text: &Text, schema: &Schema, (min_score, relation_min_score): (f32, f32)) -> Found {
     let mut candidates = engines.entities.suggest(text, schema, min_score);
     let mut error = None;
     if let Some(ext) = engines.external {
@@ -179,7 +183,7 @@ fn candidates_for(engines: &Engines<'_>, id: &DocId, text: &Text, schema: &Schem
             Err(e) => error = Some(format!("{}: {e}", ext.name())),
         }
     }
-    let relations = engines.relations.suggest(text, &mentions_of(&candidates), schema, min_score);
+    let relations = engines.relations.suggest(text, &mentions_of(&candidates), schema, relation_min_score);
     (candidates, relations, error)
 }
 
@@ -261,7 +265,7 @@ fn suggest_stored(
         return (None, None);
     }
     let mut doc = loaded.doc;
-    let (candidates, relations, error) = candidates_for(engines, &doc.id, doc.text(), &job.schema, job.min_score);
+    let (candidates, relations, error) = candidates_for(engines, &doc.id, doc.text(), &job.schema, (job.min_score, job.relation_min_score));
     if let Some(edit) = add_suggestions_edit(&mut doc, candidates, relations)
         && let Err(e) = doc.apply(edit, &job.schema)
     {
@@ -479,7 +483,8 @@ impl Suggester {
                         }
                         Message::Suggest(job) => {
                             let engines = Engines { entities: &engine, relations: &relations, external: ext.as_ref() };
-                            let (candidates, relations, error) = candidates_for(&engines, &job.doc, &job.text, &job.schema, job.min_score);
+                            let (candidates, relations, error) =
+                                candidates_for(&engines, &job.doc, &job.text, &job.schema, (job.min_score, job.relation_min_score));
                             if done.send(Outcome::Suggested { doc: job.doc, candidates, relations, error }).is_err() {
                                 break;
                             }
@@ -627,7 +632,7 @@ mod tests {
     }
 
     fn job(text: &str) -> Job {
-        Job { doc: DocId("d".into()), text: Text::from(text), schema: Schema::news(), min_score: 0.0 }
+        Job { doc: DocId("d".into()), text: Text::from(text), schema: Schema::news(), min_score: 0.0, relation_min_score: 0.0 }
     }
 
     #[test]

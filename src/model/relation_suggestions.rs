@@ -220,6 +220,33 @@ impl Document {
             edits.push(Edit::SetRelationSuggestionState { id: r.id, state: RelationSuggestionState::Accepted { relation: relation_id } });
         }
     }
+
+    /// Whether two ends stand for the same mention: the same end, or ends
+    /// that are (or were accepted as) the same gold span.
+    pub fn same_end(&self, a: RelationEnd, b: RelationEnd) -> bool {
+        a == b || self.end_span(a).is_some_and(|s| Some(s) == self.end_span(b))
+    }
+
+    /// Whether the relation `head → tail` labelled `label` may be suggested
+    /// now: the two ends differ, no gold relation joins them (either way),
+    /// no pending suggestion joins them, and no suggestion of this label
+    /// between them was decided (rejected, or accepted and since deleted:
+    /// the annotator has said what they think of it).
+    ///
+    /// In `"[Ada]{PER} a vu [Boris]{PER} à [Kessel]{GPE}"` with `Ada MEETS
+    /// Boris` rejected, `Ada MEETS Boris` may not be suggested again, `Ada
+    /// OPPOSES Boris` and `Ada VISITS Kessel` may.
+    pub fn may_suggest_relation(&self, head: RelationEnd, tail: RelationEnd, label: &str) -> bool {
+        let joins = |h: RelationEnd, t: RelationEnd| {
+            (self.same_end(h, head) && self.same_end(t, tail)) || (self.same_end(h, tail) && self.same_end(t, head))
+        };
+        let related = match (self.end_span(head), self.end_span(tail)) {
+            (Some(h), Some(t)) => self.relations().any(|r| (r.head, r.tail) == (h, t) || (r.head, r.tail) == (t, h)),
+            _ => false,
+        };
+        let suggested = self.relation_suggestions().any(|r| joins(r.head, r.tail) && (r.is_pending() || r.label == label));
+        !self.same_end(head, tail) && !related && !suggested
+    }
 }
 
 /// The provenance object of an accepted relation suggestion.
@@ -308,6 +335,29 @@ mod tests {
         doc.apply(edit, &schema).expect("applies");
         assert_eq!(labels(&doc), [("Ada Quill".into(), "ROLE_IN".into(), "Kessel".into())]);
         assert_eq!(doc.relations().next().map(|r| r.extra[SUGGESTION_FIELD]["state"].clone()), Some("edited".into()));
+    }
+
+    #[test]
+    fn a_pair_decided_or_pending_is_not_suggested_again() {
+        let (mut doc, schema, [k, b, v, m]) = sample();
+        let ada = RelationEnd::Span(doc.spans().iter().next().expect("ada").id);
+        let (kessel, boris) = (RelationEnd::Suggestion(k), RelationEnd::Suggestion(b));
+        assert!(!doc.may_suggest_relation(ada, kessel, "ROLE_IN"), "a pending suggestion joins them");
+        assert!(!doc.may_suggest_relation(kessel, ada, "VISITS"), "either way");
+        assert!(doc.may_suggest_relation(boris, kessel, "VISITS"));
+        assert!(!doc.may_suggest_relation(boris, boris, "MEETS"));
+        let reject = doc.reject_relation_suggestion_edit(m).expect("pending");
+        doc.apply(reject, &schema).expect("rejects");
+        assert!(!doc.may_suggest_relation(ada, boris, "MEETS"), "rejected");
+        assert!(doc.may_suggest_relation(boris, ada, "OPPOSES"), "another type of a rejected pair");
+        let accept = doc.accept_relation_suggestion_edit(v, None).expect("pending");
+        doc.apply(accept, &schema).expect("accepts");
+        let span = RelationEnd::Span(doc.end_span(kessel).expect("accepted as a span"));
+        assert!(!doc.may_suggest_relation(ada, span, "ROLE_IN"), "a gold relation joins them");
+        let id = doc.relations().next().expect("relation").id;
+        doc.apply(Edit::RemoveRelation { id }, &schema).expect("deleted");
+        assert!(!doc.may_suggest_relation(span, ada, "VISITS"), "accepted, then deleted");
+        assert!(doc.may_suggest_relation(ada, span, "ROLE_IN"));
     }
 
     #[test]

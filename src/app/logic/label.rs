@@ -157,8 +157,14 @@ impl SpanlabApp {
                     self.select(at.map_or(Selection::None, |at| Selection::Text { anchor: at, head: at }));
                 }
             }
-            Selection::Relation(id) if self.edit(Edit::RemoveRelation { id }, "delete relation") => {
-                self.select(Selection::None);
+            Selection::Relation(id) => {
+                let Some(open) = &self.open else { return };
+                let at = open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map(|s| s.start);
+                if self.edit(Edit::RemoveRelation { id }, "delete relation") {
+                    // A caret where its head starts: period goes on from
+                    // there to the next relation in reading order.
+                    self.select(at.map_or(Selection::None, |at| Selection::Text { anchor: at, head: at }));
+                }
             }
             Selection::Suggestion(_) => self.reject_suggestion(),
             _ => {}

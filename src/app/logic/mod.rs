@@ -81,6 +81,7 @@ impl SpanlabApp {
             | C::EndCharLeft
             | C::EndCharRight => self.move_boundary(&command),
             C::StartRelation => self.start_relation(None),
+            C::SuggestRelations => self.suggest_relations(),
             C::NextTail => self.step_tail(true),
             C::PreviousTail => self.step_tail(false),
             C::ConfirmTail => self.confirm_tail(),

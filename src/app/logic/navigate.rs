@@ -252,7 +252,8 @@ impl SpanlabApp {
         v.into_iter().map(|(at, _, sel)| (at, sel)).collect()
     }
 
-    /// Where a search starts: after the selection, or at the caret.
+    /// Where a search starts: after the selection (a relation: after its
+    /// head), or at the caret.
     pub(super) fn find_origin(&self) -> CharIdx {
         let Some(open) = self.open.as_ref() else {
             return CharIdx::ZERO;
@@ -261,6 +262,9 @@ impl SpanlabApp {
             Selection::Text { anchor, head } => anchor.max(head),
             Selection::Span(id) => open.doc.spans().get(id).map_or(CharIdx::ZERO, |s| s.end),
             Selection::Suggestion(id) => open.doc.suggestion(id).map_or(CharIdx::ZERO, |s| s.end),
+            // A relation: from its head, as from that span (after drawing
+            // one, the next head is a few letters away).
+            Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map_or(CharIdx::ZERO, |s| s.end),
             _ => CharIdx::ZERO,
         }
     }

@@ -9,7 +9,8 @@
 
 use super::super::SpanlabApp;
 use super::super::state::Selection;
-use crate::model::{Document, RelationEnd, SpanId, SuggestionId};
+use crate::model::edit::Edit;
+use crate::model::{Document, RelationEnd, RelationSuggestion, RelationSuggestionState, SpanId, SuggestionId};
 use crate::suggest::Mention;
 use crate::suggest::relations::{RelationFeedback, Verdict};
 
@@ -125,6 +126,55 @@ impl SpanlabApp {
     /// Teaches the engine a relation drawn by hand.
     pub(super) fn teach_drawn(&self, head: SpanId, tail: SpanId, label: &str) {
         self.teach_relation(RelationEnd::Span(head), RelationEnd::Span(tail), label, Verdict::Drawn);
+    }
+
+    /// Suggests relations between the document's spans and pending entity
+    /// suggestions as they are now: after the entities were fixed, the
+    /// pairs the first suggestions could not see (a name the entity engine
+    /// missed, a span cut differently) and what the engine learned since.
+    /// The relation engine's readings from the relation threshold on, for
+    /// the pairs [`Document::may_suggest_relation`] lets through (nothing
+    /// related, pending or decided between them); the first in reading
+    /// order is selected, for Enter, x, a type's key and j. On a long
+    /// article only the part on screen is read.
+    pub(super) fn suggest_relations(&mut self) {
+        /// Longer articles: only the mentions on screen.
+        const WHOLE_DOCUMENT_CHARS: usize = 200_000;
+        let min = self.settings.relation_min_score;
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else { return };
+        let (mentions, ends) = mentions(&open.doc);
+        let whole = open.doc.text().len_chars() <= WHOLE_DOCUMENT_CHARS;
+        let (mentions, ends): (Vec<Mention>, Vec<RelationEnd>) =
+            mentions.into_iter().zip(ends).filter(|(m, _)| whole || self.article.shows(m.start).unwrap_or(false)).unzip();
+        let found = self.relation_engine.suggest(open.doc.text(), &mentions, &schema, min);
+        let doc = open.doc_mut();
+        let mut new: Vec<RelationSuggestion> = Vec::new();
+        for c in found {
+            let (Some(&head), Some(&tail)) = (ends.get(c.head), ends.get(c.tail)) else { continue };
+            if !doc.may_suggest_relation(head, tail, &c.label) {
+                continue;
+            }
+            let id = doc.fresh_suggestion_id();
+            let state = RelationSuggestionState::Pending;
+            new.push(RelationSuggestion { id, head, tail, label: c.label, recognizer: c.recognizer, score: c.score, state });
+        }
+        let where_ = if whole { "between the spans" } else { "between the spans on screen" };
+        if new.is_empty() {
+            self.info(format!("no new relation {where_} scores {min:.2} or more (Settings: relation suggestions from score)"));
+            return;
+        }
+        let (n, ids): (usize, Vec<SuggestionId>) = (new.len(), new.iter().map(|r| r.id).collect());
+        if !self.edit(Edit::AddRelationSuggestions { suggestions: new }, &format!("suggest {n} relations {where_}")) {
+            return;
+        }
+        let first =
+            self.open.as_ref().and_then(|o| o.doc.pending_relation_suggestions().into_iter().find(|r| ids.contains(&r.id)).map(|r| r.id));
+        if let Some(id) = first {
+            self.select(Selection::RelationSuggestion(id));
+        }
+        let s = if n == 1 { "" } else { "s" };
+        self.info(format!("{n} relation{s} suggested {where_} (from score {min:.2}): Enter accepts, x rejects, a type's key retypes"));
     }
 
     /// Selects a relation suggestion.

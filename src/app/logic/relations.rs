@@ -1,5 +1,5 @@
 //! Relations: drawing one from the keyboard (`r`, Tab through candidate
-//! tails nearest first, Enter, then the type: likeliest first), or the
+//! tails likeliest first, Enter, then the type: likeliest first), or the
 //! mouse; re-targeting and relabelling; the likely types, from what this
 //! session and this document already joined.
 //!
@@ -50,8 +50,8 @@ impl SpanlabApp {
     }
 
     /// Starts drawing a relation from the selected span (or re-targeting
-    /// one): the relation engine's most likely tail first, then the others
-    /// nearest first.
+    /// one): the candidate tails likeliest first by the relation engine,
+    /// nearest first among equals.
     pub(super) fn start_relation(&mut self, retarget: Option<crate::model::RelationId>) {
         let Some(open) = self.open.as_ref() else {
             return;
@@ -76,19 +76,18 @@ impl SpanlabApp {
             self.info(format!("no span in this document can be the tail of a relation from a {} span", h.label));
             return;
         }
-        // The tail the relation engine finds most likely (of those not yet
-        // related to the head) comes first, ahead of the nearest; the rest
-        // stay nearest first.
+        // Likeliest first by the relation engine (its best type's score;
+        // no pattern, the distance decides), nearest first among equals;
+        // a span already related to the head last.
         let related = |t: SpanId| open.doc.relations().any(|r| (r.head, r.tail) == (head, t) || (r.head, r.tail) == (t, head));
         let best = |t: SpanId| {
             let end = crate::model::RelationEnd::Span;
             self.scored_types(end(head), end(t)).into_iter().map(|x| x.1).fold(0.0_f32, f32::max)
         };
-        let scores: Vec<f32> = candidates.iter().map(|c| if related(c.1) { -1.0 } else { best(c.1) }).collect();
-        if let Some(top) = (0..scores.len()).reduce(|a, b| if scores[b] > scores[a] { b } else { a }) {
-            let c = candidates.remove(top);
-            candidates.insert(0, c);
-        }
+        let mut scored: Vec<(f32, usize, SpanId)> =
+            candidates.iter().map(|c| (if related(c.1) { -1.0 } else { best(c.1) }, c.0, c.1)).collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let candidates: Vec<(usize, SpanId)> = scored.into_iter().map(|x| (x.1, x.2)).collect();
         let draft = RelationDraft {
             head,
             candidates: candidates.into_iter().map(|c| c.1).collect(),

@@ -19,8 +19,13 @@ impl SpanlabApp {
     /// Asks the worker for suggestions on the open document; false when it
     /// is not running.
     pub(super) fn request_suggestions(&mut self, doc: &crate::model::Document) -> bool {
-        let job =
-            Job { doc: doc.id.clone(), text: doc.text().clone(), schema: self.project.schema.clone(), min_score: self.settings.min_score };
+        let job = Job {
+            doc: doc.id.clone(),
+            text: doc.text().clone(),
+            schema: self.project.schema.clone(),
+            min_score: self.settings.min_score,
+            relation_min_score: self.settings.relation_min_score,
+        };
         self.suggested_at.insert(doc.id.clone(), self.lessons);
         self.suggester.request(job)
     }
@@ -296,6 +301,7 @@ impl SpanlabApp {
             indices: indices.clone(),
             schema: self.project.schema.clone(),
             min_score: self.settings.min_score,
+            relation_min_score: self.settings.relation_min_score,
             cancel: cancel.clone(),
         };
         if self.suggester.request_corpus(job) {

@@ -331,6 +331,9 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     let l = ui.label("Suggestion threshold");
                     ui.add(egui::Slider::new(&mut form.min_score, 0.0..=1.0).step_by(0.05)).labelled_by(l.id);
                     ui.end_row();
+                    let l = ui.label("Relation suggestions from score");
+                    ui.add(egui::Slider::new(&mut form.relation_min_score, 0.0..=1.0).step_by(0.05)).labelled_by(l.id);
+                    ui.end_row();
                     ui.label("");
                     ui.checkbox(&mut form.uncertain_first, "Review the least certain suggestions first (j/k by score)");
                     ui.end_row();

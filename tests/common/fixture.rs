@@ -65,6 +65,12 @@ pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
         for e in list.flatten() {
             let p = e.path();
             let rel = p.strip_prefix(root).expect("inside").to_string_lossy().into_owned();
+            // The summary cache is spanlab's own, derived from the
+            // annotation files and refreshed by any opening of the project
+            // (store::summaries): not something a user saved.
+            if rel == "annotations/summaries.jsonl" {
+                continue;
+            }
             let meta = fs::symlink_metadata(&p).expect("metadata");
             if meta.file_type().is_symlink() {
                 out.insert(rel, format!("-> {}", fs::read_link(&p).expect("link").display()).into_bytes());

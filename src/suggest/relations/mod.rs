@@ -223,7 +223,8 @@ impl RelationEngine {
                 })
                 .max_by(|a, b| a.score.total_cmp(&b.score));
             if let Some(b) = best.filter(|b| b.score >= min_score) {
-                let c = RelationCandidate { head: b.head, tail: b.tail, label: b.label.to_owned(), score: b.score, recognizer: b.recognizer };
+                let c =
+                    RelationCandidate { head: b.head, tail: b.tail, label: b.label.to_owned(), score: b.score, recognizer: b.recognizer };
                 found.push((c, b.alone));
             }
         });

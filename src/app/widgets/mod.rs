@@ -1,4 +1,5 @@
 //! Custom widgets.
 
+mod arcs;
 pub mod article;
 pub mod glyph_map;

@@ -88,6 +88,25 @@ pub struct ArticleView {
     wrap_width: f32,
     /// Show the top of the article on the next frame (another document).
     to_top: bool,
+    /// The relations of each span, for the document and revision drawn
+    /// (only the relations of the spans in view are drawn: going through
+    /// all 35,000 of a long article cost a few milliseconds a frame).
+    relations_by_span: Option<((String, u64), RelationsBySpan)>,
+}
+
+/// The relations each span is an end of, each list sorted by id.
+type RelationsBySpan = std::collections::HashMap<SpanId, Vec<crate::model::RelationId>>;
+
+/// [`RelationsBySpan`] of a document.
+fn relations_by_span(doc: &Document) -> RelationsBySpan {
+    let mut by: RelationsBySpan = Default::default();
+    for r in doc.relations() {
+        by.entry(r.head).or_default().push(r.id);
+        if r.tail != r.head {
+            by.entry(r.tail).or_default().push(r.id);
+        }
+    }
+    by
 }
 
 /// Vertical metrics of one text row.
@@ -154,6 +173,7 @@ impl ArticleView {
         self.origin = None;
         self.viewport = None;
         self.to_top = true;
+        self.relations_by_span = None;
     }
 
     /// The width the text was wrapped at last frame (points).
@@ -527,7 +547,19 @@ impl ArticleView {
                     _ => None,
                 };
                 let anything = selected_span.is_some() || selected_rel.is_some();
-                for r in doc.relations() {
+                // The relations with an end in view, in id order (the
+                // document's own order): the others draw nothing.
+                let key = (doc.id.0.clone(), doc.revision());
+                if self.relations_by_span.as_ref().is_none_or(|(k, _)| *k != key) {
+                    self.relations_by_span = Some((key, relations_by_span(doc)));
+                }
+                let mut in_view: Vec<crate::model::RelationId> = match &self.relations_by_span {
+                    Some((_, by)) => anchors.keys().filter_map(|s| by.get(s)).flatten().copied().collect(),
+                    None => Vec::new(),
+                };
+                in_view.sort_unstable();
+                in_view.dedup();
+                for r in in_view.iter().filter_map(|&id| doc.relation(id)) {
                     let focus = selected_rel == Some(r.id) || selected_span.is_some_and(|s| s == r.head || s == r.tail);
                     let alpha: u8 = if focus {
                         255

@@ -235,22 +235,25 @@ impl Project {
             // Each file's stamp comes from the listing; the summary cache
             // answers for the files it recorded as they are, the others are
             // read (see `store::summaries`).
-            let mut files: Vec<(String, PathBuf, Option<Stamp>)> = list
+            let mut files: Vec<(std::ffi::OsString, String, PathBuf, Option<Stamp>)> = list
                 .filter_map(|e| e.ok())
                 .filter_map(|e| {
-                    let name = e.file_name().to_string_lossy().into_owned();
+                    let os_name = e.file_name();
+                    let name = os_name.to_string_lossy().into_owned();
                     if name.starts_with('.') || !name.ends_with(".json") {
                         return None;
                     }
                     let stamp = e.metadata().ok().and_then(|m| Stamp::of(&m));
-                    Some((name, e.path(), stamp))
+                    Some((os_name, name, e.path(), stamp))
                 })
                 .collect();
-            files.sort_by(|a, b| a.1.cmp(&b.1));
+            // By name, as the paths in one folder sort (comparing the paths
+            // themselves parses them again at each comparison).
+            files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             let mut cache = SummaryCache::read(&annotations);
             // Each entry to keep, and whether it was read (not in the cache).
             let mut records: Vec<(summaries::Record, bool)> = Vec::with_capacity(files.len());
-            for (name, path, stamp) in files {
+            for (_, name, path, stamp) in files {
                 let cached =
                     stamp.and_then(|s| cache.take(&name, s)).filter(|k| annotation_path(&annotations, &DocId(k.id.clone())) == path);
                 let read = cached.is_none();

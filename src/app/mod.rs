@@ -107,7 +107,7 @@ pub struct SpanlabApp {
     /// The dashboard's figures, when it is open.
     pub dashboard: Option<figures::Dashboard>,
     /// The find bar's occurrences for a (document, query).
-    pub(crate) find_hits: Option<((crate::model::DocId, String), Vec<crate::model::CharIdx>)>,
+    pub(crate) find_hits: Option<(crate::model::DocId, crate::model::find::IncrementalFind)>,
     /// The documents marked done that the engine has learned from (this
     /// session, or again from their files at the start).
     pub(crate) learned: std::collections::BTreeSet<crate::model::DocId>,

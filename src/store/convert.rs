@@ -123,8 +123,8 @@ pub fn write(
     Ok(report)
 }
 
-/// Exports a project in a format to `out`, as [`Project::export`] then
-/// [`write`] would, with the same bytes: the gold JSON written document by
+/// Exports a project in a format to `out`, as [`crate::store::Project::export`] then
+/// [`write()`] would, with the same bytes: the gold JSON written document by
 /// document as it is made (an export of 100,000 documents holds one in
 /// memory, never the whole dataset), the other formats from the dataset
 /// made whole. Returns the report and what the export left out.

@@ -204,7 +204,10 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
                 Some(f) => doc.relations_of(f),
                 None => doc.relations().collect(),
             };
-            rels.sort_by_key(|r| (doc.spans().get(r.head).map(|s| s.start), r.id));
+            // Each key looked up once (a sort comparing 35,000 relations
+            // looked their heads up ~1 million times: 25-80 ms a Tab
+            // between a span and a suggestion).
+            rels.sort_by_cached_key(|r| (doc.spans().get(r.head).map(|s| s.start), r.id));
             app.relation_rows = Some((key, rels.iter().map(|r| r.id).collect()));
         }
         let rows: &[crate::model::RelationId] = app.relation_rows.as_ref().map_or(&[], |(_, rows)| rows);

@@ -96,8 +96,8 @@ pub struct SpanlabApp {
     /// Every command with its keys, for this project's schema.
     pub commands: CommandTable,
     /// The inspector's relation rows, in order, for a (document, revision,
-    /// focused span).
-    pub(crate) relation_rows: Option<(state::RelationRowsKey, Vec<crate::model::RelationId>)>,
+    /// focused span): the last two lists made.
+    pub(crate) relation_rows: Vec<(state::RelationRowsKey, Vec<crate::model::RelationId>)>,
     /// The inspector's suggestion counts for a (document, revision).
     pub(crate) outcomes: Option<((crate::model::DocId, u64), crate::model::document::SuggestionOutcomes)>,
     /// The annotators' versions of the open document, when adjudicating.
@@ -107,7 +107,7 @@ pub struct SpanlabApp {
     /// The dashboard's figures, when it is open.
     pub dashboard: Option<figures::Dashboard>,
     /// The find bar's occurrences for a (document, query).
-    pub(crate) find_hits: Option<((crate::model::DocId, String), Vec<crate::model::CharIdx>)>,
+    pub(crate) find_hits: Option<(crate::model::DocId, crate::model::find::IncrementalFind)>,
     /// The documents marked done that the engine has learned from (this
     /// session, or again from their files at the start).
     pub(crate) learned: std::collections::BTreeSet<crate::model::DocId>,
@@ -220,7 +220,7 @@ impl SpanlabApp {
             filter: CorpusFilter::default(),
             comment_draft: String::new(),
             commands,
-            relation_rows: None,
+            relation_rows: Vec::new(),
             outcomes: None,
             adjudication: None,
             adjudication_scroll: false,

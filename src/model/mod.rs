@@ -3,7 +3,7 @@
 //! them for the "next name" key ([`names`]), the schema, spans,
 //! relations and suggestions ([`span`]), documents, edits and history,
 //! one decision for every mention of a name ([`everywhere`]) and filtered
-//! bulk actions on suggestions ([`filter`]),
+//! bulk actions on suggestions ([`filter`]), Find as one types ([`find`]),
 //! re-anchoring spans on a changed text ([`reanchor`]), the gold dataset
 //! format ([`dataset`]), scoring against gold ([`score`]), agreement
 //! between annotators ([`agree`]), adjudication ([`curate`]), and the
@@ -22,6 +22,7 @@ pub mod document;
 pub mod edit;
 pub mod everywhere;
 pub mod filter;
+pub mod find;
 pub mod markup;
 pub mod names;
 pub mod reanchor;

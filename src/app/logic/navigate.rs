@@ -282,6 +282,11 @@ impl SpanlabApp {
         if query.is_empty() {
             return;
         }
+        let Some(from) =
+            self.open.as_ref().map(|o| o.doc.text().char_to_byte(from).unwrap_or(crate::model::ByteIdx::new(o.doc.text().len_bytes())))
+        else {
+            return;
+        };
         let hits = self.find_hits(query);
         let Some(start) = hits.iter().find(|&&h| h >= from).or(hits.first()).copied() else {
             self.info(format!("{query:?} is not in this document"));
@@ -290,6 +295,7 @@ impl SpanlabApp {
         let Some(open) = self.open.as_ref() else {
             return;
         };
+        let Some(start) = open.doc.text().byte_to_char(start) else { return };
         let end = start + query.chars().count();
         let span = open.doc.spans().iter().find(|s| s.start == start && s.end == end).map(|s| s.id);
         match span {
@@ -298,18 +304,21 @@ impl SpanlabApp {
         }
     }
 
-    /// Where `query` occurs in the open document ([`crate::model::Text::find_all`]),
-    /// found once per (document, query) and kept: the find bar counts the
-    /// occurrences every frame and selects one as a letter is typed, from
-    /// the same list (the text was searched twice per keystroke).
-    pub(crate) fn find_hits(&mut self, query: &str) -> &[CharIdx] {
+    /// Where `query` occurs in the open document (byte offsets, as
+    /// [`crate::model::Text::find_all`] finds them), searched incrementally
+    /// ([`crate::model::find::IncrementalFind`]: a typed letter searches only
+    /// within the last query's occurrences, an erased one searches nothing)
+    /// and kept: the find bar counts the occurrences every frame and selects
+    /// one as a letter is typed, from the same list.
+    pub(crate) fn find_hits(&mut self, query: &str) -> &[crate::model::ByteIdx] {
         let Some(open) = &self.open else { return &[] };
-        let known = self.find_hits.as_ref().is_some_and(|((doc, q), _)| *doc == open.doc.id && q == query);
-        if !known {
-            let hits = if query.is_empty() { Vec::new() } else { open.doc.text().find_all(query) };
-            self.find_hits = Some(((open.doc.id.clone(), query.to_owned()), hits));
+        if self.find_hits.as_ref().is_none_or(|(doc, _)| *doc != open.doc.id) {
+            self.find_hits = Some((open.doc.id.clone(), crate::model::find::IncrementalFind::new()));
         }
-        self.find_hits.as_ref().map_or(&[], |(_, h)| h)
+        match &mut self.find_hits {
+            Some((_, find)) => find.hits(open.doc.text(), query),
+            None => &[],
+        }
     }
 
     /// The find bar closed: the span, else the pending suggestion, that

@@ -228,7 +228,7 @@ impl SpanlabApp {
                 self.dashboard = None;
                 // The inspector's counts belong to the folder left behind
                 // (its documents may have the same ids and revisions).
-                self.relation_rows = None;
+                self.relation_rows.clear();
                 self.outcomes = None;
                 // The writer, journal and lock belong to the folder now open
                 // (the old writer finishes its queue as it is dropped).

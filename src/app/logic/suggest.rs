@@ -12,7 +12,7 @@ use super::super::SpanlabApp;
 use super::super::state::Selection;
 use super::super::suggester::{self, CorpusJob, CorpusProgress, Job, LearnJob, Outcome, Suggester};
 use crate::model::edit::Edit;
-use crate::model::{DocId, Status, SuggestionId};
+use crate::model::{CharIdx, DocId, Status, SuggestionId};
 use crate::suggest::{Candidate, Engine, RelationCandidate, RelationEngine};
 
 impl SpanlabApp {
@@ -174,16 +174,16 @@ impl SpanlabApp {
         // Nothing over what the document holds: spans, suggestions (pending
         // or decided) at the same place; a suggested relation goes with an
         // end left out.
+        // Looked up in one sorted list (each candidate against every span
+        // and suggestion took 30 s in the frame on a million-word article).
         let held = &open.doc;
-        let fresh = |c: &Candidate| {
-            !held.spans().iter().any(|s| s.start < c.end && c.start < s.end)
-                && !held.suggestions().any(|s| s.start < c.end && c.start < s.end)
-        };
+        let taken = Taken::new(held.spans().iter().map(|s| (s.start, s.end)).chain(held.suggestions().map(|s| (s.start, s.end))));
         let mut kept_at = Vec::with_capacity(candidates.len());
         let mut kept = Vec::with_capacity(candidates.len());
         for c in candidates {
-            kept_at.push(fresh(&c).then_some(kept.len()));
-            if fresh(&c) {
+            let fresh = !taken.overlaps(c.start, c.end);
+            kept_at.push(fresh.then_some(kept.len()));
+            if fresh {
                 kept.push(c);
             }
         }
@@ -320,5 +320,52 @@ impl SpanlabApp {
             c.store(true, Ordering::Relaxed);
             self.info("stopping learning from done documents");
         }
+    }
+}
+
+/// Ranges of text already held (spans, suggestions), sorted by start, with
+/// the furthest end reached so far: whether a candidate overlaps any is one
+/// binary search.
+struct Taken {
+    /// (start, furthest end of the ranges up to this one), by start.
+    starts: Vec<(CharIdx, CharIdx)>,
+}
+
+impl Taken {
+    fn new(ranges: impl Iterator<Item = (CharIdx, CharIdx)>) -> Self {
+        let mut starts: Vec<(CharIdx, CharIdx)> = ranges.collect();
+        starts.sort_unstable();
+        let mut furthest = CharIdx::ZERO;
+        for r in &mut starts {
+            furthest = furthest.max(r.1);
+            r.1 = furthest;
+        }
+        Self { starts }
+    }
+
+    /// Whether some range `(s, e)` has `s < end && start < e`.
+    fn overlaps(&self, start: CharIdx, end: CharIdx) -> bool {
+        let before = self.starts.partition_point(|&(s, _)| s < end);
+        before.checked_sub(1).and_then(|i| self.starts.get(i)).is_some_and(|&(_, e)| start < e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Against the plain scan it replaces.
+    #[test]
+    fn a_candidate_is_taken_when_it_overlaps_any_held_range() {
+        let c = CharIdx::new;
+        let held = [(c(10), c(20)), (c(12), c(14)), (c(30), c(31)), (c(5), c(6))];
+        let taken = Taken::new(held.iter().copied());
+        for start in 0..40 {
+            for end in start..42 {
+                let plain = held.iter().any(|&(s, e)| s < c(end) && c(start) < e);
+                assert_eq!(taken.overlaps(c(start), c(end)), plain, "{start}..{end}");
+            }
+        }
+        assert!(!Taken::new(std::iter::empty()).overlaps(c(0), c(5)));
     }
 }

@@ -118,14 +118,14 @@ fn offsets_title(o: Offsets) -> &'static str {
 /// and how many there are (kept per document and query: a long article is
 /// not searched every frame).
 fn find_count(app: &mut SpanlabApp, query: &str) -> (Option<usize>, usize) {
-    app.find_hits(query);
     let Some(open) = &app.open else { return (None, 0) };
-    let hits: &[crate::model::CharIdx] = app.find_hits.as_ref().map_or(&[], |(_, h)| h);
     let start = match open.selection {
         crate::app::Selection::Text { anchor, head } => Some(anchor.min(head)),
         crate::app::Selection::Span(id) => open.doc.spans().get(id).map(|s| s.start),
         _ => None,
     };
+    let start = start.and_then(|s| open.doc.text().char_to_byte(s));
+    let hits = app.find_hits(query);
     let at = start.and_then(|s| hits.binary_search(&s).ok()).map(|i| i + 1);
     (at, hits.len())
 }

@@ -381,17 +381,7 @@ impl RelationEngine {
     /// window tells it those of the done documents when it relearns them
     /// ([`RelationEngine::learn_document`] tells it the relations kept).
     pub fn remember_rejected(&self, text: &Text, mentions: &[Mention], schema: &Schema, rejected: &[(usize, usize, String)]) {
-        let decided: Vec<Decided> = rejected
-            .iter()
-            .map(|(head, tail, label)| Decided {
-                head: *head,
-                tail: *tail,
-                label: label.clone(),
-                symmetric: schema.relation(label).is_some_and(|r| r.symmetric),
-                kept: false,
-            })
-            .collect();
-        self.remember(text, mentions, &decided, false);
+        self.remember(text, mentions, &decisions(schema, rejected, false), false);
     }
 
     /// What the annotator did to this engine's suggestions on a document
@@ -465,18 +455,23 @@ impl RelationEngine {
         if let Ok(mut scorer) = self.scorer.write() {
             scorer.train(&examples);
         }
-        let decided: Vec<Decided> = gold
-            .iter()
-            .map(|(head, tail, label)| Decided {
-                head: *head,
-                tail: *tail,
-                label: label.clone(),
-                symmetric: schema.relation(label).is_some_and(|r| r.symmetric),
-                kept: true,
-            })
-            .collect();
-        self.remember(text, mentions, &decided, true);
+        self.remember(text, mentions, &decisions(schema, gold, true), true);
     }
+}
+
+/// The memory's decisions of `relations` (`(head, tail, label)` over a
+/// document's mentions), all kept or all rejected.
+fn decisions(schema: &Schema, relations: &[(usize, usize, String)], kept: bool) -> Vec<Decided> {
+    relations
+        .iter()
+        .map(|(head, tail, label)| Decided {
+            head: *head,
+            tail: *tail,
+            label: label.clone(),
+            symmetric: schema.relation(label).is_some_and(|r| r.symmetric),
+            kept,
+        })
+        .collect()
 }
 
 #[cfg(test)]

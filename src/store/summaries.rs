@@ -28,8 +28,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::atomic::write_atomic;
-use super::project::Summary;
-use crate::model::Status;
+use crate::model::{Document, Status};
 
 /// The cache file, inside an annotator's annotations folder.
 pub const SUMMARIES_FILE: &str = "summaries.jsonl";
@@ -133,6 +132,38 @@ struct Header {
 
 fn header() -> String {
     format!("{{\"format\":\"{FORMAT}\",\"version\":{VERSION}}}\n")
+}
+
+/// What the corpus list shows of a document without loading it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub status: Status,
+    pub spans: usize,
+    pub relations: usize,
+    pub pending: usize,
+    /// Suggestions in any state (pending, accepted, rejected).
+    pub suggestions: usize,
+    pub orphans: usize,
+    /// An annotation file exists.
+    pub annotated: bool,
+    /// The annotation file could not be read: the document is read-only until fixed.
+    pub broken: Option<String>,
+}
+
+impl Summary {
+    /// The summary of a loaded document.
+    pub fn of(doc: &Document) -> Self {
+        Self {
+            status: doc.status(),
+            spans: doc.spans().len(),
+            relations: doc.relation_count(),
+            pending: doc.pending_count(),
+            suggestions: doc.suggestions().count(),
+            orphans: doc.orphans.len(),
+            annotated: true,
+            broken: None,
+        }
+    }
 }
 
 /// The cache as read from disk, by annotation file name.

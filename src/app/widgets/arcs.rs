@@ -9,8 +9,6 @@
 use egui::epaint::CubicBezierShape;
 use egui::{Color32, FontId, Pos2, Rect, Stroke, Vec2, pos2, vec2};
 
-use super::article::dashed_rect;
-
 /// The path of a relation arc between two chips' tops, as the view draws
 /// it: cubic pieces and the middle of the label.
 #[derive(Debug)]
@@ -102,4 +100,10 @@ pub(super) fn arc(painter: &egui::Painter, a: Pos2, b: Pos2, label: &str, style:
     }
     painter.galley(rect.min + vec2(2.0, 1.0), galley, style.label_color);
     rect
+}
+
+/// A dashed outline.
+pub(super) fn dashed_rect(r: Rect, stroke: Stroke) -> Vec<egui::Shape> {
+    let pts = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
+    egui::Shape::dashed_line(&pts, stroke, 4.0, 3.0)
 }

@@ -19,7 +19,7 @@ use egui::{Align, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind
 use super::super::commands::Command;
 use super::super::parts::{part_at, snap_to_parts};
 use super::super::state::{RelationDraft, Selection};
-use super::arcs::{ArcStyle, arc};
+use super::arcs::{ArcStyle, arc, dashed_rect};
 use super::glyph_map::GlyphMap;
 use crate::model::{CharIdx, Document, RelationEnd, Schema, SpanId, SuggestionId};
 
@@ -789,12 +789,6 @@ fn chip_ui(painter: &egui::Painter, span: Rect, label: &str, rgb: [u8; 3], sugge
 fn chip_rect(span: Rect, text_width: f32, m: &Metrics) -> Rect {
     let size = vec2(text_width + 6.0, m.chip);
     Rect::from_min_size(pos2(span.left(), span.top() - size.y - 1.0), size)
-}
-
-/// A dashed outline.
-pub(super) fn dashed_rect(r: Rect, stroke: Stroke) -> Vec<egui::Shape> {
-    let pts = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
-    egui::Shape::dashed_line(&pts, stroke, 4.0, 3.0)
 }
 
 /// The free band above a row's chips, under the row above's text: arcs and

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::model::CharIdx;
+use crate::model::Status;
 use crate::store::summaries::{SUMMARIES_FILE, SummaryCache};
 use crate::store::writer::{Ack, Job, Writer};
 

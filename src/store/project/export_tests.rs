@@ -7,7 +7,7 @@ use std::fs;
 
 use super::*;
 use crate::model::span::{RecognizerName, Suggestion, SuggestionState};
-use crate::model::{CharIdx, Edit};
+use crate::model::{CharIdx, Edit, Status};
 use crate::store::convert::{export_project, write};
 use crate::store::formats::{Format, Offsets, Options, format_tokens};
 

@@ -32,7 +32,7 @@ use super::html::visible_text;
 use super::summaries::{self, Known, Stamp, SummaryCache};
 use crate::model::dataset::{Dataset, ExportOptions, record_to_document};
 use crate::model::span::Extra;
-use crate::model::{DocId, Document, Schema, Status};
+use crate::model::{DocId, Document, Schema};
 
 #[cfg(test)]
 mod cache_tests;
@@ -72,37 +72,7 @@ pub enum Location {
     Missing,
 }
 
-/// What the corpus list shows of a document without loading it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Summary {
-    pub status: Status,
-    pub spans: usize,
-    pub relations: usize,
-    pub pending: usize,
-    /// Suggestions in any state (pending, accepted, rejected).
-    pub suggestions: usize,
-    pub orphans: usize,
-    /// An annotation file exists.
-    pub annotated: bool,
-    /// The annotation file could not be read: the document is read-only until fixed.
-    pub broken: Option<String>,
-}
-
-impl Summary {
-    /// The summary of a loaded document.
-    pub fn of(doc: &Document) -> Self {
-        Self {
-            status: doc.status(),
-            spans: doc.spans().len(),
-            relations: doc.relation_count(),
-            pending: doc.pending_count(),
-            suggestions: doc.suggestions().count(),
-            orphans: doc.orphans.len(),
-            annotated: true,
-            broken: None,
-        }
-    }
-}
+pub use super::summaries::Summary;
 
 /// One document of the project.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
+use super::patterns::table::{DETERMINERS, PATTERNS, PREPS, QUOTES, ROLES, Shape, TITLE_WORDS};
 use crate::model::tokenize::{Tokenized, normalize, sentences};
 use crate::model::{CharIdx, Text};
 use crate::suggest::features::hash_str;
@@ -100,7 +101,7 @@ impl Vocab {
         static VOCAB: OnceLock<Vocab> = OnceLock::new();
         VOCAB.get_or_init(|| {
             let mut v = Vocab::default();
-            for w in super::patterns::named_words() {
+            for w in named_words() {
                 v.intern(&w);
             }
             v
@@ -456,6 +457,29 @@ pub fn words(s: &str) -> Vec<String> {
         }
     }
     flush(&mut cur, &mut out);
+    out
+}
+
+/// Every word the patterns name: their phrases cut by [`words`], and the
+/// lists they compare single words with. The [`Vocab`] gives each an id.
+fn named_words() -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let lists = [QUOTES, DETERMINERS, TITLE_WORDS, PREPS, &["-", "'s"]];
+    out.extend(lists.iter().flat_map(|l| l.iter()).map(|w| (*w).to_owned()));
+    for role in ROLES {
+        out.extend(words(role));
+        out.extend(role.split(' ').map(str::to_owned));
+    }
+    for pat in PATTERNS {
+        out.extend(pat.phrases.iter().flat_map(|ph| words(ph)));
+        let (a, b): (&[&str], &[&str]) = match pat.shape {
+            Shape::Between { ends, .. } => (ends, &[]),
+            Shape::Before { joins, adjoins, .. } => (joins, adjoins),
+            Shape::After { joins, .. } => (joins, &[]),
+            Shape::Exact | Shape::Titles { .. } => (&[], &[]),
+        };
+        out.extend(a.iter().chain(b).map(|w| (*w).to_owned()));
+    }
     out
 }
 

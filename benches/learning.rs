@@ -27,6 +27,11 @@
 //!   user corrects the first 20 WiNER-fr dev articles; F1 of `INST` on the
 //!   other 80.
 //!
+//!   `SPANLAB_BENCH_NEW_LABEL_ONLY` runs only this part (after the
+//!   relations); `SPANLAB_BENCH_NEW_LABEL_SHOW` prints the project model's
+//!   rule votes, each `INST` mention it misses (with what it suggested
+//!   there) and each `INST` suggestion, right (OK) or wrong (BAD).
+//!
 //! Effort as `shared/tools/score.py` (French: labels PER, ORG, LOC; GPE
 //! scored as LOC). Every simulation starts from the shipped model (or, for
 //! the new label, from the model trained without it) and writes nothing
@@ -261,6 +266,10 @@ fn main() {
     if std::env::var_os("SPANLAB_BENCH_RELATIONS_ONLY").is_some() {
         return;
     }
+    if std::env::var_os("SPANLAB_BENCH_NEW_LABEL_ONLY").is_some() {
+        new_label(&shared, &dev);
+        return;
+    }
     let docs = &dev.documents;
 
     const DRAWS: usize = 20;
@@ -419,7 +428,12 @@ fn new_label(shared: &Path, dev: &Dataset) {
     let (f, p, r) = f1(&Engine::with_tagger(Some(base.clone())));
     println!("new label {NEW} (WiNER-fr ORG, held out of training) k=0: F1 {f:.3} (P {p:.3}, R {r:.3}) on the other {}", rest.len());
     let model = project_model(taught, &schema, (&base, about));
-    let (f, p, r) = f1(&Engine::with_tagger(Some(model)));
+    let project = Engine::with_tagger(Some(model));
+    if std::env::var_os("SPANLAB_BENCH_NEW_LABEL_SHOW").is_some() {
+        eprintln!("rule votes: {:?}", project.rule_votes());
+        show_label(&project, &rest, &schema, NEW);
+    }
+    let (f, p, r) = f1(&project);
     println!("new label {NEW} k={}, project model: F1 {f:.3} (P {p:.3}, R {r:.3}) on the other {}", taught.len(), rest.len());
     let online = Engine::with_tagger(Some(base));
     for d in taught {
@@ -427,6 +441,43 @@ fn new_label(shared: &Path, dev: &Dataset) {
     }
     let (f, p, r) = f1(&online);
     println!("new label {NEW} k={}, online only:   F1 {f:.3} (P {p:.3}, R {r:.3}) on the other {}", taught.len(), rest.len());
+}
+
+/// Prints, for `label`, each gold mention missed (with what the engine
+/// suggested over it, if anything) and each suggestion that is no gold
+/// mention of it (with the gold span over it, if any); the right ones too.
+fn show_label(engine: &Engine, docs: &[&DocRecord], schema: &Schema, label: &str) {
+    for d in docs {
+        let text = Text::new(d.text.clone());
+        let sugg = engine.suggest(&text, schema, 0.0);
+        let slice = |a: usize, b: usize| d.text.chars().skip(a).take(b - a).collect::<String>();
+        for g in d.entities.iter().filter(|e| e.label == label) {
+            let (a, b) = (g.start as usize, g.end as usize);
+            if sugg.iter().any(|c| c.start.get() == a && c.end.get() == b && c.label == label) {
+                continue;
+            }
+            let over: Vec<String> = sugg
+                .iter()
+                .filter(|c| c.start.get() < b && c.end.get() > a)
+                .map(|c| format!("{} {} {} {:.2}", slice(c.start.get(), c.end.get()), c.label, c.recognizer, c.score))
+                .collect();
+            eprintln!("  MISS {} [{}]", g.text, over.join("; "));
+        }
+        for c in sugg.iter().filter(|c| c.label == label) {
+            let (a, b) = (c.start.get(), c.end.get());
+            if d.entities.iter().any(|e| e.label == label && e.start as usize == a && e.end as usize == b) {
+                eprintln!("  OK   {} {} {:.2}", slice(a, b), c.recognizer, c.score);
+                continue;
+            }
+            let over: Vec<String> = d
+                .entities
+                .iter()
+                .filter(|e| (e.start as usize) < b && (e.end as usize) > a)
+                .map(|e| format!("{} {}", e.text, e.label))
+                .collect();
+            eprintln!("  BAD  {} {} {:.2} [{}]", slice(a, b), c.recognizer, c.score, over.join("; "));
+        }
+    }
 }
 
 /// Leaves out of a document the paragraphs (lines) that hold a span of

@@ -88,6 +88,7 @@ pub mod memory;
 pub mod patterns;
 pub mod relations;
 pub mod tagger;
+pub mod votes;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -359,22 +360,11 @@ impl Engine {
         votes.iter().map(|((r, l, to), n)| (r.clone(), l.clone(), to.clone(), *n)).collect()
     }
 
-    /// True when the corrections trust `recognizer`'s candidates of `label`
-    /// as `project_label` ([`Engine::rule_votes`]).
-    fn trusted(&self, recognizer: &RecognizerName, label: &str, project_label: &str) -> bool {
+    /// True when the corrections trust `c`'s recognizer with its label as
+    /// `project_label`, by the shape of its name too ([`votes::trusted`]).
+    fn trusted(&self, text: &Text, c: &Candidate, project_label: &str) -> bool {
         let votes = self.rule_votes.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let name = recognizer.to_string();
-        let (mut right, mut other) = (0, 0);
-        for ((_, _, to), n) in
-            votes.range((name.clone(), label.to_owned(), String::new())..).take_while(|((r, l, _), _)| *r == name && l == label)
-        {
-            if to == project_label {
-                right = *n;
-            } else {
-                other = other.max(*n);
-            }
-        }
-        right >= other
+        votes::trusted(&votes, &c.recognizer.to_string(), text.slice(c.start, c.end).unwrap_or(""), &c.label, project_label)
     }
 
     /// The project's label for a recognizer's label the schema lacks
@@ -492,9 +482,10 @@ impl Engine {
                 let lacks = schema.entity(&c.label).is_none();
                 if lacks {
                     // A label the schema lacks: the project's name for it, if the
-                    // corrections gave one and trust this recognizer's candidates.
+                    // corrections gave one and trust this recognizer's candidates
+                    // (of this shape: `votes`).
                     let to = (c.recognizer != RecognizerName::Memory).then(|| self.mapped_label(&c.label, schema)).flatten()?;
-                    if !self.trusted(&c.recognizer, &c.label, &to) {
+                    if !self.trusted(text, &c, &to) {
                         return None;
                     }
                     c.label = to;
@@ -585,7 +576,7 @@ impl Engine {
     /// votes for that span's label ([`Engine::label_votes`]).
     fn count_label_votes(&self, text: &Text, gold: &[(CharIdx, CharIdx, String)]) {
         let gathered = self.gather(text);
-        self.count_rule_votes(&gathered.all, gold);
+        self.count_rule_votes(text, &gathered.all, gold);
         let mut seen: Vec<(CharIdx, CharIdx, &str, &str)> = Vec::new();
         for c in gathered.all.iter().filter(|c| c.recognizer != RecognizerName::Memory) {
             for (_, _, label) in gold.iter().filter(|(a, b, _)| (*a, *b) == (c.start, c.end)) {
@@ -606,8 +597,9 @@ impl Engine {
 
     /// Each candidate (but the memory's and the tagger's) counts for the
     /// label of the gold span with its span, or for none
-    /// ([`Engine::rule_votes`]); once per span, recognizer and label.
-    fn count_rule_votes(&self, all: &[Candidate], gold: &[(CharIdx, CharIdx, String)]) {
+    /// ([`Engine::rule_votes`], by the shape of its name too:
+    /// [`votes::count`]); once per span, recognizer and label.
+    fn count_rule_votes(&self, text: &Text, all: &[Candidate], gold: &[(CharIdx, CharIdx, String)]) {
         let mut seen: Vec<(CharIdx, CharIdx, &RecognizerName, &str)> = Vec::new();
         for c in all.iter().filter(|c| c.recognizer != RecognizerName::Memory && !c.recognizer.is_tagger()) {
             let key = (c.start, c.end, &c.recognizer, c.label.as_str());
@@ -621,7 +613,7 @@ impl Engine {
         let mut votes = self.rule_votes.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         for (a, b, recognizer, label) in seen {
             let to = gold.iter().find(|(ga, gb, _)| (*ga, *gb) == (a, b)).map_or("", |g| g.2.as_str());
-            *votes.entry((recognizer.to_string(), label.to_owned(), to.to_owned())).or_default() += 1;
+            votes::count(&mut votes, &recognizer.to_string(), text.slice(a, b).unwrap_or(""), label, to);
         }
     }
 

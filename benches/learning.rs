@@ -450,6 +450,7 @@ fn show_label(engine: &Engine, docs: &[&DocRecord], schema: &Schema, label: &str
     for d in docs {
         let text = Text::new(d.text.clone());
         let sugg = engine.suggest(&text, schema, 0.0);
+        let all = engine.candidates(&text);
         let slice = |a: usize, b: usize| d.text.chars().skip(a).take(b - a).collect::<String>();
         for g in d.entities.iter().filter(|e| e.label == label) {
             let (a, b) = (g.start as usize, g.end as usize);
@@ -461,7 +462,12 @@ fn show_label(engine: &Engine, docs: &[&DocRecord], schema: &Schema, label: &str
                 .filter(|c| c.start.get() < b && c.end.get() > a)
                 .map(|c| format!("{} {} {} {:.2}", slice(c.start.get(), c.end.get()), c.label, c.recognizer, c.score))
                 .collect();
-            eprintln!("  MISS {} [{}]", g.text, over.join("; "));
+            let cands: Vec<String> = all
+                .iter()
+                .filter(|c| c.start.get() < b && c.end.get() > a)
+                .map(|c| format!("{} {} {}", slice(c.start.get(), c.end.get()), c.label, c.recognizer))
+                .collect();
+            eprintln!("  MISS {} [{}] candidates [{}]", g.text, over.join("; "), cands.join("; "));
         }
         for c in sugg.iter().filter(|c| c.label == label) {
             let (a, b) = (c.start.get(), c.end.get());

@@ -52,7 +52,8 @@
 //!   the project's label that the corrected documents gave such candidates
 //!   most often ([`Engine::label_votes`], learned online and kept in a
 //!   project model), else dropped; a rule's candidates of it only while
-//!   that label is what they most often were ([`Engine::rule_votes`]),
+//!   that label is what they, or those of their name's shape, most often
+//!   were ([`Engine::rule_votes`], [`votes`]),
 //!   and then they replace the tagger spans lying inside them (the tagger
 //!   never learned the label from the corrections' few names) and are
 //!   kept where it found nothing;
@@ -353,8 +354,10 @@ impl Engine {
     /// project's label ([`Engine::label_votes`]) only while that is what
     /// they most often were, no span included (the capitalisation rule's
     /// `ORG` runs, which a project annotates as places more often than as
-    /// organisations, are not). A rule never seen is given the benefit of
-    /// the doubt.
+    /// organisations, are not), or that is what candidates of their name's
+    /// shape most often were (its acronyms, its names of several words:
+    /// counted under `capitals@acronym`, … see [`votes`]). A rule never
+    /// seen is given the benefit of the doubt.
     pub fn rule_votes(&self) -> Vec<learning::RuleVote> {
         let votes = self.rule_votes.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         votes.iter().map(|((r, l, to), n)| (r.clone(), l.clone(), to.clone(), *n)).collect()

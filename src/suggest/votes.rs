@@ -117,6 +117,53 @@ pub fn trusted(votes: &Votes, recognizer: &str, name: &str, label: &str, project
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::markup::parse_markup;
+    use crate::model::{CharIdx, RecognizerName, Schema, Text};
+    use crate::suggest::{Candidate, Engine, Recognizer};
+
+    /// A rule proposing `ORG` for each of its (ASCII) words found.
+    struct Guess(&'static [&'static str]);
+
+    impl Recognizer for Guess {
+        fn name(&self) -> RecognizerName {
+            "guess".into()
+        }
+
+        fn recognize(&self, text: &Text) -> Vec<Candidate> {
+            let s = text.as_str();
+            self.0
+                .iter()
+                .flat_map(|w| s.match_indices(w))
+                .map(|(i, w)| Candidate {
+                    start: CharIdx::new(i),
+                    end: CharIdx::new(i + w.len()),
+                    label: "ORG".into(),
+                    score: 0.8,
+                    recognizer: "guess".into(),
+                })
+                .collect()
+        }
+    }
+
+    #[test]
+    fn the_engine_trusts_the_shape_the_corrections_kept() {
+        let schema = Schema::from_label_names("project", &["PER", "INST", "LOC"], &[]);
+        let words = &["QXR", "ZLP", "KVB", "TRV", "MNQ", "Kessel", "Vornie", "Morvie", "Lormand", "Ostra", "Brenn", "Dobb", "Sarn"];
+        let engine = Engine::with(vec![Box::new(Guess(words))]);
+        // Its acronyms were the project's INST, its one-word names mostly
+        // nothing: as a whole (INST 4, none 5) the rule is not trusted.
+        let (text, gold) = parse_markup(
+            "[QXR]{INST}, [ZLP]{INST}, [KVB]{INST} et [TRV]{INST} contre [Kessel]{LOC}, [Vornie]{LOC}, Morvie, Lormand, Ostra, Brenn et Dobb.",
+        );
+        engine.learn(&Text::from(text.as_str()), &gold);
+        let later = Text::from("MNQ et Sarn.");
+        let got: Vec<(String, String)> = engine
+            .suggest(&later, &schema, 0.0)
+            .into_iter()
+            .map(|c| (later.slice(c.start, c.end).unwrap_or("").to_owned(), c.label))
+            .collect();
+        assert_eq!(got, [("MNQ".to_owned(), "INST".to_owned())]);
+    }
 
     #[test]
     fn shapes_of_names() {

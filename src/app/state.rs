@@ -91,6 +91,12 @@ pub struct OpenDoc {
     pub scroll_to: Option<CharIdx>,
     /// Suggestions were requested and have not arrived yet.
     pub suggesting: bool,
+    /// The text the article view drew last frame `(start, end)`.
+    pub in_view: Option<(CharIdx, CharIdx)>,
+    /// The sections of a very long article suggested for, or found to
+    /// hold spans or suggestions already, in this session (see
+    /// [`crate::model::sections`]): each is looked at once.
+    pub sections_asked: Vec<(CharIdx, CharIdx)>,
 }
 
 impl OpenDoc {

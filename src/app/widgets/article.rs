@@ -53,17 +53,43 @@ pub struct ArticleOutput {
     pub commands: Vec<Command>,
     /// The requested scroll was done.
     pub scrolled: bool,
+    /// The text drawn this frame `(start, end)`: from the first visible
+    /// paragraph's start to the last one's end.
+    pub in_view: Option<(CharIdx, CharIdx)>,
 }
 
 /// A paragraph (or a piece of a long one): its code points, without the
 /// line break.
+///
+/// Kept small (32 bytes): a 200 MB article has a million of them, and only
+/// those near the view are laid out.
 struct Para {
     start: CharIdx,
     end: CharIdx,
-    galley: Option<Arc<Galley>>,
+    laid: Option<Box<Laid>>,
+    height: f32,
+}
+
+/// A paragraph's layout.
+struct Laid {
+    galley: Arc<Galley>,
     /// Which of the galley's glyphs draws which character.
     map: GlyphMap,
-    height: f32,
+}
+
+/// The glyph map of a paragraph not laid out: the identity.
+static IDENTITY: GlyphMap = GlyphMap::IDENTITY;
+
+impl Para {
+    /// Its galley, once laid out.
+    fn galley(&self) -> Option<&Arc<Galley>> {
+        self.laid.as_ref().map(|l| &l.galley)
+    }
+
+    /// Which of its galley's glyphs draws which character.
+    fn map(&self) -> &GlyphMap {
+        self.laid.as_ref().map_or(&IDENTITY, |l| &l.map)
+    }
 }
 
 /// Layout cache and drag state of the article view.
@@ -210,8 +236,8 @@ impl ArticleView {
         let mut y = TOP_MARGIN;
         for p in &self.paras {
             if c >= p.start && c <= p.end {
-                let g = p.galley.as_ref()?;
-                let k = p.map.caret_glyph(c - p.start);
+                let g = p.galley()?;
+                let k = p.map().caret_glyph(c - p.start);
                 let mut seen = 0;
                 for row in &g.rows {
                     let n = row.glyphs.len();
@@ -236,9 +262,9 @@ impl ArticleView {
         let origin = self.origin?;
         for p in &self.paras {
             if c >= p.start && c < p.end {
-                let g = p.galley.as_ref()?;
-                let r = g.pos_from_cursor(egui::text::CCursor::new(p.map.caret_glyph(c - p.start)));
-                let next = g.pos_from_cursor(egui::text::CCursor::new(p.map.caret_glyph(c - p.start + 1)));
+                let g = p.galley()?;
+                let r = g.pos_from_cursor(egui::text::CCursor::new(p.map().caret_glyph(c - p.start)));
+                let next = g.pos_from_cursor(egui::text::CCursor::new(p.map().caret_glyph(c - p.start + 1)));
                 let x = if (next.center().y - r.center().y).abs() < 1.0 { (r.left() + next.left()) / 2.0 } else { r.left() + 2.0 };
                 // The row's rect holds the room for labels above the text:
                 // the glyph's middle is the middle of the text's band.
@@ -255,7 +281,7 @@ impl ArticleView {
         let probe = ui.painter().layout_no_wrap("Ag".to_owned(), FontId::proportional(font_size), Color32::PLACEHOLDER);
         if self.atlas_probe.as_ref().is_some_and(|p| !Arc::ptr_eq(p, &probe)) {
             for p in &mut self.paras {
-                p.galley = None;
+                p.laid = None;
             }
         }
         self.atlas_probe = Some(probe);
@@ -276,7 +302,7 @@ impl ArticleView {
             let n = e.distance_from(s) as f32;
             let rows = (n / approx_chars_per_row).ceil().max(1.0);
             let height = if e == s { m.line * 0.4 } else { rows * m.line };
-            paras.push(Para { start: s, end: e, galley: None, map: GlyphMap::default(), height });
+            paras.push(Para { start: s, end: e, laid: None, height });
         };
         // Where a giant paragraph (a 10 MB line) may be cut: after its last space.
         let mut after_space = None;
@@ -304,7 +330,7 @@ impl ArticleView {
 
     fn layout(&mut self, ui: &Ui, doc: &Document, k: usize, width: f32, font_size: f32) {
         let Some(p) = self.paras.get(k) else { return };
-        if p.galley.is_some() || p.start == p.end {
+        if p.laid.is_some() || p.start == p.end {
             return;
         }
         let text = doc.text().slice(p.start, p.end).unwrap_or("").replace('\t', " ");
@@ -314,8 +340,7 @@ impl ArticleView {
         self.layouts += 1;
         if let Some(p) = self.paras.get_mut(k) {
             p.height = galley.size().y.max(m.line);
-            p.galley = Some(galley);
-            p.map = map;
+            p.laid = Some(Box::new(Laid { galley, map }));
         }
     }
 
@@ -346,7 +371,7 @@ impl ArticleView {
             let mut ahead = PREFETCH_PER_FRAME;
             let mut y = 0.0;
             for k in 0..self.paras.len() {
-                let Some((h, laid_out)) = self.paras.get(k).map(|p| (p.height, p.galley.is_some())) else { break };
+                let Some((h, laid_out)) = self.paras.get(k).map(|p| (p.height, p.laid.is_some())) else { break };
                 if y + h >= viewport.min.y && y <= viewport.max.y {
                     self.layout(ui, doc, k, width, fs);
                 } else if y + h >= viewport.min.y - margin && y <= viewport.max.y + margin && !laid_out {
@@ -372,7 +397,7 @@ impl ArticleView {
                     if Some(k) == found {
                         self.layout(ui, doc, k, width, fs);
                         let Some(p) = self.paras.get(k) else { break };
-                        let row_y = p.galley.as_ref().map_or(0.0, |g| row_top_of(g, &p.map, target - p.start));
+                        let row_y = p.galley().map_or(0.0, |g| row_top_of(g, p.map(), target - p.start));
                         let top = ui.min_rect().top() + TOP_MARGIN + y + row_y;
                         let r = Rect::from_min_size(pos2(ui.min_rect().left(), top), vec2(10.0, m.line));
                         let shown = self.text_band_of(target).is_some_and(|(a, b)| a >= viewport.min.y && b <= viewport.max.y);
@@ -404,6 +429,10 @@ impl ArticleView {
                 }
                 y += p.height;
             }
+            out.in_view = match (visible.first().and_then(|v| self.paras.get(v.0)), visible.last().and_then(|v| self.paras.get(v.0))) {
+                (Some(first), Some(last)) => Some((first.start, last.end)),
+                _ => None,
+            };
 
             // Input.
             let alt = ui.input(|i| i.modifiers.alt);
@@ -411,9 +440,9 @@ impl ArticleView {
                 let mut y = origin.y;
                 for p in &self.paras {
                     if pos.y < y + p.height {
-                        return Some(match &p.galley {
+                        return Some(match p.galley() {
                             Some(g) => {
-                                p.start + p.map.char_at_glyph(g.cursor_from_pos(pos - pos2(origin.x, y)).index.0).min(p.end - p.start)
+                                p.start + p.map().char_at_glyph(g.cursor_from_pos(pos - pos2(origin.x, y)).index.0).min(p.end - p.start)
                             }
                             None => p.start,
                         });
@@ -473,17 +502,17 @@ impl ArticleView {
             let draft_tail = input.draft.and_then(|d| d.tail.or_else(|| d.candidates.get(d.index).copied()));
             for &(k, top) in &visible {
                 let Some(p) = self.paras.get(k) else { continue };
-                let Some(g) = &p.galley else { continue };
+                let Some(g) = p.galley() else { continue };
                 // Text selection.
                 if let Selection::Text { anchor, head } = input.selection {
                     let (a, b) = (anchor.min(head), anchor.max(head));
                     if a == b && a >= p.start && a <= p.end {
-                        if let Some(r) = range_rects(g, &p.map, a - p.start, a - p.start, &m).first() {
+                        if let Some(r) = range_rects(g, p.map(), a - p.start, a - p.start, &m).first() {
                             let x = r.left();
                             painter.line_segment([top + vec2(x, r.top()), top + vec2(x, r.bottom())], Stroke::new(2.0, sel_color));
                         }
                     } else if a < p.end && b > p.start {
-                        for r in range_rects(g, &p.map, a.max(p.start) - p.start, b.min(p.end) - p.start, &m) {
+                        for r in range_rects(g, p.map(), a.max(p.start) - p.start, b.min(p.end) - p.start, &m) {
                             painter.rect_filled(r.translate(top.to_vec2()), 2.0, ui.visuals().selection.bg_fill.gamma_multiply(0.6));
                         }
                     }
@@ -491,7 +520,7 @@ impl ArticleView {
                 // Gold spans.
                 for s in doc.spans().overlapping(p.start, p.end.max(p.start + 1)) {
                     let rgb = input.schema.entity(&s.label).map_or([128, 128, 128], |l| l.rgb());
-                    let rects = range_rects(g, &p.map, s.start.max(p.start) - p.start, s.end.min(p.end) - p.start, &m);
+                    let rects = range_rects(g, p.map(), s.start.max(p.start) - p.start, s.end.min(p.end) - p.start, &m);
                     for r in &rects {
                         let r = r.translate(top.to_vec2());
                         painter.rect_filled(r.expand2(vec2(1.0, 0.0)), 3.0, span_fill(rgb, dark));
@@ -514,7 +543,7 @@ impl ArticleView {
                 // Pending suggestions: outlined, dashed chip.
                 for s in doc.pending_overlapping(p.start, p.end.max(p.start + 1)) {
                     let rgb = readable(input.schema.entity(&s.label).map_or([128, 128, 128], |l| l.rgb()), dark);
-                    let rects = range_rects(g, &p.map, s.start.max(p.start) - p.start, s.end.min(p.end) - p.start, &m);
+                    let rects = range_rects(g, p.map(), s.start.max(p.start) - p.start, s.end.min(p.end) - p.start, &m);
                     let selected = input.selection == Selection::Suggestion(s.id);
                     for r in &rects {
                         let r = r.translate(top.to_vec2());

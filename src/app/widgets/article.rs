@@ -21,6 +21,7 @@ use super::super::parts::{part_at, snap_to_parts};
 use super::super::state::{RelationDraft, Selection};
 use super::arcs::{ArcStyle, arc, dashed_rect};
 use super::glyph_map::GlyphMap;
+use super::para::{Laid, Para};
 use crate::model::{CharIdx, Document, RelationEnd, Schema, SpanId, SuggestionId};
 
 /// Documents shorter than this are laid out whole on open (exact heights);
@@ -56,40 +57,6 @@ pub struct ArticleOutput {
     /// The text drawn this frame `(start, end)`: from the first visible
     /// paragraph's start to the last one's end.
     pub in_view: Option<(CharIdx, CharIdx)>,
-}
-
-/// A paragraph (or a piece of a long one): its code points, without the
-/// line break.
-///
-/// Kept small (32 bytes): a 200 MB article has a million of them, and only
-/// those near the view are laid out.
-struct Para {
-    start: CharIdx,
-    end: CharIdx,
-    laid: Option<Box<Laid>>,
-    height: f32,
-}
-
-/// A paragraph's layout.
-struct Laid {
-    galley: Arc<Galley>,
-    /// Which of the galley's glyphs draws which character.
-    map: GlyphMap,
-}
-
-/// The glyph map of a paragraph not laid out: the identity.
-static IDENTITY: GlyphMap = GlyphMap::IDENTITY;
-
-impl Para {
-    /// Its galley, once laid out.
-    fn galley(&self) -> Option<&Arc<Galley>> {
-        self.laid.as_ref().map(|l| &l.galley)
-    }
-
-    /// Which of its galley's glyphs draws which character.
-    fn map(&self) -> &GlyphMap {
-        self.laid.as_ref().map_or(&IDENTITY, |l| &l.map)
-    }
 }
 
 /// Layout cache and drag state of the article view.
@@ -388,7 +355,10 @@ impl ArticleView {
             if let Some(target) = input.scroll_to {
                 let mut y = 0.0;
                 let last = self.paras.len().saturating_sub(1);
-                let found = self.paras.iter().position(|p| target >= p.start && target <= p.end).or_else(|| {
+                // The first paragraph that holds it (sorted by start: a
+                // binary search, not a walk over a million paragraphs).
+                let after = self.paras.partition_point(|p| p.end < target);
+                let found = self.paras.get(after).filter(|p| target >= p.start).map(|_| after).or_else(|| {
                     // Past every paragraph: the last one.
                     self.paras.last().filter(|p| target >= p.start).map(|_| last)
                 });

@@ -21,7 +21,7 @@ use super::super::parts::{part_at, snap_to_parts};
 use super::super::state::{RelationDraft, Selection};
 use super::arcs::{ArcStyle, arc, dashed_rect};
 use super::glyph_map::GlyphMap;
-use super::para::{Laid, Para};
+use super::para::{Laid, Para, Tops};
 use crate::model::{CharIdx, Document, RelationEnd, Schema, SpanId, SuggestionId};
 
 /// Documents shorter than this are laid out whole on open (exact heights);
@@ -64,6 +64,8 @@ pub struct ArticleOutput {
 pub struct ArticleView {
     key: Option<(String, u32, u32)>,
     paras: Vec<Para>,
+    /// Where each paragraph starts (their heights' running sums).
+    tops: Tops,
     drag_anchor: Option<CharIdx>,
     /// Where the first paragraph was drawn last frame (screen coordinates).
     origin: Option<Pos2>,
@@ -162,6 +164,7 @@ impl ArticleView {
     pub fn reset(&mut self) {
         self.key = None;
         self.paras.clear();
+        self.tops = Tops::default();
         self.drag_anchor = None;
         self.origin = None;
         self.viewport = None;
@@ -200,26 +203,23 @@ impl ArticleView {
     /// The vertical extent of the text of the row holding `c`, in the
     /// scroll area's content coordinates, if its paragraph is laid out.
     fn text_band_of(&self, c: CharIdx) -> Option<(f32, f32)> {
-        let mut y = TOP_MARGIN;
-        for p in &self.paras {
-            if c >= p.start && c <= p.end {
-                let g = p.galley()?;
-                let k = p.map().caret_glyph(c - p.start);
-                let mut seen = 0;
-                for row in &g.rows {
-                    let n = row.glyphs.len();
-                    if k < seen + n || std::ptr::eq(row, g.rows.last().unwrap_or(row)) {
-                        let bottom = y + row.pos.y + row.size.y;
-                        let height = row.glyphs.first().map_or(row.size.y, |gl| gl.font_height);
-                        return Some((bottom - height, bottom));
-                    }
-                    seen += n;
-                }
-                return Some((y, y + p.height));
+        // The first paragraph that holds `c` (its end included).
+        let i = self.paras.partition_point(|p| p.end < c);
+        let p = self.paras.get(i).filter(|p| c >= p.start)?;
+        let y = TOP_MARGIN + self.tops.top(i);
+        let g = p.galley()?;
+        let k = p.map().caret_glyph(c - p.start);
+        let mut seen = 0;
+        for row in &g.rows {
+            let n = row.glyphs.len();
+            if k < seen + n || std::ptr::eq(row, g.rows.last().unwrap_or(row)) {
+                let bottom = y + row.pos.y + row.size.y;
+                let height = row.glyphs.first().map_or(row.size.y, |gl| gl.font_height);
+                return Some((bottom - height, bottom));
             }
-            y += p.height;
+            seen += n;
         }
-        None
+        Some((y, y + p.height))
     }
 
     /// Where character `c` was drawn last frame (the middle of its glyph,
@@ -227,19 +227,17 @@ impl ArticleView {
     /// aims at to point at it.
     pub fn screen_pos(&self, c: CharIdx) -> Option<Pos2> {
         let origin = self.origin?;
-        for p in &self.paras {
-            if c >= p.start && c < p.end {
-                let g = p.galley()?;
-                let r = g.pos_from_cursor(egui::text::CCursor::new(p.map().caret_glyph(c - p.start)));
-                let next = g.pos_from_cursor(egui::text::CCursor::new(p.map().caret_glyph(c - p.start + 1)));
-                let x = if (next.center().y - r.center().y).abs() < 1.0 { (r.left() + next.left()) / 2.0 } else { r.left() + 2.0 };
-                // The row's rect holds the room for labels above the text:
-                // the glyph's middle is the middle of the text's band.
-                let (top, bottom) = self.text_band_of(c)?;
-                return Some(pos2(origin.x + x, origin.y - TOP_MARGIN + (top + bottom) / 2.0));
-            }
-        }
-        None
+        // The paragraph that holds `c` (its end excluded).
+        let i = self.paras.partition_point(|p| p.end <= c);
+        let p = self.paras.get(i).filter(|p| c >= p.start && c < p.end)?;
+        let g = p.galley()?;
+        let r = g.pos_from_cursor(egui::text::CCursor::new(p.map().caret_glyph(c - p.start)));
+        let next = g.pos_from_cursor(egui::text::CCursor::new(p.map().caret_glyph(c - p.start + 1)));
+        let x = if (next.center().y - r.center().y).abs() < 1.0 { (r.left() + next.left()) / 2.0 } else { r.left() + 2.0 };
+        // The row's rect holds the room for labels above the text: the
+        // glyph's middle is the middle of the text's band.
+        let (top, bottom) = self.text_band_of(c)?;
+        Some(pos2(origin.x + x, origin.y - TOP_MARGIN + (top + bottom) / 2.0))
     }
 
     /// Drops the cached galleys (keeping the paragraphs' heights, so
@@ -292,6 +290,7 @@ impl ArticleView {
             i += 1;
         }
         push(start, i, &mut self.paras);
+        self.tops = Tops::new(self.paras.iter().map(|p| p.height));
         self.key = Some(key);
     }
 
@@ -306,7 +305,9 @@ impl ArticleView {
         let map = glyph_map(&galley);
         self.layouts += 1;
         if let Some(p) = self.paras.get_mut(k) {
-            p.height = galley.size().y.max(m.line);
+            let height = galley.size().y.max(m.line);
+            self.tops.add(k, height - p.height);
+            p.height = height;
             p.laid = Some(Box::new(Laid { galley, map }));
         }
     }
@@ -336,8 +337,13 @@ impl ArticleView {
             // (a few paragraphs a frame, so that a jump costs one screenful).
             let margin = 600.0;
             let mut ahead = PREFETCH_PER_FRAME;
-            let mut y = 0.0;
-            for k in 0..self.paras.len() {
+            // From the paragraph at the margin's top (those above it are
+            // not laid out here, so the tops found stay true).
+            for k in self.tops.at(viewport.min.y - margin)..self.paras.len() {
+                let y = self.tops.top(k);
+                if y > viewport.max.y + margin {
+                    break;
+                }
                 let Some((h, laid_out)) = self.paras.get(k).map(|p| (p.height, p.laid.is_some())) else { break };
                 if y + h >= viewport.min.y && y <= viewport.max.y {
                     self.layout(ui, doc, k, width, fs);
@@ -349,11 +355,9 @@ impl ArticleView {
                         ui.ctx().request_repaint();
                     }
                 }
-                y += self.paras.get(k).map_or(0.0, |p| p.height);
             }
             // Bring a requested position into view.
             if let Some(target) = input.scroll_to {
-                let mut y = 0.0;
                 let last = self.paras.len().saturating_sub(1);
                 // The first paragraph that holds it (sorted by start: a
                 // binary search, not a walk over a million paragraphs).
@@ -362,11 +366,11 @@ impl ArticleView {
                     // Past every paragraph: the last one.
                     self.paras.last().filter(|p| target >= p.start).map(|_| last)
                 });
-                for k in 0..self.paras.len() {
-                    let Some(p) = self.paras.get(k) else { break };
-                    if Some(k) == found {
-                        self.layout(ui, doc, k, width, fs);
-                        let Some(p) = self.paras.get(k) else { break };
+                if let Some(k) = found {
+                    // Its top before it is laid out (which changes only its own height).
+                    let y = self.tops.top(k);
+                    self.layout(ui, doc, k, width, fs);
+                    if let Some(p) = self.paras.get(k) {
                         let row_y = p.galley().map_or(0.0, |g| row_top_of(g, p.map(), target - p.start));
                         let top = ui.min_rect().top() + TOP_MARGIN + y + row_y;
                         let r = Rect::from_min_size(pos2(ui.min_rect().left(), top), vec2(10.0, m.line));
@@ -374,13 +378,11 @@ impl ArticleView {
                         if !shown {
                             ui.scroll_to_rect(r, Some(Align::Center));
                         }
-                        break;
                     }
-                    y += p.height;
                 }
                 out.scrolled = true;
             }
-            let total: f32 = self.paras.iter().map(|p| p.height).sum::<f32>() + m.line + TOP_MARGIN;
+            let total: f32 = self.tops.total() + m.line + TOP_MARGIN;
             let (rect, response) = ui.allocate_exact_size(vec2(width + 16.0, total), Sense::click_and_drag());
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "article text"));
             let origin = rect.min + vec2(8.0, TOP_MARGIN);
@@ -392,12 +394,12 @@ impl ArticleView {
 
             // Visible paragraphs with their screen tops.
             let mut visible: Vec<(usize, Pos2)> = Vec::new();
-            let mut y = 0.0;
-            for (k, p) in self.paras.iter().enumerate() {
-                if y + p.height >= viewport.min.y - 40.0 && y <= viewport.max.y + 40.0 {
-                    visible.push((k, origin + vec2(0.0, y)));
+            for k in self.tops.at(viewport.min.y - 40.0)..self.paras.len() {
+                let y = self.tops.top(k);
+                if y > viewport.max.y + 40.0 {
+                    break;
                 }
-                y += p.height;
+                visible.push((k, origin + vec2(0.0, y)));
             }
             out.in_view = match (visible.first().and_then(|v| self.paras.get(v.0)), visible.last().and_then(|v| self.paras.get(v.0))) {
                 (Some(first), Some(last)) => Some((first.start, last.end)),
@@ -407,19 +409,14 @@ impl ArticleView {
             // Input.
             let alt = ui.input(|i| i.modifiers.alt);
             let hit = |pos: Pos2| -> Option<CharIdx> {
-                let mut y = origin.y;
-                for p in &self.paras {
-                    if pos.y < y + p.height {
-                        return Some(match p.galley() {
-                            Some(g) => {
-                                p.start + p.map().char_at_glyph(g.cursor_from_pos(pos - pos2(origin.x, y)).index.0).min(p.end - p.start)
-                            }
-                            None => p.start,
-                        });
-                    }
-                    y += p.height;
-                }
-                Some(doc.text().end())
+                // The paragraph under the pointer (the first whose bottom is below it).
+                let k = self.tops.at(pos.y - origin.y);
+                let Some(p) = self.paras.get(k) else { return Some(doc.text().end()) };
+                let y = origin.y + self.tops.top(k);
+                Some(match p.galley() {
+                    Some(g) => p.start + p.map().char_at_glyph(g.cursor_from_pos(pos - pos2(origin.x, y)).index.0).min(p.end - p.start),
+                    None => p.start,
+                })
             };
             if response.drag_started() {
                 // Where the button went down, not where egui noticed the drag.

@@ -18,7 +18,8 @@
 //!   them back (one save);
 //! - the process's peak memory against the corpus text's size;
 //! - the 200 MB article opened in the window (its own process, for its own
-//!   peak memory).
+//!   peak memory): `SPANLAB_SCALE_PART=article cargo bench --bench scale`
+//!   runs it alone, `SPANLAB_SCALE_ARTICLE_MB=30` makes it 30 MB.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 
@@ -56,7 +57,7 @@ fn launch(project: Project) -> Harness<'static, SpanlabApp> {
 }
 
 fn main() {
-    if std::env::var("SPANLAB_SCALE_PART").as_deref() == Ok("big-article") {
+    if matches!(std::env::var("SPANLAB_SCALE_PART").as_deref(), Ok("big-article" | "article")) {
         big_article();
         return;
     }

@@ -96,8 +96,8 @@ pub struct SpanlabApp {
     /// Every command with its keys, for this project's schema.
     pub commands: CommandTable,
     /// The inspector's relation rows, in order, for a (document, revision,
-    /// focused span): the last two lists made.
-    pub(crate) relation_rows: Vec<(state::RelationRowsKey, Vec<crate::model::RelationId>)>,
+    /// focused span): the last two lists used.
+    pub(crate) relation_rows: state::RelationRows,
     /// The inspector's suggestion counts for a (document, revision).
     pub(crate) outcomes: Option<((crate::model::DocId, u64), crate::model::document::SuggestionOutcomes)>,
     /// The annotators' versions of the open document, when adjudicating.
@@ -220,7 +220,7 @@ impl SpanlabApp {
             filter: CorpusFilter::default(),
             comment_draft: String::new(),
             commands,
-            relation_rows: Vec::new(),
+            relation_rows: state::RelationRows::default(),
             outcomes: None,
             adjudication: None,
             adjudication_scroll: false,

@@ -57,6 +57,45 @@ pub struct RelationDraft {
 /// revision, and the span they are focused on.
 pub(crate) type RelationRowsKey = (DocId, u64, Option<SpanId>);
 
+/// The inspector's relation rows, in order, for the last two lists made,
+/// the one used last kept longest: Tab goes between spans (each its own
+/// list) and suggestions (every relation: 35,000 sorted in a long
+/// article), so the list of every relation is made once per revision, not
+/// again after every second span.
+#[derive(Default)]
+pub(crate) struct RelationRows {
+    /// Least recently used first.
+    lists: Vec<(RelationRowsKey, Vec<RelationId>)>,
+}
+
+impl RelationRows {
+    /// How many lists are kept.
+    const KEPT: usize = 2;
+
+    /// The rows for `key`: those kept, or what `make` returns (then kept,
+    /// in place of the list used longest ago).
+    pub(crate) fn rows(&mut self, key: &RelationRowsKey, make: impl FnOnce() -> Vec<RelationId>) -> &[RelationId] {
+        match self.lists.iter().position(|(k, _)| k == key) {
+            Some(i) => {
+                let used = self.lists.remove(i);
+                self.lists.push(used);
+            }
+            None => {
+                if self.lists.len() >= Self::KEPT {
+                    self.lists.remove(0);
+                }
+                self.lists.push((key.clone(), make()));
+            }
+        }
+        self.lists.last().map_or(&[], |(_, rows)| rows)
+    }
+
+    /// Forgets every list (another folder is open).
+    pub(crate) fn clear(&mut self) {
+        self.lists.clear();
+    }
+}
+
 /// The document being annotated.
 pub struct OpenDoc {
     /// Its place in the corpus list.
@@ -91,6 +130,12 @@ pub struct OpenDoc {
     pub scroll_to: Option<CharIdx>,
     /// Suggestions were requested and have not arrived yet.
     pub suggesting: bool,
+    /// The text the article view drew last frame `(start, end)`.
+    pub in_view: Option<(CharIdx, CharIdx)>,
+    /// The sections of a very long article suggested for, or found to
+    /// hold spans or suggestions already, in this session (see
+    /// [`crate::model::sections`]): each is looked at once.
+    pub sections_asked: Vec<(CharIdx, CharIdx)>,
 }
 
 impl OpenDoc {
@@ -179,4 +224,38 @@ pub struct AppOptions {
     /// Browse… asks the desktop's file chooser (off: it says there is
     /// none, as in tests and screenshots).
     pub native_chooser: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tab_between_spans_and_suggestions_makes_the_list_of_every_relation_once() {
+        let mut rows = RelationRows::default();
+        let doc = DocId("long".into());
+        let mut made = Vec::new();
+        // Span 1, a suggestion, span 2, a suggestion, span 3, a suggestion.
+        for focus in [Some(1), None, Some(2), None, Some(3), None, Some(3)] {
+            let key = (doc.clone(), 7, focus.map(SpanId));
+            let listed = rows.rows(&key, || {
+                made.push(focus);
+                vec![RelationId(focus.unwrap_or(0))]
+            });
+            assert_eq!(listed, [RelationId(focus.unwrap_or(0))]);
+        }
+        assert_eq!(made, [Some(1), None, Some(2), Some(3)], "every relation listed once");
+        // Another revision: listed again.
+        rows.rows(&(doc.clone(), 8, None), || {
+            made.push(None);
+            Vec::new()
+        });
+        assert_eq!(made.len(), 5);
+        rows.clear();
+        rows.rows(&(doc, 8, None), || {
+            made.push(None);
+            Vec::new()
+        });
+        assert_eq!(made.len(), 6);
+    }
 }

@@ -22,7 +22,8 @@ use std::time::Duration;
 
 use crate::model::edit::Edit;
 use crate::model::{
-    DocId, Document, RecognizerName, RelationEnd, RelationSuggestion, RelationSuggestionState, Schema, Suggestion, SuggestionState, Text,
+    CharIdx, DocId, Document, RecognizerName, RelationEnd, RelationSuggestion, RelationSuggestionState, Schema, Suggestion,
+    SuggestionState, Text,
 };
 use crate::store::Project;
 use crate::store::project::SourceCache;
@@ -44,6 +45,10 @@ pub struct Job {
     pub min_score: f32,
     /// Relations scoring below this are dropped.
     pub relation_min_score: f32,
+    /// Only this part of the text `(start, end)`, a section of a very long
+    /// article ([`crate::model::sections`]); `None`: the whole text. The
+    /// candidates' offsets are the whole text's either way.
+    pub section: Option<(CharIdx, CharIdx)>,
 }
 
 /// What the worker reports.
@@ -184,6 +189,25 @@ fn candidates_for(engines: &Engines<'_>, id: &DocId, text: &Text, schema: &Schem
         }
     }
     let relations = engines.relations.suggest(text, &mentions_of(&candidates), schema, relation_min_score);
+    (candidates, relations, error)
+}
+
+/// What was found for a job: over its whole text, or over its section
+/// alone (the section's own text, so the engine's memory is the
+/// section's), with offsets moved to the whole text's.
+fn suggest_job(engines: &Engines<'_>, job: &Job) -> Found {
+    let scores = (job.min_score, job.relation_min_score);
+    let Some((start, end)) = job.section else {
+        return candidates_for(engines, &job.doc, &job.text, &job.schema, scores);
+    };
+    let Some(part) = job.text.slice(start, end) else {
+        return (Vec::new(), Vec::new(), Some(format!("{}: no section {start}..{end} in its text", job.doc)));
+    };
+    let (mut candidates, relations, error) = candidates_for(engines, &job.doc, &Text::from(part), &job.schema, scores);
+    for c in &mut candidates {
+        c.start += start.get();
+        c.end += start.get();
+    }
     (candidates, relations, error)
 }
 
@@ -483,8 +507,7 @@ impl Suggester {
                         }
                         Message::Suggest(job) => {
                             let engines = Engines { entities: &engine, relations: &relations, external: ext.as_ref() };
-                            let (candidates, relations, error) =
-                                candidates_for(&engines, &job.doc, &job.text, &job.schema, (job.min_score, job.relation_min_score));
+                            let (candidates, relations, error) = suggest_job(&engines, &job);
                             if done.send(Outcome::Suggested { doc: job.doc, candidates, relations, error }).is_err() {
                                 break;
                             }
@@ -605,7 +628,6 @@ impl Suggester {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::model::CharIdx;
 
     /// A document with one suggestion `[a, b)` accepted, its span then
     /// moved to `[x, y)`.
@@ -632,7 +654,14 @@ mod tests {
     }
 
     fn job(text: &str) -> Job {
-        Job { doc: DocId("d".into()), text: Text::from(text), schema: Schema::news(), min_score: 0.0, relation_min_score: 0.0 }
+        Job {
+            doc: DocId("d".into()),
+            text: Text::from(text),
+            schema: Schema::news(),
+            min_score: 0.0,
+            relation_min_score: 0.0,
+            section: None,
+        }
     }
 
     #[test]
@@ -666,6 +695,27 @@ mod tests {
         assert!(s.request(job("Elle est partie le 12 mars 2024.")));
         let Outcome::Suggested { candidates, .. } = next(&mut s) else { panic!("suggestions") };
         assert!(candidates.iter().any(|c| c.label == "DATE"), "{candidates:?}");
+    }
+
+    #[test]
+    fn a_section_is_suggested_alone_with_the_whole_texts_offsets() {
+        let mut s = Suggester::new(Arc::new(Engine::rules()), Arc::new(RelationEngine::new()), None);
+        let text = "Le 3 mai 2021, à 東京 😀.\nElle est partie le 12 mars 2024.\nRetour le 5 juin 2025.\n";
+        let whole = Text::from(text);
+        let dates = |candidates: &[Candidate]| -> Vec<String> {
+            candidates.iter().filter(|c| c.label == "DATE").map(|c| whole.slice(c.start, c.end).unwrap_or("?").to_owned()).collect()
+        };
+        assert!(s.request(job(text)));
+        let Outcome::Suggested { candidates: all, .. } = next(&mut s) else { panic!("suggestions") };
+        assert_eq!(dates(&all), ["3 mai 2021", "12 mars 2024", "5 juin 2025"]);
+        // The last line alone: its date, at the same offsets.
+        let second = crate::model::sections::section_at(&whole, whole.end() - 3, 60).expect("a section");
+        assert_eq!(whole.slice(second.0, second.1), Some("Retour le 5 juin 2025.\n"));
+        assert!(s.request(Job { section: Some(second), ..job(text) }));
+        let Outcome::Suggested { candidates, .. } = next(&mut s) else { panic!("suggestions") };
+        assert_eq!(dates(&candidates), ["5 juin 2025"]);
+        let same: Vec<_> = all.iter().filter(|c| c.start >= second.0 && c.end <= second.1).map(|c| (c.start, c.end)).collect();
+        assert_eq!(candidates.iter().map(|c| (c.start, c.end)).collect::<Vec<_>>(), same);
     }
 
     #[test]

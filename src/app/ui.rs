@@ -72,12 +72,14 @@ impl SpanlabApp {
                 scroll_to: open.scroll_to,
             };
             let out = self.article.ui(ui, &input);
-            if out.scrolled
-                && let Some(open) = self.open.as_mut()
-            {
-                open.scroll_to = None;
+            if let Some(open) = self.open.as_mut() {
+                if out.scrolled {
+                    open.scroll_to = None;
+                }
+                open.in_view = out.in_view;
             }
             self.queued.extend(out.commands);
+            self.suggest_in_view();
         });
         dashboard::dashboard_ui(self, &ctx);
         dialogs::dialogs_ui(self, &ctx);

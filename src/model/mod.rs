@@ -5,7 +5,8 @@
 //! one decision for every mention of a name ([`everywhere`]) and filtered
 //! bulk actions on suggestions ([`filter`]), Find as one types ([`find`]),
 //! re-anchoring spans on a changed text ([`reanchor`]), the gold dataset
-//! format ([`dataset`]), scoring against gold ([`score`]), agreement
+//! format ([`dataset`]), sections of a very long text ([`sections`]),
+//! scoring against gold ([`score`]), agreement
 //! between annotators ([`agree`]), adjudication ([`curate`]), and the
 //! one-line span markup of tests ([`markup`]).
 //!
@@ -29,6 +30,7 @@ pub mod reanchor;
 pub mod relation_suggestions;
 pub mod schema;
 pub mod score;
+pub mod sections;
 pub mod span;
 pub mod text;
 pub mod tokenize;

@@ -16,6 +16,7 @@
 //! code point. On disk an offset is its number (serde transparent).
 
 use std::fmt;
+use std::sync::Arc;
 
 macro_rules! offset_type {
     ($(#[$doc:meta])* $name:ident) => {
@@ -120,8 +121,17 @@ const STRIDE: usize = 64;
 /// The index keeps the byte and UTF-16 offset of every 64th code point, so a
 /// conversion costs one array lookup and a scan of at most 64 characters; an
 /// ASCII-only text needs no index at all.
-#[derive(Clone, PartialEq, Eq)]
+///
+/// The string and its index are shared: a clone costs a reference count,
+/// not a copy (the window hands the open article to the suggestion worker
+/// and the writer; a 200 MB article was copied each time).
+#[derive(Clone)]
 pub struct Text {
+    inner: Arc<Inner>,
+}
+
+#[derive(PartialEq, Eq)]
+struct Inner {
     string: String,
     len_chars: usize,
     len_utf16: usize,
@@ -131,9 +141,17 @@ pub struct Text {
     utf16_checkpoints: Vec<usize>,
 }
 
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner) || self.inner.string == other.inner.string
+    }
+}
+
+impl Eq for Text {}
+
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Text").field(&self.string).finish()
+        f.debug_tuple("Text").field(&self.inner.string).finish()
     }
 }
 
@@ -154,7 +172,8 @@ impl Text {
     pub fn new(string: String) -> Self {
         if string.is_ascii() {
             let len = string.len();
-            return Self { string, len_chars: len, len_utf16: len, byte_checkpoints: Vec::new(), utf16_checkpoints: Vec::new() };
+            let inner = Inner { string, len_chars: len, len_utf16: len, byte_checkpoints: Vec::new(), utf16_checkpoints: Vec::new() };
+            return Self { inner: Arc::new(inner) };
         }
         let mut byte_checkpoints = Vec::with_capacity(string.len() / STRIDE + 1);
         let mut utf16_checkpoints = Vec::with_capacity(string.len() / STRIDE + 1);
@@ -168,62 +187,62 @@ impl Text {
             chars += 1;
             utf16 += c.len_utf16();
         }
-        Self { string, len_chars: chars, len_utf16: utf16, byte_checkpoints, utf16_checkpoints }
+        Self { inner: Arc::new(Inner { string, len_chars: chars, len_utf16: utf16, byte_checkpoints, utf16_checkpoints }) }
     }
 
     /// The text as a string slice.
     pub fn as_str(&self) -> &str {
-        &self.string
+        &self.inner.string
     }
 
     /// Length in code points.
     pub fn len_chars(&self) -> usize {
-        self.len_chars
+        self.inner.len_chars
     }
 
     /// The offset just past the last code point: `"é😀x"` ends at
     /// `CharIdx::new(3)`.
     pub fn end(&self) -> CharIdx {
-        CharIdx(self.len_chars)
+        CharIdx(self.inner.len_chars)
     }
 
     /// Length in UTF-8 bytes.
     pub fn len_bytes(&self) -> usize {
-        self.string.len()
+        self.inner.string.len()
     }
 
     /// Length in UTF-16 code units.
     pub fn len_utf16(&self) -> usize {
-        self.len_utf16
+        self.inner.len_utf16
     }
 
     /// True for the empty text.
     pub fn is_empty(&self) -> bool {
-        self.string.is_empty()
+        self.inner.string.is_empty()
     }
 
     /// True when every code point is one byte (conversions are identities).
     pub fn is_ascii(&self) -> bool {
-        self.byte_checkpoints.is_empty()
+        self.inner.byte_checkpoints.is_empty()
     }
 
     /// The byte offset of a code-point offset, or `None` past the end.
     ///
     /// `"é😀x"`: `CharIdx::new(2)` → `ByteIdx::new(6)`; `CharIdx::new(3)` → `ByteIdx::new(7)`.
     pub fn char_to_byte(&self, at: CharIdx) -> Option<ByteIdx> {
-        if at.0 > self.len_chars {
+        if at.0 > self.inner.len_chars {
             return None;
         }
-        if at.0 == self.len_chars {
-            return Some(ByteIdx(self.string.len()));
+        if at.0 == self.inner.len_chars {
+            return Some(ByteIdx(self.inner.string.len()));
         }
         if self.is_ascii() {
             return Some(ByteIdx(at.0));
         }
         let k = at.0 / STRIDE;
-        let base = *self.byte_checkpoints.get(k)?;
+        let base = *self.inner.byte_checkpoints.get(k)?;
         let skip = at.0 - k * STRIDE;
-        let rest = self.string.get(base..)?;
+        let rest = self.inner.string.get(base..)?;
         let offset = rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i);
         Some(ByteIdx(base + offset))
     }
@@ -231,16 +250,16 @@ impl Text {
     /// The code-point offset of a byte offset, or `None` when the byte offset
     /// is past the end or inside a multi-byte character.
     pub fn byte_to_char(&self, at: ByteIdx) -> Option<CharIdx> {
-        if at.0 > self.string.len() || !self.string.is_char_boundary(at.0) {
+        if at.0 > self.inner.string.len() || !self.inner.string.is_char_boundary(at.0) {
             return None;
         }
         if self.is_ascii() {
             return Some(CharIdx(at.0));
         }
-        let k = self.byte_checkpoints.partition_point(|&b| b <= at.0);
+        let k = self.inner.byte_checkpoints.partition_point(|&b| b <= at.0);
         let k = k.saturating_sub(1);
-        let base = self.byte_checkpoints.get(k).copied().unwrap_or(0);
-        let between = self.string.get(base..at.0)?.chars().count();
+        let base = self.inner.byte_checkpoints.get(k).copied().unwrap_or(0);
+        let between = self.inner.string.get(base..at.0)?.chars().count();
         Some(CharIdx(k * STRIDE + between))
     }
 
@@ -248,36 +267,36 @@ impl Text {
     ///
     /// `"é😀x"`: `CharIdx::new(2)` → `Utf16Idx::new(3)`.
     pub fn char_to_utf16(&self, at: CharIdx) -> Option<Utf16Idx> {
-        if at.0 > self.len_chars {
+        if at.0 > self.inner.len_chars {
             return None;
         }
         if self.is_ascii() {
             return Some(Utf16Idx(at.0));
         }
         let k = at.0 / STRIDE;
-        let (Some(&base_byte), Some(&base_utf16)) = (self.byte_checkpoints.get(k), self.utf16_checkpoints.get(k)) else {
+        let (Some(&base_byte), Some(&base_utf16)) = (self.inner.byte_checkpoints.get(k), self.inner.utf16_checkpoints.get(k)) else {
             // `at` is the end of a text whose length is a multiple of STRIDE.
-            return Some(Utf16Idx(self.len_utf16));
+            return Some(Utf16Idx(self.inner.len_utf16));
         };
         let skip = at.0 - k * STRIDE;
-        let units: usize = self.string.get(base_byte..)?.chars().take(skip).map(char::len_utf16).sum();
+        let units: usize = self.inner.string.get(base_byte..)?.chars().take(skip).map(char::len_utf16).sum();
         Some(Utf16Idx(base_utf16 + units))
     }
 
     /// The code-point offset of a UTF-16 offset, or `None` when it is past the
     /// end or between the two halves of a surrogate pair.
     pub fn utf16_to_char(&self, at: Utf16Idx) -> Option<CharIdx> {
-        if at.0 > self.len_utf16 {
+        if at.0 > self.inner.len_utf16 {
             return None;
         }
         if self.is_ascii() {
             return Some(CharIdx(at.0));
         }
-        let k = self.utf16_checkpoints.partition_point(|&u| u <= at.0).saturating_sub(1);
-        let base_byte = self.byte_checkpoints.get(k).copied().unwrap_or(0);
-        let mut units = self.utf16_checkpoints.get(k).copied().unwrap_or(0);
+        let k = self.inner.utf16_checkpoints.partition_point(|&u| u <= at.0).saturating_sub(1);
+        let base_byte = self.inner.byte_checkpoints.get(k).copied().unwrap_or(0);
+        let mut units = self.inner.utf16_checkpoints.get(k).copied().unwrap_or(0);
         let mut chars = k * STRIDE;
-        for c in self.string.get(base_byte..)?.chars() {
+        for c in self.inner.string.get(base_byte..)?.chars() {
             if units == at.0 {
                 return Some(CharIdx(chars));
             }
@@ -300,13 +319,13 @@ impl Text {
         }
         let s = self.char_to_byte(start)?;
         let e = self.char_to_byte(end)?;
-        self.string.get(s.0..e.0)
+        self.inner.string.get(s.0..e.0)
     }
 
     /// The code point at an offset.
     pub fn char_at(&self, at: CharIdx) -> Option<char> {
         let b = self.char_to_byte(at)?;
-        self.string.get(b.0..)?.chars().next()
+        self.inner.string.get(b.0..)?.chars().next()
     }
 
     /// Every code-point offset at which `needle` starts, in order.
@@ -314,7 +333,7 @@ impl Text {
         if needle.is_empty() {
             return Vec::new();
         }
-        self.string.match_indices(needle).filter_map(|(b, _)| self.byte_to_char(ByteIdx(b))).collect()
+        self.inner.string.match_indices(needle).filter_map(|(b, _)| self.byte_to_char(ByteIdx(b))).collect()
     }
 }
 
@@ -370,6 +389,19 @@ mod tests {
         assert_eq!(t.byte_to_char(ByteIdx(2)), None, "inside the emoji's bytes");
         assert_eq!(t.utf16_to_char(Utf16Idx(2)), None, "between surrogates");
         assert_eq!(t.slice(CharIdx(2), CharIdx(1)), None, "reversed");
+    }
+
+    #[test]
+    fn a_clone_shares_the_string_and_its_index() {
+        let t = Text::from("Pékin 東京 👍🏽 e\u{301}".repeat(100).as_str());
+        let copy = t.clone();
+        assert_eq!(copy.as_str().as_ptr(), t.as_str().as_ptr(), "the clone points at the same bytes");
+        assert_eq!(copy, t);
+        assert_eq!(copy.char_to_byte(CharIdx(700)), t.char_to_byte(CharIdx(700)));
+        let rebuilt = Text::from(t.as_str());
+        assert_ne!(rebuilt.as_str().as_ptr(), t.as_str().as_ptr());
+        assert_eq!(rebuilt, t, "texts built apart are equal by content");
+        assert_ne!(Text::from("Pékin"), Text::from("Pekin"));
     }
 
     #[test]

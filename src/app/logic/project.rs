@@ -14,7 +14,7 @@ use super::super::figures::Dashboard;
 use super::super::forms::{ExportForm, ImportForm, SettingsForm};
 use super::super::search::CorpusIndex;
 use super::super::state::{Dialog, OpenDoc, Selection};
-use crate::model::{ExportOptions, History};
+use crate::model::{CharIdx, ExportOptions, History};
 use crate::store::Project;
 use crate::store::writer::Job;
 
@@ -33,7 +33,9 @@ impl SpanlabApp {
         };
         let doc = loaded.doc;
         let fresh = super::super::suggester::needs_suggestions(&doc);
-        if fresh && !self.request_suggestions(&doc) {
+        // A very long article: its first section now, the others as the view reaches them.
+        let asked: Vec<_> = super::suggest::long_section(&doc, CharIdx::ZERO).into_iter().filter(|_| fresh).collect();
+        if fresh && !self.request_suggestions(&doc, asked.first().copied()) {
             self.error("the suggestion worker is not running: no suggestions for this document");
         }
         let r = &loaded.report;
@@ -69,6 +71,8 @@ impl SpanlabApp {
             encoding: loaded.encoding,
             scroll_to,
             suggesting: fresh,
+            in_view: None,
+            sections_asked: asked,
         });
         self.article.reset();
         if !fresh && self.open.as_ref().is_some_and(|o| self.suggestions_are_stale(&o.doc)) {

@@ -12,22 +12,85 @@ use super::super::SpanlabApp;
 use super::super::state::Selection;
 use super::super::suggester::{self, CorpusJob, CorpusProgress, Job, LearnJob, Outcome, Suggester};
 use crate::model::edit::Edit;
-use crate::model::{CharIdx, DocId, Status, SuggestionId};
+use crate::model::sections::section_at;
+use crate::model::{CharIdx, DocId, Document, Status, SuggestionId};
 use crate::suggest::{Candidate, Engine, RelationCandidate, RelationEngine};
 
+/// An article longer than this (in UTF-8 bytes) is suggested for a
+/// section at a time, as the view reaches each ([`SECTION_BYTES`]):
+/// suggesting over a 200 MB article at once took gigabytes (its tokens,
+/// candidates and millions of suggestions, copied into the journal).
+pub const LONG_ARTICLE_BYTES: usize = 16_000_000;
+
+/// The size of a section of a very long article (about 300,000 words).
+pub const SECTION_BYTES: usize = 2_000_000;
+
+/// The section of a very long article (over [`LONG_ARTICLE_BYTES`]) that
+/// holds `at`; `None` for any other document, which is suggested for whole.
+pub fn long_section(doc: &Document, at: CharIdx) -> Option<(CharIdx, CharIdx)> {
+    (doc.text().len_bytes() > LONG_ARTICLE_BYTES).then(|| section_at(doc.text(), at, SECTION_BYTES)).flatten()
+}
+
 impl SpanlabApp {
-    /// Asks the worker for suggestions on the open document; false when it
-    /// is not running.
-    pub(super) fn request_suggestions(&mut self, doc: &crate::model::Document) -> bool {
+    /// Asks the worker for suggestions on a document (on `section` of it
+    /// alone, a section of a very long article: [`long_section`]); false
+    /// when the worker is not running.
+    pub(super) fn request_suggestions(&mut self, doc: &crate::model::Document, section: Option<(CharIdx, CharIdx)>) -> bool {
         let job = Job {
             doc: doc.id.clone(),
             text: doc.text().clone(),
             schema: self.project.schema.clone(),
             min_score: self.settings.min_score,
             relation_min_score: self.settings.relation_min_score,
+            section,
         };
         self.suggested_at.insert(doc.id.clone(), self.lessons);
         self.suggester.request(job)
+    }
+
+    /// Asks again for the open document's suggestions: the whole document,
+    /// or, for a very long article, the section in view (the sections
+    /// looked at so far are forgotten, so the others are asked for again
+    /// as the view reaches them). False when the worker is not running.
+    fn request_open_suggestions(&mut self) -> bool {
+        let Some(open) = self.open.as_mut() else { return false };
+        let section = long_section(&open.doc, open.in_view.map_or(CharIdx::ZERO, |v| v.0));
+        open.sections_asked = section.into_iter().collect();
+        let doc = Arc::clone(&open.doc);
+        let requested = self.request_suggestions(&doc, section);
+        if let Some(open) = self.open.as_mut() {
+            open.suggesting = requested;
+        }
+        requested
+    }
+
+    /// A very long article's section in view, when it was not looked at
+    /// yet in this session: suggested for, unless it holds spans or
+    /// suggestions already (or the document is done or skipped). One
+    /// section at a time: the next waits for this one's suggestions. Called
+    /// each frame, after the article view said what it drew.
+    pub(crate) fn suggest_in_view(&mut self) {
+        let Some(open) = self.open.as_mut() else { return };
+        if open.suggesting || !matches!(open.doc.status(), Status::New | Status::InProgress) {
+            return;
+        }
+        let Some((from, _)) = open.in_view else { return };
+        let Some(section) = long_section(&open.doc, from) else { return };
+        if open.sections_asked.contains(&section) {
+            return;
+        }
+        open.sections_asked.push(section);
+        let (start, end) = section;
+        let held =
+            open.doc.spans().overlapping(start, end).next().is_some() || open.doc.suggestions().any(|s| s.start < end && s.end > start);
+        if held {
+            return;
+        }
+        let doc = Arc::clone(&open.doc);
+        let requested = self.request_suggestions(&doc, Some(section));
+        if let Some(open) = self.open.as_mut() {
+            open.suggesting = requested;
+        }
     }
 
     /// Whether the open document's pending suggestions were made in this
@@ -53,13 +116,9 @@ impl SpanlabApp {
             }
             open.selection = Selection::None;
         }
-        let doc = Arc::clone(&open.doc);
-        let requested = self.request_suggestions(&doc);
-        if let Some(open) = self.open.as_mut() {
-            open.suggesting = requested;
-        }
-        if requested {
-            self.info(format!("{}: suggesting again, with what was learned since its suggestions were made", doc.id));
+        let id = open.doc.id.clone();
+        if self.request_open_suggestions() {
+            self.info(format!("{id}: suggesting again, with what was learned since its suggestions were made"));
         }
     }
 
@@ -269,11 +328,7 @@ impl SpanlabApp {
         }
         open.history.clear_steps();
         open.selection = Selection::None;
-        let doc = Arc::clone(&open.doc);
-        let requested = self.request_suggestions(&doc);
-        if let Some(open) = self.open.as_mut() {
-            open.suggesting = requested;
-        }
+        self.request_open_suggestions();
         self.autosave();
     }
 
@@ -367,5 +422,71 @@ mod tests {
             }
         }
         assert!(!Taken::new(std::iter::empty()).overlaps(c(0), c(5)));
+    }
+
+    /// Waits until the worker has answered every request.
+    fn wait(f: &mut super::super::testing::Fixture) {
+        let t = std::time::Instant::now();
+        while f.app.is_suggesting() && t.elapsed() < std::time::Duration::from_secs(300) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            f.app.receive_suggestions();
+        }
+        f.app.receive_suggestions();
+        assert!(!f.app.is_suggesting(), "suggestions never arrived");
+    }
+
+    #[test]
+    fn a_very_long_article_is_suggested_for_a_section_at_a_time_as_the_view_reaches_it() {
+        let line = "Le ministre a parlé à Pékin le 12 mars 2024 devant 東京 la presse 😀.\n";
+        let text = line.repeat(LONG_ARTICLE_BYTES / line.len() + 1);
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("long.txt"), &text).expect("write");
+        let project = crate::store::Project::open(dir.path(), None).expect("opens");
+        let mut f = super::super::testing::on_project(dir, project);
+        wait(&mut f);
+        let doc = Arc::clone(&f.open().doc);
+        let first = long_section(&doc, CharIdx::ZERO).expect("a long article");
+        assert!(long_section(&doc, doc.text().end()).is_some_and(|last| last != first));
+        let in_first = |s: &&crate::model::Suggestion| s.start >= first.0 && s.end <= first.1;
+        let count = doc.suggestions().count();
+        assert!(count > 1000, "{count} suggestions");
+        assert_eq!(doc.suggestions().filter(in_first).count(), count, "the first section's only");
+        assert_eq!(f.open().sections_asked, [first]);
+
+        // The view reaches the middle: its section is suggested for.
+        let middle = CharIdx::new(doc.text().len_chars() / 2);
+        let second = long_section(&doc, middle).expect("a section");
+        f.app.open.as_mut().expect("open").in_view = Some((middle, middle + 400));
+        f.app.suggest_in_view();
+        assert!(f.open().suggesting);
+        wait(&mut f);
+        let doc = Arc::clone(&f.open().doc);
+        let in_second = |s: &&crate::model::Suggestion| s.start >= second.0 && s.end <= second.1;
+        assert_eq!(doc.suggestions().filter(in_first).count(), count);
+        assert_eq!(doc.suggestions().filter(in_second).count() + count, doc.suggestions().count(), "that section's only");
+        assert!(doc.suggestions().filter(in_second).count() > 1000);
+        // The same sections in the first section's suggestions and the second's.
+        let text_of = |s: &crate::model::Suggestion| format!("{} {}", doc.text().slice(s.start, s.end).unwrap_or("?"), s.label);
+        let names = |pick: &dyn Fn(&&crate::model::Suggestion) -> bool| {
+            let mut v: Vec<String> = doc.suggestions().filter(|s| pick(s)).map(text_of).collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        assert_eq!(names(&in_first), names(&in_second), "the same lines, the same names");
+
+        // Looked at once: coming back asks for nothing.
+        f.app.suggest_in_view();
+        assert!(!f.open().suggesting);
+        f.app.open.as_mut().expect("open").in_view = Some((CharIdx::new(5), CharIdx::new(300)));
+        f.app.suggest_in_view();
+        assert!(!f.open().suggesting);
+        assert_eq!(f.open().sections_asked, [first, second]);
+    }
+
+    #[test]
+    fn an_article_of_ordinary_length_is_suggested_for_whole() {
+        let doc = crate::model::Document::new(DocId("a".into()), "a.txt".into(), "Pékin.\n".repeat(10_000));
+        assert_eq!(long_section(&doc, CharIdx::new(5)), None);
     }
 }

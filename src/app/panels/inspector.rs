@@ -197,12 +197,10 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             _ => None,
         };
         // Rows are cached per document revision and drawn a screenful at a
-        // time: a long article has thousands of relations. The last two
-        // lists are kept: Tab goes between spans (their relations) and
-        // suggestions (every relation), and the long list is not sorted
-        // again each time.
+        // time: a long article has thousands of relations (see
+        // `RelationRows`: the long list is not sorted again each Tab).
         let key = (doc.id.clone(), doc.revision(), focus);
-        if !app.relation_rows.iter().any(|(k, _)| *k == key) {
+        let rows: &[crate::model::RelationId] = app.relation_rows.rows(&key, || {
             let mut rels: Vec<_> = match focus {
                 Some(f) => doc.relations_of(f),
                 None => doc.relations().collect(),
@@ -211,12 +209,8 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
             // looked their heads up ~1 million times: 25-80 ms a Tab
             // between a span and a suggestion).
             rels.sort_by_cached_key(|r| (doc.spans().get(r.head).map(|s| s.start), r.id));
-            if app.relation_rows.len() >= 2 {
-                app.relation_rows.remove(0);
-            }
-            app.relation_rows.push((key.clone(), rels.iter().map(|r| r.id).collect()));
-        }
-        let rows: &[crate::model::RelationId] = app.relation_rows.iter().find(|(k, _)| *k == key).map_or(&[], |(_, rows)| rows);
+            rels.iter().map(|r| r.id).collect()
+        });
         let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
         // The heading counts the rows below it.
         match focus {

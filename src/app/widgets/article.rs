@@ -21,6 +21,7 @@ use super::super::parts::{part_at, snap_to_parts};
 use super::super::state::{RelationDraft, Selection};
 use super::arcs::{ArcStyle, arc, dashed_rect};
 use super::glyph_map::GlyphMap;
+use super::para::{Laid, Para, Tops};
 use crate::model::{CharIdx, Document, RelationEnd, Schema, SpanId, SuggestionId};
 
 /// Documents shorter than this are laid out whole on open (exact heights);
@@ -53,17 +54,9 @@ pub struct ArticleOutput {
     pub commands: Vec<Command>,
     /// The requested scroll was done.
     pub scrolled: bool,
-}
-
-/// A paragraph (or a piece of a long one): its code points, without the
-/// line break.
-struct Para {
-    start: CharIdx,
-    end: CharIdx,
-    galley: Option<Arc<Galley>>,
-    /// Which of the galley's glyphs draws which character.
-    map: GlyphMap,
-    height: f32,
+    /// The text drawn this frame `(start, end)`: from the first visible
+    /// paragraph's start to the last one's end.
+    pub in_view: Option<(CharIdx, CharIdx)>,
 }
 
 /// Layout cache and drag state of the article view.
@@ -71,6 +64,8 @@ struct Para {
 pub struct ArticleView {
     key: Option<(String, u32, u32)>,
     paras: Vec<Para>,
+    /// Where each paragraph starts (their heights' running sums).
+    tops: Tops,
     drag_anchor: Option<CharIdx>,
     /// Where the first paragraph was drawn last frame (screen coordinates).
     origin: Option<Pos2>,
@@ -169,6 +164,7 @@ impl ArticleView {
     pub fn reset(&mut self) {
         self.key = None;
         self.paras.clear();
+        self.tops = Tops::default();
         self.drag_anchor = None;
         self.origin = None;
         self.viewport = None;
@@ -207,26 +203,23 @@ impl ArticleView {
     /// The vertical extent of the text of the row holding `c`, in the
     /// scroll area's content coordinates, if its paragraph is laid out.
     fn text_band_of(&self, c: CharIdx) -> Option<(f32, f32)> {
-        let mut y = TOP_MARGIN;
-        for p in &self.paras {
-            if c >= p.start && c <= p.end {
-                let g = p.galley.as_ref()?;
-                let k = p.map.caret_glyph(c - p.start);
-                let mut seen = 0;
-                for row in &g.rows {
-                    let n = row.glyphs.len();
-                    if k < seen + n || std::ptr::eq(row, g.rows.last().unwrap_or(row)) {
-                        let bottom = y + row.pos.y + row.size.y;
-                        let height = row.glyphs.first().map_or(row.size.y, |gl| gl.font_height);
-                        return Some((bottom - height, bottom));
-                    }
-                    seen += n;
-                }
-                return Some((y, y + p.height));
+        // The first paragraph that holds `c` (its end included).
+        let i = self.paras.partition_point(|p| p.end < c);
+        let p = self.paras.get(i).filter(|p| c >= p.start)?;
+        let y = TOP_MARGIN + self.tops.top(i);
+        let g = p.galley()?;
+        let k = p.map().caret_glyph(c - p.start);
+        let mut seen = 0;
+        for row in &g.rows {
+            let n = row.glyphs.len();
+            if k < seen + n || std::ptr::eq(row, g.rows.last().unwrap_or(row)) {
+                let bottom = y + row.pos.y + row.size.y;
+                let height = row.glyphs.first().map_or(row.size.y, |gl| gl.font_height);
+                return Some((bottom - height, bottom));
             }
-            y += p.height;
+            seen += n;
         }
-        None
+        Some((y, y + p.height))
     }
 
     /// Where character `c` was drawn last frame (the middle of its glyph,
@@ -234,19 +227,17 @@ impl ArticleView {
     /// aims at to point at it.
     pub fn screen_pos(&self, c: CharIdx) -> Option<Pos2> {
         let origin = self.origin?;
-        for p in &self.paras {
-            if c >= p.start && c < p.end {
-                let g = p.galley.as_ref()?;
-                let r = g.pos_from_cursor(egui::text::CCursor::new(p.map.caret_glyph(c - p.start)));
-                let next = g.pos_from_cursor(egui::text::CCursor::new(p.map.caret_glyph(c - p.start + 1)));
-                let x = if (next.center().y - r.center().y).abs() < 1.0 { (r.left() + next.left()) / 2.0 } else { r.left() + 2.0 };
-                // The row's rect holds the room for labels above the text:
-                // the glyph's middle is the middle of the text's band.
-                let (top, bottom) = self.text_band_of(c)?;
-                return Some(pos2(origin.x + x, origin.y - TOP_MARGIN + (top + bottom) / 2.0));
-            }
-        }
-        None
+        // The paragraph that holds `c` (its end excluded).
+        let i = self.paras.partition_point(|p| p.end <= c);
+        let p = self.paras.get(i).filter(|p| c >= p.start && c < p.end)?;
+        let g = p.galley()?;
+        let r = g.pos_from_cursor(egui::text::CCursor::new(p.map().caret_glyph(c - p.start)));
+        let next = g.pos_from_cursor(egui::text::CCursor::new(p.map().caret_glyph(c - p.start + 1)));
+        let x = if (next.center().y - r.center().y).abs() < 1.0 { (r.left() + next.left()) / 2.0 } else { r.left() + 2.0 };
+        // The row's rect holds the room for labels above the text: the
+        // glyph's middle is the middle of the text's band.
+        let (top, bottom) = self.text_band_of(c)?;
+        Some(pos2(origin.x + x, origin.y - TOP_MARGIN + (top + bottom) / 2.0))
     }
 
     /// Drops the cached galleys (keeping the paragraphs' heights, so
@@ -255,7 +246,7 @@ impl ArticleView {
         let probe = ui.painter().layout_no_wrap("Ag".to_owned(), FontId::proportional(font_size), Color32::PLACEHOLDER);
         if self.atlas_probe.as_ref().is_some_and(|p| !Arc::ptr_eq(p, &probe)) {
             for p in &mut self.paras {
-                p.galley = None;
+                p.laid = None;
             }
         }
         self.atlas_probe = Some(probe);
@@ -276,7 +267,7 @@ impl ArticleView {
             let n = e.distance_from(s) as f32;
             let rows = (n / approx_chars_per_row).ceil().max(1.0);
             let height = if e == s { m.line * 0.4 } else { rows * m.line };
-            paras.push(Para { start: s, end: e, galley: None, map: GlyphMap::default(), height });
+            paras.push(Para { start: s, end: e, laid: None, height });
         };
         // Where a giant paragraph (a 10 MB line) may be cut: after its last space.
         let mut after_space = None;
@@ -299,12 +290,13 @@ impl ArticleView {
             i += 1;
         }
         push(start, i, &mut self.paras);
+        self.tops = Tops::new(self.paras.iter().map(|p| p.height));
         self.key = Some(key);
     }
 
     fn layout(&mut self, ui: &Ui, doc: &Document, k: usize, width: f32, font_size: f32) {
         let Some(p) = self.paras.get(k) else { return };
-        if p.galley.is_some() || p.start == p.end {
+        if p.laid.is_some() || p.start == p.end {
             return;
         }
         let text = doc.text().slice(p.start, p.end).unwrap_or("").replace('\t', " ");
@@ -313,9 +305,10 @@ impl ArticleView {
         let map = glyph_map(&galley);
         self.layouts += 1;
         if let Some(p) = self.paras.get_mut(k) {
-            p.height = galley.size().y.max(m.line);
-            p.galley = Some(galley);
-            p.map = map;
+            let height = galley.size().y.max(m.line);
+            self.tops.add(k, height - p.height);
+            p.height = height;
+            p.laid = Some(Box::new(Laid { galley, map }));
         }
     }
 
@@ -344,9 +337,14 @@ impl ArticleView {
             // (a few paragraphs a frame, so that a jump costs one screenful).
             let margin = 600.0;
             let mut ahead = PREFETCH_PER_FRAME;
-            let mut y = 0.0;
-            for k in 0..self.paras.len() {
-                let Some((h, laid_out)) = self.paras.get(k).map(|p| (p.height, p.galley.is_some())) else { break };
+            // From the paragraph at the margin's top (those above it are
+            // not laid out here, so the tops found stay true).
+            for k in self.tops.at(viewport.min.y - margin)..self.paras.len() {
+                let y = self.tops.top(k);
+                if y > viewport.max.y + margin {
+                    break;
+                }
+                let Some((h, laid_out)) = self.paras.get(k).map(|p| (p.height, p.laid.is_some())) else { break };
                 if y + h >= viewport.min.y && y <= viewport.max.y {
                     self.layout(ui, doc, k, width, fs);
                 } else if y + h >= viewport.min.y - margin && y <= viewport.max.y + margin && !laid_out {
@@ -357,35 +355,34 @@ impl ArticleView {
                         ui.ctx().request_repaint();
                     }
                 }
-                y += self.paras.get(k).map_or(0.0, |p| p.height);
             }
             // Bring a requested position into view.
             if let Some(target) = input.scroll_to {
-                let mut y = 0.0;
                 let last = self.paras.len().saturating_sub(1);
-                let found = self.paras.iter().position(|p| target >= p.start && target <= p.end).or_else(|| {
+                // The first paragraph that holds it (sorted by start: a
+                // binary search, not a walk over a million paragraphs).
+                let after = self.paras.partition_point(|p| p.end < target);
+                let found = self.paras.get(after).filter(|p| target >= p.start).map(|_| after).or_else(|| {
                     // Past every paragraph: the last one.
                     self.paras.last().filter(|p| target >= p.start).map(|_| last)
                 });
-                for k in 0..self.paras.len() {
-                    let Some(p) = self.paras.get(k) else { break };
-                    if Some(k) == found {
-                        self.layout(ui, doc, k, width, fs);
-                        let Some(p) = self.paras.get(k) else { break };
-                        let row_y = p.galley.as_ref().map_or(0.0, |g| row_top_of(g, &p.map, target - p.start));
+                if let Some(k) = found {
+                    // Its top before it is laid out (which changes only its own height).
+                    let y = self.tops.top(k);
+                    self.layout(ui, doc, k, width, fs);
+                    if let Some(p) = self.paras.get(k) {
+                        let row_y = p.galley().map_or(0.0, |g| row_top_of(g, p.map(), target - p.start));
                         let top = ui.min_rect().top() + TOP_MARGIN + y + row_y;
                         let r = Rect::from_min_size(pos2(ui.min_rect().left(), top), vec2(10.0, m.line));
                         let shown = self.text_band_of(target).is_some_and(|(a, b)| a >= viewport.min.y && b <= viewport.max.y);
                         if !shown {
                             ui.scroll_to_rect(r, Some(Align::Center));
                         }
-                        break;
                     }
-                    y += p.height;
                 }
                 out.scrolled = true;
             }
-            let total: f32 = self.paras.iter().map(|p| p.height).sum::<f32>() + m.line + TOP_MARGIN;
+            let total: f32 = self.tops.total() + m.line + TOP_MARGIN;
             let (rect, response) = ui.allocate_exact_size(vec2(width + 16.0, total), Sense::click_and_drag());
             response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, "article text"));
             let origin = rect.min + vec2(8.0, TOP_MARGIN);
@@ -397,30 +394,29 @@ impl ArticleView {
 
             // Visible paragraphs with their screen tops.
             let mut visible: Vec<(usize, Pos2)> = Vec::new();
-            let mut y = 0.0;
-            for (k, p) in self.paras.iter().enumerate() {
-                if y + p.height >= viewport.min.y - 40.0 && y <= viewport.max.y + 40.0 {
-                    visible.push((k, origin + vec2(0.0, y)));
+            for k in self.tops.at(viewport.min.y - 40.0)..self.paras.len() {
+                let y = self.tops.top(k);
+                if y > viewport.max.y + 40.0 {
+                    break;
                 }
-                y += p.height;
+                visible.push((k, origin + vec2(0.0, y)));
             }
+            out.in_view = match (visible.first().and_then(|v| self.paras.get(v.0)), visible.last().and_then(|v| self.paras.get(v.0))) {
+                (Some(first), Some(last)) => Some((first.start, last.end)),
+                _ => None,
+            };
 
             // Input.
             let alt = ui.input(|i| i.modifiers.alt);
             let hit = |pos: Pos2| -> Option<CharIdx> {
-                let mut y = origin.y;
-                for p in &self.paras {
-                    if pos.y < y + p.height {
-                        return Some(match &p.galley {
-                            Some(g) => {
-                                p.start + p.map.char_at_glyph(g.cursor_from_pos(pos - pos2(origin.x, y)).index.0).min(p.end - p.start)
-                            }
-                            None => p.start,
-                        });
-                    }
-                    y += p.height;
-                }
-                Some(doc.text().end())
+                // The paragraph under the pointer (the first whose bottom is below it).
+                let k = self.tops.at(pos.y - origin.y);
+                let Some(p) = self.paras.get(k) else { return Some(doc.text().end()) };
+                let y = origin.y + self.tops.top(k);
+                Some(match p.galley() {
+                    Some(g) => p.start + p.map().char_at_glyph(g.cursor_from_pos(pos - pos2(origin.x, y)).index.0).min(p.end - p.start),
+                    None => p.start,
+                })
             };
             if response.drag_started() {
                 // Where the button went down, not where egui noticed the drag.
@@ -473,17 +469,17 @@ impl ArticleView {
             let draft_tail = input.draft.and_then(|d| d.tail.or_else(|| d.candidates.get(d.index).copied()));
             for &(k, top) in &visible {
                 let Some(p) = self.paras.get(k) else { continue };
-                let Some(g) = &p.galley else { continue };
+                let Some(g) = p.galley() else { continue };
                 // Text selection.
                 if let Selection::Text { anchor, head } = input.selection {
                     let (a, b) = (anchor.min(head), anchor.max(head));
                     if a == b && a >= p.start && a <= p.end {
-                        if let Some(r) = range_rects(g, &p.map, a - p.start, a - p.start, &m).first() {
+                        if let Some(r) = range_rects(g, p.map(), a - p.start, a - p.start, &m).first() {
                             let x = r.left();
                             painter.line_segment([top + vec2(x, r.top()), top + vec2(x, r.bottom())], Stroke::new(2.0, sel_color));
                         }
                     } else if a < p.end && b > p.start {
-                        for r in range_rects(g, &p.map, a.max(p.start) - p.start, b.min(p.end) - p.start, &m) {
+                        for r in range_rects(g, p.map(), a.max(p.start) - p.start, b.min(p.end) - p.start, &m) {
                             painter.rect_filled(r.translate(top.to_vec2()), 2.0, ui.visuals().selection.bg_fill.gamma_multiply(0.6));
                         }
                     }
@@ -491,7 +487,7 @@ impl ArticleView {
                 // Gold spans.
                 for s in doc.spans().overlapping(p.start, p.end.max(p.start + 1)) {
                     let rgb = input.schema.entity(&s.label).map_or([128, 128, 128], |l| l.rgb());
-                    let rects = range_rects(g, &p.map, s.start.max(p.start) - p.start, s.end.min(p.end) - p.start, &m);
+                    let rects = range_rects(g, p.map(), s.start.max(p.start) - p.start, s.end.min(p.end) - p.start, &m);
                     for r in &rects {
                         let r = r.translate(top.to_vec2());
                         painter.rect_filled(r.expand2(vec2(1.0, 0.0)), 3.0, span_fill(rgb, dark));
@@ -514,7 +510,7 @@ impl ArticleView {
                 // Pending suggestions: outlined, dashed chip.
                 for s in doc.pending_overlapping(p.start, p.end.max(p.start + 1)) {
                     let rgb = readable(input.schema.entity(&s.label).map_or([128, 128, 128], |l| l.rgb()), dark);
-                    let rects = range_rects(g, &p.map, s.start.max(p.start) - p.start, s.end.min(p.end) - p.start, &m);
+                    let rects = range_rects(g, p.map(), s.start.max(p.start) - p.start, s.end.min(p.end) - p.start, &m);
                     let selected = input.selection == Selection::Suggestion(s.id);
                     for r in &rects {
                         let r = r.translate(top.to_vec2());

@@ -40,6 +40,9 @@ pub struct GlyphMap {
 }
 
 impl GlyphMap {
+    /// The identity: each character drawn by the glyph at its own index.
+    pub const IDENTITY: Self = Self { glyph_of: Vec::new(), char_of: Vec::new(), chars: 0, glyphs: 0 };
+
     /// Aligns `chars` (the paragraph's text) with `glyphs` (each glyph's
     /// character, rows one after the other).
     pub fn new(chars: &[char], glyphs: &[char]) -> Self {

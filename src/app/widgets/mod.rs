@@ -3,3 +3,4 @@
 mod arcs;
 pub mod article;
 pub mod glyph_map;
+mod para;

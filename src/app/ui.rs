@@ -67,6 +67,7 @@ impl SpanlabApp {
                 schema: &self.project.schema,
                 selection: open.selection,
                 draft: open.draft.as_ref(),
+                pick: open.pick.as_ref().and_then(|p| p.shown()).and_then(|r| r.best()),
                 show_relations: self.settings.show_relations,
                 font_size: self.settings.font_size,
                 scroll_to: open.scroll_to,
@@ -237,12 +238,15 @@ impl SpanlabApp {
         }
         // One table says what each key does in the current mode (drawing a
         // relation, adjudicating, annotating).
+        // A key with exactly its modifiers first (Shift+A is accept all even
+        // where a plain a gives a relation its type), then one that
+        // ignores an extra Shift or Alt (? is Shift+/ on some keyboards).
         let mode = self.mode();
-        self.commands
-            .shortcuts(mode)
-            .into_iter()
-            .find(|(k, _)| k.logical_key == key && modifiers.matches_logically(k.modifiers))
-            .map_or(KeyUse::Widgets, |(_, c)| KeyUse::Command(c.clone()))
+        let shortcuts = self.commands.shortcuts(mode);
+        let exact = shortcuts.iter().find(|(k, _)| k.logical_key == key && modifiers.matches_exact(k.modifiers));
+        exact
+            .or_else(|| shortcuts.iter().find(|(k, _)| k.logical_key == key && modifiers.matches_logically(k.modifiers)))
+            .map_or(KeyUse::Widgets, |(_, c)| KeyUse::Command((*c).clone()))
     }
 
     /// Applies a key's command; one that acts on the selection while it is

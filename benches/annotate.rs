@@ -253,6 +253,8 @@ impl Bot {
             Selection::Relation(id) => doc.relation(id).and_then(|r| doc.spans().get(r.head)).map_or(0, |s| s.start.get()),
             // Tab goes on from where a text selection starts.
             Selection::Text { anchor, head } => anchor.min(head).get(),
+            // A suggested relation: from its later end.
+            Selection::RelationSuggestion(id) => doc.relation_suggestion_at(id).map_or(0, |c| c.get()),
             _ => self.selected_range().map_or(0, |r| r.0),
         }
     }
@@ -457,7 +459,12 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
             Flow::Review => bot.review_suggestions(&g.entities),
             Flow::CorpusReview => bot.corpus_review(&corpus, at),
             Flow::AcceptAllThenFix | Flow::Corpus => {
-                bot.as_cat(Cat::Accept, |bot| bot.press(SHIFT, Key::A));
+                // Alt+A: the entities; the suggested relations wait for review.
+                if std::env::var_os("SPANLAB_BENCH_SHIFT_A").is_some() {
+                    bot.as_cat(Cat::Accept, |bot| bot.press(SHIFT, Key::A));
+                } else {
+                    bot.as_cat(Cat::Accept, |bot| bot.press(ALT, Key::A));
+                }
                 if bot.doc().pending_count() > 0 {
                     bot.as_cat(Cat::Reject, |bot| bot.press(SHIFT, Key::X));
                 }

@@ -120,17 +120,18 @@ impl SpanlabApp {
             }
             // A document with suggestions and nothing else yet: the
             // cheapest flow first (the annotate bench: fewer keys than
-            // reviewing each suggestion).
+            // reviewing each suggestion, or than Shift+A, which takes the
+            // suggested relations too, wrong ones to reach and delete).
             None if lasting.is_empty() && self.open.as_ref().is_some_and(|o| o.doc.spans().is_empty() && o.doc.pending_count() > 0) => {
                 ui.label(
                     RichText::new(
-                        "Shift+A: accept all suggestions, then fix what is wrong (Tab, a label key, Alt+←/→, Delete, n: a missed name) · or one by one: j/k, Enter, x · ?: shortcuts",
+                        "Alt+A: accept the entity suggestions, then fix what is wrong (Tab, a label key, Alt+←/→, Delete, n: a missed name), then j through the suggested relations (Enter, x; Shift+A takes those left) · c on a span: its likely relations · ?: shortcuts",
                     )
                     .weak(),
                 );
             }
             None if lasting.is_empty() => {
-                ui.label(RichText::new("Drag over words (or n), then press a label key · j/k: suggestions · Enter: accept · x: reject · r: relation · Ctrl+P: commands · ?: shortcuts").weak());
+                ui.label(RichText::new("Drag over words (or n), then press a label key · j/k: suggestions · Enter: accept · x: reject · r: relation · c: a span's likely relations · Ctrl+P: commands · ?: shortcuts").weak());
             }
             None => {}
         });

@@ -216,3 +216,46 @@ fn alt_a_accepts_the_entities_and_the_suggested_relations_wait_for_review() {
     h.run_ok();
     assert_eq!(h.query_all_by_label_contains("Accept all entity suggestions; the suggested relations wait").count(), 1);
 }
+
+/// When the last suggested relation is decided, the window suggests those
+/// the spans as they are now make possible (what Ctrl+R does) and the
+/// review goes on with the first: no Ctrl+R to remember.
+#[test]
+fn deciding_the_last_suggested_relation_suggests_those_the_spans_now_allow() {
+    use spanlab::model::edit::Edit;
+    use spanlab::model::{RecognizerName, RelationEnd, RelationSuggestion, RelationSuggestionState};
+    let text = "Ada Quill a rencontré Boris Venn mardi, puis elle est arrivée à Kessel.";
+    let f = fixture(&[("a.txt", text)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(0, 9, "PER"), (22, 32, "PER"), (64, 70, "GPE")]);
+    key_mod(&mut h, Modifiers::ALT, Key::A);
+    // One suggested relation to review: Ada MEETS Boris.
+    let schema = h.state().project.schema.clone();
+    let open = h.state_mut().open.as_mut().expect("open");
+    let ids: Vec<_> = open.doc.spans().iter().map(|s| s.id).collect();
+    let id = open.doc_mut().fresh_suggestion_id();
+    let meets = RelationSuggestion {
+        id,
+        head: RelationEnd::Span(ids[0]),
+        tail: RelationEnd::Span(ids[1]),
+        label: "MEETS".into(),
+        recognizer: RecognizerName::Relations,
+        score: 0.9,
+        state: RelationSuggestionState::Pending,
+    };
+    open.doc_mut().apply(Edit::AddRelationSuggestions { suggestions: vec![meets] }, &schema).expect("suggested");
+    h.run_ok();
+    key(&mut h, Key::J);
+    assert_eq!(h.state().mode(), Mode::SuggestedRelationSelected);
+    key(&mut h, Key::Enter);
+    assert_eq!(relations(&h), ["Ada Quill MEETS Boris Venn"]);
+    let open = h.state().open.as_ref().expect("open");
+    let doc = &open.doc;
+    let name = |e| doc.end_place(e).and_then(|p| doc.text().slice(p.0, p.1)).unwrap_or("").to_owned();
+    let next: Vec<String> =
+        doc.pending_relation_suggestions().iter().map(|r| format!("{} {} {}", name(r.head), r.label, name(r.tail))).collect();
+    assert!(next.iter().any(|r| r.ends_with(" Kessel")), "\"est arrivée à\" points at Kessel: {next:?}");
+    assert_eq!(h.state().mode(), Mode::SuggestedRelationSelected, "the first new one is selected");
+    assert!(h.query_by_label_contains("the review goes on").is_some());
+}

@@ -426,7 +426,7 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
     let mut tally = Tally::default();
     bot.h.run_ok();
     println!(
-        "flow: {}; relations: review the suggested ones (j, Enter, x, a type; Shift+A when all those left are right; the window then suggests those the fixed spans make possible, or Ctrl+R without any to review), fix the wrong accepted ones (period to reach, a type or Delete), then make the missing ones from the end cheapest to reach (c, x to the pair, Enter or a type; else r, the tail, the type)",
+        "flow: {}; relations: review the suggested ones (j, Enter, x, a type; Shift+A when all those left are right, Shift+X when none is; the window then suggests those the fixed spans make possible, or Ctrl+R without any to review), fix the wrong accepted ones (period to reach, a type or Delete), then make the missing ones from the end cheapest to reach (c, x to the pair, Enter or a type; else r, the tail, the type)",
         flow.title()
     );
     let (mut total_e, mut total_r, mut keys_e, mut keys_r) = (0, 0, 0, 0);

@@ -32,6 +32,13 @@ impl Bot {
                 self.press(SHIFT, Key::A);
                 continue;
             }
+            // None left is one the gold wants (nor its pair, to retype),
+            // and more than one: Shift+X rejects them all.
+            if self.doc().pending_count() == 0 && self.doc().pending_relation_suggestions().len() > 1 && self.none_left_is_gold(gold) {
+                self.rel_kind = "reject those left (Shift+X)";
+                self.press(SHIFT, Key::X);
+                continue;
+            }
             let Selection::RelationSuggestion(id) = self.selection() else {
                 self.rel_kind = "next (j)";
                 self.press(NONE, Key::J);
@@ -86,6 +93,17 @@ impl Bot {
                 }
                 None => false,
             }
+        })
+    }
+
+    /// Whether no pending relation suggestion joins a pair the gold
+    /// relates and the document does not yet.
+    fn none_left_is_gold(&self, gold: &[Rel]) -> bool {
+        let doc = self.doc();
+        let place = |e| doc.end_place(e).map(|p| (p.0.get(), p.1.get()));
+        doc.pending_relation_suggestions().iter().all(|r| {
+            let (h, t) = (place(r.head), place(r.tail));
+            !gold.iter().any(|g| !self.has_relation(g) && Some(g.head) == h && Some(g.tail) == t)
         })
     }
 

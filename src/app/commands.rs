@@ -523,7 +523,12 @@ fn fixed_entries() -> Vec<Entry> {
             G::Suggestions,
             &[k(ALT, Key::A)],
         ),
-        e(C::RejectAll, "Reject all suggestions in document, suggested relations included", G::Suggestions, &[k(SHIFT, Key::X)]),
+        e(
+            C::RejectAll,
+            "Reject all suggestions in document, suggested relations included (reviewing relations: those left, and the review goes on)",
+            G::Suggestions,
+            &[k(SHIFT, Key::X)],
+        ),
         e(
             C::AcceptEverywhere,
             "Accept everywhere: every mention of the suggestion's text, corpus-wide (preview)",

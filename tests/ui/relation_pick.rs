@@ -259,3 +259,21 @@ fn deciding_the_last_suggested_relation_suggests_those_the_spans_now_allow() {
     assert_eq!(h.state().mode(), Mode::SuggestedRelationSelected, "the first new one is selected");
     assert!(h.query_by_label_contains("the review goes on").is_some());
 }
+
+/// Reviewing the suggested relations, Shift+X rejects those left (each as
+/// x would), as Shift+A accepts them.
+#[test]
+fn shift_x_rejects_the_suggested_relations_left() {
+    let f = fixture(&[("a.txt", super::relations::SAMPLE)]);
+    let mut h = harness(&f.root);
+    super::relations::sample(&mut h);
+    key_mod(&mut h, Modifiers::ALT, Key::A);
+    key(&mut h, Key::J);
+    key(&mut h, Key::Enter);
+    assert_eq!(relations(&h), ["Ada Quill MEETS Boris Venn"]);
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.pending_relation_suggestions().len()), Some(2));
+    key_mod(&mut h, Modifiers::SHIFT, Key::X);
+    assert_eq!(relations(&h), ["Ada Quill MEETS Boris Venn"]);
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.pending_relation_suggestions().len()), Some(0), "both rejected");
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.spans().len()), Some(3), "the spans stay");
+}

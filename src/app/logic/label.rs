@@ -224,8 +224,20 @@ impl SpanlabApp {
     /// Rejects every pending suggestion.
     pub(super) fn reject_all(&mut self) {
         let Some(open) = &self.open else { return };
+        // Reviewing the suggested relations (no entity suggestion left):
+        // each is rejected as x would (the engine learns it), and the
+        // review goes on with those the spans now make possible.
+        let reviewing: Vec<_> =
+            if open.doc.pending_count() == 0 { open.doc.pending_relation_suggestions().into_iter().cloned().collect() } else { Vec::new() };
         if let Some(edit) = open.doc.reject_all_edit() {
-            self.edit(edit, "reject all suggestions");
+            for r in &reviewing {
+                self.teach_relation(r.head, r.tail, &r.label, crate::suggest::relations::Verdict::Rejected);
+            }
+            if self.edit(edit, "reject all suggestions") && !reviewing.is_empty() {
+                self.fix_selection();
+                self.review_goes_on();
+                return;
+            }
             self.fix_selection();
         }
     }

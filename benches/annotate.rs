@@ -29,17 +29,25 @@
 //!
 //! Relation keys are tallied again by what they were for: next (j),
 //! accept (Enter), reject (x) or retype (a type's key) a suggested
-//! relation; suggest (Ctrl+R, the relations between the spans once the
-//! entities are fixed, reviewed as the first ones); fix: reach (period or
-//! comma to an accepted relation the gold does not want, or Tab or Find to
-//! its head first) and retype or delete; draw: reach head (Tab or Find; a
-//! symmetric relation from whichever end is cheaper), r, reach tail (Tab
-//! through the candidates, Enter) and type (Enter or a type's key). The
+//! relation; accept those left (Shift+A, when every suggested relation
+//! left is one the gold wants); suggest (Ctrl+R, the relations between the
+//! spans once the entities are fixed, when there was no suggested relation
+//! to review: otherwise the window suggests them when the last is
+//! decided); fix: reach (period or comma to an accepted relation the gold
+//! does not want, or Tab or Find to its head first) and retype or delete;
+//! pick: reach (Tab or Find to whichever end is cheaper; nothing when it
+//! is selected), c, next (x or Shift+Tab through the pairs the inspector
+//! lists) and take (Enter, a type's key or its number); draw, when c does
+//! not list the pair: reach head, r, reach tail (Tab through the
+//! candidates, Enter) and type (Enter or a type's key). The missing
+//! relations are made nearest first (an end cheapest to reach). The
 //! modules: `annotate/entities.rs` (the entity work), `annotate/relations.rs`
 //! (the relation work), `annotate/tally.rs` (the kinds).
 //!
 //! `SPANLAB_BENCH_TRACE=1` prints every key; `SPANLAB_BENCH_FLOW=N` runs
-//! only the N-th flow.
+//! only the N-th flow; `SPANLAB_BENCH_SHIFT_A=1` starts the accept-all
+//! flows with Shift+A (the suggested relations accepted too, the wrong ones
+//! then reached with period and deleted) instead of Alt+A.
 //!
 //! The articles are annotated in order in one window, each marked done
 //! (Ctrl+Enter), so the engine learns from the earlier ones as it would
@@ -253,6 +261,8 @@ impl Bot {
             Selection::Relation(id) => doc.relation(id).and_then(|r| doc.spans().get(r.head)).map_or(0, |s| s.start.get()),
             // Tab goes on from where a text selection starts.
             Selection::Text { anchor, head } => anchor.min(head).get(),
+            // A suggested relation: from its later end.
+            Selection::RelationSuggestion(id) => doc.relation_suggestion_at(id).map_or(0, |c| c.get()),
             _ => self.selected_range().map_or(0, |r| r.0),
         }
     }
@@ -388,12 +398,14 @@ impl Flow {
     fn title(self) -> &'static str {
         match self {
             Flow::Review => "review each suggestion (Enter, x, a label key), then fix",
-            Flow::AcceptAllThenFix => "accept all (Shift+A), reject what overlaps (Shift+X), then fix",
+            Flow::AcceptAllThenFix => {
+                "accept all entity suggestions (Alt+A; SPANLAB_BENCH_SHIFT_A=1: Shift+A, relations too), reject what overlaps (Shift+X), then fix"
+            }
             Flow::CorpusReview => {
                 "corpus: suggest for all (palette), review with accept/reject everywhere (Shift+Enter, Ctrl+Shift+X, then Enter), then fix"
             }
             Flow::Corpus => {
-                "corpus: in each article accept all (Shift+A), then fix; a missed name the gold wants at every mention labelled everywhere (Shift+E, Enter), a wrong one deleted everywhere (Shift+Delete, Enter)"
+                "corpus: in each article accept all entity suggestions (Alt+A), then fix; a missed name the gold wants at every mention labelled everywhere (Shift+E, Enter), a wrong one deleted everywhere (Shift+Delete, Enter)"
             }
         }
     }
@@ -414,7 +426,7 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
     let mut tally = Tally::default();
     bot.h.run_ok();
     println!(
-        "flow: {}; relations: review the suggested ones (j, Enter, x, a type), Ctrl+R and review those, fix the wrong accepted ones (period to reach, a type or Delete), then draw the missing (head, r, tail, type)",
+        "flow: {}; relations: review the suggested ones (j, Enter, x, a type; Shift+A when all those left are right, Shift+X when none is; the window then suggests those the fixed spans make possible, or Ctrl+R without any to review), fix the wrong accepted ones (period to reach, a type or Delete), then make the missing ones from the end cheapest to reach (c, x to the pair, Enter or a type; else r, the tail, the type)",
         flow.title()
     );
     let (mut total_e, mut total_r, mut keys_e, mut keys_r) = (0, 0, 0, 0);
@@ -457,7 +469,12 @@ fn run(shared: &Path, gold: &[GoldDoc], flow: Flow, trace: bool) -> (usize, usiz
             Flow::Review => bot.review_suggestions(&g.entities),
             Flow::CorpusReview => bot.corpus_review(&corpus, at),
             Flow::AcceptAllThenFix | Flow::Corpus => {
-                bot.as_cat(Cat::Accept, |bot| bot.press(SHIFT, Key::A));
+                // Alt+A: the entities; the suggested relations wait for review.
+                if std::env::var_os("SPANLAB_BENCH_SHIFT_A").is_some() {
+                    bot.as_cat(Cat::Accept, |bot| bot.press(SHIFT, Key::A));
+                } else {
+                    bot.as_cat(Cat::Accept, |bot| bot.press(ALT, Key::A));
+                }
                 if bot.doc().pending_count() > 0 {
                     bot.as_cat(Cat::Reject, |bot| bot.press(SHIFT, Key::X));
                 }

@@ -25,6 +25,20 @@ impl Bot {
             if self.doc().pending_relation_suggestions().is_empty() {
                 return;
             }
+            // Every suggested relation left is one the gold wants (the
+            // arcs show them): Shift+A takes them all.
+            if self.doc().pending_count() == 0 && self.all_left_are_gold(gold) {
+                self.rel_kind = "accept those left (Shift+A)";
+                self.press(SHIFT, Key::A);
+                continue;
+            }
+            // None left is one the gold wants (nor its pair, to retype),
+            // and more than one: Shift+X rejects them all.
+            if self.doc().pending_count() == 0 && self.doc().pending_relation_suggestions().len() > 1 && self.none_left_is_gold(gold) {
+                self.rel_kind = "reject those left (Shift+X)";
+                self.press(SHIFT, Key::X);
+                continue;
+            }
             let Selection::RelationSuggestion(id) = self.selection() else {
                 self.rel_kind = "next (j)";
                 self.press(NONE, Key::J);
@@ -62,6 +76,35 @@ impl Bot {
             }
         }
         panic!("the suggested relations never ran out");
+    }
+
+    /// Whether every pending relation suggestion is a gold relation not
+    /// yet in the document, each a different one.
+    fn all_left_are_gold(&self, gold: &[Rel]) -> bool {
+        let doc = self.doc();
+        let place = |e| doc.end_place(e).map(|p| (p.0.get(), p.1.get()));
+        let mut wanted: Vec<&Rel> = gold.iter().filter(|g| !self.has_relation(g)).collect();
+        doc.pending_relation_suggestions().iter().all(|r| {
+            let (h, t) = (place(r.head), place(r.tail));
+            match wanted.iter().position(|g| Some(g.head) == h && Some(g.tail) == t && g.label == r.label) {
+                Some(i) => {
+                    wanted.remove(i);
+                    true
+                }
+                None => false,
+            }
+        })
+    }
+
+    /// Whether no pending relation suggestion joins a pair the gold
+    /// relates and the document does not yet.
+    fn none_left_is_gold(&self, gold: &[Rel]) -> bool {
+        let doc = self.doc();
+        let place = |e| doc.end_place(e).map(|p| (p.0.get(), p.1.get()));
+        doc.pending_relation_suggestions().iter().all(|r| {
+            let (h, t) = (place(r.head), place(r.tail));
+            !gold.iter().any(|g| !self.has_relation(g) && Some(g.head) == h && Some(g.tail) == t)
+        })
     }
 
     /// Reviews the suggested relations, then draws the gold ones still
@@ -165,21 +208,108 @@ impl Bot {
         fwd.min(back).min(find.unwrap_or(usize::MAX))
     }
 
+    /// The keys to reach `span` from here: none when it is selected, or is
+    /// the head of the selected relation (c and r start from there).
+    fn reach_or_here(&self, span: SpanId) -> usize {
+        let here = match self.selection() {
+            Selection::Span(id) => Some(id),
+            Selection::Relation(id) => self.doc().relation(id).map(|r| r.head),
+            _ => None,
+        };
+        if here == Some(span) { 0 } else { self.reach_cost(span) }
+    }
+
+    /// Makes the gold relation `head → tail` from the likely relations of
+    /// whichever end is cheaper to reach (c): steps to it (x or Shift+Tab,
+    /// as the inspector lists them), then Enter, or its type's key (its
+    /// number when x takes that key there). When the pair is not among
+    /// them: Esc, and false (drawn with r instead).
+    fn pick_relation(&mut self, r: &Rel, head: SpanId, tail: SpanId) -> bool {
+        let from = if self.reach_or_here(tail) < self.reach_or_here(head) { tail } else { head };
+        self.rel_kind = "pick: reach";
+        if self.reach_or_here(from) > 0 {
+            self.go_to_item_counted(Selection::Span(from));
+        }
+        self.rel_kind = "pick: c";
+        self.press(NONE, Key::C);
+        let Some(pick) = self.app().open.as_ref().and_then(|o| o.pick.clone()) else { return false };
+        let symmetric = self.app().project.schema.relation(&r.label).is_some_and(|l| l.symmetric);
+        let wanted = |c: &spanlab::app::RelationChoice| {
+            c.label == r.label && ((c.head, c.tail) == (head, tail) || (symmetric && (c.head, c.tail) == (tail, head)))
+        };
+        let at = pick.readings.iter().position(|x| x.choices.iter().take(9).any(wanted));
+        let Some(i) = at else {
+            self.rel_kind = "pick: not there";
+            self.press(NONE, Key::Escape);
+            return false;
+        };
+        if self.trace {
+            let doc = self.doc();
+            let name = |id| doc.spans().get(id).map(|s| format!("{}:{}", doc.span_text(s), s.label)).unwrap_or_default();
+            for (k, x) in pick.readings.iter().enumerate().take(i + 2) {
+                let c = &x.choices[0];
+                eprintln!("    {}{k} {} {} {} {:.3}", if k == i { "*" } else { " " }, name(c.head), c.label, name(c.tail), c.score);
+            }
+        }
+        self.rel_kind = "pick: next";
+        let n = pick.readings.len();
+        let forward = i <= n - i;
+        for _ in 0..(if forward { i } else { n - i }) {
+            if forward {
+                self.press(NONE, Key::X);
+            } else {
+                self.press(SHIFT, Key::Tab);
+            }
+        }
+        // Enter for the relation shown; a type's key for the best of that
+        // type; else its number in the list.
+        self.rel_kind = "pick: take";
+        let choices = &pick.readings[i].choices;
+        let k = self.hotkey(&r.label);
+        let by_key = choices.iter().find(|c| c.label == r.label).is_some_and(wanted) && k != Key::X && k != Key::Tab;
+        if wanted(&choices[0]) {
+            self.press(NONE, Key::Enter);
+        } else if by_key {
+            self.press(NONE, k);
+        } else {
+            let n = choices.iter().position(wanted).unwrap_or(0);
+            self.press(NONE, Key::from_name(&(n + 1).to_string()).expect("a digit"));
+        }
+        assert!(self.has_relation(r), "the likely relation was made");
+        true
+    }
+
     fn draw_relations_counted(&mut self, gold: &[Rel]) {
+        // When the last suggested relation is decided the window suggests
+        // those the spans as they are now make possible (what Ctrl+R does),
+        // and the review goes on; without any to review, Ctrl+R.
+        let reviewed = !self.doc().pending_relation_suggestions().is_empty();
         self.review_relations(gold);
-        // The entities are fixed: the relations between the spans as they
-        // are now, reviewed as the first ones.
-        self.rel_kind = "suggest (Ctrl+R)";
-        self.press(CMD, Key::R);
-        self.review_relations(gold);
+        if !reviewed {
+            self.rel_kind = "suggest (Ctrl+R)";
+            self.press(CMD, Key::R);
+            self.review_relations(gold);
+        }
         self.fix_relations(gold);
-        for r in gold {
-            if self.has_relation(r) {
+        // The missing ones, nearest first: the one with an end cheapest to
+        // reach from here (after one is made its span stays selected).
+        for _ in 0..gold.len() {
+            let ends = |bot: &Self, r: &Rel| {
+                let (Some(head), Some(tail)) = (bot.span_at(r.head.0, r.head.1), bot.span_at(r.tail.0, r.tail.1)) else {
+                    panic!("the relation's spans are missing")
+                };
+                (head, tail)
+            };
+            let next = gold.iter().filter(|r| !self.has_relation(r)).min_by_key(|r| {
+                let (head, tail) = ends(self, r);
+                self.reach_or_here(head).min(self.reach_or_here(tail))
+            });
+            let Some(r) = next.cloned() else { break };
+            let r = &r;
+            let (head, tail) = ends(self, r);
+            if self.pick_relation(r, head, tail) {
                 continue;
             }
-            let (Some(head), Some(tail)) = (self.span_at(r.head.0, r.head.1), self.span_at(r.tail.0, r.tail.1)) else {
-                panic!("the relation's spans are missing")
-            };
             // A symmetric relation (MEETS) may be drawn from either end: it
             // runs from the earlier mention whichever end r starts from.
             let symmetric = self.app().project.schema.relation(&r.label).is_some_and(|l| l.symmetric);

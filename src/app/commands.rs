@@ -42,6 +42,9 @@ pub enum Command {
     AcceptAll,
     /// Reject every pending suggestion of the document.
     RejectAll,
+    /// Accept every pending entity suggestion; the suggested relations
+    /// wait for review (the first is selected; Shift+A takes those left).
+    AcceptAllEntities,
     /// Select the next span or suggestion in text order.
     NextSpan,
     /// Select the previous span or suggestion in text order.
@@ -93,6 +96,18 @@ pub enum Command {
     /// (after the entities were fixed), from the relation threshold on,
     /// and select the first for review (Enter, x, a type's key, j).
     SuggestRelations,
+    /// Go through the likely relations of the selected span (or of a
+    /// selected relation's head): every pair it makes with a span of its
+    /// paragraph, either way, likeliest first by the relation engine, one
+    /// shown at a time with its type and score.
+    PickRelation,
+    /// The next likely relation of the span (the one shown is not it).
+    NextPick,
+    /// The previous likely relation of the span.
+    PreviousPick,
+    /// Make the likely relation shown, with its type (a type's key or its
+    /// number: with that type); the span stays selected.
+    TakePick,
     /// The next candidate tail of the relation being drawn.
     NextTail,
     /// The previous candidate tail of the relation being drawn.
@@ -261,6 +276,7 @@ impl Command {
                 | C::EndCharLeft
                 | C::EndCharRight
                 | C::StartRelation
+                | C::PickRelation
                 | C::RelationType(_)
                 | C::RelationTypeAt(_)
         )
@@ -293,6 +309,10 @@ pub enum Mode {
     /// A relation is selected: a relation type's key changes its type
     /// (keys it does not take annotate).
     RelationSelected,
+    /// The likely relations of a span are being gone through: Enter makes
+    /// the one shown, x or Tab shows the next, a type's key (or its number)
+    /// makes it with that type.
+    ChoosingRelation,
     /// A suggested relation is selected: Enter accepts it, x rejects it, a
     /// relation type's key (or its number in the list of types) accepts it
     /// with that type; the review keys win over a type's hotkey (see
@@ -328,6 +348,7 @@ impl When {
             When::Always | When::In(Mode::Annotating) => None,
             When::In(Mode::ChoosingTail) => Some("choosing a tail"),
             When::In(Mode::ChoosingType) => Some("choosing a type"),
+            When::In(Mode::ChoosingRelation) => Some("going through likely relations"),
             When::In(Mode::Adjudicating) => Some("adjudicating"),
             When::In(Mode::RelationSelected) => Some("a relation selected"),
             When::In(Mode::SuggestedRelationSelected) => Some("a suggested relation selected"),
@@ -454,6 +475,7 @@ const ALT: Modifiers = Modifiers::ALT;
 const ANNOTATING: When = When::In(Mode::Annotating);
 const TAIL: When = When::In(Mode::ChoosingTail);
 const TYPE: When = When::In(Mode::ChoosingType);
+const PICK: When = When::In(Mode::ChoosingRelation);
 const ADJUDICATING: When = When::In(Mode::Adjudicating);
 const RELATION: When = When::In(Mode::RelationSelected);
 const SUGGESTED_RELATION: When = When::In(Mode::SuggestedRelationSelected);
@@ -495,7 +517,18 @@ fn fixed_entries() -> Vec<Entry> {
             G::Suggestions,
             &[k(SHIFT, Key::A)],
         ),
-        e(C::RejectAll, "Reject all suggestions in document, suggested relations included", G::Suggestions, &[k(SHIFT, Key::X)]),
+        e(
+            C::AcceptAllEntities,
+            "Accept all entity suggestions; the suggested relations wait for review (Enter, x; Shift+A takes those left)",
+            G::Suggestions,
+            &[k(ALT, Key::A)],
+        ),
+        e(
+            C::RejectAll,
+            "Reject all suggestions in document, suggested relations included (reviewing relations: those left, and the review goes on)",
+            G::Suggestions,
+            &[k(SHIFT, Key::X)],
+        ),
         e(
             C::AcceptEverywhere,
             "Accept everywhere: every mention of the suggestion's text, corpus-wide (preview)",
@@ -545,7 +578,12 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::StartCharRight, "Span start one character right", G::EditSpan, &[k(ALT.plus(CMD), Key::ArrowRight)]),
         e(C::EndCharLeft, "Span end one character left", G::EditSpan, &[k(ALT.plus(CMD).plus(SHIFT), Key::ArrowLeft)]),
         e(C::EndCharRight, "Span end one character right", G::EditSpan, &[k(ALT.plus(CMD).plus(SHIFT), Key::ArrowRight)]),
-        e(C::StartRelation, "Start a relation from the selected span", G::Relations, &[k(NONE, Key::R)]),
+        e(
+            C::StartRelation,
+            "Start a relation from the selected span (from a selected relation: from its head, to the next tail)",
+            G::Relations,
+            &[k(NONE, Key::R)],
+        ),
         e(
             C::SuggestRelations,
             "Suggest relations between the spans as they are now (after fixing the entities), then review them (Enter, x, a type's key)",
@@ -559,6 +597,15 @@ fn fixed_entries() -> Vec<Entry> {
             &[k(NONE, Key::Period)],
         ),
         e(C::PreviousRelation, "Previous relation, in reading order by its head", G::Relations, &[k(NONE, Key::Comma)]),
+        e(
+            C::PickRelation,
+            "Likely relations of the selected span (or of a selected relation's head), likeliest first, one at a time with type and score (Enter makes it, x next)",
+            G::Relations,
+            &[k(NONE, Key::C)],
+        ),
+        entry(C::NextPick, "Next likely relation", G::Relations, PICK, &[k(NONE, Key::X), k(NONE, Key::Tab), k(NONE, Key::ArrowRight)]),
+        entry(C::PreviousPick, "Previous likely relation", G::Relations, PICK, &[k(SHIFT, Key::Tab), k(NONE, Key::ArrowLeft)]),
+        entry(C::TakePick, "Make the likely relation shown (the span stays selected)", G::Relations, PICK, &[k(NONE, Key::Enter)]),
         entry(C::NextTail, "Next candidate tail", G::Relations, TAIL, &[k(NONE, Key::Tab), k(NONE, Key::ArrowRight)]),
         entry(C::PreviousTail, "Previous candidate tail", G::Relations, TAIL, &[k(SHIFT, Key::Tab), k(NONE, Key::ArrowLeft)]),
         entry(C::ConfirmTail, "Take this tail (then choose the type)", G::Relations, TAIL, &[k(NONE, Key::Enter)]),
@@ -622,7 +669,7 @@ fn label_entries(schema: &Schema) -> impl Iterator<Item = Entry> + '_ {
 /// The relation types of the schema (their hotkeys apply while a drawn
 /// relation's type list shows), then "the n-th type of the list" for 1–9
 /// (Enter also takes the first).
-fn relation_type_entries<'a>(schema: &'a Schema, reserved: &'a [Key]) -> impl Iterator<Item = Entry> + 'a {
+fn relation_type_entries<'a>(schema: &'a Schema, reserved: &'a [Key], pick_keys: &'a [Key]) -> impl Iterator<Item = Entry> + 'a {
     let by_name = schema.relation_labels.iter().map(|r| Entry {
         command: Command::RelationType(r.name.clone()),
         name: Cow::Owned(format!("Relation type {}", r.name)),
@@ -631,14 +678,19 @@ fn relation_type_entries<'a>(schema: &'a Schema, reserved: &'a [Key]) -> impl It
             .into_iter()
             .flat_map(|key| {
                 let suggested = (!reserved.contains(&key)).then_some(Binding { key: k(NONE, key), when: SUGGESTED_RELATION });
-                [Some(Binding { key: k(NONE, key), when: TYPE }), Some(Binding { key: k(NONE, key), when: RELATION }), suggested]
+                let pick = (!pick_keys.contains(&key)).then_some(Binding { key: k(NONE, key), when: PICK });
+                [Some(Binding { key: k(NONE, key), when: TYPE }), Some(Binding { key: k(NONE, key), when: RELATION }), suggested, pick]
             })
             .flatten()
             .collect(),
         keys_text: None,
     });
     let by_place = DIGITS.iter().enumerate().map(|(n, &digit)| {
-        let mut keys = vec![Binding { key: k(NONE, digit), when: TYPE }, Binding { key: k(NONE, digit), when: SUGGESTED_RELATION }];
+        let mut keys = vec![
+            Binding { key: k(NONE, digit), when: TYPE },
+            Binding { key: k(NONE, digit), when: SUGGESTED_RELATION },
+            Binding { key: k(NONE, digit), when: PICK },
+        ];
         if n == 0 {
             keys.insert(0, Binding { key: k(NONE, Key::Enter), when: TYPE });
         }
@@ -688,7 +740,11 @@ impl CommandTable {
             })
             .collect();
         entries.extend(label_entries(schema));
-        entries.extend(relation_type_entries(schema, &reserved));
+        // Going through likely relations, x and the arrows step: a type
+        // with one of those keys is given by its number there.
+        let pick_keys: Vec<Key> =
+            entries.iter().flat_map(|e| &e.keys).filter(|b| b.when == PICK && b.key.modifiers == NONE).map(|b| b.key.logical_key).collect();
+        entries.extend(relation_type_entries(schema, &reserved, &pick_keys));
         Self { entries, clashes }
     }
 

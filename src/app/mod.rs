@@ -46,7 +46,7 @@ use std::sync::Arc;
 
 pub use commands::{Command, CommandTable, ConflictChoice, Mode, QuitChoice};
 pub use settings::Settings;
-pub use state::{AppOptions, CorpusFilter, Dialog, Message, OpenDoc, RelationDraft, Selection};
+pub use state::{AppOptions, CorpusFilter, Dialog, Message, OpenDoc, PickReading, RelationChoice, RelationDraft, RelationPick, Selection};
 
 use crate::store::Project;
 use crate::suggest::Engine;
@@ -162,6 +162,9 @@ pub struct SpanlabApp {
     /// Undo steps of documents changed while not open (an everywhere
     /// action), given to their history when they are opened.
     pub(crate) other_steps: std::collections::HashMap<crate::model::DocId, Vec<crate::model::edit::Step>>,
+    /// A relabel the span's relations forbid, until the next command
+    /// (Enter takes it).
+    pub(crate) relabel_offer: Option<state::RelabelOffer>,
 }
 
 impl SpanlabApp {
@@ -212,6 +215,7 @@ impl SpanlabApp {
             everywhere_scan: None,
             everywhere_job: None,
             other_steps: Default::default(),
+            relabel_offer: None,
             open: None,
             settings,
             options,
@@ -284,6 +288,9 @@ impl SpanlabApp {
 
     /// What the window is doing, which decides what a key means.
     pub fn mode(&self) -> Mode {
+        if self.open.as_ref().is_some_and(|o| o.pick.is_some()) {
+            return Mode::ChoosingRelation;
+        }
         match self.open.as_ref().and_then(|o| o.draft.as_ref()) {
             Some(d) if d.tail.is_none() => Mode::ChoosingTail,
             Some(_) => Mode::ChoosingType,

@@ -53,6 +53,69 @@ pub struct RelationDraft {
     pub retarget: Option<RelationId>,
 }
 
+/// One relation the relation engine reads between two spans: `head →
+/// tail` of type `label`, with its score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationChoice {
+    /// The relation's head.
+    pub head: SpanId,
+    /// The relation's tail.
+    pub tail: SpanId,
+    /// Its type.
+    pub label: String,
+    /// The engine's score of it (0–1; under the suggestion threshold, or it
+    /// would have been suggested).
+    pub score: f32,
+}
+
+/// A pair of spans as `c` shows it: every relation the schema allows
+/// between them, in either direction, best first (the digits pick them; a
+/// type's key the best of that type).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PickReading {
+    /// The relations, best first; never empty.
+    pub choices: Vec<RelationChoice>,
+}
+
+impl PickReading {
+    /// The likeliest relation of the pair, the one shown.
+    pub fn best(&self) -> Option<&RelationChoice> {
+        self.choices.first()
+    }
+}
+
+/// The likely relations of one span (`c`): every pair it makes with a span
+/// of its paragraph, read by the relation engine in both directions,
+/// likeliest first; one pair is shown at a time, with its best relation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationPick {
+    /// The span they were asked for.
+    pub span: SpanId,
+    /// The readings, likeliest first (pairs already related last).
+    pub readings: Vec<PickReading>,
+    /// The reading shown.
+    pub index: usize,
+}
+
+impl RelationPick {
+    /// The pair shown.
+    pub fn shown(&self) -> Option<&PickReading> {
+        self.readings.get(self.index)
+    }
+}
+
+/// A relabel that the span's relations forbid, offered until the next
+/// key: Enter relabels and drops them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelabelOffer {
+    /// The span to relabel.
+    pub span: SpanId,
+    /// Its new label.
+    pub label: String,
+    /// The relations the new label forbids.
+    pub drop: Vec<RelationId>,
+}
+
 /// What the inspector's relation rows were listed for: a document, its
 /// revision, and the span they are focused on.
 pub(crate) type RelationRowsKey = (DocId, u64, Option<SpanId>);
@@ -110,6 +173,8 @@ pub struct OpenDoc {
     pub selection: Selection,
     /// The relation being drawn, if any.
     pub draft: Option<RelationDraft>,
+    /// The likely relations of a span being gone through (`c`), if any.
+    pub pick: Option<RelationPick>,
     /// Edits sent to the writer (counted since the document was opened).
     pub sent: u64,
     /// Edits journaled on disk.

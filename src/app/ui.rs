@@ -67,6 +67,7 @@ impl SpanlabApp {
                 schema: &self.project.schema,
                 selection: open.selection,
                 draft: open.draft.as_ref(),
+                pick: open.pick.as_ref().and_then(|p| p.shown()).and_then(|r| r.best()),
                 show_relations: self.settings.show_relations,
                 font_size: self.settings.font_size,
                 scroll_to: open.scroll_to,
@@ -121,17 +122,18 @@ impl SpanlabApp {
             }
             // A document with suggestions and nothing else yet: the
             // cheapest flow first (the annotate bench: fewer keys than
-            // reviewing each suggestion).
+            // reviewing each suggestion, or than Shift+A, which takes the
+            // suggested relations too, wrong ones to reach and delete).
             None if lasting.is_empty() && self.open.as_ref().is_some_and(|o| o.doc.spans().is_empty() && o.doc.pending_count() > 0) => {
                 ui.label(
                     RichText::new(
-                        "Shift+A: accept all suggestions, then fix what is wrong (Tab, a label key, Alt+←/→, Delete, n: a missed name) · or one by one: j/k, Enter, x · ?: shortcuts",
+                        "Alt+A: accept the entity suggestions, then fix what is wrong (Tab, a label key, Alt+←/→, Delete, n: a missed name), then j through the suggested relations (Enter, x; Shift+A takes those left) · c on a span: its likely relations · ?: shortcuts",
                     )
                     .weak(),
                 );
             }
             None if lasting.is_empty() => {
-                ui.label(RichText::new("Drag over words (or n), then press a label key · j/k: suggestions · Enter: accept · x: reject · r: relation · Ctrl+P: commands · ?: shortcuts").weak());
+                ui.label(RichText::new("Drag over words (or n), then press a label key · j/k: suggestions · Enter: accept · x: reject · r: relation · c: a span's likely relations · Ctrl+P: commands · ?: shortcuts").weak());
             }
             None => {}
         });
@@ -239,12 +241,15 @@ impl SpanlabApp {
         }
         // One table says what each key does in the current mode (drawing a
         // relation, adjudicating, annotating).
+        // A key with exactly its modifiers first (Shift+A is accept all even
+        // where a plain a gives a relation its type), then one that
+        // ignores an extra Shift or Alt (? is Shift+/ on some keyboards).
         let mode = self.mode();
-        self.commands
-            .shortcuts(mode)
-            .into_iter()
-            .find(|(k, _)| k.logical_key == key && modifiers.matches_logically(k.modifiers))
-            .map_or(KeyUse::Widgets, |(_, c)| KeyUse::Command(c.clone()))
+        let shortcuts = self.commands.shortcuts(mode);
+        let exact = shortcuts.iter().find(|(k, _)| k.logical_key == key && modifiers.matches_exact(k.modifiers));
+        exact
+            .or_else(|| shortcuts.iter().find(|(k, _)| k.logical_key == key && modifiers.matches_logically(k.modifiers)))
+            .map_or(KeyUse::Widgets, |(_, c)| KeyUse::Command((*c).clone()))
     }
 
     /// Applies a key's command; one that acts on the selection while it is

@@ -375,6 +375,17 @@ impl Document {
     /// or an earlier accepted one (the higher score wins a clash), then
     /// every pending relation suggestion whose two ends are now spans.
     pub fn accept_all_edit(&mut self, schema: &Schema) -> Option<Edit> {
+        self.accept_all_with(schema, true)
+    }
+
+    /// Accepts every pending entity suggestion as [`Document::accept_all_edit`]
+    /// does, and leaves the pending relation suggestions pending (to be
+    /// reviewed one by one).
+    pub fn accept_all_entities_edit(&mut self, schema: &Schema) -> Option<Edit> {
+        self.accept_all_with(schema, false)
+    }
+
+    fn accept_all_with(&mut self, schema: &Schema, relations: bool) -> Option<Edit> {
         let mut pending: Vec<Suggestion> = self.pending_suggestions().into_iter().cloned().collect();
         pending.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
         let mut taken: Vec<(CharIdx, CharIdx)> = Vec::new();
@@ -394,7 +405,9 @@ impl Document {
                 edits.extend(e);
             }
         }
-        self.accept_relations_with_ends(schema, &accepted, &mut edits);
+        if relations {
+            self.accept_relations_with_ends(schema, &accepted, &mut edits);
+        }
         (!edits.is_empty()).then_some(Edit::Batch { edits })
     }
 

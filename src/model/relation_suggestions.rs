@@ -428,6 +428,23 @@ mod tests {
     }
 
     #[test]
+    fn accept_all_entities_leaves_the_relations_pending_and_accept_all_then_takes_them() {
+        let (mut doc, schema, _) = sample();
+        let pending = doc.pending_relation_suggestions().len();
+        let edit = doc.accept_all_entities_edit(&schema).expect("something pending");
+        doc.apply(edit, &schema).expect("applies");
+        assert_eq!(doc.pending_count(), 0, "every entity suggestion accepted");
+        assert!(doc.relations().next().is_none(), "no relation yet");
+        assert_eq!(doc.pending_relation_suggestions().len(), pending, "they wait for review");
+        let edit = doc.accept_all_edit(&schema).expect("the relations are left");
+        doc.apply(edit, &schema).expect("applies");
+        assert_eq!(
+            labels(&doc),
+            [("Ada Quill".into(), "MEETS".into(), "Boris Venn".into()), ("Ada Quill".into(), "VISITS".into(), "Kessel".into())]
+        );
+    }
+
+    #[test]
     fn stored_parts_are_checked() {
         let (doc, _, [_, _, v, _]) = sample();
         let mut bad = doc.relation_suggestion(v).cloned().expect("v");

@@ -8,6 +8,7 @@ mod common;
 mod keys;
 mod models;
 mod relation_keys;
+mod relation_pick;
 mod relations;
 mod window;
 

@@ -50,8 +50,12 @@ impl SpanlabApp {
                 let Some(s) = open.doc.spans().get(id) else {
                     return;
                 };
-                if let Some(edit) = open.doc.change_span_edit(id, s.start, s.end, label) {
+                let Some(edit) = open.doc.change_span_edit(id, s.start, s.end, label) else { return };
+                let broken = self.relations_broken_by(id, label);
+                if broken.is_empty() {
                     self.edit(edit, &format!("relabel as {label}"));
+                } else {
+                    self.offer_relabel(id, label, broken);
                 }
             }
             Selection::Suggestion(id) => {
@@ -71,6 +75,55 @@ impl SpanlabApp {
             }
             _ => self.info("select text, a span or a suggestion first"),
         }
+    }
+
+    /// The relations of `span` the schema would no longer allow were it
+    /// labelled `label`.
+    fn relations_broken_by(&self, span: SpanId, label: &str) -> Vec<crate::model::RelationId> {
+        let Some(open) = &self.open else { return Vec::new() };
+        let doc = &open.doc;
+        let label_of = |id: SpanId| if id == span { Some(label.to_owned()) } else { doc.spans().get(id).map(|s| s.label.clone()) };
+        doc.relations_of(span)
+            .into_iter()
+            .filter(|r| {
+                let (Some(h), Some(t)) = (label_of(r.head), label_of(r.tail)) else { return true };
+                self.project.schema.relation(&r.label).is_some_and(|rl| !rl.allows(&h, &t))
+            })
+            .map(|r| r.id)
+            .collect()
+    }
+
+    /// A relabel the span's relations forbid: says which relations, and
+    /// that Enter relabels and drops them (one undo step); any other key
+    /// leaves everything as it is.
+    fn offer_relabel(&mut self, span: SpanId, label: &str, broken: Vec<crate::model::RelationId>) {
+        let Some(open) = &self.open else { return };
+        let doc = &open.doc;
+        let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
+        let said: Vec<String> =
+            broken.iter().filter_map(|&id| doc.relation(id)).map(|r| format!("{} {} {}", name(r.head), r.label, name(r.tail))).collect();
+        let n = broken.len();
+        let (it, s) = if n == 1 { ("it", "") } else { ("them", "s") };
+        let text = format!(
+            "“{}” as {label}: its {n} relation{s} ({}) cannot join a {label} span: press Enter to relabel and drop {it} (one undo step), any other key keeps everything",
+            name(span),
+            said.join(", ")
+        );
+        self.relabel_offer = Some(super::super::state::RelabelOffer { span, label: label.to_owned(), drop: broken });
+        self.info(text);
+    }
+
+    /// Relabels the span of a relabel offer and drops the relations its new
+    /// label forbids, in one step.
+    pub(super) fn confirm_relabel(&mut self, offer: super::super::state::RelabelOffer) {
+        let Some(open) = self.open.as_ref() else { return };
+        let Some(s) = open.doc.spans().get(offer.span) else { return };
+        let Some(relabel) = open.doc.change_span_edit(offer.span, s.start, s.end, &offer.label) else { return };
+        let n = offer.drop.len();
+        let mut edits: Vec<Edit> = offer.drop.into_iter().map(|id| Edit::RemoveRelation { id }).collect();
+        edits.push(relabel);
+        let s = if n == 1 { "" } else { "s" };
+        self.edit(Edit::Batch { edits }, &format!("relabel as {} and drop {n} relation{s}", offer.label));
     }
 
     /// Accepts the selected suggestion as it is.
@@ -118,9 +171,14 @@ impl SpanlabApp {
         let Some(open) = self.open.as_mut() else {
             return;
         };
+        let reviewing = open.doc.pending_count() == 0 && !open.doc.pending_relation_suggestions().is_empty();
         match open.doc_mut().accept_all_edit(&schema) {
             Some(edit) => {
-                self.edit(edit, "accept all suggestions");
+                if self.edit(edit, "accept all suggestions") && reviewing {
+                    self.fix_selection();
+                    self.review_goes_on();
+                    return;
+                }
                 let left = self.open.as_ref().map_or(0, |o| o.doc.pending_count());
                 if left > 0 {
                     self.info(format!("{left} suggestions overlap others and wait for a decision"));
@@ -131,11 +189,55 @@ impl SpanlabApp {
         }
     }
 
+    /// Accepts every pending entity suggestion that overlaps no other, and
+    /// leaves the suggested relations pending, for j, Enter, x or a type's
+    /// key; Shift+A takes those left.
+    pub(super) fn accept_all_entities(&mut self) {
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        let Some(edit) = open.doc_mut().accept_all_entities_edit(&schema) else {
+            self.info("no entity suggestion to accept");
+            return;
+        };
+        if !self.edit(edit, "accept all entity suggestions") {
+            return;
+        }
+        self.fix_selection();
+        let Some(open) = self.open.as_ref() else { return };
+        let left = open.doc.pending_count();
+        let n = open.doc.pending_relation_suggestions().len();
+        let overlap = if left > 0 { format!("; {left} suggestions overlap others and wait for a decision") } else { String::new() };
+        if n > 0 {
+            // Nothing is selected for them: the entities are fixed first
+            // (Tab goes on from the top), then j reaches the first.
+            self.info(format!(
+                "{n} suggested relation{} to review (j: the first; Enter accepts, x rejects, a type's key retypes, Shift+A accepts those left){overlap}",
+                if n == 1 { "" } else { "s" }
+            ));
+        } else if left > 0 {
+            self.info(overlap.trim_start_matches("; ").to_owned());
+        }
+    }
+
     /// Rejects every pending suggestion.
     pub(super) fn reject_all(&mut self) {
         let Some(open) = &self.open else { return };
+        // Reviewing the suggested relations (no entity suggestion left):
+        // each is rejected as x would (the engine learns it), and the
+        // review goes on with those the spans now make possible.
+        let reviewing: Vec<_> =
+            if open.doc.pending_count() == 0 { open.doc.pending_relation_suggestions().into_iter().cloned().collect() } else { Vec::new() };
         if let Some(edit) = open.doc.reject_all_edit() {
-            self.edit(edit, "reject all suggestions");
+            for r in &reviewing {
+                self.teach_relation(r.head, r.tail, &r.label, crate::suggest::relations::Verdict::Rejected);
+            }
+            if self.edit(edit, "reject all suggestions") && !reviewing.is_empty() {
+                self.fix_selection();
+                self.review_goes_on();
+                return;
+            }
             self.fix_selection();
         }
     }

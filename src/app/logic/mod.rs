@@ -6,6 +6,7 @@
 //! - `navigate.rs`: Tab order, the caret, the next name, find, the next
 //!   unfinished document;
 //! - `relations.rs`: drawing a relation, its likely types, relabelling;
+//! - `relation_pick.rs`: a span's likely relations, one at a time (`c`);
 //! - `relation_review.rs`: suggested relations (accept, retype, reject),
 //!   teaching the relation engine, its ranking of types;
 //! - `adjudicate.rs`: the adjudication cursor, taking and dropping;
@@ -26,6 +27,7 @@ mod label;
 mod navigate;
 mod project;
 mod quit;
+mod relation_pick;
 mod relation_review;
 mod relations;
 mod save;
@@ -44,6 +46,15 @@ impl SpanlabApp {
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         use Command as C;
         self.forget_passing_messages();
+        // A relabel the relations forbid waits for this one command: Enter
+        // takes it, anything else leaves it.
+        let offer = self.relabel_offer.take().filter(|o| self.open.as_ref().is_some_and(|d| d.selection == super::Selection::Span(o.span)));
+        if command == C::AcceptSuggestion
+            && let Some(offer) = offer
+        {
+            self.confirm_relabel(offer);
+            return;
+        }
         match command {
             C::Undo => self.undo(),
             C::Redo => self.redo(),
@@ -59,6 +70,12 @@ impl SpanlabApp {
                 self.accept_relation_suggestion_at(n)
             }
             C::SelectRelationSuggestion(id) => self.select_relation_suggestion(id),
+            C::RelationType(label) if self.mode() == super::commands::Mode::ChoosingRelation => self.take_pick(Some(&label)),
+            C::RelationTypeAt(n) if self.mode() == super::commands::Mode::ChoosingRelation => self.take_pick_at(n),
+            C::PickRelation => self.start_pick(),
+            C::NextPick => self.step_pick(true),
+            C::PreviousPick => self.step_pick(false),
+            C::TakePick => self.take_pick(None),
             C::AcceptSuggestion => self.accept_suggestion(),
             C::RejectSuggestion => self.reject_suggestion(),
             C::NextSuggestion => self.step_item(true, true),
@@ -68,6 +85,7 @@ impl SpanlabApp {
             C::NextRelation => self.step_relation(true),
             C::PreviousRelation => self.step_relation(false),
             C::AcceptAll => self.accept_all(),
+            C::AcceptAllEntities => self.accept_all_entities(),
             C::RejectAll => self.reject_all(),
             C::CaretWordLeft | C::CaretWordRight | C::ExtendWordLeft | C::ExtendWordRight | C::ExtendCharLeft | C::ExtendCharRight => {
                 self.move_caret(&command)

@@ -40,6 +40,7 @@ impl SpanlabApp {
     pub(super) fn select(&mut self, sel: Selection) {
         if let Some(open) = self.open.as_mut() {
             open.selection = sel;
+            open.pick = None;
             open.scroll_to = match sel {
                 Selection::Span(id) => open.doc.spans().get(id).map(|s| s.start),
                 Selection::Suggestion(id) => open.doc.suggestion(id).map(|s| s.start),
@@ -474,6 +475,7 @@ impl SpanlabApp {
         } else if self.dashboard.is_some() {
             self.dashboard = None;
         } else if let Some(open) = self.open.as_mut()
+            && open.pick.take().is_none()
             && open.draft.take().is_none()
         {
             open.selection = Selection::None;

@@ -61,6 +61,7 @@ impl SpanlabApp {
             history: History::with_steps(steps),
             selection: first,
             draft: None,
+            pick: None,
             sent: 0,
             journaled: 0,
             saved: 0,

@@ -1,6 +1,7 @@
 //! Suggested relations in the window: accepting one (Enter; with its ends
 //! still pending as entity suggestions), retyping it (a relation type's key
-//! or its number in the list of types), rejecting it (x); the relation
+//! or its number in the list of types), rejecting it (x); when the last is
+//! decided, those the spans as they are now make possible (Ctrl+R's); the relation
 //! engine learns from each decision and from every relation drawn, and
 //! ranks the types of a hand-drawn relation.
 //!
@@ -101,6 +102,7 @@ impl SpanlabApp {
         self.teach_relation(r.head, r.tail, label.unwrap_or(&r.label), verdict);
         if self.edit(edit, &what) {
             self.after_decision();
+            self.review_goes_on();
         }
     }
 
@@ -120,6 +122,18 @@ impl SpanlabApp {
         self.teach_relation(r.head, r.tail, &r.label, Verdict::Rejected);
         if self.edit(edit, &format!("reject suggested {} relation", r.label)) {
             self.after_decision();
+            self.review_goes_on();
+        }
+    }
+
+    /// When the last suggested relation was just decided (no entity
+    /// suggestion left either), the relations between the spans as they
+    /// are now are suggested, as Ctrl+R does, and the review goes on with
+    /// the first; nothing new, nothing is said.
+    pub(super) fn review_goes_on(&mut self) {
+        let done = self.open.as_ref().is_some_and(|o| o.doc.pending_count() == 0 && o.doc.pending_relation_suggestions().is_empty());
+        if done {
+            self.suggest_relations_now(true);
         }
     }
 
@@ -138,6 +152,12 @@ impl SpanlabApp {
     /// order is selected, for Enter, x, a type's key and j. On a long
     /// article only the part on screen is read.
     pub(super) fn suggest_relations(&mut self) {
+        self.suggest_relations_now(false);
+    }
+
+    /// [`SpanlabApp::suggest_relations`]; `quiet`: says nothing when
+    /// nothing is found (the review of the suggested relations just ended).
+    fn suggest_relations_now(&mut self, quiet: bool) {
         /// Longer articles: only the mentions on screen.
         const WHOLE_DOCUMENT_CHARS: usize = 200_000;
         let min = self.settings.relation_min_score;
@@ -161,7 +181,9 @@ impl SpanlabApp {
         }
         let where_ = if whole { "between the spans" } else { "between the spans on screen" };
         if new.is_empty() {
-            self.info(format!("no new relation {where_} scores {min:.2} or more (Settings: relation suggestions from score)"));
+            if !quiet {
+                self.info(format!("no new relation {where_} scores {min:.2} or more (Settings: relation suggestions from score)"));
+            }
             return;
         }
         let (n, ids): (usize, Vec<SuggestionId>) = (new.len(), new.iter().map(|r| r.id).collect());
@@ -174,7 +196,10 @@ impl SpanlabApp {
             self.select(Selection::RelationSuggestion(id));
         }
         let s = if n == 1 { "" } else { "s" };
-        self.info(format!("{n} relation{s} suggested {where_} (from score {min:.2}): Enter accepts, x rejects, a type's key retypes"));
+        let more = if quiet { "the review goes on: " } else { "" };
+        self.info(format!(
+            "{more}{n} relation{s} suggested {where_} (from score {min:.2}): Enter accepts, x rejects, a type's key retypes"
+        ));
     }
 
     /// Selects a relation suggestion.

@@ -51,7 +51,7 @@ impl SpanlabApp {
 
     /// Starts drawing a relation from the selected span (or re-targeting
     /// one): the candidate tails likeliest first by the relation engine,
-    /// nearest first among equals.
+    /// nearest first among equals, a span already related to the head last.
     pub(super) fn start_relation(&mut self, retarget: Option<crate::model::RelationId>) {
         let Some(open) = self.open.as_ref() else {
             return;

@@ -71,6 +71,50 @@ fn suggested_relations_ui(open: &OpenDoc, scored: &[(String, f32)], clashes: &[S
     }
 }
 
+/// The likely relations of a span (`c`): the pair shown first with every
+/// relation the schema allows between them, numbered (the keys that make
+/// it), then the pairs, likeliest first, the one shown marked.
+fn pick_ui(open: &OpenDoc, pick: &crate::app::RelationPick, schema: &crate::model::Schema, ui: &mut Ui, cmds: &mut Vec<Command>) {
+    let doc = &open.doc;
+    let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
+    let span = name(pick.span);
+    ui.heading(format!("Likely relations of “{}” ({} of {})", short(&span, 24), pick.index + 1, pick.readings.len()));
+    ui.label(
+        RichText::new(
+            "Enter makes the one shown · x / Tab next pair · Shift+Tab previous · a type's key or number: that relation · Esc stops",
+        )
+        .weak(),
+    );
+    if let Some(r) = pick.shown() {
+        if let Some(c) = r.best() {
+            ui.label(RichText::new(format!("{} —{}?→ {}  {:.2}", name(c.head), c.label, name(c.tail), c.score)).strong());
+        }
+        for (n, c) in r.choices.iter().enumerate() {
+            let key = schema.relation(&c.label).and_then(|x| x.hotkey.clone()).unwrap_or_default();
+            let number = if n < 9 { format!("{} ", n + 1) } else { String::new() };
+            let text = format!("{number}{} —{} ({key})→ {}  {:.2}", short(&name(c.head), 16), c.label, short(&name(c.tail), 16), c.score);
+            if ui.selectable_label(n == 0, text).clicked() && n < 9 {
+                cmds.push(Command::RelationTypeAt(n));
+            }
+        }
+    }
+    let row_height = ui.spacing().interact_size.y;
+    egui::ScrollArea::vertical().id_salt("likely relations").max_height(row_height * 10.0).auto_shrink([false, true]).show_rows(
+        ui,
+        row_height,
+        pick.readings.len(),
+        |ui, range| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+            for k in range {
+                let Some(c) = pick.readings.get(k).and_then(|r| r.best()) else { continue };
+                let mark = if k == pick.index { "▶" } else { " " };
+                let text = format!("{mark} {} —{}→ {}  {:.2}", short(&name(c.head), 20), c.label, short(&name(c.tail), 20), c.score);
+                ui.add(egui::Label::new(text).selectable(false));
+            }
+        },
+    );
+}
+
 /// Draws the inspector.
 pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
     // The selected suggested relation's types, ranked by the relation engine.
@@ -90,6 +134,10 @@ pub fn inspector_ui(app: &mut SpanlabApp, ui: &mut Ui) {
         // and rows of buttons wrap (a wider row would widen the panel and
         // re-wrap the article).
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
+        if let Some(p) = &open.pick {
+            pick_ui(open, p, schema, ui, &mut cmds);
+            ui.separator();
+        }
         if let Some(d) = &open.draft {
             ui.heading("New relation");
             let head = doc.spans().get(d.head).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();

@@ -18,7 +18,7 @@ use egui::{Align, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind
 
 use super::super::commands::Command;
 use super::super::parts::{part_at, snap_to_parts};
-use super::super::state::{RelationDraft, Selection};
+use super::super::state::{RelationChoice, RelationDraft, Selection};
 use super::arcs::{ArcStyle, arc, dashed_rect};
 use super::glyph_map::GlyphMap;
 use super::para::{Laid, Para, Tops};
@@ -42,6 +42,8 @@ pub struct ArticleInput<'a> {
     pub schema: &'a Schema,
     pub selection: Selection,
     pub draft: Option<&'a RelationDraft>,
+    /// The likely relation shown (`c`): drawn as the relation being drawn is.
+    pub pick: Option<&'a RelationChoice>,
     pub show_relations: bool,
     pub font_size: f32,
     /// Bring this code point into view.
@@ -467,6 +469,7 @@ impl ArticleView {
             // Where the chips of pending suggestions are (suggested relations start and end there).
             let mut suggestion_anchors: std::collections::HashMap<SuggestionId, Pos2> = Default::default();
             let draft_tail = input.draft.and_then(|d| d.tail.or_else(|| d.candidates.get(d.index).copied()));
+            let pick_ends = input.pick.map(|r| (r.head, r.tail));
             for &(k, top) in &visible {
                 let Some(p) = self.paras.get(k) else { continue };
                 let Some(g) = p.galley() else { continue };
@@ -499,7 +502,7 @@ impl ArticleView {
                         anchors.insert(s.id, chip.center_top());
                     }
                     let selected = input.selection == Selection::Span(s.id) || input.draft.is_some_and(|d| d.head == s.id);
-                    let is_tail = draft_tail == Some(s.id);
+                    let is_tail = draft_tail == Some(s.id) || pick_ends.is_some_and(|(h, t)| h == s.id || t == s.id);
                     if selected || is_tail {
                         for r in &rects {
                             let color = if is_tail { Color32::from_rgb(0xD5, 0x5E, 0x00) } else { sel_color };
@@ -635,6 +638,15 @@ impl ArticleView {
                     let color = Color32::from_rgb(0xD5, 0x5E, 0x00);
                     let label = d.types.first().map_or("?".to_owned(), |t| format!("{t}?"));
                     let style = ArcStyle { stroke: Stroke::new(2.2, color), label_color: color, page, dashed: false, column, lane };
+                    arc(&painter, a, b, &label, &style, fs);
+                }
+                // The likely relation shown: its type and score on the arc.
+                if let Some(r) = input.pick
+                    && let (Some(&a), Some(&b)) = (anchors.get(&r.head), anchors.get(&r.tail))
+                {
+                    let color = Color32::from_rgb(0xD5, 0x5E, 0x00);
+                    let label = format!("{}? {:.2}", r.label, r.score);
+                    let style = ArcStyle { stroke: Stroke::new(2.2, color), label_color: color, page, dashed: true, column, lane };
                     arc(&painter, a, b, &label, &style, fs);
                 }
             }

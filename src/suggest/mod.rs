@@ -410,18 +410,17 @@ impl Engine {
     /// recognizer order (overlapping, not combined). A tagger that does not
     /// know English is not heard on English lines.
     pub fn candidates(&self, text: &Text) -> Vec<Candidate> {
-        self.gather(text).all
+        self.gather(text, &Tokenized::new(text.as_str())).all
     }
 
     /// Every recognizer's candidates, and where the tagger was not heard.
-    fn gather(&self, text: &Text) -> Gathered {
-        let doc = Tokenized::new(text.as_str());
+    fn gather(&self, text: &Text, doc: &Tokenized) -> Gathered {
         let len = text.len_chars();
         let taggers = || self.recognizers.iter().filter(|r| r.name().is_tagger());
         let has_tagger = taggers().next().is_some();
         let hears_english = taggers().any(|r| r.knows_language("en"));
         let fills_in = taggers().any(|r| r.learned_the_rules());
-        let english_tokens = if hears_english { Vec::new() } else { lexicon::Lexicon::get().english_ranges(&doc) };
+        let english_tokens = if hears_english { Vec::new() } else { lexicon::Lexicon::get().english_ranges(doc) };
         let english: Vec<(CharIdx, CharIdx)> = english_tokens
             .iter()
             .filter_map(|r| {
@@ -451,7 +450,7 @@ impl Engine {
                 });
                 r.recognize_tokens(text, sub)
             } else {
-                r.recognize_tokens(text, &doc)
+                r.recognize_tokens(text, doc)
             };
             all.extend(
                 found
@@ -481,7 +480,14 @@ impl Engine {
     /// Non-overlapping candidates sorted by (start, end), only labels the
     /// schema has, score >= min_score.
     pub fn suggest(&self, text: &Text, schema: &Schema, min_score: f32) -> Vec<Candidate> {
-        let g = self.gather(text);
+        self.suggest_tokenized(text, &Tokenized::new(text.as_str()), schema, min_score)
+    }
+
+    /// [`Engine::suggest`] on the text's tokens, made by [`Tokenized::new`]
+    /// (a caller that reads the tokens again, as the relation engine does,
+    /// tokenizes once).
+    pub fn suggest_tokenized(&self, text: &Text, doc: &Tokenized, schema: &Schema, min_score: f32) -> Vec<Candidate> {
+        let g = self.gather(text, doc);
         let policy = self.policy_for(&g);
         let can_veto = self.recognizers.iter().any(|r| r.can_veto());
         let mut mapped = Vec::new();
@@ -584,7 +590,7 @@ impl Engine {
     /// Each candidate (but the memory's) whose span is exactly a gold span
     /// votes for that span's label ([`Engine::label_votes`]).
     fn count_label_votes(&self, text: &Text, gold: &[(CharIdx, CharIdx, String)]) {
-        let gathered = self.gather(text);
+        let gathered = self.gather(text, &Tokenized::new(text.as_str()));
         self.count_rule_votes(&gathered.all, gold);
         let mut seen: Vec<(CharIdx, CharIdx, &str, &str)> = Vec::new();
         for c in gathered.all.iter().filter(|c| c.recognizer != RecognizerName::Memory) {
@@ -626,7 +632,7 @@ impl Engine {
     }
 
     fn suggest_all_labels(&self, text: &Text) -> Vec<Candidate> {
-        let g = self.gather(text);
+        let g = self.gather(text, &Tokenized::new(text.as_str()));
         let policy = self.policy_for(&g);
         let can_veto = self.recognizers.iter().any(|r| r.can_veto());
         let all: Vec<Candidate> = g.all.into_iter().filter(|c| !self.vetoed(text, c, can_veto)).collect();

@@ -5,10 +5,11 @@
 //! Owns: [`Tagger::tag`], [`TaggedSpan`], [`Calibration`].
 //! Must not touch: the weights (it only reads the tagger), files, threads.
 //!
-//! Speed: type features are summed once per word type and text (a cache of
-//! five vectors per type, one per offset −2…+2), so a token costs five
-//! vector additions, a few positional look-ups and the Viterbi step, which
-//! exploits the BILOU structure and prunes exactly (`Lattice`).
+//! Speed: type features are summed once per word type (five vectors per
+//! type, one per offset −2…+2, remembered across texts by `type_sums`;
+//! only the document's three flags are added per text), so a token costs
+//! five vector additions, a few positional look-ups and the Viterbi step,
+//! which exploits the BILOU structure and prunes exactly (`Lattice`).
 
 use serde::{Deserialize, Serialize};
 

@@ -30,6 +30,7 @@ use anyhow::{Context, Result};
 
 use crate::model::dataset::{Dataset, DocRecord, EntityRecord, RelationRecord};
 use crate::model::document::sha256_hex;
+use crate::model::tokenize::Tokenized;
 use crate::model::{Schema, Text};
 use crate::store::atomic::write_atomic;
 use crate::store::convert::stream_lines;
@@ -84,6 +85,11 @@ pub struct RelationOptions<'a> {
     pub min_score: f32,
 }
 
+/// Candidates as the relation engine reads them.
+fn as_mentions(c: &[crate::suggest::Candidate]) -> Vec<Mention> {
+    c.iter().map(|c| Mention { start: c.start, end: c.end, label: c.label.clone() }).collect()
+}
+
 /// A `suggestion` object as datasets write it.
 fn provenance(recognizer: &crate::model::RecognizerName, score: f32) -> crate::model::span::Extra {
     let mut extra = crate::model::span::Extra::new();
@@ -113,7 +119,10 @@ pub fn suggest_records(
     // process, asked in order.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(texts.len().max(1));
     let chunk = texts.len().div_ceil(threads).max(1);
-    let mut found: Vec<Vec<crate::suggest::Candidate>> = Vec::with_capacity(texts.len());
+    // Without a recommender, each document's relations are suggested on the
+    // same thread, from the tokens its entities were found on.
+    type Found = (Vec<crate::suggest::Candidate>, Option<Vec<RelationCandidate>>);
+    let mut found: Vec<Found> = Vec::with_capacity(texts.len());
     std::thread::scope(|scope| {
         let handles: Vec<_> = texts
             .chunks(chunk)
@@ -122,11 +131,14 @@ pub fn suggest_records(
                 let handle = scope.spawn(move || {
                     part.iter()
                         .map(|t| {
-                            let c = engine.suggest(t, schema, min_score);
+                            let doc = Tokenized::new(t.as_str());
+                            let c = engine.suggest_tokenized(t, &doc, schema, min_score);
+                            let mut r = None;
                             if external.is_none() {
+                                r = relations.map(|r| r.engine.suggest_tokenized(t, doc.tokens(), &as_mentions(&c), schema, r.min_score));
                                 tick();
                             }
-                            c
+                            (c, r)
                         })
                         .collect::<Vec<_>>()
                 });
@@ -138,7 +150,7 @@ pub fn suggest_records(
                 Ok(v) => found.extend(v),
                 Err(_) => {
                     errors.push(format!("a suggestion thread failed; {n} documents got no built-in suggestions"));
-                    found.extend(std::iter::repeat_with(Vec::new).take(n));
+                    found.extend(std::iter::repeat_with(|| (Vec::new(), None)).take(n));
                 }
             }
         }
@@ -146,10 +158,7 @@ pub fn suggest_records(
     docs.into_iter()
         .zip(texts)
         .zip(found)
-        .map(|((d, text), mut candidates)| {
-            let as_mentions = |c: &[crate::suggest::Candidate]| -> Vec<Mention> {
-                c.iter().map(|c| Mention { start: c.start, end: c.end, label: c.label.clone() }).collect()
-            };
+        .map(|((d, text), (mut candidates, suggested_relations))| {
             let mut external_relations = Vec::new();
             if let Some(ext) = external {
                 let (labels, relation_labels) =
@@ -167,7 +176,8 @@ pub fn suggest_records(
             let mentions = as_mentions(&candidates);
             let relations: Vec<RelationCandidate> = relations
                 .map(|r| {
-                    merge_relations(&mentions, r.engine.suggest(&text, &mentions, schema, r.min_score), external_relations, r.min_score)
+                    let suggested = suggested_relations.unwrap_or_else(|| r.engine.suggest(&text, &mentions, schema, r.min_score));
+                    merge_relations(&mentions, suggested, external_relations, r.min_score)
                 })
                 .unwrap_or_default();
             let relations: Vec<RelationRecord> = relations

@@ -201,10 +201,44 @@ pub struct DocFeatures<'a> {
     hints: Vec<Vec<u64>>,
 }
 
+/// What a word type's features are made of: its text, the key
+/// ([`Tokenized::key`]) and kind of its first token, and three facts of the
+/// document (the key seen capitalised, or in lower case, away from sentence
+/// starts; the type on a line written in capitals).
+#[derive(Clone, Copy, Debug)]
+pub struct TypeInputs<'t> {
+    /// The text as written.
+    pub text: &'t str,
+    /// The lower-cased key.
+    pub key: &'t str,
+    /// The token kind.
+    pub kind: TokenKind,
+    /// The key is capitalised somewhere away from a sentence start.
+    pub cap_elsewhere: bool,
+    /// The key is in lower case somewhere away from a sentence start.
+    pub lower_elsewhere: bool,
+    /// The type is on a line written in capitals.
+    pub caps_line: bool,
+}
+
 impl<'a> DocFeatures<'a> {
     /// Reads the features of a tokenized text.
     pub fn new(s: &'a str, doc: &'a Tokenized, gazetteer: &Gazetteer) -> Self {
         let lex = Lexicon::get();
+        Self::with_types(s, doc, gazetteer, |ty| {
+            type_features(lex, gazetteer, ty.text, ty.key, ty.kind, ty.cap_elsewhere, ty.lower_elsewhere, ty.caps_line)
+        })
+    }
+
+    /// [`DocFeatures::new`] with each word type's features made by `make`,
+    /// called once per type in order of first occurrence (the decoder gives
+    /// features without their list, keeping their weights apart).
+    pub fn with_types(
+        s: &'a str,
+        doc: &'a Tokenized,
+        gazetteer: &Gazetteer,
+        mut make: impl FnMut(&TypeInputs<'_>) -> TypeFeatures,
+    ) -> Self {
         let tokens = doc.tokens();
         // Lines written in capitals (headlines) say little about names.
         let mut caps_line = vec![false; tokens.len()];
@@ -264,9 +298,9 @@ impl<'a> DocFeatures<'a> {
             .iter()
             .map(|e| {
                 let key = doc.key(e.token);
-                let (upper, lower) = by_key.get(key).copied().unwrap_or_default();
+                let (cap_elsewhere, lower_elsewhere) = by_key.get(key).copied().unwrap_or_default();
                 let (text, kind) = doc.get(e.token).map_or(("", TokenKind::Symbol), |t| (t.text(s), t.kind));
-                type_features(lex, gazetteer, text, key, kind, upper, lower, e.caps)
+                make(&TypeInputs { text, key, kind, cap_elsewhere, lower_elsewhere, caps_line: e.caps })
             })
             .collect();
         let mut gaz = vec![0u64; tokens.len()];
@@ -435,6 +469,17 @@ fn type_features(
     lower_elsewhere: bool,
     caps_line: bool,
 ) -> TypeFeatures {
+    let (mut ty, gaz_word) = word_features(lex, gazetteer, text, key, kind);
+    ty.feats.extend(document_flags(cap_elsewhere, lower_elsewhere, caps_line));
+    ty.feats.extend(gaz_word);
+    ty
+}
+
+/// The features of a word type that depend on its text and kind only (a
+/// type's features are these and its [`document_flags`]), in the order the
+/// type's list has them, the gazetteer's one-word label (which comes after
+/// the document's flags) apart.
+pub fn word_features(lex: &Lexicon, gazetteer: &Gazetteer, text: &str, key: &str, kind: TokenKind) -> (TypeFeatures, Option<(u64, u8)>) {
     let mut feats: Vec<(u64, u8)> = Vec::with_capacity(40);
     let key_hash = hash_str(key);
     feats.push((mix(t::WORD, key_hash), ALL));
@@ -489,16 +534,18 @@ fn type_features(
     flag(Flag::Temporal, lex.temporal.contains(key), NEAR);
     flag(Flag::Portfolio, lex.portfolios.contains(key), NEAR);
     flag(Flag::NameCased, !cap && lex.name_cased(text, key), AT0);
-    flag(Flag::CapElsewhere, cap_elsewhere, AT0);
-    flag(Flag::LowerElsewhere, lower_elsewhere, AT0);
-    flag(Flag::OnlyCapsLine, caps_line, AT0);
-    if kind == TokenKind::Word
-        && cap
-        && let Some(e) = gazetteer.lookup(text)
-    {
-        feats.push((mix(t::GAZ_WORD, hash_str(&e.label)), NEAR));
-    }
-    TypeFeatures { feats, key_hash, shape_hash: short_shape }
+    let gaz_word =
+        (kind == TokenKind::Word && cap).then(|| gazetteer.lookup(text)).flatten().map(|e| (mix(t::GAZ_WORD, hash_str(&e.label)), NEAR));
+    (TypeFeatures { feats, key_hash, shape_hash: short_shape }, gaz_word)
+}
+
+/// The features of a word type that come from the document
+/// ([`TypeInputs`]'s three facts), each used at offset 0 only.
+pub fn document_flags(cap_elsewhere: bool, lower_elsewhere: bool, caps_line: bool) -> impl Iterator<Item = (u64, u8)> {
+    [(Flag::CapElsewhere, cap_elsewhere), (Flag::LowerElsewhere, lower_elsewhere), (Flag::OnlyCapsLine, caps_line)]
+        .into_iter()
+        .filter(|&(_, on)| on)
+        .map(|(f, _)| (mix(t::FLAG, f as u64), AT0))
 }
 
 /// A map from feature ids to dense indices, for training.

@@ -403,18 +403,17 @@ impl Engine {
     /// recognizer order (overlapping, not combined). A tagger that does not
     /// know English is not heard on English lines.
     pub fn candidates(&self, text: &Text) -> Vec<Candidate> {
-        self.gather(text).all
+        self.gather(text, &Tokenized::new(text.as_str())).all
     }
 
     /// Every recognizer's candidates, and where the tagger was not heard.
-    fn gather(&self, text: &Text) -> Gathered {
-        let doc = Tokenized::new(text.as_str());
+    fn gather(&self, text: &Text, doc: &Tokenized) -> Gathered {
         let len = text.len_chars();
         let taggers = || self.recognizers.iter().filter(|r| r.name().is_tagger());
         let has_tagger = taggers().next().is_some();
         let hears_english = taggers().any(|r| r.knows_language("en"));
         let fills_in = taggers().any(|r| r.learned_the_rules());
-        let english_tokens = if hears_english { Vec::new() } else { lexicon::Lexicon::get().english_ranges(&doc) };
+        let english_tokens = if hears_english { Vec::new() } else { lexicon::Lexicon::get().english_ranges(doc) };
         let english: Vec<(CharIdx, CharIdx)> = english_tokens
             .iter()
             .filter_map(|r| {
@@ -444,7 +443,7 @@ impl Engine {
                 });
                 r.recognize_tokens(text, sub)
             } else {
-                r.recognize_tokens(text, &doc)
+                r.recognize_tokens(text, doc)
             };
             all.extend(
                 found
@@ -474,7 +473,14 @@ impl Engine {
     /// Non-overlapping candidates sorted by (start, end), only labels the
     /// schema has, score >= min_score.
     pub fn suggest(&self, text: &Text, schema: &Schema, min_score: f32) -> Vec<Candidate> {
-        let g = self.gather(text);
+        self.suggest_tokenized(text, &Tokenized::new(text.as_str()), schema, min_score)
+    }
+
+    /// [`Engine::suggest`] on the text's tokens, made by [`Tokenized::new`]
+    /// (a caller that reads the tokens again, as the relation engine does,
+    /// tokenizes once).
+    pub fn suggest_tokenized(&self, text: &Text, doc: &Tokenized, schema: &Schema, min_score: f32) -> Vec<Candidate> {
+        let g = self.gather(text, doc);
         let policy = self.policy_for(&g);
         let can_veto = self.recognizers.iter().any(|r| r.can_veto());
         let mut mapped = Vec::new();
@@ -578,7 +584,7 @@ impl Engine {
     /// Each candidate (but the memory's) whose span is exactly a gold span
     /// votes for that span's label ([`Engine::label_votes`]).
     fn count_label_votes(&self, text: &Text, gold: &[(CharIdx, CharIdx, String)]) {
-        let gathered = self.gather(text);
+        let gathered = self.gather(text, &Tokenized::new(text.as_str()));
         self.count_rule_votes(text, &gathered.all, gold);
         let mut seen: Vec<(CharIdx, CharIdx, &str, &str)> = Vec::new();
         for c in gathered.all.iter().filter(|c| c.recognizer != RecognizerName::Memory) {
@@ -598,30 +604,8 @@ impl Engine {
         }
     }
 
-    /// Each candidate (but the memory's and the tagger's) counts for the
-    /// label of the gold span with its span, or for none
-    /// ([`Engine::rule_votes`], by the shape of its name too:
-    /// [`votes::count`]); once per span, recognizer and label.
-    fn count_rule_votes(&self, text: &Text, all: &[Candidate], gold: &[(CharIdx, CharIdx, String)]) {
-        let mut seen: Vec<(CharIdx, CharIdx, &RecognizerName, &str)> = Vec::new();
-        for c in all.iter().filter(|c| c.recognizer != RecognizerName::Memory && !c.recognizer.is_tagger()) {
-            let key = (c.start, c.end, &c.recognizer, c.label.as_str());
-            if !seen.contains(&key) {
-                seen.push(key);
-            }
-        }
-        if seen.is_empty() {
-            return;
-        }
-        let mut votes = self.rule_votes.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (a, b, recognizer, label) in seen {
-            let to = gold.iter().find(|(ga, gb, _)| (*ga, *gb) == (a, b)).map_or("", |g| g.2.as_str());
-            votes::count(&mut votes, &recognizer.to_string(), text.slice(a, b).unwrap_or(""), label, to);
-        }
-    }
-
     fn suggest_all_labels(&self, text: &Text) -> Vec<Candidate> {
-        let g = self.gather(text);
+        let g = self.gather(text, &Tokenized::new(text.as_str()));
         let policy = self.policy_for(&g);
         let can_veto = self.recognizers.iter().any(|r| r.can_veto());
         let all: Vec<Candidate> = g.all.into_iter().filter(|c| !self.vetoed(text, c, can_veto)).collect();

@@ -21,6 +21,9 @@
 
 use std::collections::BTreeMap;
 
+use super::{Candidate, Engine, RecognizerName};
+use crate::model::{CharIdx, Text};
+
 /// The shape of a candidate's name, as far as a rule vote tells shapes
 /// apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +115,30 @@ pub fn trusted(votes: &Votes, recognizer: &str, name: &str, label: &str, project
     }
     let (right, other, total) = tally(votes, &shaped(recognizer, NameShape::of(name)), label, project_label);
     total >= SHAPE_VOTES && right >= other
+}
+
+impl Engine {
+    /// Each candidate (but the memory's and the tagger's) counts for the
+    /// label of the gold span with its span, or for none
+    /// ([`Engine::rule_votes`], by the shape of its name too:
+    /// [`count`]); once per span, recognizer and label.
+    pub(super) fn count_rule_votes(&self, text: &Text, all: &[Candidate], gold: &[(CharIdx, CharIdx, String)]) {
+        let mut seen: Vec<(CharIdx, CharIdx, &RecognizerName, &str)> = Vec::new();
+        for c in all.iter().filter(|c| c.recognizer != RecognizerName::Memory && !c.recognizer.is_tagger()) {
+            let key = (c.start, c.end, &c.recognizer, c.label.as_str());
+            if !seen.contains(&key) {
+                seen.push(key);
+            }
+        }
+        if seen.is_empty() {
+            return;
+        }
+        let mut votes = self.rule_votes.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (a, b, recognizer, label) in seen {
+            let to = gold.iter().find(|(ga, gb, _)| (*ga, *gb) == (a, b)).map_or("", |g| g.2.as_str());
+            count(&mut votes, &recognizer.to_string(), text.slice(a, b).unwrap_or(""), label, to);
+        }
+    }
 }
 
 #[cfg(test)]

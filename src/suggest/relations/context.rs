@@ -22,7 +22,7 @@ use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use super::patterns::table::{DETERMINERS, PATTERNS, PREPS, QUOTES, ROLES, Shape, TITLE_WORDS};
-use crate::model::tokenize::{Tokenized, normalize, sentences};
+use crate::model::tokenize::{Token, normalize, sentences, tokenize};
 use crate::model::{CharIdx, Text};
 use crate::suggest::features::hash_str;
 use crate::suggest::lexicon::FxHasher;
@@ -243,8 +243,12 @@ impl Layout {
     /// line breaks. The words of a region are cut when asked for (the
     /// layout of one pair).
     pub fn new(text: &Text) -> Self {
-        let doc = Tokenized::new(text.as_str());
-        let tokens = doc.tokens();
+        Self::of_tokens(text, &tokenize(text.as_str()))
+    }
+
+    /// [`Layout::new`] from the text's tokens, made by [`tokenize`] (or
+    /// [`crate::model::tokenize::Tokenized::new`]) from the whole text.
+    pub fn of_tokens(text: &Text, tokens: &[Token]) -> Self {
         let sentence_starts = sentences(tokens).into_iter().filter_map(|r| tokens.get(r.start).map(|t| t.start)).collect();
         let breaks = text.as_str().chars().enumerate().filter(|(_, c)| matches!(c, '\n' | '\r')).map(|(i, _)| CharIdx::new(i)).collect();
         Self { sentence_starts, breaks, words: None }
@@ -253,7 +257,12 @@ impl Layout {
     /// [`Layout::new`] with every word of the text cut once (the layout of
     /// all the pairs of a document).
     pub fn with_words(text: &Text) -> Self {
-        let mut layout = Self::new(text);
+        Self::with_words_of(text, &tokenize(text.as_str()))
+    }
+
+    /// [`Layout::with_words`] from the text's tokens, as [`Layout::of_tokens`].
+    pub fn with_words_of(text: &Text, tokens: &[Token]) -> Self {
+        let mut layout = Self::of_tokens(text, tokens);
         let mut index = WordIndex::default();
         scan(text.as_str(), |w, start, end| {
             index.words.push(w);

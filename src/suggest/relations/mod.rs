@@ -52,6 +52,7 @@ use patterns::{Dir, fire, fire_where, lexicon_between};
 use scorer::{Features, PairFacts, Scorer, features, features_with, prior};
 
 use crate::model::schema::RelationLabel;
+use crate::model::tokenize::{Token, tokenize};
 use crate::model::{RecognizerName, Schema, Text};
 
 /// The threshold a relation suggestion must reach where no setting says
@@ -189,6 +190,20 @@ impl RelationEngine {
     /// `"[Ada Quill]{PER} a rencontré [Boris Venn]{PER}"` gives one MEETS
     /// from mention 0 to mention 1, scored about 0.88.
     pub fn suggest(&self, text: &Text, mentions: &[Mention], schema: &Schema, min_score: f32) -> Vec<RelationCandidate> {
+        self.suggest_tokenized(text, &tokenize(text.as_str()), mentions, schema, min_score)
+    }
+
+    /// [`RelationEngine::suggest`] on the text's tokens, made by
+    /// [`tokenize`] (or [`crate::model::tokenize::Tokenized::new`]) from the
+    /// whole text: the entity engine's, so that a document is tokenized once.
+    pub fn suggest_tokenized(
+        &self,
+        text: &Text,
+        tokens: &[Token],
+        mentions: &[Mention],
+        schema: &Schema,
+        min_score: f32,
+    ) -> Vec<RelationCandidate> {
         let (Ok(scorer), Ok(memory)) = (self.scorer.read(), self.memory.read()) else { return Vec::new() };
         let keys = Self::keys(&memory, text, mentions);
         // Until it learns, the scorer reads only the shipped weights: the
@@ -196,7 +211,7 @@ impl RelationEngine {
         let words_count = scorer.learned_anything();
         let mut found: Vec<(RelationCandidate, bool)> = Vec::new();
         let mut allowed = Allowed::new(schema);
-        let layout = Layout::with_words(text);
+        let layout = Layout::with_words_of(text, tokens);
         self.each_pair(text, &layout, mentions, |first, second, pair, between| {
             let (Some(fm), Some(sm)) = (mentions.get(first), mentions.get(second)) else { return };
             let readings = readings(&mut allowed, &fm.label, &sm.label);

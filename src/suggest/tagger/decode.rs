@@ -5,10 +5,11 @@
 //! Owns: [`Tagger::tag`], [`TaggedSpan`], [`Calibration`].
 //! Must not touch: the weights (it only reads the tagger), files, threads.
 //!
-//! Speed: type features are summed once per word type and text (a cache of
-//! five vectors per type, one per offset −2…+2), so a token costs five
-//! vector additions, a few positional look-ups and the Viterbi step, which
-//! exploits the BILOU structure and prunes exactly (`Lattice`).
+//! Speed: type features are summed once per word type (five vectors per
+//! type, one per offset −2…+2, remembered across texts by `type_sums`;
+//! only the document's three flags are added per text), so a token costs
+//! five vector additions, a few positional look-ups and the Viterbi step,
+//! which exploits the BILOU structure and prunes exactly (`Lattice`).
 
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +17,7 @@ use super::Tagger;
 use super::lattice::{Lattice, Scratch, spans_of};
 use crate::model::CharIdx;
 use crate::model::tokenize::{TokenKind, Tokenized};
-use crate::suggest::features::{DocFeatures, OFFSETS, bias, mix, pad};
+use crate::suggest::features::{DocFeatures, OFFSETS, TypeFeatures, bias, document_flags, mix, pad, word_features};
 use crate::suggest::lexicon::Lexicon;
 
 /// The sigmoid that turns a span's margin into a confidence:
@@ -109,21 +110,52 @@ impl Tagger {
         }
     }
 
-    /// The per-type cache and the padding vectors of a text (five, by
-    /// offset, then the bias).
-    fn type_cache(&self, f: &DocFeatures<'_>) -> (Vec<f32>, Vec<f32>) {
+    /// The features of a text for decoding and its types' weight sums
+    /// (`types × 5 × tags`, by offset −2…+2): the types' features are not
+    /// listed (`feats` is empty), their sums come from the tagger's
+    /// [`TypeSums`](super::type_sums::TypeSums) or, for a type met for the
+    /// first time, from its features' weights (then remembered).
+    fn decoding_features<'a>(&self, s: &'a str, doc: &'a Tokenized) -> (DocFeatures<'a>, Vec<f32>) {
         let n = self.st.n;
-        let mut cache = vec![0.0f32; f.types.len() * 5 * n];
-        for (ty, chunk) in f.types.iter().zip(cache.chunks_exact_mut(5 * n)) {
-            for &(feat, mask) in &ty.feats {
-                for (bit, v) in chunk.chunks_exact_mut(n).enumerate() {
-                    if mask & (1 << bit) != 0 {
-                        let salt = self.salts.get(bit).copied().unwrap_or(0);
-                        self.add_row(mix(feat, salt), v);
-                    }
+        let lex = Lexicon::get();
+        let mut sums: Vec<f32> = Vec::new();
+        let add = |feat: u64, mask: u8, out: &mut [f32]| {
+            for ((v, salt), bit) in out.chunks_exact_mut(n).zip(self.salts).zip(0..) {
+                if mask & (1 << bit) != 0 {
+                    self.add_row(mix(feat, salt), v);
                 }
             }
+        };
+        let mut f = DocFeatures::with_types(s, doc, &self.gazetteer, |ty| {
+            let at = sums.len();
+            sums.resize(at + 5 * n, 0.0);
+            let out = sums.get_mut(at..).unwrap_or(&mut []);
+            let (key_hash, shape_hash) = match self.type_sums.copy_into(ty.text, ty.kind, out) {
+                Some(hashes) => hashes,
+                None => {
+                    let (words, gaz_word) = word_features(lex, &self.gazetteer, ty.text, ty.key, ty.kind);
+                    for &(feat, mask) in words.feats.iter().chain(&gaz_word) {
+                        add(feat, mask, out);
+                    }
+                    let hashes = (words.key_hash, words.shape_hash);
+                    self.type_sums.insert(ty.text, ty.kind, hashes, out);
+                    hashes
+                }
+            };
+            for (feat, mask) in document_flags(ty.cap_elsewhere, ty.lower_elsewhere, ty.caps_line) {
+                add(feat, mask, out);
+            }
+            TypeFeatures { feats: Vec::new(), key_hash, shape_hash }
+        });
+        if self.hints {
+            self.add_hints(s, doc, &mut f);
         }
+        (f, sums)
+    }
+
+    /// The padding vectors (five, by offset, then the bias).
+    fn pads(&self) -> Vec<f32> {
+        let n = self.st.n;
         let mut pads = vec![0.0f32; 6 * n];
         for (v, d) in pads.chunks_exact_mut(n).zip(OFFSETS) {
             self.add_row(pad(d), v);
@@ -131,14 +163,14 @@ impl Tagger {
         if let Some(v) = pads.get_mut(5 * n..) {
             self.add_row(bias(), v);
         }
-        (cache, pads)
+        pads
     }
 
     /// Tags a tokenized text: spans sorted by position, not overlapping,
     /// with determiners, elided articles and titles left out.
     pub fn tag(&self, s: &str, doc: &Tokenized) -> Vec<TaggedSpan> {
-        let f = self.features(s, doc);
-        let (cache, pads) = self.type_cache(&f);
+        let (f, cache) = self.decoding_features(s, doc);
+        let pads = self.pads();
         let mut scratch = Scratch::default();
         let mut out = Vec::new();
         let n = self.st.n;
@@ -254,17 +286,46 @@ mod tests {
 
     #[test]
     fn emissions_match_the_feature_lists() {
-        // The cached per-type sums give the same scores as the plain lists.
+        // The per-type sums give the same scores as the plain lists, for a
+        // type new to the tagger and for one remembered from another text
+        // whose document facts differ ("Lyon" on a line in capitals, "CGT"
+        // in lower case elsewhere).
         let tagger = Tagger::train(&corpus(), 2, 1);
-        let s = "Le ministre Jean Dupont est à Lyon. La CGT et la CGT proteste.";
+        let first = "Le ministre Jean Dupont est à Lyon. La CGT et la CGT proteste.";
+        let second = "LA CGT ET LYON\nDupont parle de la cgt. Lyon répond à Jean.";
+        for s in [first, second, first, second] {
+            let doc = Tokenized::new(s);
+            let f = DocFeatures::new(s, &doc, &tagger.gazetteer);
+            let (fast, cache) = tagger.decoding_features(s, &doc);
+            assert_eq!(fast.type_of, f.type_of);
+            check_emissions(&tagger, &f, &fast, &cache, &tagger.pads());
+        }
+        assert!(tagger.type_sums.len() > 0);
+    }
+
+    #[test]
+    fn learning_forgets_the_remembered_sums() {
+        let mut tagger = Tagger::train(&corpus(), 2, 1);
+        let s = "Le ministre Jean Dupont est à Lyon.";
         let doc = Tokenized::new(s);
         let f = DocFeatures::new(s, &doc, &tagger.gazetteer);
-        let (cache, pads) = tagger.type_cache(&f);
+        let _ = tagger.tag(s, &doc);
+        assert!(tagger.type_sums.len() > 0);
+        let (text, gold) = crate::model::markup::parse_markup("Le ministre [Jean Dupont]{ORG} est à [Lyon]{PER}.");
+        tagger.update(&crate::model::Text::from(text.as_str()), &gold);
+        assert_eq!(tagger.type_sums.len(), 0);
+        let (fast, cache) = tagger.decoding_features(s, &doc);
+        check_emissions(&tagger, &f, &fast, &cache, &tagger.pads());
+    }
+
+    /// The emissions of `fast` (decoding features and sums) are the sums of
+    /// the weights of every feature of `f`.
+    fn check_emissions(tagger: &Tagger, f: &DocFeatures<'_>, fast: &DocFeatures<'_>, cache: &[f32], pads: &[f32]) {
         let n = tagger.st.n;
         for range in &f.sentences {
             let mut feats = Vec::new();
             let mut emit = Vec::new();
-            tagger.emissions(&f, range, &cache, &pads, &mut feats, &mut emit);
+            tagger.emissions(fast, range, cache, pads, &mut feats, &mut emit);
             for (k, i) in range.clone().enumerate() {
                 let mut fs = Vec::new();
                 f.all(i, range, &mut fs);
@@ -272,9 +333,8 @@ mod tests {
                 for id in fs {
                     tagger.add_row(id, &mut want);
                 }
-                for t in 0..n {
-                    assert!((emit[k * n + t] - want[t]).abs() < 1e-3);
-                }
+                // Exactly: the sums are whole numbers of steps.
+                assert_eq!(emit[k * n..(k + 1) * n], want[..], "token {i}");
             }
         }
     }

@@ -45,6 +45,7 @@ mod recognizer;
 #[cfg(test)]
 mod testing;
 mod train;
+mod type_sums;
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -117,6 +118,9 @@ pub struct Tagger {
     rule_votes: Vec<RuleVote>,
     gazetteer: Arc<Gazetteer>,
     salts: [u64; 5],
+    /// The decoder's word types' weight sums across texts, cleared when the
+    /// weights change.
+    type_sums: type_sums::TypeSums,
 }
 
 impl Tagger {
@@ -141,6 +145,7 @@ impl Tagger {
             rule_votes: Vec::new(),
             gazetteer: Gazetteer::builtin(),
             salts: salts(),
+            type_sums: type_sums::TypeSums::default(),
         }
     }
 
@@ -207,6 +212,7 @@ impl Tagger {
         if added == 0 {
             return 0;
         }
+        self.type_sums.clear();
         self.st = Structure::new(self.labels.len());
         let n = self.st.n;
         let rows = self.weights.len() / old.max(1);
@@ -297,11 +303,16 @@ impl Tagger {
     fn features<'a>(&self, s: &'a str, doc: &'a Tokenized) -> DocFeatures<'a> {
         let mut f = DocFeatures::new(s, doc, &self.gazetteer);
         if self.hints {
-            let found = hints::rule_hints(s, doc);
-            let list: Vec<(usize, usize, &str, &str)> = found.iter().map(|(a, b, r, l)| (*a, *b, r.as_str(), l.as_str())).collect();
-            f.set_hints(&list);
+            self.add_hints(s, doc, &mut f);
         }
         f
+    }
+
+    /// Adds the rules' hints to a text's features.
+    fn add_hints(&self, s: &str, doc: &Tokenized, f: &mut DocFeatures<'_>) {
+        let found = hints::rule_hints(s, doc);
+        let list: Vec<(usize, usize, &str, &str)> = found.iter().map(|(a, b, r, l)| (*a, *b, r.as_str(), l.as_str())).collect();
+        f.set_hints(&list);
     }
 
     fn row(&self, id: u64) -> Option<&[i16]> {

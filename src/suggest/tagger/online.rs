@@ -53,6 +53,8 @@ impl Tagger {
 
     /// [`Tagger::update`] with explicit settings.
     pub fn update_with(&mut self, text: &Text, gold: &[(CharIdx, CharIdx, String)], opts: OnlineOptions) {
+        // The weights change: the decoder's remembered sums are stale.
+        self.type_sums.clear();
         let s = text.as_str();
         let doc = Tokenized::new(s);
         // A label it does not know becomes a new tag class.

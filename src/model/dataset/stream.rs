@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use super::{Dataset, DocRecord, ExportNotes, Exporter, Problem, document_record, validate_record};
+use super::{Dataset, DocRecord, ExportNotes, ExportOptions, Exporter, Problem, document_record, validate_record, validate_record_in};
+use crate::model::Schema;
 use crate::model::Status;
 use crate::model::document::Document;
 
@@ -110,22 +111,38 @@ impl Exporter<'_> {
     /// else the record and the problems that make it invalid, as
     /// [`Exporter::finish`] would find them (`seen`: the documents before).
     pub fn record(&mut self, doc: &Document, seen: &mut Seen) -> Option<(DocRecord, Vec<Problem>)> {
-        if self.options.done_only && doc.status() != Status::Done {
+        let made = make_record(doc, self.options, self.schema);
+        self.take(made, seen)
+    }
+
+    /// [`Exporter::record`] of a record made apart ([`make_record`], on
+    /// another thread), given in id order: counts it, adds the problems
+    /// that depend on the documents before it (an empty or repeated id).
+    /// `None` (a document the options leave out) is counted as such.
+    pub fn take(&mut self, made: Option<Made>, seen: &mut Seen) -> Option<(DocRecord, Vec<Problem>)> {
+        let Some(Made { record, problems: found, notes }) = made else {
             self.notes.documents_left_out += 1;
             return None;
-        }
-        let record = document_record(doc, self.options.include_suggestions, &mut self.notes);
+        };
+        self.notes.entities += notes.entities;
+        self.notes.relations += notes.relations;
+        self.notes.orphans += notes.orphans;
+        self.notes.suggestions_clashing += notes.suggestions_clashing;
         let i = seen.count;
         seen.count += 1;
         self.notes.documents += 1;
-        let name = if record.id.is_empty() { format!("documents[{i}]") } else { record.id.clone() };
         let mut problems = Vec::new();
         if record.id.is_empty() {
+            // Named by its place, which only the export in order knows.
+            let name = format!("documents[{i}]");
             problems.push(Problem::new(Some(&name), None, "id is empty"));
-        } else if let Some(first) = seen.ids.insert(record.id.clone(), i) {
-            problems.push(Problem::new(Some(&name), None, format!("duplicate document id (also documents[{first}])")));
+            problems.extend(validate_record(&record, &name, self.schema));
+            return Some((record, problems));
         }
-        problems.extend(validate_record(&record, &name, self.schema));
+        if let Some(first) = seen.ids.insert(record.id.clone(), i) {
+            problems.push(Problem::new(Some(&record.id), None, format!("duplicate document id (also documents[{first}])")));
+        }
+        problems.extend(found);
         Some((record, problems))
     }
 
@@ -134,4 +151,30 @@ impl Exporter<'_> {
     pub fn notes(&self) -> &ExportNotes {
         &self.notes
     }
+}
+
+/// One document's record made apart from the export (see [`make_record`]):
+/// the record, the problems found in it alone (none for a record whose id
+/// is empty: those are found in order, by [`Exporter::take`]), and what it
+/// adds to the notes.
+#[derive(Debug)]
+pub struct Made {
+    pub record: DocRecord,
+    pub problems: Vec<Problem>,
+    pub notes: ExportNotes,
+}
+
+/// The work of [`Exporter::record`] that does not depend on the other
+/// documents, so that it can be done on several threads: the record made
+/// and checked; `None` when the options leave the document out (not done).
+/// Its text is not hashed again: the record's `sha256` is the document's
+/// own, made from that text.
+pub fn make_record(doc: &Document, options: ExportOptions, schema: &Schema) -> Option<Made> {
+    if options.done_only && doc.status() != Status::Done {
+        return None;
+    }
+    let mut notes = ExportNotes::default();
+    let record = document_record(doc, options.include_suggestions, &mut notes);
+    let problems = if record.id.is_empty() { Vec::new() } else { validate_record_in(&record, &record.id, schema, doc.text(), false) };
+    Some(Made { record, problems, notes })
 }

@@ -22,7 +22,8 @@
 //!
 //! `SPANLAB_SCALE_KEEP=DIR` generates the corpus into `DIR/corpus-N` once
 //! and reuses it in later runs; `SPANLAB_SCALE_ONLY=open` stops after the
-//! corpus's open, export, cold open and launch (then prints the peak memory).
+//! corpus's open, export, cold open and launch (then prints the peak memory);
+//! `SPANLAB_SCALE_ONLY=corpus` leaves out only the 200 MB article.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 
@@ -287,6 +288,9 @@ fn main() {
     let budget = 2.0 * text_mb + 100.0;
     println!("peak memory: {:.0} MiB (target ≤ 2 × the corpus text + 100 MB = {budget:.0} MB)", peak_rss_mib());
 
+    if std::env::var("SPANLAB_SCALE_ONLY").as_deref() == Ok("corpus") {
+        return;
+    }
     // The 200 MB article, in a process of its own.
     let child = std::process::Command::new(std::env::current_exe().expect("this bench"))
         .env("SPANLAB_SCALE_PART", "big-article")

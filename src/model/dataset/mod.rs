@@ -21,7 +21,7 @@ use super::span::{
 use super::text::{CharIdx, Text};
 
 mod stream;
-pub use stream::{Made, Seen, StreamError, make_record};
+pub use stream::{Made, Seen, StreamError, document_json, make_record};
 
 /// The `format` field's value.
 pub const FORMAT: &str = "spanlab-dataset";

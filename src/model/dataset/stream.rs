@@ -49,6 +49,56 @@ impl Dataset {
     }
 }
 
+impl Dataset {
+    /// [`Dataset::write_json_streamed`] of documents already serialized,
+    /// each by [`document_json`] (on other threads): the same bytes. The
+    /// top is written as for no documents, and the documents put between
+    /// the brackets of its `"documents": []`, each line indented two
+    /// levels deeper (a JSON string holds no line break: every one is
+    /// between tokens).
+    pub fn write_json_rendered<E>(
+        &self,
+        documents: impl Iterator<Item = Result<Vec<u8>, E>>,
+        mut out: impl std::io::Write,
+    ) -> Result<(), StreamError<E>> {
+        let mut head = Vec::new();
+        self.write_json_streamed(std::iter::empty(), &mut head)?;
+        // At the top level of the map, one space deep: the schema's own
+        // keys are deeper, and `documents` comes before the other fields.
+        const KEY: &[u8] = b"\n \"documents\": []";
+        let at = head.windows(KEY.len()).position(|w| w == KEY).map(|p| p + KEY.len() - 1);
+        let Some(at) = at else { return Err(StreamError::Io(std::io::Error::other("no documents in the dataset's JSON"))) };
+        let (before, after) = head.split_at(at);
+        out.write_all(before).map_err(StreamError::Io)?;
+        let mut first = true;
+        for d in documents {
+            let d = d.map_err(StreamError::Document)?;
+            out.write_all(if first { b"\n  " } else { b",\n  " }).map_err(StreamError::Io)?;
+            first = false;
+            for (i, line) in d.split(|b| *b == b'\n').enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n  ").map_err(StreamError::Io)?;
+                }
+                out.write_all(line).map_err(StreamError::Io)?;
+            }
+        }
+        if !first {
+            out.write_all(b"\n ").map_err(StreamError::Io)?;
+        }
+        out.write_all(after).map_err(StreamError::Io)
+    }
+}
+
+/// A record's JSON as [`Dataset::write_json_rendered`] takes it (pretty,
+/// as [`Dataset::write_json`] writes, from the left margin).
+pub fn document_json(record: &DocRecord) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(4096);
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    record.serialize(&mut ser).map_err(std::io::Error::other)?;
+    Ok(out)
+}
+
 /// A dataset whose documents come from an iterator; serialized as the
 /// derived `Serialize` of [`Dataset`] does (a map, for its flattened
 /// `extra`): `format`, `version`, `schema`, `documents`, then `extra`.
@@ -177,4 +227,36 @@ pub fn make_record(doc: &Document, options: ExportOptions, schema: &Schema) -> O
     let record = document_record(doc, options.include_suggestions, &mut notes);
     let problems = if record.id.is_empty() { Vec::new() } else { validate_record_in(&record, &record.id, schema, doc.text(), false) };
     Some(Made { record, problems, notes })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::model::{CharIdx, DocId, Document};
+
+    #[test]
+    fn documents_serialized_apart_are_written_with_the_bytes_of_the_whole_dataset() {
+        let schema = Schema::news();
+        let mut docs = Vec::new();
+        for (i, text) in ["Lavrov à Pékin.", "😀 « Macron »\n\tà Paris \"vite\".", "Biden"].into_iter().enumerate() {
+            let mut doc = Document::new(DocId(format!("d{i}")), format!("d{i}.txt"), text.to_owned());
+            let e = doc.add_span_edit(CharIdx::new(0), CharIdx::new(5), "PER");
+            doc.apply(e, &schema).unwrap();
+            doc.extra.insert("meta".into(), serde_json::json!({"a": [1, 2.5, null], "b": "x\ny"}));
+            docs.push(doc);
+        }
+        let mut extra = crate::model::span::Extra::new();
+        extra.insert("corpus".into(), serde_json::json!({"documents": [], "n": 1}));
+        for n in [0, 1, 3] {
+            let (dataset, _) = super::super::export(&docs[..n], &schema, &extra, ExportOptions::default()).unwrap();
+            let mut whole = Vec::new();
+            dataset.write_json(&mut whole).unwrap();
+            let mut head = dataset.clone();
+            head.documents.clear();
+            let mut rendered = Vec::new();
+            head.write_json_rendered(dataset.documents.iter().map(document_json), &mut rendered).unwrap();
+            assert_eq!(String::from_utf8(rendered).unwrap(), String::from_utf8(whole).unwrap(), "{n} documents");
+        }
+    }
 }

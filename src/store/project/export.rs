@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::{Project, SourceCache};
 use crate::model::dataset::ExportNotes;
-use crate::model::dataset::{DocRecord, Exporter, Made, Seen, StreamError, make_record};
+use crate::model::dataset::{DocRecord, Exporter, Made, Seen, StreamError, document_json, make_record};
 use crate::model::{Dataset, ExportOptions, Status};
 use crate::store::StoreError;
 use crate::store::formats::{Offsets, mark_offsets, recount_offsets};
@@ -55,10 +55,12 @@ impl Project {
     /// written: the caller drops what was written. `named`: the destination,
     /// which errors in recounting offsets name.
     ///
-    /// [`EXPORT_WORKERS`] threads read, load and check the documents (the
-    /// k-th by worker k mod their number); this one takes their records in
-    /// id order and writes them, so the bytes are those of one thread, and
-    /// at most [`EXPORT_AHEAD`] records per worker wait in memory.
+    /// [`EXPORT_WORKERS`] threads read, load, check and serialize the
+    /// documents (the k-th by worker k mod their number); this one takes
+    /// them in id order, adds the problems that depend on the documents
+    /// before and writes them (`Dataset::write_json_rendered`: the bytes of
+    /// one thread); at most [`EXPORT_AHEAD`] records per worker wait in
+    /// memory.
     pub fn export_json(
         &self,
         options: ExportOptions,
@@ -74,16 +76,20 @@ impl Project {
         // The work of one document that needs no other: loaded, its record
         // made and checked, then (when its id is not empty: see `finish`)
         // marked and its offsets recounted.
-        let make = |i: usize, cache: &mut SourceCache| -> Result<Option<Made>, StoreError> {
+        let io = |source| StoreError::Io { path: named.to_path_buf(), source };
+        let make = |i: usize, cache: &mut SourceCache| -> Result<(Option<Made>, Option<Vec<u8>>), StoreError> {
             let loaded = self.load_cached(i, cache)?;
             let mut made = make_record(&loaded.doc, options, schema);
             drop(loaded);
+            let mut json = None;
             if let Some(Made { record, .. }) = &mut made
                 && !record.id.is_empty()
             {
                 self.finish_record(record, unit, named)?;
+                // Serialized here too: the writing thread only copies it.
+                json = Some(document_json(record).map_err(io)?);
             }
-            Ok(made)
+            Ok((made, json))
         };
         let wanted: Vec<usize> =
             (0..self.entries.len()).filter(|&i| !options.done_only || self.entries[i].summary.status == Status::Done).collect();
@@ -112,22 +118,25 @@ impl Project {
                 .collect();
             let documents = wanted.iter().enumerate().filter_map(|(k, &i)| {
                 let made = workers.get(k % EXPORT_WORKERS).and_then(|rx| rx.recv().ok()).unwrap_or_else(|| Err(stopped()));
-                let record = match made {
-                    Ok(made) => exporter.take(made, &mut seen).map(|(mut record, found)| {
+                let json = match made {
+                    Ok((made, json)) => exporter.take(made, &mut seen).map(|(mut record, found)| {
                         problems.extend(found);
-                        // A record whose id is empty is finished here, in
-                        // order, once checked under its place's name.
-                        if record.id.is_empty() {
-                            self.finish_record(&mut record, unit, named)?;
+                        match json {
+                            Some(json) => Ok(json),
+                            // A record whose id is empty is finished here, in
+                            // order, once checked under its place's name.
+                            None => {
+                                self.finish_record(&mut record, unit, named)?;
+                                document_json(&record).map_err(io)
+                            }
                         }
-                        Ok(record)
                     }),
                     Err(e) => Some(Err(e)),
                 };
                 progress(i + 1);
-                record
+                json
             });
-            head.write_json_streamed(documents, &mut buffered)
+            head.write_json_rendered(documents, &mut buffered)
         })
         .map_err(|e| match e {
             StreamError::Io(source) => StoreError::Io { path: named.to_path_buf(), source },

@@ -459,15 +459,12 @@ impl Project {
         let ann = annotation_path(&self.annotations, &entry.id);
         let file = match from {
             // Read without asking first whether it is there (one system
-            // call less per document); only a file that is not there at
-            // all (not even a dangling link) means no annotations.
+            // call less per document); when it cannot be read, nothing at
+            // its place (not even a dangling link; `documents` a file)
+            // means no annotations, as it did.
             AnnotationsFrom::Disk => match read_annotation_file(&ann) {
                 Ok(file) => Some(file),
-                Err(StoreError::Io { source, .. })
-                    if source.kind() == std::io::ErrorKind::NotFound && fs::symlink_metadata(&ann).is_err() =>
-                {
-                    None
-                }
+                Err(_) if fs::symlink_metadata(&ann).is_err() => None,
                 Err(e) => return Err(e),
             },
             AnnotationsFrom::Nothing => None,

@@ -18,7 +18,7 @@ use crate::model::{Dataset, ExportOptions, Status};
 use crate::store::StoreError;
 use crate::store::formats::{Offsets, mark_offsets, recount_offsets};
 
-/// The threads that load and check documents for [`Project::export_json`].
+/// The threads that load, check and serialize documents for [`Project::export_json`].
 pub const EXPORT_WORKERS: usize = 2;
 /// How many records each of them may have made ahead of the writing.
 const EXPORT_AHEAD: usize = 16;
@@ -55,11 +55,11 @@ impl Project {
     /// written: the caller drops what was written. `named`: the destination,
     /// which errors in recounting offsets name.
     ///
-    /// [`EXPORT_WORKERS`] threads read, load, check and serialize the
+    /// `EXPORT_WORKERS` threads read, load, check and serialize the
     /// documents (the k-th by worker k mod their number); this one takes
     /// them in id order, adds the problems that depend on the documents
     /// before and writes them (`Dataset::write_json_rendered`: the bytes of
-    /// one thread); at most [`EXPORT_AHEAD`] records per worker wait in
+    /// one thread); at most `EXPORT_AHEAD` records per worker wait in
     /// memory.
     pub fn export_json(
         &self,

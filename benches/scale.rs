@@ -20,6 +20,11 @@
 //! - the 200 MB article opened in the window (its own process, for its own
 //!   peak memory): `SPANLAB_SCALE_PART=article cargo bench --bench scale`
 //!   runs it alone, `SPANLAB_SCALE_ARTICLE_MB=30` makes it 30 MB.
+//!
+//! `SPANLAB_SCALE_KEEP=DIR` generates the corpus into `DIR/corpus-N` once
+//! and reuses it in later runs; `SPANLAB_SCALE_ONLY=open` stops after the
+//! corpus's open, export, cold open and launch (then prints the peak memory);
+//! `SPANLAB_SCALE_ONLY=corpus` leaves out only the 200 MB article.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 
@@ -63,15 +68,32 @@ fn main() {
     }
     let docs: usize =
         ["SPANLAB_SCALE_DOCS", "SPANLAB_SCALE_ARTICLES"].iter().find_map(|v| std::env::var(v).ok()?.parse().ok()).unwrap_or(10_000);
-    let dir = tempfile::tempdir().expect("a temporary folder");
     let schema = Schema::news();
+    // `SPANLAB_SCALE_KEEP=DIR`: the corpus is generated into DIR once and
+    // reused by later runs (generating 100,000 articles takes minutes);
+    // otherwise a temporary folder.
+    let temp = tempfile::tempdir().expect("a temporary folder");
+    let keep = std::env::var_os("SPANLAB_SCALE_KEEP").map(std::path::PathBuf::from);
+    let root = keep.clone().unwrap_or_else(|| temp.path().to_path_buf());
+    // `SPANLAB_SCALE_ONLY=open`: only the corpus's open, export, cold open
+    // and launch, then the peak memory (for iterating on them).
+    let only_open = std::env::var("SPANLAB_SCALE_ONLY").as_deref() == Ok("open");
 
     // The corpus: articles of 300 words, each with 20 spans saved.
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir_all(&corpus).expect("mkdir");
+    let corpus = root.join(format!("corpus-{docs}"));
+    let done = root.join(format!("corpus-{docs}.done"));
     let t = Instant::now();
     let mut text_bytes = 0usize;
-    {
+    if done.exists() {
+        for i in 0..docs {
+            text_bytes += std::fs::metadata(corpus.join(format!("a{i:06}.txt"))).expect("a kept article").len() as usize;
+        }
+        println!("reusing the {docs} articles kept in {}", corpus.display());
+    } else {
+        if corpus.exists() {
+            std::fs::remove_dir_all(&corpus).expect("an unfinished corpus removed");
+        }
+        std::fs::create_dir_all(&corpus).expect("mkdir");
         for i in 0..docs {
             let text = common::article(300, i);
             text_bytes += text.len();
@@ -86,6 +108,9 @@ fn main() {
             }
             project.save(&doc).expect("saves");
         }
+        if keep.is_some() {
+            std::fs::write(&done, b"").expect("the corpus marked complete");
+        }
     }
     let text_mb = text_bytes as f64 / 1e6;
     println!("generated {docs} articles ({text_mb:.1} MB of text) with 20 spans each in {:.1} s", t.elapsed().as_secs_f64());
@@ -97,7 +122,7 @@ fn main() {
     // What `spanlab export DIR --out F` and the window's export do: the
     // gold JSON written document by document.
     let t = Instant::now();
-    let out = dir.path().join("export.json");
+    let out = root.join("export.json");
     spanlab::store::convert::export_project(
         &project,
         ExportOptions::default(),
@@ -139,6 +164,11 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
+    if only_open {
+        drop(h);
+        println!("peak memory: {:.0} MiB (the open, export and launch only)", peak_rss_mib());
+        return;
+    }
     // Scrolling the corpus list: frames stay short whatever its length.
     let mut times = Vec::new();
     for _ in 0..60 {
@@ -232,7 +262,7 @@ fn main() {
     drop(texts);
 
     // The long article: a million words, 50,000 spans, 5,000 relations.
-    let long_dir = dir.path().join("long");
+    let long_dir = temp.path().join("long");
     std::fs::create_dir_all(&long_dir).expect("mkdir");
     let text = common::article(1_000_000, 0);
     let long_bytes = text.len();
@@ -259,6 +289,9 @@ fn main() {
     let budget = 2.0 * text_mb + 100.0;
     println!("peak memory: {:.0} MiB (target ≤ 2 × the corpus text + 100 MB = {budget:.0} MB)", peak_rss_mib());
 
+    if std::env::var("SPANLAB_SCALE_ONLY").as_deref() == Ok("corpus") {
+        return;
+    }
     // The 200 MB article, in a process of its own.
     let child = std::process::Command::new(std::env::current_exe().expect("this bench"))
         .env("SPANLAB_SCALE_PART", "big-article")

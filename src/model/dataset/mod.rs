@@ -21,7 +21,7 @@ use super::span::{
 use super::text::{CharIdx, Text};
 
 mod stream;
-pub use stream::{Seen, StreamError};
+pub use stream::{Made, Seen, StreamError, document_json, make_record};
 
 /// The `format` field's value.
 pub const FORMAT: &str = "spanlab-dataset";
@@ -336,11 +336,17 @@ impl Dataset {
 
 /// Problems of one document record under a schema.
 pub fn validate_record(d: &DocRecord, name: &str, schema: &Schema) -> Vec<Problem> {
+    validate_record_in(d, name, schema, &Text::new(d.text.clone()), true)
+}
+
+/// [`validate_record`] with `text` the record's text already indexed;
+/// `check_hash: false` when its `sha256` is known to be that of the text
+/// (a record just made from a document), which spares hashing it again.
+pub(super) fn validate_record_in(d: &DocRecord, name: &str, schema: &Schema, text: &Text, check_hash: bool) -> Vec<Problem> {
     let mut out = Vec::new();
     let doc = Some(name);
-    let text = Text::new(d.text.clone());
     let len = text.len_chars();
-    if !d.sha256.is_empty() && !d.sha256.eq_ignore_ascii_case(&sha256_hex(&d.text)) {
+    if check_hash && !d.sha256.is_empty() && !d.sha256.eq_ignore_ascii_case(&sha256_hex(&d.text)) {
         out.push(Problem::new(doc, None, "sha256 does not match the SHA-256 of the text"));
     }
     let mut ids = BTreeMap::new();

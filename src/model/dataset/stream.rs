@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use super::{Dataset, DocRecord, ExportNotes, Exporter, Problem, document_record, validate_record};
+use super::{Dataset, DocRecord, ExportNotes, ExportOptions, Exporter, Problem, document_record, validate_record, validate_record_in};
+use crate::model::Schema;
 use crate::model::Status;
 use crate::model::document::Document;
 
@@ -46,6 +47,56 @@ impl Dataset {
         written.map_err(|e| StreamError::Io(std::io::Error::other(e)))?;
         out.write_all(b"\n").map_err(StreamError::Io)
     }
+}
+
+impl Dataset {
+    /// [`Dataset::write_json_streamed`] of documents already serialized,
+    /// each by [`document_json`] (on other threads): the same bytes. The
+    /// top is written as for no documents, and the documents put between
+    /// the brackets of its `"documents": []`, each line indented two
+    /// levels deeper (a JSON string holds no line break: every one is
+    /// between tokens).
+    pub fn write_json_rendered<E>(
+        &self,
+        documents: impl Iterator<Item = Result<Vec<u8>, E>>,
+        mut out: impl std::io::Write,
+    ) -> Result<(), StreamError<E>> {
+        let mut head = Vec::new();
+        self.write_json_streamed(std::iter::empty(), &mut head)?;
+        // At the top level of the map, one space deep: the schema's own
+        // keys are deeper, and `documents` comes before the other fields.
+        const KEY: &[u8] = b"\n \"documents\": []";
+        let at = head.windows(KEY.len()).position(|w| w == KEY).map(|p| p + KEY.len() - 1);
+        let Some(at) = at else { return Err(StreamError::Io(std::io::Error::other("no documents in the dataset's JSON"))) };
+        let (before, after) = head.split_at(at);
+        out.write_all(before).map_err(StreamError::Io)?;
+        let mut first = true;
+        for d in documents {
+            let d = d.map_err(StreamError::Document)?;
+            out.write_all(if first { b"\n  " } else { b",\n  " }).map_err(StreamError::Io)?;
+            first = false;
+            for (i, line) in d.split(|b| *b == b'\n').enumerate() {
+                if i > 0 {
+                    out.write_all(b"\n  ").map_err(StreamError::Io)?;
+                }
+                out.write_all(line).map_err(StreamError::Io)?;
+            }
+        }
+        if !first {
+            out.write_all(b"\n ").map_err(StreamError::Io)?;
+        }
+        out.write_all(after).map_err(StreamError::Io)
+    }
+}
+
+/// A record's JSON as [`Dataset::write_json_rendered`] takes it (pretty,
+/// as [`Dataset::write_json`] writes, from the left margin).
+pub fn document_json(record: &DocRecord) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(4096);
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    record.serialize(&mut ser).map_err(std::io::Error::other)?;
+    Ok(out)
 }
 
 /// A dataset whose documents come from an iterator; serialized as the
@@ -110,22 +161,38 @@ impl Exporter<'_> {
     /// else the record and the problems that make it invalid, as
     /// [`Exporter::finish`] would find them (`seen`: the documents before).
     pub fn record(&mut self, doc: &Document, seen: &mut Seen) -> Option<(DocRecord, Vec<Problem>)> {
-        if self.options.done_only && doc.status() != Status::Done {
+        let made = make_record(doc, self.options, self.schema);
+        self.take(made, seen)
+    }
+
+    /// [`Exporter::record`] of a record made apart ([`make_record`], on
+    /// another thread), given in id order: counts it, adds the problems
+    /// that depend on the documents before it (an empty or repeated id).
+    /// `None` (a document the options leave out) is counted as such.
+    pub fn take(&mut self, made: Option<Made>, seen: &mut Seen) -> Option<(DocRecord, Vec<Problem>)> {
+        let Some(Made { record, problems: found, notes }) = made else {
             self.notes.documents_left_out += 1;
             return None;
-        }
-        let record = document_record(doc, self.options.include_suggestions, &mut self.notes);
+        };
+        self.notes.entities += notes.entities;
+        self.notes.relations += notes.relations;
+        self.notes.orphans += notes.orphans;
+        self.notes.suggestions_clashing += notes.suggestions_clashing;
         let i = seen.count;
         seen.count += 1;
         self.notes.documents += 1;
-        let name = if record.id.is_empty() { format!("documents[{i}]") } else { record.id.clone() };
         let mut problems = Vec::new();
         if record.id.is_empty() {
+            // Named by its place, which only the export in order knows.
+            let name = format!("documents[{i}]");
             problems.push(Problem::new(Some(&name), None, "id is empty"));
-        } else if let Some(first) = seen.ids.insert(record.id.clone(), i) {
-            problems.push(Problem::new(Some(&name), None, format!("duplicate document id (also documents[{first}])")));
+            problems.extend(validate_record(&record, &name, self.schema));
+            return Some((record, problems));
         }
-        problems.extend(validate_record(&record, &name, self.schema));
+        if let Some(first) = seen.ids.insert(record.id.clone(), i) {
+            problems.push(Problem::new(Some(&record.id), None, format!("duplicate document id (also documents[{first}])")));
+        }
+        problems.extend(found);
         Some((record, problems))
     }
 
@@ -133,5 +200,63 @@ impl Exporter<'_> {
     /// what was left out).
     pub fn notes(&self) -> &ExportNotes {
         &self.notes
+    }
+}
+
+/// One document's record made apart from the export (see [`make_record`]):
+/// the record, the problems found in it alone (none for a record whose id
+/// is empty: those are found in order, by [`Exporter::take`]), and what it
+/// adds to the notes.
+#[derive(Debug)]
+pub struct Made {
+    pub record: DocRecord,
+    pub problems: Vec<Problem>,
+    pub notes: ExportNotes,
+}
+
+/// The work of [`Exporter::record`] that does not depend on the other
+/// documents, so that it can be done on several threads: the record made
+/// and checked; `None` when the options leave the document out (not done).
+/// Its text is not hashed again: the record's `sha256` is the document's
+/// own, made from that text.
+pub fn make_record(doc: &Document, options: ExportOptions, schema: &Schema) -> Option<Made> {
+    if options.done_only && doc.status() != Status::Done {
+        return None;
+    }
+    let mut notes = ExportNotes::default();
+    let record = document_record(doc, options.include_suggestions, &mut notes);
+    let problems = if record.id.is_empty() { Vec::new() } else { validate_record_in(&record, &record.id, schema, doc.text(), false) };
+    Some(Made { record, problems, notes })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::model::{CharIdx, DocId, Document};
+
+    #[test]
+    fn documents_serialized_apart_are_written_with_the_bytes_of_the_whole_dataset() {
+        let schema = Schema::news();
+        let mut docs = Vec::new();
+        for (i, text) in ["Lavrov à Pékin.", "😀 « Macron »\n\tà Paris \"vite\".", "Biden"].into_iter().enumerate() {
+            let mut doc = Document::new(DocId(format!("d{i}")), format!("d{i}.txt"), text.to_owned());
+            let e = doc.add_span_edit(CharIdx::new(0), CharIdx::new(5), "PER");
+            doc.apply(e, &schema).unwrap();
+            doc.extra.insert("meta".into(), serde_json::json!({"a": [1, 2.5, null], "b": "x\ny"}));
+            docs.push(doc);
+        }
+        let mut extra = crate::model::span::Extra::new();
+        extra.insert("corpus".into(), serde_json::json!({"documents": [], "n": 1}));
+        for n in [0, 1, 3] {
+            let (dataset, _) = super::super::export(&docs[..n], &schema, &extra, ExportOptions::default()).unwrap();
+            let mut whole = Vec::new();
+            dataset.write_json(&mut whole).unwrap();
+            let mut head = dataset.clone();
+            head.documents.clear();
+            let mut rendered = Vec::new();
+            head.write_json_rendered(dataset.documents.iter().map(document_json), &mut rendered).unwrap();
+            assert_eq!(String::from_utf8(rendered).unwrap(), String::from_utf8(whole).unwrap(), "{n} documents");
+        }
     }
 }

@@ -8,14 +8,20 @@
 //! problem found. Must not touch: the destination file (the caller writes
 //! it atomically and drops it when the export is refused).
 
+use std::io::Write;
 use std::path::Path;
 
 use super::{Project, SourceCache};
 use crate::model::dataset::ExportNotes;
-use crate::model::dataset::{DocRecord, Exporter, Seen, StreamError};
+use crate::model::dataset::{DocRecord, Exporter, Made, Seen, StreamError, document_json, make_record};
 use crate::model::{Dataset, ExportOptions, Status};
 use crate::store::StoreError;
 use crate::store::formats::{Offsets, mark_offsets, recount_offsets};
+
+/// The threads that load, check and serialize documents for [`Project::export_json`].
+pub const EXPORT_WORKERS: usize = 2;
+/// How many records each of them may have made ahead of the writing.
+const EXPORT_AHEAD: usize = 16;
 
 impl Project {
     /// Loads every document (in id order) and builds the gold dataset; the
@@ -48,6 +54,13 @@ impl Project {
     /// time. An invalid dataset is refused with every problem, once all is
     /// written: the caller drops what was written. `named`: the destination,
     /// which errors in recounting offsets name.
+    ///
+    /// `EXPORT_WORKERS` threads read, load, check and serialize the
+    /// documents (the k-th by worker k mod their number); this one takes
+    /// them in id order, adds the problems that depend on the documents
+    /// before and writes them (`Dataset::write_json_rendered`: the bytes of
+    /// one thread); at most `EXPORT_AHEAD` records per worker wait in
+    /// memory.
     pub fn export_json(
         &self,
         options: ExportOptions,
@@ -59,35 +72,91 @@ impl Project {
         let mut exporter = Exporter::new(&self.schema, &self.settings.dataset_extra, options);
         let mut head = exporter.head().clone();
         mark_offsets(&mut head.extra, unit);
-        let mut cache = SourceCache::default();
+        let schema = &self.schema;
+        // The work of one document that needs no other: loaded, its record
+        // made and checked, then (when its id is not empty: see `finish`)
+        // marked and its offsets recounted.
+        let io = |source| StoreError::Io { path: named.to_path_buf(), source };
+        let make = |i: usize, cache: &mut SourceCache| -> Result<(Option<Made>, Option<Vec<u8>>), StoreError> {
+            let loaded = self.load_cached(i, cache)?;
+            let mut made = make_record(&loaded.doc, options, schema);
+            drop(loaded);
+            let mut json = None;
+            if let Some(Made { record, .. }) = &mut made
+                && !record.id.is_empty()
+            {
+                self.finish_record(record, unit, named)?;
+                // Serialized here too: the writing thread only copies it.
+                json = Some(document_json(record).map_err(io)?);
+            }
+            Ok((made, json))
+        };
+        let wanted: Vec<usize> =
+            (0..self.entries.len()).filter(|&i| !options.done_only || self.entries[i].summary.status == Status::Done).collect();
         let mut seen = Seen::default();
         let mut problems = Vec::new();
-        let documents = self.entries.iter().enumerate().filter_map(|(i, e)| {
-            if options.done_only && e.summary.status != Status::Done {
-                return None;
-            }
-            let made = self.load_cached(i, &mut cache).and_then(|loaded| {
-                let Some((mut record, found)) = exporter.record(&loaded.doc, &mut seen) else { return Ok(None) };
-                problems.extend(found);
-                if let Some(name) = &self.annotator {
-                    self.mark_annotator(&mut record, name);
-                }
-                recount_offsets(&mut record, unit).map_err(|source| StoreError::Format { path: named.to_path_buf(), source })?;
-                Ok(Some(record))
+        let stopped = || StoreError::Io { path: named.to_path_buf(), source: std::io::Error::other("an export thread stopped") };
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 20, out);
+        std::thread::scope(|scope| {
+            let make = &make;
+            let wanted = &wanted;
+            // The k-th wanted document is made by worker k % EXPORT_WORKERS.
+            let workers: Vec<_> = (0..EXPORT_WORKERS)
+                .map(|w| {
+                    let (tx, rx) = std::sync::mpsc::sync_channel(EXPORT_AHEAD);
+                    scope.spawn(move || {
+                        let mut cache = SourceCache::default();
+                        for &i in wanted.iter().skip(w).step_by(EXPORT_WORKERS) {
+                            if tx.send(make(i, &mut cache)).is_err() {
+                                // The writing stopped (an error): so does this.
+                                return;
+                            }
+                        }
+                    });
+                    rx
+                })
+                .collect();
+            let documents = wanted.iter().enumerate().filter_map(|(k, &i)| {
+                let made = workers.get(k % EXPORT_WORKERS).and_then(|rx| rx.recv().ok()).unwrap_or_else(|| Err(stopped()));
+                let json = match made {
+                    Ok((made, json)) => exporter.take(made, &mut seen).map(|(mut record, found)| {
+                        problems.extend(found);
+                        match json {
+                            Some(json) => Ok(json),
+                            // A record whose id is empty is finished here, in
+                            // order, once checked under its place's name.
+                            None => {
+                                self.finish_record(&mut record, unit, named)?;
+                                document_json(&record).map_err(io)
+                            }
+                        }
+                    }),
+                    Err(e) => Some(Err(e)),
+                };
+                progress(i + 1);
+                json
             });
-            progress(i + 1);
-            made.transpose()
-        });
-        head.write_json_streamed(documents, out).map_err(|e| match e {
+            head.write_json_rendered(documents, &mut buffered)
+        })
+        .map_err(|e| match e {
             StreamError::Io(source) => StoreError::Io { path: named.to_path_buf(), source },
             StreamError::Document(e) => e,
         })?;
+        buffered.flush().map_err(|source| StoreError::Io { path: named.to_path_buf(), source })?;
         if !problems.is_empty() {
             return Err(self.invalid(&problems));
         }
         let mut notes = exporter.notes().clone();
         notes.documents_left_out = self.entries.len() - notes.documents;
         Ok(notes)
+    }
+
+    /// A record's last touches: whose version it is, its offsets in `unit`.
+    fn finish_record(&self, record: &mut DocRecord, unit: Offsets, named: &Path) -> Result<(), StoreError> {
+        if let Some(name) = &self.annotator {
+            self.mark_annotator(record, name);
+        }
+        recount_offsets(record, unit).map_err(|source| StoreError::Format { path: named.to_path_buf(), source })
     }
 
     /// The error of an export refused for its problems.

@@ -114,3 +114,59 @@ fn an_invalid_export_is_refused_alike_and_leaves_the_destination_as_it_was() {
     let left: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
 }
+
+/// Enough documents for every export thread to run ahead of the writing
+/// many times over: written in id order whichever thread made them.
+fn many(n: usize) -> (tempfile::TempDir, Project) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("p");
+    fs::create_dir_all(&root).unwrap();
+    for i in 0..n {
+        // Lengths differ, so that threads finish their documents unevenly.
+        fs::write(root.join(format!("d{i:04}.txt")), format!("Lavrov {} à Pékin.", "et Wang Yi ".repeat(i % 17))).unwrap();
+    }
+    let mut p = Project::open(&root, None).unwrap();
+    let schema = p.schema.clone();
+    for i in 0..p.entries.len() {
+        let mut doc = p.load(i).unwrap().doc;
+        let e = doc.add_span_edit(CharIdx::new(0), CharIdx::new(6), "PER");
+        doc.apply(e, &schema).unwrap();
+        if i % 3 == 0 {
+            doc.apply(Edit::SetStatus { status: Status::Done }, &schema).unwrap();
+        }
+        p.save(&doc).unwrap();
+    }
+    (dir, p)
+}
+
+#[test]
+fn documents_made_by_several_threads_are_written_in_id_order() {
+    let (dir, p) = many(203);
+    let out = dir.path().join("export.json");
+    for options in [ExportOptions::default(), ExportOptions { done_only: true, include_suggestions: false }] {
+        let (whole, streamed) = both(&p, options, Offsets::Utf16, &out);
+        assert_eq!(String::from_utf8_lossy(&streamed), String::from_utf8_lossy(&whole), "{options:?}");
+    }
+    let mut progress = Vec::new();
+    let mut sink = Vec::new();
+    p.export_json(ExportOptions::default(), Offsets::Chars, &out, &mut sink, |i| progress.push(i)).unwrap();
+    assert_eq!(progress, (1..=203).collect::<Vec<_>>());
+}
+
+#[test]
+fn the_first_document_that_cannot_be_read_stops_the_export_whatever_the_threads_did() {
+    let (dir, p) = many(120);
+    // Two broken annotation files: the export names the first, in id
+    // order, as the export made whole does, and ends (no thread waits).
+    for id in ["d0077", "d0101"] {
+        fs::write(p.annotations.join("documents").join(format!("{id}.json")), "{ broken").unwrap();
+    }
+    let whole = p.export(ExportOptions::default(), |_| {}).expect_err("unreadable").to_string();
+    assert!(whole.contains("d0077.json"), "{whole}");
+    let out = dir.path().join("export.json");
+    let streamed = export_project(&p, ExportOptions::default(), Format::Spanlab, &Options::default(), &format_tokens, &out, false, |_| {})
+        .expect_err("unreadable")
+        .to_string();
+    assert_eq!(streamed, whole);
+    assert!(!out.exists());
+}

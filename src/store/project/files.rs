@@ -22,7 +22,20 @@ pub(super) fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
     if !meta.is_file() {
         return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("not a regular file ({})", file_kind(&meta))));
     }
-    fs::read(path)
+    read_sized(path, meta.len())
+}
+
+/// Reads a file known to be a regular one of about `len` bytes: opened
+/// and read to its end, without asking its size again (`fs::read` does,
+/// one more system call per file: 200,000 of them in an export of
+/// 100,000 documents).
+fn read_sized(path: &Path, len: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    // Through `Take`, whose reading to the end does not ask the size.
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// What a file that is not a regular one is, in words.
@@ -70,7 +83,7 @@ pub fn read_text_file_within(path: &Path, max_mb: u64) -> Result<(String, String
     if meta.len() > max_mb.saturating_mul(1_000_000) {
         return Err(StoreError::TooBig { path: path.to_path_buf(), bytes: meta.len(), max_mb });
     }
-    let bytes = fs::read(path).map_err(io_err(path))?;
+    let bytes = read_sized(path, meta.len()).map_err(io_err(path))?;
     let d = decode_owned(bytes).map_err(|e| StoreError::Decode { path: path.to_path_buf(), message: e.to_string() })?;
     Ok((d.text, d.encoding))
 }

@@ -162,6 +162,9 @@ impl Bot {
         self.h.key_press_modifiers(m, k);
         self.h.run_ok();
         self.count();
+        if self.trace {
+            eprintln!("    -> {}", self.selection_text());
+        }
     }
 
     fn type_char(&mut self, c: char) {

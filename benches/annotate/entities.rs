@@ -9,11 +9,11 @@ use egui::{Key, Modifiers};
 use spanlab::app::{Dialog, Selection};
 use spanlab::model::everywhere::{MatchOptions, find};
 use spanlab::model::names::names;
-use spanlab::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
+use spanlab::model::words::{next_word_end, next_word_start, phrase_end, previous_word_end, previous_word_start};
 use spanlab::model::{CharIdx, SpanId, Text};
 
 use super::tally::Cat;
-use super::{ALT, Article, Bot, CMD, Ent, NONE, SHIFT};
+use super::{ALT, Article, Bot, CMD, Ent, FindPlan, NONE, SHIFT};
 
 impl Bot {
     /// Moves the selected span's boundaries to `[a, b)`, by words where a
@@ -50,6 +50,79 @@ impl Bot {
             }
         }
         panic!("could not move the span to {a}..{b}");
+    }
+
+    /// Selects a span as [`Bot::go_to_item`] does, or by Find on any few
+    /// letters inside it when that is cheaper (Esc on the find bar selects
+    /// the span the found letters lie in, wherever they are in it).
+    fn reach_span(&mut self, id: SpanId) {
+        let target = Selection::Span(id);
+        if self.selection() == target {
+            return;
+        }
+        let Some((a, b)) = self.doc().spans().get(id).map(|s| (s.start.get(), s.end.get())) else { return };
+        let (fwd, back) = self.tab_distance(target);
+        let usual = [self.find_plan(a, b, true), self.find_plan(a, b, false)].into_iter().flatten().map(|p| p.cost()).min();
+        let usual = usual.map_or(fwd.min(back), |c| c.min(fwd).min(back));
+        if let Some(plan) = self.inside_plan(a, b)
+            && plan.cost() < usual
+        {
+            if self.trace {
+                eprintln!("  reach span {a}..{b} by finding {:?} inside it ({} keys, else {usual})", plan.query, plan.cost());
+            }
+            self.as_cat(Cat::Navigate, |bot| bot.run_find(&plan));
+            if self.selection() == target {
+                return;
+            }
+        }
+        self.go_to_item(target);
+    }
+
+    /// The cheapest Find of a few letters lying inside `[a, b)` (not only
+    /// its first letters): typed, then Enter until the occurrence inside.
+    fn inside_plan(&self, a: usize, b: usize) -> Option<FindPlan> {
+        let text: Vec<char> = self.text_of(a, b).chars().collect();
+        let from = match self.selection() {
+            Selection::Text { anchor, head } => anchor.max(head).get(),
+            Selection::Span(_) | Selection::Suggestion(_) => self.selected_range().map_or(0, |r| r.1),
+            _ => 0,
+        };
+        let mut best: Option<FindPlan> = None;
+        for i in 0..text.len() {
+            for k in 1..=(text.len() - i).min(8) {
+                let query: String = text[i..i + k].iter().collect();
+                if query.trim() != query {
+                    continue;
+                }
+                let hits: Vec<usize> = self.doc().text().find_all(&query).into_iter().map(CharIdx::get).collect();
+                let Some(target) = hits.iter().position(|&h| h == a + i) else { continue };
+                let first = hits.iter().position(|&h| h >= from).unwrap_or(0);
+                let enters = (target + hits.len() - first) % hits.len();
+                let plan = FindPlan { query, enters };
+                if best.as_ref().is_none_or(|b| plan.cost() < b.cost()) {
+                    best = Some(plan);
+                }
+            }
+        }
+        best
+    }
+
+    /// What is selected, for the trace: `span 238..252 "Sergueï Lavrov"`.
+    pub(super) fn selection_text(&self) -> String {
+        if self.app().open.is_none() {
+            return "no document".to_owned();
+        }
+        let kind = match self.selection() {
+            Selection::Span(_) => "span",
+            Selection::Suggestion(_) => "suggestion",
+            Selection::Text { .. } => "text",
+            Selection::Relation(_) => return "a relation".to_owned(),
+            _ => return "nothing".to_owned(),
+        };
+        match self.selected_range() {
+            Some((a, b)) => format!("{kind} {a}..{b} {:?}", self.text_of(a, b)),
+            None => kind.to_owned(),
+        }
     }
 
     /// Selects the text `[a, b)`: Find a prefix, then extend by words and
@@ -167,8 +240,15 @@ impl Bot {
             }
             if h < b {
                 let w = next_word_end(&text, head).get();
+                let n = next_name_end(&text, h).filter(|&n| n <= b && n > w);
+                // Shift+End: to the end of the phrase, when that goes furthest.
+                let p = phrase_end(&text, head).get();
+                if p <= b && p > w && n.is_none_or(|n| p > n) {
+                    self.press(SHIFT, Key::End);
+                    continue;
+                }
                 // Alt+N: through the next name, when that goes further.
-                if next_name_end(&text, h).is_some_and(|n| n <= b && n > w) {
+                if n.is_some() {
                     self.press(ALT, Key::N);
                     continue;
                 }
@@ -180,8 +260,37 @@ impl Bot {
         panic!("could not extend the selection to {b}");
     }
 
+    /// Prints every span before the fixes, with where it came from and its
+    /// score, marked `ok` when the gold wants it as it is, and the gold
+    /// entities no span has (`missed`).
+    fn trace_spans(&self, gold: &[Ent]) {
+        let doc = self.doc();
+        for s in doc.spans().iter() {
+            let ok = gold.iter().any(|g| (g.start, g.end, g.label.as_str()) == (s.start.get(), s.end.get(), s.label.as_str()));
+            let origin = match &s.origin {
+                spanlab::model::Origin::Suggested { recognizer, score, .. } => format!("{recognizer} {score:.2}"),
+                other => format!("{other:?}"),
+            };
+            eprintln!(
+                "  span {} {:?} {} [{origin}] {}",
+                s.start.get(),
+                self.text_of(s.start.get(), s.end.get()),
+                s.label,
+                if ok { "ok" } else { "WRONG" }
+            );
+        }
+        for g in gold {
+            if !doc.spans().iter().any(|s| s.start.get() < g.end && g.start < s.end.get()) {
+                eprintln!("  missed {} {:?} {}", g.start, self.text_of(g.start, g.end), g.label);
+            }
+        }
+    }
+
     /// Turns the document's spans into the gold entities.
     pub(super) fn fix_entities(&mut self, gold: &[Ent], corpus: Option<(&[Article], usize)>) {
+        if self.trace {
+            self.trace_spans(gold);
+        }
         for _round in 0..400 {
             let doc = self.doc();
             let have: Vec<(usize, usize, String, SpanId)> =
@@ -208,7 +317,7 @@ impl Bot {
                     if self.trace {
                         eprintln!("  fix {:?} {} into {target:?}", self.text_of(w.0, w.1), w.2);
                     }
-                    self.go_to_item(Selection::Span(w.3));
+                    self.reach_span(w.3);
                     match target {
                         Some(g) => {
                             if g.label != w.2 {
@@ -423,7 +532,9 @@ fn extend_cost(text: &spanlab::model::Text, _a: usize, mut h: usize, b: usize) -
     let mut n = 0;
     while h < b && n < 60 {
         let w = next_word_end(text, CharIdx::new(h)).get();
+        let p = phrase_end(text, CharIdx::new(h)).get();
         h = match next_name_end(text, h) {
+            _ if p <= b && p > w && next_name_end(text, h).is_none_or(|e| e > b || p > e) => p,
             Some(e) if e <= b && e > w => e,
             _ if w <= b => w,
             _ => h + 1,

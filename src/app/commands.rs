@@ -63,6 +63,9 @@ pub enum Command {
     /// Extend the text selection through the next name after its head (a
     /// long name with lower-case words inside in one key).
     ExtendToName,
+    /// Extend the text selection to the end of the phrase: up to the next
+    /// punctuation mark (a long name in lower-case words in one key).
+    ExtendToPhraseEnd,
     /// Extend the text selection a word left.
     ExtendWordLeft,
     /// Extend the text selection a word right.
@@ -533,6 +536,12 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::NextName, "Select the next name without a span or suggestion (then a label key)", G::SelectText, &[k(NONE, Key::N)]),
         e(C::PreviousName, "Select the previous name without a span or suggestion", G::SelectText, &[k(SHIFT, Key::N)]),
         e(C::ExtendToName, "Extend the selection through the next name", G::SelectText, &[k(ALT, Key::N)]),
+        e(
+            C::ExtendToPhraseEnd,
+            "Extend the selection to the end of the phrase (the next comma, period, quote or bracket)",
+            G::SelectText,
+            &[k(SHIFT, Key::End)],
+        ),
         e(C::ExtendWordLeft, "Extend selection a word left", G::SelectText, &[k(SHIFT, Key::ArrowLeft)]),
         e(C::ExtendWordRight, "Extend selection a word right", G::SelectText, &[k(SHIFT, Key::ArrowRight)]),
         e(C::ExtendCharLeft, "Extend selection a character left", G::SelectText, &[k(SHIFT.plus(CMD), Key::ArrowLeft)]),

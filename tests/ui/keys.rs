@@ -139,3 +139,27 @@ fn alt_n_extends_the_selection_through_the_next_name() {
     key_mod(&mut h, Modifiers::ALT, Key::N);
     assert!(h.state().messages.last().is_some_and(|m| m.text.contains("select some text")), "{:?}", h.state().messages.last());
 }
+
+/// A long name written in lower-case words (an event, a body) that runs to
+/// a punctuation mark: Shift+End extends the selection to the end of the
+/// phrase in one key, where Shift+→ took one per word.
+#[test]
+fn shift_end_extends_the_selection_to_the_end_of_the_phrase() {
+    const T: &str = "Lima a fêté la \"Journée de la reconstruction des ponts suspendus\".\nPuis la commission des eaux du lac, hier.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    key(&mut h, Key::N);
+    key(&mut h, Key::N);
+    assert_eq!(selected_text(&h), "Journée");
+    key_mod(&mut h, Modifiers::SHIFT, Key::End);
+    assert_eq!(selected_text(&h), "Journée de la reconstruction des ponts suspendus");
+    key(&mut h, Key::E);
+    assert_eq!(spans(&h), [("Journée de la reconstruction des ponts suspendus".to_owned(), "EVENT".to_owned())]);
+    // From a caret: to the comma.
+    key(&mut h, Key::ArrowRight);
+    key(&mut h, Key::ArrowRight);
+    key(&mut h, Key::ArrowRight);
+    key_mod(&mut h, Modifiers::SHIFT, Key::End);
+    assert_eq!(selected_text(&h), "commission des eaux du lac");
+}

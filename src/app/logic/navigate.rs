@@ -8,7 +8,7 @@ use super::super::SpanlabApp;
 use super::super::commands::Command;
 use super::super::state::{Dialog, Selection};
 use crate::model::names::names;
-use crate::model::words::{next_word_end, next_word_start, previous_word_start};
+use crate::model::words::{next_word_end, next_word_start, phrase_end, previous_word_start};
 use crate::model::{CharIdx, Status};
 
 impl SpanlabApp {
@@ -452,6 +452,24 @@ impl SpanlabApp {
         match names(open.doc.text()).into_iter().find(|n| n.0 >= to) {
             Some((_, end)) => self.select(Selection::Text { anchor: from, head: end }),
             None => self.info("no name after the selection"),
+        }
+    }
+
+    /// Extends the text selection (or a caret) to the end of the phrase
+    /// after its head (`model::words::phrase_end`): `la [guerre] des
+    /// Deux-Roses, puis` → `la [guerre des Deux-Roses], puis`.
+    pub(super) fn extend_to_phrase_end(&mut self) {
+        let Some(open) = self.open.as_ref() else { return };
+        let Selection::Text { anchor, head } = open.selection else {
+            self.info("select some text first (n selects the next name)");
+            return;
+        };
+        let (from, to) = (anchor.min(head), anchor.max(head));
+        let end = phrase_end(open.doc.text(), to);
+        if end > to {
+            self.select(Selection::Text { anchor: from, head: end });
+        } else {
+            self.info("no more words after the selection");
         }
     }
 

@@ -211,10 +211,12 @@ impl Bot {
             .map(|s| (s.start.get(), s.end.get()))
             .chain(doc.pending_suggestions().iter().map(|s| (s.start.get(), s.end.get())))
             .collect();
+        // n passes over a name exactly as a suggestion already decided on.
+        let decided: Vec<(usize, usize)> = doc.suggestions().filter(|s| !s.is_pending()).map(|s| (s.start.get(), s.end.get())).collect();
         let free: Vec<(usize, usize)> = names(doc.text())
             .into_iter()
             .map(|(x, y)| (x.get(), y.get()))
-            .filter(|&(x, y)| !taken.iter().any(|t| t.0 < y && x < t.1))
+            .filter(|&(x, y)| !taken.iter().any(|t| t.0 < y && x < t.1) && !decided.contains(&(x, y)))
             .collect();
         let t = free.iter().position(|n| n.0 == a)?;
         let end = free[t].1;

@@ -53,6 +53,11 @@ fn suggestions_made_before_learning_are_made_again_when_the_document_opens() {
     assert!(tramoville_org(&pending(&h)), "{:?}", pending(&h));
 }
 
+/// What is selected.
+fn selected(h: &Harness<'_, SpanlabApp>) -> Selection {
+    h.state().open.as_ref().expect("open").selection
+}
+
 /// What is selected as text, or "" when no text is.
 fn selected_text(h: &Harness<'_, SpanlabApp>) -> String {
     let open = h.state().open.as_ref().expect("open");
@@ -162,4 +167,38 @@ fn shift_end_extends_the_selection_to_the_end_of_the_phrase() {
     key(&mut h, Key::ArrowRight);
     key_mod(&mut h, Modifiers::SHIFT, Key::End);
     assert_eq!(selected_text(&h), "commission des eaux du lac");
+}
+
+/// After accepting all, a wrong span deleted (or a suggestion rejected)
+/// leaves its name free again, and n stopped on it once more: n now skips a
+/// name exactly as the person already turned it down here.
+#[test]
+fn n_skips_a_name_already_rejected_or_deleted_here() {
+    // "Photo Zeta" (0..10), "AGX" (13..16), "Marta Ruiz" (29..39).
+    const T: &str = "Photo Zeta / AGX\nLa ministre Marta Ruiz est partie.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(0, 10, "ORG"), (13, 16, "ORG")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    // Delete the span on "Photo Zeta": Tab to it, Delete.
+    key(&mut h, Key::Tab);
+    assert!(matches!(selected(&h), Selection::Span(_)));
+    key(&mut h, Key::Delete);
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::Delete);
+    assert!(spans(&h).is_empty());
+    key(&mut h, Key::N);
+    assert_eq!(selected_text(&h), "Marta Ruiz", "n skips AGX, turned down");
+    key(&mut h, Key::N);
+    assert_eq!(selected_text(&h), "Marta Ruiz", "n wraps round past Photo Zeta, turned down");
+    // A name inside a rejected suggestion, not the same text, stays free.
+    let f = fixture(&[("b.txt", "Le chef Marta Ruiz est parti.")]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(3, 18, "PER")]);
+    key(&mut h, Key::J);
+    key(&mut h, Key::X);
+    key(&mut h, Key::N);
+    assert_eq!(selected_text(&h), "Marta Ruiz");
 }

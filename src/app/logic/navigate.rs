@@ -399,9 +399,9 @@ impl SpanlabApp {
     }
 
     /// Selects the next (or previous) name of the text (`model::names`) that
-    /// no span or pending suggestion touches, after (or before) the
-    /// selection, wrapping: a name the suggestions missed is then one label
-    /// key away.
+    /// no span or pending suggestion touches and that is not exactly a
+    /// suggestion already decided on, after (or before) the selection,
+    /// wrapping: a name the suggestions missed is then one label key away.
     pub(super) fn step_name(&mut self, forward: bool) {
         let Some(open) = self.open.as_ref() else { return };
         let doc = &open.doc;
@@ -427,7 +427,12 @@ impl SpanlabApp {
             let before = taken.partition_point(|r| r.0 < b);
             before == 0 || furthest.get(before - 1).is_none_or(|&e| e <= a)
         };
-        let free_names: Vec<(CharIdx, CharIdx)> = names(doc.text()).into_iter().filter(|&(a, b)| free(a, b)).collect();
+        // A name exactly as a suggestion the person already decided on
+        // (rejected, or accepted and since deleted or moved) was turned
+        // down here: n passes over it.
+        let decided: Vec<(CharIdx, CharIdx)> = doc.suggestions().filter(|s| !s.is_pending()).map(|s| (s.start, s.end)).collect();
+        let free_names: Vec<(CharIdx, CharIdx)> =
+            names(doc.text()).into_iter().filter(|&(a, b)| free(a, b) && !decided.contains(&(a, b))).collect();
         let pick = if forward {
             free_names.iter().find(|n| n.0 >= hi).or(free_names.first())
         } else {

@@ -9,7 +9,7 @@ use egui::{Key, Modifiers};
 use spanlab::app::{Dialog, Selection};
 use spanlab::model::everywhere::{MatchOptions, find};
 use spanlab::model::names::names;
-use spanlab::model::words::{next_word_end, next_word_start, phrase_end, previous_word_end, previous_word_start};
+use spanlab::model::words::{next_capitalised_word, next_word_end, next_word_start, phrase_end, previous_word_end, previous_word_start};
 use spanlab::model::{CharIdx, SpanId, Text};
 
 use super::tally::Cat;
@@ -41,6 +41,12 @@ impl Bot {
             } else if s > a {
                 let w = previous_word_start(&text, CharIdx::new(s)).get();
                 self.press(if w >= a { ALT } else { ALT | CMD }, Key::ArrowLeft);
+            } else if s < a
+                && next_word_start(&text, CharIdx::new(s)).get() < a
+                && next_capitalised_word(&text, CharIdx::new(s), CharIdx::new(e)).is_some_and(|c| c.get() == a)
+            {
+                // Alt+C: the start to the next capitalised word, past the words before.
+                self.press(ALT, Key::C);
             } else if s < a {
                 let w = next_word_start(&text, CharIdx::new(s)).get();
                 self.press(if w <= a && w < e { ALT } else { ALT | CMD }, Key::ArrowRight);

@@ -78,6 +78,9 @@ pub enum Command {
     StartWordLeft,
     /// Move the selected span's start a word right.
     StartWordRight,
+    /// Move the selected span's start to the next word inside it that
+    /// begins with a capital letter (drop a title or role before a name).
+    StartToCapital,
     /// Move the selected span's end a word left.
     EndWordLeft,
     /// Move the selected span's end a word right.
@@ -257,6 +260,7 @@ impl Command {
                 | C::DeleteEverywhere
                 | C::StartWordLeft
                 | C::StartWordRight
+                | C::StartToCapital
                 | C::EndWordLeft
                 | C::EndWordRight
                 | C::StartCharLeft
@@ -548,6 +552,12 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::ExtendCharRight, "Extend selection a character right", G::SelectText, &[k(SHIFT.plus(CMD), Key::ArrowRight)]),
         e(C::StartWordLeft, "Span start one word left", G::EditSpan, &[k(ALT, Key::ArrowLeft)]),
         e(C::StartWordRight, "Span start one word right", G::EditSpan, &[k(ALT, Key::ArrowRight)]),
+        e(
+            C::StartToCapital,
+            "Span start to the next capitalised word inside it (drop a title before a name)",
+            G::EditSpan,
+            &[k(ALT, Key::C)],
+        ),
         e(C::EndWordLeft, "Span end one word left", G::EditSpan, &[k(ALT.plus(SHIFT), Key::ArrowLeft)]),
         e(C::EndWordRight, "Span end one word right", G::EditSpan, &[k(ALT.plus(SHIFT), Key::ArrowRight)]),
         e(C::StartCharLeft, "Span start one character left", G::EditSpan, &[k(ALT.plus(CMD), Key::ArrowLeft)]),

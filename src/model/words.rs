@@ -117,6 +117,27 @@ pub fn previous_word_end(text: &Text, at: CharIdx) -> CharIdx {
     CharIdx::new(i)
 }
 
+/// The start of the first word after `from` and before `to` that begins
+/// with a capital letter (`None` if none): where a span's start goes to
+/// drop a title or role written before a name. `"[ministre des Affaires
+/// étrangères]"` → `"ministre des [Affaires étrangères]"`.
+pub fn next_capitalised_word(text: &Text, from: CharIdx, to: CharIdx) -> Option<CharIdx> {
+    let c = chars(text);
+    let mut i = next_word_start(text, from).get();
+    while i < to.get().min(c.len()) {
+        if c.get(i).is_some_and(|ch| ch.is_uppercase()) {
+            return Some(CharIdx::new(i));
+        }
+        while i < c.len() && word_at(&c, i) {
+            i += 1;
+        }
+        while i < c.len() && !word_at(&c, i) {
+            i += 1;
+        }
+    }
+    None
+}
+
 /// Whether the character at `i` ends a phrase: a comma, a period, a
 /// colon, a semicolon, a bracket, a quotation mark, a dash or a line
 /// break (a period or hyphen inside a word does not).
@@ -225,5 +246,15 @@ mod tests {
         // Standing at the end of a phrase: the next one.
         assert_eq!(end("la guerre, le traité de paix. Fin", 9), ", le traité de paix");
         assert_eq!(end("fin.", 4), "", "nothing after: stays");
+    }
+
+    #[test]
+    fn the_next_capitalised_word_inside_a_range() {
+        let t = Text::from("le Traité des Nations unies et l'Union africaine");
+        let at = |from: usize, to: usize| next_capitalised_word(&t, CharIdx::new(from), CharIdx::new(to)).map(CharIdx::get);
+        assert_eq!(at(3, 27), Some(14), "Traité [des] Nations: the next one after the start");
+        assert_eq!(at(0, 27), Some(3));
+        assert_eq!(at(14, 27), None, "none left before the end");
+        assert_eq!(at(28, 48), Some(33), "after an apostrophe");
     }
 }

@@ -202,3 +202,24 @@ fn n_skips_a_name_already_rejected_or_deleted_here() {
     key(&mut h, Key::N);
     assert_eq!(selected_text(&h), "Marta Ruiz");
 }
+
+/// A suggestion that took a title or role before the name ("ministre des
+/// Affaires …", "Charte des Nations unies"): Alt+C moves the span's start
+/// to the next capitalised word inside it, one key where Alt+→ took one
+/// per word; on a suggestion it accepts it moved.
+#[test]
+fn alt_c_moves_the_span_start_to_the_next_capitalised_word() {
+    // "la commission des Affaires juridiques de Vorlande" (0..49).
+    const T: &str = "la commission des Affaires juridiques de Vorlande a voté.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(3, 49, "ORG")]);
+    key(&mut h, Key::J);
+    key_mod(&mut h, Modifiers::ALT, Key::C);
+    assert_eq!(spans(&h), [("Affaires juridiques de Vorlande".to_owned(), "ORG".to_owned())]);
+    key_mod(&mut h, Modifiers::ALT, Key::C);
+    assert_eq!(spans(&h), [("Vorlande".to_owned(), "ORG".to_owned())]);
+    key_mod(&mut h, Modifiers::ALT, Key::C);
+    assert_eq!(spans(&h), [("Vorlande".to_owned(), "ORG".to_owned())], "no capitalised word left: unchanged");
+}

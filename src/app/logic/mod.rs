@@ -74,6 +74,7 @@ impl SpanlabApp {
             }
             C::StartWordLeft
             | C::StartWordRight
+            | C::StartToCapital
             | C::EndWordLeft
             | C::EndWordRight
             | C::StartCharLeft

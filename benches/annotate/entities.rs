@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use egui::{Key, Modifiers};
 use spanlab::app::{Dialog, Selection};
-use spanlab::model::everywhere::{MatchOptions, find};
+use spanlab::model::everywhere::{Fate, MatchOptions, find};
 use spanlab::model::names::names;
 use spanlab::model::words::{next_capitalised_word, next_word_end, next_word_start, phrase_end, previous_word_end, previous_word_start};
 use spanlab::model::{CharIdx, SpanId, Text};
@@ -316,7 +316,7 @@ impl Bot {
             let first_missing = missing.first().map(|g| (*g).clone());
             match (first_wrong, first_missing) {
                 (None, None) => return,
-                (Some(w), m) if m.as_ref().is_none_or(|m| w.0 <= m.start || w.1 > m.start) => {
+                (Some(w), m) if m.as_ref().is_none_or(|m| w.0 < m.end) => {
                     // A wrong span: fix it into a missing gold entity it overlaps, else delete it.
                     let target = missing
                         .iter()
@@ -333,6 +333,28 @@ impl Bot {
                                 self.as_cat(Cat::Relabel, |bot| bot.press(NONE, k));
                             }
                             self.move_boundaries(g.start, g.end);
+                            // The same name again here, each mention wanted
+                            // with this label (a shorter span inside it
+                            // giving way): label everywhere (Shift+E, Alt+T
+                            // for the conflicts, Enter).
+                            if let Some((corpus, at)) = corpus {
+                                let name = self.text_of(g.start, g.end);
+                                let right: Vec<(usize, usize)> = self
+                                    .doc()
+                                    .spans()
+                                    .iter()
+                                    .filter(|s| s.label == g.label)
+                                    .map(|s| (s.start.get(), s.end.get()))
+                                    .collect();
+                                let others_here = find(&corpus[at].1, &name, MatchOptions::default())
+                                    .into_iter()
+                                    .map(|(x, y)| (x.get(), y.get()))
+                                    .filter(|&m| m != (g.start, g.end) && !right.contains(&m))
+                                    .count();
+                                if others_here > 0 && everywhere_pays(corpus, at, (g.start, g.end), &name, &g.label, true) {
+                                    self.everywhere(corpus, SHIFT, Key::E, true);
+                                }
+                            }
                         }
                         None => {
                             // The same wrong name more than once here, and
@@ -485,7 +507,27 @@ impl Bot {
         }
         self.h.run_ok();
         let Dialog::Everywhere(form) = &self.app().dialog else { return false };
+        // Conflicts (a span of another label in the way) the gold wants
+        // taken, every one of them: Alt+T ticks them.
         let label = form.label.clone();
+        let wanted = |id: &str, o: &spanlab::model::everywhere::Occurrence| {
+            corpus
+                .iter()
+                .find(|c| c.0 == id)
+                .is_some_and(|c| c.2.iter().any(|e| (e.start, e.end, e.label.as_str()) == (o.start.get(), o.end.get(), label.as_str())))
+        };
+        let conflicts: Vec<bool> = form
+            .preview
+            .docs
+            .iter()
+            .flat_map(|d| d.rows.iter().map(move |(_, o)| (d.id.0.clone(), o)))
+            .filter(|(_, o)| matches!(o.fate, Fate::Conflict { .. }) && !o.ticked)
+            .map(|(id, o)| wanted(&id, o))
+            .collect();
+        if accept && !conflicts.is_empty() && conflicts.iter().all(|&w| w) {
+            self.press(ALT, Key::T);
+        }
+        let Dialog::Everywhere(form) = &self.app().dialog else { return false };
         let good = form.preview.complete()
             && form.preview.docs.iter().all(|d| {
                 let gold = corpus.iter().find(|c| c.0 == d.id.0).map(|c| &c.2);

@@ -171,7 +171,9 @@ fn ends_phrase(c: &[char], i: usize) -> bool {
 }
 
 /// The end of the last word before the next mark that ends a phrase
-/// after `at` (see [`ends_phrase`]); when `at` already stands there, the
+/// after `at` (a comma, period, colon, semicolon, bracket, quotation mark,
+/// dash or line break; not a period or hyphen inside a word); when `at`
+/// already stands there, the
 /// end of the phrase after that mark; the end of the text's last word if
 /// no mark comes. `"la [guerre] de résistance du peuple, puis"` →
 /// `"la [guerre de résistance du peuple], puis"`: a long name written in

@@ -20,7 +20,7 @@
 //!
 //! Each key is tallied by what it was for, printed per article and per
 //! flow: accept (Enter, Shift+A), reject (x, Shift+X), relabel (a label key
-//! on a suggestion or span), boundary (Alt+arrows), delete, missed
+//! on a suggestion or span), boundary (Alt+arrows, Alt+C), delete, missed
 //! (extending a selection over a name no suggestion had, and its label
 //! key), navigate (Tab, j, the arrows or n to a place, Find), everywhere
 //! (Shift+Enter, Ctrl+Shift+X, Shift+E, Shift+Delete and the preview's
@@ -44,7 +44,9 @@
 //! modules: `annotate/entities.rs` (the entity work), `annotate/relations.rs`
 //! (the relation work), `annotate/tally.rs` (the kinds).
 //!
-//! `SPANLAB_BENCH_TRACE=1` prints every key; `SPANLAB_BENCH_FLOW=N` runs
+//! `SPANLAB_BENCH_TRACE=1` prints every key and what it selected, and
+//! before each article's entity fixes its spans (recognizer, score, ok or
+//! WRONG) and the gold entities no span has; `SPANLAB_BENCH_FLOW=N` runs
 //! only the N-th flow; `SPANLAB_BENCH_SHIFT_A=1` starts the accept-all
 //! flows with Shift+A (the suggested relations accepted too, the wrong ones
 //! then reached with period and deleted) instead of Alt+A.
@@ -170,6 +172,9 @@ impl Bot {
         self.h.key_press_modifiers(m, k);
         self.h.run_ok();
         self.count();
+        if self.trace {
+            eprintln!("    -> {}", self.selection_text());
+        }
     }
 
     fn type_char(&mut self, c: char) {

@@ -167,6 +167,46 @@ fn a_conflict_is_listed_apart_unticked_and_left_alone() {
     assert_eq!(spans_of(h.state()), [("Oslo Fjord".into(), "LOC".into()), gpe("Oslo")]);
 }
 
+/// The conflicts could be ticked with the mouse only: Alt+T in the preview
+/// ticks them all (again: unticks them), so a keyboard user can take a
+/// name over the shorter span inside it ("sommet de Tianjin" over its
+/// "Tianjin") in one key.
+#[test]
+fn alt_t_ticks_the_conflicts_in_the_preview() {
+    let mut w = window();
+    let h = &mut w.h;
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, spanlab::app::Command::OpenDocument(2));
+    h.run_ok();
+    run_until(h, |app| !app.is_suggesting());
+    suggest(h, &[(16, 26, "LOC", RecognizerName::Tagger, 0.9)]);
+    h.key_press(Key::Enter);
+    h.run_ok();
+    h.state_mut().open.as_mut().expect("open").selection = Selection::Text { anchor: CharIdx::new(33), head: CharIdx::new(37) };
+    h.key_press_modifiers(Modifiers::SHIFT, Key::E);
+    run_until(h, |app| matches!(&app.dialog, spanlab::app::Dialog::Everywhere(f) if f.preview.complete()));
+    if let spanlab::app::Dialog::Everywhere(f) = &mut h.state_mut().dialog {
+        f.label = "GPE".into();
+        f.corpus = false;
+    }
+    run_until(
+        h,
+        |app| matches!(&app.dialog, spanlab::app::Dialog::Everywhere(f) if f.preview.complete() && f.preview.asked.as_ref().is_some_and(|a| a.label == "GPE")),
+    );
+    h.get_by_label_contains("1 will change · 1 conflict");
+    h.key_press_modifiers(Modifiers::ALT, Key::T);
+    h.run_ok();
+    h.get_by_label_contains("2 will change · 1 conflict");
+    h.key_press_modifiers(Modifiers::ALT, Key::T);
+    h.run_ok();
+    h.get_by_label_contains("1 will change · 1 conflict");
+    h.key_press_modifiers(Modifiers::ALT, Key::T);
+    h.run_ok();
+    h.key_press(Key::Enter);
+    run_until(h, |app| app.everywhere_job.is_none() && !matches!(app.dialog, spanlab::app::Dialog::Everywhere(_)));
+    assert_eq!(spans_of(h.state()), [gpe("Oslo"), gpe("Oslo")], "the LOC span gave way");
+}
+
 #[test]
 fn filtered_bulk_reject_takes_only_what_the_filter_shows() {
     let mut w = window();

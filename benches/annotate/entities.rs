@@ -7,13 +7,13 @@ use std::collections::BTreeSet;
 
 use egui::{Key, Modifiers};
 use spanlab::app::{Dialog, Selection};
-use spanlab::model::everywhere::{MatchOptions, find};
+use spanlab::model::everywhere::{Fate, MatchOptions, find};
 use spanlab::model::names::names;
-use spanlab::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
+use spanlab::model::words::{next_capitalised_word, next_word_end, next_word_start, phrase_end, previous_word_end, previous_word_start};
 use spanlab::model::{CharIdx, SpanId, Text};
 
 use super::tally::Cat;
-use super::{ALT, Article, Bot, CMD, Ent, NONE, SHIFT};
+use super::{ALT, Article, Bot, CMD, Ent, FindPlan, NONE, SHIFT};
 
 impl Bot {
     /// Moves the selected span's boundaries to `[a, b)`, by words where a
@@ -41,6 +41,12 @@ impl Bot {
             } else if s > a {
                 let w = previous_word_start(&text, CharIdx::new(s)).get();
                 self.press(if w >= a { ALT } else { ALT | CMD }, Key::ArrowLeft);
+            } else if s < a
+                && next_word_start(&text, CharIdx::new(s)).get() < a
+                && next_capitalised_word(&text, CharIdx::new(s), CharIdx::new(e)).is_some_and(|c| c.get() == a)
+            {
+                // Alt+C: the start to the next capitalised word, past the words before.
+                self.press(ALT, Key::C);
             } else if s < a {
                 let w = next_word_start(&text, CharIdx::new(s)).get();
                 self.press(if w <= a && w < e { ALT } else { ALT | CMD }, Key::ArrowRight);
@@ -50,6 +56,79 @@ impl Bot {
             }
         }
         panic!("could not move the span to {a}..{b}");
+    }
+
+    /// Selects a span as [`Bot::go_to_item`] does, or by Find on any few
+    /// letters inside it when that is cheaper (Esc on the find bar selects
+    /// the span the found letters lie in, wherever they are in it).
+    fn reach_span(&mut self, id: SpanId) {
+        let target = Selection::Span(id);
+        if self.selection() == target {
+            return;
+        }
+        let Some((a, b)) = self.doc().spans().get(id).map(|s| (s.start.get(), s.end.get())) else { return };
+        let (fwd, back) = self.tab_distance(target);
+        let usual = [self.find_plan(a, b, true), self.find_plan(a, b, false)].into_iter().flatten().map(|p| p.cost()).min();
+        let usual = usual.map_or(fwd.min(back), |c| c.min(fwd).min(back));
+        if let Some(plan) = self.inside_plan(a, b)
+            && plan.cost() < usual
+        {
+            if self.trace {
+                eprintln!("  reach span {a}..{b} by finding {:?} inside it ({} keys, else {usual})", plan.query, plan.cost());
+            }
+            self.as_cat(Cat::Navigate, |bot| bot.run_find(&plan));
+            if self.selection() == target {
+                return;
+            }
+        }
+        self.go_to_item(target);
+    }
+
+    /// The cheapest Find of a few letters lying inside `[a, b)` (not only
+    /// its first letters): typed, then Enter until the occurrence inside.
+    fn inside_plan(&self, a: usize, b: usize) -> Option<FindPlan> {
+        let text: Vec<char> = self.text_of(a, b).chars().collect();
+        let from = match self.selection() {
+            Selection::Text { anchor, head } => anchor.max(head).get(),
+            Selection::Span(_) | Selection::Suggestion(_) => self.selected_range().map_or(0, |r| r.1),
+            _ => 0,
+        };
+        let mut best: Option<FindPlan> = None;
+        for i in 0..text.len() {
+            for k in 1..=(text.len() - i).min(8) {
+                let query: String = text[i..i + k].iter().collect();
+                if query.trim() != query {
+                    continue;
+                }
+                let hits: Vec<usize> = self.doc().text().find_all(&query).into_iter().map(CharIdx::get).collect();
+                let Some(target) = hits.iter().position(|&h| h == a + i) else { continue };
+                let first = hits.iter().position(|&h| h >= from).unwrap_or(0);
+                let enters = (target + hits.len() - first) % hits.len();
+                let plan = FindPlan { query, enters };
+                if best.as_ref().is_none_or(|b| plan.cost() < b.cost()) {
+                    best = Some(plan);
+                }
+            }
+        }
+        best
+    }
+
+    /// What is selected, for the trace: `span 238..252 "Sergueï Lavrov"`.
+    pub(super) fn selection_text(&self) -> String {
+        if self.app().open.is_none() {
+            return "no document".to_owned();
+        }
+        let kind = match self.selection() {
+            Selection::Span(_) => "span",
+            Selection::Suggestion(_) => "suggestion",
+            Selection::Text { .. } => "text",
+            Selection::Relation(_) => return "a relation".to_owned(),
+            _ => return "nothing".to_owned(),
+        };
+        match self.selected_range() {
+            Some((a, b)) => format!("{kind} {a}..{b} {:?}", self.text_of(a, b)),
+            None => kind.to_owned(),
+        }
     }
 
     /// Selects the text `[a, b)`: Find a prefix, then extend by words and
@@ -138,10 +217,12 @@ impl Bot {
             .map(|s| (s.start.get(), s.end.get()))
             .chain(doc.pending_suggestions().iter().map(|s| (s.start.get(), s.end.get())))
             .collect();
+        // n passes over a name exactly as a suggestion already decided on.
+        let decided: Vec<(usize, usize)> = doc.suggestions().filter(|s| !s.is_pending()).map(|s| (s.start.get(), s.end.get())).collect();
         let free: Vec<(usize, usize)> = names(doc.text())
             .into_iter()
             .map(|(x, y)| (x.get(), y.get()))
-            .filter(|&(x, y)| !taken.iter().any(|t| t.0 < y && x < t.1))
+            .filter(|&(x, y)| !taken.iter().any(|t| t.0 < y && x < t.1) && !decided.contains(&(x, y)))
             .collect();
         let t = free.iter().position(|n| n.0 == a)?;
         let end = free[t].1;
@@ -167,8 +248,15 @@ impl Bot {
             }
             if h < b {
                 let w = next_word_end(&text, head).get();
+                let n = next_name_end(&text, h).filter(|&n| n <= b && n > w);
+                // Shift+End: to the end of the phrase, when that goes furthest.
+                let p = phrase_end(&text, head).get();
+                if p <= b && p > w && n.is_none_or(|n| p > n) {
+                    self.press(SHIFT, Key::End);
+                    continue;
+                }
                 // Alt+N: through the next name, when that goes further.
-                if next_name_end(&text, h).is_some_and(|n| n <= b && n > w) {
+                if n.is_some() {
                     self.press(ALT, Key::N);
                     continue;
                 }
@@ -180,8 +268,37 @@ impl Bot {
         panic!("could not extend the selection to {b}");
     }
 
+    /// Prints every span before the fixes, with where it came from and its
+    /// score, marked `ok` when the gold wants it as it is, and the gold
+    /// entities no span has (`missed`).
+    fn trace_spans(&self, gold: &[Ent]) {
+        let doc = self.doc();
+        for s in doc.spans().iter() {
+            let ok = gold.iter().any(|g| (g.start, g.end, g.label.as_str()) == (s.start.get(), s.end.get(), s.label.as_str()));
+            let origin = match &s.origin {
+                spanlab::model::Origin::Suggested { recognizer, score, .. } => format!("{recognizer} {score:.2}"),
+                other => format!("{other:?}"),
+            };
+            eprintln!(
+                "  span {} {:?} {} [{origin}] {}",
+                s.start.get(),
+                self.text_of(s.start.get(), s.end.get()),
+                s.label,
+                if ok { "ok" } else { "WRONG" }
+            );
+        }
+        for g in gold {
+            if !doc.spans().iter().any(|s| s.start.get() < g.end && g.start < s.end.get()) {
+                eprintln!("  missed {} {:?} {}", g.start, self.text_of(g.start, g.end), g.label);
+            }
+        }
+    }
+
     /// Turns the document's spans into the gold entities.
     pub(super) fn fix_entities(&mut self, gold: &[Ent], corpus: Option<(&[Article], usize)>) {
+        if self.trace {
+            self.trace_spans(gold);
+        }
         for _round in 0..400 {
             let doc = self.doc();
             let have: Vec<(usize, usize, String, SpanId)> =
@@ -199,7 +316,7 @@ impl Bot {
             let first_missing = missing.first().map(|g| (*g).clone());
             match (first_wrong, first_missing) {
                 (None, None) => return,
-                (Some(w), m) if m.as_ref().is_none_or(|m| w.0 <= m.start || w.1 > m.start) => {
+                (Some(w), m) if m.as_ref().is_none_or(|m| w.0 < m.end) => {
                     // A wrong span: fix it into a missing gold entity it overlaps, else delete it.
                     let target = missing
                         .iter()
@@ -208,7 +325,7 @@ impl Bot {
                     if self.trace {
                         eprintln!("  fix {:?} {} into {target:?}", self.text_of(w.0, w.1), w.2);
                     }
-                    self.go_to_item(Selection::Span(w.3));
+                    self.reach_span(w.3);
                     match target {
                         Some(g) => {
                             if g.label != w.2 {
@@ -216,6 +333,28 @@ impl Bot {
                                 self.as_cat(Cat::Relabel, |bot| bot.press(NONE, k));
                             }
                             self.move_boundaries(g.start, g.end);
+                            // The same name again here, each mention wanted
+                            // with this label (a shorter span inside it
+                            // giving way): label everywhere (Shift+E, Alt+T
+                            // for the conflicts, Enter).
+                            if let Some((corpus, at)) = corpus {
+                                let name = self.text_of(g.start, g.end);
+                                let right: Vec<(usize, usize)> = self
+                                    .doc()
+                                    .spans()
+                                    .iter()
+                                    .filter(|s| s.label == g.label)
+                                    .map(|s| (s.start.get(), s.end.get()))
+                                    .collect();
+                                let others_here = find(&corpus[at].1, &name, MatchOptions::default())
+                                    .into_iter()
+                                    .map(|(x, y)| (x.get(), y.get()))
+                                    .filter(|&m| m != (g.start, g.end) && !right.contains(&m))
+                                    .count();
+                                if others_here > 0 && everywhere_pays(corpus, at, (g.start, g.end), &name, &g.label, true) {
+                                    self.everywhere(corpus, SHIFT, Key::E, true);
+                                }
+                            }
                         }
                         None => {
                             // The same wrong name more than once here, and
@@ -368,7 +507,27 @@ impl Bot {
         }
         self.h.run_ok();
         let Dialog::Everywhere(form) = &self.app().dialog else { return false };
+        // Conflicts (a span of another label in the way) the gold wants
+        // taken, every one of them: Alt+T ticks them.
         let label = form.label.clone();
+        let wanted = |id: &str, o: &spanlab::model::everywhere::Occurrence| {
+            corpus
+                .iter()
+                .find(|c| c.0 == id)
+                .is_some_and(|c| c.2.iter().any(|e| (e.start, e.end, e.label.as_str()) == (o.start.get(), o.end.get(), label.as_str())))
+        };
+        let conflicts: Vec<bool> = form
+            .preview
+            .docs
+            .iter()
+            .flat_map(|d| d.rows.iter().map(move |(_, o)| (d.id.0.clone(), o)))
+            .filter(|(_, o)| matches!(o.fate, Fate::Conflict { .. }) && !o.ticked)
+            .map(|(id, o)| wanted(&id, o))
+            .collect();
+        if accept && !conflicts.is_empty() && conflicts.iter().all(|&w| w) {
+            self.press(ALT, Key::T);
+        }
+        let Dialog::Everywhere(form) = &self.app().dialog else { return false };
         let good = form.preview.complete()
             && form.preview.docs.iter().all(|d| {
                 let gold = corpus.iter().find(|c| c.0 == d.id.0).map(|c| &c.2);
@@ -423,7 +582,9 @@ fn extend_cost(text: &spanlab::model::Text, _a: usize, mut h: usize, b: usize) -
     let mut n = 0;
     while h < b && n < 60 {
         let w = next_word_end(text, CharIdx::new(h)).get();
+        let p = phrase_end(text, CharIdx::new(h)).get();
         h = match next_name_end(text, h) {
+            _ if p <= b && p > w && next_name_end(text, h).is_none_or(|e| e > b || p > e) => p,
             Some(e) if e <= b && e > w => e,
             _ if w <= b => w,
             _ => h + 1,

@@ -66,6 +66,9 @@ pub enum Command {
     /// Extend the text selection through the next name after its head (a
     /// long name with lower-case words inside in one key).
     ExtendToName,
+    /// Extend the text selection to the end of the phrase: up to the next
+    /// punctuation mark (a long name in lower-case words in one key).
+    ExtendToPhraseEnd,
     /// Extend the text selection a word left.
     ExtendWordLeft,
     /// Extend the text selection a word right.
@@ -78,6 +81,9 @@ pub enum Command {
     StartWordLeft,
     /// Move the selected span's start a word right.
     StartWordRight,
+    /// Move the selected span's start to the next word inside it that
+    /// begins with a capital letter (drop a title or role before a name).
+    StartToCapital,
     /// Move the selected span's end a word left.
     EndWordLeft,
     /// Move the selected span's end a word right.
@@ -269,6 +275,7 @@ impl Command {
                 | C::DeleteEverywhere
                 | C::StartWordLeft
                 | C::StartWordRight
+                | C::StartToCapital
                 | C::EndWordLeft
                 | C::EndWordRight
                 | C::StartCharLeft
@@ -566,12 +573,24 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::NextName, "Select the next name without a span or suggestion (then a label key)", G::SelectText, &[k(NONE, Key::N)]),
         e(C::PreviousName, "Select the previous name without a span or suggestion", G::SelectText, &[k(SHIFT, Key::N)]),
         e(C::ExtendToName, "Extend the selection through the next name", G::SelectText, &[k(ALT, Key::N)]),
+        e(
+            C::ExtendToPhraseEnd,
+            "Extend the selection to the end of the phrase (the next comma, period, quote or bracket)",
+            G::SelectText,
+            &[k(SHIFT, Key::End)],
+        ),
         e(C::ExtendWordLeft, "Extend selection a word left", G::SelectText, &[k(SHIFT, Key::ArrowLeft)]),
         e(C::ExtendWordRight, "Extend selection a word right", G::SelectText, &[k(SHIFT, Key::ArrowRight)]),
         e(C::ExtendCharLeft, "Extend selection a character left", G::SelectText, &[k(SHIFT.plus(CMD), Key::ArrowLeft)]),
         e(C::ExtendCharRight, "Extend selection a character right", G::SelectText, &[k(SHIFT.plus(CMD), Key::ArrowRight)]),
         e(C::StartWordLeft, "Span start one word left", G::EditSpan, &[k(ALT, Key::ArrowLeft)]),
         e(C::StartWordRight, "Span start one word right", G::EditSpan, &[k(ALT, Key::ArrowRight)]),
+        e(
+            C::StartToCapital,
+            "Span start to the next capitalised word inside it (drop a title before a name)",
+            G::EditSpan,
+            &[k(ALT, Key::C)],
+        ),
         e(C::EndWordLeft, "Span end one word left", G::EditSpan, &[k(ALT.plus(SHIFT), Key::ArrowLeft)]),
         e(C::EndWordRight, "Span end one word right", G::EditSpan, &[k(ALT.plus(SHIFT), Key::ArrowRight)]),
         e(C::StartCharLeft, "Span start one character left", G::EditSpan, &[k(ALT.plus(CMD), Key::ArrowLeft)]),

@@ -1,5 +1,6 @@
-//! Word boundaries for selection: snapping a dragged range to whole words and
-//! moving a caret or a span boundary by a word.
+//! Word boundaries for selection: snapping a dragged range to whole words,
+//! moving a caret or a span boundary by a word, and the end of a phrase
+//! (up to the next punctuation mark) for extending a selection.
 //!
 //! A word is a run of letters, digits and combining marks, with inner hyphens
 //! (`Saint-Pétersbourg`) and inner periods between letters (`U.S`) kept. An
@@ -116,6 +117,89 @@ pub fn previous_word_end(text: &Text, at: CharIdx) -> CharIdx {
     CharIdx::new(i)
 }
 
+/// The start of the first word after `from` and before `to` that begins
+/// with a capital letter (`None` if none): where a span's start goes to
+/// drop a title or role written before a name. `"[ministre des Affaires
+/// étrangères]"` → `"ministre des [Affaires étrangères]"`.
+pub fn next_capitalised_word(text: &Text, from: CharIdx, to: CharIdx) -> Option<CharIdx> {
+    let c = chars(text);
+    let mut i = next_word_start(text, from).get();
+    while i < to.get().min(c.len()) {
+        if c.get(i).is_some_and(|ch| ch.is_uppercase()) {
+            return Some(CharIdx::new(i));
+        }
+        while i < c.len() && word_at(&c, i) {
+            i += 1;
+        }
+        while i < c.len() && !word_at(&c, i) {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Whether the character at `i` ends a phrase: a comma, a period, a
+/// colon, a semicolon, a bracket, a quotation mark, a dash or a line
+/// break (a period or hyphen inside a word does not).
+fn ends_phrase(c: &[char], i: usize) -> bool {
+    !word_at(c, i)
+        && matches!(
+            c.get(i),
+            Some(
+                ',' | ';'
+                    | ':'
+                    | '.'
+                    | '!'
+                    | '?'
+                    | '('
+                    | ')'
+                    | '['
+                    | ']'
+                    | '{'
+                    | '}'
+                    | '"'
+                    | '«'
+                    | '»'
+                    | '“'
+                    | '”'
+                    | '„'
+                    | '—'
+                    | '–'
+                    | '\n'
+            )
+        )
+}
+
+/// The end of the last word before the next mark that ends a phrase
+/// after `at` (a comma, period, colon, semicolon, bracket, quotation mark,
+/// dash or line break; not a period or hyphen inside a word); when `at`
+/// already stands there, the
+/// end of the phrase after that mark; the end of the text's last word if
+/// no mark comes. `"la [guerre] de résistance du peuple, puis"` →
+/// `"la [guerre de résistance du peuple], puis"`: a long name written in
+/// lower-case words is selected to its end in one key.
+pub fn phrase_end(text: &Text, at: CharIdx) -> CharIdx {
+    let c = chars(text);
+    let mut i = at.get().min(c.len());
+    let mut last = None;
+    while i < c.len() {
+        if word_at(&c, i) {
+            while i < c.len() && word_at(&c, i) {
+                i += 1;
+            }
+            last = Some(i);
+            continue;
+        }
+        if ends_phrase(&c, i)
+            && let Some(end) = last
+        {
+            return CharIdx::new(end);
+        }
+        i += 1;
+    }
+    last.map_or(at, CharIdx::new)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +229,34 @@ mod tests {
         assert_eq!(previous_word_start(&t, CharIdx::new(10)), CharIdx::new(8));
         assert_eq!(previous_word_end(&t, CharIdx::new(10)), CharIdx::new(7));
         assert_eq!(previous_word_start(&t, CharIdx::new(0)), CharIdx::new(0));
+    }
+
+    #[test]
+    fn the_end_of_a_phrase_is_before_the_next_punctuation_mark() {
+        let end = |s: &str, at: usize| {
+            let t = Text::from(s);
+            let e = phrase_end(&t, CharIdx::new(at));
+            t.slice(CharIdx::new(at), e).unwrap_or("").to_owned()
+        };
+        assert_eq!(end("la bataille de l'Atlantique nord, puis", 3), "bataille de l'Atlantique nord");
+        assert_eq!(end("le « traité de non-prolifération » signé", 5), "traité de non-prolifération", "hyphens inside words");
+        assert_eq!(end("les États-Unis (U.S.A.) et", 4), "États-Unis", "a bracket ends it");
+        assert_eq!(end("la conférence de Paris.\nLe lendemain", 3), "conférence de Paris");
+        assert_eq!(end("la conférence de Paris", 3), "conférence de Paris", "the end of the text");
+        assert_eq!(end("le sommet\nde Rome", 3), "sommet", "a line break");
+        assert_eq!(end("Zoe\u{301} Martin, hier", 0), "Zoe\u{301} Martin", "combining marks are letters");
+        // Standing at the end of a phrase: the next one.
+        assert_eq!(end("la guerre, le traité de paix. Fin", 9), ", le traité de paix");
+        assert_eq!(end("fin.", 4), "", "nothing after: stays");
+    }
+
+    #[test]
+    fn the_next_capitalised_word_inside_a_range() {
+        let t = Text::from("le Traité des Nations unies et l'Union africaine");
+        let at = |from: usize, to: usize| next_capitalised_word(&t, CharIdx::new(from), CharIdx::new(to)).map(CharIdx::get);
+        assert_eq!(at(3, 27), Some(14), "Traité [des] Nations: the next one after the start");
+        assert_eq!(at(0, 27), Some(3));
+        assert_eq!(at(14, 27), None, "none left before the end");
+        assert_eq!(at(28, 48), Some(33), "after an apostrophe");
     }
 }

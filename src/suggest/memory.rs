@@ -12,7 +12,9 @@
 //! each time the user removes a suggestion of it. Names with a positive
 //! vote are suggested (the label with the highest vote wins); names with a
 //! negative vote are *vetoed*: the engine drops other recognizers'
-//! suggestions of that exact name and label.
+//! suggestions of that exact name and label. A name removed where the user
+//! labelled nothing is vetoed for every label it was never kept as
+//! ([`ANY_LABEL`]).
 
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -23,6 +25,11 @@ use crate::model::{RecognizerName, Text};
 
 /// The score of a remembered name.
 pub const MEMORY_SCORE: f32 = 0.96;
+
+/// The label of a vote against a name whatever its label: the user
+/// removed it where they labelled nothing (a deleted span, a rejected
+/// suggestion with no gold span over it), so it is no entity at all.
+pub const ANY_LABEL: &str = "*";
 
 /// One remembered name.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,15 +45,19 @@ impl Entry {
     fn label(&self) -> Option<&str> {
         let mut best: Option<(&str, i32)> = None;
         for (l, v) in &self.votes {
-            if *v > 0 && best.is_none_or(|(_, b)| *v > b) {
+            if *v > 0 && l != ANY_LABEL && best.is_none_or(|(_, b)| *v > b) {
                 best = Some((l, *v));
             }
         }
         best.map(|(l, _)| l)
     }
 
+    /// Vetoed for `label`: removed more often than kept as one, or removed
+    /// where nothing was labelled ([`ANY_LABEL`]) and never kept as one.
     fn vetoed(&self, label: &str) -> bool {
-        self.votes.iter().any(|(l, v)| l == label && *v < 0)
+        let vote = |of: &str| self.votes.iter().find(|(l, _)| l == of).map_or(0, |(_, v)| *v);
+        let own = vote(label);
+        own < 0 || (own <= 0 && vote(ANY_LABEL) < 0)
     }
 }
 
@@ -226,9 +237,12 @@ impl Recognizer for MemoryRecognizer {
                 memory.remember(name, label);
             }
         }
+        // `rejected` holds only suggestions with no gold span over them:
+        // no entity there, whatever the label.
         for (a, b, label) in feedback.rejected {
             if let Some(name) = text.slice(*a, *b) {
                 memory.reject(name, label);
+                memory.reject(name, ANY_LABEL);
             }
         }
     }
@@ -321,5 +335,25 @@ mod tests {
         assert_eq!(r.recognize(&Text::from("à Pyongyang")).len(), 1);
         r.reject("Charte des Nations unies", "ORG");
         assert!(r.vetoes("Charte des Nations unies", "ORG") && !r.vetoes("Nations unies", "ORG"));
+    }
+
+    /// A name removed where the user labelled nothing (a deleted span, a
+    /// rejected suggestion, no gold span over it) is no entity of any
+    /// label: "Route" deleted as a PER in one article came back as a GPE in
+    /// the next. A cut or a relabel (`Memory::reject`) stays with its label,
+    /// and a name the user labels later is suggested again.
+    #[test]
+    fn a_name_removed_with_nothing_labelled_there_is_vetoed_for_every_label() {
+        let r = MemoryRecognizer::new();
+        let text = Text::from("La Vorgne et Twitter.");
+        let rejected = [(crate::model::CharIdx::new(3), crate::model::CharIdx::new(9), "PER".to_string())];
+        r.learn(&text, &Feedback { gold: &[], rejected: &rejected });
+        assert!(r.vetoes("Vorgne", "PER") && r.vetoes("Vorgne", "GPE") && r.vetoes("Vorgne", "ORG"));
+        assert!(r.recognize(&Text::from("la Vorgne")).is_empty(), "a veto suggests nothing");
+        r.remember("Vorgne", "LOC");
+        assert!(!r.vetoes("Vorgne", "LOC") && r.vetoes("Vorgne", "GPE"), "the label the user gave wins over the veto");
+        assert_eq!(r.recognize(&Text::from("la Vorgne")).len(), 1);
+        r.reject("Twitter", "ORG");
+        assert!(r.vetoes("Twitter", "ORG") && !r.vetoes("Twitter", "PER"), "a cut or a relabel keeps its label");
     }
 }

@@ -141,7 +141,7 @@ impl Candidate {
 pub struct Feedback<'a> {
     /// The document's final spans.
     pub gold: &'a [(CharIdx, CharIdx, String)],
-    /// Suggestions that are not among them.
+    /// The engine's suggestions that no gold span overlaps (no entity there).
     pub rejected: &'a [(CharIdx, CharIdx, String)],
 }
 

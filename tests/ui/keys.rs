@@ -53,6 +53,11 @@ fn suggestions_made_before_learning_are_made_again_when_the_document_opens() {
     assert!(tramoville_org(&pending(&h)), "{:?}", pending(&h));
 }
 
+/// What is selected.
+fn selected(h: &Harness<'_, SpanlabApp>) -> Selection {
+    h.state().open.as_ref().expect("open").selection
+}
+
 /// What is selected as text, or "" when no text is.
 fn selected_text(h: &Harness<'_, SpanlabApp>) -> String {
     let open = h.state().open.as_ref().expect("open");
@@ -138,4 +143,83 @@ fn alt_n_extends_the_selection_through_the_next_name() {
     assert_eq!(spans(&h), [("Agence spatiale des Andes".to_owned(), "ORG".to_owned())]);
     key_mod(&mut h, Modifiers::ALT, Key::N);
     assert!(h.state().messages.last().is_some_and(|m| m.text.contains("select some text")), "{:?}", h.state().messages.last());
+}
+
+/// A long name written in lower-case words (an event, a body) that runs to
+/// a punctuation mark: Shift+End extends the selection to the end of the
+/// phrase in one key, where Shift+→ took one per word.
+#[test]
+fn shift_end_extends_the_selection_to_the_end_of_the_phrase() {
+    const T: &str = "Lima a fêté la \"Journée de la reconstruction des ponts suspendus\".\nPuis la commission des eaux du lac, hier.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    key(&mut h, Key::N);
+    key(&mut h, Key::N);
+    assert_eq!(selected_text(&h), "Journée");
+    key_mod(&mut h, Modifiers::SHIFT, Key::End);
+    assert_eq!(selected_text(&h), "Journée de la reconstruction des ponts suspendus");
+    key(&mut h, Key::E);
+    assert_eq!(spans(&h), [("Journée de la reconstruction des ponts suspendus".to_owned(), "EVENT".to_owned())]);
+    // From a caret: to the comma.
+    key(&mut h, Key::ArrowRight);
+    key(&mut h, Key::ArrowRight);
+    key(&mut h, Key::ArrowRight);
+    key_mod(&mut h, Modifiers::SHIFT, Key::End);
+    assert_eq!(selected_text(&h), "commission des eaux du lac");
+}
+
+/// After accepting all, a wrong span deleted (or a suggestion rejected)
+/// leaves its name free again, and n stopped on it once more: n now skips a
+/// name exactly as the person already turned it down here.
+#[test]
+fn n_skips_a_name_already_rejected_or_deleted_here() {
+    // "Photo Zeta" (0..10), "AGX" (13..16), "Marta Ruiz" (29..39).
+    const T: &str = "Photo Zeta / AGX\nLa ministre Marta Ruiz est partie.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(0, 10, "ORG"), (13, 16, "ORG")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    // Delete the span on "Photo Zeta": Tab to it, Delete.
+    key(&mut h, Key::Tab);
+    assert!(matches!(selected(&h), Selection::Span(_)));
+    key(&mut h, Key::Delete);
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::Delete);
+    assert!(spans(&h).is_empty());
+    key(&mut h, Key::N);
+    assert_eq!(selected_text(&h), "Marta Ruiz", "n skips AGX, turned down");
+    key(&mut h, Key::N);
+    assert_eq!(selected_text(&h), "Marta Ruiz", "n wraps round past Photo Zeta, turned down");
+    // A name inside a rejected suggestion, not the same text, stays free.
+    let f = fixture(&[("b.txt", "Le chef Marta Ruiz est parti.")]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(3, 18, "PER")]);
+    key(&mut h, Key::J);
+    key(&mut h, Key::X);
+    key(&mut h, Key::N);
+    assert_eq!(selected_text(&h), "Marta Ruiz");
+}
+
+/// A suggestion that took a title or role before the name ("ministre des
+/// Affaires …", "Charte des Nations unies"): Alt+C moves the span's start
+/// to the next capitalised word inside it, one key where Alt+→ took one
+/// per word; on a suggestion it accepts it moved.
+#[test]
+fn alt_c_moves_the_span_start_to_the_next_capitalised_word() {
+    // "la commission des Affaires juridiques de Vorlande" (0..49).
+    const T: &str = "la commission des Affaires juridiques de Vorlande a voté.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(3, 49, "ORG")]);
+    key(&mut h, Key::J);
+    key_mod(&mut h, Modifiers::ALT, Key::C);
+    assert_eq!(spans(&h), [("Affaires juridiques de Vorlande".to_owned(), "ORG".to_owned())]);
+    key_mod(&mut h, Modifiers::ALT, Key::C);
+    assert_eq!(spans(&h), [("Vorlande".to_owned(), "ORG".to_owned())]);
+    key_mod(&mut h, Modifiers::ALT, Key::C);
+    assert_eq!(spans(&h), [("Vorlande".to_owned(), "ORG".to_owned())], "no capitalised word left: unchanged");
 }

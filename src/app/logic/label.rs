@@ -9,7 +9,7 @@ use super::super::commands::Command;
 use super::super::parts::snap_to_parts;
 use super::super::state::Selection;
 use crate::model::edit::Edit;
-use crate::model::words::{next_word_end, next_word_start, previous_word_end, previous_word_start};
+use crate::model::words::{next_capitalised_word, next_word_end, next_word_start, previous_word_end, previous_word_start};
 use crate::model::{SpanId, Status};
 
 impl SpanlabApp {
@@ -329,6 +329,13 @@ impl SpanlabApp {
         match command {
             Command::StartWordLeft => s = previous_word_start(text, s),
             Command::StartWordRight => s = next_word_start(text, s),
+            Command::StartToCapital => match next_capitalised_word(text, s, e) {
+                Some(c) => s = c,
+                None => {
+                    self.info("no capitalised word after the span's start");
+                    return;
+                }
+            },
             Command::EndWordLeft => e = previous_word_end(text, e),
             Command::EndWordRight => e = next_word_end(text, e),
             Command::StartCharLeft => s = s.saturating_sub(1),

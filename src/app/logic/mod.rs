@@ -92,6 +92,7 @@ impl SpanlabApp {
             }
             C::StartWordLeft
             | C::StartWordRight
+            | C::StartToCapital
             | C::EndWordLeft
             | C::EndWordRight
             | C::StartCharLeft
@@ -123,6 +124,7 @@ impl SpanlabApp {
             C::NextName => self.step_name(true),
             C::PreviousName => self.step_name(false),
             C::ExtendToName => self.extend_to_name(),
+            C::ExtendToPhraseEnd => self.extend_to_phrase_end(),
             C::OpenFolder => self.show_open_folder(),
             C::OpenProject(p) => self.open_project(&p),
             C::Import => self.show_import(),

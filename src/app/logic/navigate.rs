@@ -8,7 +8,7 @@ use super::super::SpanlabApp;
 use super::super::commands::Command;
 use super::super::state::{Dialog, Selection};
 use crate::model::names::names;
-use crate::model::words::{next_word_end, next_word_start, previous_word_start};
+use crate::model::words::{next_word_end, next_word_start, phrase_end, previous_word_start};
 use crate::model::{CharIdx, Status};
 
 impl SpanlabApp {
@@ -400,9 +400,9 @@ impl SpanlabApp {
     }
 
     /// Selects the next (or previous) name of the text (`model::names`) that
-    /// no span or pending suggestion touches, after (or before) the
-    /// selection, wrapping: a name the suggestions missed is then one label
-    /// key away.
+    /// no span or pending suggestion touches and that is not exactly a
+    /// suggestion already decided on, after (or before) the selection,
+    /// wrapping: a name the suggestions missed is then one label key away.
     pub(super) fn step_name(&mut self, forward: bool) {
         let Some(open) = self.open.as_ref() else { return };
         let doc = &open.doc;
@@ -428,7 +428,12 @@ impl SpanlabApp {
             let before = taken.partition_point(|r| r.0 < b);
             before == 0 || furthest.get(before - 1).is_none_or(|&e| e <= a)
         };
-        let free_names: Vec<(CharIdx, CharIdx)> = names(doc.text()).into_iter().filter(|&(a, b)| free(a, b)).collect();
+        // A name exactly as a suggestion the person already decided on
+        // (rejected, or accepted and since deleted or moved) was turned
+        // down here: n passes over it.
+        let decided: Vec<(CharIdx, CharIdx)> = doc.suggestions().filter(|s| !s.is_pending()).map(|s| (s.start, s.end)).collect();
+        let free_names: Vec<(CharIdx, CharIdx)> =
+            names(doc.text()).into_iter().filter(|&(a, b)| free(a, b) && !decided.contains(&(a, b))).collect();
         let pick = if forward {
             free_names.iter().find(|n| n.0 >= hi).or(free_names.first())
         } else {
@@ -453,6 +458,24 @@ impl SpanlabApp {
         match names(open.doc.text()).into_iter().find(|n| n.0 >= to) {
             Some((_, end)) => self.select(Selection::Text { anchor: from, head: end }),
             None => self.info("no name after the selection"),
+        }
+    }
+
+    /// Extends the text selection (or a caret) to the end of the phrase
+    /// after its head (`model::words::phrase_end`): `la [guerre] des
+    /// Deux-Roses, puis` → `la [guerre des Deux-Roses], puis`.
+    pub(super) fn extend_to_phrase_end(&mut self) {
+        let Some(open) = self.open.as_ref() else { return };
+        let Selection::Text { anchor, head } = open.selection else {
+            self.info("select some text first (n selects the next name)");
+            return;
+        };
+        let (from, to) = (anchor.min(head), anchor.max(head));
+        let end = phrase_end(open.doc.text(), to);
+        if end > to {
+            self.select(Selection::Text { anchor: from, head: end });
+        } else {
+            self.info("no more words after the selection");
         }
     }
 

@@ -1,7 +1,8 @@
 //! The everywhere dialog: what to do with every mention of a name (or with
 //! the pending suggestions a filter takes), where (this document or the
 //! corpus), and the preview: the count per document, each occurrence in its
-//! context with a tick, conflicts listed apart and unticked. Nothing changes
+//! context with a tick, conflicts listed apart and unticked (Alt+T ticks
+//! them all). Nothing changes
 //! until "Apply" (or Enter); the preview follows every change of the
 //! question, live.
 
@@ -46,6 +47,11 @@ pub fn everywhere_ui(app: &mut SpanlabApp, ctx: &egui::Context, form: &mut Every
                 app.queued.push(Command::PreviewEverywhere(Box::new(form.clone())));
             }
             ui.separator();
+            // Alt+T: tick the conflicts too (again: untick them), the
+            // mouse's ticks from the keyboard.
+            if ui.input_mut(|i| i.consume_key(egui::Modifiers::ALT, egui::Key::T)) {
+                toggle_conflicts(form);
+            }
             let ticked = summary_ui(ui, form);
             ui.horizontal(|ui| {
                 let ready = form.preview.complete() && ticked > 0 && form.preview.error.is_none();
@@ -58,11 +64,25 @@ pub fn everywhere_ui(app: &mut SpanlabApp, ctx: &egui::Context, form: &mut Every
                     keep = false;
                     app.queued.push(Command::CancelEverywhere);
                 }
-                ui.label(RichText::new("Enter: apply · Esc: cancel · one undo step per document").weak().small());
+                ui.label(
+                    RichText::new("Enter: apply · Alt+T: tick the conflicts too · Esc: cancel · one undo step per document").weak().small(),
+                );
             });
             rows_ui(ui, form);
         });
     keep
+}
+
+/// Ticks every conflict of the preview, or unticks them all when they
+/// all are ticked already.
+fn toggle_conflicts(form: &mut EverywhereForm) {
+    let conflicts = || form.preview.docs.iter().flat_map(|d| &d.rows).filter(|(_, o)| matches!(o.fate, Fate::Conflict { .. }));
+    let tick = !conflicts().all(|(_, o)| o.ticked);
+    for (_, o) in form.preview.docs.iter_mut().flat_map(|d| d.rows.iter_mut()) {
+        if matches!(o.fate, Fate::Conflict { .. }) {
+            o.ticked = tick;
+        }
+    }
 }
 
 fn name_ui(ui: &mut Ui, form: &mut EverywhereForm, labels: &[String]) {

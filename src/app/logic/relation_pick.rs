@@ -154,8 +154,19 @@ impl SpanlabApp {
         let name = |id| open.doc.spans().get(id).map(|s| open.doc.span_text(s).to_owned()).unwrap_or_default();
         let what = format!("{} {label} {}", name(head), name(tail));
         let Some(open) = self.open.as_mut() else { return };
-        let edit = open.doc_mut().add_relation_edit(head, tail, &label);
-        if !matches!(edit, Edit::AddRelation { .. }) {
+        // The pair suggested already (any type, this direction): accepting
+        // that suggestion makes the relation, so none stays pending beside it.
+        let doc = open.doc_mut();
+        let suggested = doc
+            .pending_relation_suggestions()
+            .into_iter()
+            .find(|r| doc.end_span(r.head) == Some(head) && doc.end_span(r.tail) == Some(tail))
+            .map(|r| r.id);
+        let edit = match suggested.and_then(|id| doc.accept_relation_suggestion_edit(id, Some(&label))) {
+            Some(edit) => edit,
+            None => doc.add_relation_edit(head, tail, &label),
+        };
+        if !matches!(edit, Edit::AddRelation { .. } | Edit::Batch { .. }) {
             return;
         }
         self.teach_drawn(head, tail, &label);
@@ -211,5 +222,37 @@ mod tests {
         // Again: the pair made comes last.
         let again = f.app.relation_readings(boris);
         assert_eq!(again.last().and_then(|r| r.best()).map(|r| r.label.as_str()), Some("MEETS"), "related pairs last");
+    }
+
+    /// Making with c the relation a pending suggestion already proposes
+    /// accepts that suggestion: no second copy waits for review (seen under
+    /// Xvfb: after Alt+A, c and Enter on "Wang Yi" made MEETS and the
+    /// suggested MEETS stayed in the list, drawn twice).
+    #[test]
+    fn c_making_a_suggested_relation_accepts_the_suggestion() {
+        use crate::model::edit::Edit;
+        use crate::model::{RecognizerName, RelationEnd, RelationSuggestion, RelationSuggestionState};
+        let mut f = app_with(&[("a", TEXT)]);
+        let (ada, boris) = (f.span("Ada Quill"), f.span("Boris Venn"));
+        let schema = f.app.project.schema.clone();
+        let open = f.app.open.as_mut().unwrap();
+        let id = open.doc_mut().fresh_suggestion_id();
+        let suggestions = vec![RelationSuggestion {
+            id,
+            head: RelationEnd::Span(ada),
+            tail: RelationEnd::Span(boris),
+            label: "MEETS".into(),
+            recognizer: RecognizerName::Relations,
+            score: 0.86,
+            state: RelationSuggestionState::Pending,
+        }];
+        open.doc_mut().apply(Edit::AddRelationSuggestions { suggestions }, &schema).unwrap();
+        f.run(Command::SelectSpan(boris));
+        f.run(Command::PickRelation);
+        f.run(Command::TakePick);
+        assert_eq!(relations(&f), ["Ada Quill MEETS Boris Venn"]);
+        let doc = &f.open().doc;
+        assert!(doc.pending_relation_suggestions().is_empty(), "the suggestion was taken, not left pending");
+        assert!(!doc.relation_suggestion(id).unwrap().is_pending());
     }
 }

@@ -330,18 +330,25 @@ impl Bot {
         let mut best: Option<FindPlan> = None;
         for k in lens {
             let query: String = text.chars().take(k).collect();
-            let hits: Vec<usize> = self.doc().text().find_all(&query).into_iter().map(CharIdx::get).collect();
-            let Some(target) = hits.iter().position(|&h| h == a) else { continue };
-            let first = hits.iter().position(|&h| h >= from).unwrap_or(0);
-            // Typing selects the first occurrence after the caret; each
-            // Enter the next one.
-            let enters = (target + hits.len() - first) % hits.len();
-            let plan = FindPlan { query, enters };
-            if best.as_ref().is_none_or(|b| plan.cost() < b.cost()) {
+            if let Some(plan) = self.plan_at(query, a, from)
+                && best.as_ref().is_none_or(|b| plan.cost() < b.cost())
+            {
                 best = Some(plan);
             }
         }
         best
+    }
+
+    /// Typing `query` with the caret at `from`, then Enter until the
+    /// occurrence starting at `at` (none when it is not one).
+    fn plan_at(&self, query: String, at: usize, from: usize) -> Option<FindPlan> {
+        let hits: Vec<usize> = self.doc().text().find_all(&query).into_iter().map(CharIdx::get).collect();
+        let target = hits.iter().position(|&h| h == at)?;
+        let first = hits.iter().position(|&h| h >= from).unwrap_or(0);
+        // Typing selects the first occurrence after the caret; each Enter
+        // the next one.
+        let enters = (target + hits.len() - first) % hits.len();
+        Some(FindPlan { query, enters })
     }
 
     fn run_find(&mut self, plan: &FindPlan) {

@@ -100,12 +100,9 @@ impl Bot {
                 if query.trim() != query {
                     continue;
                 }
-                let hits: Vec<usize> = self.doc().text().find_all(&query).into_iter().map(CharIdx::get).collect();
-                let Some(target) = hits.iter().position(|&h| h == a + i) else { continue };
-                let first = hits.iter().position(|&h| h >= from).unwrap_or(0);
-                let enters = (target + hits.len() - first) % hits.len();
-                let plan = FindPlan { query, enters };
-                if best.as_ref().is_none_or(|b| plan.cost() < b.cost()) {
+                if let Some(plan) = self.plan_at(query, a + i, from)
+                    && best.as_ref().is_none_or(|b| plan.cost() < b.cost())
+                {
                     best = Some(plan);
                 }
             }

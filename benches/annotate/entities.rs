@@ -397,6 +397,13 @@ impl Bot {
     /// x to reject, a label key to accept as another label; a suggestion
     /// whose boundaries are wrong is accepted, selected again and moved.
     pub(super) fn review_suggestions(&mut self, gold: &[Ent]) {
+        self.each_pending(|bot, s| bot.review_one(gold, &s));
+    }
+
+    /// Goes through the pending suggestions as the window offers them: the
+    /// selected one to `one`, j when none pending is selected; until none
+    /// is left.
+    fn each_pending(&mut self, mut one: impl FnMut(&mut Self, spanlab::model::Suggestion)) {
         for _ in 0..2000 {
             if self.doc().pending_count() == 0 {
                 return;
@@ -406,7 +413,11 @@ impl Bot {
                 continue;
             };
             let Some(s) = self.doc().suggestion(id).cloned() else { return };
-            self.review_one(gold, &s);
+            if !s.is_pending() {
+                self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
+                continue;
+            }
+            one(self, s);
         }
         panic!("the suggestions never ran out");
     }
@@ -444,41 +455,28 @@ impl Bot {
     /// and one it wants nowhere (and that occurs later) rejected everywhere;
     /// the preview is checked against the gold before Enter (Esc otherwise).
     pub(super) fn corpus_review(&mut self, corpus: &[(String, Text, Vec<Ent>)], at: usize) {
-        for _ in 0..2000 {
-            if self.doc().pending_count() == 0 {
-                return;
-            }
-            let Selection::Suggestion(id) = self.selection() else {
-                self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
-                continue;
-            };
-            let Some(s) = self.doc().suggestion(id).cloned() else { return };
-            if !s.is_pending() {
-                self.as_cat(Cat::Navigate, |bot| bot.press(NONE, Key::J));
-                continue;
-            }
+        self.each_pending(|bot, s| {
             let (a, b) = (s.start.get(), s.end.get());
             let gold = &corpus[at].2;
-            let name = self.text_of(a, b);
-            let free = !self.doc().spans().iter().any(|x| x.start.get() < b && a < x.end.get());
+            let name = bot.text_of(a, b);
+            let free = !bot.doc().spans().iter().any(|x| x.start.get() < b && a < x.end.get());
             let wanted_here = gold.iter().any(|g| (g.start, g.end, g.label.as_str()) == (a, b, s.label.as_str()));
             let nothing_here = !gold.iter().any(|g| g.start < b && a < g.end);
             if free
                 && wanted_here
                 && everywhere_pays(corpus, at, (a, b), &name, &s.label, true)
-                && self.everywhere(corpus, SHIFT, Key::Enter, true)
+                && bot.everywhere(corpus, SHIFT, Key::Enter, true)
             {
-                continue;
+                return;
             }
             if nothing_here
                 && everywhere_pays(corpus, at, (a, b), &name, &s.label, false)
-                && self.everywhere(corpus, CMD.plus(SHIFT), Key::X, false)
+                && bot.everywhere(corpus, CMD.plus(SHIFT), Key::X, false)
             {
-                continue;
+                return;
             }
-            self.review_one(gold, &s);
-        }
-        panic!("the suggestions never ran out");
+            bot.review_one(gold, &s);
+        });
     }
 
     /// Opens the everywhere preview with this key, checks every ticked row

@@ -134,11 +134,10 @@ fn accept_everywhere_previews_the_corpus_then_labels_every_mention_with_one_undo
     assert!(decisions.contains("\"Oslo\"") && decisions.contains("\"GPE\""), "{decisions}");
 }
 
-#[test]
-fn a_conflict_is_listed_apart_unticked_and_left_alone() {
-    let mut w = window();
-    let h = &mut w.h;
-    // Open c and give "Oslo Fjord" a LOC span.
+/// Opens document c, gives "Oslo Fjord" a LOC span, then asks to label
+/// the later, lone "Oslo" GPE everywhere in this document: the preview is
+/// shown, complete, with one conflict (the LOC span over it).
+fn label_lone_oslo_gpe_in_document(h: &mut Harness<'_, SpanlabApp>) {
     let ctx = h.ctx.clone();
     h.state_mut().apply(&ctx, spanlab::app::Command::OpenDocument(2));
     h.run_ok();
@@ -147,7 +146,6 @@ fn a_conflict_is_listed_apart_unticked_and_left_alone() {
     h.key_press(Key::Enter);
     h.run_ok();
     assert_eq!(spans_of(h.state()), [("Oslo Fjord".into(), "LOC".into())]);
-    // Select the later, lone "Oslo" as text and label it everywhere.
     h.state_mut().open.as_mut().expect("open").selection = Selection::Text { anchor: CharIdx::new(33), head: CharIdx::new(37) };
     h.key_press_modifiers(Modifiers::SHIFT, Key::E);
     run_until(h, |app| matches!(&app.dialog, spanlab::app::Dialog::Everywhere(f) if f.preview.complete()));
@@ -160,6 +158,13 @@ fn a_conflict_is_listed_apart_unticked_and_left_alone() {
         h,
         |app| matches!(&app.dialog, spanlab::app::Dialog::Everywhere(f) if f.preview.complete() && f.preview.asked.as_ref().is_some_and(|a| a.label == "GPE")),
     );
+}
+
+#[test]
+fn a_conflict_is_listed_apart_unticked_and_left_alone() {
+    let mut w = window();
+    let h = &mut w.h;
+    label_lone_oslo_gpe_in_document(h);
     h.get_by_label_contains("overlaps LOC «Oslo Fjord»");
     h.get_by_label_contains("1 will change · 1 conflict");
     h.get_by_label("Apply to 1").click();
@@ -175,24 +180,7 @@ fn a_conflict_is_listed_apart_unticked_and_left_alone() {
 fn alt_t_ticks_the_conflicts_in_the_preview() {
     let mut w = window();
     let h = &mut w.h;
-    let ctx = h.ctx.clone();
-    h.state_mut().apply(&ctx, spanlab::app::Command::OpenDocument(2));
-    h.run_ok();
-    run_until(h, |app| !app.is_suggesting());
-    suggest(h, &[(16, 26, "LOC", RecognizerName::Tagger, 0.9)]);
-    h.key_press(Key::Enter);
-    h.run_ok();
-    h.state_mut().open.as_mut().expect("open").selection = Selection::Text { anchor: CharIdx::new(33), head: CharIdx::new(37) };
-    h.key_press_modifiers(Modifiers::SHIFT, Key::E);
-    run_until(h, |app| matches!(&app.dialog, spanlab::app::Dialog::Everywhere(f) if f.preview.complete()));
-    if let spanlab::app::Dialog::Everywhere(f) = &mut h.state_mut().dialog {
-        f.label = "GPE".into();
-        f.corpus = false;
-    }
-    run_until(
-        h,
-        |app| matches!(&app.dialog, spanlab::app::Dialog::Everywhere(f) if f.preview.complete() && f.preview.asked.as_ref().is_some_and(|a| a.label == "GPE")),
-    );
+    label_lone_oslo_gpe_in_document(h);
     h.get_by_label_contains("1 will change · 1 conflict");
     h.key_press_modifiers(Modifiers::ALT, Key::T);
     h.run_ok();

@@ -31,6 +31,18 @@ fn four_names(h: &mut Harness<'_, SpanlabApp>, text: &str) {
     assert_eq!(h.state().open.as_ref().map(|o| o.doc.pending_relation_suggestions().len()), Some(0));
 }
 
+/// A window on one article of `text`, every name a span, nothing
+/// suggested, and no relation suggested by itself (threshold 1.0): the
+/// relations there are the ones the test makes. The fixture holds the
+/// project's folder: keep it as long as the window.
+fn four_names_window(text: &str) -> (Fixture, Harness<'static, SpanlabApp>) {
+    let f = fixture(&[("a.txt", text)]);
+    let mut h = harness(&f.root);
+    h.state_mut().settings.relation_min_score = 1.0;
+    four_names(&mut h, text);
+    (f, h)
+}
+
 fn select_span(h: &mut Harness<'_, SpanlabApp>, name: &str) {
     h.state_mut().open.as_mut().expect("open").selection = Selection::None;
     h.run_ok();
@@ -62,10 +74,7 @@ fn shown(h: &Harness<'_, SpanlabApp>) -> Option<String> {
 #[test]
 fn c_shows_a_spans_likely_relations_one_at_a_time_enter_makes_one() {
     let text = "Ada Quill a rencontré Boris Venn à Kessel.";
-    let f = fixture(&[("a.txt", text)]);
-    let mut h = harness(&f.root);
-    h.state_mut().settings.relation_min_score = 1.0;
-    four_names(&mut h, text);
+    let (_f, mut h) = four_names_window(text);
     select_span(&mut h, "Boris Venn");
     key(&mut h, Key::C);
     assert_eq!(h.state().mode(), Mode::ChoosingRelation);
@@ -117,10 +126,7 @@ fn c_shows_a_spans_likely_relations_one_at_a_time_enter_makes_one() {
 #[test]
 fn c_on_a_drawn_relation_goes_through_its_heads_likely_relations() {
     let text = "Ada Quill a rencontré Boris Venn à Kessel.";
-    let f = fixture(&[("a.txt", text)]);
-    let mut h = harness(&f.root);
-    h.state_mut().settings.relation_min_score = 1.0;
-    four_names(&mut h, text);
+    let (_f, mut h) = four_names_window(text);
     select_span(&mut h, "Ada Quill");
     key(&mut h, Key::R);
     key(&mut h, Key::Enter);
@@ -145,10 +151,7 @@ fn c_on_a_drawn_relation_goes_through_its_heads_likely_relations() {
 #[test]
 fn a_relabel_the_relations_forbid_is_offered_with_the_fix_in_place() {
     let text = "Ada Quill a rencontré Boris Venn à Kessel.";
-    let f = fixture(&[("a.txt", text)]);
-    let mut h = harness(&f.root);
-    h.state_mut().settings.relation_min_score = 1.0;
-    four_names(&mut h, text);
+    let (_f, mut h) = four_names_window(text);
     select_span(&mut h, "Ada Quill");
     key(&mut h, Key::R);
     for _ in 0..3 {

@@ -245,18 +245,26 @@ impl State {
             if !self.maintain() {
                 return;
             }
+            // Whether edits came after the last journal write: a write that
+            // just failed is not tried again once its failure is answered
+            // (a reader would see the retry's half line, and the failure twice).
+            let mut added = false;
             for job in batch {
                 match job {
-                    Job::Edits { doc, edits } => self.add_edits(doc, edits),
+                    Job::Edits { doc, edits } => {
+                        self.add_edits(doc, edits);
+                        added = true;
+                    }
                     other => {
                         // Journal what came before, in order, then do the rest.
                         if !self.flush() || !self.handle(other) {
                             return;
                         }
+                        added = false;
                     }
                 }
             }
-            if !self.flush() {
+            if added && !self.flush() {
                 return;
             }
         }

@@ -226,12 +226,19 @@ impl Bot {
     /// them: Esc, and false (drawn with r instead).
     fn pick_relation(&mut self, r: &Rel, head: SpanId, tail: SpanId) -> bool {
         let from = if self.reach_or_here(tail) < self.reach_or_here(head) { tail } else { head };
-        self.rel_kind = "pick: reach";
-        if self.reach_or_here(from) > 0 {
-            self.go_to_item_counted(Selection::Span(from));
+        // Shift+C, letters of a name, the arrows, Enter: reach and c in one.
+        let by_name = [head, tail].into_iter().filter_map(|s| self.by_name_plan(s)).min_by_key(NamePlan::cost);
+        match by_name {
+            Some(plan) if plan.cost() < self.reach_or_here(from) + 1 => self.run_name_plan(&plan),
+            _ => {
+                self.rel_kind = "pick: reach";
+                if self.reach_or_here(from) > 0 {
+                    self.go_to_item_counted(Selection::Span(from));
+                }
+                self.rel_kind = "pick: c";
+                self.press(NONE, Key::C);
+            }
         }
-        self.rel_kind = "pick: c";
-        self.press(NONE, Key::C);
         let Some(pick) = self.app().open.as_ref().and_then(|o| o.pick.clone()) else { return false };
         let symmetric = self.app().project.schema.relation(&r.label).is_some_and(|l| l.symmetric);
         let wanted = |c: &spanlab::app::RelationChoice| {
@@ -277,6 +284,51 @@ impl Bot {
         }
         assert!(self.has_relation(r), "the likely relation was made");
         true
+    }
+
+    /// The cheapest Shift+C plan to `span`: the first letters of a word
+    /// of its name (the prompt selects the first span so named from the
+    /// caret on), then ↓ or ↑ to it.
+    fn by_name_plan(&self, span: SpanId) -> Option<NamePlan> {
+        let doc = self.doc();
+        let s = doc.spans().get(span)?;
+        let text: Vec<char> = doc.span_text(s).chars().collect();
+        let from = match self.selection() {
+            Selection::Relation(id) => doc.relation(id).and_then(|r| doc.spans().get(r.head)).map_or(0, |s| s.end.get()),
+            Selection::Text { anchor, head } => anchor.max(head).get(),
+            _ => self.selected_range().map_or(0, |r| r.1),
+        };
+        let mut best: Option<NamePlan> = None;
+        for start in (0..text.len()).filter(|&i| i == 0 || !text[i - 1].is_alphanumeric()) {
+            for end in start + 1..=text.len() {
+                let query: String = text[start..end].iter().collect();
+                let named = self.app().spans_named(&query);
+                let (Some(t), Some(first)) =
+                    (named.iter().position(|x| x.1 == span), named.iter().position(|x| x.0.get() >= from).or(Some(0)))
+                else {
+                    continue;
+                };
+                let n = named.len();
+                let (down, up) = ((t + n - first) % n, (first + n - t) % n);
+                let plan = NamePlan { query, steps: if down <= up { down as isize } else { -(up as isize) } };
+                if best.as_ref().is_none_or(|b| plan.cost() < b.cost()) {
+                    best = Some(plan);
+                }
+            }
+        }
+        best
+    }
+
+    fn run_name_plan(&mut self, plan: &NamePlan) {
+        self.rel_kind = "pick: by name (Shift+C)";
+        self.press(SHIFT, Key::C);
+        for c in plan.query.chars() {
+            self.type_char(c);
+        }
+        for _ in 0..plan.steps.unsigned_abs() {
+            self.press(NONE, if plan.steps > 0 { Key::ArrowDown } else { Key::ArrowUp });
+        }
+        self.press(NONE, Key::Enter);
     }
 
     fn draw_relations_counted(&mut self, gold: &[Rel]) {
@@ -339,5 +391,18 @@ impl Bot {
                 self.press(NONE, k);
             }
         }
+    }
+}
+
+/// Shift+C, the letters, the arrows, Enter.
+struct NamePlan {
+    query: String,
+    /// ↓ (positive) or ↑ (negative) presses.
+    steps: isize,
+}
+
+impl NamePlan {
+    fn cost(&self) -> usize {
+        2 + self.query.chars().count() + self.steps.unsigned_abs()
     }
 }

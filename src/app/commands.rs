@@ -107,6 +107,18 @@ pub enum Command {
     /// paragraph, either way, likeliest first by the relation engine, one
     /// shown at a time with its type and score.
     PickRelation,
+    /// Open the prompt that reaches a span by the first letters of a word
+    /// of its name, for its likely relations.
+    RelateByName,
+    /// Select the first span with a word of its name starting with these
+    /// letters at or after a place (the prompt's origin), as they are typed.
+    NameFrom(String, CharIdx),
+    /// Select the next (or, false, the previous) span so named after the
+    /// selected one.
+    NextNamed(String, bool),
+    /// Close the prompt and go through the likely relations of the span
+    /// it selected (as `c`).
+    RelateNamed,
     /// The next likely relation of the span (the one shown is not it).
     NextPick,
     /// The previous likely relation of the span.
@@ -621,6 +633,12 @@ fn fixed_entries() -> Vec<Entry> {
             "Likely relations of the selected span (or of a selected relation's head), likeliest first, one at a time with type and score (Enter makes it, x next)",
             G::Relations,
             &[k(NONE, Key::C)],
+        ),
+        e(
+            C::RelateByName,
+            "Likely relations of a span reached by name: type the first letters of a word of its name (↓ / ↑: the next / previous span so named), Enter lists its likely relations as c does, Esc only selects it",
+            G::Relations,
+            &[k(SHIFT, Key::C)],
         ),
         entry(C::NextPick, "Next likely relation", G::Relations, PICK, &[k(NONE, Key::X), k(NONE, Key::Tab), k(NONE, Key::ArrowRight)]),
         entry(C::PreviousPick, "Previous likely relation", G::Relations, PICK, &[k(SHIFT, Key::Tab), k(NONE, Key::ArrowLeft)]),

@@ -254,6 +254,17 @@ pub enum Dialog {
         /// the bar opened).
         origin: CharIdx,
     },
+    /// A span reached by the first letters of its name (Shift+C), for
+    /// its likely relations.
+    Relate {
+        /// The letters typed.
+        query: String,
+        /// Just opened: focus the field.
+        fresh: bool,
+        /// Where the search starts as the letters are typed (the caret
+        /// when the prompt opened).
+        origin: CharIdx,
+    },
     /// The settings.
     Settings(SettingsForm),
     /// The open document's file changed on disk while it had unsaved edits.

@@ -280,3 +280,58 @@ fn shift_x_rejects_the_suggested_relations_left() {
     assert_eq!(h.state().open.as_ref().map(|o| o.doc.pending_relation_suggestions().len()), Some(0), "both rejected");
     assert_eq!(h.state().open.as_ref().map(|o| o.doc.spans().len()), Some(3), "the spans stay");
 }
+
+/// Shift+C reaches a span by the first letters of a word of its name and
+/// lists its likely relations: a relation between two spans not selected
+/// costs Shift+C, a letter or two, Enter, and Enter again when it is the
+/// likeliest (Ctrl+F, the letters, Esc, then c was one key more).
+#[test]
+fn shift_c_reaches_a_span_by_name_and_lists_its_likely_relations() {
+    let text = "Ada Quill a rencontré Boris Venn à Kessel, puis Carl Dunn et Bob Kent.";
+    let (_f, mut h) = four_names_window(text);
+    // Bob Kent: a fifth span, a second name with a word starting "k".
+    let at = text[..text.find("Bob Kent").expect("in the text")].chars().count();
+    add_suggestions(&mut h, &[(at, at + "Bob Kent".len(), "PER")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    select_span(&mut h, "Ada Quill");
+    key_mod(&mut h, Modifiers::SHIFT, Key::C);
+    // The prompt: the letters select, as typed, the first span so named
+    // after the caret (a word of the name: "k" is Kessel, then Bob Kent).
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Span named").type_text("k");
+    h.run_ok();
+    assert_eq!(selected_text(&h), "Kessel");
+    assert!(h.query_by_label("1 of 2").is_some(), "which of the spans so named");
+    key(&mut h, Key::ArrowDown);
+    assert_eq!(selected_text(&h), "Bob Kent", "↓: the next span so named");
+    key(&mut h, Key::ArrowUp);
+    assert_eq!(selected_text(&h), "Kessel", "↑: the previous one");
+    // Enter: the prompt closes and the span's likely relations show, as c.
+    key(&mut h, Key::Enter);
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
+    assert_eq!(h.state().mode(), Mode::ChoosingRelation);
+    assert_eq!(selected_text(&h), "Kessel");
+    let first = shown(&h).expect("a likely relation of Kessel");
+    assert!(first.contains("Kessel"), "{first}");
+    key(&mut h, Key::Enter);
+    assert_eq!(relations(&h), [first]);
+    // Esc closes the prompt with the span found selected, and nothing made.
+    key_mod(&mut h, Modifiers::SHIFT, Key::C);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Span named").type_text("CÁRL");
+    h.run_ok();
+    assert_eq!(selected_text(&h), "Carl Dunn", "case and accents do not matter");
+    key(&mut h, Key::Escape);
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
+    assert_eq!(h.state().mode(), Mode::Annotating);
+    assert_eq!(selected_text(&h), "Carl Dunn");
+    assert_eq!(relations(&h).len(), 1);
+    // The help lists it once; the palette finds it.
+    h.key_press(Key::F1);
+    h.run_ok();
+    let name = "Likely relations of a span reached by name";
+    assert_eq!(h.query_all_by_label_contains(name).count(), 1);
+    assert_eq!(h.query_all_by_label("Shift+C").count(), 1, "Shift+C is this command's key only");
+    key(&mut h, Key::Escape);
+    key_mod(&mut h, Modifiers::COMMAND, Key::P);
+    type_text(&mut h, "span reached by name");
+    assert!(h.query_by_label_contains(name).is_some());
+}

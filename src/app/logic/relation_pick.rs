@@ -10,14 +10,21 @@
 //! costs the key that reaches one of its ends, `c`, and Enter when it is
 //! the likeliest of that span (with `r`: the head, r, the tail, the type).
 //!
+//! Shift+C reaches the span first, by name: the first letters of a word of
+//! its name select, as they are typed, the first span so named after the
+//! caret (↓ / ↑ the next / previous one), and Enter lists its likely
+//! relations. A relation between two spans not selected costs Shift+C, a
+//! letter or two, Enter, and Enter again when it is the likeliest.
+//!
 //! Every change is an [`Edit`] applied through [`SpanlabApp::edit`]. Must
 //! not touch: the relation engine's insides (its public scores only).
 
 use super::super::SpanlabApp;
-use super::super::state::{PickReading, RelationChoice, RelationPick, Selection};
+use super::super::state::{Dialog, PickReading, RelationChoice, RelationPick, Selection};
 use super::relations::tail_distance;
 use crate::model::edit::Edit;
-use crate::model::{RelationEnd, SpanId};
+use crate::model::everywhere::fold_loosely;
+use crate::model::{CharIdx, RelationEnd, SpanId};
 
 impl SpanlabApp {
     /// The selected span, or a selected relation's head (the relation just
@@ -181,6 +188,87 @@ impl SpanlabApp {
     }
 }
 
+/// Whether a word of `name` starts with `letters` (both folded loosely:
+/// case, accents, apostrophes and dashes do not matter).
+fn named(name: &str, letters: &str) -> bool {
+    let (name, letters) = (fold_loosely(name), fold_loosely(letters));
+    let letters = letters.trim_start();
+    if letters.is_empty() {
+        return false;
+    }
+    let mut word_start = true;
+    for (i, c) in name.char_indices() {
+        if word_start && name.get(i..).is_some_and(|rest| rest.starts_with(letters)) {
+            return true;
+        }
+        word_start = !c.is_alphanumeric();
+    }
+    false
+}
+
+impl SpanlabApp {
+    /// Opens the prompt that reaches a span by the first letters of its
+    /// name (Shift+C), searching from the caret.
+    pub(super) fn show_relate_by_name(&mut self) {
+        if self.open.is_none() {
+            return;
+        }
+        let origin = self.find_origin();
+        self.dialog = Dialog::Relate { query: String::new(), fresh: true, origin };
+    }
+
+    /// The spans with a word of their name starting with `letters`, in text order.
+    pub fn spans_named(&self, letters: &str) -> Vec<(CharIdx, SpanId)> {
+        let Some(open) = &self.open else { return Vec::new() };
+        let doc = &open.doc;
+        let mut v: Vec<(CharIdx, SpanId)> =
+            doc.spans().iter().filter(|s| named(doc.span_text(s), letters)).map(|s| (s.start, s.id)).collect();
+        v.sort();
+        v
+    }
+
+    /// Selects the first span so named that starts at or after `from`
+    /// (wrapping), or says there is none.
+    pub(super) fn name_from(&mut self, letters: &str, from: CharIdx) {
+        let spans = self.spans_named(letters);
+        match spans.iter().find(|s| s.0 >= from).or(spans.first()) {
+            Some(&(_, id)) => self.select(Selection::Span(id)),
+            None if !letters.trim().is_empty() => self.info(format!("no span's name has a word starting with {letters:?}")),
+            None => {}
+        }
+    }
+
+    /// Selects the next (or previous) span so named after (before) the
+    /// selected one, wrapping.
+    pub(super) fn step_named(&mut self, letters: &str, forward: bool) {
+        let spans = self.spans_named(letters);
+        let here = self.open.as_ref().and_then(|o| match o.selection {
+            Selection::Span(id) => spans.iter().position(|s| s.1 == id),
+            _ => None,
+        });
+        let n = spans.len();
+        let next = match here {
+            Some(i) if forward => spans.get((i + 1) % n),
+            Some(i) => spans.get((i + n - 1) % n),
+            None => spans.first(),
+        };
+        if let Some(&(_, id)) = next {
+            self.select(Selection::Span(id));
+        }
+    }
+
+    /// Closes the prompt and goes through the likely relations of the span
+    /// it selected.
+    pub(super) fn relate_named(&mut self) {
+        self.dialog = Dialog::None;
+        if matches!(self.open.as_ref().map(|o| o.selection), Some(Selection::Span(_))) {
+            self.start_pick();
+        } else {
+            self.info("no span selected: type the first letters of a word of its name");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -222,6 +310,17 @@ mod tests {
         // Again: the pair made comes last.
         let again = f.app.relation_readings(boris);
         assert_eq!(again.last().and_then(|r| r.best()).map(|r| r.label.as_str()), Some("MEETS"), "related pairs last");
+    }
+
+    #[test]
+    fn a_span_is_named_by_the_first_letters_of_any_word_of_its_name() {
+        use super::named;
+        assert!(named("Sergueï Lavrov", "la"));
+        assert!(named("Sergueï Lavrov", "SERGUEI"), "case and accents do not matter");
+        assert!(named("Organisation de coopération de Shanghai", "coop"));
+        assert!(named("Kim Jong-un", "un"), "a word after a dash");
+        assert!(!named("Sergueï Lavrov", "av"), "not inside a word");
+        assert!(!named("Lavrov", ""), "no letters name nothing");
     }
 
     /// Making with c the relation a pending suggestion already proposes

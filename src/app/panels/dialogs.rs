@@ -1,4 +1,5 @@
-//! Dialogs: export, import, open folder, settings, find, the conflict with
+//! Dialogs: export, import, open folder, settings, find, a span by name
+//! (Shift+C), the conflict with
 //! the disk, quitting with unsaved edits (drawn by `quit.rs`), the shortcut help and the command palette (both listing the
 //! one command table). They edit their forms and return commands; the app
 //! runs the export, the import or the folder change after the frame. File
@@ -128,6 +129,56 @@ fn find_count(app: &mut SpanlabApp, query: &str) -> (Option<usize>, usize) {
     let hits = app.find_hits(query);
     let at = start.and_then(|s| hits.binary_search(&s).ok()).map(|i| i + 1);
     (at, hits.len())
+}
+
+/// The prompt that reaches a span by the first letters of a word of its
+/// name (Shift+C): the span is selected as they are typed, ↓ / ↑ step
+/// through the spans so named, Enter lists its likely relations (as c).
+fn relate_ui(app: &mut SpanlabApp, ctx: &egui::Context, query: &mut String, fresh: &mut bool, origin: crate::model::CharIdx) {
+    let mut run = None;
+    // The arrows step through the spans so named, not the field's cursor.
+    let (down, up) = ctx.input_mut(|i| {
+        (i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown), i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp))
+    });
+    if down || up {
+        run = Some(Command::NextNamed(query.clone(), down));
+    }
+    let spans = app.spans_named(query);
+    let selected = app.open.as_ref().map(|o| o.selection);
+    let at = spans.iter().position(|s| Some(crate::app::Selection::Span(s.1)) == selected);
+    egui::Window::new("Likely relations of").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0)).show(
+        ctx,
+        |ui| {
+            ui.horizontal(|ui| {
+                let l = ui.label("Span named");
+                let r = ui.add(egui::TextEdit::singleline(query).desired_width(200.0)).labelled_by(l.id);
+                if *fresh {
+                    r.request_focus();
+                    *fresh = false;
+                }
+                if r.changed() {
+                    run = Some(Command::NameFrom(query.clone(), origin));
+                } else if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    run = Some(Command::RelateNamed);
+                }
+                let status = match at {
+                    _ if query.trim().is_empty() => String::new(),
+                    _ if spans.is_empty() => "no such span".to_owned(),
+                    Some(i) => format!("{} of {}", i + 1, spans.len()),
+                    None => format!("{} found", spans.len()),
+                };
+                ui.label(status);
+            });
+            ui.label(
+                RichText::new("First letters of a word of its name · ↓ ↑: next / previous span so named · Enter: its likely relations · Esc: close (the span stays selected)")
+                    .weak()
+                    .small(),
+            );
+        },
+    );
+    if let Some(c) = run {
+        app.queued.push(c);
+    }
 }
 
 /// Draws the open dialog, if any.
@@ -414,6 +465,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 app.queued.push(Command::FindDone);
             }
         }
+        Dialog::Relate { query, fresh, origin } => relate_ui(app, ctx, query, fresh, *origin),
         Dialog::Palette { query, selected } => {
             let mut run: Option<Command> = None;
             let m = egui::Modal::new(egui::Id::unique("palette")).show(ctx, |ui| {

@@ -36,7 +36,9 @@
 //! decided); fix: reach (period or comma to an accepted relation the gold
 //! does not want, or Tab or Find to its head first) and retype or delete;
 //! pick: reach (Tab or Find to whichever end is cheaper; nothing when it
-//! is selected), c, next (x or Shift+Tab through the pairs the inspector
+//! is selected), c, or pick: by name (Shift+C, letters of a word of an
+//! end's name, ↓ or ↑, Enter: reach and c in one, when that is cheaper),
+//! next (x or Shift+Tab through the pairs the inspector
 //! lists) and take (Enter, a type's key or its number); draw, when c does
 //! not list the pair: reach head, r, reach tail (Tab through the
 //! candidates, Enter) and type (Enter or a type's key). The missing

@@ -127,7 +127,7 @@ impl SpanlabApp {
             None if lasting.is_empty() && self.open.as_ref().is_some_and(|o| o.doc.spans().is_empty() && o.doc.pending_count() > 0) => {
                 ui.label(
                     RichText::new(
-                        "Alt+A: accept the entity suggestions, then fix what is wrong (Tab, a label key, Alt+←/→, Delete, n: a missed name), then j through the suggested relations (Enter, x; Shift+A takes those left) · c on a span: its likely relations · ?: shortcuts",
+                        "Alt+A: accept the entity suggestions, then fix what is wrong (Tab, a label key, Alt+←/→, Delete, n: a missed name), then j through the suggested relations (Enter, x; Shift+A takes those left) · c on a span (Shift+C: a span by the first letters of its name): its likely relations · ?: shortcuts",
                     )
                     .weak(),
                 );

@@ -6,7 +6,8 @@
 //! - `navigate.rs`: Tab order, the caret, the next name, find, the next
 //!   unfinished document;
 //! - `relations.rs`: drawing a relation, its likely types, relabelling;
-//! - `relation_pick.rs`: a span's likely relations, one at a time (`c`);
+//! - `relation_pick.rs`: a span's likely relations, one at a time (`c`;
+//!   Shift+C: a span reached by name first);
 //! - `relation_review.rs`: suggested relations (accept, retype, reject),
 //!   teaching the relation engine, its ranking of types;
 //! - `adjudicate.rs`: the adjudication cursor, taking and dropping;

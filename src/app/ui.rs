@@ -180,6 +180,12 @@ impl SpanlabApp {
                     | egui::Event::Cut
                     | egui::Event::Ime(_)
             );
+            // The text a shortcut's key typed is not text, also when the
+            // key opened a dialog (Shift+C's "C" is not a letter of a name).
+            if after_command && matches!(event, egui::Event::Text(_)) {
+                after_command = false;
+                continue;
+            }
             if keyish && (holding || clicked) {
                 held_back.push(event);
                 continue;
@@ -189,8 +195,6 @@ impl SpanlabApp {
                     clicked = true;
                     kept.push(event);
                 }
-                // The text a shortcut's key typed is not text.
-                egui::Event::Text(_) if after_command => after_command = false,
                 egui::Event::Key { key, pressed: true, modifiers, .. } => {
                     after_command = false;
                     let dialog_was_open = self.dialog != Dialog::None;

@@ -335,3 +335,24 @@ fn shift_c_reaches_a_span_by_name_and_lists_its_likely_relations() {
     type_text(&mut h, "span reached by name");
     assert!(h.query_by_label_contains(name).is_some());
 }
+
+/// A keyboard's Shift+C also types "C": that text is the shortcut's, not
+/// the first letter of a name (it would put "C" in the prompt it opens,
+/// and the letters typed next would find nothing).
+#[test]
+fn the_c_that_shift_c_types_stays_out_of_its_prompt() {
+    let text = "Ada Quill a rencontré Boris Venn à Kessel.";
+    let (_f, mut h) = four_names_window(text);
+    select_span(&mut h, "Ada Quill");
+    let shift_c = |pressed| egui::Event::Key { key: Key::C, physical_key: None, pressed, repeat: false, modifiers: Modifiers::SHIFT };
+    h.input_mut().events.extend([shift_c(true), egui::Event::Text("C".into()), shift_c(false)]);
+    h.run_ok();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Span named").type_text("ke");
+    h.run_ok();
+    let query = match &h.state().dialog {
+        spanlab::app::Dialog::Relate { query, .. } => query.clone(),
+        other => panic!("the prompt is open, got {other:?}"),
+    };
+    assert_eq!(query, "ke");
+    assert_eq!(selected_text(&h), "Kessel");
+}

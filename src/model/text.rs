@@ -167,6 +167,12 @@ impl From<&str> for Text {
     }
 }
 
+/// Whether a byte of UTF-8 continues a code point (`10xxxxxx`) rather than
+/// starting one.
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
 impl Text {
     /// Wraps a string, building its offset index.
     pub fn new(string: String) -> Self {
@@ -179,13 +185,18 @@ impl Text {
         let mut utf16_checkpoints = Vec::with_capacity(string.len() / STRIDE + 1);
         let mut utf16 = 0;
         let mut chars = 0;
-        for (byte, c) in string.char_indices() {
-            if chars % STRIDE == 0 {
-                byte_checkpoints.push(byte);
-                utf16_checkpoints.push(utf16);
+        // Byte by byte, without decoding: a code point starts at every
+        // byte that is not a continuation byte (`10xxxxxx`), and takes two
+        // UTF-16 units when it starts with `11110xxx` (four bytes).
+        for (byte, &b) in string.as_bytes().iter().enumerate() {
+            if !is_continuation(b) {
+                if chars % STRIDE == 0 {
+                    byte_checkpoints.push(byte);
+                    utf16_checkpoints.push(utf16);
+                }
+                chars += 1;
+                utf16 += if b >= 0xF0 { 2 } else { 1 };
             }
-            chars += 1;
-            utf16 += c.len_utf16();
         }
         Self { inner: Arc::new(Inner { string, len_chars: chars, len_utf16: utf16, byte_checkpoints, utf16_checkpoints }) }
     }
@@ -243,7 +254,18 @@ impl Text {
         let base = *self.inner.byte_checkpoints.get(k)?;
         let skip = at.0 - k * STRIDE;
         let rest = self.inner.string.get(base..)?;
-        let offset = rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i);
+        // The `skip`-th code point's first byte, counted without decoding.
+        let mut seen = 0;
+        let mut offset = rest.len();
+        for (i, &b) in rest.as_bytes().iter().enumerate() {
+            if !is_continuation(b) {
+                if seen == skip {
+                    offset = i;
+                    break;
+                }
+                seen += 1;
+            }
+        }
         Some(ByteIdx(base + offset))
     }
 

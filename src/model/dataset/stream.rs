@@ -51,11 +51,10 @@ impl Dataset {
 
 impl Dataset {
     /// [`Dataset::write_json_streamed`] of documents already serialized,
-    /// each by [`document_json`] (on other threads): the same bytes. The
-    /// top is written as for no documents, and the documents put between
-    /// the brackets of its `"documents": []`, each line indented two
-    /// levels deeper (a JSON string holds no line break: every one is
-    /// between tokens).
+    /// each by [`document_json`] (on other threads), indented as they sit
+    /// in the file: the same bytes. The top is written as for no
+    /// documents, and the documents put between the brackets of its
+    /// `"documents": []`, each copied in one piece.
     pub fn write_json_rendered<E>(
         &self,
         documents: impl Iterator<Item = Result<Vec<u8>, E>>,
@@ -75,12 +74,7 @@ impl Dataset {
             let d = d.map_err(StreamError::Document)?;
             out.write_all(if first { b"\n  " } else { b",\n  " }).map_err(StreamError::Io)?;
             first = false;
-            for (i, line) in d.split(|b| *b == b'\n').enumerate() {
-                if i > 0 {
-                    out.write_all(b"\n  ").map_err(StreamError::Io)?;
-                }
-                out.write_all(line).map_err(StreamError::Io)?;
-            }
+            out.write_all(&d).map_err(StreamError::Io)?;
         }
         if !first {
             out.write_all(b"\n ").map_err(StreamError::Io)?;
@@ -89,14 +83,90 @@ impl Dataset {
     }
 }
 
-/// A record's JSON as [`Dataset::write_json_rendered`] takes it (pretty,
-/// as [`Dataset::write_json`] writes, from the left margin).
+/// How deep a document sits in the dataset's JSON: in the top map's
+/// `documents` array, two levels of one space.
+const DOCUMENT_DEPTH: usize = 2;
+
+/// A record's JSON as [`Dataset::write_json_rendered`] takes it: pretty, as
+/// [`Dataset::write_json`] writes it, every line after the first indented
+/// as deep as a document sits in the file (serialized so, in one pass).
 pub fn document_json(record: &DocRecord) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(4096);
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Deeper { depth: DOCUMENT_DEPTH, has_value: false });
     record.serialize(&mut ser).map_err(std::io::Error::other)?;
     Ok(out)
+}
+
+/// `serde_json`'s `PrettyFormatter` with a one-space indent, starting
+/// `depth` levels deep (its own starts at the left margin, and its depth
+/// cannot be set): the same bytes as a value written at that depth of a
+/// pretty document.
+struct Deeper {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Deeper {
+    /// A line break and the indentation of the current depth.
+    fn new_line<W: ?Sized + std::io::Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
+        w.write_all(if comma { b",\n" } else { b"\n" })?;
+        for _ in 0..self.depth {
+            w.write_all(b" ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Deeper {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(w, false)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.new_line(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(w, false)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.new_line(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// A dataset whose documents come from an iterator; serialized as the

@@ -20,8 +20,11 @@ use crate::store::formats::{Offsets, mark_offsets, recount_offsets};
 
 /// The threads that load, check and serialize documents for [`Project::export_json`].
 pub const EXPORT_WORKERS: usize = 2;
-/// How many records each of them may have made ahead of the writing.
-const EXPORT_AHEAD: usize = 16;
+/// How many consecutive documents a worker makes and hands over at once
+/// (one wake-up of the writing thread per batch, not per document).
+const EXPORT_BATCH: usize = 8;
+/// How many batches each of them may have made ahead of the writing.
+const EXPORT_AHEAD: usize = 2;
 
 impl Project {
     /// Loads every document (in id order) and builds the gold dataset; the
@@ -56,11 +59,12 @@ impl Project {
     /// which errors in recounting offsets name.
     ///
     /// `EXPORT_WORKERS` threads read, load, check and serialize the
-    /// documents (the k-th by worker k mod their number); this one takes
-    /// them in id order, adds the problems that depend on the documents
-    /// before and writes them (`Dataset::write_json_rendered`: the bytes of
-    /// one thread); at most `EXPORT_AHEAD` records per worker wait in
-    /// memory.
+    /// documents in batches of `EXPORT_BATCH` consecutive ones (the b-th
+    /// batch by worker b mod their number); this one takes them in id
+    /// order, adds the problems that depend on the documents before and
+    /// writes them (`Dataset::write_json_rendered`: the bytes of one
+    /// thread); at most `EXPORT_AHEAD` batches per worker, and the one
+    /// being made, wait in memory.
     pub fn export_json(
         &self,
         options: ExportOptions,
@@ -100,14 +104,16 @@ impl Project {
         std::thread::scope(|scope| {
             let make = &make;
             let wanted = &wanted;
-            // The k-th wanted document is made by worker k % EXPORT_WORKERS.
+            // The wanted documents in batches of EXPORT_BATCH, the b-th
+            // batch made by worker b % EXPORT_WORKERS.
             let workers: Vec<_> = (0..EXPORT_WORKERS)
                 .map(|w| {
                     let (tx, rx) = std::sync::mpsc::sync_channel(EXPORT_AHEAD);
                     scope.spawn(move || {
                         let mut cache = SourceCache::default();
-                        for &i in wanted.iter().skip(w).step_by(EXPORT_WORKERS) {
-                            if tx.send(make(i, &mut cache)).is_err() {
+                        for batch in wanted.chunks(EXPORT_BATCH).skip(w).step_by(EXPORT_WORKERS) {
+                            let made: Vec<_> = batch.iter().map(|&i| make(i, &mut cache)).collect();
+                            if tx.send(made).is_err() {
                                 // The writing stopped (an error): so does this.
                                 return;
                             }
@@ -116,8 +122,17 @@ impl Project {
                     rx
                 })
                 .collect();
-            let documents = wanted.iter().enumerate().filter_map(|(k, &i)| {
-                let made = workers.get(k % EXPORT_WORKERS).and_then(|rx| rx.recv().ok()).unwrap_or_else(|| Err(stopped()));
+            // The made documents in id order: each batch taken from its
+            // worker in turn.
+            let batches = wanted.chunks(EXPORT_BATCH).enumerate().flat_map(|(b, batch)| {
+                let got = workers.get(b % EXPORT_WORKERS).and_then(|rx| rx.recv().ok()).filter(|got| got.len() == batch.len());
+                let made: Vec<_> = match got {
+                    Some(got) => got,
+                    None => vec![Err(stopped())],
+                };
+                made.into_iter().zip(batch.iter().copied())
+            });
+            let documents = batches.filter_map(|(made, i)| {
                 let json = match made {
                     Ok((made, json)) => exporter.take(made, &mut seen).map(|(mut record, found)| {
                         problems.extend(found);

@@ -170,3 +170,35 @@ fn the_first_document_that_cannot_be_read_stops_the_export_whatever_the_threads_
     assert_eq!(streamed, whole);
     assert!(!out.exists());
 }
+
+#[test]
+fn a_corrupt_annotation_file_is_named_first_in_id_order_within_a_batch_or_across_threads() {
+    let (dir, p) = many(60);
+    let out = dir.path().join("export.json");
+    let documents = p.annotations.join("documents");
+    // The later of two broken files in one batch, then the earlier of two
+    // in batches of different threads (d0013 in the second batch, d0017
+    // in the third): the first in id order is named, whichever thread
+    // read it first. One of them is not even UTF-8.
+    for (broken, first) in [(["d0042", "d0041"], "d0041"), (["d0017", "d0013"], "d0013")] {
+        let (dir2, p) = many(60);
+        let documents = p.annotations.join("documents");
+        fs::write(documents.join(format!("{}.json", broken[0])), "{ broken").unwrap();
+        fs::write(documents.join(format!("{}.json", broken[1])), b"{\"format\": \"\xff\xfe\"}").unwrap();
+        let whole = p.export(ExportOptions::default(), |_| {}).expect_err("unreadable").to_string();
+        assert!(whole.contains(&format!("{first}.json")), "{whole}");
+        let out = dir2.path().join("export.json");
+        let streamed =
+            export_project(&p, ExportOptions::default(), Format::Spanlab, &Options::default(), &format_tokens, &out, false, |_| {})
+                .expect_err("unreadable")
+                .to_string();
+        assert_eq!(streamed, whole);
+        assert!(!out.exists());
+    }
+    // Not UTF-8: the JSON error it always had, naming the file.
+    fs::write(documents.join("d0005.json"), b"{\"format\": \"\xff\"}").unwrap();
+    let streamed = export_project(&p, ExportOptions::default(), Format::Spanlab, &Options::default(), &format_tokens, &out, false, |_| {})
+        .expect_err("not UTF-8")
+        .to_string();
+    assert!(streamed.contains("d0005.json") && streamed.contains("unicode"), "{streamed}");
+}

@@ -705,7 +705,13 @@ fn known_of(file: AnnotationFile) -> Known {
 
 fn read_annotation_file(path: &Path) -> Result<AnnotationFile, StoreError> {
     let bytes = read_regular(path).map_err(io_err(path))?;
-    serde_json::from_slice(&bytes).map_err(|e| json_err(path, &e))
+    // Checked as UTF-8 once, in one pass, rather than string by string;
+    // a file that is not UTF-8 gets the error it always had.
+    match std::str::from_utf8(&bytes) {
+        Ok(json) => serde_json::from_str(json),
+        Err(_) => serde_json::from_slice(&bytes),
+    }
+    .map_err(|e| json_err(path, &e))
 }
 
 /// A path made absolute with its links resolved, as far as it exists (the

@@ -47,7 +47,11 @@
 //! be were no suggestion wrong (the misses alone: how far precision alone
 //! could take it). The same again with the entity engine learning from the
 //! same k seeds' entities (as the window's does from documents marked
-//! done), relations suggested between its suggestions. With
+//! done), relations suggested between its suggestions. Then the window's
+//! flow, where the annotator fixes the entities before the relations and
+//! the relation suggestions follow the spans as they are (`seeds relations
+//! over the fixed (gold) entities`): relations suggested between the
+//! held-out seed's gold entities. With
 //! `SPANLAB_BENCH_RELATIONS_SHOW` set, every suggested relation is printed
 //! (right or wrong, who made it, its score) and every gold relation missed
 //! (with its score, or the entity the entity engine missed).

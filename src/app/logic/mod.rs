@@ -180,7 +180,7 @@ impl SpanlabApp {
     /// A first edit of a `new` document also marks it `in_progress`; one
     /// that draws, relabels or resizes a span also suggests the
     /// relations the engine reads on it, in the same undo step
-    /// ([`SpanlabApp::with_relations_following`]).
+    /// (`with_relations_following` in `relation_review.rs`).
     pub fn edit(&mut self, edit: Edit, description: &str) -> bool {
         let (edit, related) = self.with_relations_following(edit);
         let followed;

@@ -7,6 +7,7 @@
 mod common;
 mod keys;
 mod models;
+mod relation_follow;
 mod relation_keys;
 mod relation_pick;
 mod relations;

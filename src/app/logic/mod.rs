@@ -182,8 +182,20 @@ impl SpanlabApp {
     }
 
     /// Applies an edit to the open document, records it for undo and saves.
-    /// A first edit of a `new` document also marks it `in_progress`.
+    /// A first edit of a `new` document also marks it `in_progress`; one
+    /// that draws, relabels or resizes a span also suggests the
+    /// relations the engine reads on it, in the same undo step
+    /// (`with_relations_following` in `relation_review.rs`).
     pub fn edit(&mut self, edit: Edit, description: &str) -> bool {
+        let (edit, related) = self.with_relations_following(edit);
+        let followed;
+        let description = if related == 0 {
+            description
+        } else {
+            let s = if related == 1 { "" } else { "s" };
+            followed = format!("{description}, {related} relation{s} suggested");
+            followed.as_str()
+        };
         let schema = self.project.schema.clone();
         let Some(open) = self.open.as_mut() else {
             return false;

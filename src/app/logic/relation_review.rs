@@ -3,7 +3,10 @@
 //! or its number in the list of types), rejecting it (x); when the last is
 //! decided, those the spans as they are now make possible (Ctrl+R's); the relation
 //! engine learns from each decision and from every relation drawn, and
-//! ranks the types of a hand-drawn relation.
+//! ranks the types of a hand-drawn relation. Relation suggestions follow
+//! the spans: an edit that draws, relabels or resizes a span
+//! carries the relations the engine reads between that span and the others
+//! ([`SpanlabApp::with_relations_following`]).
 //!
 //! Every change is an edit applied through [`SpanlabApp::edit`]; the
 //! engine learns after the edit applied. Must not touch: the disk.
@@ -27,6 +30,30 @@ pub(crate) fn mentions(doc: &Document) -> (Vec<Mention>, Vec<RelationEnd>) {
     );
     all.sort_by_key(|(m, _)| (m.start, m.end));
     all.into_iter().unzip()
+}
+
+/// Longer articles: relation suggestions are asked for the part on screen
+/// (Ctrl+R) and do not follow each span change (the document would be
+/// copied and read whole at each).
+const WHOLE_DOCUMENT_CHARS: usize = 200_000;
+
+/// The spans an edit draws or changes (relabels, resizes), or none when it
+/// decides a suggestion: an accepted entity suggestion brings the relations
+/// suggested on it when the entity engine's suggestions were made, and the
+/// review of relation suggestions suggests again when its last is decided
+/// ([`SpanlabApp::review_goes_on`]).
+fn spans_changed(edit: &Edit) -> Vec<SpanId> {
+    fn walk(edit: &Edit, out: &mut Vec<SpanId>, decides: &mut bool) {
+        match edit {
+            Edit::AddSpan { span } | Edit::SetSpan { span } => out.push(span.id),
+            Edit::SetSuggestionState { .. } | Edit::SetRelationSuggestionState { .. } => *decides = true,
+            Edit::Batch { edits } => edits.iter().for_each(|e| walk(e, out, decides)),
+            _ => {}
+        }
+    }
+    let (mut out, mut decides) = (Vec::new(), false);
+    walk(edit, &mut out, &mut decides);
+    if decides { Vec::new() } else { out }
 }
 
 /// Where an end is among [`mentions`]' ends: itself, or the span its
@@ -158,8 +185,6 @@ impl SpanlabApp {
     /// [`SpanlabApp::suggest_relations`]; `quiet`: says nothing when
     /// nothing is found (the review of the suggested relations just ended).
     fn suggest_relations_now(&mut self, quiet: bool) {
-        /// Longer articles: only the mentions on screen.
-        const WHOLE_DOCUMENT_CHARS: usize = 200_000;
         let min = self.settings.relation_min_score;
         let schema = self.project.schema.clone();
         let Some(open) = self.open.as_mut() else { return };
@@ -200,6 +225,47 @@ impl SpanlabApp {
         self.info(format!(
             "{more}{n} relation{s} suggested {where_} (from score {min:.2}): Enter accepts, x rejects, a type's key retypes"
         ));
+    }
+
+    /// `edit` with, when it draws, relabels or resizes spans, the
+    /// relations the engine reads between those spans and the others (the
+    /// document's spans and pending entity suggestions, as the edit leaves
+    /// them) from the relation threshold on, added as pending suggestions
+    /// in the same edit (one undo step); pairs related, pending or decided
+    /// are left alone ([`Document::may_suggest_relation`]). Also how many
+    /// were added.
+    pub(super) fn with_relations_following(&self, edit: Edit) -> (Edit, usize) {
+        let changed = spans_changed(&edit);
+        let Some(open) = self.open.as_ref().filter(|o| !changed.is_empty() && o.doc.text().len_chars() <= WHOLE_DOCUMENT_CHARS) else {
+            return (edit, 0);
+        };
+        let schema = &self.project.schema;
+        let mut after = (*open.doc).clone();
+        if after.apply(edit.clone(), schema).is_err() {
+            return (edit, 0);
+        }
+        let (mentions, ends) = mentions(&after);
+        let found = self.relation_engine.suggest(after.text(), &mentions, schema, self.settings.relation_min_score);
+        let mut new: Vec<RelationSuggestion> = Vec::new();
+        for c in found {
+            let (Some(&head), Some(&tail)) = (ends.get(c.head), ends.get(c.tail)) else { continue };
+            let touches = |e: RelationEnd| after.end_span(e).is_some_and(|s| changed.contains(&s));
+            if !(touches(head) || touches(tail)) || !after.may_suggest_relation(head, tail, &c.label) {
+                continue;
+            }
+            let id = after.fresh_suggestion_id();
+            let state = RelationSuggestionState::Pending;
+            let r = RelationSuggestion { id, head, tail, label: c.label, recognizer: c.recognizer, score: c.score, state };
+            // The next reading sees it pending (one relation per pair).
+            if after.apply(Edit::AddRelationSuggestions { suggestions: vec![r.clone()] }, schema).is_ok() {
+                new.push(r);
+            }
+        }
+        if new.is_empty() {
+            return (edit, 0);
+        }
+        let n = new.len();
+        (Edit::Batch { edits: vec![edit, Edit::AddRelationSuggestions { suggestions: new }] }, n)
     }
 
     /// Selects a relation suggestion.

@@ -5,6 +5,7 @@
 //!   suggestions, deleting, moving a span's boundaries, status and comment;
 //! - `navigate.rs`: Tab order, the caret, the next name, find, the next
 //!   unfinished document;
+//! - `jump.rs`: the jump hints (f) on what is in view;
 //! - `relations.rs`: drawing a relation, its likely types, relabelling;
 //! - `relation_pick.rs`: a span's likely relations, one at a time (`c`);
 //! - `relation_review.rs`: suggested relations (accept, retype, reject),
@@ -23,6 +24,7 @@
 
 mod adjudicate;
 mod everywhere;
+mod jump;
 mod label;
 mod navigate;
 mod project;
@@ -136,6 +138,9 @@ impl SpanlabApp {
             C::FindNext(query) => self.find_next(&query),
             C::FindFrom(query, origin) => self.find_from(&query, origin),
             C::FindDone => self.find_done(),
+            C::Jump => self.show_jump(),
+            C::JumpLetter(c) => self.jump_letter(c),
+            C::JumpScroll(down) => self.jump_scroll(down),
             C::ShowShortcuts => self.show_shortcuts(),
             C::Settings => self.show_settings(),
             C::ApplySettings(form) => self.apply_settings(&form),

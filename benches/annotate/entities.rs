@@ -256,7 +256,14 @@ impl Bot {
         let hints = self.app().jump_hints();
         let Some(h) = hints.iter().find(|h| matches!(h.target, Selection::Text { .. }) && h.range.0.get() == a) else {
             // Below the view: f, Space (a view on), the hint.
-            let taken = |x: usize, y: usize| self.doc().spans().iter().any(|s| s.start.get() < y && x < s.end.get());
+            // A name no span or pending suggestion touches, and not exactly
+            // one decided on: what the window hints.
+            let doc = self.doc();
+            let taken = |x: usize, y: usize| {
+                doc.spans().iter().any(|s| s.start.get() < y && x < s.end.get())
+                    || doc.pending_suggestions().iter().any(|s| s.start.get() < y && x < s.end.get())
+                    || doc.suggestions().any(|s| !s.is_pending() && (s.start.get(), s.end.get()) == (x, y))
+            };
             let free_end = names(&text).into_iter().map(|(x, y)| (x.get(), y.get())).find(|&(x, y)| x == a && !taken(x, y)).map(|n| n.1);
             let at = self.selected_range().map_or(0, |r| r.0);
             let Some(end) = free_end.filter(|_| a > at) else { return false };
@@ -285,6 +292,13 @@ impl Bot {
     /// `other`; whether it selected the hint's target.
     fn jump_scrolled(&mut self, wanted: impl Fn(&Hint) -> bool, at: usize, other: usize, extend: usize) -> bool {
         if self.app().article_view().shows(CharIdx::new(at)) == Some(true) || 3 + extend >= other {
+            return false;
+        }
+        // Only within the next view: as much text further as the view
+        // shows now (read off the first and last hint in view).
+        let shown: Vec<usize> = self.app().jump_hints().iter().map(|h| h.range.0.get()).collect();
+        let (Some(&first), Some(&last)) = (shown.iter().min(), shown.iter().max()) else { return false };
+        if at < last || at - last > last - first {
             return false;
         }
         if self.trace {

@@ -222,7 +222,9 @@ impl SpanlabApp {
     fn key_command(&mut self, ctx: &egui::Context, key: Key, modifiers: Modifiers) -> KeyUse {
         let plain_escape = key == Key::Escape && modifiers.is_none();
         if let Dialog::Jump { .. } = self.dialog {
-            // The jump hints take the letters; anything else closes them.
+            // The jump hints take the letters (any letter: what each means
+            // is the hint drawn on the screen, not a command of the
+            // table) and Space; anything else closes them.
             let letter = key.name().chars().next().filter(|c| key.name().len() == 1 && c.is_ascii_alphabetic());
             return match letter {
                 _ if key == Key::Space && (modifiers.is_none() || modifiers == Modifiers::SHIFT) => {

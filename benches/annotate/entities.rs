@@ -9,7 +9,9 @@ use egui::{Key, Modifiers};
 use spanlab::app::{Dialog, Hint, Selection};
 use spanlab::model::everywhere::{Fate, MatchOptions, find};
 use spanlab::model::names::names;
-use spanlab::model::words::{next_capitalised_word, next_word_end, next_word_start, phrase_end, previous_word_end, previous_word_start};
+use spanlab::model::words::{
+    next_capitalised_word, next_word_end, next_word_part_end, next_word_start, phrase_end, previous_word_end, previous_word_start,
+};
 use spanlab::model::{CharIdx, SpanId, Text};
 
 use super::tally::Cat;
@@ -368,7 +370,8 @@ impl Bot {
                 return;
             }
             if h < b {
-                let w = next_word_end(&text, head).get();
+                // Shift+→ goes by the parts of a hyphenated compound.
+                let w = next_word_part_end(&text, head).get();
                 let n = next_name_end(&text, h).filter(|&n| n <= b && n > w);
                 // Shift+End: to the end of the phrase, when that goes furthest.
                 let p = phrase_end(&text, head).get();
@@ -700,7 +703,7 @@ fn everywhere_pays(corpus: &[(String, Text, Vec<Ent>)], at: usize, here: (usize,
 fn extend_cost(text: &spanlab::model::Text, _a: usize, mut h: usize, b: usize) -> usize {
     let mut n = 0;
     while h < b && n < 60 {
-        let w = next_word_end(text, CharIdx::new(h)).get();
+        let w = next_word_part_end(text, CharIdx::new(h)).get();
         let p = phrase_end(text, CharIdx::new(h)).get();
         h = match next_name_end(text, h) {
             _ if p <= b && p > w && next_name_end(text, h).is_none_or(|e| e > b || p > e) => p,

@@ -330,3 +330,25 @@ fn space_in_the_jump_hints_scrolls_on_and_the_hints_follow() {
     key(&mut h, Key::Escape);
     assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
 }
+
+/// Shift+→ and Shift+← extend by the parts of a hyphenated compound, as a
+/// double-click selects them: one of two names joined by a hyphen
+/// ("Iran-Israël") is one key from its first letter, where it took one
+/// per character.
+#[test]
+fn shift_arrows_extend_by_the_parts_of_a_hyphenated_compound() {
+    const T: &str = "La guerre Iran-Israël a duré douze jours.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::Text { anchor: CharIdx::new(10), head: CharIdx::new(11) };
+    key_mod(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    assert_eq!(selected_text(&h), "Iran");
+    key(&mut h, Key::G);
+    assert_eq!(spans(&h), [("Iran".to_owned(), "GPE".to_owned())]);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::Text { anchor: CharIdx::new(21), head: CharIdx::new(21) };
+    key_mod(&mut h, Modifiers::SHIFT, Key::ArrowLeft);
+    assert_eq!(selected_text(&h), "Israël");
+    key_mod(&mut h, Modifiers::SHIFT, Key::ArrowLeft);
+    assert_eq!(selected_text(&h), "Iran-Israël");
+}

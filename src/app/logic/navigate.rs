@@ -8,7 +8,7 @@ use super::super::SpanlabApp;
 use super::super::commands::Command;
 use super::super::state::{Dialog, Selection};
 use crate::model::names::names;
-use crate::model::words::{next_word_end, next_word_start, phrase_end, previous_word_start};
+use crate::model::words::{next_word_part_end, next_word_start, phrase_end, previous_word_part_start, previous_word_start};
 use crate::model::{CharIdx, Status};
 
 impl SpanlabApp {
@@ -384,9 +384,12 @@ impl SpanlabApp {
             _ => (CharIdx::ZERO, CharIdx::ZERO),
         };
         let new_head = match command {
-            Command::CaretWordLeft | Command::ExtendWordLeft => previous_word_start(text, head),
+            Command::CaretWordLeft => previous_word_start(text, head),
+            // Extending goes by the parts of a hyphenated compound, as a
+            // double-click selects them (Iran-Israël: Iran, then Israël).
+            Command::ExtendWordLeft => previous_word_part_start(text, head),
             Command::CaretWordRight => next_word_start(text, head),
-            Command::ExtendWordRight => next_word_end(text, head),
+            Command::ExtendWordRight => next_word_part_end(text, head),
             Command::ExtendCharLeft => head.saturating_sub(1),
             Command::ExtendCharRight => (head + 1).min(text.end()),
             _ => head,

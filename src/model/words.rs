@@ -97,10 +97,10 @@ pub fn next_word_end(text: &Text, at: CharIdx) -> CharIdx {
 pub fn next_word_part_end(text: &Text, at: CharIdx) -> CharIdx {
     let c = chars(text);
     let mut i = at.get().min(c.len());
-    while i < c.len() && (!word_at(&c, i) || c[i] == '-') {
+    while i < c.len() && (!word_at(&c, i) || c.get(i) == Some(&'-')) {
         i += 1;
     }
-    while i < c.len() && word_at(&c, i) && c[i] != '-' {
+    while i < c.len() && word_at(&c, i) && c.get(i) != Some(&'-') {
         i += 1;
     }
     CharIdx::new(i)
@@ -111,10 +111,10 @@ pub fn next_word_part_end(text: &Text, at: CharIdx) -> CharIdx {
 pub fn previous_word_part_start(text: &Text, at: CharIdx) -> CharIdx {
     let c = chars(text);
     let mut i = at.get().min(c.len());
-    while i > 0 && (!word_at(&c, i - 1) || c[i - 1] == '-') {
+    while i > 0 && (!word_at(&c, i - 1) || c.get(i - 1) == Some(&'-')) {
         i -= 1;
     }
-    while i > 0 && word_at(&c, i - 1) && c[i - 1] != '-' {
+    while i > 0 && word_at(&c, i - 1) && c.get(i - 1) != Some(&'-') {
         i -= 1;
     }
     CharIdx::new(i)

@@ -6,10 +6,12 @@
 use std::collections::BTreeSet;
 
 use egui::{Key, Modifiers};
-use spanlab::app::{Dialog, Selection};
+use spanlab::app::{Dialog, Hint, Selection};
 use spanlab::model::everywhere::{Fate, MatchOptions, find};
 use spanlab::model::names::names;
-use spanlab::model::words::{next_capitalised_word, next_word_end, next_word_start, phrase_end, previous_word_end, previous_word_start};
+use spanlab::model::words::{
+    next_capitalised_word, next_word_end, next_word_part_end, next_word_start, phrase_end, previous_word_end, previous_word_start,
+};
 use spanlab::model::{CharIdx, SpanId, Text};
 
 use super::tally::Cat;
@@ -70,6 +72,10 @@ impl Bot {
         let (fwd, back) = self.tab_distance(target);
         let usual = [self.find_plan(a, b, true), self.find_plan(a, b, false)].into_iter().flatten().map(|p| p.cost()).min();
         let usual = usual.map_or(fwd.min(back), |c| c.min(fwd).min(back));
+        let inside = self.inside_plan(a, b).map_or(usual, |p| p.cost().min(usual));
+        if self.jump_if_cheaper(target, inside) {
+            return;
+        }
         if let Some(plan) = self.inside_plan(a, b)
             && plan.cost() < usual
         {
@@ -163,6 +169,11 @@ impl Bot {
             (Some(x), Some((y, _))) => Some(*x.min(y)),
             (x, y) => x.or(y.as_ref().map(|f| f.0)),
         };
+        let cheapest = names.map(|n| n.0).into_iter().chain(best_other).min();
+        if self.jump_if_cheaper_to_name(a, b, cheapest) {
+            self.extend_to(b);
+            return;
+        }
         if let Some((cost, forward)) = names
             && best_other.is_none_or(|o| cost <= o)
         {
@@ -201,6 +212,121 @@ impl Bot {
         }
         self.cat = before;
         self.extend_to(b);
+    }
+
+    /// The jump hint (f) the window shows now on `target`, if any: the
+    /// bot reads the letters off the screen, as a person does.
+    fn hint_on(&self, target: Selection) -> Option<String> {
+        self.app().jump_hints().into_iter().find(|h| h.target == target).map(|h| h.letters)
+    }
+
+    /// f, then the hint's letters.
+    fn run_jump(&mut self, letters: &str) {
+        self.press(NONE, Key::F);
+        for c in letters.chars() {
+            let k = Key::from_name(&c.to_ascii_uppercase().to_string()).expect("a hint is letters");
+            self.press(NONE, k);
+        }
+    }
+
+    /// Selects `target` by its jump hint when that costs fewer keys than
+    /// `other`; whether it did.
+    fn jump_if_cheaper(&mut self, target: Selection, other: usize) -> bool {
+        let Some(letters) = self.hint_on(target) else {
+            let at = self.selected_range().map_or(0, |r| r.0);
+            let start = match target {
+                Selection::Span(id) => self.doc().spans().get(id).map(|s| s.start.get()),
+                _ => None,
+            };
+            return start.is_some_and(|s| s > at) && self.jump_scrolled(|h| h.target == target, start.unwrap_or(0), other, 0);
+        };
+        if 1 + letters.len() >= other {
+            return false;
+        }
+        if self.trace {
+            eprintln!("  jump to {target:?} by f {letters} ({} keys, else {other})", 1 + letters.len());
+        }
+        self.as_cat(Cat::Navigate, |bot| bot.run_jump(&letters));
+        self.selection() == target
+    }
+
+    /// Selects the name without a span that starts at `a` by its jump hint
+    /// when that, and then moving the head to `b`, costs fewer keys than
+    /// `other`; whether it did (the head is left where the name ends).
+    fn jump_if_cheaper_to_name(&mut self, a: usize, b: usize, other: Option<usize>) -> bool {
+        let text = self.doc().text().clone();
+        let hints = self.app().jump_hints();
+        let Some(h) = hints.iter().find(|h| matches!(h.target, Selection::Text { .. }) && h.range.0.get() == a) else {
+            // Below the view: f, Space (a view on), the hint.
+            // A name no span or pending suggestion touches, and not exactly
+            // one decided on: what the window hints.
+            let doc = self.doc();
+            let taken = |x: usize, y: usize| {
+                doc.spans().iter().any(|s| s.start.get() < y && x < s.end.get())
+                    || doc.pending_suggestions().iter().any(|s| s.start.get() < y && x < s.end.get())
+                    || doc.suggestions().any(|s| !s.is_pending() && (s.start.get(), s.end.get()) == (x, y))
+            };
+            let free_end = names(&text).into_iter().map(|(x, y)| (x.get(), y.get())).find(|&(x, y)| x == a && !taken(x, y)).map(|n| n.1);
+            let at = self.selected_range().map_or(0, |r| r.0);
+            let Some(end) = free_end.filter(|_| a > at) else { return false };
+            let extend = if end <= b { extend_cost(&text, a, end, b) } else { end - b };
+            let wanted = move |h: &Hint| matches!(h.target, Selection::Text { .. }) && h.range.0.get() == a;
+            return self.jump_scrolled(wanted, a, other.unwrap_or(usize::MAX), extend);
+        };
+        let end = h.range.1.get();
+        let extend = if end <= b { extend_cost(&text, a, end, b) } else { end - b };
+        let cost = 1 + h.letters.len() + extend;
+        if other.is_some_and(|o| cost >= o) {
+            return false;
+        }
+        if self.trace {
+            eprintln!("  jump to the name at {a} by f {} ({cost} keys, else {other:?})", h.letters);
+        }
+        let (letters, target) = (h.letters.clone(), h.target);
+        self.as_cat(Cat::Navigate, |bot| bot.run_jump(&letters));
+        self.selection() == target
+    }
+
+    /// What lies below the view, at `at`: f, Space (the article scrolls
+    /// a view on, the hints follow), then the letters of the hint
+    /// `wanted` picks when the window shows one, else Esc (those keys
+    /// lost). Tried when three keys, and `extend` after, cost fewer than
+    /// `other`; whether it selected the hint's target.
+    fn jump_scrolled(&mut self, wanted: impl Fn(&Hint) -> bool, at: usize, other: usize, extend: usize) -> bool {
+        if self.app().article_view().shows(CharIdx::new(at)) == Some(true) || 3 + extend >= other {
+            return false;
+        }
+        // Only within the next view: as much text further as the view
+        // shows now (read off the first and last hint in view).
+        let shown: Vec<usize> = self.app().jump_hints().iter().map(|h| h.range.0.get()).collect();
+        let (Some(&first), Some(&last)) = (shown.iter().min(), shown.iter().max()) else { return false };
+        if at < last || at - last > last - first {
+            return false;
+        }
+        if self.trace {
+            eprintln!("  jump below the view to {at} by f, Space and a hint (else {other})");
+        }
+        self.as_cat(Cat::Navigate, |bot| {
+            bot.press(NONE, Key::F);
+            bot.press(NONE, Key::Space);
+            let hint = match &bot.app().dialog {
+                Dialog::Jump { hints, .. } => hints.iter().find(|h| wanted(h)).map(|h| (h.letters.clone(), h.target)),
+                _ => None,
+            };
+            match hint {
+                Some((letters, target)) => {
+                    for c in letters.chars() {
+                        let k = Key::from_name(&c.to_ascii_uppercase().to_string()).expect("a hint is letters");
+                        bot.press(NONE, k);
+                    }
+                    bot.selection() == target
+                }
+                None => {
+                    bot.press(NONE, Key::Escape);
+                    false
+                }
+            }
+        })
     }
 
     /// The cost of selecting `[a, b)` with n (or Shift+N), the names the
@@ -244,7 +370,8 @@ impl Bot {
                 return;
             }
             if h < b {
-                let w = next_word_end(&text, head).get();
+                // Shift+→ goes by the parts of a hyphenated compound.
+                let w = next_word_part_end(&text, head).get();
                 let n = next_name_end(&text, h).filter(|&n| n <= b && n > w);
                 // Shift+End: to the end of the phrase, when that goes furthest.
                 let p = phrase_end(&text, head).get();
@@ -576,7 +703,7 @@ fn everywhere_pays(corpus: &[(String, Text, Vec<Ent>)], at: usize, here: (usize,
 fn extend_cost(text: &spanlab::model::Text, _a: usize, mut h: usize, b: usize) -> usize {
     let mut n = 0;
     while h < b && n < 60 {
-        let w = next_word_end(text, CharIdx::new(h)).get();
+        let w = next_word_part_end(text, CharIdx::new(h)).get();
         let p = phrase_end(text, CharIdx::new(h)).get();
         h = match next_name_end(text, h) {
             _ if p <= b && p > w && next_name_end(text, h).is_none_or(|e| e > b || p > e) => p,

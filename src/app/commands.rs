@@ -166,6 +166,14 @@ pub enum Command {
     /// The find bar closed (Esc): the span or pending suggestion the found
     /// text lies in is selected.
     FindDone,
+    /// Show a hint of a letter or two on every span, suggestion and
+    /// unlabelled name in view (f); typing one selects what it marks.
+    Jump,
+    /// A letter typed while the jump hints show.
+    JumpLetter(char),
+    /// While the jump hints show: scroll the article a view down
+    /// (Space) or up (Shift+Space); the hints follow.
+    JumpScroll(bool),
     /// Show the keyboard shortcuts.
     ShowShortcuts,
     /// Open the settings dialog.
@@ -677,6 +685,12 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::PreviousDocument, "Previous document", G::Document, &[k(ALT, Key::ArrowUp)]),
         e(C::CommandPalette, "Command palette", G::View, &[k(CMD, Key::P)]),
         e(C::Find, "Find text (Enter: next occurrence)", G::Navigate, &[k(CMD, Key::F)]),
+        e(
+            C::Jump,
+            "Jump: a letter or two on every span, suggestion and name without a span in view; type them to select it (Space / Shift+Space: scroll on; Esc: none)",
+            G::Navigate,
+            &[k(NONE, Key::F)],
+        ),
         e(C::ShowShortcuts, "Keyboard shortcuts", G::Help, &[k(NONE, Key::Questionmark), k(NONE, Key::F1)]),
         e(C::ToggleTheme, "Toggle light/dark theme", G::View, &[k(CMD.plus(SHIFT), Key::L)]),
         e(C::Dashboard, "Dashboard: progress, labels, agreement, suggestions", G::View, &[k(CMD.plus(SHIFT), Key::B)]),

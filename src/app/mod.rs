@@ -46,7 +46,9 @@ use std::sync::Arc;
 
 pub use commands::{Command, CommandTable, ConflictChoice, Mode, QuitChoice};
 pub use settings::Settings;
-pub use state::{AppOptions, CorpusFilter, Dialog, Message, OpenDoc, PickReading, RelationChoice, RelationDraft, RelationPick, Selection};
+pub use state::{
+    AppOptions, CorpusFilter, Dialog, Hint, Message, OpenDoc, PickReading, RelationChoice, RelationDraft, RelationPick, Selection,
+};
 
 use crate::store::Project;
 use crate::suggest::Engine;

@@ -273,6 +273,32 @@ pub enum Dialog {
     Quit(QuitForm),
     /// An everywhere or filtered bulk action and its preview.
     Everywhere(Box<EverywhereForm>),
+    /// Jumping (f): a hint of a letter or two on every span, suggestion
+    /// and unlabelled name in view; typing one selects what it marks.
+    Jump {
+        /// The letters typed so far.
+        typed: String,
+        /// The hints shown.
+        hints: Vec<Hint>,
+        /// Frames left in which the hints follow the view (it was just
+        /// scrolled by Space or Shift+Space).
+        refresh: u8,
+        /// Where Space or Shift+Space last scrolled to (the middle of the
+        /// view since), if it did.
+        centre: Option<CharIdx>,
+    },
+}
+
+/// One jump hint (f): the letters to type and what they select.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hint {
+    /// The letters shown at its start.
+    pub letters: String,
+    /// Where what it marks starts and ends.
+    pub range: (CharIdx, CharIdx),
+    /// What typing the letters selects: a span, a suggestion, or the text
+    /// of a name without either.
+    pub target: Selection,
 }
 
 /// Corpus list filter.

@@ -225,6 +225,19 @@ impl SpanlabApp {
     /// left to the widgets (a dialog's or a text field's typing).
     fn key_command(&mut self, ctx: &egui::Context, key: Key, modifiers: Modifiers) -> KeyUse {
         let plain_escape = key == Key::Escape && modifiers.is_none();
+        if let Dialog::Jump { .. } = self.dialog {
+            // The jump hints take the letters (any letter: what each means
+            // is the hint drawn on the screen, not a command of the
+            // table) and Space; anything else closes them.
+            let letter = key.name().chars().next().filter(|c| key.name().len() == 1 && c.is_ascii_alphabetic());
+            return match letter {
+                _ if key == Key::Space && (modifiers.is_none() || modifiers == Modifiers::SHIFT) => {
+                    KeyUse::Command(super::Command::JumpScroll(modifiers.is_none()))
+                }
+                Some(c) if modifiers.is_none() || modifiers == Modifiers::SHIFT => KeyUse::Command(super::Command::JumpLetter(c)),
+                _ => KeyUse::Command(super::Command::Escape),
+            };
+        }
         if self.dialog != Dialog::None {
             // Esc closes a dialog (the palette and the help close themselves).
             if plain_escape && !matches!(self.dialog, Dialog::Palette { .. } | Dialog::Shortcuts) {

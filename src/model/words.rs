@@ -91,6 +91,35 @@ pub fn next_word_end(text: &Text, at: CharIdx) -> CharIdx {
     CharIdx::new(i)
 }
 
+/// The end of the next part of a word at or after `at`: as
+/// [`next_word_end`], but an inner hyphen ends a part, as a double-click
+/// selects each part (`[Iran]-Israël`, then `Iran-[Israël]`).
+pub fn next_word_part_end(text: &Text, at: CharIdx) -> CharIdx {
+    let c = chars(text);
+    let mut i = at.get().min(c.len());
+    while i < c.len() && (!word_at(&c, i) || c.get(i) == Some(&'-')) {
+        i += 1;
+    }
+    while i < c.len() && word_at(&c, i) && c.get(i) != Some(&'-') {
+        i += 1;
+    }
+    CharIdx::new(i)
+}
+
+/// The start of the part of a word before `at`: as [`previous_word_start`],
+/// but an inner hyphen ends a part (`Iran-[Israël]`, then `[Iran]-Israël`).
+pub fn previous_word_part_start(text: &Text, at: CharIdx) -> CharIdx {
+    let c = chars(text);
+    let mut i = at.get().min(c.len());
+    while i > 0 && (!word_at(&c, i - 1) || c.get(i - 1) == Some(&'-')) {
+        i -= 1;
+    }
+    while i > 0 && word_at(&c, i - 1) && c.get(i - 1) != Some(&'-') {
+        i -= 1;
+    }
+    CharIdx::new(i)
+}
+
 /// The start of the word before `at` (or 0).
 pub fn previous_word_start(text: &Text, at: CharIdx) -> CharIdx {
     let c = chars(text);
@@ -258,5 +287,16 @@ mod tests {
         assert_eq!(at(0, 27), Some(3));
         assert_eq!(at(14, 27), None, "none left before the end");
         assert_eq!(at(28, 48), Some(33), "after an apostrophe");
+    }
+
+    #[test]
+    fn word_parts_stop_at_inner_hyphens_as_a_double_click_does() {
+        let t = Text::from("entre Iran-Israël, hier");
+        assert_eq!(next_word_part_end(&t, CharIdx::new(7)).get(), 10, "Iran");
+        assert_eq!(next_word_part_end(&t, CharIdx::new(10)).get(), 17, "Israël");
+        assert_eq!(next_word_end(&t, CharIdx::new(7)).get(), 17, "a word goes on over the hyphen");
+        assert_eq!(previous_word_part_start(&t, CharIdx::new(17)).get(), 11, "Israël");
+        assert_eq!(previous_word_part_start(&t, CharIdx::new(11)).get(), 6, "Iran");
+        assert_eq!(next_word_part_end(&t, CharIdx::new(17)).get(), 23, "past the comma: hier");
     }
 }

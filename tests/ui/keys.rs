@@ -223,3 +223,132 @@ fn alt_c_moves_the_span_start_to_the_next_capitalised_word() {
     key_mod(&mut h, Modifiers::ALT, Key::C);
     assert_eq!(spans(&h), [("Vorlande".to_owned(), "ORG".to_owned())], "no capitalised word left: unchanged");
 }
+
+/// f shows a hint of a letter or two on every span, suggestion and name
+/// without either in view, those after the selection first; typing a
+/// hint's letters selects what it marks (a span, a suggestion, or the
+/// name's text, ready for a label key): any place on the screen in two or
+/// three keys. A letter no hint starts with, or Esc, closes the hints.
+#[test]
+fn f_then_a_hint_selects_the_span_suggestion_or_name_it_marks() {
+    // "Ottavio Brenner" (18..33), "Ilse Varga" (58..68), "Vienne" (71..77).
+    const T: &str = "Selon le rapport, Ottavio Brenner a rencontré la ministre Ilse Varga à Vienne. Le reste suit.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(18, 33, "PER"), (71, 77, "GPE")]);
+    key(&mut h, Key::J);
+    key(&mut h, Key::Enter);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::None;
+    h.run_ok();
+    key(&mut h, Key::F);
+    let spanlab::app::Dialog::Jump { hints, .. } = h.state().dialog.clone() else { panic!("the hints show: {:?}", h.state().dialog) };
+    let marked: Vec<(usize, &str)> = hints.iter().map(|h| (h.range.0.get(), h.letters.as_str())).collect();
+    assert_eq!(marked, [(18, "a"), (58, "s"), (71, "d")], "the span, the free name, the suggestion, in text order");
+    assert!(h.query_by_label_contains("Jump: type the letters of a hint").is_some());
+    // The name without a span: its text is selected, a label key labels it.
+    key(&mut h, Key::S);
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
+    assert_eq!(selected_text(&h), "Ilse Varga");
+    key(&mut h, Key::P);
+    assert_eq!(spans(&h).len(), 2);
+    // From there, the hints after the selection come first: the suggestion.
+    key(&mut h, Key::F);
+    let spanlab::app::Dialog::Jump { hints, .. } = h.state().dialog.clone() else { panic!("the hints show") };
+    assert_eq!(hints[0].range.0.get(), 58);
+    assert_eq!(hints[1].range.0.get(), 71);
+    assert!(matches!(hints[1].target, Selection::Suggestion(_)));
+    key(&mut h, Key::S);
+    assert_eq!(selected(&h), hints[1].target);
+    key(&mut h, Key::Enter);
+    assert_eq!(spans(&h).len(), 3);
+    // The span: Delete deletes it.
+    key(&mut h, Key::F);
+    let spanlab::app::Dialog::Jump { hints, .. } = h.state().dialog.clone() else { panic!("the hints show") };
+    let brenner = hints.iter().find(|x| x.range.0.get() == 18).expect("a hint on Brenner");
+    assert!(matches!(brenner.target, Selection::Span(_)));
+    let k = Key::from_name(&brenner.letters.to_uppercase()).expect("one letter");
+    key(&mut h, k);
+    key(&mut h, Key::Delete);
+    assert_eq!(spans(&h).len(), 2);
+    // A letter no hint starts with closes the hints, and says so; Esc too.
+    key(&mut h, Key::F);
+    key(&mut h, Key::M);
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
+    assert!(h.state().messages.last().is_some_and(|m| m.text.contains("no hint is m")), "{:?}", h.state().messages.last());
+    key(&mut h, Key::F);
+    key(&mut h, Key::Escape);
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
+    assert_eq!(spans(&h).len(), 2, "nothing changed");
+    // In the palette and the help, once.
+    key_mod(&mut h, Modifiers::COMMAND, Key::P);
+    type_text(&mut h, "jump");
+    assert!(h.query_by_label_contains("Jump: a letter or two on every span").is_some());
+    key(&mut h, Key::Escape);
+    key(&mut h, Key::F1);
+    assert_eq!(h.query_all_by_label_contains("Jump: a letter or two on every span").count(), 1);
+}
+
+/// What is below the view has no hint: Space scrolls the article a view
+/// on and the hints follow the view, so a name further down is f,
+/// Space (once or more), its letters.
+#[test]
+fn space_in_the_jump_hints_scrolls_on_and_the_hints_follow() {
+    let mut t = "une ligne sans nom propre ici.\n\n".repeat(100);
+    let at = t.chars().count();
+    t.push_str("puis Ottavio Brenner arrive.\n");
+    let f = fixture(&[("a.txt", t.as_str())]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    // The document opened at the suggestion on the name: back to its top.
+    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::ZERO);
+    h.run_ok();
+    let hint_at = |h: &Harness<'_, SpanlabApp>| match &h.state().dialog {
+        spanlab::app::Dialog::Jump { hints, .. } => hints.iter().find(|x| x.range.0.get() == at + 5).map(|x| x.letters.clone()),
+        other => panic!("the hints show: {other:?}"),
+    };
+    key(&mut h, Key::F);
+    assert_eq!(hint_at(&h), None, "the name is below the view");
+    let mut spaces = 0;
+    while hint_at(&h).is_none() && spaces < 40 {
+        key(&mut h, Key::Space);
+        spaces += 1;
+    }
+    let letters = hint_at(&h).expect("a hint on the name once scrolled to");
+    assert!(spaces > 1, "a view at a time: {spaces}");
+    for c in letters.chars() {
+        key(&mut h, Key::from_name(&c.to_ascii_uppercase().to_string()).expect("a letter"));
+    }
+    assert_eq!(selected_text(&h), "Ottavio Brenner");
+    // Shift+Space goes back up: the name leaves the view.
+    key(&mut h, Key::F);
+    assert!(hint_at(&h).is_some());
+    for _ in 0..spaces {
+        key_mod(&mut h, Modifiers::SHIFT, Key::Space);
+    }
+    assert_eq!(hint_at(&h), None);
+    key(&mut h, Key::Escape);
+    assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
+}
+
+/// Shift+→ and Shift+← extend by the parts of a hyphenated compound, as a
+/// double-click selects them: one of two names joined by a hyphen
+/// ("Iran-Israël") is one key from its first letter, where it took one
+/// per character.
+#[test]
+fn shift_arrows_extend_by_the_parts_of_a_hyphenated_compound() {
+    const T: &str = "La guerre Iran-Israël a duré douze jours.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::Text { anchor: CharIdx::new(10), head: CharIdx::new(11) };
+    key_mod(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    assert_eq!(selected_text(&h), "Iran");
+    key(&mut h, Key::G);
+    assert_eq!(spans(&h), [("Iran".to_owned(), "GPE".to_owned())]);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::Text { anchor: CharIdx::new(21), head: CharIdx::new(21) };
+    key_mod(&mut h, Modifiers::SHIFT, Key::ArrowLeft);
+    assert_eq!(selected_text(&h), "Israël");
+    key_mod(&mut h, Modifiers::SHIFT, Key::ArrowLeft);
+    assert_eq!(selected_text(&h), "Iran-Israël");
+}

@@ -5,6 +5,7 @@
 //!   suggestions, deleting, moving a span's boundaries, status and comment;
 //! - `navigate.rs`: Tab order, the caret, the next name, find, the next
 //!   unfinished document;
+//! - `jump.rs`: the jump hints (f) on what is in view;
 //! - `relations.rs`: drawing a relation, its likely types, relabelling;
 //! - `relation_pick.rs`: a span's likely relations, one at a time (`c`;
 //!   Shift+C: a span reached by name first);
@@ -24,6 +25,7 @@
 
 mod adjudicate;
 mod everywhere;
+mod jump;
 mod label;
 mod navigate;
 mod project;
@@ -141,6 +143,9 @@ impl SpanlabApp {
             C::NameFrom(query, origin) => self.name_from(&query, origin),
             C::NextNamed(query, forward) => self.step_named(&query, forward),
             C::RelateNamed => self.relate_named(),
+            C::Jump => self.show_jump(),
+            C::JumpLetter(c) => self.jump_letter(c),
+            C::JumpScroll(down) => self.jump_scroll(down),
             C::ShowShortcuts => self.show_shortcuts(),
             C::Settings => self.show_settings(),
             C::ApplySettings(form) => self.apply_settings(&form),

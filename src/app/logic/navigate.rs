@@ -8,7 +8,7 @@ use super::super::SpanlabApp;
 use super::super::commands::Command;
 use super::super::state::{Dialog, Selection};
 use crate::model::names::names;
-use crate::model::words::{next_word_end, next_word_start, phrase_end, previous_word_start};
+use crate::model::words::{next_word_part_end, next_word_start, phrase_end, previous_word_part_start, previous_word_start};
 use crate::model::{CharIdx, Status};
 
 impl SpanlabApp {
@@ -384,9 +384,12 @@ impl SpanlabApp {
             _ => (CharIdx::ZERO, CharIdx::ZERO),
         };
         let new_head = match command {
-            Command::CaretWordLeft | Command::ExtendWordLeft => previous_word_start(text, head),
+            Command::CaretWordLeft => previous_word_start(text, head),
+            // Extending goes by the parts of a hyphenated compound, as a
+            // double-click selects them (Iran-Israël: Iran, then Israël).
+            Command::ExtendWordLeft => previous_word_part_start(text, head),
             Command::CaretWordRight => next_word_start(text, head),
-            Command::ExtendWordRight => next_word_end(text, head),
+            Command::ExtendWordRight => next_word_part_end(text, head),
             Command::ExtendCharLeft => head.saturating_sub(1),
             Command::ExtendCharRight => (head + 1).min(text.end()),
             _ => head,
@@ -413,6 +416,24 @@ impl SpanlabApp {
             Selection::Suggestion(id) => doc.suggestion(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.start, s.end)),
             Selection::Relation(_) | Selection::RelationSuggestion(_) | Selection::None => (self.selection_start(), self.selection_start()),
         };
+        let free_names = self.free_names();
+        let pick = if forward {
+            free_names.iter().find(|n| n.0 >= hi).or(free_names.first())
+        } else {
+            free_names.iter().rev().find(|n| n.1 <= lo).or(free_names.last())
+        };
+        match pick.copied() {
+            Some((a, b)) => self.select(Selection::Text { anchor: a, head: b }),
+            None => self.info("every name of this document has a span or a suggestion"),
+        }
+    }
+
+    /// The names of the open document (`model::names`) that no span or
+    /// pending suggestion touches and that are not exactly a suggestion
+    /// already decided on, in text order: what n selects.
+    pub(super) fn free_names(&self) -> Vec<(CharIdx, CharIdx)> {
+        let Some(open) = self.open.as_ref() else { return Vec::new() };
+        let doc = &open.doc;
         // What is taken, sorted by start, with the furthest end so far.
         let mut taken: Vec<(CharIdx, CharIdx)> = doc.spans().iter().map(|s| (s.start, s.end)).collect();
         taken.extend(doc.pending_suggestions().iter().map(|s| (s.start, s.end)));
@@ -432,17 +453,7 @@ impl SpanlabApp {
         // (rejected, or accepted and since deleted or moved) was turned
         // down here: n passes over it.
         let decided: Vec<(CharIdx, CharIdx)> = doc.suggestions().filter(|s| !s.is_pending()).map(|s| (s.start, s.end)).collect();
-        let free_names: Vec<(CharIdx, CharIdx)> =
-            names(doc.text()).into_iter().filter(|&(a, b)| free(a, b) && !decided.contains(&(a, b))).collect();
-        let pick = if forward {
-            free_names.iter().find(|n| n.0 >= hi).or(free_names.first())
-        } else {
-            free_names.iter().rev().find(|n| n.1 <= lo).or(free_names.last())
-        };
-        match pick.copied() {
-            Some((a, b)) => self.select(Selection::Text { anchor: a, head: b }),
-            None => self.info("every name of this document has a span or a suggestion"),
-        }
+        names(doc.text()).into_iter().filter(|&(a, b)| free(a, b) && !decided.contains(&(a, b))).collect()
     }
 
     /// Extends the text selection through the next name (`model::names`)

@@ -11,7 +11,7 @@ use egui::{RichText, Ui};
 use super::super::SpanlabApp;
 use super::super::chooser::{self, Choice};
 use super::super::commands::{Command, ConflictChoice, Entry, shortcut_text, when_text};
-use super::super::state::Dialog;
+use super::super::state::{Dialog, Hint};
 use crate::store::formats::{Format, Offsets};
 
 /// Asks the native file dialog; `None` when the user cancels or there is no
@@ -178,6 +178,36 @@ fn relate_ui(app: &mut SpanlabApp, ctx: &egui::Context, query: &mut String, fres
     );
     if let Some(c) = run {
         app.queued.push(c);
+    }
+}
+
+/// The jump hints (f): each hint's letters in a small tag at the start of
+/// what it marks, those not matching the letters typed so far left out,
+/// and a line saying what to do.
+fn jump_hints_ui(app: &SpanlabApp, ctx: &egui::Context, typed: &str, hints: &[Hint]) {
+    let shown = egui::Window::new("Jump")
+        .collapsible(false)
+        .resizable(false)
+        .title_bar(false)
+        .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -40.0))
+        .show(ctx, |ui| {
+            let typed_text = if typed.is_empty() { String::new() } else { format!(", typed {}", typed.to_uppercase()) };
+            ui.label(format!(
+                "Jump: type the letters of a hint ({} shown){typed_text}  ·  Space / Shift+Space: scroll  ·  Esc: none",
+                hints.len()
+            ));
+            ui.visuals().clone()
+        });
+    let Some(visuals) = shown.and_then(|r| r.inner) else { return };
+    let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("jump hints")));
+    let font = egui::FontId::monospace(13.0);
+    for h in hints.iter().filter(|h| h.letters.starts_with(typed)) {
+        let Some(at) = app.article_view().screen_pos(h.range.0) else { continue };
+        let galley = painter.layout_no_wrap(h.letters.to_uppercase(), font.clone(), visuals.strong_text_color());
+        let rect = egui::Rect::from_min_size(at - egui::vec2(6.0, galley.size().y + 8.0), galley.size() + egui::vec2(6.0, 2.0));
+        painter.rect_filled(rect, 3.0, visuals.extreme_bg_color);
+        painter.rect_stroke(rect, 3.0, egui::Stroke::new(1.5, visuals.warn_fg_color), egui::StrokeKind::Inside);
+        painter.galley(rect.min + egui::vec2(3.0, 1.0), galley, visuals.strong_text_color());
     }
 }
 
@@ -466,6 +496,15 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
             }
         }
         Dialog::Relate { query, fresh, origin } => relate_ui(app, ctx, query, fresh, *origin),
+        Dialog::Jump { typed, hints, refresh, .. } => {
+            // Just scrolled: the hints follow the view for a few frames.
+            if *refresh > 0 {
+                *refresh -= 1;
+                *hints = app.jump_hints();
+                ctx.request_repaint();
+            }
+            jump_hints_ui(app, ctx, typed, hints);
+        }
         Dialog::Palette { query, selected } => {
             let mut run: Option<Command> = None;
             let m = egui::Modal::new(egui::Id::unique("palette")).show(ctx, |ui| {

@@ -1,0 +1,158 @@
+//! Jumping (f): a hint of a letter or two on every span, pending suggestion
+//! and name without either (what n selects) whose start is in view;
+//! typing a hint's letters selects what it marks, so any place on the
+//! screen is two or three keys away (as link hints in a keyboard-driven
+//! browser). The hints nearest after the selection get one letter.
+//!
+//! Must not touch: the document (nothing here edits it).
+
+use super::super::SpanlabApp;
+use super::super::state::{Dialog, Hint, Selection};
+use crate::model::CharIdx;
+
+/// The letters hints are made of, the home row first.
+const LETTERS: &[u8; 26] = b"asdfghjklqwertyuiopzxcvbnm";
+
+/// `n` hints, none the prefix of another: one letter each while there
+/// are letters enough, else as many one-letter hints as leave enough
+/// letters to start two-letter ones. The first get one letter.
+pub fn hint_letters(n: usize) -> Vec<String> {
+    let k = LETTERS.len();
+    let singles = if n <= k { n } else { (k * k).saturating_sub(n) / (k - 1) };
+    let one = LETTERS.iter().take(singles).map(|&c| char::from(c).to_string());
+    let two = LETTERS[singles.min(k)..].iter().flat_map(|&a| LETTERS.iter().map(move |&b| format!("{}{}", char::from(a), char::from(b))));
+    one.chain(two).take(n).collect()
+}
+
+impl SpanlabApp {
+    /// The hints f shows now: every span, pending suggestion and name
+    /// without either whose start was in view last frame, those at or
+    /// after the selection first (in text order), then those before it.
+    pub fn jump_hints(&self) -> Vec<Hint> {
+        let Some(open) = self.open.as_ref() else { return Vec::new() };
+        let doc = &open.doc;
+        let shows = |c: CharIdx| self.article.shows(c) == Some(true);
+        let mut items: Vec<((CharIdx, CharIdx), Selection)> =
+            doc.spans().iter().filter(|s| shows(s.start)).map(|s| ((s.start, s.end), Selection::Span(s.id))).collect();
+        items.extend(doc.pending_suggestions().iter().filter(|s| shows(s.start)).map(|s| ((s.start, s.end), Selection::Suggestion(s.id))));
+        items.extend(
+            self.free_names().into_iter().filter(|&(a, _)| shows(a)).map(|(a, b)| ((a, b), Selection::Text { anchor: a, head: b })),
+        );
+        items.sort_by_key(|(r, _)| *r);
+        let from = self.selection_start();
+        let after = items.partition_point(|(r, _)| r.0 < from);
+        items.rotate_left(after);
+        hint_letters(items.len()).into_iter().zip(items).map(|(letters, (range, target))| Hint { letters, range, target }).collect()
+    }
+
+    /// Shows the jump hints (f); with none in view, Space still scrolls on.
+    pub(super) fn show_jump(&mut self) {
+        let hints = self.jump_hints();
+        self.dialog = Dialog::Jump { typed: String::new(), hints, refresh: 0, centre: None };
+    }
+
+    /// Space (or Shift+Space) while the hints show: the article scrolls a
+    /// view on (the row just below the view comes to its top; up: the row
+    /// just above it to its bottom), and the hints follow (the letters
+    /// typed so far are forgotten).
+    pub(super) fn jump_scroll(&mut self, down: bool) {
+        let Dialog::Jump { hints, centre, .. } = &self.dialog else { return };
+        let shown: Vec<CharIdx> = hints.iter().map(|h| h.range.0).chain(*centre).collect();
+        let Some(open) = self.open.as_ref() else { return };
+        let end = open.doc.text().end();
+        let hidden = |c: CharIdx| self.article.shows(c) != Some(true);
+        let from = if down { shown.iter().max() } else { shown.iter().min() }.copied().unwrap_or_else(|| self.selection_start());
+        // The rows in view are one run: the first hidden character after
+        // it (or the last before it), by halving.
+        let target = if down {
+            let (mut lo, mut hi) = (from.get(), end.get());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if hidden(CharIdx::new(mid)) { hi = mid } else { lo = mid + 1 }
+            }
+            (lo < end.get()).then(|| CharIdx::new(lo))
+        } else {
+            let (mut lo, mut hi) = (0, from.get());
+            while lo < hi {
+                let mid = lo + (hi - lo).div_ceil(2);
+                if hidden(CharIdx::new(mid - 1)) { lo = mid } else { hi = mid - 1 }
+            }
+            (lo > 0).then(|| CharIdx::new(lo - 1))
+        };
+        // Centre the row half a view further, so the row just past the
+        // view's edge comes to its other edge: a whole view on.
+        let half = self.article.view_rect().map_or(0.0, |r| r.height() / 2.0);
+        let y = |c: CharIdx| self.article.screen_pos(c).map(|p| p.y);
+        let target = target.map(|t| match y(t) {
+            Some(y0) if down => {
+                let (mut lo, mut hi) = (t.get(), end.get());
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    if y(CharIdx::new(mid)).is_none_or(|m| m >= y0 + half) { hi = mid } else { lo = mid + 1 }
+                }
+                CharIdx::new(lo.min(end.get().saturating_sub(1)).max(t.get()))
+            }
+            Some(y0) => {
+                let (mut lo, mut hi) = (0, t.get());
+                while lo < hi {
+                    let mid = lo + (hi - lo).div_ceil(2);
+                    if y(CharIdx::new(mid)).is_none_or(|m| m <= y0 - half) { lo = mid } else { hi = mid - 1 }
+                }
+                CharIdx::new(lo.min(t.get()))
+            }
+            None => t,
+        });
+        let Some(target) = target else {
+            self.info(if down { "the end of the article is in view" } else { "the start of the article is in view" });
+            return;
+        };
+        if let Some(open) = self.open.as_mut() {
+            open.scroll_to = Some(target);
+        }
+        self.dialog = Dialog::Jump { typed: String::new(), hints: Vec::new(), refresh: 3, centre: Some(target) };
+    }
+
+    /// A letter typed while the hints show: the hint it completes is
+    /// selected; letters no hint starts with close the hints.
+    pub(super) fn jump_letter(&mut self, c: char) {
+        let Dialog::Jump { typed, hints, .. } = &mut self.dialog else { return };
+        typed.push(c.to_ascii_lowercase());
+        let typed = typed.clone();
+        let exact = hints.iter().find(|h| h.letters == typed).map(|h| h.target);
+        let more = hints.iter().any(|h| h.letters.starts_with(&typed));
+        match exact {
+            Some(target) => {
+                self.dialog = Dialog::None;
+                self.select(target);
+            }
+            None if more => {}
+            None => {
+                self.dialog = Dialog::None;
+                self.info(format!("no hint is {typed}"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hint_letters;
+
+    #[test]
+    fn hints_are_one_letter_while_letters_last_then_none_is_the_prefix_of_another() {
+        assert_eq!(hint_letters(3), ["a", "s", "d"]);
+        assert!(hint_letters(26).iter().all(|h| h.len() == 1));
+        for n in [27, 40, 100, 676] {
+            let h = hint_letters(n);
+            assert_eq!(h.len(), n);
+            for (i, a) in h.iter().enumerate() {
+                for (j, b) in h.iter().enumerate() {
+                    assert!(i == j || !b.starts_with(a.as_str()), "{a} starts {b} ({n} hints)");
+                }
+            }
+        }
+        let forty = hint_letters(40);
+        assert_eq!(forty.iter().filter(|h| h.len() == 1).count(), 25, "{forty:?}");
+        assert_eq!(forty[0], "a");
+    }
+}

@@ -17,7 +17,7 @@
 //! found so is also proposed where it occurs again, in full or by its last
 //! word (`Lavrov`).
 
-use super::lexicon::{FastMap, Lexicon};
+use super::lexicon::{Calendar, FastMap, Lexicon};
 use super::{Candidate, Recognizer};
 use crate::model::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized};
 use crate::model::{RecognizerName, Text};
@@ -147,17 +147,22 @@ impl<'a> View<'a> {
 
     // ---- dates ----
 
+    /// What token `i` is as a calendar word (nothing when it is none).
+    fn calendar(&self, i: usize) -> Calendar {
+        self.lex.calendar.get(self.key(i)).copied().unwrap_or_default()
+    }
+
     fn weekday(&self, i: usize) -> bool {
-        let k = self.key(i);
-        self.lex.weekdays_fr.contains(k) || (self.lex.weekdays_en.contains(k) && self.capitalized(i))
+        let what = self.calendar(i);
+        what.is(Calendar::WEEKDAY_FR) || (what.is(Calendar::WEEKDAY_EN) && self.capitalized(i))
     }
 
     /// `Some(english)` for a month name.
     fn month(&self, i: usize) -> Option<bool> {
-        let k = self.key(i);
-        if self.lex.months_fr.contains(k) {
+        let what = self.calendar(i);
+        if what.is(Calendar::MONTH_FR) {
             Some(false)
-        } else if self.lex.months_en.contains(k) && self.capitalized(i) {
+        } else if what.is(Calendar::MONTH_EN) && self.capitalized(i) {
             Some(true)
         } else {
             None

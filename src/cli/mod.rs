@@ -18,6 +18,7 @@ mod open;
 mod progress;
 mod stats;
 mod suggest;
+mod suggested;
 mod train;
 mod validate;
 

@@ -28,11 +28,11 @@ use std::io::Write as _;
 
 use anyhow::{Context, Result};
 
-use crate::model::dataset::{Dataset, DocRecord, EntityRecord, RelationRecord};
-use crate::model::document::sha256_hex;
+use super::suggested::{self, Suggested};
+use crate::model::dataset::{Dataset, DocRecord, EntityRecord};
 use crate::model::tokenize::Tokenized;
 use crate::model::{Schema, Text};
-use crate::store::atomic::write_atomic;
+use crate::store::atomic::write_atomic_with;
 use crate::store::convert::stream_lines;
 use crate::store::inputs::{InputDoc, read_inputs};
 use std::time::Duration;
@@ -90,16 +90,6 @@ fn as_mentions(c: &[crate::suggest::Candidate]) -> Vec<Mention> {
     c.iter().map(|c| Mention { start: c.start, end: c.end, label: c.label.clone() }).collect()
 }
 
-/// A `suggestion` object as datasets write it.
-fn provenance(recognizer: &crate::model::RecognizerName, score: f32) -> crate::model::span::Extra {
-    let mut extra = crate::model::span::Extra::new();
-    extra.insert(
-        "suggestion".into(),
-        serde_json::json!({"recognizer": recognizer, "score": (f64::from(score) * 1e4).round() / 1e4, "state": "pending"}),
-    );
-    extra
-}
-
 /// Suggests entities for each input document, as dataset records. An
 /// external recommender's failures are pushed to `errors` (naming the
 /// document) and that document keeps the built-in suggestions.
@@ -114,7 +104,23 @@ pub fn suggest_records(
     errors: &mut Vec<String>,
     tick: &(dyn Fn() + Sync),
 ) -> Vec<DocRecord> {
-    let texts: Vec<Text> = docs.iter().map(|d| Text::new(d.text.clone())).collect();
+    suggest_documents(engine, relations, external, schema, docs, min_score, errors, tick).into_iter().map(Suggested::into_record).collect()
+}
+
+/// [`suggest_records`] with each record's provenance kept beside it (see
+/// [`Suggested`]).
+#[allow(clippy::too_many_arguments)]
+pub fn suggest_documents(
+    engine: &Engine,
+    relations: Option<RelationOptions<'_>>,
+    external: Option<&External>,
+    schema: &Schema,
+    docs: Vec<InputDoc>,
+    min_score: f32,
+    errors: &mut Vec<String>,
+    tick: &(dyn Fn() + Sync),
+) -> Vec<Suggested> {
+    let (names, texts): (Vec<(String, String)>, Vec<Text>) = docs.into_iter().map(|d| ((d.id, d.source), Text::new(d.text))).unzip();
     // The built-in engine runs on every core; an external recommender is one
     // process, asked in order.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(texts.len().max(1));
@@ -155,59 +161,33 @@ pub fn suggest_records(
             }
         }
     });
-    docs.into_iter()
+    names
+        .into_iter()
         .zip(texts)
         .zip(found)
-        .map(|((d, text), (mut candidates, suggested_relations))| {
+        .map(|(((id, source), text), (mut candidates, suggested_relations))| {
             let mut external_relations = Vec::new();
             if let Some(ext) = external {
                 let (labels, relation_labels) =
                     (schema.entity_names(), if relations.is_some() { schema.relation_names() } else { Vec::new() });
                 let spans = as_mentions(&candidates);
-                match ext.ask(&d.id, &text, Ask { labels: &labels, relation_labels: &relation_labels, spans: &spans }) {
+                match ext.ask(&id, &text, Ask { labels: &labels, relation_labels: &relation_labels, spans: &spans }) {
                     Ok(answer) => {
                         candidates = merge_external(candidates, answer.spans, min_score);
                         external_relations = answer.relations;
                     }
-                    Err(e) => errors.push(format!("document {}: {e}", d.id)),
+                    Err(e) => errors.push(format!("document {id}: {e}")),
                 }
                 tick();
             }
-            let mentions = as_mentions(&candidates);
             let relations: Vec<RelationCandidate> = relations
                 .map(|r| {
+                    let mentions = as_mentions(&candidates);
                     let suggested = suggested_relations.unwrap_or_else(|| r.engine.suggest(&text, &mentions, schema, r.min_score));
                     merge_relations(&mentions, suggested, external_relations, r.min_score)
                 })
                 .unwrap_or_default();
-            let relations: Vec<RelationRecord> = relations
-                .into_iter()
-                .enumerate()
-                .map(|(i, r)| RelationRecord {
-                    extra: provenance(&r.recognizer, r.score),
-                    ..RelationRecord::new(i + 1, r.head + 1, r.tail + 1, r.label)
-                })
-                .collect();
-            let entities: Vec<EntityRecord> = candidates
-                .into_iter()
-                .enumerate()
-                .map(|(i, c)| EntityRecord {
-                    extra: provenance(&c.recognizer, c.score),
-                    ..EntityRecord::new(i + 1, &text, c.start, c.end, c.label)
-                })
-                .collect();
-            let mut record = DocRecord {
-                id: d.id,
-                source: d.source,
-                sha256: sha256_hex(text.as_str()),
-                text: text.as_str().to_owned(),
-                status: crate::model::Status::New,
-                entities,
-                relations,
-                extra: Default::default(),
-            };
-            record.renumber();
-            record
+            Suggested::new(id, source, text, candidates, relations)
         })
         .collect()
 }
@@ -236,24 +216,26 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
     };
     let bar = super::progress::documents(docs.len(), "suggest");
-    let mut dataset = Dataset::empty(&schema);
+    let head = Dataset::empty(&schema);
     let mut errors = Vec::new();
     let relation_engine = RelationEngine::new();
     let relations = (!a.no_relations).then_some(RelationOptions { engine: &relation_engine, min_score: a.relation_min_score });
-    dataset.documents = suggest_records(&engine, relations, external.as_ref(), &schema, docs, a.min_score, &mut errors, &|| bar.inc(1));
+    let mut documents = suggest_documents(&engine, relations, external.as_ref(), &schema, docs, a.min_score, &mut errors, &|| bar.inc(1));
     bar.finish_and_clear();
     for e in &errors {
         eprintln!("warning: {e}");
     }
-    dataset.documents.sort_by(|a, b| a.id.cmp(&b.id));
-    let problems = dataset.validate(Some(&schema));
+    documents.sort_by(|a, b| a.record.id.cmp(&b.record.id));
+    let problems = suggested::validate(&documents, &schema);
     if let Some(p) = problems.first() {
         anyhow::bail!("the suggestions do not form a valid dataset ({} problems), first: {p}", problems.len());
     }
-    write_atomic(&a.out, dataset.to_json().as_bytes()).with_context(|| format!("writing {}", a.out.display()))?;
-    let n: usize = dataset.documents.iter().map(|d| d.entities.len()).sum();
-    let r: usize = dataset.documents.iter().map(|d| d.relations.len()).sum();
-    println!("wrote {}: {} documents, {n} suggested entities, {r} suggested relations", a.out.display(), dataset.documents.len());
+    // Written as it is serialised, each suggestion's object made on the way.
+    write_atomic_with(&a.out, |out| suggested::write_dataset(&head, &documents, out))
+        .with_context(|| format!("writing {}", a.out.display()))?;
+    let n: usize = documents.iter().map(|d| d.record.entities.len()).sum();
+    let r: usize = documents.iter().map(|d| d.record.relations.len()).sum();
+    println!("wrote {}: {} documents, {n} suggested entities, {r} suggested relations", a.out.display(), documents.len());
     Ok(ExitCode::SUCCESS)
 }
 

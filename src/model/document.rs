@@ -112,7 +112,9 @@ pub fn sha256_bytes_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(64);
     for b in digest {
-        out.push_str(&format!("{b:02x}"));
+        for half in [b >> 4, b & 15] {
+            out.push(char::from_digit(u32::from(half), 16).unwrap_or('0'));
+        }
     }
     out
 }
@@ -526,6 +528,12 @@ pub const MAX_ID: u64 = (1 << 53) - 1;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sha256_is_written_in_lower_case_hex() {
+        assert_eq!(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
 
     fn span(id: u64, origin: Origin) -> Span {
         Span { id: SpanId(id), start: CharIdx::new(0), end: CharIdx::new(1), label: "PER".into(), origin, extra: Extra::new() }

@@ -435,6 +435,43 @@ pub type FastSet = HashSet<String, BuildHasherDefault<FxHasher>>;
 /// A hash map from keys with [`FxHasher`].
 pub type FastMap<V> = HashMap<String, V, BuildHasherDefault<FxHasher>>;
 
+/// What a calendar word is: a month or a weekday name, in French or in
+/// English (a key may be several: bits).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Calendar(u8);
+
+impl Calendar {
+    /// In [`MONTHS_FR`].
+    pub const MONTH_FR: Calendar = Calendar(1);
+    /// In [`MONTHS_EN`].
+    pub const MONTH_EN: Calendar = Calendar(2);
+    /// In [`WEEKDAYS_FR`].
+    pub const WEEKDAY_FR: Calendar = Calendar(4);
+    /// In [`WEEKDAYS_EN`].
+    pub const WEEKDAY_EN: Calendar = Calendar(8);
+
+    /// True when it is `what` (among other things).
+    pub fn is(self, what: Calendar) -> bool {
+        self.0 & what.0 != 0
+    }
+}
+
+/// The keys of each list with what they are.
+fn calendar() -> FastMap<Calendar> {
+    let mut out: FastMap<Calendar> = FastMap::default();
+    for (list, what) in [
+        (MONTHS_FR, Calendar::MONTH_FR),
+        (MONTHS_EN, Calendar::MONTH_EN),
+        (WEEKDAYS_FR, Calendar::WEEKDAY_FR),
+        (WEEKDAYS_EN, Calendar::WEEKDAY_EN),
+    ] {
+        for key in set(list) {
+            out.entry(key).or_default().0 |= what.0;
+        }
+    }
+    out
+}
+
 /// The lookup sets, built once.
 pub struct Lexicon {
     /// [`DETERMINERS`].
@@ -453,6 +490,9 @@ pub struct Lexicon {
     pub weekdays_fr: FastSet,
     /// English weekdays.
     pub weekdays_en: FastSet,
+    /// Every month and weekday name, with what it is ([`Calendar`]): one
+    /// look-up where the four sets above take four.
+    pub calendar: FastMap<Calendar>,
     /// [`TEMPORAL_WORDS`].
     pub temporal: FastSet,
     /// [`PORTFOLIOS`].
@@ -531,6 +571,7 @@ impl Lexicon {
             months_en: set(MONTHS_EN),
             weekdays_fr: set(WEEKDAYS_FR),
             weekdays_en: set(WEEKDAYS_EN),
+            calendar: calendar(),
             temporal: set(TEMPORAL_WORDS),
             portfolios: set(PORTFOLIOS),
             portfolio_adjectives: set(PORTFOLIO_ADJECTIVES),
@@ -567,7 +608,7 @@ impl Lexicon {
 
     /// True for a month or weekday name in either language.
     pub fn is_calendar_word(&self, key: &str) -> bool {
-        self.months_fr.contains(key) || self.months_en.contains(key) || self.weekdays_fr.contains(key) || self.weekdays_en.contains(key)
+        self.calendar.contains_key(key)
     }
 
     /// True when a text has more English than French function words.

@@ -17,7 +17,7 @@
 //! found so is also proposed where it occurs again, in full or by its last
 //! word (`Lavrov`).
 
-use super::lexicon::{FastMap, Lexicon};
+use super::lexicon::{Calendar, FastMap, Lexicon};
 use super::{Candidate, Recognizer};
 use crate::model::tokenize::{TokenKind, Tokenized, is_all_caps, is_capitalized};
 use crate::model::{RecognizerName, Text};
@@ -147,17 +147,26 @@ impl<'a> View<'a> {
 
     // ---- dates ----
 
-    fn weekday(&self, i: usize) -> bool {
-        let k = self.key(i);
-        self.lex.weekdays_fr.contains(k) || (self.lex.weekdays_en.contains(k) && self.capitalized(i))
+    /// What token `i` is as a calendar word (nothing when it is none).
+    fn calendar(&self, i: usize) -> Calendar {
+        self.lex.calendar.get(self.key(i)).copied().unwrap_or_default()
+    }
+
+    /// True for a weekday name at `i`, `what` being [`View::calendar`] of `i`.
+    fn weekday(&self, what: Calendar, i: usize) -> bool {
+        what.is(Calendar::WEEKDAY_FR) || (what.is(Calendar::WEEKDAY_EN) && self.capitalized(i))
     }
 
     /// `Some(english)` for a month name.
     fn month(&self, i: usize) -> Option<bool> {
-        let k = self.key(i);
-        if self.lex.months_fr.contains(k) {
+        self.month_of(self.calendar(i), i)
+    }
+
+    /// [`View::month`] with `what` [`View::calendar`] of `i`.
+    fn month_of(&self, what: Calendar, i: usize) -> Option<bool> {
+        if what.is(Calendar::MONTH_FR) {
             Some(false)
-        } else if self.lex.months_en.contains(k) && self.capitalized(i) {
+        } else if what.is(Calendar::MONTH_EN) && self.capitalized(i) {
             Some(true)
         } else {
             None
@@ -196,7 +205,10 @@ impl<'a> View<'a> {
 
     /// A date made of words starting at `i`: its end and score.
     fn word_date(&self, i: usize) -> Option<(usize, f32)> {
-        let weekday = self.weekday(i);
+        // Token `i` is looked up once, as a weekday and as a month.
+        let here = self.calendar(i);
+        let weekday = self.weekday(here, i);
+        let month_at = |x: usize| if x == i { self.month_of(here, i) } else { self.month(x) };
         let mut j = i;
         let mut end = i;
         if weekday {
@@ -208,16 +220,16 @@ impl<'a> View<'a> {
         let on = |x: usize| x == i || self.continues(x);
         let mut has_day = false;
         let mut month = None;
-        if on(k) && on(k + 1) && self.day(k).is_some() && self.month(k + 1).is_some() {
+        if on(k) && on(k + 1) && self.day(k).is_some() && month_at(k + 1).is_some() {
             has_day = true;
-            month = self.month(k + 1);
+            month = month_at(k + 1);
             end = k + 2;
-        } else if on(k) && on(k + 2) && self.day(k).is_some() && self.key(k + 1) == "of" && self.month(k + 2).is_some() {
+        } else if on(k) && on(k + 2) && self.day(k).is_some() && self.key(k + 1) == "of" && month_at(k + 2).is_some() {
             has_day = true;
-            month = self.month(k + 2);
+            month = month_at(k + 2);
             end = k + 3;
-        } else if on(k) && self.month(k).is_some() {
-            month = self.month(k);
+        } else if on(k) && month_at(k).is_some() {
+            month = month_at(k);
             end = k + 1;
             if self.continues(end) && self.day(end).is_some() && self.year(end, 0, 9999).is_none() {
                 has_day = true;

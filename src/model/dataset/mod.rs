@@ -339,6 +339,13 @@ pub fn validate_record(d: &DocRecord, name: &str, schema: &Schema) -> Vec<Proble
     validate_record_in(d, name, schema, &Text::new(d.text.clone()), true)
 }
 
+/// [`validate_record`] of a record just made from `text` (its `text` is
+/// `text`'s and its `sha256` was computed from it): the text is not
+/// copied, indexed or hashed again.
+pub fn validate_made_record(d: &DocRecord, name: &str, schema: &Schema, text: &Text) -> Vec<Problem> {
+    validate_record_in(d, name, schema, text, false)
+}
+
 /// [`validate_record`] with `text` the record's text already indexed;
 /// `check_hash: false` when its `sha256` is known to be that of the text
 /// (a record just made from a document), which spares hashing it again.

@@ -109,7 +109,7 @@ impl CapitalsRecognizer {
 }
 
 /// What kind of name a run's head noun says.
-fn keyword_label(lex: &Lexicon, key: &str) -> Option<&'static str> {
+pub(super) fn keyword_label(lex: &Lexicon, key: &str) -> Option<&'static str> {
     if lex.org_keywords.contains(key) {
         Some("ORG")
     } else if lex.event_keywords.contains(key) {

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Candidate;
+use super::{Candidate, heads};
 use crate::model::{CharIdx, RecognizerName, Text};
 
 /// How a rule recognizer's candidates combine with the tagger's spans.
@@ -62,6 +62,9 @@ impl Default for Policy {
                 rule(RecognizerName::Dates, NEVER, 0.8, 1, true),
                 rule(RecognizerName::Titles, NEVER, NEVER, 1, false),
                 rule(RecognizerName::Capitals, NEVER, NEVER, 1, false),
+                // Only heard where the corrections vouched for it (`heads`),
+                // then over the tagger spans inside its names.
+                rule(heads::HEADS.into(), NEVER, 0.0, 1, false),
             ],
         }
     }

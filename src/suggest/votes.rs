@@ -87,7 +87,7 @@ pub fn count(votes: &mut Votes, recognizer: &str, name: &str, label: &str, to: &
 
 /// `(votes for project_label, most votes for any other outcome)` of one
 /// recognizer key and label, and their total.
-fn tally(votes: &Votes, key: &str, label: &str, project_label: &str) -> (i32, i32, i32) {
+pub(super) fn tally(votes: &Votes, key: &str, label: &str, project_label: &str) -> (i32, i32, i32) {
     let (mut right, mut other, mut total) = (0, 0, 0);
     for ((_, _, to), n) in
         votes.range((key.to_owned(), label.to_owned(), String::new())..).take_while(|((r, l, _), _)| r == key && l == label)

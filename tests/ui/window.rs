@@ -805,3 +805,29 @@ fn every_browse_button_is_inside_its_dialog() {
         }
     }
 }
+
+/// Seen under Xvfb: the jump hint of a name that starts a wrapped row was
+/// drawn at the end of the row above (a code point where the layout wraps
+/// was placed where the previous row ends). Every code point of a word is
+/// left of the next one on its row.
+#[test]
+fn a_word_that_starts_a_wrapped_row_is_placed_at_that_rows_start() {
+    let long: String = (0..60).map(|i| format!("Tianjin{i} ")).collect();
+    let f = fixture(&[("a.txt", &long)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    h.run_ok();
+    let chars: Vec<char> = long.chars().collect();
+    let mut rows = 0;
+    for c in 0..chars.len().saturating_sub(1) {
+        if chars[c] == ' ' || chars[c + 1] == ' ' {
+            continue;
+        }
+        let (here, next) = (char_pos(&h, c), char_pos(&h, c + 1));
+        if c > 0 && chars[c - 1] == ' ' && (here.y - char_pos(&h, c - 1).y).abs() > 1.0 {
+            rows += 1;
+        }
+        assert!(here.x < next.x && (here.y - next.y).abs() < 1.0, "code point {c} ({here:?}) and the next ({next:?}) of one word");
+    }
+    assert!(rows > 1, "the paragraph wraps ({rows} rows started by a word)");
+}

@@ -233,7 +233,11 @@ impl ArticleView {
         let i = self.paras.partition_point(|p| p.end <= c);
         let p = self.paras.get(i).filter(|p| c >= p.start && c < p.end)?;
         let g = p.galley()?;
-        let r = g.pos_from_cursor(egui::text::CCursor::new(p.map().caret_glyph(c - p.start)));
+        // The code point starts where it is drawn: at a wrapped row's break,
+        // the next row's start (not the end of the row above).
+        let mut at = egui::text::CCursor::new(p.map().caret_glyph(c - p.start));
+        at.prefer_next_row = true;
+        let r = g.pos_from_cursor(at);
         let next = g.pos_from_cursor(egui::text::CCursor::new(p.map().caret_glyph(c - p.start + 1)));
         let x = if (next.center().y - r.center().y).abs() < 1.0 { (r.left() + next.left()) / 2.0 } else { r.left() + 2.0 };
         // The row's rect holds the room for labels above the text: the

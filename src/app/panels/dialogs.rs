@@ -198,13 +198,17 @@ fn jump_hints_ui(app: &SpanlabApp, ctx: &egui::Context, typed: &str, hints: &[Hi
             ));
             ui.visuals().clone()
         });
-    let Some(visuals) = shown.and_then(|r| r.inner) else { return };
+    let Some((visuals, line)) = shown.and_then(|r| r.inner.map(|v| (v, r.response.rect))) else { return };
     let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("jump hints")));
     let font = egui::FontId::monospace(13.0);
     for h in hints.iter().filter(|h| h.letters.starts_with(typed)) {
         let Some(at) = app.article_view().screen_pos(h.range.0) else { continue };
         let galley = painter.layout_no_wrap(h.letters.to_uppercase(), font.clone(), visuals.strong_text_color());
         let rect = egui::Rect::from_min_size(at - egui::vec2(6.0, galley.size().y + 8.0), galley.size() + egui::vec2(6.0, 2.0));
+        // Not over the line that says what to do (the hint stays typeable).
+        if rect.intersects(line) {
+            continue;
+        }
         painter.rect_filled(rect, 3.0, visuals.extreme_bg_color);
         painter.rect_stroke(rect, 3.0, egui::Stroke::new(1.5, visuals.warn_fg_color), egui::StrokeKind::Inside);
         painter.galley(rect.min + egui::vec2(3.0, 1.0), galley, visuals.strong_text_color());

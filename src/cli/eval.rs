@@ -91,7 +91,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
             let mut ds = crate::model::Dataset::empty(&schema);
             let relation_engine = RelationEngine::new();
             let relations = a.relations.then_some(RelationOptions { engine: &relation_engine, min_score: a.relation_min_score });
-            ds.documents = super::suggest::suggest_records(&engine, relations, None, &schema, docs, 0.0, &mut Vec::new(), &|| {});
+            ds.documents = super::suggest::suggest_documents(&engine, relations, None, &schema, docs, 0.0, &mut Vec::new(), &|| {})
+                .into_iter()
+                .map(super::suggested::Suggested::into_record)
+                .collect();
             ds
         }
     };

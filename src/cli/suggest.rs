@@ -29,7 +29,7 @@ use std::io::Write as _;
 use anyhow::{Context, Result};
 
 use super::suggested::{self, Suggested};
-use crate::model::dataset::{Dataset, DocRecord, EntityRecord};
+use crate::model::dataset::{Dataset, EntityRecord};
 use crate::model::tokenize::Tokenized;
 use crate::model::{Schema, Text};
 use crate::store::atomic::write_atomic_with;
@@ -90,25 +90,11 @@ fn as_mentions(c: &[crate::suggest::Candidate]) -> Vec<Mention> {
     c.iter().map(|c| Mention { start: c.start, end: c.end, label: c.label.clone() }).collect()
 }
 
-/// Suggests entities for each input document, as dataset records. An
-/// external recommender's failures are pushed to `errors` (naming the
-/// document) and that document keeps the built-in suggestions.
-#[allow(clippy::too_many_arguments)]
-pub fn suggest_records(
-    engine: &Engine,
-    relations: Option<RelationOptions<'_>>,
-    external: Option<&External>,
-    schema: &Schema,
-    docs: Vec<InputDoc>,
-    min_score: f32,
-    errors: &mut Vec<String>,
-    tick: &(dyn Fn() + Sync),
-) -> Vec<DocRecord> {
-    suggest_documents(engine, relations, external, schema, docs, min_score, errors, tick).into_iter().map(Suggested::into_record).collect()
-}
-
-/// [`suggest_records`] with each record's provenance kept beside it (see
-/// [`Suggested`]).
+/// Suggests entities for each input document, with each record's
+/// provenance kept beside it (see [`Suggested`]; `into_record` gives the
+/// dataset record). An external recommender's failures are pushed to
+/// `errors` (naming the document) and that document keeps the built-in
+/// suggestions.
 #[allow(clippy::too_many_arguments)]
 pub fn suggest_documents(
     engine: &Engine,

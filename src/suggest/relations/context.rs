@@ -273,6 +273,60 @@ impl Layout {
         layout
     }
 
+    /// [`Layout::with_words_of`] with only the lines a pair of `mentions`
+    /// can read cut into words: a pair on two lines is no candidate, so the
+    /// words of a line read are those of a line holding two mentions or
+    /// more (with any line a mention runs across). A line starts after a
+    /// line break and no word runs across one, so the words of a line cut
+    /// alone are the whole text's, at the same positions; every region a
+    /// candidate pair reads (before the first mention, between, after the
+    /// second) lies in such a line. Mentions outside the text or reversed
+    /// get the whole text cut.
+    pub fn with_words_near(text: &Text, tokens: &[Token], mentions: &[Mention]) -> Self {
+        let mut layout = Self::of_tokens(text, tokens);
+        let end = text.end();
+        if mentions.iter().any(|m| m.start > m.end || m.end > end) {
+            return Self::with_words_of(text, tokens);
+        }
+        // Each mention's lines, `[first line's start, last line's end)`.
+        let mut lines: Vec<(CharIdx, CharIdx)> = mentions
+            .iter()
+            .map(|m| (layout.break_before(m.start).map_or(CharIdx::ZERO, |b| b + 1), layout.break_from(m.end).unwrap_or(end)))
+            .collect();
+        lines.sort_unstable();
+        let mut index = WordIndex::default();
+        let mut cut = |from: CharIdx, until: CharIdx| {
+            if let Some(s) = text.slice(from, until) {
+                let base = from.get();
+                scan(s, |w, start, end| {
+                    index.words.push(w);
+                    index.starts.push(CharIdx::new(base + start));
+                    index.ends.push(CharIdx::new(base + end));
+                });
+            }
+        };
+        let mut group: Option<(CharIdx, CharIdx, usize)> = None;
+        for (from, until) in lines {
+            group = match group {
+                Some((a, b, n)) if from <= b => Some((a, b.max(until), n + 1)),
+                Some((a, b, n)) => {
+                    if n >= 2 {
+                        cut(a, b);
+                    }
+                    Some((from, until, 1))
+                }
+                None => Some((from, until, 1)),
+            };
+        }
+        if let Some((a, b, n)) = group
+            && n >= 2
+        {
+            cut(a, b);
+        }
+        layout.words = Some(index);
+        layout
+    }
+
     /// The index of the sentence holding `at`.
     pub fn sentence_of(&self, at: CharIdx) -> usize {
         self.sentence_starts.partition_point(|&s| s <= at).saturating_sub(1)
@@ -573,6 +627,39 @@ mod tests {
                     prop_assert_eq!(word_list(raw), expected);
                 }
                 None => prop_assert!(layout.words_in(&text, a, b).is_none()),
+            }
+        }
+
+        /// A layout with only the lines of two mentions or more cut reads,
+        /// for every pair on one line, the words the whole text's cut reads.
+        #[test]
+        fn lines_of_mentions_read_the_words_of_the_whole_cut(
+            s in "[a-zA-Z0-9 \n\r.,'’ʼ\u{2010}«»()İé😀-]{0,60}",
+            spans in proptest::collection::vec((0usize..64, 0usize..8), 0..6),
+        ) {
+            let text = Text::new(s);
+            let tokens = tokenize(text.as_str());
+            // Mentions in the text (others make the whole text cut).
+            let n = text.end().get();
+            let mut m: Vec<Mention> = spans.iter().map(|&(a, len)| (a % (n + 1), len)).map(|(a, len)| Mention::new(a, (a + len).min(n), "PER")).collect();
+            m.sort_by_key(|x| (x.start, x.end));
+            let whole = Layout::with_words_of(&text, &tokens);
+            let near = Layout::with_words_near(&text, &tokens, &m);
+            for (i, first) in m.iter().enumerate() {
+                for second in m.iter().skip(i + 1) {
+                    let (Some(mut a), Some(mut b)) = (PairText::new(&text, &whole, first, second), PairText::new(&text, &near, first, second)) else {
+                        prop_assert_eq!(PairText::new(&text, &whole, first, second).is_none(), PairText::new(&text, &near, first, second).is_none());
+                        continue;
+                    };
+                    prop_assert_eq!(a.crosses_line, b.crosses_line);
+                    if a.crosses_line {
+                        continue;
+                    }
+                    let inside = || m.iter().filter(|x| x.start >= first.end);
+                    a.set_mentions_between(&text, &whole, inside(), second);
+                    b.set_mentions_between(&text, &near, inside(), second);
+                    prop_assert_eq!(&a, &b);
+                }
             }
         }
     }

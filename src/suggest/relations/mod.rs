@@ -226,7 +226,7 @@ impl RelationEngine {
         let words_count = scorer.learned_anything();
         let mut found: Vec<(RelationCandidate, bool)> = Vec::new();
         let mut allowed = Allowed::new(schema);
-        let layout = Layout::with_words_of(text, tokens);
+        let layout = Layout::with_words_near(text, tokens, mentions);
         self.each_pair(text, &layout, mentions, |first, second, pair, between| {
             let (Some(fm), Some(sm)) = (mentions.get(first), mentions.get(second)) else { return };
             let readings = readings(&mut allowed, &fm.label, &sm.label);

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::StoreError;
-use super::annotations::{AnnotationFile, LoadReport, annotation_path, file_name_for_id};
+use super::annotations::{AnnotationFile, FileView, LoadReport, annotation_path, file_name_for_id};
 use super::atomic::write_atomic;
 use super::html::visible_text;
 use super::summaries::{self, Known, Stamp, SummaryCache};
@@ -457,19 +457,25 @@ impl Project {
             }
         };
         let ann = annotation_path(&self.annotations, &entry.id);
-        let file = match from {
+        let read;
+        let bytes = match from {
             // Read without asking first whether it is there (one system
             // call less per document); when it cannot be read, nothing at
             // its place (not even a dangling link; `documents` a file)
             // means no annotations, as it did.
-            AnnotationsFrom::Disk => match read_annotation_file(&ann) {
-                Ok(file) => Some(file),
+            AnnotationsFrom::Disk => match read_regular(&ann) {
+                Ok(bytes) => {
+                    read = bytes;
+                    Some(read.as_slice())
+                }
                 Err(_) if fs::symlink_metadata(&ann).is_err() => None,
-                Err(e) => return Err(e),
+                Err(e) => return Err(io_err(&ann)(e)),
             },
             AnnotationsFrom::Nothing => None,
-            AnnotationsFrom::Bytes(bytes) => Some(serde_json::from_slice(bytes).map_err(|e| json_err(&ann, &e))?),
+            AnnotationsFrom::Bytes(bytes) => Some(bytes),
         };
+        // Parsed borrowing the spans' strings from the bytes.
+        let file = bytes.map(|bytes| view_annotation_file(&ann, bytes)).transpose()?;
         if let Some(file) = file {
             if file.id != entry.id.0 {
                 return Err(StoreError::Annotation { path: ann.clone(), message: wrong_id(&file.id, &entry.id.0) });
@@ -701,6 +707,20 @@ fn known_of(file: AnnotationFile) -> Known {
         broken: None,
     };
     Known { id: file.id, source: file.source, article: file.article, summary }
+}
+
+/// An annotation file's bytes parsed for loading ([`FileView`]); a file
+/// that cannot be read gets the error it always had.
+fn view_annotation_file<'a>(path: &Path, bytes: &'a [u8]) -> Result<FileView<'a>, StoreError> {
+    // Checked as UTF-8 once, in one pass, rather than string by string.
+    let json = std::str::from_utf8(bytes).map_err(|_| ());
+    json.and_then(|json| serde_json::from_str(json).map_err(|_| ())).map_err(|()| {
+        // The view takes what `AnnotationFile` takes: its error is that one.
+        match serde_json::from_slice::<AnnotationFile>(bytes) {
+            Err(e) => json_err(path, &e),
+            Ok(_) => StoreError::Annotation { path: path.to_path_buf(), message: "not read as an annotation file".to_owned() },
+        }
+    })
 }
 
 fn read_annotation_file(path: &Path) -> Result<AnnotationFile, StoreError> {

@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use super::{Dataset, DocRecord, ExportNotes, ExportOptions, Exporter, Problem, document_record, validate_record, validate_record_in};
+use super::validate::validate_record_in;
+use super::{Dataset, DocRecord, ExportNotes, ExportOptions, Exporter, Problem, document_record, validate_record};
 use crate::model::Schema;
 use crate::model::Status;
 use crate::model::document::Document;

@@ -397,7 +397,7 @@ fn documents_open_with_their_suggestions_accepted_when_the_setting_is_on() {
 /// took the pair.
 #[test]
 fn f_hints_each_part_of_a_hyphenated_name() {
-    // "Iran-Israël" (20..31): Iran 20..24, Israël 25..31.
+    // "Iran-Israël" (21..32): Iran 21..25, Israël 26..32.
     const T: &str = "Selon lui, la guerre Iran-Israël a repris hier.";
     let f = fixture(&[("a.txt", T)]);
     let mut h = harness(&f.root);
@@ -405,17 +405,17 @@ fn f_hints_each_part_of_a_hyphenated_name() {
     key(&mut h, Key::F);
     let spanlab::app::Dialog::Jump { hints, .. } = h.state().dialog.clone() else { panic!("the hints show: {:?}", h.state().dialog) };
     let marked: Vec<(usize, usize, bool)> = hints.iter().map(|h| (h.range.0.get(), h.range.1.get(), h.part)).collect();
-    assert!(marked.contains(&(20, 31, false)), "{marked:?}");
-    assert!(marked.contains(&(20, 24, true)), "{marked:?}");
-    assert!(marked.contains(&(25, 31, true)), "{marked:?}");
-    let israel = hints.iter().find(|h| h.range == (CharIdx::new(25), CharIdx::new(31))).expect("Israël's hint").letters.clone();
+    assert!(marked.contains(&(21, 32, false)), "{marked:?}");
+    assert!(marked.contains(&(21, 25, true)), "{marked:?}");
+    assert!(marked.contains(&(26, 32, true)), "{marked:?}");
+    let israel = hints.iter().find(|h| h.range == (CharIdx::new(26), CharIdx::new(32))).expect("Israël's hint").letters.clone();
     for c in israel.chars() {
         key(&mut h, Key::from_name(&c.to_ascii_uppercase().to_string()).expect("a letter"));
     }
     assert_eq!(selected_text(&h), "Israël");
     key(&mut h, Key::F);
     let spanlab::app::Dialog::Jump { hints, .. } = h.state().dialog.clone() else { panic!("the hints show") };
-    let iran = hints.iter().find(|h| h.range == (CharIdx::new(20), CharIdx::new(24))).expect("Iran's hint").letters.clone();
+    let iran = hints.iter().find(|h| h.range == (CharIdx::new(21), CharIdx::new(25))).expect("Iran's hint").letters.clone();
     for c in iran.chars() {
         key(&mut h, Key::from_name(&c.to_ascii_uppercase().to_string()).expect("a letter"));
     }

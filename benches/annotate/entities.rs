@@ -256,7 +256,14 @@ impl Bot {
     fn jump_if_cheaper_to_name(&mut self, a: usize, b: usize, other: Option<usize>) -> bool {
         let text = self.doc().text().clone();
         let hints = self.app().jump_hints();
-        let Some(h) = hints.iter().find(|h| matches!(h.target, Selection::Text { .. }) && h.range.0.get() == a) else {
+        // The name's hint, or its part's ("Iran" in "Iran-Israël"), the
+        // cheaper with the head moved to `b`.
+        let extend_from = |end: usize| if end <= b { extend_cost(&text, a, end, b) } else { end - b };
+        let Some(h) = hints
+            .iter()
+            .filter(|h| matches!(h.target, Selection::Text { .. }) && h.range.0.get() == a)
+            .min_by_key(|h| h.letters.len() + extend_from(h.range.1.get()))
+        else {
             // Below the view: f, Space (a view on), the hint.
             // A name no span or pending suggestion touches, and not exactly
             // one decided on: what the window hints.

@@ -188,6 +188,9 @@ pub enum Command {
     CancelBackground,
     /// Learn again from the done documents, from the shipped model.
     Relearn,
+    /// Switch the setting that opens documents with their entity
+    /// suggestions accepted (as Alt+A, when they arrive).
+    ToggleAcceptOnOpen,
     /// Switch between the light and dark themes.
     ToggleTheme,
     /// Show or hide the relation arcs.
@@ -585,6 +588,7 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::SuggestCorpus, "Suggest for every new document (background)", G::Suggestions, &[]),
         e(C::CancelBackground, "Stop background work (suggesting, learning)", G::Suggestions, &[]),
         e(C::Relearn, "Learn again from done documents (from the shipped model)", G::Suggestions, &[]),
+        e(C::ToggleAcceptOnOpen, "Open documents with suggestions accepted (on / off)", G::Suggestions, &[]),
         e(C::Settings, "Settings (threshold, recommender, …)", G::View, &[k(CMD, Key::Comma)]),
         e(C::NextSpan, "Next span or suggestion", G::Navigate, &[k(NONE, Key::Tab)]),
         e(C::PreviousSpan, "Previous span or suggestion", G::Navigate, &[k(SHIFT, Key::Tab)]),
@@ -687,7 +691,7 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::Find, "Find text (Enter: next occurrence)", G::Navigate, &[k(CMD, Key::F)]),
         e(
             C::Jump,
-            "Jump: a letter or two on every span, suggestion and name without a span in view; type them to select it (Space / Shift+Space: scroll on; Esc: none)",
+            "Jump: a letter or two on every span, suggestion and name without a span in view (each part of a hyphenated name too, tagged under it); type them to select it (Space / Shift+Space: scroll on; Esc: none)",
             G::Navigate,
             &[k(NONE, Key::F)],
         ),

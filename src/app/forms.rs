@@ -69,6 +69,8 @@ pub struct SettingsForm {
     pub relation_min_score: f32,
     /// Review the least certain suggestions first.
     pub uncertain_first: bool,
+    /// Open documents with their entity suggestions accepted.
+    pub accept_on_open: bool,
     /// Annotate as this annotator (empty: the project's own files).
     pub annotator: String,
     /// The article's text size.
@@ -96,6 +98,7 @@ impl SettingsForm {
             min_score: s.min_score,
             relation_min_score: s.relation_min_score,
             uncertain_first: s.uncertain_first,
+            accept_on_open: s.accept_on_open,
             annotator: s.annotator.clone(),
             font_size: s.font_size,
             recommender,
@@ -112,6 +115,7 @@ impl SettingsForm {
         s.min_score = self.min_score.clamp(0.0, 1.0);
         s.relation_min_score = self.relation_min_score.clamp(0.0, 1.0);
         s.uncertain_first = self.uncertain_first;
+        s.accept_on_open = self.accept_on_open;
         s.annotator = self.annotator.trim().to_owned();
         s.font_size = self.font_size.clamp(10.0, 32.0);
         s.recommender = recommender;

@@ -40,6 +40,11 @@ pub struct Settings {
     pub font_size: f32,
     /// Review the least certain suggestions first (j/k go by score, lowest first).
     pub uncertain_first: bool,
+    /// Open documents with their entity suggestions accepted: when the
+    /// suggestions of a document with no span yet arrive, they are accepted
+    /// as Alt+A would (one undo step; the suggested relations wait for
+    /// review), so done-and-next (Ctrl+Enter) goes straight to fixing.
+    pub accept_on_open: bool,
     /// An external recommender consulted with the built-in engine.
     pub recommender: Option<crate::suggest::external::Endpoint>,
     /// How long a recommender may take per document.
@@ -62,6 +67,7 @@ impl Default for Settings {
             show_inspector: true,
             font_size: 17.0,
             uncertain_first: false,
+            accept_on_open: false,
             recommender: None,
             recommender_timeout_ms: 10_000,
             model: None,

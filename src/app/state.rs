@@ -299,6 +299,10 @@ pub struct Hint {
     /// What typing the letters selects: a span, a suggestion, or the text
     /// of a name without either.
     pub target: Selection,
+    /// A part of a hyphenated name without a span ("Iran" and "Israël" in
+    /// "Iran-Israël"): its tag is drawn under the text, the whole name's
+    /// above it.
+    pub part: bool,
 }
 
 /// Corpus list filter.

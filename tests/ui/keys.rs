@@ -352,3 +352,72 @@ fn shift_arrows_extend_by_the_parts_of_a_hyphenated_compound() {
     key_mod(&mut h, Modifiers::SHIFT, Key::ArrowLeft);
     assert_eq!(selected_text(&h), "Iran-Israël");
 }
+
+/// The setting "open documents with suggestions accepted" (palette): the
+/// open document's entity suggestions are accepted at once (one undo step),
+/// and the next one Ctrl+Enter opens comes with its suggestions accepted,
+/// so Alt+A costs nothing per article.
+#[test]
+fn documents_open_with_their_suggestions_accepted_when_the_setting_is_on() {
+    const A: &str = "Emmanuel Macron a rencontré Olaf Scholz à Berlin lundi.";
+    const B: &str = "Angela Merkel était à Paris avec Emmanuel Macron mardi.";
+    let f = fixture(&[("a.txt", A), ("b.txt", B)]);
+    let mut h = harness(&f.root);
+    assert!(!pending(&h).is_empty(), "the setting is off by default: {:?}", spans(&h));
+    assert!(spans(&h).is_empty());
+    let before = pending(&h);
+    key_mod(&mut h, Modifiers::COMMAND, Key::P);
+    type_text(&mut h, "suggestions accepted");
+    key(&mut h, Key::Enter);
+    assert!(h.state().settings.accept_on_open);
+    assert!(pending(&h).is_empty(), "{:?}", pending(&h));
+    assert_eq!(spans(&h), before, "every suggestion accepted as it was");
+    // One undo step gives them back.
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(pending(&h), before);
+    assert!(spans(&h).is_empty());
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    settle_all(&mut h);
+    let open = h.state().open.as_ref().expect("open");
+    assert_eq!(open.doc.id.0, "b");
+    assert_ne!(open.doc.status(), Status::Done, "opened, not done");
+    assert!(pending(&h).is_empty(), "{:?}", pending(&h));
+    assert!(spans(&h).iter().any(|(t, _)| t == "Angela Merkel"), "{:?}", spans(&h));
+    // Off again: the next document would open with its suggestions pending.
+    key_mod(&mut h, Modifiers::COMMAND, Key::P);
+    type_text(&mut h, "suggestions accepted");
+    key(&mut h, Key::Enter);
+    assert!(!h.state().settings.accept_on_open);
+}
+
+/// f hints each part of a hyphenated name without a span ("Iran" and
+/// "Israël" in "Iran-Israël", tagged under the text) as well as the whole
+/// name: either part is two keys away, where n and the whole name's hint
+/// took the pair.
+#[test]
+fn f_hints_each_part_of_a_hyphenated_name() {
+    // "Iran-Israël" (21..32): Iran 21..25, Israël 26..32.
+    const T: &str = "Selon lui, la guerre Iran-Israël a repris hier.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    key(&mut h, Key::F);
+    let spanlab::app::Dialog::Jump { hints, .. } = h.state().dialog.clone() else { panic!("the hints show: {:?}", h.state().dialog) };
+    let marked: Vec<(usize, usize, bool)> = hints.iter().map(|h| (h.range.0.get(), h.range.1.get(), h.part)).collect();
+    assert!(marked.contains(&(21, 32, false)), "{marked:?}");
+    assert!(marked.contains(&(21, 25, true)), "{marked:?}");
+    assert!(marked.contains(&(26, 32, true)), "{marked:?}");
+    let israel = hints.iter().find(|h| h.range == (CharIdx::new(26), CharIdx::new(32))).expect("Israël's hint").letters.clone();
+    for c in israel.chars() {
+        key(&mut h, Key::from_name(&c.to_ascii_uppercase().to_string()).expect("a letter"));
+    }
+    assert_eq!(selected_text(&h), "Israël");
+    key(&mut h, Key::F);
+    let spanlab::app::Dialog::Jump { hints, .. } = h.state().dialog.clone() else { panic!("the hints show") };
+    let iran = hints.iter().find(|h| h.range == (CharIdx::new(21), CharIdx::new(25))).expect("Iran's hint").letters.clone();
+    for c in iran.chars() {
+        key(&mut h, Key::from_name(&c.to_ascii_uppercase().to_string()).expect("a letter"));
+    }
+    assert_eq!(selected_text(&h), "Iran");
+}

@@ -24,6 +24,38 @@ pub fn hint_letters(n: usize) -> Vec<String> {
     one.chain(two).take(n).collect()
 }
 
+/// The parts of the name `[a, b)` when a hyphen inside it joins two
+/// capitalised words ("Iran-Israël": Iran and Israël); none otherwise. A
+/// part runs from the name's start or a hyphen to the next hyphen or the
+/// name's end.
+pub fn hyphen_parts(text: &str, a: CharIdx, b: CharIdx) -> Vec<(CharIdx, CharIdx)> {
+    let chars: Vec<char> = text.chars().skip(a.get()).take(b.get().saturating_sub(a.get())).collect();
+    let joins: Vec<usize> = (1..chars.len())
+        .filter(|&i| {
+            chars.get(i) == Some(&'-')
+                && chars.get(i - 1).is_some_and(|c| c.is_alphanumeric())
+                && chars.get(i + 1).is_some_and(|c| c.is_uppercase())
+                // The word before the hyphen is capitalised too: not
+                // "Corée-du-Nord".
+                && {
+                    let from = chars.iter().take(i).rposition(|&c| c == '-' || c.is_whitespace()).map_or(0, |p| p + 1);
+                    chars.get(from).is_some_and(|c| c.is_uppercase())
+                }
+        })
+        .collect();
+    if joins.is_empty() {
+        return Vec::new();
+    }
+    let mut parts = Vec::with_capacity(joins.len() + 1);
+    let mut start = 0;
+    for &j in &joins {
+        parts.push((CharIdx::new(a.get() + start), CharIdx::new(a.get() + j)));
+        start = j + 1;
+    }
+    parts.push((CharIdx::new(a.get() + start), b));
+    parts
+}
+
 impl SpanlabApp {
     /// The hints f shows now: every span, pending suggestion and name
     /// without either whose start was in view last frame, those at or
@@ -32,17 +64,32 @@ impl SpanlabApp {
         let Some(open) = self.open.as_ref() else { return Vec::new() };
         let doc = &open.doc;
         let shows = |c: CharIdx| self.article.shows(c) == Some(true);
-        let mut items: Vec<((CharIdx, CharIdx), Selection)> =
-            doc.spans().iter().filter(|s| shows(s.start)).map(|s| ((s.start, s.end), Selection::Span(s.id))).collect();
-        items.extend(doc.pending_suggestions().iter().filter(|s| shows(s.start)).map(|s| ((s.start, s.end), Selection::Suggestion(s.id))));
+        let mut items: Vec<((CharIdx, CharIdx), Selection, bool)> =
+            doc.spans().iter().filter(|s| shows(s.start)).map(|s| ((s.start, s.end), Selection::Span(s.id), false)).collect();
         items.extend(
-            self.free_names().into_iter().filter(|&(a, _)| shows(a)).map(|(a, b)| ((a, b), Selection::Text { anchor: a, head: b })),
+            doc.pending_suggestions().iter().filter(|s| shows(s.start)).map(|s| ((s.start, s.end), Selection::Suggestion(s.id), false)),
         );
-        items.sort_by_key(|(r, _)| *r);
+        items.extend(
+            self.free_names().into_iter().filter(|&(a, _)| shows(a)).map(|(a, b)| ((a, b), Selection::Text { anchor: a, head: b }, false)),
+        );
+        // Each part of a hyphenated name, as two names joined ("Iran-Israël",
+        // "Paris-Berlin"), that nothing holds yet: its own hint, under the
+        // text (Israël still has one once Iran has a span).
+        let text = doc.text().as_str();
+        let parts: Vec<(CharIdx, CharIdx)> =
+            crate::model::names::names(doc.text()).into_iter().flat_map(|(a, b)| hyphen_parts(text, a, b)).collect();
+        items.extend(
+            self.free_of(parts).into_iter().filter(|&(x, _)| shows(x)).map(|(x, y)| ((x, y), Selection::Text { anchor: x, head: y }, true)),
+        );
+        items.sort_by_key(|(r, _, part)| (r.0, *part, r.1));
         let from = self.selection_start();
-        let after = items.partition_point(|(r, _)| r.0 < from);
+        let after = items.partition_point(|(r, _, _)| r.0 < from);
         items.rotate_left(after);
-        hint_letters(items.len()).into_iter().zip(items).map(|(letters, (range, target))| Hint { letters, range, target }).collect()
+        hint_letters(items.len())
+            .into_iter()
+            .zip(items)
+            .map(|(letters, (range, target, part))| Hint { letters, range, target, part })
+            .collect()
     }
 
     /// Shows the jump hints (f); with none in view, Space still scrolls on.
@@ -136,7 +183,25 @@ impl SpanlabApp {
 
 #[cfg(test)]
 mod tests {
-    use super::hint_letters;
+    use super::{hint_letters, hyphen_parts};
+    use crate::model::CharIdx;
+
+    #[test]
+    fn a_hyphen_between_capitalised_words_splits_a_name_into_parts() {
+        let parts = |t: &str| {
+            let n = t.chars().count();
+            hyphen_parts(&format!("Le {t}."), CharIdx::new(3), CharIdx::new(3 + n))
+                .into_iter()
+                .map(|(a, b)| t.chars().skip(a.get() - 3).take(b.get() - a.get()).collect::<String>())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(parts("Iran-Israël"), ["Iran", "Israël"]);
+        assert_eq!(parts("Émile-Élie Dupont"), ["Émile", "Élie Dupont"]);
+        assert_eq!(parts("Paris-Berlin-Moscou"), ["Paris", "Berlin", "Moscou"]);
+        assert!(parts("Corée-du-Nord").is_empty(), "a lower-case part: one name");
+        assert!(parts("Emmanuel Macron").is_empty());
+        assert!(parts("Macron-").is_empty());
+    }
 
     #[test]
     fn hints_are_one_letter_while_letters_last_then_none_is_the_prefix_of_another() {

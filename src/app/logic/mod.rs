@@ -165,6 +165,7 @@ impl SpanlabApp {
             C::ResolveConflict(choice) => self.resolve_conflict(choice),
             C::ToggleTheme => self.toggle_theme(ctx),
             C::ToggleRelations => self.toggle_relations(),
+            C::ToggleAcceptOnOpen => self.toggle_accept_on_open(),
             C::ToggleCorpusPanel => {
                 self.settings.show_corpus = !self.settings.show_corpus;
                 self.save_settings();
@@ -255,5 +256,18 @@ impl SpanlabApp {
     fn toggle_relations(&mut self) {
         self.settings.show_relations = !self.settings.show_relations;
         self.save_settings();
+    }
+
+    /// Documents open with their suggestions accepted, or not: the open
+    /// one is accepted now when it has no span yet.
+    fn toggle_accept_on_open(&mut self) {
+        self.settings.accept_on_open = !self.settings.accept_on_open;
+        self.save_settings();
+        if self.settings.accept_on_open {
+            self.info("documents open with their suggestions accepted (Ctrl+Z gives them back)");
+            self.accept_on_open();
+        } else {
+            self.info("documents open with their suggestions pending");
+        }
     }
 }

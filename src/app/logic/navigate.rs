@@ -433,6 +433,13 @@ impl SpanlabApp {
     /// already decided on, in text order: what n selects.
     pub(super) fn free_names(&self) -> Vec<(CharIdx, CharIdx)> {
         let Some(open) = self.open.as_ref() else { return Vec::new() };
+        self.free_of(names(open.doc.text()))
+    }
+
+    /// Those of `ranges` (sorted) that no span or pending suggestion
+    /// touches and that are not exactly a suggestion already decided on.
+    pub(super) fn free_of(&self, ranges: Vec<(CharIdx, CharIdx)>) -> Vec<(CharIdx, CharIdx)> {
+        let Some(open) = self.open.as_ref() else { return Vec::new() };
         let doc = &open.doc;
         // What is taken, sorted by start, with the furthest end so far.
         let mut taken: Vec<(CharIdx, CharIdx)> = doc.spans().iter().map(|s| (s.start, s.end)).collect();
@@ -453,7 +460,7 @@ impl SpanlabApp {
         // (rejected, or accepted and since deleted or moved) was turned
         // down here: n passes over it.
         let decided: Vec<(CharIdx, CharIdx)> = doc.suggestions().filter(|s| !s.is_pending()).map(|s| (s.start, s.end)).collect();
-        names(doc.text()).into_iter().filter(|&(a, b)| free(a, b) && !decided.contains(&(a, b))).collect()
+        ranges.into_iter().filter(|&(a, b)| free(a, b) && !decided.contains(&(a, b))).collect()
     }
 
     /// Extends the text selection through the next name (`model::names`)

@@ -260,6 +260,9 @@ impl SpanlabApp {
             self.error(format!("suggestions for {doc}: {e}"));
             return;
         }
+        if self.settings.accept_on_open {
+            self.accept_on_open();
+        }
         let first = self.open.as_ref().and_then(|o| self.first_suggestion(&o.doc));
         if let Some(first) = first
             && self.open.as_ref().is_some_and(|o| o.selection == Selection::None)
@@ -267,6 +270,18 @@ impl SpanlabApp {
             self.select(Selection::Suggestion(first));
         }
         self.autosave();
+    }
+
+    /// The setting "open documents with suggestions accepted": a document
+    /// not done with no span yet has its entity suggestions accepted as
+    /// Alt+A would (one undo step). A document already worked on is left
+    /// as it is.
+    pub(super) fn accept_on_open(&mut self) {
+        let Some(open) = self.open.as_ref() else { return };
+        if open.doc.status() == crate::model::Status::Done || !open.doc.spans().is_empty() || open.doc.pending_count() == 0 {
+            return;
+        }
+        self.accept_all_entities();
     }
 
     /// One document of the corpus job: its suggestions are saved through

@@ -204,7 +204,11 @@ fn jump_hints_ui(app: &SpanlabApp, ctx: &egui::Context, typed: &str, hints: &[Hi
     for h in hints.iter().filter(|h| h.letters.starts_with(typed)) {
         let Some(at) = app.article_view().screen_pos(h.range.0) else { continue };
         let galley = painter.layout_no_wrap(h.letters.to_uppercase(), font.clone(), visuals.strong_text_color());
-        let rect = egui::Rect::from_min_size(at - egui::vec2(6.0, galley.size().y + 8.0), galley.size() + egui::vec2(6.0, 2.0));
+        // A part of a hyphenated name: under the text (the whole name's
+        // tag, at the same start, is above it).
+        let min =
+            if h.part { at + egui::vec2(-6.0, app.settings.font_size * 0.6 + 2.0) } else { at - egui::vec2(6.0, galley.size().y + 8.0) };
+        let rect = egui::Rect::from_min_size(min, galley.size() + egui::vec2(6.0, 2.0));
         // Not over the line that says what to do (the hint stays typeable).
         if rect.intersects(line) {
             continue;
@@ -421,6 +425,9 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     ui.end_row();
                     ui.label("");
                     ui.checkbox(&mut form.uncertain_first, "Review the least certain suggestions first (j/k by score)");
+                    ui.end_row();
+                    ui.label("");
+                    ui.checkbox(&mut form.accept_on_open, "Open documents with suggestions accepted (as Alt+A)");
                     ui.end_row();
                     let l = ui.label("Annotator");
                     ui.add(egui::TextEdit::singleline(&mut form.annotator).desired_width(260.0)).labelled_by(l.id);

@@ -277,12 +277,6 @@ mod tests {
 
     const TEXT: &str = "[Ada Quill]{PER} a rencontré [Boris Venn]{PER} à [Kessel]{GPE}.\n[Carl Dunn]{PER} dort.";
 
-    fn relations(f: &super::super::testing::Fixture) -> Vec<String> {
-        let doc = &f.open().doc;
-        let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
-        doc.relations().map(|r| format!("{} {} {}", name(r.head), r.label, name(r.tail))).collect()
-    }
-
     #[test]
     fn c_lists_the_pairs_of_the_paragraph_either_way_likeliest_first() {
         let mut f = app_with(&[("a", TEXT)]);
@@ -304,7 +298,7 @@ mod tests {
         f.run(Command::PickRelation);
         assert_eq!(f.app.mode(), Mode::ChoosingRelation);
         f.run(Command::TakePick);
-        assert_eq!(relations(&f), ["Ada Quill MEETS Boris Venn"]);
+        assert_eq!(f.relation_lines(), ["Ada Quill MEETS Boris Venn"]);
         assert_eq!(f.selected(), "Boris Venn PER", "the span stays selected");
         assert_eq!(f.app.mode(), Mode::Annotating);
         // Again: the pair made comes last.
@@ -349,7 +343,7 @@ mod tests {
         f.run(Command::SelectSpan(boris));
         f.run(Command::PickRelation);
         f.run(Command::TakePick);
-        assert_eq!(relations(&f), ["Ada Quill MEETS Boris Venn"]);
+        assert_eq!(f.relation_lines(), ["Ada Quill MEETS Boris Venn"]);
         let doc = &f.open().doc;
         assert!(doc.pending_relation_suggestions().is_empty(), "the suggestion was taken, not left pending");
         assert!(!doc.relation_suggestion(id).unwrap().is_pending());

@@ -265,12 +265,6 @@ mod tests {
 
     const TWO: &str = "[Sergueï Lavrov]{PER} a vu [Wang Yi]{PER} puis [Emmanuel Macron]{PER} à [Pékin]{GPE}.\n[Olaf Scholz]{PER} aussi.";
 
-    fn relations(f: &super::super::testing::Fixture) -> Vec<String> {
-        let doc = &f.open().doc;
-        let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
-        doc.relations().map(|r| format!("{} {} {}", name(r.head), r.label, name(r.tail))).collect()
-    }
-
     #[test]
     fn r_enter_enter_joins_the_nearest_tail_with_the_likeliest_type() {
         let mut f = app_with(&[("a", TWO)]);
@@ -286,7 +280,7 @@ mod tests {
         assert_eq!(f.app.mode(), Mode::ChoosingType);
         assert_eq!(f.open().draft.as_ref().map(|d| d.types.clone()), Some(vec!["MEETS".into(), "SUPPORTS".into(), "OPPOSES".into()]));
         f.run(Command::RelationTypeAt(0));
-        assert_eq!(relations(&f), ["Sergueï Lavrov MEETS Wang Yi"]);
+        assert_eq!(f.relation_lines(), ["Sergueï Lavrov MEETS Wang Yi"]);
         assert_eq!(f.selected(), "MEETS", "the new relation is selected");
         assert_eq!(f.app.mode(), Mode::RelationSelected, "a type key now changes its type");
     }
@@ -302,9 +296,9 @@ mod tests {
         f.run(Command::ConfirmTail);
         // A type the list does not offer for PER → PER is ignored.
         f.run(Command::RelationType("VISITS".into()));
-        assert!(relations(&f).is_empty());
+        assert!(f.relation_lines().is_empty());
         f.run(Command::RelationType("OPPOSES".into()));
-        assert_eq!(relations(&f), ["Sergueï Lavrov OPPOSES Emmanuel Macron"]);
+        assert_eq!(f.relation_lines(), ["Sergueï Lavrov OPPOSES Emmanuel Macron"]);
     }
 
     #[test]
@@ -316,7 +310,7 @@ mod tests {
         f.run(Command::StartRelation);
         f.run(Command::ConfirmTail);
         f.run(Command::RelationTypeAt(2));
-        assert_eq!(relations(&f), ["Sergueï Lavrov OPPOSES Wang Yi"]);
+        assert_eq!(f.relation_lines(), ["Sergueï Lavrov OPPOSES Wang Yi"]);
         assert_eq!(f.app.likely_types(wang, macron).first().map(String::as_str), Some("OPPOSES"));
     }
 
@@ -327,7 +321,7 @@ mod tests {
         f.run(Command::StartRelation);
         f.run(Command::RelationTail(f.span("Sergueï Lavrov")));
         f.run(Command::RelationType("MEETS".into()));
-        assert_eq!(relations(&f), ["Sergueï Lavrov MEETS Wang Yi"]);
+        assert_eq!(f.relation_lines(), ["Sergueï Lavrov MEETS Wang Yi"]);
     }
 
     #[test]
@@ -340,10 +334,10 @@ mod tests {
         let id = f.open().doc.relations().next().map(|r| r.id).expect("made");
         f.run(Command::RetargetRelation(id));
         f.run(Command::RelationTail(f.span("Pékin")));
-        assert_eq!(relations(&f), ["Sergueï Lavrov SUPPORTS Pékin"]);
+        assert_eq!(f.relation_lines(), ["Sergueï Lavrov SUPPORTS Pékin"]);
         f.run(Command::RetargetRelation(id));
         f.run(Command::RelationTail(f.span("Olaf Scholz")));
-        assert_eq!(relations(&f), ["Sergueï Lavrov SUPPORTS Olaf Scholz"]);
+        assert_eq!(f.relation_lines(), ["Sergueï Lavrov SUPPORTS Olaf Scholz"]);
     }
 
     #[test]

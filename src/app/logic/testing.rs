@@ -118,6 +118,13 @@ impl Fixture {
         out
     }
 
+    /// The open document's relations as "head LABEL tail", by the spans' texts.
+    pub fn relation_lines(&self) -> Vec<String> {
+        let doc = &self.open().doc;
+        let name = |id| doc.spans().get(id).map(|s| doc.span_text(s).to_owned()).unwrap_or_default();
+        doc.relations().map(|r| format!("{} {} {}", name(r.head), r.label, name(r.tail))).collect()
+    }
+
     /// The span whose text is `text`.
     pub fn span(&self, text: &str) -> SpanId {
         let doc = &self.open().doc;

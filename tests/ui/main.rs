@@ -75,6 +75,24 @@ fn type_text(h: &mut Harness<'_, SpanlabApp>, text: &str) {
     h.run_ok();
 }
 
+/// The help (F1) lists the command `name` once, and the palette finds it
+/// by `query`; the help stays open for further checks until the Escape.
+fn help_lists_once_and_palette_finds(
+    h: &mut Harness<'_, SpanlabApp>,
+    name: &str,
+    query: &str,
+    also: impl FnOnce(&Harness<'_, SpanlabApp>),
+) {
+    h.key_press(Key::F1);
+    h.run_ok();
+    assert_eq!(h.query_all_by_label_contains(name).count(), 1, "{name:?} in the help");
+    also(h);
+    key(h, Key::Escape);
+    key_mod(h, Modifiers::COMMAND, Key::P);
+    type_text(h, query);
+    assert!(h.query_by_label_contains(name).is_some(), "the palette finds {name:?} by {query:?}");
+}
+
 fn spans(h: &Harness<'_, SpanlabApp>) -> Vec<(String, String)> {
     let open = h.state().open.as_ref().expect("a document is open");
     open.doc.spans().iter().map(|s| (open.doc.span_text(s).to_owned(), s.label.clone())).collect()

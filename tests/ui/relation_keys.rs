@@ -147,14 +147,7 @@ fn ctrl_r_suggests_relations_between_the_spans_as_they_are() {
     assert!(!again.contains(&rejected), "{rejected} was rejected: {again:?}");
     assert!(!again.iter().any(|r| r == "Ada Quill MEETS Boris Venn"));
     // The help lists the key once; the palette finds the command.
-    h.key_press(Key::F1);
-    h.run_ok();
-    let name = "Suggest relations between the spans as they are now";
-    assert_eq!(h.query_all_by_label_contains(name).count(), 1);
-    key(&mut h, Key::Escape);
-    key_mod(&mut h, Modifiers::COMMAND, Key::P);
-    type_text(&mut h, "suggest relations");
-    assert!(h.query_by_label_contains(name).is_some());
+    help_lists_once_and_palette_finds(&mut h, "Suggest relations between the spans as they are now", "suggest relations", |_| ());
 }
 
 /// Issue 15: after Delete on a relation a caret stays where its head

@@ -110,14 +110,7 @@ fn c_shows_a_spans_likely_relations_one_at_a_time_enter_makes_one() {
     key_mod(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(relations(&h), ["Ada Quill MEETS Boris Venn"]);
     // The help lists c once; the palette finds it.
-    h.key_press(Key::F1);
-    h.run_ok();
-    let name = "Likely relations of the selected span";
-    assert_eq!(h.query_all_by_label_contains(name).count(), 1);
-    key(&mut h, Key::Escape);
-    key_mod(&mut h, Modifiers::COMMAND, Key::P);
-    type_text(&mut h, "likely relations");
-    assert!(h.query_by_label_contains(name).is_some());
+    help_lists_once_and_palette_finds(&mut h, "Likely relations of the selected span", "likely relations", |_| ());
 }
 
 /// After a relation is drawn with r (and selected, for a type's key), c
@@ -325,15 +318,9 @@ fn shift_c_reaches_a_span_by_name_and_lists_its_likely_relations() {
     assert_eq!(selected_text(&h), "Carl Dunn");
     assert_eq!(relations(&h).len(), 1);
     // The help lists it once; the palette finds it.
-    h.key_press(Key::F1);
-    h.run_ok();
-    let name = "Likely relations of a span reached by name";
-    assert_eq!(h.query_all_by_label_contains(name).count(), 1);
-    assert_eq!(h.query_all_by_label("Shift+C").count(), 1, "Shift+C is this command's key only");
-    key(&mut h, Key::Escape);
-    key_mod(&mut h, Modifiers::COMMAND, Key::P);
-    type_text(&mut h, "span reached by name");
-    assert!(h.query_by_label_contains(name).is_some());
+    help_lists_once_and_palette_finds(&mut h, "Likely relations of a span reached by name", "span reached by name", |h| {
+        assert_eq!(h.query_all_by_label("Shift+C").count(), 1, "Shift+C is this command's key only");
+    });
 }
 
 /// A keyboard's Shift+C also types "C": that text is the shortcut's, not

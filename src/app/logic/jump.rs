@@ -69,15 +69,20 @@ impl SpanlabApp {
         items.extend(
             doc.pending_suggestions().iter().filter(|s| shows(s.start)).map(|s| ((s.start, s.end), Selection::Suggestion(s.id), false)),
         );
+        // The names are read once (a whole text's pass) for both the names
+        // and their hyphenated parts.
+        let names = crate::model::names::names(doc.text());
         items.extend(
-            self.free_names().into_iter().filter(|&(a, _)| shows(a)).map(|(a, b)| ((a, b), Selection::Text { anchor: a, head: b }, false)),
+            self.free_of(names.clone())
+                .into_iter()
+                .filter(|&(a, _)| shows(a))
+                .map(|(a, b)| ((a, b), Selection::Text { anchor: a, head: b }, false)),
         );
         // Each part of a hyphenated name, as two names joined ("Iran-Israël",
         // "Paris-Berlin"), that nothing holds yet: its own hint, under the
         // text (Israël still has one once Iran has a span).
         let text = doc.text().as_str();
-        let parts: Vec<(CharIdx, CharIdx)> =
-            crate::model::names::names(doc.text()).into_iter().flat_map(|(a, b)| hyphen_parts(text, a, b)).collect();
+        let parts: Vec<(CharIdx, CharIdx)> = names.into_iter().flat_map(|(a, b)| hyphen_parts(text, a, b)).collect();
         items.extend(
             self.free_of(parts).into_iter().filter(|&(x, _)| shows(x)).map(|(x, y)| ((x, y), Selection::Text { anchor: x, head: y }, true)),
         );

@@ -691,7 +691,7 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::Find, "Find text (Enter: next occurrence)", G::Navigate, &[k(CMD, Key::F)]),
         e(
             C::Jump,
-            "Jump: a letter or two on every span, suggestion and name without a span in view (each part of a hyphenated name too, tagged under it); type them to select it (Space / Shift+Space: scroll on; Esc: none)",
+            "Jump: a letter or two on every span, suggestion and name without a span in view (each part of a hyphenated name too, tagged under it), and on each lower-case word a span here opens a phrase with (ministère, guerre); type them to select it (Space / Shift+Space: scroll on; Esc: none)",
             G::Navigate,
             &[k(NONE, Key::F)],
         ),

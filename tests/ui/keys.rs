@@ -474,3 +474,40 @@ fn f_reads_only_the_text_near_the_view_of_a_long_article() {
     assert!(read <= (to - from) + 2 * 10_000, "read {read} code points of {len} for a view of {}", to - from);
     assert!(read * 50 < len, "read {read} of {len}");
 }
+
+/// Right after Alt+A, the window offers the same on every document opened
+/// from then on: A (one key) turns on "open documents with suggestions
+/// accepted". Any other key withdraws the offer (A then does nothing).
+#[test]
+fn a_right_after_alt_a_accepts_on_every_document_opened() {
+    const A: &str = "Emmanuel Macron a rencontré Olaf Scholz à Berlin lundi.";
+    const B: &str = "Angela Merkel était à Paris avec Emmanuel Macron mardi.";
+    let f = fixture(&[("a.txt", A), ("b.txt", B)]);
+    let mut h = harness(&f.root);
+    assert!(!pending(&h).is_empty());
+    // Withdrawn by another key.
+    key_mod(&mut h, Modifiers::ALT, Key::A);
+    assert!(h.state().messages.iter().any(|m| m.text.contains("A: the same on every document you open")), "{:?}", h.state().messages);
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::A);
+    assert!(!h.state().settings.accept_on_open, "the offer held for one key only");
+    // Taken at once.
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(spans(&h).is_empty());
+    key_mod(&mut h, Modifiers::ALT, Key::A);
+    key(&mut h, Key::A);
+    assert!(h.state().settings.accept_on_open);
+    assert!(pending(&h).is_empty());
+    key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    settle_all(&mut h);
+    assert_eq!(h.state().open.as_ref().expect("open").doc.id.0, "b");
+    assert!(pending(&h).is_empty(), "{:?}", pending(&h));
+    assert!(spans(&h).iter().any(|(t, _)| t == "Angela Merkel"), "{:?}", spans(&h));
+    // With the setting on, Alt+A offers nothing more.
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    key_mod(&mut h, Modifiers::ALT, Key::A);
+    assert!(!h.state().accept_offer);
+    help_lists_once_and_palette_finds(&mut h, "The same on every document you open", "every document you open", |h| {
+        assert!(h.query_by_label_contains("right after Alt+A").is_some(), "the help says when A does it");
+    });
+}

@@ -367,11 +367,19 @@ fn main() {
 }
 
 /// The project model the window trains on documents marked done (the same
-/// as `spanlab train DIR --base builtin`), continued from `base`.
+/// as `spanlab train DIR --base builtin`), continued from `base`, as read
+/// back from its file (what a reopened project loads).
 fn project_model(docs: &[DocRecord], schema: &Schema, base: (&Tagger, BaseModel)) -> Tagger {
     let mut ds = Dataset::empty(schema);
     ds.documents = docs.iter().map(|d| DocRecord { status: Status::Done, ..d.clone() }).collect();
-    train_model(&[ds], Some(base), &TrainOptions::continuing(), |_, _| {})
+    let trained = train_model(&[ds], Some(base), &TrainOptions::continuing(), |_, _| {});
+    match Tagger::from_bytes(&trained.to_bytes()) {
+        Ok(read) => read,
+        Err(e) => {
+            eprintln!("the project model does not read back ({e}): measured as trained");
+            trained
+        }
+    }
 }
 
 fn report(gold: &[&DocRecord], pred: &Dataset, schema: &Schema, labels: &[&str]) -> Option<Report> {

@@ -470,7 +470,10 @@ fn models_are_trained_used_and_refused_with_the_file_named() {
     let bytes = std::fs::read(&model).expect("model");
     assert_eq!(bytes, std::fs::read(&again).expect("model"), "byte-reproducible");
     let header = String::from_utf8_lossy(&bytes[..bytes.len().min(4000)]).into_owned();
-    for field in ["\"version\": 2", "\"languages\"", "\"en\": 3", "\"corpus_sha256\"", "\"characters\"", "\"name\": \"builtin\""] {
+    // Format 3: the documents taught where names end.
+    for field in
+        ["\"version\": 3", "\"name_ends\"", "\"languages\"", "\"en\": 3", "\"corpus_sha256\"", "\"characters\"", "\"name\": \"builtin\""]
+    {
         assert!(header.contains(field), "{field} in {header}");
     }
     let input = dir.path().join("in.txt");

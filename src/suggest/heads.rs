@@ -4,7 +4,8 @@
 //! `Chambre des communes`, `Conseil d'Etat`), which no other recognizer
 //! proposes (the capitalisation rule stops at the first lower-case word).
 //!
-//! Owns: [`HeadsRecognizer`] and the shape ([`head_spans`]). Must not
+//! Owns: [`HeadsRecognizer`], the shape ([`head_spans`]) and where names
+//! end ([`NameEnds`]). Must not
 //! touch: files, the UI, the engine's votes (the engine decides whether its
 //! candidates are heard: [`crate::suggest::Engine`] keeps them only where
 //! the corrections vouched for them).
@@ -26,7 +27,7 @@
 //! than anything else, no span included.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use super::lexicon::Lexicon;
 use super::{Candidate, Engine, Feedback, Recognizer};
@@ -47,28 +48,39 @@ const COMPLEMENTS: &[&str] = &["de", "du", "des", "d'", "of"];
 const ARTICLES: &[&str] = &["la", "le", "l'", "les", "the"];
 
 /// Proposes head-noun names with the label learned for their first word
-/// or given by the lexicon.
-#[derive(Debug, Default)]
+/// or given by the lexicon. Clones share what they learn (the engine holds
+/// one, whoever built it may read what it learned: [`HeadsRecognizer::name_ends`]).
+#[derive(Clone, Debug, Default)]
 pub struct HeadsRecognizer {
     /// First word's key → (label → corrected names of the shape).
-    learned: RwLock<BTreeMap<String, BTreeMap<String, u32>>>,
-    /// Where names end: keys of the lower-case words found right after a
-    /// corrected span (`ont`, `estime`), less those found inside one.
-    ends: RwLock<Ends>,
+    learned: Arc<RwLock<BTreeMap<String, BTreeMap<String, u32>>>>,
+    /// Where names end ([`NameEnds`]).
+    ends: Arc<RwLock<NameEnds>>,
 }
 
-/// Keys of lower-case words seen right after corrected spans and inside
-/// them.
-#[derive(Debug, Default)]
-struct Ends {
-    after: BTreeSet<String>,
-    inside: BTreeSet<String>,
+/// Where names end, as corrections taught it: the keys of the lower-case
+/// words found right after a corrected span (`ont`, `estime`) and of those
+/// found inside one; a name ends before a word of the first set that is
+/// not in the second. Kept in a model file (`name_ends`, see
+/// [`crate::suggest::Tagger::name_ends`]), so that an engine over a project
+/// model starts from what its documents taught.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NameEnds {
+    /// Words seen right after a corrected span.
+    pub after: BTreeSet<String>,
+    /// Words seen inside a corrected span.
+    pub inside: BTreeSet<String>,
 }
 
-impl Ends {
+impl NameEnds {
     /// True when a name ends before the word `key`.
-    fn ends_before(&self, key: &str) -> bool {
+    pub fn ends_before(&self, key: &str) -> bool {
         self.after.contains(key) && !self.inside.contains(key)
+    }
+
+    /// True when nothing was taught.
+    pub fn is_empty(&self) -> bool {
+        self.after.is_empty() && self.inside.is_empty()
     }
 }
 
@@ -76,6 +88,17 @@ impl HeadsRecognizer {
     /// A recognizer that learned nothing yet.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A recognizer that starts from where names end (a model's, see
+    /// [`NameEnds`]).
+    pub fn with_ends(ends: NameEnds) -> Self {
+        Self { ends: Arc::new(RwLock::new(ends)), ..Self::default() }
+    }
+
+    /// Where names end, as learned so far.
+    pub fn name_ends(&self) -> NameEnds {
+        self.ends.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// The label taught for names whose first word's key is `head` (most

@@ -33,13 +33,18 @@
 //!   organisations `INST` gets the gazetteer's and the base's `ORG`
 //!   candidates as `INST`; and how often each rule's candidates were right
 //!   ([`super::Engine::rule_votes`]), so that a rule the documents mostly
-//!   contradict is not mapped.
+//!   contradict is not mapped;
+//! - where names end ([`NameEnds`]): the lower-case word right after a
+//!   corrected name (`estime` in `[Cour des comptes] estime`), so that
+//!   the head-noun rule of an engine over the model stops there as the
+//!   window's did after the same documents (format version 3).
 //!
 //! Measured by `cargo bench --bench learning` (English news from the shipped
 //! state, a new label; see the README).
 
 use sha2::{Digest, Sha256};
 
+use super::heads::{HeadsRecognizer, NameEnds};
 use super::memory::{Memory, MemoryRecognizer};
 use super::tagger::{BaseModel, Example, TaggerError, TaughtName, TrainOptions, examples_from, info_from};
 pub use super::tagger::{LabelVote, RuleVote};
@@ -138,30 +143,33 @@ pub fn train_model(
     };
     if options.names {
         let done = options.epochs * examples.len();
-        let (names, votes, rules) = taught_names(&tagger, &examples, |k| progress(done + k, total));
+        let (names, votes, rules, ends) = taught_names(&tagger, &examples, |k| progress(done + k, total));
         tagger.set_names(names);
         tagger.set_label_votes(votes);
         tagger.set_rule_votes(rules);
+        tagger.set_name_ends(ends);
     }
     tagger
 }
 
 /// The names documents teach an engine over `tagger`: the memory after it
-/// learned each document in order ([`Engine::learn_names`]); and what they
-/// call the recognizers' labels ([`Engine::label_votes`]) and how often
-/// each recognizer was right ([`Engine::rule_votes`]).
+/// learned each document in order ([`Engine::learn_names`]); what they call
+/// the recognizers' labels ([`Engine::label_votes`]), how often each
+/// recognizer was right ([`Engine::rule_votes`]) and where names end (the
+/// head-noun rule's, [`NameEnds`]), as the window's online learning has
+/// them after the same documents.
 fn taught_names(
     tagger: &Tagger,
     examples: &[Example],
     mut progress: impl FnMut(usize),
-) -> (Vec<TaughtName>, Vec<LabelVote>, Vec<RuleVote>) {
-    let memory = MemoryRecognizer::new();
-    let engine = Engine::assemble(Some((tagger.clone(), crate::model::RecognizerName::Tagger)), memory.clone());
+) -> (Vec<TaughtName>, Vec<LabelVote>, Vec<RuleVote>, NameEnds) {
+    let (memory, heads) = (MemoryRecognizer::new(), HeadsRecognizer::new());
+    let engine = Engine::assemble(Some((tagger.clone(), crate::model::RecognizerName::Tagger)), memory.clone(), heads.clone());
     for (k, ex) in examples.iter().enumerate() {
         engine.learn_names(&Text::from(ex.text.as_str()), &ex.spans);
         progress(k + 1);
     }
-    (memory.memory().read().map(|m| m.votes()).unwrap_or_default(), engine.label_votes(), engine.rule_votes())
+    (memory.memory().read().map(|m| m.votes()).unwrap_or_default(), engine.label_votes(), engine.rule_votes(), heads.name_ends())
 }
 
 /// The memory that a model's taught names start.
@@ -195,6 +203,62 @@ mod tests {
         Tagger::train_with(&examples(lines), &options, TrainingInfo::default(), |_, _| {})
     }
 
+    /// A project's documents marked done, written in markup.
+    fn done(schema: &Schema, lines: &[&str]) -> Dataset {
+        let mut ds = Dataset::empty(schema);
+        for (i, ex) in examples(lines).into_iter().enumerate() {
+            let text = Text::from(ex.text.as_str());
+            ds.documents.push(crate::model::dataset::DocRecord {
+                id: format!("d{i}"),
+                source: String::new(),
+                text: ex.text.clone(),
+                sha256: String::new(),
+                status: crate::model::Status::Done,
+                entities: ex
+                    .spans
+                    .iter()
+                    .enumerate()
+                    .map(|(k, (a, b, l))| crate::model::dataset::EntityRecord::new(k + 1, &text, *a, *b, l.clone()))
+                    .collect(),
+                relations: vec![],
+                extra: Default::default(),
+            });
+        }
+        ds
+    }
+
+    /// The head-noun rule's names in `s` by an engine over `tagger`.
+    fn head_names(tagger: Tagger, s: &str) -> Vec<String> {
+        let text = Text::from(s);
+        Engine::with_tagger(Some(tagger))
+            .candidates(&text)
+            .into_iter()
+            .filter(|c| c.recognizer.as_str() == crate::suggest::heads::HEADS)
+            .map(|c| text.slice(c.start, c.end).unwrap_or("").to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn where_names_end_is_kept_in_the_project_model() {
+        let schema = Schema::from_label_names("project", &["PER", "INST", "GPE", "LOC", "DATE"], &[]);
+        // `estime` follows a corrected name: names end before it.
+        let ds = done(
+            &schema,
+            &[
+                "[Mara Kessing]{PER} estime que [Lyon]{LOC} a raison.",
+                "La [Cour des comptes]{INST} estime que le [Conseil d'Etat]{INST} a raison.",
+            ],
+        );
+        let base = tiny(&["[Mara Kessing]{PER} est à [Lyon]{LOC}.", "[Tomas Wendt]{PER} quitte [Nantes]{LOC}."]);
+        let about = BaseModel { name: "base.bin".into(), sha256: "00".into(), labels: base.labels().to_vec() };
+        let options = TrainOptions { epochs: 4, prune: 0.0, ..TrainOptions::continuing() };
+        let model = train_model(std::slice::from_ref(&ds), Some((&base, about)), &options, |_, _| {});
+        let saved = model.to_bytes();
+        let loaded = load_model(&saved, "annotations/project-model.bin", &schema).expect("reads its own output");
+        let later = "Hier, la Cour suprême estime que le Conseil constitutionnel tranche.";
+        assert_eq!(head_names(loaded, later), ["Cour suprême", "Conseil constitutionnel tranche"]);
+    }
+
     #[test]
     fn a_model_is_refused_naming_the_file() {
         let good = tiny(&["[Mara Kessing]{PER} met the [Ostrava Rowing Club]{ORG}."]).to_bytes();
@@ -222,27 +286,10 @@ mod tests {
     #[test]
     fn continuing_adds_labels_and_records_the_base_and_corpus() {
         let base = tiny(&["[Mara Kessing]{PER} est à [Lyon]{LOC}.", "[Tomas Wendt]{PER} quitte [Nantes]{LOC}."]);
-        let mut ds = Dataset::empty(&Schema::from_label_names("mine", &["PER", "LOC", "PRODUCT"], &[]));
-        for (i, ex) in
-            examples(&["The [Zorblex 9]{PRODUCT} was sold in [Lyon]{LOC}.", "Buy the [Zorblex 7]{PRODUCT} now."]).into_iter().enumerate()
-        {
-            let text = Text::from(ex.text.as_str());
-            ds.documents.push(crate::model::dataset::DocRecord {
-                id: format!("d{i}"),
-                source: String::new(),
-                text: ex.text.clone(),
-                sha256: String::new(),
-                status: crate::model::Status::Done,
-                entities: ex
-                    .spans
-                    .iter()
-                    .enumerate()
-                    .map(|(k, (a, b, l))| crate::model::dataset::EntityRecord::new(k + 1, &text, *a, *b, l.clone()))
-                    .collect(),
-                relations: vec![],
-                extra: Default::default(),
-            });
-        }
+        let ds = done(
+            &Schema::from_label_names("mine", &["PER", "LOC", "PRODUCT"], &[]),
+            &["The [Zorblex 9]{PRODUCT} was sold in [Lyon]{LOC}.", "Buy the [Zorblex 7]{PRODUCT} now."],
+        );
         let about = BaseModel { name: "base.bin".into(), sha256: "00".into(), labels: base.labels().to_vec() };
         let options = TrainOptions { epochs: 4, prune: 0.0, ..TrainOptions::continuing() };
         let a = train_model(std::slice::from_ref(&ds), Some((&base, about.clone())), &options, |_, _| {});

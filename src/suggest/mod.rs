@@ -278,7 +278,7 @@ impl Engine {
 
     /// The rule recognizers, the memory and, when given, a tagger. The
     /// memory starts from the names the tagger's corpus taught
-    /// ([`Tagger::names`]).
+    /// ([`Tagger::names`]), the head-noun rule from where they end.
     pub fn with_tagger(tagger: Option<Tagger>) -> Self {
         Self::with_tagger_named(tagger, RecognizerName::Tagger)
     }
@@ -296,7 +296,8 @@ impl Engine {
             .as_ref()
             .map(|t| t.rule_votes().iter().map(|(r, l, to, n)| ((r.clone(), l.clone(), to.clone()), *n)).collect())
             .unwrap_or_default();
-        let engine = Self::assemble(tagger.map(|t| (t, name)), memory);
+        let heads = HeadsRecognizer::with_ends(tagger.as_ref().map(|t| t.name_ends().clone()).unwrap_or_default());
+        let engine = Self::assemble(tagger.map(|t| (t, name)), memory, heads);
         if let Ok(mut v) = engine.label_votes.write() {
             *v = votes;
         }
@@ -306,9 +307,9 @@ impl Engine {
         engine
     }
 
-    /// The built-in recognizers over a tagger (if any, with its name) and a
-    /// memory.
-    fn assemble(tagger: Option<(Tagger, RecognizerName)>, memory: MemoryRecognizer) -> Self {
+    /// The built-in recognizers over a tagger (if any, with its name), a
+    /// memory and a head-noun rule.
+    fn assemble(tagger: Option<(Tagger, RecognizerName)>, memory: MemoryRecognizer, heads: HeadsRecognizer) -> Self {
         let gazetteer = Gazetteer::for_rules();
         let mut recognizers: Vec<Box<dyn Recognizer>> = Vec::new();
         if let Some((t, name)) = tagger {
@@ -319,7 +320,7 @@ impl Engine {
         recognizers.push(Box::new(DateRecognizer::new()));
         recognizers.push(Box::new(TitleRecognizer::new()));
         recognizers.push(Box::new(CapitalsRecognizer::new(gazetteer)));
-        recognizers.push(Box::new(HeadsRecognizer::new()));
+        recognizers.push(Box::new(heads));
         Self::with(recognizers)
     }
 

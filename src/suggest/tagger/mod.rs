@@ -53,6 +53,7 @@ use std::sync::Arc;
 
 use super::features::{DocFeatures, OFFSETS, offset_salt};
 use super::gazetteer::Gazetteer;
+use super::heads::NameEnds;
 use super::lexicon::FxHasher;
 use crate::model::tokenize::Tokenized;
 use lattice::Structure;
@@ -116,6 +117,8 @@ pub struct Tagger {
     /// How often each recognizer's candidates of a label were right (see
     /// [`Tagger::rule_votes`]).
     rule_votes: Vec<RuleVote>,
+    /// Where names end (see [`Tagger::name_ends`]).
+    name_ends: NameEnds,
     gazetteer: Arc<Gazetteer>,
     salts: [u64; 5],
     /// The decoder's word types' weight sums across texts, cleared when the
@@ -143,6 +146,7 @@ impl Tagger {
             names: Vec::new(),
             label_votes: Vec::new(),
             rule_votes: Vec::new(),
+            name_ends: NameEnds::default(),
             gazetteer: Gazetteer::builtin(),
             salts: salts(),
             type_sums: type_sums::TypeSums::default(),
@@ -291,6 +295,19 @@ impl Tagger {
         votes.sort();
         votes.retain(|(r, l, _, n)| !r.trim().is_empty() && !l.trim().is_empty() && *n > 0);
         self.rule_votes = votes;
+    }
+
+    /// Where names end, as the documents it was trained on taught the
+    /// head-noun rule (the word after a corrected name, `ont`, `estime`);
+    /// the engine over it starts from them ([`crate::suggest::heads`]).
+    /// Empty for the shipped model.
+    pub fn name_ends(&self) -> &NameEnds {
+        &self.name_ends
+    }
+
+    /// Sets where names end.
+    pub fn set_name_ends(&mut self, ends: NameEnds) {
+        self.name_ends = ends;
     }
 
     /// True when the rule recognizers' proposals are among its features.

@@ -1,7 +1,8 @@
 //! The binary model format: [`Tagger::to_bytes`] and
 //! [`Tagger::from_bytes`], which never panics on bad input.
 //!
-//! Owns: [`MAGIC`], [`FORMAT_VERSION`], [`TaggerError`], the JSON header
+//! Owns: [`MAGIC`], [`FORMAT_VERSION`], [`OLDEST_FORMAT_VERSION`],
+//! [`TaggerError`], the JSON header
 //! and the varint body. Must not touch: files (bytes in, bytes out),
 //! decoding, threads.
 //!
@@ -14,6 +15,13 @@
 //! the tags with a non-zero weight, those weights), every number an
 //! unsigned or zigzag LEB128 varint of the weight divided by the step; then
 //! the SHA-256 of everything before it.
+//!
+//! Versions: 2 has everything but where names end; 3 adds `name_ends`
+//! (the head-noun rule's, [`crate::suggest::heads::NameEnds`]). Both are
+//! read. A model is written in the oldest version that holds it: version 2
+//! unless it has name ends, so the shipped model keeps its bytes and an
+//! older spanlab reads every model that has none (a version 3 file it
+//! refuses by its version, not as a bad header).
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -23,11 +31,15 @@ use super::online::OnlineOptions;
 use super::train::{TrainOptions, TrainingInfo};
 use super::{MAX_LABELS, Tagger, TaughtName};
 use crate::suggest::features::{FEATURES_VERSION, HASH_NAME, OFFSETS};
+use crate::suggest::heads::NameEnds;
 
 /// The first bytes of a model file.
 pub const MAGIC: &[u8; 12] = b"SPANLAB-NER\n";
-/// The model format version this module reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+/// The newest model format version this module reads and writes.
+pub const FORMAT_VERSION: u32 = 3;
+/// The oldest model format version this module reads (and writes, for a
+/// model that has nothing newer).
+pub const OLDEST_FORMAT_VERSION: u32 = 2;
 /// The `format` field of the header.
 const FORMAT_NAME: &str = "spanlab-ner-tagger";
 /// The tag scheme.
@@ -40,7 +52,7 @@ pub enum TaggerError {
     #[error("not a spanlab tagger model (the file does not start with {MAGIC:?})")]
     BadMagic,
     /// Another format version.
-    #[error("tagger model format version {0} is not supported (this reads version {FORMAT_VERSION})")]
+    #[error("tagger model format version {0} is not supported (this reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION})")]
     UnsupportedVersion(u32),
     /// The file ends early.
     #[error("tagger model is truncated: {0}")]
@@ -87,6 +99,38 @@ struct Header {
     /// (absent when nothing).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     rule_votes: Vec<super::RuleVote>,
+    /// Where names end (version 3 on; absent when nothing was taught).
+    #[serde(default, skip_serializing_if = "EndsHeader::is_empty")]
+    name_ends: EndsHeader,
+}
+
+/// [`NameEnds`] as written: each list sorted, without repeats.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EndsHeader {
+    after: Vec<String>,
+    inside: Vec<String>,
+}
+
+impl EndsHeader {
+    fn is_empty(&self) -> bool {
+        self.after.is_empty() && self.inside.is_empty()
+    }
+
+    /// The name ends, or what is wrong and where.
+    fn read(self) -> Result<NameEnds, String> {
+        for (field, words) in [("after", &self.after), ("inside", &self.inside)] {
+            for (i, w) in words.iter().enumerate() {
+                if w.is_empty() || w.chars().any(char::is_whitespace) {
+                    return Err(format!("name_ends.{field}[{i}] {w:?} is not a word"));
+                }
+                if i > 0 && words.get(i - 1).is_some_and(|prev| prev >= w) {
+                    return Err(format!("name_ends.{field}[{i}] {w:?} is out of order or repeated"));
+                }
+            }
+        }
+        Ok(NameEnds { after: self.after.into_iter().collect(), inside: self.inside.into_iter().collect() })
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -147,9 +191,10 @@ impl Tagger {
                 put_varint(&mut body, zigzag(v));
             }
         }
+        let version = if self.name_ends.is_empty() { OLDEST_FORMAT_VERSION } else { FORMAT_VERSION };
         let header = Header {
             format: FORMAT_NAME.into(),
-            version: FORMAT_VERSION,
+            version,
             labels: self.labels.clone(),
             tag_scheme: TAG_SCHEME.into(),
             features: FeatureHeader {
@@ -167,11 +212,15 @@ impl Tagger {
             names: self.names.clone(),
             label_votes: self.label_votes.clone(),
             rule_votes: self.rule_votes.clone(),
+            name_ends: EndsHeader {
+                after: self.name_ends.after.iter().cloned().collect(),
+                inside: self.name_ends.inside.iter().cloned().collect(),
+            },
         };
         let header = serde_json::to_vec_pretty(&header).unwrap_or_default();
         let mut out = Vec::with_capacity(body.len() + header.len() + 64);
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&(header.len() as u32).to_le_bytes());
         out.extend_from_slice(&header);
         out.extend_from_slice(&body);
@@ -188,7 +237,7 @@ impl Tagger {
         }
         let mut rd = Reader { bytes, at: MAGIC.len() };
         let version = rd.u32("format version")?;
-        if version != FORMAT_VERSION {
+        if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&version) {
             return Err(TaggerError::UnsupportedVersion(version));
         }
         let checked_len = bytes.len().checked_sub(32).ok_or(TaggerError::Truncated("no checksum"))?;
@@ -204,11 +253,8 @@ impl Tagger {
         let header_bytes = rd.take(header_len, "header")?;
         let header: Header = serde_json::from_slice(header_bytes).map_err(|e| TaggerError::Header(e.to_string()))?;
         let bad = |m: String| Err(TaggerError::Header(m));
-        if header.format != FORMAT_NAME || header.version != FORMAT_VERSION {
-            return bad(format!(
-                "format {:?} version {}, expected {FORMAT_NAME:?} version {FORMAT_VERSION}",
-                header.format, header.version
-            ));
+        if header.format != FORMAT_NAME || header.version != version {
+            return bad(format!("format {:?} version {}, expected {FORMAT_NAME:?} version {version}", header.format, header.version));
         }
         if header.tag_scheme != TAG_SCHEME {
             return bad(format!("tag scheme {:?}, expected {TAG_SCHEME:?}", header.tag_scheme));
@@ -261,6 +307,10 @@ impl Tagger {
             return bad("a rule vote has no recognizer, no label or no count".into());
         }
         tagger.set_rule_votes(header.rule_votes);
+        if version < 3 && !header.name_ends.is_empty() {
+            return bad(format!("name_ends needs format version 3, the file is version {version}"));
+        }
+        tagger.set_name_ends(header.name_ends.read().map_err(TaggerError::Header)?);
         tagger.step = step;
         let n = tagger.st.n;
         for w in tagger.trans.iter_mut().chain(tagger.end.iter_mut()) {
@@ -397,6 +447,77 @@ mod tests {
         assert!(matches!(Tagger::from_bytes(&bad_header), Err(TaggerError::Header(_))));
         let msg = TaggerError::Checksum.to_string();
         assert!(msg.contains("corrupt"), "{msg}");
+    }
+
+    /// A project model written before name ends were kept (format
+    /// version 2, by `train_model` on two done documents).
+    const VERSION_2: &[u8] = include_bytes!("testdata/project-model-v2.bin");
+
+    /// `bytes` with its header edited by `edit` and the version set to
+    /// `version`, checksum made again.
+    fn rewritten(bytes: &[u8], version: u32, edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+        let at = MAGIC.len() + 8;
+        let len = u32::from_le_bytes(bytes[MAGIC.len() + 4..at].try_into().expect("4 bytes")) as usize;
+        let mut header: serde_json::Value = serde_json::from_slice(&bytes[at..at + len]).expect("a JSON header");
+        header["version"] = version.into();
+        edit(&mut header);
+        let header = serde_json::to_vec_pretty(&header).expect("JSON");
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&version.to_le_bytes());
+        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(&bytes[at + len..bytes.len() - 32]);
+        let digest = Sha256::digest(&out);
+        out.extend_from_slice(&digest);
+        out
+    }
+
+    fn ends(after: &[&str], inside: &[&str]) -> NameEnds {
+        NameEnds { after: after.iter().map(|w| (*w).to_owned()).collect(), inside: inside.iter().map(|w| (*w).to_owned()).collect() }
+    }
+
+    #[test]
+    fn a_version_2_project_model_still_loads_and_keeps_everything() {
+        let old = Tagger::from_bytes(VERSION_2).expect("version 2 reads");
+        assert_eq!(old.labels(), ["LOC", "PER", "INST"]);
+        assert!(!old.names().is_empty() && !old.label_votes().is_empty() && !old.rule_votes().is_empty());
+        assert!(old.name_ends().is_empty(), "version 2 kept no name ends");
+        assert_eq!(old.to_bytes(), VERSION_2, "saved again, the same bytes, in the same version");
+    }
+
+    #[test]
+    fn name_ends_are_saved_in_version_3_and_nothing_saved_is_lost() {
+        let mut t = Tagger::from_bytes(VERSION_2).expect("version 2 reads");
+        t.set_name_ends(ends(&["estime", "ont"], &["comptes"]));
+        let bytes = t.to_bytes();
+        assert_eq!(bytes[MAGIC.len()..MAGIC.len() + 4], 3u32.to_le_bytes());
+        let again = Tagger::from_bytes(&bytes).expect("version 3 reads");
+        assert_eq!(again.name_ends(), &ends(&["estime", "ont"], &["comptes"]));
+        assert_eq!((again.names(), again.label_votes(), again.rule_votes()), (t.names(), t.label_votes(), t.rule_votes()));
+        assert_eq!(again.to_bytes(), bytes);
+    }
+
+    #[test]
+    fn a_bad_name_ends_header_says_where() {
+        let mut t = Tagger::from_bytes(VERSION_2).expect("version 2 reads");
+        t.set_name_ends(ends(&["estime", "ont"], &[]));
+        let good = t.to_bytes();
+        let said = |bytes: &[u8]| Tagger::from_bytes(bytes).err().map(|e| e.to_string()).unwrap_or_default();
+        let blank = rewritten(&good, 3, |h| h["name_ends"]["after"][1] = "o t".into());
+        assert_eq!(said(&blank), r#"tagger model header is invalid: name_ends.after[1] "o t" is not a word"#);
+        let unsorted = rewritten(&good, 3, |h| h["name_ends"]["after"] = serde_json::json!(["ont", "estime"]));
+        assert!(said(&unsorted).contains("name_ends.after[1] \"estime\" is out of order or repeated"), "{}", said(&unsorted));
+        let typed = rewritten(&good, 3, |h| h["name_ends"]["inside"] = 7.into());
+        assert!(said(&typed).contains("line ") && said(&typed).contains("column "), "{}", said(&typed));
+        let in_v2 = rewritten(&good, 2, |_| {});
+        assert_eq!(said(&in_v2), "tagger model header is invalid: name_ends needs format version 3, the file is version 2");
+        let v4 = rewritten(&good, 4, |_| {});
+        assert_eq!(said(&v4), "tagger model format version 4 is not supported (this reads versions 2 to 3)");
+        // The header's version is the file's.
+        let mut mixed = rewritten(&good, 3, |h| h["version"] = 2.into());
+        assert!(said(&mixed).contains("version 2, expected"), "{}", said(&mixed));
+        mixed = rewritten(&good, 3, |_| {});
+        assert_eq!(Tagger::from_bytes(&mixed).map(|t| t.to_bytes()).ok(), Some(good), "the helper changes nothing else");
     }
 
     #[test]

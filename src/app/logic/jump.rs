@@ -73,8 +73,8 @@ impl SpanlabApp {
     }
 
     /// [`SpanlabApp::jump_hints`], and how many code points of the text
-    /// they read: the part in view and [`NAME_MARGIN`] either side, not
-    /// the whole article (a 200 MB one took seconds per f).
+    /// they read: the part in view and 10,000 code points either side
+    /// (`NAME_MARGIN`), not the whole article as before.
     pub fn jump_hints_reading(&self) -> (Vec<Hint>, usize) {
         let Some(open) = self.open.as_ref() else { return (Vec::new(), 0) };
         let doc = &open.doc;

@@ -42,6 +42,10 @@ pub enum Command {
     AcceptAll,
     /// Reject every pending suggestion of the document.
     RejectAll,
+    /// Right after Alt+A: turn on "open documents with suggestions
+    /// accepted", so every document opened from now on is as Alt+A leaves
+    /// it.
+    AcceptOnOpenToo,
     /// Accept every pending entity suggestion; the suggested relations
     /// wait for review (the first is selected; Shift+A takes those left).
     AcceptAllEntities,
@@ -348,6 +352,10 @@ pub enum Mode {
     /// with that type; the review keys win over a type's hotkey (see
     /// [`CommandTable::clashes`]).
     SuggestedRelationSelected,
+    /// Alt+A just accepted the entity suggestions and the setting "open
+    /// documents with suggestions accepted" is off: A turns it on (every
+    /// other key does what it does while annotating, and withdraws that).
+    AcceptOffered,
 }
 
 /// Where a key applies.
@@ -366,7 +374,10 @@ impl When {
         match self {
             When::Always => true,
             When::In(Mode::Annotating) => {
-                matches!(mode, Mode::Annotating | Mode::Adjudicating | Mode::RelationSelected | Mode::SuggestedRelationSelected)
+                matches!(
+                    mode,
+                    Mode::Annotating | Mode::Adjudicating | Mode::RelationSelected | Mode::SuggestedRelationSelected | Mode::AcceptOffered
+                )
             }
             When::In(m) => m == mode,
         }
@@ -382,6 +393,7 @@ impl When {
             When::In(Mode::Adjudicating) => Some("adjudicating"),
             When::In(Mode::RelationSelected) => Some("a relation selected"),
             When::In(Mode::SuggestedRelationSelected) => Some("a suggested relation selected"),
+            When::In(Mode::AcceptOffered) => Some("right after Alt+A"),
         }
     }
 }
@@ -589,6 +601,13 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::CancelBackground, "Stop background work (suggesting, learning)", G::Suggestions, &[]),
         e(C::Relearn, "Learn again from done documents (from the shipped model)", G::Suggestions, &[]),
         e(C::ToggleAcceptOnOpen, "Open documents with suggestions accepted (on / off)", G::Suggestions, &[]),
+        entry(
+            C::AcceptOnOpenToo,
+            "The same on every document you open: turns on \"open documents with suggestions accepted\"",
+            G::Suggestions,
+            When::In(Mode::AcceptOffered),
+            &[k(NONE, Key::A)],
+        ),
         e(C::Settings, "Settings (threshold, recommender, …)", G::View, &[k(CMD, Key::Comma)]),
         e(C::NextSpan, "Next span or suggestion", G::Navigate, &[k(NONE, Key::Tab)]),
         e(C::PreviousSpan, "Previous span or suggestion", G::Navigate, &[k(SHIFT, Key::Tab)]),
@@ -691,7 +710,7 @@ fn fixed_entries() -> Vec<Entry> {
         e(C::Find, "Find text (Enter: next occurrence)", G::Navigate, &[k(CMD, Key::F)]),
         e(
             C::Jump,
-            "Jump: a letter or two on every span, suggestion and name without a span in view (each part of a hyphenated name too, tagged under it); type them to select it (Space / Shift+Space: scroll on; Esc: none)",
+            "Jump: a letter or two on every span, suggestion and name without a span in view (each part of a hyphenated name too, tagged under it), and on each lower-case word a span here opens a phrase with (ministère, guerre); type them to select it (Space / Shift+Space: scroll on; Esc: none)",
             G::Navigate,
             &[k(NONE, Key::F)],
         ),

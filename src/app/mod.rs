@@ -167,6 +167,10 @@ pub struct SpanlabApp {
     /// A relabel the span's relations forbid, until the next command
     /// (Enter takes it).
     pub(crate) relabel_offer: Option<state::RelabelOffer>,
+    /// Alt+A was the last command and the setting "open documents with
+    /// suggestions accepted" is off: A now turns it on (the next command
+    /// withdraws the offer).
+    pub accept_offer: bool,
 }
 
 impl SpanlabApp {
@@ -218,6 +222,7 @@ impl SpanlabApp {
             everywhere_job: None,
             other_steps: Default::default(),
             relabel_offer: None,
+            accept_offer: false,
             open: None,
             settings,
             options,
@@ -301,6 +306,7 @@ impl SpanlabApp {
             None if self.open.as_ref().is_some_and(|o| matches!(o.selection, Selection::RelationSuggestion(_))) => {
                 Mode::SuggestedRelationSelected
             }
+            None if self.accept_offer => Mode::AcceptOffered,
             None => Mode::Annotating,
         }
     }

@@ -111,13 +111,78 @@ fn starts_sentence(c: &[char], w: Word) -> bool {
 /// `Côte d'Ivoire`.
 pub fn names(text: &Text) -> Vec<(CharIdx, CharIdx)> {
     let c: Vec<char> = text.as_str().chars().collect();
+    names_of(&c, 0)
+}
+
+/// The names of the text that start in `[from, to)`, reading only the
+/// text within `margin` code points of that range: a sentence opener is
+/// left out when its lower-case form is written within that stretch (not
+/// anywhere in the text, as [`names`] does), so a 200 MB article is not
+/// read whole for the part of it on screen. With the whole text within
+/// reach, the same names as [`names`] in that range.
+/// `names_in("Selon Vladimir Poutine, la Côte d'Ivoire", 20, 40, 100)` →
+/// `Côte d'Ivoire` (27..40), the one name starting in the range.
+pub fn names_in(text: &Text, from: CharIdx, to: CharIdx, margin: usize) -> Vec<(CharIdx, CharIdx)> {
+    let (a, b) = reach(text, from, to, margin);
+    let Some(window) = text.slice(a, b) else { return Vec::new() };
+    let c: Vec<char> = window.chars().collect();
+    names_of(&c, a.get()).into_iter().filter(|n| n.0 >= from && n.0 < to).collect()
+}
+
+/// The stretch [`names_in`] reads for `[from, to)`: `margin` code points
+/// either side, within the text.
+pub fn reach(text: &Text, from: CharIdx, to: CharIdx, margin: usize) -> (CharIdx, CharIdx) {
+    let end = text.end();
+    let a = CharIdx::new(from.get().saturating_sub(margin).min(end.get()));
+    let b = CharIdx::new(to.get().saturating_add(margin).min(end.get()).max(a.get()));
+    (a, b)
+}
+
+/// The first word of a phrase of two words or more, in lower case: what
+/// a span of that text opens with (`"ministère chinois des Affaires
+/// étrangères"` → `ministère`, `"Guerre de résistance"` → `guerre`); none
+/// for a single word.
+pub fn phrase_opener(phrase: &str) -> Option<String> {
+    let c: Vec<char> = phrase.chars().collect();
     let ws = words(&c);
-    let lower: HashSet<String> = ws.iter().filter(|w| !capitalised(&c, **w)).map(|w| text_of(&c, *w)).collect();
+    match ws.as_slice() {
+        [first, _, ..] => Some(text_of(&c, *first).to_lowercase()),
+        _ => None,
+    }
+}
+
+/// The words written in lower case that start in `[from, to)` and are one
+/// of `openers` (lower case), in text order: where a phrase like those the
+/// spans open with may start (`le ministère russe` with `ministère` among
+/// them → `ministère`). Reads only `[from, to)` and the word running past
+/// `to`.
+pub fn openers_in(text: &Text, from: CharIdx, to: CharIdx, openers: &HashSet<String>) -> Vec<(CharIdx, CharIdx)> {
+    if openers.is_empty() {
+        return Vec::new();
+    }
+    // The word that runs past `to`: up to 64 more code points.
+    let (a, b) = (from.min(text.end()), CharIdx::new(to.get().saturating_add(64).min(text.end().get())));
+    let Some(window) = text.slice(a, b) else { return Vec::new() };
+    let c: Vec<char> = window.chars().collect();
+    // A word cut by the stretch's start is not one.
+    let cut = a.get() > 0 && text.char_at(CharIdx::new(a.get() - 1)).is_some_and(is_word_char);
+    words(&c)
+        .into_iter()
+        .filter(|w| !(cut && w.start == 0) && a.get() + w.start < to.get())
+        .filter(|w| c.get(w.start).is_some_and(|ch| ch.is_lowercase()) && openers.contains(&text_of(&c, *w).to_lowercase()))
+        .map(|w| (CharIdx::new(a.get() + w.start), CharIdx::new(a.get() + w.end)))
+        .collect()
+}
+
+/// The names of `c`, a stretch of text starting at code point `offset`.
+fn names_of(c: &[char], offset: usize) -> Vec<(CharIdx, CharIdx)> {
+    let ws = words(c);
+    let lower: HashSet<String> = ws.iter().filter(|w| !capitalised(c, **w)).map(|w| text_of(c, *w)).collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < ws.len() {
         let Some(&first) = ws.get(i) else { break };
-        if !capitalised(&c, first) {
+        if !capitalised(c, first) {
             i += 1;
             continue;
         }
@@ -125,24 +190,24 @@ pub fn names(text: &Text) -> Vec<(CharIdx, CharIdx)> {
         let mut last = i;
         let mut j = i + 1;
         while let (Some(&prev), Some(&next)) = (ws.get(last), ws.get(j)) {
-            if gap(&c, prev, next) == Some(true) && capitalised(&c, next) {
+            if gap(c, prev, next) == Some(true) && capitalised(c, next) {
                 last = j;
                 j += 1;
                 continue;
             }
             // Particles, then a capitalised word.
             let mut k = j;
-            let mut joined = gap(&c, prev, next).is_some();
+            let mut joined = gap(c, prev, next).is_some();
             while joined
                 && let Some(&p) = ws.get(k)
-                && !capitalised(&c, p)
-                && PARTICLES.contains(&text_of(&c, p).as_str())
+                && !capitalised(c, p)
+                && PARTICLES.contains(&text_of(c, p).as_str())
             {
-                joined = ws.get(k + 1).is_some_and(|&n| gap(&c, p, n).is_some());
+                joined = ws.get(k + 1).is_some_and(|&n| gap(c, p, n).is_some());
                 k += 1;
             }
             match ws.get(k) {
-                Some(&n) if joined && k > j && capitalised(&c, n) => {
+                Some(&n) if joined && k > j && capitalised(c, n) => {
                     last = k;
                     j = k + 1;
                 }
@@ -151,20 +216,20 @@ pub fn names(text: &Text) -> Vec<(CharIdx, CharIdx)> {
         }
         let mut from = i;
         let opener = ws.get(i).is_some_and(|&w| {
-            let low = text_of(&c, w).to_lowercase();
-            starts_sentence(&c, w) && (lower.contains(&low) || FUNCTION_WORDS.contains(&low.as_str()))
+            let low = text_of(c, w).to_lowercase();
+            starts_sentence(c, w) && (lower.contains(&low) || FUNCTION_WORDS.contains(&low.as_str()))
         });
         if opener {
             from = i + 1;
             // What follows an opener must itself be capitalised.
-            while from <= last && ws.get(from).is_some_and(|&w| !capitalised(&c, w)) {
+            while from <= last && ws.get(from).is_some_and(|&w| !capitalised(c, w)) {
                 from += 1;
             }
         }
         if from <= last
             && let (Some(a), Some(b)) = (ws.get(from), ws.get(last))
         {
-            out.push((CharIdx::new(a.start), CharIdx::new(b.end)));
+            out.push((CharIdx::new(offset + a.start), CharIdx::new(offset + b.end)));
         }
         i = last + 1;
     }
@@ -178,6 +243,35 @@ mod tests {
     fn found(s: &str) -> Vec<String> {
         let t = Text::from(s);
         names(&t).into_iter().map(|(a, b)| t.slice(a, b).unwrap_or("").to_owned()).collect()
+    }
+
+    #[test]
+    fn names_in_a_range_read_only_near_it_and_match_the_whole_pass_there() {
+        let t = Text::from("Selon Vladimir Poutine, la Côte d'Ivoire. Le ministre a parlé selon Kowalczyk.");
+        let all = names(&t);
+        for (from, to) in [(0, 10), (20, 40), (40, 80), (0, 80)] {
+            let want: Vec<_> = all.iter().copied().filter(|n| n.0.get() >= from && n.0.get() < to).collect();
+            assert_eq!(names_in(&t, CharIdx::new(from), CharIdx::new(to), 1000), want, "{from}..{to}");
+        }
+        assert_eq!(names_in(&t, CharIdx::new(20), CharIdx::new(40), 100), [(CharIdx::new(27), CharIdx::new(40))]);
+        // What is read: the range and the margin, within the text.
+        assert_eq!(reach(&t, CharIdx::new(30), CharIdx::new(40), 5), (CharIdx::new(25), CharIdx::new(45)));
+        assert_eq!(reach(&t, CharIdx::new(2), CharIdx::new(70), 20), (CharIdx::new(0), t.end()));
+    }
+
+    #[test]
+    fn phrase_openers_are_lower_case_words_a_span_begins_with() {
+        assert_eq!(phrase_opener("ministère chinois des Affaires étrangères").as_deref(), Some("ministère"));
+        assert_eq!(phrase_opener("Guerre de résistance").as_deref(), Some("guerre"));
+        assert_eq!(phrase_opener("Lavrov"), None);
+        let t = Text::from("Le ministère russe et la guerre; Ministère, ministères, guerre.");
+        let openers: HashSet<String> = ["ministère".to_owned(), "guerre".to_owned()].into();
+        let at = |v: Vec<(CharIdx, CharIdx)>| v.into_iter().map(|(a, b)| t.slice(a, b).unwrap_or("").to_owned()).collect::<Vec<_>>();
+        // Lower-case only, whole words only.
+        assert_eq!(at(openers_in(&t, CharIdx::ZERO, t.end(), &openers)), ["ministère", "guerre", "guerre"]);
+        // A word cut by the range's start is not one; one starting before its end is.
+        assert_eq!(at(openers_in(&t, CharIdx::new(5), CharIdx::new(26), &openers)), ["guerre"]);
+        assert!(openers_in(&t, CharIdx::ZERO, t.end(), &HashSet::new()).is_empty());
     }
 
     #[test]

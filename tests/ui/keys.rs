@@ -421,3 +421,93 @@ fn f_hints_each_part_of_a_hyphenated_name() {
     }
     assert_eq!(selected_text(&h), "Iran");
 }
+
+/// f also tags a lower-case word that a span of the document opens a
+/// phrase with ("ministère" where "ministère chinois des Affaires
+/// étrangères" is a span): the start of "ministère russe des Affaires
+/// étrangères", which no name tag marks, is two keys away, then Shift+End
+/// and a label key. A word no span opens a phrase with has no tag.
+#[test]
+fn f_tags_lower_case_words_that_spans_open_phrases_with() {
+    // "ministère chinois des Affaires étrangères" 9..50; "ministère russe …" 60..99; "guerre" 104..110.
+    const T: &str = "Selon le ministère chinois des Affaires étrangères, puis le ministère russe des Affaires étrangères, la guerre.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(9, 50, "ORG")]);
+    key(&mut h, Key::J);
+    key(&mut h, Key::Enter);
+    assert_eq!(spans(&h), [("ministère chinois des Affaires étrangères".to_owned(), "ORG".to_owned())]);
+    key(&mut h, Key::F);
+    let spanlab::app::Dialog::Jump { hints, .. } = h.state().dialog.clone() else { panic!("the hints show: {:?}", h.state().dialog) };
+    let word = |a: usize, b: usize| hints.iter().find(|x| x.range == (CharIdx::new(a), CharIdx::new(b))).map(|x| x.letters.clone());
+    let ministere = word(60, 69).expect("a tag on the second ministère");
+    assert!(word(104, 110).is_none(), "guerre opens no span here: {hints:?}");
+    for c in ministere.chars() {
+        key(&mut h, Key::from_name(&c.to_ascii_uppercase().to_string()).expect("a letter"));
+    }
+    assert_eq!(selected_text(&h), "ministère");
+    key_mod(&mut h, Modifiers::SHIFT, Key::End);
+    key(&mut h, Key::O);
+    assert!(spans(&h).contains(&("ministère russe des Affaires étrangères".to_owned(), "ORG".to_owned())), "{:?}", spans(&h));
+    help_lists_once_and_palette_finds(&mut h, "lower-case word a span here opens a phrase with", "jump", |_| ());
+}
+
+/// f reads the text near the view, not the whole article: on a long one
+/// (2 MB here, the scale bench's is 200 MB) the names it tags are found
+/// in the part on screen and a margin either side (10,000 code points),
+/// so f costs the same wherever the article is long.
+#[test]
+fn f_reads_only_the_text_near_the_view_of_a_long_article() {
+    let mut t = String::new();
+    for i in 0..40_000 {
+        t.push_str(&format!("la ligne {i} parle de Ottavio Brenner ici.\n"));
+    }
+    let len = t.chars().count();
+    let f = fixture(&[("a.txt", t.as_str())]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    h.run_ok();
+    let (hints, read) = h.state().jump_hints_reading();
+    let (from, to) = h.state().open.as_ref().and_then(|o| o.in_view).expect("the view is known");
+    assert!(!hints.is_empty() && hints.iter().all(|x| x.range.0 >= from && x.range.0 < to), "{hints:?}");
+    assert!(read <= (to - from) + 2 * 10_000, "read {read} code points of {len} for a view of {}", to - from);
+    assert!(read * 50 < len, "read {read} of {len}");
+}
+
+/// Right after Alt+A, the window offers the same on every document opened
+/// from then on: A (one key) turns on "open documents with suggestions
+/// accepted". Any other key withdraws the offer (A then does nothing).
+#[test]
+fn a_right_after_alt_a_accepts_on_every_document_opened() {
+    const A: &str = "Emmanuel Macron a rencontré Olaf Scholz à Berlin lundi.";
+    const B: &str = "Angela Merkel était à Paris avec Emmanuel Macron mardi.";
+    let f = fixture(&[("a.txt", A), ("b.txt", B)]);
+    let mut h = harness(&f.root);
+    assert!(!pending(&h).is_empty());
+    // Withdrawn by another key.
+    key_mod(&mut h, Modifiers::ALT, Key::A);
+    assert!(h.state().messages.iter().any(|m| m.text.contains("A: the same on every document you open")), "{:?}", h.state().messages);
+    key(&mut h, Key::Tab);
+    key(&mut h, Key::A);
+    assert!(!h.state().settings.accept_on_open, "the offer held for one key only");
+    // Taken at once.
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(spans(&h).is_empty());
+    key_mod(&mut h, Modifiers::ALT, Key::A);
+    key(&mut h, Key::A);
+    assert!(h.state().settings.accept_on_open);
+    assert!(pending(&h).is_empty());
+    key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    settle_all(&mut h);
+    assert_eq!(h.state().open.as_ref().expect("open").doc.id.0, "b");
+    assert!(pending(&h).is_empty(), "{:?}", pending(&h));
+    assert!(spans(&h).iter().any(|(t, _)| t == "Angela Merkel"), "{:?}", spans(&h));
+    // With the setting on, Alt+A offers nothing more.
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    key_mod(&mut h, Modifiers::ALT, Key::A);
+    assert!(!h.state().accept_offer);
+    help_lists_once_and_palette_finds(&mut h, "The same on every document you open", "every document you open", |h| {
+        assert!(h.query_by_label_contains("right after Alt+A").is_some(), "the help says when A does it");
+    });
+}

@@ -10,6 +10,10 @@ use super::super::SpanlabApp;
 use super::super::state::{Dialog, Hint, Selection};
 use crate::model::CharIdx;
 
+/// How far either side of the view f reads the text for names: a
+/// sentence opener is told from a name by the words written near it.
+pub const NAME_MARGIN: usize = 10_000;
+
 /// The letters hints are made of, the home row first.
 const LETTERS: &[u8; 26] = b"asdfghjklqwertyuiopzxcvbnm";
 
@@ -58,20 +62,41 @@ pub fn hyphen_parts(text: &str, a: CharIdx, b: CharIdx) -> Vec<(CharIdx, CharIdx
 
 impl SpanlabApp {
     /// The hints f shows now: every span, pending suggestion and name
-    /// without either whose start was in view last frame, those at or
-    /// after the selection first (in text order), then those before it.
+    /// without either whose start was in view last frame, and every
+    /// lower-case word there that a span of the document opens a phrase
+    /// with (`ministère` where "ministère chinois des Affaires étrangères"
+    /// is a span: "ministère russe des …" is then two keys away), those
+    /// at or after the selection first (in text order), then those before
+    /// it.
     pub fn jump_hints(&self) -> Vec<Hint> {
-        let Some(open) = self.open.as_ref() else { return Vec::new() };
+        self.jump_hints_reading().0
+    }
+
+    /// [`SpanlabApp::jump_hints`], and how many code points of the text
+    /// they read: the part in view and 10,000 code points either side
+    /// (`NAME_MARGIN`), not the whole article as before.
+    pub fn jump_hints_reading(&self) -> (Vec<Hint>, usize) {
+        let Some(open) = self.open.as_ref() else { return (Vec::new(), 0) };
         let doc = &open.doc;
+        let Some((from, to)) = open.in_view else { return (Vec::new(), 0) };
+        let text = doc.text();
         let shows = |c: CharIdx| self.article.shows(c) == Some(true);
-        let mut items: Vec<((CharIdx, CharIdx), Selection, bool)> =
-            doc.spans().iter().filter(|s| shows(s.start)).map(|s| ((s.start, s.end), Selection::Span(s.id), false)).collect();
+        let mut items: Vec<((CharIdx, CharIdx), Selection, bool)> = doc
+            .spans()
+            .overlapping(from, to)
+            .filter(|s| shows(s.start))
+            .map(|s| ((s.start, s.end), Selection::Span(s.id), false))
+            .collect();
         items.extend(
-            doc.pending_suggestions().iter().filter(|s| shows(s.start)).map(|s| ((s.start, s.end), Selection::Suggestion(s.id), false)),
+            doc.pending_suggestions()
+                .iter()
+                .filter(|s| s.start >= from && s.start <= to && shows(s.start))
+                .map(|s| ((s.start, s.end), Selection::Suggestion(s.id), false)),
         );
-        // The names are read once (a whole text's pass) for both the names
-        // and their hyphenated parts.
-        let names = crate::model::names::names(doc.text());
+        // The names near the view are read once for both the names and
+        // their hyphenated parts.
+        let (near_from, near_to) = crate::model::names::reach(text, from, to, NAME_MARGIN);
+        let names = crate::model::names::names_in(text, from, to, NAME_MARGIN);
         items.extend(
             self.free_of(names.clone())
                 .into_iter()
@@ -81,20 +106,44 @@ impl SpanlabApp {
         // Each part of a hyphenated name, as two names joined ("Iran-Israël",
         // "Paris-Berlin"), that nothing holds yet: its own hint, under the
         // text (Israël still has one once Iran has a span).
-        let text = doc.text().as_str();
-        let parts: Vec<(CharIdx, CharIdx)> = names.into_iter().flat_map(|(a, b)| hyphen_parts(text, a, b)).collect();
+        let parts: Vec<(CharIdx, CharIdx)> = names
+            .into_iter()
+            .flat_map(|(a, b)| {
+                text.slice(a, b)
+                    .map(|name| hyphen_parts(name, CharIdx::ZERO, CharIdx::new(b - a)))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |(x, y)| (a + x.get(), a + y.get()))
+            })
+            .collect();
         items.extend(
             self.free_of(parts).into_iter().filter(|&(x, _)| shows(x)).map(|(x, y)| ((x, y), Selection::Text { anchor: x, head: y }, true)),
         );
+        // Lower-case words a span of the document opens a phrase with
+        // (the spans near the view: a long article is not read whole).
+        let openers: std::collections::HashSet<String> = doc
+            .spans()
+            .overlapping(near_from, near_to)
+            .filter_map(|s| text.slice(s.start, s.end).and_then(crate::model::names::phrase_opener))
+            .collect();
+        let words = crate::model::names::openers_in(text, from, to, &openers);
+        items.extend(
+            self.free_of(words)
+                .into_iter()
+                .filter(|&(x, _)| shows(x))
+                .map(|(x, y)| ((x, y), Selection::Text { anchor: x, head: y }, false)),
+        );
         items.sort_by_key(|(r, _, part)| (r.0, *part, r.1));
-        let from = self.selection_start();
-        let after = items.partition_point(|(r, _, _)| r.0 < from);
+        items.dedup_by_key(|(r, t, _)| (r.0, *t));
+        let from_sel = self.selection_start();
+        let after = items.partition_point(|(r, _, _)| r.0 < from_sel);
         items.rotate_left(after);
-        hint_letters(items.len())
+        let hints = hint_letters(items.len())
             .into_iter()
             .zip(items)
             .map(|(letters, (range, target, part))| Hint { letters, range, target, part })
-            .collect()
+            .collect();
+        (hints, near_to.get() - near_from.get())
     }
 
     /// Shows the jump hints (f); with none in view, Space still scrolls on.

@@ -209,15 +209,25 @@ impl SpanlabApp {
         let left = open.doc.pending_count();
         let n = open.doc.pending_relation_suggestions().len();
         let overlap = if left > 0 { format!("; {left} suggestions overlap others and wait for a decision") } else { String::new() };
+        // The setting off: A (the next key) turns it on, so the documents
+        // opened from now on come as this one is now.
+        let offer = if self.settings.accept_on_open {
+            ""
+        } else {
+            self.accept_offer = true;
+            " · A: the same on every document you open (turns on \"open documents with suggestions accepted\")"
+        };
         if n > 0 {
             // Nothing is selected for them: the entities are fixed first
             // (Tab goes on from the top), then j reaches the first.
             self.info(format!(
-                "{n} suggested relation{} to review (j: the first; Enter accepts, x rejects, a type's key retypes, Shift+A accepts those left){overlap}",
+                "{n} suggested relation{} to review (j: the first; Enter accepts, x rejects, a type's key retypes, Shift+A accepts those left){overlap}{offer}",
                 if n == 1 { "" } else { "s" }
             ));
         } else if left > 0 {
-            self.info(overlap.trim_start_matches("; ").to_owned());
+            self.info(format!("{}{offer}", overlap.trim_start_matches("; ")));
+        } else if !offer.is_empty() {
+            self.info(format!("entity suggestions accepted{offer}"));
         }
     }
 

@@ -49,6 +49,8 @@ impl SpanlabApp {
     pub fn apply(&mut self, ctx: &egui::Context, command: Command) {
         use Command as C;
         self.forget_passing_messages();
+        // Alt+A's offer (A turns the setting on) holds for this one command.
+        self.accept_offer = false;
         // A relabel the relations forbid waits for this one command: Enter
         // takes it, anything else leaves it.
         let offer = self.relabel_offer.take().filter(|o| self.open.as_ref().is_some_and(|d| d.selection == super::Selection::Span(o.span)));
@@ -166,6 +168,8 @@ impl SpanlabApp {
             C::ToggleTheme => self.toggle_theme(ctx),
             C::ToggleRelations => self.toggle_relations(),
             C::ToggleAcceptOnOpen => self.toggle_accept_on_open(),
+            C::AcceptOnOpenToo if !self.settings.accept_on_open => self.toggle_accept_on_open(),
+            C::AcceptOnOpenToo => self.info("documents already open with their suggestions accepted"),
             C::ToggleCorpusPanel => {
                 self.settings.show_corpus = !self.settings.show_corpus;
                 self.save_settings();

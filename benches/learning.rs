@@ -258,6 +258,9 @@ fn relation_rotations(seeds: &Dataset, schema: &Schema, ends: Ends) {
                 }
                 _ => shipped.get(target).cloned().unwrap_or_default(),
             };
+            if std::env::var_os("SPANLAB_BENCH_RELATIONS_SHOW").is_some() {
+                eprintln!("{what} k={k}, held-out seed {}:", target + 1);
+            }
             let pred = predict_relations(&relations, held_out, &entities, schema);
             let mut g = Dataset::empty(schema);
             g.documents.push(held_out.clone());

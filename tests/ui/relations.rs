@@ -172,7 +172,9 @@ fn no_key_acts_on_a_suggested_relation_out_of_view() {
 #[test]
 fn a_relation_accepted_in_one_document_is_suggested_between_the_same_names_in_another() {
     const FIRST: &str = "Ada Quill est arrivée en Vornie hier.";
-    const NEXT: &str = "Ada Quill pense souvent à la Vornie.";
+    // Side by side: the memory alone relates names only where nothing longer
+    // than a short word stands between, or a word seen between related ones.
+    const NEXT: &str = "Ada Quill et la Vornie, encore.";
     let f = fixture(&[("a.txt", FIRST), ("b.txt", NEXT)]);
     let mut h = harness(&f.root);
     clear_suggestions(&mut h);
@@ -209,6 +211,6 @@ fn a_relation_accepted_in_one_document_is_suggested_between_the_same_names_in_an
     assert_eq!(suggested, [("Ada Quill".into(), "VISITS".into(), "Vornie".into(), RecognizerName::RelationMemory)]);
     // Without the decision, nothing relates them there.
     let fresh = spanlab::suggest::RelationEngine::new();
-    let mentions = [spanlab::suggest::Mention::new(0, 9, "PER"), spanlab::suggest::Mention::new(29, 35, "GPE")];
+    let mentions = [spanlab::suggest::Mention::new(0, 9, "PER"), spanlab::suggest::Mention::new(16, 22, "GPE")];
     assert!(fresh.suggest(&spanlab::model::Text::from(NEXT), &mentions, &schema, 0.0).iter().all(|r| r.score < 0.3));
 }

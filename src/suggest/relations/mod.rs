@@ -34,7 +34,9 @@
 //! mentions of the same names in one sentence has its score moved by what
 //! was decided (raised towards how often those names were related when
 //! they met, or suppressed by a rejection), and says so in its recognizer
-//! (`relations:memory`). Shipped, the memory is empty.
+//! (`relations:memory`); the memory alone relates them only where the
+//! words between could say it (a stem seen between related mentions of
+//! that label, or nothing between). Shipped, the memory is empty.
 
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
@@ -47,7 +49,7 @@ use std::sync::RwLock;
 
 pub use context::Mention;
 use context::{Layout, PairText};
-use memory::{Decided, NameKey, RelationMemory, name_keys, stands_together};
+use memory::{Decided, NameKey, RelationMemory, name_keys, stands_together, trigger_stems};
 use patterns::{Dir, fire, fire_where, lexicon_between};
 use scorer::{Features, PairFacts, Scorer, features, features_with, prior};
 
@@ -248,7 +250,15 @@ impl RelationEngine {
                         Features { prior: prior(pair, facts, &fired), ..Features::default() }
                     };
                     let own = scorer.score(&f);
-                    let (score, recognizer) = memory.recall(&keys, (head, tail), r.label, together, own);
+                    let (mut score, mut recognizer) = memory.recall(&keys, (head, tail), r.label, together, own);
+                    // The memory alone makes a relation only where the words
+                    // between could say it.
+                    if recognizer == RecognizerName::RelationMemory
+                        && own < min_score
+                        && !memory.trigger_allows(r.label, &trigger_stems(text, mentions, first, second))
+                    {
+                        (score, recognizer) = (own, RecognizerName::Relations);
+                    }
                     // What the scorer learned alone (no pattern, no memory)
                     // must be surer than the threshold.
                     let patterned = fired.iter().any(|p| p.label == r.label && p.dir == r.dir);
@@ -680,6 +690,28 @@ mod tests {
         // Scores of a drawn relation's types follow the memory too.
         let before = RelationEngine::new().score_of(&t2, &m2, &schema, 1, 2, "ROLE_IN");
         assert!(e.score_of(&t2, &m2, &schema, 1, 2, "ROLE_IN") > before);
+    }
+
+    #[test]
+    fn the_memory_alone_relates_names_only_where_the_words_between_could_say_it() {
+        let schema = Schema::news();
+        let e = RelationEngine::new();
+        // Nothing in "parle de" says ROLE_IN to the patterns; the annotator drew it.
+        let (text, m) = doc("[Ada Quill]{PER} parle de la [Vornie]{GPE} avec [Boris Venn]{PER}.");
+        e.learn_document(&text, &m, &schema, &[(0, 1, "ROLE_IN".into())]);
+        let roles = |markup: &str| {
+            let (t, m) = doc(markup);
+            e.suggest(&t, &m, &schema, DEFAULT_MIN_SCORE).into_iter().map(|c| (c.head, c.tail, c.label)).collect::<Vec<_>>()
+        };
+        // The same names, a word seen between related names (its stem).
+        assert_eq!(roles("[Ada Quill]{PER} parlera de la [Vornie]{GPE}."), [(0, 1, "ROLE_IN".into())]);
+        // Side by side: nothing between could say otherwise.
+        assert_eq!(roles("[Ada Quill]{PER}, [Vornie]{GPE}."), [(0, 1, "ROLE_IN".into())]);
+        // Words never seen between related names: the memory alone is silent.
+        assert!(roles("[Ada Quill]{PER} redoute une crise en [Vornie]{GPE}.").is_empty());
+        // A drawn relation's types are still ranked with the memory.
+        let (t, m) = doc("[Ada Quill]{PER} redoute une crise en [Vornie]{GPE}.");
+        assert_eq!(e.score_of(&t, &m, &schema, 0, 1, "ROLE_IN").map(|s| s > DEFAULT_MIN_SCORE), Some(true));
     }
 
     #[test]

@@ -263,8 +263,11 @@ impl<'a> DocFeatures<'a> {
             upper_mid: bool,
             lower_mid: bool,
         }
-        let mut index: HashMap<(&'a str, bool), u32, BuildHasherDefault<FxHasher>> = HashMap::default();
-        let mut seen: Vec<Seen> = Vec::new();
+        // Sized for every token at once: growing the map (rehashing every
+        // type seen so far, several times per text) cost more than its look-ups.
+        let mut index: HashMap<(&'a str, bool), u32, BuildHasherDefault<FxHasher>> =
+            HashMap::with_capacity_and_hasher(tokens.len(), BuildHasherDefault::default());
+        let mut seen: Vec<Seen> = Vec::with_capacity(tokens.len());
         let mut type_of = Vec::with_capacity(tokens.len());
         for (i, t) in tokens.iter().enumerate() {
             let text = t.text(s);
@@ -288,7 +291,7 @@ impl<'a> DocFeatures<'a> {
         }
         // Document-level case facts by key: seen capitalised, or in lower
         // case, away from sentence starts.
-        let mut by_key: StrMap<'_, (bool, bool)> = StrMap::default();
+        let mut by_key: StrMap<'_, (bool, bool)> = StrMap::with_capacity_and_hasher(seen.len(), BuildHasherDefault::default());
         for e in &seen {
             let f = by_key.entry(doc.key(e.token)).or_default();
             f.0 |= e.upper_mid;

@@ -11,6 +11,8 @@
 //! five vector additions, a few positional look-ups and the Viterbi step,
 //! which exploits the BILOU structure and prunes exactly (`Lattice`).
 
+use std::cell::RefCell;
+
 use serde::{Deserialize, Serialize};
 
 use super::Tagger;
@@ -19,6 +21,32 @@ use crate::model::CharIdx;
 use crate::model::tokenize::{TokenKind, Tokenized};
 use crate::suggest::features::{DocFeatures, OFFSETS, TypeFeatures, bias, document_flags, mix, pad, word_features};
 use crate::suggest::lexicon::Lexicon;
+
+thread_local! {
+    /// Each tagging thread's buffers, kept from text to text.
+    static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
+}
+
+/// What tagging a text works in: the types' sums and the lattice's buffers.
+#[derive(Default)]
+struct Buffers {
+    sums: Vec<f32>,
+    scratch: Scratch,
+}
+
+impl Buffers {
+    /// Above this many floats a buffer is let go after a text (an
+    /// exceptionally long one), so a thread does not hold on to it.
+    const KEEP: usize = 1 << 20;
+
+    fn trim(&mut self) {
+        let s = &mut self.scratch;
+        let big = |v: usize| v > Self::KEEP;
+        if big(self.sums.capacity()) || big(s.emit.capacity()) || big(s.fwd.capacity()) || big(s.bwd.capacity()) || big(s.back.capacity()) {
+            *self = Self::default();
+        }
+    }
+}
 
 /// The sigmoid that turns a span's margin into a confidence:
 /// `1 / (1 + e^-(a·√margin + b))`. The defaults were fitted by logistic
@@ -115,10 +143,13 @@ impl Tagger {
     /// listed (`feats` is empty), their sums come from the tagger's
     /// [`TypeSums`](super::type_sums::TypeSums) or, for a type met for the
     /// first time, from its features' weights (then remembered).
-    fn decoding_features<'a>(&self, s: &'a str, doc: &'a Tokenized) -> (DocFeatures<'a>, Vec<f32>) {
+    ///
+    /// The sums go into `sums` (cleared first), a buffer the caller may
+    /// reuse from text to text.
+    fn decoding_features<'a>(&self, s: &'a str, doc: &'a Tokenized, sums: &mut Vec<f32>) -> DocFeatures<'a> {
         let n = self.st.n;
         let lex = Lexicon::get();
-        let mut sums: Vec<f32> = Vec::new();
+        sums.clear();
         let add = |feat: u64, mask: u8, out: &mut [f32]| {
             for ((v, salt), bit) in out.chunks_exact_mut(n).zip(self.salts).zip(0..) {
                 if mask & (1 << bit) != 0 {
@@ -126,6 +157,20 @@ impl Tagger {
                 }
             }
         };
+        // The document's three flags, each looked up once per text rather
+        // than once per type: the weights of each flag at the offsets it is
+        // used at (its mask), added to a type's sums where the flag is on.
+        // The sums are whole numbers of steps, so adding a flag's row is
+        // exact and gives the sums its features' weights would.
+        let flag_rows = [(true, false, false), (false, true, false), (false, false, true)].map(|(cap, lower, caps_line)| {
+            let mut row = vec![0.0f32; 5 * n];
+            let mut mask = 0u8;
+            for (feat, m) in document_flags(cap, lower, caps_line) {
+                add(feat, m, &mut row);
+                mask |= m;
+            }
+            (mask, row)
+        });
         let mut f = DocFeatures::with_types(s, doc, &self.gazetteer, |ty| {
             let at = sums.len();
             sums.resize(at + 5 * n, 0.0);
@@ -142,15 +187,24 @@ impl Tagger {
                     hashes
                 }
             };
-            for (feat, mask) in document_flags(ty.cap_elsewhere, ty.lower_elsewhere, ty.caps_line) {
-                add(feat, mask, out);
+            for (on, (mask, row)) in [ty.cap_elsewhere, ty.lower_elsewhere, ty.caps_line].into_iter().zip(&flag_rows) {
+                if !on {
+                    continue;
+                }
+                for ((v, w), bit) in out.chunks_exact_mut(n).zip(row.chunks_exact(n)).zip(0..) {
+                    if mask & (1 << bit) != 0 {
+                        for (a, &b) in v.iter_mut().zip(w) {
+                            *a += b;
+                        }
+                    }
+                }
             }
             TypeFeatures { feats: Vec::new(), key_hash, shape_hash }
         });
         if self.hints {
             self.add_hints(s, doc, &mut f);
         }
-        (f, sums)
+        f
     }
 
     /// The padding vectors (five, by offset, then the bias).
@@ -168,15 +222,35 @@ impl Tagger {
 
     /// Tags a tokenized text: spans sorted by position, not overlapping,
     /// with determiners, elided articles and titles left out.
+    ///
+    /// Its buffers (the types' sums, the emissions and the lattice's) are
+    /// the calling thread's, kept from text to text.
     pub fn tag(&self, s: &str, doc: &Tokenized) -> Vec<TaggedSpan> {
-        let (f, cache) = self.decoding_features(s, doc);
+        let tagged = BUFFERS.try_with(|b| match b.try_borrow_mut() {
+            Ok(mut b) => {
+                let out = self.tag_with(s, doc, &mut b);
+                b.trim();
+                Some(out)
+            }
+            Err(_) => None,
+        });
+        match tagged {
+            Ok(Some(out)) => out,
+            _ => self.tag_with(s, doc, &mut Buffers::default()),
+        }
+    }
+
+    /// [`Tagger::tag`] with the given buffers.
+    fn tag_with(&self, s: &str, doc: &Tokenized, buffers: &mut Buffers) -> Vec<TaggedSpan> {
+        let Buffers { sums: cache, scratch } = buffers;
+        let f = self.decoding_features(s, doc, cache);
+        let cache = &cache[..];
         let pads = self.pads();
-        let mut scratch = Scratch::default();
         let mut out = Vec::new();
         let n = self.st.n;
         let lattice = Lattice::new(&self.st, &self.trans, &self.end);
         for range in &f.sentences {
-            self.emissions(&f, range, &cache, &pads, &mut scratch.feats, &mut scratch.emit);
+            self.emissions(&f, range, cache, &pads, &mut scratch.feats, &mut scratch.emit);
             let len = range.len();
             let tags = lattice.forward(&scratch.emit, len, &mut scratch.fwd, &mut scratch.back);
             let spans = spans_of(&tags);
@@ -296,7 +370,8 @@ mod tests {
         for s in [first, second, first, second] {
             let doc = Tokenized::new(s);
             let f = DocFeatures::new(s, &doc, &tagger.gazetteer);
-            let (fast, cache) = tagger.decoding_features(s, &doc);
+            let mut cache = Vec::new();
+            let fast = tagger.decoding_features(s, &doc, &mut cache);
             assert_eq!(fast.type_of, f.type_of);
             check_emissions(&tagger, &f, &fast, &cache, &tagger.pads());
         }
@@ -314,7 +389,8 @@ mod tests {
         let (text, gold) = crate::model::markup::parse_markup("Le ministre [Jean Dupont]{ORG} est à [Lyon]{PER}.");
         tagger.update(&crate::model::Text::from(text.as_str()), &gold);
         assert_eq!(tagger.type_sums.len(), 0);
-        let (fast, cache) = tagger.decoding_features(s, &doc);
+        let mut cache = vec![1.0; 3];
+        let fast = tagger.decoding_features(s, &doc, &mut cache);
         check_emissions(&tagger, &f, &fast, &cache, &tagger.pads());
     }
 

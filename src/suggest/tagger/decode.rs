@@ -99,27 +99,43 @@ pub struct TaggedSpan {
 }
 
 impl Tagger {
-    /// Emission scores of the tokens of `range` (`len × tags`) into `out`,
-    /// using per-type vectors `cache` (`types × 5 × tags`) and `pads`.
-    fn emissions(
-        &self,
-        f: &DocFeatures<'_>,
-        range: &std::ops::Range<usize>,
-        cache: &[f32],
-        pads: &[f32],
-        feats: &mut Vec<u64>,
-        out: &mut Vec<f32>,
-    ) {
+    /// Emission scores of the tokens of `range` (`len × tags`) into
+    /// `scratch.emit`, using per-type vectors `cache` (`types × 5 × tags`)
+    /// and `pads`.
+    ///
+    /// The sentence's positional features are listed first, then looked up
+    /// all together, then added: the look-ups (cache misses into the
+    /// model's table) do not wait on one another's sums, so the processor
+    /// overlaps them. Each token's sum adds the same rows in the same order
+    /// as one look-up and addition at a time did.
+    fn emissions(&self, f: &DocFeatures<'_>, range: &std::ops::Range<usize>, cache: &[f32], pads: &[f32], scratch: &mut Scratch) {
         let n = self.st.n;
+        let Scratch { feats, ends, found, emit: out, .. } = scratch;
+        feats.clear();
+        ends.clear();
+        for i in range.clone() {
+            f.positional(i, range, false, feats);
+            ends.push(feats.len());
+        }
+        found.clear();
+        found.extend(feats.iter().map(|id| self.rows.get(id).copied().unwrap_or(u32::MAX)));
         out.clear();
         out.resize(range.len() * n, 0.0);
         let bias_row = pads.get(5 * n..6 * n).unwrap_or(&[]);
-        for (row, i) in out.chunks_exact_mut(n).zip(range.clone()) {
-            feats.clear();
-            f.positional(i, range, false, feats);
-            for &id in feats.iter() {
-                self.add_row(id, row);
+        let mut from = 0;
+        for ((row, i), &end) in out.chunks_exact_mut(n).zip(range.clone()).zip(ends.iter()) {
+            for &r in found.get(from..end).unwrap_or(&[]) {
+                if r == u32::MAX {
+                    continue;
+                }
+                let r = r as usize;
+                if let Some(w) = self.weights.get(r * n..(r + 1) * n) {
+                    for (a, &b) in row.iter_mut().zip(w) {
+                        *a += f32::from(b);
+                    }
+                }
             }
+            from = end;
             for (a, b) in row.iter_mut().zip(bias_row) {
                 *a += b;
             }
@@ -250,7 +266,7 @@ impl Tagger {
         let n = self.st.n;
         let lattice = Lattice::new(&self.st, &self.trans, &self.end);
         for range in &f.sentences {
-            self.emissions(&f, range, cache, &pads, &mut scratch.feats, &mut scratch.emit);
+            self.emissions(&f, range, cache, &pads, scratch);
             let len = range.len();
             let tags = lattice.forward(&scratch.emit, len, &mut scratch.fwd, &mut scratch.back);
             let spans = spans_of(&tags);
@@ -399,9 +415,9 @@ mod tests {
     fn check_emissions(tagger: &Tagger, f: &DocFeatures<'_>, fast: &DocFeatures<'_>, cache: &[f32], pads: &[f32]) {
         let n = tagger.st.n;
         for range in &f.sentences {
-            let mut feats = Vec::new();
-            let mut emit = Vec::new();
-            tagger.emissions(fast, range, cache, pads, &mut feats, &mut emit);
+            let mut scratch = Scratch::default();
+            tagger.emissions(fast, range, cache, pads, &mut scratch);
+            let emit = scratch.emit;
             for (k, i) in range.clone().enumerate() {
                 let mut fs = Vec::new();
                 f.all(i, range, &mut fs);

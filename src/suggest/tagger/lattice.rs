@@ -64,6 +64,10 @@ pub(super) struct Scratch {
     pub(super) back: Vec<u8>,
     pub(super) bwd: Vec<f32>,
     pub(super) feats: Vec<u64>,
+    /// Per token of a sentence, where its features end in `feats`.
+    pub(super) ends: Vec<usize>,
+    /// The weight row of each of `feats` (`u32::MAX`: none).
+    pub(super) found: Vec<u32>,
 }
 
 /// The transition weights laid out for a fast Viterbi over BILOU tags.
@@ -193,12 +197,12 @@ impl Lattice {
                     }
                 }
             }
-            let best_c = best.iter().flatten();
-            let arg_c = arg.iter().flatten();
-            for ((&c, &b), &a) in self.c_tags.iter().zip(best_c).zip(arg_c) {
-                if let (Some(cell), Some(e), Some(bk)) = (row.get_mut(c), erow.get(c), brow.get_mut(c)) {
-                    *cell = b + e;
-                    *bk = self.p_tags.get(a as usize).copied().unwrap_or(0) as u8;
+            for (cs, (bs, as_)) in self.c_tags.chunks(LANES).zip(best.iter().zip(&arg)) {
+                for ((&c, &b), &a) in cs.iter().zip(bs).zip(as_) {
+                    if let (Some(cell), Some(e), Some(bk)) = (row.get_mut(c), erow.get(c), brow.get_mut(c)) {
+                        *cell = b + e;
+                        *bk = self.p_tags.get(a as usize).copied().unwrap_or(0) as u8;
+                    }
                 }
             }
             for (k, &[b_i, b_l, i_i, i_l]) in self.inner.iter().enumerate() {

@@ -187,35 +187,57 @@ impl Tagger {
             }
             (mask, row)
         });
-        let mut f = DocFeatures::with_types(s, doc, &self.gazetteer, |ty| {
-            let at = sums.len();
-            sums.resize(at + 5 * n, 0.0);
-            let out = sums.get_mut(at..).unwrap_or(&mut []);
-            let (key_hash, shape_hash) = match self.type_sums.copy_into(ty.text, ty.kind, out) {
-                Some(hashes) => hashes,
-                None => {
-                    let (words, gaz_word) = word_features(lex, &self.gazetteer, ty.text, ty.key, ty.kind);
-                    for &(feat, mask) in words.feats.iter().chain(&gaz_word) {
-                        add(feat, mask, out);
-                    }
-                    let hashes = (words.key_hash, words.shape_hash);
-                    self.type_sums.insert(ty.text, ty.kind, hashes, out);
-                    hashes
-                }
-            };
-            for (on, (mask, row)) in [ty.cap_elsewhere, ty.lower_elsewhere, ty.caps_line].into_iter().zip(&flag_rows) {
-                if !on {
+        let mut f = DocFeatures::with_type_list(s, doc, &self.gazetteer, |inputs| {
+            let size = 5 * n;
+            sums.resize(inputs.len() * size, 0.0);
+            // The remembered types, all under one lock (their look-ups
+            // overlap); then the others from their features, remembered in
+            // the same order one at a time would have (a text met twice in
+            // the text is summed twice, to the same sums, and kept once).
+            let mut hashes = self.type_sums.copy_all(inputs.iter().map(|ty| (ty.text, ty.kind)), sums, size);
+            let mut made = vec![false; inputs.len()];
+            for (((ty, out), h), made) in inputs.iter().zip(sums.chunks_exact_mut(size)).zip(hashes.iter_mut()).zip(made.iter_mut()) {
+                if h.is_some() {
                     continue;
                 }
-                for ((v, w), bit) in out.chunks_exact_mut(n).zip(row.chunks_exact(n)).zip(0..) {
-                    if mask & (1 << bit) != 0 {
-                        for (a, &b) in v.iter_mut().zip(w) {
-                            *a += b;
+                let (words, gaz_word) = word_features(lex, &self.gazetteer, ty.text, ty.key, ty.kind);
+                for &(feat, mask) in words.feats.iter().chain(&gaz_word) {
+                    add(feat, mask, out);
+                }
+                *h = Some((words.key_hash, words.shape_hash));
+                *made = true;
+            }
+            if made.contains(&true) {
+                let list = inputs
+                    .iter()
+                    .zip(sums.chunks_exact(size))
+                    .zip(&hashes)
+                    .zip(&made)
+                    .filter(|(_, made)| **made)
+                    .filter_map(|(((ty, out), h), _)| h.map(|h| (ty.text, ty.kind, h, out)));
+                self.type_sums.insert_all(list);
+            }
+            inputs
+                .iter()
+                .zip(sums.chunks_exact_mut(size))
+                .zip(hashes)
+                .map(|((ty, out), h)| {
+                    for (on, (mask, row)) in [ty.cap_elsewhere, ty.lower_elsewhere, ty.caps_line].into_iter().zip(&flag_rows) {
+                        if !on {
+                            continue;
+                        }
+                        for ((v, w), bit) in out.chunks_exact_mut(n).zip(row.chunks_exact(n)).zip(0..) {
+                            if mask & (1 << bit) != 0 {
+                                for (a, &b) in v.iter_mut().zip(w) {
+                                    *a += b;
+                                }
+                            }
                         }
                     }
-                }
-            }
-            TypeFeatures { feats: Vec::new(), key_hash, shape_hash }
+                    let (key_hash, shape_hash) = h.unwrap_or_default();
+                    TypeFeatures { feats: Vec::new(), key_hash, shape_hash }
+                })
+                .collect()
         });
         if self.hints {
             self.add_hints(s, doc, &mut f);

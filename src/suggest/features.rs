@@ -239,6 +239,19 @@ impl<'a> DocFeatures<'a> {
         gazetteer: &Gazetteer,
         mut make: impl FnMut(&TypeInputs<'_>) -> TypeFeatures,
     ) -> Self {
+        Self::with_type_list(s, doc, gazetteer, |inputs| inputs.iter().map(&mut make).collect())
+    }
+
+    /// [`DocFeatures::with_types`] with every word type's features made
+    /// by one call of `make`, given the types in order of first occurrence
+    /// (it returns their features in the same order; missing ones are
+    /// empty), so that the decoder can look them all up at once.
+    pub fn with_type_list(
+        s: &'a str,
+        doc: &'a Tokenized,
+        gazetteer: &Gazetteer,
+        make: impl FnOnce(&[TypeInputs<'_>]) -> Vec<TypeFeatures>,
+    ) -> Self {
         let tokens = doc.tokens();
         // Lines written in capitals (headlines) say little about names.
         let mut caps_line = vec![false; tokens.len()];
@@ -263,8 +276,11 @@ impl<'a> DocFeatures<'a> {
             upper_mid: bool,
             lower_mid: bool,
         }
-        let mut index: HashMap<(&'a str, bool), u32, BuildHasherDefault<FxHasher>> = HashMap::default();
-        let mut seen: Vec<Seen> = Vec::new();
+        // Sized for every token at once: growing the map (rehashing every
+        // type seen so far, several times per text) cost more than its look-ups.
+        let mut index: HashMap<(&'a str, bool), u32, BuildHasherDefault<FxHasher>> =
+            HashMap::with_capacity_and_hasher(tokens.len(), BuildHasherDefault::default());
+        let mut seen: Vec<Seen> = Vec::with_capacity(tokens.len());
         let mut type_of = Vec::with_capacity(tokens.len());
         for (i, t) in tokens.iter().enumerate() {
             let text = t.text(s);
@@ -288,21 +304,23 @@ impl<'a> DocFeatures<'a> {
         }
         // Document-level case facts by key: seen capitalised, or in lower
         // case, away from sentence starts.
-        let mut by_key: StrMap<'_, (bool, bool)> = StrMap::default();
+        let mut by_key: StrMap<'_, (bool, bool)> = StrMap::with_capacity_and_hasher(seen.len(), BuildHasherDefault::default());
         for e in &seen {
             let f = by_key.entry(doc.key(e.token)).or_default();
             f.0 |= e.upper_mid;
             f.1 |= e.lower_mid;
         }
-        let types = seen
+        let inputs: Vec<TypeInputs<'_>> = seen
             .iter()
             .map(|e| {
                 let key = doc.key(e.token);
                 let (cap_elsewhere, lower_elsewhere) = by_key.get(key).copied().unwrap_or_default();
                 let (text, kind) = doc.get(e.token).map_or(("", TokenKind::Symbol), |t| (t.text(s), t.kind));
-                make(&TypeInputs { text, key, kind, cap_elsewhere, lower_elsewhere, caps_line: e.caps })
+                TypeInputs { text, key, kind, cap_elsewhere, lower_elsewhere, caps_line: e.caps }
             })
             .collect();
+        let mut types = make(&inputs);
+        types.resize_with(inputs.len(), TypeFeatures::default);
         let mut gaz = vec![0u64; tokens.len()];
         for (start, n, e) in gazetteer.find_all(s, doc) {
             let label = hash_str(&e.label);

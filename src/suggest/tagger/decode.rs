@@ -11,6 +11,8 @@
 //! five vector additions, a few positional look-ups and the Viterbi step,
 //! which exploits the BILOU structure and prunes exactly (`Lattice`).
 
+use std::cell::RefCell;
+
 use serde::{Deserialize, Serialize};
 
 use super::Tagger;
@@ -19,6 +21,32 @@ use crate::model::CharIdx;
 use crate::model::tokenize::{TokenKind, Tokenized};
 use crate::suggest::features::{DocFeatures, OFFSETS, TypeFeatures, bias, document_flags, mix, pad, word_features};
 use crate::suggest::lexicon::Lexicon;
+
+thread_local! {
+    /// Each tagging thread's buffers, kept from text to text.
+    static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
+}
+
+/// What tagging a text works in: the types' sums and the lattice's buffers.
+#[derive(Default)]
+struct Buffers {
+    sums: Vec<f32>,
+    scratch: Scratch,
+}
+
+impl Buffers {
+    /// Above this many floats a buffer is let go after a text (an
+    /// exceptionally long one), so a thread does not hold on to it.
+    const KEEP: usize = 1 << 20;
+
+    fn trim(&mut self) {
+        let s = &mut self.scratch;
+        let big = |v: usize| v > Self::KEEP;
+        if big(self.sums.capacity()) || big(s.emit.capacity()) || big(s.fwd.capacity()) || big(s.bwd.capacity()) || big(s.back.capacity()) {
+            *self = Self::default();
+        }
+    }
+}
 
 /// The sigmoid that turns a span's margin into a confidence:
 /// `1 / (1 + e^-(a·√margin + b))`. The defaults were fitted by logistic
@@ -71,27 +99,43 @@ pub struct TaggedSpan {
 }
 
 impl Tagger {
-    /// Emission scores of the tokens of `range` (`len × tags`) into `out`,
-    /// using per-type vectors `cache` (`types × 5 × tags`) and `pads`.
-    fn emissions(
-        &self,
-        f: &DocFeatures<'_>,
-        range: &std::ops::Range<usize>,
-        cache: &[f32],
-        pads: &[f32],
-        feats: &mut Vec<u64>,
-        out: &mut Vec<f32>,
-    ) {
+    /// Emission scores of the tokens of `range` (`len × tags`) into
+    /// `scratch.emit`, using per-type vectors `cache` (`types × 5 × tags`)
+    /// and `pads`.
+    ///
+    /// The sentence's positional features are listed first, then looked up
+    /// all together, then added: the look-ups (cache misses into the
+    /// model's table) do not wait on one another's sums, so the processor
+    /// overlaps them. Each token's sum adds the same rows in the same order
+    /// as one look-up and addition at a time did.
+    fn emissions(&self, f: &DocFeatures<'_>, range: &std::ops::Range<usize>, cache: &[f32], pads: &[f32], scratch: &mut Scratch) {
         let n = self.st.n;
+        let Scratch { feats, ends, found, emit: out, .. } = scratch;
+        feats.clear();
+        ends.clear();
+        for i in range.clone() {
+            f.positional(i, range, false, feats);
+            ends.push(feats.len());
+        }
+        found.clear();
+        found.extend(feats.iter().map(|id| self.rows.get(id).copied().unwrap_or(u32::MAX)));
         out.clear();
         out.resize(range.len() * n, 0.0);
         let bias_row = pads.get(5 * n..6 * n).unwrap_or(&[]);
-        for (row, i) in out.chunks_exact_mut(n).zip(range.clone()) {
-            feats.clear();
-            f.positional(i, range, false, feats);
-            for &id in feats.iter() {
-                self.add_row(id, row);
+        let mut from = 0;
+        for ((row, i), &end) in out.chunks_exact_mut(n).zip(range.clone()).zip(ends.iter()) {
+            for &r in found.get(from..end).unwrap_or(&[]) {
+                if r == u32::MAX {
+                    continue;
+                }
+                let r = r as usize;
+                if let Some(w) = self.weights.get(r * n..(r + 1) * n) {
+                    for (a, &b) in row.iter_mut().zip(w) {
+                        *a += f32::from(b);
+                    }
+                }
             }
+            from = end;
             for (a, b) in row.iter_mut().zip(bias_row) {
                 *a += b;
             }
@@ -115,10 +159,13 @@ impl Tagger {
     /// listed (`feats` is empty), their sums come from the tagger's
     /// [`TypeSums`](super::type_sums::TypeSums) or, for a type met for the
     /// first time, from its features' weights (then remembered).
-    fn decoding_features<'a>(&self, s: &'a str, doc: &'a Tokenized) -> (DocFeatures<'a>, Vec<f32>) {
+    ///
+    /// The sums go into `sums` (cleared first), a buffer the caller may
+    /// reuse from text to text.
+    fn decoding_features<'a>(&self, s: &'a str, doc: &'a Tokenized, sums: &mut Vec<f32>) -> DocFeatures<'a> {
         let n = self.st.n;
         let lex = Lexicon::get();
-        let mut sums: Vec<f32> = Vec::new();
+        sums.clear();
         let add = |feat: u64, mask: u8, out: &mut [f32]| {
             for ((v, salt), bit) in out.chunks_exact_mut(n).zip(self.salts).zip(0..) {
                 if mask & (1 << bit) != 0 {
@@ -126,31 +173,76 @@ impl Tagger {
                 }
             }
         };
-        let mut f = DocFeatures::with_types(s, doc, &self.gazetteer, |ty| {
-            let at = sums.len();
-            sums.resize(at + 5 * n, 0.0);
-            let out = sums.get_mut(at..).unwrap_or(&mut []);
-            let (key_hash, shape_hash) = match self.type_sums.copy_into(ty.text, ty.kind, out) {
-                Some(hashes) => hashes,
-                None => {
-                    let (words, gaz_word) = word_features(lex, &self.gazetteer, ty.text, ty.key, ty.kind);
-                    for &(feat, mask) in words.feats.iter().chain(&gaz_word) {
-                        add(feat, mask, out);
-                    }
-                    let hashes = (words.key_hash, words.shape_hash);
-                    self.type_sums.insert(ty.text, ty.kind, hashes, out);
-                    hashes
-                }
-            };
-            for (feat, mask) in document_flags(ty.cap_elsewhere, ty.lower_elsewhere, ty.caps_line) {
-                add(feat, mask, out);
+        // The document's three flags, each looked up once per text rather
+        // than once per type: the weights of each flag at the offsets it is
+        // used at (its mask), added to a type's sums where the flag is on.
+        // The sums are whole numbers of steps, so adding a flag's row is
+        // exact and gives the sums its features' weights would.
+        let flag_rows = [(true, false, false), (false, true, false), (false, false, true)].map(|(cap, lower, caps_line)| {
+            let mut row = vec![0.0f32; 5 * n];
+            let mut mask = 0u8;
+            for (feat, m) in document_flags(cap, lower, caps_line) {
+                add(feat, m, &mut row);
+                mask |= m;
             }
-            TypeFeatures { feats: Vec::new(), key_hash, shape_hash }
+            (mask, row)
+        });
+        let mut f = DocFeatures::with_type_list(s, doc, &self.gazetteer, |inputs| {
+            let size = 5 * n;
+            sums.resize(inputs.len() * size, 0.0);
+            // The remembered types, all under one lock (their look-ups
+            // overlap); then the others from their features, remembered in
+            // the same order one at a time would have (a text met twice in
+            // the text is summed twice, to the same sums, and kept once).
+            let mut hashes = self.type_sums.copy_all(inputs.iter().map(|ty| (ty.text, ty.kind)), sums, size);
+            let mut made = vec![false; inputs.len()];
+            for (((ty, out), h), made) in inputs.iter().zip(sums.chunks_exact_mut(size)).zip(hashes.iter_mut()).zip(made.iter_mut()) {
+                if h.is_some() {
+                    continue;
+                }
+                let (words, gaz_word) = word_features(lex, &self.gazetteer, ty.text, ty.key, ty.kind);
+                for &(feat, mask) in words.feats.iter().chain(&gaz_word) {
+                    add(feat, mask, out);
+                }
+                *h = Some((words.key_hash, words.shape_hash));
+                *made = true;
+            }
+            if made.contains(&true) {
+                let list = inputs
+                    .iter()
+                    .zip(sums.chunks_exact(size))
+                    .zip(&hashes)
+                    .zip(&made)
+                    .filter(|(_, made)| **made)
+                    .filter_map(|(((ty, out), h), _)| h.map(|h| (ty.text, ty.kind, h, out)));
+                self.type_sums.insert_all(list);
+            }
+            inputs
+                .iter()
+                .zip(sums.chunks_exact_mut(size))
+                .zip(hashes)
+                .map(|((ty, out), h)| {
+                    for (on, (mask, row)) in [ty.cap_elsewhere, ty.lower_elsewhere, ty.caps_line].into_iter().zip(&flag_rows) {
+                        if !on {
+                            continue;
+                        }
+                        for ((v, w), bit) in out.chunks_exact_mut(n).zip(row.chunks_exact(n)).zip(0..) {
+                            if mask & (1 << bit) != 0 {
+                                for (a, &b) in v.iter_mut().zip(w) {
+                                    *a += b;
+                                }
+                            }
+                        }
+                    }
+                    let (key_hash, shape_hash) = h.unwrap_or_default();
+                    TypeFeatures { feats: Vec::new(), key_hash, shape_hash }
+                })
+                .collect()
         });
         if self.hints {
             self.add_hints(s, doc, &mut f);
         }
-        (f, sums)
+        f
     }
 
     /// The padding vectors (five, by offset, then the bias).
@@ -168,15 +260,35 @@ impl Tagger {
 
     /// Tags a tokenized text: spans sorted by position, not overlapping,
     /// with determiners, elided articles and titles left out.
+    ///
+    /// Its buffers (the types' sums, the emissions and the lattice's) are
+    /// the calling thread's, kept from text to text.
     pub fn tag(&self, s: &str, doc: &Tokenized) -> Vec<TaggedSpan> {
-        let (f, cache) = self.decoding_features(s, doc);
+        let tagged = BUFFERS.try_with(|b| match b.try_borrow_mut() {
+            Ok(mut b) => {
+                let out = self.tag_with(s, doc, &mut b);
+                b.trim();
+                Some(out)
+            }
+            Err(_) => None,
+        });
+        match tagged {
+            Ok(Some(out)) => out,
+            _ => self.tag_with(s, doc, &mut Buffers::default()),
+        }
+    }
+
+    /// [`Tagger::tag`] with the given buffers.
+    fn tag_with(&self, s: &str, doc: &Tokenized, buffers: &mut Buffers) -> Vec<TaggedSpan> {
+        let Buffers { sums: cache, scratch } = buffers;
+        let f = self.decoding_features(s, doc, cache);
+        let cache = &cache[..];
         let pads = self.pads();
-        let mut scratch = Scratch::default();
         let mut out = Vec::new();
         let n = self.st.n;
         let lattice = Lattice::new(&self.st, &self.trans, &self.end);
         for range in &f.sentences {
-            self.emissions(&f, range, &cache, &pads, &mut scratch.feats, &mut scratch.emit);
+            self.emissions(&f, range, cache, &pads, scratch);
             let len = range.len();
             let tags = lattice.forward(&scratch.emit, len, &mut scratch.fwd, &mut scratch.back);
             let spans = spans_of(&tags);
@@ -296,7 +408,8 @@ mod tests {
         for s in [first, second, first, second] {
             let doc = Tokenized::new(s);
             let f = DocFeatures::new(s, &doc, &tagger.gazetteer);
-            let (fast, cache) = tagger.decoding_features(s, &doc);
+            let mut cache = Vec::new();
+            let fast = tagger.decoding_features(s, &doc, &mut cache);
             assert_eq!(fast.type_of, f.type_of);
             check_emissions(&tagger, &f, &fast, &cache, &tagger.pads());
         }
@@ -314,7 +427,8 @@ mod tests {
         let (text, gold) = crate::model::markup::parse_markup("Le ministre [Jean Dupont]{ORG} est à [Lyon]{PER}.");
         tagger.update(&crate::model::Text::from(text.as_str()), &gold);
         assert_eq!(tagger.type_sums.len(), 0);
-        let (fast, cache) = tagger.decoding_features(s, &doc);
+        let mut cache = vec![1.0; 3];
+        let fast = tagger.decoding_features(s, &doc, &mut cache);
         check_emissions(&tagger, &f, &fast, &cache, &tagger.pads());
     }
 
@@ -323,9 +437,9 @@ mod tests {
     fn check_emissions(tagger: &Tagger, f: &DocFeatures<'_>, fast: &DocFeatures<'_>, cache: &[f32], pads: &[f32]) {
         let n = tagger.st.n;
         for range in &f.sentences {
-            let mut feats = Vec::new();
-            let mut emit = Vec::new();
-            tagger.emissions(fast, range, cache, pads, &mut feats, &mut emit);
+            let mut scratch = Scratch::default();
+            tagger.emissions(fast, range, cache, pads, &mut scratch);
+            let emit = scratch.emit;
             for (k, i) in range.clone().enumerate() {
                 let mut fs = Vec::new();
                 f.all(i, range, &mut fs);

@@ -80,27 +80,42 @@ impl TypeSums {
         inner.sums.clear();
     }
 
-    /// Copies the sums of `(text, kind)` into `out` (`5 × tags`) and gives
-    /// its key's and short shape's hashes, or `None` (and `out` untouched)
-    /// when it is not remembered.
-    pub(super) fn copy_into(&self, text: &str, kind: TokenKind, out: &mut [f32]) -> Option<(u64, u64)> {
+    /// Copies the sums of each of `types` (a text and its kind) in turn,
+    /// under one lock (the look-ups do not wait on one another): the sums
+    /// of the `k`-th go into `out[k × size..]`; gives its key's and short
+    /// shape's hashes, or `None` (and its sums untouched) when it is not
+    /// remembered.
+    pub(super) fn copy_all<'t>(
+        &self,
+        types: impl Iterator<Item = (&'t str, TokenKind)>,
+        out: &mut [f32],
+        size: usize,
+    ) -> Vec<Option<(u64, u64)>> {
         let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let e = inner.index.get(text).filter(|e| e.kind == kind)?;
-        let sums = inner.sums.get(e.at..e.at + out.len())?;
-        out.copy_from_slice(sums);
-        Some((e.key_hash, e.shape_hash))
+        types
+            .zip(out.chunks_exact_mut(size.max(1)))
+            .map(|((text, kind), out)| {
+                let e = inner.index.get(text).filter(|e| e.kind == kind)?;
+                let sums = inner.sums.get(e.at..e.at + out.len())?;
+                out.copy_from_slice(sums);
+                Some((e.key_hash, e.shape_hash))
+            })
+            .collect()
     }
 
-    /// Remembers the sums of `(text, kind)`, while there is room and the
-    /// text is not remembered (with another kind).
-    pub(super) fn insert(&self, text: &str, kind: TokenKind, hashes: (u64, u64), sums: &[f32]) {
+    /// Remembers the sums of each of `types` (a text, its kind, its hashes
+    /// and sums) in turn, under one lock, while there is room and the text
+    /// is not remembered (with another kind).
+    pub(super) fn insert_all<'t>(&self, types: impl Iterator<Item = (&'t str, TokenKind, (u64, u64), &'t [f32])>) {
         let mut guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         let inner = &mut *guard;
-        if inner.index.len() >= Self::CAPACITY || inner.index.contains_key(text) {
-            return;
+        for (text, kind, hashes, sums) in types {
+            if inner.index.len() >= Self::CAPACITY || inner.index.contains_key(text) {
+                continue;
+            }
+            let at = inner.sums.len();
+            inner.sums.extend_from_slice(sums);
+            inner.index.insert(text.into(), Entry { kind, key_hash: hashes.0, shape_hash: hashes.1, at });
         }
-        let at = inner.sums.len();
-        inner.sums.extend_from_slice(sums);
-        inner.index.insert(text.into(), Entry { kind, key_hash: hashes.0, shape_hash: hashes.1, at });
     }
 }

@@ -357,40 +357,102 @@ impl Layout {
     ///
     /// `"Le porte-parole du Sénat"`, `[3, 18)`: `porte-parole du`.
     pub fn words_in<'a>(&'a self, text: &Text, a: CharIdx, b: CharIdx) -> Option<Cow<'a, [Word]>> {
-        if let Some(range) = self.clean_range(a, b)
-            && b <= text.end()
-        {
-            return Some(Cow::Borrowed(self.words.as_ref().and_then(|ix| ix.words.get(range)).unwrap_or(&[])));
-        }
-        Some(Cow::Owned(word_list(text.slice(a, b)?)))
+        let ix = match self.split(text, a, b)? {
+            Split::Clean(words) => return Some(Cow::Borrowed(words)),
+            Split::Alone(s) => return Some(Cow::Owned(word_list(s))),
+            Split::Pieces(ix) => ix,
+        };
+        let mut out = word_list(ix.left);
+        out.extend_from_slice(ix.middle);
+        scan(ix.right, |w, _, _| out.push(w));
+        Some(Cow::Owned(out))
     }
 
     /// How many words [`Layout::words_in`] gives for `[a, b)`.
     fn count_in(&self, text: &Text, a: CharIdx, b: CharIdx) -> Option<usize> {
-        match self.clean_range(a, b) {
-            Some(range) if b <= text.end() => Some(range.len()),
-            _ => {
-                let mut n = 0;
-                scan(text.slice(a, b)?, |_, _, _| n += 1);
-                Some(n)
-            }
-        }
+        let count = |s: &str| {
+            let mut n = 0;
+            scan(s, |_, _, _| n += 1);
+            n
+        };
+        Some(match self.split(text, a, b)? {
+            Split::Clean(words) => words.len(),
+            Split::Alone(s) => count(s),
+            Split::Pieces(ix) => count(ix.left) + ix.middle.len() + count(ix.right),
+        })
     }
 
-    /// The indices of the words lying in `[a, b)` when no word of the
-    /// index runs across `a` or `b` (so that cutting the region's text
-    /// alone gives the same words).
-    fn clean_range(&self, a: CharIdx, b: CharIdx) -> Option<std::ops::Range<usize>> {
-        let ix = self.words.as_ref()?;
-        if a > b {
-            return None;
+    /// How the words of `[a, b)` are read: from the index when no word of
+    /// it runs across `a` or `b` (then cutting the region's text alone
+    /// gives the same words); else from the index between the nearest
+    /// such places inside, `p` and `q`, with `[a, p)` and `[q, b)` cut
+    /// alone; else all cut alone. `None` when the range is not in the
+    /// text.
+    ///
+    /// Why the pieces are the region's words: call a place `p` free in a
+    /// text when no word of its cut starts before `p` and ends after it.
+    /// Cutting a text whose place `p` is free gives the words of the text
+    /// before `p` cut alone, then those of the text from `p` cut alone (at
+    /// `p` the word being made is empty, or the character there ends it:
+    /// a space or a character that is a word of its own). Whether `p` is
+    /// free depends only on the character before `p` (after a space, a
+    /// character of its own or an apostrophe no word is being made) and
+    /// the one at `p`, so a place free in the whole text is free in any
+    /// region holding it. Hence the region's words are those of `[a, p)`,
+    /// `[p, q)` and `[q, b)` each cut alone, and those of `[p, q)` are the
+    /// index's words lying there (the whole text's cut split at `p` and
+    /// `q`).
+    fn split<'a, 't>(&'a self, text: &'t Text, a: CharIdx, b: CharIdx) -> Option<Split<'a, 't>> {
+        let alone = || text.slice(a, b).map(Split::Alone);
+        let Some(ix) = self.words.as_ref() else { return alone() };
+        if a > b || b > text.end() {
+            return alone();
         }
-        let i = ix.starts.partition_point(|&s| s < a);
-        let j = ix.ends.partition_point(|&e| e <= b);
-        let clean_a = i == 0 || ix.ends.get(i - 1).is_some_and(|&e| e <= a);
-        let clean_b = ix.starts.get(j).is_none_or(|&s| s >= b);
-        (clean_a && clean_b && i <= j).then_some(i..j)
+        // The index of the first word starting at `p` or after, when `p` is free.
+        let free = |p: CharIdx| {
+            let i = ix.starts.partition_point(|&s| s < p);
+            (i == 0 || ix.ends.get(i - 1).is_some_and(|&e| e <= p)).then_some(i)
+        };
+        let (fa, fb) = (free(a), free(b));
+        if let (Some(i), Some(j)) = (fa, fb) {
+            return Some(Split::Clean(ix.words.get(i..j).unwrap_or(&[])));
+        }
+        // The first free word start from `a` on, the last free word end up
+        // to `b`.
+        let from = ix.starts.partition_point(|&s| s < a);
+        let p = match fa {
+            Some(i) => Some((a, i)),
+            None => ix.starts.get(from..).unwrap_or(&[]).iter().take_while(|&&s| s <= b).find_map(|&s| free(s).map(|i| (s, i))),
+        };
+        let Some((p, i)) = p else { return alone() };
+        let until = ix.ends.partition_point(|&e| e <= b);
+        let q = match fb {
+            Some(j) => Some((b, j)),
+            None => ix.ends.get(..until).unwrap_or(&[]).iter().rev().take_while(|&&e| e >= p).find_map(|&e| free(e).map(|j| (e, j))),
+        };
+        let Some((q, j)) = q else { return alone() };
+        match (text.slice(a, p), ix.words.get(i..j), text.slice(q, b)) {
+            (Some(left), Some(middle), Some(right)) if i <= j => Some(Split::Pieces(Pieces { left, middle, right })),
+            _ => alone(),
+        }
     }
+}
+
+/// How [`Layout::split`] reads the words of a region.
+enum Split<'a, 't> {
+    /// The index's words (no word runs across the region's edges).
+    Clean(&'a [Word]),
+    /// The region's text, to be cut alone.
+    Alone(&'t str),
+    /// Texts to cut alone at either end, the index's words between.
+    Pieces(Pieces<'a, 't>),
+}
+
+/// A region read in three pieces ([`Layout::split`]).
+struct Pieces<'a, 't> {
+    left: &'t str,
+    middle: &'a [Word],
+    right: &'t str,
 }
 
 /// The words around two mentions, the first in the text being `first`.
@@ -607,6 +669,21 @@ mod tests {
         assert_eq!(Word::of("zorblandia").id, UNKNOWN);
     }
 
+    #[test]
+    fn a_region_whose_edge_cuts_a_word_reads_the_index_between() {
+        let text = Text::new("Il a vu Paris. Puis le chef de l’Union, M. Dupont, a dit.".to_owned());
+        let layout = Layout::with_words(&text);
+        // Regions starting or ending inside a word (`paris` runs over its
+        // period, `m.` and `dit` too).
+        for (a, b) in [(13, 49), (13, 56), (8, 41), (14, 55)] {
+            let (a, b) = (CharIdx::new(a), CharIdx::new(b));
+            assert!(matches!(layout.split(&text, a, b), Some(Split::Pieces(_))), "[{a:?}, {b:?})");
+            let expected: Vec<Word> = words(text.slice(a, b).expect("in the text")).iter().map(|w| Word::of(w)).collect();
+            assert_eq!(layout.words_in(&text, a, b).map(Cow::into_owned), Some(expected.clone()));
+            assert_eq!(layout.count_in(&text, a, b), Some(expected.len()));
+        }
+    }
+
     proptest! {
         /// The words of a region read from a whole document's cut are those
         /// of the region's text cut alone, wherever the region's edges fall.
@@ -632,6 +709,24 @@ mod tests {
 
         /// A layout with only the lines of two mentions or more cut reads,
         /// for every pair on one line, the words the whole text's cut reads.
+        /// The same on longer texts of words, periods and apostrophes (the
+        /// region's edges mostly inside a word, read in pieces).
+        #[test]
+        fn words_of_a_region_in_pieces_match_cutting_it_alone(
+            s in "([A-Za-zé]{1,4}[.'’,İ\u{301}-]{0,2}[ \n]?){0,30}",
+            a in 0usize..200,
+            b in 0usize..200,
+        ) {
+            let text = Text::new(s);
+            let layout = Layout::with_words(&text);
+            let n = text.end().get() + 1;
+            let (a, b) = (CharIdx::new((a % n).min(b % n)), CharIdx::new((a % n).max(b % n)));
+            let raw = text.slice(a, b).expect("in the text");
+            let expected: Vec<Word> = words(raw).iter().map(|w| Word::of(w)).collect();
+            prop_assert_eq!(layout.words_in(&text, a, b).map(|w| w.into_owned()), Some(expected.clone()));
+            prop_assert_eq!(layout.count_in(&text, a, b), Some(expected.len()));
+        }
+
         #[test]
         fn lines_of_mentions_read_the_words_of_the_whole_cut(
             s in "[a-zA-Z0-9 \n\r.,'’ʼ\u{2010}«»()İé😀-]{0,60}",

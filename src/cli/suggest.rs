@@ -127,7 +127,7 @@ pub fn suggest_documents(
                             let c = engine.suggest_tokenized(t, &doc, schema, min_score);
                             let mut r = None;
                             if external.is_none() {
-                                r = relations.map(|r| r.engine.suggest_tokenized(t, doc.tokens(), &as_mentions(&c), schema, r.min_score));
+                                r = relations.map(|r| r.engine.suggest_tokenized(t, &doc, &as_mentions(&c), schema, r.min_score));
                                 tick();
                             }
                             (c, r)

@@ -52,7 +52,7 @@ use patterns::{Dir, fire, fire_where, lexicon_between};
 use scorer::{Features, PairFacts, Scorer, features, features_with, prior};
 
 use crate::model::schema::RelationLabel;
-use crate::model::tokenize::{Token, tokenize};
+use crate::model::tokenize::Tokenized;
 use crate::model::{RecognizerName, Schema, Text};
 
 /// The threshold a relation suggestion must reach where no setting says
@@ -250,16 +250,15 @@ impl RelationEngine {
     /// `"[Ada Quill]{PER} a rencontré [Boris Venn]{PER}"` gives one MEETS
     /// from mention 0 to mention 1, scored about 0.88.
     pub fn suggest(&self, text: &Text, mentions: &[Mention], schema: &Schema, min_score: f32) -> Vec<RelationCandidate> {
-        self.suggest_tokenized(text, &tokenize(text.as_str()), mentions, schema, min_score)
+        self.suggest_tokenized(text, &Tokenized::new(text.as_str()), mentions, schema, min_score)
     }
 
     /// [`RelationEngine::suggest`] on the text's tokens, made by
-    /// [`tokenize`] (or [`crate::model::tokenize::Tokenized::new`]) from the
-    /// whole text: the entity engine's, so that a document is tokenized once.
+    /// [`Tokenized::new`] from the whole text: the entity engine's, so that a document is tokenized once.
     pub fn suggest_tokenized(
         &self,
         text: &Text,
-        tokens: &[Token],
+        tokens: &Tokenized,
         mentions: &[Mention],
         schema: &Schema,
         min_score: f32,

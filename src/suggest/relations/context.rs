@@ -279,6 +279,11 @@ impl WordIndex {
             return false;
         }
         let (Some(from_byte), Some(until_byte)) = (text.char_to_byte(from), text.char_to_byte(until)) else { return false };
+        // About a word per token.
+        let more = hi.saturating_sub(lo);
+        self.words.reserve(more);
+        self.starts.reserve(more);
+        self.ends.reserve(more);
         let (mut gap_from, until_byte) = (from_byte.get(), until_byte.get());
         // The word being made: its first byte in `keys` and code point, and
         // one past its last.

@@ -277,7 +277,7 @@ impl RelationEngine {
             if readings.is_empty() {
                 return;
             }
-            let fired = fire_where(pair, &fm.label, &sm.label, |pat| readings.iter().any(|r| r.label == pat.label && r.dir == pat.dir));
+            let fired = fire_where(pair, &fm.label, &sm.label, |pat| readings.iter().any(|r| r.dir == pat.dir && r.label == pat.label));
             let lexicon = if words_count { lexicon_between(pair) } else { Vec::new() };
             let together = stands_together(pair);
             let best = readings

@@ -86,8 +86,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         None => {
             let schema = Schema::news();
             let engine = super::models::engine_for(a.model.as_deref(), &schema)?;
-            let docs =
-                gold.documents.iter().map(|d| InputDoc { id: d.id.clone(), source: d.source.clone(), text: d.text.clone() }).collect();
+            let docs = gold.documents.iter().map(|d| InputDoc::new(d.id.clone(), d.source.clone(), d.text.clone())).collect();
             let mut ds = crate::model::Dataset::empty(&schema);
             let relation_engine = RelationEngine::new();
             let relations = a.relations.then_some(RelationOptions { engine: &relation_engine, min_score: a.relation_min_score });

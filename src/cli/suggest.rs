@@ -106,7 +106,7 @@ pub fn suggest_documents(
     errors: &mut Vec<String>,
     tick: &(dyn Fn() + Sync),
 ) -> Vec<Suggested> {
-    let (names, texts): (Vec<(String, String)>, Vec<Text>) = docs.into_iter().map(|d| ((d.id, d.source), Text::new(d.text))).unzip();
+    let (names, texts): (Vec<(String, String, String)>, Vec<Text>) = docs.into_iter().map(|d| ((d.id, d.source, d.sha256), d.text)).unzip();
     // The built-in engine runs on every core; an external recommender is one
     // process, asked in order.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(texts.len().max(1));
@@ -127,7 +127,7 @@ pub fn suggest_documents(
                             let c = engine.suggest_tokenized(t, &doc, schema, min_score);
                             let mut r = None;
                             if external.is_none() {
-                                r = relations.map(|r| r.engine.suggest_tokenized(t, doc.tokens(), &as_mentions(&c), schema, r.min_score));
+                                r = relations.map(|r| r.engine.suggest_tokenized(t, &doc, &as_mentions(&c), schema, r.min_score));
                                 tick();
                             }
                             (c, r)
@@ -151,7 +151,7 @@ pub fn suggest_documents(
         .into_iter()
         .zip(texts)
         .zip(found)
-        .map(|(((id, source), text), (mut candidates, suggested_relations))| {
+        .map(|(((id, source, sha256), text), (mut candidates, suggested_relations))| {
             let mut external_relations = Vec::new();
             if let Some(ext) = external {
                 let (labels, relation_labels) =
@@ -173,7 +173,7 @@ pub fn suggest_documents(
                     merge_relations(&mentions, suggested, external_relations, r.min_score)
                 })
                 .unwrap_or_default();
-            Suggested::new(id, source, text, candidates, relations)
+            Suggested::new(id, source, (text, sha256), candidates, relations)
         })
         .collect()
 }

@@ -18,7 +18,6 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
 use crate::model::dataset::{Dataset, DocRecord, EntityRecord, Problem, RelationRecord, validate_made_record};
-use crate::model::document::sha256_hex;
 use crate::model::span::Extra;
 use crate::model::{RecognizerName, Schema, Text};
 use crate::suggest::{Candidate, RelationCandidate};
@@ -79,8 +78,9 @@ impl Suggested {
     /// the order [`DocRecord::renumber`] puts them: entities by (start,
     /// end, label), relations by (head's place, tail's place, label), both
     /// stable, a relation naming no candidate after the others with the
-    /// name it was given.
-    pub fn new(id: String, source: String, text: Text, candidates: Vec<Candidate>, relations: Vec<RelationCandidate>) -> Self {
+    /// name it was given. `text` comes with its SHA-256 (lower-case hex).
+    pub fn new(id: String, source: String, text: (Text, String), candidates: Vec<Candidate>, relations: Vec<RelationCandidate>) -> Self {
+        let (text, sha256) = text;
         let mut entities: Vec<(usize, EntityRecord, Provenance)> = candidates
             .into_iter()
             .enumerate()
@@ -122,7 +122,7 @@ impl Suggested {
         let record = DocRecord {
             id,
             source,
-            sha256: sha256_hex(text.as_str()),
+            sha256,
             text: String::new(),
             status: crate::model::Status::New,
             entities,
@@ -288,6 +288,7 @@ impl Serialize for Relation<'_> {
 mod tests {
     use super::*;
     use crate::model::CharIdx;
+    use crate::model::document::sha256_hex;
     use crate::store::inputs::InputDoc;
 
     fn candidate(start: usize, end: usize, label: &str, score: f32, recognizer: &str) -> Candidate {
@@ -299,13 +300,13 @@ mod tests {
     }
 
     fn doc(id: &str, text: &str) -> InputDoc {
-        InputDoc { id: id.into(), source: format!("{id}.txt"), text: text.into() }
+        InputDoc::new(id.into(), format!("{id}.txt"), text.into())
     }
 
     /// A record as `spanlab suggest` made them before [`Suggested`]: each
     /// `suggestion` object in the `extra`, then [`DocRecord::renumber`].
     fn reference(d: &InputDoc, candidates: &[Candidate], relations: &[RelationCandidate]) -> DocRecord {
-        let text = Text::new(d.text.clone());
+        let text = d.text.clone();
         let provenance = |recognizer: &RecognizerName, score: f32| {
             let mut extra = Extra::new();
             extra.insert(
@@ -317,8 +318,8 @@ mod tests {
         let mut record = DocRecord {
             id: d.id.clone(),
             source: d.source.clone(),
-            sha256: sha256_hex(&d.text),
-            text: d.text.clone(),
+            sha256: sha256_hex(d.text.as_str()),
+            text: d.text.as_str().to_owned(),
             status: crate::model::Status::New,
             entities: candidates
                 .iter()
@@ -371,7 +372,7 @@ mod tests {
         let docs = [(doc("b", first), candidates.clone(), relations.clone()), (doc("a", second), Vec::new(), Vec::new())];
         let suggested: Vec<Suggested> = docs
             .iter()
-            .map(|(d, c, r)| Suggested::new(d.id.clone(), d.source.clone(), Text::new(d.text.clone()), c.clone(), r.clone()))
+            .map(|(d, c, r)| Suggested::new(d.id.clone(), d.source.clone(), (d.text.clone(), d.sha256.clone()), c.clone(), r.clone()))
             .collect();
         let references: Vec<DocRecord> = docs.iter().map(|(d, c, r)| reference(d, c, r)).collect();
         let mut dataset = Dataset::empty(&schema);
@@ -392,7 +393,7 @@ mod tests {
         let docs = [doc("x", "Un."), doc("", "Deux."), doc("x", "Trois."), doc("x", "Quatre.")];
         let suggested: Vec<Suggested> = docs
             .iter()
-            .map(|d| Suggested::new(d.id.clone(), d.source.clone(), Text::new(d.text.clone()), Vec::new(), Vec::new()))
+            .map(|d| Suggested::new(d.id.clone(), d.source.clone(), (d.text.clone(), d.sha256.clone()), Vec::new(), Vec::new()))
             .collect();
         let mut dataset = Dataset::empty(&schema);
         dataset.documents = docs.iter().map(|d| reference(d, &[], &[])).collect();

@@ -511,9 +511,21 @@ impl Tokenized {
 
     /// The normalised key of token `i` ([`normalize`]); empty past the end.
     pub fn key(&self, i: usize) -> &str {
+        self.keys.get(self.key_range(i)).unwrap_or("")
+    }
+
+    /// Where the key of token `i` lies in [`Tokenized::keys`] (empty past
+    /// the end).
+    pub fn key_range(&self, i: usize) -> Range<usize> {
         let start = if i == 0 { 0 } else { self.key_ends.get(i - 1).copied().unwrap_or(0) };
         let end = self.key_ends.get(i).copied().unwrap_or(start);
-        self.keys.get(start..end).unwrap_or("")
+        start..end
+    }
+
+    /// Every token's key, one after the other: the keys of adjacent tokens
+    /// are adjacent.
+    pub fn keys(&self) -> &str {
+        &self.keys
     }
 }
 

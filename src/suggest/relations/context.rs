@@ -22,7 +22,7 @@ use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use super::patterns::table::{DETERMINERS, PATTERNS, PREPS, QUOTES, ROLES, Shape, TITLE_WORDS};
-use crate::model::tokenize::{Token, normalize, sentences, tokenize};
+use crate::model::tokenize::{Token, Tokenized, normalize, sentences, tokenize};
 use crate::model::{CharIdx, Text};
 use crate::suggest::features::hash_str;
 use crate::suggest::lexicon::FxHasher;
@@ -228,6 +228,126 @@ struct WordIndex {
     ends: Vec<CharIdx>,
 }
 
+impl WordIndex {
+    fn push(&mut self, w: Word, start: usize, end: usize) {
+        self.words.push(w);
+        self.starts.push(CharIdx::new(start));
+        self.ends.push(CharIdx::new(end));
+    }
+
+    fn truncate(&mut self, n: usize) {
+        self.words.truncate(n);
+        self.starts.truncate(n);
+        self.ends.truncate(n);
+    }
+
+    /// Adds the words of `[from, until)` cut as [`scan`] cuts that text
+    /// alone, the code points counted from the text's start.
+    fn push_scanned(&mut self, text: &Text, from: CharIdx, until: CharIdx) {
+        if let Some(s) = text.slice(from, until) {
+            let base = from.get();
+            scan(s, |w, start, end| self.push(w, base + start, base + end));
+        }
+    }
+
+    /// [`WordIndex::push_scanned`] read from the tokenizer's keys instead of
+    /// the text: the same words, or `false` (with words maybe added: the
+    /// caller takes them back) where the keys cannot say them.
+    ///
+    /// Why they are the same: the cutter reads the text one normalized
+    /// character at a time, and a token's key is its text normalized
+    /// character by character ([`normalize`]); outside the tokens there is
+    /// only what the tokenizer takes for space, and where that is all
+    /// white space it ends the word being made as the cutter's white space
+    /// does. So the cutter fed the keys, token after token, with a word
+    /// ended at each gap, makes the same words. Their places are the
+    /// tokens' own when each character of a token's text gives one of its
+    /// key (not so for `İ`, which gives two): then the key's `k`-th
+    /// character was made from the token's `k`-th. A word being made is a
+    /// run of the keys of adjacent tokens, adjacent in [`Tokenized::keys`]:
+    /// it is read there, not copied. Refused: a gap holding anything but
+    /// white space (a zero-width space is space to the tokenizer, a word of
+    /// its own to the cutter), a token whose key has more characters than
+    /// its text, a token running across `from` or `until`.
+    fn push_tokens(&mut self, text: &Text, doc: &Tokenized, from: CharIdx, until: CharIdx) -> bool {
+        let s = text.as_str();
+        let keys = doc.keys();
+        let tokens = doc.tokens();
+        let lo = tokens.partition_point(|t| t.start < from);
+        let hi = tokens.partition_point(|t| t.start < until);
+        if lo > 0 && tokens.get(lo - 1).is_some_and(|t| t.end > from) {
+            return false;
+        }
+        let (Some(from_byte), Some(until_byte)) = (text.char_to_byte(from), text.char_to_byte(until)) else { return false };
+        // About a word per token.
+        let more = hi.saturating_sub(lo);
+        self.words.reserve(more);
+        self.starts.reserve(more);
+        self.ends.reserve(more);
+        let (mut gap_from, until_byte) = (from_byte.get(), until_byte.get());
+        // The word being made: its first byte in `keys` and code point, and
+        // one past its last.
+        let mut cur: Option<(usize, usize)> = None;
+        let (mut cur_end_byte, mut cur_end) = (0, 0);
+        let flush = |cur: &mut Option<(usize, usize)>, end_byte: usize, end: usize, index: &mut Self| {
+            if let Some((b, start)) = cur.take() {
+                let w = keys.get(b..end_byte).unwrap_or("").trim_end_matches('.');
+                index.push(Word::of(if w.is_empty() { "." } else { w }), start, end);
+            }
+        };
+        let white =
+            |from: usize, to: usize| s.get(from..to).is_some_and(|g| g.bytes().all(|b| b == b' ') || g.chars().all(char::is_whitespace));
+        for (i, t) in tokens.iter().enumerate().take(hi).skip(lo) {
+            if t.end > until {
+                return false;
+            }
+            let gap = t.byte_start.get();
+            if gap > gap_from {
+                if !white(gap_from, gap) {
+                    return false;
+                }
+                flush(&mut cur, cur_end_byte, cur_end, self);
+            }
+            gap_from = t.byte_end.get();
+            let range = doc.key_range(i);
+            let Some(key) = keys.get(range.clone()) else { return false };
+            if key.bytes().all(|b| b.is_ascii_alphanumeric()) && key.len() == t.len_chars() {
+                // Letters and digits only: the word being made goes on.
+                if cur.is_none() {
+                    cur = Some((range.start, t.start.get()));
+                }
+                (cur_end_byte, cur_end) = (range.end, t.end.get());
+                continue;
+            }
+            if key.chars().count() != t.len_chars() {
+                return false;
+            }
+            for (k, (off, c)) in key.char_indices().enumerate() {
+                let (at, b) = (t.start.get() + k, range.start + off);
+                if c.is_whitespace() {
+                    flush(&mut cur, cur_end_byte, cur_end, self);
+                } else if is_separate(c) {
+                    flush(&mut cur, cur_end_byte, cur_end, self);
+                    self.push(Word::of(keys.get(b..b + c.len_utf8()).unwrap_or("")), at, at + 1);
+                } else {
+                    if cur.is_none() {
+                        cur = Some((b, at));
+                    }
+                    (cur_end_byte, cur_end) = (b + c.len_utf8(), at + 1);
+                    if c == '\'' {
+                        flush(&mut cur, cur_end_byte, cur_end, self);
+                    }
+                }
+            }
+        }
+        if until_byte > gap_from && !white(gap_from, until_byte) {
+            return false;
+        }
+        flush(&mut cur, cur_end_byte, cur_end, self);
+        true
+    }
+}
+
 /// Where a text's sentences start and its lines break, in code points,
 /// sorted; and, made [`Layout::with_words`], its words.
 #[derive(Clone, Debug)]
@@ -264,17 +384,15 @@ impl Layout {
     pub fn with_words_of(text: &Text, tokens: &[Token]) -> Self {
         let mut layout = Self::of_tokens(text, tokens);
         let mut index = WordIndex::default();
-        scan(text.as_str(), |w, start, end| {
-            index.words.push(w);
-            index.starts.push(CharIdx::new(start));
-            index.ends.push(CharIdx::new(end));
-        });
+        index.push_scanned(text, CharIdx::ZERO, text.end());
         layout.words = Some(index);
         layout
     }
 
     /// [`Layout::with_words_of`] with only the lines a pair of `mentions`
-    /// can read cut into words: a pair on two lines is no candidate, so the
+    /// can read cut into words, read from the tokenizer's keys
+    /// (`WordIndex::push_tokens`; cut from the text where they cannot say
+    /// the words): a pair on two lines is no candidate, so the
     /// words of a line read are those of a line holding two mentions or
     /// more (with any line a mention runs across). A line starts after a
     /// line break and no word runs across one, so the words of a line cut
@@ -282,7 +400,8 @@ impl Layout {
     /// candidate pair reads (before the first mention, between, after the
     /// second) lies in such a line. Mentions outside the text or reversed
     /// get the whole text cut.
-    pub fn with_words_near(text: &Text, tokens: &[Token], mentions: &[Mention]) -> Self {
+    pub fn with_words_near(text: &Text, doc: &Tokenized, mentions: &[Mention]) -> Self {
+        let tokens = doc.tokens();
         let mut layout = Self::of_tokens(text, tokens);
         let end = text.end();
         if mentions.iter().any(|m| m.start > m.end || m.end > end) {
@@ -296,13 +415,10 @@ impl Layout {
         lines.sort_unstable();
         let mut index = WordIndex::default();
         let mut cut = |from: CharIdx, until: CharIdx| {
-            if let Some(s) = text.slice(from, until) {
-                let base = from.get();
-                scan(s, |w, start, end| {
-                    index.words.push(w);
-                    index.starts.push(CharIdx::new(base + start));
-                    index.ends.push(CharIdx::new(base + end));
-                });
+            let n = index.words.len();
+            if !index.push_tokens(text, doc, from, until) {
+                index.truncate(n);
+                index.push_scanned(text, from, until);
             }
         };
         let mut group: Option<(CharIdx, CharIdx, usize)> = None;
@@ -357,40 +473,102 @@ impl Layout {
     ///
     /// `"Le porte-parole du Sénat"`, `[3, 18)`: `porte-parole du`.
     pub fn words_in<'a>(&'a self, text: &Text, a: CharIdx, b: CharIdx) -> Option<Cow<'a, [Word]>> {
-        if let Some(range) = self.clean_range(a, b)
-            && b <= text.end()
-        {
-            return Some(Cow::Borrowed(self.words.as_ref().and_then(|ix| ix.words.get(range)).unwrap_or(&[])));
-        }
-        Some(Cow::Owned(word_list(text.slice(a, b)?)))
+        let ix = match self.split(text, a, b)? {
+            Split::Clean(words) => return Some(Cow::Borrowed(words)),
+            Split::Alone(s) => return Some(Cow::Owned(word_list(s))),
+            Split::Pieces(ix) => ix,
+        };
+        let mut out = word_list(ix.left);
+        out.extend_from_slice(ix.middle);
+        scan(ix.right, |w, _, _| out.push(w));
+        Some(Cow::Owned(out))
     }
 
     /// How many words [`Layout::words_in`] gives for `[a, b)`.
     fn count_in(&self, text: &Text, a: CharIdx, b: CharIdx) -> Option<usize> {
-        match self.clean_range(a, b) {
-            Some(range) if b <= text.end() => Some(range.len()),
-            _ => {
-                let mut n = 0;
-                scan(text.slice(a, b)?, |_, _, _| n += 1);
-                Some(n)
-            }
-        }
+        let count = |s: &str| {
+            let mut n = 0;
+            scan(s, |_, _, _| n += 1);
+            n
+        };
+        Some(match self.split(text, a, b)? {
+            Split::Clean(words) => words.len(),
+            Split::Alone(s) => count(s),
+            Split::Pieces(ix) => count(ix.left) + ix.middle.len() + count(ix.right),
+        })
     }
 
-    /// The indices of the words lying in `[a, b)` when no word of the
-    /// index runs across `a` or `b` (so that cutting the region's text
-    /// alone gives the same words).
-    fn clean_range(&self, a: CharIdx, b: CharIdx) -> Option<std::ops::Range<usize>> {
-        let ix = self.words.as_ref()?;
-        if a > b {
-            return None;
+    /// How the words of `[a, b)` are read: from the index when no word of
+    /// it runs across `a` or `b` (then cutting the region's text alone
+    /// gives the same words); else from the index between the nearest
+    /// such places inside, `p` and `q`, with `[a, p)` and `[q, b)` cut
+    /// alone; else all cut alone. `None` when the range is not in the
+    /// text.
+    ///
+    /// Why the pieces are the region's words: call a place `p` free in a
+    /// text when no word of its cut starts before `p` and ends after it.
+    /// Cutting a text whose place `p` is free gives the words of the text
+    /// before `p` cut alone, then those of the text from `p` cut alone (at
+    /// `p` the word being made is empty, or the character there ends it:
+    /// a space or a character that is a word of its own). Whether `p` is
+    /// free depends only on the character before `p` (after a space, a
+    /// character of its own or an apostrophe no word is being made) and
+    /// the one at `p`, so a place free in the whole text is free in any
+    /// region holding it. Hence the region's words are those of `[a, p)`,
+    /// `[p, q)` and `[q, b)` each cut alone, and those of `[p, q)` are the
+    /// index's words lying there (the whole text's cut split at `p` and
+    /// `q`).
+    fn split<'a, 't>(&'a self, text: &'t Text, a: CharIdx, b: CharIdx) -> Option<Split<'a, 't>> {
+        let alone = || text.slice(a, b).map(Split::Alone);
+        let Some(ix) = self.words.as_ref() else { return alone() };
+        if a > b || b > text.end() {
+            return alone();
         }
-        let i = ix.starts.partition_point(|&s| s < a);
-        let j = ix.ends.partition_point(|&e| e <= b);
-        let clean_a = i == 0 || ix.ends.get(i - 1).is_some_and(|&e| e <= a);
-        let clean_b = ix.starts.get(j).is_none_or(|&s| s >= b);
-        (clean_a && clean_b && i <= j).then_some(i..j)
+        // The index of the first word starting at `p` or after, when `p` is free.
+        let free = |p: CharIdx| {
+            let i = ix.starts.partition_point(|&s| s < p);
+            (i == 0 || ix.ends.get(i - 1).is_some_and(|&e| e <= p)).then_some(i)
+        };
+        let (fa, fb) = (free(a), free(b));
+        if let (Some(i), Some(j)) = (fa, fb) {
+            return Some(Split::Clean(ix.words.get(i..j).unwrap_or(&[])));
+        }
+        // The first free word start from `a` on, the last free word end up
+        // to `b`.
+        let from = ix.starts.partition_point(|&s| s < a);
+        let p = match fa {
+            Some(i) => Some((a, i)),
+            None => ix.starts.get(from..).unwrap_or(&[]).iter().take_while(|&&s| s <= b).find_map(|&s| free(s).map(|i| (s, i))),
+        };
+        let Some((p, i)) = p else { return alone() };
+        let until = ix.ends.partition_point(|&e| e <= b);
+        let q = match fb {
+            Some(j) => Some((b, j)),
+            None => ix.ends.get(..until).unwrap_or(&[]).iter().rev().take_while(|&&e| e >= p).find_map(|&e| free(e).map(|j| (e, j))),
+        };
+        let Some((q, j)) = q else { return alone() };
+        match (text.slice(a, p), ix.words.get(i..j), text.slice(q, b)) {
+            (Some(left), Some(middle), Some(right)) if i <= j => Some(Split::Pieces(Pieces { left, middle, right })),
+            _ => alone(),
+        }
     }
+}
+
+/// How [`Layout::split`] reads the words of a region.
+enum Split<'a, 't> {
+    /// The index's words (no word runs across the region's edges).
+    Clean(&'a [Word]),
+    /// The region's text, to be cut alone.
+    Alone(&'t str),
+    /// Texts to cut alone at either end, the index's words between.
+    Pieces(Pieces<'a, 't>),
+}
+
+/// A region read in three pieces ([`Layout::split`]).
+struct Pieces<'a, 't> {
+    left: &'t str,
+    middle: &'a [Word],
+    right: &'t str,
 }
 
 /// The words around two mentions, the first in the text being `first`.
@@ -607,6 +785,21 @@ mod tests {
         assert_eq!(Word::of("zorblandia").id, UNKNOWN);
     }
 
+    #[test]
+    fn a_region_whose_edge_cuts_a_word_reads_the_index_between() {
+        let text = Text::new("Il a vu Paris. Puis le chef de l’Union, M. Dupont, a dit.".to_owned());
+        let layout = Layout::with_words(&text);
+        // Regions starting or ending inside a word (`paris` runs over its
+        // period, `m.` and `dit` too).
+        for (a, b) in [(13, 49), (13, 56), (8, 41), (14, 55)] {
+            let (a, b) = (CharIdx::new(a), CharIdx::new(b));
+            assert!(matches!(layout.split(&text, a, b), Some(Split::Pieces(_))), "[{a:?}, {b:?})");
+            let expected: Vec<Word> = words(text.slice(a, b).expect("in the text")).iter().map(|w| Word::of(w)).collect();
+            assert_eq!(layout.words_in(&text, a, b).map(Cow::into_owned), Some(expected.clone()));
+            assert_eq!(layout.count_in(&text, a, b), Some(expected.len()));
+        }
+    }
+
     proptest! {
         /// The words of a region read from a whole document's cut are those
         /// of the region's text cut alone, wherever the region's edges fall.
@@ -630,21 +823,76 @@ mod tests {
             }
         }
 
+        /// The words read from the tokenizer's keys are those cut from the
+        /// text, at the same places, for any line range; on texts of the
+        /// usual characters (no `İ`, no zero-width space) the keys say them.
+        #[test]
+        fn words_from_the_tokens_are_the_words_cut_from_the_text(
+            s in "([A-Za-zé0-9]{1,5}[.'’ʼ,;:!?()«»\"\u{2010}\u{a0}-]{0,2}[ \n\r]{0,2}){0,25}",
+            odd in "[İ\u{200b}\u{301}😀\u{2011} a.]{0,3}",
+            at in 0usize..200,
+            from in 0usize..200,
+            until in 0usize..200,
+        ) {
+            let usual = Text::new(s.clone());
+            // The same with a few unusual characters put in.
+            let cut = s.char_indices().map(|(i, _)| i).nth(at % (s.chars().count() + 1)).unwrap_or(s.len());
+            let odd = Text::new(format!("{}{odd}{}", &s[..cut], &s[cut..]));
+            for (text, must) in [(usual, true), (odd, false)] {
+                let doc = Tokenized::new(text.as_str());
+                let layout = Layout::new(&text);
+                // Line starts and line ends, as the layout cuts lines.
+                let n = text.end().get();
+                let (a, b) = (CharIdx::new((from % (n + 1)).min(until % (n + 1))), CharIdx::new((from % (n + 1)).max(until % (n + 1))));
+                let from = layout.break_before(a).map_or(CharIdx::ZERO, |x| x + 1).min(a);
+                let until = layout.break_from(b).unwrap_or(text.end());
+                let mut scanned = WordIndex::default();
+                scanned.push_scanned(&text, from, until);
+                let mut read = WordIndex::default();
+                let said = read.push_tokens(&text, &doc, from, until);
+                prop_assert!(said || !must, "the keys said nothing of {:?}", text.as_str());
+                if said {
+                    prop_assert_eq!(&read.words, &scanned.words);
+                    prop_assert_eq!(&read.starts, &scanned.starts);
+                    prop_assert_eq!(&read.ends, &scanned.ends);
+                }
+            }
+        }
+
         /// A layout with only the lines of two mentions or more cut reads,
         /// for every pair on one line, the words the whole text's cut reads.
+        /// The same on longer texts of words, periods and apostrophes (the
+        /// region's edges mostly inside a word, read in pieces).
+        #[test]
+        fn words_of_a_region_in_pieces_match_cutting_it_alone(
+            s in "([A-Za-zé]{1,4}[.'’,İ\u{301}-]{0,2}[ \n]?){0,30}",
+            a in 0usize..200,
+            b in 0usize..200,
+        ) {
+            let text = Text::new(s);
+            let layout = Layout::with_words(&text);
+            let n = text.end().get() + 1;
+            let (a, b) = (CharIdx::new((a % n).min(b % n)), CharIdx::new((a % n).max(b % n)));
+            let raw = text.slice(a, b).expect("in the text");
+            let expected: Vec<Word> = words(raw).iter().map(|w| Word::of(w)).collect();
+            prop_assert_eq!(layout.words_in(&text, a, b).map(|w| w.into_owned()), Some(expected.clone()));
+            prop_assert_eq!(layout.count_in(&text, a, b), Some(expected.len()));
+        }
+
         #[test]
         fn lines_of_mentions_read_the_words_of_the_whole_cut(
             s in "[a-zA-Z0-9 \n\r.,'’ʼ\u{2010}«»()İé😀-]{0,60}",
             spans in proptest::collection::vec((0usize..64, 0usize..8), 0..6),
         ) {
             let text = Text::new(s);
-            let tokens = tokenize(text.as_str());
+            let doc = Tokenized::new(text.as_str());
+            let tokens = doc.tokens();
             // Mentions in the text (others make the whole text cut).
             let n = text.end().get();
             let mut m: Vec<Mention> = spans.iter().map(|&(a, len)| (a % (n + 1), len)).map(|(a, len)| Mention::new(a, (a + len).min(n), "PER")).collect();
             m.sort_by_key(|x| (x.start, x.end));
-            let whole = Layout::with_words_of(&text, &tokens);
-            let near = Layout::with_words_near(&text, &tokens, &m);
+            let whole = Layout::with_words_of(&text, tokens);
+            let near = Layout::with_words_near(&text, &doc, &m);
             for (i, first) in m.iter().enumerate() {
                 for second in m.iter().skip(i + 1) {
                     let (Some(mut a), Some(mut b)) = (PairText::new(&text, &whole, first, second), PairText::new(&text, &near, first, second)) else {

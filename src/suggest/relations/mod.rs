@@ -54,7 +54,7 @@ use patterns::{Dir, fire, fire_where, lexicon_between};
 use scorer::{Features, PairFacts, Scorer, features, features_with, prior};
 
 use crate::model::schema::RelationLabel;
-use crate::model::tokenize::{Token, tokenize};
+use crate::model::tokenize::Tokenized;
 use crate::model::{RecognizerName, Schema, Text};
 
 /// The threshold a relation suggestion must reach where no setting says
@@ -190,6 +190,51 @@ fn readings<'s>(allowed: &mut Allowed<'s>, fl: &str, sl: &str) -> Vec<Reading<'s
     out
 }
 
+/// The readings of pairs of a document's mentions ([`readings`]), made
+/// once per pair of entity labels: each mention's label is a small id, so
+/// a pair's readings are one look-up (no label compared as a string, no
+/// list made per pair).
+struct ReadingsByLabel<'s> {
+    allowed: Allowed<'s>,
+    /// The document's distinct entity labels, first met first.
+    labels: Vec<String>,
+    /// Per mention, its label's index in `labels`.
+    ids: Vec<usize>,
+    /// Per pair of label ids `(f, s)`, at `f * labels.len() + s`.
+    table: Vec<Option<Vec<Reading<'s>>>>,
+}
+
+impl<'s> ReadingsByLabel<'s> {
+    fn new(schema: &'s Schema, mentions: &[Mention]) -> Self {
+        let mut labels: Vec<String> = Vec::new();
+        let ids = mentions
+            .iter()
+            .map(|m| match labels.iter().position(|l| *l == m.label) {
+                Some(i) => i,
+                None => {
+                    labels.push(m.label.clone());
+                    labels.len() - 1
+                }
+            })
+            .collect();
+        let table = std::iter::repeat_with(|| None).take(labels.len() * labels.len()).collect();
+        Self { allowed: Allowed::new(schema), labels, ids, table }
+    }
+
+    /// The readings of the pair whose first mention is `first` and second
+    /// `second` (indices into the mentions), as [`readings`] gives them.
+    fn get(&mut self, first: usize, second: usize) -> &[Reading<'s>] {
+        let (Some(&f), Some(&s)) = (self.ids.get(first), self.ids.get(second)) else { return &[] };
+        let at = f * self.labels.len() + s;
+        let Some(slot) = self.table.get_mut(at) else { return &[] };
+        if slot.is_none() {
+            let (Some(fl), Some(sl)) = (self.labels.get(f), self.labels.get(s)) else { return &[] };
+            *slot = Some(readings(&mut self.allowed, fl, sl));
+        }
+        slot.as_deref().unwrap_or(&[])
+    }
+}
+
 impl RelationEngine {
     /// The shipped engine: the patterns, nothing learned.
     pub fn new() -> Self {
@@ -207,16 +252,15 @@ impl RelationEngine {
     /// `"[Ada Quill]{PER} a rencontré [Boris Venn]{PER}"` gives one MEETS
     /// from mention 0 to mention 1, scored about 0.88.
     pub fn suggest(&self, text: &Text, mentions: &[Mention], schema: &Schema, min_score: f32) -> Vec<RelationCandidate> {
-        self.suggest_tokenized(text, &tokenize(text.as_str()), mentions, schema, min_score)
+        self.suggest_tokenized(text, &Tokenized::new(text.as_str()), mentions, schema, min_score)
     }
 
     /// [`RelationEngine::suggest`] on the text's tokens, made by
-    /// [`tokenize`] (or [`crate::model::tokenize::Tokenized::new`]) from the
-    /// whole text: the entity engine's, so that a document is tokenized once.
+    /// [`Tokenized::new`] from the whole text: the entity engine's, so that a document is tokenized once.
     pub fn suggest_tokenized(
         &self,
         text: &Text,
-        tokens: &[Token],
+        tokens: &Tokenized,
         mentions: &[Mention],
         schema: &Schema,
         min_score: f32,
@@ -227,15 +271,15 @@ impl RelationEngine {
         // features of words are not made.
         let words_count = scorer.learned_anything();
         let mut found: Vec<(RelationCandidate, bool)> = Vec::new();
-        let mut allowed = Allowed::new(schema);
+        let mut by_label = ReadingsByLabel::new(schema, mentions);
         let layout = Layout::with_words_near(text, tokens, mentions);
         self.each_pair(text, &layout, mentions, |first, second, pair, between| {
             let (Some(fm), Some(sm)) = (mentions.get(first), mentions.get(second)) else { return };
-            let readings = readings(&mut allowed, &fm.label, &sm.label);
+            let readings = by_label.get(first, second);
             if readings.is_empty() {
                 return;
             }
-            let fired = fire_where(pair, &fm.label, &sm.label, |pat| readings.iter().any(|r| r.label == pat.label && r.dir == pat.dir));
+            let fired = fire_where(pair, &fm.label, &sm.label, |pat| readings.iter().any(|r| r.dir == pat.dir && r.label == pat.label));
             let lexicon = if words_count { lexicon_between(pair) } else { Vec::new() };
             let together = stands_together(pair);
             let best = readings

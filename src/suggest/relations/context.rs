@@ -800,6 +800,15 @@ mod tests {
         }
     }
 
+    /// The words (and their count) `layout` reads between `a` and `b` are
+    /// those of the region's text `raw` cut alone; they are returned.
+    fn reads_as_cut_alone(text: &Text, layout: &Layout, a: CharIdx, b: CharIdx, raw: &str) -> Result<Vec<Word>, TestCaseError> {
+        let expected: Vec<Word> = words(raw).iter().map(|w| Word::of(w)).collect();
+        prop_assert_eq!(layout.words_in(text, a, b).map(|w| w.into_owned()), Some(expected.clone()));
+        prop_assert_eq!(layout.count_in(text, a, b), Some(expected.len()));
+        Ok(expected)
+    }
+
     proptest! {
         /// The words of a region read from a whole document's cut are those
         /// of the region's text cut alone, wherever the region's edges fall.
@@ -814,9 +823,7 @@ mod tests {
             let (a, b) = (CharIdx::new(a.min(b)), CharIdx::new(a.max(b)));
             match text.slice(a, b) {
                 Some(raw) => {
-                    let expected: Vec<Word> = words(raw).iter().map(|w| Word::of(w)).collect();
-                    prop_assert_eq!(layout.words_in(&text, a, b).map(|w| w.into_owned()), Some(expected.clone()));
-                    prop_assert_eq!(layout.count_in(&text, a, b), Some(expected.len()));
+                    let expected = reads_as_cut_alone(&text, &layout, a, b, raw)?;
                     prop_assert_eq!(word_list(raw), expected);
                 }
                 None => prop_assert!(layout.words_in(&text, a, b).is_none()),
@@ -874,9 +881,7 @@ mod tests {
             let n = text.end().get() + 1;
             let (a, b) = (CharIdx::new((a % n).min(b % n)), CharIdx::new((a % n).max(b % n)));
             let raw = text.slice(a, b).expect("in the text");
-            let expected: Vec<Word> = words(raw).iter().map(|w| Word::of(w)).collect();
-            prop_assert_eq!(layout.words_in(&text, a, b).map(|w| w.into_owned()), Some(expected.clone()));
-            prop_assert_eq!(layout.count_in(&text, a, b), Some(expected.len()));
+            reads_as_cut_alone(&text, &layout, a, b, raw)?;
         }
 
         #[test]

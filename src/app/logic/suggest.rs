@@ -9,26 +9,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::super::SpanlabApp;
-use super::super::state::Selection;
+use super::super::state::{Sectioning, Selection};
 use super::super::suggester::{self, CorpusJob, CorpusProgress, Job, LearnJob, Outcome, Suggester};
 use crate::model::edit::Edit;
 use crate::model::sections::section_at;
 use crate::model::{CharIdx, DocId, Document, Status, SuggestionId};
 use crate::suggest::{Candidate, Engine, RelationCandidate, RelationEngine};
 
-/// An article longer than this (in UTF-8 bytes) is suggested for a
-/// section at a time, as the view reaches each ([`SECTION_BYTES`]):
-/// suggesting over a 200 MB article at once took gigabytes (its tokens,
-/// candidates and millions of suggestions, copied into the journal).
-pub const LONG_ARTICLE_BYTES: usize = 16_000_000;
-
-/// The size of a section of a very long article (about 300,000 words).
-pub const SECTION_BYTES: usize = 2_000_000;
-
-/// The section of a very long article (over [`LONG_ARTICLE_BYTES`]) that
-/// holds `at`; `None` for any other document, which is suggested for whole.
-pub fn long_section(doc: &Document, at: CharIdx) -> Option<(CharIdx, CharIdx)> {
-    (doc.text().len_bytes() > LONG_ARTICLE_BYTES).then(|| section_at(doc.text(), at, SECTION_BYTES)).flatten()
+/// The section of a very long article (over `cut.long_article_bytes`,
+/// 16 MB unless a test says otherwise: [`Sectioning`]) that holds `at`;
+/// `None` for any other document, which is suggested for whole.
+pub fn long_section(doc: &Document, at: CharIdx, cut: Sectioning) -> Option<(CharIdx, CharIdx)> {
+    (doc.text().len_bytes() > cut.long_article_bytes).then(|| section_at(doc.text(), at, cut.section_bytes)).flatten()
 }
 
 impl SpanlabApp {
@@ -54,7 +46,7 @@ impl SpanlabApp {
     /// as the view reaches them). False when the worker is not running.
     fn request_open_suggestions(&mut self) -> bool {
         let Some(open) = self.open.as_mut() else { return false };
-        let section = long_section(&open.doc, open.in_view.map_or(CharIdx::ZERO, |v| v.0));
+        let section = long_section(&open.doc, open.in_view.map_or(CharIdx::ZERO, |v| v.0), self.options.sections);
         open.sections_asked = section.into_iter().collect();
         let doc = Arc::clone(&open.doc);
         let requested = self.request_suggestions(&doc, section);
@@ -75,7 +67,7 @@ impl SpanlabApp {
             return;
         }
         let Some((from, _)) = open.in_view else { return };
-        let Some(section) = long_section(&open.doc, from) else { return };
+        let Some(section) = long_section(&open.doc, from, self.options.sections) else { return };
         if open.sections_asked.contains(&section) {
             return;
         }
@@ -453,15 +445,15 @@ mod tests {
     #[test]
     fn a_very_long_article_is_suggested_for_a_section_at_a_time_as_the_view_reaches_it() {
         let line = "Le ministre a parlé à Pékin le 12 mars 2024 devant 東京 la presse 😀.\n";
-        let text = line.repeat(LONG_ARTICLE_BYTES / line.len() + 1);
+        let text = line.repeat(Sectioning::LONG_ARTICLE_BYTES / line.len() + 1);
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("long.txt"), &text).expect("write");
         let project = crate::store::Project::open(dir.path(), None).expect("opens");
         let mut f = super::super::testing::on_project(dir, project);
         wait(&mut f);
         let doc = Arc::clone(&f.open().doc);
-        let first = long_section(&doc, CharIdx::ZERO).expect("a long article");
-        assert!(long_section(&doc, doc.text().end()).is_some_and(|last| last != first));
+        let first = long_section(&doc, CharIdx::ZERO, Sectioning::default()).expect("a long article");
+        assert!(long_section(&doc, doc.text().end(), Sectioning::default()).is_some_and(|last| last != first));
         let in_first = |s: &&crate::model::Suggestion| s.start >= first.0 && s.end <= first.1;
         let count = doc.suggestions().count();
         assert!(count > 1000, "{count} suggestions");
@@ -470,7 +462,7 @@ mod tests {
 
         // The view reaches the middle: its section is suggested for.
         let middle = CharIdx::new(doc.text().len_chars() / 2);
-        let second = long_section(&doc, middle).expect("a section");
+        let second = long_section(&doc, middle, Sectioning::default()).expect("a section");
         f.app.open.as_mut().expect("open").in_view = Some((middle, middle + 400));
         f.app.suggest_in_view();
         assert!(f.open().suggesting);
@@ -502,6 +494,6 @@ mod tests {
     #[test]
     fn an_article_of_ordinary_length_is_suggested_for_whole() {
         let doc = crate::model::Document::new(DocId("a".into()), "a.txt".into(), "Pékin.\n".repeat(10_000));
-        assert_eq!(long_section(&doc, CharIdx::new(5)), None);
+        assert_eq!(long_section(&doc, CharIdx::new(5), Sectioning::default()), None);
     }
 }

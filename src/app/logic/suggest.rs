@@ -48,6 +48,9 @@ impl SpanlabApp {
         let Some(open) = self.open.as_mut() else { return false };
         let section = long_section(&open.doc, open.in_view.map_or(CharIdx::ZERO, |v| v.0), self.options.sections);
         open.sections_asked = section.into_iter().collect();
+        // What arrives now follows the opening rule again (accepted only
+        // when the document has no span).
+        open.accepting = false;
         let doc = Arc::clone(&open.doc);
         let requested = self.request_suggestions(&doc, section);
         if let Some(open) = self.open.as_mut() {
@@ -56,21 +59,27 @@ impl SpanlabApp {
         requested
     }
 
-    /// A very long article's section in view, when it was not looked at
-    /// yet in this session: suggested for, unless it holds spans or
-    /// suggestions already (or the document is done or skipped). One
-    /// section at a time: the next waits for this one's suggestions. Called
-    /// each frame, after the article view said what it drew.
+    /// A very long article's section in view (where the view starts, then
+    /// where it ends: a last section shorter than a view is never at its
+    /// top), when it was not looked at yet in this session: suggested for,
+    /// unless it holds spans or suggestions already (or the document is
+    /// done or skipped). One section at a time: the next waits for this
+    /// one's suggestions. Called each frame, after the article view said
+    /// what it drew.
     pub(crate) fn suggest_in_view(&mut self) {
         let Some(open) = self.open.as_mut() else { return };
         if open.suggesting || !matches!(open.doc.status(), Status::New | Status::InProgress) {
             return;
         }
-        let Some((from, _)) = open.in_view else { return };
-        let Some(section) = long_section(&open.doc, from, self.options.sections) else { return };
-        if open.sections_asked.contains(&section) {
+        let Some((from, to)) = open.in_view else { return };
+        let cut = self.options.sections;
+        let Some(section) = [from, to.max(from + 1) - 1]
+            .into_iter()
+            .filter_map(|at| long_section(&open.doc, at, cut))
+            .find(|s| !open.sections_asked.contains(s))
+        else {
             return;
-        }
+        };
         open.sections_asked.push(section);
         let (start, end) = section;
         let held =
@@ -246,6 +255,7 @@ impl SpanlabApp {
             })
             .collect();
         let edit = suggester::add_suggestions_edit(open.doc_mut(), kept, relations);
+        let arrived = edit.as_ref().map(added_suggestions).unwrap_or_default();
         if let Some(edit) = edit
             && let Err(e) = open.history.apply_unstepped(Arc::make_mut(&mut open.doc), edit, &schema)
         {
@@ -253,7 +263,11 @@ impl SpanlabApp {
             return;
         }
         if self.settings.accept_on_open {
-            self.accept_on_open();
+            if open.accepting {
+                self.accept_arrived(&arrived);
+            } else {
+                self.accept_on_open();
+            }
         }
         let first = self.open.as_ref().and_then(|o| self.first_suggestion(&o.doc));
         if let Some(first) = first
@@ -268,12 +282,57 @@ impl SpanlabApp {
     /// not done with no span yet has its entity suggestions accepted as
     /// Alt+A would (one undo step). A document already worked on is left
     /// as it is.
+    ///
+    /// From then on, what arrives for it in this session (the other
+    /// sections of a very long article) is accepted as it arrives:
+    /// [`Self::accept_arrived`].
     pub(super) fn accept_on_open(&mut self) {
-        let Some(open) = self.open.as_ref() else { return };
-        if open.doc.status() == crate::model::Status::Done || !open.doc.spans().is_empty() || open.doc.pending_count() == 0 {
+        let Some(open) = self.open.as_mut() else { return };
+        if open.doc.status() == crate::model::Status::Done || !open.doc.spans().is_empty() {
             return;
         }
-        self.accept_all_entities();
+        open.accepting = true;
+        if open.doc.pending_count() > 0 {
+            self.accept_all_entities();
+        }
+    }
+
+    /// Accepts the entity suggestions that just arrived (`ids`) for a
+    /// document opened with its suggestions accepted, by Alt+A's rules
+    /// (nothing over a span, the higher score first where two overlap, a
+    /// label the schema knows), one undo step. Only these: what the user
+    /// gave back (Ctrl+Z) or rejected in the sections before stays so.
+    fn accept_arrived(&mut self, ids: &[SuggestionId]) {
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else { return };
+        let doc = open.doc_mut();
+        let mut arrived: Vec<crate::model::Suggestion> =
+            ids.iter().filter_map(|&id| doc.suggestion(id)).filter(|s| s.is_pending()).cloned().collect();
+        arrived.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
+        // The ranges accepted here, disjoint: by start, each ends before the next starts.
+        let mut taken: std::collections::BTreeMap<CharIdx, CharIdx> = std::collections::BTreeMap::new();
+        let mut edits = Vec::new();
+        for s in arrived {
+            let clash = !schema.allow_overlap
+                && (doc.spans().overlapping(s.start, s.end).next().is_some()
+                    || taken.range(..s.end).next_back().is_some_and(|(_, &end)| end > s.start));
+            if clash || schema.entity(&s.label).is_none() {
+                continue;
+            }
+            taken.insert(s.start, s.end);
+            if let Some(Edit::Batch { edits: e }) = doc.accept_suggestion_edit(s.id) {
+                edits.extend(e);
+            }
+        }
+        let n = taken.len();
+        if n == 0 {
+            return;
+        }
+        let s = if n == 1 { "" } else { "s" };
+        if self.edit(Edit::Batch { edits }, &format!("accept the {n} entity suggestion{s} that arrived for the part in view")) {
+            self.fix_selection();
+            self.info(format!("{n} entity suggestion{s} accepted as they arrived for the part in view (Ctrl+Z gives them back)"));
+        }
     }
 
     /// One document of the corpus job: its suggestions are saved through
@@ -382,6 +441,15 @@ impl SpanlabApp {
             c.store(true, Ordering::Relaxed);
             self.info("stopping learning from done documents");
         }
+    }
+}
+
+/// The suggestions an edit adds ([`suggester::add_suggestions_edit`]'s).
+fn added_suggestions(edit: &Edit) -> Vec<SuggestionId> {
+    match edit {
+        Edit::AddSuggestions { suggestions } => suggestions.iter().map(|s| s.id).collect(),
+        Edit::Batch { edits } => edits.iter().flat_map(added_suggestions).collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -551,12 +551,24 @@ mod tests {
         assert_eq!(names(&in_first), names(&in_second), "the same lines, the same names");
 
         // Looked at once: coming back asks for nothing.
+        f.app.open.as_mut().expect("open").in_view = Some((second.0 + 1, second.0 + 300));
         f.app.suggest_in_view();
         assert!(!f.open().suggesting);
         f.app.open.as_mut().expect("open").in_view = Some((CharIdx::new(5), CharIdx::new(300)));
         f.app.suggest_in_view();
         assert!(!f.open().suggesting);
         assert_eq!(f.open().sections_asked, [first, second]);
+
+        // A view from the end of the second section into the next: the
+        // section where it ends is asked for (a last section shorter than
+        // a view is never where the view starts).
+        let third = long_section(&doc, second.1, Sectioning::default()).expect("a section");
+        assert_ne!(third, second);
+        f.app.open.as_mut().expect("open").in_view = Some((second.1 - 100, second.1 + 100));
+        f.app.suggest_in_view();
+        assert!(f.open().suggesting);
+        wait(&mut f);
+        assert_eq!(f.open().sections_asked, [first, second, third]);
     }
 
     #[test]

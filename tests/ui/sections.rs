@@ -169,3 +169,37 @@ fn a_section_arriving_accepts_its_own_suggestions_only_and_ctrl_z_gives_them_bac
     assert!(pending_in(&h, second) > 10);
     assert!(len > third.1);
 }
+
+/// The setting turned on by A right after Alt+A in a long article: the
+/// article counts as opened with it on (Alt+A accepted what had arrived),
+/// so its later sections are accepted as they arrive too.
+#[test]
+fn a_after_alt_a_in_a_long_article_accepts_its_later_sections_too() {
+    let text = long_article();
+    let len = text.chars().count();
+    let f = fixture(&[("long.txt", text.as_str())]);
+    let project = Project::open(&f.root, None).expect("project opens");
+    let options = AppOptions { sections: CUT, ..AppOptions::default() };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, options));
+    h.run_ok();
+    settle(&mut h);
+    assert!(!pending(&h).is_empty(), "the setting off: pending");
+    key_mod(&mut h, Modifiers::ALT, Key::A);
+    key(&mut h, Key::A);
+    assert!(h.state().settings.accept_on_open);
+    let mut at = 0;
+    while at < len {
+        view_at(&mut h, at);
+        at += 1_000;
+    }
+    view_at(&mut h, len);
+    let sections = asked(&h);
+    assert_eq!(sections.last().map(|s| s.1), Some(len), "{sections:?}");
+    for &s in &sections {
+        assert!(spans_in(&h, s) > 10, "section {s:?} accepted: {} spans", spans_in(&h, s));
+    }
+    assert_eq!(pending(&h), [], "nothing left pending");
+}

@@ -24,6 +24,7 @@ fn open(w: Window) -> anyhow::Result<ExitCode> {
             read_only: true,
             annotator: w.annotator,
             native_chooser: false,
+            sections: Default::default(),
         };
         app::screenshot::screenshot(w.project, options, shot.size, &shot.out).map_err(anyhow::Error::msg)?;
         println!("wrote {}", shot.out.display());
@@ -36,6 +37,7 @@ fn open(w: Window) -> anyhow::Result<ExitCode> {
         read_only: false,
         annotator: w.annotator,
         native_chooser: true,
+        sections: Default::default(),
     };
     app::run(w.project, options).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)

@@ -47,7 +47,8 @@ use std::sync::Arc;
 pub use commands::{Command, CommandTable, ConflictChoice, Mode, QuitChoice};
 pub use settings::Settings;
 pub use state::{
-    AppOptions, CorpusFilter, Dialog, Hint, Message, OpenDoc, PickReading, RelationChoice, RelationDraft, RelationPick, Selection,
+    AppOptions, CorpusFilter, Dialog, Hint, Message, OpenDoc, PickReading, RelationChoice, RelationDraft, RelationPick, Sectioning,
+    Selection,
 };
 
 use crate::store::Project;

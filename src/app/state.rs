@@ -201,6 +201,11 @@ pub struct OpenDoc {
     /// hold spans or suggestions already, in this session (see
     /// [`crate::model::sections`]): each is looked at once.
     pub sections_asked: Vec<(CharIdx, CharIdx)>,
+    /// Opened with "open documents with suggestions accepted" on and no
+    /// span yet: each later arrival of suggestions (a very long article's
+    /// sections) has its own entity suggestions accepted, one undo step
+    /// each. Asking again for the whole document (Suggest again) ends it.
+    pub accepting: bool,
 }
 
 impl OpenDoc {
@@ -330,6 +335,35 @@ pub struct AppOptions {
     /// Browse… asks the desktop's file chooser (off: it says there is
     /// none, as in tests and screenshots).
     pub native_chooser: bool,
+    /// Where a very long article is cut to be suggested a section at a
+    /// time (tests set small sizes: a few kilobytes stand for 200 MB).
+    pub sections: Sectioning,
+}
+
+/// When an article is suggested a section at a time, and how long a
+/// section is (`logic/suggest.rs`, [`crate::model::sections`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sectioning {
+    /// An article longer than this (in UTF-8 bytes) is suggested for a
+    /// section at a time, as the view reaches each.
+    pub long_article_bytes: usize,
+    /// The size of a section, in bytes.
+    pub section_bytes: usize,
+}
+
+impl Sectioning {
+    /// Over 16 MB, an article is suggested a section at a time: suggesting
+    /// over a 200 MB article at once took gigabytes (its tokens, candidates
+    /// and millions of suggestions, copied into the journal).
+    pub const LONG_ARTICLE_BYTES: usize = 16_000_000;
+    /// A section is about 2 MB (about 300,000 words).
+    pub const SECTION_BYTES: usize = 2_000_000;
+}
+
+impl Default for Sectioning {
+    fn default() -> Self {
+        Self { long_article_bytes: Self::LONG_ARTICLE_BYTES, section_bytes: Self::SECTION_BYTES }
+    }
 }
 
 #[cfg(test)]

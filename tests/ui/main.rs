@@ -11,6 +11,7 @@ mod relation_follow;
 mod relation_keys;
 mod relation_pick;
 mod relations;
+mod sections;
 mod window;
 
 use egui::{Key, Modifiers};

@@ -168,7 +168,17 @@ impl SpanlabApp {
             C::ToggleTheme => self.toggle_theme(ctx),
             C::ToggleRelations => self.toggle_relations(),
             C::ToggleAcceptOnOpen => self.toggle_accept_on_open(),
-            C::AcceptOnOpenToo if !self.settings.accept_on_open => self.toggle_accept_on_open(),
+            C::AcceptOnOpenToo if !self.settings.accept_on_open => {
+                self.toggle_accept_on_open();
+                // As Alt+A left it, the open document is as if opened with
+                // the setting on: what arrives for it later (a long
+                // article's other sections) is accepted too.
+                if let Some(open) = self.open.as_mut()
+                    && open.doc.status() != Status::Done
+                {
+                    open.accepting = true;
+                }
+            }
             C::AcceptOnOpenToo => self.info("documents already open with their suggestions accepted"),
             C::ToggleCorpusPanel => {
                 self.settings.show_corpus = !self.settings.show_corpus;

@@ -34,7 +34,8 @@ impl SpanlabApp {
         let doc = loaded.doc;
         let fresh = super::super::suggester::needs_suggestions(&doc);
         // A very long article: its first section now, the others as the view reaches them.
-        let asked: Vec<_> = super::suggest::long_section(&doc, CharIdx::ZERO).into_iter().filter(|_| fresh).collect();
+        let asked: Vec<_> =
+            super::suggest::long_section(&doc, CharIdx::ZERO, self.options.sections).into_iter().filter(|_| fresh).collect();
         if fresh && !self.request_suggestions(&doc, asked.first().copied()) {
             self.error("the suggestion worker is not running: no suggestions for this document");
         }
@@ -74,6 +75,7 @@ impl SpanlabApp {
             suggesting: fresh,
             in_view: None,
             sections_asked: asked,
+            accepting: false,
         });
         self.article.reset();
         if !fresh && self.open.as_ref().is_some_and(|o| self.suggestions_are_stale(&o.doc)) {

@@ -9,26 +9,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::super::SpanlabApp;
-use super::super::state::Selection;
+use super::super::state::{Sectioning, Selection};
 use super::super::suggester::{self, CorpusJob, CorpusProgress, Job, LearnJob, Outcome, Suggester};
 use crate::model::edit::Edit;
 use crate::model::sections::section_at;
 use crate::model::{CharIdx, DocId, Document, Status, SuggestionId};
 use crate::suggest::{Candidate, Engine, RelationCandidate, RelationEngine};
 
-/// An article longer than this (in UTF-8 bytes) is suggested for a
-/// section at a time, as the view reaches each ([`SECTION_BYTES`]):
-/// suggesting over a 200 MB article at once took gigabytes (its tokens,
-/// candidates and millions of suggestions, copied into the journal).
-pub const LONG_ARTICLE_BYTES: usize = 16_000_000;
-
-/// The size of a section of a very long article (about 300,000 words).
-pub const SECTION_BYTES: usize = 2_000_000;
-
-/// The section of a very long article (over [`LONG_ARTICLE_BYTES`]) that
-/// holds `at`; `None` for any other document, which is suggested for whole.
-pub fn long_section(doc: &Document, at: CharIdx) -> Option<(CharIdx, CharIdx)> {
-    (doc.text().len_bytes() > LONG_ARTICLE_BYTES).then(|| section_at(doc.text(), at, SECTION_BYTES)).flatten()
+/// The section of a very long article (over `cut.long_article_bytes`,
+/// 16 MB unless a test says otherwise: [`Sectioning`]) that holds `at`;
+/// `None` for any other document, which is suggested for whole.
+pub fn long_section(doc: &Document, at: CharIdx, cut: Sectioning) -> Option<(CharIdx, CharIdx)> {
+    (doc.text().len_bytes() > cut.long_article_bytes).then(|| section_at(doc.text(), at, cut.section_bytes)).flatten()
 }
 
 impl SpanlabApp {
@@ -54,8 +46,11 @@ impl SpanlabApp {
     /// as the view reaches them). False when the worker is not running.
     fn request_open_suggestions(&mut self) -> bool {
         let Some(open) = self.open.as_mut() else { return false };
-        let section = long_section(&open.doc, open.in_view.map_or(CharIdx::ZERO, |v| v.0));
+        let section = long_section(&open.doc, open.in_view.map_or(CharIdx::ZERO, |v| v.0), self.options.sections);
         open.sections_asked = section.into_iter().collect();
+        // What arrives now follows the opening rule again (accepted only
+        // when the document has no span).
+        open.accepting = false;
         let doc = Arc::clone(&open.doc);
         let requested = self.request_suggestions(&doc, section);
         if let Some(open) = self.open.as_mut() {
@@ -64,21 +59,27 @@ impl SpanlabApp {
         requested
     }
 
-    /// A very long article's section in view, when it was not looked at
-    /// yet in this session: suggested for, unless it holds spans or
-    /// suggestions already (or the document is done or skipped). One
-    /// section at a time: the next waits for this one's suggestions. Called
-    /// each frame, after the article view said what it drew.
+    /// A very long article's section in view (where the view starts, then
+    /// where it ends: a last section shorter than a view is never at its
+    /// top), when it was not looked at yet in this session: suggested for,
+    /// unless it holds spans or suggestions already (or the document is
+    /// done or skipped). One section at a time: the next waits for this
+    /// one's suggestions. Called each frame, after the article view said
+    /// what it drew.
     pub(crate) fn suggest_in_view(&mut self) {
         let Some(open) = self.open.as_mut() else { return };
         if open.suggesting || !matches!(open.doc.status(), Status::New | Status::InProgress) {
             return;
         }
-        let Some((from, _)) = open.in_view else { return };
-        let Some(section) = long_section(&open.doc, from) else { return };
-        if open.sections_asked.contains(&section) {
+        let Some((from, to)) = open.in_view else { return };
+        let cut = self.options.sections;
+        let Some(section) = [from, to.max(from + 1) - 1]
+            .into_iter()
+            .filter_map(|at| long_section(&open.doc, at, cut))
+            .find(|s| !open.sections_asked.contains(s))
+        else {
             return;
-        }
+        };
         open.sections_asked.push(section);
         let (start, end) = section;
         let held =
@@ -254,6 +255,7 @@ impl SpanlabApp {
             })
             .collect();
         let edit = suggester::add_suggestions_edit(open.doc_mut(), kept, relations);
+        let arrived = edit.as_ref().map(added_suggestions).unwrap_or_default();
         if let Some(edit) = edit
             && let Err(e) = open.history.apply_unstepped(Arc::make_mut(&mut open.doc), edit, &schema)
         {
@@ -261,7 +263,11 @@ impl SpanlabApp {
             return;
         }
         if self.settings.accept_on_open {
-            self.accept_on_open();
+            if open.accepting {
+                self.accept_arrived(&arrived);
+            } else {
+                self.accept_on_open();
+            }
         }
         let first = self.open.as_ref().and_then(|o| self.first_suggestion(&o.doc));
         if let Some(first) = first
@@ -276,12 +282,57 @@ impl SpanlabApp {
     /// not done with no span yet has its entity suggestions accepted as
     /// Alt+A would (one undo step). A document already worked on is left
     /// as it is.
+    ///
+    /// From then on, what arrives for it in this session (the other
+    /// sections of a very long article) is accepted as it arrives:
+    /// [`Self::accept_arrived`].
     pub(super) fn accept_on_open(&mut self) {
-        let Some(open) = self.open.as_ref() else { return };
-        if open.doc.status() == crate::model::Status::Done || !open.doc.spans().is_empty() || open.doc.pending_count() == 0 {
+        let Some(open) = self.open.as_mut() else { return };
+        if open.doc.status() == crate::model::Status::Done || !open.doc.spans().is_empty() {
             return;
         }
-        self.accept_all_entities();
+        open.accepting = true;
+        if open.doc.pending_count() > 0 {
+            self.accept_all_entities();
+        }
+    }
+
+    /// Accepts the entity suggestions that just arrived (`ids`) for a
+    /// document opened with its suggestions accepted, by Alt+A's rules
+    /// (nothing over a span, the higher score first where two overlap, a
+    /// label the schema knows), one undo step. Only these: what the user
+    /// gave back (Ctrl+Z) or rejected in the sections before stays so.
+    fn accept_arrived(&mut self, ids: &[SuggestionId]) {
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else { return };
+        let doc = open.doc_mut();
+        let mut arrived: Vec<crate::model::Suggestion> =
+            ids.iter().filter_map(|&id| doc.suggestion(id)).filter(|s| s.is_pending()).cloned().collect();
+        arrived.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
+        // The ranges accepted here, disjoint: by start, each ends before the next starts.
+        let mut taken: std::collections::BTreeMap<CharIdx, CharIdx> = std::collections::BTreeMap::new();
+        let mut edits = Vec::new();
+        for s in arrived {
+            let clash = !schema.allow_overlap
+                && (doc.spans().overlapping(s.start, s.end).next().is_some()
+                    || taken.range(..s.end).next_back().is_some_and(|(_, &end)| end > s.start));
+            if clash || schema.entity(&s.label).is_none() {
+                continue;
+            }
+            taken.insert(s.start, s.end);
+            if let Some(Edit::Batch { edits: e }) = doc.accept_suggestion_edit(s.id) {
+                edits.extend(e);
+            }
+        }
+        let n = taken.len();
+        if n == 0 {
+            return;
+        }
+        let s = if n == 1 { "" } else { "s" };
+        if self.edit(Edit::Batch { edits }, &format!("accept the {n} entity suggestion{s} that arrived for the part in view")) {
+            self.fix_selection();
+            self.info(format!("{n} entity suggestion{s} accepted as they arrived for the part in view (Ctrl+Z gives them back)"));
+        }
     }
 
     /// One document of the corpus job: its suggestions are saved through
@@ -393,6 +444,15 @@ impl SpanlabApp {
     }
 }
 
+/// The suggestions an edit adds ([`suggester::add_suggestions_edit`]'s).
+fn added_suggestions(edit: &Edit) -> Vec<SuggestionId> {
+    match edit {
+        Edit::AddSuggestions { suggestions } => suggestions.iter().map(|s| s.id).collect(),
+        Edit::Batch { edits } => edits.iter().flat_map(added_suggestions).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Ranges of text already held (spans, suggestions), sorted by start, with
 /// the furthest end reached so far: whether a candidate overlaps any is one
 /// binary search.
@@ -453,15 +513,15 @@ mod tests {
     #[test]
     fn a_very_long_article_is_suggested_for_a_section_at_a_time_as_the_view_reaches_it() {
         let line = "Le ministre a parlé à Pékin le 12 mars 2024 devant 東京 la presse 😀.\n";
-        let text = line.repeat(LONG_ARTICLE_BYTES / line.len() + 1);
+        let text = line.repeat(Sectioning::LONG_ARTICLE_BYTES / line.len() + 1);
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("long.txt"), &text).expect("write");
         let project = crate::store::Project::open(dir.path(), None).expect("opens");
         let mut f = super::super::testing::on_project(dir, project);
         wait(&mut f);
         let doc = Arc::clone(&f.open().doc);
-        let first = long_section(&doc, CharIdx::ZERO).expect("a long article");
-        assert!(long_section(&doc, doc.text().end()).is_some_and(|last| last != first));
+        let first = long_section(&doc, CharIdx::ZERO, Sectioning::default()).expect("a long article");
+        assert!(long_section(&doc, doc.text().end(), Sectioning::default()).is_some_and(|last| last != first));
         let in_first = |s: &&crate::model::Suggestion| s.start >= first.0 && s.end <= first.1;
         let count = doc.suggestions().count();
         assert!(count > 1000, "{count} suggestions");
@@ -470,7 +530,7 @@ mod tests {
 
         // The view reaches the middle: its section is suggested for.
         let middle = CharIdx::new(doc.text().len_chars() / 2);
-        let second = long_section(&doc, middle).expect("a section");
+        let second = long_section(&doc, middle, Sectioning::default()).expect("a section");
         f.app.open.as_mut().expect("open").in_view = Some((middle, middle + 400));
         f.app.suggest_in_view();
         assert!(f.open().suggesting);
@@ -491,17 +551,29 @@ mod tests {
         assert_eq!(names(&in_first), names(&in_second), "the same lines, the same names");
 
         // Looked at once: coming back asks for nothing.
+        f.app.open.as_mut().expect("open").in_view = Some((second.0 + 1, second.0 + 300));
         f.app.suggest_in_view();
         assert!(!f.open().suggesting);
         f.app.open.as_mut().expect("open").in_view = Some((CharIdx::new(5), CharIdx::new(300)));
         f.app.suggest_in_view();
         assert!(!f.open().suggesting);
         assert_eq!(f.open().sections_asked, [first, second]);
+
+        // A view from the end of the second section into the next: the
+        // section where it ends is asked for (a last section shorter than
+        // a view is never where the view starts).
+        let third = long_section(&doc, second.1, Sectioning::default()).expect("a section");
+        assert_ne!(third, second);
+        f.app.open.as_mut().expect("open").in_view = Some((second.1 - 100, second.1 + 100));
+        f.app.suggest_in_view();
+        assert!(f.open().suggesting);
+        wait(&mut f);
+        assert_eq!(f.open().sections_asked, [first, second, third]);
     }
 
     #[test]
     fn an_article_of_ordinary_length_is_suggested_for_whole() {
         let doc = crate::model::Document::new(DocId("a".into()), "a.txt".into(), "Pékin.\n".repeat(10_000));
-        assert_eq!(long_section(&doc, CharIdx::new(5)), None);
+        assert_eq!(long_section(&doc, CharIdx::new(5), Sectioning::default()), None);
     }
 }

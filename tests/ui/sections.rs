@@ -1,0 +1,205 @@
+//! A long article suggested a section at a time, with the setting "open
+//! documents with suggestions accepted" on: every section's entity
+//! suggestions are accepted as they arrive (one undo step each), never one
+//! the user gave back or rejected, never over a span of the user's.
+//! Small sizes stand for the 16 MB / 2 MB of a real session
+//! ([`spanlab::app::Sectioning`]).
+
+use super::*;
+
+/// Sections of about 6,000 bytes in an article over 10,000 bytes.
+const CUT: spanlab::app::Sectioning = spanlab::app::Sectioning { long_article_bytes: 10_000, section_bytes: 6_000 };
+
+/// About 36,000 bytes: six sections, each longer than a view.
+fn long_article() -> String {
+    let mut t = String::new();
+    for i in 0..480 {
+        t.push_str(&format!("Ligne {i:03} : Emmanuel Macron a rencontré Olaf Scholz à Berlin.\n"));
+    }
+    t
+}
+
+/// The window on `root` with the setting on (in the settings file it
+/// reads, as a person set it in an earlier session) and small sections.
+fn accepting_harness(root: &std::path::Path, settings: &std::path::Path) -> Harness<'static, SpanlabApp> {
+    spanlab::app::Settings { accept_on_open: true, ..Default::default() }.save(settings).expect("settings");
+    let project = Project::open(root, None).expect("project opens");
+    let options = AppOptions { settings_path: Some(settings.to_owned()), sections: CUT, ..AppOptions::default() };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, options));
+    h.run_ok();
+    settle(&mut h);
+    h
+}
+
+/// Brings `at` into view (as a jump or a scroll does) and waits for the
+/// suggestions of the section the view reached, if it asked for any.
+fn view_at(h: &mut Harness<'_, SpanlabApp>, at: usize) {
+    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::new(at));
+    h.run_ok();
+    h.run_ok();
+    settle(h);
+}
+
+/// The sections asked for so far, in text order.
+fn asked(h: &Harness<'_, SpanlabApp>) -> Vec<(usize, usize)> {
+    let mut v: Vec<_> = h.state().open.as_ref().expect("open").sections_asked.iter().map(|s| (s.0.get(), s.1.get())).collect();
+    v.sort_unstable();
+    v
+}
+
+/// Pending entity suggestions in `from..to`.
+fn pending_in(h: &Harness<'_, SpanlabApp>, (from, to): (usize, usize)) -> usize {
+    let doc = &h.state().open.as_ref().expect("open").doc;
+    doc.pending_suggestions().iter().filter(|s| s.start.get() >= from && s.end.get() <= to).count()
+}
+
+fn spans_in(h: &Harness<'_, SpanlabApp>, (from, to): (usize, usize)) -> usize {
+    let doc = &h.state().open.as_ref().expect("open").doc;
+    doc.spans().iter().filter(|s| s.start.get() >= from && s.end.get() <= to).count()
+}
+
+/// Opened with the setting on, the article's later sections arrive as
+/// the view reaches them: each is accepted as it arrives, and once the
+/// view went through the article nothing is left pending.
+#[test]
+fn every_section_of_a_long_article_opened_with_the_setting_on_is_accepted() {
+    let text = long_article();
+    let len = text.chars().count();
+    let f = fixture(&[("long.txt", text.as_str())]);
+    let mut h = accepting_harness(&f.root, &f.root.parent().expect("parent").join("settings.json"));
+    let first = *asked(&h).first().expect("the first section asked for");
+    assert!(first.1 < len, "a long article, suggested a section at a time: {first:?} of {len}");
+    assert!(spans_in(&h, first) > 10, "the first section accepted on opening");
+    let mut at = 0;
+    while at < len {
+        view_at(&mut h, at);
+        at += 1_000;
+    }
+    view_at(&mut h, len);
+    let sections = asked(&h);
+    assert!(sections.len() >= 5, "{sections:?}");
+    assert_eq!(sections.first().map(|s| s.0), Some(0));
+    assert_eq!(sections.last().map(|s| s.1), Some(len), "the view went through the whole article: {sections:?}");
+    for &s in &sections {
+        assert!(spans_in(&h, s) > 10, "section {s:?} accepted: {} spans", spans_in(&h, s));
+    }
+    assert_eq!(pending(&h), [], "nothing left pending");
+}
+
+/// Each arrival is one undo step: Ctrl+Z gives back that section's
+/// suggestions (the others stay accepted). A later section's arrival
+/// accepts its own suggestions only: never those the user gave back or
+/// rejected in an earlier one, never over a span the user drew meanwhile.
+#[test]
+fn a_section_arriving_accepts_its_own_suggestions_only_and_ctrl_z_gives_them_back() {
+    let text = long_article();
+    let len = text.chars().count();
+    let f = fixture(&[("long.txt", text.as_str())]);
+    let mut h = accepting_harness(&f.root, &f.root.parent().expect("parent").join("settings.json"));
+    let first = *asked(&h).first().expect("the first section");
+    let accepted = spans_in(&h, first);
+    assert!(accepted > 10);
+    // The user gives the first section's back, to review them one by one,
+    // and rejects the first.
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(spans(&h), []);
+    assert_eq!(pending_in(&h, first), accepted, "given back");
+    key(&mut h, Key::J);
+    let Some(Selection::Suggestion(rejected)) = h.state().open.as_ref().map(|o| o.selection) else { panic!("a suggestion selected") };
+    key(&mut h, Key::X);
+    let state = |h: &Harness<'_, SpanlabApp>, id| h.state().open.as_ref().and_then(|o| o.doc.suggestion(id)).map(|s| s.state);
+    assert_eq!(state(&h, rejected), Some(SuggestionState::Rejected));
+
+    // The view reaches the second section: its suggestions are accepted,
+    // the first's stay as the user left them.
+    view_at(&mut h, first.1 + 500);
+    let second = *asked(&h).get(1).expect("the second section asked for");
+    assert!(spans_in(&h, second) > 10, "the second section accepted: {}", spans_in(&h, second));
+    assert_eq!(pending_in(&h, second), 0);
+    assert_eq!(pending_in(&h, first), accepted - 1, "the first section's stay pending");
+    assert_eq!(state(&h, rejected), Some(SuggestionState::Rejected));
+    assert_eq!(spans_in(&h, first), 0);
+
+    // The third: asked for, and before it arrives the user labels a name
+    // there ("Olaf" alone, as ORG, where the engine finds "Olaf Scholz").
+    let third_at = second.1 + 500;
+    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::new(third_at));
+    // One frame at a time: the answer is taken in at the start of a frame,
+    // so none is taken before the label below.
+    for _ in 0..5 {
+        h.step();
+        if h.state().is_suggesting() {
+            break;
+        }
+    }
+    assert!(h.state().is_suggesting(), "the third section asked for");
+    let third = *asked(&h).get(2).expect("the third section asked for");
+    let line_start = text[..].char_indices().map(|(b, _)| b).nth(third.0).expect("in text");
+    let olaf = text[line_start..].find("Olaf").expect("a name") + line_start;
+    let olaf = text[..olaf].chars().count();
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, spanlab::app::Command::SelectText(CharIdx::new(olaf), CharIdx::new(olaf + 4)));
+    h.state_mut().apply(&ctx, spanlab::app::Command::Label("ORG".into()));
+    settle(&mut h);
+    let open = h.state().open.as_ref().expect("open");
+    let over: Vec<_> = open
+        .doc
+        .spans()
+        .overlapping(CharIdx::new(olaf), CharIdx::new(olaf + 4))
+        .map(|s| (s.start.get(), s.end.get(), s.label.clone()))
+        .collect();
+    assert_eq!(over, [(olaf, olaf + 4, "ORG".to_owned())], "the user's span, alone");
+    assert!(spans_in(&h, third) > 10, "the rest of the third section accepted");
+    assert_eq!(pending_in(&h, third), 0);
+
+    // Ctrl+Z: the third section's acceptance, then the second's.
+    let before = spans_in(&h, second);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(spans_in(&h, third), 1, "only the user's span left there");
+    assert!(pending_in(&h, third) > 10, "the third section's suggestions given back");
+    assert_eq!(spans_in(&h, second), before, "the second's stay accepted");
+    assert!(h.state().messages.iter().any(|m| m.text.contains("arrived")), "the undo says what it gave back: {:?}", h.state().messages);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(spans_in(&h, third), 0, "the user's span undone");
+    key_mod(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(spans_in(&h, second), 0, "the second section given back");
+    assert!(pending_in(&h, second) > 10);
+    assert!(len > third.1);
+}
+
+/// The setting turned on by A right after Alt+A in a long article: the
+/// article counts as opened with it on (Alt+A accepted what had arrived),
+/// so its later sections are accepted as they arrive too.
+#[test]
+fn a_after_alt_a_in_a_long_article_accepts_its_later_sections_too() {
+    let text = long_article();
+    let len = text.chars().count();
+    let f = fixture(&[("long.txt", text.as_str())]);
+    let project = Project::open(&f.root, None).expect("project opens");
+    let options = AppOptions { sections: CUT, ..AppOptions::default() };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, options));
+    h.run_ok();
+    settle(&mut h);
+    assert!(!pending(&h).is_empty(), "the setting off: pending");
+    key_mod(&mut h, Modifiers::ALT, Key::A);
+    key(&mut h, Key::A);
+    assert!(h.state().settings.accept_on_open);
+    let mut at = 0;
+    while at < len {
+        view_at(&mut h, at);
+        at += 1_000;
+    }
+    view_at(&mut h, len);
+    let sections = asked(&h);
+    assert_eq!(sections.last().map(|s| s.1), Some(len), "{sections:?}");
+    for &s in &sections {
+        assert!(spans_in(&h, s) > 10, "section {s:?} accepted: {} spans", spans_in(&h, s));
+    }
+    assert_eq!(pending(&h), [], "nothing left pending");
+}

@@ -49,6 +49,10 @@ pub enum Command {
     /// Accept every pending entity suggestion; the suggested relations
     /// wait for review (the first is selected; Shift+A takes those left).
     AcceptAllEntities,
+    /// Scroll the article by a view (less a line): down, or up.
+    ScrollPage(bool),
+    /// Scroll the article to its end, or to its start.
+    ScrollToEnd(bool),
     /// Select the next span or suggestion in text order.
     NextSpan,
     /// Select the previous span or suggestion in text order.
@@ -609,6 +613,10 @@ fn fixed_entries() -> Vec<Entry> {
             &[k(NONE, Key::A)],
         ),
         e(C::Settings, "Settings (threshold, recommender, …)", G::View, &[k(CMD, Key::Comma)]),
+        e(C::ScrollPage(true), "Scroll the article a view down", G::Navigate, &[k(NONE, Key::PageDown)]),
+        e(C::ScrollPage(false), "Scroll the article a view up", G::Navigate, &[k(NONE, Key::PageUp)]),
+        e(C::ScrollToEnd(true), "Scroll to the article's end", G::Navigate, &[k(CMD, Key::End)]),
+        e(C::ScrollToEnd(false), "Scroll to the article's start", G::Navigate, &[k(CMD, Key::Home)]),
         e(C::NextSpan, "Next span or suggestion", G::Navigate, &[k(NONE, Key::Tab)]),
         e(C::PreviousSpan, "Previous span or suggestion", G::Navigate, &[k(SHIFT, Key::Tab)]),
         e(C::CaretWordLeft, "Caret one word left", G::Navigate, &[k(NONE, Key::ArrowLeft)]),

@@ -831,3 +831,31 @@ fn a_word_that_starts_a_wrapped_row_is_placed_at_that_rows_start() {
     }
     assert!(rows > 1, "the paragraph wraps ({rows} rows started by a word)");
 }
+
+/// Page Down / Page Up move the article a view (less a line) and Ctrl+End
+/// / Ctrl+Home to its end and its start: reading a long article by keys
+/// (the window had no key for it; the wheel or the scroll bar only).
+#[test]
+fn page_keys_and_ctrl_end_scroll_the_article() {
+    let long: String = (0..400).map(|i| format!("Paragraphe {i} : le ministre Sergueï Lavrov a rencontré Wang Yi à Pékin.\n")).collect();
+    let end = CharIdx::new(long.chars().count() - 2);
+    let f = fixture(&[("a.txt", &long)]);
+    let mut h = harness(&f.root);
+    settle(&mut h);
+    let view = |h: &Harness<'_, SpanlabApp>| h.state().open.as_ref().and_then(|o| o.in_view).expect("the view is known");
+    let (from, to) = view(&h);
+    assert_eq!(from, CharIdx::ZERO);
+    key(&mut h, Key::PageDown);
+    h.run_ok();
+    let (from2, to2) = view(&h);
+    assert!(from2 > from && from2 < to, "a view on, its last row kept in view: {from:?}..{to:?} then {from2:?}..{to2:?}");
+    key(&mut h, Key::PageUp);
+    h.run_ok();
+    assert_eq!(view(&h).0, CharIdx::ZERO, "back at the top");
+    key_mod(&mut h, Modifiers::COMMAND, Key::End);
+    h.run_ok();
+    assert_eq!(h.state().article_view().shows(end), Some(true), "the end in view");
+    key_mod(&mut h, Modifiers::COMMAND, Key::Home);
+    h.run_ok();
+    assert_eq!(h.state().article_view().shows(CharIdx::ZERO), Some(true), "the start in view");
+}

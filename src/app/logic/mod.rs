@@ -85,6 +85,8 @@ impl SpanlabApp {
             C::RejectSuggestion => self.reject_suggestion(),
             C::NextSuggestion => self.step_item(true, true),
             C::PreviousSuggestion => self.step_item(false, true),
+            C::ScrollPage(down) => self.article.scroll_pages(if down { 1.0 } else { -1.0 }),
+            C::ScrollToEnd(end) => self.article.scroll_pages(if end { f32::INFINITY } else { f32::NEG_INFINITY }),
             C::NextSpan => self.step_item(true, false),
             C::PreviousSpan => self.step_item(false, false),
             C::NextRelation => self.step_relation(true),

@@ -83,8 +83,8 @@ pub struct ArticleView {
     view_rect: Option<Rect>,
     /// The width the text was wrapped at last frame.
     wrap_width: f32,
-    /// Show the top of the article on the next frame (another document).
-    to_top: bool,
+    /// Views to scroll by next frame (±∞: to an end; −∞ on another document).
+    scroll_pages: Option<f32>,
     /// The relations of each span, for the document and revision drawn
     /// (only the relations of the spans in view are drawn: going through
     /// all 35,000 of a long article cost a few milliseconds a frame).
@@ -170,8 +170,13 @@ impl ArticleView {
         self.drag_anchor = None;
         self.origin = None;
         self.viewport = None;
-        self.to_top = true;
+        self.scroll_pages = Some(f32::NEG_INFINITY);
         self.relations_by_span = None;
+    }
+
+    /// Scrolls by `pages` views (less a line each) next frame; ±∞: to an end.
+    pub fn scroll_pages(&mut self, pages: f32) {
+        self.scroll_pages = Some(pages);
     }
 
     /// The width the text was wrapped at last frame (points).
@@ -325,9 +330,12 @@ impl ArticleView {
         let fs = input.font_size;
         let m = Metrics::new(fs);
         let mut scroll = egui::ScrollArea::vertical().auto_shrink(false).id_salt("article");
-        if std::mem::take(&mut self.to_top) {
-            // Another document opens at its top, not where the last one was.
-            scroll = scroll.vertical_scroll_offset(0.0);
+        if let Some(pages) = self.scroll_pages.take() {
+            let v = self.viewport.unwrap_or(Rect::ZERO);
+            let end = (self.tops.total() + m.line + TOP_MARGIN - v.height()).max(0.0);
+            let y =
+                if pages.is_infinite() { if pages > 0.0 { end } else { 0.0 } } else { v.min.y + pages * (v.height() - m.line).max(0.0) };
+            scroll = scroll.vertical_scroll_offset(y.clamp(0.0, end));
         }
         self.check_atlas(ui, fs);
         scroll.show_viewport(ui, |ui, viewport| {

@@ -38,11 +38,16 @@ fn fixture(files: &[(&str, &str)]) -> Fixture {
 }
 
 fn harness(root: &std::path::Path) -> Harness<'static, SpanlabApp> {
-    let project = Project::open(root, None).expect("project opens");
+    harness_with(Project::open(root, None).expect("project opens"), AppOptions::default())
+}
+
+/// The window (1400 × 900) on `project` with `options`, its first
+/// suggestions arrived.
+fn harness_with(project: Project, options: AppOptions) -> Harness<'static, SpanlabApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .with_max_steps(12)
-        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
+        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, options));
     h.run_ok();
     settle(&mut h);
     h
@@ -666,12 +671,7 @@ fn an_annotator_edits_their_own_files_and_another_folder_gets_its_own_writer() {
     let f = fixture(&[("a.txt", TEXT)]);
     let project = Project::open(&f.root, None).expect("project opens");
     let options = AppOptions { annotator: Some("ann".into()), ..AppOptions::default() };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(12)
-        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, options));
-    h.run_ok();
-    settle(&mut h);
+    let mut h = harness_with(project, options);
     clear_suggestions(&mut h);
     assert_eq!(h.state().project.annotator.as_deref(), Some("ann"));
     key(&mut h, Key::ArrowRight);

@@ -24,14 +24,16 @@ fn long_article() -> String {
 fn accepting_harness(root: &std::path::Path, settings: &std::path::Path) -> Harness<'static, SpanlabApp> {
     spanlab::app::Settings { accept_on_open: true, ..Default::default() }.save(settings).expect("settings");
     let project = Project::open(root, None).expect("project opens");
-    let options = AppOptions { settings_path: Some(settings.to_owned()), sections: CUT, ..AppOptions::default() };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(12)
-        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, options));
-    h.run_ok();
-    settle(&mut h);
-    h
+    harness_with(project, AppOptions { settings_path: Some(settings.to_owned()), sections: CUT, ..AppOptions::default() })
+}
+
+/// [`long_article`] in a project, opened with the setting on: its text,
+/// the project (kept while the window is) and the window.
+fn long_article_opened_accepting() -> (String, Fixture, Harness<'static, SpanlabApp>) {
+    let text = long_article();
+    let f = fixture(&[("long.txt", text.as_str())]);
+    let h = accepting_harness(&f.root, &f.root.parent().expect("parent").join("settings.json"));
+    (text, f, h)
 }
 
 /// Brings `at` into view (as a jump or a scroll does) and waits for the
@@ -66,10 +68,8 @@ fn spans_in(h: &Harness<'_, SpanlabApp>, (from, to): (usize, usize)) -> usize {
 /// view went through the article nothing is left pending.
 #[test]
 fn every_section_of_a_long_article_opened_with_the_setting_on_is_accepted() {
-    let text = long_article();
+    let (text, _f, mut h) = long_article_opened_accepting();
     let len = text.chars().count();
-    let f = fixture(&[("long.txt", text.as_str())]);
-    let mut h = accepting_harness(&f.root, &f.root.parent().expect("parent").join("settings.json"));
     let first = *asked(&h).first().expect("the first section asked for");
     assert!(first.1 < len, "a long article, suggested a section at a time: {first:?} of {len}");
     assert!(spans_in(&h, first) > 10, "the first section accepted on opening");
@@ -95,11 +95,9 @@ fn every_section_of_a_long_article_opened_with_the_setting_on_is_accepted() {
 /// rejected in an earlier one, never over a span the user drew meanwhile.
 #[test]
 fn a_section_arriving_accepts_its_own_suggestions_only_and_ctrl_z_gives_them_back() {
-    let text = long_article();
+    let (text, _f, mut h) = long_article_opened_accepting();
     let len = text.chars().count();
-    let f = fixture(&[("long.txt", text.as_str())]);
-    let mut h = accepting_harness(&f.root, &f.root.parent().expect("parent").join("settings.json"));
-    let first = *asked(&h).first().expect("the first section");
+    let first = *asked(&h).first().expect("the first section asked for");
     let accepted = spans_in(&h, first);
     assert!(accepted > 10);
     // The user gives the first section's back, to review them one by one,
@@ -179,13 +177,7 @@ fn a_after_alt_a_in_a_long_article_accepts_its_later_sections_too() {
     let len = text.chars().count();
     let f = fixture(&[("long.txt", text.as_str())]);
     let project = Project::open(&f.root, None).expect("project opens");
-    let options = AppOptions { sections: CUT, ..AppOptions::default() };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(12)
-        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, options));
-    h.run_ok();
-    settle(&mut h);
+    let mut h = harness_with(project, AppOptions { sections: CUT, ..AppOptions::default() });
     assert!(!pending(&h).is_empty(), "the setting off: pending");
     key_mod(&mut h, Modifiers::ALT, Key::A);
     key(&mut h, Key::A);

@@ -53,12 +53,7 @@ fn the_article_looks_the_same_after_switching_the_theme_twice() {
     // window started dark looks the same.
     let project = Project::open(&f.root, None).expect("opens");
     let options = AppOptions { dark: Some(true), ..AppOptions::default() };
-    let mut fresh = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(12)
-        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, options));
-    fresh.run_ok();
-    settle(&mut fresh);
+    let mut fresh = harness_with(project, options);
     fresh.remove_cursor();
     fresh.state_mut().flush_writes();
     fresh.run_ok();
@@ -589,12 +584,7 @@ fn the_sample_corpus_saves_outside_the_repository() {
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let before = (files_under(&repo.join("annotations")), files_under(&repo.join("assets")));
     let project = Project::open(&root, Some(&annotations)).expect("opens");
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(12)
-        .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
-    h.run_ok();
-    settle(&mut h);
+    let mut h = harness_with(project, AppOptions::default());
     assert!(matches!(h.state().open.as_ref().map(|o| o.selection), Some(Selection::Suggestion(_))));
     key(&mut h, Key::Enter);
     h.state_mut().flush_writes();

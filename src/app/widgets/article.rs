@@ -333,9 +333,8 @@ impl ArticleView {
         if let Some(pages) = self.scroll_pages.take() {
             let v = self.viewport.unwrap_or(Rect::ZERO);
             let end = (self.tops.total() + m.line + TOP_MARGIN - v.height()).max(0.0);
-            let y =
-                if pages.is_infinite() { if pages > 0.0 { end } else { 0.0 } } else { v.min.y + pages * (v.height() - m.line).max(0.0) };
-            scroll = scroll.vertical_scroll_offset(y.clamp(0.0, end));
+            // A step over zero: ±∞ pages clamp to an end, never NaN.
+            scroll = scroll.vertical_scroll_offset((v.min.y + pages * (v.height() - m.line).max(1.0)).clamp(0.0, end));
         }
         self.check_atlas(ui, fs);
         scroll.show_viewport(ui, |ui, viewport| {

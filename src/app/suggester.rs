@@ -634,7 +634,7 @@ mod tests {
     fn cut(text: &str, (a, b): (usize, usize), (x, y): (usize, usize)) -> Vec<(String, String)> {
         let schema = Schema::news();
         let mut doc = Document::new(DocId("a".into()), "a.txt".into(), text.to_owned());
-        let c = Candidate { start: CharIdx::new(a), end: CharIdx::new(b), label: "ORG".into(), score: 0.8, recognizer: "tagger".into() };
+        let c = Candidate::at(a, b, "ORG", 0.8, "tagger");
         let edit = add_suggestions_edit(&mut doc, vec![c], Vec::new()).expect("one");
         doc.apply(edit, &schema).expect("adds");
         let id = doc.suggestions().next().map(|s| s.id).expect("there");

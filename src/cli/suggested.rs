@@ -287,13 +287,8 @@ impl Serialize for Relation<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::CharIdx;
     use crate::model::document::sha256_hex;
     use crate::store::inputs::InputDoc;
-
-    fn candidate(start: usize, end: usize, label: &str, score: f32, recognizer: &str) -> Candidate {
-        Candidate { start: CharIdx::new(start), end: CharIdx::new(end), label: label.into(), score, recognizer: recognizer.into() }
-    }
 
     fn relation(head: usize, tail: usize, label: &str, score: f32) -> RelationCandidate {
         RelationCandidate { head, tail, label: label.into(), score, recognizer: "relation-patterns".into() }
@@ -350,13 +345,13 @@ mod tests {
         // Out of order, two at one start, one span twice with two labels and
         // twice with one (the sort keeps their order), a score to round.
         let candidates = vec![
-            candidate(38, 43, "GPE", 0.912_345_6, "tagger"),
-            candidate(0, 11, "PER", 0.5, "tagger"),
-            candidate(24, 35, "PER", 1.0, "gazetteer"),
-            candidate(24, 29, "PER", 0.25, "tagger"),
-            candidate(38, 43, "LOC", 0.1, "tagger"),
-            candidate(38, 43, "GPE", 0.333_333_3, "dates"),
-            candidate(47, 58, "DATE", 0.0, "dates"),
+            Candidate::at(38, 43, "GPE", 0.912_345_6, "tagger"),
+            Candidate::at(0, 11, "PER", 0.5, "tagger"),
+            Candidate::at(24, 35, "PER", 1.0, "gazetteer"),
+            Candidate::at(24, 29, "PER", 0.25, "tagger"),
+            Candidate::at(38, 43, "LOC", 0.1, "tagger"),
+            Candidate::at(38, 43, "GPE", 0.333_333_3, "dates"),
+            Candidate::at(47, 58, "DATE", 0.0, "dates"),
         ];
         // Ties on places and labels, a relation to itself, one naming no
         // candidate (invalid: it dangles).

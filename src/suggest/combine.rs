@@ -342,10 +342,6 @@ mod tests {
     }
 
     /// A candidate from `a` to `b` (code points) by recognizer `r`.
-    fn candidate(a: usize, b: usize, label: &str, score: f32, r: &str) -> Candidate {
-        Candidate { start: CharIdx::new(a), end: CharIdx::new(b), label: label.into(), score, recognizer: r.into() }
-    }
-
     #[test]
     fn resolve_overlaps_keeps_the_best_and_sorts() {
         let c = |a: usize, b: usize, score: f32| Candidate {
@@ -363,7 +359,7 @@ mod tests {
 
     #[test]
     fn external_candidates_merge_by_score_above_the_threshold() {
-        let c = candidate;
+        let c = Candidate::at;
         let builtin = vec![c(0, 5, "PER", 0.6, "tagger"), c(20, 25, "GPE", 0.7, "tagger"), c(30, 34, "ORG", 0.5, "tagger")];
         let external = vec![
             c(12, 15, "GPE", 0.2, "ext"),
@@ -380,7 +376,7 @@ mod tests {
 
     #[test]
     fn a_preferred_candidate_replaces_the_tagger_spans_inside_it_and_no_longer_one() {
-        let c = candidate;
+        let c = Candidate::at;
         let candidates = vec![
             c(0, 5, "LOC", 0.9, "tagger"),
             c(0, 5, "INST", 0.75, "gazetteer"),
@@ -403,7 +399,7 @@ mod tests {
 
     #[test]
     fn rules_override_the_tagger_only_as_the_policy_says() {
-        let c = candidate;
+        let c = Candidate::at;
         let policy = Policy {
             rules: vec![RulePolicy { recognizer: "rule".into(), overrides_at: 0.9, alone_at: 0.5, alone_words: 1, joins_pieces: false }],
         };

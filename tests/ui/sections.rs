@@ -45,6 +45,15 @@ fn view_at(h: &mut Harness<'_, SpanlabApp>, at: usize) {
     settle(h);
 }
 
+/// Takes the view through the article, 1,000 code points at a time to its
+/// end (`len`), and returns the sections asked for.
+fn view_through(h: &mut Harness<'_, SpanlabApp>, len: usize) -> Vec<(usize, usize)> {
+    for at in (0..len).step_by(1_000).chain([len]) {
+        view_at(h, at);
+    }
+    asked(h)
+}
+
 /// The sections asked for so far, in text order.
 fn asked(h: &Harness<'_, SpanlabApp>) -> Vec<(usize, usize)> {
     let mut v: Vec<_> = h.state().open.as_ref().expect("open").sections_asked.iter().map(|s| (s.0.get(), s.1.get())).collect();
@@ -73,13 +82,7 @@ fn every_section_of_a_long_article_opened_with_the_setting_on_is_accepted() {
     let first = *asked(&h).first().expect("the first section asked for");
     assert!(first.1 < len, "a long article, suggested a section at a time: {first:?} of {len}");
     assert!(spans_in(&h, first) > 10, "the first section accepted on opening");
-    let mut at = 0;
-    while at < len {
-        view_at(&mut h, at);
-        at += 1_000;
-    }
-    view_at(&mut h, len);
-    let sections = asked(&h);
+    let sections = view_through(&mut h, len);
     assert!(sections.len() >= 5, "{sections:?}");
     assert_eq!(sections.first().map(|s| s.0), Some(0));
     assert_eq!(sections.last().map(|s| s.1), Some(len), "the view went through the whole article: {sections:?}");
@@ -182,13 +185,7 @@ fn a_after_alt_a_in_a_long_article_accepts_its_later_sections_too() {
     key_mod(&mut h, Modifiers::ALT, Key::A);
     key(&mut h, Key::A);
     assert!(h.state().settings.accept_on_open);
-    let mut at = 0;
-    while at < len {
-        view_at(&mut h, at);
-        at += 1_000;
-    }
-    view_at(&mut h, len);
-    let sections = asked(&h);
+    let sections = view_through(&mut h, len);
     assert_eq!(sections.last().map(|s| s.1), Some(len), "{sections:?}");
     for &s in &sections {
         assert!(spans_in(&h, s) > 10, "section {s:?} accepted: {} spans", spans_in(&h, s));

@@ -150,12 +150,7 @@ fn relate_ui(app: &mut SpanlabApp, ctx: &egui::Context, query: &mut String, fres
         ctx,
         |ui| {
             ui.horizontal(|ui| {
-                let l = ui.label("Span named");
-                let r = ui.add(egui::TextEdit::singleline(query).desired_width(200.0)).labelled_by(l.id);
-                if *fresh {
-                    r.request_focus();
-                    *fresh = false;
-                }
+                let r = typed_line(ui, "Span named", query, 200.0, fresh);
                 if r.changed() {
                     run = Some(Command::NameFrom(query.clone(), origin));
                 } else if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
@@ -469,12 +464,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 ctx,
                 |ui| {
                     ui.horizontal(|ui| {
-                        let l = ui.label("Find");
-                        let r = ui.add(egui::TextEdit::singleline(query).desired_width(240.0)).labelled_by(l.id);
-                        if *fresh {
-                            r.request_focus();
-                            *fresh = false;
-                        }
+                        let r = typed_line(ui, "Find", query, 240.0, fresh);
                         if r.changed() {
                             // Selects as it is typed, from where the caret was.
                             run = Some(Command::FindFrom(query.clone(), *origin));
@@ -572,4 +562,15 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
     if keep && app.dialog == Dialog::None {
         app.dialog = dialog;
     }
+}
+
+/// A labelled line to type in, given the keyboard when the dialog has just
+/// opened (`fresh`, then cleared).
+fn typed_line(ui: &mut egui::Ui, label: &str, text: &mut String, width: f32, fresh: &mut bool) -> egui::Response {
+    let l = ui.label(label);
+    let r = ui.add(egui::TextEdit::singleline(text).desired_width(width)).labelled_by(l.id);
+    if std::mem::take(fresh) {
+        r.request_focus();
+    }
+    r
 }

@@ -385,19 +385,37 @@ impl Document {
         self.accept_all_with(schema, false)
     }
 
+    /// Accepts the pending entity suggestions among `ids` as
+    /// [`Document::accept_all_entities_edit`] accepts them all (what just
+    /// arrived for a part of a long article, the rest left as it is).
+    pub fn accept_entities_among_edit(&mut self, schema: &Schema, ids: &[SuggestionId]) -> Option<Edit> {
+        let these = ids.iter().filter_map(|&id| self.suggestion(id)).filter(|s| s.is_pending()).cloned().collect();
+        self.accept_these(schema, these, false)
+    }
+
     fn accept_all_with(&mut self, schema: &Schema, relations: bool) -> Option<Edit> {
-        let mut pending: Vec<Suggestion> = self.pending_suggestions().into_iter().cloned().collect();
+        let pending = self.pending_suggestions().into_iter().cloned().collect();
+        self.accept_these(schema, pending, relations)
+    }
+
+    /// Accepts `pending` but those clashing with a span or with one accepted
+    /// before (the higher score first), then, with `relations`, the pending
+    /// relation suggestions whose two ends are now spans.
+    fn accept_these(&mut self, schema: &Schema, mut pending: Vec<Suggestion>, relations: bool) -> Option<Edit> {
         pending.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
-        let mut taken: Vec<(CharIdx, CharIdx)> = Vec::new();
+        // The ranges accepted, disjoint: by start, each ends before the next
+        // starts, so a clash is with the last one starting before an end.
+        let mut taken: BTreeMap<CharIdx, CharIdx> = BTreeMap::new();
         let mut edits = Vec::new();
         let mut accepted = BTreeMap::new();
         for s in pending {
             let clash = !schema.allow_overlap
-                && (self.spans.overlapping(s.start, s.end).next().is_some() || taken.iter().any(|&(a, b)| a < s.end && s.start < b));
+                && (self.spans.overlapping(s.start, s.end).next().is_some()
+                    || taken.range(..s.end).next_back().is_some_and(|(_, &end)| end > s.start));
             if clash || schema.entity(&s.label).is_none() {
                 continue;
             }
-            taken.push((s.start, s.end));
+            taken.insert(s.start, s.end);
             if let Some(Edit::Batch { edits: e }) = self.accept_suggestion_edit(s.id) {
                 if let Some(Edit::AddSpan { span }) = e.first() {
                     accepted.insert(s.id, (span.id, span.label.clone()));

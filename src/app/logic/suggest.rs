@@ -305,31 +305,13 @@ impl SpanlabApp {
     fn accept_arrived(&mut self, ids: &[SuggestionId]) {
         let schema = self.project.schema.clone();
         let Some(open) = self.open.as_mut() else { return };
-        let doc = open.doc_mut();
-        let mut arrived: Vec<crate::model::Suggestion> =
-            ids.iter().filter_map(|&id| doc.suggestion(id)).filter(|s| s.is_pending()).cloned().collect();
-        arrived.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.start.cmp(&b.start)));
-        // The ranges accepted here, disjoint: by start, each ends before the next starts.
-        let mut taken: std::collections::BTreeMap<CharIdx, CharIdx> = std::collections::BTreeMap::new();
-        let mut edits = Vec::new();
-        for s in arrived {
-            let clash = !schema.allow_overlap
-                && (doc.spans().overlapping(s.start, s.end).next().is_some()
-                    || taken.range(..s.end).next_back().is_some_and(|(_, &end)| end > s.start));
-            if clash || schema.entity(&s.label).is_none() {
-                continue;
-            }
-            taken.insert(s.start, s.end);
-            if let Some(Edit::Batch { edits: e }) = doc.accept_suggestion_edit(s.id) {
-                edits.extend(e);
-            }
-        }
-        let n = taken.len();
-        if n == 0 {
-            return;
-        }
+        let Some(edit) = open.doc_mut().accept_entities_among_edit(&schema, ids) else { return };
+        let n = match &edit {
+            Edit::Batch { edits } => edits.iter().filter(|e| matches!(e, Edit::AddSpan { .. })).count(),
+            _ => 1,
+        };
         let s = if n == 1 { "" } else { "s" };
-        if self.edit(Edit::Batch { edits }, &format!("accept the {n} entity suggestion{s} that arrived for the part in view")) {
+        if self.edit(edit, &format!("accept the {n} entity suggestion{s} that arrived for the part in view")) {
             self.fix_selection();
             self.info(format!("{n} entity suggestion{s} accepted as they arrived for the part in view (Ctrl+Z gives them back)"));
         }

@@ -314,6 +314,14 @@ fn keep_disjoint_tree(candidates: &[Candidate], order: impl Iterator<Item = usiz
 }
 
 #[cfg(test)]
+impl Candidate {
+    /// A candidate over `start..end` (code points), for tests.
+    pub(crate) fn at(start: usize, end: usize, label: &str, score: f32, recognizer: &str) -> Self {
+        Candidate { start: CharIdx::new(start), end: CharIdx::new(end), label: label.into(), score, recognizer: recognizer.into() }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;

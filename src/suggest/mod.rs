@@ -138,12 +138,6 @@ impl Candidate {
     pub fn len_chars(&self) -> usize {
         self.end.distance_from(self.start)
     }
-
-    /// A candidate over `start..end` (code points), for tests.
-    #[cfg(test)]
-    pub(crate) fn at(start: usize, end: usize, label: &str, score: f32, recognizer: &str) -> Self {
-        Candidate { start: CharIdx::new(start), end: CharIdx::new(end), label: label.into(), score, recognizer: recognizer.into() }
-    }
 }
 
 /// What the user did with one document's suggestions: the spans they kept

@@ -24,6 +24,9 @@ impl SpanlabApp {
     pub fn open_document(&mut self, index: usize) {
         self.commit_comment();
         self.save_now();
+        if let Some(id) = self.project.entries.get(index).map(|e| e.id.clone()) {
+            self.wait_for_save(&id);
+        }
         let loaded = match self.project.load(index) {
             Ok(l) => l,
             Err(e) => {

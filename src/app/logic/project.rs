@@ -78,7 +78,6 @@ impl SpanlabApp {
             suggesting: fresh,
             in_view: None,
             sections_asked: asked,
-            accepting: false,
         });
         self.article.reset();
         if !fresh && self.open.as_ref().is_some_and(|o| self.suggestions_are_stale(&o.doc)) {

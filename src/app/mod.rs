@@ -165,6 +165,10 @@ pub struct SpanlabApp {
     /// Undo steps of documents changed while not open (an everywhere
     /// action), given to their history when they are opened.
     pub(crate) other_steps: std::collections::HashMap<crate::model::DocId, Vec<crate::model::edit::Step>>,
+    /// Documents whose save was handed to the writer and not acknowledged
+    /// yet: opening one waits for the writer first, or its file would be
+    /// read as it was before that save.
+    pub(crate) saves_in_flight: std::collections::BTreeSet<crate::model::DocId>,
     /// A relabel the span's relations forbid, until the next command
     /// (Enter takes it).
     pub(crate) relabel_offer: Option<state::RelabelOffer>,
@@ -222,6 +226,7 @@ impl SpanlabApp {
             everywhere_scan: None,
             everywhere_job: None,
             other_steps: Default::default(),
+            saves_in_flight: Default::default(),
             relabel_offer: None,
             accept_offer: false,
             open: None,

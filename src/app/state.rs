@@ -201,11 +201,6 @@ pub struct OpenDoc {
     /// hold spans or suggestions already, in this session (see
     /// [`crate::model::sections`]): each is looked at once.
     pub sections_asked: Vec<(CharIdx, CharIdx)>,
-    /// Opened with "open documents with suggestions accepted" on and no
-    /// span yet: each later arrival of suggestions (a very long article's
-    /// sections) has its own entity suggestions accepted, one undo step
-    /// each. Asking again for the whole document (Suggest again) ends it.
-    pub accepting: bool,
 }
 
 impl OpenDoc {

@@ -139,6 +139,11 @@ pub struct Document {
     pub orphans: Vec<Orphan>,
     /// Document fields from an imported dataset that spanlab does not interpret.
     pub extra: Extra,
+    /// Opened with "open documents with suggestions accepted" on: the
+    /// suggestions that arrive for it later (a very long article's other
+    /// sections) are accepted as they arrive, in later sessions too. Kept
+    /// in its annotation file, never exported.
+    pub(super) accept_arrivals: bool,
     pub(super) next_id: u64,
     /// Increases with every applied edit (keys layout caches).
     pub(super) revision: u64,
@@ -161,6 +166,7 @@ impl Document {
             relation_suggestions: BTreeMap::new(),
             orphans: Vec::new(),
             extra: Extra::new(),
+            accept_arrivals: false,
             next_id: 1,
             revision: 0,
         }
@@ -254,6 +260,18 @@ impl Document {
 
     pub fn comment(&self) -> &str {
         &self.comment
+    }
+
+    /// Whether the suggestions that arrive for it are accepted as they
+    /// arrive (it was opened with "open documents with suggestions
+    /// accepted" on): changed by [`super::edit::Edit::SetAcceptArrivals`].
+    pub fn accepts_arrivals(&self) -> bool {
+        self.accept_arrivals
+    }
+
+    /// Sets [`Self::accepts_arrivals`] without history (loading).
+    pub fn set_accept_arrivals_unrecorded(&mut self, on: bool) {
+        self.accept_arrivals = on;
     }
 
     /// Sets the status without history (loading, imports).

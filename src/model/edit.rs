@@ -68,6 +68,12 @@ pub enum Edit {
     SetComment {
         comment: String,
     },
+    /// Whether the suggestions that arrive for the document are accepted
+    /// as they arrive ([`Document::accepts_arrivals`]); applied unstepped,
+    /// so undo leaves it.
+    SetAcceptArrivals {
+        on: bool,
+    },
     /// Several edits applied as one (undone as one).
     Batch {
         edits: Vec<Edit>,
@@ -249,6 +255,10 @@ impl Document {
             Edit::SetComment { comment } => {
                 let old = std::mem::replace(&mut self.comment, comment);
                 Ok(Edit::SetComment { comment: old })
+            }
+            Edit::SetAcceptArrivals { on } => {
+                let old = std::mem::replace(&mut self.accept_arrivals, on);
+                Ok(Edit::SetAcceptArrivals { on: old })
             }
             Edit::Batch { edits } => {
                 let mut inverses = Vec::with_capacity(edits.len());
@@ -533,7 +543,7 @@ pub fn rebase(edit: Edit, doc: &mut Document, map: &mut BTreeMap<u64, u64>) -> E
             Edit::SetRelationSuggestionState { id: gid(id, map), state }
         }
         Edit::Batch { edits } => Edit::Batch { edits: edits.into_iter().map(|e| rebase(e, doc, map)).collect() },
-        other @ (Edit::SetStatus { .. } | Edit::SetComment { .. }) => other,
+        other @ (Edit::SetStatus { .. } | Edit::SetComment { .. } | Edit::SetAcceptArrivals { .. }) => other,
     }
 }
 

@@ -54,6 +54,12 @@ pub struct AnnotationFile {
     pub orphans: Vec<Orphan>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
+    /// The document was opened with "open documents with suggestions
+    /// accepted" on: what arrives for it later is accepted as it arrives
+    /// ([`Document::accepts_arrivals`]). Written only when true, so other
+    /// files are as before; absent in older files (false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accept_arrivals: bool,
 }
 
 /// A span with its text and the text around it, so it can be found again
@@ -147,6 +153,7 @@ impl AnnotationFile {
             relation_suggestions: doc.relation_suggestions().cloned().collect(),
             orphans: doc.orphans.clone(),
             extra: doc.extra.clone(),
+            accept_arrivals: doc.accepts_arrivals(),
         }
     }
 
@@ -177,6 +184,7 @@ impl AnnotationFile {
         doc.set_comment_unrecorded(self.comment.clone());
         doc.set_next_id(self.next_id);
         doc.extra = self.extra;
+        doc.set_accept_arrivals_unrecorded(self.accept_arrivals);
         doc.orphans = self.orphans;
         let mut report = LoadReport::default();
         let to_span = |r: SpanRecord| {
@@ -286,6 +294,8 @@ pub struct FileView<'a> {
     orphans: Vec<Orphan>,
     #[serde(default)]
     extra: Extra,
+    #[serde(default)]
+    accept_arrivals: bool,
 }
 
 /// A [`SpanRecord`] borrowing its strings.
@@ -322,6 +332,7 @@ impl FileView<'_> {
         doc.set_comment_unrecorded(self.comment);
         doc.set_next_id(self.next_id);
         doc.extra = self.extra;
+        doc.set_accept_arrivals_unrecorded(self.accept_arrivals);
         doc.orphans = self.orphans;
         let mut spans = Vec::with_capacity(self.spans.len());
         for r in self.spans {
@@ -375,6 +386,7 @@ impl FileView<'_> {
             relation_suggestions: self.relation_suggestions,
             orphans: self.orphans,
             extra: self.extra,
+            accept_arrivals: self.accept_arrivals,
         }
     }
 }
@@ -530,6 +542,44 @@ mod tests {
         let doc = load_save_load(json, "ab").expect("loads after a save");
         assert_eq!(doc.suggestions().map(|s| s.score).collect::<Vec<_>>(), [1.0]);
         assert!(matches!(doc.spans().iter().next().map(|s| &s.origin), Some(Origin::Suggested { score: 0.0, .. })));
+    }
+
+    /// The mark of a document opened with its suggestions accepted
+    /// (`accept_arrivals`) goes round a save and a load, read whole or as
+    /// a view, on the same text or a changed one; a file without it (all
+    /// files before it, and every document without the mark) loads
+    /// without it and is written as before: no such key.
+    #[test]
+    fn the_accepting_mark_round_trips_and_older_files_load_without_it() {
+        let schema = Schema::news();
+        let text = "Olaf Scholz à Berlin.";
+        let mut doc = Document::new(DocId("m".into()), "m.txt".into(), text.into());
+        let e = doc.add_span_edit(CharIdx::new(0), CharIdx::new(11), "PER");
+        doc.apply(e, &schema).expect("a span");
+        let plain = AnnotationFile::from_document(&doc).to_json();
+        assert!(!plain.contains("accept_arrivals"), "{plain}");
+        let inverse = doc.apply(Edit::SetAcceptArrivals { on: true }, &schema).expect("applies");
+        assert_eq!(inverse, Edit::SetAcceptArrivals { on: false });
+        let marked = AnnotationFile::from_document(&doc).to_json();
+        assert!(marked.contains("\"accept_arrivals\": true"), "{marked}");
+        let changed = format!("Hier, {text}");
+        for (json, on) in [(&plain, false), (&marked, true)] {
+            for text in [text, changed.as_str()] {
+                let whole: AnnotationFile = serde_json::from_str(json).expect("parses");
+                let view: FileView<'_> = serde_json::from_str(json).expect("parses");
+                for (loaded, _) in [whole.into_document(text.into()).expect("loads"), view.into_document(text.into()).expect("loads")] {
+                    assert_eq!(loaded.accepts_arrivals(), on);
+                    assert_eq!(loaded.spans().len(), 1);
+                }
+            }
+            assert_eq!(load_save_load(json.as_bytes(), text).expect("loads").accepts_arrivals(), on);
+        }
+        // A file of an earlier version, written before the mark existed.
+        let old = br#"{"format":"spanlab-annotations","version":1,"id":"a","source":"a.txt","sha256":"","status":"in_progress","next_id":2,
+            "spans":[{"id":1,"start":0,"end":1,"label":"PER","text":"a","origin":{"kind":"manual"}}]}"#;
+        let doc = load_save_load(old, "ab").expect("loads");
+        assert!(!doc.accepts_arrivals());
+        assert!(!AnnotationFile::from_document(&doc).to_json().contains("accept_arrivals"));
     }
 
     /// D15: ids whose file name would pass 255 bytes get a shorter one,

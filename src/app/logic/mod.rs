@@ -174,11 +174,10 @@ impl SpanlabApp {
                 self.toggle_accept_on_open();
                 // As Alt+A left it, the open document is as if opened with
                 // the setting on: what arrives for it later (a long
-                // article's other sections) is accepted too.
-                if let Some(open) = self.open.as_mut()
-                    && open.doc.status() != Status::Done
-                {
-                    open.accepting = true;
+                // article's other sections, in later sessions too) is
+                // accepted too.
+                if self.open.as_ref().is_some_and(|o| o.doc.status() != Status::Done) {
+                    self.remember_accepting(true);
                 }
             }
             C::AcceptOnOpenToo => self.info("documents already open with their suggestions accepted"),

@@ -24,6 +24,9 @@ impl SpanlabApp {
     pub fn open_document(&mut self, index: usize) {
         self.commit_comment();
         self.save_now();
+        if let Some(id) = self.project.entries.get(index).map(|e| e.id.clone()) {
+            self.wait_for_save(&id);
+        }
         let loaded = match self.project.load(index) {
             Ok(l) => l,
             Err(e) => {
@@ -75,7 +78,6 @@ impl SpanlabApp {
             suggesting: fresh,
             in_view: None,
             sections_asked: asked,
-            accepting: false,
         });
         self.article.reset();
         if !fresh && self.open.as_ref().is_some_and(|o| self.suggestions_are_stale(&o.doc)) {

@@ -60,8 +60,31 @@ impl SpanlabApp {
         if open.sent == open.saved {
             return;
         }
-        if let Some(w) = &self.writer {
-            w.send(Job::Save { doc: Arc::clone(&open.doc), force: false });
+        let doc = Arc::clone(&open.doc);
+        self.send_save(doc, false);
+    }
+
+    /// Hands a document's save to the writer, remembering it is in flight
+    /// until acknowledged ([`Self::wait_for_save`]). False when nothing
+    /// was sent.
+    fn send_save(&mut self, doc: Arc<crate::model::Document>, force: bool) -> bool {
+        let id = doc.id.clone();
+        let sent = self.writer.as_ref().is_some_and(|w| w.send(Job::Save { doc, force }));
+        if sent {
+            self.saves_in_flight.insert(id);
+        }
+        sent
+    }
+
+    /// Before a document's file is read: when a save of it is still with
+    /// the writer (the document was left a moment ago), waits for the
+    /// writer, so the file read is the one just saved.
+    pub(super) fn wait_for_save(&mut self, doc: &crate::model::DocId) {
+        if self.saves_in_flight.contains(doc) {
+            self.wait_for_writer();
+            // Every job sent is done: a save that failed is the writer's
+            // to try again (its edits are in the journal).
+            self.saves_in_flight.clear();
         }
     }
 
@@ -160,7 +183,7 @@ impl SpanlabApp {
         if self.options.read_only || self.open.as_ref().is_some_and(|o| o.doc.id == doc.id) {
             return false;
         }
-        self.writer.as_ref().is_some_and(|w| w.send(Job::Save { doc: Arc::new(doc), force: false }))
+        self.send_save(Arc::new(doc), false)
     }
 
     fn is_open(&self, doc: &DocId) -> bool {
@@ -175,6 +198,7 @@ impl SpanlabApp {
                 }
             }
             Ack::Saved { doc, seq, summary } => {
+                self.saves_in_flight.remove(&doc);
                 if let Some(entry) = self.project.position(&doc).and_then(|i| self.project.entries.get_mut(i)) {
                     entry.summary = summary;
                 }
@@ -194,10 +218,11 @@ impl SpanlabApp {
             Ack::Reopened { message, vanished } => {
                 self.error(message);
                 // Its file went with the folder: write it again now.
-                if let (Some(w), Some(open)) = (&self.writer, &self.open)
+                if let Some(open) = &self.open
                     && vanished.contains(&open.doc.id)
                 {
-                    w.send(Job::Save { doc: Arc::clone(&open.doc), force: false });
+                    let doc = Arc::clone(&open.doc);
+                    self.send_save(doc, false);
                 }
             }
             // Answers, read where they were asked for (see `quit.rs`).
@@ -251,9 +276,10 @@ impl SpanlabApp {
             }
             ConflictChoice::KeepMine => {
                 self.send_edits();
-                if let (Some(w), Some(open)) = (&self.writer, self.open.as_mut()) {
+                if let Some(open) = self.open.as_mut() {
                     open.save_due = None;
-                    w.send(Job::Save { doc: Arc::clone(&open.doc), force: true });
+                    let doc = Arc::clone(&open.doc);
+                    self.send_save(doc, true);
                 }
                 self.info(format!("{}: your version replaces the one on disk", id.0));
             }

@@ -50,7 +50,8 @@ impl SpanlabApp {
         open.sections_asked = section.into_iter().collect();
         // What arrives now follows the opening rule again (accepted only
         // when the document has no span).
-        open.accepting = false;
+        self.remember_accepting(false);
+        let Some(open) = self.open.as_ref() else { return false };
         let doc = Arc::clone(&open.doc);
         let requested = self.request_suggestions(&doc, section);
         if let Some(open) = self.open.as_mut() {
@@ -263,7 +264,7 @@ impl SpanlabApp {
             return;
         }
         if self.settings.accept_on_open {
-            if open.accepting {
+            if open.doc.accepts_arrivals() {
                 self.accept_arrived(&arrived);
             } else {
                 self.accept_on_open();
@@ -283,18 +284,39 @@ impl SpanlabApp {
     /// Alt+A would (one undo step). A document already worked on is left
     /// as it is.
     ///
-    /// From then on, what arrives for it in this session (the other
-    /// sections of a very long article) is accepted as it arrives:
-    /// [`Self::accept_arrived`].
+    /// From then on, what arrives for it (the other sections of a very
+    /// long article, in this session or a later one: the document
+    /// remembers it, [`Document::accepts_arrivals`]) is accepted as it
+    /// arrives: [`Self::accept_arrived`].
     pub(super) fn accept_on_open(&mut self) {
-        let Some(open) = self.open.as_mut() else { return };
+        let Some(open) = self.open.as_ref() else { return };
         if open.doc.status() == crate::model::Status::Done || !open.doc.spans().is_empty() {
             return;
         }
-        open.accepting = true;
-        if open.doc.pending_count() > 0 {
+        let pending = open.doc.pending_count() > 0;
+        self.remember_accepting(true);
+        if pending {
             self.accept_all_entities();
         }
+    }
+
+    /// Records in the open document whether what arrives for it is
+    /// accepted as it arrives (an edit of no undo step, journaled and
+    /// saved with its annotations, so a reopened document goes on as it
+    /// started).
+    pub(super) fn remember_accepting(&mut self, on: bool) {
+        let schema = self.project.schema.clone();
+        let Some(open) = self.open.as_mut() else { return };
+        if open.doc.accepts_arrivals() == on {
+            return;
+        }
+        let edit = Edit::SetAcceptArrivals { on };
+        if let Err(e) = open.history.apply_unstepped(Arc::make_mut(&mut open.doc), edit, &schema) {
+            let id = open.doc.id.clone();
+            self.error(format!("{id}: {e}"));
+            return;
+        }
+        self.autosave();
     }
 
     /// Accepts the entity suggestions that just arrived (`ids`) for a

@@ -202,3 +202,30 @@ fn a_corrupt_annotation_file_is_named_first_in_id_order_within_a_batch_or_across
         .to_string();
     assert!(streamed.contains("d0005.json") && streamed.contains("unicode"), "{streamed}");
 }
+
+/// A document opened with "open documents with suggestions accepted" on
+/// remembers it in its annotation file (`accept_arrivals`); the export is
+/// byte for byte what it was without it (the dataset format has no such
+/// field: an internal one must not reach it).
+#[test]
+fn the_accepting_mark_stays_in_the_annotation_files_and_out_of_the_export() {
+    let (dir, mut p) = rich();
+    let out = dir.path().join("out/export.json");
+    let options = [false, true].map(|include_suggestions| ExportOptions { done_only: false, include_suggestions });
+    let before: Vec<_> = options.iter().map(|&o| both(&p, o, Offsets::Chars, &out)).collect();
+    let schema = p.schema.clone();
+    for i in 0..p.entries.len() {
+        let mut doc = p.load(i).unwrap().doc;
+        assert!(!doc.accepts_arrivals());
+        doc.apply(Edit::SetAcceptArrivals { on: true }, &schema).unwrap();
+        p.save(&doc).unwrap();
+        assert!(p.load(i).unwrap().doc.accepts_arrivals(), "kept in its file");
+    }
+    let files: Vec<String> =
+        fs::read_dir(p.annotations.join("documents")).unwrap().map(|e| fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+    assert_eq!(files.len(), p.entries.len());
+    assert!(files.iter().all(|f| f.contains("\"accept_arrivals\": true")), "{files:?}");
+    let after: Vec<_> = options.iter().map(|&o| both(&p, o, Offsets::Chars, &out)).collect();
+    assert_eq!(after, before);
+    assert!(after.iter().all(|(whole, _)| !String::from_utf8_lossy(whole).contains("accept")));
+}

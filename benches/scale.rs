@@ -19,7 +19,11 @@
 //! - the process's peak memory against the corpus text's size;
 //! - the 200 MB article opened in the window (its own process, for its own
 //!   peak memory): `SPANLAB_SCALE_PART=article cargo bench --bench scale`
-//!   runs it alone, `SPANLAB_SCALE_ARTICLE_MB=30` makes it 30 MB.
+//!   runs it alone, `SPANLAB_SCALE_ARTICLE_MB=30` makes it 30 MB; and on
+//!   it, the time and the characters read by one press of f (the jump
+//!   hints), n and Shift+N (the next free name), and of n where no name is
+//!   free (it reads its budget and stops); `SPANLAB_SCALE_WHOLE_NAMES=1`
+//!   also times the names of the whole text, what n read before.
 //!
 //! `SPANLAB_SCALE_KEEP=DIR` generates the corpus into `DIR/corpus-N` once
 //! and reuses it in later runs; `SPANLAB_SCALE_ONLY=open` stops after the
@@ -345,6 +349,39 @@ fn big_article() {
     }
     times.sort();
     let budget = 4.0 * size_mb + 200.0;
+    // f and n where the scrolling left the view: what one press reads and
+    // how long it takes (five presses each, the slowest printed); and a
+    // press of n with no free name anywhere, which reads its budget and
+    // stops.
+    let slowest = |f: &mut dyn FnMut() -> usize| {
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                let read = f();
+                (t.elapsed(), read)
+            })
+            .max()
+            .unwrap_or_default()
+    };
+    let app = h.state();
+    let (f_time, f_read) = slowest(&mut || app.jump_hints_reading().1);
+    let (n_time, n_read) = slowest(&mut || app.name_step(true).1);
+    let (back_time, back_read) = slowest(&mut || app.name_step(false).1);
+    let (none_time, none_read) = app.open.as_ref().map_or((Duration::ZERO, 0), |o| {
+        let text = o.doc.text();
+        slowest(&mut || {
+            let mut search = spanlab::model::names::NameSearch::new(text, spanlab::app::NAME_SEARCH_BUDGET);
+            let _ = search.find(CharIdx::ZERO, text.end(), false, |_| false);
+            search.read()
+        })
+    });
+    println!(
+        "200 MB article, one key press: f {:.1} ms ({f_read} characters read), n {:.1} ms ({n_read}), Shift+N {:.1} ms ({back_read}), n with no free name {:.1} ms ({none_read}, the budget: it stops there)",
+        ms(f_time),
+        ms(n_time),
+        ms(back_time),
+        ms(none_time)
+    );
     println!(
         "200 MB article ({size_mb:.1} MB, {open} characters open in the window): first frame after {:.2} s, frames scrolling p50 {:.1} ms, p99 {:.1} ms; peak memory {:.0} MiB (target ≤ 4 × its size + 200 MB = {budget:.0} MB; {before:.0} MiB before opening)",
         first.as_secs_f64(),
@@ -352,6 +389,18 @@ fn big_article() {
         percentile(&times, 0.99),
         peak_rss_mib()
     );
+    // What n read on every press before (the names of the whole text),
+    // after the peak memory above: `SPANLAB_SCALE_WHOLE_NAMES=1`.
+    if std::env::var_os("SPANLAB_SCALE_WHOLE_NAMES").is_some()
+        && let Some(open) = h.state().open.as_ref()
+    {
+        let t = Instant::now();
+        let names = spanlab::model::names::names(open.doc.text()).len();
+        println!(
+            "200 MB article, the names of the whole text (what n read on every press before): {:.2} s, {names} names",
+            t.elapsed().as_secs_f64()
+        );
+    }
 }
 
 /// The pointer at `at`, then the wheel turned by `dy` points (one frame's input).

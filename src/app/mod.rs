@@ -45,6 +45,7 @@ pub mod widgets;
 use std::sync::Arc;
 
 pub use commands::{Command, CommandTable, ConflictChoice, Mode, QuitChoice};
+pub use logic::{NAME_SEARCH_BUDGET, NameStep};
 pub use settings::Settings;
 pub use state::{
     AppOptions, CorpusFilter, Dialog, Hint, Message, OpenDoc, PickReading, RelationChoice, RelationDraft, RelationPick, Sectioning,

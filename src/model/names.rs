@@ -7,19 +7,30 @@
 //! lower-case particles between two such words (`Charles de Gaulle`, `Côte
 //! d'Ivoire`, `Bank of England`). The first word of a sentence says
 //! nothing by its capital: it is left out when its lower-case form is
-//! written elsewhere in the text or is a function word of French or
-//! English (`Selon`, `Le`, `The`), so `Selon Vladimir Poutine` gives
-//! `Vladimir Poutine` and a sentence that opens with `Le` gives no name
-//! there.
+//! written as a word starting within [`OPENER_REACH`] (10,000) code points
+//! of it, either side, or is a function word of French or English
+//! (`Selon`, `Le`, `The`), so `Selon Vladimir Poutine` gives `Vladimir
+//! Poutine` and a sentence that opens with `Le` gives no name there.
+//!
+//! The rule looks only that far so that the names of a stretch are the
+//! same whatever else is read: f (the names in view, [`names_in`]) and n
+//! (the next name after the caret, [`NameSearch`]) read different
+//! stretches of a long article and find the same names, and neither reads
+//! a 200 MB article whole. [`names`] is the same rule over the whole text.
 //!
 //! This is a selection aid, not a recognizer: it reads only the text and
 //! never labels anything (the suggestions are `suggest/`'s).
 //!
-//! Owns: [`names`]. Must not touch: documents, the UI (which calls it).
+//! Owns: [`names`], [`names_in`], [`NameSearch`]. Must not touch:
+//! documents, the UI (which calls it).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::text::{CharIdx, Text};
+
+/// How far from a sentence's first word its lower-case form is looked
+/// for, either side, in code points (from word start to word start).
+pub const OPENER_REACH: usize = 10_000;
 
 /// Lower-case words that may join two capitalised words of one name.
 const PARTICLES: [&str; 20] =
@@ -108,34 +119,155 @@ fn starts_sentence(c: &[char], w: Word) -> bool {
 
 /// Every name of the text, in text order (see the module's header).
 /// `"Selon Vladimir Poutine, la Côte d'Ivoire"` → `Vladimir Poutine`,
-/// `Côte d'Ivoire`.
+/// `Côte d'Ivoire`. Reads the whole text: [`names_in`] and [`NameSearch`]
+/// give the same names reading only near where they look.
 pub fn names(text: &Text) -> Vec<(CharIdx, CharIdx)> {
     let c: Vec<char> = text.as_str().chars().collect();
     names_of(&c, 0)
 }
 
-/// The names of the text that start in `[from, to)`, reading only the
-/// text within `margin` code points of that range: a sentence opener is
-/// left out when its lower-case form is written within that stretch (not
-/// anywhere in the text, as [`names`] does), so a 200 MB article is not
-/// read whole for the part of it on screen. With the whole text within
-/// reach, the same names as [`names`] in that range.
-/// `names_in("Selon Vladimir Poutine, la Côte d'Ivoire", 20, 40, 100)` →
+/// The names of the text that start in `[from, to)`, the same as
+/// [`names`] gives there, reading only the text within [`OPENER_REACH`]
+/// code points of that range (and the rest of a word that runs past it),
+/// so a 200 MB article is not read whole for the part of it on screen.
+/// `names_in("Selon Vladimir Poutine, la Côte d'Ivoire", 20, 40)` →
 /// `Côte d'Ivoire` (27..40), the one name starting in the range.
-pub fn names_in(text: &Text, from: CharIdx, to: CharIdx, margin: usize) -> Vec<(CharIdx, CharIdx)> {
-    let (a, b) = reach(text, from, to, margin);
-    let Some(window) = text.slice(a, b) else { return Vec::new() };
-    let c: Vec<char> = window.chars().collect();
-    names_of(&c, a.get()).into_iter().filter(|n| n.0 >= from && n.0 < to).collect()
+pub fn names_in(text: &Text, from: CharIdx, to: CharIdx) -> Vec<(CharIdx, CharIdx)> {
+    names_reading(text, from, to).0
 }
 
-/// The stretch [`names_in`] reads for `[from, to)`: `margin` code points
-/// either side, within the text.
+/// [`names_in`], and how many code points it read.
+pub fn names_reading(text: &Text, from: CharIdx, to: CharIdx) -> (Vec<(CharIdx, CharIdx)>, usize) {
+    let (a, b) = reach(text, from, to, OPENER_REACH);
+    // Whole words at both ends: a word cut in two would read as another.
+    let (a, b) = (word_start(text, a), word_end(text, b));
+    let Some(window) = text.slice(a, b) else { return (Vec::new(), 0) };
+    let c: Vec<char> = window.chars().collect();
+    let names = names_of(&c, a.get()).into_iter().filter(|n| n.0 >= from && n.0 < to).collect();
+    (names, b.get() - a.get())
+}
+
+/// The stretch [`names_in`] reads for `[from, to)` with `margin`
+/// [`OPENER_REACH`]: `margin` code points either side, within the text
+/// (and the rest of a word cut at either end).
+/// `reach` of `(30, 40)` with margin 5 is `(25, 45)`.
 pub fn reach(text: &Text, from: CharIdx, to: CharIdx, margin: usize) -> (CharIdx, CharIdx) {
     let end = text.end();
     let a = CharIdx::new(from.get().saturating_sub(margin).min(end.get()));
     let b = CharIdx::new(to.get().saturating_add(margin).min(end.get()).max(a.get()));
     (a, b)
+}
+
+/// Whether `ch`, between `before` and `after`, is part of a word as
+/// [`words`] reads them: a letter or digit, or a hyphen or period between
+/// two of them (`Saint-Pétersbourg`, `U.S`).
+fn in_word(before: Option<char>, ch: char, after: Option<char>) -> bool {
+    is_word_char(ch) || (matches!(ch, '-' | '.') && before.is_some_and(is_word_char) && after.is_some_and(is_word_char))
+}
+
+/// `at`, moved back to the start of the word running up to it (`at`
+/// itself when the character before is no part of a word).
+fn word_start(text: &Text, at: CharIdx) -> CharIdx {
+    let Some(head) = text.slice(CharIdx::ZERO, at) else { return at };
+    let mut after = text.char_at(at);
+    let mut start = at.get();
+    let mut it = head.chars().rev().peekable();
+    while let Some(ch) = it.next() {
+        if !in_word(it.peek().copied(), ch, after) {
+            break;
+        }
+        start -= 1;
+        after = Some(ch);
+    }
+    CharIdx::new(start)
+}
+
+/// `at`, moved on to the end of the word running from it (`at` itself
+/// when the character there is no part of a word).
+fn word_end(text: &Text, at: CharIdx) -> CharIdx {
+    let Some(tail) = text.slice(at, text.end()) else { return at };
+    let mut before = at.get().checked_sub(1).and_then(|k| text.char_at(CharIdx::new(k)));
+    let mut end = at.get();
+    let mut it = tail.chars().peekable();
+    while let Some(ch) = it.next() {
+        if !in_word(before, ch, it.peek().copied()) {
+            break;
+        }
+        end += 1;
+        before = Some(ch);
+    }
+    CharIdx::new(end)
+}
+
+/// A search for names a stretch at a time, from a place towards the end
+/// of the text or its start, until one is accepted: what n reads, near
+/// the caret when a name is near, never more than its budget of code
+/// points (a 200 MB article with no name left is not read whole on every
+/// key press). The names are [`names_in`]'s, the same as [`names`].
+#[derive(Debug)]
+pub struct NameSearch<'t> {
+    text: &'t Text,
+    budget: usize,
+    read: usize,
+}
+
+/// The first stretch a [`NameSearch`] reads names in, in code points; each
+/// next one twice as long, up to [`LAST_STEP`].
+const FIRST_STEP: usize = 4_096;
+/// The longest stretch a [`NameSearch`] reads names in at once.
+const LAST_STEP: usize = 1 << 20;
+
+impl<'t> NameSearch<'t> {
+    /// A search in `text` that reads up to about `budget` code points (the
+    /// stretch that passes it is read whole).
+    pub fn new(text: &'t Text, budget: usize) -> Self {
+        Self { text, budget, read: 0 }
+    }
+
+    /// How many code points the search read so far (a place read twice
+    /// counted twice).
+    pub fn read(&self) -> usize {
+        self.read
+    }
+
+    /// The first name starting in `[from, to)` that `keep` accepts, in
+    /// text order (the last, when `backward`): `Ok(Some(name))`;
+    /// `Ok(None)` when no name there is accepted; `Err(at)` when the
+    /// budget ran out first, `at` where the search stopped (the names
+    /// starting in `[from, at)` were looked at; `[at, to)` when
+    /// `backward`). `keep` sees the names in the order searched.
+    /// `find(0, end, false, |_| true)` on `"Le jour où Ilse Varga parla"`
+    /// → `Ok(Some((11, 21)))`.
+    pub fn find(
+        &mut self,
+        from: CharIdx,
+        to: CharIdx,
+        backward: bool,
+        mut keep: impl FnMut((CharIdx, CharIdx)) -> bool,
+    ) -> Result<Option<(CharIdx, CharIdx)>, CharIdx> {
+        let (from, to) = (from.min(self.text.end()), to.min(self.text.end()));
+        let mut step = FIRST_STEP;
+        let (mut lo, mut hi) = (from, to);
+        while lo < hi {
+            if self.read >= self.budget {
+                return Err(if backward { hi } else { lo });
+            }
+            let (a, b) = if backward { (hi.saturating_sub(step).max(lo), hi) } else { (lo, (lo + step).min(hi)) };
+            let (names, read) = names_reading(self.text, a, b);
+            self.read += read;
+            let found = if backward { names.into_iter().rev().find(|&n| keep(n)) } else { names.into_iter().find(|&n| keep(n)) };
+            if found.is_some() {
+                return Ok(found);
+            }
+            if backward {
+                hi = a
+            } else {
+                lo = b
+            }
+            step = (step * 2).min(LAST_STEP);
+        }
+        Ok(None)
+    }
 }
 
 /// The first word of a phrase of two words or more, in lower case: what
@@ -174,10 +306,35 @@ pub fn openers_in(text: &Text, from: CharIdx, to: CharIdx, openers: &HashSet<Str
         .collect()
 }
 
-/// The names of `c`, a stretch of text starting at code point `offset`.
+/// The names of `c`, a stretch of text starting at code point `offset`
+/// with no word cut at either end.
 fn names_of(c: &[char], offset: usize) -> Vec<(CharIdx, CharIdx)> {
     let ws = words(c);
-    let lower: HashSet<String> = ws.iter().filter(|w| !capitalised(c, **w)).map(|w| text_of(c, *w)).collect();
+    let opens: Vec<bool> = ws.iter().map(|&w| capitalised(c, w) && starts_sentence(c, w)).collect();
+    // Where each sentence opener's lower-case form is written, in order.
+    let mut written: HashMap<String, Vec<usize>> = ws
+        .iter()
+        .zip(&opens)
+        .filter(|&(_, &o)| o)
+        .map(|(&w, _)| (text_of(c, w).to_lowercase(), Vec::new()))
+        .filter(|(low, _)| !FUNCTION_WORDS.contains(&low.as_str()))
+        .collect();
+    if !written.is_empty() {
+        let mut word = String::new();
+        for &w in ws.iter().filter(|&&w| !capitalised(c, w)) {
+            word.clear();
+            word.extend(c.get(w.start..w.end).unwrap_or_default());
+            if let Some(at) = written.get_mut(word.as_str()) {
+                at.push(w.start);
+            }
+        }
+    }
+    let written_near = |low: &str, at: usize| {
+        written.get(low).is_some_and(|starts| {
+            let k = starts.partition_point(|&q| q < at.saturating_sub(OPENER_REACH));
+            starts.get(k).is_some_and(|&q| q <= at.saturating_add(OPENER_REACH))
+        })
+    };
     let mut out = Vec::new();
     let mut i = 0;
     while i < ws.len() {
@@ -215,10 +372,11 @@ fn names_of(c: &[char], offset: usize) -> Vec<(CharIdx, CharIdx)> {
             }
         }
         let mut from = i;
-        let opener = ws.get(i).is_some_and(|&w| {
-            let low = text_of(c, w).to_lowercase();
-            starts_sentence(c, w) && (lower.contains(&low) || FUNCTION_WORDS.contains(&low.as_str()))
-        });
+        let opener = opens.get(i).copied().unwrap_or(false)
+            && ws.get(i).is_some_and(|&w| {
+                let low = text_of(c, w).to_lowercase();
+                FUNCTION_WORDS.contains(&low.as_str()) || written_near(&low, w.start)
+            });
         if opener {
             from = i + 1;
             // What follows an opener must itself be capitalised.
@@ -251,12 +409,109 @@ mod tests {
         let all = names(&t);
         for (from, to) in [(0, 10), (20, 40), (40, 80), (0, 80)] {
             let want: Vec<_> = all.iter().copied().filter(|n| n.0.get() >= from && n.0.get() < to).collect();
-            assert_eq!(names_in(&t, CharIdx::new(from), CharIdx::new(to), 1000), want, "{from}..{to}");
+            assert_eq!(names_in(&t, CharIdx::new(from), CharIdx::new(to)), want, "{from}..{to}");
         }
-        assert_eq!(names_in(&t, CharIdx::new(20), CharIdx::new(40), 100), [(CharIdx::new(27), CharIdx::new(40))]);
+        assert_eq!(names_in(&t, CharIdx::new(20), CharIdx::new(40)), [(CharIdx::new(27), CharIdx::new(40))]);
         // What is read: the range and the margin, within the text.
         assert_eq!(reach(&t, CharIdx::new(30), CharIdx::new(40), 5), (CharIdx::new(25), CharIdx::new(45)));
         assert_eq!(reach(&t, CharIdx::new(2), CharIdx::new(70), 20), (CharIdx::new(0), t.end()));
+        assert_eq!(names_reading(&t, CharIdx::new(20), CharIdx::new(40)).1, t.len_chars());
+    }
+
+    /// `n` code points of lower-case filler (`ici on parle. `, no name),
+    /// ending a sentence.
+    fn filler(n: usize) -> String {
+        let mut s: String = "ici on parle. ".chars().cycle().take(n.saturating_sub(2)).collect();
+        s.push_str(". ");
+        s
+    }
+
+    #[test]
+    fn a_sentence_opener_is_told_by_the_words_written_within_its_reach() {
+        // "grève" written `d` code points after (or before) "Grève", which
+        // opens a sentence: within the reach, no name; past it, a name.
+        for (d, named) in [(9_000, false), (OPENER_REACH, false), (OPENER_REACH + 1, true), (11_000, true)] {
+            // "Grève à Lyon. " is 14 code points, "grève" 3 into "la grève.".
+            let s = format!("Grève à Lyon. {}la grève.", filler(d - 17));
+            let want: Vec<&str> = if named { vec!["Grève", "Lyon"] } else { vec!["Lyon"] };
+            assert_eq!(found(&s), want, "{d} after");
+            let t = Text::from(s.as_str());
+            assert_eq!(names_in(&t, CharIdx::ZERO, CharIdx::new(20)), names(&t), "{d} after, near the start");
+            // Before: "grève" at 3, "Grève" at 10 + the filler.
+            let s = format!("la grève. {}Grève à Lyon.", filler(d - 7));
+            let want: Vec<&str> = if named { vec!["Grève", "Lyon"] } else { vec!["Lyon"] };
+            assert_eq!(found(&s), want, "{d} before");
+            let t = Text::from(s.as_str());
+            let (from, to) = (t.end().saturating_sub(20), t.end());
+            assert_eq!(names_in(&t, from, to), names(&t), "{d} before, near the end");
+        }
+    }
+
+    #[test]
+    fn on_a_long_text_every_range_gives_the_names_of_the_whole_pass() {
+        // Openers and their lower-case forms a few thousand code points
+        // apart, hyphenated and dotted words across every range's edges.
+        let mut s = String::new();
+        let openers = ["Grève", "Marché", "Saint-Pierre", "Vote", "U.S.", "Ciel"];
+        for i in 0..60 {
+            let o = openers[i % openers.len()];
+            s.push_str(&format!("{o} à Lyon-{i}. Ilse Varga parla. "));
+            s.push_str(&filler(1_500 + 37 * i));
+            s.push_str(&format!(" la {} ou le saint-pierre, {}. ", o.to_lowercase(), "u.s"));
+        }
+        let t = Text::from(s.as_str());
+        let all = names(&t);
+        assert!(t.len_chars() > 100_000 && all.len() > 100, "{} names", all.len());
+        let mut from = 0;
+        let mut width = 1;
+        while from < t.len_chars() {
+            let to = (from + width).min(t.len_chars());
+            let want: Vec<_> = all.iter().copied().filter(|n| n.0.get() >= from && n.0.get() < to).collect();
+            let (got, read) = names_reading(&t, CharIdx::new(from), CharIdx::new(to));
+            assert_eq!(got, want, "{from}..{to}");
+            assert!(read <= to - from + 2 * OPENER_REACH + 40, "{from}..{to} read {read}");
+            from = to + 1 + width % 7;
+            width = width * 3 % 9_973 + 1;
+        }
+    }
+
+    #[test]
+    fn a_search_reads_a_stretch_at_a_time_and_stops_at_its_budget() {
+        let s = format!("Le jour où Ilse Varga parla. {}Puis Ottavio Brenner. {}Puis à Vorlande.", filler(300_000), filler(300_000));
+        let t = Text::from(s.as_str());
+        let all = names(&t);
+        let at = |k: usize| all.iter().copied().find(|n| t.slice(n.0, n.1) == Some(["Ilse Varga", "Ottavio Brenner", "Vorlande"][k]));
+        let (varga, brenner, vorlande) = (at(0), at(1), at(2));
+        assert!(varga.is_some() && brenner.is_some() && vorlande.is_some(), "{all:?}");
+        // Forward from the start: the first name, near it.
+        let mut search = NameSearch::new(&t, usize::MAX);
+        assert_eq!(search.find(CharIdx::ZERO, t.end(), false, |_| true), Ok(varga));
+        assert!(search.read() < 2 * OPENER_REACH + 5_000, "read {}", search.read());
+        // Passing over names: the next one kept, a stretch at a time.
+        let mut search = NameSearch::new(&t, usize::MAX);
+        let mut seen = Vec::new();
+        assert_eq!(
+            search.find(CharIdx::ZERO, t.end(), false, |n| {
+                seen.push(n);
+                Some(n) == vorlande
+            }),
+            Ok(vorlande)
+        );
+        assert_eq!(seen, all, "every name once, in text order");
+        // Backward: the last name first.
+        let mut search = NameSearch::new(&t, usize::MAX);
+        assert_eq!(search.find(CharIdx::ZERO, t.end(), true, |_| true), Ok(vorlande));
+        assert_eq!(search.find(CharIdx::ZERO, t.end(), true, |n| Some(n) == varga), Ok(varga));
+        assert_eq!(NameSearch::new(&t, usize::MAX).find(CharIdx::ZERO, t.end(), false, |_| false), Ok(None));
+        // A budget: the search stops where it ran out, having looked at the
+        // names before; the next search goes on from there.
+        let mut search = NameSearch::new(&t, 100_000);
+        let Err(stop) = search.find(CharIdx::new(40), t.end(), false, |_| true) else { panic!("the budget runs out first") };
+        assert!(stop.get() > 40 && brenner.is_some_and(|b| stop <= b.0), "stopped at {stop:?}");
+        assert!(search.read() < 100_000 + (1 << 20) + 2 * OPENER_REACH + 100, "read {}", search.read());
+        let mut search = NameSearch::new(&t, 100_000);
+        let Err(back) = search.find(CharIdx::ZERO, vorlande.map_or(CharIdx::ZERO, |v| v.0), true, |_| true) else { panic!("runs out") };
+        assert!(brenner.is_some_and(|b| back > b.0), "stopped at {back:?}");
     }
 
     #[test]

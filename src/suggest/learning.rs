@@ -6,7 +6,7 @@
 //! schema does not have.
 //!
 //! Owns: [`train_model`], [`load_model`], [`ModelError`], [`builtin_base`],
-//! [`labels_missing`]. Must not touch: files (the caller reads and writes
+//! [`labels_missing`], [`name_ends_taught`]. Must not touch: files (the caller reads and writes
 //! the bytes and names the file), threads (training extracts features on
 //! scoped threads, see [`super::tagger`]).
 //!
@@ -152,6 +152,16 @@ pub fn train_model(
     tagger
 }
 
+/// Where names end as `datasets` teach an engine over `tagger`: the
+/// [`NameEnds`] [`train_model`] keeps with [`TrainOptions::names`], for a
+/// tagger trained on them. A model saved before name ends were kept
+/// (format 2) gets them so without being trained again: the tagger's
+/// weights are all the pass reads of it.
+pub fn name_ends_taught(tagger: &Tagger, datasets: &[Dataset]) -> NameEnds {
+    let examples = examples_from(datasets);
+    taught_names(tagger, &examples, |_| {}).3
+}
+
 /// The names documents teach an engine over `tagger`: the memory after it
 /// learned each document in order ([`Engine::learn_names`]); what they call
 /// the recognizers' labels ([`Engine::label_votes`]), how often each
@@ -254,6 +264,11 @@ mod tests {
         let options = TrainOptions { epochs: 4, prune: 0.0, ..TrainOptions::continuing() };
         let model = train_model(std::slice::from_ref(&ds), Some((&base, about)), &options, |_, _| {});
         let saved = model.to_bytes();
+        // Saved without them (format 2), they are taught again by the same documents.
+        let mut old = model.clone();
+        old.set_name_ends(NameEnds::default());
+        assert!(!model.name_ends().is_empty());
+        assert_eq!(&name_ends_taught(&Tagger::from_bytes(&old.to_bytes()).expect("reads"), std::slice::from_ref(&ds)), model.name_ends());
         let loaded = load_model(&saved, "annotations/project-model.bin", &schema).expect("reads its own output");
         let later = "Hier, la Cour suprême estime que le Conseil constitutionnel tranche.";
         assert_eq!(head_names(loaded, later), ["Cour suprême", "Conseil constitutionnel tranche"]);

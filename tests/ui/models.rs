@@ -81,6 +81,56 @@ fn the_window_and_the_command_line_train_the_same_project_model() {
     assert_eq!(std::fs::metadata(&kept).and_then(|m| m.modified()).expect("mtime"), modified, "not trained again");
 }
 
+/// A project model of format 2 (written before name ends were kept) for
+/// the done documents as they are: it was reused without name ends until
+/// the done documents changed. Now the name ends are learned from the done
+/// documents as soon as the project opens (the window's own way to the
+/// project model, `project_model::build`, and a new window), and the file
+/// becomes what `spanlab train` writes now, format 3, byte for byte.
+#[test]
+fn a_format_2_project_model_gets_its_name_ends_when_the_project_opens() {
+    const A: &str = "Le rapport du cabinet Vendrasque sera publié demain.";
+    const B: &str = "Selon le cabinet Vendrasque, la croissance ralentit.";
+    let f = fixture(&[("a.txt", A), ("b.txt", B)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    add_suggestions(&mut h, &[(22, 32, "ORG")]);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    run_until(&mut h, "the project model is built", |a| a.learn_progress.is_none() && a.model_in_use.contains("project model"));
+    let project = h.state().project.clone();
+    drop(h);
+    let kept = project.annotations.join(spanlab::app::project_model::MODEL_FILE);
+    let current = std::fs::read(&kept).expect("the project model");
+    let taught = spanlab::suggest::Tagger::from_bytes(&current).expect("reads").name_ends().clone();
+    assert!(taught.after.contains("sera"), "the word after the corrected name ends names: {taught:?}");
+    // The same model as an earlier version saved it: no name ends.
+    let format_2 = || {
+        let mut old = spanlab::suggest::Tagger::from_bytes(&current).expect("reads");
+        old.set_name_ends(Default::default());
+        let bytes = old.to_bytes();
+        std::fs::write(&kept, &bytes).expect("write");
+        bytes
+    };
+    let old = format_2();
+    assert_ne!(old, current);
+    // The window's way to its project model: the one on disk, with its name ends.
+    let base = spanlab::app::project_model::base_model(&project, None).expect("the shipped model");
+    let built = spanlab::app::project_model::build(&project, &base, |_, _| {}).expect("builds").expect("a done document");
+    assert_eq!(built.name_ends(), &taught, "learned from the done documents");
+    assert_eq!(std::fs::read(&kept).expect("kept"), current, "saved as format 3");
+    // A new window on the project does the same.
+    format_2();
+    let mut h = harness(&f.root);
+    run_until(&mut h, "learning settles", |a| a.learn_progress.is_none() && a.model_in_use.contains("project model"));
+    assert_eq!(std::fs::read(&kept).expect("kept"), current, "the window learned the name ends and saved them");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cli_model = dir.path().join("m.bin");
+    let o = common::spanlab(&["train", common::path_str(&f.root), "--base", "builtin", "--out", common::path_str(&cli_model)]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(current == std::fs::read(&cli_model).expect("model"), "what spanlab train writes, byte for byte");
+}
+
 #[test]
 fn suggestions_from_the_project_model_say_so_and_the_inspector_says_it_in_words() {
     const A: &str = "Le rapport du cabinet Vendrasque sera publié demain.";

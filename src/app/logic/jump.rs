@@ -11,8 +11,9 @@ use super::super::state::{Dialog, Hint, Selection};
 use crate::model::CharIdx;
 
 /// How far either side of the view f reads the text for names: a
-/// sentence opener is told from a name by the words written near it.
-pub const NAME_MARGIN: usize = 10_000;
+/// sentence opener is told from a name by the words written within this
+/// many code points of it (`model::names::OPENER_REACH`), as n tells it.
+pub const NAME_MARGIN: usize = crate::model::names::OPENER_REACH;
 
 /// The letters hints are made of, the home row first.
 const LETTERS: &[u8; 26] = b"asdfghjklqwertyuiopzxcvbnm";
@@ -74,7 +75,8 @@ impl SpanlabApp {
 
     /// [`SpanlabApp::jump_hints`], and how many code points of the text
     /// they read: the part in view and 10,000 code points either side
-    /// (`NAME_MARGIN`), not the whole article as before.
+    /// (`NAME_MARGIN`; and the rest of a word cut at either end), not the
+    /// whole article as before.
     pub fn jump_hints_reading(&self) -> (Vec<Hint>, usize) {
         let Some(open) = self.open.as_ref() else { return (Vec::new(), 0) };
         let doc = &open.doc;
@@ -96,7 +98,7 @@ impl SpanlabApp {
         // The names near the view are read once for both the names and
         // their hyphenated parts.
         let (near_from, near_to) = crate::model::names::reach(text, from, to, NAME_MARGIN);
-        let names = crate::model::names::names_in(text, from, to, NAME_MARGIN);
+        let (names, read) = crate::model::names::names_reading(text, from, to);
         items.extend(
             self.free_of(names.clone())
                 .into_iter()
@@ -143,7 +145,7 @@ impl SpanlabApp {
             .zip(items)
             .map(|(letters, (range, target, part))| Hint { letters, range, target, part })
             .collect();
-        (hints, near_to.get() - near_from.get())
+        (hints, read)
     }
 
     /// Shows the jump hints (f); with none in view, Space still scrolls on.

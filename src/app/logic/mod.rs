@@ -3,8 +3,10 @@
 //!
 //! - `label.rs`: labelling a selection, accepting and rejecting
 //!   suggestions, deleting, moving a span's boundaries, status and comment;
-//! - `navigate.rs`: Tab order, the caret, the next name, find, the next
-//!   unfinished document;
+//! - `navigate.rs`: Tab order, the caret, find, the next unfinished
+//!   document;
+//! - `next_name.rs`: the next name without a span (n), extending through
+//!   the next name;
 //! - `jump.rs`: the jump hints (f) on what is in view;
 //! - `relations.rs`: drawing a relation, its likely types, relabelling;
 //! - `relation_pick.rs`: a span's likely relations, one at a time (`c`;
@@ -28,6 +30,7 @@ mod everywhere;
 mod jump;
 mod label;
 mod navigate;
+mod next_name;
 mod project;
 mod quit;
 mod relation_pick;
@@ -37,6 +40,8 @@ mod save;
 mod suggest;
 #[cfg(test)]
 mod testing;
+
+pub use next_name::{NAME_SEARCH_BUDGET, NameStep};
 
 use super::SpanlabApp;
 use super::commands::Command;

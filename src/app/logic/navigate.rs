@@ -7,7 +7,6 @@
 use super::super::SpanlabApp;
 use super::super::commands::Command;
 use super::super::state::{Dialog, Selection};
-use crate::model::names::names;
 use crate::model::words::{next_word_part_end, next_word_start, phrase_end, previous_word_part_start, previous_word_start};
 use crate::model::{CharIdx, Status};
 
@@ -400,83 +399,6 @@ impl SpanlabApp {
         let anchor = if extend { anchor } else { new_head };
         open.selection = Selection::Text { anchor, head: new_head };
         open.scroll_to = Some(new_head);
-    }
-
-    /// Selects the next (or previous) name of the text (`model::names`) that
-    /// no span or pending suggestion touches and that is not exactly a
-    /// suggestion already decided on, after (or before) the selection,
-    /// wrapping: a name the suggestions missed is then one label key away.
-    pub(super) fn step_name(&mut self, forward: bool) {
-        let Some(open) = self.open.as_ref() else { return };
-        let doc = &open.doc;
-        let range = |a: CharIdx, b: CharIdx| (a.min(b), a.max(b));
-        let (lo, hi) = match open.selection {
-            Selection::Text { anchor, head } => range(anchor, head),
-            Selection::Span(id) => doc.spans().get(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.start, s.end)),
-            Selection::Suggestion(id) => doc.suggestion(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.start, s.end)),
-            Selection::Relation(_) | Selection::RelationSuggestion(_) | Selection::None => (self.selection_start(), self.selection_start()),
-        };
-        let free_names = self.free_names();
-        let pick = if forward {
-            free_names.iter().find(|n| n.0 >= hi).or(free_names.first())
-        } else {
-            free_names.iter().rev().find(|n| n.1 <= lo).or(free_names.last())
-        };
-        match pick.copied() {
-            Some((a, b)) => self.select(Selection::Text { anchor: a, head: b }),
-            None => self.info("every name of this document has a span or a suggestion"),
-        }
-    }
-
-    /// The names of the open document (`model::names`) that no span or
-    /// pending suggestion touches and that are not exactly a suggestion
-    /// already decided on, in text order: what n selects.
-    pub(super) fn free_names(&self) -> Vec<(CharIdx, CharIdx)> {
-        let Some(open) = self.open.as_ref() else { return Vec::new() };
-        self.free_of(names(open.doc.text()))
-    }
-
-    /// Those of `ranges` (sorted) that no span or pending suggestion
-    /// touches and that are not exactly a suggestion already decided on.
-    pub(super) fn free_of(&self, ranges: Vec<(CharIdx, CharIdx)>) -> Vec<(CharIdx, CharIdx)> {
-        let Some(open) = self.open.as_ref() else { return Vec::new() };
-        let doc = &open.doc;
-        // What is taken, sorted by start, with the furthest end so far.
-        let mut taken: Vec<(CharIdx, CharIdx)> = doc.spans().iter().map(|s| (s.start, s.end)).collect();
-        taken.extend(doc.pending_suggestions().iter().map(|s| (s.start, s.end)));
-        taken.sort_unstable();
-        let furthest: Vec<CharIdx> = taken
-            .iter()
-            .scan(CharIdx::ZERO, |m, r| {
-                *m = (*m).max(r.1);
-                Some(*m)
-            })
-            .collect();
-        let free = |a: CharIdx, b: CharIdx| {
-            let before = taken.partition_point(|r| r.0 < b);
-            before == 0 || furthest.get(before - 1).is_none_or(|&e| e <= a)
-        };
-        // A name exactly as a suggestion the person already decided on
-        // (rejected, or accepted and since deleted or moved) was turned
-        // down here: n passes over it.
-        let decided: Vec<(CharIdx, CharIdx)> = doc.suggestions().filter(|s| !s.is_pending()).map(|s| (s.start, s.end)).collect();
-        ranges.into_iter().filter(|&(a, b)| free(a, b) && !decided.contains(&(a, b))).collect()
-    }
-
-    /// Extends the text selection through the next name (`model::names`)
-    /// that starts at or after its head: `[Organisation] de coopération de
-    /// Shanghai` → `[Organisation de coopération de Shanghai]`.
-    pub(super) fn extend_to_name(&mut self) {
-        let Some(open) = self.open.as_ref() else { return };
-        let Selection::Text { anchor, head } = open.selection else {
-            self.info("select some text first (n selects the next name)");
-            return;
-        };
-        let (from, to) = (anchor.min(head), anchor.max(head));
-        match names(open.doc.text()).into_iter().find(|n| n.0 >= to) {
-            Some((_, end)) => self.select(Selection::Text { anchor: from, head: end }),
-            None => self.info("no name after the selection"),
-        }
     }
 
     /// Extends the text selection (or a caret) to the end of the phrase

@@ -97,6 +97,36 @@ fn keys_typed_in_the_frame_that_opens_the_palette_go_to_the_palette() {
     assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
 }
 
+/// Audit: the first letter typed in the frame of the Ctrl+F (or Ctrl+P)
+/// that opens a field was lost: its key was held back for the field, but
+/// the text it typed was taken for the shortcut's own (`xdotool type` right
+/// after Ctrl+F gave "ang" for "Wang").
+#[test]
+fn the_first_letter_typed_in_the_frame_that_opens_a_field_is_kept() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    let typed = |h: &mut Harness<'_, SpanlabApp>, opener: Key, word: &[(Key, char)]| {
+        let mut events: Vec<egui::Event> = press_events(opener, Modifiers::COMMAND).into();
+        for &(k, c) in word {
+            events.extend(typed_events(k, c));
+        }
+        h.input_mut().events.extend(events);
+        h.run_ok();
+    };
+    typed(&mut h, Key::F, &[(Key::W, 'W'), (Key::A, 'a'), (Key::N, 'n'), (Key::G, 'g')]);
+    match &h.state().dialog {
+        spanlab::app::Dialog::Find { query, .. } => assert_eq!(query, "Wang"),
+        other => panic!("the find bar is open: {other:?}"),
+    }
+    key(&mut h, Key::Escape);
+    key(&mut h, Key::Escape);
+    typed(&mut h, Key::P, &[(Key::T, 't'), (Key::H, 'h')]);
+    match &h.state().dialog {
+        spanlab::app::Dialog::Palette { query, .. } => assert_eq!(query, "th"),
+        other => panic!("the palette is open: {other:?}"),
+    }
+}
+
 /// Issue 15, item 5: keys typed in the frame of the click that focuses the
 /// corpus search box go into the box, not to the shortcuts.
 #[test]

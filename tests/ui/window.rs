@@ -127,6 +127,30 @@ fn the_first_letter_typed_in_the_frame_that_opens_a_field_is_kept() {
     }
 }
 
+/// Audit: a document edited, left and opened again said "saving…" for
+/// ever after its next edit, and its file was no longer written (the
+/// writer counted the edits from the first opening, the window from the
+/// second).
+#[test]
+fn a_document_opened_again_is_saved_after_its_next_edit() {
+    let f = fixture(&[("a.txt", TEXT), ("b.txt", "Un autre texte.")]);
+    let mut h = harness(&f.root);
+    key(&mut h, Key::X);
+    h.state_mut().flush_writes();
+    key_mod(&mut h, Modifiers::ALT, Key::ArrowDown);
+    key_mod(&mut h, Modifiers::ALT, Key::ArrowUp);
+    settle(&mut h);
+    assert_eq!(h.state().open.as_ref().map(|o| o.index), Some(0));
+    key(&mut h, Key::X);
+    h.state_mut().flush_writes();
+    h.run_ok();
+    let open = h.state().open.as_ref().expect("open");
+    assert_eq!((open.journaled, open.saved), (open.sent, open.sent), "every edit journaled and saved");
+    assert!(h.query_by_label("saving…").is_none(), "the header says saved");
+    let on_disk = Project::open(&f.root, None).expect("opens").load(0).expect("loads").doc;
+    assert_eq!(on_disk.pending_count(), h.state().open.as_ref().map_or(0, |o| o.doc.pending_count()), "the file has both rejections");
+}
+
 /// Issue 15, item 5: keys typed in the frame of the click that focuses the
 /// corpus search box go into the box, not to the shortcuts.
 #[test]

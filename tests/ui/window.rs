@@ -151,6 +151,33 @@ fn a_document_opened_again_is_saved_after_its_next_edit() {
     assert_eq!(on_disk.pending_count(), h.state().open.as_ref().map_or(0, |o| o.doc.pending_count()), "the file has both rejections");
 }
 
+/// Audit: with every edit saved, a file changed on disk by another window
+/// opened the conflict dialog ("while you had unsaved changes") and the
+/// header said "not saved", because anything in the undo history counted as
+/// unsaved. As the README says, nothing unsaved: the file is reloaded.
+#[test]
+fn a_file_changed_on_disk_with_everything_saved_is_reloaded() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    key(&mut h, Key::X);
+    h.state_mut().flush_writes();
+    h.run_ok();
+    // Another window labels Pékin in the file.
+    let mut other = Project::open(&f.root, None).expect("opens");
+    let mut theirs = other.load(0).expect("loads").doc;
+    let e = theirs.add_span_edit(CharIdx::new(49), CharIdx::new(54), "GPE");
+    theirs.apply(e, &other.schema).expect("valid");
+    other.save(&theirs).expect("saved");
+    std::thread::sleep(spanlab::app::CHECK_EVERY + std::time::Duration::from_millis(100));
+    h.run_ok();
+    h.state_mut().flush_writes();
+    h.run_ok();
+    assert_ne!(h.state().dialog, spanlab::app::Dialog::Conflict, "nothing unsaved to ask about");
+    let open = h.state().open.as_ref().expect("open");
+    assert!(open.doc.spans().iter().any(|s| s.start == CharIdx::new(49)), "the version on disk is shown");
+    assert!(open.save_error.is_none(), "{:?}", open.save_error);
+}
+
 /// Issue 15, item 5: keys typed in the frame of the click that focuses the
 /// corpus search box go into the box, not to the shortcuts.
 #[test]

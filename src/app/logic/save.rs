@@ -211,7 +211,10 @@ impl SpanlabApp {
         if !self.is_open(doc) {
             return;
         }
-        let clean = self.open.as_ref().is_some_and(|o| o.sent == o.saved && o.history.undo_description().is_none());
+        // Nothing unsaved (an undo history of saved edits is not unsaved
+        // work: the README's rule, and the header said "not saved" here).
+        self.send_edits();
+        let clean = self.open.as_ref().is_some_and(|o| o.sent == o.saved);
         if clean {
             if let Some(i) = self.project.position(doc) {
                 self.reload_open(i);

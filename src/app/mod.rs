@@ -165,6 +165,12 @@ pub struct SpanlabApp {
     /// Undo steps of documents changed while not open (an everywhere
     /// action), given to their history when they are opened.
     pub(crate) other_steps: std::collections::HashMap<crate::model::DocId, Vec<crate::model::edit::Step>>,
+    /// Documents left with edits not yet in their files (a full disk, a
+    /// read-only folder): shown again as they were, not as their files,
+    /// until the writer saves them. Each with the count of edits sent for
+    /// it (the writer's [`Saved`](crate::store::writer::Ack::Saved) at that
+    /// count or past it means the file has them) and why it was not saved.
+    pub(crate) kept_unsaved: std::collections::HashMap<crate::model::DocId, (Arc<crate::model::Document>, u64, Option<String>)>,
     /// A relabel the span's relations forbid, until the next command
     /// (Enter takes it).
     pub(crate) relabel_offer: Option<state::RelabelOffer>,
@@ -222,6 +228,7 @@ impl SpanlabApp {
             everywhere_scan: None,
             everywhere_job: None,
             other_steps: Default::default(),
+            kept_unsaved: Default::default(),
             relabel_offer: None,
             accept_offer: false,
             open: None,

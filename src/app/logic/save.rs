@@ -178,6 +178,9 @@ impl SpanlabApp {
                 if let Some(entry) = self.project.position(&doc).and_then(|i| self.project.entries.get_mut(i)) {
                     entry.summary = summary;
                 }
+                if self.kept_unsaved.get(&doc).is_some_and(|k| seq >= k.1) && !self.is_open(&doc) {
+                    self.kept_unsaved.remove(&doc);
+                }
                 if let Some(open) = self.open.as_mut().filter(|o| o.doc.id == doc) {
                     open.saved = open.saved.max(seq);
                     open.unsaved.retain(|(n, _)| *n > seq);

@@ -154,6 +154,11 @@ fn on_a_full_disk_a_document_opened_again_keeps_its_unsaved_edits() {
     let open = h.state().open.as_ref().expect("open");
     let shown: Vec<&str> = open.doc.spans().iter().map(|x| open.doc.span_text(x)).collect();
     assert!(shown.contains(&"siège"), "the unsaved edit is shown again: {shown:?}");
+    // Each failure is said once, however often it happens (the retries
+    // every 2 s piled up "(66 older messages)" of the same line).
+    let said: Vec<&str> = h.state().messages.iter().map(|m| m.text.as_str()).collect();
+    let once: std::collections::BTreeSet<&str> = said.iter().copied().collect();
+    assert_eq!(said.len(), once.len(), "{said:#?}");
     fs::remove_file(filler).expect("rm");
     h.state_mut().flush_writes();
     h.run_ok();

@@ -329,9 +329,12 @@ impl SpanlabApp {
         self.messages.push(Message { text: text.into(), error: false, lasting: true });
     }
 
-    /// Says what went wrong, until it is dismissed.
+    /// Says what went wrong, until it is dismissed; the same error again
+    /// (a save retried every 2 s on a full disk) moves to the end, once.
     pub(crate) fn error(&mut self, text: impl Into<String>) {
-        self.messages.push(Message { text: text.into(), error: true, lasting: true });
+        let text = text.into();
+        self.messages.retain(|m| !(m.error && m.lasting && m.text == text));
+        self.messages.push(Message { text, error: true, lasting: true });
     }
 
     /// Drops the messages that last only until the next command.

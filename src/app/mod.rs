@@ -170,6 +170,12 @@ pub struct SpanlabApp {
     /// yet: opening one waits for the writer first, or its file would be
     /// read as it was before that save.
     pub(crate) saves_in_flight: std::collections::BTreeSet<crate::model::DocId>,
+    /// Documents left with edits not yet in their files (a full disk, a
+    /// read-only folder): shown again as they were, not as their files,
+    /// until the writer saves them. Each with the count of edits sent for
+    /// it (the writer's [`Saved`](crate::store::writer::Ack::Saved) at that
+    /// count or past it means the file has them) and why it was not saved.
+    pub(crate) kept_unsaved: std::collections::HashMap<crate::model::DocId, (Arc<crate::model::Document>, u64, Option<String>)>,
     /// A relabel the span's relations forbid, until the next command
     /// (Enter takes it).
     pub(crate) relabel_offer: Option<state::RelabelOffer>,
@@ -228,6 +234,7 @@ impl SpanlabApp {
             everywhere_job: None,
             other_steps: Default::default(),
             saves_in_flight: Default::default(),
+            kept_unsaved: Default::default(),
             relabel_offer: None,
             accept_offer: false,
             open: None,
@@ -328,9 +335,12 @@ impl SpanlabApp {
         self.messages.push(Message { text: text.into(), error: false, lasting: true });
     }
 
-    /// Says what went wrong, until it is dismissed.
+    /// Says what went wrong, until it is dismissed; the same error again
+    /// (a save retried every 2 s on a full disk) moves to the end, once.
     pub(crate) fn error(&mut self, text: impl Into<String>) {
-        self.messages.push(Message { text: text.into(), error: true, lasting: true });
+        let text = text.into();
+        self.messages.retain(|m| !(m.error && m.lasting && m.text == text));
+        self.messages.push(Message { text, error: true, lasting: true });
     }
 
     /// Drops the messages that last only until the next command.

@@ -187,6 +187,12 @@ impl SpanlabApp {
                 continue;
             }
             if keyish && (holding || clicked) {
+                // A key held back for the field types its own text: that
+                // text is not the shortcut's (the first letter typed in
+                // the frame of Ctrl+F was dropped).
+                if matches!(event, egui::Event::Key { pressed: true, .. }) {
+                    after_command = false;
+                }
                 held_back.push(event);
                 continue;
             }

@@ -133,6 +133,9 @@ struct DocState {
     journaled: u64,
     /// Edits in the file.
     saved: u64,
+    /// `seq` when the window last opened it: the answers count its edits
+    /// from there, as the window does (see [`Ack::Journaled`]).
+    opened_at: u64,
     /// Whether a journal chain (a `base` line) is open for it.
     chained: bool,
     /// Its edits' numbers in the current chain start after this.
@@ -341,7 +344,7 @@ impl State {
                 for doc in docs {
                     let Some(state) = self.docs.get_mut(&doc) else { continue };
                     state.journaled = state.seq;
-                    let seq = state.seq;
+                    let seq = state.seq - state.opened_at;
                     if !self.ack(Ack::Journaled { doc, seq }) {
                         return false;
                     }
@@ -371,7 +374,9 @@ impl State {
             Job::Flush => Some(Ack::Flushed),
             Job::Opened { doc } => {
                 let hash = file_hash(&path_of(&self.project, &doc)).ok();
-                self.docs.entry(doc).or_default().disk = hash;
+                let state = self.docs.entry(doc).or_default();
+                state.disk = hash;
+                state.opened_at = state.seq;
                 None
             }
             Job::Discard { doc } => {
@@ -454,6 +459,7 @@ impl State {
                 state.error = None;
                 state.base = Some(Some(bytes));
                 let summary = known.summary.clone();
+                let acked = upto.saturating_sub(state.opened_at);
                 // The file holds these bytes (written now, or already).
                 self.project.remember_written(&path, known);
                 if let Some(i) = self.project.position(&id)
@@ -473,7 +479,7 @@ impl State {
                         s.base = None;
                     }
                 }
-                self.ack(Ack::Saved { doc: id, seq: upto, summary })
+                self.ack(Ack::Saved { doc: id, seq: acked, summary })
             }
             Err(e) => {
                 let message = e.to_string();
@@ -662,6 +668,33 @@ mod tests {
         assert!(dir.path().join("annotations/.gitignore").exists(), "the new folder has its .gitignore");
         drop(w);
         assert!(super::super::journal::journal_files(&dir.path().join("annotations")).is_empty(), "nothing left unsaved");
+    }
+
+    /// Audit: a document opened again in the session counts its edits from
+    /// zero (the window's counters start again), but the writer went on
+    /// from the first opening's: its answers ran ahead of the window's
+    /// count, which then said "saving…" for ever and stopped writing the
+    /// file after an edit (only the journal had them).
+    #[test]
+    fn a_document_opened_again_counts_its_edits_from_the_opening() {
+        let (_dir, project) = project();
+        let mut doc = project.load(0).unwrap().doc;
+        let w = Writer::start(project.clone()).unwrap();
+        w.send(Job::Opened { doc: doc.id.clone() });
+        let e1 = span(&mut doc, &project, 0, 6);
+        w.send(Job::Edits { doc: doc.id.clone(), edits: vec![e1] });
+        w.send(Job::Save { doc: Arc::new(doc.clone()), force: false });
+        assert!(w.flush().iter().any(|a| matches!(a, Ack::Saved { seq: 1, .. })));
+        // Opened again (another document in between): its first edit is 1.
+        w.send(Job::Opened { doc: doc.id.clone() });
+        let e2 = span(&mut doc, &project, 12, 19);
+        w.send(Job::Edits { doc: doc.id.clone(), edits: vec![e2] });
+        let acks = w.flush();
+        assert!(acks.contains(&Ack::Journaled { doc: doc.id.clone(), seq: 1 }), "{acks:?}");
+        w.send(Job::Save { doc: Arc::new(doc.clone()), force: false });
+        let acks = w.flush();
+        assert!(acks.iter().any(|a| matches!(a, Ack::Saved { seq: 1, .. })), "{acks:?}");
+        assert_eq!(project.load(0).unwrap().doc.spans().len(), 2);
     }
 
     /// D5's helpers: the writer says what is unsaved, and writes it elsewhere.

@@ -97,6 +97,87 @@ fn keys_typed_in_the_frame_that_opens_the_palette_go_to_the_palette() {
     assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
 }
 
+/// Audit: the first letter typed in the frame of the Ctrl+F (or Ctrl+P)
+/// that opens a field was lost: its key was held back for the field, but
+/// the text it typed was taken for the shortcut's own (`xdotool type` right
+/// after Ctrl+F gave "ang" for "Wang").
+#[test]
+fn the_first_letter_typed_in_the_frame_that_opens_a_field_is_kept() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    let typed = |h: &mut Harness<'_, SpanlabApp>, opener: Key, word: &[(Key, char)]| {
+        let mut events: Vec<egui::Event> = press_events(opener, Modifiers::COMMAND).into();
+        for &(k, c) in word {
+            events.extend(typed_events(k, c));
+        }
+        h.input_mut().events.extend(events);
+        h.run_ok();
+    };
+    typed(&mut h, Key::F, &[(Key::W, 'W'), (Key::A, 'a'), (Key::N, 'n'), (Key::G, 'g')]);
+    match &h.state().dialog {
+        spanlab::app::Dialog::Find { query, .. } => assert_eq!(query, "Wang"),
+        other => panic!("the find bar is open: {other:?}"),
+    }
+    key(&mut h, Key::Escape);
+    key(&mut h, Key::Escape);
+    typed(&mut h, Key::P, &[(Key::T, 't'), (Key::H, 'h')]);
+    match &h.state().dialog {
+        spanlab::app::Dialog::Palette { query, .. } => assert_eq!(query, "th"),
+        other => panic!("the palette is open: {other:?}"),
+    }
+}
+
+/// Audit: a document edited, left and opened again said "saving…" for
+/// ever after its next edit, and its file was no longer written (the
+/// writer counted the edits from the first opening, the window from the
+/// second).
+#[test]
+fn a_document_opened_again_is_saved_after_its_next_edit() {
+    let f = fixture(&[("a.txt", TEXT), ("b.txt", "Un autre texte.")]);
+    let mut h = harness(&f.root);
+    key(&mut h, Key::X);
+    h.state_mut().flush_writes();
+    key_mod(&mut h, Modifiers::ALT, Key::ArrowDown);
+    key_mod(&mut h, Modifiers::ALT, Key::ArrowUp);
+    settle(&mut h);
+    assert_eq!(h.state().open.as_ref().map(|o| o.index), Some(0));
+    key(&mut h, Key::X);
+    h.state_mut().flush_writes();
+    h.run_ok();
+    let open = h.state().open.as_ref().expect("open");
+    assert_eq!((open.journaled, open.saved), (open.sent, open.sent), "every edit journaled and saved");
+    assert!(h.query_by_label("saving…").is_none(), "the header says saved");
+    let on_disk = Project::open(&f.root, None).expect("opens").load(0).expect("loads").doc;
+    assert_eq!(on_disk.pending_count(), h.state().open.as_ref().map_or(0, |o| o.doc.pending_count()), "the file has both rejections");
+}
+
+/// Audit: with every edit saved, a file changed on disk by another window
+/// opened the conflict dialog ("while you had unsaved changes") and the
+/// header said "not saved", because anything in the undo history counted as
+/// unsaved. As the README says, nothing unsaved: the file is reloaded.
+#[test]
+fn a_file_changed_on_disk_with_everything_saved_is_reloaded() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    key(&mut h, Key::X);
+    h.state_mut().flush_writes();
+    h.run_ok();
+    // Another window labels Pékin in the file.
+    let mut other = Project::open(&f.root, None).expect("opens");
+    let mut theirs = other.load(0).expect("loads").doc;
+    let e = theirs.add_span_edit(CharIdx::new(49), CharIdx::new(54), "GPE");
+    theirs.apply(e, &other.schema).expect("valid");
+    other.save(&theirs).expect("saved");
+    std::thread::sleep(spanlab::app::CHECK_EVERY + std::time::Duration::from_millis(100));
+    h.run_ok();
+    h.state_mut().flush_writes();
+    h.run_ok();
+    assert_ne!(h.state().dialog, spanlab::app::Dialog::Conflict, "nothing unsaved to ask about");
+    let open = h.state().open.as_ref().expect("open");
+    assert!(open.doc.spans().iter().any(|s| s.start == CharIdx::new(49)), "the version on disk is shown");
+    assert!(open.save_error.is_none(), "{:?}", open.save_error);
+}
+
 /// Issue 15, item 5: keys typed in the frame of the click that focuses the
 /// corpus search box go into the box, not to the shortcuts.
 #[test]

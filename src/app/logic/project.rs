@@ -24,8 +24,16 @@ impl SpanlabApp {
     pub fn open_document(&mut self, index: usize) {
         self.commit_comment();
         self.save_now();
+        // A save of the document to open still with the writer (left a
+        // moment ago): waited for, so its file is read as just saved.
         if let Some(id) = self.project.entries.get(index).map(|e| e.id.clone()) {
             self.wait_for_save(&id);
+        }
+        // Left with edits its file does not have yet: kept, and shown
+        // again as it is, not as its file (a full disk showed the older
+        // file, and the next edit was saved over the unsaved ones).
+        if let Some(o) = self.open.as_ref().filter(|o| o.sent > o.saved || o.save_error.is_some()) {
+            self.kept_unsaved.insert(o.doc.id.clone(), (Arc::clone(&o.doc), o.sent, o.save_error.clone()));
         }
         let loaded = match self.project.load(index) {
             Ok(l) => l,
@@ -34,7 +42,9 @@ impl SpanlabApp {
                 return;
             }
         };
-        let doc = loaded.doc;
+        let kept = self.kept_unsaved.remove(&loaded.doc.id);
+        let save_error = kept.as_ref().and_then(|k| k.2.clone());
+        let doc = kept.map_or(loaded.doc, |k| Arc::unwrap_or_clone(k.0));
         let fresh = super::super::suggester::needs_suggestions(&doc);
         // A very long article: its first section now, the others as the view reaches them.
         let asked: Vec<_> =
@@ -71,7 +81,7 @@ impl SpanlabApp {
             saved: 0,
             save_due: None,
             unsaved: Vec::new(),
-            save_error: None,
+            save_error,
             load_report: loaded.report,
             encoding: loaded.encoding,
             scroll_to,
@@ -233,6 +243,7 @@ impl SpanlabApp {
             Ok(p) => {
                 self.project = p;
                 self.open = None;
+                self.kept_unsaved.clear();
                 self.adjudication = None;
                 self.dashboard = None;
                 // The inspector's counts belong to the folder left behind

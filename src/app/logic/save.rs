@@ -202,6 +202,9 @@ impl SpanlabApp {
                 if let Some(entry) = self.project.position(&doc).and_then(|i| self.project.entries.get_mut(i)) {
                     entry.summary = summary;
                 }
+                if self.kept_unsaved.get(&doc).is_some_and(|k| seq >= k.1) && !self.is_open(&doc) {
+                    self.kept_unsaved.remove(&doc);
+                }
                 if let Some(open) = self.open.as_mut().filter(|o| o.doc.id == doc) {
                     open.saved = open.saved.max(seq);
                     open.unsaved.retain(|(n, _)| *n > seq);
@@ -236,7 +239,10 @@ impl SpanlabApp {
         if !self.is_open(doc) {
             return;
         }
-        let clean = self.open.as_ref().is_some_and(|o| o.sent == o.saved && o.history.undo_description().is_none());
+        // Nothing unsaved (an undo history of saved edits is not unsaved
+        // work: the README's rule, and the header said "not saved" here).
+        self.send_edits();
+        let clean = self.open.as_ref().is_some_and(|o| o.sent == o.saved);
         if clean {
             if let Some(i) = self.project.position(doc) {
                 self.reload_open(i);

@@ -194,16 +194,25 @@ impl View<'_> {
 
     /// The keys of `wanted` that the document writes in lower case.
     fn lower_among(&self, wanted: &FastSet) -> FastSet {
+        // A few keys are compared by length first, no hashing per token.
+        let few: Vec<&str> = if wanted.len() <= 8 { wanted.iter().map(String::as_str).collect() } else { Vec::new() };
         let mut out = FastSet::default();
         for (i, t) in self.doc.tokens().iter().enumerate() {
             if t.kind == TokenKind::Word && t.text(self.s).chars().next().is_some_and(char::is_lowercase) {
                 let key = self.doc.key(i);
-                if wanted.contains(key) {
+                let found = if few.is_empty() { wanted.contains(key) } else { few.iter().any(|w| w.len() == key.len() && *w == key) };
+                if found {
                     out.insert(key.to_owned());
                 }
             }
         }
         out
+    }
+
+    /// A cheap first test: a token in a sentence written with a capital
+    /// first.
+    fn upper_inside(&self, i: usize) -> bool {
+        self.doc.get(i).is_some_and(|t| !t.sentence_start && t.text(self.s).chars().next().is_some_and(char::is_uppercase))
     }
 
     /// The candidates overlapping tokens `[a, b)`: their index range.
@@ -228,7 +237,7 @@ impl View<'_> {
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut i = 0;
         while i < self.doc.len() {
-            let hit = self.capital(i) && self.continues(i) && self.article_like(i) && !self.initial(i);
+            let hit = self.upper_inside(i) && self.article_like(i) && self.capital(i) && !self.initial(i);
             if !hit {
                 i += 1;
                 continue;
@@ -292,10 +301,31 @@ impl View<'_> {
             c.score = inside.iter().map(|o| o.score).fold(c.score, f32::max);
             added.push((range, c));
         }
-        // Replace from the last, so that earlier ranges stay right.
-        for (range, c) in added.into_iter().rev() {
-            candidates.splice(range, [c]);
+        if added.is_empty() {
+            return;
         }
+        // One pass (not a splice each: a long text has thousands); a run
+        // over no piece has an empty range, where it goes.
+        let old = std::mem::take(candidates);
+        candidates.reserve(old.len() + added.len());
+        let mut added = added.into_iter().peekable();
+        for (k, c) in old.into_iter().enumerate() {
+            while let Some((_, new)) = added.next_if(|(r, _)| r.is_empty() && r.start <= k) {
+                candidates.push(new);
+            }
+            if let Some((r, _)) = added.peek()
+                && r.contains(&k)
+            {
+                if k + 1 == r.end
+                    && let Some((_, new)) = added.next()
+                {
+                    candidates.push(new);
+                }
+                continue;
+            }
+            candidates.push(c);
+        }
+        candidates.extend(added.map(|(_, new)| new));
     }
 
     /// The second rule of the module: parts of persons' names used alone.
@@ -324,7 +354,7 @@ impl View<'_> {
         }
         let mut hits = Vec::new();
         for (i, t) in tokens.iter().enumerate() {
-            if !t.is_wordlike() || !parts.contains(self.doc.key(i)) || !self.name_word(i) || self.initial(i) {
+            if !self.upper_inside(i) || !t.is_wordlike() || !parts.contains(self.doc.key(i)) || !self.name_word(i) || self.initial(i) {
                 continue;
             }
             let beside = |k: usize| self.capital(k) && !self.function_word(k);
@@ -347,6 +377,7 @@ impl View<'_> {
         }
         let keys: FastSet = hits.iter().map(|&i| self.key(i).to_owned()).collect();
         let lower = self.lower_among(&keys);
+        let mut added = Vec::new();
         for i in hits {
             if lower.contains(self.key(i)) {
                 continue;
@@ -356,14 +387,25 @@ impl View<'_> {
             };
             if keep(&c) {
                 let at = candidates.partition_point(|o| o.start < c.start);
-                if candidates.get(at).is_some_and(|o| (o.start, o.end) == (c.start, c.end)) {
-                    if let Some(o) = candidates.get_mut(at) {
-                        *o = c;
-                    }
-                } else {
-                    candidates.insert(at, c);
+                match candidates.get_mut(at) {
+                    Some(o) if (o.start, o.end) == (c.start, c.end) => *o = c,
+                    _ => added.push(c),
                 }
             }
+        }
+        if !added.is_empty() {
+            // One merge of two sorted lists (not an insertion each: a long
+            // text has thousands).
+            let old = std::mem::take(candidates);
+            candidates.reserve(old.len() + added.len());
+            let mut added = added.into_iter().peekable();
+            for c in old {
+                while let Some(n) = added.next_if(|n| n.start < c.start) {
+                    candidates.push(n);
+                }
+                candidates.push(c);
+            }
+            candidates.extend(added);
         }
     }
 }
@@ -403,6 +445,11 @@ mod tests {
         check("Selon Pao Ding Un, la récolte sera bonne.", "Selon [Pao Ding Un]{PER}, la récolte sera bonne.");
         check("Hier, Rhee Son Mira a quitté Vélanne.", "Hier, [Rhee Son Mira]{PER} a quitté Vélanne.");
         check("Un poème de Jehan De La Brosse fut lu.", "Un poème de [Jehan De La Brosse]{PER} fut lu.");
+        // Several in one text, among other spans.
+        check(
+            "[Ilse]{PER} et [Tam Lok]{PER} Un à [Vélanne]{LOC}, puis Pao Ding Un et [Rhee]{PER} à [Ostrava]{LOC}.",
+            "[Ilse]{PER} et [Tam Lok Un]{PER} à [Vélanne]{LOC}, puis [Pao Ding Un]{PER} et [Rhee]{PER} à [Ostrava]{LOC}.",
+        );
     }
 
     #[test]

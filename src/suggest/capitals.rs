@@ -84,7 +84,7 @@ const NOT_ORG_ACRONYMS: &[&str] = &[
 ];
 
 /// English function words that a headline capitalises; they end a run.
-const TITLE_CASE_BREAKERS: &[&str] = &[
+pub(super) const TITLE_CASE_BREAKERS: &[&str] = &[
     "and", "or", "in", "on", "at", "by", "for", "from", "with", "to", "of", "the", "a", "an", "as", "is", "are", "was", "were", "be",
     "after", "before", "over", "under", "into", "amid", "says", "say", "said", "will", "has", "have", "not", "but", "this", "that", "its",
     "his", "her", "their",

@@ -91,6 +91,7 @@ pub mod heads;
 pub mod learning;
 pub mod lexicon;
 pub mod memory;
+mod names;
 pub mod patterns;
 pub mod relations;
 pub mod tagger;
@@ -523,7 +524,12 @@ impl Engine {
                 c
             })
             .collect();
-        combine_preferring(Some(text), all, &policy, &g.english, &mapped).into_iter().filter(|c| c.score >= min_score).collect()
+        let mut out = combine_preferring(Some(text), all, &policy, &g.english, &mapped);
+        if schema.entity("PER").is_some() {
+            out = self.complete_persons(text, doc, out, can_veto);
+        }
+        out.retain(|c| c.score >= min_score);
+        out
     }
 
     fn vetoed(&self, text: &Text, c: &Candidate, can_veto: bool) -> bool {
@@ -618,7 +624,8 @@ impl Engine {
     }
 
     fn suggest_all_labels(&self, text: &Text) -> Vec<Candidate> {
-        let g = self.gather(text, &Tokenized::new(text.as_str()));
+        let doc = Tokenized::new(text.as_str());
+        let g = self.gather(text, &doc);
         let policy = self.policy_for(&g);
         let can_veto = self.recognizers.iter().any(|r| r.can_veto());
         let all: Vec<Candidate> = g
@@ -626,7 +633,7 @@ impl Engine {
             .into_iter()
             .filter(|c| !self.vetoed(text, c, can_veto) && (c.recognizer.as_str() != heads::HEADS || self.vouched(c, &c.label)))
             .collect();
-        combine_in(Some(text), all, &policy, &g.english)
+        self.complete_persons(text, &doc, combine_in(Some(text), all, &policy, &g.english), can_veto)
     }
 }
 

@@ -255,28 +255,7 @@ impl View<'_> {
 
     /// True where the capital of a word says nothing about a name.
     fn initial(&self, i: usize) -> bool {
-        let Some(t) = self.doc.get(i) else {
-            return false;
-        };
-        if t.sentence_start {
-            return true;
-        }
-        let mut k = i;
-        while k > 0 {
-            k -= 1;
-            let Some(p) = self.doc.get(k) else {
-                return true;
-            };
-            if p.is_wordlike() || p.kind == TokenKind::Number {
-                return false;
-            }
-            let opening = matches!(self.text(k), ":" | "«" | "“" | "„" | "—" | "–" | "•" | "‹")
-                || (matches!(self.text(k), "\"" | "'" | "-") && (p.space_before || p.sentence_start));
-            if opening || p.sentence_start {
-                return true;
-            }
-        }
-        true
+        capital_says_nothing(self.doc, self.s, i).unwrap_or(false)
     }
 
     /// The known name starting at `i`: its length in tokens.
@@ -532,6 +511,33 @@ fn title_case_sentences(v: &View<'_>) -> Vec<bool> {
         }
     }
     out
+}
+
+/// Whether the capital of the word at token `i` says nothing about a name:
+/// a sentence start, or after an opening quote, a colon or a dash with
+/// nothing but punctuation between; `None` when there is no token `i`.
+pub(super) fn capital_says_nothing(doc: &Tokenized, s: &str, i: usize) -> Option<bool> {
+    let t = doc.get(i)?;
+    if t.sentence_start {
+        return Some(true);
+    }
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        let Some(p) = doc.get(k) else {
+            return Some(true);
+        };
+        if p.is_wordlike() || p.kind == TokenKind::Number {
+            return Some(false);
+        }
+        let text = p.text(s);
+        let opening = matches!(text, ":" | "«" | "“" | "„" | "—" | "–" | "•" | "‹")
+            || (matches!(text, "\"" | "'" | "-") && (p.space_before || p.sentence_start));
+        if opening || p.sentence_start {
+            return Some(true);
+        }
+    }
+    Some(true)
 }
 
 impl Recognizer for CapitalsRecognizer {

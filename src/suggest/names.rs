@@ -34,7 +34,7 @@
 //! the user's rejections veto them as the others.
 //! Must not touch: files, the UI, threads: candidates in, candidates out.
 
-use super::capitals::{TITLE_CASE_BREAKERS, keyword_label};
+use super::capitals::{TITLE_CASE_BREAKERS, capital_says_nothing, keyword_label};
 use super::gazetteer::Gazetteer;
 use super::lexicon::{FastSet, Lexicon};
 use super::{Candidate, Engine};
@@ -147,28 +147,7 @@ impl View<'_> {
     /// True where the capital of the word at `i` says nothing: a sentence
     /// start, or after an opening quote, a colon or a dash.
     fn initial(&self, i: usize) -> bool {
-        let Some(t) = self.doc.get(i) else {
-            return true;
-        };
-        if t.sentence_start {
-            return true;
-        }
-        let mut k = i;
-        while k > 0 {
-            k -= 1;
-            let Some(p) = self.doc.get(k) else {
-                return true;
-            };
-            if p.is_wordlike() || p.kind == TokenKind::Number {
-                return false;
-            }
-            let opening = matches!(self.text(k), ":" | "«" | "“" | "„" | "—" | "–" | "•" | "‹")
-                || (matches!(self.text(k), "\"" | "'" | "-") && (p.space_before || p.sentence_start));
-            if opening || p.sentence_start {
-                return true;
-            }
-        }
-        true
+        capital_says_nothing(self.doc, self.s, i).unwrap_or(true)
     }
 
     /// True when the sentence holding token `i` is a headline in title

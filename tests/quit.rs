@@ -94,12 +94,11 @@ fn d5_quit_with_a_read_only_annotations_folder_asks_and_saves_elsewhere() {
     s.assert_unchanged();
 }
 
-/// D5: on a full disk, Ctrl+Q asks; "discard" quits.
+/// The project's annotations copied onto a tmpfs of 256 KiB ([`common::Mount::tmpfs`],
+/// required under CI): the mount and the annotations folder on it.
 #[cfg(target_os = "linux")]
-#[test]
-fn d5_quit_on_a_full_disk_asks() {
-    let s = Saved::new();
-    let Some(disk) = common::Mount::tmpfs(&s.path("disk"), 256 * 1024) else { return };
+fn annotations_on_a_small_disk(s: &Saved) -> Option<(common::Mount, std::path::PathBuf)> {
+    let disk = common::Mount::tmpfs(&s.path("disk"), 256 * 1024)?;
     let ann = disk.path.join("annotations");
     for (rel, bytes) in &s.project_before {
         if let Some(name) = rel.strip_prefix("annotations/").filter(|n| !n.is_empty() && !n.ends_with('/')) {
@@ -108,6 +107,15 @@ fn d5_quit_on_a_full_disk_asks() {
             fs::write(p, bytes).expect("write");
         }
     }
+    Some((disk, ann))
+}
+
+/// D5: on a full disk, Ctrl+Q asks; "discard" quits.
+#[cfg(target_os = "linux")]
+#[test]
+fn d5_quit_on_a_full_disk_asks() {
+    let s = Saved::new();
+    let Some((disk, ann)) = annotations_on_a_small_disk(&s) else { return };
     let mut h = harness_on(&s.project, &ann);
     settle(&mut h);
     let filler = disk.fill("filler");
@@ -131,15 +139,7 @@ fn d5_quit_on_a_full_disk_asks() {
 #[test]
 fn on_a_full_disk_a_document_opened_again_keeps_its_unsaved_edits() {
     let s = Saved::new();
-    let Some(disk) = common::Mount::tmpfs(&s.path("disk"), 256 * 1024) else { return };
-    let ann = disk.path.join("annotations");
-    for (rel, bytes) in &s.project_before {
-        if let Some(name) = rel.strip_prefix("annotations/").filter(|n| !n.is_empty() && !n.ends_with('/')) {
-            let p = ann.join(name);
-            fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-            fs::write(p, bytes).expect("write");
-        }
-    }
+    let Some((disk, ann)) = annotations_on_a_small_disk(&s) else { return };
     let mut h = harness_on(&s.project, &ann);
     settle(&mut h);
     let filler = disk.fill("filler");

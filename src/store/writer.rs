@@ -644,17 +644,24 @@ mod tests {
         edit
     }
 
+    /// The project's first document opened under a new writer, a span
+    /// added, its edit sent and the document handed over to be saved.
+    fn opened_with_a_span_sent_and_saved(project: &Project) -> (Document, Writer) {
+        let mut doc = project.load(0).unwrap().doc;
+        let w = Writer::start(project.clone()).unwrap();
+        w.send(Job::Opened { doc: doc.id.clone() });
+        let e1 = span(&mut doc, project, 0, 6);
+        w.send(Job::Edits { doc: doc.id.clone(), edits: vec![e1] });
+        w.send(Job::Save { doc: Arc::new(doc.clone()), force: false });
+        (doc, w)
+    }
+
     /// D3: the annotations folder removed under a writer with unsaved edits:
     /// it notices, opens a new journal, saves the document again, says so.
     #[test]
     fn d3_a_removed_annotations_folder_is_noticed_and_the_unsaved_document_saved_again() {
         let (dir, project) = project();
-        let mut doc = project.load(0).unwrap().doc;
-        let w = Writer::start(project.clone()).unwrap();
-        w.send(Job::Opened { doc: doc.id.clone() });
-        let e1 = span(&mut doc, &project, 0, 6);
-        w.send(Job::Edits { doc: doc.id.clone(), edits: vec![e1] });
-        w.send(Job::Save { doc: Arc::new(doc.clone()), force: false });
+        let (mut doc, w) = opened_with_a_span_sent_and_saved(&project);
         let e2 = span(&mut doc, &project, 12, 19);
         w.send(Job::Edits { doc: doc.id.clone(), edits: vec![e2] });
         assert!(w.flush().contains(&Ack::Journaled { doc: doc.id.clone(), seq: 2 }));
@@ -678,12 +685,7 @@ mod tests {
     #[test]
     fn a_document_opened_again_counts_its_edits_from_the_opening() {
         let (_dir, project) = project();
-        let mut doc = project.load(0).unwrap().doc;
-        let w = Writer::start(project.clone()).unwrap();
-        w.send(Job::Opened { doc: doc.id.clone() });
-        let e1 = span(&mut doc, &project, 0, 6);
-        w.send(Job::Edits { doc: doc.id.clone(), edits: vec![e1] });
-        w.send(Job::Save { doc: Arc::new(doc.clone()), force: false });
+        let (mut doc, w) = opened_with_a_span_sent_and_saved(&project);
         assert!(w.flush().iter().any(|a| matches!(a, Ack::Saved { seq: 1, .. })));
         // Opened again (another document in between): its first edit is 1.
         w.send(Job::Opened { doc: doc.id.clone() });

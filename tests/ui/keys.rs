@@ -453,12 +453,10 @@ fn f_tags_lower_case_words_that_spans_open_phrases_with() {
     help_lists_once_and_palette_finds(&mut h, "lower-case word a span here opens a phrase with", "jump", |_| ());
 }
 
-/// f reads the text near the view, not the whole article: on a long one
-/// (2 MB here, the scale bench's is 200 MB) the names it tags are found
-/// in the part on screen and a margin either side (10,000 code points),
-/// so f costs the same wherever the article is long.
-#[test]
-fn f_reads_only_the_text_near_the_view_of_a_long_article() {
+/// A 2 MB article of 40,000 lines, each naming Ottavio Brenner, open with
+/// no suggestion: the fixture (kept while the window lives), the window
+/// and the article's length in code points.
+fn long_article_of_names() -> (Fixture, Harness<'static, SpanlabApp>, usize) {
     let mut t = String::new();
     for i in 0..40_000 {
         t.push_str(&format!("la ligne {i} parle de Ottavio Brenner ici.\n"));
@@ -467,6 +465,16 @@ fn f_reads_only_the_text_near_the_view_of_a_long_article() {
     let f = fixture(&[("a.txt", t.as_str())]);
     let mut h = harness(&f.root);
     clear_suggestions(&mut h);
+    (f, h, len)
+}
+
+/// f reads the text near the view, not the whole article: on a long one
+/// (2 MB here, the scale bench's is 200 MB) the names it tags are found
+/// in the part on screen and a margin either side (10,000 code points),
+/// so f costs the same wherever the article is long.
+#[test]
+fn f_reads_only_the_text_near_the_view_of_a_long_article() {
+    let (_f, mut h, len) = long_article_of_names();
     h.run_ok();
     let (hints, read) = h.state().jump_hints_reading();
     let (from, to) = h.state().open.as_ref().and_then(|o| o.in_view).expect("the view is known");
@@ -483,14 +491,7 @@ fn f_reads_only_the_text_near_the_view_of_a_long_article() {
 /// goes on from there.
 #[test]
 fn n_reads_only_near_the_caret_of_a_long_article() {
-    let mut t = String::new();
-    for i in 0..40_000 {
-        t.push_str(&format!("la ligne {i} parle de Ottavio Brenner ici.\n"));
-    }
-    let len = t.chars().count();
-    let f = fixture(&[("a.txt", t.as_str())]);
-    let mut h = harness(&f.root);
-    clear_suggestions(&mut h);
+    let (_f, mut h, len) = long_article_of_names();
     let mid = CharIdx::new(len / 2);
     h.state_mut().open.as_mut().expect("open").selection = Selection::Text { anchor: mid, head: mid };
     let (step, read) = h.state().name_step(true);

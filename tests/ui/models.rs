@@ -7,8 +7,6 @@ use super::*;
 
 #[test]
 fn what_the_engine_learned_comes_back_in_the_next_session() {
-    const A: &str = "Le rapport du cabinet Vendrasque sera publié demain.";
-    const B: &str = "Selon le cabinet Vendrasque, la croissance ralentit.";
     let vendrasque_org = |p: &[(String, String)]| p.iter().any(|(t, l)| t == "Vendrasque" && l == "ORG");
     // Control: on its own, the engine does not call Vendrasque an ORG.
     let control = fixture(&[("b.txt", B)]);
@@ -32,16 +30,27 @@ fn what_the_engine_learned_comes_back_in_the_next_session() {
     assert!(vendrasque_org(&pending(&h)), "{:?}", pending(&h));
 }
 
-#[test]
-fn the_window_and_the_command_line_train_the_same_project_model() {
-    const A: &str = "Le rapport du cabinet Vendrasque sera publié demain.";
-    const B: &str = "Selon le cabinet Vendrasque, la croissance ralentit.";
+/// The two articles of [`vendrasque_marked_done`].
+const A: &str = "Le rapport du cabinet Vendrasque sera publié demain.";
+const B: &str = "Selon le cabinet Vendrasque, la croissance ralentit.";
+
+/// Two articles naming the cabinet Vendrasque; in the first, its name
+/// accepted as an ORG and the document marked done (Ctrl+Enter, which
+/// rebuilds the project model in the background): the fixture and the
+/// window.
+fn vendrasque_marked_done() -> (Fixture, Harness<'static, SpanlabApp>) {
     let f = fixture(&[("a.txt", A), ("b.txt", B)]);
     let mut h = harness(&f.root);
     clear_suggestions(&mut h);
     add_suggestions(&mut h, &[(22, 32, "ORG")]);
     key_mod(&mut h, Modifiers::SHIFT, Key::A);
     key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    (f, h)
+}
+
+#[test]
+fn the_window_and_the_command_line_train_the_same_project_model() {
+    let (f, mut h) = vendrasque_marked_done();
     // Marking a document done rebuilds the project model in the background.
     run_until(&mut h, "the project model is rebuilt", |a| {
         a.learn_progress.is_none() && !a.is_suggesting() && a.model_in_use.contains("project model")
@@ -89,14 +98,7 @@ fn the_window_and_the_command_line_train_the_same_project_model() {
 /// becomes what `spanlab train` writes now, format 3, byte for byte.
 #[test]
 fn a_format_2_project_model_gets_its_name_ends_when_the_project_opens() {
-    const A: &str = "Le rapport du cabinet Vendrasque sera publié demain.";
-    const B: &str = "Selon le cabinet Vendrasque, la croissance ralentit.";
-    let f = fixture(&[("a.txt", A), ("b.txt", B)]);
-    let mut h = harness(&f.root);
-    clear_suggestions(&mut h);
-    add_suggestions(&mut h, &[(22, 32, "ORG")]);
-    key_mod(&mut h, Modifiers::SHIFT, Key::A);
-    key_mod(&mut h, Modifiers::COMMAND, Key::Enter);
+    let (f, mut h) = vendrasque_marked_done();
     run_until(&mut h, "the project model is built", |a| a.learn_progress.is_none() && a.model_in_use.contains("project model"));
     let project = h.state().project.clone();
     drop(h);
@@ -133,8 +135,6 @@ fn a_format_2_project_model_gets_its_name_ends_when_the_project_opens() {
 
 #[test]
 fn suggestions_from_the_project_model_say_so_and_the_inspector_says_it_in_words() {
-    const A: &str = "Le rapport du cabinet Vendrasque sera publié demain.";
-    const B: &str = "Selon le cabinet Vendrasque, la croissance ralentit.";
     const C: &str = "Le ministre Sergueï Lavrov est arrivé à Pékin lundi pour rencontrer Wang Yi.";
     let f = fixture(&[("a.txt", A), ("b.txt", B), ("c.txt", C)]);
     let mut h = harness(&f.root);

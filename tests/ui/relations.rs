@@ -312,4 +312,23 @@ fn selecting_a_relation_brings_both_its_ends_into_view() {
     h.run_ok();
     assert!(matches!(selection(&h), Selection::Relation(_)));
     both_in_view(&h, 0, "period on the accepted relation");
+    // Ends farther apart than a view: the head shows.
+    let schema = h.state().project.schema.clone();
+    let open = h.state_mut().open.as_mut().expect("open");
+    let far = [(10, ada, 9), (10 + 3 * (last - first), boris, 10)].map(|(l, at, len)| {
+        let start = l * width + at;
+        let add = open.doc_mut().add_span_edit(CharIdx::new(start), CharIdx::new(start + len), "PER");
+        open.doc_mut().apply(add, &schema).expect("span");
+        open.doc.spans().iter().find(|s| s.start.get() == start).expect("the span").id
+    });
+    let (head, tail) = (far[1], far[0]);
+    let edit = open.doc_mut().add_relation_edit(head, tail, "MEETS");
+    assert!(h.state_mut().edit(edit, "draw"));
+    h.state_mut().open.as_mut().expect("open").selection = Selection::Span(tail);
+    key(&mut h, Key::Period);
+    h.run_ok();
+    assert!(matches!(selection(&h), Selection::Relation(_)));
+    let start = |id| h.state().open.as_ref().and_then(|o| o.doc.spans().get(id).map(|s| s.start)).expect("span");
+    assert_eq!(h.state().article_view().shows(start(head)), Some(true), "the head shows");
+    assert_ne!(h.state().article_view().shows(start(tail)), Some(true), "the tail is a few views away");
 }

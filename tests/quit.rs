@@ -94,6 +94,37 @@ fn d5_quit_with_a_read_only_annotations_folder_asks_and_saves_elsewhere() {
     s.assert_unchanged();
 }
 
+/// Audit: on a read-only folder each try to journal an edit named the
+/// new journal file it could not create (a fresh temporary name each
+/// time), so the same failure was said again at every retry and the
+/// messages filled with near-identical lines. It names the folder now,
+/// and a failure retried is said once.
+#[cfg(target_os = "linux")]
+#[test]
+fn on_a_read_only_folder_a_failing_save_is_said_once() {
+    let s = Saved::new();
+    let ann = s.project.join("annotations");
+    let Some(ro) = common::Mount::read_only(&ann) else { return };
+    let mut h = harness_on(&s.project, &ann);
+    settle(&mut h);
+    label_in_window(&mut h, "b", "siège");
+    h.state_mut().flush_writes();
+    h.run_ok();
+    label_in_window(&mut h, "b", "à");
+    h.state_mut().flush_writes();
+    h.run_ok();
+    let said: Vec<&str> = h.state().messages.iter().map(|m| m.text.as_str()).collect();
+    assert!(said.iter().any(|m| m.contains("Read-only file system")), "the failure is said: {said:#?}");
+    assert!(!said.iter().any(|m| m.contains(".tmp-new")), "no temporary file's name: {said:#?}");
+    let once: std::collections::BTreeSet<&str> = said.iter().copied().collect();
+    assert_eq!(said.len(), once.len(), "{said:#?}");
+    let journal = said.iter().filter(|m| m.starts_with("b: not saved: journal")).count();
+    assert_eq!(journal, 1, "two edits, each retried: the journal's failure said once: {said:#?}");
+    drop(h);
+    drop(ro);
+    s.assert_unchanged();
+}
+
 /// The project's annotations copied onto a tmpfs of 256 KiB ([`common::Mount::tmpfs`],
 /// required under CI): the mount and the annotations folder on it.
 #[cfg(target_os = "linux")]

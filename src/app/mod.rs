@@ -48,8 +48,8 @@ pub use commands::{Command, CommandTable, ConflictChoice, Mode, QuitChoice};
 pub use logic::{NAME_SEARCH_BUDGET, NameStep};
 pub use settings::Settings;
 pub use state::{
-    AppOptions, CorpusFilter, Dialog, Hint, Message, OpenDoc, PickReading, RelationChoice, RelationDraft, RelationPick, Sectioning,
-    Selection,
+    AppOptions, CorpusFilter, Dialog, Hint, Message, OpenDoc, PickReading, RelationChoice, RelationDraft, RelationPick, ScrollTarget,
+    Sectioning, Selection,
 };
 
 use crate::store::Project;

@@ -12,6 +12,24 @@ use super::forms::{EverywhereForm, ExportForm, ImportForm, QuitForm, SettingsFor
 use crate::model::{CharIdx, DocId, Document, Edit, History, RelationId, SpanId, Status, SuggestionId};
 use crate::store::LoadReport;
 
+/// What the article view is asked to bring into view: the row of `at`,
+/// and with it the row of `with` when both fit in the view (a relation's
+/// other end); else `at` alone. A position already in view (both, when
+/// two are asked for) does not scroll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScrollTarget {
+    /// What must show (a relation's head).
+    pub at: CharIdx,
+    /// What should show with it, if both fit.
+    pub with: Option<CharIdx>,
+}
+
+impl From<CharIdx> for ScrollTarget {
+    fn from(at: CharIdx) -> Self {
+        Self { at, with: None }
+    }
+}
+
 /// What is selected in the article.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Selection {
@@ -191,8 +209,9 @@ pub struct OpenDoc {
     pub load_report: LoadReport,
     /// The article's encoding, when read from a text file.
     pub encoding: Option<String>,
-    /// Ask the article view to bring this code point into view.
-    pub scroll_to: Option<CharIdx>,
+    /// Ask the article view to bring this code point (and another with
+    /// it, if both fit) into view.
+    pub scroll_to: Option<ScrollTarget>,
     /// Suggestions were requested and have not arrived yet.
     pub suggesting: bool,
     /// The text the article view drew last frame `(start, end)`.

@@ -123,7 +123,10 @@ impl Journal {
             let file = match OpenOptions::new().create_new(true).read(true).append(true).open(&creating) {
                 Ok(f) => f,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(io(&creating, e)),
+                // The folder, not the fresh name tried: a retry on a
+                // read-only folder says the same thing again (and is said
+                // once).
+                Err(e) => return Err(io(annotations, e)),
             };
             let named = file
                 .try_lock()
@@ -135,7 +138,7 @@ impl Journal {
                 .and_then(|()| super::atomic::sync_dir(annotations));
             if let Err(e) = named {
                 let _ = fs::remove_file(&creating);
-                return Err(io(&path, e));
+                return Err(io(annotations, e));
             }
             return Ok(Self { path, file, len: 0, torn: false });
         }

@@ -53,7 +53,10 @@ impl ProjectLock {
             let mut file = match OpenOptions::new().create_new(true).read(true).write(true).open(&creating) {
                 Ok(f) => f,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(io(&creating, e)),
+                // The folder, not the fresh name tried: a retry on a
+                // read-only folder says the same thing again (and is said
+                // once).
+                Err(e) => return Err(io(annotations, e)),
             };
             let named = file
                 .write_all(format!("{pid} {}", host_name()).as_bytes())
@@ -66,7 +69,7 @@ impl ProjectLock {
                 .and_then(|()| fs::rename(&creating, &path));
             if let Err(e) = named {
                 let _ = fs::remove_file(&creating);
-                return Err(io(&path, e));
+                return Err(io(annotations, e));
             }
             return Ok((Self { path, _file: file }, other));
         }

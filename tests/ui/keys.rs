@@ -301,7 +301,7 @@ fn space_in_the_jump_hints_scrolls_on_and_the_hints_follow() {
     let mut h = harness(&f.root);
     clear_suggestions(&mut h);
     // The document opened at the suggestion on the name: back to its top.
-    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::ZERO);
+    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::ZERO.into());
     h.run_ok();
     let hint_at = |h: &Harness<'_, SpanlabApp>| match &h.state().dialog {
         spanlab::app::Dialog::Jump { hints, .. } => hints.iter().find(|x| x.range.0.get() == at + 5).map(|x| x.letters.clone()),

@@ -214,3 +214,121 @@ fn a_relation_accepted_in_one_document_is_suggested_between_the_same_names_in_an
     let mentions = [spanlab::suggest::Mention::new(0, 9, "PER"), spanlab::suggest::Mention::new(16, 22, "GPE")];
     assert!(fresh.suggest(&spanlab::model::Text::from(NEXT), &mentions, &schema, 0.0).iter().all(|r| r.score < 0.3));
 }
+
+/// The trust audit: j on a suggested relation whose ends lie above (or
+/// below) the part in view brought one end into view (the later one,
+/// centred; period and comma: the head), so the other end and most of the
+/// arc stayed out of it. Selecting a relation (j/k on a suggested one,
+/// period/comma on an accepted one) brings both its ends into view when
+/// they fit; j from the last wraps to the first, as before; Enter and x
+/// act on it.
+#[test]
+fn selecting_a_relation_brings_both_its_ends_into_view() {
+    // Every line the same length: "Ligne 000 : Ada Quill a vu Boris Venn.\n".
+    let line = |i: usize| format!("Ligne {i:03} : Ada Quill a vu Boris Venn.\n");
+    let width = line(0).chars().count();
+    let long: String = (0..300).map(line).collect();
+    let (ada, boris) = (12, 27);
+    let f = fixture(&[("a.txt", &long)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::new(150 * width).into());
+    h.run_ok();
+    h.run_ok();
+    let (from, to) = h.state().open.as_ref().and_then(|o| o.in_view).expect("the view is known");
+    let (first, last) = (from.get() / width, to.get() / width);
+    assert!(first > 20 && last + 20 < 300, "the view is in the middle: lines {first}..{last}");
+    // A relation between two lines above the view, one below, their ends
+    // most of a view apart: both fit, but not both in half a view.
+    let gap = (last - first) * 7 / 10;
+    let schema = h.state().project.schema.clone();
+    let open = h.state_mut().open.as_mut().expect("open");
+    let mut ends = Vec::new();
+    for (l, at, len) in [(first - 2 - gap, ada, 9), (first - 2, boris, 10), (last + 2, ada, 9), (last + 2 + gap, boris, 10)] {
+        let start = l * width + at;
+        let add = open.doc_mut().add_span_edit(CharIdx::new(start), CharIdx::new(start + len), "PER");
+        open.doc_mut().apply(add, &schema).expect("span");
+        let id = open.doc.spans().iter().find(|s| s.start.get() == start).expect("the span").id;
+        ends.push((CharIdx::new(start), RelationEnd::Span(id)));
+    }
+    let mut made = Vec::new();
+    let mut suggestions = Vec::new();
+    for pair in ends.chunks(2) {
+        let id = open.doc_mut().fresh_suggestion_id();
+        made.push(id);
+        suggestions.push(RelationSuggestion {
+            id,
+            head: pair[0].1,
+            tail: pair[1].1,
+            label: "MEETS".into(),
+            recognizer: RecognizerName::Relations,
+            score: 0.7,
+            state: RelationSuggestionState::Pending,
+        });
+    }
+    open.doc_mut().apply(Edit::AddRelationSuggestions { suggestions }, &schema).expect("relations");
+    open.selection = Selection::None;
+    h.run_ok();
+    let shows = |h: &Harness<'_, SpanlabApp>, k: usize| h.state().article_view().shows(ends[k].0);
+    assert!(
+        (0..4).all(|k| shows(&h, k) != Some(true)),
+        "no end in view yet: {:?} {first}..{last} gap {gap}",
+        (0..4).map(|k| shows(&h, k)).collect::<Vec<_>>()
+    );
+    let both_in_view = |h: &Harness<'_, SpanlabApp>, r: usize, what: &str| {
+        let (a, b) = (shows(h, 2 * r), shows(h, 2 * r + 1));
+        assert!(a == Some(true) && b == Some(true), "{what}: head in view {a:?}, tail {b:?}");
+    };
+    key(&mut h, Key::J);
+    h.run_ok();
+    assert_eq!(selection(&h), Selection::RelationSuggestion(made[0]));
+    both_in_view(&h, 0, "j on the relation above");
+    key(&mut h, Key::J);
+    h.run_ok();
+    assert_eq!(selection(&h), Selection::RelationSuggestion(made[1]));
+    both_in_view(&h, 1, "j on the relation below");
+    key(&mut h, Key::J);
+    h.run_ok();
+    assert_eq!(selection(&h), Selection::RelationSuggestion(made[0]), "j from the last wraps to the first");
+    both_in_view(&h, 0, "j wrapping to the first");
+    key(&mut h, Key::K);
+    h.run_ok();
+    assert_eq!(selection(&h), Selection::RelationSuggestion(made[1]));
+    both_in_view(&h, 1, "k back to the last");
+    // x rejects it at once (it is in view); Enter accepts the other.
+    key(&mut h, Key::X);
+    assert_eq!(pending(&h), (0, 1));
+    key(&mut h, Key::J);
+    h.run_ok();
+    assert_eq!(selection(&h), Selection::RelationSuggestion(made[0]));
+    key(&mut h, Key::Enter);
+    assert_eq!(relations(&h), ["Ada Quill MEETS Boris Venn"]);
+    // An accepted relation: period from the far end of the article.
+    h.state_mut().open.as_mut().expect("open").selection = Selection::None;
+    key_mod(&mut h, Modifiers::COMMAND, Key::End);
+    h.run_ok();
+    assert_ne!(shows(&h, 0), Some(true));
+    key(&mut h, Key::Period);
+    h.run_ok();
+    assert!(matches!(selection(&h), Selection::Relation(_)));
+    both_in_view(&h, 0, "period on the accepted relation");
+    // Ends farther apart than a view: the head shows.
+    let schema = h.state().project.schema.clone();
+    let open = h.state_mut().open.as_mut().expect("open");
+    let far = [(10, ada, 9), (10 + 3 * (last - first), boris, 10)].map(|(l, at, len)| {
+        let start = l * width + at;
+        let add = open.doc_mut().add_span_edit(CharIdx::new(start), CharIdx::new(start + len), "PER");
+        open.doc_mut().apply(add, &schema).expect("span");
+        open.doc.spans().iter().find(|s| s.start.get() == start).expect("the span").id
+    });
+    let (head, tail) = (far[1], far[0]);
+    let edit = open.doc_mut().add_relation_edit(head, tail, "MEETS");
+    assert!(h.state_mut().edit(edit, "draw"));
+    h.state_mut().open.as_mut().expect("open").selection = Selection::Span(tail);
+    key(&mut h, Key::Period);
+    h.run_ok();
+    assert!(matches!(selection(&h), Selection::Relation(_)));
+    let start = |id| h.state().open.as_ref().and_then(|o| o.doc.spans().get(id).map(|s| s.start)).expect("span");
+    assert_eq!(h.state().article_view().shows(start(head)), Some(true), "the head shows");
+    assert_ne!(h.state().article_view().shows(start(tail)), Some(true), "the tail is a few views away");
+}

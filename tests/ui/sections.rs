@@ -39,7 +39,7 @@ fn long_article_opened_accepting() -> (String, Fixture, Harness<'static, Spanlab
 /// Brings `at` into view (as a jump or a scroll does) and waits for the
 /// suggestions of the section the view reached, if it asked for any.
 fn view_at(h: &mut Harness<'_, SpanlabApp>, at: usize) {
-    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::new(at));
+    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::new(at).into());
     h.run_ok();
     h.run_ok();
     settle(h);
@@ -127,7 +127,7 @@ fn a_section_arriving_accepts_its_own_suggestions_only_and_ctrl_z_gives_them_bac
     // The third: asked for, and before it arrives the user labels a name
     // there ("Olaf" alone, as ORG, where the engine finds "Olaf Scholz").
     let third_at = second.1 + 500;
-    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::new(third_at));
+    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::new(third_at).into());
     // One frame at a time: the answer is taken in at the start of a frame,
     // so none is taken before the label below.
     for _ in 0..5 {

@@ -63,7 +63,7 @@ impl SpanlabApp {
             Some(id) => Selection::Span(id),
             None => Selection::Text { anchor: start, head: end },
         };
-        open.scroll_to = Some(start);
+        open.scroll_to = Some(start.into());
     }
 
     /// Takes the candidate under the cursor (or every agreed one) into the

@@ -210,7 +210,7 @@ impl SpanlabApp {
             return;
         };
         if let Some(open) = self.open.as_mut() {
-            open.scroll_to = Some(target);
+            open.scroll_to = Some(target.into());
         }
         self.dialog = Dialog::Jump { typed: String::new(), hints: Vec::new(), refresh: 3, centre: Some(target) };
     }

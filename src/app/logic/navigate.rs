@@ -6,7 +6,7 @@
 
 use super::super::SpanlabApp;
 use super::super::commands::Command;
-use super::super::state::{Dialog, Selection};
+use super::super::state::{Dialog, ScrollTarget, Selection};
 use crate::model::words::{next_word_part_end, next_word_start, phrase_end, previous_word_part_start, previous_word_start};
 use crate::model::{CharIdx, Status};
 
@@ -35,17 +35,27 @@ impl SpanlabApp {
         }
     }
 
-    /// Selects something and brings it into view.
+    /// Selects something and brings it into view: a relation (accepted or
+    /// suggested) with both its ends when they fit in the view, else its
+    /// head.
     pub(super) fn select(&mut self, sel: Selection) {
         if let Some(open) = self.open.as_mut() {
             open.selection = sel;
             open.pick = None;
+            let doc = &open.doc;
+            let ends = |head: Option<CharIdx>, tail: Option<CharIdx>| head.map(|at| ScrollTarget { at, with: tail });
             open.scroll_to = match sel {
-                Selection::Span(id) => open.doc.spans().get(id).map(|s| s.start),
-                Selection::Suggestion(id) => open.doc.suggestion(id).map(|s| s.start),
-                Selection::Text { head, .. } => Some(head),
-                Selection::Relation(id) => open.doc.relation(id).and_then(|r| open.doc.spans().get(r.head)).map(|s| s.start),
-                Selection::RelationSuggestion(id) => open.doc.relation_suggestion_at(id),
+                Selection::Span(id) => doc.spans().get(id).map(|s| s.start.into()),
+                Selection::Suggestion(id) => doc.suggestion(id).map(|s| s.start.into()),
+                Selection::Text { head, .. } => Some(head.into()),
+                Selection::Relation(id) => doc.relation(id).and_then(|r| {
+                    let start = |e| doc.spans().get(e).map(|s| s.start);
+                    ends(start(r.head), start(r.tail))
+                }),
+                Selection::RelationSuggestion(id) => doc.relation_suggestion(id).and_then(|r| {
+                    let start = |e| doc.end_place(e).map(|p| p.0);
+                    ends(start(r.head), start(r.tail))
+                }),
                 Selection::None => None,
             };
         }
@@ -398,7 +408,7 @@ impl SpanlabApp {
         // Extending from a caret that sits before a word selects that word.
         let anchor = if extend { anchor } else { new_head };
         open.selection = Selection::Text { anchor, head: new_head };
-        open.scroll_to = Some(new_head);
+        open.scroll_to = Some(new_head.into());
     }
 
     /// Extends the text selection (or a caret) to the end of the phrase

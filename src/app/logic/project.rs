@@ -84,7 +84,7 @@ impl SpanlabApp {
             save_error,
             load_report: loaded.report,
             encoding: loaded.encoding,
-            scroll_to,
+            scroll_to: scroll_to.map(Into::into),
             suggesting: fresh,
             in_view: None,
             sections_asked: asked,

@@ -117,7 +117,7 @@ impl SpanlabApp {
         let Some(open) = self.open.as_mut() else { return };
         let Some(pick) = &open.pick else { return };
         let other = pick.shown().and_then(|r| r.best()).map(|r| if r.head == pick.span { r.tail } else { r.head });
-        open.scroll_to = other.and_then(|o| open.doc.spans().get(o)).map(|s| s.start);
+        open.scroll_to = other.and_then(|o| open.doc.spans().get(o)).map(|s| s.start.into());
     }
 
     /// Makes the relation of the pair shown: its best, or the best of type

@@ -97,7 +97,7 @@ impl SpanlabApp {
             retarget,
         };
         if let Some(open) = self.open.as_mut() {
-            open.scroll_to = draft.candidates.first().and_then(|&c| open.doc.spans().get(c)).map(|s| s.start);
+            open.scroll_to = draft.candidates.first().and_then(|&c| open.doc.spans().get(c)).map(|s| s.start.into());
             open.draft = Some(draft);
         }
     }
@@ -119,7 +119,7 @@ impl SpanlabApp {
         let n = draft.candidates.len().max(1);
         draft.index = if forward { (draft.index + 1) % n } else { (draft.index + n - 1) % n };
         let target = draft.candidates.get(draft.index).and_then(|t| open.doc.spans().get(*t)).map(|s| s.start);
-        open.scroll_to = target;
+        open.scroll_to = target.map(Into::into);
     }
 
     /// Takes the candidate tail under the cursor.

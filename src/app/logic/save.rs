@@ -144,7 +144,7 @@ impl SpanlabApp {
                 }
                 self.lock = Some(lock);
             }
-            Err(e) => self.error(e.to_string()),
+            Err(e) => self.error(format!("project lock: {e}")),
         }
         match Writer::start(self.project.clone()) {
             Ok(w) => self.writer = Some(w),

@@ -18,11 +18,14 @@ use egui::{Align, Color32, FontId, Galley, Pos2, Rect, Sense, Stroke, StrokeKind
 
 use super::super::commands::Command;
 use super::super::parts::{part_at, snap_to_parts};
-use super::super::state::{RelationChoice, RelationDraft, Selection};
+use super::super::state::{RelationChoice, RelationDraft, ScrollTarget, Selection};
 use super::arcs::{ArcStyle, arc, dashed_rect};
 use super::glyph_map::GlyphMap;
 use super::para::{Laid, Para, Tops};
 use crate::model::{CharIdx, Document, RelationEnd, Schema, SpanId, SuggestionId};
+
+#[path = "article_scroll.rs"]
+mod scroll;
 
 /// Documents shorter than this are laid out whole on open (exact heights);
 /// longer ones paragraph by paragraph as they come into view.
@@ -46,8 +49,8 @@ pub struct ArticleInput<'a> {
     pub pick: Option<&'a RelationChoice>,
     pub show_relations: bool,
     pub font_size: f32,
-    /// Bring this code point into view.
-    pub scroll_to: Option<CharIdx>,
+    /// Bring this code point (and another with it, if both fit) into view.
+    pub scroll_to: Option<ScrollTarget>,
 }
 
 /// What the article view asks for.
@@ -371,28 +374,7 @@ impl ArticleView {
             }
             // Bring a requested position into view.
             if let Some(target) = input.scroll_to {
-                let last = self.paras.len().saturating_sub(1);
-                // The first paragraph that holds it (sorted by start: a
-                // binary search, not a walk over a million paragraphs).
-                let after = self.paras.partition_point(|p| p.end < target);
-                let found = self.paras.get(after).filter(|p| target >= p.start).map(|_| after).or_else(|| {
-                    // Past every paragraph: the last one.
-                    self.paras.last().filter(|p| target >= p.start).map(|_| last)
-                });
-                if let Some(k) = found {
-                    // Its top before it is laid out (which changes only its own height).
-                    let y = self.tops.top(k);
-                    self.layout(ui, doc, k, width, fs);
-                    if let Some(p) = self.paras.get(k) {
-                        let row_y = p.galley().map_or(0.0, |g| row_top_of(g, p.map(), target - p.start));
-                        let top = ui.min_rect().top() + TOP_MARGIN + y + row_y;
-                        let r = Rect::from_min_size(pos2(ui.min_rect().left(), top), vec2(10.0, m.line));
-                        let shown = self.text_band_of(target).is_some_and(|(a, b)| a >= viewport.min.y && b <= viewport.max.y);
-                        if !shown {
-                            ui.scroll_to_rect(r, Some(Align::Center));
-                        }
-                    }
-                }
+                self.scroll_into_view(ui, doc, target, viewport, width, fs);
                 out.scrolled = true;
             }
             let total: f32 = self.tops.total() + m.line + TOP_MARGIN;

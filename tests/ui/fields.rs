@@ -1,4 +1,7 @@
-//! Trust audit: the letters of a name and the key that ends the typing
+//! The dialogs with a typed line (find, Shift+C's prompt, the palette)
+//! and the search box, as the trust audit drove them.
+//!
+//! The letters of a name and the key that ends the typing
 //! (Esc, Enter), all in one frame (`xdotool type --delay 10 Venn; xdotool
 //! key Escape`), reach a dialog's field in the order typed: the letters
 //! first, then the Esc or Enter acts on what they selected, as when typed
@@ -142,4 +145,24 @@ fn letters_then_escape_in_one_frame_of_the_search_box_filter_then_leave_it() {
     one_frame(&mut h, events);
     assert_eq!(h.state().filter.query, "autre");
     assert!(!h.ctx.text_edit_focused(), "Esc left the box");
+}
+
+/// Trust audit: Ctrl+P drew the palette past the window's left edge from
+/// its first frame on (a row per command, as wide as the command's whole
+/// name: 1,729 points in a 1,400-point window, the field at x = -157).
+#[test]
+fn the_palette_is_drawn_within_the_window_from_its_first_frame() {
+    let f = fixture(&[("a.txt", NAMES)]);
+    let mut h = harness(&f.root);
+    let screen = h.ctx.content_rect();
+    h.input_mut().events.extend(press_events(Key::P, Modifiers::COMMAND));
+    for frame in 0..4 {
+        h.step();
+        let palette = h.ctx.memory(|m| m.area_rect(egui::Id::unique("palette"))).expect("the palette is drawn");
+        assert!(screen.contains_rect(palette), "frame {frame}: the palette {palette:?} lies within the window {screen:?}");
+    }
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Command").rect();
+    assert!(screen.contains_rect(field), "its field {field:?}");
+    // A command's whole name is there, on hover and to the screen reader.
+    assert!(h.query_by_label_contains("Jump: a letter or two on every span").is_some());
 }

@@ -155,6 +155,10 @@ pub struct SpanlabApp {
     pub(crate) held_keys: Vec<egui::Event>,
     /// Frames to go on holding keys back while a dialog's field gets focus.
     pub(crate) hold_frames: u8,
+    /// The widget that had the keyboard at the end of the last frame: an
+    /// Esc typed right after letters gets it back (egui drops the focus on
+    /// an Esc in the frame's input before the field reads the letters).
+    pub(crate) last_focus: Option<egui::Id>,
     /// The kind of dialog drawn last frame, and how many more frames to
     /// draw after it changed: a dialog grows to its content over a few
     /// frames, and nothing else asks for them when the user waits.
@@ -229,6 +233,7 @@ impl SpanlabApp {
             quitting: false,
             held_keys: Vec::new(),
             hold_frames: 0,
+            last_focus: None,
             dialog_sizing: (std::mem::discriminant(&Dialog::None), 0),
             everywhere_scan: None,
             everywhere_job: None,

@@ -92,6 +92,7 @@ impl SpanlabApp {
             self.dialog_sizing.1 -= 1;
             ctx.request_repaint();
         }
+        self.last_focus = ctx.memory(|m| m.focused());
     }
 
     /// The status bar: what lasts until dismissed (errors, notices), then
@@ -145,8 +146,12 @@ impl SpanlabApp {
     /// typed within a frame draws a relation). Keys after one that opened a
     /// dialog, or after a click (which may focus a text field), are held
     /// back until that field can take them: typed fast after Ctrl+P they
-    /// go into the palette, not to the shortcuts.
+    /// go into the palette, not to the shortcuts. A key that ends or steers
+    /// the typing (Esc, Enter, Tab, ↑, ↓) after text given to a field
+    /// waits for the next frame: `Wang` and Esc typed within one frame find
+    /// Wang, then close the find bar on it.
     fn handle_keys(&mut self, ctx: &egui::Context) {
+        self.keep_field_focus(ctx);
         let held = std::mem::take(&mut self.held_keys);
         let events = ctx.input_mut(|i| {
             let mut all = held;
@@ -170,6 +175,12 @@ impl SpanlabApp {
         let mut held_back = Vec::new();
         let mut clicked = false;
         let mut after_command = false;
+        // Text this frame gave a field (a dialog's, a focused one): a key
+        // that ends or steers the typing waits for the next frame, when the
+        // field has taken the text (letters and Esc typed in one frame
+        // closed the find bar before its field read the letters).
+        let field = self.dialog != Dialog::None || ctx.text_edit_focused();
+        let mut typed = false;
         for event in events {
             let keyish = matches!(
                 event,
@@ -185,6 +196,9 @@ impl SpanlabApp {
             if after_command && matches!(event, egui::Event::Text(_)) {
                 after_command = false;
                 continue;
+            }
+            if typed && !holding && matches!(event, egui::Event::Key { key, pressed: true, .. } if ends_typing(key)) {
+                holding = true;
             }
             if keyish && (holding || clicked) {
                 // A key held back for the field types its own text: that
@@ -217,13 +231,30 @@ impl SpanlabApp {
                         }
                     }
                 }
-                other => kept.push(other),
+                other => {
+                    typed |= field && matches!(other, egui::Event::Text(_) | egui::Event::Paste(_) | egui::Event::Ime(_));
+                    kept.push(other);
+                }
             }
         }
         ctx.input_mut(|i| i.events = kept);
         if !held_back.is_empty() {
             self.held_keys = held_back;
             ctx.request_repaint();
+        }
+    }
+
+    /// egui lets go of the field being typed in when this frame's input
+    /// holds an Esc, before the field reads the letters typed ahead of it
+    /// (`Wang` and Esc typed within one frame lost `Wang`): the field gets
+    /// the keyboard back, and the Esc acts in its turn, after them.
+    fn keep_field_focus(&self, ctx: &egui::Context) {
+        let escape = ctx.input(|i| {
+            i.events.iter().any(|e| matches!(e, egui::Event::Key { key: Key::Escape, pressed: true, modifiers, .. } if modifiers.is_none()))
+        });
+        let Some(id) = self.last_focus else { return };
+        if escape && ctx.memory(|m| m.focused().is_none()) && egui::text_edit::TextEditState::load(ctx, id).is_some() {
+            ctx.memory_mut(|m| m.request_focus(id));
         }
     }
 
@@ -284,6 +315,12 @@ impl SpanlabApp {
         }
         self.apply(ctx, command);
     }
+}
+
+/// Whether `key` ends or steers the typing in a field (closes it, runs
+/// what it found, moves through what it lists) rather than types in it.
+fn ends_typing(key: Key) -> bool {
+    matches!(key, Key::Escape | Key::Enter | Key::Tab | Key::ArrowUp | Key::ArrowDown)
 }
 
 /// What a key press is for.

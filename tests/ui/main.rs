@@ -5,6 +5,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod fields;
 mod keys;
 mod models;
 mod relation_follow;

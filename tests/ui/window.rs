@@ -65,13 +65,13 @@ fn the_article_looks_the_same_after_switching_the_theme_twice() {
 }
 
 /// A key press and its release, as one frame's events.
-fn press_events(key: Key, modifiers: Modifiers) -> [egui::Event; 2] {
+pub(super) fn press_events(key: Key, modifiers: Modifiers) -> [egui::Event; 2] {
     let ev = |pressed| egui::Event::Key { key, physical_key: None, pressed, repeat: false, modifiers };
     [ev(true), ev(false)]
 }
 
 /// A typed character: its key, the text it types, the release.
-fn typed_events(key: Key, c: char) -> [egui::Event; 3] {
+pub(super) fn typed_events(key: Key, c: char) -> [egui::Event; 3] {
     let ev = |pressed| egui::Event::Key { key, physical_key: None, pressed, repeat: false, modifiers: Modifiers::NONE };
     [ev(true), egui::Event::Text(c.to_string()), ev(false)]
 }

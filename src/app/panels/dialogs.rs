@@ -540,13 +540,18 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     if matches.is_empty() {
                         ui.label(RichText::new("no command matches").weak());
                     }
+                    // A row is as wide as the palette, a long name cut
+                    // short (whole on hover): rows as wide as the longest
+                    // name drew the palette past the window's left edge.
                     for (k, e) in matches.iter().enumerate() {
-                        ui.horizontal(|ui| {
-                            if ui.selectable_label(k == *selected, format!("{} › {}", e.group.title(), e.name)).clicked() {
-                                run = Some(e.command.clone());
-                            }
-                            ui.label(RichText::new(shortcut_text(e)).weak().monospace());
-                        });
+                        let name = format!("{} › {}", e.group.title(), e.name);
+                        let row = egui::Button::selectable(k == *selected, name.as_str())
+                            .truncate()
+                            .shortcut_text(RichText::new(shortcut_text(e)).monospace())
+                            .min_size(egui::vec2(ui.available_width(), 0.0));
+                        if ui.add(row).on_hover_text(name.as_str()).clicked() {
+                            run = Some(e.command.clone());
+                        }
                     }
                 });
             });

@@ -219,7 +219,19 @@ impl SpanlabApp {
                     after_command = false;
                     let dialog_was_open = self.dialog != Dialog::None;
                     match self.key_command(ctx, key, modifiers) {
-                        KeyUse::Widgets => kept.push(event),
+                        KeyUse::Widgets => {
+                            // The palette and the help close themselves on
+                            // this Esc when drawn: the keys after it wait for
+                            // the next frame, when they are closed (Esc and
+                            // the theme key typed at once lost the latter).
+                            if key == Key::Escape
+                                && modifiers.is_none()
+                                && matches!(self.dialog, Dialog::Palette { .. } | Dialog::Shortcuts)
+                            {
+                                holding = true;
+                            }
+                            kept.push(event);
+                        }
                         KeyUse::Done => after_command = true,
                         KeyUse::Command(c) => {
                             self.apply_key(ctx, c);

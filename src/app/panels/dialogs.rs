@@ -508,6 +508,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
         }
         Dialog::Palette { query, selected } => {
             let mut run: Option<Command> = None;
+            let mut field = None;
             let m = egui::Modal::new(egui::Id::unique("palette")).show(ctx, |ui| {
                 ui.set_width(560.0);
                 let l = ui.label("Command");
@@ -515,6 +516,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     .add(egui::TextEdit::singleline(query).hint_text("type to filter commands").desired_width(f32::INFINITY))
                     .labelled_by(l.id);
                 r.request_focus();
+                field = Some(r.id);
                 // Filtered by what the field holds now, this frame's typing included.
                 let q = query.to_lowercase();
                 let matches: Vec<&Entry> = app
@@ -561,6 +563,11 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
             if let Some(c) = run {
                 keep = false;
                 app.queued.push(c);
+            }
+            // Closed: its field lets go of the keyboard now, so a shortcut
+            // typed right after the Esc is a shortcut, not typing.
+            if let Some(id) = field.filter(|_| !keep) {
+                ctx.memory_mut(|mem| mem.surrender_focus(id));
             }
         }
     }

@@ -344,7 +344,7 @@ impl State {
                 for doc in docs {
                     let Some(state) = self.docs.get_mut(&doc) else { continue };
                     state.journaled = state.seq;
-                    let seq = state.seq - state.opened_at;
+                    let seq = state.seq.saturating_sub(state.opened_at);
                     if !self.ack(Ack::Journaled { doc, seq }) {
                         return false;
                     }

@@ -159,6 +159,22 @@ fn an_iso_date_is_one_span() {
 }
 
 #[test]
+fn a_bare_number_is_no_date_but_a_year_is() {
+    // A number of five digits or more opening a line reads to the tagger
+    // as a year would ("1998."); a date written in digits alone is a year.
+    let text = Text::from(
+        "Bilan\n\n202415. Le conseil municipal de Lyon a voté le budget.\n\nEn 1998, la mairie a fermé.\n\n123456. Marie Curie est arrivée à Paris.\n\n2003. Le pont est ouvert.",
+    );
+    let dates: Vec<String> = Engine::builtin()
+        .suggest(&text, &Schema::news(), 0.3)
+        .into_iter()
+        .filter(|c| c.label == "DATE")
+        .map(|c| text.slice(c.start, c.end).unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(dates, ["1998", "2003"]);
+}
+
+#[test]
 fn learning_from_a_correction_changes_later_suggestions() {
     let engine = Engine::builtin();
     let schema = Schema::news();

@@ -45,10 +45,17 @@ impl TaggerRecognizer {
     }
 }
 
+/// The most digits a date written in digits alone has: a year. The tagger
+/// reads any number opening a line as it reads a year there (`1998.`), so
+/// `202415.` came out a DATE; none of its training dates is a bare number
+/// of five digits or more.
+const YEAR_DIGITS: usize = 4;
+
 /// The news schema's label for a tagger span.
 pub fn news_label(label: &str, text: &str, gazetteer: &Gazetteer) -> Option<String> {
     match label {
         "MISC" => None,
+        "DATE" if text.len() > YEAR_DIGITS && text.bytes().all(|b| b.is_ascii_digit()) => None,
         "LOC" => {
             let gpe = gazetteer.lookup(text).is_some_and(|e| e.label == "GPE");
             Some(if gpe { "GPE" } else { "LOC" }.to_owned())

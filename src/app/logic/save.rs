@@ -178,12 +178,36 @@ impl SpanlabApp {
     }
 
     /// Saves a document other than the open one, through the writer (the
-    /// corpus suggestion job's results). Returns false when nothing was sent.
+    /// corpus suggestion job's results). Returns false when nothing was
+    /// sent: the document is open, or kept unsaved (its file is older than
+    /// its kept version, which a save of something made from the file
+    /// would overwrite; see [`Self::save_kept`]).
     pub(super) fn save_other(&mut self, doc: crate::model::Document) -> bool {
-        if self.options.read_only || self.open.as_ref().is_some_and(|o| o.doc.id == doc.id) {
+        if self.options.read_only || self.is_open(&doc.id) || self.kept_unsaved.contains_key(&doc.id) {
             return false;
         }
         self.send_save(Arc::new(doc), false)
+    }
+
+    /// A document kept unsaved, changed by `edit` while closed (`doc` has
+    /// it applied): the edit goes to the journal after the kept ones and
+    /// the document to its file, as an edit made while it was open would;
+    /// `doc` is its kept version until the writer says it is saved (if
+    /// this save fails too, it stays kept, with the new error). Returns
+    /// false when nothing was sent (the kept version is then unchanged).
+    pub(super) fn save_kept(&mut self, doc: crate::model::Document, edit: Edit) -> bool {
+        let id = doc.id.clone();
+        let Some(sent) = self.kept_unsaved.get(&id).map(|k| k.1) else { return false };
+        if self.options.read_only || self.is_open(&id) {
+            return false;
+        }
+        if !self.writer.as_ref().is_some_and(|w| w.send(Job::Edits { doc: id.clone(), edits: vec![edit] })) {
+            return false;
+        }
+        let doc = Arc::new(doc);
+        let error = self.kept_unsaved.get(&id).and_then(|k| k.2.clone());
+        self.kept_unsaved.insert(id, (Arc::clone(&doc), sent + 1, error));
+        self.send_save(doc, false)
     }
 
     fn is_open(&self, doc: &DocId) -> bool {
@@ -215,6 +239,9 @@ impl SpanlabApp {
             Ack::Failed { doc, message } => {
                 if let Some(open) = self.open.as_mut().filter(|o| o.doc.id == doc) {
                     open.save_error = Some(message.clone());
+                }
+                if let Some(kept) = self.kept_unsaved.get_mut(&doc) {
+                    kept.2 = Some(message.clone());
                 }
                 self.error(format!("{}: not saved: {message}", doc.0));
             }

@@ -209,3 +209,36 @@ fn the_everywhere_preview_reads_a_document_kept_unsaved_as_kept() {
     assert!(rows.iter().all(|(_, f)| *f != Fate::Apply), "b's Lisbonne is labelled in its kept version: {rows:?}");
     assert_eq!(preview_rows(h, "c"), [("Lisbonne".to_owned(), Fate::Apply)]);
 }
+
+/// The export and the dashboard read the files: a document kept unsaved
+/// is there as last saved, and they say so (which documents), rather than
+/// leave the user to think the unsaved edits are in.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_export_and_the_dashboard_say_which_unsaved_edits_they_leave_out() {
+    use egui_kittest::kittest::{NodeT, Queryable};
+    let Some((mut w, _ro)) = window_on_a_read_only_folder() else { return };
+    let h = &mut w.h;
+    open(h, "b");
+    label(h, "Marta Soares", "PER");
+    open(h, "c");
+    let mut form = spanlab::app::forms::ExportForm::new(&h.state().project);
+    form.path = w.dir.path().join("out.json").display().to_string();
+    let report = h.state_mut().export_to(&form).expect("exported");
+    // a and c have unsaved suggestions too (this folder takes nothing).
+    assert!(names_b(&report, "not included: the unsaved edits of "), "{report}");
+    command(h, Command::Dashboard);
+    run_until(h, |app| app.dashboard.as_ref().is_some_and(|d| !d.reading()));
+    let node = h.get_by_label_contains("not counted: the unsaved edits of");
+    let said = node.accesskit_node().label().or_else(|| node.accesskit_node().value()).unwrap_or_default();
+    assert!(names_b(&said, "not counted: the unsaved edits of "), "{said}");
+}
+
+/// Whether the line of `text` starting with `start` lists b in its
+/// parentheses: "… of 2 documents (b, c), …".
+fn names_b(text: &str, start: &str) -> bool {
+    let Some(line) = text.lines().find(|l| l.starts_with(start)) else { return false };
+    let Some((_, rest)) = line.split_once('(') else { return false };
+    let Some((list, _)) = rest.split_once(')') else { return false };
+    list.split(", ").any(|id| id == "b")
+}

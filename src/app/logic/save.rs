@@ -210,6 +210,26 @@ impl SpanlabApp {
         self.send_save(doc, false)
     }
 
+    /// The documents whose edits are not all in their files (kept unsaved,
+    /// or the open one with edits not saved), sorted: what a reader of the
+    /// files (the export, the dashboard) leaves out.
+    pub(super) fn unsaved_documents(&self) -> Vec<DocId> {
+        let open = self.open.as_ref().filter(|o| o.sent > o.saved || o.save_error.is_some()).map(|o| o.doc.id.clone());
+        let mut ids: Vec<DocId> = self.kept_unsaved.keys().cloned().chain(open).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// "the unsaved edits of 2 documents (a, b)", or nothing when every
+    /// document's edits are in its file.
+    pub(super) fn unsaved_edits_of(&self) -> Option<String> {
+        let ids = self.unsaved_documents();
+        let n = ids.len();
+        let names: Vec<&str> = ids.iter().map(|d| d.0.as_str()).collect();
+        (n > 0).then(|| format!("the unsaved edits of {n} document{} ({})", if n == 1 { "" } else { "s" }, names.join(", ")))
+    }
+
     fn is_open(&self, doc: &DocId) -> bool {
         self.open.as_ref().is_some_and(|o| &o.doc.id == doc)
     }

@@ -365,3 +365,41 @@ impl SpanlabApp {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use std::sync::Arc;
+
+    use super::super::testing::corpus;
+    use crate::app::{AppOptions, SpanlabApp};
+    use crate::model::DocId;
+    use crate::store::Project;
+
+    /// A document made from the file of a document kept unsaved (the
+    /// corpus suggestion job's result) is not saved: it would overwrite
+    /// the kept edits' place, and its "saved" would drop the kept version.
+    #[test]
+    fn a_document_kept_unsaved_is_not_saved_over_from_its_file() {
+        let dir = corpus(&[("a", "Ana part."), ("b", "Bruno reste à Faro.")]);
+        let project = Project::open(dir.path(), None).expect("opens");
+        let mut app = SpanlabApp::new(&egui::Context::default(), project, AppOptions::default());
+        let schema = app.project.schema.clone();
+        let id = DocId("b".into());
+        let b = app.project.position(&id).expect("listed");
+        let span_on = |doc: &mut crate::model::Document, name: &str, label: &str| {
+            let start = *doc.text().find_all(name).first().expect("in the text");
+            let e = doc.add_span_edit(start, start + name.chars().count(), label);
+            doc.apply(e, &schema).expect("valid");
+        };
+        let mut kept = app.project.load(b).expect("loads").doc;
+        span_on(&mut kept, "Bruno", "PER");
+        app.kept_unsaved.insert(id.clone(), (Arc::new(kept), 1, Some("No space left on device".into())));
+        let mut from_file = app.project.load(b).expect("loads").doc;
+        span_on(&mut from_file, "Faro", "GPE");
+        assert!(!app.save_other(from_file), "not sent");
+        app.flush_writes();
+        assert_eq!(app.project.load(b).expect("loads").doc.spans().iter().count(), 0, "the file is as it was");
+        assert!(app.kept_unsaved.contains_key(&id), "still kept");
+    }
+}

@@ -248,7 +248,7 @@ fn main() {
     for (name, with_index) in [("Lavrov", false), ("Lavrov", true), ("Zelensky", false), ("Zelensky", true)] {
         let form = EverywhereForm::name(name, NameAction::Label, "PER", true);
         let t = Instant::now();
-        let scan = Scan::start(scan_project.clone(), form, None, if with_index { texts.clone() } else { None });
+        let scan = Scan::start(scan_project.clone(), form, None, Default::default(), if with_index { texts.clone() } else { None });
         let (mut docs_found, mut rows) = (0, 0);
         for found in scan.rx.iter() {
             if let Found::Doc(d) = found {

@@ -1,12 +1,13 @@
 //! The everywhere dialog's background work: the scan that builds the preview
 //! over the corpus (on a thread: the window never reads articles in a
 //! frame), and the rows of one document, the same for the open document
-//! (from memory) and the others (from their files).
+//! (from memory), a document kept unsaved (its kept version, in memory)
+//! and the others (from their files).
 //!
 //! Owns: [`Scan`], [`rows_for`] and the running action's [`ApplyJob`]. Must not touch: the app's state (the
 //! app polls the scan; `logic/everywhere.rs` applies the result).
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, channel};
@@ -94,10 +95,19 @@ pub struct Scan {
 }
 
 impl Scan {
-    /// Scans every document but `skip` (the open one, scanned from memory).
-    /// With the corpus index (`texts`), a name's scan reads only the
-    /// documents whose folded text holds the folded name.
-    pub fn start(project: Project, form: EverywhereForm, skip: Option<usize>, texts: Option<Arc<CorpusText>>) -> Self {
+    /// Scans every document but `skip` (the open one, scanned from memory);
+    /// a document in `kept` (by index: kept unsaved, its file older than
+    /// what the user sees) is scanned as kept, not from its file. With the
+    /// corpus index (`texts`), a name's scan reads only the documents whose
+    /// folded text holds the folded name (a kept version's text is its
+    /// file's: edits never change an article's text).
+    pub fn start(
+        project: Project,
+        form: EverywhereForm,
+        skip: Option<usize>,
+        kept: BTreeMap<usize, Arc<Document>>,
+        texts: Option<Arc<CorpusText>>,
+    ) -> Self {
         let (tx, rx) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let stop = cancel.clone();
@@ -110,10 +120,14 @@ impl Scan {
                     return;
                 }
                 if Some(index) != skip && may_hold(index) {
-                    match project.load_cached(index, &mut cache) {
-                        Ok(loaded) => match rows_for(&loaded.doc, &project.schema, &form, None) {
+                    let read = match kept.get(&index) {
+                        Some(doc) => Ok(Arc::clone(doc)),
+                        None => project.load_cached(index, &mut cache).map(|l| Arc::new(l.doc)),
+                    };
+                    match read {
+                        Ok(doc) => match rows_for(&doc, &project.schema, &form, None) {
                             Ok(rows) if !rows.is_empty() => {
-                                if tx.send(Found::Doc(DocRows { index, id: loaded.doc.id.clone(), rows })).is_err() {
+                                if tx.send(Found::Doc(DocRows { index, id: doc.id.clone(), rows })).is_err() {
                                     return;
                                 }
                             }

@@ -19,6 +19,9 @@ pub struct Dashboard {
     pub figures: Option<Figures>,
     /// Why they could not be read.
     pub error: Option<String>,
+    /// The documents whose edits are not in their files (their save
+    /// failed), as the window says it: the figures are their files'.
+    pub not_counted: Option<String>,
 }
 
 impl Dashboard {
@@ -31,8 +34,10 @@ impl Dashboard {
             let _ = tx.send(crate::store::dashboard::figures(&project, &flag).map_err(|e| e.to_string()));
         });
         match spawned {
-            Ok(_) => Self { rx: Some(rx), stop, figures: None, error: None },
-            Err(e) => Self { rx: None, stop, figures: None, error: Some(format!("cannot start reading the figures: {e}")) },
+            Ok(_) => Self { rx: Some(rx), stop, figures: None, error: None, not_counted: None },
+            Err(e) => {
+                Self { rx: None, stop, figures: None, error: Some(format!("cannot start reading the figures: {e}")), not_counted: None }
+            }
         }
     }
 

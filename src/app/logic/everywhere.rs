@@ -4,10 +4,14 @@
 //! cancel, never a frozen window). The open document's change is one undo
 //! step through [`SpanlabApp::edit`]; another document's is saved through
 //! the writer (atomically: before or after) and its undo step waits for it
-//! to be opened. Names labelled or rejected are taught to the memory and
-//! kept in `annotations/decisions.json`.
+//! to be opened. A document kept unsaved (its save failed) is read and
+//! changed as kept, never from its older file: the result is its new kept
+//! version, journaled and saved as an edit of it. Names labelled or
+//! rejected are taught to the memory and kept in
+//! `annotations/decisions.json`.
 
 use std::collections::{BTreeSet, VecDeque};
+use std::sync::Arc;
 
 use super::super::SpanlabApp;
 use super::super::everywhere::{ApplyJob, Found, Lessons, Rows, Scan, carry_ticks, rows_for};
@@ -118,7 +122,9 @@ impl SpanlabApp {
             // the name is not in; the first scan starts it for the next.
             let project = &self.project;
             let texts = self.search.get_or_insert_with(|| CorpusIndex::start(project)).complete();
-            self.everywhere_scan = Some(Scan::start(self.project.clone(), form, open_index, texts));
+            // A document kept unsaved is what the user sees: scanned as kept.
+            let kept = self.kept_unsaved.iter().filter_map(|(id, k)| Some((self.project.position(id)?, Arc::clone(&k.0)))).collect();
+            self.everywhere_scan = Some(Scan::start(self.project.clone(), form, open_index, kept, texts));
         }
         if let Dialog::Everywhere(shown) = &mut self.dialog {
             shown.preview = preview;
@@ -234,7 +240,13 @@ impl SpanlabApp {
             let Some(edit) = edit_of(open.doc_mut(), &schema, form, &rows) else { return Ok((0, learned)) };
             return Ok((if self.edit(edit, &description) { done } else { 0 }, learned));
         }
-        let mut doc = self.project.load(shown.index).map_err(|e| e.to_string())?.doc;
+        // A document kept unsaved is changed as kept (its file is older).
+        let kept = self.kept_unsaved.get(&shown.id).map(|k| Document::clone(&k.0));
+        let is_kept = kept.is_some();
+        let mut doc = match kept {
+            Some(doc) => doc,
+            None => self.project.load(shown.index).map_err(|e| e.to_string())?.doc,
+        };
         let mut rows = rows_for(&doc, &schema, form, None)?;
         carry_ticks(&mut rows, &shown.rows);
         lessons(&doc, form, &rows, &mut learned);
@@ -243,9 +255,10 @@ impl SpanlabApp {
         if doc.status() == Status::New {
             edit = Edit::Batch { edits: vec![edit, Edit::SetStatus { status: Status::InProgress }] };
         }
-        let inverse = doc.apply(edit, &schema).map_err(|e| e.to_string())?;
+        let inverse = doc.apply(edit.clone(), &schema).map_err(|e| e.to_string())?;
         let id = doc.id.clone();
-        if !self.save_other(doc) {
+        let sent = if is_kept { self.save_kept(doc, edit) } else { self.save_other(doc) };
+        if !sent {
             return Err("not saved (read-only, or the writer is not running)".into());
         }
         self.other_steps.entry(id).or_default().push(Step { description, inverse });

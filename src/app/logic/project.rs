@@ -196,7 +196,9 @@ impl SpanlabApp {
     pub(super) fn refresh_dashboard(&mut self) {
         // The figures are read from the files: write the open document's first.
         self.flush_writes();
-        self.dashboard = Some(Dashboard::start(&self.project));
+        let mut dashboard = Dashboard::start(&self.project);
+        dashboard.not_counted = self.unsaved_edits_of();
+        self.dashboard = Some(dashboard);
     }
 
     /// Each frame: when the corpus list is searched, starts indexing the
@@ -305,8 +307,13 @@ impl SpanlabApp {
                 self.project.unreadable.join("\n")
             )
         };
+        // Edits whose save failed are only in memory: not in the files read.
+        let unsaved = self
+            .unsaved_edits_of()
+            .map(|what| format!("\nnot included: {what}, whose save failed: the export has their last saved version"))
+            .unwrap_or_default();
         Ok(format!(
-            "wrote {}\n{}{}{missing}",
+            "wrote {}\n{}{}{missing}{unsaved}",
             path.display(),
             report,
             if notes.orphans > 0 { format!("\n({} spans awaiting review were left out)", notes.orphans) } else { String::new() }

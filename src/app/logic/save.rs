@@ -178,12 +178,56 @@ impl SpanlabApp {
     }
 
     /// Saves a document other than the open one, through the writer (the
-    /// corpus suggestion job's results). Returns false when nothing was sent.
+    /// corpus suggestion job's results). Returns false when nothing was
+    /// sent: the document is open, or kept unsaved (its file is older than
+    /// its kept version, which a save of something made from the file
+    /// would overwrite; see [`Self::save_kept`]).
     pub(super) fn save_other(&mut self, doc: crate::model::Document) -> bool {
-        if self.options.read_only || self.open.as_ref().is_some_and(|o| o.doc.id == doc.id) {
+        if self.options.read_only || self.is_open(&doc.id) || self.kept_unsaved.contains_key(&doc.id) {
             return false;
         }
         self.send_save(Arc::new(doc), false)
+    }
+
+    /// A document kept unsaved, changed by `edit` while closed (`doc` has
+    /// it applied): the edit goes to the journal after the kept ones and
+    /// the document to its file, as an edit made while it was open would;
+    /// `doc` is its kept version until the writer says it is saved (if
+    /// this save fails too, it stays kept, with the new error). Returns
+    /// false when nothing was sent (the kept version is then unchanged).
+    pub(super) fn save_kept(&mut self, doc: crate::model::Document, edit: Edit) -> bool {
+        let id = doc.id.clone();
+        let Some(sent) = self.kept_unsaved.get(&id).map(|k| k.1) else { return false };
+        if self.options.read_only || self.is_open(&id) {
+            return false;
+        }
+        if !self.writer.as_ref().is_some_and(|w| w.send(Job::Edits { doc: id.clone(), edits: vec![edit] })) {
+            return false;
+        }
+        let doc = Arc::new(doc);
+        let error = self.kept_unsaved.get(&id).and_then(|k| k.2.clone());
+        self.kept_unsaved.insert(id, (Arc::clone(&doc), sent + 1, error));
+        self.send_save(doc, false)
+    }
+
+    /// The documents whose edits are not all in their files (kept unsaved,
+    /// or the open one with edits not saved), sorted: what a reader of the
+    /// files (the export, the dashboard) leaves out.
+    pub(super) fn unsaved_documents(&self) -> Vec<DocId> {
+        let open = self.open.as_ref().filter(|o| o.sent > o.saved || o.save_error.is_some()).map(|o| o.doc.id.clone());
+        let mut ids: Vec<DocId> = self.kept_unsaved.keys().cloned().chain(open).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// "the unsaved edits of 2 documents (a, b)", or nothing when every
+    /// document's edits are in its file.
+    pub(super) fn unsaved_edits_of(&self) -> Option<String> {
+        let ids = self.unsaved_documents();
+        let n = ids.len();
+        let names: Vec<&str> = ids.iter().map(|d| d.0.as_str()).collect();
+        (n > 0).then(|| format!("the unsaved edits of {n} document{} ({})", if n == 1 { "" } else { "s" }, names.join(", ")))
     }
 
     fn is_open(&self, doc: &DocId) -> bool {
@@ -215,6 +259,9 @@ impl SpanlabApp {
             Ack::Failed { doc, message } => {
                 if let Some(open) = self.open.as_mut().filter(|o| o.doc.id == doc) {
                     open.save_error = Some(message.clone());
+                }
+                if let Some(kept) = self.kept_unsaved.get_mut(&doc) {
+                    kept.2 = Some(message.clone());
                 }
                 self.error(format!("{}: not saved: {message}", doc.0));
             }
@@ -316,5 +363,43 @@ impl SpanlabApp {
         } else {
             self.error(format!("{}: merged, but {failed} of your changes no longer applied to the version on disk", id.0));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use std::sync::Arc;
+
+    use super::super::testing::corpus;
+    use crate::app::{AppOptions, SpanlabApp};
+    use crate::model::DocId;
+    use crate::store::Project;
+
+    /// A document made from the file of a document kept unsaved (the
+    /// corpus suggestion job's result) is not saved: it would overwrite
+    /// the kept edits' place, and its "saved" would drop the kept version.
+    #[test]
+    fn a_document_kept_unsaved_is_not_saved_over_from_its_file() {
+        let dir = corpus(&[("a", "Ana part."), ("b", "Bruno reste à Faro.")]);
+        let project = Project::open(dir.path(), None).expect("opens");
+        let mut app = SpanlabApp::new(&egui::Context::default(), project, AppOptions::default());
+        let schema = app.project.schema.clone();
+        let id = DocId("b".into());
+        let b = app.project.position(&id).expect("listed");
+        let span_on = |doc: &mut crate::model::Document, name: &str, label: &str| {
+            let start = *doc.text().find_all(name).first().expect("in the text");
+            let e = doc.add_span_edit(start, start + name.chars().count(), label);
+            doc.apply(e, &schema).expect("valid");
+        };
+        let mut kept = app.project.load(b).expect("loads").doc;
+        span_on(&mut kept, "Bruno", "PER");
+        app.kept_unsaved.insert(id.clone(), (Arc::new(kept), 1, Some("No space left on device".into())));
+        let mut from_file = app.project.load(b).expect("loads").doc;
+        span_on(&mut from_file, "Faro", "GPE");
+        assert!(!app.save_other(from_file), "not sent");
+        app.flush_writes();
+        assert_eq!(app.project.load(b).expect("loads").doc.spans().iter().count(), 0, "the file is as it was");
+        assert!(app.kept_unsaved.contains_key(&id), "still kept");
     }
 }

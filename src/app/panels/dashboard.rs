@@ -80,6 +80,9 @@ pub fn dashboard_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
         if let Some(e) = &d.error {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
+        if let Some(what) = &d.not_counted {
+            ui.colored_label(ui.visuals().warn_fg_color, format!("not counted: {what}, whose save failed: the figures are of their files"));
+        }
         let Some(f) = &d.figures else { return };
         for u in &f.unreadable {
             ui.colored_label(ui.visuals().warn_fg_color, u);

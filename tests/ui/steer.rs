@@ -18,6 +18,15 @@ const CROWD: &str = "Ada Quill a rencontré Boris Venn à Kessel, puis Bruno Vid
 
 /// A window on [`CROWD`], every name a span, nothing selected.
 fn crowd_window() -> (Fixture, Harness<'static, SpanlabApp>) {
+    let (f, mut h) = pending_window();
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::None;
+    h.run_ok();
+    (f, h)
+}
+
+/// A window on [`CROWD`], every name a pending suggestion.
+fn pending_window() -> (Fixture, Harness<'static, SpanlabApp>) {
     let f = fixture(&[("a.txt", CROWD)]);
     let mut h = harness(&f.root);
     h.state_mut().settings.relation_min_score = 1.0;
@@ -27,8 +36,6 @@ fn crowd_window() -> (Fixture, Harness<'static, SpanlabApp>) {
         [("Ada Quill", "PER"), ("Boris Venn", "PER"), ("Kessel", "GPE"), ("Bruno Vidal", "PER"), ("Boris Kahn", "PER"), ("Vella", "GPE")];
     let list: Vec<(usize, usize, &str)> = names.iter().map(|&(n, l)| (at(n), at(n) + n.chars().count(), l)).collect();
     add_suggestions(&mut h, &list);
-    key_mod(&mut h, Modifiers::SHIFT, Key::A);
-    h.state_mut().open.as_mut().expect("open").selection = Selection::None;
     h.run_ok();
     (f, h)
 }
@@ -59,14 +66,23 @@ fn letters(word: &str) -> Vec<Vec<Event>> {
 /// another window all of them in one frame: the model after that frame
 /// and the next, and once settled, is the slow one's. Returns the latter.
 fn slow_equals_fast(open: impl Fn(&mut Harness<'static, SpanlabApp>), presses: &[Vec<Event>]) -> String {
-    let (_f, mut slow) = crowd_window();
+    slow_equals_fast_in(crowd_window, open, presses)
+}
+
+/// [`slow_equals_fast`] in windows made by `window`.
+fn slow_equals_fast_in(
+    window: fn() -> (Fixture, Harness<'static, SpanlabApp>),
+    open: impl Fn(&mut Harness<'static, SpanlabApp>),
+    presses: &[Vec<Event>],
+) -> String {
+    let (_f, mut slow) = window();
     open(&mut slow);
     for p in presses {
         slow.input_mut().events.extend(p.iter().cloned());
         slow.run_ok();
     }
     let expected = model(&slow);
-    let (_g, mut fast) = crowd_window();
+    let (_g, mut fast) = window();
     open(&mut fast);
     fast.input_mut().events.extend(presses.iter().flatten().cloned());
     fast.step();
@@ -200,4 +216,22 @@ fn letters_escape_then_tab_in_one_frame_of_the_find_bar() {
     presses.extend([press(Key::ArrowDown), press(Key::Escape), press(Key::Tab)]);
     let end = slow_equals_fast(shift_c, &presses);
     assert!(end.contains("selected Vella"), "Tab went from Boris Kahn to Vella: {end}");
+}
+
+/// The suggestion filter (Ctrl+Shift+F): letters in "Text contains" then
+/// Enter at once accept the suggestions those letters keep, no others
+/// (Enter applies what the preview shows; the preview follows the text).
+#[test]
+fn letters_then_enter_in_one_frame_of_the_suggestion_filter() {
+    let open = |h: &mut Harness<'static, SpanlabApp>| {
+        key_mod(h, Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+        h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Text contains").click();
+        h.run_ok();
+        h.input_mut().events.extend(typed_word("B"));
+        h.run_ok();
+    };
+    let mut presses = letters("or");
+    presses.push(press(Key::Enter));
+    let end = slow_equals_fast_in(pending_window, open, &presses);
+    assert!(end.contains(r#"spans [("Boris Venn", "PER"), ("Boris Kahn", "PER")]"#), "{end}");
 }

@@ -218,6 +218,7 @@ impl SpanlabApp {
                 egui::Event::Key { key, pressed: true, modifiers, .. } => {
                     after_command = false;
                     let dialog_was_open = self.dialog != Dialog::None;
+                    let dialog_kind = std::mem::discriminant(&self.dialog);
                     match self.key_command(ctx, key, modifiers) {
                         KeyUse::Widgets => {
                             // The palette and the help close themselves on
@@ -236,11 +237,22 @@ impl SpanlabApp {
                         KeyUse::Command(c) => {
                             self.apply_key(ctx, c);
                             after_command = true;
-                            if !dialog_was_open && self.dialog != Dialog::None {
-                                holding = true;
-                                self.hold_frames = 2;
-                            }
                         }
+                    }
+                    if dialog_was_open && self.dialog == Dialog::None {
+                        // Its field lets go of the keyboard at once: the
+                        // keys after this one are shortcuts again.
+                        ctx.memory_mut(|m| {
+                            if let Some(id) = m.focused() {
+                                m.surrender_focus(id);
+                            }
+                        });
+                    } else if self.dialog != Dialog::None && std::mem::discriminant(&self.dialog) != dialog_kind {
+                        // A dialog opened (by a shortcut, or by another: the
+                        // palette ran Find): the keys after it wait until
+                        // its field has the keyboard.
+                        holding = true;
+                        self.hold_frames = 2;
                     }
                 }
                 other => {
@@ -287,6 +299,9 @@ impl SpanlabApp {
                 _ => KeyUse::Command(super::Command::Escape),
             };
         }
+        if let Some(used) = self.prompt_key(ctx, key, modifiers) {
+            return used;
+        }
         if self.dialog != Dialog::None {
             // Esc closes a dialog (the palette and the help close themselves).
             if plain_escape && !matches!(self.dialog, Dialog::Palette { .. } | Dialog::Shortcuts) {
@@ -316,6 +331,53 @@ impl SpanlabApp {
         exact
             .or_else(|| shortcuts.iter().find(|(k, _)| k.logical_key == key && modifiers.matches_logically(k.modifiers)))
             .map_or(KeyUse::Widgets, |(_, c)| KeyUse::Command((*c).clone()))
+    }
+
+    /// The keys that steer a prompt's typed line (find, Shift+C's, the
+    /// palette), applied here in the order typed, as the article's keys
+    /// are: each press counts, and an Esc or a shortcut after them finds
+    /// what they did (read by the dialog when drawn, two ↓ in one frame
+    /// stepped once, and `↓ Enter` lost the ↓). What the field holds is
+    /// up to date: a steering key typed after letters in the same frame
+    /// waits for the next (`handle_keys`). `None`: not such a key.
+    fn prompt_key(&mut self, ctx: &egui::Context, key: Key, modifiers: Modifiers) -> Option<KeyUse> {
+        use super::Command as C;
+        let (plain, shift) = (modifiers.is_none(), modifiers == Modifiers::SHIFT);
+        // ↓ or Tab: the next; ↑ or Shift+Tab: the previous.
+        let step = match key {
+            Key::ArrowDown | Key::Tab if plain => Some(true),
+            Key::ArrowUp if plain => Some(false),
+            Key::Tab if shift => Some(false),
+            _ => None,
+        };
+        let enter = key == Key::Enter && plain;
+        let command = match &mut self.dialog {
+            Dialog::Relate { .. } if enter => C::RelateNamed,
+            Dialog::Relate { query, .. } => C::NextNamed(query.clone(), step?),
+            // The find bar's ↑ and ↓ are the field's (its caret).
+            Dialog::Find { query, .. } if enter || (key == Key::Tab && plain) => C::FindNext(query.clone()),
+            Dialog::Find { .. } if key == Key::Tab && shift => return Some(KeyUse::Done),
+            Dialog::Palette { query, selected } if enter || step.is_some() => {
+                let matches = dialogs::palette_matches(&self.commands, query);
+                let last = matches.len().saturating_sub(1);
+                let run = matches.get(*selected).map(|e| e.command.clone());
+                match step {
+                    Some(true) => *selected = (*selected + 1).min(last),
+                    Some(false) => *selected = selected.saturating_sub(1).min(last),
+                    // Enter runs the highlighted row (none: it stays open).
+                    None => {
+                        if let Some(c) = run {
+                            self.dialog = Dialog::None;
+                            self.apply(ctx, c);
+                        }
+                    }
+                }
+                return Some(KeyUse::Done);
+            }
+            _ => return None,
+        };
+        self.apply(ctx, command);
+        Some(KeyUse::Done)
     }
 
     /// Applies a key's command; one that acts on the selection while it is

@@ -41,7 +41,7 @@ fn names_window() -> (Fixture, Harness<'static, SpanlabApp>) {
 }
 
 /// The events of `word` typed: each letter's key, its text, its release.
-fn typed_word(word: &str) -> Vec<egui::Event> {
+pub(super) fn typed_word(word: &str) -> Vec<egui::Event> {
     word.chars()
         .flat_map(|c| {
             let key = Key::from_name(&c.to_uppercase().to_string()).expect("a letter key");

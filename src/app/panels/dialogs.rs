@@ -10,7 +10,7 @@ use egui::{RichText, Ui};
 
 use super::super::SpanlabApp;
 use super::super::chooser::{self, Choice};
-use super::super::commands::{Command, ConflictChoice, Entry, shortcut_text, when_text};
+use super::super::commands::{Command, CommandTable, ConflictChoice, Entry, shortcut_text, when_text};
 use super::super::state::{Dialog, Hint};
 use crate::store::formats::{Format, Offsets};
 
@@ -132,17 +132,12 @@ fn find_count(app: &mut SpanlabApp, query: &str) -> (Option<usize>, usize) {
 }
 
 /// The prompt that reaches a span by the first letters of a word of its
-/// name (Shift+C): the span is selected as they are typed, ↓ / ↑ step
-/// through the spans so named, Enter lists its likely relations (as c).
+/// name (Shift+C): the span is selected as they are typed. Its keys
+/// (↓ / ↑ or Tab / Shift+Tab: the next / previous span so named; Enter:
+/// its likely relations, as c) are the app's, applied in the order typed
+/// (`ui.rs`, `prompt_key`).
 fn relate_ui(app: &mut SpanlabApp, ctx: &egui::Context, query: &mut String, fresh: &mut bool, origin: crate::model::CharIdx) {
     let mut run = None;
-    // The arrows step through the spans so named, not the field's cursor.
-    let (down, up) = ctx.input_mut(|i| {
-        (i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown), i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp))
-    });
-    if down || up {
-        run = Some(Command::NextNamed(query.clone(), down));
-    }
     let spans = app.spans_named(query);
     let selected = app.open.as_ref().map(|o| o.selection);
     let at = spans.iter().position(|s| Some(crate::app::Selection::Span(s.1)) == selected);
@@ -153,8 +148,6 @@ fn relate_ui(app: &mut SpanlabApp, ctx: &egui::Context, query: &mut String, fres
                 let r = typed_line(ui, "Span named", query, 200.0, fresh);
                 if r.changed() {
                     run = Some(Command::NameFrom(query.clone(), origin));
-                } else if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                    run = Some(Command::RelateNamed);
                 }
                 let status = match at {
                     _ if query.trim().is_empty() => String::new(),
@@ -165,7 +158,7 @@ fn relate_ui(app: &mut SpanlabApp, ctx: &egui::Context, query: &mut String, fres
                 ui.label(status);
             });
             ui.label(
-                RichText::new("First letters of a word of its name · ↓ ↑: next / previous span so named · Enter: its likely relations · Esc: close (the span stays selected)")
+                RichText::new("First letters of a word of its name · ↓ ↑ (Tab): next / previous span so named · Enter: its likely relations · Esc: close (the span stays selected)")
                     .weak()
                     .small(),
             );
@@ -465,12 +458,10 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 |ui| {
                     ui.horizontal(|ui| {
                         let r = typed_line(ui, "Find", query, 240.0, fresh);
+                        // Selects as it is typed, from where the caret was
+                        // (Enter, the next, is the app's key: `prompt_key`).
                         if r.changed() {
-                            // Selects as it is typed, from where the caret was.
                             run = Some(Command::FindFrom(query.clone(), *origin));
-                        } else if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                            run = Some(Command::FindNext(query.clone()));
-                            r.request_focus();
                         }
                         if ui.button("Next").clicked() {
                             run = Some(Command::FindNext(query.clone()));
@@ -484,7 +475,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                         };
                         ui.label(status);
                     });
-                    ui.label(RichText::new("Selects as you type · Enter: next · Esc: close (the span the text lies in is selected), then press a label key").weak().small());
+                    ui.label(RichText::new("Selects as you type · Enter (Tab): next · Esc: close (the span the text lies in is selected), then press a label key").weak().small());
                 },
             );
             if let Some(c) = run {
@@ -513,28 +504,24 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 ui.set_width(560.0);
                 let l = ui.label("Command");
                 let r = ui
-                    .add(egui::TextEdit::singleline(query).hint_text("type to filter commands").desired_width(f32::INFINITY))
+                    .add(
+                        egui::TextEdit::singleline(query)
+                            .hint_text("type to filter commands")
+                            .desired_width(f32::INFINITY)
+                            .lock_focus(true),
+                    )
                     .labelled_by(l.id);
-                r.request_focus();
+                // Asked again only when lost: asking anew each frame
+                // would drop its lock (a Tab would take the keyboard away).
+                if !r.has_focus() {
+                    r.request_focus();
+                }
                 field = Some(r.id);
-                // Filtered by what the field holds now, this frame's typing included.
-                let q = query.to_lowercase();
-                let matches: Vec<&Entry> = app
-                    .commands
-                    .entries()
-                    .iter()
-                    .filter(|e| e.name.to_lowercase().contains(&q) || e.group.title().to_lowercase().contains(&q))
-                    .collect();
-                if ui.input(|i| i.key_pressed(egui::Key::ArrowDown)) {
-                    *selected = (*selected + 1).min(matches.len().saturating_sub(1));
-                }
-                if ui.input(|i| i.key_pressed(egui::Key::ArrowUp)) {
-                    *selected = selected.saturating_sub(1);
-                }
+                // Filtered by what the field holds now, this frame's typing
+                // included. ↓ ↑ (Tab) and Enter are the app's keys, applied
+                // in the order typed (`ui.rs`, `prompt_key`).
+                let matches = palette_matches(&app.commands, query);
                 *selected = (*selected).min(matches.len().saturating_sub(1));
-                if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                    run = matches.get(*selected).map(|e| e.command.clone());
-                }
                 // The list keeps its height while it is filtered: the
                 // window does not jump under the pointer.
                 let height = 360.0;
@@ -576,11 +563,19 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
     }
 }
 
+/// The palette's rows for `query` (a command whose name or group holds it,
+/// whatever the case), in the table's order.
+pub(crate) fn palette_matches<'a>(commands: &'a CommandTable, query: &str) -> Vec<&'a Entry> {
+    let q = query.to_lowercase();
+    commands.entries().iter().filter(|e| e.name.to_lowercase().contains(&q) || e.group.title().to_lowercase().contains(&q)).collect()
+}
+
 /// A labelled line to type in, given the keyboard when the dialog has just
 /// opened (`fresh`, then cleared).
 fn typed_line(ui: &mut egui::Ui, label: &str, text: &mut String, width: f32, fresh: &mut bool) -> egui::Response {
     let l = ui.label(label);
-    let r = ui.add(egui::TextEdit::singleline(text).desired_width(width)).labelled_by(l.id);
+    // Tab is the prompt's key (the next), not egui's way out of the field.
+    let r = ui.add(egui::TextEdit::singleline(text).desired_width(width).lock_focus(true)).labelled_by(l.id);
     if std::mem::take(fresh) {
         r.request_focus();
     }

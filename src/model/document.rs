@@ -510,9 +510,7 @@ impl Suggestions {
 
     /// Suggestions decided on whose range is exactly `[start, end)`, by id.
     fn decided_at(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = &Suggestion> {
-        self.decided
-            .range((start, end, SuggestionId(0))..=(start, end, SuggestionId(u64::MAX)))
-            .filter_map(|(_, _, id)| self.by_id.get(id))
+        self.decided.range((start, end, SuggestionId(0))..=(start, end, SuggestionId(u64::MAX))).filter_map(|(_, _, id)| self.by_id.get(id))
     }
 }
 

@@ -343,6 +343,13 @@ impl Document {
         self.suggestions.pending_in(start, end)
     }
 
+    /// Suggestions already decided on (accepted or rejected) whose range
+    /// is exactly `[start, end)`, by id: a logarithmic look-up. In
+    /// `[Wang Yi]{PER, rejected} et Wang`, `(0, 7)` finds it, `(0, 4)` not.
+    pub fn decided_at(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = &Suggestion> {
+        self.suggestions.decided_at(start, end)
+    }
+
     /// How many suggestions were accepted unchanged, accepted then edited,
     /// and rejected.
     pub fn suggestion_outcomes(&self) -> SuggestionOutcomes {
@@ -416,14 +423,16 @@ impl Document {
 /// `(start, end, id)`.
 pub type PendingKey = (CharIdx, CharIdx, SuggestionId);
 
-/// A document's suggestions by id, with the pending ones indexed by
-/// position so that drawing a screenful of a long article finds its
+/// A document's suggestions by id, indexed by position so that drawing a
+/// screenful of a long article (or a press of f or n) finds its
 /// suggestions without looking at the others.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct Suggestions {
     by_id: BTreeMap<SuggestionId, Suggestion>,
     /// Pending suggestions as (start, end, id).
     pending: BTreeSet<PendingKey>,
+    /// Suggestions decided on (accepted or rejected) as (start, end, id).
+    decided: BTreeSet<PendingKey>,
     /// How many pending suggestions have each length (the longest bounds
     /// the search for those overlapping a range).
     lengths: BTreeMap<usize, usize>,
@@ -443,12 +452,15 @@ impl Suggestions {
     }
 
     fn index(&mut self, s: &Suggestion) {
-        if s.is_pending() && self.pending.insert((s.start, s.end, s.id)) {
+        if !s.is_pending() {
+            self.decided.insert((s.start, s.end, s.id));
+        } else if self.pending.insert((s.start, s.end, s.id)) {
             *self.lengths.entry(s.end - s.start).or_default() += 1;
         }
     }
 
     fn unindex(&mut self, s: &Suggestion) {
+        self.decided.remove(&(s.start, s.end, s.id));
         if self.pending.remove(&(s.start, s.end, s.id)) {
             let len = s.end - s.start;
             if let Some(n) = self.lengths.get_mut(&len) {
@@ -494,6 +506,11 @@ impl Suggestions {
             .take_while(move |&&(s, _, _)| s < end)
             .filter(move |&&(_, e, _)| e > start)
             .filter_map(|(_, _, id)| self.by_id.get(id))
+    }
+
+    /// Suggestions decided on whose range is exactly `[start, end)`, by id.
+    fn decided_at(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = &Suggestion> {
+        self.decided.range((start, end, SuggestionId(0))..=(start, end, SuggestionId(u64::MAX))).filter_map(|(_, _, id)| self.by_id.get(id))
     }
 }
 
@@ -606,8 +623,8 @@ mod tests {
         assert_eq!(scores, [0.0, 0.0, 0.25]);
     }
 
-    /// The position index of pending suggestions agrees with a plain scan
-    /// after any mix of additions, removals and state changes.
+    /// The position indexes of pending and decided suggestions agree with
+    /// a plain scan after any mix of additions, removals and state changes.
     #[test]
     fn the_pending_index_matches_a_scan() {
         let mut doc = Document::new(DocId("d".into()), "d.txt".into(), "x".repeat(200));
@@ -653,6 +670,15 @@ mod tests {
             let want: Vec<_> = scan.iter().filter(|s| s.start.get() < b && a < s.end.get()).map(|s| s.id).collect();
             let got: Vec<_> = doc.pending_overlapping(CharIdx::new(a), CharIdx::new(b)).map(|s| s.id).collect();
             assert_eq!(got, want, "round {round}: overlapping [{a}, {b})");
+            // Decided on exactly a range: one of a suggestion's, or any.
+            let all: Vec<&Suggestion> = doc.suggestions().collect();
+            let (a, b) = match all.get(rand(all.len() as u64 + 1) as usize) {
+                Some(s) => (s.start, s.end),
+                None => (CharIdx::new(a), CharIdx::new(b)),
+            };
+            let want: Vec<_> = all.iter().filter(|s| !s.is_pending() && (s.start, s.end) == (a, b)).map(|s| s.id).collect();
+            let got: Vec<_> = doc.decided_at(a, b).map(|s| s.id).collect();
+            assert_eq!(got, want, "round {round}: decided at {a:?}..{b:?}");
         }
     }
 }

@@ -89,9 +89,10 @@ impl SpanlabApp {
             .filter(|s| shows(s.start))
             .map(|s| ((s.start, s.end), Selection::Span(s.id), false))
             .collect();
+        // Those starting in `[from, to]` all overlap `[from, to + 1)`: the
+        // position index finds them without listing every pending one.
         items.extend(
-            doc.pending_suggestions()
-                .iter()
+            doc.pending_overlapping(from, to + 1)
                 .filter(|s| s.start >= from && s.start <= to && shows(s.start))
                 .map(|s| ((s.start, s.end), Selection::Suggestion(s.id), false)),
         );

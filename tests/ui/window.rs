@@ -851,6 +851,45 @@ fn browse_without_a_file_chooser_says_so_and_puts_the_cursor_in_the_path_field()
     assert_eq!(path, "/tmp/typed", "the cursor was in the path field");
 }
 
+/// Seen under Xvfb as a new user: Ctrl+O, the path typed, Enter did
+/// nothing. The field had no cursor (the letters went nowhere) and Enter in
+/// it did not open. The cursor is now in the first path field of a dialog
+/// as it opens, and Enter there does what the dialog's main button does.
+#[test]
+fn ctrl_o_a_path_typed_and_enter_open_the_folder() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let other = fixture(&[("b.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    key_mod(&mut h, Modifiers::COMMAND, Key::O);
+    h.run_ok();
+    key_mod(&mut h, Modifiers::COMMAND, Key::A);
+    type_text(&mut h, &other.root.display().to_string());
+    key(&mut h, Key::Enter);
+    for _ in 0..3 {
+        h.run_ok();
+    }
+    assert_eq!(h.state().project.root, other.root, "Enter in the path field opened the folder typed");
+    assert!(matches!(h.state().dialog, spanlab::app::Dialog::None), "the dialog closed");
+}
+
+/// The export dialog: the cursor in its path field as it opens, Enter there
+/// exports.
+#[test]
+fn the_export_dialog_takes_a_path_typed_and_enter() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let out = f.root.parent().expect("in a temporary folder").join("typed-export.json");
+    let mut h = harness(&f.root);
+    key_mod(&mut h, Modifiers::COMMAND, Key::E);
+    h.run_ok();
+    key_mod(&mut h, Modifiers::COMMAND, Key::A);
+    type_text(&mut h, &out.display().to_string());
+    key(&mut h, Key::Enter);
+    h.run_ok();
+    let spanlab::app::Dialog::Export(form) = &h.state().dialog else { panic!("the dialog stays open, with the report") };
+    assert_eq!(form.path, out.display().to_string(), "typed in the path field");
+    assert!(out.is_file(), "Enter in the path field exported to {}: {:?}", out.display(), form.result);
+}
+
 /// Issue 15, items 10 and 11: the path rows of the dialogs were wider than
 /// their windows, and Browse… was drawn outside, where nobody saw it.
 #[test]

@@ -48,35 +48,59 @@ const PATH_DIALOG_WIDTH: f32 = 560.0;
 
 /// A path field with its Browse… button. With no chooser on the desktop,
 /// Browse… says so under the row and puts the cursor in the field.
-fn path_row(ui: &mut Ui, label: &str, value: &mut String, native: bool, browse: impl FnOnce() -> Option<String>) {
+/// The labels of the first path field of each dialog that has one.
+const FIRST_PATH_LABELS: [&str; 4] = ["Folder", "File", "Dataset folder", "Dataset"];
+
+/// Where a dialog's first path field remembers it took the cursor.
+fn path_focus_id(label: &str) -> egui::Id {
+    egui::Id::unique(("path focus", label))
+}
+
+/// A path field with its label and a Browse… button; returns whether Enter
+/// was pressed in the field (the dialog then does what its main button
+/// does). The first path field of a dialog has the cursor as the dialog
+/// opens (`first`), so a path can be typed at once.
+fn path_row(ui: &mut Ui, label: &str, value: &mut String, native: bool, first: bool, browse: impl FnOnce() -> Option<String>) -> bool {
     let note_id = ui.make_persistent_id(("no chooser", label));
-    ui.horizontal(|ui| {
-        let l = ui.label(label);
-        // The field takes what the button leaves, so the row never grows
-        // the dialog (which would be drawn a frame late, Browse… clipped).
-        let button = ui.fonts_mut(|f| {
-            f.layout_no_wrap("Browse…".to_owned(), egui::TextStyle::Button.resolve(ui.style()), egui::Color32::PLACEHOLDER).size().x
-        }) + 2.0 * ui.spacing().button_padding.x
-            + ui.spacing().item_spacing.x;
-        let width = (ui.available_width() - button).max(120.0);
-        let field = ui.add(egui::TextEdit::singleline(value).desired_width(width)).labelled_by(l.id);
-        if ui.button("Browse…").on_hover_text("the desktop's file chooser; type the path if none opens").clicked() {
-            match chooser::choose(native, browse) {
-                Choice::Path(p) => {
-                    *value = p;
-                    ui.data_mut(|d| d.remove::<String>(note_id));
-                }
-                Choice::Cancelled => {}
-                Choice::NoChooser(why) => {
-                    ui.data_mut(|d| d.insert_temp(note_id, why));
-                    field.request_focus();
+    let focus_id = path_focus_id(label);
+    let entered = ui
+        .horizontal(|ui| {
+            let l = ui.label(label);
+            // The field takes what the button leaves, so the row never grows
+            // the dialog (which would be drawn a frame late, Browse… clipped).
+            let button = ui.fonts_mut(|f| {
+                f.layout_no_wrap("Browse…".to_owned(), egui::TextStyle::Button.resolve(ui.style()), egui::Color32::PLACEHOLDER).size().x
+            }) + 2.0 * ui.spacing().button_padding.x
+                + ui.spacing().item_spacing.x;
+            let width = (ui.available_width() - button).max(120.0);
+            let field = ui.add(egui::TextEdit::singleline(value).desired_width(width)).labelled_by(l.id);
+            // Once per opening of the dialog (the mark is forgotten while no
+            // dialog with a path is open, see `dialogs_ui`).
+            if first && !ui.data(|d| d.get_temp::<bool>(focus_id).unwrap_or(false)) {
+                field.request_focus();
+                ui.data_mut(|d| d.insert_temp(focus_id, true));
+            }
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.button("Browse…").on_hover_text("the desktop's file chooser; type the path if none opens").clicked() {
+                match chooser::choose(native, browse) {
+                    Choice::Path(p) => {
+                        *value = p;
+                        ui.data_mut(|d| d.remove::<String>(note_id));
+                    }
+                    Choice::Cancelled => {}
+                    Choice::NoChooser(why) => {
+                        ui.data_mut(|d| d.insert_temp(note_id, why));
+                        field.request_focus();
+                    }
                 }
             }
-        }
-    });
+            entered
+        })
+        .inner;
     if let Some(why) = ui.data(|d| d.get_temp::<String>(note_id)) {
         ui.label(RichText::new(why).color(ui.visuals().warn_fg_color));
     }
+    entered
 }
 
 /// A conversion's report: what was carried, then what was not (in the
@@ -212,6 +236,9 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
     let mut dialog = std::mem::take(&mut app.dialog);
     let mut keep = true;
     let native = app.options.native_chooser;
+    if !matches!(dialog, Dialog::OpenFolder(_) | Dialog::Export(_) | Dialog::Import(_)) {
+        ctx.data_mut(|d| FIRST_PATH_LABELS.iter().for_each(|l| d.remove::<bool>(path_focus_id(l))));
+    }
     match &mut dialog {
         Dialog::None => keep = false,
         Dialog::Everywhere(form) => keep = super::everywhere::everywhere_ui(app, ctx, form),
@@ -250,9 +277,11 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                     ui.checkbox(&mut form.strict, "Strict: refuse to write if the format cannot carry everything");
                     let current = form.path.clone();
                     let f = form.format;
-                    path_row(ui, if f.is_folder() { "Folder" } else { "File" }, &mut form.path, native, || native_save(&current, f));
+                    let entered = path_row(ui, if f.is_folder() { "Folder" } else { "File" }, &mut form.path, native, true, || {
+                        native_save(&current, f)
+                    });
                     ui.horizontal(|ui| {
-                        if ui.button(RichText::new("Export").strong()).clicked() {
+                        if ui.button(RichText::new("Export").strong()).clicked() || entered {
                             app.queued.push(Command::RunExport(Box::new(form.clone())));
                         }
                         if ui.button("Close").clicked() {
@@ -276,9 +305,9 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                 .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
                 .show(ctx, |ui| {
                     ui.label("A folder of articles (.txt, .md, .html, .jsonl, dataset .json). Annotations go to its annotations/ folder.");
-                    path_row(ui, "Folder", path, native, native_folder);
+                    let entered = path_row(ui, "Folder", path, native, true, native_folder);
                     ui.horizontal(|ui| {
-                        if ui.button(RichText::new("Open").strong()).clicked() {
+                        if ui.button(RichText::new("Open").strong()).clicked() || entered {
                             // The dialog closes once the folder is open.
                             app.queued.push(Command::OpenProject(std::path::PathBuf::from(path.trim())));
                         }
@@ -313,20 +342,21 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                         form.offsets = (offsets != Offsets::Chars).then_some(offsets);
                     });
                     let folder = form.format.is_some_and(Format::is_folder);
-                    path_row(
+                    let mut entered = path_row(
                         ui,
                         if folder { "Dataset folder" } else { "Dataset" },
                         &mut form.file,
                         native,
+                        true,
                         if folder { native_folder } else { native_open_file },
                     );
                     if form.format == Some(Format::Conll) {
-                        path_row(ui, "Original texts (optional)", &mut form.texts, native, native_open_file);
+                        entered |= path_row(ui, "Original texts (optional)", &mut form.texts, native, false, native_open_file);
                     }
-                    path_row(ui, "Into folder", &mut form.into, native, native_folder);
+                    entered |= path_row(ui, "Into folder", &mut form.into, native, false, native_folder);
                     ui.checkbox(&mut form.strict, "Strict: refuse to import if anything cannot be carried");
                     ui.horizontal(|ui| {
-                        if ui.button(RichText::new("Import").strong()).clicked() {
+                        if ui.button(RichText::new("Import").strong()).clicked() || entered {
                             // The dialog closes once the import is open, or says why not.
                             app.queued.push(Command::RunImport(Box::new(form.clone())));
                         }

@@ -8,7 +8,7 @@
 use super::super::SpanlabApp;
 use super::super::state::Selection;
 use crate::model::CharIdx;
-use crate::model::free::is_free;
+use crate::model::free::FreeCheck;
 use crate::model::names::NameSearch;
 
 /// How many code points one press of n or Alt+N reads at most: with no
@@ -61,7 +61,10 @@ impl SpanlabApp {
             Selection::Suggestion(id) => doc.suggestion(id).map_or((CharIdx::ZERO, CharIdx::ZERO), |s| (s.start, s.end)),
             Selection::Relation(_) | Selection::RelationSuggestion(_) | Selection::None => (self.selection_start(), self.selection_start()),
         };
-        let free = |a: CharIdx, b: CharIdx| is_free(doc, a, b);
+        // The names come in text order (or the reverse): the spans and
+        // suggestions near them are read a window at a time.
+        let mut check = FreeCheck::new(doc);
+        let mut free = |a: CharIdx, b: CharIdx| check.is_free(a, b);
         let mut search = NameSearch::new(text, NAME_SEARCH_BUDGET);
         let found = if forward {
             // The first free name from the selection's end, else the first
@@ -97,10 +100,11 @@ impl SpanlabApp {
 
     /// Those of `ranges` that no span or pending suggestion touches and
     /// that are not exactly a suggestion already decided on
-    /// ([`is_free`]).
+    /// ([`crate::model::free::is_free`], a window at a time: [`FreeCheck`]).
     pub(super) fn free_of(&self, ranges: Vec<(CharIdx, CharIdx)>) -> Vec<(CharIdx, CharIdx)> {
         let Some(open) = self.open.as_ref() else { return ranges };
-        ranges.into_iter().filter(|&(a, b)| is_free(&open.doc, a, b)).collect()
+        let mut check = FreeCheck::new(&open.doc);
+        ranges.into_iter().filter(|&(a, b)| check.is_free(a, b)).collect()
     }
 
     /// Extends the text selection through the next name (`model::names`)

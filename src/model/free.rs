@@ -33,7 +33,7 @@ const LAST_REACH: usize = 1 << 16;
 /// order, or the reverse for Shift+N): it copies the ranges of the spans
 /// and suggestions around the first range asked into a window, then
 /// answers from it with a binary search, and reads a new window, twice as
-/// wide (up to [`LAST_REACH`] either side), only for a range outside it.
+/// wide (up to 65,536 code points either side), only for a range outside it.
 /// The answers are [`is_free`]'s, in whatever order ranges are asked:
 /// `[1, 3)` of `[Wang Yi]{PER}` at `(0, 7)` is taken, `(8, 10)` free.
 #[derive(Debug)]

@@ -22,7 +22,9 @@
 //!   runs it alone, `SPANLAB_SCALE_ARTICLE_MB=30` makes it 30 MB; and on
 //!   it, the time and the characters read by one press of f (the jump
 //!   hints), n and Shift+N (the next free name), and of n where no name is
-//!   free (it reads its budget and stops); `SPANLAB_SCALE_WHOLE_NAMES=1`
+//!   free (it reads its budget and stops), and of n where every name it
+//!   reads is taken (a rejected suggestion or a span on each, so it asks
+//!   the document about all of them); `SPANLAB_SCALE_WHOLE_NAMES=1`
 //!   also times the names of the whole text, what n read before.
 //!
 //! `SPANLAB_SCALE_KEEP=DIR` generates the corpus into `DIR/corpus-N` once
@@ -353,16 +355,6 @@ fn big_article() {
     // how long it takes (five presses each, the slowest printed); and a
     // press of n with no free name anywhere, which reads its budget and
     // stops.
-    let slowest = |f: &mut dyn FnMut() -> usize| {
-        (0..5)
-            .map(|_| {
-                let t = Instant::now();
-                let read = f();
-                (t.elapsed(), read)
-            })
-            .max()
-            .unwrap_or_default()
-    };
     let app = h.state();
     let (f_time, f_read) = slowest(&mut || app.jump_hints_reading().1);
     let (n_time, n_read) = slowest(&mut || app.name_step(true).1);
@@ -389,6 +381,10 @@ fn big_article() {
         percentile(&times, 0.99),
         peak_rss_mib()
     );
+    // n where every name it reads is taken, after the peak memory above
+    // (the spans and suggestions added copy the document if the writer
+    // still holds it).
+    n_with_every_name_taken(&mut h);
     // What n read on every press before (the names of the whole text),
     // after the peak memory above: `SPANLAB_SCALE_WHOLE_NAMES=1`.
     if std::env::var_os("SPANLAB_SCALE_WHOLE_NAMES").is_some()
@@ -401,6 +397,95 @@ fn big_article() {
             t.elapsed().as_secs_f64()
         );
     }
+}
+
+/// Five runs of `f`, which says how many characters it read: the slowest
+/// run's time and what it read.
+fn slowest(f: &mut dyn FnMut() -> usize) -> (Duration, usize) {
+    (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            let read = f();
+            (t.elapsed(), read)
+        })
+        .max()
+        .unwrap_or_default()
+}
+
+/// A press of n from the start of the open article when every name it
+/// reads within its budget is taken, so that it asks the document about
+/// each of them and stops: first with each name not under a pending
+/// suggestion exactly a rejected suggestion (the dearest answer: no span,
+/// no pending suggestion, then the decided one found, three look-ups),
+/// then with a span over every name (the first look-up answers).
+fn n_with_every_name_taken(h: &mut Harness<'static, SpanlabApp>) {
+    use spanlab::app::{NAME_SEARCH_BUDGET, NameStep, Selection};
+    use spanlab::model::free::{FreeCheck, is_free};
+    use spanlab::model::names::{NameSearch, names_in};
+    use spanlab::model::{Suggestion, SuggestionState};
+    let app = h.state_mut();
+    let schema = app.project.schema.clone();
+    let Some(open) = app.open.as_mut() else { return };
+    open.selection = Selection::Text { anchor: CharIdx::ZERO, head: CharIdx::ZERO };
+    // Where a press stops when no name is free: every name before it is
+    // asked about.
+    let text = open.doc.text();
+    let stop = match NameSearch::new(text, NAME_SEARCH_BUDGET).find(CharIdx::ZERO, text.end(), false, |_| false) {
+        Err(at) => at,
+        Ok(_) => text.end(),
+    };
+    let names = names_in(text, CharIdx::ZERO, stop);
+    let doc = open.doc_mut();
+    let unsuggested: Vec<(CharIdx, CharIdx)> =
+        names.iter().copied().filter(|&(a, b)| doc.pending_overlapping(a, b).next().is_none()).collect();
+    let pending = names.len() - unsuggested.len();
+    let rejected: Vec<Suggestion> = unsuggested
+        .into_iter()
+        .map(|(start, end)| {
+            let (id, label, recognizer) = (doc.fresh_suggestion_id(), "PER".into(), "bench".into());
+            Suggestion { id, start, end, label, recognizer, score: 0.5, state: SuggestionState::Rejected }
+        })
+        .collect();
+    doc.apply(spanlab::model::Edit::AddSuggestions { suggestions: rejected }, &schema).expect("suggestions inside the text");
+    let press = |app: &SpanlabApp| {
+        let (step, read) = app.name_step(true);
+        assert!(matches!(step, NameStep::Stopped(_)), "n found {step:?} with every name taken");
+        read
+    };
+    let (rejected_time, rejected_read) = slowest(&mut || press(h.state()));
+    // The same press's look-ups alone, without reading the names: one
+    // at a time in the position indexes (`is_free`, what n did before),
+    // and a window at a time (`FreeCheck`, what it does).
+    let lookups = |app: &SpanlabApp, windows: bool| {
+        let Some(open) = app.open.as_ref() else { return 0 };
+        let doc = &open.doc;
+        let mut check = FreeCheck::new(doc);
+        let free = names.iter().filter(|&&(a, b)| if windows { check.is_free(a, b) } else { is_free(doc, a, b) }).count();
+        assert_eq!(free, 0, "a name is free");
+        names.len()
+    };
+    let lookup_times =
+        |h: &Harness<'static, SpanlabApp>| (slowest(&mut || lookups(h.state(), false)).0, slowest(&mut || lookups(h.state(), true)).0);
+    let (lookup_time, window_time) = lookup_times(h);
+    let app = h.state_mut();
+    let Some(open) = app.open.as_mut() else { return };
+    let doc = open.doc_mut();
+    for &(a, b) in &names {
+        let e = doc.add_span_edit(a, b, "PER");
+        doc.apply(e, &schema).expect("names do not overlap");
+    }
+    let (spans_time, spans_read) = slowest(&mut || press(h.state()));
+    let (spans_lookup_time, spans_window_time) = lookup_times(h);
+    println!(
+        "200 MB article, n with every name taken ({} names before the budget ran out): {:.1} ms ({rejected_read} characters read; the look-ups alone {:.1} ms one name at a time, {:.1} ms a window at a time) with {pending} of them under a pending suggestion and the others rejected suggestions; {:.1} ms ({spans_read}; {:.1} ms, {:.1} ms) with a span over each",
+        names.len(),
+        ms(rejected_time),
+        ms(lookup_time),
+        ms(window_time),
+        ms(spans_time),
+        ms(spans_lookup_time),
+        ms(spans_window_time)
+    );
 }
 
 /// The pointer at `at`, then the wheel turned by `dy` points (one frame's input).

@@ -350,6 +350,21 @@ impl Document {
         self.suggestions.decided_at(start, end)
     }
 
+    /// The ranges of the pending suggestions overlapping `[start, end)` as
+    /// [`Document::pending_overlapping`] finds them, read from the
+    /// position index alone: `(start, end)` in position order.
+    pub fn pending_ranges_overlapping(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = (CharIdx, CharIdx)> + '_ {
+        self.suggestions.pending_ranges_in(start, end)
+    }
+
+    /// The ranges of the suggestions decided on (accepted or rejected)
+    /// that start in `[from, to)`, in position order: a decided one at
+    /// `(2, 7)` is found for `(0, 3)`, not for `(3, 9)`.
+    pub fn decided_ranges_starting_in(&self, from: CharIdx, to: CharIdx) -> impl Iterator<Item = (CharIdx, CharIdx)> + '_ {
+        let range = (from, CharIdx::ZERO, SuggestionId(0))..(to.max(from), CharIdx::ZERO, SuggestionId(0));
+        self.suggestions.decided.range(range).map(|&(s, e, _)| (s, e))
+    }
+
     /// How many suggestions were accepted unchanged, accepted then edited,
     /// and rejected.
     pub fn suggestion_outcomes(&self) -> SuggestionOutcomes {
@@ -499,13 +514,18 @@ impl Suggestions {
 
     /// Pending suggestions overlapping `[start, end)` in position order.
     fn pending_in(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = &Suggestion> {
+        self.pending_keys_in(start, end).filter_map(|(_, _, id)| self.by_id.get(id))
+    }
+
+    /// [`Suggestions::pending_in`]'s ranges, from the index alone.
+    fn pending_ranges_in(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = (CharIdx, CharIdx)> + '_ {
+        self.pending_keys_in(start, end).map(|&(s, e, _)| (s, e))
+    }
+
+    fn pending_keys_in(&self, start: CharIdx, end: CharIdx) -> impl Iterator<Item = &PendingKey> {
         let longest = self.lengths.keys().next_back().copied().unwrap_or(0);
         let from = (start.saturating_sub(longest), CharIdx::ZERO, SuggestionId(0));
-        self.pending
-            .range(from..)
-            .take_while(move |&&(s, _, _)| s < end)
-            .filter(move |&&(_, e, _)| e > start)
-            .filter_map(|(_, _, id)| self.by_id.get(id))
+        self.pending.range(from..).take_while(move |&&(s, _, _)| s < end).filter(move |&&(_, e, _)| e > start)
     }
 
     /// Suggestions decided on whose range is exactly `[start, end)`, by id.

@@ -4,6 +4,7 @@
 //! relations and suggestions ([`span`]), documents, edits and history,
 //! one decision for every mention of a name ([`everywhere`]) and filtered
 //! bulk actions on suggestions ([`filter`]), Find as one types ([`find`]),
+//! which ranges are free for a new span ([`free`]),
 //! re-anchoring spans on a changed text ([`reanchor`]), the gold dataset
 //! format ([`dataset`]), sections of a very long text ([`sections`]),
 //! scoring against gold ([`score`]), agreement
@@ -24,6 +25,7 @@ pub mod edit;
 pub mod everywhere;
 pub mod filter;
 pub mod find;
+pub mod free;
 pub mod markup;
 pub mod names;
 pub mod reanchor;

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::fixture::run_until;
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -39,19 +41,6 @@ fn window() -> Window {
         .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
     run_until(&mut h, |app| !app.is_suggesting());
     Window { _dir: dir, root, h }
-}
-
-fn run_until(h: &mut Harness<'_, SpanlabApp>, done: impl Fn(&SpanlabApp) -> bool) {
-    for _ in 0..1000 {
-        h.run_ok();
-        if done(h.state()) {
-            // Once more, so that the widgets show the state that was waited for.
-            h.run_ok();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("never happened");
 }
 
 /// The open document gets exactly these pending suggestions.

@@ -10,6 +10,8 @@
 
 mod common;
 
+use common::fixture::run_until;
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use spanlab::app::{AppOptions, Command, Dialog, Selection, SpanlabApp};
@@ -47,18 +49,6 @@ fn window_on_a_read_only_folder() -> Option<(Window, common::Mount)> {
         .build_eframe(move |cc| SpanlabApp::new(&cc.egui_ctx, project, AppOptions::default()));
     run_until(&mut h, |app| !app.is_suggesting());
     Some((Window { dir, root, h }, ro))
-}
-
-fn run_until(h: &mut Harness<'_, SpanlabApp>, done: impl Fn(&SpanlabApp) -> bool) {
-    for _ in 0..1000 {
-        h.run_ok();
-        if done(h.state()) {
-            h.run_ok();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("never happened");
 }
 
 fn command(h: &mut Harness<'_, SpanlabApp>, c: Command) {

@@ -277,6 +277,20 @@ pub fn harness(root: &Path) -> Harness<'static, SpanlabApp> {
     h
 }
 
+/// Runs frames until `done` holds (then one more, so that the widgets show
+/// the state waited for); panics after about five seconds.
+pub fn run_until(h: &mut Harness<'_, SpanlabApp>, done: impl Fn(&SpanlabApp) -> bool) {
+    for _ in 0..1000 {
+        h.run_ok();
+        if done(h.state()) {
+            h.run_ok();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("never happened");
+}
+
 /// Runs frames until background suggestions are in (or a few seconds passed).
 pub fn settle(h: &mut Harness<'_, SpanlabApp>) {
     for _ in 0..500 {

@@ -550,6 +550,45 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_opener_is_compared_in_the_lower_case_of_str_to_lowercase() {
+        // Accented capitals fold to their lower-case letters.
+        assert_eq!(found("Été chaud à Lyon. on dit que l'été passe."), ["Lyon"]);
+        assert_eq!(found("ÉTÉ chaud à Lyon. un été passe."), ["Lyon"]);
+        // A final capital sigma folds to ς, as the text writes it, not σ.
+        assert!(found("ΝΙΚΟΣ είπε ναι. ο νικος γελά.").is_empty());
+        assert_eq!(found("ΝΙΚΟΣ είπε ναι. ο νικοσ γελά."), ["ΝΙΚΟΣ"]);
+        // ß is no ss, and İ, I are folded the same in every language
+        // (i with a dot above, i), so a Turkish lower-case form differs.
+        assert!(found("Straße zu. die straße ist nass.").is_empty());
+        assert_eq!(found("STRASSE zu. die straße ist nass."), ["STRASSE"]);
+        assert_eq!(found("İzmir yağmurlu. izmir ıslak."), ["İzmir"]);
+        assert_eq!(found("IRMAK taştı. ırmak derin."), ["IRMAK"]);
+        // The lower-case words are compared as written: `mARCHÉ` is not
+        // `marché`.
+        assert_eq!(found("Marché ouvert. le mARCHÉ ferme."), ["Marché"]);
+        assert!(found("Marché ouvert. le marché ferme.").is_empty());
+    }
+
+    #[test]
+    fn words_are_split_and_capitals_told_as_before() {
+        // Inner hyphens and periods join; doubled or leading ones do not.
+        assert_eq!(found("avec Jean-Pierre et Marie--Anne aux U.S. et -Marc."), ["Jean-Pierre", "Marie", "Anne", "U.S", "Marc"]);
+        // × and ÷ are no letters; superscripts, ª and digits are.
+        assert_eq!(found("vol Lyon×Paris÷Nice, A320, Paris² et Mªria"), ["Lyon", "Paris", "Nice", "A320", "Paris²", "Mªria"]);
+        // A title-case letter (ǅ) is no capital; Greek and Cyrillic ones are.
+        assert_eq!(found("hier ǅemal Bijedić, Ωμέγα et Пётр Иванов"), ["Bijedić", "Ωμέγα", "Пётр Иванов"]);
+        // Particles are compared as written, with either apostrophe; ʼ (a
+        // modifier letter) joins `dʼIvoire` into one lower-case word.
+        assert_eq!(found("hier Charles dE Gaulle, Charles De Gaulle"), ["Charles", "Gaulle", "Charles De Gaulle"]);
+        assert_eq!(found("en Côte d’Ivoire, en Côte d'Ivoire, Côte dʼIvoire"), ["Côte d’Ivoire", "Côte d'Ivoire", "Côte"]);
+        // Code points, not bytes, in a window cut inside `Tōkyō` (11..16)
+        // after wide characters.
+        let t = Text::from("😀 éé Zoé à Tōkyō et Ōsaka");
+        assert_eq!(names_in(&t, CharIdx::new(10), t.end()), [(CharIdx::new(11), CharIdx::new(16)), (CharIdx::new(20), CharIdx::new(25))]);
+        assert_eq!(names_in(&t, CharIdx::new(13), t.end()), [(CharIdx::new(20), CharIdx::new(25))]);
+    }
+
+    #[test]
     fn offsets_are_code_points() {
         let t = Text::from("😀 Zoé à Tōkyō");
         assert_eq!(names(&t), [(CharIdx::new(2), CharIdx::new(5)), (CharIdx::new(8), CharIdx::new(13))]);

@@ -9,7 +9,8 @@
 //! format ([`dataset`]), sections of a very long text ([`sections`]),
 //! scoring against gold ([`score`]), agreement
 //! between annotators ([`agree`]), adjudication ([`curate`]), and the
-//! one-line span markup of tests ([`markup`]).
+//! one-line span markup of tests ([`markup`]), and the fast hasher of
+//! the word lookups ([`hash`]).
 //!
 //! Pure: no egui, no file system, no threads, nothing else of the crate.
 //! Everything else trusts it, so nothing here indexes a slice in a way that
@@ -26,6 +27,7 @@ pub mod everywhere;
 pub mod filter;
 pub mod find;
 pub mod free;
+pub mod hash;
 pub mod markup;
 pub mod names;
 pub mod reanchor;

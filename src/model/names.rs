@@ -26,6 +26,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::hash::FxBuild;
 use super::text::{CharIdx, Text};
 
 /// How far from a sentence's first word its lower-case form is looked
@@ -48,56 +49,71 @@ const FUNCTION_WORDS: &[&str] = &[
     "where", "while", "with", "yet",
 ];
 
-/// A word of the text: `[start, end)` in code points.
+/// A word of the stretch read: `[start, end)` in code points, `[from,
+/// to)` in bytes, and whether it starts with a capital letter.
 #[derive(Clone, Copy, Debug)]
 struct Word {
     start: usize,
     end: usize,
+    from: usize,
+    to: usize,
+    capital: bool,
 }
 
+/// A letter or a digit (`char::is_alphanumeric`), told without the Unicode
+/// tables for ASCII and for the Latin letters of French and its neighbours
+/// (U+00C0 to U+024F: all letters but `×` and `÷`), most of a news text.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' => true,
+        '\0'..='\x7f' | '×' | '÷' => false,
+        '\u{c0}'..='\u{24f}' => true,
+        _ => c.is_alphanumeric(),
+    }
 }
 
-/// The words, with inner hyphens and periods between letters kept
-/// (`Saint-Pétersbourg`, `U.S`), as the selection's words.
-fn words(c: &[char]) -> Vec<Word> {
-    let inner = |i: usize| {
-        matches!(c.get(i), Some('-' | '.'))
-            && i > 0
-            && c.get(i - 1).is_some_and(|&p| is_word_char(p))
-            && c.get(i + 1).is_some_and(|&n| is_word_char(n))
-    };
+/// The words of `s`, with inner hyphens and periods between letters kept
+/// (`Saint-Pétersbourg`, `U.S`), as the selection's words. Walks the text
+/// itself: no copy of it.
+fn words(s: &str) -> Vec<Word> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < c.len() {
-        if c.get(i).is_some_and(|&ch| is_word_char(ch)) {
-            let start = i;
-            while i < c.len() && (c.get(i).is_some_and(|&ch| is_word_char(ch)) || inner(i)) {
-                i += 1;
-            }
-            out.push(Word { start, end: i });
-        } else {
-            i += 1;
+    let mut chars = s.char_indices().peekable();
+    // Code points read.
+    let mut k = 0;
+    while let Some((from, first)) = chars.next() {
+        k += 1;
+        if !is_word_char(first) {
+            continue;
         }
+        let start = k - 1;
+        let mut to = s.len();
+        // On over letters and digits, and over a hyphen or period with one
+        // after it (the one before it is the word's last character).
+        while let Some(&(at, ch)) = chars.peek() {
+            let inner = matches!(ch, '-' | '.') && s.get(at + 1..).and_then(|rest| rest.chars().next()).is_some_and(is_word_char);
+            if !(is_word_char(ch) || inner) {
+                to = at;
+                break;
+            }
+            chars.next();
+            k += 1;
+        }
+        out.push(Word { start, end: k, from, to, capital: first.is_uppercase() });
     }
     out
 }
 
-fn text_of(c: &[char], w: Word) -> String {
-    c.get(w.start..w.end).map(|s| s.iter().collect()).unwrap_or_default()
-}
-
-fn capitalised(c: &[char], w: Word) -> bool {
-    c.get(w.start).is_some_and(|ch| ch.is_uppercase())
+/// The word as written in `s`.
+fn text_of(s: &str, w: Word) -> &str {
+    s.get(w.from..w.to).unwrap_or_default()
 }
 
 /// What lies between two words: `Some(true)` for one space (or a no-break
 /// space), `Some(false)` for an apostrophe (elision), `None` otherwise.
-fn gap(c: &[char], a: Word, b: Word) -> Option<bool> {
-    match c.get(a.end..b.start) {
-        Some([' ' | '\u{a0}']) => Some(true),
-        Some(['\'' | '’']) => Some(false),
+fn gap(s: &str, a: Word, b: Word) -> Option<bool> {
+    match s.get(a.to..b.from) {
+        Some(" " | "\u{a0}") => Some(true),
+        Some("'" | "’") => Some(false),
         _ => None,
     }
 }
@@ -105,12 +121,11 @@ fn gap(c: &[char], a: Word, b: Word) -> Option<bool> {
 /// Whether the word starts a sentence: nothing but spaces, quotes or
 /// brackets between it and the start of the text, a line break, or `.`,
 /// `!`, `?`, `:`, `…`.
-fn starts_sentence(c: &[char], w: Word) -> bool {
-    let mut i = w.start;
-    while i > 0 {
-        match c.get(i - 1) {
-            Some(' ' | '\u{a0}' | '«' | '"' | '“' | '(' | '[' | '—' | '–' | '-') => i -= 1,
-            Some('\n' | '.' | '!' | '?' | ':' | '…') => return true,
+fn starts_sentence(s: &str, w: Word) -> bool {
+    for ch in s.get(..w.from).unwrap_or_default().chars().rev() {
+        match ch {
+            ' ' | '\u{a0}' | '«' | '"' | '“' | '(' | '[' | '—' | '–' | '-' => {}
+            '\n' | '.' | '!' | '?' | ':' | '…' => return true,
             _ => return false,
         }
     }
@@ -122,8 +137,7 @@ fn starts_sentence(c: &[char], w: Word) -> bool {
 /// `Côte d'Ivoire`. Reads the whole text: [`names_in`] and [`NameSearch`]
 /// give the same names reading only near where they look.
 pub fn names(text: &Text) -> Vec<(CharIdx, CharIdx)> {
-    let c: Vec<char> = text.as_str().chars().collect();
-    names_of(&c, 0)
+    names_of(text.as_str(), 0)
 }
 
 /// The names of the text that start in `[from, to)`, the same as
@@ -142,8 +156,7 @@ pub fn names_reading(text: &Text, from: CharIdx, to: CharIdx) -> (Vec<(CharIdx, 
     // Whole words at both ends: a word cut in two would read as another.
     let (a, b) = (word_start(text, a), word_end(text, b));
     let Some(window) = text.slice(a, b) else { return (Vec::new(), 0) };
-    let c: Vec<char> = window.chars().collect();
-    let names = names_of(&c, a.get()).into_iter().filter(|n| n.0 >= from && n.0 < to).collect();
+    let names = names_of(window, a.get()).into_iter().filter(|n| n.0 >= from && n.0 < to).collect();
     (names, b.get() - a.get())
 }
 
@@ -275,10 +288,8 @@ impl<'t> NameSearch<'t> {
 /// étrangères"` → `ministère`, `"Guerre de résistance"` → `guerre`); none
 /// for a single word.
 pub fn phrase_opener(phrase: &str) -> Option<String> {
-    let c: Vec<char> = phrase.chars().collect();
-    let ws = words(&c);
-    match ws.as_slice() {
-        [first, _, ..] => Some(text_of(&c, *first).to_lowercase()),
+    match words(phrase).as_slice() {
+        [first, _, ..] => Some(text_of(phrase, *first).to_lowercase()),
         _ => None,
     }
 }
@@ -295,36 +306,36 @@ pub fn openers_in(text: &Text, from: CharIdx, to: CharIdx, openers: &HashSet<Str
     // The word that runs past `to`: up to 64 more code points.
     let (a, b) = (from.min(text.end()), CharIdx::new(to.get().saturating_add(64).min(text.end().get())));
     let Some(window) = text.slice(a, b) else { return Vec::new() };
-    let c: Vec<char> = window.chars().collect();
     // A word cut by the stretch's start is not one.
     let cut = a.get() > 0 && text.char_at(CharIdx::new(a.get() - 1)).is_some_and(is_word_char);
-    words(&c)
+    words(window)
         .into_iter()
         .filter(|w| !(cut && w.start == 0) && a.get() + w.start < to.get())
-        .filter(|w| c.get(w.start).is_some_and(|ch| ch.is_lowercase()) && openers.contains(&text_of(&c, *w).to_lowercase()))
+        .filter(|&w| {
+            let word = text_of(window, w);
+            word.starts_with(char::is_lowercase) && openers.contains(&word.to_lowercase())
+        })
         .map(|w| (CharIdx::new(a.get() + w.start), CharIdx::new(a.get() + w.end)))
         .collect()
 }
 
-/// The names of `c`, a stretch of text starting at code point `offset`
+/// The names of `s`, a stretch of text starting at code point `offset`
 /// with no word cut at either end.
-fn names_of(c: &[char], offset: usize) -> Vec<(CharIdx, CharIdx)> {
-    let ws = words(c);
-    let opens: Vec<bool> = ws.iter().map(|&w| capitalised(c, w) && starts_sentence(c, w)).collect();
-    // Where each sentence opener's lower-case form is written, in order.
-    let mut written: HashMap<String, Vec<usize>> = ws
+fn names_of(s: &str, offset: usize) -> Vec<(CharIdx, CharIdx)> {
+    let ws = words(s);
+    let opens: Vec<bool> = ws.iter().map(|&w| w.capital && starts_sentence(s, w)).collect();
+    // Where each sentence opener's lower-case form is written, in order:
+    // every word not capitalised is looked up, so with a fast hash.
+    let mut written: HashMap<String, Vec<usize>, FxBuild> = ws
         .iter()
         .zip(&opens)
         .filter(|&(_, &o)| o)
-        .map(|(&w, _)| (text_of(c, w).to_lowercase(), Vec::new()))
+        .map(|(&w, _)| (text_of(s, w).to_lowercase(), Vec::new()))
         .filter(|(low, _)| !FUNCTION_WORDS.contains(&low.as_str()))
         .collect();
     if !written.is_empty() {
-        let mut word = String::new();
-        for &w in ws.iter().filter(|&&w| !capitalised(c, w)) {
-            word.clear();
-            word.extend(c.get(w.start..w.end).unwrap_or_default());
-            if let Some(at) = written.get_mut(word.as_str()) {
+        for &w in ws.iter().filter(|w| !w.capital) {
+            if let Some(at) = written.get_mut(text_of(s, w)) {
                 at.push(w.start);
             }
         }
@@ -339,7 +350,7 @@ fn names_of(c: &[char], offset: usize) -> Vec<(CharIdx, CharIdx)> {
     let mut i = 0;
     while i < ws.len() {
         let Some(&first) = ws.get(i) else { break };
-        if !capitalised(c, first) {
+        if !first.capital {
             i += 1;
             continue;
         }
@@ -347,24 +358,24 @@ fn names_of(c: &[char], offset: usize) -> Vec<(CharIdx, CharIdx)> {
         let mut last = i;
         let mut j = i + 1;
         while let (Some(&prev), Some(&next)) = (ws.get(last), ws.get(j)) {
-            if gap(c, prev, next) == Some(true) && capitalised(c, next) {
+            if gap(s, prev, next) == Some(true) && next.capital {
                 last = j;
                 j += 1;
                 continue;
             }
             // Particles, then a capitalised word.
             let mut k = j;
-            let mut joined = gap(c, prev, next).is_some();
+            let mut joined = gap(s, prev, next).is_some();
             while joined
                 && let Some(&p) = ws.get(k)
-                && !capitalised(c, p)
-                && PARTICLES.contains(&text_of(c, p).as_str())
+                && !p.capital
+                && PARTICLES.contains(&text_of(s, p))
             {
-                joined = ws.get(k + 1).is_some_and(|&n| gap(c, p, n).is_some());
+                joined = ws.get(k + 1).is_some_and(|&n| gap(s, p, n).is_some());
                 k += 1;
             }
             match ws.get(k) {
-                Some(&n) if joined && k > j && capitalised(c, n) => {
+                Some(&n) if joined && k > j && n.capital => {
                     last = k;
                     j = k + 1;
                 }
@@ -374,13 +385,13 @@ fn names_of(c: &[char], offset: usize) -> Vec<(CharIdx, CharIdx)> {
         let mut from = i;
         let opener = opens.get(i).copied().unwrap_or(false)
             && ws.get(i).is_some_and(|&w| {
-                let low = text_of(c, w).to_lowercase();
+                let low = text_of(s, w).to_lowercase();
                 FUNCTION_WORDS.contains(&low.as_str()) || written_near(&low, w.start)
             });
         if opener {
             from = i + 1;
             // What follows an opener must itself be capitalised.
-            while from <= last && ws.get(from).is_some_and(|&w| !capitalised(c, w)) {
+            while from <= last && ws.get(from).is_some_and(|w| !w.capital) {
                 from += 1;
             }
         }
@@ -547,6 +558,52 @@ mod tests {
         assert_eq!(found(t), ["Vladimir Poutine", "Kowalczyk"]);
         assert_eq!(found("« Le Kremlin ment », dit le porte-parole."), ["Kremlin"]);
         assert_eq!(found("The Guardian a écrit. After that, Reuters a suivi."), ["Guardian", "Reuters"]);
+    }
+
+    #[test]
+    fn a_sentence_opener_is_compared_in_the_lower_case_of_str_to_lowercase() {
+        // Accented capitals fold to their lower-case letters.
+        assert_eq!(found("Été chaud à Lyon. on dit que l'été passe."), ["Lyon"]);
+        assert_eq!(found("ÉTÉ chaud à Lyon. un été passe."), ["Lyon"]);
+        // A final capital sigma folds to ς, as the text writes it, not σ.
+        assert!(found("ΝΙΚΟΣ είπε ναι. ο νικος γελά.").is_empty());
+        assert_eq!(found("ΝΙΚΟΣ είπε ναι. ο νικοσ γελά."), ["ΝΙΚΟΣ"]);
+        // ß is no ss, and İ, I are folded the same in every language
+        // (i with a dot above, i), so a Turkish lower-case form differs.
+        assert!(found("Straße zu. die straße ist nass.").is_empty());
+        assert_eq!(found("STRASSE zu. die straße ist nass."), ["STRASSE"]);
+        assert_eq!(found("İzmir yağmurlu. izmir ıslak."), ["İzmir"]);
+        assert_eq!(found("IRMAK taştı. ırmak derin."), ["IRMAK"]);
+        // The lower-case words are compared as written: `mARCHÉ` is not
+        // `marché`.
+        assert_eq!(found("Marché ouvert. le mARCHÉ ferme."), ["Marché"]);
+        assert!(found("Marché ouvert. le marché ferme.").is_empty());
+    }
+
+    #[test]
+    fn words_are_split_and_capitals_told_as_before() {
+        // Inner hyphens and periods join; doubled or leading ones do not.
+        assert_eq!(found("avec Jean-Pierre et Marie--Anne aux U.S. et -Marc."), ["Jean-Pierre", "Marie", "Anne", "U.S", "Marc"]);
+        // × and ÷ are no letters; superscripts, ª and digits are.
+        assert_eq!(found("vol Lyon×Paris÷Nice, A320, Paris² et Mªria"), ["Lyon", "Paris", "Nice", "A320", "Paris²", "Mªria"]);
+        // A title-case letter (ǅ) is no capital; Greek and Cyrillic ones are.
+        assert_eq!(found("hier ǅemal Bijedić, Ωμέγα et Пётр Иванов"), ["Bijedić", "Ωμέγα", "Пётр Иванов"]);
+        // Particles are compared as written, with either apostrophe; ʼ (a
+        // modifier letter) joins `dʼIvoire` into one lower-case word.
+        assert_eq!(found("hier Charles dE Gaulle, Charles De Gaulle"), ["Charles", "Gaulle", "Charles De Gaulle"]);
+        assert_eq!(found("en Côte d’Ivoire, en Côte d'Ivoire, Côte dʼIvoire"), ["Côte d’Ivoire", "Côte d'Ivoire", "Côte"]);
+        // Code points, not bytes, in a window cut inside `Tōkyō` (11..16)
+        // after wide characters.
+        let t = Text::from("😀 éé Zoé à Tōkyō et Ōsaka");
+        assert_eq!(names_in(&t, CharIdx::new(10), t.end()), [(CharIdx::new(11), CharIdx::new(16)), (CharIdx::new(20), CharIdx::new(25))]);
+        assert_eq!(names_in(&t, CharIdx::new(13), t.end()), [(CharIdx::new(20), CharIdx::new(25))]);
+    }
+
+    #[test]
+    fn word_characters_are_the_letters_and_digits_of_unicode() {
+        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]

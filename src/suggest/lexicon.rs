@@ -7,12 +7,14 @@
 //! recognizers use for them, and telling English lines from French ones
 //! ([`Lexicon::english_ranges`]). Every entry is a lookup key in the
 //! sense of [`normalize`] (lower case, `'` for apostrophes).
-//! Must not touch: anything but `std` and the tokenizer.
+//! Must not touch: anything but `std`, the tokenizer and the hasher
+//! ([`crate::model::hash`]).
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
+pub use crate::model::hash::FxHasher;
 use crate::model::tokenize::{Tokenized, is_capitalized, normalize, tokenize};
 
 /// Articles and determiners: a span never starts with one.
@@ -386,47 +388,6 @@ fn english_forms(w: &str) -> Vec<String> {
 
 fn set(words: &str) -> FastSet {
     words.split_whitespace().map(normalize).collect()
-}
-
-/// A fast, non-cryptographic hasher for short keys (the Fx hash of rustc):
-/// lookups of every token in several sets dominate the recognizers' time.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            self.add(u64::from_le_bytes(b));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
 }
 
 /// A hash set of keys with [`FxHasher`].

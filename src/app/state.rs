@@ -305,6 +305,11 @@ pub enum Dialog {
         /// Where Space or Shift+Space last scrolled to (the middle of the
         /// view since), if it did.
         centre: Option<CharIdx>,
+        /// The part of the article in view when the hints were made: until
+        /// a letter is typed, hints made for another view are made again
+        /// (f pressed while the view still moved, after j/k brought
+        /// something into view, kept those of names scrolled out since).
+        view: Option<(CharIdx, CharIdx)>,
     },
 }
 

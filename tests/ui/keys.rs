@@ -331,6 +331,38 @@ fn space_in_the_jump_hints_scrolls_on_and_the_hints_follow() {
     assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
 }
 
+/// Seen under Xvfb: f pressed while the view was still moving (j/k had
+/// just brought a relation into view) kept the hints of where the view
+/// was, and those of names scrolled out above were drawn over the toolbar
+/// and the document's header. Until a letter is typed, the hints follow
+/// the view wherever it moves.
+#[test]
+fn the_jump_hints_follow_a_view_that_moves_after_f() {
+    let mut t = "Ada Quill arrive ici.\n\n".to_owned();
+    t.push_str(&"une ligne sans nom propre ici.\n\n".repeat(100));
+    let at = t.chars().count();
+    t.push_str("puis Ottavio Brenner arrive.\n");
+    let f = fixture(&[("a.txt", t.as_str())]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::ZERO.into());
+    h.run_ok();
+    let hint_on = |h: &Harness<'_, SpanlabApp>, c: usize| match &h.state().dialog {
+        spanlab::app::Dialog::Jump { hints, .. } => hints.iter().any(|x| x.range.0.get() == c),
+        other => panic!("the hints show: {other:?}"),
+    };
+    key(&mut h, Key::F);
+    assert!(hint_on(&h, 0) && !hint_on(&h, at + 5), "Ada Quill in view, Ottavio Brenner below");
+    // The view moves on with the hints shown (as a scroll still running
+    // when f was pressed does).
+    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::new(at).into());
+    for _ in 0..3 {
+        h.run_ok();
+    }
+    assert!(!hint_on(&h, 0), "Ada Quill left the view: no hint of it");
+    assert!(hint_on(&h, at + 5), "Ottavio Brenner came into view: a hint on it");
+}
+
 /// Shift+→ and Shift+← extend by the parts of a hyphenated compound, as a
 /// double-click selects them: one of two names joined by a hyphen
 /// ("Iran-Israël") is one key from its first letter, where it took one

@@ -152,7 +152,8 @@ impl SpanlabApp {
     /// Shows the jump hints (f); with none in view, Space still scrolls on.
     pub(super) fn show_jump(&mut self) {
         let hints = self.jump_hints();
-        self.dialog = Dialog::Jump { typed: String::new(), hints, refresh: 0, centre: None };
+        let view = self.open.as_ref().and_then(|o| o.in_view);
+        self.dialog = Dialog::Jump { typed: String::new(), hints, refresh: 0, centre: None, view };
     }
 
     /// Space (or Shift+Space) while the hints show: the article scrolls a
@@ -213,7 +214,7 @@ impl SpanlabApp {
         if let Some(open) = self.open.as_mut() {
             open.scroll_to = Some(target.into());
         }
-        self.dialog = Dialog::Jump { typed: String::new(), hints: Vec::new(), refresh: 3, centre: Some(target) };
+        self.dialog = Dialog::Jump { typed: String::new(), hints: Vec::new(), refresh: 3, centre: Some(target), view: None };
     }
 
     /// A letter typed while the hints show: the hint it completes is

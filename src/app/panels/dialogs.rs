@@ -518,12 +518,18 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
             }
         }
         Dialog::Relate { query, fresh, origin } => relate_ui(app, ctx, query, fresh, *origin),
-        Dialog::Jump { typed, hints, refresh, .. } => {
-            // Just scrolled: the hints follow the view for a few frames.
+        Dialog::Jump { typed, hints, refresh, view, .. } => {
+            let now = app.open.as_ref().and_then(|o| o.in_view);
+            // Just scrolled: the hints follow the view for a few frames;
+            // and, until a letter is typed, wherever the view moves.
             if *refresh > 0 {
                 *refresh -= 1;
                 *hints = app.jump_hints();
+                *view = now;
                 ctx.request_repaint();
+            } else if typed.is_empty() && *view != now {
+                *hints = app.jump_hints();
+                *view = now;
             }
             jump_hints_ui(app, ctx, typed, hints);
         }

@@ -307,8 +307,8 @@ pub enum Dialog {
         centre: Option<CharIdx>,
         /// The part of the article in view when the hints were made: until
         /// a letter is typed, hints made for another view are made again
-        /// (f pressed while the view still moved, after j/k brought
-        /// something into view, kept those of names scrolled out since).
+        /// (f pressed while the view still moves, after j/k brought
+        /// something into view, would keep those of names scrolled out).
         view: Option<(CharIdx, CharIdx)>,
     },
 }

@@ -331,11 +331,9 @@ fn space_in_the_jump_hints_scrolls_on_and_the_hints_follow() {
     assert_eq!(h.state().dialog, spanlab::app::Dialog::None);
 }
 
-/// Seen under Xvfb: f pressed while the view was still moving (j/k had
-/// just brought a relation into view) kept the hints of where the view
-/// was, and those of names scrolled out above were drawn over the toolbar
-/// and the document's header. Until a letter is typed, the hints follow
-/// the view wherever it moves.
+/// f pressed while the view still moves (j/k just brought a relation into
+/// view) made the hints of where the view was, and kept them. Until a
+/// letter is typed, the hints follow the view wherever it moves.
 #[test]
 fn the_jump_hints_follow_a_view_that_moves_after_f() {
     let mut t = "Ada Quill arrive ici.\n\n".to_owned();

@@ -28,3 +28,13 @@ pub(crate) fn python3() -> Option<&'static str> {
     let runs = Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success());
     require(runs.then_some("python3"), "python3")
 }
+
+/// A seeded pseudo-random number generator for property tests written by
+/// hand: each call gives a number in `0..n` (0 when `n` is 0), the same
+/// sequence for the same seed on every machine.
+pub(crate) fn seeded(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n.max(1)
+    }
+}

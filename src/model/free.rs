@@ -142,11 +142,7 @@ mod tests {
         const LEN: usize = 2_000;
         // Overlapping spans allowed: long spans over short ones.
         let schema = Schema { allow_overlap: true, ..Schema::news() };
-        let mut seed = 11u64;
-        let mut rand = |n: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n.max(1)
-        };
+        let mut rand = crate::testing::seeded(11);
         let (mut free, mut taken) = (0, 0);
         for run in 0..6 {
             let mut doc = Document::new(DocId("d".into()), "d.txt".into(), "x".repeat(LEN));
@@ -227,11 +223,7 @@ mod tests {
     fn free_check_answers_as_is_free_in_any_order() {
         const LEN: usize = 300_000;
         let schema = Schema { allow_overlap: true, ..Schema::news() };
-        let mut seed = 5u64;
-        let mut rand = |n: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n.max(1)
-        };
+        let mut rand = crate::testing::seeded(5);
         let (mut free, mut taken, mut asked) = (0, 0, 0);
         let mut doc = Document::new(DocId("d".into()), "d.txt".into(), "x".repeat(LEN));
         for round in 0..12 {

@@ -289,12 +289,12 @@ fn f_then_a_hint_selects_the_span_suggestion_or_name_it_marks() {
     assert_eq!(h.query_all_by_label_contains("Jump: a letter or two on every span").count(), 1);
 }
 
-/// What is below the view has no hint: Space scrolls the article a view
-/// on and the hints follow the view, so a name further down is f,
-/// Space (once or more), its letters.
-#[test]
-fn space_in_the_jump_hints_scrolls_on_and_the_hints_follow() {
-    let mut t = "une ligne sans nom propre ici.\n\n".repeat(100);
+/// A window on `first` then a hundred lines without a name then "puis
+/// Ottavio Brenner arrive.", no suggestion, the view at the top; and where
+/// that last line starts.
+fn name_a_hundred_lines_below(first: &str) -> (Fixture, Harness<'static, SpanlabApp>, usize) {
+    let mut t = first.to_owned();
+    t.push_str(&"une ligne sans nom propre ici.\n\n".repeat(100));
     let at = t.chars().count();
     t.push_str("puis Ottavio Brenner arrive.\n");
     let f = fixture(&[("a.txt", t.as_str())]);
@@ -303,6 +303,15 @@ fn space_in_the_jump_hints_scrolls_on_and_the_hints_follow() {
     // The document opened at the suggestion on the name: back to its top.
     h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::ZERO.into());
     h.run_ok();
+    (f, h, at)
+}
+
+/// What is below the view has no hint: Space scrolls the article a view
+/// on and the hints follow the view, so a name further down is f,
+/// Space (once or more), its letters.
+#[test]
+fn space_in_the_jump_hints_scrolls_on_and_the_hints_follow() {
+    let (_f, mut h, at) = name_a_hundred_lines_below("");
     let hint_at = |h: &Harness<'_, SpanlabApp>| match &h.state().dialog {
         spanlab::app::Dialog::Jump { hints, .. } => hints.iter().find(|x| x.range.0.get() == at + 5).map(|x| x.letters.clone()),
         other => panic!("the hints show: {other:?}"),
@@ -336,15 +345,7 @@ fn space_in_the_jump_hints_scrolls_on_and_the_hints_follow() {
 /// letter is typed, the hints follow the view wherever it moves.
 #[test]
 fn the_jump_hints_follow_a_view_that_moves_after_f() {
-    let mut t = "Ada Quill arrive ici.\n\n".to_owned();
-    t.push_str(&"une ligne sans nom propre ici.\n\n".repeat(100));
-    let at = t.chars().count();
-    t.push_str("puis Ottavio Brenner arrive.\n");
-    let f = fixture(&[("a.txt", t.as_str())]);
-    let mut h = harness(&f.root);
-    clear_suggestions(&mut h);
-    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::ZERO.into());
-    h.run_ok();
+    let (_f, mut h, at) = name_a_hundred_lines_below("Ada Quill arrive ici.\n\n");
     let hint_on = |h: &Harness<'_, SpanlabApp>, c: usize| match &h.state().dialog {
         spanlab::app::Dialog::Jump { hints, .. } => hints.iter().any(|x| x.range.0.get() == c),
         other => panic!("the hints show: {other:?}"),

@@ -187,6 +187,8 @@ pub struct SpanlabApp {
     /// suggestions accepted" is off: A now turns it on (the next command
     /// withdraws the offer).
     pub accept_offer: bool,
+    /// The jump hints' tags drawn last frame: their letters and where.
+    pub(crate) jump_tags: Vec<(String, egui::Rect)>,
 }
 
 impl SpanlabApp {
@@ -242,6 +244,7 @@ impl SpanlabApp {
             kept_unsaved: Default::default(),
             relabel_offer: None,
             accept_offer: false,
+            jump_tags: Vec::new(),
             open: None,
             settings,
             options,
@@ -310,6 +313,12 @@ impl SpanlabApp {
     /// The article view (its layout, for tests: where a character is drawn).
     pub fn article_view(&self) -> &widgets::article::ArticleView {
         &self.article
+    }
+
+    /// The jump hints' tags (f) drawn last frame: their letters and where
+    /// on screen (for tests: what the annotator sees).
+    pub fn jump_tags(&self) -> &[(String, egui::Rect)] {
+        &self.jump_tags
     }
 
     /// What the window is doing, which decides what a key means.

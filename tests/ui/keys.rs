@@ -629,3 +629,42 @@ fn a_right_after_alt_a_accepts_on_every_document_opened() {
         assert!(h.query_by_label_contains("right after Alt+A").is_some(), "the help says when A does it");
     });
 }
+
+/// Seen under Xvfb at 800×600, the document's name on a row of its own:
+/// f drew the tags of names on the view's first row above it, over the
+/// header and the toolbar (a tag stands above its name). Every tag is
+/// drawn inside the article's view, wherever the view stops, and none
+/// over another (a hyphenated name's whole and first part start together).
+#[test]
+fn the_jump_tags_stay_inside_the_article_view() {
+    let text: String =
+        (0..60).map(|i| format!("Ligne {i} : Ada Quill rencontre Boris Venn à Lisbonne (guerre Iran-Israël).\n\n")).collect();
+    let f = fixture(&[("un-nom-de-document-assez-long-pour-la-ligne-du-haut.txt", text.as_str())]);
+    let mut h = super::window::harness_sized(&f.root, egui::vec2(800.0, 600.0));
+    clear_suggestions(&mut h);
+    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::ZERO.into());
+    h.run_ok();
+    let mut seen = 0;
+    for step in 0..12 {
+        super::window::wheel(&mut h, -7.0 - step as f32);
+        key(&mut h, Key::F);
+        h.run_ok();
+        let view = h.state().article_view().view_rect().expect("drawn");
+        let tags = h.state().jump_tags().to_vec();
+        assert!(!tags.is_empty(), "names in view have tags");
+        for (letters, r) in &tags {
+            assert!(
+                r.top() >= view.top() && r.bottom() <= view.bottom() && r.left() >= view.left() - 0.5,
+                "step {step}: the tag {letters} at {r:?} leaves the article's view {view:?}"
+            );
+        }
+        for (i, (a, ra)) in tags.iter().enumerate() {
+            for (b, rb) in tags.iter().skip(i + 1) {
+                assert!(!ra.shrink(0.5).intersects(rb.shrink(0.5)), "step {step}: the tags {a} and {b} overlap: {ra:?} {rb:?}");
+            }
+        }
+        seen += tags.len();
+        key(&mut h, Key::Escape);
+    }
+    assert!(seen > 0);
+}

@@ -782,7 +782,7 @@ fn labelling_at_the_edge_of_the_view_does_not_scroll() {
 }
 
 /// A harness with a window of this size.
-fn harness_sized(root: &std::path::Path, size: egui::Vec2) -> Harness<'static, SpanlabApp> {
+pub(super) fn harness_sized(root: &std::path::Path, size: egui::Vec2) -> Harness<'static, SpanlabApp> {
     let project = Project::open(root, None).expect("project opens");
     let mut h = Harness::builder()
         .with_size(size)

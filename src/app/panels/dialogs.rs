@@ -196,7 +196,7 @@ fn relate_ui(app: &mut SpanlabApp, ctx: &egui::Context, query: &mut String, fres
 /// The jump hints (f): each hint's letters in a small tag at the start of
 /// what it marks, those not matching the letters typed so far left out,
 /// and a line saying what to do.
-fn jump_hints_ui(app: &SpanlabApp, ctx: &egui::Context, typed: &str, hints: &[Hint]) {
+fn jump_hints_ui(app: &mut SpanlabApp, ctx: &egui::Context, typed: &str, hints: &[Hint]) {
     let shown = egui::Window::new("Jump")
         .collapsible(false)
         .resizable(false)
@@ -210,17 +210,34 @@ fn jump_hints_ui(app: &SpanlabApp, ctx: &egui::Context, typed: &str, hints: &[Hi
             ));
             ui.visuals().clone()
         });
+    app.jump_tags.clear();
     let Some((visuals, line)) = shown.and_then(|r| r.inner.map(|v| (v, r.response.rect))) else { return };
     let painter = ctx.layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("jump hints")));
     let font = egui::FontId::monospace(13.0);
+    let view = app.article_view().view_rect().unwrap_or(egui::Rect::EVERYTHING);
+    // The tags drawn so far at each start: a second one there goes beside.
+    let mut placed: Vec<(crate::model::CharIdx, egui::Rect)> = Vec::new();
     for h in hints.iter().filter(|h| h.letters.starts_with(typed)) {
         let Some(at) = app.article_view().screen_pos(h.range.0) else { continue };
         let galley = painter.layout_no_wrap(h.letters.to_uppercase(), font.clone(), visuals.strong_text_color());
-        // A part of a hyphenated name: under the text (the whole name's
-        // tag, at the same start, is above it).
-        let min =
-            if h.part { at + egui::vec2(-6.0, app.settings.font_size * 0.6 + 2.0) } else { at - egui::vec2(6.0, galley.size().y + 8.0) };
-        let rect = egui::Rect::from_min_size(min, galley.size() + egui::vec2(6.0, 2.0));
+        let size = galley.size() + egui::vec2(6.0, 2.0);
+        let above = egui::Rect::from_min_size(at - egui::vec2(6.0, galley.size().y + 8.0), size);
+        let under = egui::Rect::from_min_size(at + egui::vec2(-6.0, app.settings.font_size * 0.6 + 2.0), size);
+        // A tag stands above its name, a part of a hyphenated name's under
+        // the text (the whole name's is above it); each on the other side
+        // where the article's view would cut it (the first row's tags went
+        // over the header and the toolbar).
+        let (first, second) = if h.part { (under, above) } else { (above, under) };
+        let mut rect = if first.top() >= view.top() && first.bottom() <= view.bottom() { first } else { second };
+        for (c, r) in &placed {
+            if *c == h.range.0 && r.intersects(rect) {
+                rect = rect.translate(egui::vec2(r.right() + 2.0 - rect.left(), 0.0));
+            }
+        }
+        // Inside the view whatever its size.
+        let dy = (view.top() - rect.top()).max(0.0) + (view.bottom() - rect.bottom()).min(0.0);
+        let rect = rect.translate(egui::vec2((view.left() - rect.left()).max(0.0), dy));
+        placed.push((h.range.0, rect));
         // Not over the line that says what to do (the hint stays typeable).
         if rect.intersects(line) {
             continue;
@@ -228,6 +245,7 @@ fn jump_hints_ui(app: &SpanlabApp, ctx: &egui::Context, typed: &str, hints: &[Hi
         painter.rect_filled(rect, 3.0, visuals.extreme_bg_color);
         painter.rect_stroke(rect, 3.0, egui::Stroke::new(1.5, visuals.warn_fg_color), egui::StrokeKind::Inside);
         painter.galley(rect.min + egui::vec2(3.0, 1.0), galley, visuals.strong_text_color());
+        app.jump_tags.push((h.letters.clone(), rect));
     }
 }
 
@@ -238,6 +256,9 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
     let native = app.options.native_chooser;
     if !matches!(dialog, Dialog::OpenFolder(_) | Dialog::Export(_) | Dialog::Import(_)) {
         ctx.data_mut(|d| FIRST_PATH_LABELS.iter().for_each(|l| d.remove::<bool>(path_focus_id(l))));
+    }
+    if !matches!(dialog, Dialog::Jump { .. }) {
+        app.jump_tags.clear();
     }
     match &mut dialog {
         Dialog::None => keep = false,

@@ -305,11 +305,12 @@ pub enum Dialog {
         /// Where Space or Shift+Space last scrolled to (the middle of the
         /// view since), if it did.
         centre: Option<CharIdx>,
-        /// The part of the article in view when the hints were made: until
-        /// a letter is typed, hints made for another view are made again
-        /// (f pressed while the view still moves, after j/k brought
-        /// something into view, would keep those of names scrolled out).
-        view: Option<(CharIdx, CharIdx)>,
+        /// The article's view (its viewport, in the text's layout) when
+        /// the hints were made: until a letter is typed, hints made for
+        /// another view are made again, however little it moved (f pressed
+        /// while the view still moves, after j/k or a wheel, would keep
+        /// those of names scrolled out, drawn over the header).
+        view: Option<egui::Rect>,
     },
 }
 

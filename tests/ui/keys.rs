@@ -652,6 +652,11 @@ fn the_jump_tags_stay_inside_the_article_view() {
         let view = h.state().article_view().view_rect().expect("drawn");
         let tags = h.state().jump_tags().to_vec();
         assert!(!tags.is_empty(), "names in view have tags");
+        let spanlab::app::Dialog::Jump { hints, .. } = &h.state().dialog else { panic!("the hints show") };
+        for hint in hints {
+            let at = h.state().article_view().screen_pos(hint.range.0).expect("laid out");
+            assert!(view.contains(at), "step {step}: the hint {} marks {:?}, out of the view {view:?}", hint.letters, at);
+        }
         for (letters, r) in &tags {
             assert!(
                 r.top() >= view.top() && r.bottom() <= view.bottom() && r.left() >= view.left() - 0.5,
@@ -667,4 +672,43 @@ fn the_jump_tags_stay_inside_the_article_view() {
         key(&mut h, Key::Escape);
     }
     assert!(seen > 0);
+}
+
+/// Seen under Xvfb: the view moved a few rows within one long paragraph
+/// after f (a wheel's scroll still running), and the hints stayed those
+/// of where it had been: a name on a row gone above the view kept its
+/// hint, drawn over the header. The hints follow any move of the view,
+/// not only a move to other paragraphs.
+#[test]
+fn the_jump_hints_follow_a_small_scroll_within_one_paragraph() {
+    // One paragraph (under the 4,000 characters a laid-out piece holds).
+    let text: String = (0..60).map(|i| format!("Phrase {i} : Ada Quill rencontre Boris Venn à Lisbonne. ")).collect();
+    assert!(text.chars().count() < 4_000);
+    let f = fixture(&[("a.txt", text.as_str())]);
+    let mut h = super::window::harness_sized(&f.root, egui::vec2(800.0, 600.0));
+    clear_suggestions(&mut h);
+    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::ZERO.into());
+    h.run_ok();
+    super::window::wheel(&mut h, -200.0);
+    key(&mut h, Key::F);
+    for step in 0..6 {
+        // Over the article, above the line that says what to do.
+        let at = h.state().article_view().view_rect().expect("drawn").center_top() + egui::vec2(0.0, 100.0);
+        h.hover_at(at);
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -23.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+            modifiers: Modifiers::NONE,
+        });
+        h.run_ok();
+        let view = h.state().article_view().view_rect().expect("drawn");
+        let spanlab::app::Dialog::Jump { hints, .. } = &h.state().dialog else { panic!("the hints show") };
+        assert!(!hints.is_empty());
+        for hint in hints {
+            let at = h.state().article_view().screen_pos(hint.range.0).expect("laid out");
+            assert!(view.contains(at), "step {step}: the hint {} marks {at:?}, out of the view {view:?}", hint.letters);
+        }
+    }
 }

@@ -152,7 +152,7 @@ impl SpanlabApp {
     /// Shows the jump hints (f); with none in view, Space still scrolls on.
     pub(super) fn show_jump(&mut self) {
         let hints = self.jump_hints();
-        let view = self.open.as_ref().and_then(|o| o.in_view);
+        let view = self.article.viewport();
         self.dialog = Dialog::Jump { typed: String::new(), hints, refresh: 0, centre: None, view };
     }
 

@@ -218,7 +218,9 @@ fn jump_hints_ui(app: &mut SpanlabApp, ctx: &egui::Context, typed: &str, hints: 
     // The tags drawn so far at each start: a second one there goes beside.
     let mut placed: Vec<(crate::model::CharIdx, egui::Rect)> = Vec::new();
     for h in hints.iter().filter(|h| h.letters.starts_with(typed)) {
-        let Some(at) = app.article_view().screen_pos(h.range.0) else { continue };
+        // Hints made before the view last moved (a letter typed since)
+        // may mark what left it: no tag, not over the header.
+        let Some(at) = app.article_view().screen_pos(h.range.0).filter(|&at| view.contains(at)) else { continue };
         let galley = painter.layout_no_wrap(h.letters.to_uppercase(), font.clone(), visuals.strong_text_color());
         let size = galley.size() + egui::vec2(6.0, 2.0);
         let above = egui::Rect::from_min_size(at - egui::vec2(6.0, galley.size().y + 8.0), size);
@@ -540,7 +542,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
         }
         Dialog::Relate { query, fresh, origin } => relate_ui(app, ctx, query, fresh, *origin),
         Dialog::Jump { typed, hints, refresh, view, .. } => {
-            let now = app.open.as_ref().and_then(|o| o.in_view);
+            let now = app.article_view().viewport();
             // Just scrolled: the hints follow the view for a few frames;
             // and, until a letter is typed, wherever the view moves.
             if *refresh > 0 {

@@ -187,6 +187,12 @@ impl ArticleView {
         self.wrap_width
     }
 
+    /// The part of the text's layout in view last frame (the scroll
+    /// area's viewport).
+    pub fn viewport(&self) -> Option<Rect> {
+        self.viewport
+    }
+
     /// Where the article's view was on screen last frame.
     pub fn view_rect(&self) -> Option<Rect> {
         self.view_rect

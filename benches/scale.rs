@@ -132,6 +132,7 @@ fn main() {
     spanlab::store::convert::export_project(
         &project,
         ExportOptions::default(),
+        &spanlab::store::project::InMemory::new(),
         spanlab::store::formats::Format::Spanlab,
         &spanlab::store::formats::Options::default(),
         &spanlab::store::formats::format_tokens,

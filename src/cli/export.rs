@@ -66,6 +66,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let (report, notes) = crate::store::convert::export_project(
         &project,
         options,
+        &crate::store::project::InMemory::new(),
         a.format,
         &a.convert.options(),
         &crate::store::formats::format_tokens,

@@ -127,11 +127,14 @@ pub fn write(
 /// [`write()`] would, with the same bytes: the gold JSON written document by
 /// document as it is made (an export of 100,000 documents holds one in
 /// memory, never the whole dataset), the other formats from the dataset
-/// made whole. Returns the report and what the export left out.
+/// made whole. The documents of `in_memory` (the window's, whose save
+/// failed; empty from the command line) are exported as they are there,
+/// not as their files say. Returns the report and what the export left out.
 #[allow(clippy::too_many_arguments)]
 pub fn export_project(
     project: &super::Project,
     export: crate::model::ExportOptions,
+    in_memory: &super::project::InMemory,
     format: Format,
     options: &Options,
     tokenizer: Tokenizer,
@@ -143,7 +146,7 @@ pub fn export_project(
     // halfway would leave half a file there, so it is made whole first.
     let device = fs::metadata(out).is_ok_and(|m| !m.is_file() && !m.is_dir());
     if format != Format::Spanlab || device {
-        let (dataset, notes) = project.export(export, progress)?;
+        let (dataset, notes) = project.export_including(export, in_memory, progress)?;
         return Ok((write(&dataset, &project.schema, format, options, tokenizer, out, strict)?, notes));
     }
     let unit = options.offsets.unwrap_or_default();
@@ -153,7 +156,7 @@ pub fn export_project(
     // The gold JSON loses nothing: `strict` has nothing to refuse.
     let mut notes = None;
     super::atomic::write_atomic_with(out, |w| {
-        notes = Some(project.export_json(export, unit, out, w, progress).map_err(Failure::Store)?);
+        notes = Some(project.export_json(export, in_memory, unit, out, w, progress).map_err(Failure::Store)?);
         Ok::<(), Failure>(())
     })
     .map_err(|f| match f {

@@ -14,7 +14,7 @@ use super::super::figures::Dashboard;
 use super::super::forms::{ExportForm, ImportForm, SettingsForm};
 use super::super::search::CorpusIndex;
 use super::super::state::{Dialog, OpenDoc, Selection};
-use crate::model::{CharIdx, ExportOptions, History};
+use crate::model::{CharIdx, DocId, ExportOptions, History, Status};
 use crate::store::Project;
 use crate::store::writer::Job;
 
@@ -285,12 +285,17 @@ impl SpanlabApp {
         self.project.check_export_destination(&path).map_err(|e| e.to_string())?;
         // The export reads the files: write the open document's first.
         self.flush_writes();
+        // Edits whose save failed are only in memory: the export takes
+        // those documents as they are here (what the user sees and wants
+        // to get out), not as their files.
+        let in_memory = self.unsaved_versions();
         let options = ExportOptions { done_only: form.done_only, include_suggestions: form.include_suggestions };
         let convert = crate::store::formats::Options { offsets: Some(form.offsets), ..Default::default() };
         // The gold JSON is written as it is made, one document at a time.
         let (report, notes) = crate::store::convert::export_project(
             &self.project,
             options,
+            &in_memory,
             form.format,
             &convert,
             &crate::store::formats::format_tokens,
@@ -307,10 +312,15 @@ impl SpanlabApp {
                 self.project.unreadable.join("\n")
             )
         };
-        // Edits whose save failed are only in memory: not in the files read.
-        let unsaved = self
-            .unsaved_edits_of()
-            .map(|what| format!("\nnot included: {what}, whose save failed: the export has their last saved version"))
+        // Which of them the export has (`done_only` leaves out those not done).
+        let mut included: Vec<DocId> = in_memory
+            .iter()
+            .filter(|(id, d)| self.project.position(id).is_some() && (!options.done_only || d.status() == Status::Done))
+            .map(|(id, _)| id.clone())
+            .collect();
+        included.sort();
+        let unsaved = super::save::unsaved_edits_in(&included)
+            .map(|what| format!("\nincluded: {what}, whose save failed (they are still not in the project's files)"))
             .unwrap_or_default();
         Ok(format!(
             "wrote {}\n{}{}{missing}{unsaved}",

@@ -221,13 +221,18 @@ impl SpanlabApp {
         ids
     }
 
+    /// The versions in memory of [`Self::unsaved_documents`], which the
+    /// export takes instead of their files (shared, not copied).
+    pub(super) fn unsaved_versions(&self) -> crate::store::project::InMemory {
+        let open =
+            self.open.as_ref().filter(|o| o.sent > o.saved || o.save_error.is_some()).map(|o| (o.doc.id.clone(), Arc::clone(&o.doc)));
+        self.kept_unsaved.iter().map(|(id, k)| (id.clone(), Arc::clone(&k.0))).chain(open).collect()
+    }
+
     /// "the unsaved edits of 2 documents (a, b)", or nothing when every
     /// document's edits are in its file.
     pub(super) fn unsaved_edits_of(&self) -> Option<String> {
-        let ids = self.unsaved_documents();
-        let n = ids.len();
-        let names: Vec<&str> = ids.iter().map(|d| d.0.as_str()).collect();
-        (n > 0).then(|| format!("the unsaved edits of {n} document{} ({})", if n == 1 { "" } else { "s" }, names.join(", ")))
+        unsaved_edits_in(&self.unsaved_documents())
     }
 
     fn is_open(&self, doc: &DocId) -> bool {
@@ -364,6 +369,14 @@ impl SpanlabApp {
             self.error(format!("{}: merged, but {failed} of your changes no longer applied to the version on disk", id.0));
         }
     }
+}
+
+/// "the unsaved edits of 2 documents (a, b)" for `ids` (sorted), or
+/// nothing when there are none.
+pub(super) fn unsaved_edits_in(ids: &[DocId]) -> Option<String> {
+    let n = ids.len();
+    let names: Vec<&str> = ids.iter().map(|d| d.0.as_str()).collect();
+    (n > 0).then(|| format!("the unsaved edits of {n} document{} ({})", if n == 1 { "" } else { "s" }, names.join(", ")))
 }
 
 #[cfg(test)]

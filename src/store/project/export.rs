@@ -5,16 +5,21 @@
 //!
 //! Both load the documents in id order (JSONL and dataset files read once),
 //! leave out what the options say, and refuse an invalid dataset with every
-//! problem found. Must not touch: the destination file (the caller writes
-//! it atomically and drops it when the export is refused).
+//! problem found. A document given [`InMemory`] (the window's, whose save
+//! failed) is taken as it is there instead of as its file says, its status
+//! included (`done_only`). Must not touch: the destination file (the
+//! caller writes it atomically and drops it when the export is refused),
+//! the project's files (the versions in memory are not saved here).
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use super::{Project, SourceCache};
 use crate::model::dataset::ExportNotes;
 use crate::model::dataset::{DocRecord, Exporter, Made, Seen, StreamError, document_json, make_record};
-use crate::model::{Dataset, ExportOptions, Status};
+use crate::model::{Dataset, DocId, Document, ExportOptions, Status};
 use crate::store::StoreError;
 use crate::store::formats::{Offsets, mark_offsets, recount_offsets};
 
@@ -26,18 +31,36 @@ const EXPORT_BATCH: usize = 8;
 /// How many batches each of them may have made ahead of the writing.
 const EXPORT_AHEAD: usize = 2;
 
+/// Documents an export takes as they are in memory, not as their files
+/// say, by id: the window's documents whose edits are not all saved (a
+/// full disk, a read-only folder). Empty from the command line. The
+/// documents are shared, not copied.
+pub type InMemory = std::collections::HashMap<DocId, Arc<Document>>;
+
 impl Project {
-    /// Loads every document (in id order) and builds the gold dataset; the
-    /// dataset is validated and refused with its problems if invalid.
-    pub fn export(&self, options: ExportOptions, mut progress: impl FnMut(usize)) -> Result<(Dataset, ExportNotes), StoreError> {
+    /// Loads every document (in id order) from its file and builds the
+    /// gold dataset; the dataset is validated and refused with its
+    /// problems if invalid.
+    pub fn export(&self, options: ExportOptions, progress: impl FnMut(usize)) -> Result<(Dataset, ExportNotes), StoreError> {
+        self.export_including(options, &InMemory::new(), progress)
+    }
+
+    /// [`Project::export`], the documents of `in_memory` taken as they
+    /// are there rather than loaded from their files.
+    pub fn export_including(
+        &self,
+        options: ExportOptions,
+        in_memory: &InMemory,
+        mut progress: impl FnMut(usize),
+    ) -> Result<(Dataset, ExportNotes), StoreError> {
         // One document in memory at a time; JSONL and dataset files read once.
         let mut exporter = Exporter::new(&self.schema, &self.settings.dataset_extra, options);
         let mut cache = SourceCache::default();
-        for (i, e) in self.entries.iter().enumerate() {
-            if options.done_only && e.summary.status != Status::Done {
+        for i in 0..self.entries.len() {
+            if !self.wanted(i, options, in_memory) {
                 continue;
             }
-            exporter.add(&self.load_cached(i, &mut cache)?.doc);
+            exporter.add(&*self.exported(i, in_memory, &mut cache)?);
             progress(i + 1);
         }
         let (mut dataset, mut notes) = exporter.finish().map_err(|problems| self.invalid(&problems))?;
@@ -51,12 +74,30 @@ impl Project {
         Ok((dataset, notes))
     }
 
-    /// The gold dataset's JSON, as [`Project::export`] then
+    /// Whether the export takes the document at `index`: with `done_only`,
+    /// its status, as in memory when `in_memory` has it (a document done
+    /// only in its unsaved version is taken, one set back only there is not).
+    fn wanted(&self, index: usize, options: ExportOptions, in_memory: &InMemory) -> bool {
+        let Some(e) = self.entries.get(index) else { return false };
+        !options.done_only || in_memory.get(&e.id).map_or(e.summary.status, |d| d.status()) == Status::Done
+    }
+
+    /// The document at `index` as exported: its version in `in_memory`,
+    /// else loaded from its file.
+    fn exported<'a>(&self, index: usize, in_memory: &'a InMemory, cache: &mut SourceCache) -> Result<Cow<'a, Document>, StoreError> {
+        match self.entries.get(index).and_then(|e| in_memory.get(&e.id)) {
+            Some(doc) => Ok(Cow::Borrowed(doc.as_ref())),
+            None => Ok(Cow::Owned(self.load_cached(index, cache)?.doc)),
+        }
+    }
+
+    /// The gold dataset's JSON, as [`Project::export_including`] then
     /// `Dataset::write_json` would write it (offsets counted in `unit`, as
     /// `store::formats` writes them), written into `out` one document at a
     /// time. An invalid dataset is refused with every problem, once all is
     /// written: the caller drops what was written. `named`: the destination,
-    /// which errors in recounting offsets name.
+    /// which errors in recounting offsets name. The documents of
+    /// `in_memory` are taken as they are there, not from their files.
     ///
     /// `EXPORT_WORKERS` threads read, load, check and serialize the
     /// documents in batches of `EXPORT_BATCH` consecutive ones (the b-th
@@ -68,6 +109,7 @@ impl Project {
     pub fn export_json(
         &self,
         options: ExportOptions,
+        in_memory: &InMemory,
         unit: Offsets,
         named: &Path,
         out: &mut dyn std::io::Write,
@@ -82,9 +124,9 @@ impl Project {
         // marked and its offsets recounted.
         let io = |source| StoreError::Io { path: named.to_path_buf(), source };
         let make = |i: usize, cache: &mut SourceCache| -> Result<(Option<Made>, Option<Vec<u8>>), StoreError> {
-            let loaded = self.load_cached(i, cache)?;
-            let mut made = make_record(&loaded.doc, options, schema);
-            drop(loaded);
+            let doc = self.exported(i, in_memory, cache)?;
+            let mut made = make_record(&doc, options, schema);
+            drop(doc);
             let mut json = None;
             if let Some(Made { record, .. }) = &mut made
                 && !record.id.is_empty()
@@ -95,8 +137,7 @@ impl Project {
             }
             Ok((made, json))
         };
-        let wanted: Vec<usize> =
-            (0..self.entries.len()).filter(|&i| !options.done_only || self.entries[i].summary.status == Status::Done).collect();
+        let wanted: Vec<usize> = (0..self.entries.len()).filter(|&i| self.wanted(i, options, in_memory)).collect();
         let mut seen = Seen::default();
         let mut problems = Vec::new();
         let stopped = || StoreError::Io { path: named.to_path_buf(), source: std::io::Error::other("an export thread stopped") };

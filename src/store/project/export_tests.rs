@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::fs;
+use std::sync::Arc;
 
 use super::*;
 use crate::model::span::{RecognizerName, Suggestion, SuggestionState};
@@ -62,15 +63,60 @@ fn rich() -> (tempfile::TempDir, Project) {
 
 /// The bytes of the export made whole, and of the one written as it goes.
 fn both(p: &Project, options: ExportOptions, unit: Offsets, out: &std::path::Path) -> (Vec<u8>, Vec<u8>) {
+    both_including(p, options, &InMemory::new(), unit, out)
+}
+
+/// [`both`], the documents of `in_memory` taken as they are there.
+fn both_including(p: &Project, options: ExportOptions, in_memory: &InMemory, unit: Offsets, out: &std::path::Path) -> (Vec<u8>, Vec<u8>) {
     let convert = Options { offsets: Some(unit), ..Options::default() };
-    let (dataset, _) = p.export(options, |_| {}).unwrap();
+    let (dataset, _) = p.export_including(options, in_memory, |_| {}).unwrap();
     write(&dataset, &p.schema, Format::Spanlab, &convert, &format_tokens, out, false).unwrap();
     let whole = fs::read(out).unwrap();
     fs::remove_file(out).unwrap();
-    let (report, notes) = export_project(p, options, Format::Spanlab, &convert, &format_tokens, out, true, |_| {}).unwrap();
+    let (report, notes) = export_project(p, options, in_memory, Format::Spanlab, &convert, &format_tokens, out, true, |_| {}).unwrap();
     assert_eq!((report.documents, report.entities, report.relations), (dataset.documents.len(), notes.entities, notes.relations));
     assert_eq!(notes.documents_left_out, p.entries.len() - dataset.documents.len());
     (whole, fs::read(out).unwrap())
+}
+
+/// Documents given in memory (the window's, whose save failed) are
+/// exported as they are there, in both exports alike, their status
+/// deciding `done_only`; their files are not touched.
+#[test]
+fn documents_given_in_memory_are_exported_as_they_are_there_not_as_their_files() {
+    let (dir, p) = rich();
+    let schema = p.schema.clone();
+    let files =
+        |p: &Project| -> Vec<Vec<u8>> { p.entries.iter().map(|e| fs::read(annotation_path(&p.annotations, &e.id)).unwrap()).collect() };
+    let before = files(&p);
+    // a: done in its file, set back to in progress and given a span in
+    // memory; c: in progress in its file, done in memory.
+    let mut a = p.load(p.position(&DocId("a".into())).unwrap()).unwrap().doc;
+    a.apply(Edit::SetStatus { status: Status::InProgress }, &schema).unwrap();
+    let e = a.add_span_edit(CharIdx::new(24), CharIdx::new(29), "GPE");
+    a.apply(e, &schema).unwrap();
+    let c_at = p.position(&DocId("c".into())).unwrap();
+    let mut c = p.load(c_at).unwrap().doc;
+    c.apply(Edit::SetStatus { status: Status::Done }, &schema).unwrap();
+    let in_memory: InMemory = [(a.id.clone(), Arc::new(a.clone())), (c.id.clone(), Arc::new(c))].into_iter().collect();
+    let out = dir.path().join("out/export.json");
+    for done_only in [false, true] {
+        let options = ExportOptions { done_only, include_suggestions: false };
+        let (whole, streamed) = both_including(&p, options, &in_memory, Offsets::Chars, &out);
+        assert_eq!(String::from_utf8_lossy(&streamed), String::from_utf8_lossy(&whole), "{options:?}");
+        let ds = crate::store::project::parse_dataset_if_any(&String::from_utf8(streamed).unwrap(), &out).unwrap().unwrap();
+        let ids: Vec<&str> = ds.documents.iter().map(|d| d.id.as_str()).collect();
+        if done_only {
+            assert_eq!(ids, ["c"], "c is done in memory, a is not");
+        } else {
+            let a_out = ds.documents.iter().find(|d| d.id == a.id.0).unwrap();
+            assert_eq!(a_out.status, Status::InProgress);
+            let labels: Vec<(&str, &str)> = a_out.entities.iter().map(|e| (e.text.as_str(), e.label.as_str())).collect();
+            assert_eq!(labels, [("Lavrov", "PER"), ("Wang Yi", "PER"), ("Pékin", "GPE")]);
+            assert_eq!(a_out.relations.len(), 1);
+        }
+    }
+    assert_eq!(files(&p), before, "the files are as they were");
 }
 
 #[test]
@@ -105,9 +151,19 @@ fn an_invalid_export_is_refused_alike_and_leaves_the_destination_as_it_was() {
     let whole = p.export(ExportOptions::default(), |_| {}).expect_err("invalid").to_string();
     let out = dir.path().join("export.json");
     fs::write(&out, "before").unwrap();
-    let streamed = export_project(&p, ExportOptions::default(), Format::Spanlab, &Options::default(), &format_tokens, &out, false, |_| {})
-        .expect_err("invalid")
-        .to_string();
+    let streamed = export_project(
+        &p,
+        ExportOptions::default(),
+        &InMemory::new(),
+        Format::Spanlab,
+        &Options::default(),
+        &format_tokens,
+        &out,
+        false,
+        |_| {},
+    )
+    .expect_err("invalid")
+    .to_string();
     assert_eq!(streamed, whole);
     assert!(whole.contains("PER"), "{whole}");
     assert_eq!(fs::read_to_string(&out).unwrap(), "before");
@@ -149,7 +205,7 @@ fn documents_made_by_several_threads_are_written_in_id_order() {
     }
     let mut progress = Vec::new();
     let mut sink = Vec::new();
-    p.export_json(ExportOptions::default(), Offsets::Chars, &out, &mut sink, |i| progress.push(i)).unwrap();
+    p.export_json(ExportOptions::default(), &InMemory::new(), Offsets::Chars, &out, &mut sink, |i| progress.push(i)).unwrap();
     assert_eq!(progress, (1..=203).collect::<Vec<_>>());
 }
 
@@ -164,9 +220,19 @@ fn the_first_document_that_cannot_be_read_stops_the_export_whatever_the_threads_
     let whole = p.export(ExportOptions::default(), |_| {}).expect_err("unreadable").to_string();
     assert!(whole.contains("d0077.json"), "{whole}");
     let out = dir.path().join("export.json");
-    let streamed = export_project(&p, ExportOptions::default(), Format::Spanlab, &Options::default(), &format_tokens, &out, false, |_| {})
-        .expect_err("unreadable")
-        .to_string();
+    let streamed = export_project(
+        &p,
+        ExportOptions::default(),
+        &InMemory::new(),
+        Format::Spanlab,
+        &Options::default(),
+        &format_tokens,
+        &out,
+        false,
+        |_| {},
+    )
+    .expect_err("unreadable")
+    .to_string();
     assert_eq!(streamed, whole);
     assert!(!out.exists());
 }
@@ -188,18 +254,37 @@ fn a_corrupt_annotation_file_is_named_first_in_id_order_within_a_batch_or_across
         let whole = p.export(ExportOptions::default(), |_| {}).expect_err("unreadable").to_string();
         assert!(whole.contains(&format!("{first}.json")), "{whole}");
         let out = dir2.path().join("export.json");
-        let streamed =
-            export_project(&p, ExportOptions::default(), Format::Spanlab, &Options::default(), &format_tokens, &out, false, |_| {})
-                .expect_err("unreadable")
-                .to_string();
+        let streamed = export_project(
+            &p,
+            ExportOptions::default(),
+            &InMemory::new(),
+            Format::Spanlab,
+            &Options::default(),
+            &format_tokens,
+            &out,
+            false,
+            |_| {},
+        )
+        .expect_err("unreadable")
+        .to_string();
         assert_eq!(streamed, whole);
         assert!(!out.exists());
     }
     // Not UTF-8: the JSON error it always had, naming the file.
     fs::write(documents.join("d0005.json"), b"{\"format\": \"\xff\"}").unwrap();
-    let streamed = export_project(&p, ExportOptions::default(), Format::Spanlab, &Options::default(), &format_tokens, &out, false, |_| {})
-        .expect_err("not UTF-8")
-        .to_string();
+    let streamed = export_project(
+        &p,
+        ExportOptions::default(),
+        &InMemory::new(),
+        Format::Spanlab,
+        &Options::default(),
+        &format_tokens,
+        &out,
+        false,
+        |_| {},
+    )
+    .expect_err("not UTF-8")
+    .to_string();
     assert!(streamed.contains("d0005.json") && streamed.contains("unicode"), "{streamed}");
 }
 

@@ -42,6 +42,7 @@ mod export_tests;
 mod files;
 mod import;
 
+pub use export::InMemory;
 pub use files::{
     DEFAULT_MAX_ARTICLE_MB, JsonlDoc, parse_dataset_if_any, parse_jsonl, read_dataset, read_dataset_if_any, read_jsonl, read_text_file,
     read_text_file_within,

@@ -712,3 +712,42 @@ fn the_jump_hints_follow_a_small_scroll_within_one_paragraph() {
         }
     }
 }
+
+/// Where the window says character `c` is drawn (`screen_pos`, what f's
+/// hints, scrolling into view and the tests' pointer aim at) lay 16
+/// points below its glyph: rows of the view's line height put the text
+/// above the row's bottom, not on it. A row whose text was hidden above
+/// the view counted as in view, and f hinted a name there, its tag over
+/// the header. The point is on the glyph as it is painted.
+#[test]
+fn a_character_is_where_its_glyph_is_painted() {
+    const T: &str = "Le ministre Ottavio Brenner est arrivé hier soir à Lisbonne pour deux jours.";
+    let f = fixture(&[("a.txt", T)]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    h.run_ok();
+    let c = T[..T.find("Brenner").expect("in the text")].chars().count();
+    // The painted glyph of `c`: the article's galley among the shapes.
+    let mut glyph = None;
+    let mut stack: Vec<&egui::Shape> = h.output().shapes.iter().map(|s| &s.shape).collect();
+    while let Some(shape) = stack.pop() {
+        match shape {
+            egui::Shape::Vec(v) => stack.extend(v.iter()),
+            egui::Shape::Text(t) if t.galley.job.text == T => {
+                let mut seen = 0;
+                for row in &t.galley.rows {
+                    if let Some(g) = row.glyphs.get(c - seen).filter(|_| c >= seen) {
+                        let min = t.pos + row.pos.to_vec2() + g.pos.to_vec2() - egui::vec2(0.0, g.font_ascent);
+                        glyph = Some(egui::Rect::from_min_size(min, egui::vec2(g.advance_width, g.font_height)));
+                        break;
+                    }
+                    seen += row.glyphs.len();
+                }
+            }
+            _ => {}
+        }
+    }
+    let glyph = glyph.expect("the article's text is painted");
+    let at = h.state().article_view().screen_pos(CharIdx::new(c)).expect("laid out");
+    assert!(glyph.expand(1.0).contains(at), "Brenner's B is painted at {glyph:?}; the window says {at:?}");
+}

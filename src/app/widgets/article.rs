@@ -229,9 +229,15 @@ impl ArticleView {
         for row in &g.rows {
             let n = row.glyphs.len();
             if k < seen + n || std::ptr::eq(row, g.rows.last().unwrap_or(row)) {
-                let bottom = y + row.pos.y + row.size.y;
-                let height = row.glyphs.first().map_or(row.size.y, |gl| gl.font_height);
-                return Some((bottom - height, bottom));
+                // Where its glyphs are painted: a row of the view's line
+                // height holds its text above its bottom, not on it.
+                return Some(match row.glyphs.first() {
+                    Some(gl) => {
+                        let top = y + row.pos.y + gl.pos.y - gl.font_ascent;
+                        (top, top + gl.font_height)
+                    }
+                    None => (y + row.pos.y, y + row.pos.y + row.size.y),
+                });
             }
             seen += n;
         }

@@ -855,6 +855,9 @@ fn browse_without_a_file_chooser_says_so_and_puts_the_cursor_in_the_path_field()
 /// nothing. The field had no cursor (the letters went nowhere) and Enter in
 /// it did not open. The cursor is now in the first path field of a dialog
 /// as it opens, and Enter there does what the dialog's main button does.
+/// Seen next: the path typed was added to the one the field held (the open
+/// project's); that one is now selected as the dialog opens, so typing
+/// replaces it.
 #[test]
 fn ctrl_o_a_path_typed_and_enter_open_the_folder() {
     let f = fixture(&[("a.txt", TEXT)]);
@@ -862,7 +865,7 @@ fn ctrl_o_a_path_typed_and_enter_open_the_folder() {
     let mut h = harness(&f.root);
     key_mod(&mut h, Modifiers::COMMAND, Key::O);
     h.run_ok();
-    key_mod(&mut h, Modifiers::COMMAND, Key::A);
+    // The field holds the open project's path, selected: typing replaces it.
     type_text(&mut h, &other.root.display().to_string());
     key(&mut h, Key::Enter);
     for _ in 0..3 {
@@ -881,7 +884,6 @@ fn the_export_dialog_takes_a_path_typed_and_enter() {
     let mut h = harness(&f.root);
     key_mod(&mut h, Modifiers::COMMAND, Key::E);
     h.run_ok();
-    key_mod(&mut h, Modifiers::COMMAND, Key::A);
     type_text(&mut h, &out.display().to_string());
     key(&mut h, Key::Enter);
     h.run_ok();

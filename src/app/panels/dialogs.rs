@@ -76,8 +76,13 @@ fn path_row(ui: &mut Ui, label: &str, value: &mut String, native: bool, first: b
             let field = ui.add(egui::TextEdit::singleline(value).desired_width(width)).labelled_by(l.id);
             // Once per opening of the dialog (the mark is forgotten while no
             // dialog with a path is open, see `dialogs_ui`).
+            // Its text selected: what is typed replaces the path it holds
+            // (an absolute path typed was added to the open project's).
             if first && !ui.data(|d| d.get_temp::<bool>(focus_id).unwrap_or(false)) {
                 field.request_focus();
+                let mut state = egui::text_edit::TextEditState::load(ui.ctx(), field.id).unwrap_or_default();
+                state.cursor.set_char_range(Some(egui::text::CCursorRange::select_all_str(value)));
+                state.store(ui.ctx(), field.id);
                 ui.data_mut(|d| d.insert_temp(focus_id, true));
             }
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));

@@ -875,6 +875,32 @@ fn ctrl_o_a_path_typed_and_enter_open_the_folder() {
     assert!(matches!(h.state().dialog, spanlab::app::Dialog::None), "the dialog closed");
 }
 
+/// Seen as a new user: a folder that does not exist typed, Enter; the
+/// error said so, but the field had lost the cursor, and the path typed
+/// next went nowhere. The cursor goes back to the field, the path it holds
+/// selected.
+#[test]
+fn after_a_folder_that_does_not_open_the_next_path_typed_opens() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let other = fixture(&[("b.txt", TEXT)]);
+    let mut h = harness(&f.root);
+    key_mod(&mut h, Modifiers::COMMAND, Key::O);
+    h.run_ok();
+    type_text(&mut h, &other.root.join("no-such-folder").display().to_string());
+    key(&mut h, Key::Enter);
+    for _ in 0..3 {
+        h.run_ok();
+    }
+    assert_eq!(h.state().project.root, f.root, "nothing opened");
+    assert!(matches!(h.state().dialog, spanlab::app::Dialog::OpenFolder(_)), "the dialog stays open");
+    type_text(&mut h, &other.root.display().to_string());
+    key(&mut h, Key::Enter);
+    for _ in 0..3 {
+        h.run_ok();
+    }
+    assert_eq!(h.state().project.root, other.root, "the path typed next opened");
+}
+
 /// The export dialog: the cursor in its path field as it opens, Enter there
 /// exports.
 #[test]

@@ -86,6 +86,11 @@ fn path_row(ui: &mut Ui, label: &str, value: &mut String, native: bool, first: b
                 ui.data_mut(|d| d.insert_temp(focus_id, true));
             }
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            // A dialog still open next frame (the folder did not open, the
+            // export was refused) gives the field the cursor back.
+            if entered && first {
+                ui.data_mut(|d| d.remove::<bool>(focus_id));
+            }
             if ui.button("Browse…").on_hover_text("the desktop's file chooser; type the path if none opens").clicked() {
                 match chooser::choose(native, browse) {
                     Choice::Path(p) => {

@@ -151,19 +151,7 @@ fn an_invalid_export_is_refused_alike_and_leaves_the_destination_as_it_was() {
     let whole = p.export(ExportOptions::default(), |_| {}).expect_err("invalid").to_string();
     let out = dir.path().join("export.json");
     fs::write(&out, "before").unwrap();
-    let streamed = export_project(
-        &p,
-        ExportOptions::default(),
-        &InMemory::new(),
-        Format::Spanlab,
-        &Options::default(),
-        &format_tokens,
-        &out,
-        false,
-        |_| {},
-    )
-    .expect_err("invalid")
-    .to_string();
+    let streamed = streamed_error(&p, &out, "invalid");
     assert_eq!(streamed, whole);
     assert!(whole.contains("PER"), "{whole}");
     assert_eq!(fs::read_to_string(&out).unwrap(), "before");
@@ -209,6 +197,14 @@ fn documents_made_by_several_threads_are_written_in_id_order() {
     assert_eq!(progress, (1..=203).collect::<Vec<_>>());
 }
 
+/// The error of the streamed gold JSON export of `p` into `out`, which
+/// must fail (`why`: what the test expects to stop it).
+fn streamed_error(p: &Project, out: &std::path::Path, why: &str) -> String {
+    export_project(p, ExportOptions::default(), &InMemory::new(), Format::Spanlab, &Options::default(), &format_tokens, out, false, |_| {})
+        .expect_err(why)
+        .to_string()
+}
+
 #[test]
 fn the_first_document_that_cannot_be_read_stops_the_export_whatever_the_threads_did() {
     let (dir, p) = many(120);
@@ -220,19 +216,7 @@ fn the_first_document_that_cannot_be_read_stops_the_export_whatever_the_threads_
     let whole = p.export(ExportOptions::default(), |_| {}).expect_err("unreadable").to_string();
     assert!(whole.contains("d0077.json"), "{whole}");
     let out = dir.path().join("export.json");
-    let streamed = export_project(
-        &p,
-        ExportOptions::default(),
-        &InMemory::new(),
-        Format::Spanlab,
-        &Options::default(),
-        &format_tokens,
-        &out,
-        false,
-        |_| {},
-    )
-    .expect_err("unreadable")
-    .to_string();
+    let streamed = streamed_error(&p, &out, "unreadable");
     assert_eq!(streamed, whole);
     assert!(!out.exists());
 }
@@ -254,37 +238,13 @@ fn a_corrupt_annotation_file_is_named_first_in_id_order_within_a_batch_or_across
         let whole = p.export(ExportOptions::default(), |_| {}).expect_err("unreadable").to_string();
         assert!(whole.contains(&format!("{first}.json")), "{whole}");
         let out = dir2.path().join("export.json");
-        let streamed = export_project(
-            &p,
-            ExportOptions::default(),
-            &InMemory::new(),
-            Format::Spanlab,
-            &Options::default(),
-            &format_tokens,
-            &out,
-            false,
-            |_| {},
-        )
-        .expect_err("unreadable")
-        .to_string();
+        let streamed = streamed_error(&p, &out, "unreadable");
         assert_eq!(streamed, whole);
         assert!(!out.exists());
     }
     // Not UTF-8: the JSON error it always had, naming the file.
     fs::write(documents.join("d0005.json"), b"{\"format\": \"\xff\"}").unwrap();
-    let streamed = export_project(
-        &p,
-        ExportOptions::default(),
-        &InMemory::new(),
-        Format::Spanlab,
-        &Options::default(),
-        &format_tokens,
-        &out,
-        false,
-        |_| {},
-    )
-    .expect_err("not UTF-8")
-    .to_string();
+    let streamed = streamed_error(&p, &out, "not UTF-8");
     assert!(streamed.contains("d0005.json") && streamed.contains("unicode"), "{streamed}");
 }
 

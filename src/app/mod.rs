@@ -189,6 +189,9 @@ pub struct SpanlabApp {
     pub accept_offer: bool,
     /// The jump hints' tags drawn last frame: their letters and where.
     pub(crate) jump_tags: Vec<(String, egui::Rect)>,
+    /// Where each document left in this session was: its selection and the
+    /// code point at the middle of the view. It opens there again.
+    pub(crate) places: std::collections::HashMap<crate::model::DocId, (Selection, crate::model::CharIdx)>,
 }
 
 impl SpanlabApp {
@@ -245,6 +248,7 @@ impl SpanlabApp {
             relabel_offer: None,
             accept_offer: false,
             jump_tags: Vec::new(),
+            places: Default::default(),
             open: None,
             settings,
             options,

@@ -751,3 +751,41 @@ fn a_character_is_where_its_glyph_is_painted() {
     let at = h.state().article_view().screen_pos(CharIdx::new(c)).expect("laid out");
     assert!(glyph.expand(1.0).contains(at), "Brenner's B is painted at {glyph:?}; the window says {at:?}");
 }
+
+/// A document left and opened again in the same session opened at its top
+/// (or at its first suggestion), the selection gone: the annotator lost
+/// their place in a long article each time they looked at another one.
+/// It opens where it was left, with what was selected.
+#[test]
+fn a_document_opened_again_opens_where_it_was_left() {
+    let text: String = (0..80).map(|i| format!("Ligne {i} : Ada Quill rencontre Boris Venn à Lisbonne.\n\n")).collect();
+    let f = fixture(&[("a.txt", text.as_str()), ("b.txt", "Ottavio Brenner est à Porto.")]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    let line = text.find("Ligne 50 ").expect("line 50");
+    let at = text[..line].chars().count() + text[line..].find("Lisbonne").map_or(0, |b| text[line..line + b].chars().count());
+    h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::new(at).into());
+    for _ in 0..3 {
+        h.run_ok();
+    }
+    let ctx = h.ctx.clone();
+    h.state_mut().apply(&ctx, spanlab::app::Command::SelectText(CharIdx::new(at), CharIdx::new(at + 8)));
+    key(&mut h, Key::G);
+    for _ in 0..3 {
+        h.run_ok();
+    }
+    let left = h.state().open.as_ref().map(|o| o.selection).expect("open");
+    assert!(matches!(left, Selection::Span(_)), "the new span is selected: {left:?}");
+    assert_eq!(h.state().article_view().shows(CharIdx::new(at)), Some(true));
+    key_mod(&mut h, Modifiers::ALT, Key::ArrowDown);
+    settle(&mut h);
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.id.0.clone()).as_deref(), Some("b"));
+    key_mod(&mut h, Modifiers::ALT, Key::ArrowUp);
+    for _ in 0..4 {
+        h.run_ok();
+    }
+    assert_eq!(h.state().open.as_ref().map(|o| o.doc.id.0.clone()).as_deref(), Some("a"));
+    assert_eq!(h.state().open.as_ref().map(|o| o.selection), Some(left), "the selection it was left with");
+    assert_eq!(h.state().article_view().shows(CharIdx::new(at)), Some(true), "the view where it was left");
+    assert_eq!(h.state().article_view().shows(CharIdx::ZERO), Some(false));
+}

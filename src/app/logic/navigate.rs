@@ -372,7 +372,8 @@ impl SpanlabApp {
             Selection::Suggestion(id) => !open.doc.suggestion(id).is_some_and(|s| s.is_pending()),
             Selection::Relation(id) => open.doc.relation(id).is_none(),
             Selection::RelationSuggestion(id) => !open.doc.pending_relation_suggestions().iter().any(|r| r.id == id),
-            _ => false,
+            Selection::Text { anchor, head } => anchor.max(head) > open.doc.text().end(),
+            Selection::None => false,
         };
         if gone {
             open.selection = Selection::None;

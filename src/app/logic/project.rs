@@ -35,6 +35,10 @@ impl SpanlabApp {
         if let Some(o) = self.open.as_ref().filter(|o| o.sent > o.saved || o.save_error.is_some()) {
             self.kept_unsaved.insert(o.doc.id.clone(), (Arc::clone(&o.doc), o.sent, o.save_error.clone()));
         }
+        // Where it is left: it opens there again.
+        if let Some((o, mid)) = self.open.as_ref().zip(self.article.middle_char()) {
+            self.places.insert(o.doc.id.clone(), (o.selection, mid));
+        }
         let loaded = match self.project.load(index) {
             Ok(l) => l,
             Err(e) => {
@@ -61,9 +65,12 @@ impl SpanlabApp {
         }
         self.comment_draft = doc.comment().to_owned();
         let first = self.first_suggestion(&doc);
-        // The view starts at the top, or at the selected suggestion.
-        let scroll_to = first.and_then(|id| doc.suggestion(id)).map(|s| s.start);
-        let first = first.map(Selection::Suggestion).unwrap_or_default();
+        // The view starts where the document was left in this session,
+        // else at the top, or at the selected suggestion.
+        let (first, scroll_to) = match self.places.get(&doc.id) {
+            Some(&(selection, mid)) => (selection, Some(mid.min(doc.text().end()))),
+            None => (first.map(Selection::Suggestion).unwrap_or_default(), first.and_then(|id| doc.suggestion(id)).map(|s| s.start)),
+        };
         if let Some(w) = &self.writer {
             w.send(Job::Opened { doc: doc.id.clone() });
         }
@@ -90,6 +97,8 @@ impl SpanlabApp {
             sections_asked: asked,
         });
         self.article.reset();
+        // A selection that is no longer there (the file changed) is dropped.
+        self.fix_selection();
         if !fresh && self.open.as_ref().is_some_and(|o| self.suggestions_are_stale(&o.doc)) {
             self.refresh_stale_suggestions();
         }
@@ -246,6 +255,8 @@ impl SpanlabApp {
                 self.project = p;
                 self.open = None;
                 self.kept_unsaved.clear();
+                // Places in the folder left behind (its ids may be the new one's).
+                self.places.clear();
                 self.adjudication = None;
                 self.dashboard = None;
                 // The inspector's counts belong to the folder left behind

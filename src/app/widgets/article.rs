@@ -193,6 +193,18 @@ impl ArticleView {
         self.viewport
     }
 
+    /// The code point at the middle of the view last frame (where the row
+    /// there starts, about): the place to come back to. `None` before the
+    /// article was drawn.
+    pub fn middle_char(&self) -> Option<CharIdx> {
+        let y = self.viewport?.center().y - TOP_MARGIN;
+        let k = self.tops.at(y);
+        let p = self.paras.get(k).or(self.paras.last())?;
+        let Some(g) = p.galley() else { return Some(p.start) };
+        let at = g.cursor_from_pos(vec2(0.0, y - self.tops.top(k))).index.0;
+        Some(p.start + p.map().char_at_glyph(at).min(p.end - p.start))
+    }
+
     /// Where the article's view was on screen last frame.
     pub fn view_rect(&self) -> Option<Rect> {
         self.view_rect

@@ -781,6 +781,30 @@ fn labelling_at_the_edge_of_the_view_does_not_scroll() {
     assert_eq!(char_pos(&h, edge), before, "the text under the pointer stayed");
 }
 
+/// Seen under Xvfb: the keys and commands (?) were a window wider than the
+/// screen, at 800×600 and at 1400×900, its text off both edges (a row of it
+/// too long to fit, never wrapped). It fits the window, its rows wrapped.
+#[test]
+fn the_keys_and_commands_fit_a_small_window() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    for (w, hgt) in [(800.0, 600.0), (1400.0, 900.0)] {
+        let mut h = harness_sized(&f.root, egui::vec2(w, hgt));
+        let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, hgt));
+        key(&mut h, Key::Questionmark);
+        for _ in 0..3 {
+            h.run_ok();
+        }
+        for label in ["Keys and commands", "Close"] {
+            let r = h.get_by_label(label).rect();
+            assert!(window.contains_rect(r), "{w}×{hgt}: {label} at {r:?} is in the window");
+        }
+        // A row further down the list (scrolled to, not yet in view) is
+        // within the window's width.
+        let row = h.get_by_label("Next document").rect();
+        assert!(row.left() >= 0.0 && row.right() <= w, "{w}×{hgt}: a row at {row:?} is within the window's width");
+    }
+}
+
 /// A harness with a window of this size.
 pub(super) fn harness_sized(root: &std::path::Path, size: egui::Vec2) -> Harness<'static, SpanlabApp> {
     let project = Project::open(root, None).expect("project opens");

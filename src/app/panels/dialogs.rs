@@ -430,10 +430,18 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
             }
         }
         Dialog::Shortcuts => {
+            // As wide as the window allows, its rows wrapped: a row too long
+            // to fit made it wider than the screen, its text off both edges.
+            let width = (ctx.content_rect().width() - 80.0).clamp(300.0, 1100.0);
+            let wrapped = |ui: &mut Ui, text: RichText| {
+                ui.add(egui::Label::new(text).wrap());
+            };
             let m = egui::Modal::new(egui::Id::unique("shortcuts")).show(ctx, |ui| {
+                ui.set_max_width(width);
                 ui.heading("Keys and commands");
                 egui::ScrollArea::vertical().max_height(ctx.content_rect().height() * 0.75).show(ui, |ui| {
-                    egui::Grid::new("shortcut grid").striped(true).show(ui, |ui| {
+                    let column = (width - 3.0 * ui.spacing().item_spacing.x - 24.0) / 3.0;
+                    egui::Grid::new("shortcut grid").striped(true).max_col_width(column).show(ui, |ui| {
                         let mut group = None;
                         for e in app.commands.by_group() {
                             if group != Some(e.group) {
@@ -441,18 +449,23 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                                 ui.label(RichText::new(e.group.title()).strong());
                                 ui.end_row();
                             }
-                            ui.label(RichText::new(shortcut_text(e)).monospace());
-                            ui.label(e.name.as_ref());
-                            ui.label(RichText::new(when_text(e)).weak());
+                            wrapped(ui, RichText::new(shortcut_text(e)).monospace());
+                            wrapped(ui, RichText::new(e.name.as_ref()));
+                            wrapped(ui, RichText::new(when_text(e)).weak());
                             ui.end_row();
                         }
                         ui.label(RichText::new("Tips").strong());
                         ui.end_row();
                         ui.label(RichText::new("r Enter Enter").monospace());
-                        ui.label("relation to the nearest allowed span, likeliest type (Tab/→ picks another tail; the type's key or 1–9 another type)");
+                        wrapped(
+                            ui,
+                            RichText::new(
+                                "relation to the nearest allowed span, likeliest type (Tab/→ picks another tail; the type's key or 1–9 another type)",
+                            ),
+                        );
                         ui.end_row();
                         ui.label(RichText::new("drag").monospace());
-                        ui.label("select words (hold Alt for exact characters)");
+                        wrapped(ui, RichText::new("select words (hold Alt for exact characters)"));
                         ui.end_row();
                     });
                 });

@@ -805,6 +805,28 @@ fn the_keys_and_commands_fit_a_small_window() {
     }
 }
 
+/// Seen under Xvfb at 800×600: the settings were wider than the window
+/// (the line naming the models in use is long), their labels cut off at
+/// its left edge. They fit the window, that line wrapped.
+#[test]
+fn the_settings_fit_a_small_window() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let mut h = harness_sized(&f.root, egui::vec2(800.0, 600.0));
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(800.0, 600.0));
+    h.state_mut().model_in_use =
+        "the shipped model (French news, WiNER-fr; its suggestions say tagger) with the rules and the memory of names confirmed, and a project model trained on 12 documents marked done".to_owned();
+    key_mod(&mut h, Modifiers::COMMAND, Key::Comma);
+    for _ in 0..3 {
+        h.run_ok();
+    }
+    for label in ["Suggestion threshold", "Models in use", "Save"] {
+        for node in h.get_all_by_label(label) {
+            let r = node.rect();
+            assert!(window.contains_rect(r), "{label} at {r:?} is in the window");
+        }
+    }
+}
+
 /// A harness with a window of this size.
 pub(super) fn harness_sized(root: &std::path::Path, size: egui::Vec2) -> Harness<'static, SpanlabApp> {
     let project = Project::open(root, None).expect("project opens");

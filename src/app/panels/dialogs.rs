@@ -479,8 +479,16 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
         }
         Dialog::Settings(form) => {
             let in_use = app.model_in_use.clone();
-            egui::Window::new("Settings").collapsible(false).resizable(false).anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0)).show(ctx, |ui| {
-                egui::Grid::new("settings grid").num_columns(2).show(ui, |ui| {
+            // Never wider than the window: the line naming the models in use
+            // wraps (at 800×600 it made the dialog wider, its labels cut off).
+            let width = (ctx.content_rect().width() - 40.0).clamp(300.0, 720.0);
+            egui::Window::new("Settings")
+                .collapsible(false)
+                .resizable(false)
+                .max_width(width)
+                .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
+                .show(ctx, |ui| {
+                egui::Grid::new("settings grid").num_columns(2).max_col_width(width * 0.6).show(ui, |ui| {
                     let l = ui.label("Suggestion threshold");
                     ui.add(egui::Slider::new(&mut form.min_score, 0.0..=1.0).step_by(0.05)).labelled_by(l.id);
                     ui.end_row();
@@ -511,7 +519,7 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
                         .labelled_by(l.id);
                     ui.end_row();
                     ui.label("Models in use");
-                    ui.label(in_use);
+                    ui.add(egui::Label::new(in_use).wrap());
                     ui.end_row();
                 });
                 ui.label(RichText::new("The threshold and the recommender apply to documents opened from now on; Suggest again (Ctrl+Shift+G) refreshes this one.").weak().small());

@@ -481,10 +481,11 @@ pub fn dialogs_ui(app: &mut SpanlabApp, ctx: &egui::Context) {
             let in_use = app.model_in_use.clone();
             // Never wider than the window: the line naming the models in use
             // wraps (at 800×600 it made the dialog wider, its labels cut off).
-            let width = (ctx.content_rect().width() - 40.0).clamp(300.0, 720.0);
+            let width = (ctx.content_rect().width() - 40.0).clamp(300.0, 640.0);
             egui::Window::new("Settings")
                 .collapsible(false)
                 .resizable(false)
+                .min_width(width)
                 .max_width(width)
                 .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 80.0))
                 .show(ctx, |ui| {

@@ -74,10 +74,10 @@ fn path_row(ui: &mut Ui, label: &str, value: &mut String, native: bool, first: b
                 + ui.spacing().item_spacing.x;
             let width = (ui.available_width() - button).max(120.0);
             let field = ui.add(egui::TextEdit::singleline(value).desired_width(width)).labelled_by(l.id);
-            // Once per opening of the dialog (the mark is forgotten while no
-            // dialog with a path is open, see `dialogs_ui`).
-            // Its text selected: what is typed replaces the path it holds
-            // (an absolute path typed was added to the open project's).
+            // The cursor, once per opening of the dialog (the mark is
+            // forgotten while no dialog with a path is open, see
+            // `dialogs_ui`), its text selected: what is typed replaces the
+            // path it holds (an absolute path typed was added to it).
             if first && !ui.data(|d| d.get_temp::<bool>(focus_id).unwrap_or(false)) {
                 field.request_focus();
                 let mut state = egui::text_edit::TextEditState::load(ui.ctx(), field.id).unwrap_or_default();

@@ -126,15 +126,19 @@ impl SpanlabApp {
             // reviewing each suggestion, or than Shift+A, which takes the
             // suggested relations too, wrong ones to reach and delete).
             None if lasting.is_empty() && self.open.as_ref().is_some_and(|o| o.doc.spans().is_empty() && o.doc.pending_count() > 0) => {
-                ui.label(
-                    RichText::new(
-                        "Alt+A: accept the entity suggestions, then fix what is wrong (Tab, a label key, Alt+←/→, Delete, n: a missed name), then j through the suggested relations (Enter, x; Shift+A takes those left) · c on a span (Shift+C: a span by the first letters of its name): its likely relations · ?: shortcuts",
+                // Ends within the window, with "…" (the whole hint on hover).
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(
+                            "Alt+A: accept the entity suggestions, then fix what is wrong (Tab, a label key, Alt+←/→, Delete, n: a missed name), then j through the suggested relations (Enter, x; Shift+A takes those left) · c on a span (Shift+C: a span by the first letters of its name): its likely relations · ?: shortcuts",
+                        )
+                        .weak(),
                     )
-                    .weak(),
+                    .truncate(),
                 );
             }
             None if lasting.is_empty() => {
-                ui.label(RichText::new("Drag over words (or n), then press a label key · j/k: suggestions · Enter: accept · x: reject · r: relation · c: a span's likely relations · Ctrl+P: commands · ?: shortcuts").weak());
+                ui.add(egui::Label::new(RichText::new("Drag over words (or n), then press a label key · j/k: suggestions · Enter: accept · x: reject · r: relation · c: a span's likely relations · Ctrl+P: commands · ?: shortcuts").weak()).truncate());
             }
             None => {}
         });

@@ -827,6 +827,17 @@ fn the_settings_fit_a_small_window() {
     }
 }
 
+/// Seen under Xvfb at 800×600: the status bar's hint ran off the window's
+/// right edge, cut mid-word ("then j through the sugge"). It ends within
+/// the window (with "…"; the whole hint on hover).
+#[test]
+fn the_status_hint_ends_within_a_small_window() {
+    let f = fixture(&[("a.txt", TEXT)]);
+    let h = harness_sized(&f.root, egui::vec2(800.0, 600.0));
+    let hint = h.get_by_label_contains("?: shortcuts").rect();
+    assert!(hint.right() <= 800.0, "the hint ends at x {}", hint.right());
+}
+
 /// A harness with a window of this size.
 pub(super) fn harness_sized(root: &std::path::Path, size: egui::Vec2) -> Harness<'static, SpanlabApp> {
     let project = Project::open(root, None).expect("project opens");

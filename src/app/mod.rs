@@ -348,9 +348,12 @@ impl SpanlabApp {
         self.messages.push(Message { text: text.into(), error: false, lasting: false });
     }
 
-    /// Says something until it is dismissed.
+    /// Says something until it is dismissed; the same notice again moves to
+    /// the end, once.
     pub(crate) fn notice(&mut self, text: impl Into<String>) {
-        self.messages.push(Message { text: text.into(), error: false, lasting: true });
+        let text = text.into();
+        self.messages.retain(|m| !(!m.error && m.lasting && m.text == text));
+        self.messages.push(Message { text, error: false, lasting: true });
     }
 
     /// Says what went wrong, until it is dismissed; the same error again

@@ -204,3 +204,21 @@ fn find_from_a_selected_relation_starts_at_its_head() {
     let Selection::Span(id) = open.selection else { panic!("a span, got {:?}", open.selection) };
     assert_eq!(open.doc.spans().get(id).map(|s| s.start.get()), Some(27), "the Ada after the relation's head");
 }
+
+/// Seen under Xvfb after fast keys: "no relations in this document yet"
+/// (period or comma with none) stayed until dismissed, one line per press,
+/// and took the status bar over ("(7 older messages)"). It says so until
+/// the next command, as any passing message.
+#[test]
+fn period_with_no_relation_says_so_until_the_next_command() {
+    let f = fixture(&[("a.txt", "Ada Quill arrive à Lisbonne.")]);
+    let mut h = harness(&f.root);
+    clear_suggestions(&mut h);
+    for _ in 0..3 {
+        key(&mut h, Key::Period);
+    }
+    let said = |h: &Harness<'_, SpanlabApp>| h.state().messages.iter().filter(|m| m.text.contains("no relations")).count();
+    assert_eq!(said(&h), 1, "said once");
+    key(&mut h, Key::J);
+    assert_eq!(said(&h), 0, "gone with the next command");
+}

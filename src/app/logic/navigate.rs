@@ -224,7 +224,7 @@ impl SpanlabApp {
         let mut v: Vec<(CharIdx, CharIdx, crate::model::RelationId)> =
             doc.relations().map(|r| (start(r.head), start(r.tail), r.id)).collect();
         if v.is_empty() {
-            self.notice("no relations in this document yet");
+            self.info("no relations in this document yet");
             return;
         }
         v.sort();

@@ -640,7 +640,7 @@ fn the_jump_tags_stay_inside_the_article_view() {
     let text: String =
         (0..60).map(|i| format!("Ligne {i} : Ada Quill rencontre Boris Venn à Lisbonne (guerre Iran-Israël).\n\n")).collect();
     let f = fixture(&[("un-nom-de-document-assez-long-pour-la-ligne-du-haut.txt", text.as_str())]);
-    let mut h = super::window::harness_sized(&f.root, egui::vec2(800.0, 600.0));
+    let mut h = super::small_window::harness_sized(&f.root, egui::vec2(800.0, 600.0));
     clear_suggestions(&mut h);
     h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::ZERO.into());
     h.run_ok();
@@ -685,7 +685,7 @@ fn the_jump_hints_follow_a_small_scroll_within_one_paragraph() {
     let text: String = (0..60).map(|i| format!("Phrase {i} : Ada Quill rencontre Boris Venn à Lisbonne. ")).collect();
     assert!(text.chars().count() < 4_000);
     let f = fixture(&[("a.txt", text.as_str())]);
-    let mut h = super::window::harness_sized(&f.root, egui::vec2(800.0, 600.0));
+    let mut h = super::small_window::harness_sized(&f.root, egui::vec2(800.0, 600.0));
     clear_suggestions(&mut h);
     h.state_mut().open.as_mut().expect("open").scroll_to = Some(CharIdx::ZERO.into());
     h.run_ok();

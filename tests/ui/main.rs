@@ -13,6 +13,7 @@ mod relation_keys;
 mod relation_pick;
 mod relations;
 mod sections;
+mod small_window;
 mod steer;
 mod window;
 

@@ -24,20 +24,7 @@ const NAMES: &str = "Ada Quill a rencontré Boris Venn à Kessel.";
 /// selected. The fixture holds the project's folder: keep it as long as
 /// the window.
 fn names_window() -> (Fixture, Harness<'static, SpanlabApp>) {
-    let f = fixture(&[("a.txt", NAMES)]);
-    let mut h = harness(&f.root);
-    h.state_mut().settings.relation_min_score = 1.0;
-    clear_suggestions(&mut h);
-    let at = |n: &str| NAMES[..NAMES.find(n).expect("in the text")].chars().count();
-    let list: Vec<(usize, usize, &str)> = [("Ada Quill", "PER"), ("Boris Venn", "PER"), ("Kessel", "GPE")]
-        .iter()
-        .map(|&(n, l)| (at(n), at(n) + n.chars().count(), l))
-        .collect();
-    add_suggestions(&mut h, &list);
-    key_mod(&mut h, Modifiers::SHIFT, Key::A);
-    h.state_mut().open.as_mut().expect("open").selection = Selection::None;
-    h.run_ok();
-    (f, h)
+    spans_window(NAMES, &[("Ada Quill", "PER"), ("Boris Venn", "PER"), ("Kessel", "GPE")])
 }
 
 /// The events of `word` typed: each letter's key, its text, its release.

@@ -213,6 +213,32 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     }
 }
 
+/// A window on one article of `text`, each of `names` (its first
+/// occurrence, with its label) a pending suggestion, nothing else
+/// suggested (no relation by itself either: threshold 1.0). The fixture
+/// holds the project's folder: keep it as long as the window.
+fn suggested_window(text: &str, names: &[(&str, &str)]) -> (Fixture, Harness<'static, SpanlabApp>) {
+    let f = fixture(&[("a.txt", text)]);
+    let mut h = harness(&f.root);
+    h.state_mut().settings.relation_min_score = 1.0;
+    clear_suggestions(&mut h);
+    let at = |n: &str| text[..text.find(n).expect("in the text")].chars().count();
+    let list: Vec<(usize, usize, &str)> = names.iter().map(|&(n, l)| (at(n), at(n) + n.chars().count(), l)).collect();
+    add_suggestions(&mut h, &list);
+    h.run_ok();
+    (f, h)
+}
+
+/// [`suggested_window`] with every suggestion accepted (Shift+A), nothing
+/// selected.
+fn spans_window(text: &str, names: &[(&str, &str)]) -> (Fixture, Harness<'static, SpanlabApp>) {
+    let (f, mut h) = suggested_window(text, names);
+    key_mod(&mut h, Modifiers::SHIFT, Key::A);
+    h.state_mut().open.as_mut().expect("open").selection = Selection::None;
+    h.run_ok();
+    (f, h)
+}
+
 fn add_suggestions(h: &mut Harness<'_, SpanlabApp>, list: &[(usize, usize, &str)]) {
     let schema = h.state().project.schema.clone();
     let open = h.state_mut().open.as_mut().expect("open");

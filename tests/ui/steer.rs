@@ -16,28 +16,18 @@ use super::*;
 /// "b" Bruno Vidal too; "Ve" is in Venn and Vella.
 const CROWD: &str = "Ada Quill a rencontré Boris Venn à Kessel, puis Bruno Vidal et Boris Kahn à Vella.";
 
+/// The names of [`CROWD`] and their labels.
+const CROWD_NAMES: [(&str, &str); 6] =
+    [("Ada Quill", "PER"), ("Boris Venn", "PER"), ("Kessel", "GPE"), ("Bruno Vidal", "PER"), ("Boris Kahn", "PER"), ("Vella", "GPE")];
+
 /// A window on [`CROWD`], every name a span, nothing selected.
 fn crowd_window() -> (Fixture, Harness<'static, SpanlabApp>) {
-    let (f, mut h) = pending_window();
-    key_mod(&mut h, Modifiers::SHIFT, Key::A);
-    h.state_mut().open.as_mut().expect("open").selection = Selection::None;
-    h.run_ok();
-    (f, h)
+    spans_window(CROWD, &CROWD_NAMES)
 }
 
 /// A window on [`CROWD`], every name a pending suggestion.
 fn pending_window() -> (Fixture, Harness<'static, SpanlabApp>) {
-    let f = fixture(&[("a.txt", CROWD)]);
-    let mut h = harness(&f.root);
-    h.state_mut().settings.relation_min_score = 1.0;
-    clear_suggestions(&mut h);
-    let at = |n: &str| CROWD[..CROWD.find(n).expect("in the text")].chars().count();
-    let names =
-        [("Ada Quill", "PER"), ("Boris Venn", "PER"), ("Kessel", "GPE"), ("Bruno Vidal", "PER"), ("Boris Kahn", "PER"), ("Vella", "GPE")];
-    let list: Vec<(usize, usize, &str)> = names.iter().map(|&(n, l)| (at(n), at(n) + n.chars().count(), l)).collect();
-    add_suggestions(&mut h, &list);
-    h.run_ok();
-    (f, h)
+    suggested_window(CROWD, &CROWD_NAMES)
 }
 
 /// What the keys may have changed: the dialog (its query, its highlighted
@@ -93,11 +83,16 @@ fn slow_equals_fast_in(
     expected
 }
 
-fn shift_c(h: &mut Harness<'static, SpanlabApp>) {
-    key_mod(h, Modifiers::SHIFT, Key::C);
-    // The first letter apart: the keys under test narrow what it named.
-    h.input_mut().events.extend(typed_word("b"));
+/// Opens a prompt (`modifiers`+`key`) and types its first letters apart:
+/// the keys under test then narrow what they named.
+fn open_typed(h: &mut Harness<'static, SpanlabApp>, modifiers: Modifiers, key: Key, first: &str) {
+    key_mod(h, modifiers, key);
+    h.input_mut().events.extend(typed_word(first));
     h.run_ok();
+}
+
+fn shift_c(h: &mut Harness<'static, SpanlabApp>) {
+    open_typed(h, Modifiers::SHIFT, Key::C, "b");
 }
 
 /// Shift+C, `b`, then `o ↓` at once: ↓ steps through the spans named
@@ -138,9 +133,7 @@ fn letters_arrow_and_enter_in_one_frame_of_the_span_prompt() {
 }
 
 fn ctrl_f(h: &mut Harness<'static, SpanlabApp>) {
-    key_mod(h, Modifiers::COMMAND, Key::F);
-    h.input_mut().events.extend(typed_word("V"));
-    h.run_ok();
+    open_typed(h, Modifiers::COMMAND, Key::F, "V");
 }
 
 /// Ctrl+F, `V`, then `e Enter` (and `e Enter Enter`) at once: each Enter
@@ -158,9 +151,7 @@ fn letters_then_enters_in_one_frame_of_the_find_bar() {
 }
 
 fn ctrl_p(h: &mut Harness<'static, SpanlabApp>) {
-    key_mod(h, Modifiers::COMMAND, Key::P);
-    h.input_mut().events.extend(typed_word("s"));
-    h.run_ok();
+    open_typed(h, Modifiers::COMMAND, Key::P, "s");
 }
 
 /// The palette: letters then ↓ (one, two, then ↑) at once highlight the

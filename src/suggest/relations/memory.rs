@@ -46,7 +46,7 @@
 //! document again (the window relearns every done document when one more
 //! is marked done) replaces what it taught instead of counting it twice.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::model::everywhere::fold_loosely;
 use crate::model::{RecognizerName, Text};
@@ -363,6 +363,98 @@ impl RelationMemory {
         let e = self.evidence(h, t, label);
         let by = if e.kept > e.rejected { RecognizerName::RelationMemory } else { RecognizerName::Relations };
         (e.adjust(score), by)
+    }
+
+    /// The relations `found` in a document (each with whether the memory
+    /// alone lifted it), the first end of a pattern's moved back to a name
+    /// the annotator related instead. A pattern takes the mention nearest
+    /// its trigger, but a subject may stand farther back, another name
+    /// between (an agent, an apposition): "[A] a été accueillie par [B]
+    /// lors d'une visite officielle en [C]" reads B VISITS C. When the
+    /// memory never related the two names by that label, but related a name
+    /// standing earlier in the same sentence (`in_one_sentence`: mention
+    /// pairs, first before second) to the same second end, kept more often
+    /// than rejected, the first end goes to that name's mention nearest
+    /// (the best rate first), the score moved by what the memory knows
+    /// ([`Evidence::adjust`]), said to be `relations:memory`. The second end
+    /// stays: the words after a trigger name what it is about ("en visite à
+    /// [Ville], en [Pays]": the city is the one named). Only labels
+    /// `movable(label, head label, tail label)` allows (not a symmetric one:
+    /// MEETS relates both persons anyway); a pair left with two labels
+    /// keeps the better. With `keys` empty (nothing remembered), `found` is
+    /// returned as it is.
+    pub fn remembered_ends(
+        &self,
+        keys: &[NameKey],
+        mentions: &[Mention],
+        in_one_sentence: &HashSet<(usize, usize)>,
+        found: Vec<(RelationCandidate, bool)>,
+        movable: impl Fn(&str, &str, &str) -> bool,
+    ) -> Vec<(RelationCandidate, bool)> {
+        if keys.is_empty() {
+            return found;
+        }
+        let start = |i: usize| mentions.get(i).map_or(0, |m| m.start.get());
+        let label_of = |i: usize| mentions.get(i).map_or("", |m| m.label.as_str());
+        // Per mention, those before it in its sentence.
+        let mut before: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &(a, b) in in_one_sentence {
+            before.entry(b).or_default().push(a);
+        }
+        let mut out: Vec<(RelationCandidate, bool)> = Vec::with_capacity(found.len());
+        for (mut c, alone) in found {
+            let (Some(hk), Some(tk)) = (keys.get(c.head), keys.get(c.tail)) else {
+                out.push((c, alone));
+                continue;
+            };
+            if c.recognizer == RecognizerName::RelationMemory || !self.evidence(hk, tk, &c.label).is_empty() {
+                out.push((c, alone));
+                continue;
+            }
+            let head_first = start(c.head) <= start(c.tail);
+            let (first, second) = if head_first { (c.head, c.tail) } else { (c.tail, c.head) };
+            let moved = before
+                .get(&second)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&i| start(i) < start(first))
+                .filter_map(|i| {
+                    let key = keys.get(i)?;
+                    let (h, t) = if head_first { (i, c.tail) } else { (c.head, i) };
+                    if key == keys.get(first)? || !movable(&c.label, label_of(h), label_of(t)) {
+                        return None;
+                    }
+                    let e = self.evidence(keys.get(h)?, keys.get(t)?, &c.label);
+                    (e.kept > e.rejected).then_some((e, i))
+                })
+                .max_by(|a, b| a.0.rate().total_cmp(&b.0.rate()).then(start(a.1).cmp(&start(b.1))));
+            if let Some((e, i)) = moved {
+                if head_first {
+                    c.head = i;
+                } else {
+                    c.tail = i;
+                }
+                c.score = e.adjust(c.score);
+                c.recognizer = RecognizerName::RelationMemory;
+            }
+            out.push((c, alone));
+        }
+        // One relation per pair: the better scored.
+        let mut at: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut kept: Vec<(RelationCandidate, bool)> = Vec::with_capacity(out.len());
+        for (c, alone) in out {
+            let pair = (c.head.min(c.tail), c.head.max(c.tail));
+            match at.get(&pair).and_then(|&k| kept.get_mut(k)) {
+                Some(k) if k.0.score < c.score => *k = (c, alone),
+                Some(_) => {}
+                None => {
+                    at.insert(pair, kept.len());
+                    kept.push((c, alone));
+                }
+            }
+        }
+        kept
     }
 
     /// Adds (`sign` 1) or takes away (−1) what a document taught.

@@ -45,6 +45,7 @@ pub mod memory;
 pub mod patterns;
 pub mod scorer;
 
+use std::collections::HashSet;
 use std::sync::RwLock;
 
 pub use context::Mention;
@@ -273,8 +274,12 @@ impl RelationEngine {
         let mut found: Vec<(RelationCandidate, bool)> = Vec::new();
         let mut by_label = ReadingsByLabel::new(schema, mentions);
         let layout = Layout::with_words_near(text, tokens, mentions);
+        let mut in_one_sentence = HashSet::new();
         self.each_pair(text, &layout, mentions, |first, second, pair, between| {
             let (Some(fm), Some(sm)) = (mentions.get(first), mentions.get(second)) else { return };
+            if stands_together(pair) {
+                in_one_sentence.insert((first, second));
+            }
             let readings = by_label.get(first, second);
             if readings.is_empty() {
                 return;
@@ -318,6 +323,8 @@ impl RelationEngine {
                 found.push((c, b.alone));
             }
         });
+        let movable = |label: &str, head: &str, tail: &str| schema.relation(label).is_some_and(|r| !r.symmetric && r.allows(head, tail));
+        let found = memory.remembered_ends(&keys, mentions, &in_one_sentence, found, movable);
         let mut out = memory::once_per_names(&keys, found, |l| schema.relation(l).is_some_and(|r| r.symmetric));
         let pos = |i: usize| mentions.get(i).map(|m| (m.start, m.end));
         out.sort_by(|a, b| (pos(a.head), pos(a.tail), &a.label).cmp(&(pos(b.head), pos(b.tail), &b.label)));
@@ -756,6 +763,34 @@ mod tests {
         // A drawn relation's types are still ranked with the memory.
         let (t, m) = doc("[Ada Quill]{PER} redoute une crise en [Vornie]{GPE}.");
         assert_eq!(e.score_of(&t, &m, &schema, 0, 1, "ROLE_IN").map(|s| s > DEFAULT_MIN_SCORE), Some(true));
+    }
+
+    #[test]
+    fn a_pattern_end_moves_to_the_name_the_annotator_related_before() {
+        let schema = Schema::news();
+        let e = RelationEngine::new();
+        let visits = |e: &RelationEngine, markup: &str| {
+            suggested(e, markup).into_iter().filter(|r| r.2 == "VISITS").map(|r| (r.0, r.1)).collect::<Vec<_>>()
+        };
+        let next = "[Ada Quill]{PER} a été accueillie par [Boris Venn]{PER} lors d'une visite officielle en [Vornie]{GPE}.";
+        // Shipped, the person nearest the trigger is the visitor.
+        assert_eq!(visits(&e, next), [(1, 2)]);
+        // An earlier article: the annotator related Ada Quill and Vornie so.
+        let (text, m) = doc("[Ada Quill]{PER} s'est rendue en [Vornie]{GPE} mardi.");
+        e.learn_document(&text, &m, &schema, &[(0, 1, "VISITS".into())]);
+        assert_eq!(visits(&e, next), [(0, 2)]);
+        let (t, m) = doc(next);
+        let r = e.suggest(&t, &m, &schema, DEFAULT_MIN_SCORE);
+        assert!(r.iter().any(|c| (c.head, c.tail) == (0, 2) && c.recognizer == RecognizerName::RelationMemory), "{r:?}");
+        // Names the memory never related there leave the pattern's choice.
+        assert_eq!(
+            visits(&e, "[Cora Lind]{PER} a été accueillie par [Boris Venn]{PER} lors d'une visite officielle en [Vornie]{GPE}."),
+            [(1, 2)]
+        );
+        // So does a pair the annotator related too: both stay.
+        let (text, m) = doc("[Boris Venn]{PER} est arrivé en [Vornie]{GPE}.");
+        e.learn_document(&text, &m, &schema, &[(0, 1, "VISITS".into())]);
+        assert_eq!(visits(&e, next), [(1, 2)]);
     }
 
     #[test]

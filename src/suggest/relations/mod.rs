@@ -382,9 +382,11 @@ impl RelationEngine {
     /// whether its mentions stand together for the memory, or `None` when
     /// the pair is no candidate (overlapping, on two lines, too far apart)
     /// or the schema does not allow it.
+    #[allow(clippy::too_many_arguments)]
     fn features_of(
         &self,
         text: &Text,
+        layout: &Layout,
         mentions: &[Mention],
         schema: &Schema,
         head: usize,
@@ -398,11 +400,10 @@ impl RelationEngine {
         // A symmetric label is read from the first mention.
         let dir = if forward || rel.symmetric { Dir::Forward } else { Dir::Backward };
         let (fm, sm) = (mentions.get(first)?, mentions.get(second)?);
-        let layout = Layout::new(text);
-        let mut pair = PairText::new(text, &layout, fm, sm)?;
+        let mut pair = PairText::new(text, layout, fm, sm)?;
         let inside: Vec<&Mention> = mentions.iter().filter(|m| m.start >= fm.end && m.end <= sm.start).collect();
         let between = inside.len();
-        pair.set_mentions_between(text, &layout, inside, sm);
+        pair.set_mentions_between(text, layout, inside, sm);
         let fired = fire(&pair, &fm.label, &sm.label);
         let (hl, tl) = if dir == Dir::Forward { (&fm.label, &sm.label) } else { (&sm.label, &fm.label) };
         Some((features(&pair, PairFacts { label, dir, head: hl, tail: tl, mentions_between: between }, &fired), stands_together(&pair)))
@@ -412,20 +413,47 @@ impl RelationEngine {
     /// into `mentions`), whatever the threshold; `None` when the pair is no
     /// candidate (overlapping, on two lines, too far apart) or the schema
     /// does not allow it. The window ranks a drawn relation's types by it.
+    /// A relation a pattern made between a mention nearer the second end
+    /// and that end, whose first end the memory moves here
+    /// ([`RelationMemory::remembered_ends`]), scores as `suggest` moves it.
     pub fn score_of(&self, text: &Text, mentions: &[Mention], schema: &Schema, head: usize, tail: usize, label: &str) -> Option<f32> {
-        let (f, together) = self.features_of(text, mentions, schema, head, tail, label)?;
+        let layout = Layout::new(text);
+        let (f, together) = self.features_of(text, &layout, mentions, schema, head, tail, label)?;
         let memory = self.memory.read().ok()?;
+        let scorer = self.scorer.read().ok()?;
         let keys = Self::keys(&memory, text, mentions);
-        Some(memory.recall(&keys, (head, tail), label, together, self.scorer.read().ok()?.score(&f)).0)
+        let own = memory.recall(&keys, (head, tail), label, together, scorer.score(&f)).0;
+        let (Some(hk), Some(tk), true) = (keys.get(head), keys.get(tail), together) else { return Some(own) };
+        let remembered = memory.evidence(hk, tk, label);
+        if remembered.kept <= remembered.rejected || schema.relation(label).is_none_or(|r| r.symmetric) {
+            return Some(own);
+        }
+        let start = |i: usize| mentions.get(i).map(|m| m.start);
+        let head_first = start(head) <= start(tail);
+        let (first, second) = if head_first { (head, tail) } else { (tail, head) };
+        let moved = (0..mentions.len())
+            .filter(|&j| j != first && j != second && start(j) > start(first) && start(j) <= start(second))
+            .filter_map(|j| {
+                let (jh, jt) = if head_first { (j, tail) } else { (head, j) };
+                let (jhk, jtk) = (keys.get(jh)?, keys.get(jt)?);
+                if keys.get(j) == keys.get(first) || !memory.evidence(jhk, jtk, label).is_empty() {
+                    return None;
+                }
+                let (fj, in_one_sentence) = self.features_of(text, &layout, mentions, schema, jh, jt, label)?;
+                in_one_sentence.then(|| remembered.adjust(scorer.score(&fj)))
+            })
+            .fold(own, f32::max);
+        Some(moved)
     }
 
     /// Learns from corrections on one document whose mentions are
     /// `mentions`. Relations the schema does not allow teach nothing.
     pub fn learn(&self, text: &Text, mentions: &[Mention], schema: &Schema, feedback: &[RelationFeedback]) {
         let mut examples: Vec<(Features, bool)> = Vec::new();
+        let layout = Layout::new(text);
         for fb in feedback {
             let mut push = |label: &str, truth: bool| {
-                if let Some((f, _)) = self.features_of(text, mentions, schema, fb.head, fb.tail, label) {
+                if let Some((f, _)) = self.features_of(text, &layout, mentions, schema, fb.head, fb.tail, label) {
                     examples.push((f, truth));
                 }
             };
@@ -782,6 +810,9 @@ mod tests {
         let (t, m) = doc(next);
         let r = e.suggest(&t, &m, &schema, DEFAULT_MIN_SCORE);
         assert!(r.iter().any(|c| (c.head, c.tail) == (0, 2) && c.recognizer == RecognizerName::RelationMemory), "{r:?}");
+        // A drawn relation's types are ranked by the same score.
+        let moved = r.iter().find(|c| (c.head, c.tail) == (0, 2)).map(|c| c.score);
+        assert_eq!(e.score_of(&t, &m, &schema, 0, 2, "VISITS"), moved);
         // Names the memory never related there leave the pattern's choice.
         assert_eq!(
             visits(&e, "[Cora Lind]{PER} a été accueillie par [Boris Venn]{PER} lors d'une visite officielle en [Vornie]{GPE}."),

@@ -166,16 +166,12 @@ fn no_key_acts_on_a_suggested_relation_out_of_view() {
     assert_eq!(relations(&h), ["Ada Quill MEETS Boris Venn"]);
 }
 
-/// Issue 16, learning from corrections: a relation accepted in one article
-/// is suggested between the same names in the next, where no pattern would
-/// have proposed it, by the relation memory (`relations:memory`).
-#[test]
-fn a_relation_accepted_in_one_document_is_suggested_between_the_same_names_in_another() {
+/// Accepts "Ada Quill VISITS Vornie" in a first article, marks it done and
+/// gives the relation suggestions of the next one, `next`: (head, label,
+/// tail, recognizer); and the project's schema.
+fn suggested_after_a_visit_accepted(next: &str) -> (Vec<(String, String, String, RecognizerName)>, spanlab::model::Schema) {
     const FIRST: &str = "Ada Quill est arrivée en Vornie hier.";
-    // Side by side: the memory alone relates names only where nothing longer
-    // than a short word stands between, or a word seen between related ones.
-    const NEXT: &str = "Ada Quill et la Vornie, encore.";
-    let f = fixture(&[("a.txt", FIRST), ("b.txt", NEXT)]);
+    let f = fixture(&[("a.txt", FIRST), ("b.txt", next)]);
     let mut h = harness(&f.root);
     clear_suggestions(&mut h);
     add_suggestions(&mut h, &[(0, 9, "PER"), (25, 31, "GPE")]);
@@ -203,16 +199,48 @@ fn a_relation_accepted_in_one_document_is_suggested_between_the_same_names_in_an
     settle(&mut h);
     let doc = &h.state().open.as_ref().expect("open").doc;
     let name = |end| doc.end_place(end).and_then(|(a, b, _)| doc.text().slice(a, b)).unwrap_or("").to_owned();
-    let suggested: Vec<(String, String, String, RecognizerName)> = doc
+    let suggested = doc
         .pending_relation_suggestions()
         .into_iter()
         .map(|r| (name(r.head), r.label.clone(), name(r.tail), r.recognizer.clone()))
         .collect();
+    (suggested, schema)
+}
+
+/// Issue 16, learning from corrections: a relation accepted in one article
+/// is suggested between the same names in the next, where no pattern would
+/// have proposed it, by the relation memory (`relations:memory`).
+#[test]
+fn a_relation_accepted_in_one_document_is_suggested_between_the_same_names_in_another() {
+    // Side by side: the memory alone relates names only where nothing longer
+    // than a short word stands between, or a word seen between related ones.
+    const NEXT: &str = "Ada Quill et la Vornie, encore.";
+    let (suggested, schema) = suggested_after_a_visit_accepted(NEXT);
     assert_eq!(suggested, [("Ada Quill".into(), "VISITS".into(), "Vornie".into(), RecognizerName::RelationMemory)]);
     // Without the decision, nothing relates them there.
     let fresh = spanlab::suggest::RelationEngine::new();
     let mentions = [spanlab::suggest::Mention::new(0, 9, "PER"), spanlab::suggest::Mention::new(16, 22, "GPE")];
     assert!(fresh.suggest(&spanlab::model::Text::from(NEXT), &mentions, &schema, 0.0).iter().all(|r| r.score < 0.3));
+}
+
+/// Issue 16: the visitor the annotator related before takes the visit from
+/// the host the pattern picks (the person nearest its trigger).
+#[test]
+fn the_visitor_related_in_one_document_takes_the_visit_from_the_host_in_another() {
+    const NEXT: &str = "Ada Quill a été accueillie par Boris Venn lors d'une visite officielle en Vornie.";
+    let (suggested, schema) = suggested_after_a_visit_accepted(NEXT);
+    let visits: Vec<_> = suggested.iter().filter(|s| s.1 == "VISITS").collect();
+    assert_eq!(visits, [&("Ada Quill".into(), "VISITS".into(), "Vornie".into(), RecognizerName::RelationMemory)], "{suggested:?}");
+    // Without the decision, the host is taken for the visitor.
+    let fresh = spanlab::suggest::RelationEngine::new();
+    let m = |s: &str, label: &str| {
+        let at = NEXT.find(s).expect("in the text");
+        let start = NEXT[..at].chars().count();
+        spanlab::suggest::Mention::new(start, start + s.chars().count(), label)
+    };
+    let mentions = [m("Ada Quill", "PER"), m("Boris Venn", "PER"), m("Vornie", "GPE")];
+    let shipped = fresh.suggest(&spanlab::model::Text::from(NEXT), &mentions, &schema, 0.3);
+    assert!(shipped.iter().any(|r| (r.head, r.tail, r.label.as_str()) == (1, 2, "VISITS")), "{shipped:?}");
 }
 
 /// The trust audit: j on a suggested relation whose ends lie above (or

@@ -366,21 +366,23 @@ impl RelationMemory {
     }
 
     /// The relations `found` in a document (each with whether the memory
-    /// alone lifted it), the first end of a pattern's moved back to a name
-    /// the annotator related instead. A pattern takes the mention nearest
-    /// its trigger, but a subject may stand farther back, another name
-    /// between (an agent, an apposition): "[A] a été accueillie par [B]
-    /// lors d'une visite officielle en [C]" reads B VISITS C. When the
+    /// alone lifted it), the head of a pattern's moved back to a name the
+    /// annotator related instead. A pattern takes the mention nearest its
+    /// trigger, but the subject before it may stand farther back, another
+    /// name between (an agent, an apposition): `A a été accueillie par B
+    /// lors d'une visite officielle en C` reads B VISITS C. When the
     /// memory never related the two names by that label, but related a name
     /// standing earlier in the same sentence (`in_one_sentence`: mention
-    /// pairs, first before second) to the same second end, kept more often
-    /// than rejected, the first end goes to that name's mention nearest
-    /// (the best rate first), the score moved by what the memory knows
-    /// ([`Evidence::adjust`]), said to be `relations:memory`. The second end
-    /// stays: the words after a trigger name what it is about ("en visite à
-    /// [Ville], en [Pays]": the city is the one named). Only labels
-    /// `movable(label, head label, tail label)` allows (not a symmetric one:
-    /// MEETS relates both persons anyway); a pair left with two labels
+    /// pairs, first before second) to the same tail, kept more often than
+    /// rejected, the head goes to that name's mention (the best rate first,
+    /// then the nearest), the score moved by what the memory knows
+    /// ([`Evidence::adjust`]), said to be `relations:memory`. Only a head
+    /// standing before its tail moves, and only to an earlier name: the
+    /// words right after a trigger name what it is about (`en visite à
+    /// Pyongyang, en Corée du Nord`: the city is the one named; `le
+    /// porte-parole du Conseil, Ada Quill`: the council). Only labels
+    /// `movable(label, head label, tail label)` allows (not a symmetric
+    /// one: MEETS relates both persons anyway); a pair left with two labels
     /// keeps the better. With `keys` empty (nothing remembered), `found` is
     /// returned as it is.
     pub fn remembered_ends(
@@ -407,36 +409,32 @@ impl RelationMemory {
                 out.push((c, alone));
                 continue;
             };
-            if c.recognizer == RecognizerName::RelationMemory || !self.evidence(hk, tk, &c.label).is_empty() {
+            // The memory made it, knows these names, or the head comes
+            // after its tail: it stays.
+            if c.recognizer == RecognizerName::RelationMemory
+                || !self.evidence(hk, tk, &c.label).is_empty()
+                || start(c.head) > start(c.tail)
+            {
                 out.push((c, alone));
                 continue;
             }
-            let head_first = start(c.head) <= start(c.tail);
-            let (first, second) = if head_first { (c.head, c.tail) } else { (c.tail, c.head) };
             let moved = before
-                .get(&second)
+                .get(&c.tail)
                 .into_iter()
                 .flatten()
                 .copied()
-                .filter(|&i| start(i) < start(first))
+                .filter(|&i| start(i) < start(c.head))
                 .filter_map(|i| {
                     let key = keys.get(i)?;
-                    let (h, t) = if head_first { (i, c.tail) } else { (c.head, i) };
-                    if key == keys.get(first)? || !movable(&c.label, label_of(h), label_of(t)) {
+                    if key == hk || !movable(&c.label, label_of(i), label_of(c.tail)) {
                         return None;
                     }
-                    let e = self.evidence(keys.get(h)?, keys.get(t)?, &c.label);
+                    let e = self.evidence(key, tk, &c.label);
                     (e.kept > e.rejected).then_some((e, i))
                 })
                 .max_by(|a, b| a.0.rate().total_cmp(&b.0.rate()).then(start(a.1).cmp(&start(b.1))));
             if let Some((e, i)) = moved {
-                if head_first {
-                    c.head = i;
-                } else {
-                    c.tail = i;
-                }
-                c.score = e.adjust(c.score);
-                c.recognizer = RecognizerName::RelationMemory;
+                (c.head, c.score, c.recognizer) = (i, e.adjust(c.score), RecognizerName::RelationMemory);
             }
             out.push((c, alone));
         }

@@ -413,8 +413,8 @@ impl RelationEngine {
     /// into `mentions`), whatever the threshold; `None` when the pair is no
     /// candidate (overlapping, on two lines, too far apart) or the schema
     /// does not allow it. The window ranks a drawn relation's types by it.
-    /// A relation a pattern made between a mention nearer the second end
-    /// and that end, whose first end the memory moves here
+    /// A relation a pattern made from a mention nearer the tail, whose
+    /// head the memory moves here
     /// ([`RelationMemory::remembered_ends`]), scores as `suggest` moves it.
     pub fn score_of(&self, text: &Text, mentions: &[Mention], schema: &Schema, head: usize, tail: usize, label: &str) -> Option<f32> {
         let layout = Layout::new(text);
@@ -429,17 +429,17 @@ impl RelationEngine {
             return Some(own);
         }
         let start = |i: usize| mentions.get(i).map(|m| m.start);
-        let head_first = start(head) <= start(tail);
-        let (first, second) = if head_first { (head, tail) } else { (tail, head) };
+        if start(head) > start(tail) {
+            return Some(own);
+        }
         let moved = (0..mentions.len())
-            .filter(|&j| j != first && j != second && start(j) > start(first) && start(j) <= start(second))
+            .filter(|&j| j != head && j != tail && start(j) > start(head) && start(j) <= start(tail))
             .filter_map(|j| {
-                let (jh, jt) = if head_first { (j, tail) } else { (head, j) };
-                let (jhk, jtk) = (keys.get(jh)?, keys.get(jt)?);
-                if keys.get(j) == keys.get(first) || !memory.evidence(jhk, jtk, label).is_empty() {
+                let jk = keys.get(j)?;
+                if jk == hk || !memory.evidence(jk, tk, label).is_empty() {
                     return None;
                 }
-                let (fj, in_one_sentence) = self.features_of(text, &layout, mentions, schema, jh, jt, label)?;
+                let (fj, in_one_sentence) = self.features_of(text, &layout, mentions, schema, j, tail, label)?;
                 in_one_sentence.then(|| remembered.adjust(scorer.score(&fj)))
             })
             .fold(own, f32::max);
@@ -818,6 +818,16 @@ mod tests {
             visits(&e, "[Cora Lind]{PER} a été accueillie par [Boris Venn]{PER} lors d'une visite officielle en [Vornie]{GPE}."),
             [(1, 2)]
         );
+        // In English too.
+        let english = "[Ada Quill]{PER} was welcomed by [Boris Venn]{PER} on an official visit to [Vornie]{GPE}.";
+        assert_eq!(visits(&RelationEngine::new(), english), [(1, 2)]);
+        assert_eq!(visits(&e, english), [(0, 2)]);
+        // The words right after a trigger name what it is about: a tail
+        // there stays, even where the head was related to an earlier name.
+        let (text, m) = doc("[Ada Quill]{PER} dirige la [Morvie]{GPE}.");
+        e.learn_document(&text, &m, &schema, &[(0, 1, "ROLE_IN".into())]);
+        let roles = |markup: &str| suggested(&e, markup).into_iter().filter(|r| r.2 == "ROLE_IN").map(|r| (r.0, r.1)).collect::<Vec<_>>();
+        assert_eq!(roles("En [Morvie]{GPE}, le porte-parole du [Conseil vert]{ORG}, [Ada Quill]{PER}, a démenti."), [(2, 1)]);
         // So does a pair the annotator related too: both stay.
         let (text, m) = doc("[Boris Venn]{PER} est arrivé en [Vornie]{GPE}.");
         e.learn_document(&text, &m, &schema, &[(0, 1, "VISITS".into())]);

@@ -274,10 +274,11 @@ impl RelationEngine {
         let mut found: Vec<(RelationCandidate, bool)> = Vec::new();
         let mut by_label = ReadingsByLabel::new(schema, mentions);
         let layout = Layout::with_words_near(text, tokens, mentions);
+        // The pairs in one sentence, for the memory's remembered heads.
         let mut in_one_sentence = HashSet::new();
         self.each_pair(text, &layout, mentions, |first, second, pair, between| {
             let (Some(fm), Some(sm)) = (mentions.get(first), mentions.get(second)) else { return };
-            if stands_together(pair) {
+            if !keys.is_empty() && stands_together(pair) {
                 in_one_sentence.insert((first, second));
             }
             let readings = by_label.get(first, second);

@@ -523,3 +523,37 @@ fn models_are_trained_used_and_refused_with_the_file_named() {
     let err = stderr(&o);
     assert!(err.contains("product.bin") && err.contains("PRODUCT"), "{err}");
 }
+
+/// `spanlab DIR --doc ID` with an id the folder does not hold said nothing
+/// and opened the first document not done (`--doc en-water` for
+/// `en-water-summit-multiscript`): now it stops before any window opens,
+/// naming the id and the folder, and the ids that hold what was typed.
+#[test]
+fn an_unknown_doc_to_open_first_is_an_error_naming_the_near_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(&corpus).expect("mkdir");
+    for (name, text) in [("en-water-summit.txt", "Ada Quill est là."), ("fr-water.txt", "Boris Venn aussi."), ("b.txt", "Rien.")] {
+        std::fs::write(corpus.join(name), text).expect("write");
+    }
+    let out = dir.path().join("shot.png");
+    for args in [vec![path_str(&corpus), "--doc", "water"], vec!["--screenshot", path_str(&out), path_str(&corpus), "--doc", "water"]] {
+        // Without a display: were the window to open, it would fail, not wait.
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_spanlab"))
+            .args(&args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .expect("spanlab runs");
+        let err = stderr(&o);
+        assert!(!o.status.success(), "{err}");
+        assert!(err.contains("no document with id \"water\"") && err.contains(path_str(&corpus)), "{err}");
+        assert!(err.contains("en-water-summit, fr-water"), "the near ids: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // Nothing holds it: the ids there are.
+    let err = stderr(&spanlab(&["--screenshot", path_str(&out), path_str(&corpus), "--doc", "zzz"]));
+    assert!(err.contains("no document with id \"zzz\" (its 3 documents: b, en-water-summit, fr-water)"), "{err}");
+    assert!(!out.exists(), "no picture");
+    assert!(!corpus.join("annotations").exists(), "nothing written");
+}

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use crate::model::DocId;
 use crate::store::Project;
 use crate::store::atomic::write_atomic;
 
@@ -102,6 +103,30 @@ pub struct Screenshot {
     pub size: (f32, f32),
 }
 
+/// The document `--doc` names must be one of the project's: a typo stops
+/// here, naming the folder and the ids holding what was typed (case
+/// folded), or the first ids when none does, before any window opens.
+fn check_first_doc(project: &Project, id: &str) -> Result<()> {
+    if project.position(&DocId(id.to_owned())).is_some() {
+        return Ok(());
+    }
+    let typed = id.to_lowercase();
+    let ids = || project.entries.iter().map(|e| e.id.0.as_str());
+    let near: Vec<&str> = ids().filter(|e| e.to_lowercase().contains(&typed)).collect();
+    let first_ten = |v: Vec<&str>| v.get(..10).unwrap_or(&v).join(", ");
+    let hint = match near.len() {
+        0 => format!(
+            " (its {} documents: {}{})",
+            project.entries.len(),
+            first_ten(ids().collect()),
+            if project.entries.len() > 10 { ", …" } else { "" }
+        ),
+        1..=10 => format!("; ids holding it: {}", near.join(", ")),
+        n => format!("; {n} ids hold it, among them {}", first_ten(near)),
+    };
+    bail!("{}: no document with id {id:?}{hint}", project.root.display())
+}
+
 /// Opens the project the command line names (the sample corpus by default).
 pub fn run(a: Args) -> Result<Window> {
     let (root, annotations) = match a.dir {
@@ -112,6 +137,9 @@ pub fn run(a: Args) -> Result<Window> {
         }
     };
     let project = Project::open(&root, annotations.as_deref())?;
+    if let Some(id) = &a.doc {
+        check_first_doc(&project, id)?;
+    }
     let screenshot = match a.screenshot {
         Some(out) => Some(Screenshot { out, size: parse_size(&a.size)? }),
         None => None,

@@ -184,12 +184,18 @@ impl Compiled {
             return false;
         }
         match pat.shape {
-            Shape::Between { max, ends } => {
+            Shape::Between { max, ends, after } => {
                 // A trigger after another mention of the head's kind is that one's.
                 if pat.dir == Dir::Forward && p.labels_between.contains(&head) {
                     return false;
                 }
-                if word_count(&p.between, lists) > max || !self.phrases.any_in(p.between_since_last_mention()) {
+                let since = p.between_since_last_mention();
+                if word_count(&p.between, lists) > max || !self.phrases.any_in(since) {
+                    return false;
+                }
+                // The words from the phrase's nearest run to the second mention.
+                let nearest = || self.phrases.all.iter().filter_map(|ph| last_end_from_end(since, ph)).min().unwrap_or(0);
+                if after.is_some_and(|most| word_count(since.get(since.len() - nearest()..).unwrap_or(&[]), lists) > most) {
                     return false;
                 }
                 ends.is_empty() || without_trailing_determiners(&p.between, lists).last().is_some_and(|w| self.ends.has(w.id))

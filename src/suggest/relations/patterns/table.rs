@@ -23,6 +23,11 @@ impl Dir {
     }
 }
 
+/// The most words from a stance verb (SUPPORTS, OPPOSES) to its party:
+/// `condamne fermement l'offensive de [B]` (4), `firmly backs the
+/// government of [B]` (4).
+pub const STANCE_OBJECT_WORDS: usize = 5;
+
 /// How a pattern reads a pair.
 #[derive(Clone, Copy, Debug)]
 pub enum Shape {
@@ -34,6 +39,11 @@ pub enum Shape {
         max: usize,
         /// Words one of which ends the words between (any when empty).
         ends: &'static [&'static str],
+        /// The most words from the phrase to the second mention, when the
+        /// phrase is a verb whose object the second mention must be
+        /// (`soutient pleinement [B]`, not `supports the plan and will host
+        /// a summit in [B]`).
+        after: Option<usize>,
     },
     /// The words between are one of the phrases.
     Exact,
@@ -167,7 +177,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Between { max: 16, ends: &[] },
+        shape: Shape::Between { max: 16, ends: &[], after: None },
         phrases: &[
             "a rencontré",
             "ont rencontré",
@@ -323,7 +333,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Between { max: 8, ends: PREPS },
+        shape: Shape::Between { max: 8, ends: PREPS, after: None },
         phrases: ROLES,
     },
     Pattern {
@@ -351,7 +361,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Between { max: 12, ends: &[] },
+        shape: Shape::Between { max: 12, ends: &[], after: None },
         phrases: &[
             "s'est rendu",
             "s'est rendue",
@@ -417,7 +427,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Between { max: 16, ends: &["à", "en", "au", "aux", "in", "to"] },
+        shape: Shape::Between { max: 16, ends: &["à", "en", "au", "aux", "in", "to"], after: None },
         phrases: &["visite", "séjour", "voyage", "déplacement", "tournée", "visit", "trip", "tour", "stay", "journey"],
     },
     Pattern {
@@ -453,7 +463,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Between { max: 8, ends: &[] },
+        shape: Shape::Between { max: 8, ends: &[], after: None },
         phrases: &[
             "membre de",
             "membres de",
@@ -493,7 +503,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &["GPE", "LOC"],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Between { max: 8, ends: &["de", "du", "des", "d'", "en", "au", "aux", "dans", "of", "in"] },
+        shape: Shape::Between { max: 8, ends: &["de", "du", "des", "d'", "en", "au", "aux", "dans", "of", "in"], after: None },
         phrases: &[
             "ville",
             "capitale",
@@ -560,7 +570,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &["ORG"],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Between { max: 6, ends: &[] },
+        shape: Shape::Between { max: 6, ends: &[], after: None },
         phrases: &["basé à", "basée à", "basé en", "basée en", "siège à", "siège est à", "siégeant à", "based in", "headquartered in"],
     },
     Pattern {
@@ -588,7 +598,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Between { max: 12, ends: &[] },
+        shape: Shape::Between { max: 12, ends: &[], after: Some(STANCE_OBJECT_WORDS) },
         phrases: &[
             "soutient",
             "soutiennent",
@@ -640,7 +650,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Between { max: 10, ends: &[] },
+        shape: Shape::Between { max: 10, ends: &[], after: Some(STANCE_OBJECT_WORDS) },
         phrases: &[
             "condamne",
             "condamnent",
@@ -724,7 +734,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Between { max: 10, ends: &[] },
+        shape: Shape::Between { max: 10, ends: &[], after: None },
         phrases: &[
             "participe",
             "participera",

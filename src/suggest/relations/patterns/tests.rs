@@ -80,6 +80,22 @@ fn stances_membership_events() {
     assert_eq!(fired("Le [sommet des Lacs]{EVENT}, le [3 mai]{DATE}, fut bref."), [("DATE_OF", Forward)]);
 }
 
+/// A stance verb's party is its object, a few words after it at most:
+/// past them the verb has its object already, and the name after is about
+/// something else.
+#[test]
+fn a_stance_is_towards_the_name_right_after_its_verb() {
+    assert!(fired_on("[Ada Quill]{PER} said [Kessel]{GPE} supports the plan and will host a summit in [Lorn]{GPE}.", 1, 2).is_empty());
+    assert!(fired_on("[Ada Quill]{PER} dit que [Kessel]{GPE} soutient le projet et accueillera un sommet à [Lorn]{GPE}.", 1, 2).is_empty());
+    assert!(
+        fired_on("[Ada Quill]{PER} dit que [Kessel]{GPE} condamne la décision, prise hier après une longue nuit en [Lorn]{GPE}.", 1, 2)
+            .is_empty()
+    );
+    // A few words between the verb and its party still say it.
+    assert_eq!(fired("[Vornie]{GPE} condamne fermement l'offensive de [Kessel]{GPE}."), [("OPPOSES", Forward)]);
+    assert_eq!(fired("[Vornia]{GPE} firmly backs the government of [Kessel]{GPE}."), [("SUPPORTS", Forward)]);
+}
+
 #[test]
 fn the_nearest_head_takes_the_trigger() {
     // The visit is Boris Venn's, not Ada Quill's.

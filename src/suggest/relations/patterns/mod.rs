@@ -116,6 +116,10 @@ struct Lists {
     title_words: Ids,
     roles: Phrases,
     apostrophe_s: u32,
+    /// `'` and `s`, as `'s` is cut.
+    possessive: [u32; 2],
+    /// Words that open a role's complement: `minister of …`.
+    complements: Ids,
 }
 
 /// The patterns and lists as ids, made once per process.
@@ -151,6 +155,8 @@ fn compiled() -> &'static (Vec<Compiled>, Lists) {
             title_words: Ids::of(ROLES.iter().flat_map(|r| r.split(' ')).chain(TITLE_WORDS.iter().copied()).chain(["-"])),
             roles: Phrases::of(ROLES.iter().copied()),
             apostrophe_s: Vocab::global().id("'s"),
+            complements: Ids::of(["of", "for"]),
+            possessive: [Vocab::global().id("'"), Vocab::global().id("s")],
         };
         (patterns, lists)
     })
@@ -162,6 +168,51 @@ fn without_trailing_determiners<'w>(words: &'w [Word], lists: &Lists) -> &'w [Wo
         end -= 1;
     }
     words.get(..end).unwrap_or(&[])
+}
+
+/// The most words of a portfolio before a role in a possessive title, and
+/// of its complement after it (`of natural resources`).
+const PORTFOLIO_WORDS: usize = 3;
+
+/// True when `between` is a possessive title: `'s`, at most
+/// [`PORTFOLIO_WORDS`] words (no determiner), a role, then nothing or a
+/// complement (`of` or `for` and at most [`PORTFOLIO_WORDS`] words), a
+/// comma at the end allowed: `[A]'s environment minister, [B]`,
+/// `[A]'s deputy minister of natural resources, [B]`.
+fn possessive_title(between: &[Word], lists: &Lists) -> bool {
+    let words = match between.split_last() {
+        Some((last, rest)) if !last.alnum && last.id != lists.apostrophe_s => rest,
+        _ => between,
+    };
+    // `'s` is cut as `'` and `s`.
+    let words = match words {
+        [first, rest @ ..] if first.id == lists.apostrophe_s => rest,
+        [quote, s, rest @ ..] if [quote.id, s.id] == lists.possessive => rest,
+        _ => return false,
+    };
+    // The role nearest the name.
+    let Some((start, end)) = lists
+        .roles
+        .all
+        .iter()
+        .filter_map(|ph| last_end_from_end(words, ph).map(|e| (words.len() - e - ph.len(), words.len() - e)))
+        .max_by_key(|&(start, end)| (end, std::cmp::Reverse(start)))
+    else {
+        return false;
+    };
+    let plain = |ws: &[Word]| ws.len() <= PORTFOLIO_WORDS && ws.iter().all(|w| w.alnum && !lists.determiners.has(w.id));
+    let before = words.get(..start).unwrap_or(&[]);
+    let after = words.get(end..).unwrap_or(&[]);
+    plain(before)
+        && match after.split_first() {
+            None => true,
+            Some((of, rest)) => {
+                lists.complements.has(of.id)
+                    && !rest.is_empty()
+                    && word_count(rest, lists) <= PORTFOLIO_WORDS
+                    && rest.iter().all(|w| w.alnum)
+            }
+        }
 }
 
 fn word_count(words: &[Word], lists: &Lists) -> usize {
@@ -224,7 +275,8 @@ impl Compiled {
             }
             Shape::Titles { max } => {
                 let n = word_count(&p.between, lists);
-                n >= 1 && n <= max && lists.roles.any_in(&p.between) && p.between.iter().all(|w| lists.title_words.has(w.id))
+                (n >= 1 && n <= max && lists.roles.any_in(&p.between) && p.between.iter().all(|w| lists.title_words.has(w.id)))
+                    || possessive_title(&p.between, lists)
             }
         }
     }

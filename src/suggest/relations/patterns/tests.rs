@@ -54,6 +54,14 @@ fn roles_both_ways() {
     assert_eq!(fired("[Ada Quill]{PER}, ministre de l'Énergie de la [Vornie]{GPE}, a parlé."), [("ROLE_IN", Forward)]);
     assert_eq!(fired("Le porte-parole du [Conseil vert]{ORG}, [Ada Quill]{PER}, a démenti."), [("ROLE_IN", Backward)]);
     assert_eq!(fired("[Vornia]{GPE}'s foreign minister [Ada Quill]{PER} said no."), [("ROLE_IN", Backward)]);
+    // A possessive: any portfolio before the role, a complement after it,
+    // a comma before the name.
+    assert_eq!(fired("[Vornia]{GPE}'s environment minister, [Ada Quill]{PER}, said no."), [("ROLE_IN", Backward)]);
+    assert_eq!(fired("[Vornia]{GPE}'s water minister [Ada Quill]{PER} said no."), [("ROLE_IN", Backward)]);
+    assert_eq!(fired("[Vornia]{GPE}'s deputy minister of natural resources, [Ada Quill]{PER}, met him."), [("ROLE_IN", Backward)]);
+    // Not a title: a sentence runs between.
+    assert!(fired("[Vornia]{GPE}'s plan angered the minister, [Ada Quill]{PER}, at once.").is_empty());
+    assert!(fired("[Vornia]{GPE}'s minister of state for the long and winding affairs of water, [Ada Quill]{PER}, spoke.").is_empty());
     assert_eq!(fired("[Ada Quill]{PER}, spokeswoman for the [Green Council]{ORG}, denied it."), [("ROLE_IN", Forward)]);
     // A role of someone else: the words between do not end on a preposition.
     assert!(fired("[Ada Quill]{PER} a critiqué le ministre à [Vornic]{GPE}.").iter().all(|f| f.0 != "ROLE_IN"));

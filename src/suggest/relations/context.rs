@@ -594,6 +594,13 @@ pub struct PairText<'a> {
     /// another mention belongs to that one (`[A] a rencontré [B], puis
     /// [C]`).
     pub since_last_mention: usize,
+    /// When one other mention lies between, a few words before the
+    /// second: the words on either side of it, for a verb that reaches
+    /// past a title naming it (`[A] will meet [Y]'s foreign minister,
+    /// [B]`).
+    pub past_title: Option<PastTitle<'a>>,
+    /// Where the words between start (the first mention's end).
+    pub from: CharIdx,
     /// The entity labels of the other mentions lying between.
     pub labels_between: Vec<&'a str>,
 }
@@ -621,6 +628,20 @@ fn first_n(w: Cow<'_, [Word]>, n: usize) -> Cow<'_, [Word]> {
     }
 }
 
+/// The words on either side of the one other mention lying between the
+/// two of a pair ([`PairText::past_title`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PastTitle<'a> {
+    /// From the first mention to it.
+    pub before: Cow<'a, [Word]>,
+    /// From it to the second mention.
+    pub after: Cow<'a, [Word]>,
+}
+
+/// The most words after the one mention between for [`PastTitle`]:
+/// `'s deputy minister of natural resources ,` is 8.
+pub const PAST_TITLE_WORDS: usize = 12;
+
 impl<'a> PairText<'a> {
     /// The context of `first` and `second` (`first` ends before `second`
     /// starts); `None` when they overlap or fall outside the text.
@@ -640,21 +661,46 @@ impl<'a> PairText<'a> {
         let between = layout.words_in(text, first.end, second.start)?;
         let sentences_apart = layout.sentence_of(second.start).saturating_sub(layout.sentence_of(first.start));
         let since_last_mention = between.len();
-        Some(Self { before, between, after, sentences_apart, crosses_line, since_last_mention, labels_between: Vec::new() })
+        Some(Self {
+            before,
+            between,
+            after,
+            sentences_apart,
+            crosses_line,
+            since_last_mention,
+            past_title: None,
+            from: first.end,
+            labels_between: Vec::new(),
+        })
     }
 
     /// Notes the other mentions lying between the two (of `inside`, those
     /// that end before `second` starts count).
-    pub fn set_mentions_between(&mut self, text: &Text, layout: &Layout, inside: impl IntoIterator<Item = &'a Mention>, second: &Mention) {
-        let mut last_end = None;
+    pub fn set_mentions_between(
+        &mut self,
+        text: &Text,
+        layout: &'a Layout,
+        inside: impl IntoIterator<Item = &'a Mention>,
+        second: &Mention,
+    ) {
+        let mut last: Option<&Mention> = None;
         self.labels_between.clear();
         for m in inside.into_iter().filter(|m| m.end <= second.start) {
             self.labels_between.push(&m.label);
-            last_end = last_end.max(Some(m.end));
+            if last.is_none_or(|l| m.end > l.end) {
+                last = Some(m);
+            }
         }
-        if let Some(n) = last_end.and_then(|end| layout.count_in(text, end, second.start)) {
+        if let Some(n) = last.and_then(|m| layout.count_in(text, m.end, second.start)) {
             self.since_last_mention = n.min(self.between.len());
         }
+        self.past_title = match (last, self.labels_between.len()) {
+            (Some(m), 1) if self.since_last_mention <= PAST_TITLE_WORDS => Some(PastTitle {
+                before: layout.words_in(text, self.from, m.start).unwrap_or_default(),
+                after: layout.words_in(text, m.end, second.start).unwrap_or_default(),
+            }),
+            _ => None,
+        };
     }
 
     /// The words between that follow the last other mention between.

@@ -26,7 +26,7 @@
 use std::sync::OnceLock;
 
 use super::context::{PairText, UNKNOWN, Vocab, Word, words};
-use table::{DETERMINERS, QUOTES, ROLES, TITLE_WORDS};
+use table::{DETERMINERS, QUOTES, ROLES, TITLE_WORDS, TITLE_WORDS_MOST};
 pub use table::{Dir, PATTERNS, Pattern, Shape};
 
 pub mod table;
@@ -170,6 +170,18 @@ fn without_trailing_determiners<'w>(words: &'w [Word], lists: &Lists) -> &'w [Wo
     words.get(..end).unwrap_or(&[])
 }
 
+/// True when `between` (the words between a place and a person) is made
+/// of title words only, one of them a role: `'s foreign minister`.
+fn plain_title(between: &[Word], lists: &Lists) -> bool {
+    lists.roles.any_in(between) && between.iter().all(|w| lists.title_words.has(w.id))
+}
+
+/// True when `between` is a title: [`plain_title`] (at most
+/// [`TITLE_WORDS_MOST`] words) or [`possessive_title`].
+fn is_title(between: &[Word], lists: &Lists) -> bool {
+    (word_count(between, lists) <= TITLE_WORDS_MOST && plain_title(between, lists)) || possessive_title(between, lists)
+}
+
 /// The most words of a portfolio before a role in a possessive title, and
 /// of its complement after it (`of natural resources`).
 const PORTFOLIO_WORDS: usize = 3;
@@ -240,13 +252,28 @@ impl Compiled {
                 if pat.dir == Dir::Forward && p.labels_between.contains(&head) {
                     return false;
                 }
-                let since = p.between_since_last_mention();
-                if word_count(&p.between, lists) > max || !self.phrases.any_in(since) {
+                if word_count(&p.between, lists) > max {
                     return false;
                 }
-                // The words from the phrase's nearest run to the second mention.
-                let nearest = || self.phrases.all.iter().filter_map(|ph| last_end_from_end(since, ph)).min().unwrap_or(0);
-                if after.is_some_and(|most| word_count(since.get(since.len() - nearest()..).unwrap_or(&[]), lists) > most) {
+                // The words the phrase is looked for in: those after the
+                // last other mention between, or, when they are a title
+                // naming that one mention (`[A] will meet [Y]'s foreign
+                // minister, [B]`), those before it.
+                let since = p.between_since_last_mention();
+                let scope = if self.phrases.any_in(since) {
+                    since
+                } else {
+                    match &p.past_title {
+                        Some(t) if is_title(&t.after, lists) => t.before.as_ref(),
+                        _ => return false,
+                    }
+                };
+                if !self.phrases.any_in(scope) {
+                    return false;
+                }
+                // The words from the phrase's nearest run to the end of the scope.
+                let nearest = || self.phrases.all.iter().filter_map(|ph| last_end_from_end(scope, ph)).min().unwrap_or(0);
+                if after.is_some_and(|most| word_count(scope.get(scope.len() - nearest()..).unwrap_or(&[]), lists) > most) {
                     return false;
                 }
                 ends.is_empty() || without_trailing_determiners(&p.between, lists).last().is_some_and(|w| self.ends.has(w.id))
@@ -275,8 +302,7 @@ impl Compiled {
             }
             Shape::Titles { max } => {
                 let n = word_count(&p.between, lists);
-                (n >= 1 && n <= max && lists.roles.any_in(&p.between) && p.between.iter().all(|w| lists.title_words.has(w.id)))
-                    || possessive_title(&p.between, lists)
+                (n >= 1 && n <= max && plain_title(&p.between, lists)) || possessive_title(&p.between, lists)
             }
         }
     }

@@ -28,6 +28,10 @@ impl Dir {
 /// government of [B]` (4).
 pub const STANCE_OBJECT_WORDS: usize = 5;
 
+/// The most words of a title made of title words only, between a place
+/// and a person: `'s first deputy foreign minister`.
+pub const TITLE_WORDS_MOST: usize = 4;
+
 /// How a pattern reads a pair.
 #[derive(Clone, Copy, Debug)]
 pub enum Shape {
@@ -351,7 +355,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Backward,
-        shape: Shape::Titles { max: 4 },
+        shape: Shape::Titles { max: TITLE_WORDS_MOST },
         phrases: &[],
     },
     // VISITS: a person travels to a place.

@@ -104,6 +104,22 @@ fn a_stance_is_towards_the_name_right_after_its_verb() {
     assert_eq!(fired("[Vornia]{GPE} firmly backs the government of [Kessel]{GPE}."), [("SUPPORTS", Forward)]);
 }
 
+/// A title naming a place before the person (`Y's foreign minister, B`)
+/// is the verb's object, not another party: the verb before it reaches B.
+#[test]
+fn a_verb_reaches_a_person_past_a_possessive_title() {
+    let meet = "[Ada Quill]{PER} will meet [Vornia]{GPE}'s foreign minister, [Boris Venn]{PER}, on Friday.";
+    assert_eq!(fired_on(meet, 0, 2), [("MEETS", Forward)]);
+    assert_eq!(fired_on(meet, 1, 2), [("ROLE_IN", Backward)]);
+    let condemn = "[Ada Quill]{PER} condemned [Vornia]{GPE}'s interior minister, [Boris Venn]{PER}.";
+    assert_eq!(fired_on(condemn, 0, 2), [("OPPOSES", Forward)]);
+    // Not a title: the verb's object is the place.
+    assert!(fired_on("[Ada Quill]{PER} will meet [Vornia]{GPE} officials; [Boris Venn]{PER} stays home.", 0, 2).is_empty());
+    assert!(
+        fired_on("[Ada Quill]{PER} will meet [Vornia]{GPE}'s envoy and then [Lorn]{GPE}'s minister, [Boris Venn]{PER}.", 0, 3).is_empty()
+    );
+}
+
 #[test]
 fn the_nearest_head_takes_the_trigger() {
     // The visit is Boris Venn's, not Ada Quill's.

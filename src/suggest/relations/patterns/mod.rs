@@ -26,7 +26,7 @@
 use std::sync::OnceLock;
 
 use super::context::{PairText, UNKNOWN, Vocab, Word, words};
-use table::{DETERMINERS, QUOTES, ROLES, TITLE_WORDS, TITLE_WORDS_MOST};
+use table::{DETERMINERS, OBJECT_ENDS, QUOTES, ROLES, TITLE_WORDS, TITLE_WORDS_MOST};
 pub use table::{Dir, PATTERNS, Pattern, Shape};
 
 pub mod table;
@@ -116,6 +116,9 @@ struct Lists {
     title_words: Ids,
     roles: Phrases,
     apostrophe_s: u32,
+    /// [`OBJECT_ENDS`].
+    object_ends: Ids,
+    comma: u32,
     /// `'` and `s`, as `'s` is cut.
     possessive: [u32; 2],
     /// Words that open a role's complement: `minister of …`.
@@ -156,6 +159,8 @@ fn compiled() -> &'static (Vec<Compiled>, Lists) {
             roles: Phrases::of(ROLES.iter().copied()),
             apostrophe_s: Vocab::global().id("'s"),
             complements: Ids::of(["of", "for"]),
+            object_ends: Ids::of(OBJECT_ENDS.iter().copied()),
+            comma: Vocab::global().id(","),
             possessive: [Vocab::global().id("'"), Vocab::global().id("s")],
         };
         (patterns, lists)
@@ -271,10 +276,20 @@ impl Compiled {
                 if !self.phrases.any_in(scope) {
                     return false;
                 }
-                // The words from the phrase's nearest run to the end of the scope.
-                let nearest = || self.phrases.all.iter().filter_map(|ph| last_end_from_end(scope, ph)).min().unwrap_or(0);
-                if after.is_some_and(|most| word_count(scope.get(scope.len() - nearest()..).unwrap_or(&[]), lists) > most) {
-                    return false;
+                // The words from the phrase's nearest run to the end of the
+                // scope: the verb's object, no clause begun.
+                if let Some(most) = after {
+                    let nearest = self.phrases.all.iter().filter_map(|ph| last_end_from_end(scope, ph)).min().unwrap_or(0);
+                    let object = scope.get(scope.len() - nearest..).unwrap_or(&[]);
+                    // A comma right before the name sets it beside the
+                    // object: `ran against the last president, [B]`.
+                    let object = match object.split_last() {
+                        Some((last, rest)) if last.id == lists.comma => rest,
+                        _ => object,
+                    };
+                    if word_count(object, lists) > most || object.iter().any(|w| lists.object_ends.has(w.id)) {
+                        return false;
+                    }
                 }
                 ends.is_empty() || without_trailing_determiners(&p.between, lists).last().is_some_and(|w| self.ends.has(w.id))
             }

@@ -24,9 +24,16 @@ impl Dir {
 }
 
 /// The most words from a stance verb (SUPPORTS, OPPOSES) to its party:
-/// `condamne fermement l'offensive de [B]` (4), `firmly backs the
-/// government of [B]` (4).
-pub const STANCE_OBJECT_WORDS: usize = 5;
+/// `condamne fermement l'offensive de [B]` (4), `condemned an attack by
+/// the armed group [B]` (6).
+pub const STANCE_OBJECT_WORDS: usize = 8;
+
+/// Words that end a verb's object: past one of them, between a phrase
+/// whose object the second mention must be and that mention, a new clause
+/// begins (`supports the plan and will host a summit in [B]`, `condamne
+/// la décision, prise hier à [B]`, `the violence which [B]`).
+pub const OBJECT_ENDS: &[&str] =
+    &[",", ";", ":", "and", "et", "but", "mais", "which", "who", "qui", "dont", "while", "whereas", "tandis", "puis", "then"];
 
 /// The most words of a title made of title words only, between a place
 /// and a person: `'s first deputy foreign minister`.
@@ -46,7 +53,7 @@ pub enum Shape {
         /// The most words from the phrase to the second mention, when the
         /// phrase is a verb whose object the second mention must be
         /// (`soutient pleinement [B]`, not `supports the plan and will host
-        /// a summit in [B]`).
+        /// a summit in [B]`); none of them one of [`OBJECT_ENDS`].
         after: Option<usize>,
     },
     /// The words between are one of the phrases.

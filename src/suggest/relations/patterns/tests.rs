@@ -99,8 +99,15 @@ fn a_stance_is_towards_the_name_right_after_its_verb() {
         fired_on("[Ada Quill]{PER} dit que [Kessel]{GPE} condamne la décision, prise hier après une longue nuit en [Lorn]{GPE}.", 1, 2)
             .is_empty()
     );
+    assert!(fired_on("[Ada Quill]{PER} warned against haste, and the officer [Boris Venn]{PER} agreed.", 0, 1).is_empty());
+    assert!(fired("[Vornia]{GPE} denounced the violence which [Kessel]{GPE} saw.").is_empty());
+    assert!(fired("[Vornie]{GPE} dénonce la violence dont [Kessel]{GPE} a souffert.").is_empty());
     // A few words between the verb and its party still say it.
     assert_eq!(fired("[Vornie]{GPE} condamne fermement l'offensive de [Kessel]{GPE}."), [("OPPOSES", Forward)]);
+    assert_eq!(fired("The [Lake Council]{ORG} condemned an attack by the armed group [Kessel Front]{ORG}."), [("OPPOSES", Forward)]);
+    assert_eq!(fired("[Ada Quill]{PER} a dénoncé un « acte odieux » du régime de [Boris Venn]{PER}."), [("OPPOSES", Forward)]);
+    // A comma right before the party sets it beside the object.
+    assert_eq!(fired("[Ada Quill]{PER} ran against the mayor, [Boris Venn]{PER}, in May."), [("OPPOSES", Forward)]);
     assert_eq!(fired("[Vornia]{GPE} firmly backs the government of [Kessel]{GPE}."), [("SUPPORTS", Forward)]);
 }
 

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use super::patterns::table::{DETERMINERS, OBJECT_ENDS, PATTERNS, PREPS, QUOTES, ROLES, Shape, TITLE_WORDS};
+use super::patterns::table::{DETERMINERS, NEXT_VERB, OBJECT_ENDS, PATTERNS, PREPS, QUOTES, ROLES, Shape, TITLE_WORDS};
 use crate::model::tokenize::{Token, Tokenized, normalize, sentences, tokenize};
 use crate::model::{CharIdx, Text};
 use crate::suggest::features::hash_str;
@@ -751,7 +751,8 @@ pub fn words(s: &str) -> Vec<String> {
 /// lists they compare single words with. The [`Vocab`] gives each an id.
 fn named_words() -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let lists = [QUOTES, DETERMINERS, TITLE_WORDS, PREPS, OBJECT_ENDS, &["-", "'s", "of", "for"]];
+    let lists =
+        [QUOTES, DETERMINERS, TITLE_WORDS, PREPS, OBJECT_ENDS, NEXT_VERB, &["-", "'s", "of", "for", "and", "et", "avant", "de", "d'"]];
     out.extend(lists.iter().flat_map(|l| l.iter()).map(|w| (*w).to_owned()));
     for role in ROLES {
         out.extend(words(role));

@@ -26,7 +26,7 @@
 use std::sync::OnceLock;
 
 use super::context::{PairText, UNKNOWN, Vocab, Word, words};
-use table::{DETERMINERS, OBJECT_ENDS, QUOTES, ROLES, TITLE_WORDS, TITLE_WORDS_MOST};
+use table::{DETERMINERS, NEXT_VERB, OBJECT_ENDS, QUOTES, ROLES, TITLE_WORDS, TITLE_WORDS_MOST};
 pub use table::{Dir, PATTERNS, Pattern, Shape};
 
 pub mod table;
@@ -118,6 +118,14 @@ struct Lists {
     apostrophe_s: u32,
     /// [`OBJECT_ENDS`].
     object_ends: Ids,
+    /// [`NEXT_VERB`].
+    next_verb: Ids,
+    /// `and`, `et`.
+    and: Ids,
+    /// `avant`, which starts the next verb before `de` (`avant de partir`).
+    before: u32,
+    /// `de`, `d'`.
+    of: Ids,
     comma: u32,
     /// `'` and `s`, as `'s` is cut.
     possessive: [u32; 2],
@@ -160,6 +168,10 @@ fn compiled() -> &'static (Vec<Compiled>, Lists) {
             apostrophe_s: Vocab::global().id("'s"),
             complements: Ids::of(["of", "for"]),
             object_ends: Ids::of(OBJECT_ENDS.iter().copied()),
+            next_verb: Ids::of(NEXT_VERB.iter().copied()),
+            and: Ids::of(["and", "et"]),
+            before: Vocab::global().id("avant"),
+            of: Ids::of(["de", "d'"]),
             comma: Vocab::global().id(","),
             possessive: [Vocab::global().id("'"), Vocab::global().id("s")],
         };
@@ -232,6 +244,19 @@ fn possessive_title(between: &[Word], lists: &Lists) -> bool {
         }
 }
 
+/// True when `between` starts (a comma before allowed, `and`/`et` too) with
+/// one of [`NEXT_VERB`], or with `avant de`: the name before it is not the
+/// next verb's subject.
+fn starts_next_verb(between: &[Word], lists: &Lists) -> bool {
+    let mut words = between.iter().skip_while(|w| w.id == lists.comma);
+    match words.next() {
+        Some(w) if lists.next_verb.has(w.id) => true,
+        Some(w) if lists.and.has(w.id) => words.next().is_some_and(|w| lists.next_verb.has(w.id)),
+        Some(w) if w.id == lists.before => words.next().is_some_and(|w| lists.of.has(w.id)),
+        _ => false,
+    }
+}
+
 fn word_count(words: &[Word], lists: &Lists) -> usize {
     words.iter().filter(|w| w.alnum || w.id == lists.apostrophe_s).count()
 }
@@ -253,8 +278,9 @@ impl Compiled {
         }
         match pat.shape {
             Shape::Between { max, ends, after } => {
-                // A trigger after another mention of the head's kind is that one's.
-                if pat.dir == Dir::Forward && p.labels_between.contains(&head) {
+                // A trigger after another mention of the head's kind is that
+                // one's; one after `puis` or `then` is the clause subject's.
+                if pat.dir == Dir::Forward && (p.labels_between.contains(&head) || starts_next_verb(&p.between, lists)) {
                     return false;
                 }
                 if word_count(&p.between, lists) > max {

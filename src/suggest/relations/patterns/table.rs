@@ -23,6 +23,13 @@ impl Dir {
     }
 }
 
+/// Words that, right after a name (a comma between allowed), start a verb
+/// whose subject is the clause's, not that name's: `reçue par [B], puis
+/// s'est entretenue avec [C]`, `received by [B], then met [C]`; `avant`
+/// only before `de` (`avant de se rendre`; `Benoît XVI avant lui, a
+/// visité` is the name's own verb).
+pub const NEXT_VERB: &[&str] = &["puis", "ensuite", "then"];
+
 /// The most words from a stance verb (SUPPORTS, OPPOSES) to its party:
 /// `condamne fermement l'offensive de [B]` (4), `condemned an attack by
 /// the armed group [B]` (6).

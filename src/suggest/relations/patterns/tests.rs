@@ -127,6 +127,23 @@ fn a_verb_reaches_a_person_past_a_possessive_title() {
     );
 }
 
+/// A verb after `puis` or `then` shares the clause's subject, not the name
+/// just before it: that one is no party.
+#[test]
+fn a_name_before_then_is_not_the_subject_of_the_next_verb() {
+    let fr = "[Ada Quill]{PER} a été reçue par [Boris Venn]{PER}, puis s'est entretenue avec [Cora Lind]{PER}.";
+    assert!(fired_on(fr, 1, 2).is_empty());
+    let en = "[Ada Quill]{PER} was received by [Boris Venn]{PER}, then met [Cora Lind]{PER}.";
+    assert!(fired_on(en, 1, 2).is_empty());
+    assert!(fired_on("[Ada Quill]{PER} a reçu [Boris Venn]{PER} avant de se rendre à [Kessel]{GPE}.", 1, 2).is_empty());
+    // Without it, the name before the verb is its subject.
+    assert_eq!(fired("[Ada Quill]{PER} avant lui, a visité [Kessel]{GPE}."), [("VISITS", Forward)]);
+    assert_eq!(
+        fired_on("[Ada Quill]{PER} a remercié [Boris Venn]{PER}, qui s'est entretenu avec [Cora Lind]{PER}.", 1, 2),
+        [("MEETS", Forward)]
+    );
+}
+
 #[test]
 fn the_nearest_head_takes_the_trigger() {
     // The visit is Boris Venn's, not Ada Quill's.

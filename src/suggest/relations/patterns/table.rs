@@ -30,6 +30,11 @@ impl Dir {
 /// visité` is the name's own verb).
 pub const NEXT_VERB: &[&str] = &["puis", "ensuite", "then"];
 
+/// The most words from a visit's noun to its place: `visite de travail de
+/// trois jours en [B]` (6), not `visite de trois jours consacrée à la
+/// sécurité au [B]` (8).
+pub const VISIT_PLACE_WORDS: usize = 6;
+
 /// The most words from a stance verb (SUPPORTS, OPPOSES) to its party:
 /// `condamne fermement l'offensive de [B]` (4), `condemned an attack by
 /// the armed group [B]` (6).
@@ -445,7 +450,7 @@ pub const PATTERNS: &[Pattern] = &[
         heads: &[],
         tails: &[],
         dir: Dir::Forward,
-        shape: Shape::Between { max: 16, ends: &["à", "en", "au", "aux", "in", "to"], after: None },
+        shape: Shape::Between { max: 16, ends: &["à", "en", "au", "aux", "in", "to"], after: Some(VISIT_PLACE_WORDS) },
         phrases: &["visite", "séjour", "voyage", "déplacement", "tournée", "visit", "trip", "tour", "stay", "journey"],
     },
     Pattern {

@@ -144,6 +144,15 @@ fn a_name_before_then_is_not_the_subject_of_the_next_verb() {
     );
 }
 
+/// A visit's place follows the noun closely: `une visite de trois jours
+/// à [B]`, not `une visite consacrée à la sécurité au [B]`.
+#[test]
+fn a_visit_s_place_follows_the_noun() {
+    assert_eq!(fired("[Ada Quill]{PER} entame une visite de travail de trois jours en [Vornie]{GPE}."), [("VISITS", Forward)]);
+    assert!(fired("[Ada Quill]{PER} entame une visite de trois jours consacrée à la sécurité au [Lorn]{LOC}.").is_empty());
+    assert!(fired("[Ada Quill]{PER} began a visit focused on water and on security in [Lorn]{LOC}.").is_empty());
+}
+
 #[test]
 fn the_nearest_head_takes_the_trigger() {
     // The visit is Boris Venn's, not Ada Quill's.

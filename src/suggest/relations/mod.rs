@@ -145,6 +145,13 @@ struct Scored<'a> {
     needed: f32,
 }
 
+/// Which relations the memory may move to a remembered head
+/// ([`RelationMemory::remembered_ends`]): `movable(label, head label, tail
+/// label)`, those the schema allows, not symmetric.
+fn movable(schema: &Schema) -> impl Fn(&str, &str, &str) -> bool + '_ {
+    |label, head, tail| schema.relation(label).is_some_and(|r| !r.symmetric && r.allows(head, tail))
+}
+
 /// The mentions' indices sorted by position.
 fn by_position(mentions: &[Mention]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..mentions.len()).collect();
@@ -324,8 +331,7 @@ impl RelationEngine {
                 found.push((c, b.alone));
             }
         });
-        let movable = |label: &str, head: &str, tail: &str| schema.relation(label).is_some_and(|r| !r.symmetric && r.allows(head, tail));
-        let found = memory.remembered_ends(&keys, mentions, &in_one_sentence, found, movable);
+        let found = memory.remembered_ends(&keys, mentions, &in_one_sentence, found, movable(schema));
         let mut out = memory::once_per_names(&keys, found, |l| schema.relation(l).is_some_and(|r| r.symmetric));
         let pos = |i: usize| mentions.get(i).map(|m| (m.start, m.end));
         out.sort_by(|a, b| (pos(a.head), pos(a.tail), &a.label).cmp(&(pos(b.head), pos(b.tail), &b.label)));
@@ -424,27 +430,27 @@ impl RelationEngine {
         let scorer = self.scorer.read().ok()?;
         let keys = Self::keys(&memory, text, mentions);
         let own = memory.recall(&keys, (head, tail), label, together, scorer.score(&f)).0;
-        let (Some(hk), Some(tk), true) = (keys.get(head), keys.get(tail), together) else { return Some(own) };
-        let remembered = memory.evidence(hk, tk, label);
-        if remembered.kept <= remembered.rejected || schema.relation(label).is_none_or(|r| r.symmetric) {
+        if !together || keys.is_empty() {
             return Some(own);
         }
+        // The pattern's relations from a mention between to the tail, as
+        // `suggest` moves them (whatever the threshold).
         let start = |i: usize| mentions.get(i).map(|m| m.start);
-        if start(head) > start(tail) {
-            return Some(own);
-        }
-        let moved = (0..mentions.len())
+        let mut in_one_sentence = HashSet::from([(head, tail)]);
+        let nearer: Vec<(RelationCandidate, bool)> = (0..mentions.len())
             .filter(|&j| j != head && j != tail && start(j) > start(head) && start(j) <= start(tail))
             .filter_map(|j| {
-                let jk = keys.get(j)?;
-                if jk == hk || !memory.evidence(jk, tk, label).is_empty() {
+                let (fj, together_j) = self.features_of(text, &layout, mentions, schema, j, tail, label)?;
+                if !together_j {
                     return None;
                 }
-                let (fj, in_one_sentence) = self.features_of(text, &layout, mentions, schema, j, tail, label)?;
-                in_one_sentence.then(|| remembered.adjust(scorer.score(&fj)))
+                in_one_sentence.insert((j, tail));
+                let recognizer = RecognizerName::Relations;
+                Some((RelationCandidate { head: j, tail, label: label.to_owned(), score: scorer.score(&fj), recognizer }, false))
             })
-            .fold(own, f32::max);
-        Some(moved)
+            .collect();
+        let moved = memory.remembered_ends(&keys, mentions, &in_one_sentence, nearer, movable(schema));
+        Some(moved.iter().filter(|(c, _)| (c.head, c.tail) == (head, tail)).map(|(c, _)| c.score).fold(own, f32::max))
     }
 
     /// Learns from corrections on one document whose mentions are

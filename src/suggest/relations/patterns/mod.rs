@@ -123,9 +123,10 @@ struct Lists {
     /// `and`, `et`.
     and: Ids,
     /// `avant`, which starts the next verb before `de` (`avant de partir`).
-    before: u32,
+    avant: u32,
     /// `de`, `d'`.
-    of: Ids,
+    de: Ids,
+    /// `,`.
     comma: u32,
     /// `'` and `s`, as `'s` is cut.
     possessive: [u32; 2],
@@ -170,8 +171,8 @@ fn compiled() -> &'static (Vec<Compiled>, Lists) {
             object_ends: Ids::of(OBJECT_ENDS.iter().copied()),
             next_verb: Ids::of(NEXT_VERB.iter().copied()),
             and: Ids::of(["and", "et"]),
-            before: Vocab::global().id("avant"),
-            of: Ids::of(["de", "d'"]),
+            avant: Vocab::global().id("avant"),
+            de: Ids::of(["de", "d'"]),
             comma: Vocab::global().id(","),
             possessive: [Vocab::global().id("'"), Vocab::global().id("s")],
         };
@@ -193,10 +194,10 @@ fn plain_title(between: &[Word], lists: &Lists) -> bool {
     lists.roles.any_in(between) && between.iter().all(|w| lists.title_words.has(w.id))
 }
 
-/// True when `between` is a title: [`plain_title`] (at most
-/// [`TITLE_WORDS_MOST`] words) or [`possessive_title`].
-fn is_title(between: &[Word], lists: &Lists) -> bool {
-    (word_count(between, lists) <= TITLE_WORDS_MOST && plain_title(between, lists)) || possessive_title(between, lists)
+/// True when `between` is a title: [`plain_title`] of at most `max` words,
+/// or [`possessive_title`].
+fn is_title(between: &[Word], max: usize, lists: &Lists) -> bool {
+    (word_count(between, lists) <= max && plain_title(between, lists)) || possessive_title(between, lists)
 }
 
 /// The most words of a portfolio before a role in a possessive title, and
@@ -252,7 +253,7 @@ fn starts_next_verb(between: &[Word], lists: &Lists) -> bool {
     match words.next() {
         Some(w) if lists.next_verb.has(w.id) => true,
         Some(w) if lists.and.has(w.id) => words.next().is_some_and(|w| lists.next_verb.has(w.id)),
-        Some(w) if w.id == lists.before => words.next().is_some_and(|w| lists.of.has(w.id)),
+        Some(w) if w.id == lists.avant => words.next().is_some_and(|w| lists.de.has(w.id)),
         _ => false,
     }
 }
@@ -295,7 +296,7 @@ impl Compiled {
                     since
                 } else {
                     match &p.past_title {
-                        Some(t) if is_title(&t.after, lists) => t.before.as_ref(),
+                        Some(t) if is_title(&t.after, TITLE_WORDS_MOST, lists) => t.before.as_ref(),
                         _ => return false,
                     }
                 };
@@ -341,10 +342,7 @@ impl Compiled {
                     && p.between.iter().all(|w| self.joins.has(w.id) || !w.alnum || w.len <= 3)
                     && self.phrases.any_in(&p.after)
             }
-            Shape::Titles { max } => {
-                let n = word_count(&p.between, lists);
-                (n >= 1 && n <= max && plain_title(&p.between, lists)) || possessive_title(&p.between, lists)
-            }
+            Shape::Titles { max } => word_count(&p.between, lists) >= 1 && is_title(&p.between, max, lists),
         }
     }
 }
